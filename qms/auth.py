@@ -1,0 +1,224 @@
+"""Who is asking: staff sessions (argon2-hashed passwords, hashed bearer tokens) and devices
+(tokens from config, stored as SHA-256), and what each role may do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from qms.branch import Branch
+from qms.config import Settings
+from qms.errors import Forbidden, Unauthenticated
+from qms.models import AuthSession, User
+
+ROLES = ("reception", "lookup", "cashier", "head_cashier", "supervisor", "admin")
+DEVICE_ROLES = ("kiosk", "display")
+STAFF = frozenset(ROLES)
+
+#: action -> roles allowed. The role x endpoint test matrix reads this table.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "ticket.issue": frozenset({"reception", "supervisor", "admin", "kiosk"}),
+    "ticket.read": STAFF,
+    "customer.read": frozenset({"reception", "supervisor", "admin", "kiosk"}),
+    "lookup.mark": frozenset({"lookup"}),
+    "cashier.act": frozenset({"cashier", "head_cashier"}),
+    "payment.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "events.read": STAFF | {"display", "kiosk"},
+    "view.display": STAFF | {"display", "kiosk"},
+    "view.lookup": frozenset({"lookup", "supervisor", "admin"}),
+    "view.cashier": frozenset({"cashier", "head_cashier", "supervisor", "admin"}),
+    "view.supervisor": frozenset({"head_cashier", "supervisor", "admin"}),
+}
+
+#: the kind of counter each role signs in at (None: no counter needed)
+COUNTER_KIND = {
+    "reception": "reception",
+    "lookup": "lookup",
+    "cashier": "cashier",
+    "head_cashier": "cashier",
+}
+
+_hasher = PasswordHasher()
+# verifying against this keeps an unknown username as slow as a wrong password
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    kind: str  # staff | device
+    name: str
+    role: str
+    branch_id: str
+    counter: str | None = None
+    full_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{'user' if self.kind == 'staff' else 'device'}:{self.name}"
+
+    def public(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "role": self.role,
+            "branch": self.branch_id,
+            "counter": self.counter,
+            "full_name": self.full_name,
+        }
+
+
+def require(principal: Principal, action: str) -> None:
+    if principal.role not in PERMISSIONS[action]:
+        raise Forbidden(
+            f"role {principal.role} may not {action}", code="wrong_role", action=action
+        )
+
+
+def view_action(view: str) -> str:
+    if view.startswith("lookup-"):
+        return "view.lookup"
+    if view.startswith("cashier:"):
+        return "view.cashier"
+    return f"view.{view}"
+
+
+def check_view(principal: Principal, view: str) -> None:
+    require(principal, view_action(view))
+    if principal.role in ("lookup",) and principal.counter and view.startswith("lookup-"):
+        return
+    if principal.role in ("cashier", "head_cashier") and view.startswith("cashier:"):
+        if view != f"cashier:{principal.counter}":
+            raise Forbidden(
+                f"you are signed in at {principal.counter or 'no counter'}",
+                code="wrong_counter",
+            )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Authenticator:
+    """Logs staff in and resolves bearer tokens (staff sessions or device tokens)."""
+
+    def __init__(self, engine: Engine, settings: Settings, branches: dict[str, Branch]) -> None:
+        self.engine = engine
+        self.session_ttl = dt.timedelta(hours=settings.auth.session_hours)
+        self.branches = branches
+        self.devices = {
+            d.token_sha256: Principal("device", d.id, d.kind, d.branch, None, d.id)
+            for d in settings.devices
+        }
+
+    def login(
+        self, username: str, password: str, counter: str | None, now: dt.datetime
+    ) -> tuple[str, Principal]:
+        with Session(self.engine) as s:
+            user = s.exec(select(User).where(User.username == username)).first()
+            try:
+                _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+            except (VerificationError, InvalidHashError):
+                user = None
+            if user is None or not user.active:
+                raise Unauthenticated("wrong username or password", code="bad_credentials")
+            if counter is not None:
+                self._check_counter(user, counter)
+            token = secrets.token_urlsafe(32)
+            s.add(
+                AuthSession(
+                    token_hash=_token_hash(token),
+                    user_id=user.id or 0,
+                    counter_code=counter,
+                    created_at=now,
+                    expires_at=now + self.session_ttl,
+                )
+            )
+            s.commit()
+            return token, self._principal(user, counter)
+
+    def _check_counter(self, user: User, code: str) -> None:
+        branch = self.branches[user.branch_id]
+        c = branch.counter(code)
+        if c is None:
+            raise Forbidden(f"no counter {code}", code="unknown_counter", counter=code)
+        kind = COUNTER_KIND.get(user.role)
+        if kind != c.kind:
+            raise Forbidden(
+                f"role {user.role} cannot work at the {c.kind} counter {code}",
+                code="wrong_counter",
+                counter=code,
+            )
+
+    @staticmethod
+    def _principal(user: User, counter: str | None) -> Principal:
+        return Principal("staff", user.username, user.role, user.branch_id, counter, user.full_name)
+
+    def is_device(self, token: str) -> bool:
+        return _token_hash(token) in self.devices
+
+    def resolve(self, token: str | None, now: dt.datetime) -> Principal:
+        if not token:
+            raise Unauthenticated("sign in first", code="unauthenticated")
+        h = _token_hash(token)
+        device = self.devices.get(h)
+        if device is not None:
+            return device
+        with Session(self.engine) as s:
+            sess = s.get(AuthSession, h)
+            if sess is None or sess.expires_at <= now:
+                raise Unauthenticated("session expired or unknown: sign in again", code="unauthenticated")
+            user = s.get(User, sess.user_id)
+            if user is None or not user.active:
+                raise Unauthenticated("account disabled", code="unauthenticated")
+            return self._principal(user, sess.counter_code)
+
+    def logout(self, token: str) -> None:
+        with Session(self.engine) as s:
+            sess = s.get(AuthSession, _token_hash(token))
+            if sess is not None:
+                s.delete(sess)
+                s.commit()
+
+
+DEMO_PASSWORD = "demo123"
+DEMO_STAFF = [
+    ("reception", "Nguyễn Thị Lễ Tân", "reception"),
+    ("lookup1", "Trần Văn Tra", "lookup"),
+    ("lookup2", "Lê Thị Cứu", "lookup"),
+    ("cashier1", "Phạm Thu Ngân", "cashier"),
+    ("cashier2", "Hoàng Văn Thu", "cashier"),
+    ("cashier3", "Võ Thị Tiền", "cashier"),
+    ("head", "Đặng Văn Trưởng", "head_cashier"),
+    ("supervisor", "Bùi Thị Giám Sát", "supervisor"),
+    ("admin", "Quản Trị Viên", "admin"),
+]
+
+
+def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
+    """Create demo accounts on an empty user table; returns the usernames created."""
+    with Session(engine) as s:
+        if s.exec(select(User).limit(1)).first() is not None:
+            return []
+        for username, full_name, role in DEMO_STAFF:
+            s.add(
+                User(
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    branch_id=branch_id,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                )
+            )
+        s.commit()
+    return [u for u, _, _ in DEMO_STAFF]

@@ -1,0 +1,44 @@
+"""A branch's hall as the domain needs it: counters and the rules chosen in config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qms.config import BranchSettings, Settings
+from qms.routing import RULES, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    code: str
+    name: str
+    kind: str
+    parity: str | None
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    name: str
+    collection_point: str
+    counters: dict[str, CounterInfo]
+    call_policy: str
+    route: Rule
+
+    @property
+    def counter_names(self) -> dict[str, str]:
+        return {c.code: c.name for c in self.counters.values()}
+
+    def counter(self, code: str) -> CounterInfo | None:
+        return self.counters.get(code)
+
+
+def from_settings(b: BranchSettings, settings: Settings) -> Branch:
+    return Branch(
+        id=b.id,
+        name=b.name,
+        collection_point=b.collection_point,
+        counters={c.code: CounterInfo(c.code, c.name, c.kind, c.parity) for c in b.counters},
+        call_policy=settings.cashier.call_policy,
+        route=RULES[settings.lookup.rule],
+    )

@@ -1,0 +1,77 @@
+"""Event fan-out after commit. In-process here; Redis pub/sub is the scale-out backend.
+
+The bus may drop: a subscriber whose queue is full loses messages and notices the gap in
+``seq``; the events table is the truth it replays from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from qms.events import EventRecord
+
+QUEUE_SIZE = 1000
+
+
+class Subscription:
+    """One listener's queue of events for one branch."""
+
+    def __init__(self, size: int = QUEUE_SIZE) -> None:
+        self.queue: asyncio.Queue[EventRecord] = asyncio.Queue(size)
+        self.dropped = 0
+
+    def offer(self, ev: EventRecord) -> None:
+        try:
+            self.queue.put_nowait(ev)
+        except asyncio.QueueFull:
+            self.dropped += 1
+
+    async def get(self) -> EventRecord:
+        return await self.queue.get()
+
+
+class Bus(Protocol):
+    async def publish(self, branch_id: str, events: list[EventRecord]) -> None: ...
+
+    def subscribe(self, branch_id: str) -> contextlib.AbstractAsyncContextManager[Subscription]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class MemoryBus:
+    """Every subscriber of a branch in this process gets every event, in publish order."""
+
+    def __init__(self) -> None:
+        self._subs: dict[str, set[Subscription]] = defaultdict(set)
+
+    async def publish(self, branch_id: str, events: list[EventRecord]) -> None:
+        for sub in list(self._subs.get(branch_id, ())):
+            for ev in events:
+                sub.offer(ev)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, branch_id: str) -> AsyncIterator[Subscription]:
+        sub = Subscription()
+        self._subs[branch_id].add(sub)
+        try:
+            yield sub
+        finally:
+            self._subs[branch_id].discard(sub)
+            if not self._subs[branch_id]:
+                del self._subs[branch_id]
+
+    def subscribers(self, branch_id: str) -> int:
+        return len(self._subs.get(branch_id, ()))
+
+    async def aclose(self) -> None:
+        self._subs.clear()
+
+
+def make_bus(url: str) -> Bus:
+    if url.startswith("memory://"):
+        return MemoryBus()
+    raise ValueError(f"bus {url}: only memory:// is available in this build")

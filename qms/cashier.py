@@ -1,0 +1,192 @@
+"""Cashier counter queue actions: call next, call a number, recall, park, transfer, no-show,
+finish. Collection (F4) and returns live in collect.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists
+from sqlmodel import col, select
+
+from qms import tickets
+from qms.branch import CounterInfo
+from qms.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.models import Ticket, TicketInvoice
+from qms.tx import Tx
+
+
+def my_counter(tx: Tx, code: str) -> CounterInfo:
+    """The cashier counter in the URL, which must be the one the actor signed in at."""
+    counter = tx.branch.counter(code)
+    if counter is None:
+        raise NotFound(f"no counter {code}", code="unknown_counter", counter=code)
+    if counter.kind != "cashier":
+        raise Forbidden(f"{code} is not a cashier counter", code="wrong_counter", counter=code)
+    if tx.actor.counter != code:
+        raise Forbidden(
+            f"you are signed in at {tx.actor.counter or 'no counter'}, not {code}",
+            code="wrong_counter",
+            counter=code,
+        )
+    return counter
+
+
+def serving(tx: Tx, code: str) -> Ticket | None:
+    return tx.session.exec(
+        select(Ticket).where(
+            Ticket.branch_id == tx.branch_id,
+            Ticket.business_day == tx.business_day,
+            Ticket.counter_code == code,
+            Ticket.status == "serving",
+        )
+    ).first()
+
+
+def current(tx: Tx, code: str) -> Ticket:
+    ticket = serving(tx, code)
+    if ticket is None:
+        raise Conflict(f"counter {code} is serving no ticket", code="no_current_ticket")
+    return ticket
+
+
+def _ensure_free(tx: Tx, code: str) -> None:
+    busy = serving(tx, code)
+    if busy is not None:
+        raise Conflict(
+            f"counter {code} is serving ticket {busy.number}: finish, park or mark no-show first",
+            code="counter_busy",
+            ticket=busy.number,
+        )
+
+
+def _deliver_found(tx: Tx, ticket: Ticket, code: str) -> None:
+    """Paper already found goes to the counter now holding the ticket."""
+    invoices = tx.session.exec(
+        select(TicketInvoice).where(
+            TicketInvoice.ticket_id == ticket.id,
+            TicketInvoice.lookup_status == "found",
+            TicketInvoice.pay_status == "unpaid",
+        )
+    ).all()
+    for inv in invoices:
+        if inv.delivered_to != code:
+            inv.delivered_to = code
+            inv.delivered_at = tx.now
+            tx.session.add(inv)
+
+
+def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> dict[str, Any]:
+    ticket.status = "serving"
+    ticket.counter_code = code
+    ticket.called_at = tx.now
+    ticket.recalls = 0
+    tx.session.add(ticket)
+    _deliver_found(tx, ticket, code)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit(event, {"ticket": state})
+    return state
+
+
+def call_next(tx: Tx, code: str) -> dict[str, Any]:
+    my_counter(tx, code)
+    _ensure_free(tx, code)
+    q = select(Ticket).where(
+        Ticket.branch_id == tx.branch_id,
+        Ticket.business_day == tx.business_day,
+        Ticket.status == "waiting",
+    )
+    if tx.branch.call_policy == "ready_first":
+        not_ready = exists().where(
+            and_(
+                TicketInvoice.ticket_id == Ticket.id,
+                TicketInvoice.pay_status == "unpaid",
+                TicketInvoice.lookup_status != "found",
+            )
+        )
+        q = q.order_by(not_ready, col(Ticket.number))
+    else:
+        q = q.order_by(col(Ticket.number))
+    ticket = tx.session.exec(q.limit(1).with_for_update()).first()
+    if ticket is None:
+        raise Conflict("nobody is waiting", code="queue_empty")
+    return _call(tx, ticket, code)
+
+
+def call_number(tx: Tx, code: str, number: object) -> dict[str, Any]:
+    my_counter(tx, code)
+    ticket = tickets.by_number(tx, number)
+    if ticket.status == "serving":
+        raise Conflict(
+            f"ticket {ticket.number} is being served at {ticket.counter_code}",
+            code="ticket_busy",
+            counter=ticket.counter_code,
+        )
+    if ticket.status == "done":
+        raise Conflict(f"ticket {ticket.number} is already done", code="ticket_done")
+    if ticket.status == "parked" and ticket.counter_code != code:
+        raise Conflict(
+            f"ticket {ticket.number} is parked at {ticket.counter_code}",
+            code="parked_elsewhere",
+            counter=ticket.counter_code,
+        )
+    _ensure_free(tx, code)
+    return _call(tx, ticket, code)
+
+
+def recall(tx: Tx, code: str) -> dict[str, Any]:
+    my_counter(tx, code)
+    ticket = current(tx, code)
+    ticket.recalls += 1
+    tx.session.add(ticket)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit("ticket.recalled", {"ticket": state})
+    return state
+
+
+def _leave(tx: Tx, code: str, status: str, event: str) -> dict[str, Any]:
+    my_counter(tx, code)
+    ticket = current(tx, code)
+    ticket.status = status
+    if status == "done":
+        ticket.finished_at = tx.now
+    tx.session.add(ticket)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit(event, {"ticket": state})
+    return state
+
+
+def park(tx: Tx, code: str) -> dict[str, Any]:
+    return _leave(tx, code, "parked", "ticket.parked")
+
+
+def no_show(tx: Tx, code: str) -> dict[str, Any]:
+    return _leave(tx, code, "no_show", "ticket.no_show")
+
+
+def finish(tx: Tx, code: str) -> dict[str, Any]:
+    return _leave(tx, code, "done", "ticket.finished")
+
+
+def transfer(tx: Tx, code: str, to: object) -> dict[str, Any]:
+    my_counter(tx, code)
+    if not isinstance(to, str):
+        raise BadRequest("give the counter code to transfer to", code="invalid_request", field="to")
+    target = tx.branch.counter(to)
+    if target is None or target.kind != "cashier":
+        raise NotFound(f"no cashier counter {to}", code="unknown_counter", counter=to)
+    if to == code:
+        raise Conflict("the ticket is already at this counter", code="same_counter")
+    ticket = current(tx, code)
+    target_busy = serving(tx, to) is not None
+    ticket.counter_code = to
+    ticket.status = "parked" if target_busy else "serving"
+    ticket.called_at = tx.now
+    tx.session.add(ticket)
+    _deliver_found(tx, ticket, to)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit("ticket.transferred", {"ticket": state, "from": code})
+    return state

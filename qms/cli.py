@@ -1,0 +1,83 @@
+"""`qms serve` and `qms cmis-sim`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import uvicorn
+
+from qms import config
+from qms.auth import DEMO_PASSWORD
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        settings = config.load(args.config)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    from qms.app import create_app
+
+    host = args.host or settings.server.host
+    port = settings.server.port if args.port is None else args.port
+    app = create_app(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host=host, port=port, log_level=args.log_level, ws_max_size=65536,
+            lifespan="on",
+        )
+    )
+
+    async def banner() -> None:
+        started = app.state.started
+        await started.ready.wait()
+        while not server.started:
+            await asyncio.sleep(0.05)
+        base = f"http://{host}:{port}"
+        print(f"qms: hall ready at {base}  (CMIS at {started.cmis_url})", flush=True)
+        print(f"  pages: {base}/kiosk/  {base}/counters/  {base}/displays/", flush=True)
+        if started.demo_staff:
+            print(f"  demo staff (password {DEMO_PASSWORD}): " + ", ".join(started.demo_staff), flush=True)
+
+    async def main() -> None:
+        task = asyncio.create_task(banner())
+        try:
+            await server.serve()
+        finally:
+            task.cancel()
+
+    asyncio.run(main())
+    return 0 if server.started else 1
+
+
+def _cmis_sim(args: argparse.Namespace) -> int:
+    from integrations.cmis.simulator.server import run_forever
+
+    run_forever(args.host, args.port, customers=args.customers, seed=args.seed, ledger=args.ledger)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="qms", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the hall server (embedded default)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--config", default="config.yaml")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=_serve)
+    sim = sub.add_parser("cmis-sim", help="run the CMIS simulator alone")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8091)
+    sim.add_argument("--customers", type=int, default=10_000)
+    sim.add_argument("--seed", type=int, default=2026)
+    sim.add_argument("--ledger", default=None)
+    sim.set_defaults(func=_cmis_sim)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

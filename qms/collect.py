@@ -1,0 +1,207 @@
+"""F4: collect money for found invoices, oldest period first; return unpaid paper.
+
+Each customer in a collection becomes one Payment row, written in the same transaction as
+the invoices it pays: that row is the local record and the outbox CMIS is posted from.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import col, select
+
+from qms import tickets
+from qms.cashier import current, my_counter
+from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
+from qms.models import Payment, TicketInvoice
+from qms.ticket_view import period_order
+from qms.tx import Tx
+
+RETURN_REASONS = {
+    "not_enough_money": "the customer had not enough money",
+    "fewer_periods": "the customer paid fewer periods",
+    "customer_left": "the customer left",
+    "paid_elsewhere": "already paid elsewhere",
+    "other": "other",
+}
+
+
+def _int_list(value: object, field: str) -> list[int]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
+    ):
+        raise BadRequest(f"{field} is a non-empty list of invoice ids", code="invalid_request", field=field)
+    if len(set(value)) != len(value):
+        raise BadRequest(f"{field} lists an invoice twice", code="invalid_request", field=field)
+    return list(value)
+
+
+def _money(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise BadRequest(
+            f"{field} is a positive whole number of đồng", code="invalid_amount", field=field
+        )
+    return value
+
+
+def _invoices_of(tx: Tx, ticket_id: int | None) -> list[TicketInvoice]:
+    return list(
+        tx.session.exec(select(TicketInvoice).where(TicketInvoice.ticket_id == ticket_id)).all()
+    )
+
+
+def txn_id(tx: Tx) -> str:
+    """Our own transaction id: the CMIS idempotency key and audit number."""
+    return f"{tx.branch_id}-{tx.business_day:%Y%m%d}-{uuid.uuid4().hex[:12].upper()}"
+
+
+def collect(
+    tx: Tx, code: str, invoice_ids: object, amount: object, tendered: object = None
+) -> dict[str, Any]:
+    my_counter(tx, code)
+    ids = _int_list(invoice_ids, "invoices")
+    total = _money(amount, "amount")
+    given = total if tendered is None else _money(tendered, "tendered")
+    ticket = current(tx, code)
+    rows = _invoices_of(tx, ticket.id)
+    by_id = {r.invoice_id: r for r in rows}
+
+    chosen: list[TicketInvoice] = []
+    for i in ids:
+        inv = by_id.get(i)
+        if inv is None:
+            raise NotFound(
+                f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
+            )
+        if inv.pay_status == "paid":
+            raise Conflict(f"invoice {i} is already paid", code="already_paid", invoice=i)
+        if inv.pay_status == "returned":
+            raise Conflict(f"invoice {i} was returned", code="invoice_returned", invoice=i)
+        if inv.lookup_status != "found":
+            raise Conflict(
+                f"the paper of invoice {i} is not found yet ({inv.lookup_status}): park the "
+                "ticket and serve someone else",
+                code="not_found_yet",
+                invoice=i,
+                lookup_status=inv.lookup_status,
+            )
+        chosen.append(inv)
+
+    per_customer: dict[str, list[TicketInvoice]] = defaultdict(list)
+    for inv in chosen:
+        per_customer[inv.customer_code].append(inv)
+    for cust, picked in per_customer.items():
+        open_ = sorted(
+            (r for r in rows if r.customer_code == cust and r.pay_status != "paid"),
+            key=period_order,
+        )
+        need = open_[: len(picked)]
+        if {r.invoice_id for r in need} != {r.invoice_id for r in picked}:
+            raise Unprocessable(
+                f"customer {cust} pays oldest periods first and without gaps: pay "
+                + ", ".join(f"{r.month:02d}/{r.year}" for r in need),
+                code="period_order",
+                customer=cust,
+                expected=[r.invoice_id for r in need],
+            )
+
+    expected = sum(inv.total for inv in chosen)
+    if total != expected:
+        raise Unprocessable(
+            f"amount {total} đ does not match the invoices' total {expected} đ",
+            code="amount_mismatch",
+            expected=expected,
+        )
+    if given < total:
+        raise Unprocessable(
+            f"tendered {given} đ is less than the amount {total} đ", code="tendered_short"
+        )
+
+    payments = []
+    for cust, picked in per_customer.items():
+        payment = Payment(
+            txn_id=txn_id(tx),
+            branch_id=tx.branch_id,
+            business_day=tx.business_day,
+            ticket_id=ticket.id or 0,
+            counter_code=code,
+            cashier=tx.actor.label,
+            customer_code=cust,
+            invoice_ids=json.dumps(sorted(r.invoice_id for r in picked)),
+            total=sum(r.total for r in picked),
+            created_at=tx.now,
+        )
+        tx.session.add(payment)
+        for inv in picked:
+            inv.pay_status = "paid"
+            inv.payment_txn = payment.txn_id
+            inv.delivered_to = inv.delivered_to or code
+            tx.session.add(inv)
+        payments.append(
+            {
+                "txn_id": payment.txn_id,
+                "customer_code": cust,
+                "invoice_ids": json.loads(payment.invoice_ids),
+                "total": payment.total,
+                "status": payment.status,
+            }
+        )
+    if all(r.pay_status == "paid" for r in rows):
+        ticket.status = "done"
+        ticket.finished_at = tx.now
+        tx.session.add(ticket)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit("payment.collected", {"ticket": state, "payments": payments})
+    return {"ticket": state, "payments": payments, "change": given - total}
+
+
+def return_invoices(
+    tx: Tx, code: str, number: object, invoice_ids: object, reason: object
+) -> dict[str, Any]:
+    """Hand delivered, unpaid paper back to invoice management, with a reason."""
+    my_counter(tx, code)
+    ids = _int_list(invoice_ids, "invoices")
+    if not isinstance(reason, str) or reason not in RETURN_REASONS:
+        raise BadRequest(
+            "reason is one of " + ", ".join(RETURN_REASONS),
+            code="invalid_reason",
+            allowed=list(RETURN_REASONS),
+        )
+    ticket = tickets.by_number(tx, number)
+    rows = {
+        r.invoice_id: r
+        for r in tx.session.exec(
+            select(TicketInvoice).where(
+                TicketInvoice.ticket_id == ticket.id, col(TicketInvoice.invoice_id).in_(ids)
+            )
+        ).all()
+    }
+    for i in ids:
+        inv = rows.get(i)
+        if inv is None:
+            raise NotFound(f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i)
+        if inv.pay_status != "unpaid":
+            raise Conflict(f"invoice {i} is already {inv.pay_status}", code=f"already_{inv.pay_status}", invoice=i)
+        if inv.delivered_to != code:
+            raise Conflict(
+                f"invoice {i} was not delivered to {code}",
+                code="not_delivered_here",
+                invoice=i,
+                delivered_to=inv.delivered_to,
+            )
+    for inv in rows.values():
+        inv.pay_status = "returned"
+        inv.returned_reason = reason
+        inv.returned_at = tx.now
+        inv.returned_by = tx.actor.label
+        tx.session.add(inv)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit("invoice.returned", {"ticket": state, "invoice_ids": ids, "reason": reason})
+    return state

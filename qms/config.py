@@ -1,0 +1,228 @@
+"""config.yaml: one validated file; a bad value stops start-up naming its key.
+
+Secrets never sit in the file: any value may be ``{"$env": "NAME"}`` (optionally with
+``"default"``), and device tokens are stored as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ConfigError(Exception):
+    """Start-up refusal; the message names the offending key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Model):
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8080, ge=0, le=65535, description="HTTP port of the hall server.")
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest accepted request body.")
+
+
+class DatabaseSettings(_Model):
+    url: str = Field(
+        "sqlite:///data/qms.db",
+        description="SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, v: str) -> str:
+        if not v.startswith(("sqlite://", "postgresql")):
+            raise ValueError("must start with sqlite:// or postgresql")
+        return v
+
+
+class BusSettings(_Model):
+    url: str = Field("memory://", description="Event bus: memory:// (one process).")
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, v: str) -> str:
+        if not v.startswith("memory://"):
+            raise ValueError("must be memory:// (the Redis bus comes with scale-out)")
+        return v
+
+
+class SimulatorSettings(_Model):
+    host: str = Field("127.0.0.1", description="Interface of the in-process CMIS simulator.")
+    port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
+    customers: int = Field(10_000, ge=1, le=1_000_000, description="Demo customers generated.")
+    seed: int = Field(2026, description="Seed of the deterministic demo data.")
+    ledger: str | None = Field(
+        "data/cmis-sim-ledger.jsonl", description="Where the simulator keeps its payments."
+    )
+
+
+class CmisSettings(_Model):
+    mode: Literal["simulator", "v2"] = Field(
+        "simulator", description="simulator: run it in-process; v2: talk to `url`."
+    )
+    url: str | None = Field(None, description="Base URL of CMIS 2.0 when mode is v2.")
+    timeout_s: float = Field(5.0, gt=0, le=120, description="Per-request timeout, seconds.")
+    retries: int = Field(2, ge=0, le=10, description="Bounded retries of idempotent calls.")
+    simulator: SimulatorSettings = SimulatorSettings()
+
+    @model_validator(mode="after")
+    def _url_for_v2(self) -> CmisSettings:
+        if self.mode == "v2" and not self.url:
+            raise ValueError("url is required when mode is v2")
+        return self
+
+
+class LookupSettings(_Model):
+    rule: Literal["book_code_last_digit", "invoice_number_last_digit"] = Field(
+        "book_code_last_digit", description="Which digit's parity routes an invoice."
+    )
+
+
+class CashierSettings(_Model):
+    call_policy: Literal["lowest_number", "ready_first"] = Field(
+        "lowest_number",
+        description="Call next: lowest waiting number, or tickets with all invoices found first.",
+    )
+
+
+class AuthSettings(_Model):
+    session_hours: int = Field(12, ge=1, le=72, description="Staff session lifetime.")
+    demo_accounts: bool = Field(True, description="Create the demo staff on an empty database.")
+
+
+class CounterSettings(_Model):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")
+    name: str = Field(min_length=1, max_length=60)
+    kind: Literal["reception", "lookup", "cashier"]
+    parity: Literal["even", "odd"] | None = None
+
+    @model_validator(mode="after")
+    def _parity(self) -> CounterSettings:
+        if (self.kind == "lookup") != (self.parity is not None):
+            raise ValueError("parity is required for lookup counters and only for them")
+        return self
+
+
+class BranchSettings(_Model):
+    id: str = Field(pattern=r"^[A-Z]{2}[0-9]{4}$", description="MA_DVIQLY, e.g. PE0100.")
+    name: str
+    collection_point: str = Field(min_length=1, max_length=30)
+    counters: list[CounterSettings]
+
+    @model_validator(mode="after")
+    def _counters(self) -> BranchSettings:
+        codes = [c.code for c in self.counters]
+        if len(set(codes)) != len(codes):
+            raise ValueError("counter codes must be unique")
+        parities = {c.parity for c in self.counters if c.kind == "lookup"}
+        if parities != {"even", "odd"}:
+            raise ValueError("a branch needs an even and an odd lookup counter")
+        if not any(c.kind == "cashier" for c in self.counters):
+            raise ValueError("a branch needs at least one cashier counter")
+        return self
+
+
+class DeviceSettings(_Model):
+    id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    kind: Literal["kiosk", "display"]
+    branch: str
+    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Settings(_Model):
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    bus: BusSettings = BusSettings()
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Zone of the business day.")
+    cmis: CmisSettings = CmisSettings()
+    lookup: LookupSettings = LookupSettings()
+    cashier: CashierSettings = CashierSettings()
+    auth: AuthSettings = AuthSettings()
+    branches: list[BranchSettings] = Field(min_length=1)
+    devices: list[DeviceSettings] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _devices(self) -> Settings:
+        ids = {b.id for b in self.branches}
+        for d in self.devices:
+            if d.branch not in ids:
+                raise ValueError(f"device {d.id}: unknown branch {d.branch}")
+        return self
+
+    def branch(self, branch_id: str) -> BranchSettings:
+        return next(b for b in self.branches if b.id == branch_id)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _resolve_env(value: Any, path: str) -> Any:
+    if isinstance(value, dict):
+        if "$env" in value:
+            name = value["$env"]
+            if name in os.environ:
+                return os.environ[name]
+            if "default" in value:
+                return value["default"]
+            raise ConfigError(f"config key '{path}': environment variable {name} is not set")
+        return {k: _resolve_env(v, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_env(v, f"{path}.{i}") for i, v in enumerate(value)]
+    return value
+
+
+def parse(raw: Any, source: str = "config.yaml") -> Settings:
+    """Validate a loaded mapping; raise ConfigError naming the first bad key."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping")
+    try:
+        return Settings.model_validate(_resolve_env(raw, ""))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ConfigError(f"{source}: config key '{key}': {first['msg']}") from None
+
+
+def load(path: str | Path) -> Settings:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    return parse(raw, str(path))
+
+
+def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(key, default, description) for every setting; docs/config.md is checked against it."""
+    rows: list[tuple[str, str, str]] = []
+    for name, f in model.model_fields.items():
+        key = f"{prefix}{name}"
+        ann = f.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            rows.extend(describe(ann, key + "."))
+        else:
+            default = "" if f.is_required() else repr(f.get_default(call_default_factory=True))
+            rows.append((key, default, f.description or ""))
+    return rows

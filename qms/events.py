@@ -1,0 +1,74 @@
+"""Events: appended in the change's own transaction, published on the bus after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms.counters_seq import next_seq
+from qms.models import Event
+
+#: Every event type, with what it means; docs/protocol.md is checked against this table.
+EVENT_TYPES: dict[str, str] = {
+    "ticket.issued": "a ticket was issued with its customers and invoices",
+    "ticket.called": "a cashier counter called the ticket",
+    "ticket.recalled": "the counter called the same ticket again",
+    "ticket.parked": "the ticket went back to the waiting list, held by its counter",
+    "ticket.transferred": "the ticket moved to another cashier counter",
+    "ticket.no_show": "the customer did not come when called",
+    "ticket.finished": "service of the ticket ended",
+    "invoice.found": "a lookup counter found the paper invoice (F9)",
+    "invoice.deferred": "a lookup counter put the invoice aside to search later (F10)",
+    "invoice.missing": "a lookup counter gave up on the paper invoice",
+    "invoice.returned": "a delivered, unpaid invoice went back to invoice management",
+    "payment.collected": "a cashier collected money (F4)",
+    "payment.confirmed": "CMIS confirmed a payment",
+    "payment.refused": "CMIS refused a payment",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event as the bus and clients see it."""
+
+    branch_id: str
+    seq: int
+    type: str
+    at: dt.datetime
+    data: dict[str, Any]
+
+    def wire(self) -> dict[str, Any]:
+        return {"seq": self.seq, "event": self.type, "at": self.at.isoformat(), "data": self.data}
+
+
+def append(
+    session: Session, branch_id: str, type_: str, data: dict[str, Any], at: dt.datetime
+) -> EventRecord:
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"undocumented event type {type_}")
+    seq = next_seq(session, branch_id)
+    session.add(
+        Event(branch_id=branch_id, seq=seq, type=type_, at=at, payload=json.dumps(data))
+    )
+    return EventRecord(branch_id, seq, type_, at, data)
+
+
+def since(session: Session, branch_id: str, after: int, limit: int) -> list[EventRecord]:
+    rows = session.exec(
+        select(Event)
+        .where(Event.branch_id == branch_id, Event.seq > after)
+        .order_by(col(Event.seq))
+        .limit(limit)
+    ).all()
+    return [EventRecord(r.branch_id, r.seq, r.type, r.at, json.loads(r.payload)) for r in rows]
+
+
+def current_seq(session: Session, branch_id: str) -> int:
+    from qms.models import SeqCounter
+
+    row = session.get(SeqCounter, branch_id)
+    return row.last_seq if row else 0

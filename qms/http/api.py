@@ -1,0 +1,260 @@
+"""HTTP JSON API: thin handlers that authenticate, parse, and call the Hall."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import col, select
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from qms.auth import Authenticator, Principal, require
+from qms.errors import BadRequest
+from qms.hall import Hall
+from qms.http.errors import read_json
+from qms.masking import mask_name
+from qms.models import Payment
+
+
+def _hall(request: Request) -> Hall:
+    return request.app.state.hall  # type: ignore[no-any-return]
+
+
+def _token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+async def principal(request: Request) -> Principal:
+    auth: Authenticator = request.app.state.auth
+    token = _token(request)
+    if token is not None and auth.is_device(token):
+        return auth.resolve(token, _hall(request).clock.now())
+    return await _run(auth.resolve, token, _hall(request).clock.now())  # type: ignore[no-any-return]
+
+
+async def body(request: Request) -> dict[str, Any]:
+    return await read_json(request, request.app.state.settings.server.max_body_bytes)
+
+
+def ok(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+async def healthz(request: Request) -> Response:
+    return ok({"status": "ok"})
+
+
+async def login(request: Request) -> Response:
+    data = await body(request)
+    username, password, counter = data.get("username"), data.get("password"), data.get("counter")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise BadRequest("give username and password", code="invalid_request")
+    if counter is not None and not isinstance(counter, str):
+        raise BadRequest("counter is a counter code like C1", code="invalid_request")
+    auth: Authenticator = request.app.state.auth
+    token, who = await _run(auth.login, username, password, counter, _hall(request).clock.now())
+    return ok({"token": token, "principal": who.public()})
+
+
+async def _run(fn: Any, *args: Any) -> Any:
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(fn, *args)
+
+
+async def logout(request: Request) -> Response:
+    await principal(request)
+    token = _token(request)
+    assert token is not None
+    await _run(request.app.state.auth.logout, token)
+    return ok({"status": "signed out"})
+
+
+async def me(request: Request) -> Response:
+    who = await principal(request)
+    branch = _hall(request).branch(who.branch_id)
+    return ok(
+        {
+            "principal": who.public(),
+            "branch": {"id": branch.id, "name": branch.name},
+            "counters": [
+                {"code": c.code, "name": c.name, "kind": c.kind, "parity": c.parity}
+                for c in branch.counters.values()
+            ],
+        }
+    )
+
+
+async def customer(request: Request) -> Response:
+    who = await principal(request)
+    debts = await _hall(request).preview_customer(who, request.path_params["code"])
+    public = who.role == "kiosk"
+    invoices = [
+        {"invoice_id": i.invoice_id, "period": f"{i.month:02d}/{i.year}", "sub_period": i.sub_period,
+         "total": i.total}
+        for i in sorted(debts.invoices, key=lambda i: i.period_key)
+    ]
+    out: dict[str, Any] = {
+        "code": debts.code,
+        "name": mask_name(debts.name) if public else debts.name,
+        "invoices": invoices,
+        "total": sum(i.total for i in debts.invoices),
+    }
+    if not public:
+        out.update(address=debts.address, book_code=debts.book_code, supply=str(debts.supply))
+    return ok(out)
+
+
+async def issue_ticket(request: Request) -> Response:
+    who = await principal(request)
+    data = await body(request)
+    ticket = await _hall(request).issue_ticket(who, data.get("customers"))
+    if who.role == "kiosk":
+        return ok(_kiosk_ticket(ticket), 201)
+    return ok(ticket, 201)
+
+
+def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
+    """What a kiosk may show: masked names, the periods and totals, the number."""
+    return {
+        "number": t["number"],
+        "business_day": t["business_day"],
+        "status": t["status"],
+        "total_due": t["total_due"],
+        "customers": [
+            {
+                "code": c["code"],
+                "name": mask_name(c["name"]),
+                "periods": [i["period"] for i in c["invoices"]],
+                "total": sum(i["total"] for i in c["invoices"]),
+            }
+            for c in t["customers"]
+        ],
+    }
+
+
+async def get_ticket(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await _hall(request).ticket(who, request.path_params["number"]))
+
+
+async def lookup_action(request: Request) -> Response:
+    who = await principal(request)
+    p = request.path_params
+    return ok(await _hall(request).lookup(who, p["number"], p["invoice_id"], p["action"]))
+
+
+# action -> the body fields it takes, in order
+CASHIER_ARGS: dict[str, tuple[str, ...]] = {
+    "call-next": (),
+    "call": ("number",),
+    "recall": (),
+    "park": (),
+    "transfer": ("to",),
+    "no-show": (),
+    "finish": (),
+    "collect": ("invoices", "amount", "tendered"),
+    "return": ("ticket", "invoices", "reason"),
+}
+
+
+async def cashier_action(request: Request) -> Response:
+    who = await principal(request)
+    action = request.path_params["action"]
+    data = await body(request)
+    args = [data.get(name) for name in CASHIER_ARGS.get(action, ())]
+    result = await _hall(request).cashier(who, request.path_params["counter"], action, *args)
+    return ok(result)
+
+
+async def snapshot(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await _hall(request).snapshot(who, request.query_params.get("view")))
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise BadRequest(f"{name} is a non-negative integer", code="invalid_request", field=name)
+    return int(raw)
+
+
+async def list_events(request: Request) -> Response:
+    """Replay for clients that cannot hold a websocket; same projection rules."""
+    from qms import projections
+    from qms.auth import check_view
+
+    who = await principal(request)
+    require(who, "events.read")
+    hall = _hall(request)
+    branch = hall.branch(who.branch_id)
+    view = projections.check_view(request.query_params.get("view", "display"), branch)
+    check_view(who, view)
+    since = _int_param(request, "since", 0)
+    limit = min(_int_param(request, "limit", 200), 500)
+    rows = await hall.replay(who.branch_id, since, limit)
+    return ok(
+        {
+            "events": [
+                {**r.wire(), "data": projections.project_event(view, r.data)} for r in rows
+            ]
+        }
+    )
+
+
+async def payments(request: Request) -> Response:
+    who = await principal(request)
+    require(who, "payment.read")
+    hall = _hall(request)
+    status = request.query_params.get("status")
+
+    def q(session: Any) -> list[dict[str, Any]]:
+        stmt = select(Payment).where(Payment.branch_id == who.branch_id)
+        if status:
+            stmt = stmt.where(Payment.status == status)
+        rows = session.exec(stmt.order_by(col(Payment.id))).all()
+        return [
+            {
+                "txn_id": p.txn_id,
+                "business_day": p.business_day.isoformat(),
+                "customer_code": p.customer_code,
+                "invoice_ids": json.loads(p.invoice_ids),
+                "total": p.total,
+                "counter": p.counter_code,
+                "cashier": p.cashier,
+                "status": p.status,
+                "receipt_no": p.receipt_no,
+                "attempts": p.attempts,
+                "last_error": p.last_error,
+                "created_at": p.created_at.isoformat(),
+            }
+            for p in rows
+        ]
+
+    return ok({"payments": await hall.read(q)})
+
+
+routes = [
+    Route("/healthz", healthz),
+    Route("/api/auth/login", login, methods=["POST"]),
+    Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/me", me),
+    Route("/api/customers/{code}", customer),
+    Route("/api/tickets", issue_ticket, methods=["POST"]),
+    Route("/api/tickets/{number:int}", get_ticket),
+    Route(
+        "/api/tickets/{number:int}/invoices/{invoice_id:int}/{action}",
+        lookup_action,
+        methods=["POST"],
+    ),
+    Route("/api/counters/{counter}/{action}", cashier_action, methods=["POST"]),
+    Route("/api/snapshot", snapshot),
+    Route("/api/events", list_events),
+    Route("/api/payments", payments),
+]

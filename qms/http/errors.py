@@ -1,0 +1,64 @@
+"""Translate every failure into the one error shape; read JSON bodies with a size bound."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from qms.errors import BadRequest, QmsError, TooLarge
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def error_response(exc: QmsError) -> JSONResponse:
+    return JSONResponse(exc.as_dict(), status_code=exc.status)
+
+
+async def on_qms_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QmsError)
+    return error_response(exc)
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    err = QmsError(str(exc.detail), code=_HTTP_CODES.get(exc.status_code, "http_error"))
+    err.status = exc.status_code
+    return error_response(err)
+
+
+async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    err = QmsError("internal error; the change was not applied", code="internal_error")
+    err.status = 500
+    return error_response(err)
+
+
+async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
+    """The body as a JSON object, refused past ``max_bytes`` even without Content-Length."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+        raise TooLarge(f"request body is larger than {max_bytes} bytes", limit=max_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise TooLarge(f"request body is larger than {max_bytes} bytes", limit=max_bytes)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("request body is not valid JSON", code="malformed_json") from None
+    if not isinstance(data, dict):
+        raise BadRequest("request body must be a JSON object", code="malformed_json")
+    return data

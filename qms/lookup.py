@@ -1,0 +1,75 @@
+"""Lookup counters: F9 found, F10 deferred (search later), found later, missing.
+
+An invoice found while its ticket is held by a cashier counter is delivered there at once:
+the lookup clerk walks the paper to the counter the screen names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from qms import tickets
+from qms.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.models import TicketInvoice
+from qms.tx import Tx
+
+# action -> (statuses it may start from, status it leaves, event)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "found": (("pending", "deferred", "missing"), "found", "invoice.found"),
+    "deferred": (("pending",), "deferred", "invoice.deferred"),
+    "missing": (("pending", "deferred"), "missing", "invoice.missing"),
+}
+
+
+def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, Any]:
+    if action not in TRANSITIONS:
+        raise NotFound(f"unknown lookup action {action}", code="unknown_action")
+    if isinstance(invoice_id, bool) or not isinstance(invoice_id, int):
+        raise BadRequest("an invoice id is an integer", code="invalid_invoice_id")
+    counter = tx.branch.counter(tx.actor.counter or "")
+    if counter is None or counter.kind != "lookup":
+        raise Forbidden("sign in at a lookup counter first", code="wrong_counter")
+    ticket = tickets.by_number(tx, number)
+    inv = tx.session.exec(
+        select(TicketInvoice).where(
+            TicketInvoice.ticket_id == ticket.id, TicketInvoice.invoice_id == invoice_id
+        )
+    ).first()
+    if inv is None:
+        raise NotFound(
+            f"invoice {invoice_id} is not on ticket {ticket.number}",
+            code="unknown_invoice",
+            ticket=ticket.number,
+            invoice=invoice_id,
+        )
+    if inv.parity != counter.parity:
+        raise Forbidden(
+            f"invoice {invoice_id} belongs to the {inv.parity} lookup counter",
+            code="wrong_counter",
+            invoice=invoice_id,
+            parity=inv.parity,
+        )
+    allowed, new_status, event = TRANSITIONS[action]
+    if inv.pay_status != "unpaid":
+        raise Conflict(f"invoice {invoice_id} is already {inv.pay_status}", code=f"already_{inv.pay_status}")
+    if inv.lookup_status not in allowed:
+        raise Conflict(
+            f"invoice {invoice_id} is {inv.lookup_status}; cannot mark it {action}",
+            code="invalid_lookup_transition",
+            invoice=invoice_id,
+            status=inv.lookup_status,
+        )
+    later = inv.lookup_status in ("deferred", "missing")
+    inv.lookup_status = new_status
+    inv.looked_up_at = tx.now
+    inv.looked_up_by = tx.actor.label
+    if new_status == "found" and ticket.counter_code and ticket.status in ("serving", "parked"):
+        inv.delivered_to = ticket.counter_code
+        inv.delivered_at = tx.now
+    tx.session.add(inv)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit(event, {"ticket": state, "invoice_id": invoice_id, "later": later})
+    return state

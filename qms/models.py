@@ -1,0 +1,169 @@
+"""Tables. The database is the only source of truth; every change also appends an Event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) and
+    PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _ts(nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=UtcDateTime, nullable=nullable)
+
+
+class User(SQLModel, table=True):
+    """A staff account; the password is stored only as an argon2 hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)
+    full_name: str
+    role: str
+    branch_id: str
+    password_hash: str
+    active: bool = True
+
+
+class AuthSession(SQLModel, table=True):
+    """A staff login; only the token's hash is kept, so a leaked table opens nothing."""
+
+    token_hash: str = Field(primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    counter_code: str | None = None
+    created_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts()
+
+
+class SeqCounter(SQLModel, table=True):
+    """Last event seq per branch; bumped with an upsert inside each change's transaction."""
+
+    branch_id: str = Field(primary_key=True)
+    last_seq: int = 0
+
+
+class TicketNumber(SQLModel, table=True):
+    """Last ticket number per branch per business day (atomic upsert, never max+1)."""
+
+    branch_id: str = Field(primary_key=True)
+    business_day: dt.date = Field(primary_key=True)
+    last_number: int = 0
+
+
+class Event(SQLModel, table=True):
+    """Append-only log: what clients replay from after a gap or a reconnect."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str
+    seq: int
+    type: str
+    at: dt.datetime = _ts()
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+
+    __table_args__ = (UniqueConstraint("branch_id", "seq"),)
+
+
+class Ticket(SQLModel, table=True):
+    """One visit: a number for the day, one or more customers, their invoices."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str
+    business_day: dt.date
+    number: int
+    status: str = "waiting"  # waiting | serving | parked | no_show | done
+    counter_code: str | None = None  # serving or parked at
+    issued_at: dt.datetime = _ts()
+    issued_by: str
+    called_at: dt.datetime | None = _ts(nullable=True)
+    finished_at: dt.datetime | None = _ts(nullable=True)
+    recalls: int = 0
+
+    __table_args__ = (
+        UniqueConstraint("branch_id", "business_day", "number"),
+        Index("ix_ticket_queue", "branch_id", "business_day", "status", "number"),
+    )
+
+
+class TicketCustomer(SQLModel, table=True):
+    """A customer on a ticket, as CMIS described them at issue time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    position: int
+    code: str = Field(index=True)
+    name: str
+    address: str
+    book_code: str
+    supply: str
+
+
+class TicketInvoice(SQLModel, table=True):
+    """A snapshot of one unpaid invoice, its paper's lookup and its money."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    customer_id: int = Field(foreign_key="ticketcustomer.id")
+    customer_code: str
+    invoice_id: int = Field(index=True)
+    year: int
+    month: int
+    sub_period: int
+    amount: int
+    vat: int
+    total: int
+    series: str
+    number: str
+    book_code: str
+    parity: str  # even | odd: which lookup counter pulls the paper
+    lookup_status: str = "pending"  # pending | found | deferred | missing
+    looked_up_at: dt.datetime | None = _ts(nullable=True)
+    looked_up_by: str | None = None
+    delivered_to: str | None = None  # cashier counter code holding the paper
+    delivered_at: dt.datetime | None = _ts(nullable=True)
+    pay_status: str = "unpaid"  # unpaid | paid | returned
+    payment_txn: str | None = None
+    returned_reason: str | None = None
+    returned_at: dt.datetime | None = _ts(nullable=True)
+    returned_by: str | None = None
+
+
+class Payment(SQLModel, table=True):
+    """A collection (F4) of one customer's invoices; also the outbox row CMIS is posted from."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    txn_id: str = Field(unique=True)
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    ticket_id: int = Field(foreign_key="ticket.id")
+    counter_code: str
+    cashier: str
+    customer_code: str
+    invoice_ids: str  # JSON list of CMIS invoice ids
+    total: int
+    created_at: dt.datetime = _ts()
+    status: str = Field(default="pending", index=True)  # pending | confirmed | refused
+    receipt_no: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    confirmed_at: dt.datetime | None = _ts(nullable=True)

@@ -1,0 +1,136 @@
+"""What each view may see. Events carry a ticket's full state; views trim it.
+
+Every view receives every event (trimmed), so ``seq`` arrives without holes and a hole
+always means a lost message. Display views never carry names, codes or amounts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms import events
+from qms.branch import Branch
+from qms.errors import BadRequest
+from qms.models import Payment, Ticket
+from qms.ticket_view import ticket_states
+
+VIEW = re.compile(r"^(display|supervisor|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
+RECENT_CALLS = 20
+
+
+def check_view(view: object, branch: Branch) -> str:
+    if not isinstance(view, str) or not VIEW.match(view):
+        raise BadRequest(
+            "view is display, lookup-even, lookup-odd, cashier:CODE or supervisor",
+            code="invalid_view",
+        )
+    if view.startswith("cashier:"):
+        c = branch.counter(view.split(":", 1)[1])
+        if c is None or c.kind != "cashier":
+            raise BadRequest(f"no cashier counter in view {view}", code="invalid_view")
+    return view
+
+
+def display_ticket(t: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": t["number"],
+        "status": t["status"],
+        "counter": t["counter"],
+        "called_at": t["called_at"],
+        "recalls": t["recalls"],
+    }
+
+
+def lookup_ticket(t: dict[str, Any], parity: str) -> dict[str, Any]:
+    keep = ("invoice_id", "customer_code", "book_code", "series", "number", "period",
+            "lookup_status", "delivered_to", "pay_status", "year", "month", "sub_period")
+    return {
+        "number": t["number"],
+        "status": t["status"],
+        "counter": t["counter"],
+        "issued_at": t["issued_at"],
+        "invoices": [
+            {k: inv[k] for k in keep}
+            for c in t["customers"]
+            for inv in c["invoices"]
+            if inv["lookup"] == parity
+        ],
+    }
+
+
+def project_ticket(view: str, t: dict[str, Any]) -> dict[str, Any]:
+    if view == "display":
+        return display_ticket(t)
+    if view.startswith("lookup-"):
+        return lookup_ticket(t, view.removeprefix("lookup-"))
+    return t
+
+
+def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "ticket" in data:
+        out["ticket"] = project_ticket(view, data["ticket"])
+    if view == "display":
+        return out
+    for k, v in data.items():
+        if k == "ticket" or (k == "payments" and view.startswith("lookup-")):
+            continue
+        out[k] = v
+    return out
+
+
+def _visible(view: str, t: dict[str, Any]) -> bool:
+    if view.startswith("lookup-"):
+        return t["status"] in ("waiting", "serving", "parked") or any(
+            i["lookup_status"] != "found" and i["pay_status"] == "unpaid" for i in t["invoices"]
+        )
+    return True
+
+
+def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str, Any]:
+    """The state a view starts from; ``seq`` is read in the same transaction."""
+    seq = events.current_seq(session, branch.id)
+    q = select(Ticket).where(Ticket.branch_id == branch.id, Ticket.business_day == day)
+    if view == "display":
+        q = q.where(col(Ticket.called_at).is_not(None)).order_by(col(Ticket.called_at).desc())
+        q = q.limit(RECENT_CALLS)
+    elif view.startswith("lookup-"):
+        q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show", "done")))
+        q = q.order_by(col(Ticket.number))
+    else:
+        q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show")))
+        q = q.order_by(col(Ticket.number))
+    rows = list(session.exec(q).all())
+    states = ticket_states(session, rows, branch.counter_names)
+    serving = {t["counter"]["code"]: t["number"] for t in states if t["status"] == "serving"}
+    if view == "display":
+        # the latest called tickets may not include a counter's long-served current one
+        for t in session.exec(
+            select(Ticket).where(
+                Ticket.branch_id == branch.id, Ticket.business_day == day, Ticket.status == "serving"
+            )
+        ).all():
+            serving[t.counter_code or ""] = t.number
+    projected = [project_ticket(view, t) for t in states]
+    if view.startswith("lookup-"):
+        projected = [t for t in projected if _visible(view, t)]
+    data: dict[str, Any] = {
+        "branch": {"id": branch.id, "name": branch.name},
+        "business_day": day.isoformat(),
+        "counters": [
+            {"code": c.code, "name": c.name, "kind": c.kind, "parity": c.parity,
+             "serving": serving.get(c.code)}
+            for c in branch.counters.values()
+        ],
+        "tickets": projected,
+    }
+    if view == "supervisor":
+        data["payments_pending"] = len(
+            session.exec(
+                select(Payment.id).where(Payment.branch_id == branch.id, Payment.status == "pending")
+            ).all()
+        )
+    return {"seq": seq, "view": view, "data": data}

@@ -1,0 +1,38 @@
+"""The unit of change: one transaction, the actor behind it, and the events it emits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from qms import events
+from qms.branch import Branch
+from qms.events import EventRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: ``label`` goes into the records (user:NAME or device:ID)."""
+
+    label: str
+    counter: str | None = None
+
+
+@dataclass
+class Tx:
+    session: Session
+    branch: Branch
+    now: dt.datetime
+    business_day: dt.date
+    actor: Actor
+    emitted: list[EventRecord] = field(default_factory=list)
+
+    @property
+    def branch_id(self) -> str:
+        return self.branch.id
+
+    def emit(self, type_: str, data: dict[str, Any]) -> None:
+        self.emitted.append(events.append(self.session, self.branch_id, type_, data, self.now))

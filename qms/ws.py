@@ -1,0 +1,208 @@
+"""The websocket protocol (docs/protocol.md): auth, subscribe to a view, snapshot with its
+seq, then events; resume from a seq after a gap or a reconnect.
+
+One loop per connection waits on two things: the client's frames and the branch's events.
+Sending only from that loop keeps frames in seq order without locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+import anyio.to_thread
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from qms import events, projections
+from qms.auth import Authenticator, Principal, check_view
+from qms.bus import Subscription
+from qms.errors import BadRequest, QmsError, TooLarge, Unauthenticated
+from qms.events import EventRecord
+from qms.hall import REPLAY_LIMIT, Hall
+
+log = logging.getLogger(__name__)
+MAX_FRAME = 4096
+CLOSE_UNAUTHENTICATED = 4401
+_GONE = object()
+
+#: client message types and the keys they carry; docs/protocol.md is checked against it.
+CLIENT_MESSAGES = {
+    "auth": ("token",),
+    "subscribe": ("view", "since"),
+    "resume": ("since",),
+    "ping": (),
+}
+
+
+def _error(exc: QmsError) -> dict[str, Any]:
+    return {"type": "error", **exc.as_dict()["error"]}
+
+
+class Connection:
+    def __init__(self, ws: WebSocket, hall: Hall, auth: Authenticator) -> None:
+        self.ws = ws
+        self.hall = hall
+        self.auth = auth
+        self.principal: Principal | None = None
+        self.view: str | None = None
+        self.last_seq = 0
+        self.stack = contextlib.AsyncExitStack()
+        self.sub: Subscription | None = None
+
+    async def send(self, msg: dict[str, Any]) -> None:
+        await self.ws.send_text(json.dumps(msg, ensure_ascii=False))
+
+    # --- client frames ----------------------------------------------------------------
+
+    def parse(self, raw: str | None) -> dict[str, Any]:
+        if raw is None:
+            raise BadRequest("send text frames with JSON objects", code="malformed_frame")
+        if len(raw) > MAX_FRAME:
+            raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            raise BadRequest("frame is not valid JSON", code="malformed_frame") from None
+        if not isinstance(msg, dict) or msg.get("type") not in CLIENT_MESSAGES:
+            raise BadRequest(
+                "frame type is one of " + ", ".join(CLIENT_MESSAGES), code="unknown_message"
+            )
+        return msg
+
+    async def handle(self, msg: dict[str, Any]) -> None:
+        kind = msg["type"]
+        if kind == "ping":
+            await self.send({"type": "pong", "seq": self.last_seq})
+            return
+        if kind == "auth":
+            await self.authenticate(msg.get("token"))
+            return
+        if self.principal is None:
+            raise Unauthenticated("send an auth frame first", code="unauthenticated")
+        if kind == "subscribe":
+            await self.subscribe(msg.get("view"), msg.get("since"))
+        elif kind == "resume":
+            if self.view is None:
+                raise BadRequest("subscribe to a view first", code="not_subscribed")
+            await self.catch_up(_since(msg.get("since")))
+
+    async def authenticate(self, token: object) -> None:
+        if not isinstance(token, str):
+            raise BadRequest("auth needs a token", code="invalid_request")
+        now = self.hall.clock.now()
+        if self.auth.is_device(token):
+            who = self.auth.resolve(token, now)
+        else:
+            who = await anyio.to_thread.run_sync(self.auth.resolve, token, now)
+        if self.principal is not None and who.branch_id != self.principal.branch_id:
+            raise BadRequest("a connection stays in one branch", code="invalid_request")
+        self.principal = who
+        await self.send({"type": "ready", "principal": who.public()})
+
+    async def subscribe(self, view: object, since: object) -> None:
+        assert self.principal is not None
+        branch = self.hall.branch(self.principal.branch_id)
+        checked = projections.check_view(view, branch)
+        check_view(self.principal, checked)
+        if self.sub is None:
+            # subscribe before reading the snapshot, so nothing falls between the two
+            self.sub = await self.stack.enter_async_context(self.hall.bus.subscribe(branch.id))
+        self.view = checked
+        if since is None:
+            await self.send_snapshot()
+        else:
+            await self.catch_up(_since(since))
+
+    async def send_snapshot(self) -> None:
+        assert self.principal is not None
+        snap = await self.hall.snapshot(self.principal, self.view)
+        self.last_seq = snap["seq"]
+        await self.send({"type": "snapshot", **snap})
+
+    async def catch_up(self, since: int) -> None:
+        """Replay (since, now]; a client too far behind gets a fresh snapshot instead."""
+        assert self.principal is not None
+        branch_id = self.principal.branch_id
+        rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1)
+        ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
+        if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
+            await self.send_snapshot()
+            return
+        self.last_seq = since
+        for ev in rows:
+            await self.forward(ev)
+
+    # --- events -------------------------------------------------------------------------
+
+    async def forward(self, ev: EventRecord) -> None:
+        if self.view is None or ev.seq <= self.last_seq:
+            return
+        if ev.seq > self.last_seq + 1:
+            # the bus lost something: fill the hole from the events table first
+            await self.catch_up(self.last_seq)
+            if ev.seq <= self.last_seq:
+                return
+        self.last_seq = ev.seq
+        await self.send(
+            {"type": "event", **ev.wire(), "data": projections.project_event(self.view, ev.data)}
+        )
+
+
+def _since(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadRequest("since is the last seq you applied (an integer >= 0)", code="invalid_since")
+    return value
+
+
+async def _reader(ws: WebSocket, inbox: asyncio.Queue[object]) -> None:
+    try:
+        while True:
+            frame = await ws.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            inbox.put_nowait(frame.get("text"))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        inbox.put_nowait(_GONE)
+
+
+async def endpoint(ws: WebSocket) -> None:
+    await ws.accept()
+    conn = Connection(ws, ws.app.state.hall, ws.app.state.auth)
+    inbox: asyncio.Queue[object] = asyncio.Queue()
+    reader = asyncio.create_task(_reader(ws, inbox))
+    next_frame: asyncio.Task[object] = asyncio.create_task(inbox.get())
+    next_event: asyncio.Task[EventRecord] | None = None
+    try:
+        while True:
+            if next_event is None and conn.sub is not None:
+                next_event = asyncio.create_task(conn.sub.get())
+            waiting = {next_frame} | ({next_event} if next_event else set())
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if next_event in done:
+                await conn.forward(next_event.result())
+                next_event = None
+            if next_frame in done:
+                raw = next_frame.result()
+                if raw is _GONE:
+                    break
+                next_frame = asyncio.create_task(inbox.get())
+                try:
+                    await conn.handle(conn.parse(raw))  # type: ignore[arg-type]
+                except Unauthenticated as exc:
+                    await conn.send(_error(exc))
+                    await ws.close(CLOSE_UNAUTHENTICATED)
+                    break
+                except QmsError as exc:
+                    await conn.send(_error(exc))
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the client went away mid-send
+    finally:
+        for task in (reader, next_frame, next_event):
+            if task is not None:
+                task.cancel()
+        await conn.stack.aclose()

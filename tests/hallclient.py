@@ -1,0 +1,55 @@
+"""A small client of the public HTTP API for tests: logs in, acts, returns JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
+        self.code = body.get("error", {}).get("code")
+
+
+class Staff:
+    """One signed-in person at one counter."""
+
+    def __init__(self, base: str, username: str, counter: str | None, password: str = "demo123"):
+        self.http = httpx.Client(base_url=base, timeout=30)
+        r = self.http.post(
+            "/api/auth/login", json={"username": username, "password": password, "counter": counter}
+        )
+        r.raise_for_status()
+        self.token = r.json()["token"]
+        self.counter = counter
+        self.http.headers["Authorization"] = f"Bearer {self.token}"
+
+    def call(self, method: str, path: str, json: Any = None) -> Any:
+        r = self.http.request(method, path, json=json)
+        if r.status_code >= 400:
+            raise ApiError(r.status_code, r.json())
+        return r.json()
+
+    def post(self, path: str, json: Any = None) -> Any:
+        return self.call("POST", path, json)
+
+    def get(self, path: str) -> Any:
+        return self.call("GET", path)
+
+    def act(self, action: str, **body: Any) -> Any:
+        return self.post(f"/api/counters/{self.counter}/{action}", body)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class Device(Staff):
+    def __init__(self, base: str, token: str):  # noqa: D107 - a device has no login
+        self.http = httpx.Client(base_url=base, timeout=30)
+        self.token = token
+        self.counter = None
+        self.http.headers["Authorization"] = f"Bearer {token}"
