@@ -1,0 +1,158 @@
+"""Fixtures: a real `qms serve` process on loopback with its in-process CMIS simulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from integrations.cmis.simulator.data import DemoData, build_demo_data
+
+ROOT = Path(__file__).resolve().parent.parent
+SIM_CUSTOMERS = 3000
+SIM_SEED = 2026
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def require_service(name: str, reason: str) -> None:
+    """Skip without a service, but fail in CI (QMS_REQUIRE_SERVICES=1): CI always runs them."""
+    if os.environ.get("QMS_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required here: {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["database"]["url"] = f"sqlite:///{tmp / 'qms.db'}"
+    raw["cmis"]["simulator"].update(
+        port=sim_port, customers=SIM_CUSTOMERS, seed=SIM_SEED, ledger=str(tmp / "ledger.jsonl")
+    )
+    for key, value in over.items():
+        section, _, name = key.partition("__")
+        raw[section][name] = value
+    path = tmp / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+class HallServer:
+    """`qms serve` in a child process; waits for its start-up banner, never sleeps."""
+
+    def __init__(self, tmp: Path, **over: object) -> None:
+        self.tmp = tmp
+        self.port = free_port()
+        self.sim_port = free_port()
+        self.config = hall_config(tmp, self.sim_port, **over)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
+        self.cmis_url = f"http://127.0.0.1:{self.sim_port}"
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.log: list[str] = []
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self) -> HallServer:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "qms", "serve", "--config", str(self.config),
+             "--port", str(self.port), "--log-level", "warning"],
+            cwd=self.tmp,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.pump = threading.Thread(target=self._pump, args=(self.proc,), daemon=True)
+        self.pump.start()
+        while True:
+            try:
+                line = self.lines.get(timeout=60)
+            except queue.Empty:
+                raise RuntimeError("qms serve did not start:\n" + "".join(self.log)) from None
+            if line == "":
+                raise RuntimeError("qms serve exited:\n" + "".join(self.log))
+            if "hall ready" in line:
+                return self
+
+    def _pump(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.log.append(line)
+            self.lines.put(line)
+        self.lines.put("")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc and self.proc.stdout:
+            self.pump.join(timeout=10)
+            self.proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def demo() -> DemoData:
+    """The simulator's data set, rebuilt here exactly as the server builds it."""
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    return build_demo_data(unit="PE0100", customers=SIM_CUSTOMERS, seed=SIM_SEED, today=today)
+
+
+class Customers:
+    """Hands out demo customers, each once per server, so tests never collide."""
+
+    def __init__(self, demo: DemoData) -> None:
+        self._all = list(demo.customers.values())
+        self._used: set[str] = set()
+
+    def take(self, *, invoices: int | None = None, min_invoices: int = 1, parity: str | None = None,
+             cut: bool | None = None) -> str:
+        for c in self._all:
+            n = len(c.invoices)
+            if c.code in self._used or n < min_invoices:
+                continue
+            if invoices is not None and n != invoices:
+                continue
+            if parity is not None and (int(c.book_code[-1]) % 2 == 0) != (parity == "even"):
+                continue
+            if cut is not None and (c.supply == "CUT") != cut:
+                continue
+            self._used.add(c.code)
+            return c.code
+        raise LookupError("no demo customer left with these properties")
+
+    def no_debt(self) -> str:
+        for c in self._all:
+            if not c.invoices and c.code not in self._used:
+                self._used.add(c.code)
+                return c.code
+        raise LookupError("no customer without debt")
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
+    server = HallServer(tmp_path_factory.mktemp("hall")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def customers(demo: DemoData, hall: HallServer) -> Customers:
+    return Customers(demo)

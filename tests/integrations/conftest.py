@@ -1,0 +1,101 @@
+"""One CMIS 2.0 simulator on real loopback HTTP for the whole session.
+
+It runs in a background thread with its own event loop, so tests stay plain sync functions
+(sync httpx for the wire, ``asyncio.run`` for the async adapter). Tests share its ledger,
+so each takes customers nobody used before (``SimV2.take``) and never resets state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pytest
+
+from integrations.cmis.simulator.app import create_app
+from integrations.cmis.simulator.data import DemoData, SimCustomer, build_demo_data
+from integrations.cmis.simulator.ledger import VN, Ledger
+from integrations.cmis.simulator.server import RunningSimulator, start_simulator
+
+TODAY = dt.date(2026, 3, 14)
+NOW = dt.datetime(2026, 3, 14, 9, 30, tzinfo=VN)
+
+T = TypeVar("T")
+
+
+class LoopThread:
+    """An event loop in a daemon thread; ``run`` executes a coroutine there and waits."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="sim-loop", daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        self.loop.close()
+
+
+class FakeClock:
+    """CMIS's clock for the shared ledger: fixed unless a test moves it."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@dataclass
+class SimV2:
+    url: str
+    data: DemoData
+    ledger: Ledger
+    clock: FakeClock
+    _used: set[str] = field(default_factory=set)
+
+    def take(self, **criteria: Any) -> SimCustomer:
+        """A customer matching ``DemoData.select`` criteria that no test has used yet."""
+        for c in self.data.select(**criteria):
+            if c.code not in self._used:
+                self._used.add(c.code)
+                return c
+        raise LookupError(f"no unused customer with {criteria}")
+
+
+@pytest.fixture(scope="session")
+def loop_thread() -> Iterator[LoopThread]:
+    lt = LoopThread()
+    yield lt
+    lt.close()
+
+
+@pytest.fixture(scope="session")
+def demo_data() -> DemoData:
+    return build_demo_data(today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def sim_v2(loop_thread: LoopThread, demo_data: DemoData) -> Iterator[SimV2]:
+    app = create_app(demo_data)
+    clock = FakeClock(NOW)
+    app.state.ledger.clock = clock
+    running: RunningSimulator = loop_thread.run(start_simulator(app))
+    yield SimV2(url=running.url, data=demo_data, ledger=app.state.ledger, clock=clock)
+    loop_thread.run(running.stop())
+
+
+@pytest.fixture
+def clock(sim_v2: SimV2) -> Iterator[FakeClock]:
+    """The shared clock, put back after the test."""
+    before = sim_v2.clock.now
+    yield sim_v2.clock
+    sim_v2.clock.now = before
