@@ -21,7 +21,7 @@ class ViewClient:
         self.ws: ClientConnection | None = None
 
     def connect(self, since: int | None = None) -> ViewClient:
-        self._conn = connect(self.url, open_timeout=10)
+        self._conn = connect(self.url, open_timeout=10, max_queue=None)
         self.ws = self._conn.__enter__()
         self.send({"type": "auth", "token": self.token})
         assert self.recv()["type"] == "ready"

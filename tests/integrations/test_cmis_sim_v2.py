@@ -158,17 +158,29 @@ def test_debts_answer_has_the_contract_fields(http: httpx.Client, sim_v2: Any) -
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     d = r.json()
     assert set(d) == {
-        "MA_KHANG", "TEN_KHANG", "DCHI_KHANG", "MA_DVIQLY", "MA_SOGCS", "TTRANG_CDIEN", "HOA_DON"
-    }  # fmt: skip
+        "MA_KHANG",
+        "TEN_KHANG",
+        "DCHI_KHANG",
+        "MA_DVIQLY",
+        "MA_SOGCS",
+        "TTRANG_CDIEN",
+        "HOA_DON",
+    }
     assert (d["MA_KHANG"], d["TEN_KHANG"], d["MA_DVIQLY"]) == (c.code, c.name, "PE0100")
     assert d["TTRANG_CDIEN"] == "CONNECTED"
     first = d["HOA_DON"][0]
     inv = c.invoices[0]
     assert first == {
-        "ID_HDON": inv.invoice_id, "THANG": inv.month, "NAM": inv.year, "KY": inv.sub_period,
-        "SO_TIEN": inv.amount, "TIEN_GTGT": inv.vat, "TONG_TIEN": inv.total,
-        "KIHIEU_SERY": inv.series, "SO_SERY": inv.number,
-    }  # fmt: skip
+        "ID_HDON": inv.invoice_id,
+        "THANG": inv.month,
+        "NAM": inv.year,
+        "KY": inv.sub_period,
+        "SO_TIEN": inv.amount,
+        "TIEN_GTGT": inv.vat,
+        "TONG_TIEN": inv.total,
+        "KIHIEU_SERY": inv.series,
+        "SO_SERY": inv.number,
+    }
     assert [i["ID_HDON"] for i in d["HOA_DON"]] == [i.invoice_id for i in c.invoices]
 
 
@@ -448,8 +460,9 @@ def small_data() -> DemoData:
 
 def _order(c: SimCustomer, n: int) -> PaymentOrder:
     invs = c.invoices[:n]
-    return PaymentOrder(c.code, tuple(i.invoice_id for i in invs), sum(i.total for i in invs),
-                        "QT01", "TN01", NOW)  # fmt: skip
+    return PaymentOrder(
+        c.code, tuple(i.invoice_id for i in invs), sum(i.total for i in invs), "QT01", "TN01", NOW
+    )
 
 
 def test_journal_replay_keeps_the_ledger(small_data: DemoData, tmp_path: Any) -> None:

@@ -53,8 +53,9 @@ def with_client(url: str, fn: Callable[[Cmis2Client], Awaitable[T]], **kw: Any) 
     return asyncio.run(go())
 
 
-def expect(url: str, error: type[CmisError], fn: Callable[[Cmis2Client], Awaitable[Any]],
-           **kw: Any) -> CmisError:  # fmt: skip
+def expect(
+    url: str, error: type[CmisError], fn: Callable[[Cmis2Client], Awaitable[Any]], **kw: Any
+) -> CmisError:
     with pytest.raises(error) as caught:
         with_client(url, fn, **kw)
     assert caught.value.request_id, "every error carries the X-Request-Id"
@@ -89,10 +90,16 @@ def test_get_debts_maps_to_project_types(sim_v2: Any) -> None:
     assert (debts.unit, debts.book_code, debts.supply) == ("PE0100", c.book_code, Supply.CUT)
     first = c.invoices[0]
     assert debts.invoices[0] == Invoice(
-        invoice_id=first.invoice_id, year=first.year, month=first.month,
-        sub_period=first.sub_period, amount=first.amount, vat=first.vat, total=first.total,
-        series=first.series, number=first.number,
-    )  # fmt: skip
+        invoice_id=first.invoice_id,
+        year=first.year,
+        month=first.month,
+        sub_period=first.sub_period,
+        amount=first.amount,
+        vat=first.vat,
+        total=first.total,
+        series=first.series,
+        number=first.number,
+    )
     assert [i.invoice_id for i in debts.invoices] == [i.invoice_id for i in c.invoices]
     free = sim_v2.take(invoices=0)
     assert with_client(sim_v2.url, lambda cl: cl.get_debts(free.code)).invoices == ()
@@ -148,8 +155,9 @@ def test_payment_flow(sim_v2: Any) -> None:
     assert unknown is PaymentState.NOT_FOUND
     mine = [p for p in listed if p.txn_id == req.txn_id]
     assert mine == [
-        CmisPayment(req.txn_id, c.code, req.invoice_ids, req.total, PaymentState.BILLING,
-                    sim_v2.clock.now)  # fmt: skip
+        CmisPayment(
+            req.txn_id, c.code, req.invoice_ids, req.total, PaymentState.BILLING, sim_v2.clock.now
+        )
     ]
 
 
@@ -159,7 +167,10 @@ def _later(c: SimCustomer) -> dict[str, Any]:
 
 def _gap(c: SimCustomer) -> dict[str, Any]:
     picked = (c.invoices[0], c.invoices[2])
-    return {"invoice_ids": tuple(i.invoice_id for i in picked), "total": sum(i.total for i in picked)}
+    return {
+        "invoice_ids": tuple(i.invoice_id for i in picked),
+        "total": sum(i.total for i in picked),
+    }
 
 
 @pytest.mark.parametrize(
@@ -209,13 +220,25 @@ def test_naive_payment_time_is_a_programming_error(sim_v2: Any) -> None:
 # --- a server that answers garbage -------------------------------------------------------
 
 GOOD_INVOICE = {
-    "ID_HDON": 1, "THANG": 2, "NAM": 2026, "KY": 1, "SO_TIEN": 100_000, "TIEN_GTGT": 8_000,
-    "TONG_TIEN": 108_000, "KIHIEU_SERY": "1K26TPE", "SO_SERY": "0000001",
-}  # fmt: skip
+    "ID_HDON": 1,
+    "THANG": 2,
+    "NAM": 2026,
+    "KY": 1,
+    "SO_TIEN": 100_000,
+    "TIEN_GTGT": 8_000,
+    "TONG_TIEN": 108_000,
+    "KIHIEU_SERY": "1K26TPE",
+    "SO_SERY": "0000001",
+}
 GOOD_DEBTS = {
-    "MA_KHANG": "XX00000000000", "TEN_KHANG": "A", "DCHI_KHANG": "B", "MA_DVIQLY": "XX0000",
-    "MA_SOGCS": "XX0000A001", "TTRANG_CDIEN": "CONNECTED", "HOA_DON": [GOOD_INVOICE],
-}  # fmt: skip
+    "MA_KHANG": "XX00000000000",
+    "TEN_KHANG": "A",
+    "DCHI_KHANG": "B",
+    "MA_DVIQLY": "XX0000",
+    "MA_SOGCS": "XX0000A001",
+    "TTRANG_CDIEN": "CONNECTED",
+    "HOA_DON": [GOOD_INVOICE],
+}
 
 
 def _debts(**change: Any) -> dict[str, Any]:
@@ -255,6 +278,8 @@ GARBAGE_DEBTS: dict[str, Any] = {
     "418-json": JSONResponse({"MA_LOI": "9999"}, status_code=418),
     "409-unknown-code": JSONResponse({"MA_LOI": "777"}, status_code=409),
 }
+CASES = sorted(GARBAGE_DEBTS)
+GOOD_CODE = "XX99999999999"
 
 
 class Garbage:
@@ -267,11 +292,13 @@ class Garbage:
     def app(self) -> Starlette:
         async def debts(request: Request) -> Response:
             self.seen.append(dict(request.headers))
-            answer = GARBAGE_DEBTS[request.path_params["case"]]
+            code = request.path_params["code"]
+            case = CASES[int(code[2:])] if code != GOOD_CODE else "good"
+            answer = GARBAGE_DEBTS.get(case, GOOD_DEBTS)
             if isinstance(answer, Response):
                 return answer
-            answer = {**answer, "MA_KHANG": answer.get("MA_KHANG")} if isinstance(
-                answer, dict) and "MA_KHANG" in answer else answer  # fmt: skip
+            if isinstance(answer, dict) and "MA_KHANG" in answer and case != "other-customer":
+                answer = {**answer, "MA_KHANG": code}  # so only the garbage is wrong
             return JSONResponse(answer)
 
         async def payment(request: Request) -> Response:
@@ -293,15 +320,21 @@ class Garbage:
             return JSONResponse({"MA_GD": request.path_params["txn"], "TRANG_THAI": "PAID"})
 
         async def day(request: Request) -> Response:
-            bad = {"MA_GD": "T", "MA_KHANG": "XX00000000000", "ID_HDON": [1], "TONG_TIEN": 1.5,
-                   "TRANG_THAI": "BILLING", "THOI_GIAN": "2026-03-14T09:30:00+07:00"}  # fmt: skip
+            bad = {
+                "MA_GD": "T",
+                "MA_KHANG": "XX00000000000",
+                "ID_HDON": [1],
+                "TONG_TIEN": 1.5,
+                "TRANG_THAI": "BILLING",
+                "THOI_GIAN": "2026-03-14T09:30:00+07:00",
+            }
             if request.query_params["collection_point"] == "naive-time":
                 bad = {**bad, "TONG_TIEN": 1, "THOI_GIAN": "2026-03-14T09:30:00"}
             return JSONResponse({"GIAO_DICH": [bad]})
 
         return Starlette(
             routes=[
-                Route("/v2/customers/{case}/debts", debts),
+                Route("/v2/customers/{code}/debts", debts),
                 Route("/v2/payments", payment, methods=["POST"]),
                 Route("/v2/payments", day, methods=["GET"]),
                 Route("/v2/payments/{txn}", status),
@@ -317,34 +350,19 @@ def garbage(loop_thread: Any) -> Iterator[tuple[str, Garbage]]:
     loop_thread.run(running.stop())
 
 
-@pytest.mark.parametrize("case", sorted(GARBAGE_DEBTS))
+def test_the_inline_servers_good_answer_parses(garbage: tuple[str, Garbage]) -> None:
+    """So each garbage case below fails for its garbage, not for the rest of the answer."""
+    debts = with_client(garbage[0], lambda cl: cl.get_debts(GOOD_CODE))
+    assert debts.code == GOOD_CODE and debts.invoices[0].total == 108_000
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_off_contract_debts_are_bad_answers(garbage: tuple[str, Garbage], case: str) -> None:
     url, g = garbage
-    code = "XX00000000000"
-
-    async def ask(cl: Cmis2Client) -> Any:
-        # the case name rides in the path where the customer code goes
-        cl.base_url = url
-        return await cl._ok(
-            await cl._send("GET", f"/v2/customers/{case}/debts", "rid-" + case, retry=False),
-            "rid-" + case,
-            "debts",
-            {200},
-        )
-
-    async def via_public_api(cl: Cmis2Client) -> Any:
-        real = cl._send
-
-        async def send(method: str, path: str, rid: str, **kw: Any) -> Any:
-            return await real(method, path.replace(code, case), rid, **kw)
-
-        cl._send = send  # type: ignore[method-assign]
-        return await cl.get_debts(code)
-
-    e = expect(url, CmisBadAnswer, via_public_api)
-    assert case in e.message or e.message, e
+    code = f"XX{CASES.index(case):011d}"
+    e = expect(url, CmisBadAnswer, lambda cl: cl.get_debts(code))
+    assert e.message.startswith("debts")
     assert g.seen[-1]["x-request-id"] == e.request_id
-    del ask
 
 
 @pytest.mark.parametrize("case", ["other-txn", "no-receipt", "receipt-int"])
@@ -402,8 +420,14 @@ def faults(faulty: tuple[str, Any]) -> Iterator[Callable[..., None]]:
 
 def test_hang_past_the_timeout_is_unavailable(faulty: tuple[str, Any], faults: Any) -> None:
     faults(hang_rate=1.0, hang_ms=10_000)
-    e = expect(faulty[0], CmisUnavailable, lambda cl: cl.get_debts("PE01000000001"),
-               timeout=0.2, retries=1, backoff=0)  # fmt: skip
+    e = expect(
+        faulty[0],
+        CmisUnavailable,
+        lambda cl: cl.get_debts("PE01000000001"),
+        timeout=0.2,
+        retries=1,
+        backoff=0,
+    )
     assert "timeout" in e.message and e.details["attempts"] == 2
 
 
@@ -412,8 +436,7 @@ def test_down_is_unavailable(faulty: tuple[str, Any], faults: Any) -> None:
     data: DemoData = faulty[1].state.data
     c = data.select(invoices=1)[0]
     expect(faulty[0], CmisUnavailable, lambda cl: cl.get_debts(c.code), backoff=0)
-    e = expect(faulty[0], CmisUnavailable, lambda cl: cl.post_payment(request_for(c, 1)),
-               backoff=0)  # fmt: skip
+    e = expect(faulty[0], CmisUnavailable, lambda cl: cl.post_payment(request_for(c, 1)), backoff=0)
     assert e.details["attempts"] == 3
     assert faulty[1].state.ledger.unpaid(c.code)[1], "nothing was paid"
 
@@ -447,12 +470,10 @@ def test_retry_after_a_lost_answer_is_safe(faulty: tuple[str, Any], faults: Any)
     data: DemoData = faulty[1].state.data
     c = data.select(invoices=3)[0]
     req = request_for(c, 1)
-    faults(lose_answer_rate=0.5, seed=4)
-    try:
-        receipt = with_client(faulty[0], lambda cl: cl.post_payment(req), retries=5, backoff=0)
-    except CmisUnavailable:  # pragma: no cover - depends on the seed, kept for clarity
-        pytest.fail("six lost answers in a row with rate 0.5 and seed 4")
+    faults(lose_answer_rate=0.5, seed=7)  # seed 7: lost, lost, answered
+    receipt = with_client(faulty[0], lambda cl: cl.post_payment(req), retries=2, backoff=0)
     assert receipt.txn_id == req.txn_id
-    paid = [p for p in faulty[1].state.ledger.payments_for_day(
-        faulty[1].state.ledger.clock().date(), "QT01") if p.order.customer_code == c.code]  # fmt: skip
+    ledger = faulty[1].state.ledger
+    today = ledger.clock().date()
+    paid = [p for p in ledger.payments_for_day(today, "QT01") if p.order.customer_code == c.code]
     assert len(paid) == 1
