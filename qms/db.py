@@ -73,7 +73,6 @@ def read_session(engine: Engine) -> Iterator[Session]:
     conn = engine.connect().execution_options(qms_begin="DEFERRED")
     try:
         with Session(bind=conn) as session:
-            yield session
-            session.rollback()
+            yield session  # closing detaches objects with their loaded values intact
     finally:
         conn.close()
