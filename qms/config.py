@@ -146,8 +146,12 @@ class Settings(_Model):
     lookup: LookupSettings = LookupSettings()
     cashier: CashierSettings = CashierSettings()
     auth: AuthSettings = AuthSettings()
-    branches: list[BranchSettings] = Field(min_length=1)
-    devices: list[DeviceSettings] = []
+    branches: list[BranchSettings] = Field(
+        min_length=1, description="Branches (id, name, collection_point, counters)."
+    )
+    devices: list[DeviceSettings] = Field(
+        [], description="Kiosks and displays: id, kind, branch, token_sha256."
+    )
 
     @field_validator("timezone")
     @classmethod

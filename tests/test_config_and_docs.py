@@ -1,0 +1,114 @@
+"""config.yaml is validated at start naming the bad key; every setting, event, websocket
+message and HTTP route is documented; the call policy really is configurable."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from qms import config
+from qms.events import EVENT_TYPES
+from qms.http.api import routes
+from qms.ws import CLIENT_MESSAGES
+from tests.conftest import ROOT, Customers, HallServer
+from tests.hallclient import Staff
+
+
+def base() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "key"),
+    [
+        (("server", "port"), 70000, "server.port"),
+        (("database", "url"), "mysql://x", "database.url"),
+        (("bus", "url"), "kafka://x", "bus.url"),
+        (("timezone",), "Mars/Olympus", "timezone"),
+        (("cmis", "mode"), "v2", "cmis"),
+        (("cashier", "call_policy"), "random", "cashier.call_policy"),
+        (("branches", 0, "counters", 1, "parity"), None, "branches.0.counters.1"),
+        (("branches", 0, "counters", 3, "kind"), "teller", "branches.0.counters.3.kind"),
+        (("branches", 0, "id"), "pe0100", "branches.0.id"),
+        (("devices", 0, "token_sha256"), "abc", "devices.0.token_sha256"),
+        (("server", "prot"), 1, "server.prot"),
+    ],
+)
+def test_bad_value_names_its_key(path: tuple[Any, ...], value: object, key: str) -> None:
+    raw = base()
+    target = raw
+    for p in path[:-1]:
+        target = target[p]
+    target[path[-1]] = value
+    with pytest.raises(config.ConfigError) as info:
+        config.parse(raw)
+    assert f"'{key}" in str(info.value)
+
+
+def test_env_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = base()
+    raw["database"]["url"] = {"$env": "QMS_TEST_DB"}
+    with pytest.raises(config.ConfigError, match="database.url.*QMS_TEST_DB"):
+        config.parse(raw)
+    monkeypatch.setenv("QMS_TEST_DB", "sqlite:///elsewhere.db")
+    assert config.parse(raw).database.url == "sqlite:///elsewhere.db"
+
+
+def test_serve_refuses_to_start_on_a_bad_config(tmp_path: Path) -> None:
+    raw = base()
+    raw["branches"][0]["counters"][3]["kind"] = "teller"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "qms", "serve", "--config", str(bad)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "branches.0.counters.3.kind" in done.stderr
+    bad.write_text("server: [unclosed", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "qms", "serve", "--config", str(bad)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "not valid YAML" in done.stderr
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    missing = [key for key, _, _ in config.describe() if f"`{key}`" not in doc]
+    assert not missing
+
+
+def test_every_event_and_message_is_documented() -> None:
+    doc = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    assert [e for e in EVENT_TYPES if f"`{e}`" not in doc] == []
+    assert [m for m in CLIENT_MESSAGES if f"`{m}`" not in doc] == []
+
+
+def test_every_route_is_documented() -> None:
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for route in routes:
+        path = re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", route.path)
+        assert path in doc, path
+
+
+def test_ready_first_call_policy(tmp_path: Path, demo: Any) -> None:
+    hall = HallServer(tmp_path, cashier__call_policy="ready_first").start()
+    pick = Customers(demo)
+    reception = Staff(hall.base, "reception", "R1")
+    cashier = Staff(hall.base, "cashier1", "C1")
+    clerks = {"even": Staff(hall.base, "lookup1", "LE"), "odd": Staff(hall.base, "lookup2", "LO")}
+    try:
+        first = reception.post("/api/tickets", {"customers": [pick.take(invoices=1)]})
+        second = reception.post("/api/tickets", {"customers": [pick.take(invoices=1)]})
+        inv = second["customers"][0]["invoices"][0]
+        clerks[inv["lookup"]].post(f"/api/tickets/{second['number']}/invoices/{inv['invoice_id']}/found")
+        assert cashier.act("call-next")["number"] == second["number"]
+        cashier.act("finish")
+        assert cashier.act("call-next")["number"] == first["number"]
+    finally:
+        for person in (reception, cashier, *clerks.values()):
+            person.close()
+        hall.stop()
