@@ -41,7 +41,6 @@ class Started:
 
     cmis_url: str = ""
     demo_staff: list[str] = field(default_factory=list)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def _pages_dir(package: str) -> Path:
@@ -56,16 +55,22 @@ async def _cmis(settings: Settings, clock: Clock, started: Started) -> AsyncIter
     url = settings.cmis.url
     if settings.cmis.mode == "simulator":
         from integrations.cmis.simulator.app import create_app as sim_app
-        from integrations.cmis.simulator.data import build_demo_data
+        from integrations.cmis.simulator.app import default_demo_data
         from integrations.cmis.simulator.server import start_simulator
 
         s = settings.cmis.simulator
-        data = build_demo_data(
-            unit=settings.branches[0].id, customers=s.customers, seed=s.seed,
+        ledger = Path(s.ledger) if s.ledger else None
+        # an existing ledger keeps the data it was written for (e.g. yesterday's periods)
+        data = default_demo_data(
+            ledger,
+            unit=settings.branches[0].id,
+            customers=s.customers,
+            seed=s.seed,
             today=clock.business_day(),
         )
-        ledger = Path(s.ledger) if s.ledger else None
-        sim = await start_simulator(sim_app(data, ledger_path=ledger), host=s.host, port=s.port)
+        sim = await start_simulator(
+            sim_app(data, ledger_path=ledger), host=s.host, port=s.port, log_level="warning"
+        )
         url = sim.url
     assert url is not None
     started.cmis_url = url
@@ -95,7 +100,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)
             poster = asyncio.create_task(PaymentPoster(hall).run())
-            started.ready.set()
             try:
                 yield
             finally:
@@ -111,8 +115,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         Route("/", lambda request: RedirectResponse("/counters/")),
         Mount("/static", StaticFiles(directory=_pages_dir("qms") / "static"), name="static"),
         Mount("/kiosk", StaticFiles(directory=_pages_dir("kiosk"), html=True), name="kiosk"),
-        Mount("/counters", StaticFiles(directory=_pages_dir("counters"), html=True), name="counters"),
-        Mount("/displays", StaticFiles(directory=_pages_dir("displays"), html=True), name="displays"),
+        Mount(
+            "/counters", StaticFiles(directory=_pages_dir("counters"), html=True), name="counters"
+        ),
+        Mount(
+            "/displays", StaticFiles(directory=_pages_dir("displays"), html=True), name="displays"
+        ),
     ]
     app = Starlette(
         routes=routes,

@@ -76,9 +76,7 @@ class Principal:
 
 def require(principal: Principal, action: str) -> None:
     if principal.role not in PERMISSIONS[action]:
-        raise Forbidden(
-            f"role {principal.role} may not {action}", code="wrong_role", action=action
-        )
+        raise Forbidden(f"role {principal.role} may not {action}", code="wrong_role", action=action)
 
 
 def view_action(view: str) -> str:
@@ -177,7 +175,9 @@ class Authenticator:
         with Session(self.engine) as s:
             sess = s.get(AuthSession, h)
             if sess is None or sess.expires_at <= now:
-                raise Unauthenticated("session expired or unknown: sign in again", code="unauthenticated")
+                raise Unauthenticated(
+                    "session expired or unknown: sign in again", code="unauthenticated"
+                )
             user = s.get(User, sess.user_id)
             if user is None or not user.active:
                 raise Unauthenticated("account disabled", code="unauthenticated")

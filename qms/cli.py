@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import socket
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -23,33 +24,31 @@ def _serve(args: argparse.Namespace) -> int:
     host = args.host or settings.server.host
     port = settings.server.port if args.port is None else args.port
     app = create_app(settings)
-    server = uvicorn.Server(
+    base = f"http://{host}:{port}"
+
+    class Server(uvicorn.Server):
+        """Prints the banner once the socket listens, so "ready" means ready."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                _banner(base, app.state.started)
+
+    server = Server(
         uvicorn.Config(
-            app, host=host, port=port, log_level=args.log_level, ws_max_size=65536,
-            lifespan="on",
+            app, host=host, port=port, log_level=args.log_level, ws_max_size=65536, lifespan="on"
         )
     )
-
-    async def banner() -> None:
-        started = app.state.started
-        await started.ready.wait()
-        while not server.started:
-            await asyncio.sleep(0.05)
-        base = f"http://{host}:{port}"
-        print(f"qms: hall ready at {base}  (CMIS at {started.cmis_url})", flush=True)
-        print(f"  pages: {base}/kiosk/  {base}/counters/  {base}/displays/", flush=True)
-        if started.demo_staff:
-            print(f"  demo staff (password {DEMO_PASSWORD}): " + ", ".join(started.demo_staff), flush=True)
-
-    async def main() -> None:
-        task = asyncio.create_task(banner())
-        try:
-            await server.serve()
-        finally:
-            task.cancel()
-
-    asyncio.run(main())
+    server.run()
     return 0 if server.started else 1
+
+
+def _banner(base: str, started: Any) -> None:
+    print(f"qms: hall ready at {base}  (CMIS at {started.cmis_url})", flush=True)
+    print(f"  pages: {base}/kiosk/  {base}/counters/  {base}/displays/", flush=True)
+    if started.demo_staff:
+        staff = ", ".join(started.demo_staff)
+        print(f"  demo staff (password {DEMO_PASSWORD}): {staff}", flush=True)
 
 
 def _cmis_sim(args: argparse.Namespace) -> int:

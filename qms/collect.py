@@ -35,7 +35,9 @@ def _int_list(value: object, field: str) -> list[int]:
         or not value
         or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
     ):
-        raise BadRequest(f"{field} is a non-empty list of invoice ids", code="invalid_request", field=field)
+        raise BadRequest(
+            f"{field} is a non-empty list of invoice ids", code="invalid_request", field=field
+        )
     if len(set(value)) != len(value):
         raise BadRequest(f"{field} lists an invoice twice", code="invalid_request", field=field)
     return list(value)
@@ -185,9 +187,15 @@ def return_invoices(
     for i in ids:
         inv = rows.get(i)
         if inv is None:
-            raise NotFound(f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i)
+            raise NotFound(
+                f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
+            )
         if inv.pay_status != "unpaid":
-            raise Conflict(f"invoice {i} is already {inv.pay_status}", code=f"already_{inv.pay_status}", invoice=i)
+            raise Conflict(
+                f"invoice {i} is already {inv.pay_status}",
+                code=f"already_{inv.pay_status}",
+                invoice=i,
+            )
         if inv.delivered_to != code:
             raise Conflict(
                 f"invoice {i} was not delivered to {code}",

@@ -34,7 +34,9 @@ def next_seq(session: Session, branch_id: str) -> int:
 
 
 def next_ticket_number(session: Session, branch_id: str, day: dt.date) -> int:
-    return _bump(session, TicketNumber, {"branch_id": branch_id, "business_day": day}, "last_number")
+    return _bump(
+        session, TicketNumber, {"branch_id": branch_id, "business_day": day}, "last_number"
+    )
 
 
 def lock_branch(session: Session, branch_id: str) -> None:

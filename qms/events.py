@@ -51,9 +51,7 @@ def append(
     if type_ not in EVENT_TYPES:
         raise ValueError(f"undocumented event type {type_}")
     seq = next_seq(session, branch_id)
-    session.add(
-        Event(branch_id=branch_id, seq=seq, type=type_, at=at, payload=json.dumps(data))
-    )
+    session.add(Event(branch_id=branch_id, seq=seq, type=type_, at=at, payload=json.dumps(data)))
     return EventRecord(branch_id, seq, type_, at, data)
 
 

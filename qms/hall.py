@@ -160,7 +160,9 @@ class Hall:
         check_view(principal, checked)
         return await self.read(projections.snapshot, branch, checked, self.clock.business_day())
 
-    async def replay(self, branch_id: str, after: int, limit: int = REPLAY_LIMIT) -> list[EventRecord]:
+    async def replay(
+        self, branch_id: str, after: int, limit: int = REPLAY_LIMIT
+    ) -> list[EventRecord]:
         return await self.read(events.since, branch_id, after, limit)
 
 

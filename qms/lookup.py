@@ -53,7 +53,9 @@ def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, A
         )
     allowed, new_status, event = TRANSITIONS[action]
     if inv.pay_status != "unpaid":
-        raise Conflict(f"invoice {invoice_id} is already {inv.pay_status}", code=f"already_{inv.pay_status}")
+        raise Conflict(
+            f"invoice {invoice_id} is already {inv.pay_status}", code=f"already_{inv.pay_status}"
+        )
     if inv.lookup_status not in allowed:
         raise Conflict(
             f"invoice {invoice_id} is {inv.lookup_status}; cannot mark it {action}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def mask_name(name: str) -> str:
-    """"Nguyễn Văn An" -> "Nguyễn V*** A"."""
+    """ "Nguyễn Văn An" -> "Nguyễn V*** A"."""
     words = name.split()
     if len(words) <= 1:
         return (words[0][0] + "***") if words else ""

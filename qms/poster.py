@@ -87,7 +87,7 @@ class PaymentPoster:
         try:
             receipt = await self.hall.cmis.post_payment(request)
             outcome = ("confirmed", receipt.receipt_no, None)
-        except cmis.PaymentRefused as exc:
+        except (cmis.PaymentRefused, cmis.CustomerNotFound) as exc:
             outcome = ("refused", None, f"{exc.code}: {exc.message}")
         except cmis.CmisError as exc:
             log.warning("payment %s in doubt, will retry: %s", p.txn_id, exc)

@@ -45,8 +45,20 @@ def display_ticket(t: dict[str, Any]) -> dict[str, Any]:
 
 
 def lookup_ticket(t: dict[str, Any], parity: str) -> dict[str, Any]:
-    keep = ("invoice_id", "customer_code", "book_code", "series", "number", "period",
-            "lookup_status", "delivered_to", "pay_status", "year", "month", "sub_period")
+    keep = (
+        "invoice_id",
+        "customer_code",
+        "book_code",
+        "series",
+        "number",
+        "period",
+        "lookup_status",
+        "delivered_to",
+        "pay_status",
+        "year",
+        "month",
+        "sub_period",
+    )
     return {
         "number": t["number"],
         "status": t["status"],
@@ -110,7 +122,9 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
         # the latest called tickets may not include a counter's long-served current one
         for t in session.exec(
             select(Ticket).where(
-                Ticket.branch_id == branch.id, Ticket.business_day == day, Ticket.status == "serving"
+                Ticket.branch_id == branch.id,
+                Ticket.business_day == day,
+                Ticket.status == "serving",
             )
         ).all():
             serving[t.counter_code or ""] = t.number
@@ -121,8 +135,13 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
         "branch": {"id": branch.id, "name": branch.name},
         "business_day": day.isoformat(),
         "counters": [
-            {"code": c.code, "name": c.name, "kind": c.kind, "parity": c.parity,
-             "serving": serving.get(c.code)}
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "parity": c.parity,
+                "serving": serving.get(c.code),
+            }
             for c in branch.counters.values()
         ],
         "tickets": projected,
@@ -130,7 +149,9 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
     if view == "supervisor":
         data["payments_pending"] = len(
             session.exec(
-                select(Payment.id).where(Payment.branch_id == branch.id, Payment.status == "pending")
+                select(Payment.id).where(
+                    Payment.branch_id == branch.id, Payment.status == "pending"
+                )
             ).all()
         )
     return {"seq": seq, "view": view, "data": data}

@@ -13,7 +13,8 @@ def invoice_state(inv: TicketInvoice) -> dict[str, Any]:
     return {
         "invoice_id": inv.invoice_id,
         "customer_code": inv.customer_code,
-        "period": f"{inv.month:02d}/{inv.year}" + (f"-{inv.sub_period}" if inv.sub_period > 1 else ""),
+        "period": f"{inv.month:02d}/{inv.year}"
+        + (f"-{inv.sub_period}" if inv.sub_period > 1 else ""),
         "year": inv.year,
         "month": inv.month,
         "sub_period": inv.sub_period,
@@ -44,9 +45,7 @@ def load_parts(
         .where(TicketCustomer.ticket_id == ticket.id)
         .order_by(col(TicketCustomer.position))
     ).all()
-    invoices = session.exec(
-        select(TicketInvoice).where(TicketInvoice.ticket_id == ticket.id)
-    ).all()
+    invoices = session.exec(select(TicketInvoice).where(TicketInvoice.ticket_id == ticket.id)).all()
     return list(customers), sorted(invoices, key=lambda i: (i.customer_code, period_order(i)))
 
 
@@ -107,7 +106,9 @@ def ticket_states(
     ).all():
         customers[c.ticket_id].append(c)
     invoices: dict[int, list[TicketInvoice]] = {i: [] for i in ids if i is not None}
-    for inv in session.exec(select(TicketInvoice).where(col(TicketInvoice.ticket_id).in_(ids))).all():
+    for inv in session.exec(
+        select(TicketInvoice).where(col(TicketInvoice.ticket_id).in_(ids))
+    ).all():
         invoices[inv.ticket_id].append(inv)
     out = []
     for t in tickets:

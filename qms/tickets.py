@@ -23,7 +23,9 @@ MAX_CUSTOMERS = 10
 def check_codes(codes: Sequence[object]) -> list[str]:
     """Validate and de-duplicate customer codes, keeping their order."""
     if not isinstance(codes, list) or not codes:
-        raise BadRequest("give one or more customer codes", code="invalid_request", field="customers")
+        raise BadRequest(
+            "give one or more customer codes", code="invalid_request", field="customers"
+        )
     if len(codes) > MAX_CUSTOMERS:
         raise BadRequest(
             f"one ticket holds at most {MAX_CUSTOMERS} customers", code="too_many_customers"
@@ -152,7 +154,9 @@ def state(tx: Tx, ticket: Ticket) -> dict[str, Any]:
     return ticket_state(tx.session, ticket, tx.branch.counter_names)
 
 
-def today(session: Session, branch_id: str, day: Any, statuses: Sequence[str] | None = None) -> list[Ticket]:
+def today(
+    session: Session, branch_id: str, day: Any, statuses: Sequence[str] | None = None
+) -> list[Ticket]:
     q = select(Ticket).where(Ticket.branch_id == branch_id, Ticket.business_day == day)
     if statuses:
         q = q.where(col(Ticket.status).in_(list(statuses)))

@@ -153,7 +153,9 @@ class Connection:
 
 def _since(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadRequest("since is the last seq you applied (an integer >= 0)", code="invalid_since")
+        raise BadRequest(
+            "since is the last seq you applied (an integer >= 0)", code="invalid_since"
+        )
     return value
 
 

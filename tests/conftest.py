@@ -67,8 +67,18 @@ class HallServer:
 
     def start(self) -> HallServer:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "qms", "serve", "--config", str(self.config),
-             "--port", str(self.port), "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "qms",
+                "serve",
+                "--config",
+                str(self.config),
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
             cwd=self.tmp,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -120,8 +130,14 @@ class Customers:
         self._all = list(demo.customers.values())
         self._used: set[str] = set()
 
-    def take(self, *, invoices: int | None = None, min_invoices: int = 1, parity: str | None = None,
-             cut: bool | None = None) -> str:
+    def take(
+        self,
+        *,
+        invoices: int | None = None,
+        min_invoices: int = 1,
+        parity: str | None = None,
+        cut: bool | None = None,
+    ) -> str:
         for c in self._all:
             n = len(c.invoices)
             if c.code in self._used or n < min_invoices:

@@ -48,7 +48,7 @@ class Staff:
 
 
 class Device(Staff):
-    def __init__(self, base: str, token: str):  # noqa: D107 - a device has no login
+    def __init__(self, base: str, token: str):
         self.http = httpx.Client(base_url=base, timeout=30)
         self.token = token
         self.counter = None

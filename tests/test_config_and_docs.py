@@ -54,7 +54,7 @@ def test_bad_value_names_its_key(path: tuple[Any, ...], value: object, key: str)
 def test_env_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = base()
     raw["database"]["url"] = {"$env": "QMS_TEST_DB"}
-    with pytest.raises(config.ConfigError, match="database.url.*QMS_TEST_DB"):
+    with pytest.raises(config.ConfigError, match=r"database\.url.*QMS_TEST_DB"):
         config.parse(raw)
     monkeypatch.setenv("QMS_TEST_DB", "sqlite:///elsewhere.db")
     assert config.parse(raw).database.url == "sqlite:///elsewhere.db"
@@ -65,13 +65,21 @@ def test_serve_refuses_to_start_on_a_bad_config(tmp_path: Path) -> None:
     raw["branches"][0]["counters"][3]["kind"] = "teller"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "qms", "serve", "--config", str(bad)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "qms", "serve", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "branches.0.counters.3.kind" in done.stderr
     bad.write_text("server: [unclosed", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "qms", "serve", "--config", str(bad)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "qms", "serve", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "not valid YAML" in done.stderr
 
 
@@ -104,7 +112,9 @@ def test_ready_first_call_policy(tmp_path: Path, demo: Any) -> None:
         first = reception.post("/api/tickets", {"customers": [pick.take(invoices=1)]})
         second = reception.post("/api/tickets", {"customers": [pick.take(invoices=1)]})
         inv = second["customers"][0]["invoices"][0]
-        clerks[inv["lookup"]].post(f"/api/tickets/{second['number']}/invoices/{inv['invoice_id']}/found")
+        clerks[inv["lookup"]].post(
+            f"/api/tickets/{second['number']}/invoices/{inv['invoice_id']}/found"
+        )
         assert cashier.act("call-next")["number"] == second["number"]
         cashier.act("finish")
         assert cashier.act("call-next")["number"] == first["number"]

@@ -54,8 +54,11 @@ def pay(cashier: Staff, t: dict[str, Any], rng: random.Random, paid: list[dict[s
         open_ = [i for i in c["invoices"] if i["pay_status"] == "unpaid"]
         k = len(open_) if rng.random() < 0.75 else rng.randint(1, len(open_))
         chosen.extend(open_[:k])
-    result = cashier.act("collect", invoices=[i["invoice_id"] for i in chosen],
-                         amount=sum(i["total"] for i in chosen))
+    result = cashier.act(
+        "collect",
+        invoices=[i["invoice_id"] for i in chosen],
+        amount=sum(i["total"] for i in chosen),
+    )
     paid.extend(result["payments"])
     left = [i["invoice_id"] for i in all_invoices(result["ticket"]) if i["pay_status"] == "unpaid"]
     if left:
@@ -158,8 +161,11 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
     assert totals["paid"] > 0 and totals["returned"] > 0
 
     # the payment poster confirms everything with CMIS; wait on the events, bounded
-    confirmed = {e["data"]["payment"]["txn_id"] for e in sup_view.frames
-                 if e.get("event") == "payment.confirmed"}
+    confirmed = {
+        e["data"]["payment"]["txn_id"]
+        for e in sup_view.frames
+        if e.get("event") == "payment.confirmed"
+    }
     while len(confirmed) < len(paid):
         try:
             msg = sup_view.recv(timeout=30)
@@ -175,14 +181,19 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
     assert all(p["status"] == "confirmed" and p["receipt_no"] for p in ours.values())
 
     day = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
-    cmis = httpx.get(f"{hall.cmis_url}/v2/payments",
-                     params={"date": day, "collection_point": "PE0100-HALL1"}).json()["GIAO_DICH"]
+    cmis = httpx.get(
+        f"{hall.cmis_url}/v2/payments", params={"date": day, "collection_point": "PE0100-HALL1"}
+    ).json()["GIAO_DICH"]
     theirs = {g["MA_GD"]: g for g in cmis}
     assert set(theirs) == set(ours)
     for txn, p in ours.items():
         g = theirs[txn]
         assert (g["MA_KHANG"], sorted(g["ID_HDON"]), g["TONG_TIEN"], g["TRANG_THAI"]) == (
-            p["customer_code"], sorted(p["invoice_ids"]), p["total"], "BILLING")
+            p["customer_code"],
+            sorted(p["invoice_ids"]),
+            p["total"],
+            "BILLING",
+        )
     assert sum(g["TONG_TIEN"] for g in cmis) == sum(p["total"] for p in paid)
 
     # live clients converged on the same state as a fresh snapshot

@@ -29,10 +29,14 @@ PER_PROCESS = 40
 
 def _debts(code: str, invoice_id: int) -> CustomerDebts:
     inv = Invoice(invoice_id, 2026, 10, 1, 100_000, 8_000, 108_000, "1K26TPE", "0000001")
-    return CustomerDebts(code, "Khách Thử", "1 Lê Lợi", "PE0100", "PE0100A012", Supply.CONNECTED, (inv,))
+    return CustomerDebts(
+        code, "Khách Thử", "1 Lê Lợi", "PE0100", "PE0100A012", Supply.CONNECTED, (inv,)
+    )
 
 
-def issue_many(url: str, worker: int, count: int, start: multiprocessing.synchronize.Event) -> list[int]:
+def issue_many(
+    url: str, worker: int, count: int, start: multiprocessing.synchronize.Event
+) -> list[int]:
     """One process: wait for the starting gun, then issue ``count`` tickets."""
     settings = load(ROOT / "config.yaml")
     branch = from_settings(settings.branches[0], settings)
@@ -85,8 +89,9 @@ def postgres_url() -> Iterator[str]:
     psycopg = pytest.importorskip("psycopg")
     name = f"qms_test_{uuid.uuid4().hex[:8]}"
     try:
-        admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True,
-                                connect_timeout=5)
+        admin = psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=5
+        )
     except psycopg.OperationalError as exc:
         require_service("PostgreSQL at 127.0.0.1:5432", str(exc))
     admin.execute(f'CREATE DATABASE "{name}"')

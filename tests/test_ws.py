@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.conftest import Customers, HallServer
-from tests.hallclient import Device, Staff
+from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
 
@@ -48,8 +48,9 @@ def busy_hall(staff: dict[str, Staff], customers: Customers, rounds: int) -> Non
         staff["c1"].act("collect", invoices=[inv["invoice_id"]], amount=inv["total"])
 
 
-def test_snapshot_then_events_in_order(hall: HallServer, staff: dict[str, Staff],
-                                       customers: Customers) -> None:
+def test_snapshot_then_events_in_order(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
     client = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
     snap = client.recv()
     assert snap["type"] == "snapshot" and snap["view"] == "supervisor"
@@ -59,15 +60,27 @@ def test_snapshot_then_events_in_order(hall: HallServer, staff: dict[str, Staff]
     client.until_seq(current_seq(staff))
     seqs = [f["seq"] for f in client.frames if f["type"] == "event"]
     assert seqs == list(range(start + 1, client.last + 1))
-    kinds = [f["event"] for f in client.frames if f["type"] == "event"]
-    one = ["ticket.issued", "invoice.deferred", "invoice.found", "ticket.called", "payment.collected"]
+    # the payment poster's confirmations from CMIS interleave at their own pace
+    kinds = [
+        f["event"]
+        for f in client.frames
+        if f["type"] == "event" and f["event"] != "payment.confirmed"
+    ]
+    one = [
+        "ticket.issued",
+        "invoice.deferred",
+        "invoice.found",
+        "ticket.called",
+        "payment.collected",
+    ]
     assert kinds == one * 2
     assert client.tickets[max(client.tickets)]["status"] == "done"
     client.close()
 
 
-def test_client_that_drops_messages_converges(hall: HallServer, staff: dict[str, Staff],
-                                              customers: Customers) -> None:
+def test_client_that_drops_messages_converges(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
     rng = random.Random(7)
     lossy = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
     lossy.apply(lossy.recv())
@@ -75,12 +88,10 @@ def test_client_that_drops_messages_converges(hall: HallServer, staff: dict[str,
     lossy.drop = {s for s in range(first, first + 60) if rng.random() < 0.3}
     dropped = len(lossy.drop)
     busy_hall(staff, customers, 8)
-    final = current_seq(staff)
-    lossy.until_seq(final)
-    assert dropped > 0 and lossy.gaps > 0, "the test must really lose messages"
     fresh = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
     fresh.apply(fresh.recv())
-    assert fresh.last == final
+    lossy.until_seq(fresh.last)
+    assert dropped > 0 and lossy.gaps > 0, "the test must really lose messages"
     for number, ticket in fresh.tickets.items():
         assert lossy.tickets[number] == ticket
     for number, ticket in lossy.tickets.items():
@@ -90,8 +101,9 @@ def test_client_that_drops_messages_converges(hall: HallServer, staff: dict[str,
     fresh.close()
 
 
-def test_reconnect_replays_exactly_what_was_missed(hall: HallServer, staff: dict[str, Staff],
-                                                   customers: Customers) -> None:
+def test_reconnect_replays_exactly_what_was_missed(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
     client = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
     client.apply(client.recv())
     left_at = client.last
@@ -106,24 +118,26 @@ def test_reconnect_replays_exactly_what_was_missed(hall: HallServer, staff: dict
     client.close()
 
 
-def test_far_behind_or_unknown_since_gets_a_snapshot(hall: HallServer, staff: dict[str, Staff]) -> None:
+def test_far_behind_or_unknown_since_gets_a_snapshot(
+    hall: HallServer, staff: dict[str, Staff]
+) -> None:
     client = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect(since=10**9)
     msg = client.recv()
     assert msg["type"] == "snapshot" and msg["seq"] == current_seq(staff)
     client.close()
 
 
-def test_display_view_carries_no_names_codes_or_amounts(hall: HallServer, staff: dict[str, Staff],
-                                                        customers: Customers, demo: Any) -> None:
+def test_display_view_carries_no_names_codes_or_amounts(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers, demo: Any
+) -> None:
     display = ViewClient(hall.ws_url, "demo-display-1", "display").connect()
     display.apply(display.recv())
     code = customers.take(invoices=2)
-    busy_before = current_seq(staff)
     t = staff["reception"].post("/api/tickets", {"customers": [code]})
     staff["c3"].act("call", number=t["number"])
     staff["c3"].act("recall")
     staff["c3"].act("park")
-    display.until_seq(busy_before + 4)
+    display.until_event("ticket.parked", t["number"])
     called = [f for f in display.frames if f.get("event") == "ticket.called"]
     assert called and called[-1]["data"]["ticket"]["number"] == t["number"]
     assert called[-1]["data"]["ticket"]["counter"] == {"code": "C3", "name": "Quầy 3"}
@@ -131,19 +145,27 @@ def test_display_view_carries_no_names_codes_or_amounts(hall: HallServer, staff:
     assert recalled[-1]["data"]["ticket"]["recalls"] == 1
     text = json.dumps(display.frames, ensure_ascii=False)
     c = demo.customers[code]
-    for secret in (c.name, c.code, c.address, str(c.invoices[0].total), '"total', '"customers"', '"address"'):
+    for secret in (
+        c.name,
+        c.code,
+        c.address,
+        str(c.invoices[0].total),
+        '"total',
+        '"customers"',
+        '"address"',
+    ):
         assert secret not in text
     display.close()
 
 
-def test_lookup_view_shows_only_its_parity(hall: HallServer, staff: dict[str, Staff],
-                                           customers: Customers) -> None:
+def test_lookup_view_shows_only_its_parity(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
     even = ViewClient(hall.ws_url, staff["even"].token, "lookup-even").connect()
     even.apply(even.recv())
-    before = current_seq(staff)
     e_code, o_code = customers.take(parity="even"), customers.take(parity="odd")
     t = staff["reception"].post("/api/tickets", {"customers": [e_code, o_code]})
-    even.until_seq(before + 1)
+    even.until_event("ticket.issued", t["number"])
     mine = even.tickets[t["number"]]
     assert mine["invoices"] and {i["customer_code"] for i in mine["invoices"]} == {e_code}
     assert all("total" not in i for i in mine["invoices"])
@@ -172,15 +194,33 @@ def frames(hall: HallServer, token: str | None, *sent: Any) -> list[dict[str, An
     return out
 
 
-def test_bad_frames_get_errors_and_the_connection_lives(hall: HallServer, staff: dict[str, Staff]) -> None:
-    got = frames(hall, staff["sup"].token, "{oops", "[1]", {"type": "dance"}, b"\x00binary",
-                 {"type": "subscribe", "view": "everything"}, {"type": "resume", "since": 3},
-                 {"type": "subscribe", "view": "supervisor", "since": -1},
-                 json.dumps({"type": "auth", "token": "x" * 5000}))
+def test_bad_frames_get_errors_and_the_connection_lives(
+    hall: HallServer, staff: dict[str, Staff]
+) -> None:
+    got = frames(
+        hall,
+        staff["sup"].token,
+        "{oops",
+        "[1]",
+        {"type": "dance"},
+        b"\x00binary",
+        {"type": "subscribe", "view": "everything"},
+        {"type": "resume", "since": 3},
+        {"type": "subscribe", "view": "supervisor", "since": -1},
+        json.dumps({"type": "auth", "token": "x" * 5000}),
+    )
     assert got[0]["type"] == "ready"
     codes = [m["code"] for m in got if m["type"] == "error"]
-    assert codes == ["malformed_frame", "unknown_message", "unknown_message", "malformed_frame",
-                     "invalid_view", "not_subscribed", "invalid_since", "frame_too_large"]
+    assert codes == [
+        "malformed_frame",
+        "unknown_message",
+        "unknown_message",
+        "malformed_frame",
+        "invalid_view",
+        "not_subscribed",
+        "invalid_since",
+        "frame_too_large",
+    ]
     for m in got:
         if m["type"] == "error":
             assert set(m) == {"type", "code", "message", "details"}
@@ -188,8 +228,13 @@ def test_bad_frames_get_errors_and_the_connection_lives(hall: HallServer, staff:
 
 
 def test_views_are_checked_against_the_role(hall: HallServer, staff: dict[str, Staff]) -> None:
-    got = frames(hall, "demo-display-1", {"type": "subscribe", "view": "supervisor"},
-                 {"type": "subscribe", "view": "cashier:C1"}, {"type": "subscribe", "view": "lookup-odd"})
+    got = frames(
+        hall,
+        "demo-display-1",
+        {"type": "subscribe", "view": "supervisor"},
+        {"type": "subscribe", "view": "cashier:C1"},
+        {"type": "subscribe", "view": "lookup-odd"},
+    )
     assert [m.get("code") for m in got[1:-1]] == ["wrong_role", "wrong_role", "wrong_role"]
     got = frames(hall, staff["c1"].token, {"type": "subscribe", "view": "cashier:C2"})
     assert got[1]["code"] == "wrong_counter"

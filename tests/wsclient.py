@@ -65,6 +65,15 @@ class ViewClient:
         while self.last < seq:
             self.apply(self.recv(timeout))
 
+    def until_event(self, event: str, number: int, timeout: float = 10) -> dict[str, Any]:
+        """Apply frames until ``event`` about ticket ``number`` has been applied."""
+        while True:
+            msg = self.recv(timeout)
+            self.apply(msg)
+            ticket = msg.get("data", {}).get("ticket") or {}
+            if msg.get("event") == event and ticket.get("number") == number:
+                return msg
+
     def close(self) -> None:
         if self.ws is not None:
             self._conn.__exit__(None, None, None)

@@ -94,8 +94,12 @@ async def customer(request: Request) -> Response:
     debts = await _hall(request).preview_customer(who, request.path_params["code"])
     public = who.role == "kiosk"
     invoices = [
-        {"invoice_id": i.invoice_id, "period": f"{i.month:02d}/{i.year}", "sub_period": i.sub_period,
-         "total": i.total}
+        {
+            "invoice_id": i.invoice_id,
+            "period": f"{i.month:02d}/{i.year}",
+            "sub_period": i.sub_period,
+            "total": i.total,
+        }
         for i in sorted(debts.invoices, key=lambda i: i.period_key)
     ]
     out: dict[str, Any] = {
@@ -200,11 +204,7 @@ async def list_events(request: Request) -> Response:
     limit = min(_int_param(request, "limit", 200), 500)
     rows = await hall.replay(who.branch_id, since, limit)
     return ok(
-        {
-            "events": [
-                {**r.wire(), "data": projections.project_event(view, r.data)} for r in rows
-            ]
-        }
+        {"events": [{**r.wire(), "data": projections.project_event(view, r.data)} for r in rows]}
     )
 
 

@@ -360,10 +360,12 @@ export function el(tag, attrs = {}, ...children) {
 const moneyFmt = new Intl.NumberFormat("vi-VN");
 export const money = (n) => `${moneyFmt.format(n || 0)} đ`;
 
-/** The wall time of an ISO timestamp as the server wrote it (the hall's own time zone). */
+/** HH:MM:SS of an ISO timestamp, in this device's time zone (the hall's, on hall devices). */
 export function timeOf(iso) {
-  const m = /T(\d{2}:\d{2}:\d{2})/.exec(iso || "");
-  return m ? m[1] : "";
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
 
 export const TICKET_STATUS = {

@@ -1,0 +1,1 @@
+"""A CMIS simulator: deterministic demo data, a rule-enforcing ledger, fault injection."""

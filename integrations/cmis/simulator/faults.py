@@ -1,0 +1,189 @@
+"""Fault injection for the simulator: what a real CMIS does on a bad day.
+
+``FaultConfig`` is plain data (constructor argument, or ``PUT /admin/faults`` at run time);
+``FaultMiddleware`` applies it to CMIS calls only (``/v2``, later ``/cmis1``), never to
+``/admin``. Random decisions come from one seeded RNG, so a scripted demo repeats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LOSE_MODES = ("500", "close")
+CMIS_PREFIXES = ("/v2/", "/cmis1/")
+ADMIN_PREFIX = "/admin/"
+
+
+@dataclass(frozen=True, slots=True)
+class FaultConfig:
+    """Rates are probabilities per CMIS call, in [0, 1]; all zero means a healthy CMIS.
+
+    - ``latency_ms``: added to every call;
+    - ``error_rate``: answer ``500`` without doing anything;
+    - ``refuse_rate``: answer ``503`` (busy) without doing anything;
+    - ``hang_rate``: wait ``hang_ms`` (or until the caller gives up), then do the call;
+    - ``down``: ``503`` on everything but ``/admin``;
+    - ``lose_answer_rate``: do a POST (payment, reversal), then lose its answer: a ``500``
+      (``lose_answer_mode="500"``) or the connection closed mid-answer (``"close"``).
+    """
+
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    refuse_rate: float = 0.0
+    hang_rate: float = 0.0
+    hang_ms: int = 30_000
+    down: bool = False
+    lose_answer_rate: float = 0.0
+    lose_answer_mode: str = "500"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("error_rate", "refuse_rate", "hang_rate", "lose_answer_rate"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
+                raise ValueError(f"{name} must be a number in [0, 1]")
+        for name in ("latency_ms", "hang_ms", "seed"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"{name} must be a non-negative integer")
+        if not isinstance(self.down, bool):
+            raise ValueError("down must be true or false")
+        if self.lose_answer_mode not in LOSE_MODES:
+            raise ValueError(f"lose_answer_mode must be one of {LOSE_MODES}")
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, obj: object) -> FaultConfig:
+        """Build from a JSON object; missing fields take their defaults (PUT replaces all)."""
+        if not isinstance(obj, dict):
+            raise ValueError("expected a JSON object")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(obj) - known
+        if unknown:
+            raise ValueError(f"unknown fields: {sorted(unknown)}")
+        return cls(**obj)
+
+
+class Faults:
+    """The live fault settings and their RNG (reseeded whenever the config is set)."""
+
+    def __init__(self, config: FaultConfig | None = None) -> None:
+        self.set(config or FaultConfig())
+
+    def set(self, config: FaultConfig) -> None:
+        self.config = config
+        self._rng = random.Random(config.seed)
+
+    def roll(self, rate: float) -> bool:
+        """One seeded draw; a zero rate draws nothing, so a healthy run stays reproducible."""
+        return rate > 0 and self._rng.random() < rate
+
+
+def _json_answer(status: int, code: str) -> list[Message]:
+    body = json.dumps({"MA_LOI": code}).encode()
+    return [
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        },
+        {"type": "http.response.body", "body": body, "more_body": False},
+    ]
+
+
+async def _send_all(send: Send, messages: list[Message]) -> None:
+    for m in messages:
+        await send(m)
+
+
+class FaultMiddleware:
+    """Pure ASGI middleware (no BaseHTTPMiddleware: it must see the raw ``receive``)."""
+
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        cfg, faults = self.faults.config, self.faults
+        if cfg.down:
+            await _send_all(send, _json_answer(503, "0503"))
+            return
+        if not path.startswith(CMIS_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        if cfg.latency_ms:
+            await asyncio.sleep(cfg.latency_ms / 1000)
+        if faults.roll(cfg.refuse_rate):
+            await _send_all(send, _json_answer(503, "0503"))
+            return
+        if faults.roll(cfg.error_rate):
+            await _send_all(send, _json_answer(500, "0500"))
+            return
+        if faults.roll(cfg.hang_rate):
+            receive = await _hang(receive, cfg.hang_ms / 1000)
+        if scope["method"] == "POST" and faults.roll(cfg.lose_answer_rate):
+            await self._lose_answer(scope, receive, send, cfg.lose_answer_mode)
+            return
+        await self.app(scope, receive, send)
+
+    async def _lose_answer(self, scope: Scope, receive: Receive, send: Send, mode: str) -> None:
+        """Let the call take effect, then drop its answer."""
+        captured: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            captured.append(message)
+
+        await self.app(scope, receive, capture)
+        if mode == "close" and captured and captured[0]["type"] == "http.response.start":
+            # Status line and headers go out, the body never does: uvicorn closes the
+            # connection ("returned without completing response"), the caller sees a
+            # broken answer.
+            await send(captured[0])
+            return
+        await _send_all(send, _json_answer(500, "0500"))
+
+
+async def _hang(receive: Receive, seconds: float) -> Receive:
+    """Hold the call for ``seconds``, or until the caller hangs up, and then go on with it.
+
+    The body is read first and replayed to the app: the call still takes effect after the
+    caller's timeout, as with a real slow CMIS. Waking on disconnect keeps a stopping
+    server from waiting for a hang nobody is listening to.
+    """
+    body: list[Message] = []
+    while True:
+        m = await receive()
+        if m["type"] != "http.request":
+            break
+        body.append(m)
+        if not m.get("more_body", False):
+            break
+    waiter = asyncio.ensure_future(receive())
+    try:
+        await asyncio.wait({waiter}, timeout=seconds)
+    finally:
+        if not waiter.done():
+            waiter.cancel()
+
+    async def replay() -> Message:
+        if body:
+            return body.pop(0)
+        return await receive()
+
+    return replay
