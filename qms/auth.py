@@ -205,6 +205,29 @@ DEMO_STAFF = [
 ]
 
 
+def create_user(
+    engine: Engine, username: str, full_name: str, role: str, branch_id: str, password: str
+) -> None:
+    """Add a staff account; refuses an unknown role, a short password or a taken name."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise ValueError("a password has at least 8 characters")
+    with Session(engine) as s:
+        if s.exec(select(User).where(User.username == username)).first() is not None:
+            raise ValueError(f"user {username} exists already")
+        s.add(
+            User(
+                username=username,
+                full_name=full_name,
+                role=role,
+                branch_id=branch_id,
+                password_hash=hash_password(password),
+            )
+        )
+        s.commit()
+
+
 def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
     """Create demo accounts on an empty user table; returns the usernames created."""
     with Session(engine) as s:

@@ -58,6 +58,32 @@ def _cmis_sim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_add(args: argparse.Namespace) -> int:
+    from qms import db
+    from qms.auth import create_user
+
+    try:
+        settings = config.load(args.config)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    if args.branch not in {b.id for b in settings.branches}:
+        print(f"qms: no branch {args.branch} in {args.config}", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n")
+    engine = db.make_engine(settings.database.url)
+    db.create_schema(engine)
+    try:
+        create_user(engine, args.username, args.name, args.role, args.branch, password)
+    except ValueError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"qms: user {args.username} ({args.role}) created")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qms", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--seed", type=int, default=2026)
     sim.add_argument("--ledger", default=None)
     sim.set_defaults(func=_cmis_sim)
+    user = sub.add_parser("user", help="staff accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="add an account; the password is read from stdin")
+    add.add_argument("username")
+    add.add_argument("--role", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--branch", required=True)
+    add.add_argument("--config", default="config.yaml")
+    add.set_defaults(func=_user_add)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

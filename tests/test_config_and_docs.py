@@ -122,3 +122,38 @@ def test_ready_first_call_policy(tmp_path: Path, demo: Any) -> None:
         for person in (reception, cashier, *clerks.values()):
             person.close()
         hall.stop()
+
+
+def test_user_add_creates_an_account_that_signs_in(tmp_path: Path) -> None:
+    hall = HallServer(tmp_path)
+    cmd = [
+        sys.executable,
+        "-m",
+        "qms",
+        "user",
+        "add",
+        "thungan9",
+        "--role",
+        "cashier",
+        "--name",
+        "Ngô Thị Chín",
+        "--branch",
+        "PE0100",
+        "--config",
+        str(hall.config),
+    ]
+    done = subprocess.run(
+        cmd, input="short\n", capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert done.returncode == 2 and "8 characters" in done.stderr
+    done = subprocess.run(
+        cmd, input="mật-khẩu-dài\n", capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    hall.start()
+    try:
+        cashier = Staff(hall.base, "thungan9", "C2", password="mật-khẩu-dài")
+        assert cashier.get("/api/me")["principal"]["full_name"] == "Ngô Thị Chín"
+        cashier.close()
+    finally:
+        hall.stop()
