@@ -211,8 +211,8 @@ def create_user(
     """Add a staff account; refuses an unknown role, a short password or a taken name."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 8:
-        raise ValueError("a password has at least 8 characters")
+    if len(password) < 6:
+        raise ValueError("a password has at least 6 characters")
     with Session(engine) as s:
         if s.exec(select(User).where(User.username == username)).first() is not None:
             raise ValueError(f"user {username} exists already")
@@ -233,15 +233,6 @@ def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
     with Session(engine) as s:
         if s.exec(select(User).limit(1)).first() is not None:
             return []
-        for username, full_name, role in DEMO_STAFF:
-            s.add(
-                User(
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    branch_id=branch_id,
-                    password_hash=hash_password(DEMO_PASSWORD),
-                )
-            )
-        s.commit()
+    for username, full_name, role in DEMO_STAFF:
+        create_user(engine, username, full_name, role, branch_id, DEMO_PASSWORD)
     return [u for u, _, _ in DEMO_STAFF]

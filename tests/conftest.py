@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from integrations.cmis.simulator.data import DemoData, build_demo_data
+from tests.hallclient import Device, Staff
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM_CUSTOMERS = 3000
@@ -172,3 +173,22 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
 @pytest.fixture(scope="module")
 def customers(demo: DemoData, hall: HallServer) -> Customers:
     return Customers(demo)
+
+
+@pytest.fixture(scope="module")
+def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
+    """The hall's people, each signed in at their desk: c1..c4 are cashier counters."""
+    people = {
+        "reception": Staff(hall.base, "reception", "R1"),
+        "even": Staff(hall.base, "lookup1", "LE"),
+        "odd": Staff(hall.base, "lookup2", "LO"),
+        "c1": Staff(hall.base, "cashier1", "C1"),
+        "c2": Staff(hall.base, "cashier2", "C2"),
+        "c3": Staff(hall.base, "cashier3", "C3"),
+        "c4": Staff(hall.base, "head", "C4"),
+        "sup": Staff(hall.base, "supervisor", None),
+        "kiosk": Device(hall.base, "demo-kiosk-1"),
+    }
+    yield people
+    for person in people.values():
+        person.close()

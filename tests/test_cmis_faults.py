@@ -3,30 +3,14 @@ F4 still recorded locally and posted once CMIS is back; a CMIS refusal is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import Customers, HallServer
-from tests.hallclient import ApiError, Device, Staff
+from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
-
-
-@pytest.fixture(scope="module")
-def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
-    people = {
-        "reception": Staff(hall.base, "reception", "R1"),
-        "even": Staff(hall.base, "lookup1", "LE"),
-        "odd": Staff(hall.base, "lookup2", "LO"),
-        "c1": Staff(hall.base, "cashier1", "C1"),
-        "sup": Staff(hall.base, "supervisor", None),
-        "kiosk": Device(hall.base, "demo-kiosk-1"),
-    }
-    yield people
-    for p in people.values():
-        p.close()
 
 
 def faults(hall: HallServer, **settings: Any) -> None:

@@ -145,7 +145,7 @@ def test_user_add_creates_an_account_that_signs_in(tmp_path: Path) -> None:
     done = subprocess.run(
         cmd, input="short\n", capture_output=True, text=True, timeout=60, cwd=tmp_path
     )
-    assert done.returncode == 2 and "8 characters" in done.stderr
+    assert done.returncode == 2 and "6 characters" in done.stderr
     done = subprocess.run(
         cmd, input="mật-khẩu-dài\n", capture_output=True, text=True, timeout=60, cwd=tmp_path
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,28 +18,10 @@ import httpx
 import pytest
 
 from tests.conftest import Customers, HallServer
-from tests.hallclient import ApiError, Device, Staff
+from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
 
 TICKETS = 200
-
-
-@pytest.fixture(scope="module")
-def people(hall: HallServer) -> Iterator[dict[str, Staff]]:
-    p = {
-        "kiosk": Device(hall.base, "demo-kiosk-1"),
-        "reception": Staff(hall.base, "reception", "R1"),
-        "even": Staff(hall.base, "lookup1", "LE"),
-        "odd": Staff(hall.base, "lookup2", "LO"),
-        "C1": Staff(hall.base, "cashier1", "C1"),
-        "C2": Staff(hall.base, "cashier2", "C2"),
-        "C3": Staff(hall.base, "cashier3", "C3"),
-        "C4": Staff(hall.base, "head", "C4"),
-        "sup": Staff(hall.base, "supervisor", None),
-    }
-    yield p
-    for s in p.values():
-        s.close()
 
 
 def all_invoices(t: dict[str, Any]) -> list[dict[str, Any]]:
@@ -69,9 +50,9 @@ def pay(cashier: Staff, t: dict[str, Any], rng: random.Random, paid: list[dict[s
 
 
 @pytest.mark.slow
-def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers: Customers) -> None:
+def test_a_whole_hall_day(hall: HallServer, staff: dict[str, Staff], customers: Customers) -> None:
     rng = random.Random(2026)
-    sup_view = ViewClient(hall.ws_url, people["sup"].token, "supervisor").connect()
+    sup_view = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
     sup_view.apply(sup_view.recv())
     display = ViewClient(hall.ws_url, "demo-display-2", "display").connect()
     display.apply(display.recv())
@@ -80,7 +61,7 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
     issued: list[dict[str, Any]] = []
     for n in range(TICKETS):
         codes = [customers.take() for _ in range(rng.randint(1, 3))]
-        who = people["kiosk"] if n % 2 else people["reception"]
+        who = staff["kiosk"] if n % 2 else staff["reception"]
         issued.append(who.post("/api/tickets", {"customers": codes}))
     numbers = [t["number"] for t in issued]
     assert numbers == list(range(numbers[0], numbers[0] + TICKETS))
@@ -88,8 +69,8 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
     # lookup counters: F9 most paper at once, F10 the rest to search later
     deferred: list[tuple[int, dict[str, Any]]] = []
     for t in issued:
-        for inv in all_invoices(people["sup"].get(f"/api/tickets/{t['number']}")):
-            clerk = people["even"] if inv["lookup"] == "even" else people["odd"]
+        for inv in all_invoices(staff["sup"].get(f"/api/tickets/{t['number']}")):
+            clerk = staff["even"] if inv["lookup"] == "even" else staff["odd"]
             action = "found" if rng.random() < 0.8 else "deferred"
             clerk.post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/{action}")
             if action == "deferred":
@@ -100,12 +81,12 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
     paid: list[dict[str, Any]] = []
     parked: dict[int, str] = {}
     late: list[int] = []
-    counters = ["C1", "C2", "C3", "C4"]
+    counters = ["c1", "c2", "c3", "c4"]
     turn = 0
     while True:
         code = counters[turn % 4]
         turn += 1
-        cashier = people[code]
+        cashier = staff[code]
         try:
             t = cashier.act("call-next")
         except ApiError as exc:
@@ -118,11 +99,11 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
         if rng.random() < 0.05:
             other = counters[(turn + 1) % 4]
             if other != code:
-                moved = cashier.act("transfer", to=other)
+                moved = cashier.act("transfer", to=other.upper())
                 if moved["status"] == "parked":
                     parked[t["number"]] = other
                     continue
-                cashier, code = people[other], other
+                cashier, code = staff[other], other
         if not t["ready"]:
             cashier.act("park")
             parked[t["number"]] = code
@@ -131,29 +112,29 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
 
     # afternoon: the deferred paper is found; it goes to the counter holding the ticket
     for number, inv in deferred:
-        clerk = people["even"] if inv["lookup"] == "even" else people["odd"]
+        clerk = staff["even"] if inv["lookup"] == "even" else staff["odd"]
         after = clerk.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
         held = after["counter"]["code"] if after["counter"] else None
         found = next(i for i in all_invoices(after) if i["invoice_id"] == inv["invoice_id"])
         if after["status"] == "parked":
             assert found["delivered_to"] == held
     for number, code in parked.items():
-        t = people[code].act("call", number=number)
+        t = staff[code].act("call", number=number)
         assert t["ready"] is True
-        pay(people[code], t, rng, paid)
+        pay(staff[code], t, rng, paid)
     for number in late:
-        t = people["C1"].act("call", number=number)
+        t = staff["c1"].act("call", number=number)
         if not t["ready"]:
             continue  # cannot happen: all paper is found by now
-        pay(people["C1"], t, rng, paid)
+        pay(staff["c1"], t, rng, paid)
     with pytest.raises(ApiError) as empty:
-        people["C1"].act("call-next")
+        staff["c1"].act("call-next")
     assert empty.value.code == "queue_empty"
 
     # every invoice of the day is paid or returned
     totals = {"paid": 0, "returned": 0}
     for number in numbers:
-        t = people["sup"].get(f"/api/tickets/{number}")
+        t = staff["sup"].get(f"/api/tickets/{number}")
         assert t["status"] == "done"
         for inv in all_invoices(t):
             assert inv["pay_status"] in totals
@@ -170,13 +151,13 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
         try:
             msg = sup_view.recv(timeout=30)
         except TimeoutError:
-            pending = people["sup"].get("/api/payments?status=pending")["payments"]
-            refused = people["sup"].get("/api/payments?status=refused")["payments"]
+            pending = staff["sup"].get("/api/payments?status=pending")["payments"]
+            refused = staff["sup"].get("/api/payments?status=refused")["payments"]
             pytest.fail(f"not confirmed: {pending[:3]} {refused[:3]}\n" + "".join(hall.log[-20:]))
         sup_view.apply(msg)
         if msg.get("event") == "payment.confirmed":
             confirmed.add(msg["data"]["payment"]["txn_id"])
-    ours = {p["txn_id"]: p for p in people["sup"].get("/api/payments")["payments"]}
+    ours = {p["txn_id"]: p for p in staff["sup"].get("/api/payments")["payments"]}
     assert set(ours) == {p["txn_id"] for p in paid} == confirmed
     assert all(p["status"] == "confirmed" and p["receipt_no"] for p in ours.values())
 
@@ -197,7 +178,7 @@ def test_a_whole_hall_day(hall: HallServer, people: dict[str, Staff], customers:
     assert sum(g["TONG_TIEN"] for g in cmis) == sum(p["total"] for p in paid)
 
     # live clients converged on the same state as a fresh snapshot
-    final = people["sup"].get("/api/snapshot?view=supervisor")
+    final = staff["sup"].get("/api/snapshot?view=supervisor")
     sup_view.until_seq(final["seq"])
     for t in final["data"]["tickets"]:
         assert sup_view.tickets[t["number"]] == t

@@ -11,23 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import Customers, HallServer
-from tests.hallclient import ApiError, Device, Staff
-
-
-@pytest.fixture(scope="module")
-def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
-    people = {
-        "reception": Staff(hall.base, "reception", "R1"),
-        "even": Staff(hall.base, "lookup1", "LE"),
-        "odd": Staff(hall.base, "lookup2", "LO"),
-        "c1": Staff(hall.base, "cashier1", "C1"),
-        "c2": Staff(hall.base, "cashier2", "C2"),
-        "sup": Staff(hall.base, "supervisor", None),
-        "kiosk": Device(hall.base, "demo-kiosk-1"),
-    }
-    yield people
-    for p in people.values():
-        p.close()
+from tests.hallclient import ApiError, Staff
 
 
 def seq(sup: Staff) -> int:

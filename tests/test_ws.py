@@ -5,31 +5,14 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.conftest import Customers, HallServer
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
-
-
-@pytest.fixture(scope="module")
-def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
-    people = {
-        "reception": Staff(hall.base, "reception", "R1"),
-        "even": Staff(hall.base, "lookup1", "LE"),
-        "odd": Staff(hall.base, "lookup2", "LO"),
-        "c1": Staff(hall.base, "cashier1", "C1"),
-        "c3": Staff(hall.base, "cashier3", "C3"),
-        "sup": Staff(hall.base, "supervisor", None),
-    }
-    yield people
-    for p in people.values():
-        p.close()
 
 
 def current_seq(staff: dict[str, Staff]) -> int:

@@ -309,6 +309,11 @@ export class HallState {
   /** Apply one event; returns the new ticket state or null when it carried none. */
   event(evt) {
     const t = evt && evt.data && evt.data.ticket;
+    if (t && t.business_day && this.businessDay && t.business_day > this.businessDay) {
+      // a new business day: ticket numbers start again, yesterday's tickets go
+      this.tickets = new Map();
+      this.businessDay = t.business_day;
+    }
     if (t && t.number != null) {
       this.tickets.set(t.number, t);
       return t;
