@@ -17,3 +17,8 @@ class Clock:
 
     def business_day(self) -> dt.date:
         return self.now().date()
+
+
+def iso(t: dt.datetime | None) -> str | None:
+    """One form for every timestamp on the wire: UTC with its offset."""
+    return t.astimezone(dt.UTC).isoformat() if t else None

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qms.clock import iso
 from qms.counters_seq import next_seq
 from qms.models import Event
 
@@ -42,7 +43,7 @@ class EventRecord:
     data: dict[str, Any]
 
     def wire(self) -> dict[str, Any]:
-        return {"seq": self.seq, "event": self.type, "at": self.at.isoformat(), "data": self.data}
+        return {"seq": self.seq, "event": self.type, "at": iso(self.at), "data": self.data}
 
 
 def append(

@@ -138,7 +138,10 @@ class Hall:
         self, principal: Principal, number: object, invoice_id: object, action: str
     ) -> dict[str, Any]:
         require(principal, "lookup.mark")
-        return await self.change(principal, lookup.mark, number, invoice_id, action)
+        state = await self.change(principal, lookup.mark, number, invoice_id, action)
+        counter = self.branch(principal.branch_id).counter(principal.counter or "")
+        assert counter is not None and counter.parity  # lookup.mark checked the counter
+        return projections.project_ticket(f"lookup-{counter.parity}", state)
 
     async def cashier(
         self, principal: Principal, counter: str, action: str, *args: Any

@@ -112,6 +112,8 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
     elif view.startswith("lookup-"):
         q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show", "done")))
         q = q.order_by(col(Ticket.number))
+    elif view == "supervisor":
+        q = q.order_by(col(Ticket.number))  # the whole day, done tickets included
     else:
         q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show")))
         q = q.order_by(col(Ticket.number))

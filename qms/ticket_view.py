@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qms.clock import iso
 from qms.models import Ticket, TicketCustomer, TicketInvoice
 
 
@@ -70,9 +71,9 @@ def ticket_state(
             if ticket.counter_code
             else None
         ),
-        "issued_at": ticket.issued_at.isoformat(),
-        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
-        "finished_at": ticket.finished_at.isoformat() if ticket.finished_at else None,
+        "issued_at": iso(ticket.issued_at),
+        "called_at": iso(ticket.called_at),
+        "finished_at": iso(ticket.finished_at),
         "recalls": ticket.recalls,
         "customers": [
             {

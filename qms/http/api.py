@@ -10,7 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qms.auth import Authenticator, Principal, require
+from qms import projections
+from qms.auth import Authenticator, Principal, check_view, require
+from qms.clock import iso
 from qms.errors import BadRequest
 from qms.hall import Hall
 from qms.http.errors import read_json
@@ -85,6 +87,26 @@ async def me(request: Request) -> Response:
                 {"code": c.code, "name": c.name, "kind": c.kind, "parity": c.parity}
                 for c in branch.counters.values()
             ],
+        }
+    )
+
+
+async def counters(request: Request) -> Response:
+    """Public: the sign-in page lists the desks before anyone is signed in."""
+    hall = _hall(request)
+    return ok(
+        {
+            "branches": [
+                {
+                    "id": b.id,
+                    "name": b.name,
+                    "counters": [
+                        {"code": c.code, "name": c.name, "kind": c.kind, "parity": c.parity}
+                        for c in b.counters.values()
+                    ],
+                }
+                for b in hall.branches.values()
+            ]
         }
     )
 
@@ -191,9 +213,6 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 async def list_events(request: Request) -> Response:
     """Replay for clients that cannot hold a websocket; same projection rules."""
-    from qms import projections
-    from qms.auth import check_view
-
     who = await principal(request)
     require(who, "events.read")
     hall = _hall(request)
@@ -232,7 +251,7 @@ async def payments(request: Request) -> Response:
                 "receipt_no": p.receipt_no,
                 "attempts": p.attempts,
                 "last_error": p.last_error,
-                "created_at": p.created_at.isoformat(),
+                "created_at": iso(p.created_at),
             }
             for p in rows
         ]
@@ -245,6 +264,7 @@ routes = [
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
     Route("/api/me", me),
+    Route("/api/counters", counters),
     Route("/api/customers/{code}", customer),
     Route("/api/tickets", issue_ticket, methods=["POST"]),
     Route("/api/tickets/{number:int}", get_ticket),

@@ -1,0 +1,1057 @@
+// Staff counters: sign in, then the screen of the counter signed in at
+// (lookup, cashier, reception) or the supervisor's hall view.
+import {
+  $, $$, api, el, money, timeOf, HallSocket, HallState, showConnection, showError,
+  normaliseCode, CUSTOMER_CODE, TICKET_STATUS, LOOKUP_STATUS, PAY_STATUS,
+} from "/static/qms.js";
+
+const SESSION_KEY = "qms.session";
+const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter"];
+
+let session = null; // {token, principal, counters, branch}
+let sock = null;
+let mode = "login";
+const state = new HallState();
+let renderTimer = null;
+
+// ----------------------------------------------------------------------------------
+// session and plumbing
+
+function loadSession() {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    return raw ? JSON.parse(raw) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function saveSession(s) {
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: s.token, principal: s.principal }));
+  } catch (e) {
+    /* storage unavailable: the session lives as long as the page */
+  }
+}
+
+function clearSession() {
+  try {
+    sessionStorage.removeItem(SESSION_KEY);
+  } catch (e) {
+    /* ignore */
+  }
+}
+
+/** An API call with the session token; an expired session sends the user to sign in. */
+async function call(path, opts = {}) {
+  try {
+    return await api(path, { ...opts, token: session && session.token });
+  } catch (err) {
+    if (err.status === 401) {
+      signedOut("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại. / Session expired: sign in again.");
+    }
+    throw err;
+  }
+}
+
+function post(path, body = {}) {
+  return call(path, { method: "POST", body });
+}
+
+function setMode(m) {
+  mode = m;
+  document.body.dataset.view = m;
+  for (const v of VIEWS) $(`#${v}-view`).hidden = v !== m;
+}
+
+function queueRender() {
+  if (renderTimer) return;
+  renderTimer = setTimeout(() => {
+    renderTimer = null;
+    render();
+  }, 16);
+}
+
+function render() {
+  if (mode === "lookup") renderLookup();
+  else if (mode === "cashier") renderCashier();
+  else if (mode === "supervisor") renderSupervisor();
+  else if (mode === "reception") renderReceptionLive();
+}
+
+function errorBox() {
+  const prefix = { lookup: "lookup", cashier: "cashier", reception: "rc", supervisor: "sv" }[mode] || "login";
+  return $(`#${prefix}-error`);
+}
+
+function counterName(code) {
+  const c = session && session.counters.find((x) => x.code === code);
+  return c ? c.name : code;
+}
+
+function holder(t) {
+  if (!t.counter) return "";
+  return `${t.counter.code}${t.counter.name ? ` — ${t.counter.name}` : ""}`;
+}
+
+function statusBadge(status, extra = "") {
+  const cls = { waiting: "", serving: "info", parked: "warn", no_show: "bad", done: "ok" }[status] || "";
+  return el("span", { className: `badge ${cls} ${extra}`.trim(), dataset: { status }, text: TICKET_STATUS[status] || status });
+}
+
+const byPeriod = (a, b) => a.year - b.year || a.month - b.month || a.sub_period - b.sub_period;
+
+// ----------------------------------------------------------------------------------
+// sign in / out
+
+async function onLogin(e) {
+  e.preventDefault();
+  const box = $("#login-error");
+  showError(box, null);
+  const btn = $("#login-submit");
+  btn.disabled = true;
+  try {
+    const counter = $("#login-counter").value || null;
+    const res = await api("/api/auth/login", {
+      method: "POST",
+      body: { username: $("#login-username").value.trim(), password: $("#login-password").value, counter },
+    });
+    session = { token: res.token, principal: res.principal };
+    saveSession(session);
+    $("#login-password").value = "";
+    await enter();
+  } catch (err) {
+    showError(box, err);
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function onLogout() {
+  const token = session && session.token;
+  signedOut(null);
+  if (token) {
+    try {
+      await api("/api/auth/logout", { method: "POST", token });
+    } catch (e) {
+      /* already gone */
+    }
+  }
+}
+
+function signedOut(message) {
+  if (sock) sock.stop();
+  sock = null;
+  session = null;
+  clearSession();
+  state.snapshot({});
+  showConnection(false);
+  $("#logout").hidden = true;
+  $("#whoami").textContent = "";
+  $("#counter-label").textContent = "";
+  setMode("login");
+  showError($("#login-error"), message);
+  $("#login-username").focus();
+}
+
+/** After sign-in (or a reload with a saved session): find the counter, open the view. */
+async function enter() {
+  let me;
+  try {
+    me = await call("/api/me");
+  } catch (err) {
+    if (err.status !== 401) showError($("#login-error"), err);
+    return;
+  }
+  session.principal = me.principal;
+  session.counters = me.counters;
+  session.branch = me.branch;
+  const p = me.principal;
+  $("#branch-name").textContent = me.branch.name;
+  $("#whoami").textContent = `${p.full_name || p.name} (${p.name})`;
+  $("#logout").hidden = false;
+  const counter = me.counters.find((c) => c.code === p.counter) || null;
+  $("#counter-label").textContent = counter ? `${counter.code} — ${counter.name}` : "";
+
+  let view = null;
+  if (counter && counter.kind === "lookup") {
+    setMode("lookup");
+    view = `lookup-${counter.parity}`;
+    $("#lookup-parity").textContent =
+      counter.parity === "even" ? "chẵn / even" : counter.parity === "odd" ? "lẻ / odd" : "";
+  } else if (counter && counter.kind === "cashier") {
+    setMode("cashier");
+    view = `cashier:${counter.code}`;
+    setupCashier(counter);
+  } else if (counter && counter.kind === "reception") {
+    setMode("reception");
+    view = "display"; // reception sees tickets' progress; issuing is over HTTP
+    $("#rc-code").focus();
+  } else if (["supervisor", "admin", "head_cashier"].includes(p.role)) {
+    setMode("supervisor");
+    view = "supervisor";
+  } else {
+    setMode("nocounter");
+    return;
+  }
+  startSocket(view);
+}
+
+function startSocket(view) {
+  if (sock) sock.stop();
+  state.snapshot({});
+  sock = new HallSocket({
+    token: session.token,
+    view,
+    onStatus: showConnection,
+    onSnapshot: (data) => {
+      state.snapshot(data);
+      onSnapshotExtra(data);
+      queueRender();
+    },
+    onEvent: (evt) => {
+      state.event(evt);
+      onEventExtra(evt);
+      queueRender();
+    },
+    onError: (frame) => showError(errorBox(), frame),
+    onUnauthenticated: () =>
+      signedOut("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại. / Session expired: sign in again."),
+  });
+  sock.start();
+}
+
+function onSnapshotExtra(data) {
+  if (mode === "supervisor") sv.pending = data.payments_pending || 0;
+}
+
+function onEventExtra(evt) {
+  const d = evt.data || {};
+  if (evt.event === "payment.collected" && mode === "supervisor") sv.pending += (d.payments || []).length;
+  if (evt.event === "payment.confirmed" || evt.event === "payment.refused") {
+    if (mode === "supervisor") sv.pending = Math.max(0, sv.pending - 1);
+    if (mode === "cashier" && d.payment) updatePayment(d.payment);
+  }
+}
+
+// ----------------------------------------------------------------------------------
+// lookup counter: F9 found, F10 later
+
+const lk = { key: null, index: 0, inflight: new Set(), rows: [] };
+
+function lookupRows() {
+  const pending = [];
+  const later = [];
+  for (const t of state.list()) {
+    for (const inv of t.invoices || []) {
+      if (inv.pay_status !== "unpaid") continue;
+      const row = { t, inv, key: `${t.number}:${inv.invoice_id}` };
+      if (inv.lookup_status === "pending") pending.push(row);
+      else if (inv.lookup_status === "deferred" || inv.lookup_status === "missing") later.push(row);
+    }
+  }
+  const order = (a, b) =>
+    a.t.number - b.t.number ||
+    String(a.inv.book_code).localeCompare(String(b.inv.book_code)) ||
+    byPeriod(a.inv, b.inv);
+  pending.sort(order);
+  later.sort(order);
+  return { pending, later };
+}
+
+function lookupRow(r) {
+  const { t, inv } = r;
+  const stale = t.status === "done" || t.status === "no_show";
+  const tr = el(
+    "tr",
+    {
+      className: [r.key === lk.key ? "selected" : "", stale ? "stale" : ""].join(" ").trim(),
+      dataset: {
+        key: r.key,
+        ticket: t.number,
+        invoiceId: inv.invoice_id,
+        lookupStatus: inv.lookup_status,
+      },
+      on: { click: () => selectLookup(r.key) },
+    },
+    el("td", { className: "ticket num", text: t.number }),
+    el("td", { className: "book num", text: inv.book_code }),
+    el("td", { className: "num", text: `${inv.series} / ${inv.number}` }),
+    el("td", { className: "num", text: inv.period }),
+    el("td", { className: "num muted", text: inv.customer_code }),
+    el(
+      "td",
+      {},
+      el("span", {
+        className: `badge ${inv.lookup_status === "pending" ? "" : "warn"}`,
+        text: LOOKUP_STATUS[inv.lookup_status] || inv.lookup_status,
+      }),
+      r.inflight ? el("span", { className: "muted", text: " …" }) : null,
+    ),
+    el(
+      "td",
+      {},
+      t.counter ? el("strong", { text: holder(t) }) : null,
+      t.status !== "serving" ? el("span", { className: "muted", text: ` ${TICKET_STATUS[t.status] || t.status}` }) : null,
+    ),
+  );
+  return tr;
+}
+
+function renderLookup() {
+  const { pending, later } = lookupRows();
+  lk.rows = pending.concat(later);
+  if (lk.rows.length === 0) {
+    lk.key = null;
+    lk.index = 0;
+  } else {
+    const at = lk.rows.findIndex((r) => r.key === lk.key);
+    if (at >= 0) lk.index = at;
+    else {
+      lk.index = Math.min(Math.max(lk.index, 0), lk.rows.length - 1);
+      lk.key = lk.rows[lk.index].key;
+    }
+  }
+  for (const r of lk.rows) r.inflight = lk.inflight.has(r.key);
+  const fill = (table, rows, emptyText) => {
+    const body = $(`${table} tbody`);
+    body.replaceChildren(
+      ...(rows.length
+        ? rows.map(lookupRow)
+        : [el("tr", { className: "empty" }, el("td", { colSpan: 7, text: emptyText }))]),
+    );
+  };
+  fill("#lookup-pending", pending, "Không có hoá đơn cần tìm / Nothing to find");
+  fill("#lookup-deferred", later, "Không có / None");
+  $("#lookup-pending-count").textContent = String(pending.length);
+  $("#lookup-deferred-count").textContent = String(later.length);
+  const sel = lk.rows[lk.index];
+  $("#btn-found").disabled = !sel;
+  $("#btn-deferred").disabled = !sel || sel.inv.lookup_status !== "pending";
+}
+
+function scrollToSelection() {
+  const tr = lk.key && $(`tr[data-key="${lk.key}"]`);
+  if (tr) tr.scrollIntoView({ block: "nearest" });
+}
+
+function selectLookup(key) {
+  lk.key = key;
+  const at = lk.rows.findIndex((r) => r.key === key);
+  if (at >= 0) lk.index = at;
+  renderLookup();
+}
+
+function moveLookup(delta) {
+  if (!lk.rows.length) return;
+  lk.index = Math.min(Math.max(lk.index + delta, 0), lk.rows.length - 1);
+  lk.key = lk.rows[lk.index].key;
+  renderLookup();
+  scrollToSelection();
+}
+
+async function markLookup(action) {
+  const sel = lk.rows[lk.index];
+  if (!sel) return;
+  if (action === "deferred" && sel.inv.lookup_status !== "pending") return;
+  if (lk.inflight.has(sel.key)) return;
+  showError($("#lookup-error"), null);
+  lk.inflight.add(sel.key);
+  const next = lk.rows[lk.index + 1] || lk.rows[lk.index - 1] || null;
+  renderLookup();
+  try {
+    // the answer is the full ticket; the row changes when the event arrives on the socket
+    await post(`/api/tickets/${sel.t.number}/invoices/${sel.inv.invoice_id}/${action}`);
+    // done with this paper: the selection goes on to the next row, not after the moved one
+    if (lk.key === sel.key && next) lk.key = next.key;
+  } catch (err) {
+    showError($("#lookup-error"), err);
+  } finally {
+    lk.inflight.delete(sel.key);
+    queueRender();
+  }
+}
+
+function lookupKeys(e) {
+  switch (e.key) {
+    case "ArrowDown":
+      e.preventDefault();
+      moveLookup(1);
+      break;
+    case "ArrowUp":
+      e.preventDefault();
+      moveLookup(-1);
+      break;
+    case "PageDown":
+      e.preventDefault();
+      moveLookup(10);
+      break;
+    case "PageUp":
+      e.preventDefault();
+      moveLookup(-10);
+      break;
+    case "Home":
+      e.preventDefault();
+      moveLookup(-lk.rows.length);
+      break;
+    case "End":
+      e.preventDefault();
+      moveLookup(lk.rows.length);
+      break;
+    case "F9":
+      e.preventDefault();
+      markLookup("found");
+      break;
+    case "F10":
+      e.preventDefault();
+      markLookup("deferred");
+      break;
+    default:
+      break;
+  }
+}
+
+// ----------------------------------------------------------------------------------
+// cashier counter
+
+const cs = {
+  code: null,
+  busy: false,
+  pick: { ticket: null, ids: new Set(), touched: false },
+  payments: new Map(), // txn_id -> payment
+};
+
+function setupCashier(counter) {
+  cs.code = counter.code;
+  cs.pick = { ticket: null, ids: new Set(), touched: false };
+  const sel = $("#transfer-to");
+  sel.replaceChildren(
+    ...session.counters
+      .filter((c) => c.kind === "cashier" && c.code !== counter.code)
+      .map((c) => el("option", { value: c.code, text: `${c.code} — ${c.name}` })),
+  );
+  renderCashier();
+  $("#call-number").focus();
+}
+
+function currentTicket() {
+  return state.list((t) => t.status === "serving" && t.counter && t.counter.code === cs.code)[0] || null;
+}
+
+/** Per customer, the unpaid invoices a collection may take: oldest first, no gaps. */
+function eligible(t) {
+  const ok = new Set();
+  for (const c of t.customers || []) {
+    const open = c.invoices.filter((i) => i.pay_status !== "paid").sort(byPeriod);
+    for (const inv of open) {
+      if (inv.pay_status === "unpaid" && inv.lookup_status === "found") ok.add(inv.invoice_id);
+      else break;
+    }
+  }
+  return ok;
+}
+
+function syncPick(t) {
+  if (!t) {
+    cs.pick = { ticket: null, ids: new Set(), touched: false };
+    return;
+  }
+  const ok = eligible(t);
+  if (cs.pick.ticket !== t.number) cs.pick = { ticket: t.number, ids: new Set(), touched: false };
+  if (!cs.pick.touched) cs.pick.ids = new Set(ok);
+  else cs.pick.ids = new Set([...cs.pick.ids].filter((id) => ok.has(id)));
+}
+
+function togglePick(t, customer, inv, checked) {
+  const open = customer.invoices.filter((i) => i.pay_status !== "paid").sort(byPeriod);
+  const at = open.findIndex((i) => i.invoice_id === inv.invoice_id);
+  const ok = eligible(t);
+  cs.pick.touched = true;
+  open.forEach((i, n) => {
+    if (checked && n <= at && ok.has(i.invoice_id)) cs.pick.ids.add(i.invoice_id);
+    if (!checked && n >= at) cs.pick.ids.delete(i.invoice_id);
+  });
+  renderCashier();
+}
+
+function pickedInvoices(t) {
+  const out = [];
+  for (const c of t.customers || []) for (const i of c.invoices) if (cs.pick.ids.has(i.invoice_id)) out.push(i);
+  return out;
+}
+
+function invoiceRow(t, c, inv, ok) {
+  const paper =
+    inv.lookup_status === "found"
+      ? el("span", { className: "badge ok", text: "Đã có hoá đơn / Found" })
+      : el("span", {
+          className: "badge warn",
+          text: `Chờ hoá đơn / Waiting for paper (${LOOKUP_STATUS[inv.lookup_status] || inv.lookup_status})`,
+        });
+  const payCls = { paid: "ok", returned: "bad", unpaid: "" }[inv.pay_status] || "";
+  return el(
+    "tr",
+    {
+      className: inv.pay_status !== "unpaid" ? "settled" : "",
+      dataset: { invoiceId: inv.invoice_id, lookupStatus: inv.lookup_status, payStatus: inv.pay_status },
+    },
+    el(
+      "td",
+      {},
+      el("input", {
+        type: "checkbox",
+        className: "pick",
+        dataset: { invoiceId: inv.invoice_id },
+        checked: cs.pick.ids.has(inv.invoice_id),
+        disabled: !ok.has(inv.invoice_id) || cs.busy,
+        "aria-label": `Thu kỳ ${inv.period} / Collect ${inv.period}`,
+        on: { change: (e) => togglePick(t, c, inv, e.target.checked) },
+      }),
+    ),
+    el("td", { className: "num", text: inv.period }),
+    el("td", { className: "num muted", text: `${inv.series} / ${inv.number}` }),
+    el("td", { className: "money", text: money(inv.total) }),
+    el("td", {}, paper),
+    el("td", {}, el("span", { className: `badge ${payCls}`, text: PAY_STATUS[inv.pay_status] || inv.pay_status })),
+  );
+}
+
+function renderCurrent(t) {
+  syncPick(t);
+  const box = $("#current");
+  box.dataset.ticket = t ? String(t.number) : "";
+  box.classList.toggle("idle", !t);
+  $("#current-number").textContent = t ? String(t.number) : "—";
+  const st = $("#current-status");
+  st.textContent = t ? TICKET_STATUS[t.status] || t.status : "Chưa gọi số / No ticket";
+  st.dataset.status = t ? t.status : "";
+  const ready = $("#ready");
+  if (!t) {
+    ready.hidden = true;
+    ready.dataset.ready = "";
+  } else {
+    const unpaid = t.customers.flatMap((c) => c.invoices).filter((i) => i.pay_status === "unpaid");
+    const missing = unpaid.filter((i) => i.lookup_status !== "found");
+    ready.hidden = false;
+    if (unpaid.length === 0) {
+      ready.dataset.ready = "paid";
+      ready.className = "badge ok";
+      ready.textContent = "Không còn nợ / Nothing left to pay";
+    } else if (missing.length === 0) {
+      ready.dataset.ready = "true";
+      ready.className = "badge ok";
+      ready.textContent = "Sẵn sàng thu / Ready to collect";
+    } else {
+      ready.dataset.ready = "false";
+      ready.className = "badge warn";
+      ready.textContent = `Đang chờ hoá đơn (${missing.length}) / Waiting for invoices (${missing.length})`;
+    }
+  }
+
+  const ok = t ? eligible(t) : new Set();
+  $("#current-customers").replaceChildren(
+    ...(t ? t.customers : []).map((c) =>
+      el(
+        "div",
+        { className: "customer", dataset: { code: c.code } },
+        el("h3", {}, el("span", { className: "name", text: c.name }), " ", el("span", { className: "muted num", text: c.code })),
+        el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code}` }),
+        el(
+          "table",
+          { className: "invoices" },
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              el("th", { text: "Thu" }),
+              el("th", { text: "Kỳ / Period" }),
+              el("th", { text: "Ký hiệu / Số" }),
+              el("th", { className: "money", text: "Số tiền / Amount" }),
+              el("th", { text: "Hoá đơn giấy / Paper" }),
+              el("th", { text: "Thanh toán / Payment" }),
+            ),
+          ),
+          el("tbody", {}, ...c.invoices.slice().sort(byPeriod).map((inv) => invoiceRow(t, c, inv, ok))),
+        ),
+      ),
+    ),
+  );
+  const picked = t ? pickedInvoices(t) : [];
+  $("#current-total").textContent = t ? money(t.total_due) : "—";
+  $("#collect-amount").textContent = t ? money(picked.reduce((s, i) => s + i.total, 0)) : "—";
+  $("#btn-collect").disabled = cs.busy || !t || picked.length === 0;
+  for (const id of ["#btn-recall", "#btn-park", "#btn-no-show", "#btn-finish", "#btn-transfer"]) {
+    $(id).disabled = cs.busy || !t;
+  }
+  $("#transfer-to").disabled = !t || !$("#transfer-to").options.length;
+  $("#btn-call-next").disabled = cs.busy || !!t;
+  $("#btn-call").disabled = cs.busy;
+}
+
+function ticketItem(t, actionLabel) {
+  return el(
+    "li",
+    { dataset: { ticket: t.number, status: t.status } },
+    el("span", { className: "n num", text: t.number }),
+    el("span", {
+      className: `badge ${t.ready ? "ok" : "warn"}`,
+      dataset: { ready: t.ready ? "true" : "false" },
+      title: t.ready ? "Ready: all paper found" : "Waiting for paper invoices",
+      text: t.ready ? "Sẵn sàng" : "Chờ hoá đơn",
+    }),
+    el("span", { className: "muted", title: "customers", text: `${t.customers.length} KH` }),
+    el("span", { className: "money", text: money(t.total_due) }),
+    el("button", {
+      type: "button",
+      className: "call",
+      text: actionLabel,
+      disabled: cs.busy,
+      on: { click: () => callNumber(t.number) },
+    }),
+  );
+}
+
+function renderCashier() {
+  if (!cs.code) return;
+  renderCurrent(currentTicket());
+  const waiting = state.list((t) => t.status === "waiting");
+  const parked = state.list((t) => t.status === "parked" && t.counter && t.counter.code === cs.code);
+  $("#waiting-count").textContent = String(waiting.length);
+  $("#parked-count").textContent = String(parked.length);
+  const empty = (text) => el("li", { className: "empty", text });
+  $("#waiting-list").replaceChildren(
+    ...(waiting.length ? waiting.map((t) => ticketItem(t, "Gọi")) : [empty("Không có ai chờ / Nobody waiting")]),
+  );
+  $("#parked-list").replaceChildren(
+    ...(parked.length ? parked.map((t) => ticketItem(t, "Gọi lại")) : [empty("Không có / None")]),
+  );
+}
+
+function renderPayments() {
+  const list = [...cs.payments.values()].slice(-15).reverse();
+  $("#payments-log").replaceChildren(
+    ...list.map((p) =>
+      el(
+        "li",
+        { dataset: { txn: p.txn_id, status: p.status } },
+        el("span", {
+          className: `badge ${{ confirmed: "ok", refused: "bad", pending: "warn" }[p.status] || ""}`,
+          text: { confirmed: "Đã xác nhận / Confirmed", refused: "Bị từ chối / Refused", pending: "Đang gửi / Posting" }[p.status] || p.status,
+        }),
+        el("span", { className: "num", text: ` ${p.customer_code} ` }),
+        el("span", { className: "money", text: money(p.total) }),
+        p.receipt_no ? el("div", { className: "muted num", text: `Biên lai / receipt ${p.receipt_no}` }) : null,
+        p.error ? el("div", { className: "error-text", text: p.error }) : null,
+      ),
+    ),
+  );
+}
+
+function updatePayment(p) {
+  if (!cs.payments.has(p.txn_id)) return; // another counter's payment
+  cs.payments.set(p.txn_id, { ...cs.payments.get(p.txn_id), ...p });
+  renderPayments();
+}
+
+async function cashierAction(action, body = {}, { after } = {}) {
+  if (cs.busy) return null;
+  showError($("#cashier-error"), null);
+  cs.busy = true;
+  renderCashier();
+  try {
+    const res = await post(`/api/counters/${cs.code}/${action}`, body);
+    state.put(res && res.ticket ? res.ticket : res);
+    if (after) after(res);
+    return res;
+  } catch (err) {
+    showError($("#cashier-error"), err);
+    return null;
+  } finally {
+    cs.busy = false;
+    queueRender();
+  }
+}
+
+function callNumber(n) {
+  $("#collect-result").hidden = true;
+  return cashierAction("call", { number: n }, { after: () => ($("#call-number").value = "") });
+}
+
+function callNext() {
+  $("#collect-result").hidden = true;
+  return cashierAction("call-next");
+}
+
+function collect() {
+  const t = currentTicket();
+  if (!t || cs.busy) return;
+  const picked = pickedInvoices(t);
+  if (!picked.length) {
+    showError(
+      $("#cashier-error"),
+      "Chưa có hoá đơn nào sẵn sàng để thu. / No invoice is ready to collect yet.",
+    );
+    return;
+  }
+  const amount = picked.reduce((s, i) => s + i.total, 0);
+  const body = { invoices: picked.map((i) => i.invoice_id), amount };
+  const raw = $("#tendered").value.replace(/[^0-9]/g, "");
+  if (raw) body.tendered = Number(raw);
+  cashierAction("collect", body, {
+    after: (res) => {
+      $("#tendered").value = "";
+      cs.pick.touched = false;
+      for (const p of res.payments || []) cs.payments.set(p.txn_id, p);
+      renderPayments();
+      const box = $("#collect-result");
+      box.textContent =
+        `Vé ${res.ticket.number}: đã thu ${money(amount)}` +
+        (res.change ? `, tiền thừa ${money(res.change)}` : "") +
+        ` / collected ${money(amount)}` +
+        (res.change ? `, change ${money(res.change)}` : "");
+      box.dataset.ticket = String(res.ticket.number);
+      box.hidden = false;
+    },
+  });
+}
+
+function cashierKeys(e) {
+  const map = {
+    F2: callNext,
+    F3: () => cashierAction("recall"),
+    F4: collect,
+    F6: () => cashierAction("park"),
+    F7: () => cashierAction("no-show"),
+    F8: () => cashierAction("finish"),
+  };
+  const fn = map[e.key];
+  if (fn) {
+    e.preventDefault();
+    fn();
+    return;
+  }
+  // digits typed anywhere go to the ticket number box
+  const tag = (e.target && e.target.tagName) || "";
+  if (/^[0-9]$/.test(e.key) && !["INPUT", "SELECT", "TEXTAREA"].includes(tag) && !e.ctrlKey && !e.altKey && !e.metaKey) {
+    e.preventDefault();
+    const input = $("#call-number");
+    input.value += e.key;
+    input.focus();
+  }
+}
+
+function wireCashier() {
+  $("#call-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const raw = $("#call-number").value.trim();
+    if (!raw) return;
+    if (!/^[0-9]+$/.test(raw)) {
+      showError($("#cashier-error"), "Số vé là một số nguyên dương. / A ticket number is a positive whole number.");
+      return;
+    }
+    callNumber(Number(raw));
+  });
+  $("#btn-call-next").addEventListener("click", callNext);
+  $("#btn-recall").addEventListener("click", () => cashierAction("recall"));
+  $("#btn-park").addEventListener("click", () => cashierAction("park"));
+  $("#btn-no-show").addEventListener("click", () => cashierAction("no-show"));
+  $("#btn-finish").addEventListener("click", () => cashierAction("finish"));
+  $("#btn-collect").addEventListener("click", collect);
+  $("#btn-transfer").addEventListener("click", () => {
+    const to = $("#transfer-to").value;
+    if (to) cashierAction("transfer", { to });
+  });
+}
+
+// ----------------------------------------------------------------------------------
+// reception
+
+const rc = { basket: [], busy: false, shown: null };
+
+function renderBasket() {
+  $("#rc-basket").replaceChildren(
+    ...rc.basket.map((c) =>
+      el(
+        "li",
+        { dataset: { code: c.code }, className: c.bad ? "bad" : "" },
+        el(
+          "div",
+          { className: "who" },
+          el("strong", { text: c.name }),
+          " ",
+          el("span", { className: "muted num", text: c.code }),
+          el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code || ""}` }),
+          el("div", { className: "muted", text: `Kỳ / periods: ${c.invoices.map((i) => i.period).join(", ")}` }),
+        ),
+        el("span", { className: "money", text: money(c.total) }),
+        el("button", {
+          type: "button",
+          className: "remove",
+          text: "✕",
+          title: "Bỏ / Remove",
+          on: { click: () => {
+            rc.basket = rc.basket.filter((x) => x.code !== c.code);
+            renderBasket();
+          } },
+        }),
+      ),
+    ),
+  );
+  $("#rc-basket-total").textContent = money(rc.basket.reduce((s, c) => s + c.total, 0));
+  $("#rc-issue").disabled = rc.busy || rc.basket.length === 0;
+  $("#rc-add").disabled = rc.busy;
+}
+
+async function rcAdd() {
+  const input = $("#rc-code");
+  const code = normaliseCode(input.value);
+  const box = $("#rc-error");
+  if (!code || rc.busy) return;
+  showError(box, null);
+  if (!CUSTOMER_CODE.test(code)) {
+    showError(box, { code: "invalid_customer_code", message: "Mã khách hàng gồm 2 chữ cái và 11 chữ số. / A customer code is 2 letters and 11 digits." });
+    input.select();
+    return;
+  }
+  if (rc.basket.some((c) => c.code === code)) {
+    showError(box, `${code} đã có trong danh sách / is already in the list`);
+    input.value = "";
+    return;
+  }
+  rc.busy = true;
+  renderBasket();
+  try {
+    const c = await call(`/api/customers/${encodeURIComponent(code)}`);
+    if (!c.invoices.length) {
+      showError(box, { code: "no_debt", message: `Khách hàng ${c.code} (${c.name}) không còn nợ. / Customer ${c.code} has nothing to pay.` });
+    } else {
+      rc.basket.push(c);
+      input.value = "";
+    }
+  } catch (err) {
+    showError(box, err);
+    input.select();
+  } finally {
+    rc.busy = false;
+    renderBasket();
+    input.focus();
+  }
+}
+
+async function rcIssue() {
+  if (rc.busy || !rc.basket.length) return;
+  const box = $("#rc-error");
+  showError(box, null);
+  rc.busy = true;
+  rc.basket.forEach((c) => (c.bad = false));
+  renderBasket();
+  try {
+    const t = await post("/api/tickets", { customers: rc.basket.map((c) => c.code) });
+    rc.basket = [];
+    showTicket(t);
+  } catch (err) {
+    const d = err.details || {};
+    const bad = d.customers || [d.customer];
+    rc.basket.forEach((c) => (c.bad = bad.includes(c.code)));
+    showError(box, err);
+  } finally {
+    rc.busy = false;
+    renderBasket();
+    $("#rc-code").focus();
+  }
+}
+
+function showTicket(t) {
+  rc.shown = t;
+  const box = $("#rc-ticket");
+  box.hidden = false;
+  box.dataset.ticket = String(t.number);
+  $("#rc-ticket-number").textContent = String(t.number);
+  renderReceptionLive();
+  $("#rc-ticket-total").textContent = money(t.total_due);
+  $("#rc-ticket-customers").replaceChildren(
+    ...t.customers.map((c) =>
+      el(
+        "div",
+        { className: "customer", dataset: { code: c.code } },
+        el("h3", {}, el("span", { className: "name", text: c.name }), " ", el("span", { className: "muted num", text: c.code })),
+        el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code}` }),
+        el(
+          "table",
+          { className: "invoices" },
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              el("th", { text: "Kỳ / Period" }),
+              el("th", { text: "Ký hiệu / Số" }),
+              el("th", { text: "Quầy tra cứu / Lookup" }),
+              el("th", { className: "money", text: "Số tiền / Amount" }),
+            ),
+          ),
+          el(
+            "tbody",
+            {},
+            ...c.invoices.map((i) =>
+              el(
+                "tr",
+                { dataset: { invoiceId: i.invoice_id } },
+                el("td", { className: "num", text: i.period }),
+                el("td", { className: "num muted", text: `${i.series} / ${i.number}` }),
+                el("td", { text: i.lookup === "even" ? "Chẵn / even" : i.lookup === "odd" ? "Lẻ / odd" : i.lookup }),
+                el("td", { className: "money", text: money(i.total) }),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The shown ticket's status follows the hall live (the display view carries it). */
+function renderReceptionLive() {
+  if (!rc.shown) return;
+  const live = state.tickets.get(rc.shown.number);
+  const t = live || rc.shown;
+  const badge = $("#rc-ticket-status");
+  badge.replaceWith(
+    el("span", {
+      id: "rc-ticket-status",
+      className: "badge",
+      dataset: { status: t.status },
+      text: (TICKET_STATUS[t.status] || t.status) + (t.counter ? ` — ${holder(t)}` : ""),
+    }),
+  );
+}
+
+async function rcFind() {
+  const raw = $("#rc-find-number").value.trim();
+  if (!/^[0-9]+$/.test(raw)) return;
+  showError($("#rc-error"), null);
+  try {
+    showTicket(await call(`/api/tickets/${Number(raw)}`));
+  } catch (err) {
+    showError($("#rc-error"), err);
+  }
+}
+
+function wireReception() {
+  $("#rc-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    rcAdd();
+  });
+  $("#rc-issue").addEventListener("click", rcIssue);
+  $("#rc-clear").addEventListener("click", () => {
+    rc.basket = [];
+    showError($("#rc-error"), null);
+    renderBasket();
+    $("#rc-code").focus();
+  });
+  $("#rc-find-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    rcFind();
+  });
+}
+
+// ----------------------------------------------------------------------------------
+// supervisor
+
+const sv = { pending: 0 };
+
+function renderSupervisor() {
+  const tickets = state.list();
+  const counts = { waiting: 0, serving: 0, parked: 0, no_show: 0, done: 0 };
+  for (const t of tickets) counts[t.status] = (counts[t.status] || 0) + 1;
+  $("#sv-summary").replaceChildren(
+    ...Object.entries(counts).map(([k, n]) =>
+      el("span", { className: "stat", dataset: { status: k } }, el("strong", { className: "num", text: n }), " ", TICKET_STATUS[k] || k),
+    ),
+    el("span", { className: "stat", id: "sv-payments-pending" }, el("strong", { className: "num", text: sv.pending }), " Chờ CMIS xác nhận / Awaiting CMIS"),
+  );
+  $("#sv-counters tbody").replaceChildren(
+    ...state.counters.map((c) => {
+      const serving = tickets.find((t) => t.status === "serving" && t.counter && t.counter.code === c.code);
+      const parked = tickets.filter((t) => t.status === "parked" && t.counter && t.counter.code === c.code);
+      return el(
+        "tr",
+        { dataset: { counter: c.code } },
+        el("td", { className: "num", text: c.code }),
+        el("td", { text: c.name }),
+        el("td", { text: c.kind + (c.parity ? ` (${c.parity})` : "") }),
+        el("td", { className: "num serving", text: serving ? serving.number : c.kind === "cashier" ? "—" : "" }),
+        el("td", { className: "num", text: parked.map((t) => t.number).join(", ") }),
+      );
+    }),
+  );
+  $("#sv-tickets tbody").replaceChildren(
+    ...(tickets.length
+      ? tickets.map((t) => {
+          const invs = (t.customers || []).flatMap((c) => c.invoices);
+          const unpaid = invs.filter((i) => i.pay_status === "unpaid");
+          const found = unpaid.filter((i) => i.lookup_status === "found").length;
+          return el(
+            "tr",
+            { dataset: { ticket: t.number, status: t.status } },
+            el("td", { className: "num", text: t.number }),
+            el("td", {}, statusBadge(t.status)),
+            el("td", { text: t.counter ? t.counter.code : "" }),
+            el("td", { text: (t.customers || []).map((c) => c.name).join(", ") }),
+            el("td", { className: "num", text: unpaid.length ? `${found}/${unpaid.length}` : "—" }),
+            el("td", { className: "money", text: money(t.total_due) }),
+            el("td", { className: "money", text: money(t.total_paid) }),
+            el("td", { className: "num", text: timeOf(t.issued_at) }),
+            el("td", { className: "num", text: timeOf(t.called_at) }),
+          );
+        })
+      : [el("tr", { className: "empty" }, el("td", { colSpan: 9, text: "Chưa có vé / No tickets yet" }))]),
+  );
+}
+
+// ----------------------------------------------------------------------------------
+
+/** The counters come from the server's config, so a hall with other desks needs no edit. */
+async function loadCounters() {
+  try {
+    const { branches } = await api("/api/counters");
+    const select = $("#login-counter");
+    const keep = select.value;
+    for (const opt of [...select.options]) if (opt.value) opt.remove();
+    for (const b of branches) {
+      for (const c of b.counters) {
+        select.append(el("option", { value: c.code, text: `${c.code} — ${c.name}` }));
+      }
+    }
+    select.value = keep;
+  } catch {
+    // offline: the list written in the page still works for the demo hall
+  }
+}
+
+function main() {
+  showConnection(false);
+  loadCounters();
+  $("#login-form").addEventListener("submit", onLogin);
+  $("#logout").addEventListener("click", onLogout);
+  $("#btn-found").addEventListener("click", () => markLookup("found"));
+  $("#btn-deferred").addEventListener("click", () => markLookup("deferred"));
+  wireCashier();
+  wireReception();
+  document.addEventListener("keydown", (e) => {
+    if (mode === "lookup") lookupKeys(e);
+    else if (mode === "cashier") cashierKeys(e);
+  });
+  session = loadSession();
+  if (session && session.token) {
+    enter();
+  } else {
+    setMode("login");
+    $("#login-username").focus();
+  }
+}
+
+main();
