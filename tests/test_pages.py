@@ -1,0 +1,119 @@
+"""The pages in a real browser (Debian chromium driven by Playwright): one ticket from the
+kiosk to F4, with kiosk, lookup, cashier and display pages open at once, keys only where
+staff use keys, and no console errors."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import Customers, HallServer, require_service
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        require_service("chromium", f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Console:
+    """Collects console errors, except the browser's own line for an expected 4xx."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page: Any) -> Any:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        return page
+
+    def _on_console(self, msg: Any) -> None:
+        if msg.type == "error" and "Failed to load resource" not in msg.text:
+            self.errors.append(msg.text)
+
+
+def sign_in(page: Any, hall: HallServer, username: str, counter: str) -> None:
+    page.goto(f"{hall.base}/counters/")
+    page.fill("#login-username", username)
+    page.fill("#login-password", "demo123")
+    page.select_option("#login-counter", counter)
+    page.click("#login-submit")
+    page.wait_for_selector("body[data-state=online]")
+
+
+@pytest.mark.browser
+def test_one_ticket_from_kiosk_to_f4(
+    browser: Any, hall: HallServer, customers: Customers, demo: Any
+) -> None:
+    console = Console()
+    code = customers.take(invoices=2, parity="even")
+    c = demo.customers[code]
+    total = sum(i.total for i in c.invoices)
+
+    display = console.watch(browser.new_page(viewport={"width": 1920, "height": 1080}))
+    display.goto(f"{hall.base}/displays/?token=demo-display-1")
+    display.wait_for_selector("body[data-state=online]")
+
+    lookup = console.watch(browser.new_page())
+    sign_in(lookup, hall, "lookup1", "LE")
+    cashier = console.watch(browser.new_page())
+    sign_in(cashier, hall, "cashier1", "C1")
+
+    kiosk = console.watch(browser.new_page())
+    kiosk.goto(f"{hall.base}/kiosk/?token=demo-kiosk-1")
+    kiosk.fill("#code", "PE09999999999")
+    kiosk.press("#code", "Enter")
+    kiosk.wait_for_selector("#error[data-code=unknown_customer]")
+    kiosk.fill("#code", code)
+    kiosk.press("#code", "Enter")
+    kiosk.wait_for_selector(f"#customers li[data-code={code}]")
+    kiosk.click("#take-ticket")
+    number = kiosk.wait_for_selector("#ticket-number").inner_text().strip()
+    assert number.isdigit()
+    shown = kiosk.inner_text("#ticket-customers")
+    assert c.name not in shown and c.name.split()[0] in shown, "the kiosk masks the name"
+
+    # the lookup clerk sees the ticket live and presses F9 on each of its invoices
+    for inv in sorted(c.invoices, key=lambda i: i.period_key):
+        row = f"#lookup-pending tr[data-invoice-id='{inv.invoice_id}']"
+        lookup.wait_for_selector(row)
+        lookup.click(row)
+        lookup.keyboard.press("F9")
+        lookup.wait_for_selector(row, state="detached")
+
+    # the cashier types the number, sees name and total, F4
+    cashier.keyboard.type(number)
+    cashier.keyboard.press("Enter")
+    cashier.wait_for_selector(f"#current-number:text-is('{number}')")
+    cashier.wait_for_selector("#ready[data-ready=true]")
+    assert c.name in cashier.inner_text("#current-customers")
+    digits = "".join(ch for ch in cashier.inner_text("#current-total") if ch.isdigit())
+    assert digits == str(total)
+    display.wait_for_selector(f"#counter-C1:text-is('{number}')")
+    assert c.name not in display.inner_text("body")
+    cashier.keyboard.press("F4")
+    cashier.wait_for_selector(f"#collect-result[data-ticket='{number}']")
+    cashier.wait_for_selector("#payments-log li[data-status=confirmed]")
+    assert console.errors == []
+    for page in (display, lookup, cashier, kiosk):
+        page.close()
