@@ -18,12 +18,14 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from integrations.cmis.base import CmisClient
+from integrations.cmis.factory import make_client
 from qms import branch as branch_mod
 from qms import db
 from qms.auth import Authenticator, seed_demo_staff
 from qms.bus import make_bus
 from qms.clock import Clock
 from qms.config import Settings
+from qms.debt_fetcher import DebtFetcher
 from qms.errors import QmsError
 from qms.hall import Hall
 from qms.http import api
@@ -48,11 +50,12 @@ def _pages_dir(package: str) -> Path:
 
 
 @contextlib.asynccontextmanager
-async def _cmis(settings: Settings, clock: Clock, started: Started) -> AsyncIterator[CmisClient]:
-    from integrations.cmis.v2 import Cmis2Client
-
+async def _cmis(
+    settings: Settings, clock: Clock, started: Started
+) -> AsyncIterator[dict[str, CmisClient]]:
+    """One client per branch, for the CMIS version the branch talks."""
     sim = None
-    url = settings.cmis.url
+    urls = {"2.0": settings.cmis.v2_url, "1.0": settings.cmis.v1_url}
     if settings.cmis.mode == "simulator":
         from integrations.cmis.simulator.app import create_app as sim_app
         from integrations.cmis.simulator.app import default_demo_data
@@ -71,14 +74,20 @@ async def _cmis(settings: Settings, clock: Clock, started: Started) -> AsyncIter
         sim = await start_simulator(
             sim_app(data, ledger_path=ledger), host=s.host, port=s.port, log_level="warning"
         )
-        url = sim.url
-    assert url is not None
-    started.cmis_url = url
-    client = Cmis2Client(url, timeout=settings.cmis.timeout_s, retries=settings.cmis.retries)
+        urls = {"2.0": sim.url, "1.0": sim.url}  # one simulator serves both versions
+    started.cmis_url = ", ".join(sorted({u for u in urls.values() if u}))
+    clients: dict[str, CmisClient] = {}
     try:
-        yield client
+        for b in settings.branches:
+            url = urls[b.cmis_version]
+            assert url is not None  # config validation requires it
+            clients[b.id] = make_client(
+                b.cmis_version, url, timeout=settings.cmis.timeout_s, retries=settings.cmis.retries
+            )
+        yield clients
     finally:
-        await client.aclose()
+        for client in clients.values():
+            await client.aclose()
         if sim is not None:
             await sim.stop()
 
@@ -95,17 +104,21 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         if settings.auth.demo_accounts:
             started.demo_staff = seed_demo_staff(engine, settings.branches[0].id)
         bus = make_bus(settings.bus.url)
-        async with _cmis(settings, clock, started) as cmis_client:
-            hall = Hall(engine, bus, cmis_client, branches, clock)
+        async with _cmis(settings, clock, started) as clients:
+            hall = Hall(engine, bus, clients, branches, clock)
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)
-            poster = asyncio.create_task(PaymentPoster(hall).run())
+            workers = [
+                asyncio.create_task(PaymentPoster(hall).run()),
+                asyncio.create_task(DebtFetcher(hall).run()),
+            ]
             try:
                 yield
             finally:
-                poster.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await poster
+                for task in workers:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 await bus.aclose()
                 engine.dispose()
 

@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "lookup.mark": frozenset({"lookup"}),
     "cashier.act": frozenset({"cashier", "head_cashier"}),
     "payment.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "payment.reverse": frozenset({"cashier", "head_cashier", "supervisor"}),
+    "cmis.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "events.read": STAFF | {"display", "kiosk"},
     "view.display": STAFF | {"display", "kiosk"},
     "view.lookup": frozenset({"lookup", "supervisor", "admin"}),

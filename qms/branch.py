@@ -24,6 +24,7 @@ class Branch:
     counters: dict[str, CounterInfo]
     call_policy: str
     route: Rule
+    cmis_version: str = "2.0"
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -41,4 +42,5 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         counters={c.code: CounterInfo(c.code, c.name, c.kind, c.parity) for c in b.counters},
         call_policy=settings.cashier.call_policy,
         route=RULES[settings.lookup.rule],
+        cmis_version=b.cmis_version,
     )

@@ -20,6 +20,7 @@ from qms.models import Payment, TicketInvoice
 from qms.ticket_view import period_order
 from qms.tx import Tx
 
+SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
 RETURN_REASONS = {
     "not_enough_money": "the customer had not enough money",
     "fewer_periods": "the customer paid fewer periods",
@@ -84,6 +85,13 @@ def collect(
             raise Conflict(f"invoice {i} is already paid", code="already_paid", invoice=i)
         if inv.pay_status == "returned":
             raise Conflict(f"invoice {i} was returned", code="invoice_returned", invoice=i)
+        if inv.pay_status == "paid_elsewhere":
+            raise Conflict(
+                f"invoice {i} ({inv.month:02d}/{inv.year}) was paid elsewhere (bank, payment "
+                "network) since the ticket: do not collect it; return its paper",
+                code="paid_elsewhere",
+                invoice=i,
+            )
         if inv.lookup_status != "found":
             raise Conflict(
                 f"the paper of invoice {i} is not found yet ({inv.lookup_status}): park the "
@@ -99,7 +107,7 @@ def collect(
         per_customer[inv.customer_code].append(inv)
     for cust, picked in per_customer.items():
         open_ = sorted(
-            (r for r in rows if r.customer_code == cust and r.pay_status != "paid"),
+            (r for r in rows if r.customer_code == cust and r.pay_status not in SETTLED),
             key=period_order,
         )
         need = open_[: len(picked)]
@@ -153,7 +161,7 @@ def collect(
                 "status": payment.status,
             }
         )
-    if all(r.pay_status == "paid" for r in rows):
+    if all(r.pay_status in SETTLED for r in rows):
         ticket.status = "done"
         ticket.finished_at = tx.now
         tx.session.add(ticket)
@@ -190,7 +198,7 @@ def return_invoices(
             raise NotFound(
                 f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
             )
-        if inv.pay_status != "unpaid":
+        if inv.pay_status not in ("unpaid", "paid_elsewhere"):
             raise Conflict(
                 f"invoice {i} is already {inv.pay_status}",
                 code=f"already_{inv.pay_status}",
@@ -213,3 +221,30 @@ def return_invoices(
     state = tickets.state(tx, ticket)
     tx.emit("invoice.returned", {"ticket": state, "invoice_ids": ids, "reason": reason})
     return state
+
+
+def mark_paid_elsewhere(tx: Tx, code: str, fresh: dict[str, set[int]]) -> list[int]:
+    """F4's fresh look at CMIS: invoices of the current ticket that CMIS no longer lists as
+    unpaid were paid elsewhere (bank, payment network) since the ticket was issued.
+
+    ``fresh`` maps each customer code CMIS answered for to its unpaid invoice ids.
+    """
+    ticket = current(tx, code)
+    changed = []
+    for inv in _invoices_of(tx, ticket.id):
+        unpaid_now = fresh.get(inv.customer_code)
+        if (
+            inv.pay_status == "unpaid"
+            and unpaid_now is not None
+            and inv.invoice_id not in unpaid_now
+        ):
+            inv.pay_status = "paid_elsewhere"
+            tx.session.add(inv)
+            changed.append(inv.invoice_id)
+    if changed:
+        tx.session.flush()
+        tx.emit(
+            "invoice.paid_elsewhere",
+            {"ticket": tickets.state(tx, ticket), "invoice_ids": changed},
+        )
+    return changed

@@ -65,19 +65,14 @@ class SimulatorSettings(_Model):
 
 
 class CmisSettings(_Model):
-    mode: Literal["simulator", "v2"] = Field(
-        "simulator", description="simulator: run it in-process; v2: talk to `url`."
+    mode: Literal["simulator", "remote"] = Field(
+        "simulator", description="simulator: run it in-process; remote: talk to v2_url / v1_url."
     )
-    url: str | None = Field(None, description="Base URL of CMIS 2.0 when mode is v2.")
+    v2_url: str | None = Field(None, description="Base URL of CMIS 2.0 (remote mode).")
+    v1_url: str | None = Field(None, description="Base URL of CMIS 1.0 (remote mode).")
     timeout_s: float = Field(5.0, gt=0, le=120, description="Per-request timeout, seconds.")
     retries: int = Field(2, ge=0, le=10, description="Bounded retries of idempotent calls.")
     simulator: SimulatorSettings = SimulatorSettings()
-
-    @model_validator(mode="after")
-    def _url_for_v2(self) -> CmisSettings:
-        if self.mode == "v2" and not self.url:
-            raise ValueError("url is required when mode is v2")
-        return self
 
 
 class LookupSettings(_Model):
@@ -115,6 +110,7 @@ class BranchSettings(_Model):
     id: str = Field(pattern=r"^[A-Z]{2}[0-9]{4}$", description="MA_DVIQLY, e.g. PE0100.")
     name: str
     collection_point: str = Field(min_length=1, max_length=30)
+    cmis_version: Literal["2.0", "1.0"] = "2.0"
     counters: list[CounterSettings]
 
     @model_validator(mode="after")
@@ -147,7 +143,8 @@ class Settings(_Model):
     cashier: CashierSettings = CashierSettings()
     auth: AuthSettings = AuthSettings()
     branches: list[BranchSettings] = Field(
-        min_length=1, description="Branches (id, name, collection_point, counters)."
+        min_length=1,
+        description="Branches (id, name, collection_point, cmis_version, counters).",
     )
     devices: list[DeviceSettings] = Field(
         [], description="Kiosks and displays: id, kind, branch, token_sha256."
@@ -167,6 +164,16 @@ class Settings(_Model):
     @model_validator(mode="after")
     def _devices(self) -> Settings:
         ids = {b.id for b in self.branches}
+        if len(ids) != len(self.branches):
+            raise ValueError("branch ids must be unique")
+        if self.cmis.mode == "remote":
+            for b in self.branches:
+                url = self.cmis.v2_url if b.cmis_version == "2.0" else self.cmis.v1_url
+                if not url:
+                    key = "v2_url" if b.cmis_version == "2.0" else "v1_url"
+                    raise ValueError(
+                        f"cmis.{key} is required: branch {b.id} talks CMIS {b.cmis_version}"
+                    )
         for d in self.devices:
             if d.branch not in ids:
                 raise ValueError(f"device {d.id}: unknown branch {d.branch}")

@@ -26,9 +26,15 @@ EVENT_TYPES: dict[str, str] = {
     "invoice.deferred": "a lookup counter put the invoice aside to search later (F10)",
     "invoice.missing": "a lookup counter gave up on the paper invoice",
     "invoice.returned": "a delivered, unpaid invoice went back to invoice management",
+    "invoice.paid_elsewhere": "CMIS says the invoice was paid elsewhere since the ticket",
+    "ticket.debts_fetched": "debts of a customer pending at issue (CMIS down) arrived",
+    "payment.reversal_requested": "a cashier asked to reverse a payment (same day)",
+    "payment.reversed": "CMIS confirmed the reversal",
+    "payment.reversal_refused": "CMIS refused the reversal",
     "payment.collected": "a cashier collected money (F4)",
     "payment.confirmed": "CMIS confirmed a payment",
     "payment.refused": "CMIS refused a payment",
+    "payment.in_doubt": "a send to CMIS got no usable answer; it will be retried",
 }
 
 

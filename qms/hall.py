@@ -4,22 +4,25 @@ then publishes its events. Transport-free: HTTP and websocket layers call this."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import anyio.to_thread
 from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis
-from qms import cashier, collect, events, lookup, projections, tickets
+from qms import cashier, collect, events, lookup, payments, projections, reconcile, tickets
 from qms.auth import Principal, check_view, require
 from qms.branch import Branch
 from qms.bus import Bus
 from qms.clock import Clock
+from qms.cmis_health import Health
 from qms.counters_seq import lock_branch
 from qms.db import read_session, write_session
 from qms.errors import DependencyFailed, NotFound, QmsError
 from qms.events import EventRecord
+from qms.ticket_view import load_parts
 from qms.tx import Actor, Tx
 
 T = TypeVar("T")
@@ -43,16 +46,21 @@ class Hall:
         self,
         engine: Engine,
         bus: Bus,
-        cmis_client: cmis.CmisClient,
+        cmis_clients: dict[str, cmis.CmisClient],
         branches: dict[str, Branch],
         clock: Clock,
     ) -> None:
         self.engine = engine
         self.bus = bus
-        self.cmis = cmis_client
+        self.clients = cmis_clients
         self.branches = branches
         self.clock = clock
         self.payments_waiting = asyncio.Event()
+        self.debts_waiting = asyncio.Event()
+        self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
+
+    def cmis(self, branch_id: str) -> cmis.CmisClient:
+        return self.clients[branch_id]
 
     def branch(self, branch_id: str) -> Branch:
         try:
@@ -86,10 +94,20 @@ class Hall:
 
     # --- tickets ---------------------------------------------------------------------
 
-    async def fetch_debts(self, codes: list[str]) -> list[cmis.CustomerDebts]:
-        async def one(code: str) -> cmis.CustomerDebts:
+    async def cmis_call(self, branch_id: str, call: Awaitable[T]) -> T:
+        """Every CMIS call goes through here, so the supervisor sees CMIS's health."""
+        return await self.health[branch_id].watch(self.clock.now, call)
+
+    async def fetch_debts(
+        self, branch_id: str, codes: list[str], *, pending_ok: bool = False
+    ) -> list[cmis.CustomerDebts | str]:
+        """Each customer's debts; with ``pending_ok`` a CMIS that does not answer gives
+        the bare code back (debts pending) instead of a refusal."""
+        client = self.cmis(branch_id)
+
+        async def one(code: str) -> cmis.CustomerDebts | str:
             try:
-                return await self.cmis.get_debts(code)
+                return await self.cmis_call(branch_id, client.get_debts(code))
             except cmis.CustomerNotFound:
                 raise NotFound(
                     f"customer {code} is not known to CMIS", code="unknown_customer", customer=code
@@ -101,6 +119,8 @@ class Hall:
                     request_id=exc.request_id,
                 ) from None
             except cmis.CmisError as exc:
+                if pending_ok:
+                    return code
                 raise DependencyFailed(
                     "CMIS is not answering; try again in a moment",
                     code="cmis_unavailable",
@@ -112,13 +132,17 @@ class Hall:
     async def issue_ticket(self, principal: Principal, codes: object) -> dict[str, Any]:
         require(principal, "ticket.issue")
         checked = tickets.check_codes(codes)  # type: ignore[arg-type]
-        debts = await self.fetch_debts(checked)
-        return await self.change(principal, tickets.issue, debts)
+        found = await self.fetch_debts(principal.branch_id, checked, pending_ok=True)
+        state = await self.change(principal, tickets.issue, found)
+        if state["debts_pending"]:
+            self.debts_waiting.set()
+        return state
 
     async def preview_customer(self, principal: Principal, code: str) -> cmis.CustomerDebts:
         require(principal, "customer.read")
         (checked,) = tickets.check_codes([code])
-        (debts,) = await self.fetch_debts([checked])
+        (debts,) = await self.fetch_debts(principal.branch_id, [checked])
+        assert not isinstance(debts, str)
         return debts
 
     async def ticket(self, principal: Principal, number: object) -> dict[str, Any]:
@@ -150,10 +174,90 @@ class Hall:
         fn = CASHIER_ACTIONS.get(action)
         if fn is None:
             raise NotFound(f"unknown cashier action {action}", code="unknown_action")
+        if action == "collect":
+            await self.refresh_debts_at(principal, counter)
         result = await self.change(principal, fn, counter, *args)
         if action == "collect":
             self.payments_waiting.set()
         return result
+
+    async def refresh_debts_at(self, principal: Principal, counter: str) -> None:
+        """Before F4, ask CMIS again: an invoice paid at a bank since the ticket is marked
+        paid elsewhere (and F4 refuses it); no fresh answer, no collection."""
+        branch = self.branch(principal.branch_id)
+
+        def codes(session: Any) -> list[str]:
+            actor = Actor(principal.label, principal.counter)
+            tx = Tx(session, branch, self.clock.now(), self.clock.business_day(), actor)
+            cashier.my_counter(tx, counter)  # a wrong counter changes nothing, not even this
+            ticket = cashier.serving(tx, counter)
+            if ticket is None:
+                return []
+            customers, _ = load_parts(session, ticket)
+            return [c.code for c in customers if c.debts == "fetched"]
+
+        wanted = await self.read(codes)
+        if not wanted:
+            return  # the collect itself will explain what is wrong
+        try:
+            fresh = await self.fetch_debts(branch.id, wanted)
+        except DependencyFailed as exc:
+            exc.message = "collection waits for fresh debts from CMIS: " + exc.message
+            raise
+        unpaid = {
+            d.code: {i.invoice_id for i in d.invoices} for d in fresh if not isinstance(d, str)
+        }
+        await self.change(principal, collect.mark_paid_elsewhere, counter, unpaid)
+
+    # --- payments after F4 -----------------------------------------------------------
+
+    async def reverse(self, principal: Principal, txn: str, reason: object) -> dict[str, Any]:
+        require(principal, "payment.reverse")
+        out = await self.change(principal, payments.request_reversal, txn, reason, principal.role)
+        self.payments_waiting.set()
+        return out
+
+    async def cmis_status(self, principal: Principal) -> dict[str, Any]:
+        """CMIS health and every payment CMIS has not confirmed yet, oldest first."""
+        require(principal, "cmis.read")
+        branch_id = principal.branch_id
+
+        def unconfirmed(session: Any) -> list[dict[str, Any]]:
+            rows = payments.listing(session, branch_id, "pending", None)
+            return rows + payments.listing(session, branch_id, "reversal_pending", None)
+
+        return {
+            "branch": branch_id,
+            "cmis": self.health[branch_id].public(),
+            "unconfirmed": await self.read(unconfirmed),
+        }
+
+    async def reconciliation(self, principal: Principal, day: dt.date) -> dict[str, Any]:
+        require(principal, "cmis.read")
+        branch = self.branch(principal.branch_id)
+        try:
+            theirs = await self.cmis_call(
+                branch.id, self.cmis(branch.id).payments_for_day(day, branch.collection_point)
+            )
+        except cmis.CmisError as exc:
+            raise DependencyFailed(
+                "CMIS did not give its list of the day; try again", request_id=exc.request_id
+            ) from None
+
+        def ours(session: Any) -> list[reconcile.Ours]:
+            return [
+                reconcile.Ours(
+                    p["txn_id"],
+                    p["customer_code"],
+                    tuple(p["invoice_ids"]),
+                    p["total"],
+                    p["status"],
+                )
+                for p in payments.listing(session, branch.id, None, day)
+            ]
+
+        report = reconcile.reconcile(await self.read(ours), theirs)
+        return {"branch": branch.id, "date": day.isoformat(), **report}
 
     # --- views ---------------------------------------------------------------------------
 

@@ -116,6 +116,7 @@ class TicketCustomer(SQLModel, table=True):
     address: str
     book_code: str
     supply: str
+    debts: str = "fetched"  # fetched | pending (CMIS was down at issue) | unknown
 
 
 class TicketInvoice(SQLModel, table=True):
@@ -141,7 +142,7 @@ class TicketInvoice(SQLModel, table=True):
     looked_up_by: str | None = None
     delivered_to: str | None = None  # cashier counter code holding the paper
     delivered_at: dt.datetime | None = _ts(nullable=True)
-    pay_status: str = "unpaid"  # unpaid | paid | returned
+    pay_status: str = "unpaid"  # unpaid | paid | returned | paid_elsewhere
     payment_txn: str | None = None
     returned_reason: str | None = None
     returned_at: dt.datetime | None = _ts(nullable=True)
@@ -162,8 +163,12 @@ class Payment(SQLModel, table=True):
     invoice_ids: str  # JSON list of CMIS invoice ids
     total: int
     created_at: dt.datetime = _ts()
-    status: str = Field(default="pending", index=True)  # pending | confirmed | refused
+    # pending -> confirmed | refused; confirmed -> reversal_pending -> reversed (or back)
+    status: str = Field(default="pending", index=True)
     receipt_no: str | None = None
-    attempts: int = 0
+    attempts: int = 0  # sends of the current operation, counted before each send
+    next_attempt_at: dt.datetime | None = _ts(nullable=True)
     last_error: str | None = None
     confirmed_at: dt.datetime | None = _ts(nullable=True)
+    reversal_reason: str | None = None
+    reversed_at: dt.datetime | None = _ts(nullable=True)

@@ -82,6 +82,7 @@ def ticket_state(
                 "address": c.address,
                 "book_code": c.book_code,
                 "supply": c.supply,
+                "debts": c.debts,
                 "invoices": by_customer[c.code],
             }
             for c in customers
@@ -89,6 +90,7 @@ def ticket_state(
         "total_due": sum(i.total for i in unpaid),
         "total_paid": sum(i.total for i in invoices if i.pay_status == "paid"),
         "ready": bool(unpaid) and all(i.lookup_status == "found" for i in unpaid),
+        "debts_pending": any(c.debts == "pending" for c in customers),
     }
 
 

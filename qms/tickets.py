@@ -55,10 +55,11 @@ def _locally_paid(session: Session, invoice_ids: list[int]) -> set[int]:
     return set(rows)
 
 
-def issue(tx: Tx, debts: Sequence[CustomerDebts]) -> dict[str, Any]:
-    """Create a ticket for customers with debt; refuse a customer already waiting today."""
+def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
+    """Create a ticket. A bare code is a customer whose debts CMIS could not give now
+    (down): the ticket still gets its number, marked debts pending, filled in later."""
     s = tx.session
-    codes = [d.code for d in debts]
+    codes = [c if isinstance(c, str) else c.code for c in customers]
     busy = s.exec(
         select(TicketCustomer.code, Ticket.number)
         .join(Ticket, col(Ticket.id) == TicketCustomer.ticket_id)
@@ -76,9 +77,9 @@ def issue(tx: Tx, debts: Sequence[CustomerDebts]) -> dict[str, Any]:
             customer=busy[0],
             ticket=busy[1],
         )
-    paid = _locally_paid(s, [i.invoice_id for d in debts for i in d.invoices])
-    owing = [(d, [i for i in d.invoices if i.invoice_id not in paid]) for d in debts]
-    no_debt = [d.code for d, invs in owing if not invs]
+    known = [c for c in customers if not isinstance(c, str)]
+    paid = _locally_paid(s, [i.invoice_id for d in known for i in d.invoices])
+    no_debt = [d.code for d in known if all(i.invoice_id in paid for i in d.invoices)]
     if no_debt:
         raise Unprocessable(
             "no unpaid invoices for " + ", ".join(no_debt), code="no_debt", customers=no_debt
@@ -95,42 +96,108 @@ def issue(tx: Tx, debts: Sequence[CustomerDebts]) -> dict[str, Any]:
     s.add(ticket)
     s.flush()
     assert ticket.id is not None
-    for pos, (d, invs) in enumerate(owing):
-        cust = TicketCustomer(
-            ticket_id=ticket.id,
-            position=pos,
-            code=d.code,
-            name=d.name,
-            address=d.address,
-            book_code=d.book_code,
-            supply=str(d.supply),
-        )
-        s.add(cust)
-        s.flush()
-        assert cust.id is not None
-        for inv in invs:
+    for pos, c in enumerate(customers):
+        if isinstance(c, str):
             s.add(
-                TicketInvoice(
+                TicketCustomer(
                     ticket_id=ticket.id,
-                    customer_id=cust.id,
-                    customer_code=d.code,
-                    invoice_id=inv.invoice_id,
-                    year=inv.year,
-                    month=inv.month,
-                    sub_period=inv.sub_period,
-                    amount=inv.amount,
-                    vat=inv.vat,
-                    total=inv.total,
-                    series=inv.series,
-                    number=inv.number,
-                    book_code=d.book_code,
-                    parity=tx.branch.route(d.book_code, inv.number),
+                    position=pos,
+                    code=c,
+                    name="",
+                    address="",
+                    book_code="",
+                    supply="",
+                    debts="pending",
                 )
             )
+        else:
+            cust = TicketCustomer(
+                ticket_id=ticket.id,
+                position=pos,
+                code=c.code,
+                name="",
+                address="",
+                book_code="",
+                supply="",
+            )
+            _fill(tx, cust, c, paid)
     s.flush()
     state = ticket_state(s, ticket, tx.branch.counter_names)
     tx.emit("ticket.issued", {"ticket": state})
     return state
+
+
+def _fill(tx: Tx, cust: TicketCustomer, d: CustomerDebts, paid: set[int]) -> None:
+    """Write CMIS's description of a customer and their unpaid invoices onto the ticket."""
+    cust.name, cust.address, cust.book_code = d.name, d.address, d.book_code
+    cust.supply, cust.debts = str(d.supply), "fetched"
+    tx.session.add(cust)
+    tx.session.flush()
+    assert cust.id is not None
+    for inv in d.invoices:
+        if inv.invoice_id in paid:
+            continue
+        tx.session.add(
+            TicketInvoice(
+                ticket_id=cust.ticket_id,
+                customer_id=cust.id,
+                customer_code=d.code,
+                invoice_id=inv.invoice_id,
+                year=inv.year,
+                month=inv.month,
+                sub_period=inv.sub_period,
+                amount=inv.amount,
+                vat=inv.vat,
+                total=inv.total,
+                series=inv.series,
+                number=inv.number,
+                book_code=d.book_code,
+                parity=tx.branch.route(d.book_code, inv.number),
+            )
+        )
+
+
+def pending_debts(session: Session, branch_id: str, day: Any) -> list[str]:
+    """Codes of today's customers still waiting for CMIS, on tickets not yet finished."""
+    rows = session.exec(
+        select(TicketCustomer.code)
+        .join(Ticket, col(Ticket.id) == TicketCustomer.ticket_id)
+        .where(
+            Ticket.branch_id == branch_id,
+            Ticket.business_day == day,
+            col(Ticket.status).in_(ACTIVE),
+            TicketCustomer.debts == "pending",
+        )
+    ).all()
+    return list(dict.fromkeys(rows))
+
+
+def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str, Any]]:
+    """CMIS answered for a customer whose debts were pending; ``None``: it does not know them."""
+    rows = tx.session.exec(
+        select(TicketCustomer, Ticket)
+        .join(Ticket, col(Ticket.id) == TicketCustomer.ticket_id)
+        .where(
+            Ticket.branch_id == tx.branch_id,
+            Ticket.business_day == tx.business_day,
+            TicketCustomer.code == code,
+            TicketCustomer.debts == "pending",
+        )
+    ).all()
+    states = []
+    for cust, ticket in rows:
+        if debts is None:
+            cust.debts = "unknown"
+            tx.session.add(cust)
+        else:
+            _fill(
+                tx, cust, debts, _locally_paid(tx.session, [i.invoice_id for i in debts.invoices])
+            )
+        tx.session.flush()
+        state = ticket_state(tx.session, ticket, tx.branch.counter_names)
+        tx.emit("ticket.debts_fetched", {"ticket": state, "customer": code})
+        states.append(state)
+    return states
 
 
 def by_number(tx: Tx, number: object, *, lock: bool = True) -> Ticket:

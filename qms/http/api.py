@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import csv
+import datetime as dt
+import io
 from typing import Any
 
-from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qms import projections
+from qms import payments, projections, reconcile
 from qms.auth import Authenticator, Principal, check_view, require
-from qms.clock import iso
 from qms.errors import BadRequest
 from qms.hall import Hall
 from qms.http.errors import read_json
 from qms.masking import mask_name
-from qms.models import Payment
 
 
 def _hall(request: Request) -> Hall:
@@ -227,36 +226,51 @@ async def list_events(request: Request) -> Response:
     )
 
 
-async def payments(request: Request) -> Response:
+def _day(request: Request) -> dt.date | None:
+    raw = request.query_params.get("date")
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest("date is YYYY-MM-DD", code="invalid_request", field="date") from None
+
+
+async def list_payments(request: Request) -> Response:
     who = await principal(request)
     require(who, "payment.read")
+    status, day = request.query_params.get("status"), _day(request)
+    rows = await _hall(request).read(payments.listing, who.branch_id, status, day)
+    return ok({"payments": rows})
+
+
+async def reverse_payment(request: Request) -> Response:
+    who = await principal(request)
+    data = await body(request)
+    txn = request.path_params["txn"]
+    return ok(await _hall(request).reverse(who, txn, data.get("reason")), 202)
+
+
+async def cmis_status(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await _hall(request).cmis_status(who))
+
+
+async def reconciliation(request: Request) -> Response:
+    who = await principal(request)
     hall = _hall(request)
-    status = request.query_params.get("status")
-
-    def q(session: Any) -> list[dict[str, Any]]:
-        stmt = select(Payment).where(Payment.branch_id == who.branch_id)
-        if status:
-            stmt = stmt.where(Payment.status == status)
-        rows = session.exec(stmt.order_by(col(Payment.id))).all()
-        return [
-            {
-                "txn_id": p.txn_id,
-                "business_day": p.business_day.isoformat(),
-                "customer_code": p.customer_code,
-                "invoice_ids": json.loads(p.invoice_ids),
-                "total": p.total,
-                "counter": p.counter_code,
-                "cashier": p.cashier,
-                "status": p.status,
-                "receipt_no": p.receipt_no,
-                "attempts": p.attempts,
-                "last_error": p.last_error,
-                "created_at": iso(p.created_at),
-            }
-            for p in rows
-        ]
-
-    return ok({"payments": await hall.read(q)})
+    day = _day(request) or hall.clock.business_day()
+    report = await hall.reconciliation(who, day)
+    if request.query_params.get("format") == "csv":
+        buf = io.StringIO()
+        csv.writer(buf).writerows(reconcile.csv_rows(report))
+        name = f"reconciliation-{report['branch']}-{report['date']}.csv"
+        return Response(
+            buf.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+    return ok(report)
 
 
 routes = [
@@ -276,5 +290,8 @@ routes = [
     Route("/api/counters/{counter}/{action}", cashier_action, methods=["POST"]),
     Route("/api/snapshot", snapshot),
     Route("/api/events", list_events),
-    Route("/api/payments", payments),
+    Route("/api/payments", list_payments),
+    Route("/api/payments/{txn}/reverse", reverse_payment, methods=["POST"]),
+    Route("/api/cmis", cmis_status),
+    Route("/api/reconciliation", reconciliation),
 ]
