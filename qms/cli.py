@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import sys
 from typing import Any
@@ -52,9 +53,22 @@ def _banner(base: str, started: Any) -> None:
 
 
 def _cmis_sim(args: argparse.Namespace) -> int:
+    from integrations.cmis.simulator.faults import FaultConfig
     from integrations.cmis.simulator.server import run_forever
 
-    run_forever(args.host, args.port, customers=args.customers, seed=args.seed, ledger=args.ledger)
+    try:
+        faults = FaultConfig.from_json(json.loads(args.faults)) if args.faults else None
+    except (ValueError, TypeError) as exc:
+        print(f"qms: --faults: {exc}", file=sys.stderr)
+        return 2
+    run_forever(
+        args.host,
+        args.port,
+        customers=args.customers,
+        seed=args.seed,
+        ledger=args.ledger,
+        faults=faults,
+    )
     return 0
 
 
@@ -99,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--customers", type=int, default=10_000)
     sim.add_argument("--seed", type=int, default=2026)
     sim.add_argument("--ledger", default=None)
+    sim.add_argument(
+        "--faults",
+        default=None,
+        help='JSON, e.g. \'{"lose_answer_rate": 0.1, "error_rate": 0.05}\'',
+    )
     sim.set_defaults(func=_cmis_sim)
     user = sub.add_parser("user", help="staff accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True)

@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,11 +55,13 @@ def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
 class HallServer:
     """`qms serve` in a child process; waits for its start-up banner, never sleeps."""
 
-    def __init__(self, tmp: Path, **over: object) -> None:
+    def __init__(self, tmp: Path, raw: dict[str, Any] | None = None, **over: object) -> None:
         self.tmp = tmp
         self.port = free_port()
         self.sim_port = free_port()
         self.config = hall_config(tmp, self.sim_port, **over)
+        if raw is not None:
+            self.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
         self.base = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
         self.cmis_url = f"http://127.0.0.1:{self.sim_port}"
@@ -67,6 +70,7 @@ class HallServer:
         self.proc: subprocess.Popen[str] | None = None
 
     def start(self) -> HallServer:
+        self.lines = queue.Queue()
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -103,6 +107,22 @@ class HallServer:
             self.log.append(line)
             self.lines.put(line)
         self.lines.put("")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, as when the power goes."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+
+    def wait_dead(self) -> None:
+        assert self.proc is not None
+        self.proc.wait(timeout=30)
+        self.pump.join(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def restart(self) -> HallServer:
+        self.wait_dead()
+        return self.start()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

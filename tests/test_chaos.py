@@ -1,0 +1,311 @@
+"""Chaos: over a thousand payments through CMIS 2.0 and 1.0 branches while CMIS loses
+answers after committing, answers 5xx and hangs, and the hall server is SIGKILLed at
+random moments and restarted. At the end CMIS's ledger equals ours: 0 lost, 0 paid twice.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import random
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import ROOT, SIM_CUSTOMERS, SIM_SEED, HallServer, free_port
+from tests.hallclient import ApiError, Staff
+from tests.wsclient import ViewClient
+
+TARGET_PAYMENTS = 1000
+FAULTS = {
+    "lose_answer_rate": 0.15,
+    "error_rate": 0.05,
+    "hang_rate": 0.02,
+    "hang_ms": 3000,
+    "seed": 11,
+}
+BRANCHES = {"PE0100": ("2.0", "PE0100-HALL1"), "PE0200": ("1.0", "PE0200-HALL1")}
+PASSWORD = "chaos-pass"
+
+
+class Simulator:
+    """`qms cmis-sim` in its own process: it outlives every kill of the hall server."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "qms",
+                "cmis-sim",
+                "--port",
+                str(self.port),
+                "--customers",
+                str(SIM_CUSTOMERS),
+                "--seed",
+                str(SIM_SEED),
+                "--ledger",
+                str(tmp / "ledger.jsonl"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:  # uvicorn says when it listens
+            if "Uvicorn running" in line:
+                break
+        else:
+            raise RuntimeError("cmis-sim did not start")
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
+
+    def faults(self, **settings: Any) -> None:
+        httpx.put(f"{self.url}/admin/faults", json=settings, timeout=10).raise_for_status()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
+        if self.proc.stderr:
+            self.proc.stderr.close()
+
+
+def chaos_config(sim: Simulator, tmp: Path) -> dict[str, Any]:
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["database"]["url"] = f"sqlite:///{tmp / 'qms.db'}"
+    raw["cmis"] = {
+        "mode": "remote",
+        "v2_url": sim.url,
+        "v1_url": sim.url,
+        "timeout_s": 1.0,
+        "retries": 1,
+    }
+    first = raw["branches"][0]
+    raw["branches"] = [
+        {**first, "id": bid, "cmis_version": version, "collection_point": point}
+        for bid, (version, point) in BRANCHES.items()
+    ]
+    return raw
+
+
+class Desk:
+    """One branch's people; staff of PE0200 are created with `qms user add`."""
+
+    def __init__(self, hall: HallServer, branch: str) -> None:
+        suffix = "" if branch == "PE0100" else "-2"
+        password = "demo123" if branch == "PE0100" else PASSWORD
+        names = {
+            "reception": ("reception", "R1"),
+            "even": ("lookup1", "LE"),
+            "odd": ("lookup2", "LO"),
+            "sup": ("supervisor", None),
+        }
+        cashiers = [("cashier1", "C1"), ("cashier2", "C2"), ("cashier3", "C3"), ("head", "C4")]
+        self.staff = {k: Staff(hall.base, u + suffix, c, password) for k, (u, c) in names.items()}
+        self.cashiers = [Staff(hall.base, u + suffix, c, password) for u, c in cashiers]
+
+    def close(self) -> None:
+        for s in [*self.staff.values(), *self.cashiers]:
+            s.close()
+
+
+def add_branch_staff(hall: HallServer) -> None:
+    for user, role in [
+        ("reception", "reception"),
+        ("lookup1", "lookup"),
+        ("lookup2", "lookup"),
+        ("cashier1", "cashier"),
+        ("cashier2", "cashier"),
+        ("cashier3", "cashier"),
+        ("head", "head_cashier"),
+        ("supervisor", "supervisor"),
+    ]:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "qms",
+                "user",
+                "add",
+                f"{user}-2",
+                "--role",
+                role,
+                "--name",
+                f"Nhân viên {user}",
+                "--branch",
+                "PE0200",
+                "--config",
+                str(hall.config),
+            ],
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            cwd=hall.tmp,
+        )
+
+
+def serve_one(desk: Desk, cashier: Staff, code: str) -> None:
+    """Issue, find, call, collect everything; leave the counter free whatever happens."""
+    t = desk.staff["reception"].post("/api/tickets", {"customers": [code]})
+    if t["debts_pending"]:
+        return
+    invoices = [i for c in t["customers"] for i in c["invoices"]]
+    for inv in invoices:
+        clerk = desk.staff["even"] if inv["lookup"] == "even" else desk.staff["odd"]
+        clerk.post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
+    cashier.act("call", number=t["number"])
+    for _ in range(3):
+        try:
+            cashier.act(
+                "collect",
+                invoices=[i["invoice_id"] for i in invoices],
+                amount=sum(i["total"] for i in invoices),
+            )
+            return
+        except ApiError as exc:
+            if exc.code != "cmis_unavailable":
+                raise
+    cashier.act("finish")
+
+
+def work(desk: Desk, cashier: Staff, codes: queue.Queue[str], errors: list[str]) -> None:
+    """A cashier's loop for one life of the server: stops when the server dies."""
+    try:
+        cashier.act("finish")  # a ticket left serving by the previous life
+    except ApiError:
+        pass
+    except httpx.TransportError:
+        return
+    while True:
+        try:
+            code = codes.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            serve_one(desk, cashier, code)
+        except httpx.TransportError:
+            return  # killed: this life is over
+        except ApiError as exc:
+            if exc.status >= 500:
+                errors.append(f"{exc.status} {exc.body}")
+            try:
+                cashier.act("finish")
+            except (ApiError, httpx.TransportError):
+                pass
+
+
+def drain(hall: HallServer, desks: dict[str, Desk], deadline_s: float = 150) -> None:
+    """Wait, on events and bounded, until CMIS has confirmed every payment of every branch."""
+    views = {
+        b: ViewClient(hall.ws_url, d.staff["sup"].token, "supervisor").connect()
+        for b, d in desks.items()
+    }
+    for v in views.values():
+        v.apply(v.recv())
+    waited = 0.0
+    try:
+        for branch, desk in desks.items():
+            while desk.staff["sup"].get("/api/cmis")["unconfirmed"]:
+                try:
+                    views[branch].apply(views[branch].recv(timeout=2))
+                except TimeoutError:
+                    waited += 2
+                    assert waited < deadline_s, desk.staff["sup"].get("/api/cmis")
+    finally:
+        for v in views.values():
+            v.close()
+
+
+@pytest.fixture
+def sim(tmp_path: Path) -> Iterator[Simulator]:
+    s = Simulator(tmp_path)
+    yield s
+    s.stop()
+
+
+@pytest.mark.slow
+def test_payments_exactly_once_through_faults_and_kills(
+    tmp_path: Path, sim: Simulator, demo: Any
+) -> None:
+    rng = random.Random(2026)
+    hall = HallServer(tmp_path, raw=chaos_config(sim, tmp_path)).start()
+    add_branch_staff(hall)
+    desks = {b: Desk(hall, b) for b in BRANCHES}
+    plain = [c.code for c in demo.select(min_invoices=1)]
+    rng.shuffle(plain)
+    pools: dict[str, queue.Queue[str]] = {b: queue.Queue() for b in BRANCHES}
+    for i, code in enumerate(plain):
+        pools[list(BRANCHES)[i % 2]].put(code)
+    sim.faults(**FAULTS)
+    errors: list[str] = []
+    lives = 0
+    try:
+        while True:
+            count = sum(
+                len(d.staff["sup"].get("/api/payments")["payments"]) for d in desks.values()
+            )
+            if count >= TARGET_PAYMENTS * 1.1 or lives >= 60:
+                break
+            lives += 1
+            threads = [
+                threading.Thread(target=work, args=(d, c, pools[b], errors))
+                for b, d in desks.items()
+                for c in d.cashiers
+            ]
+            for t in threads:
+                t.start()
+            killer = threading.Timer(rng.uniform(0.3, 2.5), hall.kill)
+            killer.start()
+            for t in threads:
+                t.join(timeout=120)
+            killer.join()
+            hall.restart()
+        # the poster, too, dies mid-post a few times
+        for _ in range(3):
+            threading.Timer(rng.uniform(0.05, 0.5), hall.kill).start()
+            hall.wait_dead()
+            hall.restart()
+        sim.faults()  # CMIS heals; everything left must now go through exactly once
+        drain(hall, desks)
+        assert errors == [], "no 5xx, ever"
+
+        ours: dict[str, dict[str, Any]] = {}
+        for d in desks.values():
+            for p in d.staff["sup"].get("/api/payments")["payments"]:
+                ours[p["txn_id"]] = p
+        assert len(ours) >= TARGET_PAYMENTS
+        assert Counter(p["status"] for p in ours.values()) == {"confirmed": len(ours)}
+        day = next(iter(ours.values()))["business_day"]
+        theirs: dict[str, dict[str, Any]] = {}
+        for _, point in BRANCHES.values():
+            rows = httpx.get(
+                f"{sim.url}/v2/payments", params={"date": day, "collection_point": point}
+            ).json()["GIAO_DICH"]
+            for g in rows:
+                assert g["MA_GD"] not in theirs
+                theirs[g["MA_GD"]] = g
+        billed = [g for g in theirs.values() if g["TRANG_THAI"] == "BILLING"]
+        assert set(ours) == {g["MA_GD"] for g in billed}, "lost or unknown payments"
+        for g in billed:
+            p = ours[g["MA_GD"]]
+            assert (g["TONG_TIEN"], sorted(g["ID_HDON"])) == (p["total"], sorted(p["invoice_ids"]))
+        paid = Counter(i for g in billed for i in g["ID_HDON"])
+        assert max(paid.values()) == 1, "an invoice was paid twice"
+        for d in desks.values():
+            report = d.staff["sup"].get(f"/api/reconciliation?date={day}")
+            assert report["open_items"] == 0, json.dumps(report)[:2000]
+        print(f"chaos: {len(ours)} payments over {lives} server lives")
+    finally:
+        for d in desks.values():
+            d.close()
+        hall.stop()
