@@ -135,7 +135,7 @@ class PaymentPoster:
     async def _post(self, p: Payment) -> tuple[str | None, str | None, str | None]:
         """(status, receipt, error) of one step for a pending payment."""
         client = self.hall.cmis(p.branch_id)
-        careful = not getattr(client, "idempotent_posting", False)
+        careful = not client.idempotent_posting
         if careful and p.attempts > 0:
             state = await self._state(p)
             if state == cmis.PaymentState.BILLING:

@@ -151,6 +151,10 @@ class CmisBadAnswer(CmisError):
 class CmisClient(Protocol):
     """What the hall needs from CMIS, whatever version a branch talks to."""
 
+    #: True when CMIS deduplicates payments by our txn id (2.0), so a resend is safe;
+    #: False (1.0): ask ``payment_status`` before any resend.
+    idempotent_posting: bool
+
     async def find_customers(
         self, by: SearchBy, text: str, limit: int = 20
     ) -> list[CustomerSummary]: ...

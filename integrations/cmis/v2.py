@@ -121,6 +121,8 @@ class _Answer:
 class Cmis2Client:
     """``CmisClient`` over CMIS 2.0; one pooled ``httpx.AsyncClient`` for all calls."""
 
+    idempotent_posting: bool = True  # CMIS 2.0 deduplicates payments by Idempotency-Key
+
     def __init__(
         self,
         base_url: str,

@@ -1,8 +1,9 @@
-"""One CMIS 2.0 simulator on real loopback HTTP for the whole session.
+"""One CMIS simulator (2.0 and 1.0 over one ledger) on real loopback HTTP for the session.
 
 It runs in a background thread with its own event loop, so tests stay plain sync functions
 (sync httpx for the wire, ``asyncio.run`` for the async adapter). Tests share its ledger,
 so each takes customers nobody used before (``SimV2.take``) and never resets state.
+``faulty_sim`` is a second simulator per test module, for tests that set faults.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import pytest
 
 from integrations.cmis.simulator.app import create_app
 from integrations.cmis.simulator.data import DemoData, SimCustomer, build_demo_data
+from integrations.cmis.simulator.faults import FaultConfig
+from integrations.cmis.simulator.faults_v1 import InDoubtConfig
 from integrations.cmis.simulator.ledger import VN, Ledger
 from integrations.cmis.simulator.server import RunningSimulator, start_simulator
 
@@ -99,3 +102,38 @@ def clock(sim_v2: SimV2) -> Iterator[FakeClock]:
     before = sim_v2.clock.now
     yield sim_v2.clock
     sim_v2.clock.now = before
+
+
+@dataclass
+class FaultySim(SimV2):
+    """A simulator of one test module's own, whose faults tests may set (reset after each)."""
+
+    app: Any = None
+
+    def faults(self, **kw: Any) -> None:
+        """Replace the fault settings (``FaultConfig`` fields; none: healthy)."""
+        self.app.state.faults.set(FaultConfig(**kw))
+
+    def in_doubt(self, **kw: Any) -> None:
+        """Replace the CMIS 1.0 in-doubt settings (``InDoubtConfig`` fields; none: off)."""
+        self.app.state.cmis1.in_doubt.set(InDoubtConfig(**kw))
+
+
+@pytest.fixture(scope="module")
+def _faulty_sim_of_module(loop_thread: LoopThread, demo_data: DemoData) -> Iterator[FaultySim]:
+    app = create_app(demo_data)
+    clock = FakeClock(NOW)
+    app.state.ledger.clock = clock
+    running: RunningSimulator = loop_thread.run(start_simulator(app))
+    yield FaultySim(url=running.url, data=demo_data, ledger=app.state.ledger, clock=clock, app=app)
+    loop_thread.run(running.stop())
+
+
+@pytest.fixture
+def faulty_sim(_faulty_sim_of_module: FaultySim) -> Iterator[FaultySim]:
+    """The module's own simulator; faults, in-doubt settings and clock put back after."""
+    sim = _faulty_sim_of_module
+    yield sim
+    sim.faults()
+    sim.in_doubt()
+    sim.clock.now = NOW

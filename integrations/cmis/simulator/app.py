@@ -1,9 +1,8 @@
 """The simulator's HTTP face: CMIS 2.0 JSON (exactly as CMIS.md), health and admin.
 
-Wire parsing lives here and nowhere else; every rule lives in the ``Ledger``. A CMIS 1.0
-XML endpoint (``POST /cmis1/service``) is meant to be one more route list built by
-``create_app`` over the same ``Ledger`` and ``DemoData``, mapping ``LedgerError.code`` to
-1.0 ``<code>`` elements instead of HTTP statuses.
+Wire parsing lives here and nowhere else; every rule lives in the ``Ledger``. The CMIS 1.0
+XML endpoint (``POST /cmis1/service``, ``app_v1.py``) is one more route list built by
+``create_app`` over the same ``Ledger`` and ``DemoData``.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from integrations.cmis.simulator.app_v1 import Cmis1Middleware, Cmis1Service
 from integrations.cmis.simulator.data import DemoData, SimCustomer, SimInvoice, build_demo_data
 from integrations.cmis.simulator.faults import FaultConfig, FaultMiddleware, Faults
 from integrations.cmis.simulator.ledger import (
@@ -83,20 +83,28 @@ def create_app(
     ledger_path: pathlib.Path | None = None,
     faults: FaultConfig | None = None,
 ) -> Starlette:
-    """A CMIS 2.0 simulator; ``app.state`` holds ``data``, ``ledger`` and ``faults``."""
+    """A CMIS 2.0 and 1.0 simulator; ``app.state`` holds ``data``, ``ledger``, ``faults``
+    and ``cmis1`` (the 1.0 service, with its ``in_doubt`` knob)."""
     if data is None:
         data = default_demo_data(ledger_path)
     ledger = Ledger(data, journal=ledger_path)
     live_faults = Faults(faults)
+    v1 = Cmis1Service(ledger)
     routes = [
         Route("/healthz", _healthz, methods=["GET"]),
         *_V2(ledger).routes(),
+        *v1.routes(),
         *_admin_routes(ledger, live_faults),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(FaultMiddleware, faults=live_faults)])
+    middleware = [
+        Middleware(Cmis1Middleware, service=v1),  # outside: sees what the faults did
+        Middleware(FaultMiddleware, faults=live_faults),
+    ]
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.data = data
     app.state.ledger = ledger
     app.state.faults = live_faults
+    app.state.cmis1 = v1
     return app
 
 
