@@ -226,6 +226,17 @@ def drain(hall: HallServer, desks: dict[str, Desk], deadline_s: float = 150) -> 
             v.close()
 
 
+def in_doubt_events(desk: Desk) -> int:
+    """How many sends to CMIS got no usable answer (the hall's own record of it)."""
+    seen, since = 0, 0
+    while True:
+        page = desk.staff["sup"].get(f"/api/events?view=supervisor&since={since}&limit=500")
+        if not page["events"]:
+            return seen
+        seen += sum(e["event"] == "payment.in_doubt" for e in page["events"])
+        since = page["events"][-1]["seq"]
+
+
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[Simulator]:
     s = Simulator(tmp_path)
@@ -247,6 +258,8 @@ def test_payments_exactly_once_through_faults_and_kills(
     for i, code in enumerate(plain):
         pools[list(BRANCHES)[i % 2]].put(code)
     sim.faults(**FAULTS)
+    # CMIS 1.0 answers TIMEOUT (in doubt) to CHECK-TRANS for a while after a lost BILLING
+    httpx.put(f"{sim.url}/admin/cmis1/faults", json={"in_doubt_ms": 1500}).raise_for_status()
     errors: list[str] = []
     lives = 0
     try:
@@ -304,7 +317,9 @@ def test_payments_exactly_once_through_faults_and_kills(
         for d in desks.values():
             report = d.staff["sup"].get(f"/api/reconciliation?date={day}")
             assert report["open_items"] == 0, json.dumps(report)[:2000]
-        print(f"chaos: {len(ours)} payments over {lives} server lives")
+        doubts = {b: in_doubt_events(d) for b, d in desks.items()}
+        assert min(doubts.values()) >= 5, f"the faults must really bite: {doubts}"
+        print(f"chaos: {len(ours)} payments over {lives} server lives; in doubt: {doubts}")
     finally:
         for d in desks.values():
             d.close()
