@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import socket
 import sys
 from typing import Any
@@ -22,6 +23,9 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     from qms.app import create_app
 
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     host = args.host or settings.server.host
     port = settings.server.port if args.port is None else args.port
     app = create_app(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ from qms.ticket_view import load_parts
 from qms.tx import Actor, Tx
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 REPLAY_LIMIT = 500
 
 CASHIER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -113,12 +115,14 @@ class Hall:
                     f"customer {code} is not known to CMIS", code="unknown_customer", customer=code
                 ) from None
             except cmis.CmisBadAnswer as exc:
+                log.warning("CMIS bad answer for %s: %s", code, exc)
                 raise DependencyFailed(
                     "CMIS answered something unreadable; try again or call support",
                     code="cmis_bad_answer",
                     request_id=exc.request_id,
                 ) from None
             except cmis.CmisError as exc:
+                log.warning("CMIS did not answer for %s: %s", code, exc)
                 if pending_ok:
                     return code
                 raise DependencyFailed(

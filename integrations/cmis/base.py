@@ -125,7 +125,8 @@ class CmisError(Exception):
     details: dict[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{self.code or 'cmis'}: {self.message}"
+        where = f" [request {self.request_id}]" if self.request_id else ""
+        return f"{self.code or 'cmis'}: {self.message}{where}"
 
 
 class CustomerNotFound(CmisError):
