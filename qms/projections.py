@@ -19,6 +19,7 @@ from qms.ticket_view import ticket_states
 
 VIEW = re.compile(r"^(display|supervisor|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
 RECENT_CALLS = 20
+RECENT_DONE = 100
 
 
 def check_view(view: object, branch: Branch) -> str:
@@ -112,12 +113,21 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
     elif view.startswith("lookup-"):
         q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show", "done")))
         q = q.order_by(col(Ticket.number))
-    elif view == "supervisor":
-        q = q.order_by(col(Ticket.number))  # the whole day, done tickets included
     else:
         q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show")))
         q = q.order_by(col(Ticket.number))
     rows = list(session.exec(q).all())
+    if view == "supervisor":
+        # the day's latest finished tickets too, bounded so a snapshot stays small
+        done = session.exec(
+            select(Ticket)
+            .where(
+                Ticket.branch_id == branch.id, Ticket.business_day == day, Ticket.status == "done"
+            )
+            .order_by(col(Ticket.finished_at).desc())
+            .limit(RECENT_DONE)
+        ).all()
+        rows = sorted([*rows, *done], key=lambda t: t.number)
     states = ticket_states(session, rows, branch.counter_names)
     serving = {t["counter"]["code"]: t["number"] for t in states if t["status"] == "serving"}
     if view == "display":

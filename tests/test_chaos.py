@@ -320,6 +320,9 @@ def test_payments_exactly_once_through_faults_and_kills(
         doubts = {b: in_doubt_events(d) for b, d in desks.items()}
         assert min(doubts.values()) >= 5, f"the faults must really bite: {doubts}"
         print(f"chaos: {len(ours)} payments over {lives} server lives; in doubt: {doubts}")
+    except BaseException:
+        print("server log (last life):\n" + "".join(hall.log[-60:]))
+        raise
     finally:
         for d in desks.values():
             d.close()
