@@ -71,8 +71,14 @@ async def _cmis(
             seed=s.seed,
             today=clock.business_day(),
         )
+        from integrations.cmis.simulator.faults import FaultConfig
+
+        faults = FaultConfig.from_json(s.faults)
         sim = await start_simulator(
-            sim_app(data, ledger_path=ledger), host=s.host, port=s.port, log_level="warning"
+            sim_app(data, ledger_path=ledger, faults=faults),
+            host=s.host,
+            port=s.port,
+            log_level="warning",
         )
         urls = {"2.0": sim.url, "1.0": sim.url}  # one simulator serves both versions
     started.cmis_url = ", ".join(sorted({u for u in urls.values() if u}))

@@ -62,6 +62,19 @@ class SimulatorSettings(_Model):
     ledger: str | None = Field(
         "data/cmis-sim-ledger.jsonl", description="Where the simulator keeps its payments."
     )
+    faults: dict[str, Any] = Field(
+        {},
+        description="Fault injection at start (latency_ms, error_rate, lose_answer_rate, …); "
+        "also at run time via PUT /admin/faults.",
+    )
+
+    @field_validator("faults")
+    @classmethod
+    def _faults(cls, v: dict[str, Any]) -> dict[str, Any]:
+        from integrations.cmis.simulator.faults import FaultConfig
+
+        FaultConfig.from_json(v)  # raises ValueError naming the field
+        return v
 
 
 class CmisSettings(_Model):
