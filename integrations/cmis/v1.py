@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import uuid
 import xml.etree.ElementTree as ET
 
 import httpx
@@ -39,6 +38,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
+from integrations.cmis.http_client import HttpAdapter, request_id
 from integrations.cmis.v1_wire import (
     BUSY,
     MALFORMED,
@@ -200,40 +200,10 @@ class _Reply:
         return self.root.bad(f"unexpected code {self.code}", code=self.code)
 
 
-class Cmis1Client:
+class Cmis1Client(HttpAdapter):
     """``CmisClient`` over CMIS 1.0; one pooled ``httpx.AsyncClient`` for all calls."""
 
     idempotent_posting: bool = False  # BILLING is executed anew on every call
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        timeout: float = 5.0,
-        retries: int = 2,
-        backoff: float = 0.05,
-        client: httpx.AsyncClient | None = None,
-    ) -> None:
-        if retries < 0 or backoff < 0 or timeout <= 0:
-            raise ValueError("timeout must be > 0, retries and backoff >= 0")
-        self.base_url = base_url.rstrip("/")
-        self.retries = retries
-        self.backoff = backoff
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout), follow_redirects=False
-        )
-        self._timeout = timeout
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
-
-    async def __aenter__(self) -> Cmis1Client:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
 
     # --- CmisClient -----------------------------------------------------------------------
 
@@ -489,8 +459,7 @@ class Cmis1Client:
             return r.status_code, b"".join(chunks)
 
 
-def _request_id() -> str:
-    return uuid.uuid4().hex
+_request_id = request_id
 
 
 def _envelope(command: str, audit: str, point: str, fields: list[tuple[str, str]]) -> bytes:

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import re
 import unicodedata
-import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -36,6 +35,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
+from integrations.cmis.http_client import HttpAdapter, request_id
 
 VN = dt.timezone(dt.timedelta(hours=7), "+07:00")
 RULE_CODES = frozenset({"021", "022", "031", "051"})
@@ -118,40 +118,10 @@ class _Answer:
         return _Answer(v, f"{self.what}: {what}", self.request_id)
 
 
-class Cmis2Client:
+class Cmis2Client(HttpAdapter):
     """``CmisClient`` over CMIS 2.0; one pooled ``httpx.AsyncClient`` for all calls."""
 
     idempotent_posting: bool = True  # CMIS 2.0 deduplicates payments by Idempotency-Key
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        timeout: float = 5.0,
-        retries: int = 2,
-        backoff: float = 0.05,
-        client: httpx.AsyncClient | None = None,
-    ) -> None:
-        if retries < 0 or backoff < 0 or timeout <= 0:
-            raise ValueError("timeout must be > 0, retries and backoff >= 0")
-        self.base_url = base_url.rstrip("/")
-        self.retries = retries
-        self.backoff = backoff
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout), follow_redirects=False
-        )
-        self._timeout = timeout
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
-
-    async def __aenter__(self) -> Cmis2Client:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
 
     # --- CmisClient -----------------------------------------------------------------------
 
@@ -345,8 +315,7 @@ class Cmis2Client:
         raise _error_for(r, rid, what)
 
 
-def _request_id() -> str:
-    return uuid.uuid4().hex
+_request_id = request_id
 
 
 def _error_code(r: httpx.Response) -> str | None:
