@@ -181,6 +181,7 @@ function showResult(t) {
     ),
   );
   $("#ticket-total").textContent = money(t.total_due);
+  $("#debts-pending").hidden = !t.debts_pending;
   $("#start-view").hidden = true;
   $("#result-view").hidden = false;
   document.body.dataset.screen = "result";

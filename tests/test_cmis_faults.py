@@ -44,7 +44,7 @@ def test_cmis_down_tickets_wait_for_debts_and_collection_waits(
     faults(hall, down=True)
     try:
         t = staff["kiosk"].post("/api/tickets", {"customers": [code]})
-        assert t["number"] > ready["number"]
+        assert t["number"] > ready["number"] and t["debts_pending"] is True
         full = staff["sup"].get(f"/api/tickets/{t['number']}")
         assert full["debts_pending"] is True
         assert full["customers"][0]["debts"] == "pending"

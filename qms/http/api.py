@@ -150,6 +150,7 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
         "business_day": t["business_day"],
         "status": t["status"],
         "total_due": t["total_due"],
+        "debts_pending": t["debts_pending"],
         "customers": [
             {
                 "code": c["code"],
