@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
@@ -98,6 +99,8 @@ class Ticket(SQLModel, table=True):
     called_at: dt.datetime | None = _ts(nullable=True)
     finished_at: dt.datetime | None = _ts(nullable=True)
     recalls: int = 0
+    # the secret in the ticket's QR code: a customer follows the ticket with it, unsigned in
+    follow_token: str = Field(default_factory=lambda: secrets.token_urlsafe(12), unique=True)
 
     __table_args__ = (
         UniqueConstraint("branch_id", "business_day", "number"),

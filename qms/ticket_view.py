@@ -75,6 +75,7 @@ def ticket_state(
         "called_at": iso(ticket.called_at),
         "finished_at": iso(ticket.finished_at),
         "recalls": ticket.recalls,
+        "follow_token": ticket.follow_token,
         "customers": [
             {
                 "code": c.code,

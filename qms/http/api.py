@@ -151,6 +151,7 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
         "status": t["status"],
         "total_due": t["total_due"],
         "debts_pending": t["debts_pending"],
+        "follow_token": t["follow_token"],
         "customers": [
             {
                 "code": c["code"],
