@@ -212,3 +212,20 @@ def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
     yield people
     for person in people.values():
         person.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian chromium for the session (skips locally without it)."""
+    import shutil
+
+    from tests.browser import ARGS, CHROMIUM
+
+    if not shutil.which(CHROMIUM):
+        require_service("chromium", f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

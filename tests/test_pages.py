@@ -4,61 +4,12 @@ staff use keys, and no console errors."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import Customers, HallServer, require_service
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        require_service("chromium", f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Console:
-    """Collects console errors, except the browser's own line for an expected 4xx."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def watch(self, page: Any) -> Any:
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        return page
-
-    def _on_console(self, msg: Any) -> None:
-        if msg.type == "error" and "Failed to load resource" not in msg.text:
-            self.errors.append(msg.text)
-
-
-def sign_in(page: Any, hall: HallServer, username: str, counter: str) -> None:
-    page.goto(f"{hall.base}/counters/")
-    page.fill("#login-username", username)
-    page.fill("#login-password", "demo123")
-    page.select_option("#login-counter", counter)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-state=online]")
+from tests.browser import Console, sign_in
+from tests.conftest import Customers, HallServer
 
 
 @pytest.mark.browser
