@@ -19,8 +19,8 @@ from starlette.staticfiles import StaticFiles
 
 from integrations.cmis.base import CmisClient
 from integrations.cmis.factory import make_client
+from qms import announce, db
 from qms import branch as branch_mod
-from qms import db
 from qms.auth import Authenticator, seed_demo_staff
 from qms.bus import make_bus
 from qms.clock import Clock
@@ -28,7 +28,7 @@ from qms.config import Settings
 from qms.debt_fetcher import DebtFetcher
 from qms.errors import QmsError
 from qms.hall import Hall
-from qms.http import api
+from qms.http import api, audio, follow, search, stats
 from qms.http.errors import on_crash, on_http_error, on_qms_error
 from qms.http.headers import SecurityHeaders
 from qms.poster import PaymentPoster
@@ -117,6 +117,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
             workers = [
                 asyncio.create_task(PaymentPoster(hall).run()),
                 asyncio.create_task(DebtFetcher(hall).run()),
+                asyncio.create_task(announce.prepare(settings)),  # clips, in a thread
             ]
             try:
                 yield
@@ -130,6 +131,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
 
     routes = [
         *api.routes,
+        *follow.routes,
+        *search.routes,
+        *stats.routes,
+        *audio.routes(announce.DEFAULT_FOLDER),
         WebSocketRoute("/ws", endpoint),
         Route("/", lambda request: RedirectResponse("/counters/")),
         Mount("/static", StaticFiles(directory=_pages_dir("qms") / "static"), name="static"),

@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view.lookup": frozenset({"lookup", "supervisor", "admin"}),
     "view.cashier": frozenset({"cashier", "head_cashier", "supervisor", "admin"}),
     "view.supervisor": frozenset({"head_cashier", "supervisor", "admin"}),
+    "customer.search": frozenset({"reception", "supervisor", "admin"}),
+    "stats.read": frozenset({"head_cashier", "supervisor", "admin"}),
 }
 
 #: the kind of counter each role signs in at (None: no counter needed)

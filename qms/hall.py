@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import anyio.to_thread
 from sqlalchemy import Engine
 
-from integrations.cmis import base as cmis
+from integrations.cmis import base as cmis_types
 from qms import cashier, collect, events, lookup, payments, projections, reconcile, tickets
 from qms.auth import Principal, check_view, require
 from qms.branch import Branch
@@ -48,7 +48,7 @@ class Hall:
         self,
         engine: Engine,
         bus: Bus,
-        cmis_clients: dict[str, cmis.CmisClient],
+        cmis_clients: dict[str, cmis_types.CmisClient],
         branches: dict[str, Branch],
         clock: Clock,
     ) -> None:
@@ -61,7 +61,7 @@ class Hall:
         self.debts_waiting = asyncio.Event()
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
 
-    def cmis(self, branch_id: str) -> cmis.CmisClient:
+    def cmis(self, branch_id: str) -> cmis_types.CmisClient:
         return self.clients[branch_id]
 
     def branch(self, branch_id: str) -> Branch:
@@ -102,26 +102,26 @@ class Hall:
 
     async def fetch_debts(
         self, branch_id: str, codes: list[str], *, pending_ok: bool = False
-    ) -> list[cmis.CustomerDebts | str]:
+    ) -> list[cmis_types.CustomerDebts | str]:
         """Each customer's debts; with ``pending_ok`` a CMIS that does not answer gives
         the bare code back (debts pending) instead of a refusal."""
         client = self.cmis(branch_id)
 
-        async def one(code: str) -> cmis.CustomerDebts | str:
+        async def one(code: str) -> cmis_types.CustomerDebts | str:
             try:
                 return await self.cmis_call(branch_id, client.get_debts(code))
-            except cmis.CustomerNotFound:
+            except cmis_types.CustomerNotFound:
                 raise NotFound(
                     f"customer {code} is not known to CMIS", code="unknown_customer", customer=code
                 ) from None
-            except cmis.CmisBadAnswer as exc:
+            except cmis_types.CmisBadAnswer as exc:
                 log.warning("CMIS bad answer for %s: %s", code, exc)
                 raise DependencyFailed(
                     "CMIS answered something unreadable; try again or call support",
                     code="cmis_bad_answer",
                     request_id=exc.request_id,
                 ) from None
-            except cmis.CmisError as exc:
+            except cmis_types.CmisError as exc:
                 log.warning("CMIS did not answer for %s: %s", code, exc)
                 if pending_ok:
                     return code
@@ -142,7 +142,7 @@ class Hall:
             self.debts_waiting.set()
         return state
 
-    async def preview_customer(self, principal: Principal, code: str) -> cmis.CustomerDebts:
+    async def preview_customer(self, principal: Principal, code: str) -> cmis_types.CustomerDebts:
         require(principal, "customer.read")
         (checked,) = tickets.check_codes([code])
         (debts,) = await self.fetch_debts(principal.branch_id, [checked])
@@ -243,7 +243,7 @@ class Hall:
             theirs = await self.cmis_call(
                 branch.id, self.cmis(branch.id).payments_for_day(day, branch.collection_point)
             )
-        except cmis.CmisError as exc:
+        except cmis_types.CmisError as exc:
             raise DependencyFailed(
                 "CMIS did not give its list of the day; try again", request_id=exc.request_id
             ) from None

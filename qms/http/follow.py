@@ -1,0 +1,68 @@
+"""Public follow-my-ticket routes: the page a ticket's QR code opens, the QR itself, and
+the JSON the page polls. No token of a user or a device: the follow token is the key."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from qms import follow, qr
+from qms.errors import QmsError
+from qms.hall import Hall
+
+
+def _hall(request: Request) -> Hall:
+    return request.app.state.hall  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _page() -> bytes:
+    return (importlib.resources.files("kiosk") / "follow.html").read_bytes()
+
+
+def follow_url(request: Request, token: str) -> str:
+    """Scheme and host of the request that asked: the address the kiosk (or the browser
+    showing the ticket) used to reach the server, so a phone on the same network can too."""
+    return f"{str(request.base_url).rstrip('/')}/t/{token}"
+
+
+async def _view(request: Request) -> dict[str, object]:
+    hall = _hall(request)
+    token = request.path_params["token"]
+    return await hall.read(follow.public_view, hall.branches, token, hall.clock.business_day())
+
+
+async def page(request: Request) -> Response:
+    """The page; for an unknown token it still comes (with 404) and says so itself."""
+    hall = _hall(request)
+    try:
+        await hall.read(follow.find, request.path_params["token"])
+        status = 200
+    except QmsError:
+        status = 404
+    return HTMLResponse(_page(), status_code=status, headers={"cache-control": "no-cache"})
+
+
+async def qr_svg(request: Request) -> Response:
+    token = request.path_params["token"]
+    await _hall(request).read(follow.find, token)
+    return Response(
+        qr.svg(follow_url(request, token)),
+        media_type="image/svg+xml",
+        headers={"cache-control": "private, max-age=86400"},
+    )
+
+
+async def status(request: Request) -> Response:
+    return JSONResponse(await _view(request))
+
+
+routes = [
+    Route("/t/{token}", page),
+    Route("/t/{token}/qr.svg", qr_svg),
+    Route("/api/follow/{token}", status),
+]

@@ -1,0 +1,27 @@
+"""Reception's customer search over HTTP: parse the query string, answer the hits."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from qms import search
+from qms.http.api import ok, principal
+
+
+async def find_customers(request: Request) -> Response:
+    who = await principal(request)
+    q = request.query_params
+    hits = await search.find(request.app.state.hall, who, q.get("by"), q.get("q"), q.get("limit"))
+    return ok(
+        {
+            "customers": [
+                {"code": h.code, "name": h.name, "address": h.address, "book_code": h.book_code}
+                for h in hits
+            ]
+        }
+    )
+
+
+routes = [Route("/api/customers", find_customers)]
