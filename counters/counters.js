@@ -4,6 +4,7 @@ import {
   $, $$, api, el, money, timeOf, HallSocket, HallState, showConnection, showError,
   normaliseCode, CUSTOMER_CODE, TICKET_STATUS, LOOKUP_STATUS, PAY_STATUS,
 } from "/static/qms.js";
+import { HourlyCharts } from "/counters/charts.js";
 
 const SESSION_KEY = "qms.session";
 const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter"];
@@ -142,6 +143,7 @@ async function onLogout() {
 function signedOut(message) {
   if (sock) sock.stop();
   sock = null;
+  stopSupervisor();
   session = null;
   clearSession();
   state.snapshot({});
@@ -190,6 +192,7 @@ async function enter() {
   } else if (["supervisor", "admin", "head_cashier"].includes(p.role)) {
     setMode("supervisor");
     view = "supervisor";
+    startSupervisor();
   } else {
     setMode("nocounter");
     return;
@@ -225,8 +228,11 @@ function onSnapshotExtra(data) {
   if (mode === "supervisor") sv.pending = data.payments_pending || 0;
 }
 
+const CHART_EVENTS = new Set(["ticket.issued", "ticket.called", "ticket.transferred", "ticket.finished", "payment.collected"]);
+
 function onEventExtra(evt) {
   const d = evt.data || {};
+  if (mode === "supervisor" && sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
   if (evt.event === "payment.collected" && mode === "supervisor") sv.pending += (d.payments || []).length;
   if (evt.event === "payment.confirmed" || evt.event === "payment.refused") {
     if (mode === "supervisor") sv.pending = Math.max(0, sv.pending - 1);
@@ -768,7 +774,7 @@ function wireCashier() {
 // ----------------------------------------------------------------------------------
 // reception
 
-const rc = { basket: [], busy: false, shown: null };
+const rc = { basket: [], busy: false, shown: null, hits: [], searching: false };
 
 function renderBasket() {
   $("#rc-basket").replaceChildren(
@@ -802,42 +808,54 @@ function renderBasket() {
   $("#rc-basket-total").textContent = money(rc.basket.reduce((s, c) => s + c.total, 0));
   $("#rc-issue").disabled = rc.busy || rc.basket.length === 0;
   $("#rc-add").disabled = rc.busy;
+  renderHits();
 }
 
 async function rcAdd() {
   const input = $("#rc-code");
   const code = normaliseCode(input.value);
-  const box = $("#rc-error");
   if (!code || rc.busy) return;
+  if (await rcAddCode(code, input)) input.value = "";
+  input.focus();
+}
+
+/**
+ * Preview a customer's debts and put them in the basket; ``input`` (the code box) is
+ * selected again on a refusal. True when the customer was added.
+ */
+async function rcAddCode(code, input = null) {
+  const box = $("#rc-error");
+  if (rc.busy) return false;
   showError(box, null);
   if (!CUSTOMER_CODE.test(code)) {
     showError(box, { code: "invalid_customer_code", message: "Mã khách hàng gồm 2 chữ cái và 11 chữ số. / A customer code is 2 letters and 11 digits." });
-    input.select();
-    return;
+    if (input) input.select();
+    return false;
   }
   if (rc.basket.some((c) => c.code === code)) {
     showError(box, `${code} đã có trong danh sách / is already in the list`);
-    input.value = "";
-    return;
+    if (input) input.value = "";
+    return false;
   }
   rc.busy = true;
   renderBasket();
+  let added = false;
   try {
     const c = await call(`/api/customers/${encodeURIComponent(code)}`);
     if (!c.invoices.length) {
       showError(box, { code: "no_debt", message: `Khách hàng ${c.code} (${c.name}) không còn nợ. / Customer ${c.code} has nothing to pay.` });
     } else {
       rc.basket.push(c);
-      input.value = "";
+      added = true;
     }
   } catch (err) {
     showError(box, err);
-    input.select();
+    if (input) input.select();
   } finally {
     rc.busy = false;
     renderBasket();
-    input.focus();
   }
+  return added;
 }
 
 async function rcIssue() {
@@ -869,6 +887,18 @@ function showTicket(t) {
   box.hidden = false;
   box.dataset.ticket = String(t.number);
   $("#rc-ticket-number").textContent = String(t.number);
+  $("#rc-ticket-branch").textContent = (session && session.branch && session.branch.name) || "";
+  $("#rc-ticket-issued").textContent = `${t.business_day || ""} ${timeOf(t.issued_at)}`.trim();
+  const qr = $("#rc-ticket-qr");
+  if (t.follow_token) {
+    const path = `/t/${encodeURIComponent(t.follow_token)}`;
+    qr.dataset.url = `${location.origin}${path}`;
+    qr.src = `${path}/qr.svg`;
+    qr.hidden = false;
+  } else {
+    qr.removeAttribute("src");
+    qr.hidden = true;
+  }
   renderReceptionLive();
   $("#rc-ticket-total").textContent = money(t.total_due);
   $("#rc-ticket-customers").replaceChildren(
@@ -931,13 +961,108 @@ function renderReceptionLive() {
 
 async function rcFind() {
   const raw = $("#rc-find-number").value.trim();
-  if (!/^[0-9]+$/.test(raw)) return;
+  if (!/^[0-9]+$/.test(raw)) return false;
   showError($("#rc-error"), null);
   try {
     showTicket(await call(`/api/tickets/${Number(raw)}`));
+    return true;
   } catch (err) {
     showError($("#rc-error"), err);
+    return false;
   }
+}
+
+/** "Reprint": the ticket typed (or the one shown) as a printable ticket, then print. */
+async function rcReprint() {
+  const raw = $("#rc-find-number").value.trim();
+  const wanted = /^[0-9]+$/.test(raw) ? Number(raw) : null;
+  if (wanted !== null && (!rc.shown || rc.shown.number !== wanted)) {
+    if (!(await rcFind())) return;
+  }
+  if (!rc.shown) {
+    showError($("#rc-error"), "Nhập số vé cần in lại. / Type the number of the ticket to reprint.");
+    return;
+  }
+  const qr = $("#rc-ticket-qr");
+  if (qr.src && !qr.complete) {
+    // print with its QR code, not a blank square
+    await new Promise((resolve) => {
+      qr.addEventListener("load", resolve, { once: true });
+      qr.addEventListener("error", resolve, { once: true });
+    });
+  }
+  document.body.dataset.printed = String(rc.shown.number);
+  window.print();
+}
+
+// --- customer search (no receipt: name, address, meter, ID card, bank account) ---
+
+const SEARCH_MIN = 2;
+
+async function rcSearch() {
+  const box = $("#rc-search-error");
+  const by = $("#rc-search-by").value;
+  const q = $("#rc-search-q").value.trim();
+  showError(box, null);
+  if (q.length < SEARCH_MIN) {
+    showError(box, { code: "invalid_request", message: `Nhập ít nhất ${SEARCH_MIN} ký tự. / Type at least ${SEARCH_MIN} characters.` });
+    return;
+  }
+  if (rc.searching) return;
+  rc.searching = true;
+  $("#rc-search-submit").disabled = true;
+  const status = $("#rc-search-status");
+  status.hidden = false;
+  status.textContent = "Đang tìm… / Searching…";
+  try {
+    const res = await call(`/api/customers?by=${encodeURIComponent(by)}&q=${encodeURIComponent(q)}&limit=20`);
+    rc.hits = res.customers || [];
+    status.textContent = rc.hits.length
+      ? `${rc.hits.length} kết quả / results${rc.hits.length >= 20 ? " (thu hẹp tìm kiếm / narrow the search)" : ""}`
+      : "Không tìm thấy / Nothing found";
+    status.dataset.count = String(rc.hits.length);
+  } catch (err) {
+    rc.hits = [];
+    status.hidden = true;
+    showError(box, err);
+  } finally {
+    rc.searching = false;
+    $("#rc-search-submit").disabled = false;
+    renderHits();
+  }
+}
+
+function renderHits() {
+  const table = $("#rc-search-results");
+  table.hidden = rc.hits.length === 0;
+  $("#rc-search-results tbody").replaceChildren(
+    ...rc.hits.map((h) => {
+      const inBasket = rc.basket.some((c) => c.code === h.code);
+      return el(
+        "tr",
+        { dataset: { code: h.code } },
+        el("td", { className: "num", text: h.code }),
+        el(
+          "td",
+          {},
+          el("div", { className: "name", text: h.name }),
+          el("div", { className: "address muted", text: h.address }),
+        ),
+        el("td", { className: "num", text: h.book_code }),
+        el(
+          "td",
+          {},
+          el("button", {
+            type: "button",
+            className: "add",
+            text: inBasket ? "Đã thêm / Added" : "Thêm vào vé / Add",
+            disabled: inBasket || rc.busy,
+            on: { click: () => rcAddCode(h.code) },
+          }),
+        ),
+      );
+    }),
+  );
 }
 
 function wireReception() {
@@ -956,15 +1081,73 @@ function wireReception() {
     e.preventDefault();
     rcFind();
   });
+  $("#rc-reprint").addEventListener("click", rcReprint);
+  $("#rc-search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    rcSearch();
+  });
 }
 
 // ----------------------------------------------------------------------------------
 // supervisor
 
-const sv = { pending: 0 };
+const sv = { pending: 0, charts: null, clock: null };
+
+const ACTIVE = new Set(["waiting", "serving", "parked"]);
+
+/** Whole minutes since an ISO time (the hall's devices keep the hall's clock). */
+function minutesSince(iso, now = Date.now()) {
+  if (!iso) return null;
+  const t = new Date(iso).getTime();
+  return Number.isNaN(t) ? null : Math.max(0, Math.floor((now - t) / 60000));
+}
+
+/** Tickets still being served or waited for, with paper not yet found (pending / F10). */
+function waitingForPaper(tickets) {
+  const out = [];
+  for (const t of tickets) {
+    if (!ACTIVE.has(t.status)) continue;
+    const invs = (t.customers || []).flatMap((c) => c.invoices).filter((i) => i.pay_status === "unpaid");
+    const pending = invs.filter((i) => i.lookup_status === "pending").length;
+    const deferred = invs.filter((i) => i.lookup_status === "deferred" || i.lookup_status === "missing").length;
+    if (pending || deferred) out.push({ t, pending, deferred });
+  }
+  return out;
+}
+
+function counterRow(c, tickets, now) {
+  const serving = tickets.find((t) => t.status === "serving" && t.counter && t.counter.code === c.code);
+  const parked = tickets.filter((t) => t.status === "parked" && t.counter && t.counter.code === c.code);
+  let state = "";
+  let servingText = "";
+  let since = "";
+  if (c.kind === "cashier") {
+    state = serving ? "serving" : "idle";
+    servingText = serving ? String(serving.number) : "Rảnh / Idle";
+    if (serving) since = `${timeOf(serving.called_at)} (${minutesSince(serving.called_at, now)}′)`;
+  } else if (c.kind === "lookup") {
+    const left = tickets
+      .filter((t) => ACTIVE.has(t.status))
+      .flatMap((t) => (t.customers || []).flatMap((x) => x.invoices))
+      .filter((i) => i.lookup === c.parity && i.pay_status === "unpaid" && i.lookup_status === "pending").length;
+    state = left ? "busy" : "idle";
+    servingText = left ? `${left} hoá đơn chờ tìm / to find` : "Rảnh / Idle";
+  }
+  return el(
+    "tr",
+    { dataset: { counter: c.code, state } },
+    el("td", { className: "num", text: c.code }),
+    el("td", { text: c.name }),
+    el("td", { text: c.kind + (c.parity ? ` (${c.parity})` : "") }),
+    el("td", { className: `num ${state === "serving" ? "serving" : state}`, text: servingText }),
+    el("td", { className: "num since", text: since }),
+    el("td", { className: "num", text: parked.map((t) => t.number).join(", ") }),
+  );
+}
 
 function renderSupervisor() {
   const tickets = state.list();
+  const now = Date.now();
   const counts = { waiting: 0, serving: 0, parked: 0, no_show: 0, done: 0 };
   for (const t of tickets) counts[t.status] = (counts[t.status] || 0) + 1;
   $("#sv-summary").replaceChildren(
@@ -973,20 +1156,29 @@ function renderSupervisor() {
     ),
     el("span", { className: "stat", id: "sv-payments-pending" }, el("strong", { className: "num", text: sv.pending }), " Chờ CMIS xác nhận / Awaiting CMIS"),
   );
-  $("#sv-counters tbody").replaceChildren(
-    ...state.counters.map((c) => {
-      const serving = tickets.find((t) => t.status === "serving" && t.counter && t.counter.code === c.code);
-      const parked = tickets.filter((t) => t.status === "parked" && t.counter && t.counter.code === c.code);
-      return el(
-        "tr",
-        { dataset: { counter: c.code } },
-        el("td", { className: "num", text: c.code }),
-        el("td", { text: c.name }),
-        el("td", { text: c.kind + (c.parity ? ` (${c.parity})` : "") }),
-        el("td", { className: "num serving", text: serving ? serving.number : c.kind === "cashier" ? "—" : "" }),
-        el("td", { className: "num", text: parked.map((t) => t.number).join(", ") }),
-      );
-    }),
+  const waiting = tickets.filter((t) => t.status === "waiting");
+  const oldest = waiting.reduce((m, t) => Math.max(m, minutesSince(t.issued_at, now) ?? 0), -1);
+  $("#sv-waiting").textContent = String(waiting.length);
+  $("#sv-oldest").textContent = oldest < 0 ? "—" : `${oldest} phút / min`;
+  $("#sv-oldest").dataset.minutes = oldest < 0 ? "" : String(oldest);
+  $("#sv-serving").textContent = String(counts.serving);
+  $("#sv-counters tbody").replaceChildren(...state.counters.map((c) => counterRow(c, tickets, now)));
+  const paper = waitingForPaper(tickets);
+  $("#sv-lookup-count").textContent = String(paper.length);
+  $("#sv-lookup tbody").replaceChildren(
+    ...(paper.length
+      ? paper.map(({ t, pending, deferred }) =>
+          el(
+            "tr",
+            { dataset: { ticket: t.number, status: t.status } },
+            el("td", { className: "num", text: t.number }),
+            el("td", {}, statusBadge(t.status), t.counter ? ` ${t.counter.code}` : ""),
+            el("td", { className: "num", text: pending || "" }),
+            el("td", { className: `num ${deferred ? "deferred" : ""}`.trim(), text: deferred || "" }),
+            el("td", { className: "num", text: `${minutesSince(t.issued_at, now) ?? ""}′` }),
+          ),
+        )
+      : [el("tr", { className: "empty" }, el("td", { colSpan: 5, text: "Không có / None" }))]),
   );
   $("#sv-tickets tbody").replaceChildren(
     ...(tickets.length
@@ -1010,6 +1202,25 @@ function renderSupervisor() {
         })
       : [el("tr", { className: "empty" }, el("td", { colSpan: 9, text: "Chưa có vé / No tickets yet" }))]),
   );
+}
+
+/** Charts and the minute counters of the supervisor view run only while it is open. */
+function startSupervisor() {
+  stopSupervisor();
+  sv.charts = new HourlyCharts({
+    fetchStats: () => call("/api/stats/hourly"),
+    canvases: { wait: $("#sv-chart-wait"), service: $("#sv-chart-service") },
+    onError: (err) => showError($("#sv-charts-error"), err),
+  });
+  sv.charts.start();
+  sv.clock = setInterval(queueRender, 30000); // waits grow without events
+}
+
+function stopSupervisor() {
+  if (sv.charts) sv.charts.stop();
+  sv.charts = null;
+  clearInterval(sv.clock);
+  sv.clock = null;
 }
 
 // ----------------------------------------------------------------------------------

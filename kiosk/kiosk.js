@@ -1,63 +1,159 @@
-// Kiosk: customers type or scan their code(s) and take a numbered ticket.
+// Kiosk: customers type or scan their code(s) and take a numbered ticket, then scan its
+// QR code to follow their turn on a phone. Vietnamese first; English on request.
 import {
   $, $$, api, el, money, HallSocket, showConnection, showError, deviceToken,
   normaliseCode, CUSTOMER_CODE,
 } from "/static/qms.js";
+import { Lang } from "/kiosk/lang.js";
 
 const TOKEN_KEY = "qms.kiosk.token";
-const RESULT_SECONDS = 20;
+const LANG_KEY = "qms.kiosk.lang";
+const RESULT_SECONDS = 30; // time to read the number and scan the QR code
 const IDLE_SECONDS = 90;
 const MAX_CUSTOMERS = 10;
 
+const TEXTS = {
+  offline: { vi: "Mất kết nối máy chủ — đang kết nối lại…", en: "Offline — reconnecting…" },
+  subtitle: { vi: "Thu tiền điện", en: "Electricity bill payment" },
+  device_missing: { vi: "Thiết bị chưa được cấu hình", en: "Device not set up" },
+  device_missing_help: {
+    vi: "Mở trang với ?token=… của kiosk.",
+    en: "Open this page with the kiosk's ?token=….",
+  },
+  enter_code: { vi: "Nhập mã khách hàng", en: "Enter your customer code" },
+  enter_code_help: {
+    vi: "Quét mã vạch trên hoá đơn cũ hoặc gõ mã (ví dụ PE01000012345).",
+    en: "Scan the barcode of an old receipt or type the code (e.g. PE01000012345).",
+  },
+  code_label: { vi: "Mã khách hàng", en: "Customer code" },
+  keypad: { vi: "Bàn phím số", en: "Keypad" },
+  backspace: { vi: "Xoá một ký tự", en: "Backspace" },
+  add: { vi: "Thêm", en: "Add" },
+  clear: { vi: "Xoá hết", en: "Clear" },
+  basket: { vi: "Khách hàng trên vé", en: "Customers on this ticket" },
+  total: { vi: "Tổng cộng", en: "Total" },
+  basket_help: {
+    vi: "Có thể thêm mã khách hàng khác để trả giúp.",
+    en: "You may add more customer codes to pay for them too.",
+  },
+  start_over: { vi: "Làm lại", en: "Start over" },
+  take_ticket: { vi: "Lấy số", en: "Take ticket" },
+  your_number: { vi: "Số thứ tự của quý khách", en: "Your number" },
+  debts_pending: {
+    vi: "Hệ thống hoá đơn đang bận: nhân viên sẽ tra nợ cho quý khách.",
+    en: "The billing system is busy: staff will look up your invoices.",
+  },
+  please_wait: {
+    vi: "Vui lòng chờ gọi số trên màn hình.",
+    en: "Please wait for your number on the screen.",
+  },
+  qr_alt: { vi: "Mã QR theo dõi lượt", en: "QR code to follow your turn" },
+  qr_caption: {
+    vi: "Quét mã bằng điện thoại để theo dõi lượt của quý khách.",
+    en: "Scan with your phone to follow your turn.",
+  },
+  done: { vi: "Xong", en: "Done" },
+  remove: { vi: "Bỏ", en: "Remove" },
+  remove_code: { vi: (d) => `Bỏ ${d.code}`, en: (d) => `Remove ${d.code}` },
+  periods_count: {
+    vi: (d) => `${d.n} kỳ: ${d.list}`,
+    en: (d) => `${d.n} ${d.n === 1 ? "period" : "periods"}: ${d.list}`,
+  },
+  periods: { vi: (d) => `Kỳ: ${d.list}`, en: (d) => `Periods: ${d.list}` },
+  err_invalid_customer_code: {
+    vi: "Mã khách hàng không hợp lệ: 2 chữ cái và 11 chữ số, ví dụ PE01000012345.",
+    en: "Invalid customer code: 2 letters and 11 digits, e.g. PE01000012345.",
+  },
+  err_unknown_customer: {
+    vi: (d) => `Không tìm thấy khách hàng ${d.customer || ""}.`,
+    en: (d) => `Customer ${d.customer || ""} not found.`,
+  },
+  err_no_debt: {
+    vi: (d) => `Khách hàng ${(d.customers || []).join(", ")} không còn hoá đơn cần thanh toán.`,
+    en: (d) => `Customer ${(d.customers || []).join(", ")} has nothing to pay.`,
+  },
+  err_customer_on_active_ticket: {
+    vi: (d) => `Khách hàng ${d.customer} đã có trong vé số ${d.ticket} hôm nay.`,
+    en: (d) => `Customer ${d.customer} is already on ticket ${d.ticket} today.`,
+  },
+  err_too_many_customers: {
+    vi: `Một vé tối đa ${MAX_CUSTOMERS} khách hàng.`,
+    en: `At most ${MAX_CUSTOMERS} customers per ticket.`,
+  },
+  err_duplicate: {
+    vi: (d) => `Mã ${d.customer} đã có trong danh sách.`,
+    en: (d) => `${d.customer} is already in the list.`,
+  },
+  err_cmis: {
+    vi: "Hệ thống hoá đơn đang bận, vui lòng thử lại.",
+    en: "The billing system is not answering, please try again.",
+  },
+  err_network: {
+    vi: "Mất kết nối máy chủ, vui lòng thử lại.",
+    en: "Cannot reach the server, please try again.",
+  },
+  err_unauthenticated: {
+    vi: "Kiosk chưa được cấp quyền. Vui lòng báo nhân viên.",
+    en: "This kiosk is not authorised; please ask staff.",
+  },
+  err_too_many_requests: {
+    vi: "Quá nhiều yêu cầu, vui lòng chờ một chút.",
+    en: "Too many requests, please wait a moment.",
+  },
+};
+
+const lang = new Lang(LANG_KEY, TEXTS);
 const token = deviceToken(TOKEN_KEY);
 const basket = []; // [{code, name, invoices, total}]
 let busy = false;
 let countdownTimer = null;
 let idleTimer = null;
+let lastError = null; // shown again in the other language on a toggle
+let shownTicket = null;
 
 const input = $("#code");
 const errorBox = $("#error");
 
-/** Vietnamese first, then English; the server's own message as the fallback. */
+const ERROR_KEYS = {
+  invalid_customer_code: "err_invalid_customer_code",
+  unknown_customer: "err_unknown_customer",
+  no_debt: "err_no_debt",
+  customer_on_active_ticket: "err_customer_on_active_ticket",
+  too_many_customers: "err_too_many_customers",
+  duplicate: "err_duplicate",
+  cmis_unavailable: "err_cmis",
+  cmis_bad_answer: "err_cmis",
+  network: "err_network",
+  unauthenticated: "err_unauthenticated",
+  too_many_requests: "err_too_many_requests",
+};
+
+/** In the kiosk's language; the server's own message as the fallback. */
 function explain(err) {
-  const d = (err && err.details) || {};
-  switch (err && err.code) {
-    case "invalid_customer_code":
-      return "Mã khách hàng không hợp lệ: 2 chữ cái và 11 chữ số, ví dụ PE01000012345. / Invalid customer code: 2 letters and 11 digits.";
-    case "unknown_customer":
-      return `Không tìm thấy khách hàng ${d.customer || ""}. / Customer ${d.customer || ""} not found.`;
-    case "no_debt": {
-      const who = (d.customers || []).join(", ");
-      return `Khách hàng ${who} không còn hoá đơn cần thanh toán. / Customer ${who} has nothing to pay.`;
-    }
-    case "customer_on_active_ticket":
-      return `Khách hàng ${d.customer} đã có trong vé số ${d.ticket} hôm nay. / Customer ${d.customer} is already on ticket ${d.ticket} today.`;
-    case "too_many_customers":
-      return `Một vé tối đa ${MAX_CUSTOMERS} khách hàng. / At most ${MAX_CUSTOMERS} customers per ticket.`;
-    case "duplicate":
-      return `Mã ${d.customer} đã có trong danh sách. / ${d.customer} is already in the list.`;
-    case "cmis_unavailable":
-    case "cmis_bad_answer":
-      return "Hệ thống hoá đơn đang bận, vui lòng thử lại. / The billing system is not answering, please try again.";
-    case "network":
-      return "Mất kết nối máy chủ, vui lòng thử lại. / Cannot reach the server, please try again.";
-    case "unauthenticated":
-      return "Kiosk chưa được cấp quyền. Vui lòng báo nhân viên. / This kiosk is not authorised; please ask staff.";
-    case "too_many_requests":
-      return "Quá nhiều yêu cầu, vui lòng chờ một chút. / Too many requests, please wait a moment.";
-    default:
-      return (err && err.message) || String(err);
-  }
+  const key = err && ERROR_KEYS[err.code];
+  if (key) return lang.t(key, (err && err.details) || {});
+  return (err && err.message) || String(err);
 }
 
 function fail(err) {
+  lastError = err;
   showError(errorBox, { code: err.code, message: explain(err) });
+}
+
+function clearError() {
+  lastError = null;
+  showError(errorBox, null);
 }
 
 function setBusy(on) {
   busy = on;
   document.body.classList.toggle("busy", on);
   renderBasket();
+}
+
+function periodsText(periods, withCount) {
+  const list = periods.join(", ");
+  return withCount ? lang.t("periods_count", { n: periods.length, list }) : lang.t("periods", { list });
 }
 
 function renderBasket() {
@@ -74,15 +170,18 @@ function renderBasket() {
           el("div", { className: "code num muted", text: c.code }),
           el("div", {
             className: "periods muted",
-            text: `${c.invoices.length} kỳ / periods: ${c.invoices.map((i) => i.period).join(", ")}`,
+            text: periodsText(
+              c.invoices.map((i) => i.period),
+              true,
+            ),
           }),
         ),
         el("div", { className: "money", text: money(c.total) }),
         el("button", {
           type: "button",
           className: "remove",
-          title: "Bỏ / Remove",
-          "aria-label": `Bỏ ${c.code} / Remove`,
+          title: lang.t("remove"),
+          "aria-label": lang.t("remove_code", { code: c.code }),
           text: "✕",
           disabled: busy,
           on: { click: () => removeCustomer(c.code) },
@@ -99,7 +198,7 @@ function renderBasket() {
 function removeCustomer(code) {
   const i = basket.findIndex((c) => c.code === code);
   if (i >= 0) basket.splice(i, 1);
-  showError(errorBox, null);
+  clearError();
   renderBasket();
   input.focus();
 }
@@ -108,7 +207,7 @@ async function addCustomer() {
   if (busy) return;
   const code = normaliseCode(input.value);
   if (!code) return;
-  showError(errorBox, null);
+  clearError();
   if (!CUSTOMER_CODE.test(code)) {
     fail({ code: "invalid_customer_code" });
     input.select();
@@ -143,7 +242,7 @@ async function addCustomer() {
 
 async function takeTicket() {
   if (busy || basket.length === 0) return;
-  showError(errorBox, null);
+  clearError();
   basket.forEach((c) => (c.bad = false));
   setBusy(true);
   try {
@@ -162,8 +261,9 @@ async function takeTicket() {
   }
 }
 
-function showResult(t) {
-  $("#ticket-number").textContent = String(t.number);
+function renderTicketCustomers() {
+  const t = shownTicket;
+  if (!t) return;
   $("#ticket-customers").replaceChildren(
     ...t.customers.map((c) =>
       el(
@@ -174,14 +274,36 @@ function showResult(t) {
           { className: "who" },
           el("div", { className: "name", text: c.name }),
           el("div", { className: "code num muted", text: c.code }),
-          el("div", { className: "periods muted", text: `Kỳ / periods: ${c.periods.join(", ")}` }),
+          el("div", { className: "periods muted", text: periodsText(c.periods, false) }),
         ),
         el("div", { className: "money", text: money(c.total) }),
       ),
     ),
   );
+}
+
+/** The QR code opens the public follow page of this ticket (same host as this page). */
+function showFollow(t) {
+  const box = $("#ticket-follow");
+  const img = $("#ticket-qr");
+  if (!t.follow_token) {
+    box.hidden = true;
+    img.removeAttribute("src");
+    return;
+  }
+  const path = `/t/${encodeURIComponent(t.follow_token)}`;
+  img.dataset.url = `${location.origin}${path}`;
+  img.src = `${path}/qr.svg`;
+  box.hidden = false;
+}
+
+function showResult(t) {
+  shownTicket = t;
+  $("#ticket-number").textContent = String(t.number);
+  renderTicketCustomers();
   $("#ticket-total").textContent = money(t.total_due);
   $("#debts-pending").hidden = !t.debts_pending;
+  showFollow(t);
   $("#start-view").hidden = true;
   $("#result-view").hidden = false;
   document.body.dataset.screen = "result";
@@ -199,13 +321,17 @@ function showResult(t) {
 function reset() {
   clearInterval(countdownTimer);
   countdownTimer = null;
+  shownTicket = null;
   basket.length = 0;
   input.value = "";
-  showError(errorBox, null);
+  clearError();
   renderBasket();
+  $("#ticket-follow").hidden = true;
+  $("#ticket-qr").removeAttribute("src");
   $("#result-view").hidden = true;
   $("#start-view").hidden = false;
   document.body.dataset.screen = "start";
+  lang.set("vi"); // a shared kiosk: the next customer starts in Vietnamese
   input.focus();
 }
 
@@ -228,7 +354,18 @@ function tick() {
   $("#clock").textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
 }
 
+/** A language switch rewrites the static texts (Lang.apply) and the dynamic ones here. */
+function relabel() {
+  renderBasket();
+  renderTicketCustomers();
+  if (lastError) showError(errorBox, { code: lastError.code, message: explain(lastError) });
+  if (!$("#start-view").hidden) input.focus();
+}
+
 function main() {
+  lang.apply();
+  lang.bindToggle($("#lang-toggle"));
+  lang.onChange(relabel);
   tick();
   setInterval(tick, 10000);
   document.body.dataset.screen = "start";

@@ -27,6 +27,12 @@ class ServerSettings(_Model):
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8080, ge=0, le=65535, description="HTTP port of the hall server.")
     max_body_bytes: int = Field(65536, ge=1024, description="Largest accepted request body.")
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/\s]+$",
+        description="Address phones use to reach the hall (ticket QR codes); "
+        "default: the address the kiosk used.",
+    )
 
 
 class DatabaseSettings(_Model):
@@ -250,3 +256,14 @@ def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[
             default = "" if f.is_required() else repr(f.get_default(call_default_factory=True))
             rows.append((key, default, f.description or ""))
     return rows
+
+
+def markdown_table() -> str:
+    """The settings table of docs/config.md: `python -m qms.config` prints it."""
+    return "\n".join(
+        f"| `{key}` | {default or '(required)'} | {text} |" for key, default, text in describe()
+    )
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -25,9 +25,10 @@ def _page() -> bytes:
 
 
 def follow_url(request: Request, token: str) -> str:
-    """Scheme and host of the request that asked: the address the kiosk (or the browser
-    showing the ticket) used to reach the server, so a phone on the same network can too."""
-    return f"{str(request.base_url).rstrip('/')}/t/{token}"
+    """``server.public_url`` if set (a kiosk opened as 127.0.0.1 would print a QR no phone
+    can reach), else the scheme and host the kiosk used to reach the server."""
+    base = request.app.state.settings.server.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/t/{token}"
 
 
 async def _view(request: Request) -> dict[str, object]:

@@ -1,0 +1,168 @@
+// The supervisor's charts of today by hour: waits (issued → called) and service times
+// (called → finished), from GET /api/stats/hourly. Chart.js is served from /static/vendor
+// and loaded only when a supervisor view opens; refreshed when the hall moves (debounced)
+// and every minute.
+
+const CHART_SRC = "/static/vendor/chart.umd.min.js";
+const OPEN_FROM = 7; // the hall's usual hours, widened when tickets fall outside them
+const OPEN_TO = 17;
+const BRAND = "#0b5394";
+const BAD = "#b03a2e";
+const MUTED = "#5d6d7e";
+const OK = "#1e8449";
+
+let loading = null;
+
+/** window.Chart, loading the UMD build once with a plain script element (CSP: 'self'). */
+export function loadChartJs() {
+  if (window.Chart) return Promise.resolve(window.Chart);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = CHART_SRC;
+      script.onload = () => resolve(window.Chart);
+      script.onerror = () => {
+        loading = null;
+        script.remove();
+        reject(new Error("Không tải được thư viện biểu đồ / Could not load the chart library"));
+      };
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+
+const minutes = (s) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
+
+/** The hours to show: opening hours, widened to every hour that saw a ticket. */
+export function hourRange(hours) {
+  const busy = hours.filter((h) => h.issued || h.called || h.served).map((h) => h.hour);
+  const from = Math.min(OPEN_FROM, ...busy);
+  const to = Math.max(OPEN_TO, ...busy);
+  return hours.filter((h) => h.hour >= from && h.hour <= to);
+}
+
+function axes(countLabel) {
+  return {
+    x: { grid: { display: false } },
+    y: { beginAtZero: true, title: { display: true, text: "phút / min" } },
+    n: {
+      position: "right",
+      beginAtZero: true,
+      grid: { drawOnChartArea: false },
+      ticks: { precision: 0 },
+      title: { display: true, text: countLabel },
+    },
+  };
+}
+
+function waitConfig(rows) {
+  return {
+    type: "bar",
+    data: {
+      labels: rows.map((h) => `${h.hour}h`),
+      datasets: [
+        { type: "bar", label: "Trung bình / Average", data: rows.map((h) => minutes(h.wait_avg_s)), backgroundColor: "rgba(11, 83, 148, .55)", yAxisID: "y", order: 2 },
+        { type: "line", label: "P90", data: rows.map((h) => minutes(h.wait_p90_s)), borderColor: BAD, backgroundColor: BAD, spanGaps: true, yAxisID: "y", order: 1 },
+        { type: "line", label: "Lượt gọi / Calls", data: rows.map((h) => h.called), borderColor: MUTED, backgroundColor: MUTED, borderDash: [4, 4], yAxisID: "n", order: 0 },
+      ],
+    },
+    options: baseOptions(axes("lượt / tickets")),
+  };
+}
+
+function serviceConfig(rows) {
+  return {
+    type: "bar",
+    data: {
+      labels: rows.map((h) => `${h.hour}h`),
+      datasets: [
+        { type: "bar", label: "Trung bình / Average", data: rows.map((h) => minutes(h.service_avg_s)), backgroundColor: "rgba(30, 132, 73, .55)", yAxisID: "y", order: 2 },
+        { type: "line", label: "Lấy số / Issued", data: rows.map((h) => h.issued), borderColor: BRAND, backgroundColor: BRAND, yAxisID: "n", order: 1 },
+        { type: "line", label: "Xong / Served", data: rows.map((h) => h.served), borderColor: OK, backgroundColor: OK, borderDash: [4, 4], yAxisID: "n", order: 0 },
+      ],
+    },
+    options: baseOptions(axes("vé / tickets")),
+  };
+}
+
+function baseOptions(scales) {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: "index", intersect: false },
+    plugins: { legend: { position: "bottom" } },
+    scales,
+  };
+}
+
+export class HourlyCharts {
+  /**
+   * fetchStats(): the JSON of GET /api/stats/hourly; canvases: {wait, service};
+   * onError(err | null) shows or clears a failure.
+   */
+  constructor({ fetchStats, canvases, onError, debounceMs = 3000, everyMs = 60000 }) {
+    Object.assign(this, { fetchStats, canvases, onError, debounceMs, everyMs });
+    this.charts = {};
+    this.timer = null;
+    this.debounce = null;
+    this.running = false;
+    this.inflight = false;
+  }
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    this.refresh();
+    this.timer = setInterval(() => this.refresh(), this.everyMs);
+  }
+
+  stop() {
+    this.running = false;
+    clearInterval(this.timer);
+    clearTimeout(this.debounce);
+    this.timer = this.debounce = null;
+    for (const chart of Object.values(this.charts)) chart.destroy();
+    this.charts = {};
+    for (const canvas of Object.values(this.canvases)) delete canvas.dataset.ready;
+  }
+
+  /** Something happened in the hall: refresh soon, once for a burst of events. */
+  poke() {
+    if (!this.running) return;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.refresh(), this.debounceMs);
+  }
+
+  async refresh() {
+    if (!this.running || this.inflight) return;
+    this.inflight = true;
+    try {
+      const [Chart, stats] = await Promise.all([loadChartJs(), this.fetchStats()]);
+      if (!this.running) return;
+      const rows = hourRange(stats.hours || []);
+      this.draw(Chart, "wait", waitConfig(rows));
+      this.draw(Chart, "service", serviceConfig(rows));
+      this.onError(null);
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.inflight = false;
+    }
+  }
+
+  draw(Chart, name, config) {
+    const canvas = this.canvases[name];
+    const chart = this.charts[name];
+    if (chart) {
+      chart.data.labels = config.data.labels;
+      config.data.datasets.forEach((d, i) => (chart.data.datasets[i].data = d.data));
+      chart.update("none");
+    } else {
+      this.charts[name] = new Chart(canvas, config);
+    }
+    canvas.dataset.ready = "true";
+    canvas.dataset.hours = String(config.data.labels.length);
+  }
+}
