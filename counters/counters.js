@@ -425,6 +425,8 @@ const cs = {
   busy: false,
   pick: { ticket: null, ids: new Set(), touched: false },
   payments: new Map(), // txn_id -> payment
+  // CMIS may confirm a payment before the F4 answer reaches this page: keep the news
+  early: new Map(), // txn_id -> payment update not yet matched to our F4
 };
 
 function setupCashier(counter) {
@@ -656,7 +658,12 @@ function renderPayments() {
 }
 
 function updatePayment(p) {
-  if (!cs.payments.has(p.txn_id)) return; // another counter's payment
+  if (!cs.payments.has(p.txn_id)) {
+    // maybe ours, its F4 answer still on the way; or another counter's (dropped later)
+    cs.early.set(p.txn_id, p);
+    if (cs.early.size > 200) cs.early.delete(cs.early.keys().next().value);
+    return;
+  }
   cs.payments.set(p.txn_id, { ...cs.payments.get(p.txn_id), ...p });
   renderPayments();
 }
@@ -709,7 +716,10 @@ function collect() {
     after: (res) => {
       $("#tendered").value = "";
       cs.pick.touched = false;
-      for (const p of res.payments || []) cs.payments.set(p.txn_id, p);
+      for (const p of res.payments || []) {
+        cs.payments.set(p.txn_id, { ...p, ...(cs.early.get(p.txn_id) || {}) });
+        cs.early.delete(p.txn_id);
+      }
       renderPayments();
       const box = $("#collect-result");
       box.textContent =

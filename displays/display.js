@@ -1,6 +1,7 @@
 // Hall display: the number each cashier counter is serving, and the latest calls.
 // The display view never carries names, codes or amounts.
 import { $, el, timeOf, HallSocket, HallState, showConnection, deviceToken } from "/static/qms.js";
+import { Announcer } from "/displays/announcer.js";
 
 const TOKEN_KEY = "qms.display.token";
 const RECENT = 7;
@@ -12,7 +13,7 @@ const state = new HallState();
 let serving = {}; // counter code -> ticket number
 let recent = []; // [{number, counter: {code, name}, at, event, recalls}]
 const flashUntil = new Map(); // key -> time: numbers to highlight
-let audio = null;
+let announcer = null;
 
 // ----------------------------------------------------------------------------------
 
@@ -100,64 +101,41 @@ function render() {
 }
 
 // ----------------------------------------------------------------------------------
-// sound: a short two-tone chime with WebAudio, and the number read aloud when the
-// browser has a Vietnamese voice. Nothing here may break the board.
+// sound: calls read aloud from the server's clips (announcer.js). Test hooks:
+// body[data-audio] = on | blocked | off, body[data-announced] = calls fully played,
+// window.qmsAnnouncer.log = every clip played.
 
-function audioContext() {
-  try {
-    if (!audio) {
-      const Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) return null;
-      audio = new Ctx();
-    }
-    return audio;
-  } catch (e) {
-    return null;
-  }
+function setupSound() {
+  const a = new Announcer({
+    onState: (s) => {
+      document.body.dataset.audio = s;
+      $("#sound").hidden = s !== "blocked"; // autoplay policy: needs one touch
+    },
+    onAnnounced: (n) => (document.body.dataset.announced = String(n)),
+  });
+  window.qmsAnnouncer = a;
+  document.body.dataset.audio = "off";
+  document.body.dataset.announced = "0";
+  const unlock = () => a.unlock();
+  $("#sound").addEventListener("click", unlock);
+  document.addEventListener("keydown", unlock);
+  document.addEventListener("pointerdown", unlock);
+  return a.start();
 }
 
-function chime() {
-  const ctx = audioContext();
-  if (!ctx) return;
-  if (ctx.state === "suspended") {
-    $("#sound").hidden = false; // autoplay policy: needs one touch
-    ctx.resume().catch(() => {});
-    return;
-  }
+function speak(evt, t) {
+  // a transfer to a busy counter parks the ticket there: nobody is asked to come yet
+  if (evt.event === "ticket.transferred" && t.status !== "serving") return;
   try {
-    const t0 = ctx.currentTime + 0.02;
-    [
-      [880, 0],
-      [660, 0.35],
-    ].forEach(([freq, delay]) => {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.type = "sine";
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, t0 + delay);
-      gain.gain.exponentialRampToValueAtTime(0.3, t0 + delay + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + delay + 0.6);
-      osc.connect(gain).connect(ctx.destination);
-      osc.start(t0 + delay);
-      osc.stop(t0 + delay + 0.65);
+    announcer.announce({
+      ticket: t.number,
+      counter: t.counter.code,
+      branch: state.branch && state.branch.id,
+      at: evt.at,
+      event: evt.event,
     });
   } catch (e) {
-    /* no sound is fine */
-  }
-}
-
-function announce(t) {
-  try {
-    const synth = window.speechSynthesis;
-    if (!synth || !t.counter) return;
-    const voice = synth.getVoices().find((v) => /^vi/i.test(v.lang));
-    if (!voice) return;
-    const u = new SpeechSynthesisUtterance(`Mời số ${t.number} đến ${t.counter.name || t.counter.code}`);
-    u.voice = voice;
-    u.lang = voice.lang;
-    setTimeout(() => synth.speak(u), 900);
-  } catch (e) {
-    /* silent board */
+    /* a silent board is still a board */
   }
 }
 
@@ -181,8 +159,7 @@ function onEvent(evt) {
   if (CALL_EVENTS.has(evt.event) && t.counter) {
     pushRecent(t, evt.event, evt.at || t.called_at);
     flash(`${t.counter.code}:${t.number}`);
-    chime();
-    announce(t);
+    speak(evt, t);
   }
   render();
 }
@@ -200,10 +177,7 @@ function main() {
     $("#board").hidden = true;
     return;
   }
-  $("#sound").addEventListener("click", () => {
-    const ctx = audioContext();
-    if (ctx) ctx.resume().then(() => ($("#sound").hidden = true), () => {});
-  });
+  announcer = setupSound();
   new HallSocket({
     token,
     view: "display",
@@ -211,6 +185,7 @@ function main() {
     onSnapshot: (data) => {
       if (data.branch && data.branch.name) $("#branch-name").textContent = data.branch.name;
       onSnapshot(data);
+      announcer.refresh(); // after a server restart the counters may have new clips
     },
     onEvent,
     onUnauthenticated: () => {
