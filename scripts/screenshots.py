@@ -1,0 +1,107 @@
+"""Regenerate docs/screenshots/*.png: a demo hall in a realistic state, every page shot in
+Debian chromium. Run from the repository root: `.venv/bin/python scripts/screenshots.py`."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser import ARGS, CHROMIUM, sign_in  # noqa: E402
+from tests.conftest import HallServer  # noqa: E402
+from tests.hallclient import Device, Staff  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def stage(hall: HallServer) -> dict[str, int]:
+    """Twelve tickets: some found, two called, one parked, one paid."""
+    kiosk = Device(hall.base, "demo-kiosk-1")
+    even, odd = Staff(hall.base, "lookup1", "LE"), Staff(hall.base, "lookup2", "LO")
+    c1, c2, c3 = (Staff(hall.base, f"cashier{i}", f"C{i}") for i in (1, 2, 3))
+    issued = []
+    for i in range(2, 40):
+        if len(issued) == 12:
+            break
+        try:
+            issued.append(kiosk.post("/api/tickets", {"customers": [f"PE0100{i:07d}"]}))
+        except Exception:  # noqa: BLE001 - customers without debt are skipped
+            continue
+    full = [c1.get(f"/api/tickets/{t['number']}") for t in issued]
+    for t in full[:6]:
+        for c in t["customers"]:
+            for inv in c["invoices"]:
+                clerk = even if inv["lookup"] == "even" else odd
+                clerk.post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
+    first = c1.act("call", number=full[0]["number"])
+    ids = [i["invoice_id"] for c in first["customers"] for i in c["invoices"]]
+    total = sum(i["total"] for c in first["customers"] for i in c["invoices"])
+    c1.act("collect", invoices=ids, amount=total)
+    c2.act("call", number=full[1]["number"])
+    c2.act("park")
+    c2.act("call", number=full[2]["number"])
+    c3.act("call", number=full[6]["number"])
+    c1.act("call", number=full[3]["number"])
+    return {"serving": full[3]["number"], "follow": issued[9]["follow_token"]}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    hall = HallServer(Path(tempfile.mkdtemp())).start()
+    try:
+        state = stage(hall)
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+            def page(w: int, h: int):  # noqa: ANN202
+                return b.new_page(viewport={"width": w, "height": h})
+
+            pg = page(1920, 1080)
+            pg.goto(f"{hall.base}/displays/?token=demo-display-1")
+            pg.wait_for_selector("body[data-state=online]")
+            pg.screenshot(path=OUT / "display-landscape.png")
+            pg = page(1080, 1920)
+            pg.goto(f"{hall.base}/displays/?token=demo-display-2")
+            pg.wait_for_selector("body[data-state=online]")
+            pg.screenshot(path=OUT / "display-portrait.png")
+
+            pg = page(1080, 1920)
+            pg.goto(f"{hall.base}/kiosk/?token=demo-kiosk-1")
+            pg.fill("#code", "PE01000000050")
+            pg.press("#code", "Enter")
+            pg.wait_for_selector("#customers li")
+            pg.screenshot(path=OUT / "kiosk.png")
+            pg.click("#take-ticket")
+            pg.wait_for_selector("#ticket-qr")
+            pg.wait_for_selector("#ticket-follow:not([hidden])")
+            pg.wait_for_timeout(300)  # the QR image decodes
+            pg.screenshot(path=OUT / "kiosk-ticket.png")
+
+            ph = page(390, 844)
+            ph.goto(f"{hall.base}/t/{state['follow']}")
+            ph.wait_for_timeout(500)
+            ph.screenshot(path=OUT / "follow-phone.png")
+
+            for user, counter, name in (
+                ("lookup1", "LE", "lookup"),
+                ("cashier1", "C1", "cashier"),
+                ("reception", "R1", "reception"),
+                ("supervisor", "", "supervisor"),
+            ):
+                pg = page(1440, 900)
+                sign_in(pg, hall, user, counter)
+                pg.wait_for_timeout(500)  # let the charts and lists draw
+                pg.screenshot(path=OUT / f"{name}.png")
+            b.close()
+        print(f"screenshots in {OUT} (serving {state})")
+    finally:
+        hall.stop()
+
+
+if __name__ == "__main__":
+    main()
