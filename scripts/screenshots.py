@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -14,7 +15,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import ARGS, CHROMIUM, sign_in  # noqa: E402
 from tests.conftest import HallServer  # noqa: E402
-from tests.hallclient import Device, Staff  # noqa: E402
+from tests.hallclient import ApiError, Device, Staff  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -30,7 +31,7 @@ def stage(hall: HallServer) -> dict[str, int]:
             break
         try:
             issued.append(kiosk.post("/api/tickets", {"customers": [f"PE0100{i:07d}"]}))
-        except Exception:  # noqa: BLE001 - customers without debt are skipped
+        except ApiError:  # customers without debt are skipped
             continue
     full = [c1.get(f"/api/tickets/{t['number']}") for t in issued]
     for t in full[:6]:
@@ -58,7 +59,7 @@ def main() -> None:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
-            def page(w: int, h: int):  # noqa: ANN202
+            def page(w: int, h: int) -> Any:
                 return b.new_page(viewport={"width": w, "height": h})
 
             pg = page(1920, 1080)
