@@ -26,9 +26,11 @@ from qms.bus import make_bus
 from qms.clock import Clock
 from qms.config import Settings
 from qms.debt_fetcher import DebtFetcher
+from qms.device_io import Devices
+from qms.device_worker import DeviceWorker
 from qms.errors import QmsError
 from qms.hall import Hall
-from qms.http import api, audio, follow, search, stats
+from qms.http import api, audio, devices, follow, search, stats
 from qms.http.errors import on_crash, on_http_error, on_qms_error
 from qms.http.headers import SecurityHeaders
 from qms.poster import PaymentPoster
@@ -114,7 +116,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
             hall = Hall(engine, bus, clients, branches, clock)
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)
+            devices = await asyncio.to_thread(Devices, settings)
+            device_worker = DeviceWorker(
+                engine, clock, devices.send, bus, wake=hall.devices_waiting
+            )
             workers = [
+                asyncio.create_task(device_worker.run()),
                 asyncio.create_task(PaymentPoster(hall).run()),
                 asyncio.create_task(DebtFetcher(hall).run()),
                 asyncio.create_task(announce.prepare(settings)),  # clips, in a thread
@@ -126,6 +133,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                await asyncio.to_thread(devices.close)
                 await bus.aclose()
                 engine.dispose()
 
@@ -134,6 +142,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         *follow.routes,
         *search.routes,
         *stats.routes,
+        *devices.routes,
         *audio.routes(announce.DEFAULT_FOLDER),
         WebSocketRoute("/ws", endpoint),
         Route("/", lambda request: RedirectResponse("/counters/")),

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "payment.reverse": frozenset({"cashier", "head_cashier", "supervisor"}),
     "cmis.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "devices.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "devices.retry": frozenset({"supervisor", "admin"}),
     "events.read": STAFF | {"display", "kiosk"},
     "view.display": STAFF | {"display", "kiosk"},
     "view.lookup": frozenset({"lookup", "supervisor", "admin"}),

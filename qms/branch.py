@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qms.config import BranchSettings, Settings
 from qms.routing import RULES, Rule
@@ -14,6 +14,8 @@ class CounterInfo:
     name: str
     kind: str
     parity: str | None
+    printer: str | None = None
+    has_led: bool = False
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Branch:
     call_policy: str
     route: Rule
     cmis_version: str = "2.0"
+    slip_printer: str | None = None
+    device_printers: dict[str, str] = field(default_factory=dict)  # kiosk id -> printer
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -39,8 +43,15 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         id=b.id,
         name=b.name,
         collection_point=b.collection_point,
-        counters={c.code: CounterInfo(c.code, c.name, c.kind, c.parity) for c in b.counters},
+        counters={
+            c.code: CounterInfo(c.code, c.name, c.kind, c.parity, c.printer, c.led is not None)
+            for c in b.counters
+        },
         call_policy=settings.cashier.call_policy,
         route=RULES[settings.lookup.rule],
         cmis_version=b.cmis_version,
+        slip_printer=b.slip_printer,
+        device_printers={
+            d.id: d.printer for d in settings.devices if d.branch == b.id and d.printer
+        },
     )

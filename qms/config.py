@@ -112,11 +112,49 @@ class AuthSettings(_Model):
     demo_accounts: bool = Field(True, description="Create the demo staff on an empty database.")
 
 
+class PrinterSettings(_Model):
+    """A receipt/ticket printer; ``backend`` is python-escpos's connection (see
+    docs/printing.md): network, usb, serial, file, console or dummy."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    backend: dict[str, Any] = Field(default_factory=lambda: {"kind": "console"})
+    paper: Literal[58, 80] = 80
+    mode: Literal["image", "text:cp1258", "text:tcvn3"] = "image"
+    profile: str = "default"
+
+    @field_validator("backend")
+    @classmethod
+    def _backend(cls, v: dict[str, Any]) -> dict[str, Any]:
+        kinds = ("network", "usb", "serial", "file", "console", "dummy")
+        if v.get("kind") not in kinds:
+            raise ValueError("backend.kind is one of " + ", ".join(kinds))
+        return v
+
+
 class CounterSettings(_Model):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")
     name: str = Field(min_length=1, max_length=60)
     kind: Literal["reception", "lookup", "cashier"]
     parity: Literal["even", "odd"] | None = None
+    printer: str | None = None  # receipts (cashier) or tickets (reception) print here
+    led: dict[str, Any] | None = None  # the number board above it: docs/led-boards.md
+
+    @field_validator("led")
+    @classmethod
+    def _led(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        if v is None:
+            return v
+        from displays.led.config import make_protocol
+
+        if not isinstance(v.get("url"), str) or not v["url"]:
+            raise ValueError("led.url is a pyserial URL (/dev/ttyUSB0, socket://h:p, loop://)")
+        address = v.get("address")
+        if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= 999:
+            raise ValueError("led.address is an integer 0..999")
+        if v.get("protocol") == "modbus" and address > 247:
+            raise ValueError("led.address of a Modbus board is 1..247")
+        make_protocol(v)  # raises ValueError naming the bad key
+        return v
 
     @model_validator(mode="after")
     def _parity(self) -> CounterSettings:
@@ -131,6 +169,8 @@ class BranchSettings(_Model):
     collection_point: str = Field(min_length=1, max_length=30)
     cmis_version: Literal["2.0", "1.0"] = "2.0"
     counters: list[CounterSettings]
+    printers: list[PrinterSettings] = []
+    slip_printer: str | None = None  # reconnection slips for the field team
 
     @model_validator(mode="after")
     def _counters(self) -> BranchSettings:
@@ -142,6 +182,15 @@ class BranchSettings(_Model):
             raise ValueError("a branch needs an even and an odd lookup counter")
         if not any(c.kind == "cashier" for c in self.counters):
             raise ValueError("a branch needs at least one cashier counter")
+        printers = {p.id for p in self.printers}
+        if len(printers) != len(self.printers):
+            raise ValueError("printer ids must be unique")
+        wanted = [c.printer for c in self.counters if c.printer] + (
+            [self.slip_printer] if self.slip_printer else []
+        )
+        for pid in wanted:
+            if pid not in printers:
+                raise ValueError(f"unknown printer {pid}")
         return self
 
 
@@ -150,6 +199,7 @@ class DeviceSettings(_Model):
     kind: Literal["kiosk", "display"]
     branch: str
     token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    printer: str | None = None  # a kiosk's ticket printer
 
 
 class Settings(_Model):
@@ -196,6 +246,8 @@ class Settings(_Model):
         for d in self.devices:
             if d.branch not in ids:
                 raise ValueError(f"device {d.id}: unknown branch {d.branch}")
+            if d.printer and d.printer not in {p.id for p in self.branch(d.branch).printers}:
+                raise ValueError(f"device {d.id}: unknown printer {d.printer}")
         return self
 
     def branch(self, branch_id: str) -> BranchSettings:

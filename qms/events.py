@@ -35,6 +35,7 @@ EVENT_TYPES: dict[str, str] = {
     "payment.confirmed": "CMIS confirmed a payment",
     "payment.refused": "CMIS refused a payment",
     "payment.in_doubt": "a send to CMIS got no usable answer; it will be retried",
+    "device.job": "a print or LED job printed, failed (kept, retried) or is in doubt",
 }
 
 

@@ -59,6 +59,7 @@ class Hall:
         self.clock = clock
         self.payments_waiting = asyncio.Event()
         self.debts_waiting = asyncio.Event()
+        self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
 
     def cmis(self, branch_id: str) -> cmis_types.CmisClient:
@@ -84,6 +85,7 @@ class Hall:
 
         result, emitted = await anyio.to_thread.run_sync(work)
         if emitted:
+            self.devices_waiting.set()
             await self.bus.publish(branch.id, emitted)
         return result
 

@@ -175,3 +175,23 @@ class Payment(SQLModel, table=True):
     confirmed_at: dt.datetime | None = _ts(nullable=True)
     reversal_reason: str | None = None
     reversed_at: dt.datetime | None = _ts(nullable=True)
+
+
+class DeviceJob(SQLModel, table=True):
+    """A print or LED job, written in the transaction of the change that causes it (the
+    same outbox idea as payments), so a restart neither loses nor repeats it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    target: str  # printer id, or the counter code for an LED board
+    kind: str  # print | led
+    document: str  # ticket | receipt | reconnection | number
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    # queued -> sending -> done; a failure goes back to queued (with backoff);
+    # sending found at start-up -> in_doubt (printed or not? a person decides)
+    status: str = Field(default="queued", index=True)
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: dt.datetime = _ts()
+    next_attempt_at: dt.datetime | None = _ts(nullable=True)
+    done_at: dt.datetime | None = _ts(nullable=True)

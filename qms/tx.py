@@ -35,4 +35,8 @@ class Tx:
         return self.branch.id
 
     def emit(self, type_: str, data: dict[str, Any]) -> None:
+        """Append the event; the paper or light it causes is queued in the same transaction."""
+        from qms import device_jobs
+
         self.emitted.append(events.append(self.session, self.branch_id, type_, data, self.now))
+        device_jobs.for_event(self, type_, data)

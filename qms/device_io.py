@@ -1,0 +1,120 @@
+"""The hall's devices as the job worker reaches them in-process (the embedded default):
+printers through python-escpos, LED boards through pyserial. Blocking: called from the
+worker's thread, never from the event loop."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qms.config import Settings
+from qms.models import DeviceJob
+
+LED_DELIVERY_S = 2.0
+
+
+class PaperOut(Exception):
+    """The printer says it has no paper: the job waits, nothing is sent."""
+
+
+def print_once(doc: Any, setup: Any) -> None:
+    """Render fully, ask a printer that can answer whether it has paper, then send all the
+    bytes in one write; any failure raises and the worker keeps the job."""
+    from printers.backends import open_printer
+    from printers.render import render_bytes
+
+    data = render_bytes(doc, setup.paper, setup.mode, setup.profile)
+    if setup.backend.get("kind") == "file":
+        _append(setup.backend["path"], data)
+        return
+    printer = open_printer(setup.backend, setup.profile, setup.paper)
+    try:
+        if setup.backend.get("kind") == "network" and printer.paper_status() == 0:
+            raise PaperOut(f"printer {setup.backend.get('host')} is out of paper")
+        printer._raw(data)  # python-escpos's one-write entry point
+    finally:
+        printer.close()
+
+
+def _append(path: str, data: bytes) -> None:
+    """A file printer keeps every job (python-escpos's File would truncate it each time)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("ab") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class Devices:
+    """Opens what config names; ``send`` does one job or raises, ``close`` lets go."""
+
+    def __init__(self, settings: Settings) -> None:
+        from displays.led.config import open_boards
+        from printers.backends import PrinterSetup
+
+        self.settings = settings
+        self.printers = {
+            p.id: PrinterSetup.from_config(p.model_dump())
+            for b in settings.branches
+            for p in b.printers
+        }
+        self.boards: dict[tuple[str, str], Any] = {}
+        for b in settings.branches:
+            leds = {c.code: c.led for c in b.counters if c.led is not None}
+            for code, board in open_boards(leds).items():
+                self.boards[(b.id, code)] = board
+        self.documents: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "ticket": self._ticket,
+            "receipt": self._receipt,
+            "reconnection": self._reconnection,
+        }
+
+    def follow_url(self, token: str) -> str:
+        server = self.settings.server
+        base = server.public_url or f"http://{server.host}:{server.port}"
+        return f"{base}/t/{token}"
+
+    def _ticket(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        ticket = p["ticket"]
+        return documents.ticket(
+            ticket, branch=p["branch"], follow_url=self.follow_url(ticket["follow_token"])
+        )
+
+    def _receipt(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.receipt(
+            p["ticket"], p["payments"], branch=p["branch"], counter=p["counter"],
+            cashier=p["cashier"].split(":", 1)[-1], at=p["at"],
+        )  # fmt: skip
+
+    def _reconnection(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.reconnection_slip(
+            p["customer"], p["payments"], branch=p["branch"], at=p["at"]
+        )
+
+    def send(self, job: DeviceJob) -> None:
+        payload = json.loads(job.payload)
+        if job.kind == "led":
+            board = self.boards.get((job.branch_id, job.target))
+            if board is None:
+                raise LookupError(f"no LED board at counter {job.target}")
+            board.deliver(payload["number"], LED_DELIVERY_S)
+            return
+        setup = self.printers.get(job.target)
+        if setup is None:
+            raise LookupError(f"no printer {job.target} in config")
+        print_once(self.documents[job.document](payload), setup)
+
+    def close(self) -> None:
+        from displays.led.config import close_boards
+
+        close_boards({f"{b}:{c}": board for (b, c), board in self.boards.items()})

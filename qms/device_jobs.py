@@ -1,0 +1,95 @@
+"""Which events make paper or light: a ticket prints where it was issued, F4 prints a
+receipt at its counter (and a reconnection slip for a supply cut for debt, once paid),
+a call lights the counter's LED board. Jobs are rows in the change's own transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms.clock import iso
+from qms.models import DeviceJob
+from qms.tx import Tx
+
+CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
+
+
+def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> None:
+    tx.session.add(
+        DeviceJob(
+            branch_id=tx.branch_id,
+            target=target,
+            kind=kind,
+            document=document,
+            payload=json.dumps(payload, ensure_ascii=False),
+            created_at=tx.now,
+        )
+    )
+
+
+def _issuing_printer(tx: Tx) -> str | None:
+    kind, _, name = tx.actor.label.partition(":")
+    if kind == "device":
+        return tx.branch.device_printers.get(name)
+    counter = tx.branch.counter(tx.actor.counter or "")
+    return counter.printer if counter else None
+
+
+def for_event(tx: Tx, type_: str, data: dict[str, Any]) -> None:
+    ticket = data.get("ticket")
+    if ticket is None:
+        return
+    base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
+    if type_ == "ticket.issued" and (printer := _issuing_printer(tx)):
+        _add(tx, printer, "print", "ticket", {**base, "ticket": ticket})
+    elif type_ in CALLS and ticket["status"] == "serving" and ticket["counter"]:
+        counter = tx.branch.counter(ticket["counter"]["code"])
+        if counter and counter.has_led:
+            _add(tx, counter.code, "led", "number", {"number": ticket["number"]})
+    elif type_ == "payment.collected":
+        counter = tx.branch.counter(tx.actor.counter or "")
+        extra = {
+            **base,
+            "ticket": ticket,
+            "payments": data["payments"],
+            "counter": counter.name if counter else "",
+            "cashier": tx.actor.label,
+        }
+        if counter and counter.printer:
+            _add(tx, counter.printer, "print", "receipt", extra)
+        if tx.branch.slip_printer:
+            for c in ticket["customers"]:
+                settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
+                paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])
+                if c["supply"] == "CUT" and settled and paid_now:
+                    _add(
+                        tx,
+                        tx.branch.slip_printer,
+                        "print",
+                        "reconnection",
+                        {**extra, "customer": c},
+                    )
+
+
+def public(j: DeviceJob) -> dict[str, Any]:
+    return {
+        "id": j.id,
+        "target": j.target,
+        "kind": j.kind,
+        "document": j.document,
+        "status": j.status,
+        "attempts": j.attempts,
+        "error": j.last_error,
+        "created_at": iso(j.created_at),
+        "done_at": iso(j.done_at),
+    }
+
+
+def listing(session: Session, branch_id: str, status: str | None) -> list[dict[str, Any]]:
+    """The branch's latest 200 jobs, newest first."""
+    q = select(DeviceJob).where(DeviceJob.branch_id == branch_id)
+    if status:
+        q = q.where(DeviceJob.status == status)
+    return [public(j) for j in session.exec(q.order_by(col(DeviceJob.id).desc()).limit(200)).all()]

@@ -1,0 +1,158 @@
+"""Sends queued print and LED jobs to the hall's devices, off the event loop.
+
+A job is marked ``sending`` (committed) before its bytes leave. It becomes ``done`` after
+the device took them, or ``queued`` again with backoff if the printer was offline or out
+of paper. A job still ``sending`` when the server starts again may or may not have
+printed. It turns ``in_doubt`` and is never reprinted by itself; a supervisor looks at
+the paper and retries it, or not. Nothing is lost and nothing prints twice on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from sqlalchemy import Engine, update
+from sqlmodel import col, or_, select
+
+from qms import events
+from qms.bus import Bus
+from qms.clock import Clock
+from qms.counters_seq import lock_branch
+from qms.db import read_session, write_session
+from qms.device_jobs import public
+from qms.events import EventRecord
+from qms.models import DeviceJob
+
+log = logging.getLogger(__name__)
+BATCH = 20
+MAX_BACKOFF_S = 30.0
+
+#: does the I/O of one job, blocking; raises when the device did not take it
+Send = Callable[[DeviceJob], None]
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(MAX_BACKOFF_S, 0.5 * 2 ** max(0, attempts - 1)))
+
+
+class DeviceWorker:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        send: Send,
+        bus: Bus,
+        wake: asyncio.Event | None = None,
+        idle_s: float = 1.0,
+    ) -> None:
+        self.bus = bus
+        self.engine = engine
+        self.clock = clock
+        self.send = send
+        self.idle_s = idle_s
+        self.wake = wake or asyncio.Event()
+
+    def recover(self) -> int:
+        """At start-up: a job caught mid-send is in doubt, not to be repeated blindly."""
+        with write_session(self.engine) as s:
+            result = s.execute(
+                update(DeviceJob)
+                .where(col(DeviceJob.status) == "sending")
+                .values(status="in_doubt", last_error="the server stopped while sending")
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def _due(self) -> list[DeviceJob]:
+        now = self.clock.now()
+        with read_session(self.engine) as s:
+            return list(
+                s.exec(
+                    select(DeviceJob)
+                    .where(
+                        DeviceJob.status == "queued",
+                        or_(
+                            col(DeviceJob.next_attempt_at).is_(None),
+                            col(DeviceJob.next_attempt_at) <= now,
+                        ),
+                    )
+                    .order_by(col(DeviceJob.id))
+                    .limit(BATCH)
+                ).all()
+            )
+
+    def _mark(self, job_id: int, status: str, error: str | None = None) -> EventRecord | None:
+        """Record a job's new status; a failure or success is an event for supervisors."""
+        now = self.clock.now()
+        with write_session(self.engine) as s:
+            job = s.get(DeviceJob, job_id)
+            assert job is not None
+            job.status = status
+            job.last_error = error
+            if status == "sending":
+                job.attempts += 1
+            elif status == "queued":
+                job.next_attempt_at = now + backoff(job.attempts)
+            elif status == "done":
+                job.done_at = now
+            s.add(job)
+            if status == "sending":
+                return None
+            lock_branch(s, job.branch_id)
+            return events.append(s, job.branch_id, "device.job", {"job": public(job)}, now)
+
+    def step(self, job: DeviceJob) -> list[EventRecord]:
+        """One job, blocking: sending, then done or back in the queue."""
+        assert job.id is not None
+        self._mark(job.id, "sending")
+        try:
+            self.send(job)
+        except Exception as exc:  # any device failure: keep the job, try again later
+            log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
+            ev = self._mark(job.id, "queued", f"{type(exc).__name__}: {exc}")
+        else:
+            ev = self._mark(job.id, "done")
+        return [ev] if ev else []
+
+    def run_once(self) -> list[EventRecord]:
+        out: list[EventRecord] = []
+        for job in self._due():
+            out.extend(self.step(job))
+        return out
+
+    async def run(self) -> None:
+        await anyio.to_thread.run_sync(self.recover)
+        while True:
+            self.wake.clear()
+            try:
+                emitted = await anyio.to_thread.run_sync(self.run_once)
+                for ev in emitted:
+                    await self.bus.publish(ev.branch_id, [ev])
+                if len(emitted) >= BATCH:
+                    continue
+            except Exception:  # the worker must outlive a bad moment of the database
+                log.exception("device worker pass failed")
+            try:
+                await asyncio.wait_for(self.wake.wait(), self.idle_s)
+            except TimeoutError:
+                pass
+
+
+def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:
+    """A supervisor's decision: print an in-doubt or failing job (again)."""
+    from qms.errors import Conflict, NotFound
+
+    with write_session(engine) as s:
+        job = s.get(DeviceJob, job_id)
+        if job is None or job.branch_id != branch_id:
+            raise NotFound(f"no device job {job_id}", code="unknown_job")
+        if job.status not in ("in_doubt", "queued"):
+            raise Conflict(f"job {job_id} is {job.status}", code="not_retryable")
+        job.status = "queued"
+        job.next_attempt_at = None
+        s.add(job)
+        return {"id": job.id, "status": job.status, "document": job.document}
