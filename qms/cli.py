@@ -23,8 +23,10 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     from qms.app import create_app
 
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(  # force: python-escpos calls basicConfig when imported
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
     )
     host = args.host or settings.server.host
     port = settings.server.port if args.port is None else args.port

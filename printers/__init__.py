@@ -1,0 +1,17 @@
+"""Printed documents of the hall (ticket, receipt, cash slips, reconnection slip, day-end
+summary) as a printer-independent layout, rendered to ESC/POS with python-escpos.
+
+Modules, one concept each:
+
+- ``layout``: the blocks a document is made of, and the paper widths;
+- ``documents``: the six documents and a test page, pure functions of plain values;
+- ``vietnamese``, ``tcvn3``: Vietnamese text in the printers' code pages (CP1258, TCVN-3);
+- ``raster``: the same layout drawn with Pillow (image mode, fallback lines, previews);
+- ``render``: layout -> a python-escpos printer, in text or image mode;
+- ``dissect``: ESC/POS bytes back to readable text (console backend, tests);
+- ``backends``: python-escpos printers built from config; ``console`` (text to the log)
+  and ``network`` (python-escpos's, with a socket leak fixed) are its own printer classes;
+- ``preview``: ``python -m printers.preview OUTDIR`` writes PNG previews.
+
+See docs/printing.md.
+"""

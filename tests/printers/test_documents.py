@@ -1,0 +1,114 @@
+"""The documents say what they must: plain values in, blocks out, money in integer VND."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from printers import documents
+from printers.formats import local_time, vnd
+from printers.layout import QR, Cut, Document, Row, Text, row_lines, wrap
+from printers.samples import BRANCH, FOLLOW_URL, MOVEMENT, PAYMENTS, TICKET, all_documents
+from printers.vietnamese import ALPHABET
+
+
+def texts(doc: Document) -> list[str]:
+    out = []
+    for b in doc.blocks:
+        if isinstance(b, Text):
+            out.append(b.text)
+        elif isinstance(b, Row):
+            out.append(f"{b.left} | {b.right}")
+    return out
+
+
+def test_vnd() -> None:
+    assert vnd(1_234_567) == "1.234.567 đ"
+    assert vnd(0) == "0 đ" and vnd(999) == "999 đ" and vnd(-5_000) == "-5.000 đ"
+    for bad in (1.5, True, "12"):
+        with pytest.raises(TypeError):
+            vnd(bad)  # type: ignore[arg-type]
+
+
+def test_times_print_in_the_hall_zone() -> None:
+    assert local_time("2026-03-27T17:30:00+00:00") == "28/03/2026 00:30"
+    assert local_time(dt.datetime(2026, 3, 27, 8, 0, tzinfo=dt.UTC)) == "27/03/2026 15:00"
+    with pytest.raises(ValueError):
+        local_time("2026-03-27T08:00:00")
+
+
+def test_ticket() -> None:
+    doc = documents.ticket(TICKET, branch=BRANCH, follow_url=FOLLOW_URL)
+    number = next(b for b in doc.blocks if isinstance(b, Text) and b.text == "1042")
+    assert number.width == number.height == 6 and number.bold
+    lines = texts(doc)
+    assert "  Kỳ 01/2026 | 1.234.567 đ" in lines and "Trần V*** Đ" in lines
+    assert "  Đang tra cứu nợ" in lines  # CMIS was down for that customer
+    assert "TỔNG CỘNG | 2.678.217 đ" in lines
+    assert QR(FOLLOW_URL) in doc.blocks and doc.blocks[-1] == Cut()
+
+
+def test_ticket_lists_only_unpaid_invoices() -> None:
+    state = {**TICKET, "customers": [TICKET["customers"][0]]}
+    first, second = state["customers"][0]["invoices"]
+    state["customers"] = [
+        {**state["customers"][0], "invoices": [first, {**second, "pay_status": "paid"}]}
+    ]
+    lines = texts(documents.ticket(state, branch=BRANCH, follow_url=FOLLOW_URL))
+    assert "  Kỳ 02/2026 | 987.650 đ" not in lines
+    assert "TỔNG CỘNG | 1.234.567 đ" in lines
+
+
+def test_receipt() -> None:
+    lines = texts(all_documents()["receipt"])
+    assert "  Số biên lai CMIS | BL-88213377" in lines  # confirmed by CMIS
+    assert lines.count("  Mã giao dịch | PE0100-20260327-000119") == 1  # pending: no receipt no
+    assert sum("Số biên lai" in t for t in lines) == 1
+    assert "TỔNG ĐÃ THU | 2.678.217 đ" in lines
+    assert "Thời gian | 27/03/2026 14:05" in lines
+
+
+def test_cash_slips_have_both_sides_and_signatures() -> None:
+    for name, title in (("money-out", "PHIẾU XUẤT TIỀN"), ("money-in", "PHIẾU NHẬN TIỀN")):
+        lines = texts(all_documents()[name])
+        assert title in lines
+        assert "SỐ TIỀN | 48.750.000 đ" in lines
+        assert "BÊN GIAO | BÊN NHẬN" in lines
+        assert f"{MOVEMENT['from_cashier']} | {MOVEMENT['to_cashier']}" in lines
+
+
+def test_reconnection_slip_shows_only_this_customers_payment() -> None:
+    lines = texts(all_documents()["reconnection"])
+    assert "PHIẾU ĐÓNG CẮT ĐIỆN" in lines and "Mã sổ (lộ trình) | PE01A017" in lines
+    assert "Khách hàng đã thanh toán hết nợ: đề nghị đóng điện lại." in lines
+    assert "TỔNG ĐÃ THU | 2.222.217 đ" in lines
+    assert f"Mã giao dịch | {PAYMENTS[0]['txn_id']}" in lines
+    assert f"Mã giao dịch | {PAYMENTS[1]['txn_id']}" not in lines
+
+
+def test_day_end_summary() -> None:
+    lines = texts(all_documents()["day-end"])
+    assert "  57 giao dịch | 61.204.300 đ" in lines
+    assert "TỔNG CỘNG (113 giao dịch) | 119.824.800 đ" in lines
+    assert "Phạm Thị Hồng Nhung (Quầy 2) giao Võ Minh Đức (Quầy 1)" in lines
+    empty = documents.day_end_summary(
+        {"day": "2026-03-27", "at": "2026-03-27T10:00:00+00:00", "cashiers": []}, branch="X"
+    )
+    assert "  (không có)" in texts(empty)
+
+
+def test_wrap_and_rows_count_characters_not_bytes() -> None:
+    assert wrap("Nguyễn Thị Ánh Tuyết", 10) == ["Nguyễn Thị", "Ánh Tuyết"]
+    assert row_lines("Kỳ 01/2026", "1.234.567 đ", 32) == ["Kỳ 01/2026" + " " * 11 + "1.234.567 đ"]
+    assert row_lines("Tổng cộng tiền điện của khách hàng", "1.234.567 đ", 32) == [
+        "Tổng cộng tiền điện của khách",
+        "hàng" + " " * 17 + "1.234.567 đ",
+    ]
+    assert max(len(x) for x in row_lines("x" * 40, "y" * 40, 32)) == 40  # right side kept whole
+
+
+def test_the_test_page_has_every_letter() -> None:
+    doc = documents.test_page("quay-1", "text:cp1258")
+    printed = "".join(texts(doc))
+    assert set(ALPHABET) <= set(printed)

@@ -1,0 +1,57 @@
+"""Byte-exact golden files: every document, on both papers, in every mode, as python-escpos's
+Dummy printer receives it. ``QMS_REGOLD=1 pytest tests/printers`` rewrites them (then look
+at the diff and the previews); a missing golden fails, it is never written silently."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+from escpos.printer import Dummy
+
+from printers.layout import PAPER_58, PAPER_80, Paper
+from printers.render import render
+from printers.samples import all_documents
+
+GOLDEN = Path(__file__).parent / "golden"
+PROFILE = "TM-T20II"  # 203 dpi, 576 dots, CP1258 (52) and TCVN-3 (30, 31)
+MODES = ("text:cp1258", "text:tcvn3", "image")
+DOCS = all_documents()
+
+
+def golden_path(name: str, paper: Paper, mode: str) -> Path:
+    # image jobs are mostly zeros: stored gzipped, compared uncompressed
+    suffix = ".bin.gz" if mode == "image" else ".bin"
+    return GOLDEN / f"{name}-{paper.mm}mm-{mode.replace(':', '-')}{suffix}"
+
+
+def read_golden(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def write_golden(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("paper", [PAPER_58, PAPER_80], ids=["58mm", "80mm"])
+@pytest.mark.parametrize("name", sorted(DOCS))
+def test_golden(name: str, paper: Paper, mode: str) -> None:
+    printer = Dummy(profile=PROFILE)
+    fallbacks = render(printer, DOCS[name], paper, mode)
+    assert fallbacks == []  # the samples are all Vietnamese: no line needs an image
+    path = golden_path(name, paper, mode)
+    if os.environ.get("QMS_REGOLD") == "1":
+        write_golden(path, printer.output)
+    assert path.exists(), f"{path.name} missing: QMS_REGOLD=1 pytest tests/printers writes it"
+    hint = " (image mode: Pillow's FreeType or the DejaVu font changed?)" if mode == "image" else ""
+    assert printer.output == read_golden(path), f"{path.name} differs{hint}"
+
+
+def test_no_stray_goldens() -> None:
+    """A renamed document leaves no orphan golden behind."""
+    wanted = {golden_path(n, p, m).name for n in DOCS for p in (PAPER_58, PAPER_80) for m in MODES}
+    assert {p.name for p in GOLDEN.iterdir()} == wanted
