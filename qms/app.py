@@ -116,9 +116,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
             hall = Hall(engine, bus, clients, branches, clock)
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)
-            devices = await asyncio.to_thread(Devices, settings)
+            in_process = frozenset(b.id for b in settings.branches if not b.device_agent)
+            devices = await asyncio.to_thread(Devices, settings, in_process)
             device_worker = DeviceWorker(
-                engine, clock, devices.send, bus, wake=hall.devices_waiting
+                engine, clock, devices.send, bus, wake=hall.devices_waiting, branches=in_process
             )
             workers = [
                 asyncio.create_task(device_worker.run()),

@@ -19,7 +19,7 @@ from qms.errors import Forbidden, Unauthenticated
 from qms.models import AuthSession, User
 
 ROLES = ("reception", "lookup", "cashier", "head_cashier", "supervisor", "admin")
-DEVICE_ROLES = ("kiosk", "display")
+DEVICE_ROLES = ("kiosk", "display", "agent")
 STAFF = frozenset(ROLES)
 
 #: action -> roles allowed. The role x endpoint test matrix reads this table.
@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "devices.retry": frozenset({"supervisor", "admin"}),
     "events.read": STAFF | {"display", "kiosk"},
     "view.display": STAFF | {"display", "kiosk"},
+    "view.agent": frozenset({"agent"}),
     "view.lookup": frozenset({"lookup", "supervisor", "admin"}),
     "view.cashier": frozenset({"cashier", "head_cashier", "supervisor", "admin"}),
     "view.supervisor": frozenset({"head_cashier", "supervisor", "admin"}),

@@ -28,6 +28,7 @@ class Branch:
     route: Rule
     cmis_version: str = "2.0"
     slip_printer: str | None = None
+    device_agent: str | None = None
     device_printers: dict[str, str] = field(default_factory=dict)  # kiosk id -> printer
 
     @property
@@ -51,6 +52,7 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         route=RULES[settings.lookup.rule],
         cmis_version=b.cmis_version,
         slip_printer=b.slip_printer,
+        device_agent=b.device_agent,
         device_printers={
             d.id: d.printer for d in settings.devices if d.branch == b.id and d.printer
         },

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -104,6 +106,30 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agent(args: argparse.Namespace) -> int:
+    from qms import agent
+
+    try:
+        settings = config.load(args.config)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    if args.branch not in {b.id for b in settings.branches}:
+        print(f"qms: no branch {args.branch} in {args.config}", file=sys.stderr)
+        return 2
+    token = os.environ.get("QMS_AGENT_TOKEN") or sys.stdin.readline().strip()
+    logging.basicConfig(level=args.log_level.upper(), force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    try:
+        agent.run(args.server, token, settings, args.branch, Path(args.journal))
+    except PermissionError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qms", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--branch", required=True)
     add.add_argument("--config", default="config.yaml")
     add.set_defaults(func=_user_add)
+    ag = sub.add_parser("agent", help="run a hall's printers and LED boards for a central server")
+    ag.add_argument("--server", required=True, help="ws://central-host:8080/ws")
+    ag.add_argument("--branch", required=True)
+    ag.add_argument("--config", default="config.yaml")
+    ag.add_argument("--journal", default="data/agent-journal.txt")
+    ag.add_argument("--log-level", default="info")
+    ag.set_defaults(func=_agent)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

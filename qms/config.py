@@ -171,6 +171,7 @@ class BranchSettings(_Model):
     counters: list[CounterSettings]
     printers: list[PrinterSettings] = []
     slip_printer: str | None = None  # reconnection slips for the field team
+    device_agent: str | None = None  # a hall agent (device id) drives this branch's devices
 
     @model_validator(mode="after")
     def _counters(self) -> BranchSettings:
@@ -196,7 +197,7 @@ class BranchSettings(_Model):
 
 class DeviceSettings(_Model):
     id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
-    kind: Literal["kiosk", "display"]
+    kind: Literal["kiosk", "display", "agent"]
     branch: str
     token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     printer: str | None = None  # a kiosk's ticket printer
@@ -248,6 +249,10 @@ class Settings(_Model):
                 raise ValueError(f"device {d.id}: unknown branch {d.branch}")
             if d.printer and d.printer not in {p.id for p in self.branch(d.branch).printers}:
                 raise ValueError(f"device {d.id}: unknown printer {d.printer}")
+        agents = {d.id for d in self.devices if d.kind == "agent"}
+        for b in self.branches:
+            if b.device_agent and b.device_agent not in agents:
+                raise ValueError(f"branch {b.id}: device_agent {b.device_agent} is not an agent")
         return self
 
     def branch(self, branch_id: str) -> BranchSettings:

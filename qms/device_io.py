@@ -52,18 +52,18 @@ def _append(path: str, data: bytes) -> None:
 class Devices:
     """Opens what config names; ``send`` does one job or raises, ``close`` lets go."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, branches: frozenset[str] | None = None) -> None:
+        """Only ``branches`` (default all): a branch with a hall agent has its devices there."""
         from displays.led.config import open_boards
         from printers.backends import PrinterSetup
 
         self.settings = settings
+        mine = [b for b in settings.branches if branches is None or b.id in branches]
         self.printers = {
-            p.id: PrinterSetup.from_config(p.model_dump())
-            for b in settings.branches
-            for p in b.printers
+            p.id: PrinterSetup.from_config(p.model_dump()) for b in mine for p in b.printers
         }
         self.boards: dict[tuple[str, str], Any] = {}
-        for b in settings.branches:
+        for b in mine:
             leds = {c.code: c.led for c in b.counters if c.led is not None}
             for code, board in open_boards(leds).items():
                 self.boards[(b.id, code)] = board

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qms import events
 from qms.clock import iso
 from qms.models import DeviceJob
 from qms.tx import Tx
@@ -17,16 +18,20 @@ CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
 
 
 def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> None:
-    tx.session.add(
-        DeviceJob(
-            branch_id=tx.branch_id,
-            target=target,
-            kind=kind,
-            document=document,
-            payload=json.dumps(payload, ensure_ascii=False),
-            created_at=tx.now,
-        )
+    job = DeviceJob(
+        branch_id=tx.branch_id,
+        target=target,
+        kind=kind,
+        document=document,
+        payload=json.dumps(payload, ensure_ascii=False),
+        created_at=tx.now,
     )
+    tx.session.add(job)
+    if tx.branch.device_agent:  # the agent's connection hears of it and hands it over
+        tx.session.flush()
+        tx.emitted.append(
+            events.append(tx.session, tx.branch_id, "device.job", {"job": public(job)}, tx.now)
+        )
 
 
 def _issuing_printer(tx: Tx) -> str | None:

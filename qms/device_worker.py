@@ -49,7 +49,9 @@ class DeviceWorker:
         bus: Bus,
         wake: asyncio.Event | None = None,
         idle_s: float = 1.0,
+        branches: frozenset[str] | None = None,
     ) -> None:
+        self.branches = branches  # None: all; else only these (others have a hall agent)
         self.bus = bus
         self.engine = engine
         self.clock = clock
@@ -60,9 +62,12 @@ class DeviceWorker:
     def recover(self) -> int:
         """At start-up: a job caught mid-send is in doubt, not to be repeated blindly."""
         with write_session(self.engine) as s:
+            mine = (
+                col(DeviceJob.branch_id).in_(self.branches) if self.branches is not None else True
+            )
             result = s.execute(
                 update(DeviceJob)
-                .where(col(DeviceJob.status) == "sending")
+                .where(col(DeviceJob.status) == "sending", mine)
                 .values(status="in_doubt", last_error="the server stopped while sending")
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -75,6 +80,9 @@ class DeviceWorker:
                     select(DeviceJob)
                     .where(
                         DeviceJob.status == "queued",
+                        col(DeviceJob.branch_id).in_(self.branches)
+                        if self.branches is not None
+                        else True,
                         or_(
                             col(DeviceJob.next_attempt_at).is_(None),
                             col(DeviceJob.next_attempt_at) <= now,

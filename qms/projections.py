@@ -17,7 +17,7 @@ from qms.errors import BadRequest
 from qms.models import Payment, Ticket
 from qms.ticket_view import ticket_states
 
-VIEW = re.compile(r"^(display|supervisor|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
+VIEW = re.compile(r"^(display|supervisor|agent|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
 RECENT_CALLS = 20
 RECENT_DONE = 100
 
@@ -83,6 +83,8 @@ def project_ticket(view: str, t: dict[str, Any]) -> dict[str, Any]:
 
 
 def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
+    if view == "agent":
+        return {}  # an agent gets jobs, not the hall's news
     out: dict[str, Any] = {}
     if "ticket" in data:
         out["ticket"] = project_ticket(view, data["ticket"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from typing import Any
@@ -16,10 +17,10 @@ from typing import Any
 import anyio.to_thread
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from qms import events, projections
+from qms import agent_link, events, projections
 from qms.auth import Authenticator, Principal, check_view
 from qms.bus import Subscription
-from qms.errors import BadRequest, QmsError, TooLarge, Unauthenticated
+from qms.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.events import EventRecord
 from qms.hall import REPLAY_LIMIT, Hall
 
@@ -34,6 +35,7 @@ CLIENT_MESSAGES = {
     "subscribe": ("view", "since"),
     "resume": ("since",),
     "ping": (),
+    "ack": ("job", "ok", "error"),
 }
 
 
@@ -75,6 +77,8 @@ class Connection:
     async def handle(self, msg: dict[str, Any]) -> None:
         kind = msg["type"]
         if kind == "ping":
+            if self.view == "agent":  # a job whose news the bus dropped is not left behind
+                await self.hand_over(None, again=False)
             await self.send({"type": "pong", "seq": self.last_seq})
             return
         if kind == "auth":
@@ -82,7 +86,9 @@ class Connection:
             return
         if self.principal is None:
             raise Unauthenticated("send an auth frame first", code="unauthenticated")
-        if kind == "subscribe":
+        if kind == "ack":
+            await self.ack(msg.get("job"), msg.get("ok"), msg.get("error"))
+        elif kind == "subscribe":
             await self.subscribe(msg.get("view"), msg.get("since"))
         elif kind == "resume":
             if self.view is None:
@@ -111,10 +117,38 @@ class Connection:
             # subscribe before reading the snapshot, so nothing falls between the two
             self.sub = await self.stack.enter_async_context(self.hall.bus.subscribe(branch.id))
         self.view = checked
-        if since is None:
+        if checked == "agent":
+            # a hall agent gets the jobs it has not acked yet, then each new one
+            self.last_seq = await self.hall.read(events.current_seq, branch.id)
+            await self.hand_over(None)
+        elif since is None:
             await self.send_snapshot()
         else:
             await self.catch_up(_since(since))
+
+    async def hand_over(self, job_id: int | None, *, again: bool = True) -> None:
+        assert self.principal is not None
+        jobs = await anyio.to_thread.run_sync(
+            functools.partial(
+                agent_link.hand_over,
+                self.hall.engine,
+                self.principal.branch_id,
+                job_id,
+                again=again,
+            )
+        )
+        for job in jobs:
+            await self.send({"type": "job", "job": job})
+
+    async def ack(self, job: object, ok: object, error: object) -> None:
+        if self.view != "agent" or self.principal is None:
+            raise Forbidden("only a subscribed hall agent acks jobs", code="wrong_role")
+        ev = await anyio.to_thread.run_sync(
+            agent_link.ack, self.hall.engine, self.hall.clock, self.principal.branch_id, job, ok,
+            error,
+        )  # fmt: skip
+        if ev is not None:
+            await self.hall.bus.publish(ev.branch_id, [ev])
 
     async def send_snapshot(self) -> None:
         assert self.principal is not None
@@ -139,6 +173,12 @@ class Connection:
 
     async def forward(self, ev: EventRecord) -> None:
         if self.view is None or ev.seq <= self.last_seq:
+            return
+        if self.view == "agent":
+            self.last_seq = ev.seq
+            job = ev.data.get("job") if ev.type == "device.job" else None
+            if job and job["status"] == "queued":
+                await self.hand_over(job["id"])
             return
         if ev.seq > self.last_seq + 1:
             # the bus lost something: fill the hole from the events table first
