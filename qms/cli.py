@@ -80,17 +80,25 @@ def _cmis_sim(args: argparse.Namespace) -> int:
     return 0
 
 
-def _user_add(args: argparse.Namespace) -> int:
-    from qms import db
-    from qms.auth import create_user
-
+def _settings_with_branch(args: argparse.Namespace) -> config.Settings | None:
+    """The config, and the branch named on the command line must be in it."""
     try:
         settings = config.load(args.config)
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
-        return 2
+        return None
     if args.branch not in {b.id for b in settings.branches}:
         print(f"qms: no branch {args.branch} in {args.config}", file=sys.stderr)
+        return None
+    return settings
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from qms import db
+    from qms.auth import create_user
+
+    settings = _settings_with_branch(args)
+    if settings is None:
         return 2
     password = sys.stdin.readline().rstrip("\n")
     engine = db.make_engine(settings.database.url)
@@ -109,13 +117,8 @@ def _user_add(args: argparse.Namespace) -> int:
 def _agent(args: argparse.Namespace) -> int:
     from qms import agent
 
-    try:
-        settings = config.load(args.config)
-    except config.ConfigError as exc:
-        print(f"qms: {exc}", file=sys.stderr)
-        return 2
-    if args.branch not in {b.id for b in settings.branches}:
-        print(f"qms: no branch {args.branch} in {args.config}", file=sys.stderr)
+    settings = _settings_with_branch(args)
+    if settings is None:
         return 2
     token = os.environ.get("QMS_AGENT_TOKEN") or sys.stdin.readline().strip()
     logging.basicConfig(level=args.log_level.upper(), force=True,

@@ -228,7 +228,8 @@ async def list_events(request: Request) -> Response:
     )
 
 
-def _day(request: Request) -> dt.date | None:
+def day_param(request: Request) -> dt.date | None:
+    """The ``date`` query parameter (YYYY-MM-DD), or None when absent."""
     raw = request.query_params.get("date")
     if raw is None:
         return None
@@ -241,7 +242,7 @@ def _day(request: Request) -> dt.date | None:
 async def list_payments(request: Request) -> Response:
     who = await principal(request)
     require(who, "payment.read")
-    status, day = request.query_params.get("status"), _day(request)
+    status, day = request.query_params.get("status"), day_param(request)
     rows = await _hall(request).read(payments.listing, who.branch_id, status, day)
     return ok({"payments": rows})
 
@@ -261,7 +262,7 @@ async def cmis_status(request: Request) -> Response:
 async def reconciliation(request: Request) -> Response:
     who = await principal(request)
     hall = _hall(request)
-    day = _day(request) or hall.clock.business_day()
+    day = day_param(request) or hall.clock.business_day()
     report = await hall.reconciliation(who, day)
     if request.query_params.get("format") == "csv":
         buf = io.StringIO()
