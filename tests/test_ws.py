@@ -104,9 +104,11 @@ def test_reconnect_replays_exactly_what_was_missed(
 def test_far_behind_or_unknown_since_gets_a_snapshot(
     hall: HallServer, staff: dict[str, Staff]
 ) -> None:
+    before = current_seq(staff)
     client = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect(since=10**9)
     msg = client.recv()
-    assert msg["type"] == "snapshot" and msg["seq"] == current_seq(staff)
+    # the workers (CMIS confirmations, printing) may add events meanwhile
+    assert msg["type"] == "snapshot" and before <= msg["seq"] <= current_seq(staff)
     client.close()
 
 
