@@ -116,6 +116,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
             hall = Hall(engine, bus, clients, branches, clock)
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)
+            # displays speak from the first call: clips are made (or reused) before "ready";
+            # under a second on a cold start, instant after
+            await announce.prepare(settings)
             in_process = frozenset(b.id for b in settings.branches if not b.device_agent)
             devices = await asyncio.to_thread(Devices, settings, in_process)
             device_worker = DeviceWorker(
@@ -125,7 +128,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
                 asyncio.create_task(device_worker.run()),
                 asyncio.create_task(PaymentPoster(hall).run()),
                 asyncio.create_task(DebtFetcher(hall).run()),
-                asyncio.create_task(announce.prepare(settings)),  # clips, in a thread
             ]
             try:
                 yield
