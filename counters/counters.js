@@ -100,6 +100,14 @@ function statusBadge(status, extra = "") {
   return el("span", { className: `badge ${cls} ${extra}`.trim(), dataset: { status }, text: TICKET_STATUS[status] || status });
 }
 
+/** Name, code, address and book of a customer on a ticket (cashier and reception views). */
+function customerHead(c) {
+  return [
+    el("h3", {}, el("span", { className: "name", text: c.name }), " ", el("span", { className: "muted num", text: c.code })),
+    el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code}` }),
+  ];
+}
+
 const byPeriod = (a, b) => a.year - b.year || a.month - b.month || a.sub_period - b.sub_period;
 
 // ----------------------------------------------------------------------------------
@@ -562,8 +570,7 @@ function renderCurrent(t) {
       el(
         "div",
         { className: "customer", dataset: { code: c.code } },
-        el("h3", {}, el("span", { className: "name", text: c.name }), " ", el("span", { className: "muted num", text: c.code })),
-        el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code}` }),
+        ...customerHead(c),
         el(
           "table",
           { className: "invoices" },
@@ -916,8 +923,7 @@ function showTicket(t) {
       el(
         "div",
         { className: "customer", dataset: { code: c.code } },
-        el("h3", {}, el("span", { className: "name", text: c.name }), " ", el("span", { className: "muted num", text: c.code })),
-        el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code}` }),
+        ...customerHead(c),
         el(
           "table",
           { className: "invoices" },

@@ -3,13 +3,13 @@ cashier screens update live from the ``ticket.debts_fetched`` events."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from integrations.cmis import base as cmis
 from qms import tickets
 from qms.auth import Principal
 from qms.hall import Hall
+from qms.worker_loop import wake_or_poll
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,8 @@ class DebtFetcher:
         return left
 
     async def run(self) -> None:
-        while True:
-            self.hall.debts_waiting.clear()
-            try:
-                await self.run_once()
-            except Exception:  # the worker must outlive a bad moment of the database
-                log.exception("debt fetcher pass failed")
-            try:
-                await asyncio.wait_for(self.hall.debts_waiting.wait(), self.idle_s)
-            except TimeoutError:
-                pass
+        async def step() -> bool:
+            await self.run_once()
+            return False  # what is left waits for CMIS, not for us
+
+        await wake_or_poll("debt fetcher", self.hall.debts_waiting, step, self.idle_s)

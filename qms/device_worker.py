@@ -10,7 +10,6 @@ the paper and retries it, or not. Nothing is lost and nothing prints twice on it
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -27,17 +26,13 @@ from qms.db import read_session, write_session
 from qms.device_jobs import public
 from qms.events import EventRecord
 from qms.models import DeviceJob
+from qms.worker_loop import backoff, wake_or_poll
 
 log = logging.getLogger(__name__)
 BATCH = 20
-MAX_BACKOFF_S = 30.0
 
 #: does the I/O of one job, blocking; raises when the device did not take it
 Send = Callable[[DeviceJob], None]
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(MAX_BACKOFF_S, 0.5 * 2 ** max(0, attempts - 1)))
 
 
 class DeviceWorker:
@@ -134,20 +129,14 @@ class DeviceWorker:
 
     async def run(self) -> None:
         await anyio.to_thread.run_sync(self.recover)
-        while True:
-            self.wake.clear()
-            try:
-                emitted = await anyio.to_thread.run_sync(self.run_once)
-                for ev in emitted:
-                    await self.bus.publish(ev.branch_id, [ev])
-                if len(emitted) >= BATCH:
-                    continue
-            except Exception:  # the worker must outlive a bad moment of the database
-                log.exception("device worker pass failed")
-            try:
-                await asyncio.wait_for(self.wake.wait(), self.idle_s)
-            except TimeoutError:
-                pass
+
+        async def step() -> bool:
+            emitted = await anyio.to_thread.run_sync(self.run_once)
+            for ev in emitted:
+                await self.bus.publish(ev.branch_id, [ev])
+            return len(emitted) >= BATCH
+
+        await wake_or_poll("device worker", self.wake, step, self.idle_s)
 
 
 def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:

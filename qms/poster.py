@@ -11,8 +11,6 @@ reached CMIS. A timeout or a lost answer is never "failed", only "unknown":
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import json
 import logging
 from typing import Any
@@ -29,10 +27,10 @@ from qms.hall import Hall
 from qms.models import Payment, Ticket
 from qms.payments import public, reopen_invoices
 from qms.ticket_view import ticket_state
+from qms.worker_loop import backoff, wake_or_poll
 
 log = logging.getLogger(__name__)
 BATCH = 50
-MAX_BACKOFF_S = 30.0
 
 #: what a supervisor should do when CMIS refuses a payment, by CMIS code
 ADVICE = {
@@ -41,10 +39,6 @@ ADVICE = {
     "022": "periods not consecutive at CMIS: check the customer's debts with CMIS",
     "031": "amount differs from CMIS: check the invoices' totals with CMIS",
 }
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(MAX_BACKOFF_S, 0.5 * 2 ** max(0, attempts - 1)))
 
 
 class PaymentPoster:
@@ -203,14 +197,7 @@ class PaymentPoster:
         return len(due)
 
     async def run(self) -> None:
-        while True:
-            self.hall.payments_waiting.clear()
-            try:
-                if await self.run_once() >= BATCH:
-                    continue  # a backlog: keep going before idling
-            except Exception:  # the worker must outlive a bad moment of the database
-                log.exception("payment poster pass failed")
-            try:
-                await asyncio.wait_for(self.hall.payments_waiting.wait(), self.idle_s)
-            except TimeoutError:
-                pass
+        async def step() -> bool:
+            return await self.run_once() >= BATCH  # a backlog: keep going before idling
+
+        await wake_or_poll("payment poster", self.hall.payments_waiting, step, self.idle_s)

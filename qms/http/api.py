@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -62,8 +63,6 @@ async def login(request: Request) -> Response:
 
 
 async def _run(fn: Any, *args: Any) -> Any:
-    import anyio.to_thread
-
     return await anyio.to_thread.run_sync(fn, *args)
 
 
