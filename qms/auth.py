@@ -42,6 +42,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view.supervisor": frozenset({"head_cashier", "supervisor", "admin"}),
     "customer.search": frozenset({"reception", "supervisor", "admin"}),
     "stats.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "cash.own": frozenset({"cashier", "head_cashier"}),
+    "cash.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "cash.approve": frozenset({"supervisor", "admin"}),
+    "day.close": frozenset({"head_cashier", "supervisor"}),
+    "delivery.read": frozenset({"lookup", "cashier", "head_cashier", "supervisor", "admin"}),
+    "invoice.return": frozenset({"lookup", "cashier", "head_cashier", "supervisor"}),
+    "reports.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "reports.company": frozenset({"admin"}),
 }
 
 #: the kind of counter each role signs in at (None: no counter needed)

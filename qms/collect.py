@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from qms import tickets
+from qms import delivery, drawers, tickets
 from qms.cashier import current, my_counter
 from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.models import Payment, TicketInvoice
@@ -21,13 +21,6 @@ from qms.ticket_view import period_order
 from qms.tx import Tx
 
 SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
-RETURN_REASONS = {
-    "not_enough_money": "the customer had not enough money",
-    "fewer_periods": "the customer paid fewer periods",
-    "customer_left": "the customer left",
-    "paid_elsewhere": "already paid elsewhere",
-    "other": "other",
-}
 
 
 def _int_list(value: object, field: str) -> list[int]:
@@ -67,6 +60,7 @@ def collect(
     tx: Tx, code: str, invoice_ids: object, amount: object, tendered: object = None
 ) -> dict[str, Any]:
     my_counter(tx, code)
+    drawers.open_for(tx, drawers.username(tx))  # nothing is collected on a closed drawer
     ids = _int_list(invoice_ids, "invoices")
     total = _money(amount, "amount")
     given = total if tendered is None else _money(tendered, "tendered")
@@ -177,12 +171,7 @@ def return_invoices(
     """Hand delivered, unpaid paper back to invoice management, with a reason."""
     my_counter(tx, code)
     ids = _int_list(invoice_ids, "invoices")
-    if not isinstance(reason, str) or reason not in RETURN_REASONS:
-        raise BadRequest(
-            "reason is one of " + ", ".join(RETURN_REASONS),
-            code="invalid_reason",
-            allowed=list(RETURN_REASONS),
-        )
+    why = delivery.check_reason(reason)
     ticket = tickets.by_number(tx, number)
     rows = {
         r.invoice_id: r
@@ -211,15 +200,9 @@ def return_invoices(
                 invoice=i,
                 delivered_to=inv.delivered_to,
             )
-    for inv in rows.values():
-        inv.pay_status = "returned"
-        inv.returned_reason = reason
-        inv.returned_at = tx.now
-        inv.returned_by = tx.actor.label
-        tx.session.add(inv)
-    tx.session.flush()
+    delivery.mark_returned(tx, list(rows.values()), why)
     state = tickets.state(tx, ticket)
-    tx.emit("invoice.returned", {"ticket": state, "invoice_ids": ids, "reason": reason})
+    tx.emit("invoice.returned", {"ticket": state, "invoice_ids": ids, "reason": why})
     return state
 
 

@@ -71,6 +71,9 @@ class Devices:
             "ticket": self._ticket,
             "receipt": self._receipt,
             "reconnection": self._reconnection,
+            "money-out": self._money_out,
+            "money-in": self._money_in,
+            "day-end": self._day_end,
         }
 
     def follow_url(self, token: str) -> str:
@@ -100,6 +103,21 @@ class Devices:
         return documents.reconnection_slip(
             p["customer"], p["payments"], branch=p["branch"], at=p["at"]
         )
+
+    def _money_out(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.money_out_slip(p["movement"], branch=p["branch"])
+
+    def _money_in(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.money_in_slip(p["movement"], branch=p["branch"])
+
+    def _day_end(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.day_end_summary(p["summary"], branch=p["branch"])
 
     def send(self, job: DeviceJob) -> None:
         payload = json.loads(job.payload)

@@ -42,9 +42,39 @@ def _issuing_printer(tx: Tx) -> str | None:
     return counter.printer if counter else None
 
 
+def _counter_printer(tx: Tx, code: str | None) -> str | None:
+    counter = tx.branch.counter(code or "")
+    return counter.printer if counter else None
+
+
+def _cash_papers(tx: Tx, type_: str, data: dict[str, Any]) -> None:
+    """A declared movement prints its slip where it was declared (money out at the sender,
+    money in at the receiver); a closed day prints its summary for the head cashier."""
+    base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
+    if type_ == "movement.declared":
+        printer = _counter_printer(tx, tx.actor.counter)
+        m, side = data["movement"], data["side"]
+        if printer:
+            slip = {
+                "id": m["id"],
+                "at": m[f"{side}_at"],
+                "from_cashier": data["names"][m["from_cashier"]],
+                "to_cashier": data["names"][m["to_cashier"]],
+                "amount": m[f"{side}_amount"],
+            }
+            _add(tx, printer, "print", f"money-{side}", {**base, "movement": slip})
+    elif type_ == "day.closed":
+        printer = _counter_printer(tx, tx.actor.counter) or _counter_printer(
+            tx, data.get("head_counter")
+        )
+        if printer:
+            _add(tx, printer, "print", "day-end", {**base, "summary": data["day"]})
+
+
 def for_event(tx: Tx, type_: str, data: dict[str, Any]) -> None:
     ticket = data.get("ticket")
     if ticket is None:
+        _cash_papers(tx, type_, data)
         return
     base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
     if type_ == "ticket.issued" and (printer := _issuing_printer(tx)):

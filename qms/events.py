@@ -36,6 +36,14 @@ EVENT_TYPES: dict[str, str] = {
     "payment.refused": "CMIS refused a payment",
     "payment.in_doubt": "a send to CMIS got no usable answer; it will be retried",
     "device.job": "a print or LED job printed, failed (kept, retried) or is in doubt",
+    "drawer.opened": "a cashier opened their cash drawer with a float",
+    "drawer.closed": "a cashier closed their drawer with a counted amount (a difference waits "
+    "for approval)",
+    "drawer.difference_approved": "a supervisor approved a drawer's counted difference",
+    "drawer.reopened": "a supervisor sent a drawer with a difference back to be counted again",
+    "movement.declared": "a cashier declared money out to, or in from, another cashier",
+    "movement.withdrawn": "a cashier took back their declaration of a money movement",
+    "day.closed": "the head cashier or the supervisor closed the business day",
 }
 
 

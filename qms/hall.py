@@ -151,16 +151,24 @@ class Hall:
         assert not isinstance(debts, str)
         return debts
 
+    async def peek(self, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(tx, *args)`` on a read-only view of today, as ``principal``."""
+        branch = self.branch(principal.branch_id)
+
+        def work(session: Any) -> T:
+            now = self.clock.now()
+            actor = Actor(principal.label, principal.counter)
+            return fn(Tx(session, branch, now, now.date(), actor), *args)
+
+        return await self.read(work)
+
     async def ticket(self, principal: Principal, number: object) -> dict[str, Any]:
         require(principal, "ticket.read")
-        branch = self.branch(principal.branch_id)
-        day = self.clock.business_day()
 
-        def get(session: Any) -> dict[str, Any]:
-            tx = Tx(session, branch, self.clock.now(), day, Actor(principal.label))
+        def get(tx: Tx) -> dict[str, Any]:
             return tickets.state(tx, tickets.by_number(tx, number, lock=False))
 
-        return await self.read(get)
+        return await self.peek(principal, get)
 
     # --- counters ----------------------------------------------------------------------
 

@@ -185,7 +185,7 @@ class DeviceJob(SQLModel, table=True):
     branch_id: str = Field(index=True)
     target: str  # printer id, or the counter code for an LED board
     kind: str  # print | led
-    document: str  # ticket | receipt | reconnection | number
+    document: str  # ticket | receipt | reconnection | money-out | money-in | day-end | number
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # queued -> sending -> done; a failure goes back to queued (with backoff);
     # sending found at start-up -> in_doubt (printed or not? a person decides)
@@ -195,3 +195,58 @@ class DeviceJob(SQLModel, table=True):
     created_at: dt.datetime = _ts()
     next_attempt_at: dt.datetime | None = _ts(nullable=True)
     done_at: dt.datetime | None = _ts(nullable=True)
+
+
+class Drawer(SQLModel, table=True):
+    """A cashier's cash drawer for one business day. Its expected balance is derived from
+    the payments and movements of the day, never stored as a running total."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str
+    business_day: dt.date
+    cashier: str  # username
+    cashier_name: str
+    role: str  # cashier | head_cashier
+    counter_code: str  # where it was opened
+    float_amount: int
+    opened_at: dt.datetime = _ts()
+    # open -> closed, or open -> pending_approval (counted differs) -> closed
+    status: str = "open"
+    counted: int | None = None
+    expected: int | None = None  # at closing
+    difference: int | None = None  # counted - expected
+    closed_at: dt.datetime | None = _ts(nullable=True)
+    approved_by: str | None = None
+    approved_at: dt.datetime | None = _ts(nullable=True)
+    approval_note: str | None = None
+    deposit_amount: int | None = None  # head cashier: taken to the bank
+    deposit_bank: str | None = None
+    deposit_ref: str | None = None  # the bank's deposit slip number
+
+    __table_args__ = (UniqueConstraint("branch_id", "business_day", "cashier"),)
+
+
+class MoneyMovement(SQLModel, table=True):
+    """Cash handed from one cashier to another, declared by both sides. It hangs until
+    both declarations exist and agree."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    from_cashier: str  # usernames
+    to_cashier: str
+    out_amount: int | None = None  # the sender's declaration
+    out_at: dt.datetime | None = _ts(nullable=True)
+    in_amount: int | None = None  # the receiver's declaration
+    in_at: dt.datetime | None = _ts(nullable=True)
+    status: str = "hanging"  # hanging | mismatch | matched | cancelled
+
+
+class DayClosure(SQLModel, table=True):
+    """A closed business day of a branch: nothing is issued or collected on it any more."""
+
+    branch_id: str = Field(primary_key=True)
+    business_day: dt.date = Field(primary_key=True)
+    closed_at: dt.datetime = _ts()
+    closed_by: str
+    summary: str = Field(sa_column=Column(Text, nullable=False))  # JSON, as printed

@@ -19,6 +19,7 @@ from qms.ticket_view import ticket_states
 
 VIEW = re.compile(r"^(display|supervisor|agent|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
 RECENT_CALLS = 20
+CASH_KEYS = ("drawer", "movement", "day", "names")  # money: never on display or lookup channels
 RECENT_DONE = 100
 
 
@@ -91,8 +92,10 @@ def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
     if view == "display":
         return out
     for k, v in data.items():
-        if k == "ticket" or (k == "payments" and view.startswith("lookup-")):
+        if k == "ticket" or (view.startswith("lookup-") and k in ("payments", *CASH_KEYS)):
             continue
+        if k == "drawer" and view.startswith("cashier:") and v["counter"] != view[8:]:
+            continue  # a cashier sees their own drawer, not their colleagues' cash
         out[k] = v
     return out
 

@@ -209,6 +209,8 @@ def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
         "sup": Staff(hall.base, "supervisor", None),
         "kiosk": Device(hall.base, "demo-kiosk-1"),
     }
+    for code in ("c1", "c2", "c3", "c4"):
+        people[code].open_drawer()
     yield people
     for person in people.values():
         person.close()

@@ -43,6 +43,10 @@ class Staff:
     def act(self, action: str, **body: Any) -> Any:
         return self.post(f"/api/counters/{self.counter}/{action}", body)
 
+    def open_drawer(self, float_amount: int = 0) -> Any:
+        """Start the cashier's day: F4 needs an open cash drawer."""
+        return self.post("/api/cash/drawer/open", {"float": float_amount})
+
     def close(self) -> None:
         self.http.close()
 

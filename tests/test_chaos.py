@@ -112,6 +112,8 @@ class Desk:
         cashiers = [("cashier1", "C1"), ("cashier2", "C2"), ("cashier3", "C3"), ("head", "C4")]
         self.staff = {k: Staff(hall.base, u + suffix, c, password) for k, (u, c) in names.items()}
         self.cashiers = [Staff(hall.base, u + suffix, c, password) for u, c in cashiers]
+        for cashier in self.cashiers:
+            cashier.open_drawer()
 
     def close(self) -> None:
         for s in [*self.staff.values(), *self.cashiers]:

@@ -184,6 +184,7 @@ def test_receipt_and_led_follow_the_cashier(rig: dict[str, Any], demo: Any) -> N
         "c1": Staff(hall.base, "cashier1", "C1"),
         "sup": Staff(hall.base, "supervisor", None),
     }
+    staff["c1"].open_drawer()
     pick = Customers(demo)
     for _ in range(5):  # skip the customers the first test took
         pick.take(invoices=2)

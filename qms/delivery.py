@@ -1,0 +1,215 @@
+"""Paper invoices at day end: what each counter was handed, what was paid, what must go
+back to invoice management, and the return itself (who, when, why).
+
+An invoice's paper is *pulled* once a lookup counter found it (F9); it is *delivered* to
+the cashier counter holding its ticket. Pulled paper that is not paid is *to return*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms import tickets
+from qms.branch import Branch
+from qms.clock import iso
+from qms.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.models import Ticket, TicketInvoice
+from qms.tx import Tx
+
+RETURN_REASONS = {
+    "not_enough_money": "the customer had not enough money",
+    "fewer_periods": "the customer paid fewer periods",
+    "customer_left": "the customer left",
+    "paid_elsewhere": "already paid elsewhere",
+    "other": "other",
+}
+UNPAID = ("unpaid", "paid_elsewhere")  # paper still out, no money for it here
+
+
+def check_reason(reason: object) -> str:
+    if not isinstance(reason, str) or reason not in RETURN_REASONS:
+        raise BadRequest(
+            "reason is one of " + ", ".join(RETURN_REASONS),
+            code="invalid_reason",
+            allowed=list(RETURN_REASONS),
+        )
+    return reason
+
+
+def mark_returned(tx: Tx, rows: list[TicketInvoice], reason: str) -> None:
+    for inv in rows:
+        inv.pay_status = "returned"
+        inv.returned_reason = reason
+        inv.returned_at = tx.now
+        inv.returned_by = tx.actor.label
+        tx.session.add(inv)
+    tx.session.flush()
+
+
+def to_return(inv: TicketInvoice) -> bool:
+    return inv.lookup_status == "found" and inv.pay_status in UNPAID
+
+
+def _rows(session: Session, branch_id: str, day: dt.date) -> list[tuple[TicketInvoice, int]]:
+    return [
+        (inv, number)
+        for inv, number in session.exec(
+            select(TicketInvoice, Ticket.number)
+            .join(Ticket, col(Ticket.id) == TicketInvoice.ticket_id)
+            .where(Ticket.branch_id == branch_id, Ticket.business_day == day)
+            .order_by(col(Ticket.number), col(TicketInvoice.id))
+        ).all()
+    ]
+
+
+def paper(inv: TicketInvoice, number: int) -> dict[str, Any]:
+    return {
+        "ticket": number,
+        "invoice_id": inv.invoice_id,
+        "customer_code": inv.customer_code,
+        "period": f"{inv.month:02d}/{inv.year}"
+        + (f"-{inv.sub_period}" if inv.sub_period > 1 else ""),
+        "total": inv.total,
+        "book_code": inv.book_code,
+        "lookup": inv.parity,
+        "delivered_to": inv.delivered_to,
+        "pay_status": inv.pay_status,
+        "returned_reason": inv.returned_reason,
+        "returned_at": iso(inv.returned_at),
+        "returned_by": inv.returned_by,
+    }
+
+
+def _tally() -> dict[str, Any]:
+    return {
+        "delivered": 0,
+        "delivered_total": 0,
+        "paid": 0,
+        "paid_total": 0,
+        "returned": 0,
+        "to_return": 0,
+        "to_return_total": 0,
+        "returned_by_reason": defaultdict(int),
+    }
+
+
+def report(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
+    """Per cashier counter (what it was handed) and per lookup counter (what it pulled):
+    delivered, paid, returned with reasons, and the papers still to return."""
+    lookup_codes = {c.parity: c.code for c in branch.counters.values() if c.kind == "lookup"}
+    counters: dict[str, dict[str, Any]] = {
+        c.code: {"counter": c.code, "name": c.name, "kind": c.kind, **_tally()}
+        for c in branch.counters.values()
+        if c.kind in ("cashier", "lookup")
+    }
+    pending: list[dict[str, Any]] = []
+    returned: list[dict[str, Any]] = []
+    for inv, number in _rows(session, branch.id, day):
+        if inv.lookup_status != "found" and inv.pay_status != "paid":
+            continue  # the paper never left its rack
+        places = [lookup_codes.get(inv.parity)]
+        if inv.delivered_to:
+            places.append(inv.delivered_to)
+        for code in places:
+            t = counters.get(code or "")
+            if t is None:
+                continue
+            t["delivered"] += 1
+            t["delivered_total"] += inv.total
+            if inv.pay_status == "paid":
+                t["paid"] += 1
+                t["paid_total"] += inv.total
+            elif inv.pay_status == "returned":
+                t["returned"] += 1
+                t["returned_by_reason"][inv.returned_reason or "other"] += 1
+            elif to_return(inv):
+                t["to_return"] += 1
+                t["to_return_total"] += inv.total
+        if to_return(inv):
+            pending.append(paper(inv, number))
+        elif inv.pay_status == "returned":
+            returned.append(paper(inv, number))
+    rows = []
+    for t in counters.values():
+        t["returned_by_reason"] = dict(t["returned_by_reason"])
+        rows.append(t)
+    return {
+        "branch": branch.id,
+        "date": day.isoformat(),
+        "counters": rows,
+        "to_return": pending,
+        "returned": returned,
+    }
+
+
+def pending_at(session: Session, branch_id: str, day: dt.date, codes: set[str]) -> list[Any]:
+    """Papers delivered to these cashier counters that are neither paid nor returned."""
+    return [
+        paper(inv, n)
+        for inv, n in _rows(session, branch_id, day)
+        if inv.delivered_to in codes and to_return(inv)
+    ]
+
+
+def return_papers(tx: Tx, role: str, number: object, invoice_ids: object, reason: object) -> Any:
+    """Record papers coming back to invoice management at day end. A cashier returns what
+    was delivered to their counter, a lookup clerk what their counter pulled; the head
+    cashier and the supervisor any pulled paper."""
+    why = check_reason(reason)
+    if (
+        not isinstance(invoice_ids, list)
+        or not invoice_ids
+        or any(isinstance(i, bool) or not isinstance(i, int) for i in invoice_ids)
+        or len(set(invoice_ids)) != len(invoice_ids)
+    ):
+        raise BadRequest(
+            "invoices is a non-empty list of distinct invoice ids", code="invalid_request"
+        )
+    ticket = tickets.by_number(tx, number)
+    rows = {
+        r.invoice_id: r
+        for r in tx.session.exec(
+            select(TicketInvoice).where(
+                TicketInvoice.ticket_id == ticket.id,
+                col(TicketInvoice.invoice_id).in_(invoice_ids),
+            )
+        ).all()
+    }
+    counter = tx.branch.counter(tx.actor.counter or "")
+    for i in invoice_ids:
+        inv = rows.get(i)
+        if inv is None:
+            raise NotFound(
+                f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
+            )
+        if not to_return(inv):
+            raise Conflict(
+                f"invoice {i} has nothing to return ({inv.lookup_status}, {inv.pay_status})",
+                code="nothing_to_return",
+                invoice=i,
+            )
+        if role in ("cashier", "head_cashier") and counter and counter.kind == "cashier":
+            if inv.delivered_to != counter.code and role == "cashier":
+                raise Conflict(
+                    f"invoice {i} was not delivered to {counter.code}",
+                    code="not_delivered_here",
+                    invoice=i,
+                    delivered_to=inv.delivered_to,
+                )
+        elif role == "lookup":
+            if counter is None or counter.parity != inv.parity:
+                raise Forbidden(
+                    f"invoice {i} belongs to the {inv.parity} lookup counter",
+                    code="wrong_counter",
+                    invoice=i,
+                )
+        elif role not in ("head_cashier", "supervisor"):
+            raise Forbidden(f"role {role} does not take papers back", code="wrong_role")
+    mark_returned(tx, list(rows.values()), why)
+    state = tickets.state(tx, ticket)
+    tx.emit("invoice.returned", {"ticket": state, "invoice_ids": list(invoice_ids), "reason": why})
+    return state

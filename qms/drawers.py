@@ -1,0 +1,200 @@
+"""Cash drawers: one per cashier per business day, opened with a float.
+
+The expected balance is derived each time from the day's rows, so it cannot drift: the
+float, plus every collection, less every reversal and every refusal (money handed back),
+plus money declared in from other cashiers, less money declared out to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from qms.clock import iso
+from qms.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.models import DayClosure, Drawer, MoneyMovement, Payment, User
+from qms.tx import Tx
+
+CASH_ROLES = ("cashier", "head_cashier")
+#: payment statuses whose money left the drawer again
+GIVEN_BACK = ("reversed", "refused")
+
+
+def money(value: object, field: str, *, zero_ok: bool = True) -> int:
+    """A whole, non-negative number of đồng (positive unless ``zero_ok``)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < 0
+        or (value == 0 and not zero_ok)
+    ):
+        what = "non-negative" if zero_ok else "positive"
+        raise BadRequest(
+            f"{field} is a {what} whole number of đồng", code="invalid_amount", field=field
+        )
+    return value
+
+
+def username(tx: Tx) -> str:
+    kind, _, name = tx.actor.label.partition(":")
+    if kind != "user":
+        raise Forbidden("only a signed-in cashier has a drawer", code="wrong_role")
+    return name
+
+
+def day_closed(session: Session, branch_id: str, day: dt.date) -> DayClosure | None:
+    return session.get(DayClosure, (branch_id, day))
+
+
+def refuse_if_day_closed(tx: Tx) -> None:
+    if day_closed(tx.session, tx.branch_id, tx.business_day) is not None:
+        raise Conflict(
+            f"the business day {tx.business_day.isoformat()} is closed", code="day_closed"
+        )
+
+
+def find(session: Session, branch_id: str, day: dt.date, cashier: str) -> Drawer | None:
+    return session.exec(
+        select(Drawer).where(
+            Drawer.branch_id == branch_id, Drawer.business_day == day, Drawer.cashier == cashier
+        )
+    ).first()
+
+
+def of_day(session: Session, branch_id: str, day: dt.date) -> list[Drawer]:
+    return list(
+        session.exec(
+            select(Drawer)
+            .where(Drawer.branch_id == branch_id, Drawer.business_day == day)
+            .order_by(col(Drawer.id))
+        ).all()
+    )
+
+
+def balance(session: Session, d: Drawer) -> dict[str, int]:
+    """The drawer's figures as of now; ``expected`` is what should be in it."""
+    by_status = session.exec(
+        select(Payment.status, func.count(), func.coalesce(func.sum(Payment.total), 0))
+        .where(
+            Payment.branch_id == d.branch_id,
+            Payment.business_day == d.business_day,
+            Payment.cashier == f"user:{d.cashier}",
+        )
+        .group_by(Payment.status)
+    ).all()
+    collected = sum(int(total) for _, _, total in by_status)
+    count = sum(int(n) for _, n, _ in by_status)
+    given_back = sum(int(total) for status, _, total in by_status if status in GIVEN_BACK)
+    live = (
+        MoneyMovement.branch_id == d.branch_id,
+        MoneyMovement.business_day == d.business_day,
+        MoneyMovement.status != "cancelled",
+    )
+    out = session.exec(
+        select(func.coalesce(func.sum(MoneyMovement.out_amount), 0)).where(
+            *live, MoneyMovement.from_cashier == d.cashier
+        )
+    ).one()
+    in_ = session.exec(
+        select(func.coalesce(func.sum(MoneyMovement.in_amount), 0)).where(
+            *live, MoneyMovement.to_cashier == d.cashier
+        )
+    ).one()
+    expected = d.float_amount + collected - given_back + int(in_) - int(out)
+    return {
+        "float": d.float_amount,
+        "payments": count,
+        "collected": collected,
+        "given_back": given_back,
+        "money_in": int(in_),
+        "money_out": int(out),
+        "expected": expected,
+    }
+
+
+def public(session: Session, d: Drawer) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "business_day": d.business_day.isoformat(),
+        "cashier": d.cashier,
+        "cashier_name": d.cashier_name,
+        "role": d.role,
+        "counter": d.counter_code,
+        "status": d.status,
+        "opened_at": iso(d.opened_at),
+        "balance": balance(session, d),
+        "counted": d.counted,
+        "expected_at_close": d.expected,
+        "difference": d.difference,
+        "closed_at": iso(d.closed_at),
+        "approved_by": d.approved_by,
+        "approved_at": iso(d.approved_at),
+        "approval_note": d.approval_note,
+        "deposit": None
+        if d.deposit_amount is None
+        else {"amount": d.deposit_amount, "bank": d.deposit_bank, "reference": d.deposit_ref},
+    }
+
+
+def open_drawer(tx: Tx, role: str, float_amount: object) -> dict[str, Any]:
+    """Start the cashier's day at the counter they signed in at, with the float counted."""
+    if role not in CASH_ROLES:
+        raise Forbidden(f"role {role} has no cash drawer", code="wrong_role")
+    name = username(tx)
+    amount = money(float_amount, "float")
+    refuse_if_day_closed(tx)
+    counter = tx.branch.counter(tx.actor.counter or "")
+    if counter is None or counter.kind != "cashier":
+        raise Forbidden("sign in at a cashier counter to open a drawer", code="wrong_counter")
+    existing = find(tx.session, tx.branch_id, tx.business_day, name)
+    if existing is not None:
+        raise Conflict(
+            f"your drawer of today is already {existing.status.replace('_', ' ')}",
+            code="drawer_open" if existing.status == "open" else "drawer_closed",
+        )
+    user = tx.session.exec(select(User).where(User.username == name)).first()
+    d = Drawer(
+        branch_id=tx.branch_id,
+        business_day=tx.business_day,
+        cashier=name,
+        cashier_name=user.full_name if user else name,
+        role=role,
+        counter_code=counter.code,
+        float_amount=amount,
+        opened_at=tx.now,
+    )
+    tx.session.add(d)
+    tx.session.flush()
+    out = public(tx.session, d)
+    tx.emit("drawer.opened", {"drawer": out})
+    return out
+
+
+def open_for(tx: Tx, cashier: str) -> Drawer:
+    """The cashier's open drawer of today: F4 and money movements need one."""
+    d = find(tx.session, tx.branch_id, tx.business_day, cashier)
+    if d is None:
+        refuse_if_day_closed(tx)
+        raise Conflict(
+            "open your cash drawer first (count the float)",
+            code="drawer_not_open",
+            cashier=cashier,
+        )
+    if d.status != "open":
+        raise Conflict(
+            f"the drawer of {cashier} is {d.status.replace('_', ' ')}: nothing more is "
+            "collected on it today",
+            code="drawer_closed",
+            cashier=cashier,
+        )
+    return d
+
+
+def mine(tx: Tx) -> Drawer:
+    d = find(tx.session, tx.branch_id, tx.business_day, username(tx))
+    if d is None:
+        raise NotFound("you have no drawer today: open it first", code="drawer_not_open")
+    return d

@@ -1,0 +1,167 @@
+"""Cash over HTTP: drawers, money movements, closings, the day's papers and returns.
+Handlers check the role, then run one domain change or read through the Hall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from qms import closing, delivery, drawers, movements
+from qms.auth import Principal, require
+from qms.branch import Branch
+from qms.errors import Forbidden
+from qms.hall import Hall
+from qms.http.api import body, day_param, ok, principal
+
+
+def _hall(request: Request) -> Hall:
+    return request.app.state.hall  # type: ignore[no-any-return]
+
+
+async def _signed(request: Request, action: str) -> tuple[Principal, dict[str, Any]]:
+    """Who asks (checked against ``action``) and the request's JSON body."""
+    who = await principal(request)
+    require(who, action)
+    return who, await body(request)
+
+
+async def overview(request: Request) -> Response:
+    """The cash of a day: every drawer with its live expected balance, every movement."""
+    who = await principal(request)
+    require(who, "cash.read")
+    hall = _hall(request)
+    day = day_param(request) or hall.clock.business_day()
+    return ok(await hall.read(closing.overview, hall.branch(who.branch_id), day))
+
+
+def _mine(session: Session, branch: Branch, day: Any, cashier: str) -> dict[str, Any]:
+    d = drawers.find(session, branch.id, day, cashier)
+    colleagues = [
+        {"cashier": o.cashier, "name": o.cashier_name, "role": o.role, "counter": o.counter_code}
+        for o in drawers.of_day(session, branch.id, day)
+        if o.cashier != cashier and o.status == "open"
+    ]
+    return {
+        "business_day": day.isoformat(),
+        "day_closed": drawers.day_closed(session, branch.id, day) is not None,
+        "drawer": None if d is None else drawers.public(session, d),
+        "movements": [
+            movements.public(m) for m in movements.of_day(session, branch.id, day, cashier)
+        ],
+        "colleagues": colleagues,
+    }
+
+
+async def mine(request: Request) -> Response:
+    """A cashier's own drawer, their movements, and who else has an open drawer."""
+    who = await principal(request)
+    require(who, "cash.own")
+    hall = _hall(request)
+    day = hall.clock.business_day()
+    return ok(await hall.read(_mine, hall.branch(who.branch_id), day, who.name))
+
+
+async def open_drawer(request: Request) -> Response:
+    who, data = await _signed(request, "cash.own")
+    out = await _hall(request).change(who, drawers.open_drawer, who.role, data.get("float"))
+    return ok(out, 201)
+
+
+async def close_drawer(request: Request) -> Response:
+    who, data = await _signed(request, "cash.own")
+    out = await _hall(request).change(
+        who, closing.close_drawer, data.get("counted"), data.get("deposit")
+    )
+    return ok(out)
+
+
+async def declare(request: Request) -> Response:
+    who, data = await _signed(request, "cash.own")
+    args = (data.get("side"), data.get("cashier"), data.get("amount"))
+    return ok(await _hall(request).change(who, movements.declare, *args), 201)
+
+
+async def withdraw(request: Request) -> Response:
+    who, _ = await _signed(request, "cash.own")
+    return ok(await _hall(request).change(who, movements.withdraw, request.path_params["id"]))
+
+
+async def approve(request: Request) -> Response:
+    who, data = await _signed(request, "cash.approve")
+    args = (request.path_params["id"], data.get("note"))
+    return ok(await _hall(request).change(who, closing.approve, *args))
+
+
+async def recount(request: Request) -> Response:
+    who, _ = await _signed(request, "cash.approve")
+    return ok(await _hall(request).change(who, closing.recount, request.path_params["id"]))
+
+
+async def _open_items(request: Request, who: Principal) -> dict[str, Any]:
+    hall = _hall(request)
+    return await hall.reconciliation(who, hall.clock.business_day())
+
+
+async def day_status(request: Request) -> Response:
+    """What still stands between the hall and closing the day (empty: it can close)."""
+    who = await principal(request)
+    require(who, "day.close")
+    hall = _hall(request)
+    report = await _open_items(request, who)
+
+    def check(tx: Any) -> list[dict[str, Any]]:
+        return closing.day_blockers(tx, report["open_items"])
+
+    blockers = await hall.peek(who, check)
+    return ok({"business_day": report["date"], "blockers": blockers, "can_close": not blockers})
+
+
+async def close_day(request: Request) -> Response:
+    who = await principal(request)
+    require(who, "day.close")
+    report = await _open_items(request, who)
+    return ok(await _hall(request).change(who, closing.close_day, report["open_items"]))
+
+
+async def papers(request: Request) -> Response:
+    """Invoices delivered, paid and to return, per cashier and per lookup counter."""
+    who = await principal(request)
+    require(who, "delivery.read")
+    hall = _hall(request)
+    day = day_param(request) or hall.clock.business_day()
+    if day != hall.clock.business_day() and who.role in ("lookup", "cashier"):
+        raise Forbidden("counter staff see today's papers only", code="wrong_role")
+    return ok(await hall.read(delivery.report, hall.branch(who.branch_id), day))
+
+
+async def return_papers(request: Request) -> Response:
+    who, data = await _signed(request, "invoice.return")
+    out = await _hall(request).change(
+        who,
+        delivery.return_papers,
+        who.role,
+        data.get("ticket"),
+        data.get("invoices"),
+        data.get("reason"),
+    )
+    return ok(out)
+
+
+routes = [
+    Route("/api/cash", overview),
+    Route("/api/cash/mine", mine),
+    Route("/api/cash/drawer/open", open_drawer, methods=["POST"]),
+    Route("/api/cash/drawer/close", close_drawer, methods=["POST"]),
+    Route("/api/cash/movements", declare, methods=["POST"]),
+    Route("/api/cash/movements/{id:int}/withdraw", withdraw, methods=["POST"]),
+    Route("/api/cash/drawers/{id:int}/approve", approve, methods=["POST"]),
+    Route("/api/cash/drawers/{id:int}/recount", recount, methods=["POST"]),
+    Route("/api/cash/day", day_status),
+    Route("/api/cash/day/close", close_day, methods=["POST"]),
+    Route("/api/invoices/papers", papers),
+    Route("/api/invoices/returns", return_papers, methods=["POST"]),
+]

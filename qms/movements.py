@@ -1,0 +1,134 @@
+"""Money movements between cashiers: the sender declares "out to X", the receiver "in
+from Y". A movement hangs until both sides exist and agree; a mismatch is shown, and the
+side that was wrong withdraws its declaration and declares again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from qms import drawers
+from qms.clock import iso
+from qms.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.models import MoneyMovement
+from qms.tx import Tx
+
+SIDES = ("out", "in")
+OPEN = ("hanging", "mismatch")
+
+
+def public(m: MoneyMovement) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "business_day": m.business_day.isoformat(),
+        "from_cashier": m.from_cashier,
+        "to_cashier": m.to_cashier,
+        "out_amount": m.out_amount,
+        "out_at": iso(m.out_at),
+        "in_amount": m.in_amount,
+        "in_at": iso(m.in_at),
+        "status": m.status,
+    }
+
+
+def _evaluate(m: MoneyMovement) -> None:
+    if m.out_amount is None and m.in_amount is None:
+        m.status = "cancelled"
+    elif m.out_amount is None or m.in_amount is None:
+        m.status = "hanging"
+    else:
+        m.status = "matched" if m.out_amount == m.in_amount else "mismatch"
+
+
+def of_day(session: Session, branch_id: str, day: Any, cashier: str | None = None) -> list[Any]:
+    q = select(MoneyMovement).where(
+        MoneyMovement.branch_id == branch_id, MoneyMovement.business_day == day
+    )
+    if cashier is not None:
+        q = q.where(or_(MoneyMovement.from_cashier == cashier, MoneyMovement.to_cashier == cashier))
+    return list(session.exec(q.order_by(col(MoneyMovement.id))).all())
+
+
+def unsettled(session: Session, branch_id: str, day: Any, cashier: str) -> list[MoneyMovement]:
+    """Movements involving the cashier that still hang or disagree."""
+    return [m for m in of_day(session, branch_id, day, cashier) if m.status in OPEN]
+
+
+def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, Any]:
+    """Declare one side of a movement; it joins the other side's declaration if that is
+    already waiting, else it waits for it."""
+    if side not in SIDES:
+        raise BadRequest("side is out (you hand over) or in (you receive)", code="invalid_side")
+    if not isinstance(other, str) or not other:
+        raise BadRequest("name the other cashier (username)", code="invalid_request")
+    me = drawers.username(tx)
+    if other == me:
+        raise Conflict("a movement is between two cashiers", code="same_cashier")
+    value = drawers.money(amount, "amount", zero_ok=False)
+    mine = drawers.open_for(tx, me)
+    theirs = drawers.open_for(tx, other)
+    if side == "out":
+        held = drawers.balance(tx.session, mine)["expected"]
+        if value > held:
+            raise Conflict(
+                f"{value} đ is more than your drawer should hold ({held} đ)",
+                code="more_than_drawer",
+                expected=held,
+            )
+    sender, receiver = (me, other) if side == "out" else (other, me)
+    waiting = [
+        m
+        for m in unsettled(tx.session, tx.branch_id, tx.business_day, me)
+        if m.from_cashier == sender
+        and m.to_cashier == receiver
+        and m.status == "hanging"
+        and (m.out_amount if side == "out" else m.in_amount) is None
+    ]
+    m = waiting[0] if waiting else None
+    if m is None:
+        m = MoneyMovement(
+            branch_id=tx.branch_id,
+            business_day=tx.business_day,
+            from_cashier=sender,
+            to_cashier=receiver,
+        )
+    if side == "out":
+        m.out_amount, m.out_at = value, tx.now
+    else:
+        m.in_amount, m.in_at = value, tx.now
+    _evaluate(m)
+    tx.session.add(m)
+    tx.session.flush()
+    out = public(m)
+    names = {d.cashier: d.cashier_name for d in (mine, theirs)}
+    tx.emit("movement.declared", {"movement": out, "side": side, "names": names})
+    return out
+
+
+def withdraw(tx: Tx, movement_id: object) -> dict[str, Any]:
+    """Take back one's own declaration of a movement that is not matched."""
+    me = drawers.username(tx)
+    if isinstance(movement_id, bool) or not isinstance(movement_id, int):
+        raise BadRequest("a movement id is an integer", code="invalid_request")
+    m = tx.session.get(MoneyMovement, movement_id)
+    if m is None or m.branch_id != tx.branch_id:
+        raise NotFound(f"no money movement {movement_id}", code="unknown_movement")
+    if me not in (m.from_cashier, m.to_cashier):
+        raise Forbidden("only its own cashiers change a movement", code="not_your_movement")
+    if m.status not in OPEN:
+        raise Conflict(f"movement {movement_id} is {m.status}", code=f"movement_{m.status}")
+    drawers.open_for(tx, me)
+    side = "out" if me == m.from_cashier else "in"
+    if (m.out_amount if side == "out" else m.in_amount) is None:
+        raise Conflict("you have not declared this movement", code="nothing_to_withdraw")
+    if side == "out":
+        m.out_amount, m.out_at = None, None
+    else:
+        m.in_amount, m.in_at = None, None
+    _evaluate(m)
+    tx.session.add(m)
+    tx.session.flush()
+    out = public(m)
+    tx.emit("movement.withdrawn", {"movement": out, "side": side})
+    return out
