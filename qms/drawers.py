@@ -173,20 +173,23 @@ def open_drawer(tx: Tx, role: str, float_amount: object) -> dict[str, Any]:
     return out
 
 
-def open_for(tx: Tx, cashier: str) -> Drawer:
-    """The cashier's open drawer of today: F4 and money movements need one."""
+def open_for(tx: Tx, cashier: str, *, own: bool = True) -> Drawer:
+    """The cashier's open drawer of today: F4 and money movements need one. ``own`` says
+    whether the actor asks for their own drawer or a colleague's (the message differs)."""
     d = find(tx.session, tx.branch_id, tx.business_day, cashier)
     if d is None:
         refuse_if_day_closed(tx)
         raise Conflict(
-            "open your cash drawer first (count the float)",
+            "open your cash drawer first (count the float)"
+            if own
+            else f"{cashier} has no open cash drawer today",
             code="drawer_not_open",
             cashier=cashier,
         )
     if d.status != "open":
         raise Conflict(
-            f"the drawer of {cashier} is {d.status.replace('_', ' ')}: nothing more is "
-            "collected on it today",
+            f"the drawer of {cashier} is {d.status.replace('_', ' ')}: no more cash moves "
+            "through it today",
             code="drawer_closed",
             cashier=cashier,
         )

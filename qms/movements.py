@@ -67,7 +67,7 @@ def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, An
         raise Conflict("a movement is between two cashiers", code="same_cashier")
     value = drawers.money(amount, "amount", zero_ok=False)
     mine = drawers.open_for(tx, me)
-    theirs = drawers.open_for(tx, other)
+    theirs = drawers.open_for(tx, other, own=False)
     if side == "out":
         held = drawers.balance(tx.session, mine)["expected"]
         if value > held:

@@ -19,7 +19,14 @@ from qms.ticket_view import ticket_states
 
 VIEW = re.compile(r"^(display|supervisor|agent|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
 RECENT_CALLS = 20
-CASH_KEYS = ("drawer", "movement", "day", "names")  # money: never on display or lookup channels
+CASH_KEYS = (
+    "drawer",
+    "movement",
+    "day",
+    "names",
+    "side",
+    "head_counter",
+)  # money: never on display or lookup channels
 RECENT_DONE = 100
 
 
