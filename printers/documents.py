@@ -187,7 +187,7 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
 
     ``summary``: ``{"day": "2026-03-27", "at": time printed, "cashiers": [{"cashier",
     "counter", "payments", "total"}], "movements": [{"from_cashier", "to_cashier",
-    "amount", "at"}]}``."""
+    "amount", "at"}], "deposit": {"amount", "bank", "reference"} (optional)}``."""
     cashiers: Iterable[Data] = summary["cashiers"]
     movements: Sequence[Data] = summary.get("movements", [])
     blocks: list[Block] = [
@@ -220,6 +220,14 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
         ]
     if not movements:
         blocks.append(Text("  (không có)"))
+    deposit = summary.get("deposit")
+    if deposit:
+        blocks += [
+            Rule(),
+            Text("NỘP NGÂN HÀNG", bold=True),
+            Text(f"  {deposit['bank']}"),
+            Row(f"  Số phiếu {deposit['reference']}", vnd(deposit["amount"]), bold=True),
+        ]
     blocks += [Rule(), *_signatures("NGƯỜI LẬP", "KẾ TOÁN"), Cut()]
     return Document("day-end", tuple(blocks))
 

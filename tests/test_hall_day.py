@@ -187,5 +187,30 @@ def test_a_whole_hall_day(hall: HallServer, staff: dict[str, Staff], customers: 
     display.until_seq(final["seq"])
     text = json.dumps(display.frames, ensure_ascii=False)
     assert '"customers"' not in text and '"total' not in text
+
+    # day end: every paper accounted for, the cashiers hand their cash to the head
+    # cashier (C4), every drawer closes, then the day
+    papers = staff["sup"].get("/api/invoices/papers")
+    assert papers["to_return"] == []
+    tills = [r for r in papers["counters"] if r["kind"] == "cashier"]
+    assert sum(r["paid"] for r in tills) == totals["paid"]
+    assert sum(r["returned"] for r in tills) == totals["returned"]
+    assert all(r["delivered"] == r["paid"] + r["returned"] for r in tills)
+    head = staff["c4"]
+    for code in ("c1", "c2", "c3"):
+        held = staff[code].get("/api/cash/mine")["drawer"]["balance"]["expected"]
+        if held:
+            user = staff[code].get("/api/me")["principal"]["name"]
+            staff[code].post(
+                "/api/cash/movements", {"side": "out", "cashier": "head", "amount": held}
+            )
+            head.post("/api/cash/movements", {"side": "in", "cashier": user, "amount": held})
+        assert staff[code].post("/api/cash/drawer/close", {"counted": 0})["status"] == "closed"
+    takings = sum(p["total"] for p in paid)
+    assert head.get("/api/cash/mine")["drawer"]["balance"]["expected"] == takings
+    deposit = {"amount": takings, "bank": "Vietcombank Sài Gòn", "reference": "NT-0200"}
+    head.post("/api/cash/drawer/close", {"counted": takings, "deposit": deposit})
+    closed = head.post("/api/cash/day/close")
+    assert sum(c["total"] for c in closed["cashiers"]) == takings
     sup_view.close()
     display.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -87,15 +88,21 @@ def test_reconnection_slip_shows_only_this_customers_payment() -> None:
     assert f"Mã giao dịch | {PAYMENTS[1]['txn_id']}" not in lines
 
 
+def empty_summary() -> dict[str, Any]:
+    return {"day": "2026-03-27", "at": "2026-03-27T10:00:00+00:00", "cashiers": []}
+
+
 def test_day_end_summary() -> None:
     lines = texts(all_documents()["day-end"])
     assert "  57 giao dịch | 61.204.300 đ" in lines
     assert "TỔNG CỘNG (113 giao dịch) | 119.824.800 đ" in lines
     assert "Phạm Thị Hồng Nhung (Quầy 2) giao Võ Minh Đức (Quầy 1)" in lines
-    empty = documents.day_end_summary(
-        {"day": "2026-03-27", "at": "2026-03-27T10:00:00+00:00", "cashiers": []}, branch="X"
-    )
+    empty = documents.day_end_summary(empty_summary(), branch="X")
     assert "  (không có)" in texts(empty)
+    assert not any("NỘP NGÂN HÀNG" in line for line in texts(empty))
+    deposit = {"amount": 119_824_800, "bank": "Vietcombank Sài Gòn", "reference": "NT-0042"}
+    banked = texts(documents.day_end_summary({**empty_summary(), "deposit": deposit}, branch="X"))
+    assert "  Số phiếu NT-0042 | 119.824.800 đ" in banked and "  Vietcombank Sài Gòn" in banked
 
 
 def test_wrap_and_rows_count_characters_not_bytes() -> None:
