@@ -30,7 +30,7 @@ from qms.device_io import Devices
 from qms.device_worker import DeviceWorker
 from qms.errors import QmsError
 from qms.hall import Hall
-from qms.http import api, audio, cash, devices, follow, search, stats
+from qms.http import api, audio, cash, devices, follow, reports, search, stats
 from qms.http.errors import on_crash, on_http_error, on_qms_error
 from qms.http.headers import SecurityHeaders
 from qms.poster import PaymentPoster
@@ -143,6 +143,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
     routes = [
         *api.routes,
         *cash.routes,
+        *reports.routes,
         *follow.routes,
         *search.routes,
         *stats.routes,

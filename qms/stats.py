@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,14 +22,15 @@ from qms.models import Ticket
 
 
 @dataclass
-class _Hour:
+class Figures:
+    """Issued, waits and services of some tickets (an hour, a day, a branch...)."""
+
     issued: int = 0
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
 
-    def row(self, hour: int) -> dict[str, Any]:
+    def row(self) -> dict[str, Any]:
         return {
-            "hour": hour,
             "issued": self.issued,
             "called": len(self.waits),
             "served": len(self.services),
@@ -50,28 +52,34 @@ def p90(xs: list[float]) -> int | None:
     return round(ordered[math.ceil(0.9 * len(ordered)) - 1])
 
 
+def observe(t: Ticket, buckets: Callable[[dt.datetime], Iterable[Figures]]) -> None:
+    """Count one ticket by the rules above: each figure goes to the buckets of the moment
+    it became known (``buckets(moment)``)."""
+    for bucket in buckets(t.issued_at):
+        bucket.issued += 1
+    if t.called_at is not None:
+        wait = max(0.0, (t.called_at - t.issued_at).total_seconds())
+        for bucket in buckets(t.called_at):
+            bucket.waits.append(wait)
+    if t.status == "done" and t.called_at is not None and t.finished_at is not None:
+        service = max(0.0, (t.finished_at - t.called_at).total_seconds())
+        for bucket in buckets(t.finished_at):
+            bucket.services.append(service)
+
+
 def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict[str, Any]:
     """24 rows (hours 0 to 23 of ``tz``) and the day's totals, from the ticket table."""
     tickets = session.exec(
         select(Ticket).where(Ticket.branch_id == branch_id, Ticket.business_day == day)
     ).all()
-    hours = [_Hour() for _ in range(24)]
-    day_total = _Hour()
+    hours = [Figures() for _ in range(24)]
+    day_total = Figures()
     for t in tickets:
-        for bucket in (hours[t.issued_at.astimezone(tz).hour], day_total):
-            bucket.issued += 1
-        if t.called_at is not None:
-            wait = max(0.0, (t.called_at - t.issued_at).total_seconds())
-            for bucket in (hours[t.called_at.astimezone(tz).hour], day_total):
-                bucket.waits.append(wait)
-        if t.status == "done" and t.called_at is not None and t.finished_at is not None:
-            service = max(0.0, (t.finished_at - t.called_at).total_seconds())
-            for bucket in (hours[t.finished_at.astimezone(tz).hour], day_total):
-                bucket.services.append(service)
+        observe(t, lambda at: (hours[at.astimezone(tz).hour], day_total))
     return {
         "branch": branch_id,
         "date": day.isoformat(),
         "timezone": str(tz),
-        "hours": [h.row(n) for n, h in enumerate(hours)],
-        "day": {k: v for k, v in day_total.row(0).items() if k != "hour"},
+        "hours": [{"hour": n, **h.row()} for n, h in enumerate(hours)],
+        "day": day_total.row(),
     }

@@ -1,0 +1,475 @@
+"""Reports through a real `qms serve` with two branches (PE0100 on CMIS 2.0, PE0200 on
+CMIS 1.0) and real payments: totals equal the sum of the payments, refused and reversed
+money is shown apart, the CSV and the PDF hold the same totals, roles and bad input are
+refused in the one error shape, and the company sees both branches."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from printers.formats import vnd
+from tests.conftest import Customers, HallServer
+from tests.hallclient import ApiError, Staff
+from tests.wsclient import ViewClient
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+OTHER = "PE0200"
+PASSWORD = "reports-pass"
+GIVEN_BACK = ("refused", "reversed")
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
+    """The default hall plus a second branch, its staff added with `qms user add`."""
+    server = HallServer(tmp_path_factory.mktemp("reports"))
+    raw = yaml.safe_load(server.config.read_text(encoding="utf-8"))
+    first = raw["branches"][0]
+    raw["branches"].append(
+        {
+            **first,
+            "id": OTHER,
+            "name": "Điện lực Chợ Lớn — Phòng thu tiền",
+            "collection_point": f"{OTHER}-HALL1",
+            "cmis_version": "1.0",
+        }
+    )
+    server.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    server.start()  # first: demo accounts are made on an empty user table only
+    try:
+        add_user(server, "reception-2", "reception", "Lý Thị Đón")
+        add_user(server, "lookup1-2", "lookup", "Mai Văn Tìm")
+        add_user(server, "head-2", "head_cashier", "Trương Thị Quỹ")
+        yield server
+    finally:
+        server.stop()
+
+
+def add_user(server: HallServer, user: str, role: str, name: str) -> None:
+    """An account of the second branch, as an operator makes it."""
+    cmd = ["user", "add", user, "--role", role, "--name", name, "--branch", OTHER]
+    done = subprocess.run(
+        [sys.executable, "-m", "qms", *cmd, "--config", str(server.config)],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=server.tmp,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def faults(hall: HallServer, **settings: Any) -> None:
+    httpx.put(f"{hall.cmis_url}/admin/faults", json=settings, timeout=10).raise_for_status()
+
+
+def serve(desk: dict[str, Staff], cashier: Staff, code: str) -> tuple[int, list[dict[str, Any]]]:
+    """Issue a ticket, find its papers, call it at the cashier: (number, invoices)."""
+    t = desk["reception"].post("/api/tickets", {"customers": [code]})
+    invoices = t["customers"][0]["invoices"]
+    for inv in invoices:
+        desk[inv["lookup"]].post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
+    cashier.act("call", number=t["number"])
+    return t["number"], invoices
+
+
+def collect(cashier: Staff, invoices: list[dict[str, Any]]) -> str:
+    paid = cashier.act(
+        "collect",
+        invoices=[i["invoice_id"] for i in invoices],
+        amount=sum(i["total"] for i in invoices),
+    )
+    return str(paid["payments"][0]["txn_id"])
+
+
+def settle(view: ViewClient, wanted: dict[str, str]) -> None:
+    """Apply frames (each wait bounded) until every txn's event arrived."""
+    left = dict(wanted)
+    while left:
+        msg = view.recv(timeout=30)
+        view.apply(msg)
+        payment = (msg.get("data") or {}).get("payment") or {}
+        if left.get(payment.get("txn_id")) == msg.get("event"):
+            del left[payment["txn_id"]]
+
+
+@pytest.fixture(scope="module")
+def day(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> Iterator[dict[str, Any]]:
+    """A day of both branches. PE0100: five payments at three cashiers (one of two
+    invoices), one reversed, one refused by CMIS, a paper returned, money handed from C1 to
+    C4. PE0200: one payment, the drawer closed, the business day closed."""
+    desk = {"reception": staff["reception"], "even": staff["even"], "odd": staff["odd"]}
+    other = {
+        "reception": Staff(hall.base, "reception-2", "R1", PASSWORD),
+        "even": Staff(hall.base, "lookup1-2", "LE", PASSWORD),
+        "head": Staff(hall.base, "head-2", "C4", PASSWORD),
+    }
+    admin = Staff(hall.base, "admin", None)
+    views = [
+        ViewClient(hall.ws_url, who.token, "supervisor").connect()
+        for who in (staff["sup"], other["head"])
+    ]
+    for v in views:
+        v.apply(v.recv())
+    c1, c2, c3, c4 = (staff[c] for c in ("c1", "c2", "c3", "c4"))
+    wanted: dict[str, str] = {}
+    try:
+        for cashier, n in ((c1, 2), (c1, 1), (c2, 1), (c4, 1), (c2, 1)):
+            _, invoices = serve(desk, cashier, customers.take(invoices=n))
+            wanted[collect(cashier, invoices)] = "payment.confirmed"
+        reversed_txn = list(wanted)[-1]
+        number, invoices = serve(desk, c1, customers.take(invoices=2))  # pays one period only
+        wanted[collect(c1, invoices[:1])] = "payment.confirmed"
+        c1.act(
+            "return", ticket=number, invoices=[invoices[1]["invoice_id"]], reason="not_enough_money"
+        )
+        c1.act("finish")
+        settle(views[0], wanted)
+        c2.post(f"/api/payments/{reversed_txn}/reverse", {"reason": "thu nhầm khách hàng"})
+        # CMIS is slow: the customer pays at a bank before our payment reaches CMIS
+        _, invoices = serve(desk, c3, customers.take(invoices=1))
+        faults(hall, latency_ms=1500)
+        try:
+            refused_txn = collect(c3, invoices)
+            httpx.post(
+                f"{hall.cmis_url}/admin/invoices/{invoices[0]['invoice_id']}/paid-elsewhere"
+            ).raise_for_status()
+            settle(views[0], {refused_txn: "payment.refused", reversed_txn: "payment.reversed"})
+        finally:
+            faults(hall)
+        c1.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 100_000})
+        c4.post("/api/cash/movements", {"side": "in", "cashier": "cashier1", "amount": 100_000})
+
+        head = other["head"]
+        head.open_drawer()
+        _, invoices = serve(other, head, customers.take(invoices=1, parity="even"))
+        other_txn = collect(head, invoices)
+        settle(views[1], {other_txn: "payment.confirmed"})
+        counted = sum(i["total"] for i in invoices)
+        deposit = {"amount": counted, "bank": "Vietcombank", "reference": "NT-0001"}
+        head.post("/api/cash/drawer/close", {"counted": counted, "deposit": deposit})
+        head.post("/api/cash/day/close")
+        yield {
+            "today": staff["sup"].get("/api/snapshot?view=supervisor")["data"]["business_day"],
+            "refused": refused_txn,
+            "reversed": reversed_txn,
+            "other": other,
+            "other_total": counted,
+            "admin": admin,
+        }
+    finally:
+        for v in views:
+            v.close()
+        for s in (*other.values(), admin):
+            s.close()
+
+
+def expected(payments: list[dict[str, Any]], key: Any) -> dict[Any, dict[str, int]]:
+    """What a report must show, summed here from `GET /api/payments` alone."""
+    out: dict[Any, dict[str, int]] = defaultdict(
+        lambda: {"payments": 0, "collected": 0, "given_back": 0, "net": 0, "net_count": 0}
+    )
+    for p in payments:
+        t = out[key(p)]
+        t["payments"] += 1
+        t["collected"] += p["total"]
+        if p["status"] in GIVEN_BACK:
+            t["given_back"] += p["total"]
+        else:
+            t["net"] += p["total"]
+            t["net_count"] += 1
+    return dict(out)
+
+
+def figures(row: dict[str, Any]) -> dict[str, int]:
+    return {k: int(row[k]) for k in ("payments", "collected", "given_back", "net", "net_count")}
+
+
+def hour(p: dict[str, Any]) -> int:
+    return dt.datetime.fromisoformat(p["created_at"]).astimezone(TZ).hour
+
+
+def refused(person: Staff, path: str, status: int, code: str) -> dict[str, Any]:
+    with pytest.raises(ApiError) as err:
+        person.get(path)
+    assert (err.value.status, err.value.code) == (status, code), err.value.body
+    return err.value.body["error"]  # type: ignore[no-any-return]
+
+
+def test_totals_equal_the_sum_of_payments(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    sup = staff["sup"]
+    payments = sup.get(f"/api/payments?date={day['today']}")["payments"]
+    report = sup.get("/api/reports")
+    assert (report["level"], report["from"], report["to"]) == ("branch", day["today"], day["today"])
+    assert [b["id"] for b in report["branches"]] == ["PE0100"]
+    assert figures(report["totals"]) == expected(payments, lambda p: None)[None]
+    assert report["totals"]["net"] == report["totals"]["collected"] - report["totals"]["given_back"]
+    by = {
+        "by_cashier": (lambda p: p["cashier"].removeprefix("user:"), "cashier"),
+        "by_counter": (lambda p: p["counter"], "counter"),
+        "by_hour": (hour, "hour"),
+        "by_day": (lambda p: p["business_day"], "date"),
+    }
+    for section, (key, field) in by.items():
+        shown = {r[field]: figures(r) for r in report[section]}
+        assert shown == expected(payments, key), section
+    assert sorted(t["txn_id"] for t in report["transactions"]) == sorted(
+        p["txn_id"] for p in payments
+    )
+    assert {r["cashier"]: r["name"] for r in report["by_cashier"]}["cashier1"] == "Phạm Thu Ngân"
+    # the drawers count the same money, and so does the reconciliation with CMIS
+    assert sup.get("/api/cash")["totals"]["collected"] == report["totals"]["net"]
+    (recon,) = report["reconciliation"]["days"]
+    assert recon["available"] and recon["open_items"] == 0
+    assert recon["our_total"] == recon["cmis_total"] == report["totals"]["net"]
+    assert report["by_day"][0]["closed"] is False
+
+
+def test_refused_and_reversed_are_shown_apart(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    report = staff["c4"].get("/api/reports")  # the head cashier reads reports too
+    rows = {t["txn_id"]: t for t in report["transactions"]}
+    refused_row, reversed_row = rows[day["refused"]], rows[day["reversed"]]
+    assert (refused_row["status"], refused_row["counts"]) == ("refused", False)
+    assert (reversed_row["status"], reversed_row["counts"]) == ("reversed", False)
+    assert reversed_row["reversal_reason"] == "thu nhầm khách hàng"
+    assert refused_row["error"].startswith("051") and reversed_row["error"] is None
+    t = report["totals"]
+    assert (t["refused_count"], t["refused"]) == (1, refused_row["total"])
+    assert (t["reversed_count"], t["reversed"]) == (1, reversed_row["total"])
+    assert t["given_back"] == t["refused"] + t["reversed"]
+    assert report["by_status"]["refused"] == {"count": 1, "total": refused_row["total"]}
+    assert report["by_status"]["reversed"] == {"count": 1, "total": reversed_row["total"]}
+    assert report["by_status"]["confirmed"]["total"] == t["net"] and t["unconfirmed"] == 0
+    c3 = next(r for r in report["by_counter"] if r["counter"] == "C3")
+    assert (c3["collected"], c3["net"], c3["name"]) == (refused_row["total"], 0, "Quầy 3")
+
+
+def test_returns_movements_and_times(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    report = staff["sup"].get("/api/reports")
+    (back,) = report["returns"]["returned"]
+    assert (back["returned_reason"], back["returned_by"]) == ("not_enough_money", "user:cashier1")
+    assert back["returned_by_name"] == "Phạm Thu Ngân" and back["delivered_to"] == "C1"
+    assert report["returns"]["summary"]["by_reason"] == {
+        "not_enough_money": {"count": 1, "total": back["total"]}
+    }
+    (move,) = report["movements"]["rows"]
+    assert (move["from_cashier"], move["to_cashier"], move["status"]) == (
+        "cashier1",
+        "head",
+        "matched",
+    )
+    assert (move["from_name"], move["to_name"]) == ("Phạm Thu Ngân", "Đặng Văn Trưởng")
+    assert report["movements"]["summary"]["matched_total"] == 100_000
+    stats = staff["sup"].get(f"/api/stats/hourly?date={day['today']}")
+    busy = [h for h in stats["hours"] if h["issued"] or h["called"] or h["served"]]
+    assert report["times"]["by_hour"] == busy
+    assert report["times"]["overall"] == stats["day"]
+    assert report["closures"] == []
+
+
+def test_date_range_filter(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    sup, today = staff["sup"], dt.date.fromisoformat(day["today"])
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    before = sup.get(f"/api/reports?from={yesterday}&to={yesterday}")
+    assert before["totals"]["payments"] == 0 and before["transactions"] == []
+    assert before["returns"]["returned"] == [] and before["movements"]["rows"] == []
+    assert [r["date"] for r in before["reconciliation"]["days"]] == [yesterday]
+    both = sup.get(f"/api/reports?from={yesterday}")  # to: today
+    assert both["days"] == 2 and both["totals"] == sup.get("/api/reports")["totals"]
+    assert [r["date"] for r in both["by_day"]] == [day["today"]]
+    longest = (today - dt.timedelta(days=91)).isoformat()
+    assert sup.get(f"/api/reports?from={longest}")["reconciliation"]["summary"]["days"] == 92
+
+
+def csv_sections(raw: bytes) -> dict[str, list[dict[str, str]]]:
+    """Each ``#key`` section as rows keyed by the JSON key in the header's parentheses."""
+    assert raw.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "#report"
+    out: dict[str, list[dict[str, str]]] = {}
+    for n, row in enumerate(rows):
+        if row and row[0].startswith("#") and n:
+            keys = [re.search(r"\((\w+)\)$", h).group(1) for h in rows[n + 1]]  # type: ignore[union-attr]
+            body = []
+            for r in rows[n + 2 :]:
+                if not r:
+                    break
+                body.append(dict(zip(keys, r, strict=True)))
+            out[row[0][1:]] = body
+    return out
+
+
+def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    sup = staff["sup"]
+    report = sup.get("/api/reports")
+    r = sup.http.get("/api/reports?format=csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == (
+        f'attachment; filename="report-branch-PE0100-{day["today"]}-{day["today"]}.csv"'
+    )
+    sections = csv_sections(r.content)
+    (summary,) = sections["summary"]
+    assert figures(summary) == figures(report["totals"])
+    txns = sections["transactions"]
+    assert sum(int(t["total"]) for t in txns if t["counts"] == "true") == report["totals"]["net"]
+    assert {t["txn_id"] for t in txns} == {t["txn_id"] for t in report["transactions"]}
+    cashiers = {c["cashier"]: figures(c) for c in sections["by_cashier"]}
+    assert cashiers == {c["cashier"]: figures(c) for c in report["by_cashier"]}
+    assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
+    assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
+    assert [x["returned_reason"] for x in sections["returns"]] == ["not_enough_money"]
+
+
+def pdf_text(raw: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+
+
+def test_pdf_text_has_the_totals_in_vietnamese(
+    staff: dict[str, Staff], day: dict[str, Any]
+) -> None:
+    sup = staff["sup"]
+    report = sup.get("/api/reports")
+    r = sup.http.get("/api/reports?format=pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"].endswith(f'-{day["today"]}.pdf"')
+    text = pdf_text(r.content)
+    for words in (
+        "BÁO CÁO THU TIỀN ĐIỆN",
+        "Thu ngân",
+        "Tổng cộng",
+        "Thực thu",
+        "Đối soát CMIS",
+        "Hóa đơn trả lại",
+        "Khách không đủ tiền",
+        "Phạm Thu Ngân",
+        "Đặng Văn Trưởng",
+    ):
+        assert words in text, words
+    assert f"Tổng cộng thực thu (net): {vnd(report['totals']['net'])}" in text
+    for key in ("collected", "refused", "reversed"):
+        assert vnd(report["totals"][key]) in text, key
+    for c in report["by_cashier"]:
+        assert vnd(c["net"]) in text, c
+
+
+def test_roles(hall: HallServer, staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    for who in ("c1", "even", "reception"):
+        refused(staff[who], "/api/reports", 403, "wrong_role")
+    sup = staff["sup"]
+    for query in ("level=company", f"branch={OTHER}", f"level=hall&hall={OTHER}-HALL1"):
+        refused(sup, f"/api/reports?{query}", 403, "wrong_role")
+    assert httpx.get(f"{hall.base}/api/reports").status_code == 401
+    mine = sup.get("/api/reports?level=hall")
+    assert mine["level"] == "hall" and mine["halls"] == ["PE0100-HALL1"]
+    assert sup.get("/api/reports?branch=PE0100")["totals"] == mine["totals"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=22/11/2026", "from"),
+        ("to=yesterday", "to"),
+        ("from=2026-02-30", "from"),
+        ("level=city", "level"),
+        ("format=xlsx", "format"),
+        ("level=branch&hall=PE0100-HALL1", "hall"),
+    ],
+)
+def test_bad_input_is_400(staff: dict[str, Staff], query: str, field: str) -> None:
+    err = refused(staff["sup"], f"/api/reports?{query}", 400, "invalid_request")
+    assert err["details"]["field"] == field and err["message"]
+
+
+def test_bad_ranges_are_400(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    sup, today = staff["sup"], dt.date.fromisoformat(day["today"])
+
+    def ask(start: dt.date, end: dt.date) -> dict[str, Any]:
+        return refused(sup, f"/api/reports?from={start}&to={end}", 400, "invalid_request")
+
+    assert ask(today, today - dt.timedelta(days=1))["details"]["field"] == "from"
+    assert ask(today, today + dt.timedelta(days=1))["details"]["field"] == "to"
+    too_long = ask(today - dt.timedelta(days=92), today)
+    assert too_long["details"] == {"field": "from", "max_days": 92}
+    admin = day["admin"]
+    refused(admin, "/api/reports?level=company&branch=PE0100", 400, "invalid_request")
+    refused(admin, "/api/reports?branch=PE0900", 404, "unknown_branch")
+    refused(admin, "/api/reports?level=hall&hall=X-HALL9", 404, "unknown_hall")
+
+
+def test_company_view_across_branches(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+    admin, head2 = day["admin"], day["other"]["head"]
+    company = admin.get("/api/reports?level=company")
+    assert [b["id"] for b in company["branches"]] == ["PE0100", OTHER]
+    assert company["halls"] == ["PE0100-HALL1", f"{OTHER}-HALL1"]
+    ours = staff["sup"].get("/api/reports")
+    theirs = head2.get("/api/reports")  # PE0200's head cashier: their own branch
+    assert [b["id"] for b in theirs["branches"]] == [OTHER]
+    assert theirs["totals"]["net"] == day["other_total"]
+    assert theirs["totals"]["net"] == sum(
+        p["total"] for p in head2.get("/api/payments")["payments"]
+    )
+    by_branch = {r["branch"]: figures(r) for r in company["by_branch"]}
+    assert by_branch == {"PE0100": figures(ours["totals"]), OTHER: figures(theirs["totals"])}
+    assert {r["hall"] for r in company["by_hall"]} == set(company["halls"])
+    assert company["totals"]["net"] == ours["totals"]["net"] + theirs["totals"]["net"]
+    assert {(r["branch"], r["counter"]) for r in company["by_counter"]} >= {
+        ("PE0100", "C4"),
+        (OTHER, "C4"),
+    }
+    (closed,) = company["closures"]
+    assert (closed["branch"], closed["date"], closed["closed_by"]) == (
+        OTHER,
+        day["today"],
+        "user:head-2",
+    )
+    assert closed["summary"]["deposit"]["reference"] == "NT-0001"
+    assert {(r["branch"], r["closed"]) for r in company["by_day"]} == {
+        ("PE0100", False),
+        (OTHER, True),
+    }
+    recon = {r["branch"]: r for r in company["reconciliation"]["days"]}
+    assert recon[OTHER]["available"] and recon[OTHER]["cmis_total"] == day["other_total"]
+    assert admin.get(f"/api/reports?branch={OTHER}")["totals"] == theirs["totals"]
+    assert admin.get(f"/api/reports?level=hall&hall={OTHER}-HALL1")["totals"] == theirs["totals"]
+    r = admin.http.get("/api/reports?level=company&format=pdf")
+    assert r.headers["content-disposition"].startswith('attachment; filename="report-company-')
+    text = pdf_text(r.content)
+    assert "Điện lực Chợ Lớn" in text and "Trương Thị Quỹ" in text
+    assert f"Tổng cộng thực thu (net): {vnd(company['totals']['net'])}" in text
+    r = admin.http.get("/api/reports?level=company&format=csv")
+    assert {b["branch"] for b in csv_sections(r.content)["by_branch"]} == {"PE0100", OTHER}
+
+
+def test_report_renders_with_cmis_down(
+    hall: HallServer, staff: dict[str, Staff], day: dict[str, Any]
+) -> None:
+    sup = staff["sup"]
+    healthy = sup.get("/api/reports")
+    faults(hall, down=True)
+    try:
+        report = sup.get("/api/reports")
+        r = sup.http.get("/api/reports?format=pdf")
+    finally:
+        faults(hall)
+    assert report["totals"] == healthy["totals"]
+    (recon,) = report["reconciliation"]["days"]
+    assert recon["available"] is False and recon["error"]
+    assert recon["our_total"] == healthy["totals"]["net"]
+    assert report["reconciliation"]["summary"]["unavailable"] == 1
+    assert r.status_code == 200 and vnd(healthy["totals"]["net"]) in pdf_text(r.content)
