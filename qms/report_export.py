@@ -100,6 +100,14 @@ def _tally_columns(first: list[Column]) -> list[Column]:
 BRANCH = Column("branch", "Chi nhánh", width=0.8)
 HALL = Column("hall", "Điểm thu", width=1.1)
 DATE = Column("date", "Ngày", "date", 0.8)
+#: one paper invoice: which ticket, whose, which period, how much, at which counter
+PAPER = [
+    Column("ticket", "Số vé", "count", 0.5),
+    Column("customer_code", "Mã khách hàng", width=1.2),
+    Column("period", "Kỳ", width=0.7),
+    Column("total", "Số tiền", "money"),
+    Column("delivered_to", "Quầy", width=0.5),
+]
 
 
 def sections(data: dict[str, Any]) -> list[Section]:
@@ -246,11 +254,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 *where,
                 DATE,
-                Column("ticket", "Số vé", "count", 0.5),
-                Column("customer_code", "Mã khách hàng", width=1.2),
-                Column("period", "Kỳ", width=0.7),
-                Column("total", "Số tiền", "money"),
-                Column("delivered_to", "Quầy", width=0.5),
+                *PAPER,
                 Column("returned_reason", "Lý do", names=REASON_NAMES, width=1.6),
                 Column("returned_by_name", "Người trả", width=1.5),
                 Column("returned_at", "Lúc trả", "time"),
@@ -264,11 +268,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 *where,
                 DATE,
-                Column("ticket", "Số vé", "count", 0.5),
-                Column("customer_code", "Mã khách hàng", width=1.2),
-                Column("period", "Kỳ", width=0.7),
-                Column("total", "Số tiền", "money"),
-                Column("delivered_to", "Quầy", width=0.5),
+                *PAPER,
                 Column("lookup", "Tra cứu"),
             ],
             returns["to_return"],
