@@ -1,17 +1,22 @@
 // Staff counters: sign in, then the screen of the counter signed in at
-// (lookup, cashier, reception) or the supervisor's hall view.
+// (lookup, cashier, reception) or the supervisor's hall view; the head cashier and the
+// supervisor also reach the cash section (cash.js), the cashier has a drawer (drawer.js).
 import {
   $, $$, api, el, money, timeOf, HallSocket, HallState, showConnection, showError,
   normaliseCode, CUSTOMER_CODE, TICKET_STATUS, LOOKUP_STATUS, PAY_STATUS,
 } from "/static/qms.js";
 import { HourlyCharts } from "/counters/charts.js";
+import { canCollect, drawerEvent, drawerRefresh, explainNoCollect, startDrawer, stopDrawer } from "/counters/drawer.js";
+import { cashEvent, cashRefresh, hideCash, showCash, startCash, stopCash } from "/counters/cash.js";
 
 const SESSION_KEY = "qms.session";
-const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter"];
+const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter", "cash"];
+const CASH_ROLES = new Set(["head_cashier", "supervisor", "admin"]); // cash.read
 
 let session = null; // {token, principal, counters, branch}
 let sock = null;
 let mode = "login";
+let home = "login"; // the signed-in person's own screen; the cash section is the other tab
 const state = new HallState();
 let renderTimer = null;
 
@@ -81,7 +86,7 @@ function render() {
 }
 
 function errorBox() {
-  const prefix = { lookup: "lookup", cashier: "cashier", reception: "rc", supervisor: "sv" }[mode] || "login";
+  const prefix = { lookup: "lookup", cashier: "cashier", reception: "rc", supervisor: "sv", cash: "cash" }[mode] || "login";
   return $(`#${prefix}-error`);
 }
 
@@ -152,6 +157,10 @@ function signedOut(message) {
   if (sock) sock.stop();
   sock = null;
   stopSupervisor();
+  stopDrawer();
+  stopCash();
+  $("#tabs").hidden = true;
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   session = null;
   clearSession();
   state.snapshot({});
@@ -205,7 +214,39 @@ async function enter() {
     setMode("nocounter");
     return;
   }
+  home = mode;
+  setupTabs(p, counter);
   startSocket(view);
+}
+
+/** The cash section is a second tab for the roles that read the hall's cash. */
+function setupTabs(p, counter) {
+  const allowed = CASH_ROLES.has(p.role);
+  $("#tabs").hidden = !allowed;
+  if (!allowed) return;
+  const label = counter ? ["Quầy thu ", "Counter"] : ["Phòng thu ", "Hall"];
+  $("#tab-home-label").replaceChildren(label[0], el("span", { className: "en", text: label[1] }));
+  startCash({
+    call,
+    post,
+    token: () => session && session.token,
+    principal: p,
+    onUnauthorized: () => signedOut("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại. / Session expired: sign in again."),
+  });
+  showTab(location.hash === "#cash" ? "cash" : "home");
+}
+
+function showTab(which) {
+  const cash = which === "cash";
+  setMode(cash ? "cash" : home);
+  $("#tab-cash").setAttribute("aria-pressed", String(cash));
+  $("#tab-home").setAttribute("aria-pressed", String(!cash));
+  history.replaceState(null, "", location.pathname + location.search + (cash ? "#cash" : ""));
+  if (cash) showCash();
+  else {
+    hideCash();
+    queueRender();
+  }
 }
 
 function startSocket(view) {
@@ -214,10 +255,18 @@ function startSocket(view) {
   sock = new HallSocket({
     token: session.token,
     view,
-    onStatus: showConnection,
+    onStatus: (online) => {
+      showConnection(online);
+      if (online) {
+        drawerRefresh(); // events missed while offline are replayed too; this is cheap
+        cashRefresh();
+      }
+    },
     onSnapshot: (data) => {
       state.snapshot(data);
       onSnapshotExtra(data);
+      drawerRefresh();
+      cashRefresh();
       queueRender();
     },
     onEvent: (evt) => {
@@ -240,6 +289,8 @@ const CHART_EVENTS = new Set(["ticket.issued", "ticket.called", "ticket.transfer
 
 function onEventExtra(evt) {
   const d = evt.data || {};
+  drawerEvent(evt);
+  cashEvent(evt);
   if (mode === "supervisor" && sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
   if (evt.event === "payment.collected" && mode === "supervisor") sv.pending += (d.payments || []).length;
   if (evt.event === "payment.confirmed" || evt.event === "payment.refused") {
@@ -448,6 +499,7 @@ function setupCashier(counter) {
   );
   renderCashier();
   $("#call-number").focus();
+  startDrawer({ call, post, counter: counter.code, principal: session.principal, onChange: queueRender });
 }
 
 function currentTicket() {
@@ -596,7 +648,7 @@ function renderCurrent(t) {
   const picked = t ? pickedInvoices(t) : [];
   $("#current-total").textContent = t ? money(t.total_due) : "—";
   $("#collect-amount").textContent = t ? money(picked.reduce((s, i) => s + i.total, 0)) : "—";
-  $("#btn-collect").disabled = cs.busy || !t || picked.length === 0;
+  $("#btn-collect").disabled = cs.busy || !t || picked.length === 0 || !canCollect();
   for (const id of ["#btn-recall", "#btn-park", "#btn-no-show", "#btn-finish", "#btn-transfer"]) {
     $(id).disabled = cs.busy || !t;
   }
@@ -687,6 +739,7 @@ async function cashierAction(action, body = {}, { after } = {}) {
     return res;
   } catch (err) {
     showError($("#cashier-error"), err);
+    if (err.code === "drawer_not_open" || err.code === "drawer_closed") drawerRefresh();
     return null;
   } finally {
     cs.busy = false;
@@ -707,6 +760,10 @@ function callNext() {
 function collect() {
   const t = currentTicket();
   if (!t || cs.busy) return;
+  if (!canCollect()) {
+    explainNoCollect($("#cashier-error"));
+    return;
+  }
   const picked = pickedInvoices(t);
   if (!picked.length) {
     showError(
@@ -1264,6 +1321,8 @@ function main() {
   loadCounters();
   $("#login-form").addEventListener("submit", onLogin);
   $("#logout").addEventListener("click", onLogout);
+  $("#tab-home").addEventListener("click", () => showTab("home"));
+  $("#tab-cash").addEventListener("click", () => showTab("cash"));
   $("#btn-found").addEventListener("click", () => markLookup("found"));
   $("#btn-deferred").addEventListener("click", () => markLookup("deferred"));
   wireCashier();

@@ -21,10 +21,14 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def stage(hall: HallServer) -> dict[str, int]:
-    """Twelve tickets: some found, two called, one parked, one paid."""
+    """Twelve tickets: some found, two called, one parked, one paid; four drawers open,
+    one movement to the head cashier matched and one hanging."""
     kiosk = Device(hall.base, "demo-kiosk-1")
     even, odd = Staff(hall.base, "lookup1", "LE"), Staff(hall.base, "lookup2", "LO")
     c1, c2, c3 = (Staff(hall.base, f"cashier{i}", f"C{i}") for i in (1, 2, 3))
+    head = Staff(hall.base, "head", "C4")
+    for person, float_amount in ((c1, 500_000), (c2, 500_000), (c3, 300_000), (head, 1_000_000)):
+        person.open_drawer(float_amount)
     issued = []
     for i in range(2, 40):
         if len(issued) == 12:
@@ -48,6 +52,9 @@ def stage(hall: HallServer) -> dict[str, int]:
     c2.act("call", number=full[2]["number"])
     c3.act("call", number=full[6]["number"])
     c1.act("call", number=full[3]["number"])
+    c1.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 500_000})
+    head.post("/api/cash/movements", {"side": "in", "cashier": "cashier1", "amount": 500_000})
+    c2.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 200_000})
     return {"serving": full[3]["number"], "follow": issued[9]["follow_token"]}
 
 
@@ -98,6 +105,13 @@ def main() -> None:
                 sign_in(pg, hall, user, counter)
                 pg.wait_for_timeout(500)  # let the charts and lists draw
                 pg.screenshot(path=OUT / f"{name}.png")
+
+            pg = page(1440, 900)
+            sign_in(pg, hall, "supervisor", "")
+            pg.click("#tab-cash")
+            pg.wait_for_selector("#cash-moves tr[data-status=hanging]")
+            pg.wait_for_selector("#day-box[data-can-close=false]")
+            pg.screenshot(path=OUT / "cash.png")
             b.close()
         print(f"screenshots in {OUT} (serving {state})")
     finally:

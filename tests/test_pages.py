@@ -1,6 +1,6 @@
 """The pages in a real browser (Debian chromium driven by Playwright): one ticket from the
-kiosk to F4, with kiosk, lookup, cashier and display pages open at once, keys only where
-staff use keys, and no console errors."""
+kiosk to F4 (the cashier opens the drawer first), with kiosk, lookup, cashier and display
+pages open at once, keys only where staff use keys, and no console errors."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def test_one_ticket_from_kiosk_to_f4(
     sign_in(lookup, hall, "lookup1", "LE")
     cashier = console.watch(browser.new_page())
     sign_in(cashier, hall, "cashier1", "C1")
+    # the day starts with the float counted: F4 takes money only into an open drawer
+    cashier.wait_for_selector("#drawer[data-status=none] #drawer-float:focus")
+    cashier.keyboard.type("200000")
+    cashier.keyboard.press("Enter")
+    cashier.wait_for_selector("#drawer[data-status=open] #dr-expected[data-amount='200000']")
 
     kiosk = console.watch(browser.new_page())
     kiosk.goto(f"{hall.base}/kiosk/?token=demo-kiosk-1")
@@ -65,6 +70,7 @@ def test_one_ticket_from_kiosk_to_f4(
     cashier.keyboard.press("F4")
     cashier.wait_for_selector(f"#collect-result[data-ticket='{number}']")
     cashier.wait_for_selector("#payments-log li[data-status=confirmed]")
+    cashier.wait_for_selector(f"#dr-expected[data-amount='{200000 + total}']")
     assert console.errors == []
     for page in (display, lookup, cashier, kiosk):
         page.close()
