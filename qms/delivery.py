@@ -54,11 +54,11 @@ def to_return(inv: TicketInvoice) -> bool:
     return inv.lookup_status == "found" and inv.pay_status in UNPAID
 
 
-def _rows(session: Session, branch_id: str, day: dt.date) -> list[tuple[TicketInvoice, int]]:
+def _rows(session: Session, branch_id: str, day: dt.date) -> list[tuple[TicketInvoice, int, str]]:
     return [
-        (inv, number)
-        for inv, number in session.exec(
-            select(TicketInvoice, Ticket.number)
+        (inv, number, status)
+        for inv, number, status in session.exec(
+            select(TicketInvoice, Ticket.number, Ticket.status)
             .join(Ticket, col(Ticket.id) == TicketInvoice.ticket_id)
             .where(Ticket.branch_id == branch_id, Ticket.business_day == day)
             .order_by(col(Ticket.number), col(TicketInvoice.id))
@@ -66,9 +66,12 @@ def _rows(session: Session, branch_id: str, day: dt.date) -> list[tuple[TicketIn
     ]
 
 
-def paper(inv: TicketInvoice, number: int) -> dict[str, Any]:
+def paper(inv: TicketInvoice, number: int, ticket_status: str | None = None) -> dict[str, Any]:
+    """One paper invoice; ``ticket_status`` tells a paper still with a customer (waiting,
+    serving, parked) from one left behind (done, no-show)."""
     return {
         "ticket": number,
+        "ticket_status": ticket_status,
         "invoice_id": inv.invoice_id,
         "customer_code": inv.customer_code,
         "period": f"{inv.month:02d}/{inv.year}"
@@ -108,7 +111,7 @@ def report(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
     }
     pending: list[dict[str, Any]] = []
     returned: list[dict[str, Any]] = []
-    for inv, number in _rows(session, branch.id, day):
+    for inv, number, status in _rows(session, branch.id, day):
         if inv.lookup_status != "found" and inv.pay_status != "paid":
             continue  # the paper never left its rack
         places = [lookup_codes.get(inv.parity)]
@@ -130,9 +133,9 @@ def report(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
                 t["to_return"] += 1
                 t["to_return_total"] += inv.total
         if to_return(inv):
-            pending.append(paper(inv, number))
+            pending.append(paper(inv, number, status))
         elif inv.pay_status == "returned":
-            returned.append(paper(inv, number))
+            returned.append(paper(inv, number, status))
     rows = []
     for t in counters.values():
         t["returned_by_reason"] = dict(t["returned_by_reason"])
@@ -149,8 +152,8 @@ def report(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
 def pending_at(session: Session, branch_id: str, day: dt.date, codes: set[str]) -> list[Any]:
     """Papers delivered to these cashier counters that are neither paid nor returned."""
     return [
-        paper(inv, n)
-        for inv, n in _rows(session, branch_id, day)
+        paper(inv, n, status)
+        for inv, n, status in _rows(session, branch_id, day)
         if inv.delivered_to in codes and to_return(inv)
     ]
 

@@ -102,7 +102,11 @@ def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, An
     tx.session.flush()
     out = public(m)
     names = {d.cashier: d.cashier_name for d in (mine, theirs)}
-    tx.emit("movement.declared", {"movement": out, "side": side, "names": names})
+    counters = sorted({mine.counter_code, theirs.counter_code})
+    tx.emit(
+        "movement.declared",
+        {"movement": out, "side": side, "names": names, "counters": counters},
+    )
     return out
 
 
@@ -118,7 +122,7 @@ def withdraw(tx: Tx, movement_id: object) -> dict[str, Any]:
         raise Forbidden("only its own cashiers change a movement", code="not_your_movement")
     if m.status not in OPEN:
         raise Conflict(f"movement {movement_id} is {m.status}", code=f"movement_{m.status}")
-    drawers.open_for(tx, me)
+    mine = drawers.open_for(tx, me)
     side = "out" if me == m.from_cashier else "in"
     if (m.out_amount if side == "out" else m.in_amount) is None:
         raise Conflict("you have not declared this movement", code="nothing_to_withdraw")
@@ -130,5 +134,11 @@ def withdraw(tx: Tx, movement_id: object) -> dict[str, Any]:
     tx.session.add(m)
     tx.session.flush()
     out = public(m)
-    tx.emit("movement.withdrawn", {"movement": out, "side": side})
+    other = m.to_cashier if side == "out" else m.from_cashier
+    counters = {
+        d.counter_code
+        for d in (mine, drawers.find(tx.session, tx.branch_id, tx.business_day, other))
+        if d
+    }
+    tx.emit("movement.withdrawn", {"movement": out, "side": side, "counters": sorted(counters)})
     return out

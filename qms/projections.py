@@ -98,13 +98,24 @@ def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
         out["ticket"] = project_ticket(view, data["ticket"])
     if view == "display":
         return out
+    if view.startswith("cashier:") and not _mine(view[8:], data):
+        return out  # a cashier sees their own cash, not their colleagues'
     for k, v in data.items():
         if k == "ticket" or (view.startswith("lookup-") and k in ("payments", *CASH_KEYS)):
             continue
-        if k == "drawer" and view.startswith("cashier:") and v["counter"] != view[8:]:
-            continue  # a cashier sees their own drawer, not their colleagues' cash
+        if k == "day" and view.startswith("cashier:"):
+            v = {"business_day": v["business_day"], "closed_by": v["closed_by"]}
         out[k] = v
     return out
+
+
+def _mine(counter: str, data: dict[str, Any]) -> bool:
+    """Whether a cash event concerns the cashier at ``counter`` (any other event does)."""
+    if "drawer" in data:
+        return bool(data["drawer"]["counter"] == counter)
+    if "movement" in data:
+        return counter in data.get("counters", ())
+    return True
 
 
 def _visible(view: str, t: dict[str, Any]) -> bool:

@@ -239,15 +239,16 @@ def test_a_whole_day_with_returns_accounts_for_every_invoice(day: Day) -> None:
 
     err = refused(lambda: b.post("/api/cash/drawer/close", {"counted": 0}), 409, "close_refused")
     assert blocker_codes(err) == ["invoices_not_returned"]
+    assert b.get("/api/cash/mine")["blockers"] == err["details"]["blockers"]
     pending = err["details"]["blockers"][0]["invoices"]
     assert sorted(p["invoice_id"] for p in pending) == sorted(i["invoice_id"] for i in invs[1:])
 
     papers = sup.get("/api/invoices/papers")
     c1 = next(r for r in papers["counters"] if r["counter"] == "C1")
     assert (c1["delivered"], c1["paid"], c1["to_return"]) == (5, 3, 2)
-    assert {p["invoice_id"] for p in papers["to_return"]} == {
-        *(i["invoice_id"] for i in invs[1:]),
-        gone_inv["invoice_id"],
+    assert {p["invoice_id"]: p["ticket_status"] for p in papers["to_return"]} == {
+        **{i["invoice_id"]: "done" for i in invs[1:]},
+        gone_inv["invoice_id"]: "waiting",  # the customer may still come to a counter
     }
 
     # the wrong people cannot return these papers
@@ -384,9 +385,11 @@ def test_money_never_reaches_display_or_lookup_channels(
     lookup.apply(lookup.recv())
     c2_view = ViewClient(hall.ws_url, staff["c2"].token, "cashier:C2").connect()
     c2_view.apply(c2_view.recv())
+    c3_view = ViewClient(hall.ws_url, staff["c3"].token, "cashier:C3").connect()
+    c3_view.apply(c3_view.recv())
     m = staff["c1"].post("/api/cash/movements", {"side": "in", "cashier": "cashier2", "amount": 7})
     seen = []
-    for client in (display, lookup, c2_view):
+    for client in (display, lookup, c2_view, c3_view):
         while True:
             msg = client.recv()
             if msg.get("event") == "movement.declared":
@@ -395,4 +398,5 @@ def test_money_never_reaches_display_or_lookup_channels(
         client.close()
     assert seen[0] == {} and seen[1] == {}
     assert seen[2]["movement"]["id"] == m["id"], "the other cashier sees the declaration"
+    assert seen[3] == {}, "a cashier not part of it sees nothing of it"
     staff["c1"].post(f"/api/cash/movements/{m['id']}/withdraw")

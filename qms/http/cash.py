@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from qms import closing, delivery, drawers, movements
 from qms.auth import Principal, require
-from qms.branch import Branch
 from qms.errors import Forbidden
 from qms.hall import Hall
 from qms.http.api import body, day_param, ok, principal
+from qms.tx import Tx
 
 
 def _hall(request: Request) -> Hall:
@@ -38,20 +37,22 @@ async def overview(request: Request) -> Response:
     return ok(await hall.read(closing.overview, hall.branch(who.branch_id), day))
 
 
-def _mine(session: Session, branch: Branch, day: Any, cashier: str) -> dict[str, Any]:
-    d = drawers.find(session, branch.id, day, cashier)
+def _mine(tx: Tx) -> dict[str, Any]:
+    s, branch, day = tx.session, tx.branch_id, tx.business_day
+    cashier = drawers.username(tx)
+    d = drawers.find(s, branch, day, cashier)
     colleagues = [
         {"cashier": o.cashier, "name": o.cashier_name, "role": o.role, "counter": o.counter_code}
-        for o in drawers.of_day(session, branch.id, day)
+        for o in drawers.of_day(s, branch, day)
         if o.cashier != cashier and o.status == "open"
     ]
     return {
         "business_day": day.isoformat(),
-        "day_closed": drawers.day_closed(session, branch.id, day) is not None,
-        "drawer": None if d is None else drawers.public(session, d),
-        "movements": [
-            movements.public(m) for m in movements.of_day(session, branch.id, day, cashier)
-        ],
+        "day_closed": drawers.day_closed(s, branch, day) is not None,
+        "drawer": None if d is None else drawers.public(s, d),
+        # what would refuse closing now, so the console can say it before anyone tries
+        "blockers": closing.drawer_blockers(tx, d) if d and d.status == "open" else [],
+        "movements": [movements.public(m) for m in movements.of_day(s, branch, day, cashier)],
         "colleagues": colleagues,
     }
 
@@ -60,9 +61,7 @@ async def mine(request: Request) -> Response:
     """A cashier's own drawer, their movements, and who else has an open drawer."""
     who = await principal(request)
     require(who, "cash.own")
-    hall = _hall(request)
-    day = hall.clock.business_day()
-    return ok(await hall.read(_mine, hall.branch(who.branch_id), day, who.name))
+    return ok(await _hall(request).peek(who, _mine))
 
 
 async def open_drawer(request: Request) -> Response:
