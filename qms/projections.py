@@ -25,6 +25,7 @@ CASH_KEYS = (
     "day",
     "names",
     "side",
+    "counters",
     "head_counter",
 )  # money: never on display or lookup channels
 RECENT_DONE = 100
