@@ -13,10 +13,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from qms import audit
 from qms.branch import Branch
 from qms.config import Settings
-from qms.errors import Forbidden, Unauthenticated
+from qms.errors import Forbidden, TooMany, Unauthenticated
 from qms.models import AuthSession, User
+from qms.ratelimit import FailureLimiter
 
 ROLES = ("reception", "lookup", "cashier", "head_cashier", "supervisor", "admin")
 DEVICE_ROLES = ("kiosk", "display", "agent")
@@ -50,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "invoice.return": frozenset({"lookup", "cashier", "head_cashier", "supervisor"}),
     "reports.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "reports.company": frozenset({"admin"}),
+    "audit.read": frozenset({"supervisor", "admin"}),
 }
 
 #: the kind of counter each role signs in at (None: no counter needed)
@@ -77,6 +80,11 @@ class Principal:
     @property
     def label(self) -> str:
         return f"{'user' if self.kind == 'staff' else 'device'}:{self.name}"
+
+    @property
+    def via(self) -> str | None:
+        """Where the action comes from: the counter signed in at, or the device itself."""
+        return self.counter if self.kind == "staff" else self.name
 
     def public(self) -> dict[str, object]:
         return {
@@ -133,20 +141,48 @@ class Authenticator:
             d.token_sha256: Principal("device", d.id, d.kind, d.branch, None, d.id)
             for d in settings.devices
         }
+        a = settings.auth
+        self.by_name = FailureLimiter(a.login_failures, a.login_window_s)
+        self.by_address = FailureLimiter(a.login_failures_per_address, a.login_window_s)
 
     def login(
-        self, username: str, password: str, counter: str | None, now: dt.datetime
+        self,
+        username: str,
+        password: str,
+        counter: str | None,
+        now: dt.datetime,
+        address: str = "",
     ) -> tuple[str, Principal]:
+        """Sign a person in. Failed tries are counted per username and per client address;
+        past the limit sign-in is refused (429) until they age out. Each try is audited."""
+        wait = max(self.by_name.retry_after(username), self.by_address.retry_after(address))
+        if wait:
+            with Session(self.engine) as s:  # the entry goes to the name's branch
+                user = s.exec(select(User).where(User.username == username)).first()
+                self._audit_login(now, user, username, address, "too_many_requests", s)
+            raise TooMany(f"too many failed sign-ins: try again in {wait} s", retry_after_s=wait)
         with Session(self.engine) as s:
             user = s.exec(select(User).where(User.username == username)).first()
             try:
                 _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+                right = user is not None and user.active
             except (VerificationError, InvalidHashError):
-                user = None
-            if user is None or not user.active:
-                raise Unauthenticated("wrong username or password", code="bad_credentials")
+                right = False
+            if not right or user is None:
+                self.by_name.failed(username)
+                self.by_address.failed(address)
+                self._audit_login(now, user, username, address, "bad_credentials", s)
+                bad = Unauthenticated("wrong username or password", code="bad_credentials")
+                bad.audited = True
+                raise bad
             if counter is not None:
-                self._check_counter(user, counter)
+                try:
+                    self._check_counter(user, counter)
+                except Forbidden as exc:
+                    self._audit_login(now, user, username, address, exc.code, s)
+                    exc.audited = True
+                    raise
+            self.by_name.succeeded(username)
             token = secrets.token_urlsafe(32)
             s.add(
                 AuthSession(
@@ -157,8 +193,27 @@ class Authenticator:
                     expires_at=now + self.session_ttl,
                 )
             )
+            who = self._principal(user, counter)
+            s.add(audit.entry(now, who.branch_id, who.label, who.role, counter or address,
+                              "auth.login"))  # fmt: skip
             s.commit()
-            return token, self._principal(user, counter)
+            return token, who
+
+    def _audit_login(
+        self,
+        now: dt.datetime,
+        user: User | None,
+        name: str,
+        address: str,
+        outcome: str,
+        session: Session,
+    ) -> None:
+        """Record a refused sign-in in the sign-in's own ``session`` (a second writer would
+        wait on it); under a name nobody has, the entry has no branch."""
+        branch, role = (user.branch_id, user.role) if user else ("", "")
+        actor = f"user:{name[:100]}"  # the name tried, whether it exists or not
+        session.add(audit.entry(now, branch, actor, role, address, "auth.login", None, outcome))
+        session.commit()
 
     def _check_counter(self, user: User, code: str) -> None:
         branch = self.branches[user.branch_id]

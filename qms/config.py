@@ -110,6 +110,15 @@ class CashierSettings(_Model):
 class AuthSettings(_Model):
     session_hours: int = Field(12, ge=1, le=72, description="Staff session lifetime.")
     demo_accounts: bool = Field(True, description="Create the demo staff on an empty database.")
+    login_failures: int = Field(
+        5, ge=1, le=1000, description="Failed sign-ins allowed per username in the window."
+    )
+    login_failures_per_address: int = Field(
+        20, ge=1, le=10_000, description="Failed sign-ins allowed per client address."
+    )
+    login_window_s: int = Field(
+        300, ge=1, le=86_400, description="The window failed sign-ins are counted over."
+    )
 
 
 class PrinterSettings(_Model):

@@ -14,6 +14,7 @@ class QmsError(Exception):
 
     status = 400
     code = "bad_request"
+    audited = False  # set once the refusal is in the audit log
 
     def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
         super().__init__(message)

@@ -7,13 +7,24 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import anyio.to_thread
 from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis_types
-from qms import cashier, collect, events, lookup, payments, projections, reconcile, tickets
+from qms import (
+    audit,
+    cashier,
+    collect,
+    events,
+    lookup,
+    payments,
+    projections,
+    reconcile,
+    tickets,
+)
 from qms.auth import Principal, check_view, require
 from qms.branch import Branch
 from qms.bus import Bus
@@ -75,12 +86,21 @@ class Hall:
         """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit."""
         branch = self.branch(principal.branch_id)
 
+        action = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+
         def work() -> tuple[T, list[EventRecord]]:
             now = self.clock.now()
-            with write_session(self.engine) as session:
-                lock_branch(session, branch.id)
-                tx = Tx(session, branch, now, now.date(), Actor(principal.label, principal.counter))
-                result = fn(tx, *args)
+            try:
+                with write_session(self.engine) as session:
+                    lock_branch(session, branch.id)
+                    actor = Actor(principal.label, principal.counter)
+                    tx = Tx(session, branch, now, now.date(), actor)
+                    result = fn(tx, *args)
+                    self._audit(session.add, principal, now, action, args, result)
+            except QmsError as exc:
+                self._audit(partial(audit.write, self.engine), principal, now, action, args, exc)
+                exc.audited = True
+                raise
             return result, tx.emitted
 
         result, emitted = await anyio.to_thread.run_sync(work)
@@ -88,6 +108,32 @@ class Hall:
             self.devices_waiting.set()
             await self.bus.publish(branch.id, emitted)
         return result
+
+    @staticmethod
+    def _audit(
+        add: Callable[[Any], Any],
+        who: Principal,
+        now: dt.datetime,
+        action: str,
+        args: tuple[Any, ...],
+        result: object,
+    ) -> None:
+        """Record a person's or a device's change (the hall's own workers are not)."""
+        if who.role == "system":
+            return
+        target = audit.target_of(args)
+        if target is None and isinstance(result, dict):
+            named = [result[k] for k in ("number", "txn_id", "id") if result.get(k) is not None]
+            target = audit.target_of(tuple(named[:1]))
+        outcome = result.code if isinstance(result, QmsError) else "ok"
+        add(audit.entry(now, who.branch_id, who.label, who.role, who.via, action, target, outcome))
+
+    async def record(self, principal: Principal, action: str, *args: Any) -> None:
+        """Audit a change made outside ``change`` (a device job sent again, say)."""
+        now = self.clock.now()
+        await anyio.to_thread.run_sync(
+            self._audit, partial(audit.write, self.engine), principal, now, action, args, None
+        )
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         def work() -> T:

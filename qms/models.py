@@ -250,3 +250,18 @@ class DayClosure(SQLModel, table=True):
     closed_at: dt.datetime = _ts()
     closed_by: str
     summary: str = Field(sa_column=Column(Text, nullable=False))  # JSON, as printed
+
+
+class AuditEntry(SQLModel, table=True):
+    """One state-changing action: who (``actor``, ``role``), from where (``via``: the
+    counter signed in at, or the device), what, and whether it was done or refused."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _ts()
+    branch_id: str = Field(index=True)  # "" for a sign-in under an unknown name
+    actor: str  # user:NAME, device:ID, or the name tried at a failed sign-in
+    role: str
+    via: str | None = None
+    action: str  # e.g. closing.close_drawer, auth.login
+    target: str | None = None
+    outcome: str = "ok"  # ok, or the refusal's error code

@@ -33,9 +33,13 @@ def _token(request: Request) -> str | None:
 async def principal(request: Request) -> Principal:
     auth: Authenticator = request.app.state.auth
     token = _token(request)
+    who: Principal
     if token is not None and auth.is_device(token):
-        return auth.resolve(token, _hall(request).clock.now())
-    return await _run(auth.resolve, token, _hall(request).clock.now())  # type: ignore[no-any-return]
+        who = auth.resolve(token, _hall(request).clock.now())
+    else:
+        who = await _run(auth.resolve, token, _hall(request).clock.now())
+    request.state.principal = who  # the audit log names who was refused
+    return who
 
 
 async def body(request: Request) -> dict[str, Any]:
@@ -58,7 +62,9 @@ async def login(request: Request) -> Response:
     if counter is not None and not isinstance(counter, str):
         raise BadRequest("counter is a counter code like C1", code="invalid_request")
     auth: Authenticator = request.app.state.auth
-    token, who = await _run(auth.login, username, password, counter, _hall(request).clock.now())
+    address = request.client.host if request.client else ""
+    now = _hall(request).clock.now()
+    token, who = await _run(auth.login, username, password, counter, now, address)
     return ok({"token": token, "principal": who.public()})
 
 
@@ -67,10 +73,11 @@ async def _run(fn: Any, *args: Any) -> Any:
 
 
 async def logout(request: Request) -> Response:
-    await principal(request)
+    who = await principal(request)
     token = _token(request)
     assert token is not None
     await _run(request.app.state.auth.logout, token)
+    await _hall(request).record(who, "auth.logout")
     return ok({"status": "signed out"})
 
 

@@ -35,6 +35,7 @@ async def retry_job(request: Request) -> Response:
         device_worker.retry, hall.engine, who.branch_id, request.path_params["job"]
     )
     hall.devices_waiting.set()
+    await hall.record(who, "device_jobs.retry", request.path_params["job"])
     return ok(out, 202)
 
 

@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+import anyio.to_thread
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -21,9 +22,33 @@ def error_response(exc: QmsError) -> JSONResponse:
     return JSONResponse(exc.as_dict(), status_code=exc.status)
 
 
+CHANGES = ("POST", "PUT", "PATCH", "DELETE")
+
+
 async def on_qms_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, QmsError)
+    if request.method in CHANGES and not exc.audited:
+        await _audit_refusal(request, exc)
     return error_response(exc)
+
+
+async def _audit_refusal(request: Request, exc: QmsError) -> None:
+    """A change refused before it reached the hall (role, sign-in, body): who tried it."""
+    from qms import audit
+
+    who = getattr(request.state, "principal", None)
+    address = request.client.host if request.client else None
+    row = audit.entry(
+        request.app.state.hall.clock.now(),
+        who.branch_id if who else "",
+        who.label if who else "anonymous",
+        who.role if who else "",
+        who.via if who else address,
+        f"{request.method} {request.url.path}",
+        None,
+        exc.code,
+    )
+    await anyio.to_thread.run_sync(audit.write, request.app.state.hall.engine, row)
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
