@@ -11,9 +11,9 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from qms import models  # noqa: F401  (registers the tables)
 
@@ -51,8 +51,28 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+#: the schema as it stood when migrations began: a database without alembic_version but
+#: with tables was made then, by create_all
+BASELINE = "0001"
+
+
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to the latest schema with the Alembic migrations in
+    ``qms/migrations``; safe when several processes start at once."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:  # on SQLite, BEGIN IMMEDIATE: one process at a time
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7460001)")
+        cfg.attributes["connection"] = conn
+        tables = inspect(conn)
+        if tables.has_table("ticket") and not tables.has_table("alembic_version"):
+            command.stamp(cfg, BASELINE)
+        command.upgrade(cfg, "head")
 
 
 @contextlib.contextmanager

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from qms.config import load
 from qms.counters_seq import lock_branch
 from qms.models import Event, Ticket
 from qms.tx import Actor, Tx
-from tests.conftest import ROOT, Customers, HallServer, require_service
+from tests.conftest import ROOT, Customers, HallServer
 from tests.hallclient import Staff
 
 PROCESSES = 4
@@ -82,25 +80,6 @@ def test_processes_share_no_number_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'qms.db'}"
     db.create_schema(db.make_engine(url))
     check_database(url, run_processes(url))
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    name = f"qms_test_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=5
-        )
-    except psycopg.OperationalError as exc:
-        require_service("PostgreSQL at 127.0.0.1:5432", str(exc))
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    try:
-        yield url
-    finally:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.mark.postgres
