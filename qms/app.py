@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from integrations.cmis.base import CmisClient
 from integrations.cmis.factory import make_client
-from qms import announce, db
+from qms import announce, db, leader
 from qms import branch as branch_mod
 from qms.auth import Authenticator, seed_demo_staff
 from qms.bus import make_bus
@@ -120,23 +120,28 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
             # under a second on a cold start, instant after
             await announce.prepare(settings)
             in_process = frozenset(b.id for b in settings.branches if not b.device_agent)
-            devices = await asyncio.to_thread(Devices, settings, in_process)
-            device_worker = DeviceWorker(
-                engine, clock, devices.send, bus, wake=hall.devices_waiting, branches=in_process
-            )
-            workers = [
-                asyncio.create_task(device_worker.run()),
-                asyncio.create_task(PaymentPoster(hall).run()),
-                asyncio.create_task(DebtFetcher(hall).run()),
-            ]
+
+            async def background() -> None:
+                """CMIS poster, debt fetcher, printers and LED boards: in one process."""
+                devices = await asyncio.to_thread(Devices, settings, in_process)
+                device_worker = DeviceWorker(
+                    engine, clock, devices.send, bus, wake=hall.devices_waiting,
+                    branches=in_process,
+                )  # fmt: skip
+                try:
+                    await asyncio.gather(
+                        device_worker.run(), PaymentPoster(hall).run(), DebtFetcher(hall).run()
+                    )
+                finally:
+                    await asyncio.to_thread(devices.close)
+
+            workers = asyncio.create_task(leader.lead(engine, background))
             try:
                 yield
             finally:
-                for task in workers:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-                await asyncio.to_thread(devices.close)
+                workers.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await workers
                 await bus.aclose()
                 engine.dispose()
 
