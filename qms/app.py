@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib.resources
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from integrations.cmis.base import CmisClient
 from integrations.cmis.factory import make_client
-from qms import announce, db, leader
+from qms import announce, db, demo_cmis, leader
 from qms import branch as branch_mod
 from qms.auth import Authenticator, seed_demo_staff
 from qms.bus import make_bus
@@ -59,29 +60,7 @@ async def _cmis(
     sim = None
     urls = {"2.0": settings.cmis.v2_url, "1.0": settings.cmis.v1_url}
     if settings.cmis.mode == "simulator":
-        from integrations.cmis.simulator.app import create_app as sim_app
-        from integrations.cmis.simulator.app import default_demo_data
-        from integrations.cmis.simulator.server import start_simulator
-
-        s = settings.cmis.simulator
-        ledger = Path(s.ledger) if s.ledger else None
-        # an existing ledger keeps the data it was written for (e.g. yesterday's periods)
-        data = default_demo_data(
-            ledger,
-            unit=settings.branches[0].id,
-            customers=s.customers,
-            seed=s.seed,
-            today=clock.business_day(),
-        )
-        from integrations.cmis.simulator.faults import FaultConfig
-
-        faults = FaultConfig.from_json(s.faults)
-        sim = await start_simulator(
-            sim_app(data, ledger_path=ledger, faults=faults),
-            host=s.host,
-            port=s.port,
-            log_level="warning",
-        )
+        sim = await demo_cmis.start(settings, clock)
         urls = {"2.0": sim.url, "1.0": sim.url}  # one simulator serves both versions
     started.cmis_url = ", ".join(sorted({u for u in urls.values() if u}))
     clients: dict[str, CmisClient] = {}
@@ -98,6 +77,14 @@ async def _cmis(
             await client.aclose()
         if sim is not None:
             await sim.stop()
+
+
+def from_env() -> Starlette:
+    """The app of one worker process of ``qms serve --workers N``: its config file is
+    named in ``QMS_CONFIG`` (the parent wrote it, with CMIS already running)."""
+    from qms import config
+
+    return create_app(config.load(os.environ["QMS_CONFIG"]))
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:

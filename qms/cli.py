@@ -32,6 +32,10 @@ def _serve(args: argparse.Namespace) -> int:
     )
     host = args.host or settings.server.host
     port = settings.server.port if args.port is None else args.port
+    if args.workers > 1:
+        from qms import multiworker
+
+        return multiworker.serve(settings, args.config, host, port, args.workers, args.log_level)
     app = create_app(settings)
     base = f"http://{host}:{port}"
 
@@ -141,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--config", default="config.yaml")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes on one socket (needs bus.url redis://; see docs/operations.md)",
+    )
     serve.set_defaults(func=_serve)
     sim = sub.add_parser("cmis-sim", help="run the CMIS simulator alone")
     sim.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,108 @@
+"""``qms serve --workers N``: N uvicorn worker processes on one listening socket.
+
+What must happen once happens in the parent before any worker starts: the schema, the
+demo staff, the voice clips, and the demo CMIS simulator (which then serves every worker
+from the parent's own thread). Each worker reads a config in which CMIS is remote. The
+workers share the database and reach each other's clients through the Redis bus; one of
+them, the leader (``qms.leader``), runs the background workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import yaml
+from uvicorn.supervisors import Multiprocess
+
+from qms.clock import Clock
+from qms.config import Settings
+
+
+class _Worker(uvicorn.Server):
+    """Prints the banner once its app is up, so "ready" means this worker is ready."""
+
+    base = ""
+    cmis = ""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print(
+                f"qms: hall ready at {self.base}  (worker {os.getpid()}, CMIS at {self.cmis})",
+                flush=True,
+            )
+
+
+def _prepare(settings: Settings) -> None:
+    from qms import announce, db
+    from qms.auth import seed_demo_staff
+
+    engine = db.make_engine(settings.database.url)
+    db.create_schema(engine)
+    if settings.auth.demo_accounts:
+        seed_demo_staff(engine, settings.branches[0].id)
+    engine.dispose()
+    asyncio.run(announce.prepare(settings))
+
+
+def _simulator(settings: Settings) -> tuple[str, Any]:
+    """The demo CMIS in a thread of the parent, for as long as the parent lives."""
+    from qms import demo_cmis
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="cmis-simulator", daemon=True).start()
+    coro = demo_cmis.start(settings, Clock(settings.timezone))
+    sim = asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=60)
+
+    def stop() -> None:
+        asyncio.run_coroutine_threadsafe(sim.stop(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+
+    return sim.url, stop
+
+
+def serve(settings: Settings, config_path: str, host: str, port: int, n: int, log: str) -> int:
+    if settings.bus.url.startswith("memory://"):
+        print(
+            "qms: --workers needs bus.url redis://…: events must reach the clients of every worker",
+            file=sys.stderr,
+        )
+        return 2
+    raw = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    stop = None
+    cmis = ", ".join(u for u in (settings.cmis.v2_url, settings.cmis.v1_url) if u)
+    if settings.cmis.mode == "simulator":
+        cmis, stop = _simulator(settings)
+        raw["cmis"].update(mode="remote", v2_url=cmis, v1_url=cmis)
+    _prepare(settings)
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".yaml", prefix="qms-workers-", encoding="utf-8", delete=False
+    ) as f:
+        yaml.safe_dump(raw, f, allow_unicode=True)
+    os.environ["QMS_CONFIG"] = f.name
+    try:
+        config = uvicorn.Config(
+            "qms.app:from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=n,
+            log_level=log,
+            ws_max_size=65536,
+            lifespan="on",
+        )
+        _Worker.base, _Worker.cmis = f"http://{host}:{port}", cmis
+        Multiprocess(config, target=_Worker(config).run, sockets=[config.bind_socket()]).run()
+    finally:
+        os.unlink(f.name)
+        if stop is not None:
+            stop()
+    return 0
