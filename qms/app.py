@@ -117,7 +117,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
                 )  # fmt: skip
                 try:
                     await asyncio.gather(
-                        device_worker.run(), PaymentPoster(hall).run(), DebtFetcher(hall).run()
+                        device_worker.run(),
+                        PaymentPoster(hall).run(),
+                        DebtFetcher(hall).run(),
+                        hall.wake_from_bus(),
                     )
                 finally:
                     await asyncio.to_thread(devices.close)

@@ -128,6 +128,22 @@ class Hall:
         outcome = result.code if isinstance(result, QmsError) else "ok"
         add(audit.entry(now, who.branch_id, who.label, who.role, who.via, action, target, outcome))
 
+    async def wake_from_bus(self) -> None:
+        """For the process running the background workers: a change made in another
+        worker process wakes them through the bus, as a local change does directly."""
+
+        async def follow(branch_id: str) -> None:
+            async with self.bus.subscribe(branch_id) as sub:
+                while True:
+                    ev = await sub.get()
+                    self.devices_waiting.set()
+                    if ev.type in ("payment.collected", "payment.reversal_requested"):
+                        self.payments_waiting.set()
+                    elif ev.type == "ticket.issued" and ev.data["ticket"].get("debts_pending"):
+                        self.debts_waiting.set()
+
+        await asyncio.gather(*(follow(b) for b in self.branches))
+
     async def record(self, principal: Principal, action: str, *args: Any) -> None:
         """Audit a change made outside ``change`` (a device job sent again, say)."""
         now = self.clock.now()
