@@ -31,7 +31,18 @@ from qms.device_io import Devices
 from qms.device_worker import DeviceWorker
 from qms.errors import QmsError
 from qms.hall import Hall
-from qms.http import api, audio, audit, cash, devices, follow, reports, search, stats
+from qms.http import (
+    api,
+    audio,
+    audit,
+    cash,
+    devices,
+    enrollment,
+    follow,
+    reports,
+    search,
+    stats,
+)
 from qms.http.errors import on_crash, on_http_error, on_qms_error
 from qms.http.headers import SecurityHeaders
 from qms.poster import PaymentPoster
@@ -140,6 +151,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
         *cash.routes,
         *reports.routes,
         *audit.routes,
+        *enrollment.routes,
         *follow.routes,
         *search.routes,
         *stats.routes,

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from qms import audit
+from qms import audit, device_registry
 from qms.branch import Branch
 from qms.config import Settings
 from qms.errors import Forbidden, TooMany, Unauthenticated
@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reports.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "reports.company": frozenset({"admin"}),
     "audit.read": frozenset({"supervisor", "admin"}),
+    "devices.enroll": frozenset({"supervisor", "admin"}),
 }
 
 #: the kind of counter each role signs in at (None: no counter needed)
@@ -243,6 +244,11 @@ class Authenticator:
         if device is not None:
             return device
         with Session(self.engine) as s:
+            enrolled = device_registry.active(s, token)
+            if enrolled is not None:
+                return Principal(
+                    "device", enrolled.id, enrolled.kind, enrolled.branch_id, None, enrolled.id
+                )
             sess = s.get(AuthSession, h)
             if sess is None or sess.expires_at <= now:
                 raise Unauthenticated(

@@ -30,6 +30,8 @@ class Branch:
     slip_printer: str | None = None
     device_agent: str | None = None
     device_printers: dict[str, str] = field(default_factory=dict)  # kiosk id -> printer
+    printers: frozenset[str] = frozenset()  # ids of the branch's printers
+    config_devices: frozenset[str] = frozenset()  # ids of the devices in config.yaml
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -56,4 +58,6 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         device_printers={
             d.id: d.printer for d in settings.devices if d.branch == b.id and d.printer
         },
+        printers=frozenset(p.id for p in b.printers),
+        config_devices=frozenset(d.id for d in settings.devices),
     )

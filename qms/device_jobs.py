@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from qms import events
 from qms.clock import iso
-from qms.models import DeviceJob
+from qms.models import DeviceJob, EnrolledDevice
 from qms.tx import Tx
 
 CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
@@ -37,7 +37,10 @@ def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any])
 def _issuing_printer(tx: Tx) -> str | None:
     kind, _, name = tx.actor.label.partition(":")
     if kind == "device":
-        return tx.branch.device_printers.get(name)
+        if name in tx.branch.device_printers:
+            return tx.branch.device_printers[name]
+        enrolled = tx.session.get(EnrolledDevice, name)
+        return enrolled.printer if enrolled else None
     counter = tx.branch.counter(tx.actor.counter or "")
     return counter.printer if counter else None
 

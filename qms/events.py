@@ -43,6 +43,8 @@ EVENT_TYPES: dict[str, str] = {
     "drawer.reopened": "a supervisor sent a drawer with a difference back to be counted again",
     "movement.declared": "a cashier declared money out to, or in from, another cashier",
     "movement.withdrawn": "a cashier took back their declaration of a money movement",
+    "device.enrolled": "a supervisor enrolled a kiosk, display or hall agent",
+    "device.revoked": "a supervisor revoked a device: its token is refused, its connections close",
     "day.closed": "the head cashier or the supervisor closed the business day",
 }
 

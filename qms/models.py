@@ -265,3 +265,18 @@ class AuditEntry(SQLModel, table=True):
     action: str  # e.g. closing.close_drawer, auth.login
     target: str | None = None
     outcome: str = "ok"  # ok, or the refusal's error code
+
+
+class EnrolledDevice(SQLModel, table=True):
+    """A kiosk, display or hall agent enrolled by a supervisor; only its token's hash is
+    kept. Revoked, it is refused at once, its open connections closed."""
+
+    id: str = Field(primary_key=True)  # also the device's name in the audit log
+    branch_id: str = Field(index=True)
+    kind: str  # kiosk | display | agent
+    token_sha256: str = Field(unique=True)
+    printer: str | None = None  # a kiosk's ticket printer
+    enrolled_at: dt.datetime = _ts()
+    enrolled_by: str
+    revoked_at: dt.datetime | None = _ts(nullable=True)
+    revoked_by: str | None = None

@@ -172,6 +172,9 @@ class Connection:
     # --- events -------------------------------------------------------------------------
 
     async def forward(self, ev: EventRecord) -> None:
+        who = self.principal
+        if ev.type == "device.revoked" and who and who.label == f"device:{ev.data['device']['id']}":
+            raise Unauthenticated("this device was revoked", code="device_revoked")
         if self.view is None or ev.seq <= self.last_seq:
             return
         if self.view == "agent":
@@ -226,7 +229,12 @@ async def endpoint(ws: WebSocket) -> None:
             waiting = {next_frame} | ({next_event} if next_event else set())
             done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             if next_event in done:
-                await conn.forward(next_event.result())
+                try:
+                    await conn.forward(next_event.result())
+                except Unauthenticated as exc:  # this device was revoked meanwhile
+                    await conn.send(_error(exc))
+                    await ws.close(CLOSE_UNAUTHENTICATED)
+                    break
                 next_event = None
             if next_frame in done:
                 raw = next_frame.result()

@@ -44,7 +44,7 @@ def test_a_new_database_matches_the_models(url: str) -> None:
     db.create_schema(engine)  # a second start changes nothing
     assert _drift(engine) == []
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"
     engine.dispose()
 
 
