@@ -205,6 +205,24 @@ def test_every_role_on_every_websocket_message(
     assert wrong == []
 
 
+def test_a_token_in_a_cookie_opens_nothing(
+    tokens: tuple[HallServer, dict[str, str | None]],
+) -> None:
+    """No cookie is a credential, so a page of another site cannot act for a signed-in
+    person (no CSRF to defend against): only the Authorization header counts."""
+    hall, people = tokens
+    cookies = {"token": str(people["admin"]), "session": str(people["admin"])}
+    assert (
+        httpx.get(
+            f"{hall.base}/api/me", headers={"authorization": f"Bearer {people['admin']}"}
+        ).status_code
+        == 200
+    )  # noqa: E501
+    with httpx.Client(base_url=hall.base, cookies=cookies) as http:
+        r = http.post("/api/cash/day/close")
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+
+
 def test_every_role_on_every_route(tokens: tuple[HallServer, dict[str, str | None]]) -> None:
     hall, people = tokens
     wrong = []
@@ -220,6 +238,8 @@ def test_every_role_on_every_route(tokens: tuple[HallServer, dict[str, str | Non
                 body = _json(r)
                 code = (body or {}).get("error", {}).get("code")
                 got = f"{r.status_code} {code}"
+                if "set-cookie" in r.headers:  # bearer tokens only: no ambient authority
+                    wrong.append(f"{method} {url} as {role}: sets a cookie")
                 if r.status_code >= 500:
                     wrong.append(f"{method} {url} as {role}: {got}")
                 elif url.startswith("/api/") and r.status_code >= 400 and body is None:
