@@ -7,7 +7,7 @@ import contextlib
 import importlib.resources
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,12 +93,18 @@ async def _cmis(
 def from_env() -> Starlette:
     """The app of one worker process of ``qms serve --workers N``: its config file is
     named in ``QMS_CONFIG`` (the parent wrote it, with CMIS already running)."""
-    from qms import config
+    from qms import config, multiworker
 
-    return create_app(config.load(os.environ["QMS_CONFIG"]))
+    return create_app(config.load(os.environ["QMS_CONFIG"]), ready=multiworker.banner)
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    ready: Callable[[Started], None] | None = None,
+) -> Starlette:
+    """The hall's ASGI app; ``ready`` is told once the lifespan has started everything."""
     clock = clock or Clock(settings.timezone)
     started = Started()
 
@@ -137,6 +143,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
                     await asyncio.to_thread(devices.close)
 
             workers = asyncio.create_task(leader.lead(engine, background))
+            if ready is not None:
+                ready(started)
             try:
                 yield
             finally:

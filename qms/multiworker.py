@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 import tempfile
 import threading
@@ -24,21 +23,6 @@ from uvicorn.supervisors import Multiprocess
 
 from qms.clock import Clock
 from qms.config import Settings
-
-
-class _Worker(uvicorn.Server):
-    """Prints the banner once its app is up, so "ready" means this worker is ready."""
-
-    base = ""
-    cmis = ""
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if self.started:
-            print(
-                f"qms: hall ready at {self.base}  (worker {os.getpid()}, CMIS at {self.cmis})",
-                flush=True,
-            )
 
 
 def _prepare(settings: Settings) -> None:
@@ -78,7 +62,6 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         return 2
     raw = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
     stop = None
-    cmis = ", ".join(u for u in (settings.cmis.v2_url, settings.cmis.v1_url) if u)
     if settings.cmis.mode == "simulator":
         cmis, stop = _simulator(settings)
         raw["cmis"].update(mode="remote", v2_url=cmis, v1_url=cmis)
@@ -88,6 +71,7 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
     ) as f:
         yaml.safe_dump(raw, f, allow_unicode=True)
     os.environ["QMS_CONFIG"] = f.name
+    os.environ["QMS_WORKER_BASE"] = f"http://{host}:{port}"
     try:
         config = uvicorn.Config(
             "qms.app:from_env",
@@ -99,10 +83,18 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             ws_max_size=65536,
             lifespan="on",
         )
-        _Worker.base, _Worker.cmis = f"http://{host}:{port}", cmis
-        Multiprocess(config, target=_Worker(config).run, sockets=[config.bind_socket()]).run()
+        sock = config.bind_socket()
+        sock.listen(2048)  # a client arriving before a worker accepts waits, is not refused
+        Multiprocess(config, sockets=[sock]).run()
     finally:
         os.unlink(f.name)
         if stop is not None:
             stop()
     return 0
+
+
+def banner(started: Any) -> None:
+    """A worker's "ready", once its app is up (the socket already listens)."""
+    base = os.environ.get("QMS_WORKER_BASE", "")
+    print(f"qms: hall ready at {base}  (worker {os.getpid()}, CMIS at {started.cmis_url})",
+          flush=True)  # fmt: skip

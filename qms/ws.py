@@ -12,6 +12,7 @@ import contextlib
 import functools
 import json
 import logging
+import os
 from typing import Any
 
 import anyio.to_thread
@@ -106,7 +107,7 @@ class Connection:
         if self.principal is not None and who.branch_id != self.principal.branch_id:
             raise BadRequest("a connection stays in one branch", code="invalid_request")
         self.principal = who
-        await self.send({"type": "ready", "principal": who.public()})
+        await self.send({"type": "ready", "principal": who.public(), "worker": os.getpid()})
 
     async def subscribe(self, view: object, since: object) -> None:
         assert self.principal is not None

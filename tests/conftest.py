@@ -56,8 +56,11 @@ def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
 class HallServer:
     """`qms serve` in a child process; waits for its start-up banner, never sleeps."""
 
-    def __init__(self, tmp: Path, raw: dict[str, Any] | None = None, **over: object) -> None:
+    def __init__(
+        self, tmp: Path, raw: dict[str, Any] | None = None, workers: int = 1, **over: object
+    ) -> None:
         self.tmp = tmp
+        self.workers = workers
         self.port = free_port()
         self.sim_port = free_port()
         self.config = hall_config(tmp, self.sim_port, **over)
@@ -84,6 +87,8 @@ class HallServer:
                 str(self.port),
                 "--log-level",
                 "warning",
+                "--workers",
+                str(self.workers),
             ],
             cwd=self.tmp,
             stdout=subprocess.PIPE,
@@ -92,6 +97,7 @@ class HallServer:
         )
         self.pump = threading.Thread(target=self._pump, args=(self.proc,), daemon=True)
         self.pump.start()
+        ready = 0
         while True:
             try:
                 line = self.lines.get(timeout=60)
@@ -100,7 +106,9 @@ class HallServer:
             if line == "":
                 raise RuntimeError("qms serve exited:\n" + "".join(self.log))
             if "hall ready" in line:
-                return self
+                ready += 1  # each worker says so
+                if ready == self.workers:
+                    return self
 
     def _pump(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stdout is not None

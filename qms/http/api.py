@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from typing import Any
 
 import anyio.to_thread
@@ -51,7 +52,8 @@ def ok(data: Any, status: int = 200) -> JSONResponse:
 
 
 async def healthz(request: Request) -> Response:
-    return ok({"status": "ok"})
+    # which worker process answered: with --workers N, so operators (and tests) can tell
+    return ok({"status": "ok", "worker": os.getpid()})
 
 
 async def login(request: Request) -> Response:
