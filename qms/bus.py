@@ -1,4 +1,4 @@
-"""Event fan-out after commit. In-process here; Redis pub/sub is the scale-out backend.
+"""Event fan-out after commit: in-process here, Redis pub/sub (``qms.bus_redis``) to scale out.
 
 The bus may drop: a subscriber whose queue is full loses messages and notices the gap in
 ``seq``; the events table is the truth it replays from.
@@ -71,7 +71,19 @@ class MemoryBus:
         self._subs.clear()
 
 
+#: URL schemes of ``bus.url``: the in-process bus, Redis pub/sub (rediss: over TLS)
+SCHEMES = ("memory", "redis", "rediss")
+
+
 def make_bus(url: str) -> Bus:
-    if url.startswith("memory://"):
+    """The backend named by the URL's scheme; Redis is imported only when asked for."""
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if scheme == "memory":
         return MemoryBus()
-    raise ValueError(f"bus {url}: only memory:// is available in this build")
+    if scheme in ("redis", "rediss"):
+        from qms.bus_redis import RedisBus
+
+        return RedisBus(url)
+    raise ValueError(
+        f"bus.url {url!r}: unknown scheme, use " + " or ".join(f"{s}://" for s in SCHEMES)
+    )

@@ -50,13 +50,30 @@ class DatabaseSettings(_Model):
 
 
 class BusSettings(_Model):
-    url: str = Field("memory://", description="Event bus: memory:// (one process).")
+    url: str = Field(
+        "memory://",
+        description="Event bus: memory:// (one process), or redis://HOST:PORT/DB "
+        "(rediss:// for TLS) to share events between workers and hosts.",
+    )
 
     @field_validator("url")
     @classmethod
     def _scheme(cls, v: str) -> str:
-        if not v.startswith("memory://"):
-            raise ValueError("must be memory:// (the Redis bus comes with scale-out)")
+        if v.startswith("memory://"):
+            return v
+        if not v.startswith(("redis://", "rediss://")):
+            raise ValueError("must be memory:// or redis://HOST:PORT/DB (rediss:// for TLS)")
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(v)
+            parts.port  # noqa: B018 (raises on a bad port)
+        except ValueError as exc:
+            raise ValueError(f"not a Redis URL: {exc}") from None
+        if not parts.hostname:
+            raise ValueError("a Redis URL names its host: redis://HOST:PORT/DB")
+        if parts.path not in ("", "/") and not parts.path[1:].isdigit():
+            raise ValueError("the path of a Redis URL is the database number: redis://HOST/0")
         return v
 
 
