@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import queue
@@ -190,13 +191,47 @@ class Customers:
         raise LookupError("no customer without debt")
 
 
+#: what a module's ``hall`` runs on: the embedded default, and PostgreSQL with the Redis
+#: bus for the modules that set ``SCALE_OUT = True`` (they run once on each)
+BACKENDS = ("sqlite+memory", "postgres+redis")
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "hall" in metafunc.fixturenames and getattr(metafunc.module, "SCALE_OUT", False):
+        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="module")
+
+
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
-    server = HallServer(tmp_path_factory.mktemp("hall")).start()
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", BACKENDS[0]))
+
+
+def require_redis(url: str = REDIS_URL) -> None:
+    import redis
+
     try:
-        yield server
-    finally:
-        server.stop()
+        with redis.Redis.from_url(url, socket_connect_timeout=2) as r:
+            r.ping()
+    except redis.RedisError as exc:
+        require_service("Redis at 127.0.0.1:6379", str(exc))
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[HallServer]:
+    server = HallServer(tmp_path_factory.mktemp("hall"))
+    with contextlib.ExitStack() as stack:
+        if backend == "postgres+redis":
+            require_redis()
+            raw = yaml.safe_load(server.config.read_text(encoding="utf-8"))
+            raw["database"]["url"] = stack.enter_context(postgres_database())
+            raw["bus"]["url"] = REDIS_URL
+            server.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -242,8 +277,8 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
     """A throwaway database on the machine's PostgreSQL, dropped afterwards."""
     psycopg = pytest.importorskip("psycopg")
     name = f"qms_test_{uuid.uuid4().hex[:8]}"
@@ -254,9 +289,14 @@ def postgres_url() -> Iterator[str]:
     except psycopg.OperationalError as exc:
         require_service("PostgreSQL at 127.0.0.1:5432", str(exc))
     admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     try:
-        yield url
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with postgres_database() as url:
+        yield url

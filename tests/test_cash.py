@@ -17,6 +17,8 @@ from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Device, Staff
 from tests.wsclient import ViewClient
 
+SCALE_OUT = True  # runs on SQLite + in-process bus and on PostgreSQL + Redis
+
 FLOAT = 500_000
 
 

@@ -14,6 +14,8 @@ from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
 
+SCALE_OUT = True  # runs on SQLite + in-process bus and on PostgreSQL + Redis
+
 
 def collect_one(
     staff: dict[str, Staff], customers: Customers, counter: str = "c1"

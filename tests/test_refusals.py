@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 
+SCALE_OUT = True  # runs on SQLite + in-process bus and on PostgreSQL + Redis
+
 
 def seq(sup: Staff) -> int:
     return int(sup.get("/api/snapshot?view=supervisor")["seq"])

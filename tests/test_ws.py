@@ -14,6 +14,8 @@ from tests.conftest import Customers, HallServer
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
+SCALE_OUT = True  # runs on SQLite + in-process bus and on PostgreSQL + Redis
+
 
 def current_seq(staff: dict[str, Staff]) -> int:
     return int(staff["sup"].get("/api/snapshot?view=supervisor")["seq"])
