@@ -19,6 +19,7 @@ from qms.branch import Branch
 from qms.clock import iso
 from qms.errors import BadRequest, Conflict, NotFound
 from qms.models import DayClosure, Drawer, Payment, Ticket
+from qms.money import vnd
 from qms.tx import Tx
 
 UNCONFIRMED = ("pending", "reversal_pending")
@@ -117,7 +118,7 @@ def _deposit(value: object, counted: int) -> tuple[int, str, str]:
             "the head cashier closes with the bank deposit: {amount, bank, reference}",
             code="deposit_required",
         )
-    amount = drawers.money(value.get("amount"), "deposit.amount")
+    amount = vnd(value.get("amount"), "deposit.amount", zero_ok=True)
     if amount > counted:
         raise BadRequest(
             f"the deposit ({amount} đ) is more than the cash counted ({counted} đ)",
@@ -135,7 +136,7 @@ def close_drawer(tx: Tx, counted: object, deposit: object = None) -> dict[str, A
     d = drawers.mine(tx)
     if d.status != "open":
         raise Conflict(f"your drawer is already {d.status.replace('_', ' ')}", code="drawer_closed")
-    amount = drawers.money(counted, "counted")
+    amount = vnd(counted, "counted", zero_ok=True)
     _refuse("closing", drawer_blockers(tx, d))
     if d.role == "head_cashier":
         d.deposit_amount, d.deposit_bank, d.deposit_ref = _deposit(deposit, amount)

@@ -17,6 +17,7 @@ from qms import delivery, drawers, tickets
 from qms.cashier import current, my_counter
 from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.models import Payment, TicketInvoice
+from qms.money import vnd
 from qms.ticket_view import period_order
 from qms.tx import Tx
 
@@ -37,14 +38,6 @@ def _int_list(value: object, field: str) -> list[int]:
     return list(value)
 
 
-def _money(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise BadRequest(
-            f"{field} is a positive whole number of đồng", code="invalid_amount", field=field
-        )
-    return value
-
-
 def _invoices_of(tx: Tx, ticket_id: int | None) -> list[TicketInvoice]:
     return list(
         tx.session.exec(select(TicketInvoice).where(TicketInvoice.ticket_id == ticket_id)).all()
@@ -62,8 +55,8 @@ def collect(
     my_counter(tx, code)
     drawers.open_for(tx, drawers.username(tx))  # nothing is collected on a closed drawer
     ids = _int_list(invoice_ids, "invoices")
-    total = _money(amount, "amount")
-    given = total if tendered is None else _money(tendered, "tendered")
+    total = vnd(amount, "amount")
+    given = total if tendered is None else vnd(tendered, "tendered")
     ticket = current(tx, code)
     rows = _invoices_of(tx, ticket.id)
     by_id = {r.invoice_id: r for r in rows}

@@ -14,28 +14,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from qms.clock import iso
-from qms.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.errors import Conflict, Forbidden, NotFound
 from qms.models import DayClosure, Drawer, MoneyMovement, Payment, User
+from qms.money import vnd
 from qms.tx import Tx
 
 CASH_ROLES = ("cashier", "head_cashier")
 #: payment statuses whose money left the drawer again
 GIVEN_BACK = ("reversed", "refused")
-
-
-def money(value: object, field: str, *, zero_ok: bool = True) -> int:
-    """A whole, non-negative number of đồng (positive unless ``zero_ok``)."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < 0
-        or (value == 0 and not zero_ok)
-    ):
-        what = "non-negative" if zero_ok else "positive"
-        raise BadRequest(
-            f"{field} is a {what} whole number of đồng", code="invalid_amount", field=field
-        )
-    return value
 
 
 def username(tx: Tx) -> str:
@@ -144,7 +130,7 @@ def open_drawer(tx: Tx, role: str, float_amount: object) -> dict[str, Any]:
     if role not in CASH_ROLES:
         raise Forbidden(f"role {role} has no cash drawer", code="wrong_role")
     name = username(tx)
-    amount = money(float_amount, "float")
+    amount = vnd(float_amount, "float", zero_ok=True)
     refuse_if_day_closed(tx)
     counter = tx.branch.counter(tx.actor.counter or "")
     if counter is None or counter.kind != "cashier":

@@ -12,6 +12,7 @@ from qms import drawers
 from qms.clock import iso
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.models import MoneyMovement
+from qms.money import vnd
 from qms.tx import Tx
 
 SIDES = ("out", "in")
@@ -65,7 +66,7 @@ def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, An
     me = drawers.username(tx)
     if other == me:
         raise Conflict("a movement is between two cashiers", code="same_cashier")
-    value = drawers.money(amount, "amount", zero_ok=False)
+    value = vnd(amount, "amount")
     mine = drawers.open_for(tx, me)
     theirs = drawers.open_for(tx, other, own=False)
     if side == "out":

@@ -69,7 +69,8 @@ class Connection:
             msg = json.loads(raw)
         except ValueError:
             raise BadRequest("frame is not valid JSON", code="malformed_frame") from None
-        if not isinstance(msg, dict) or msg.get("type") not in CLIENT_MESSAGES:
+        kind = msg.get("type") if isinstance(msg, dict) else None
+        if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
             raise BadRequest(
                 "frame type is one of " + ", ".join(CLIENT_MESSAGES), code="unknown_message"
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import os
@@ -11,9 +13,9 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +27,16 @@ from tests.hallclient import Device, Staff
 ROOT = Path(__file__).resolve().parent.parent
 SIM_CUSTOMERS = 3000
 SIM_SEED = 2026
+
+
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T], bound_s: float = 60) -> T:
+    """Run a coroutine to its end, bounded, in a thread of its own: the main thread may
+    hold a running loop already (Playwright's sync API does, once a browser test ran)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, bound_s)).result()
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ import yaml
 from qms import config
 from qms.bus import QUEUE_SIZE, Bus, MemoryBus, Subscription, make_bus
 from qms.events import EventRecord
-from tests.conftest import ROOT, Customers, HallServer, free_port, require_service
+from tests.conftest import ROOT, Customers, HallServer, free_port, require_service, run_async
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(asyncio.wait_for(coro, 20))
+    return run_async(coro, 20)
 
 
 def redis_up() -> None:

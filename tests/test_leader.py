@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from qms import db, leader
+from tests.conftest import run_async
 
 
 def _url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
@@ -80,7 +81,7 @@ def test_one_leader_at_a_time_and_a_successor(
         assert running == set() and overlaps == []
 
     try:
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         for e in engines:
             e.dispose()

@@ -190,6 +190,7 @@ def test_bad_frames_get_errors_and_the_connection_lives(
         "{oops",
         "[1]",
         {"type": "dance"},
+        {"type": []},  # found by the fuzzer: an unhashable type once dropped the connection
         b"\x00binary",
         {"type": "subscribe", "view": "everything"},
         {"type": "resume", "since": 3},
@@ -200,6 +201,7 @@ def test_bad_frames_get_errors_and_the_connection_lives(
     codes = [m["code"] for m in got if m["type"] == "error"]
     assert codes == [
         "malformed_frame",
+        "unknown_message",
         "unknown_message",
         "unknown_message",
         "malformed_frame",

@@ -1,0 +1,60 @@
+"""Every HTTP route of the app with a concrete URL to call it by and the permission it
+needs: the role matrix and the fuzzer walk this table."""
+
+from __future__ import annotations
+
+PUBLIC, SIGNED_IN = "public", "signed-in"
+
+#: (method, path as the app declares it) -> (a concrete URL, the permission it needs)
+ROUTES: dict[tuple[str, str], tuple[str, str]] = {
+    ("GET", "/healthz"): ("/healthz", PUBLIC),
+    ("POST", "/api/auth/login"): ("/api/auth/login", PUBLIC),
+    ("GET", "/api/me"): ("/api/me", SIGNED_IN),
+    ("GET", "/api/counters"): ("/api/counters", PUBLIC),
+    ("GET", "/api/customers/{code}"): ("/api/customers/PE01000000001", "customer.read"),
+    ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
+    ("GET", "/api/tickets/{number:int}"): ("/api/tickets/1", "ticket.read"),
+    ("POST", "/api/tickets/{number:int}/invoices/{invoice_id:int}/{action}"): (
+        "/api/tickets/9999/invoices/1/found",
+        "lookup.mark",
+    ),
+    ("POST", "/api/counters/{counter}/{action}"): ("/api/counters/C1/recall", "cashier.act"),
+    ("GET", "/api/snapshot"): ("/api/snapshot?view=supervisor", "view.supervisor"),
+    ("GET", "/api/events"): ("/api/events?view=display", "events.read"),
+    ("GET", "/api/payments"): ("/api/payments", "payment.read"),
+    ("POST", "/api/payments/{txn}/reverse"): ("/api/payments/NOPE/reverse", "payment.reverse"),
+    ("GET", "/api/cmis"): ("/api/cmis", "cmis.read"),
+    ("GET", "/api/reconciliation"): ("/api/reconciliation", "cmis.read"),
+    ("GET", "/api/cash"): ("/api/cash", "cash.read"),
+    ("GET", "/api/cash/mine"): ("/api/cash/mine", "cash.own"),
+    ("POST", "/api/cash/drawer/open"): ("/api/cash/drawer/open", "cash.own"),
+    ("POST", "/api/cash/drawer/close"): ("/api/cash/drawer/close", "cash.own"),
+    ("POST", "/api/cash/movements"): ("/api/cash/movements", "cash.own"),
+    ("POST", "/api/cash/movements/{id:int}/withdraw"): (
+        "/api/cash/movements/1/withdraw",
+        "cash.own",
+    ),
+    ("POST", "/api/cash/drawers/{id:int}/approve"): ("/api/cash/drawers/1/approve", "cash.approve"),
+    ("POST", "/api/cash/drawers/{id:int}/recount"): ("/api/cash/drawers/1/recount", "cash.approve"),
+    ("GET", "/api/cash/day"): ("/api/cash/day", "day.close"),
+    ("POST", "/api/cash/day/close"): ("/api/cash/day/close", "day.close"),
+    ("GET", "/api/invoices/papers"): ("/api/invoices/papers", "delivery.read"),
+    ("POST", "/api/invoices/returns"): ("/api/invoices/returns", "invoice.return"),
+    ("GET", "/api/reports"): ("/api/reports", "reports.read"),
+    ("GET", "/api/audit"): ("/api/audit", "audit.read"),
+    ("GET", "/t/{token}"): ("/t/unknown-token", PUBLIC),
+    ("GET", "/t/{token}/qr.svg"): ("/t/unknown-token/qr.svg", PUBLIC),
+    ("GET", "/api/follow/{token}"): ("/api/follow/unknown-token", PUBLIC),
+    ("GET", "/api/customers"): ("/api/customers?by=name&q=Nguy", "customer.search"),
+    ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
+    ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),
+    ("POST", "/api/device-jobs/{job:int}/retry"): ("/api/device-jobs/1/retry", "devices.retry"),
+    ("GET", "/api/devices"): ("/api/devices", "devices.enroll"),
+    ("POST", "/api/devices"): ("/api/devices", "devices.enroll"),
+    ("POST", "/api/devices/{id}/revoke"): ("/api/devices/nope/revoke", "devices.enroll"),
+    ("GET", "/audio/manifest.json"): ("/audio/manifest.json", PUBLIC),
+    ("GET", "/audio/{file}"): ("/audio/00000000000000000000.wav", PUBLIC),
+    ("GET", "/"): ("/", PUBLIC),
+    # last: it ends the session it is asked with
+    ("POST", "/api/auth/logout"): ("/api/auth/logout", SIGNED_IN),
+}
