@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -142,6 +142,22 @@ class HallServer:
         if self.proc.stdout:
             self.proc.stdout.close()
 
+    def edit_config(self, change: Callable[[dict[str, Any]], object]) -> HallServer:
+        """Change the config file before ``start`` (``change`` edits the parsed YAML)."""
+        raw = yaml.safe_load(self.config.read_text(encoding="utf-8"))
+        change(raw)
+        self.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        return self
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[HallServer]:
+        """Started for the block, stopped after it whatever happens."""
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
     def restart(self) -> HallServer:
         self.wait_dead()
         return self.start()
@@ -235,15 +251,12 @@ def hall(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Hal
     with contextlib.ExitStack() as stack:
         if backend == "postgres+redis":
             require_redis()
-            raw = yaml.safe_load(server.config.read_text(encoding="utf-8"))
-            raw["database"]["url"] = stack.enter_context(postgres_database())
-            raw["bus"]["url"] = REDIS_URL
-            server.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-        server.start()
-        try:
+            url = stack.enter_context(postgres_database())
+            server.edit_config(
+                lambda raw: raw.update(database={"url": url}, bus={"url": REDIS_URL})
+            )
+        with server.running():
             yield server
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.browser import Console, sign_in
 from tests.conftest import HallServer
@@ -24,14 +23,8 @@ ADDRESS = "<script>alert(1)</script> 5 Võ Văn Tần, Quận 3"
 def big_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
     """A hall whose simulator has enough customers to reach the one with markup."""
     hall = HallServer(Path(tmp_path_factory.mktemp("escaping")))
-    raw = yaml.safe_load(hall.config.read_text(encoding="utf-8"))
-    raw["cmis"]["simulator"]["customers"] = 4000
-    hall.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    hall.start()
-    try:
+    with hall.edit_config(lambda raw: raw["cmis"]["simulator"].update(customers=4000)).running():
         yield hall
-    finally:
-        hall.stop()
 
 
 @pytest.mark.browser

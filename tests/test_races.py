@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
@@ -34,18 +33,14 @@ EXPECTED = {
 
 @pytest.fixture
 def race_hall(tmp_path: Path) -> Any:
-    hall = HallServer(tmp_path)
-    raw = yaml.safe_load(hall.config.read_text(encoding="utf-8"))
-    branch = raw["branches"][0]
-    branch["counters"] = [c for c in branch["counters"] if c["kind"] != "cashier"] + [
-        {"code": code, "name": f"Quầy {code[1:]}", "kind": "cashier"} for code in COUNTERS
-    ]
-    hall.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    hall.start()
-    try:
+    def twenty_tills(raw: dict[str, Any]) -> None:
+        branch = raw["branches"][0]
+        branch["counters"] = [c for c in branch["counters"] if c["kind"] != "cashier"] + [
+            {"code": code, "name": f"Quầy {code[1:]}", "kind": "cashier"} for code in COUNTERS
+        ]
+
+    with HallServer(tmp_path).edit_config(twenty_tills).running() as hall:
         yield hall
-    finally:
-        hall.stop()
 
 
 @pytest.mark.slow

@@ -12,35 +12,21 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import redis
-import yaml
 
-from tests.conftest import Customers, HallServer, require_service
+from tests.conftest import Customers, HallServer, require_redis
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
 REDIS = "redis://127.0.0.1:6379/11"
 
 
-def _redis_or_skip() -> None:
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        require_service("Redis at 127.0.0.1:6379", str(exc))
-
-
 @pytest.fixture
 def two_workers(tmp_path: Path, postgres_url: str) -> Any:
-    _redis_or_skip()
-    hall = HallServer(tmp_path)  # its config, then the scale-out settings
-    raw = yaml.safe_load(hall.config.read_text(encoding="utf-8"))
-    raw["database"]["url"] = postgres_url
-    raw["bus"]["url"] = REDIS
-    hall = HallServer(tmp_path, raw=raw, workers=2).start()
-    try:
+    require_redis(REDIS)
+    hall = HallServer(tmp_path, workers=2)
+    hall.edit_config(lambda raw: raw.update(database={"url": postgres_url}, bus={"url": REDIS}))
+    with hall.running():
         yield hall
-    finally:
-        hall.stop()
 
 
 def _viewers(hall: HallServer, token: str) -> list[ViewClient]:
@@ -115,10 +101,8 @@ def test_two_workers_share_one_hall(two_workers: HallServer, demo: Any) -> None:
             confirmed.add(msg["data"]["payment"]["txn_id"])
     view.close()
     day = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
-    cmis_url = yaml.safe_load(Path(hall.config).read_text(encoding="utf-8"))["cmis"]
-    port = cmis_url["simulator"]["port"]
     ledger = httpx.get(
-        f"http://127.0.0.1:{port}/v2/payments",
+        f"{hall.cmis_url}/v2/payments",  # the parent process serves the simulator
         params={"date": day, "collection_point": "PE0100-HALL1"},
     ).json()["GIAO_DICH"]
     assert sorted(g["MA_GD"] for g in ledger) == sorted(p["txn_id"] for p in paid)
