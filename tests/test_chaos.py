@@ -250,6 +250,7 @@ def sim(tmp_path: Path) -> Iterator[Simulator]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # some 250 s on a quiet machine; the suite's 300 s is too tight
 def test_payments_exactly_once_through_faults_and_kills(
     tmp_path: Path, sim: Simulator, demo: Any
 ) -> None:
