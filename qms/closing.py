@@ -221,7 +221,7 @@ def day_blockers(tx: Tx, open_items: int) -> list[dict[str, Any]]:
                 open_items=open_items,
             )
         )
-    papers = [p for p in delivery.report(s, tx.branch, day)["to_return"]]
+    papers = delivery.report(s, tx.branch, day)["to_return"]
     if papers:
         out.append(
             _blocker(
