@@ -469,6 +469,10 @@ class CpuMeter:
         self.m0 = machine_busy_s()
         self.e0 = self.extra[1]() if self.extra else 0.0
 
+    def server_s(self) -> float:
+        """CPU seconds the server has used since the meter started."""
+        return self.server.cpu_s() - self.s0
+
     def report(self) -> str:
         wall = time.perf_counter() - self.t0
         server = (self.server.cpu_s() - self.s0) / wall

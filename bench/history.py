@@ -304,6 +304,7 @@ def main() -> None:
     h.use_uvloop()
     h.header("history")
     rates: dict[str, list[float]] = {"empty": [], "filled": []}
+    per_cpu: dict[str, list[float]] = {"empty": [], "filled": []}
     for r in range(args.rounds):
         for filled in (False, True):
             name = "filled" if filled else "empty"
@@ -313,10 +314,16 @@ def main() -> None:
             top = max(results["closed"])
             closed = results["closed"][top]
             rates[name].append(len(closed["lat"]) / closed["wall"])
+            per_cpu[name].append(len(closed["lat"]) / closed["cpu_s"])
     e, f = max(rates["empty"]), max(rates["filled"])
     print(
         f"## best closed-loop rate at {max(args.levels)} clients: empty {e:.0f}/s, "
         f"filled {f:.0f}/s ({(f - e) / e:+.0%})"
+    )
+    e, f = max(per_cpu["empty"]), max(per_cpu["filled"])
+    print(
+        f"## best tickets per server CPU-second there: empty {e:.0f}, filled {f:.0f} "
+        f"({(f - e) / e:+.0%})"
     )
     h.footer()
 
