@@ -18,6 +18,7 @@ import platform
 import queue
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -153,6 +154,8 @@ def wait_quiet(limit_s: float) -> float:
 def header(name: str) -> None:
     """The run's command, code, machine and load; with ``BENCH_QUIET_WAIT=S`` it first
     waits up to S seconds for the machine to be quiet (a shared machine)."""
+    # a SIGTERM unwinds like an error, so the server child and temporary files go too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     limit = float(os.environ.get("BENCH_QUIET_WAIT", "0"))
     waited = wait_quiet(limit) if limit > 0 else 0.0
     print(f"# command: python -m bench.{name} {' '.join(sys.argv[1:])}")
@@ -277,6 +280,7 @@ class Server:
                 self.stop()
                 raise RuntimeError("qms serve did not start:\n" + "".join(self.log)) from None
             if row == "":
+                self.stop()
                 raise RuntimeError("qms serve exited:\n" + "".join(self.log))
             if "hall ready" in row:
                 ready += 1
