@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -43,7 +44,7 @@ from qms.http import (
     search,
     stats,
 )
-from qms.http.errors import on_crash, on_http_error, on_qms_error
+from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
 from qms.http.headers import SecurityHeaders
 from qms.poster import PaymentPoster
 from qms.ws import endpoint
@@ -143,14 +144,16 @@ def create_app(
                     await asyncio.to_thread(devices.close)
 
             workers = asyncio.create_task(leader.lead(engine, background))
+            watch = asyncio.create_task(hall.watch_seq())  # in every process
             if ready is not None:
                 ready(started)
             try:
                 yield
             finally:
-                workers.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await workers
+                for task in (workers, watch):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 await bus.aclose()
                 engine.dispose()
 
@@ -183,6 +186,8 @@ def create_app(
         exception_handlers={
             QmsError: on_qms_error,
             HTTPException: on_http_error,
+            DBAPIError: on_store_error,
+            db.CommitUncertain: on_store_error,
             Exception: on_crash,
         },
     )

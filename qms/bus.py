@@ -1,7 +1,9 @@
 """Event fan-out after commit: in-process here, Redis pub/sub (``qms.bus_redis``) to scale out.
 
 The bus may drop: a subscriber whose queue is full loses messages and notices the gap in
-``seq``; the events table is the truth it replays from.
+``seq``; the events table is the truth it replays from. A message lost with nothing after
+it leaves no gap to notice, so each process also reads the branch's latest ``seq`` now and
+then and nudges (``Resync``) every subscriber that has not seen it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from qms.events import EventRecord
@@ -17,27 +20,57 @@ from qms.events import EventRecord
 QUEUE_SIZE = 1000
 
 
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """Not an event: "the branch is at ``seq``", for a subscriber that may have missed
+    the last messages; it replays from the events table what it lacks."""
+
+    seq: int
+
+
 class Subscription:
     """One listener's queue of events for one branch."""
 
     def __init__(self, size: int = QUEUE_SIZE) -> None:
-        self.queue: asyncio.Queue[EventRecord] = asyncio.Queue(size)
+        self.queue: asyncio.Queue[EventRecord | Resync] = asyncio.Queue(size)
         self.dropped = 0
+        self.seen = 0  # the highest seq put in the queue
 
     def offer(self, ev: EventRecord) -> None:
         try:
             self.queue.put_nowait(ev)
         except asyncio.QueueFull:
             self.dropped += 1
+        else:
+            self.seen = max(self.seen, ev.seq)
 
-    async def get(self) -> EventRecord:
+    def nudge(self, seq: int) -> None:
+        """Tell a subscriber behind ``seq`` to catch up (once per ``seq``)."""
+        if seq <= self.seen:
+            return
+        try:
+            self.queue.put_nowait(Resync(seq))
+        except asyncio.QueueFull:
+            return  # it will be nudged again
+        self.seen = seq
+
+    async def get(self) -> EventRecord | Resync:
         return await self.queue.get()
+
+
+def nudge_all(subs: Iterable[Subscription], seq: int) -> None:
+    for sub in list(subs):
+        sub.nudge(seq)
 
 
 class Bus(Protocol):
     async def publish(self, branch_id: str, events: list[EventRecord]) -> None: ...
 
     def subscribe(self, branch_id: str) -> contextlib.AbstractAsyncContextManager[Subscription]: ...
+
+    def resync(self, branch_id: str, seq: int) -> None:
+        """Nudge this process's subscribers of the branch that have not seen ``seq``."""
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -66,6 +99,9 @@ class MemoryBus:
 
     def subscribers(self, branch_id: str) -> int:
         return len(self._subs.get(branch_id, ()))
+
+    def resync(self, branch_id: str, seq: int) -> None:
+        nudge_all(self._subs.get(branch_id, ()), seq)
 
     async def aclose(self) -> None:
         self._subs.clear()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 
-from qms.bus import Subscription
+from qms.bus import Subscription, nudge_all
 from qms.events import EventRecord
 
 if TYPE_CHECKING:
@@ -169,6 +169,9 @@ class RedisBus:
 
     def subscribers(self, branch_id: str) -> int:
         return len(self._subs.get(branch_id, ()))
+
+    def resync(self, branch_id: str, seq: int) -> None:
+        nudge_all(self._subs.get(branch_id, ()), seq)
 
     # --- the listener ---------------------------------------------------------------
 

@@ -8,14 +8,21 @@ upgrade); reads start deferred and, under WAL, never wait for a writer.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from qms import models  # noqa: F401  (registers the tables)
+from qms.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -75,15 +82,67 @@ def create_schema(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+class CommitUncertain(Exception):
+    """The database went away during COMMIT: the change may or may not be stored, so it
+    must not be run again blindly."""
+
+
+def lost_connection(exc: BaseException) -> bool:
+    """The database dropped or refused the connection (not a constraint or a bad query):
+    a transaction that failed this way before its commit changed nothing."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def unavailable(exc: BaseException) -> StoreUnavailable | None:
+    """The refusal a user gets for a database failure, or None for a bug (a constraint,
+    a bad query) that must stay a crash."""
+    if isinstance(exc, CommitUncertain):
+        return StoreUnavailable(
+            "the connection to the database was lost while saving: look before trying again",
+            applied="unknown",
+        )
+    if isinstance(exc, OperationalError) or lost_connection(exc):
+        return StoreUnavailable(
+            "the database is not answering: nothing was changed, try again in a moment",
+            applied="no",
+        )
+    return None
+
+
+def retrying(work: Callable[[], T]) -> T:
+    """Run one transaction, and once more if the connection was lost before its commit
+    (a PostgreSQL restart or a killed backend: the pool reconnects). Other database
+    failures become ``StoreUnavailable``."""
+    for attempt in (1, 2):
+        try:
+            return work()
+        except (DBAPIError, CommitUncertain) as exc:
+            if attempt == 1 and lost_connection(exc):
+                log.warning("database connection lost; running the transaction again")
+                continue
+            refusal = unavailable(exc)
+            if refusal is None:
+                raise
+            log.warning("database unavailable: %s", exc)
+            raise refusal from exc
+    raise AssertionError("unreachable")
+
+
 @contextlib.contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: commit on success, roll back on any exception."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
         except BaseException:
             session.rollback()
+            raise
+        try:
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            if lost_connection(exc):
+                raise CommitUncertain(str(exc.orig)) from exc
             raise
 
 

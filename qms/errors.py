@@ -77,3 +77,12 @@ class DependencyFailed(QmsError):
 
     status = 424
     code = "cmis_unavailable"
+
+
+class StoreUnavailable(QmsError):
+    """The database dropped the connection or is not answering. ``applied`` says whether
+    the change is known not to have happened ("no") or cannot be known ("unknown": the
+    connection went during the commit)."""
+
+    status = 503
+    code = "store_unavailable"

@@ -27,11 +27,11 @@ from qms import (
 )
 from qms.auth import Principal, check_view, require
 from qms.branch import Branch
-from qms.bus import Bus
+from qms.bus import Bus, Resync
 from qms.clock import Clock
 from qms.cmis_health import Health
 from qms.counters_seq import lock_branch
-from qms.db import read_session, write_session
+from qms.db import read_session, retrying, write_session
 from qms.errors import DependencyFailed, NotFound, QmsError
 from qms.events import EventRecord
 from qms.ticket_view import load_parts
@@ -40,6 +40,7 @@ from qms.tx import Actor, Tx
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 REPLAY_LIMIT = 500
+RESYNC_S = 2.0  # how often each process checks that its subscribers saw the latest seq
 
 CASHIER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "call-next": cashier.call_next,
@@ -103,7 +104,7 @@ class Hall:
                 raise
             return result, tx.emitted
 
-        result, emitted = await anyio.to_thread.run_sync(work)
+        result, emitted = await anyio.to_thread.run_sync(retrying, work)
         if emitted:
             self.devices_waiting.set()
             await self.bus.publish(branch.id, emitted)
@@ -137,12 +138,30 @@ class Hall:
                 while True:
                     ev = await sub.get()
                     self.devices_waiting.set()
+                    if isinstance(ev, Resync):  # something may have been missed: look
+                        self.payments_waiting.set()
+                        self.debts_waiting.set()
+                        continue
                     if ev.type in ("payment.collected", "payment.reversal_requested"):
                         self.payments_waiting.set()
                     elif ev.type == "ticket.issued" and ev.data["ticket"].get("debts_pending"):
                         self.debts_waiting.set()
 
         await asyncio.gather(*(follow(b) for b in self.branches))
+
+    async def watch_seq(self, every_s: float = RESYNC_S) -> None:
+        """In every process: read each branch's latest seq now and then, and nudge the
+        local subscribers that have not seen it (a pub/sub message lost to a Redis
+        restart, or a full queue, with nothing after it to show the hole)."""
+        while True:
+            await asyncio.sleep(every_s)
+            for branch_id in self.branches:
+                try:
+                    seq = await self.read(events.current_seq, branch_id)
+                except Exception as exc:  # the database is away: the next round looks again
+                    log.debug("seq watch: %s", exc)
+                    continue
+                self.bus.resync(branch_id, seq)
 
     async def record(self, principal: Principal, action: str, *args: Any) -> None:
         """Audit a change made outside ``change`` (a device job sent again, say)."""
@@ -156,7 +175,7 @@ class Hall:
             with read_session(self.engine) as session:
                 return fn(session, *args)
 
-        return await anyio.to_thread.run_sync(work)
+        return await anyio.to_thread.run_sync(retrying, work)
 
     # --- tickets ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms import agent_link, events, projections
 from qms.auth import Authenticator, Principal, check_view
-from qms.bus import Subscription
+from qms.bus import Resync, Subscription
 from qms.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.events import EventRecord
 from qms.hall import REPLAY_LIMIT, Hall
@@ -173,7 +173,10 @@ class Connection:
 
     # --- events -------------------------------------------------------------------------
 
-    async def forward(self, ev: EventRecord) -> None:
+    async def forward(self, ev: EventRecord | Resync) -> None:
+        if isinstance(ev, Resync):
+            await self.resync(ev.seq)
+            return
         who = self.principal
         if ev.type == "device.revoked" and who and who.label == f"device:{ev.data['device']['id']}":
             raise Unauthenticated("this device was revoked", code="device_revoked")
@@ -194,6 +197,21 @@ class Connection:
         await self.send(
             {"type": "event", **ev.wire(), "data": projections.project_event(self.view, ev.data)}
         )
+
+    def behind(self) -> None:
+        """A replay failed: let the next nudge of the seq watch reach this connection."""
+        if self.sub is not None:
+            self.sub.seen = min(self.sub.seen, self.last_seq)
+
+    async def resync(self, seq: int) -> None:
+        """The branch is at ``seq``: replay what the bus did not bring."""
+        if self.view is None or seq <= self.last_seq:
+            return
+        if self.view == "agent":
+            await self.hand_over(None, again=False)
+            self.last_seq = seq
+            return
+        await self.catch_up(self.last_seq)
 
 
 def _since(value: object) -> int:
@@ -223,7 +241,7 @@ async def endpoint(ws: WebSocket) -> None:
     inbox: asyncio.Queue[object] = asyncio.Queue()
     reader = asyncio.create_task(_reader(ws, inbox))
     next_frame: asyncio.Task[object] = asyncio.create_task(inbox.get())
-    next_event: asyncio.Task[EventRecord] | None = None
+    next_event: asyncio.Task[EventRecord | Resync] | None = None
     try:
         while True:
             if next_event is None and conn.sub is not None:
@@ -237,6 +255,9 @@ async def endpoint(ws: WebSocket) -> None:
                     await conn.send(_error(exc))
                     await ws.close(CLOSE_UNAUTHENTICATED)
                     break
+                except QmsError as exc:  # the hole could not be filled now (database away)
+                    await conn.send(_error(exc))
+                    conn.behind()
                 next_event = None
             if next_frame in done:
                 raw = next_frame.result()

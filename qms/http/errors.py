@@ -58,6 +58,18 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(err)
 
 
+async def on_store_error(request: Request, exc: Exception) -> JSONResponse:
+    """The database went away under a request that did not go through the hall's
+    retry (a token lookup, say): 503 in the one shape, or a crash for a real bug."""
+    from qms.db import unavailable
+
+    refusal = unavailable(exc)
+    if refusal is None:
+        return await on_crash(request, exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(refusal)
+
+
 async def on_crash(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     err = QmsError("internal error; the change was not applied", code="internal_error")
