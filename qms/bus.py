@@ -13,7 +13,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from qms.events import EventRecord
 
@@ -31,8 +31,9 @@ class Resync:
 class Subscription:
     """One listener's queue of events for one branch."""
 
-    def __init__(self, size: int = QUEUE_SIZE) -> None:
-        self.queue: asyncio.Queue[EventRecord | Resync] = asyncio.Queue(size)
+    def __init__(self, queue: asyncio.Queue[Any] | None = None) -> None:
+        # a websocket connection passes its own inbox: one queue for frames and events
+        self.queue: asyncio.Queue[Any] = queue if queue is not None else asyncio.Queue(QUEUE_SIZE)
         self.dropped = 0
         self.seen = 0  # the highest seq put in the queue
 
@@ -55,7 +56,8 @@ class Subscription:
         self.seen = seq
 
     async def get(self) -> EventRecord | Resync:
-        return await self.queue.get()
+        item: EventRecord | Resync = await self.queue.get()
+        return item
 
 
 def nudge_all(subs: Iterable[Subscription], seq: int) -> None:
@@ -66,7 +68,11 @@ def nudge_all(subs: Iterable[Subscription], seq: int) -> None:
 class Bus(Protocol):
     async def publish(self, branch_id: str, events: list[EventRecord]) -> None: ...
 
-    def subscribe(self, branch_id: str) -> contextlib.AbstractAsyncContextManager[Subscription]: ...
+    def subscribe(
+        self, branch_id: str, queue: asyncio.Queue[Any] | None = None
+    ) -> contextlib.AbstractAsyncContextManager[Subscription]:
+        """Events of the branch into ``queue`` (a new bounded one if None)."""
+        ...
 
     def resync(self, branch_id: str, seq: int) -> None:
         """Nudge this process's subscribers of the branch that have not seen ``seq``."""
@@ -87,8 +93,10 @@ class MemoryBus:
                 sub.offer(ev)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, branch_id: str) -> AsyncIterator[Subscription]:
-        sub = Subscription()
+    async def subscribe(
+        self, branch_id: str, queue: asyncio.Queue[Any] | None = None
+    ) -> AsyncIterator[Subscription]:
+        sub = Subscription(queue)
         self._subs[branch_id].add(sub)
         try:
             yield sub

@@ -141,10 +141,12 @@ class RedisBus:
     # --- subscribing ----------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, branch_id: str) -> AsyncIterator[Subscription]:
+    async def subscribe(
+        self, branch_id: str, queue: asyncio.Queue[Any] | None = None
+    ) -> AsyncIterator[Subscription]:
         if self._closed:
             raise RuntimeError("the bus is closed")
-        sub = Subscription()
+        sub = Subscription(queue)
         self._subs[branch_id].add(sub)
         try:
             if self._listener is None:

@@ -1,8 +1,10 @@
 """The websocket protocol (docs/protocol.md): auth, subscribe to a view, snapshot with its
 seq, then events; resume from a seq after a gap or a reconnect.
 
-One loop per connection waits on two things: the client's frames and the branch's events.
-Sending only from that loop keeps frames in seq order without locks.
+One loop per connection reads one inbox, where the client's frames and the branch's
+events both arrive. Sending only from that loop keeps frames in seq order without locks;
+one queue means no task and no ``asyncio.wait`` per event, which a thousand displays pay
+for at every call.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms import agent_link, events, projections
 from qms.auth import Authenticator, Principal, check_view
-from qms.bus import Resync, Subscription
+from qms.bus import QUEUE_SIZE, Resync, Subscription
 from qms.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.events import EventRecord
 from qms.hall import REPLAY_LIMIT, Hall
+from qms.ws_frames import FrameCache
 
 log = logging.getLogger(__name__)
 MAX_FRAME = 4096
@@ -45,8 +48,17 @@ def _error(exc: QmsError) -> dict[str, Any]:
 
 
 class Connection:
-    def __init__(self, ws: WebSocket, hall: Hall, auth: Authenticator) -> None:
+    def __init__(
+        self,
+        ws: WebSocket,
+        hall: Hall,
+        auth: Authenticator,
+        inbox: asyncio.Queue[Any],
+        frames: FrameCache,
+    ) -> None:
         self.ws = ws
+        self.inbox = inbox
+        self.frames = frames
         self.hall = hall
         self.auth = auth
         self.principal: Principal | None = None
@@ -117,7 +129,9 @@ class Connection:
         check_view(self.principal, checked)
         if self.sub is None:
             # subscribe before reading the snapshot, so nothing falls between the two
-            self.sub = await self.stack.enter_async_context(self.hall.bus.subscribe(branch.id))
+            self.sub = await self.stack.enter_async_context(
+                self.hall.bus.subscribe(branch.id, self.inbox)
+            )
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
@@ -194,9 +208,7 @@ class Connection:
             if ev.seq <= self.last_seq:
                 return
         self.last_seq = ev.seq
-        await self.send(
-            {"type": "event", **ev.wire(), "data": projections.project_event(self.view, ev.data)}
-        )
+        await self.ws.send_text(self.frames.event(self.view, ev))
 
     def behind(self) -> None:
         """A replay failed: let the next nudge of the seq watch reach this connection."""
@@ -222,35 +234,49 @@ def _since(value: object) -> int:
     return value
 
 
-async def _reader(ws: WebSocket, inbox: asyncio.Queue[object]) -> None:
+async def _reader(ws: WebSocket, inbox: asyncio.Queue[Any]) -> None:
+    """The client's frames into the inbox (waiting when it is full: back-pressure)."""
     try:
         while True:
             frame = await ws.receive()
             if frame["type"] == "websocket.disconnect":
                 break
-            inbox.put_nowait(frame.get("text"))
+            await inbox.put(_Frame(frame.get("text")))
     except WebSocketDisconnect:
         pass
     finally:
+        if inbox.full():  # the connection is over: an event less matters no more
+            inbox.get_nowait()
         inbox.put_nowait(_GONE)
+
+
+class _Frame:
+    """A client's frame in the inbox, told apart from the bus's events."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+
+def _frames(ws: WebSocket) -> FrameCache:
+    cache = getattr(ws.app.state, "frames", None)
+    if cache is None:
+        cache = ws.app.state.frames = FrameCache()
+    return cache
 
 
 async def endpoint(ws: WebSocket) -> None:
     await ws.accept()
-    conn = Connection(ws, ws.app.state.hall, ws.app.state.auth)
-    inbox: asyncio.Queue[object] = asyncio.Queue()
+    inbox: asyncio.Queue[Any] = asyncio.Queue(QUEUE_SIZE)
+    conn = Connection(ws, ws.app.state.hall, ws.app.state.auth, inbox, _frames(ws))
     reader = asyncio.create_task(_reader(ws, inbox))
-    next_frame: asyncio.Task[object] = asyncio.create_task(inbox.get())
-    next_event: asyncio.Task[EventRecord | Resync] | None = None
     try:
         while True:
-            if next_event is None and conn.sub is not None:
-                next_event = asyncio.create_task(conn.sub.get())
-            waiting = {next_frame} | ({next_event} if next_event else set())
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            if next_event in done:
+            item = await inbox.get()
+            if isinstance(item, EventRecord | Resync):
                 try:
-                    await conn.forward(next_event.result())
+                    await conn.forward(item)
                 except Unauthenticated as exc:  # this device was revoked meanwhile
                     await conn.send(_error(exc))
                     await ws.close(CLOSE_UNAUTHENTICATED)
@@ -258,24 +284,19 @@ async def endpoint(ws: WebSocket) -> None:
                 except QmsError as exc:  # the hole could not be filled now (database away)
                     await conn.send(_error(exc))
                     conn.behind()
-                next_event = None
-            if next_frame in done:
-                raw = next_frame.result()
-                if raw is _GONE:
-                    break
-                next_frame = asyncio.create_task(inbox.get())
-                try:
-                    await conn.handle(conn.parse(raw))  # type: ignore[arg-type]
-                except Unauthenticated as exc:
-                    await conn.send(_error(exc))
-                    await ws.close(CLOSE_UNAUTHENTICATED)
-                    break
-                except QmsError as exc:
-                    await conn.send(_error(exc))
+                continue
+            if item is _GONE:
+                break
+            try:
+                await conn.handle(conn.parse(item.text))
+            except Unauthenticated as exc:
+                await conn.send(_error(exc))
+                await ws.close(CLOSE_UNAUTHENTICATED)
+                break
+            except QmsError as exc:
+                await conn.send(_error(exc))
     except (WebSocketDisconnect, RuntimeError):
         pass  # the client went away mid-send
     finally:
-        for task in (reader, next_frame, next_event):
-            if task is not None:
-                task.cancel()
+        reader.cancel()
         await conn.stack.aclose()

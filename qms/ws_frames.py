@@ -1,0 +1,34 @@
+"""Event frames encoded once per view, not once per connection: a call reaches every
+display of the hall with the same bytes, so a thousand displays cost one projection and
+one ``json.dumps``."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+from qms import projections
+from qms.events import EventRecord
+
+#: frames kept: a few events' worth for every view at once
+SIZE = 512
+
+
+class FrameCache:
+    """The text of an event frame for a view, by (branch, seq, view): events never
+    change once committed, and seq is unique within a branch."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._frames: OrderedDict[tuple[str, int, str], str] = OrderedDict()
+
+    def event(self, view: str, ev: EventRecord) -> str:
+        key = (ev.branch_id, ev.seq, view)
+        text = self._frames.get(key)
+        if text is None:
+            data = projections.project_event(view, ev.data)
+            text = json.dumps({"type": "event", **ev.wire(), "data": data}, ensure_ascii=False)
+            self._frames[key] = text
+            if len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+        return text
