@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -73,6 +74,7 @@ class Hall:
         self.debts_waiting = asyncio.Event()
         self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
+        self._writing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def cmis(self, branch_id: str) -> cmis_types.CmisClient:
         return self.clients[branch_id]
@@ -104,10 +106,18 @@ class Hall:
                 raise
             return result, tx.emitted
 
-        result, emitted = await anyio.to_thread.run_sync(retrying, work)
-        if emitted:
+        # one writer of a branch at a time in this process, in arrival order: the
+        # database serialises a branch's writers anyway (SQLite's write lock, the branch
+        # row lock on PostgreSQL), but its busy handler does not queue them fairly, and
+        # events published in commit order spare every client a replay
+        async with self._writing[branch.id]:
+            result, emitted = await anyio.to_thread.run_sync(retrying, work)
+            if not emitted:
+                return result
             self.devices_waiting.set()
-            await self.bus.publish(branch.id, emitted)
+            # started in seq order; a slow Redis holds up this answer, not the next change
+            published = asyncio.ensure_future(self.bus.publish(branch.id, emitted))
+        await asyncio.shield(published)  # the events go out even if the caller left
         return result
 
     @staticmethod
