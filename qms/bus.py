@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -68,6 +68,13 @@ def nudge_all(subs: Iterable[Subscription], seq: int) -> None:
 class Bus(Protocol):
     async def publish(self, branch_id: str, events: list[EventRecord]) -> None: ...
 
+    def publish_nowait(
+        self, branch_id: str, events: list[EventRecord]
+    ) -> Coroutine[Any, Any, None] | None:
+        """Deliver to this process's subscribers now; what is left to send to other
+        processes comes back as a coroutine (None when nothing is)."""
+        ...
+
     def subscribe(
         self, branch_id: str, queue: asyncio.Queue[Any] | None = None
     ) -> contextlib.AbstractAsyncContextManager[Subscription]:
@@ -88,6 +95,9 @@ class MemoryBus:
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
 
     async def publish(self, branch_id: str, events: list[EventRecord]) -> None:
+        self.publish_nowait(branch_id, events)
+
+    def publish_nowait(self, branch_id: str, events: list[EventRecord]) -> None:
         for sub in list(self._subs.get(branch_id, ())):
             for ev in events:
                 sub.offer(ev)

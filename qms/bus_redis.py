@@ -19,7 +19,7 @@ import logging
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -111,9 +111,21 @@ class RedisBus:
     async def publish(self, branch_id: str, events: list[EventRecord]) -> None:
         """Local subscribers at once; then one message per batch to Redis, in call order.
         Never raises for Redis being away."""
+        sending = self.publish_nowait(branch_id, events)
+        if sending is not None:
+            await sending
+
+    def publish_nowait(
+        self, branch_id: str, events: list[EventRecord]
+    ) -> Coroutine[Any, Any, None] | None:
+        """Local subscribers now; the Redis send as a coroutine, which keeps call order
+        when started in that order (its first step takes a FIFO lock)."""
         if not events:
-            return
+            return None
         self._deliver(branch_id, events)
+        return self._send(branch_id, events)
+
+    async def _send(self, branch_id: str, events: list[EventRecord]) -> None:
         message = encode(self._origin, branch_id, events)
         loop = asyncio.get_running_loop()
         async with self._publish_lock:

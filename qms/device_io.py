@@ -12,6 +12,7 @@ from typing import Any
 
 from qms.config import Settings
 from qms.models import DeviceJob
+from qms.renderer import Renderer
 
 LED_DELIVERY_S = 2.0
 
@@ -20,13 +21,12 @@ class PaperOut(Exception):
     """The printer says it has no paper: the job waits, nothing is sent."""
 
 
-def print_once(doc: Any, setup: Any) -> None:
+def print_once(doc: Any, setup: Any, render: Callable[[Any, Any], bytes]) -> None:
     """Render fully, ask a printer that can answer whether it has paper, then send all the
     bytes in one write; any failure raises and the worker keeps the job."""
     from printers.backends import open_printer
-    from printers.render import render_bytes
 
-    data = render_bytes(doc, setup.paper, setup.mode, setup.profile)
+    data = render(doc, setup)
     if setup.backend.get("kind") == "file":
         _append(setup.backend["path"], data)
         return
@@ -58,6 +58,7 @@ class Devices:
         from printers.backends import PrinterSetup
 
         self.settings = settings
+        self.renderer = Renderer()
         mine = [b for b in settings.branches if branches is None or b.id in branches]
         self.printers = {
             p.id: PrinterSetup.from_config(p.model_dump()) for b in mine for p in b.printers
@@ -130,9 +131,10 @@ class Devices:
         setup = self.printers.get(job.target)
         if setup is None:
             raise LookupError(f"no printer {job.target} in config")
-        print_once(self.documents[job.document](payload), setup)
+        print_once(self.documents[job.document](payload), setup, self.renderer.render)
 
     def close(self) -> None:
         from displays.led.config import close_boards
 
+        self.renderer.close()
         close_boards({f"{b}:{c}": board for (b, c), board in self.boards.items()})

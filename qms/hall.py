@@ -115,8 +115,12 @@ class Hall:
             if not emitted:
                 return result
             self.devices_waiting.set()
-            # started in seq order; a slow Redis holds up this answer, not the next change
-            published = asyncio.ensure_future(self.bus.publish(branch.id, emitted))
+            sending = self.bus.publish_nowait(branch.id, emitted)  # local screens: now
+            if sending is None:
+                return result
+            # to Redis: started in seq order; a slow Redis holds up this answer, not the
+            # next change
+            published = asyncio.ensure_future(sending)
         await asyncio.shield(published)  # the events go out even if the caller left
         return result
 

@@ -1,0 +1,119 @@
+"""Print jobs are rendered in a process of the server's own: the same bytes as rendering
+in place, a renderer that dies is replaced at the next job, and none outlives its server,
+even one killed with SIGKILL (a hall PC whose power goes must not pile up processes)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from printers.backends import PrinterSetup
+from printers.render import render_bytes
+from printers.samples import all_documents
+from qms.renderer import Renderer, RenderFailed
+from tests.conftest import Customers, HallServer
+from tests.hallclient import Device
+
+SETUPS = [
+    PrinterSetup.from_config({"id": "p80", "backend": {"kind": "file", "path": "-"}, "paper": 80}),
+    PrinterSetup.from_config(
+        {
+            "id": "p58",
+            "backend": {"kind": "file", "path": "-"},
+            "paper": 58,
+            "mode": "text:cp1258",
+            "profile": "TM-T20II",
+        }
+    ),
+]
+
+
+def test_the_renderer_makes_the_same_bytes_as_rendering_in_place() -> None:
+    renderer = Renderer()
+    try:
+        for setup in SETUPS:
+            for name, doc in all_documents().items():
+                expected = render_bytes(doc, setup.paper, setup.mode, setup.profile)
+                assert renderer.render(doc, setup) == expected, name
+    finally:
+        renderer.close()
+
+
+class DiesWhenRead:
+    """A job that kills the renderer as it reads it: a renderer dying mid-job."""
+
+    def __reduce__(self) -> tuple[Callable[[int], None], tuple[int]]:
+        return os._exit, (3,)
+
+
+def test_a_renderer_that_dies_is_replaced_and_only_the_job_in_hand_fails() -> None:
+    renderer = Renderer()
+    doc = next(iter(all_documents().values()))
+    try:
+        first = renderer.render(doc, SETUPS[0])
+        with pytest.raises(RenderFailed):  # the device worker keeps this job and retries
+            renderer.render(DiesWhenRead(), SETUPS[0])
+        assert renderer.render(doc, SETUPS[0]) == first
+        between = renderer._proc
+        assert between is not None
+        between.kill()  # dead between two jobs: the next one does not notice
+        between.wait(timeout=10)
+        assert renderer.render(doc, SETUPS[0]) == first
+    finally:
+        renderer.close()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def renderers_of(pid: int) -> list[int]:
+    out = []
+    for child in children(pid):
+        with contextlib.suppress(FileNotFoundError):
+            if b"qms.renderer" in Path(f"/proc/{child}/cmdline").read_bytes():
+                out.append(child)
+    return out
+
+
+def gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def until(check: Callable[[], bool], bound_s: float = 20.0) -> bool:
+    """Poll ``check`` every 50 ms for at most ``bound_s`` (nothing to wait on instead)."""
+    deadline = time.monotonic() + bound_s
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.05)
+    return True
+
+
+def test_no_renderer_outlives_a_server_killed_with_sigkill(tmp_path: Path, demo: Any) -> None:
+    hall = HallServer(tmp_path)
+    with hall.running():
+        assert hall.proc is not None
+        kiosk = Device(hall.base, "demo-kiosk-1")
+        kiosk.post("/api/tickets", {"customers": [Customers(demo).take()]})
+        kiosk.close()
+        printed = tmp_path / "data" / "prints" / "kiosk-1.bin"
+        assert until(lambda: printed.exists() and printed.stat().st_size > 0), "ticket printed"
+        renderers = renderers_of(hall.proc.pid)
+        assert len(renderers) == 1, "the ticket was rendered by the server's renderer"
+        hall.kill()
+        hall.wait_dead()
+    assert until(lambda: gone(renderers[0])), "the renderer outlived its server"
