@@ -150,7 +150,7 @@ def create_app(
                 )  # fmt: skip
                 try:
                     await asyncio.gather(
-                        device_worker.run(),
+                        device_worker.run(hall.commit),
                         PaymentPoster(hall).run(),
                         DebtFetcher(hall).run(),
                         hall.wake_from_bus(),

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 import anyio.to_thread
 from sqlalchemy import Engine, update
@@ -33,6 +33,16 @@ BATCH = 20
 
 #: does the I/O of one job, blocking; raises when the device did not take it
 Send = Callable[[DeviceJob], None]
+#: a status write: no result, and the event it made (if any)
+Marked = tuple[None, list[EventRecord]]
+
+
+class Commit(Protocol):
+    """``Hall.commit``: a write in turn with the hall's changes, events in seq order."""
+
+    def __call__(
+        self, branch_id: str, work: Callable[[], Marked], *, wake_devices: bool = ...
+    ) -> Awaitable[None]: ...
 
 
 class DeviceWorker:
@@ -127,16 +137,44 @@ class DeviceWorker:
             out.extend(self.step(job))
         return out
 
-    async def run(self) -> None:
+    async def run(self, commit: Commit | None = None) -> None:
+        """With ``commit`` (the hall's), each status is written in turn with the hall's
+        own changes and its event published in seq order; the sending is not."""
         await anyio.to_thread.run_sync(self.recover)
 
         async def step() -> bool:
-            emitted = await anyio.to_thread.run_sync(self.run_once)
-            for ev in emitted:
-                await self.bus.publish(ev.branch_id, [ev])
-            return len(emitted) >= BATCH
+            if commit is None:
+                emitted = await anyio.to_thread.run_sync(self.run_once)
+                for ev in emitted:
+                    await self.bus.publish(ev.branch_id, [ev])
+                return len(emitted) >= BATCH
+            jobs = await anyio.to_thread.run_sync(self._due)
+            for job in jobs:
+                await self._step_in_turn(job, commit)
+            return len(jobs) >= BATCH
 
         await wake_or_poll("device worker", self.wake, step, self.idle_s)
+
+    async def _step_in_turn(self, job: DeviceJob, commit: Commit) -> None:
+        assert job.id is not None
+        job_id = job.id
+
+        def mark(status: str, error: str | None = None) -> Callable[[], Marked]:
+            def work() -> Marked:
+                ev = self._mark(job_id, status, error)
+                return None, [ev] if ev else []
+
+            return work
+
+        await commit(job.branch_id, mark("sending"), wake_devices=False)
+        try:
+            await anyio.to_thread.run_sync(self.send, job)
+        except Exception as exc:  # any device failure: keep the job, try again later
+            log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
+            done = mark("queued", f"{type(exc).__name__}: {exc}")
+        else:
+            done = mark("done")
+        await commit(job.branch_id, done, wake_devices=False)
 
 
 def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:

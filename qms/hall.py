@@ -106,16 +106,27 @@ class Hall:
                 raise
             return result, tx.emitted
 
-        # one writer of a branch at a time in this process, in arrival order: the
-        # database serialises a branch's writers anyway (SQLite's write lock, the branch
-        # row lock on PostgreSQL), but its busy handler does not queue them fairly, and
-        # events published in commit order spare every client a replay
-        async with self._writing[branch.id]:
+        return await self.commit(branch.id, work)
+
+    async def commit(
+        self,
+        branch_id: str,
+        work: Callable[[], tuple[T, list[EventRecord]]],
+        *,
+        wake_devices: bool = True,
+    ) -> T:
+        """Run ``work`` (a write transaction returning its result and events) in a thread,
+        and publish its events. One writer of a branch at a time in this process, in
+        arrival order: the database serialises a branch's writers anyway (SQLite's write
+        lock, the branch row lock on PostgreSQL), but its busy handler does not queue
+        them fairly; and events published in commit order spare every client a replay."""
+        async with self._writing[branch_id]:
             result, emitted = await anyio.to_thread.run_sync(retrying, work)
             if not emitted:
                 return result
-            self.devices_waiting.set()
-            sending = self.bus.publish_nowait(branch.id, emitted)  # local screens: now
+            if wake_devices:
+                self.devices_waiting.set()
+            sending = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
             if sending is None:
                 return result
             # to Redis: started in seq order; a slow Redis holds up this answer, not the
