@@ -222,7 +222,9 @@ class Customers:
 #: what a module's ``hall`` runs on: the embedded default, and PostgreSQL with the Redis
 #: bus for the modules that set ``SCALE_OUT = True`` (they run once on each)
 BACKENDS = ("sqlite+memory", "postgres+redis")
-REDIS_URL = "redis://127.0.0.1:6379/12"
+#: one Redis database per pytest-xdist worker (gw0: 12, gw1: 13): two halls with the same
+#: branch on one database would hear each other's events
+REDIS_URL = f"redis://127.0.0.1:6379/{12 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -325,3 +327,16 @@ def postgres_database() -> Iterator[str]:
 def postgres_url() -> Iterator[str]:
     with postgres_database() as url:
         yield url
+
+
+#: the longest modules, started first: with two processes (scripts/test) they run beside
+#: the rest instead of after most of it
+LONGEST = ("tests/test_chaos.py", "tests/test_hall_day.py", "tests/test_races.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.split("::")[0]
+        return LONGEST.index(module) if module in LONGEST else len(LONGEST)
+
+    items.sort(key=rank)  # stable: the order within and among the others stays
