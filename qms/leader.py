@@ -24,9 +24,13 @@ from sqlalchemy.engine import make_url
 log = logging.getLogger(__name__)
 LOCK_KEY = 7460002  # pg_advisory_lock key of the workers' leader
 RETRY_S = 2.0
+CHECK_S = 0.25  # how often a leader checks that it still holds its lock
+HANDOVER_CHECKS = 4  # a new leader lets this many of the old one's checks pass first
 
 
 class _PgLock:
+    can_be_lost = True  # with the session that holds it
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.conn: Any = None
@@ -65,6 +69,8 @@ class _PgLock:
 
 
 class _FileLock:
+    can_be_lost = False  # held until this process lets go or dies
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fd: Any = None
@@ -91,6 +97,7 @@ class _FileLock:
 
 
 class _Always:
+    can_be_lost = False
     """An in-memory SQLite database has one process by nature."""
 
     def acquire(self) -> bool:
@@ -131,13 +138,21 @@ async def lead(
         if not got:
             await asyncio.sleep(retry_s)
             continue
+        check_s = min(retry_s, CHECK_S)
+        if lock.can_be_lost:
+            # a leader whose lock connection died runs on until its next check: let a
+            # few of its checks pass before starting, so that two never overlap
+            await asyncio.sleep(HANDOVER_CHECKS * check_s)
+            if not await asyncio.to_thread(lock.alive):
+                await asyncio.to_thread(lock.release)
+                continue
         log.info("this process runs the background workers")
         if on_change:
             on_change(True)
         task = asyncio.create_task(run())
         try:
             while await asyncio.to_thread(lock.alive):
-                done, _ = await asyncio.wait({task}, timeout=retry_s)
+                done, _ = await asyncio.wait({task}, timeout=check_s)
                 if done:  # the workers ended on an error: let go, start them again
                     log.error("background workers ended: %r", task.exception())
                     break
