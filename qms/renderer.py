@@ -108,7 +108,10 @@ def serve(src: IO[bytes], out: IO[bytes]) -> None:
             answer: tuple[bool, Any] = (True, render_bytes(doc, paper, mode, profile))
         except Exception as exc:  # the parent logs it and keeps the job
             answer = (False, f"{type(exc).__name__}: {exc}")
-        _write(out, pickle.dumps(answer))
+        try:
+            _write(out, pickle.dumps(answer))
+        except BrokenPipeError:  # the server went away mid-job: so do we
+            return
 
 
 def main() -> None:

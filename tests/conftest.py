@@ -329,8 +329,8 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
-#: the longest modules, started first: with two processes (scripts/test) they run beside
-#: the rest instead of after most of it
+#: the longest modules, run first: a broken one fails early, and under pytest-xdist
+#: (`pytest -n 2 --dist loadfile`) they run beside the rest
 LONGEST = ("tests/test_chaos.py", "tests/test_hall_day.py", "tests/test_races.py")
 
 

@@ -27,7 +27,7 @@ from tests.wsclient import ViewClient
 TARGET_PAYMENTS = 1000
 # a life lasts 0.5 to 4 s before its SIGKILL; at about 20 payments a life under these
 # faults the target takes some 55 lives, and the bound leaves room for a slower machine
-MAX_LIVES = 120
+MAX_LIVES = 140
 FAULTS = {
     "lose_answer_rate": 0.15,
     "error_rate": 0.05,
