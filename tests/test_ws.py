@@ -3,6 +3,7 @@ reconnect, trimmed views, and bad frames answered in the error shape."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from typing import Any
@@ -167,9 +168,12 @@ def frames(hall: HallServer, token: str | None, *sent: Any) -> list[dict[str, An
         if token:
             ws.send(json.dumps({"type": "auth", "token": token}))
             out.append(json.loads(ws.recv(timeout=10)))
-        for frame in sent:
-            ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
-        ws.send(json.dumps({"type": "ping"}))
+        # the server may close (4401) before the last frame is even sent: its answers
+        # before the close are still read below
+        with contextlib.suppress(ConnectionClosed):
+            for frame in sent:
+                ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
+            ws.send(json.dumps({"type": "ping"}))
         try:
             while True:
                 msg = json.loads(ws.recv(timeout=10))
