@@ -259,17 +259,10 @@ class _Frame:
         self.text = text
 
 
-def _frames(ws: WebSocket) -> FrameCache:
-    cache = getattr(ws.app.state, "frames", None)
-    if cache is None:
-        cache = ws.app.state.frames = FrameCache()
-    return cache
-
-
 async def endpoint(ws: WebSocket) -> None:
     await ws.accept()
     inbox: asyncio.Queue[Any] = asyncio.Queue(QUEUE_SIZE)
-    conn = Connection(ws, ws.app.state.hall, ws.app.state.auth, inbox, _frames(ws))
+    conn = Connection(ws, ws.app.state.hall, ws.app.state.auth, inbox, ws.app.state.frames)
     reader = asyncio.create_task(_reader(ws, inbox))
     try:
         while True:
