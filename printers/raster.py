@@ -82,15 +82,27 @@ def draw(blocks: list[Block] | tuple[Block, ...], paper: Paper) -> Image.Image:
     return out
 
 
-def _strips(block: Block, paper: Paper) -> list[Image.Image]:
+def _strips(block: Block, paper: Paper) -> tuple[Image.Image, ...]:
+    """A QR code is drawn afresh (its data is one ticket's own); any other block is drawn
+    once per paper: a document's heading, rules and labels come back on every ticket."""
+    if isinstance(block, QR):
+        return (qr_image(block, paper),)
+    return _drawn(block, paper)
+
+
+@lru_cache(maxsize=512)
+def _drawn(block: Block, paper: Paper) -> tuple[Image.Image, ...]:
+    """The strips of a block (never changed once drawn: they are only pasted)."""
+    return tuple(_draw_block(block, paper))
+
+
+def _draw_block(block: Block, paper: Paper) -> list[Image.Image]:
     if isinstance(block, Text):
         return _text(block, paper)
     if isinstance(block, Row):
         return _row(block, paper)
     if isinstance(block, Rule):
         return [_rule(block, paper)]
-    if isinstance(block, QR):
-        return [qr_image(block, paper)]
     if isinstance(block, Feed):
         return [_blank(paper, line_height(BASE_SIZE) * block.lines)]
     if isinstance(block, Cut):
@@ -108,10 +120,13 @@ def _line(paper: Paper, size: int) -> tuple[Image.Image, ImageDraw.ImageDraw, in
     return canvas, ImageDraw.Draw(canvas), math.ceil(size * ABOVE)
 
 
+_INK = [BLACK if v < INK_LEVEL else WHITE for v in range(256)]
+
+
 def _bits(canvas: Image.Image) -> Image.Image:
     """Anti-aliased grey to 1 bit; a grey edge counts as ink up to INK_LEVEL, so thin tone
     marks keep two dots of width and do not fade on thermal paper."""
-    return canvas.point([BLACK if v < INK_LEVEL else WHITE for v in range(256)]).convert("1")
+    return canvas.point(_INK).convert("1")
 
 
 def _text(block: Text, paper: Paper) -> list[Image.Image]:
@@ -168,13 +183,10 @@ def qr_image(block: QR, paper: Paper) -> Image.Image:
     n = len(code.matrix) + 2 * QR_BORDER
     module = max(1, min(block.module, paper.dots // n))
     side = n * module
+    dots = bytes(BLACK if dark else WHITE for row in code.matrix for dark in row)
+    modules = Image.frombytes("L", (len(code.matrix),) * 2, dots)
+    grown = modules.resize((side - 2 * QR_BORDER * module,) * 2, Image.Resampling.NEAREST)
     strip = _blank(paper, side)
-    pen = ImageDraw.Draw(strip)
-    left = (paper.dots - side) // 2
-    for r, row in enumerate(code.matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                x = left + (c + QR_BORDER) * module
-                y = (r + QR_BORDER) * module
-                pen.rectangle((x, y, x + module - 1, y + module - 1), fill=BLACK)
+    quiet = QR_BORDER * module
+    strip.paste(grown.convert("1"), ((paper.dots - side) // 2 + quiet, quiet))
     return strip

@@ -130,10 +130,16 @@ def create_app(
         engine = db.make_engine(settings.database.url)
         db.create_schema(engine)
         branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
+        staff = None
         if settings.auth.demo_accounts:
-            started.demo_staff = seed_demo_staff(engine, settings.branches[0].id)
+            # hashing the demo passwords overlaps the simulator's demo data being built
+            staff = asyncio.ensure_future(
+                asyncio.to_thread(seed_demo_staff, engine, settings.branches[0].id)
+            )
         bus = make_bus(settings.bus.url)
         async with _cmis(settings, clock, started) as clients:
+            if staff is not None:
+                started.demo_staff = await staff
             hall = Hall(engine, bus, clients, branches, clock)
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)

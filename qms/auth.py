@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -65,8 +67,13 @@ COUNTER_KIND = {
 }
 
 _hasher = PasswordHasher()
-# verifying against this keeps an unknown username as slow as a wrong password
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown username as slow as a wrong password; made
+    at the first sign-in, not at import (a hash costs ~0.1 s of every start-up)."""
+    return _hasher.hash("not-a-real-password")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +172,7 @@ class Authenticator:
         with Session(self.engine) as s:
             user = s.exec(select(User).where(User.username == username)).first()
             try:
-                _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+                _hasher.verify(user.password_hash if user else _dummy_hash(), password)
                 right = user is not None and user.active
             except (VerificationError, InvalidHashError):
                 right = False
@@ -292,23 +299,30 @@ def create_user(
     with Session(engine) as s:
         if s.exec(select(User).where(User.username == username)).first() is not None:
             raise ValueError(f"user {username} exists already")
-        s.add(
-            User(
-                username=username,
-                full_name=full_name,
-                role=role,
-                branch_id=branch_id,
-                password_hash=hash_password(password),
-            )
-        )
+        s.add(_user(username, full_name, role, branch_id, hash_password(password)))
         s.commit()
 
 
+def _user(username: str, full_name: str, role: str, branch_id: str, password_hash: str) -> User:
+    return User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        branch_id=branch_id,
+        password_hash=password_hash,
+    )
+
+
 def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
-    """Create demo accounts on an empty user table; returns the usernames created."""
+    """Create demo accounts on an empty user table; returns the usernames created.
+    The hashes are made side by side (argon2 leaves the GIL), in one transaction."""
     with Session(engine) as s:
         if s.exec(select(User).limit(1)).first() is not None:
             return []
-    for username, full_name, role in DEMO_STAFF:
-        create_user(engine, username, full_name, role, branch_id, DEMO_PASSWORD)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        hashes = list(pool.map(hash_password, [DEMO_PASSWORD] * len(DEMO_STAFF)))
+    with Session(engine) as s:
+        for (username, full_name, role), hashed in zip(DEMO_STAFF, hashes, strict=True):
+            s.add(_user(username, full_name, role, branch_id, hashed))
+        s.commit()
     return [u for u, _, _ in DEMO_STAFF]

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import anyio.to_thread
 from sqlalchemy import Engine, update
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from qms import events
 from qms.bus import Bus
@@ -33,8 +33,10 @@ BATCH = 20
 
 #: does the I/O of one job, blocking; raises when the device did not take it
 Send = Callable[[DeviceJob], None]
-#: a status write: no result, and the event it made (if any)
+#: a status write: no result, and the events it made
 Marked = tuple[None, list[EventRecord]]
+#: one job's new status: (job id, status, error)
+Change = tuple[int, str, str | None]
 
 
 class Commit(Protocol):
@@ -100,23 +102,26 @@ class DeviceWorker:
 
     def _mark(self, job_id: int, status: str, error: str | None = None) -> EventRecord | None:
         """Record a job's new status; a failure or success is an event for supervisors."""
-        now = self.clock.now()
         with write_session(self.engine) as s:
-            job = s.get(DeviceJob, job_id)
-            assert job is not None
-            job.status = status
-            job.last_error = error
-            if status == "sending":
-                job.attempts += 1
-            elif status == "queued":
-                job.next_attempt_at = now + backoff(job.attempts)
-            elif status == "done":
-                job.done_at = now
-            s.add(job)
-            if status == "sending":
-                return None
-            lock_branch(s, job.branch_id)
-            return events.append(s, job.branch_id, "device.job", {"job": public(job)}, now)
+            return self._apply(s, job_id, status, error)
+
+    def _apply(self, s: Session, job_id: int, status: str, error: str | None) -> EventRecord | None:
+        now = self.clock.now()
+        job = s.get(DeviceJob, job_id)
+        assert job is not None
+        job.status = status
+        job.last_error = error
+        if status == "sending":
+            job.attempts += 1
+        elif status == "queued":
+            job.next_attempt_at = now + backoff(job.attempts)
+        elif status == "done":
+            job.done_at = now
+        s.add(job)
+        if status == "sending":
+            return None
+        lock_branch(s, job.branch_id)
+        return events.append(s, job.branch_id, "device.job", {"job": public(job)}, now)
 
     def step(self, job: DeviceJob) -> list[EventRecord]:
         """One job, blocking: sending, then done or back in the queue."""
@@ -149,32 +154,44 @@ class DeviceWorker:
                     await self.bus.publish(ev.branch_id, [ev])
                 return len(emitted) >= BATCH
             jobs = await anyio.to_thread.run_sync(self._due)
-            for job in jobs:
-                await self._step_in_turn(job, commit)
+            await self._step_in_turn(jobs, commit)
             return len(jobs) >= BATCH
 
         await wake_or_poll("device worker", self.wake, step, self.idle_s)
 
-    async def _step_in_turn(self, job: DeviceJob, commit: Commit) -> None:
-        assert job.id is not None
-        job_id = job.id
+    async def _step_in_turn(self, jobs: list[DeviceJob], commit: Commit) -> None:
+        """Each job is marked ``sending`` before its bytes leave, and in the same write as
+        the outcome of the job before it (same branch): one write per job, not two, while
+        a backlog prints, and a crash still finds only the job it was sending."""
+        outcome: tuple[str, list[Change]] | None = None  # (branch, the last job's result)
+        for job in jobs:
+            assert job.id is not None
+            sending: Change = (job.id, "sending", None)
+            if outcome is not None and outcome[0] == job.branch_id:
+                changes = [*outcome[1], sending]
+            else:
+                if outcome is not None:
+                    await commit(outcome[0], self._marks(outcome[1]), wake_devices=False)
+                changes = [sending]
+            await commit(job.branch_id, self._marks(changes), wake_devices=False)
+            try:
+                await anyio.to_thread.run_sync(self.send, job)
+            except Exception as exc:  # any device failure: keep the job, try again later
+                log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
+                result: Change = (job.id, "queued", f"{type(exc).__name__}: {exc}")
+            else:
+                result = (job.id, "done", None)
+            outcome = (job.branch_id, [result])
+        if outcome is not None:
+            await commit(outcome[0], self._marks(outcome[1]), wake_devices=False)
 
-        def mark(status: str, error: str | None = None) -> Callable[[], Marked]:
-            def work() -> Marked:
-                ev = self._mark(job_id, status, error)
-                return None, [ev] if ev else []
+    def _marks(self, changes: list[Change]) -> Callable[[], Marked]:
+        def work() -> Marked:
+            with write_session(self.engine) as s:
+                emitted = [ev for c in changes if (ev := self._apply(s, *c)) is not None]
+            return None, emitted
 
-            return work
-
-        await commit(job.branch_id, mark("sending"), wake_devices=False)
-        try:
-            await anyio.to_thread.run_sync(self.send, job)
-        except Exception as exc:  # any device failure: keep the job, try again later
-            log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
-            done = mark("queued", f"{type(exc).__name__}: {exc}")
-        else:
-            done = mark("done")
-        await commit(job.branch_id, done, wake_devices=False)
+        return work
 
 
 def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Chaos: over a thousand payments through CMIS 2.0 and 1.0 branches while CMIS loses
+"""Chaos: over six hundred payments through CMIS 2.0 and 1.0 branches while CMIS loses
 answers after committing, answers 5xx and hangs, and the hall server is SIGKILLed at
 random moments and restarted. At the end CMIS's ledger equals ours: 0 lost, 0 paid twice.
 """
@@ -24,10 +24,12 @@ from tests.conftest import ROOT, SIM_CUSTOMERS, SIM_SEED, HallServer, free_port
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
 
-TARGET_PAYMENTS = 1000
-# a life lasts 0.5 to 4 s before its SIGKILL; at about 20 payments a life under these
-# faults the target takes some 55 lives, and the bound leaves room for a slower machine
-MAX_LIVES = 140
+TARGET_PAYMENTS = 600
+# a life lasts 0.5 to 4 s before its SIGKILL; at 14 to 20 payments a life under these
+# faults the target takes some 35 to 50 kills, each at a random moment of the work (what
+# the test is about: more payments would only repeat them, at ~5 s of suite time per
+# life), and the bound leaves room for a slower machine
+MAX_LIVES = 100
 FAULTS = {
     "lose_answer_rate": 0.15,
     "error_rate": 0.05,
@@ -250,7 +252,7 @@ def sim(tmp_path: Path) -> Iterator[Simulator]:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)  # some 250 s on a quiet machine; the suite's 300 s is too tight
+@pytest.mark.timeout(600)  # some 250 s on a quiet machine; the suite's 300 s is too tight
 def test_payments_exactly_once_through_faults_and_kills(
     tmp_path: Path, sim: Simulator, demo: Any
 ) -> None:
