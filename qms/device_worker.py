@@ -20,7 +20,7 @@ from sqlmodel import Session, col, or_, select
 
 from qms import events
 from qms.bus import Bus
-from qms.clock import Clock
+from qms.clock import Clock, iso
 from qms.counters_seq import lock_branch
 from qms.db import read_session, write_session
 from qms.device_jobs import public
@@ -35,8 +35,8 @@ BATCH = 20
 Send = Callable[[DeviceJob], None]
 #: a status write: no result, and the events it made
 Marked = tuple[None, list[EventRecord]]
-#: one job's new status: (job id, status, error)
-Change = tuple[int, str, str | None]
+#: one job's new status: (the job, status, error)
+Change = tuple[DeviceJob, str, str | None]
 
 
 class Commit(Protocol):
@@ -100,40 +100,43 @@ class DeviceWorker:
                 ).all()
             )
 
-    def _mark(self, job_id: int, status: str, error: str | None = None) -> EventRecord | None:
+    def _mark(self, job: DeviceJob, status: str, error: str | None = None) -> EventRecord | None:
         """Record a job's new status; a failure or success is an event for supervisors."""
-        with write_session(self.engine) as s:
-            return self._apply(s, job_id, status, error)
+        _, emitted = self._marks([(job, status, error)])()
+        return emitted[0] if emitted else None
 
-    def _apply(self, s: Session, job_id: int, status: str, error: str | None) -> EventRecord | None:
+    def _apply(
+        self, s: Session, job: DeviceJob, status: str, error: str | None
+    ) -> tuple[dict[str, Any], EventRecord | None]:
+        """One status written by key (no load: ``job`` is as this worker last wrote it);
+        returns the new values, for ``job`` once the write is committed, and the event."""
         now = self.clock.now()
-        job = s.get(DeviceJob, job_id)
-        assert job is not None
-        job.status = status
-        job.last_error = error
+        new: dict[str, Any] = {"status": status, "last_error": error}
         if status == "sending":
-            job.attempts += 1
+            new["attempts"] = job.attempts + 1
         elif status == "queued":
-            job.next_attempt_at = now + backoff(job.attempts)
+            new["next_attempt_at"] = now + backoff(job.attempts)
         elif status == "done":
-            job.done_at = now
-        s.add(job)
+            new["done_at"] = now
+        s.execute(update(DeviceJob).where(col(DeviceJob.id) == job.id).values(**new))
         if status == "sending":
-            return None
+            return new, None
         lock_branch(s, job.branch_id)
-        return events.append(s, job.branch_id, "device.job", {"job": public(job)}, now)
+        shown = {**public(job), "status": status, "error": error}
+        shown["done_at"] = iso(new.get("done_at", job.done_at))
+        return new, events.append(s, job.branch_id, "device.job", {"job": shown}, now)
 
     def step(self, job: DeviceJob) -> list[EventRecord]:
         """One job, blocking: sending, then done or back in the queue."""
         assert job.id is not None
-        self._mark(job.id, "sending")
+        self._mark(job, "sending")
         try:
             self.send(job)
         except Exception as exc:  # any device failure: keep the job, try again later
             log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
-            ev = self._mark(job.id, "queued", f"{type(exc).__name__}: {exc}")
+            ev = self._mark(job, "queued", f"{type(exc).__name__}: {exc}")
         else:
-            ev = self._mark(job.id, "done")
+            ev = self._mark(job, "done")
         return [ev] if ev else []
 
     def run_once(self) -> list[EventRecord]:
@@ -166,7 +169,7 @@ class DeviceWorker:
         outcome: tuple[str, list[Change]] | None = None  # (branch, the last job's result)
         for job in jobs:
             assert job.id is not None
-            sending: Change = (job.id, "sending", None)
+            sending: Change = (job, "sending", None)
             if outcome is not None and outcome[0] == job.branch_id:
                 changes = [*outcome[1], sending]
             else:
@@ -178,9 +181,9 @@ class DeviceWorker:
                 await anyio.to_thread.run_sync(self.send, job)
             except Exception as exc:  # any device failure: keep the job, try again later
                 log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
-                result: Change = (job.id, "queued", f"{type(exc).__name__}: {exc}")
+                result: Change = (job, "queued", f"{type(exc).__name__}: {exc}")
             else:
-                result = (job.id, "done", None)
+                result = (job, "done", None)
             outcome = (job.branch_id, [result])
         if outcome is not None:
             await commit(outcome[0], self._marks(outcome[1]), wake_devices=False)
@@ -188,8 +191,13 @@ class DeviceWorker:
     def _marks(self, changes: list[Change]) -> Callable[[], Marked]:
         def work() -> Marked:
             with write_session(self.engine) as s:
-                emitted = [ev for c in changes if (ev := self._apply(s, *c)) is not None]
-            return None, emitted
+                written = [
+                    (job, *self._apply(s, job, status, error)) for job, status, error in changes
+                ]
+            for job, new, _ in written:  # committed: run again, it would start from these
+                for name, value in new.items():
+                    setattr(job, name, value)
+            return None, [ev for _, _, ev in written if ev is not None]
 
         return work
 
