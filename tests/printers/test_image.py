@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from escpos.printer import Dummy
 from PIL import Image, ImageOps
@@ -9,7 +11,7 @@ from PIL import Image, ImageOps
 from printers import raster
 from printers.dissect import readable
 from printers.layout import PAPER_58, PAPER_80, QR, Document, Paper, Row, Text
-from printers.render import render, segments
+from printers.render import image, render, segments
 from printers.samples import all_documents
 from printers.vietnamese import PANGRAM
 
@@ -66,3 +68,18 @@ def test_a_profile_without_a_width_prints_no_note(capsys: pytest.CaptureFixture[
     render(printer, Document("t", (Text("Điện"),)), PAPER_58, "image")
     assert capsys.readouterr().out == ""
     assert printer.profile.profile_data["media"]["width"]["pixels"] == 384
+
+
+@pytest.mark.parametrize("size", [(576, 1), (576, 960), (512, 2000), (384, 961), (100, 40)])
+def test_images_send_what_python_escpos_sends(size: tuple[int, int]) -> None:
+    """Our raster path (no RGBA/grey round trips) is byte for byte the library's, through
+    fragments of 960 rows and for a width that is not a whole number of bytes."""
+    rng = random.Random(size[0] * size[1])
+    picture = Image.frombytes(
+        "L", size, bytes(rng.choice((0, 255)) for _ in range(size[0] * size[1]))
+    ).convert("1")
+    ours, theirs = Dummy(), Dummy()
+    image(ours, picture)
+    theirs.image(picture)
+    assert bytes(ours.output) == bytes(theirs.output)
+    assert bytes(ours.output).count(b"\x1dv0") == -(-size[1] // 960)
