@@ -93,20 +93,16 @@ def _strips(block: Block, paper: Paper) -> tuple[Image.Image, ...]:
 @lru_cache(maxsize=512)
 def _drawn(block: Block, paper: Paper) -> tuple[Image.Image, ...]:
     """The strips of a block (never changed once drawn: they are only pasted)."""
-    return tuple(_draw_block(block, paper))
-
-
-def _draw_block(block: Block, paper: Paper) -> list[Image.Image]:
     if isinstance(block, Text):
-        return _text(block, paper)
+        return tuple(_text(block, paper))
     if isinstance(block, Row):
-        return _row(block, paper)
+        return tuple(_row(block, paper))
     if isinstance(block, Rule):
-        return [_rule(block, paper)]
+        return (_rule(block, paper),)
     if isinstance(block, Feed):
-        return [_blank(paper, line_height(BASE_SIZE) * block.lines)]
+        return (_blank(paper, line_height(BASE_SIZE) * block.lines),)
     if isinstance(block, Cut):
-        return []
+        return ()
     raise TypeError(f"not a block: {block!r}")
 
 

@@ -128,16 +128,18 @@ class DeviceWorker:
 
     def step(self, job: DeviceJob) -> list[EventRecord]:
         """One job, blocking: sending, then done or back in the queue."""
-        assert job.id is not None
         self._mark(job, "sending")
+        ev = self._mark(*self._sent(job))
+        return [ev] if ev else []
+
+    def _sent(self, job: DeviceJob) -> Change:
+        """Send one job, blocking; its outcome: done, or queued again with why."""
         try:
             self.send(job)
         except Exception as exc:  # any device failure: keep the job, try again later
             log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
-            ev = self._mark(job, "queued", f"{type(exc).__name__}: {exc}")
-        else:
-            ev = self._mark(job, "done")
-        return [ev] if ev else []
+            return (job, "queued", f"{type(exc).__name__}: {exc}")
+        return (job, "done", None)
 
     def run_once(self) -> list[EventRecord]:
         out: list[EventRecord] = []
@@ -166,27 +168,17 @@ class DeviceWorker:
         """Each job is marked ``sending`` before its bytes leave, and in the same write as
         the outcome of the job before it (same branch): one write per job, not two, while
         a backlog prints, and a crash still finds only the job it was sending."""
-        outcome: tuple[str, list[Change]] | None = None  # (branch, the last job's result)
+        last: Change | None = None  # the previous job's outcome, not yet written
         for job in jobs:
-            assert job.id is not None
-            sending: Change = (job, "sending", None)
-            if outcome is not None and outcome[0] == job.branch_id:
-                changes = [*outcome[1], sending]
-            else:
-                if outcome is not None:
-                    await commit(outcome[0], self._marks(outcome[1]), wake_devices=False)
-                changes = [sending]
+            changes: list[Change] = [(job, "sending", None)]
+            if last is not None and last[0].branch_id == job.branch_id:
+                changes.insert(0, last)
+            elif last is not None:
+                await commit(last[0].branch_id, self._marks([last]), wake_devices=False)
             await commit(job.branch_id, self._marks(changes), wake_devices=False)
-            try:
-                await anyio.to_thread.run_sync(self.send, job)
-            except Exception as exc:  # any device failure: keep the job, try again later
-                log.warning("device job %s to %s failed: %s", job.id, job.target, exc)
-                result: Change = (job, "queued", f"{type(exc).__name__}: {exc}")
-            else:
-                result = (job, "done", None)
-            outcome = (job.branch_id, [result])
-        if outcome is not None:
-            await commit(outcome[0], self._marks(outcome[1]), wake_devices=False)
+            last = await anyio.to_thread.run_sync(self._sent, job)
+        if last is not None:
+            await commit(last[0].branch_id, self._marks([last]), wake_devices=False)
 
     def _marks(self, changes: list[Change]) -> Callable[[], Marked]:
         def work() -> Marked:
