@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from integrations.cmis.base import CmisClient
 from integrations.cmis.factory import make_client
-from qms import announce, db, demo_cmis, leader
+from qms import announce, db, demo_cmis, leader, migrate
 from qms import branch as branch_mod
 from qms.auth import Authenticator, seed_demo_staff
 from qms.bus import make_bus
@@ -128,7 +128,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = db.make_engine(settings.database.url)
-        db.create_schema(engine)
+        migrate.ensure_schema(engine)  # Alembic only in a child, and only when behind
         branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
         staff = None
         if settings.auth.demo_accounts:

@@ -26,11 +26,11 @@ from qms.config import Settings
 
 
 def _prepare(settings: Settings) -> None:
-    from qms import announce, db
+    from qms import announce, db, migrate
     from qms.auth import seed_demo_staff
 
     engine = db.make_engine(settings.database.url)
-    db.create_schema(engine)
+    migrate.ensure_schema(engine)  # the parent lives on: Alembic in a child
     if settings.auth.demo_accounts:
         seed_demo_staff(engine, settings.branches[0].id)
     engine.dispose()

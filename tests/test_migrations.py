@@ -4,6 +4,8 @@ its rows, and the migrations go down and up again."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from qms import db
+from qms import db, migrate
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -69,5 +72,46 @@ def test_migrations_go_down_and_up_again(url: str) -> None:
         command.downgrade(_cfg(conn), "base")
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
     db.create_schema(engine)
+    assert _drift(engine) == []
+    engine.dispose()
+
+
+def test_the_head_is_read_from_the_migration_files() -> None:
+    script = ScriptDirectory.from_config(_cfg_script())
+    assert migrate.head_revisions() == frozenset(script.get_heads())
+
+
+def _cfg_script() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    return cfg
+
+
+def test_a_server_migrates_in_a_child_and_skips_alembic_at_head(url: str) -> None:
+    """What a serving process does (qms.migrate): behind, a child migrates; at head, one
+    query and no Alembic import at all."""
+    probe = (
+        "import sys; from qms import db, migrate; "
+        f"e = db.make_engine({url!r}); migrate.ensure_schema(e); "
+        "print(migrate.at_head(e), 'alembic' in sys.modules)"
+    )
+    for _ in ("new database", "already at head"):
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert out == ["True", "False"]
+    engine = db.make_engine(url)
+    assert _drift(engine) == []
+    engine.dispose()
+
+
+def test_a_database_from_before_migrations_is_taken_over_by_the_child(url: str) -> None:
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_cfg(conn), db.BASELINE)
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+    assert migrate.current_revisions(engine) is None
+    migrate.ensure_schema(engine)
+    assert migrate.at_head(engine)
     assert _drift(engine) == []
     engine.dispose()
