@@ -9,7 +9,9 @@ Backends: network (``host``, ``port`` 9100, ``timeout`` s), usb (``vendor``,
 ``product``: ints or "0x04b8" strings), serial (``device``, ``baudrate``), file
 (``path``), console (readable text to the log, or ``"stream": "stdout"``), dummy.
 python-escpos is imported when a printer is built, and a device is opened at the first
-byte sent, so importing this module and building a printer touch nothing.
+byte sent, so importing this module and building a printer touch nothing. Reading a
+printer's config imports neither python-escpos nor Pillow (``printers.profiles``): the
+server validates its printers, the renderer process draws for them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from printers.codepages import check_mode
 from printers.layout import PAPER_80, Document, Paper, paper
-from printers.render import fit_profile, render_bytes
+from printers.profiles import get_profile
 
 KINDS = ("network", "usb", "serial", "file", "console", "dummy")
 #: the console shows text, so it renders in a text mode whatever the config says
@@ -40,8 +42,6 @@ class PrinterSetup:
     def from_config(cls, config: Mapping[str, Any]) -> PrinterSetup:
         """Validated: an unknown kind, profile, paper or a mode the profile cannot do fails
         here, when the config is read, not at the first job."""
-        from escpos.capabilities import get_profile
-
         backend = dict(config.get("backend") or {"kind": "console"})
         if backend.get("kind") not in KINDS:
             raise ValueError(f"backend kind is one of {', '.join(KINDS)}: {backend!r}")
@@ -58,6 +58,8 @@ class PrinterSetup:
 def print_document(doc: Document, setup: PrinterSetup) -> None:
     """Render fully, then open the device and send everything in one write; raises (and
     sends nothing, or part of it) when the device fails: the caller keeps the job."""
+    from printers.render import render_bytes
+
     data = render_bytes(doc, setup.paper, setup.mode, setup.profile)
     printer = open_printer(setup.backend, setup.profile, setup.paper)
     try:
@@ -71,6 +73,8 @@ def open_printer(
 ) -> Any:
     """A python-escpos printer (``escpos.escpos.Escpos``) for a backend config; not
     connected yet: python-escpos opens the device at the first write."""
+    from printers.render import fit_profile
+
     kind = backend.get("kind")
     if kind not in _BUILDERS:
         raise ValueError(f"backend kind is one of {', '.join(KINDS)}: {backend!r}")

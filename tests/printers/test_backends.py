@@ -101,3 +101,29 @@ def test_importing_the_package_does_no_io() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['escpos.constants', 'escpos.types', 'escpos.version']"
+
+
+def test_reading_a_printer_config_loads_neither_pillow_nor_escpos_profiles() -> None:
+    """The server validates its printers without the renderer's libraries (~7 MiB)."""
+    code = (
+        "import sys; from printers.backends import PrinterSetup;"
+        "PrinterSetup.from_config({'backend': {'kind': 'file', 'path': 'x'},"
+        " 'mode': 'text:tcvn3', 'profile': 'TM-T20II'});"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PIL', 'segno', 'escpos')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['escpos', 'escpos.version']"  # to find its data file
+
+
+def test_profiles_read_without_escpos_are_escpos_profiles() -> None:
+    from escpos.capabilities import CAPABILITIES
+    from escpos.capabilities import get_profile as escpos_profile
+
+    from printers.profiles import get_profile
+
+    for name in CAPABILITIES["profiles"]:
+        ours, theirs = get_profile(name), escpos_profile(name)
+        assert ours.profile_data == theirs.profile_data
+        assert ours.codePages == theirs.codePages
+    with pytest.raises(KeyError):
+        get_profile("nope")
