@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qms import rows
 from qms.clock import iso
 from qms.db import write_session
 from qms.models import AuditEntry
@@ -34,8 +35,9 @@ def entry(
     action: str,
     target: str | None = None,
     outcome: str = "ok",
-) -> AuditEntry:
-    return AuditEntry(
+) -> rows.Row:
+    return rows.new(
+        AuditEntry,
         at=at,
         branch_id=branch_id,
         actor=actor,
@@ -47,10 +49,15 @@ def entry(
     )
 
 
-def write(engine: Any, row: AuditEntry) -> None:
+def add(session: Session, row: rows.Row) -> None:
+    """Record an entry in the transaction of the change it describes."""
+    rows.insert(session, AuditEntry, row)
+
+
+def write(engine: Any, row: rows.Row) -> None:
     """Record one entry on its own (a refusal, a sign-in, a device's ack)."""
     with write_session(engine) as s:
-        s.add(row)
+        add(s, row)
 
 
 def public(e: AuditEntry) -> dict[str, Any]:

@@ -202,8 +202,8 @@ class Authenticator:
                 )
             )
             who = self._principal(user, counter)
-            s.add(audit.entry(now, who.branch_id, who.label, who.role, counter or address,
-                              "auth.login"))  # fmt: skip
+            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, counter or address,
+                                     "auth.login"))  # fmt: skip
             s.commit()
             return token, who
 
@@ -220,7 +220,8 @@ class Authenticator:
         wait on it); under a name nobody has, the entry has no branch."""
         branch, role = (user.branch_id, user.role) if user else ("", "")
         actor = f"user:{name[:100]}"  # the name tried, whether it exists or not
-        session.add(audit.entry(now, branch, actor, role, address, "auth.login", None, outcome))
+        row = audit.entry(now, branch, actor, role, address, "auth.login", None, outcome)
+        audit.add(session, row)
         session.commit()
 
     def _check_counter(self, user: User, code: str) -> None:

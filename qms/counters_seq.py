@@ -7,8 +7,10 @@ are never shared and seq order is commit order, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -16,17 +18,23 @@ from sqlmodel import Session, select
 from qms.models import SeqCounter, TicketNumber
 
 
-def _bump(session: Session, table: Any, keys: dict[str, Any], column: str) -> int:
-    dialect = session.get_bind().dialect.name
+@cache
+def _upsert(dialect: str, table: Table, keys: tuple[str, ...], column: str) -> Any:
+    """Built once per counter: building the statement cost more than running it."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    col = getattr(table, column)
-    stmt = (
+    col = table.c[column]
+    return (
         insert(table)
-        .values(**keys, **{column: 1})
+        .values({**{k: bindparam(k) for k in keys}, column: 1})
         .on_conflict_do_update(index_elements=list(keys), set_={column: col + 1})
         .returning(col)
     )
-    return int(session.execute(stmt).scalar_one())
+
+
+def _bump(session: Session, model: Any, keys: dict[str, Any], column: str) -> int:
+    conn = session.connection()
+    stmt = _upsert(conn.dialect.name, model.__table__, tuple(keys), column)
+    return int(conn.execute(stmt, keys).scalar_one())
 
 
 def next_seq(session: Session, branch_id: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from qms import events
+from qms import events, rows
 from qms.clock import iso
 from qms.models import DeviceJob, EnrolledDevice
 from qms.tx import Tx
@@ -18,7 +18,8 @@ CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
 
 
 def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> None:
-    job = DeviceJob(
+    job = rows.new(
+        DeviceJob,
         branch_id=tx.branch_id,
         target=target,
         kind=kind,
@@ -26,12 +27,10 @@ def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any])
         payload=json.dumps(payload, ensure_ascii=False),
         created_at=tx.now,
     )
-    tx.session.add(job)
+    rows.insert(tx.session, DeviceJob, job)
     if tx.branch.device_agent:  # the agent's connection hears of it and hands it over
-        tx.session.flush()
-        tx.emitted.append(
-            events.append(tx.session, tx.branch_id, "device.job", {"job": public(job)}, tx.now)
-        )
+        data = {"job": public(rows.view(job))}
+        tx.emitted.append(events.append(tx.session, tx.branch_id, "device.job", data, tx.now))
 
 
 def _issuing_printer(tx: Tx) -> str | None:

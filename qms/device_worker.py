@@ -18,7 +18,7 @@ import anyio.to_thread
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, or_, select
 
-from qms import events
+from qms import events, rows
 from qms.bus import Bus
 from qms.clock import Clock, iso
 from qms.counters_seq import lock_branch
@@ -118,7 +118,8 @@ class DeviceWorker:
             new["next_attempt_at"] = now + backoff(job.attempts)
         elif status == "done":
             new["done_at"] = now
-        s.execute(update(DeviceJob).where(col(DeviceJob.id) == job.id).values(**new))
+        assert job.id is not None
+        rows.update(s, DeviceJob, job.id, **new)
         if status == "sending":
             return new, None
         lock_branch(s, job.branch_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qms import rows
 from qms.clock import iso
 from qms.counters_seq import next_seq
 from qms.models import Event
@@ -69,7 +70,8 @@ def append(
     if type_ not in EVENT_TYPES:
         raise ValueError(f"undocumented event type {type_}")
     seq = next_seq(session, branch_id)
-    session.add(Event(branch_id=branch_id, seq=seq, type=type_, at=at, payload=json.dumps(data)))
+    row = rows.new(Event, branch_id=branch_id, seq=seq, type=type_, at=at, payload=json.dumps(data))
+    rows.insert(session, Event, row)
     return EventRecord(branch_id, seq, type_, at, data)
 
 

@@ -99,7 +99,7 @@ class Hall:
                     actor = Actor(principal.label, principal.counter)
                     tx = Tx(session, branch, now, now.date(), actor)
                     result = fn(tx, *args)
-                    self._audit(session.add, principal, now, action, args, result)
+                    self._audit(partial(audit.add, session), principal, now, action, args, result)
             except QmsError as exc:
                 self._audit(partial(audit.write, self.engine), principal, now, action, args, exc)
                 exc.audited = True

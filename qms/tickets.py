@@ -6,14 +6,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from integrations.cmis.base import CustomerDebts
-from qms import drawers
+from qms import drawers, rows
 from qms.counters_seq import next_ticket_number
 from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.models import Payment, Ticket, TicketCustomer, TicketInvoice
-from qms.ticket_view import ticket_state
+from qms.ticket_view import period_order, ticket_state
 from qms.tx import Tx
 
 CUSTOMER_CODE = re.compile(r"^[A-Z]{2}[0-9]{11}$")
@@ -44,16 +45,29 @@ def check_codes(codes: Sequence[object]) -> list[str]:
     return seen
 
 
+_T, _C, _I = rows.table(Ticket), rows.table(TicketCustomer), rows.table(TicketInvoice)
+# the two reads of every issue, built once (building a query cost more than running it)
+_BUSY = (
+    select(_C.c.code, _T.c.number)
+    .join(_T, _T.c.id == _C.c.ticket_id)
+    .where(
+        _C.c.code.in_(bindparam("codes", expanding=True)),
+        _T.c.branch_id == bindparam("branch"),
+        _T.c.business_day == bindparam("day"),
+        _T.c.status.in_(ACTIVE),
+    )
+    .limit(1)
+)
+_PAID = select(_I.c.invoice_id).where(
+    _I.c.invoice_id.in_(bindparam("ids", expanding=True)), _I.c.pay_status == "paid"
+)
+
+
 def _locally_paid(session: Session, invoice_ids: list[int]) -> set[int]:
     """Invoices already in one of our payments today: CMIS may not know yet."""
     if not invoice_ids:
         return set()
-    rows = session.exec(
-        select(TicketInvoice.invoice_id).where(
-            col(TicketInvoice.invoice_id).in_(invoice_ids), TicketInvoice.pay_status == "paid"
-        )
-    ).all()
-    return set(rows)
+    return set(session.connection().execute(_PAID, {"ids": invoice_ids}).scalars())
 
 
 def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
@@ -62,16 +76,11 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
     s = tx.session
     drawers.refuse_if_day_closed(tx)
     codes = [c if isinstance(c, str) else c.code for c in customers]
-    busy = s.exec(
-        select(TicketCustomer.code, Ticket.number)
-        .join(Ticket, col(Ticket.id) == TicketCustomer.ticket_id)
-        .where(
-            col(TicketCustomer.code).in_(codes),
-            Ticket.branch_id == tx.branch_id,
-            Ticket.business_day == tx.business_day,
-            col(Ticket.status).in_(ACTIVE),
-        )
-    ).first()
+    busy = (
+        s.connection()
+        .execute(_BUSY, {"codes": codes, "branch": tx.branch_id, "day": tx.business_day})
+        .first()
+    )
     if busy:
         raise Conflict(
             f"customer {busy[0]} is already on ticket {busy[1]} today",
@@ -88,75 +97,87 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
         )
 
     number = next_ticket_number(s, tx.branch_id, tx.business_day)
-    ticket = Ticket(
+    ticket = rows.new(
+        Ticket,
         branch_id=tx.branch_id,
         business_day=tx.business_day,
         number=number,
         issued_at=tx.now,
         issued_by=tx.actor.label,
     )
-    s.add(ticket)
-    s.flush()
-    assert ticket.id is not None
+    ticket_id = rows.insert(s, Ticket, ticket)
+    written: list[rows.Row] = []
+    invoices: list[rows.Row] = []
     for pos, c in enumerate(customers):
         if isinstance(c, str):
-            s.add(
-                TicketCustomer(
-                    ticket_id=ticket.id,
-                    position=pos,
-                    code=c,
-                    name="",
-                    address="",
-                    book_code="",
-                    supply="",
-                    debts="pending",
-                )
-            )
+            cust = _customer(ticket_id, pos, c, None)
+            rows.insert(s, TicketCustomer, cust)
         else:
-            cust = TicketCustomer(
-                ticket_id=ticket.id,
-                position=pos,
-                code=c.code,
-                name="",
-                address="",
-                book_code="",
-                supply="",
-            )
-            _fill(tx, cust, c, paid)
-    s.flush()
-    state = ticket_state(s, ticket, tx.branch.counter_names)
+            cust = _customer(ticket_id, pos, c.code, c)
+            invoices += _invoices(tx, ticket_id, rows.insert(s, TicketCustomer, cust), c, paid)
+        written.append(cust)
+    rows.insert_many(s, TicketInvoice, invoices)
+    parts = (
+        [rows.view(c) for c in written],
+        sorted(map(rows.view, invoices), key=lambda i: (i.customer_code, period_order(i))),
+    )
+    state = ticket_state(s, rows.view(ticket), tx.branch.counter_names, parts)
     tx.emit("ticket.issued", {"ticket": state})
     return state
 
 
-def _fill(tx: Tx, cust: TicketCustomer, d: CustomerDebts, paid: set[int]) -> None:
-    """Write CMIS's description of a customer and their unpaid invoices onto the ticket."""
-    cust.name, cust.address, cust.book_code = d.name, d.address, d.book_code
-    cust.supply, cust.debts = str(d.supply), "fetched"
-    tx.session.add(cust)
-    tx.session.flush()
-    assert cust.id is not None
-    for inv in d.invoices:
-        if inv.invoice_id in paid:
-            continue
-        tx.session.add(
-            TicketInvoice(
-                ticket_id=cust.ticket_id,
-                customer_id=cust.id,
-                customer_code=d.code,
-                invoice_id=inv.invoice_id,
-                year=inv.year,
-                month=inv.month,
-                sub_period=inv.sub_period,
-                amount=inv.amount,
-                vat=inv.vat,
-                total=inv.total,
-                series=inv.series,
-                number=inv.number,
-                book_code=d.book_code,
-                parity=tx.branch.route(d.book_code, inv.number),
-            )
+def _customer(ticket_id: int, pos: int, code: str, d: CustomerDebts | None) -> rows.Row:
+    """A customer row: CMIS's description of them, or blanks with their debts pending."""
+    if d is None:
+        return rows.new(
+            TicketCustomer,
+            ticket_id=ticket_id,
+            position=pos,
+            code=code,
+            name="",
+            address="",
+            book_code="",
+            supply="",
+            debts="pending",
         )
+    return rows.new(
+        TicketCustomer,
+        ticket_id=ticket_id,
+        position=pos,
+        code=code,
+        name=d.name,
+        address=d.address,
+        book_code=d.book_code,
+        supply=str(d.supply),
+        debts="fetched",
+    )
+
+
+def _invoices(
+    tx: Tx, ticket_id: int, customer_id: int, d: CustomerDebts, paid: set[int]
+) -> list[rows.Row]:
+    """Rows of a customer's unpaid invoices as CMIS gave them, less those we were paid."""
+    return [
+        rows.new(
+            TicketInvoice,
+            ticket_id=ticket_id,
+            customer_id=customer_id,
+            customer_code=d.code,
+            invoice_id=inv.invoice_id,
+            year=inv.year,
+            month=inv.month,
+            sub_period=inv.sub_period,
+            amount=inv.amount,
+            vat=inv.vat,
+            total=inv.total,
+            series=inv.series,
+            number=inv.number,
+            book_code=d.book_code,
+            parity=tx.branch.route(d.book_code, inv.number),
+        )
+        for inv in d.invoices
+        if inv.invoice_id not in paid
+    ]
 
 
 def pending_debts(session: Session, branch_id: str, day: Any) -> list[str]:
@@ -192,8 +213,13 @@ def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str,
             cust.debts = "unknown"
             tx.session.add(cust)
         else:
-            _fill(
-                tx, cust, debts, _locally_paid(tx.session, [i.invoice_id for i in debts.invoices])
+            cust.name, cust.address, cust.book_code = debts.name, debts.address, debts.book_code
+            cust.supply, cust.debts = str(debts.supply), "fetched"
+            tx.session.add(cust)
+            paid = _locally_paid(tx.session, [i.invoice_id for i in debts.invoices])
+            assert cust.id is not None
+            rows.insert_many(
+                tx.session, TicketInvoice, _invoices(tx, cust.ticket_id, cust.id, debts, paid)
             )
         tx.session.flush()
         state = ticket_state(tx.session, ticket, tx.branch.counter_names)
