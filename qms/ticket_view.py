@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, select
 
+from qms import rows
 from qms.clock import iso
 from qms.models import Ticket, TicketCustomer, TicketInvoice
 
 
-def invoice_state(inv: TicketInvoice) -> dict[str, Any]:
+def invoice_state(inv: Any) -> dict[str, Any]:
+    """``inv``: a TicketInvoice, or a read-only view of its row (``rows.view``)."""
     return {
         "invoice_id": inv.invoice_id,
         "customer_code": inv.customer_code,
@@ -34,27 +37,36 @@ def invoice_state(inv: TicketInvoice) -> dict[str, Any]:
     }
 
 
-def period_order(inv: TicketInvoice) -> tuple[int, int, int]:
+def period_order(inv: Any) -> tuple[int, int, int]:
     return (inv.year, inv.month, inv.sub_period)
 
 
-def load_parts(
-    session: Session, ticket: Ticket
-) -> tuple[list[TicketCustomer], list[TicketInvoice]]:
-    customers = session.exec(
-        select(TicketCustomer)
-        .where(TicketCustomer.ticket_id == ticket.id)
-        .order_by(col(TicketCustomer.position))
-    ).all()
-    invoices = session.exec(select(TicketInvoice).where(TicketInvoice.ticket_id == ticket.id)).all()
-    return list(customers), sorted(invoices, key=lambda i: (i.customer_code, period_order(i)))
+_C, _I = rows.table(TicketCustomer), rows.table(TicketInvoice)
+_CUSTOMERS = select(_C).where(_C.c.ticket_id.in_(bindparam("ids", expanding=True)))
+_INVOICES = select(_I).where(_I.c.ticket_id.in_(bindparam("ids", expanding=True)))
+
+
+def _read(session: Session, query: Any, ids: list[Any]) -> list[Any]:
+    """Read-only views of rows: a ticket's state is only read, and ORM objects cost far
+    more than the query (a lookup's F9 rebuilds the whole ticket)."""
+    if session.dirty or session.new:
+        session.flush()  # this transaction's own changes are part of the state
+    return [
+        rows.view(dict(r)) for r in session.connection().execute(query, {"ids": ids}).mappings()
+    ]
+
+
+def load_parts(session: Session, ticket: Ticket) -> tuple[list[Any], list[Any]]:
+    customers = sorted(_read(session, _CUSTOMERS, [ticket.id]), key=lambda c: c.position)
+    invoices = _read(session, _INVOICES, [ticket.id])
+    return customers, sorted(invoices, key=lambda i: (i.customer_code, period_order(i)))
 
 
 def ticket_state(
     session: Session,
-    ticket: Ticket,
+    ticket: Any,
     counter_names: dict[str, str],
-    parts: tuple[list[TicketCustomer], list[TicketInvoice]] | None = None,
+    parts: tuple[list[Any], list[Any]] | None = None,
 ) -> dict[str, Any]:
     customers, invoices = parts or load_parts(session, ticket)
     by_customer: dict[str, list[dict[str, Any]]] = {c.code: [] for c in customers}
@@ -102,17 +114,11 @@ def ticket_states(
     ids = [t.id for t in tickets]
     if not ids:
         return []
-    customers: dict[int, list[TicketCustomer]] = {i: [] for i in ids if i is not None}
-    for c in session.exec(
-        select(TicketCustomer)
-        .where(col(TicketCustomer.ticket_id).in_(ids))
-        .order_by(col(TicketCustomer.position))
-    ).all():
+    customers: dict[int, list[Any]] = {i: [] for i in ids if i is not None}
+    for c in sorted(_read(session, _CUSTOMERS, ids), key=lambda c: c.position):
         customers[c.ticket_id].append(c)
-    invoices: dict[int, list[TicketInvoice]] = {i: [] for i in ids if i is not None}
-    for inv in session.exec(
-        select(TicketInvoice).where(col(TicketInvoice.ticket_id).in_(ids))
-    ).all():
+    invoices: dict[int, list[Any]] = {i: [] for i in ids if i is not None}
+    for inv in _read(session, _INVOICES, ids):
         invoices[inv.ticket_id].append(inv)
     out = []
     for t in tickets:
