@@ -2,8 +2,9 @@
 
 Same ``(unit, customers, seed, today)`` gives byte-identical data on every machine, so a
 demo, a test and a restarted simulator (replaying its journal) agree on every invoice id.
-The types here are CMIS's view (one invoice belongs to one customer code), not the hall's:
-the adapters map CMIS answers to ``integrations.cmis.base``.
+The records (``model``) are CMIS's view (one invoice belongs to one customer code), not the
+hall's: the adapters map CMIS answers to ``integrations.cmis.base``. The data is held in
+columns (``packed``), not as ten thousand records.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-CONNECTED = "CONNECTED"
-CUT = "CUT"
+from integrations.cmis.simulator.model import CONNECTED, CUT, SimCustomer, SimInvoice
+from integrations.cmis.simulator.packed import Column, Customers, Invoices, Store
+
+__all__ = ["CONNECTED", "CUT", "DemoData", "SimCustomer", "SimInvoice", "build_demo_data", "fold"]
 
 _FAMILY = (
     ("Nguyễn", 30), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 5),
@@ -53,48 +55,7 @@ _AWKWARD: tuple[tuple[str, str], ...] = (
     ("Phạm Thị ${name} {{x}} %s", "1 Cao Thắng; DROP TABLE khach_hang;--, Quận 3"),
 )
 _AWKWARD_EVERY = 1_999  # customer i with i % this == 0 gets the next awkward text
-
-
-@dataclass(frozen=True, slots=True)
-class SimInvoice:
-    """One invoice as CMIS holds it (amounts integer đồng)."""
-
-    invoice_id: int
-    customer_code: str
-    year: int
-    month: int
-    sub_period: int
-    amount: int
-    vat: int
-    total: int
-    series: str
-    number: str
-
-    @property
-    def period_key(self) -> tuple[int, int, int]:
-        """CMIS orders (and requires payment of) invoices by this key."""
-        return (self.year, self.month, self.sub_period)
-
-
-@dataclass(frozen=True, slots=True)
-class SimCustomer:
-    """A customer with every invoice that was unpaid when the data was built."""
-
-    code: str
-    name: str
-    address: str
-    unit: str
-    book_code: str
-    supply: str
-    meter: str
-    id_card: str
-    bank_account: str
-    invoices: tuple[SimInvoice, ...]
-
-    @property
-    def book_is_even(self) -> bool:
-        """The even/odd lookup counter is chosen by the book code's last digit."""
-        return int(self.book_code[-1]) % 2 == 0
+_EXACT = ("meter", "id_card", "bank_account")  # unique per customer: searched exactly
 
 
 def fold(text: str) -> str:
@@ -104,22 +65,32 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-@dataclass
 class DemoData:
-    """The simulator's static world; the ledger layers payments on top of it."""
+    """The simulator's static world; the ledger layers payments on top of it. Held in
+    columns (``packed``): ``customers`` and ``invoices`` are read-only mappings whose
+    records are made when read."""
 
-    unit: str
-    seed: int
-    today: dt.date
-    customers: dict[str, SimCustomer]
-    invoices: dict[int, SimInvoice]
-    awkward: tuple[str, ...]
-    _folded: list[tuple[SimCustomer, str, str]] | None = field(
-        default=None, repr=False, compare=False
-    )
-    _exact: dict[str, dict[str, list[SimCustomer]]] | None = field(
-        default=None, repr=False, compare=False
-    )
+    def __init__(
+        self, *, unit: str, seed: int, today: dt.date, store: Store, awkward: tuple[str, ...]
+    ) -> None:
+        self.unit = unit
+        self.seed = seed
+        self.today = today
+        self.store = store
+        self.customers = Customers(store)
+        self.invoices = Invoices(store)
+        self.awkward = awkward
+        self._folded: dict[str, Column] = {}
+
+    def __repr__(self) -> str:
+        return f"DemoData({self.params})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DemoData):
+            return NotImplemented
+        return (self.params, self.awkward, self.store) == (other.params, other.awkward, other.store)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def params(self) -> dict[str, object]:
@@ -145,49 +116,43 @@ class DemoData:
 
         ``split``: has a month split into sub-periods; ``plain``: skip the awkward-text ones.
         """
-        awkward = set(self.awkward) if plain else set()
+        st = self.store
+        awkward = {st.index(code) for code in self.awkward} if plain else set()
+        books = st.columns["book_code"]
         out = []
-        for c in self.customers.values():
-            n = len(c.invoices)
+        for i in range(len(st)):
+            n = st.count[i]
             if invoices is not None and n != invoices:
                 continue
-            if n < min_invoices or (supply is not None and c.supply != supply):
+            if n < min_invoices:
                 continue
-            if even_book is not None and c.book_is_even != even_book:
+            if supply is not None and (CUT if st.cut[i] else CONNECTED) != supply:
                 continue
-            if split is not None and any(i.sub_period > 1 for i in c.invoices) != split:
+            if even_book is not None and (int(books[i][-1]) % 2 == 0) != even_book:
                 continue
-            if c.code in awkward:
+            if split is not None and any(st.sub[k] > 1 for k in st.invoice_range(i)) != split:
                 continue
-            out.append(c)
+            if i in awkward:
+                continue
+            out.append(st.customer(i))
         return out
 
     def search(self, by: str, text: str, limit: int) -> list[SimCustomer]:
         """Name/address: accent-insensitive substring; meter/id_card/bank_account: exact."""
+        st = self.store
         if by in ("name", "address"):
             needle = fold(text)
             if not needle:
                 return []
-            if self._folded is None:
-                self._folded = [(c, fold(c.name), fold(c.address)) for c in self.customers.values()]
-            col = 1 if by == "name" else 2
-            hits = (row[0] for row in self._folded if needle in row[col])
-            return [c for _, c in zip(range(limit), hits, strict=False)]
-        if self._exact is None:
-            self._exact = _exact_index(self.customers.values())
-        return self._exact[by].get(text.strip(), [])[:limit]
-
-
-def _exact_index(customers: Iterable[SimCustomer]) -> dict[str, dict[str, list[SimCustomer]]]:
-    index: dict[str, dict[str, list[SimCustomer]]] = {
-        "meter": {},
-        "id_card": {},
-        "bank_account": {},
-    }
-    for c in customers:
-        for key in index:
-            index[key].setdefault(getattr(c, key), []).append(c)
-    return index
+            if by not in self._folded:
+                column = st.columns[by]
+                # fold() leaves no newline, in a value or in a needle: a safe separator
+                self._folded[by] = Column((fold(column[i]) for i in range(len(st))), "\n").seal()
+            return [st.customer(i) for i in self._folded[by].containing(needle, limit)]
+        if by not in _EXACT:
+            raise KeyError(by)
+        found = st.columns[by].equal(text.strip()) if limit > 0 else None
+        return [] if found is None else [st.customer(found)]
 
 
 def _months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
@@ -232,18 +197,13 @@ def build_demo_data(
     family_names = [n for n, _ in _FAMILY]
     family_weights = [w for _, w in _FAMILY]
     months = _months_back(today, 6)
-    series_prefix = f"1K{{yy:02d}}T{unit[:2]}"
     meters: set[str] = set()
     id_cards: set[str] = set()
     accounts: set[str] = set()
-    out: dict[str, SimCustomer] = {}
-    invoices: dict[int, SimInvoice] = {}
-    awkward: list[str] = []
-    next_invoice = 310_000_001
+    store = Store(unit)
     rand, randrange, choice = rng.random, rng.randrange, rng.choice
 
     for i in range(1, customers + 1):
-        code = f"{unit}{i:07d}"
         name = f"{rng.choices(family_names, family_weights)[0]} {choice(_MIDDLE)} {choice(_GIVEN)}"
         district, wards = choice(_DISTRICTS)
         house = str(randrange(1, 400))
@@ -255,9 +215,8 @@ def build_demo_data(
             f"{house} {choice(_STREETS)}, Phường {randrange(1, wards + 1)}, {district}, "
             "TP. Hồ Chí Minh"
         )
-        if i % _AWKWARD_EVERY == 0 and len(awkward) < len(_AWKWARD):
-            name, address = _AWKWARD[len(awkward)]
-            awkward.append(code)
+        if i % _AWKWARD_EVERY == 0 and i // _AWKWARD_EVERY <= len(_AWKWARD):
+            name, address = _AWKWARD[i // _AWKWARD_EVERY - 1]
 
         r = rand()
         if r < 0.15:
@@ -284,45 +243,27 @@ def build_demo_data(
             if rand() < 0.97
             else randrange(1_500_000, 2_700_000)
         )
-        own: list[SimInvoice] = []
         for y, m, ky, parts in periods:
             amount = base * randrange(75, 126) // 100 // parts
-            amount = min(3_000_000, max(50_000, amount))
-            vat = amount * 8 // 100
-            inv = SimInvoice(
-                invoice_id=next_invoice,
-                customer_code=code,
-                year=y,
-                month=m,
-                sub_period=ky,
-                amount=amount,
-                vat=vat,
-                total=amount + vat,
-                series=series_prefix.format(yy=y % 100),
-                number=f"{(next_invoice * 7_919) % 9_000_000 + 1_000_000:07d}",
-            )
-            next_invoice += 1
-            invoices[inv.invoice_id] = inv
-            own.append(inv)
+            store.add_invoice(y, m, ky, min(3_000_000, max(50_000, amount)))
 
-        out[code] = SimCustomer(
-            code=code,
-            name=name,
-            address=address,
-            unit=unit,
-            book_code=f"{unit}{choice(_BOOK_LETTERS)}{randrange(1, 61):03d}",
-            supply=CUT if cut else CONNECTED,
-            meter=_unique(rng, meters, lambda g: f"{g.randrange(10**9, 10**10)}"),
-            id_card=_unique(
+        fields = {
+            "name": name,
+            "address": address,
+            "book_code": f"{unit}{choice(_BOOK_LETTERS)}{randrange(1, 61):03d}",
+            "meter": _unique(rng, meters, lambda g: f"{g.randrange(10**9, 10**10)}"),
+            "id_card": _unique(
                 rng,
                 id_cards,
                 lambda g: f"079{g.randrange(4)}{g.randrange(40, 100):02d}{g.randrange(10**6):06d}",
             ),
-            bank_account=_unique(
+            "bank_account": _unique(
                 rng, accounts, lambda g: f"{g.choice(_BANKS)}{g.randrange(10**9):09d}"
             ),
-            invoices=tuple(own),
-        )
-    return DemoData(
-        unit=unit, seed=seed, today=today, customers=out, invoices=invoices, awkward=tuple(awkward)
-    )
+        }
+        store.add_customer(fields, cut)
+    store.seal()
+    # made after the loop: a string kept from inside it would pin an arena of its garbage
+    awkward = [store.code(i - 1) for i in range(_AWKWARD_EVERY, customers + 1, _AWKWARD_EVERY)]
+    awkward = awkward[: len(_AWKWARD)]
+    return DemoData(unit=unit, seed=seed, today=today, store=store, awkward=tuple(awkward))
