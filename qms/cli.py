@@ -16,6 +16,10 @@ import uvicorn
 from qms import config
 from qms.auth import DEMO_PASSWORD
 
+#: permessage-deflate declined: the hall's frames are small JSON on a LAN, and each
+#: connection's zlib state cost ~40 KiB of the server's memory and CPU at every frame
+WS_DEFLATE = False
+
 
 def _serve(args: argparse.Namespace) -> int:
     try:
@@ -49,7 +53,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     server = Server(
         uvicorn.Config(
-            app, host=host, port=port, log_level=args.log_level, ws_max_size=65536, lifespan="on"
+            app,
+            host=host,
+            port=port,
+            log_level=args.log_level,
+            ws_max_size=65536,
+            ws_per_message_deflate=WS_DEFLATE,
+            lifespan="on",
         )
     )
     server.run()

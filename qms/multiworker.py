@@ -21,6 +21,7 @@ import uvicorn
 import yaml
 from uvicorn.supervisors import Multiprocess
 
+from qms.cli import WS_DEFLATE
 from qms.clock import Clock
 from qms.config import Settings
 
@@ -81,6 +82,7 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             workers=n,
             log_level=log,
             ws_max_size=65536,
+            ws_per_message_deflate=WS_DEFLATE,
             lifespan="on",
         )
         sock = config.bind_socket()

@@ -241,3 +241,13 @@ def test_no_auth_closes_4401(hall: HallServer) -> None:
     assert got[-1] == {"type": "closed", "code": 4401}
     got = frames(hall, None, {"type": "auth", "token": "forged"})
     assert got[0]["code"] == "unauthenticated" and got[-1]["code"] == 4401
+
+
+def test_permessage_deflate_is_declined(hall: HallServer) -> None:
+    """Browsers offer it; the server answers without it (docs/protocol.md): small JSON on
+    a LAN gains nothing, and each connection's zlib state cost the server ~40 KiB."""
+    with connect(hall.ws_url, open_timeout=10, compression="deflate") as ws:
+        assert ws.response is not None
+        assert "Sec-WebSocket-Extensions" not in ws.response.headers
+        ws.send(json.dumps({"type": "auth", "token": "demo-display-1"}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "ready"
