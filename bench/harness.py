@@ -315,10 +315,12 @@ class Server:
                     out.append(int(entry))
         return out
 
-    def rss_kib(self) -> int:
-        """VmRSS of the server process (and of its workers, summed), in KiB."""
+    def rss_kib(self, children: bool = True) -> int:
+        """VmRSS of the server process (and of its workers, summed), in KiB; its children
+        include the renderer (``python -m qms.renderer``) once a print job has started it.
+        ``children=False``: the server process alone."""
         total = 0
-        for pid in self.pids():
+        for pid in self.pids() if children else [self.pid]:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:

@@ -1,12 +1,17 @@
 """Benchmark: the server's resident memory (VmRSS of its process), idle and with clients.
 
+The figures are of the server process and its children summed: the renderer
+(``python -m qms.renderer``) starts with the first print job, here the 20 kiosk tickets
+issued before the clients connect, so it is in the "clients" and "calls" columns; a second
+table gives the server process alone.
+
 Embedded default first: the CMIS simulator runs inside the server process, so its demo
 data (``cmis.simulator.customers``, 10,000 by default) is in that RSS. Then the same with
 CMIS remote: the simulator runs as its own `qms cmis-sim` process and the server talks to
 it over loopback HTTP, which gives the server's own share. Each: RSS 2 s after the
 banner, with N display clients connected (permessage-deflate offered, as browsers do;
-one row without it, to show what the compression state costs per connection), and after
-20 calls made to them.
+one row without it: since the server declines deflate, the two rows should agree), and
+after 20 calls made to them.
 
     python -m bench.server_rss [--clients 1000] [--customers 10000]
 """
@@ -28,7 +33,7 @@ async def measure(
     server: h.Server, clients: int, customers: int, deflate: bool = True
 ) -> dict[str, int]:
     await asyncio.sleep(2)
-    out = {"idle": server.rss_kib()}
+    out = {"idle": server.rss_kib(), "idle_own": server.rss_kib(children=False)}
     data = h.demo(customers)
     await dl.issue(server, [c.code for c in h.payers(data)[:20]])
     desks = await h.cashiers(server.base, open_drawers=False)
@@ -36,6 +41,7 @@ async def measure(
     displays = dl.Displays(conns)
     await asyncio.sleep(1)
     out["clients"] = server.rss_kib()
+    out["clients_own"] = server.rss_kib(children=False)
     for i in range(20):
         counter, http = desks[i % 4]
         displays.expect("ticket.called")
@@ -45,6 +51,7 @@ async def measure(
         await http.post(f"/api/counters/{counter}/no-show")
         await displays.wait()
     out["calls"] = server.rss_kib()
+    out["calls_own"] = server.rss_kib(children=False)
     await displays.close()
     for _, http in desks:
         await http.close()
@@ -100,6 +107,15 @@ def main() -> None:
         print(
             f"| {name} | {r['idle'] / 1024:.1f} | {r['clients'] / 1024:.1f} "
             f"| {r['calls'] / 1024:.1f} |"
+        )
+    print()
+    print("of which the server process alone, without its renderer child (MiB):")
+    print(f"| server process | idle | {args.clients} clients | after 20 calls |")
+    print("|---|---|---|---|")
+    for name, r in rows:
+        print(
+            f"| {name} | {r['idle_own'] / 1024:.1f} | {r['clients_own'] / 1024:.1f} "
+            f"| {r['calls_own'] / 1024:.1f} |"
         )
     h.footer()
 
