@@ -153,7 +153,7 @@ def create_app(
                 devices = await asyncio.to_thread(Devices, settings, in_process)
                 device_worker = DeviceWorker(
                     engine, clock, devices.send, bus, wake=hall.devices_waiting,
-                    branches=in_process,
+                    branches=in_process, prefetch=devices.prefetch,
                 )  # fmt: skip
                 try:
                     await asyncio.gather(

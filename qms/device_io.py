@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +18,18 @@ from qms.models import DeviceJob
 from qms.renderer import Renderer
 
 LED_DELIVERY_S = 2.0
+AHEAD_KEPT = 4
 
 
 class PaperOut(Exception):
     """The printer says it has no paper: the job waits, nothing is sent."""
 
 
-def print_once(doc: Any, setup: Any, render: Callable[[Any, Any], bytes]) -> None:
-    """Render fully, ask a printer that can answer whether it has paper, then send all the
-    bytes in one write; any failure raises and the worker keeps the job."""
+def print_once(data: bytes, setup: Any) -> None:
+    """Ask a printer that can answer whether it has paper, then send all of a rendered
+    job's bytes in one write; any failure raises and the worker keeps the job."""
     from printers.backends import open_printer
 
-    data = render(doc, setup)
     if setup.backend.get("kind") == "file":
         _append(setup.backend["path"], data)
         return
@@ -59,6 +62,10 @@ class Devices:
 
         self.settings = settings
         self.renderer = Renderer()
+        # one job rendered ahead at a time: the renderer process draws one job at a time
+        self._ahead_pool = ThreadPoolExecutor(1, thread_name_prefix="render-ahead")
+        self._ahead: OrderedDict[int, Future[bytes]] = OrderedDict()
+        self._ahead_lock = threading.Lock()
         mine = [b for b in settings.branches if branches is None or b.id in branches]
         self.printers = {
             p.id: PrinterSetup.from_config(p.model_dump()) for b in mine for p in b.printers
@@ -120,21 +127,40 @@ class Devices:
 
         return documents.day_end_summary(p["summary"], branch=p["branch"])
 
+    def _render(self, job: DeviceJob) -> bytes:
+        setup = self.printers.get(job.target)
+        if setup is None:
+            raise LookupError(f"no printer {job.target} in config")
+        return self.renderer.render(self.documents[job.document](json.loads(job.payload)), setup)
+
+    def prefetch(self, job: DeviceJob) -> None:
+        """Start rendering a print job before its turn, while the job before it is written
+        and sent: rendering is most of a print's time and touches no device, so the
+        renderer's core draws the next ticket while this one goes out. Nothing is sent."""
+        with self._ahead_lock:
+            if job.kind != "print" or job.id is None or job.id in self._ahead:
+                return
+            self._ahead[job.id] = self._ahead_pool.submit(self._render, job)
+            while len(self._ahead) > AHEAD_KEPT:  # rendered for a job that was not sent
+                self._ahead.popitem(last=False)
+
     def send(self, job: DeviceJob) -> None:
-        payload = json.loads(job.payload)
         if job.kind == "led":
             board = self.boards.get((job.branch_id, job.target))
             if board is None:
                 raise LookupError(f"no LED board at counter {job.target}")
-            board.deliver(payload["number"], LED_DELIVERY_S)
+            board.deliver(json.loads(job.payload)["number"], LED_DELIVERY_S)
             return
         setup = self.printers.get(job.target)
         if setup is None:
             raise LookupError(f"no printer {job.target} in config")
-        print_once(self.documents[job.document](payload), setup, self.renderer.render)
+        with self._ahead_lock:
+            ahead = self._ahead.pop(job.id, None) if job.id is not None else None
+        print_once(ahead.result() if ahead is not None else self._render(job), setup)
 
     def close(self) -> None:
         from displays.led.config import close_boards
 
+        self._ahead_pool.shutdown(wait=True, cancel_futures=True)
         self.renderer.close()
         close_boards({f"{b}:{c}": board for (b, c), board in self.boards.items()})

@@ -33,6 +33,8 @@ BATCH = 20
 
 #: does the I/O of one job, blocking; raises when the device did not take it
 Send = Callable[[DeviceJob], None]
+#: starts preparing a job's bytes ahead of its turn (no I/O to the device)
+Prefetch = Callable[[DeviceJob], None]
 #: a status write: no result, and the events it made
 Marked = tuple[None, list[EventRecord]]
 #: one job's new status: (the job, status, error)
@@ -57,12 +59,14 @@ class DeviceWorker:
         wake: asyncio.Event | None = None,
         idle_s: float = 1.0,
         branches: frozenset[str] | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self.branches = branches  # None: all; else only these (others have a hall agent)
         self.bus = bus
         self.engine = engine
         self.clock = clock
         self.send = send
+        self.prefetch = prefetch
         self.idle_s = idle_s
         self.wake = wake or asyncio.Event()
 
@@ -170,7 +174,10 @@ class DeviceWorker:
         the outcome of the job before it (same branch): one write per job, not two, while
         a backlog prints, and a crash still finds only the job it was sending."""
         last: Change | None = None  # the previous job's outcome, not yet written
-        for job in jobs:
+        for k, job in enumerate(jobs):
+            if self.prefetch is not None:  # the next one is drawn while this one goes out
+                for ahead in jobs[k : k + 2]:
+                    self.prefetch(ahead)
             changes: list[Change] = [(job, "sending", None)]
             if last is not None and last[0].branch_id == job.branch_id:
                 changes.insert(0, last)

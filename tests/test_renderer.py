@@ -5,6 +5,7 @@ even one killed with SIGKILL (a hall PC whose power goes must not pile up proces
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -13,12 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from printers import samples
 from printers.backends import PrinterSetup
 from printers.render import render_bytes
 from printers.samples import all_documents
+from qms import config
+from qms.clock import Clock
+from qms.device_io import Devices
+from qms.models import DeviceJob
 from qms.renderer import Renderer, RenderFailed
-from tests.conftest import Customers, HallServer
+from tests.conftest import ROOT, Customers, HallServer
 from tests.hallclient import Device
 
 SETUPS = [
@@ -117,3 +124,37 @@ def test_no_renderer_outlives_a_server_killed_with_sigkill(tmp_path: Path, demo:
         hall.kill()
         hall.wait_dead()
     assert until(lambda: gone(renderers[0])), "the renderer outlived its server"
+
+
+def test_a_ticket_rendered_ahead_prints_the_same_bytes_and_only_when_its_turn_comes(
+    tmp_path: Path,
+) -> None:
+    """The device worker has the next job drawn while the one before it goes out: drawing
+    ahead sends nothing, and the paper is the same as drawn in turn."""
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    out = tmp_path / "kiosk.bin"
+    for p in raw["branches"][0]["printers"]:
+        p["backend"] = {"kind": "file", "path": str(out)}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    devices = Devices(config.load(tmp_path / "config.yaml"))
+    ticket = {**samples.TICKET, "follow_token": "q7KbX2mP9sLd"}
+    payload = json.dumps({"branch": samples.BRANCH, "at": samples.AT, "ticket": ticket})
+
+    def job(job_id: int) -> DeviceJob:
+        return DeviceJob(
+            id=job_id, branch_id=raw["branches"][0]["id"], target="kiosk-1", kind="print",
+            document="ticket", payload=payload, created_at=Clock().now(),
+        )  # fmt: skip
+
+    try:
+        ahead = job(1)
+        devices.prefetch(ahead)
+        devices._ahead[1].result(timeout=60)  # drawn…
+        assert not out.exists(), "…and nothing sent before the job's turn"
+        devices.send(ahead)
+        first = out.read_bytes()
+        devices.send(job(2))  # drawn in turn
+        assert out.read_bytes() == first * 2
+        assert first.count(b"\x1dV") == 1
+    finally:
+        devices.close()
