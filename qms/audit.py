@@ -86,5 +86,5 @@ def listing(
     )
     if actor:
         q = q.where(AuditEntry.actor == actor)
-    rows = session.exec(q.order_by(col(AuditEntry.id).desc()).limit(limit)).all()
-    return [public(e) for e in rows]
+    found = session.exec(q.order_by(col(AuditEntry.id).desc()).limit(limit)).all()
+    return [public(e) for e in found]

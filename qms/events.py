@@ -76,13 +76,13 @@ def append(
 
 
 def since(session: Session, branch_id: str, after: int, limit: int) -> list[EventRecord]:
-    rows = session.exec(
+    found = session.exec(
         select(Event)
         .where(Event.branch_id == branch_id, Event.seq > after)
         .order_by(col(Event.seq))
         .limit(limit)
     ).all()
-    return [EventRecord(r.branch_id, r.seq, r.type, r.at, json.loads(r.payload)) for r in rows]
+    return [EventRecord(r.branch_id, r.seq, r.type, r.at, json.loads(r.payload)) for r in found]
 
 
 def current_seq(session: Session, branch_id: str) -> int:

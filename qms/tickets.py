@@ -182,7 +182,7 @@ def _invoices(
 
 def pending_debts(session: Session, branch_id: str, day: Any) -> list[str]:
     """Codes of today's customers still waiting for CMIS, on tickets not yet finished."""
-    rows = session.exec(
+    codes = session.exec(
         select(TicketCustomer.code)
         .join(Ticket, col(Ticket.id) == TicketCustomer.ticket_id)
         .where(
@@ -192,12 +192,12 @@ def pending_debts(session: Session, branch_id: str, day: Any) -> list[str]:
             TicketCustomer.debts == "pending",
         )
     ).all()
-    return list(dict.fromkeys(rows))
+    return list(dict.fromkeys(codes))
 
 
 def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str, Any]]:
     """CMIS answered for a customer whose debts were pending; ``None``: it does not know them."""
-    rows = tx.session.exec(
+    found = tx.session.exec(
         select(TicketCustomer, Ticket)
         .join(Ticket, col(Ticket.id) == TicketCustomer.ticket_id)
         .where(
@@ -208,7 +208,7 @@ def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str,
         )
     ).all()
     states = []
-    for cust, ticket in rows:
+    for cust, ticket in found:
         if debts is None:
             cust.debts = "unknown"
             tx.session.add(cust)
