@@ -11,8 +11,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from qms.models import SeqCounter, TicketNumber
@@ -21,7 +19,10 @@ from qms.models import SeqCounter, TicketNumber
 @cache
 def _upsert(dialect: str, table: Table, keys: tuple[str, ...], column: str) -> Any:
     """Built once per counter: building the statement cost more than running it."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    if dialect == "postgresql":  # imported only there: ~2 MiB a SQLite hall never needs
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     col = table.c[column]
     return (
         insert(table)
@@ -55,6 +56,8 @@ def lock_branch(session: Session, branch_id: str) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
     session.execute(
         pg_insert(SeqCounter).values(branch_id=branch_id, last_seq=0).on_conflict_do_nothing()
     )
