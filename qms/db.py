@@ -62,6 +62,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: the schema as it stood when migrations began: a database without alembic_version but
 #: with tables was made then, by create_all
 BASELINE = "0001"
+#: the PostgreSQL advisory lock held while a process brings the schema to head
+SCHEMA_LOCK = 7460001
 
 
 def create_schema(engine: Engine) -> None:
@@ -74,7 +76,7 @@ def create_schema(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:  # on SQLite, BEGIN IMMEDIATE: one process at a time
         if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7460001)")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         cfg.attributes["connection"] = conn
         tables = inspect(conn)
         if tables.has_table("ticket") and not tables.has_table("alembic_version"):

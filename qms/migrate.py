@@ -84,10 +84,39 @@ def _in_memory(engine: Engine) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
+def _create_new(engine: Engine) -> bool:
+    """A database without any table gets the models' tables and is stamped at head, in
+    one transaction and without Alembic (Alembic's cookbook for a database built from
+    scratch: ``create_all``, then stamp). The migrations' tests keep the two schemas
+    equal. False when another process made tables first: the migrations decide then."""
+    from sqlmodel import SQLModel
+
+    from qms.db import SCHEMA_LOCK  # and with it the models' tables
+
+    with engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: one process at a time
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        if inspect(conn).get_table_names():
+            return False
+        SQLModel.metadata.create_all(conn)
+        conn.execute(
+            text(
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+            )
+        )
+        for revision in sorted(head_revisions()):
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": revision})
+    return True
+
+
 def ensure_schema(engine: Engine) -> None:
-    """At head already: nothing more (no Alembic import). Behind: migrate in a child
-    process, or here for an in-memory SQLite database, which no other process can see."""
+    """At head already: nothing more (no Alembic import). A new, empty database: made at
+    head here. Behind: migrate in a child process, or here for an in-memory SQLite
+    database, which no other process can see."""
     if at_head(engine):
+        return
+    if current_revisions(engine) is None and _create_new(engine):
         return
     if _in_memory(engine):
         from qms import db

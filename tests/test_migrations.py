@@ -88,8 +88,9 @@ def _cfg_script() -> Config:
 
 
 def test_a_server_migrates_in_a_child_and_skips_alembic_at_head(url: str) -> None:
-    """What a serving process does (qms.migrate): behind, a child migrates; at head, one
-    query and no Alembic import at all."""
+    """What a serving process does (qms.migrate): a new database is made at head from the
+    models, without Alembic, and is then a database Alembic migrates like any other; at
+    head, one query and no Alembic import at all. (Behind: a child, the test below.)"""
     probe = (
         "import sys; from qms import db, migrate; "
         f"e = db.make_engine({url!r}); migrate.ensure_schema(e); "
@@ -101,6 +102,12 @@ def test_a_server_migrates_in_a_child_and_skips_alembic_at_head(url: str) -> Non
         ).stdout.split()
         assert out == ["True", "False"]
     engine = db.make_engine(url)
+    assert _drift(engine) == []
+    with engine.connect() as conn:  # made from the models, Alembic knows it at head…
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+    with engine.begin() as conn:  # …and its migrations run on it both ways
+        command.downgrade(_cfg(conn), db.BASELINE)
+        command.upgrade(_cfg(conn), "head")
     assert _drift(engine) == []
     engine.dispose()
 
