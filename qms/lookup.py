@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import bindparam, select
 
-from qms import tickets
+from qms import rows, tickets
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.models import TicketInvoice
 from qms.tx import Tx
+
+_I = rows.table(TicketInvoice)
+#: the one invoice an F9 or F10 is about, read without loading it as an ORM object
+_ONE = select(_I.c.id, _I.c.parity, _I.c.pay_status, _I.c.lookup_status).where(
+    _I.c.ticket_id == bindparam("t"), _I.c.invoice_id == bindparam("i")
+)
 
 # action -> (statuses it may start from, status it leaves, event)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -32,11 +38,7 @@ def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, A
     if counter is None or counter.kind != "lookup":
         raise Forbidden("sign in at a lookup counter first", code="wrong_counter")
     ticket = tickets.by_number(tx, number)
-    inv = tx.session.exec(
-        select(TicketInvoice).where(
-            TicketInvoice.ticket_id == ticket.id, TicketInvoice.invoice_id == invoice_id
-        )
-    ).first()
+    inv = tx.session.connection().execute(_ONE, {"t": ticket.id, "i": invoice_id}).first()
     if inv is None:
         raise NotFound(
             f"invoice {invoice_id} is not on ticket {ticket.number}",
@@ -64,14 +66,14 @@ def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, A
             status=inv.lookup_status,
         )
     later = inv.lookup_status in ("deferred", "missing")
-    inv.lookup_status = new_status
-    inv.looked_up_at = tx.now
-    inv.looked_up_by = tx.actor.label
+    change: dict[str, Any] = {
+        "lookup_status": new_status,
+        "looked_up_at": tx.now,
+        "looked_up_by": tx.actor.label,
+    }
     if new_status == "found" and ticket.counter_code and ticket.status in ("serving", "parked"):
-        inv.delivered_to = ticket.counter_code
-        inv.delivered_at = tx.now
-    tx.session.add(inv)
-    tx.session.flush()
+        change.update(delivered_to=ticket.counter_code, delivered_at=tx.now)
+    rows.update(tx.session, TicketInvoice, inv.id, **change)
     state = tickets.state(tx, ticket)
     tx.emit(event, {"ticket": state, "invoice_id": invoice_id, "later": later})
     return state
