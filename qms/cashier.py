@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists
+from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import col, select
 
-from qms import tickets
+from qms import rows, tickets
 from qms.branch import CounterInfo
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.models import Ticket, TicketInvoice
@@ -59,20 +59,23 @@ def _ensure_free(tx: Tx, code: str) -> None:
         )
 
 
+_I = rows.table(TicketInvoice)
+#: found, unpaid paper of a ticket goes to the counter now holding it: one statement
+_DELIVER = (
+    _I.update()
+    .where(
+        _I.c.ticket_id == bindparam("t"),
+        _I.c.lookup_status == "found",
+        _I.c.pay_status == "unpaid",
+        or_(_I.c.delivered_to.is_(None), _I.c.delivered_to != bindparam("code")),
+    )
+    .values(delivered_to=bindparam("code"), delivered_at=bindparam("now"))
+)
+
+
 def _deliver_found(tx: Tx, ticket: Ticket, code: str) -> None:
     """Paper already found goes to the counter now holding the ticket."""
-    invoices = tx.session.exec(
-        select(TicketInvoice).where(
-            TicketInvoice.ticket_id == ticket.id,
-            TicketInvoice.lookup_status == "found",
-            TicketInvoice.pay_status == "unpaid",
-        )
-    ).all()
-    for inv in invoices:
-        if inv.delivered_to != code:
-            inv.delivered_to = code
-            inv.delivered_at = tx.now
-            tx.session.add(inv)
+    tx.session.connection().execute(_DELIVER, {"t": ticket.id, "code": code, "now": tx.now})
 
 
 def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> dict[str, Any]:
