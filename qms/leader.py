@@ -119,6 +119,20 @@ def lock_for(engine: Engine) -> _PgLock | _FileLock | _Always:
     return _Always()
 
 
+async def _acquire(lock: _PgLock | _FileLock | _Always) -> bool:
+    """One try for the lock, in a thread. Cancelled meanwhile (the server stops), the try
+    still ends in its thread: what it took is let go then, not left to the collector
+    holding the lock."""
+    trying = asyncio.ensure_future(asyncio.to_thread(lock.acquire))
+    try:
+        return await asyncio.shield(trying)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await trying
+        await asyncio.to_thread(lock.release)
+        raise
+
+
 async def lead(
     engine: Engine,
     run: Callable[[], Awaitable[None]],
@@ -131,7 +145,7 @@ async def lead(
     lock = lock_for(engine)
     while True:
         try:
-            got = await asyncio.to_thread(lock.acquire)
+            got = await _acquire(lock)
         except Exception as exc:  # the database is away: try again later
             log.warning("leader lock: %s", exc)
             got = False

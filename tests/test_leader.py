@@ -4,6 +4,7 @@ it dies or loses its lock, another takes over."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -85,3 +86,50 @@ def test_one_leader_at_a_time_and_a_successor(
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_a_process_stopped_while_taking_the_lock_lets_it_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server stopped while its thread is taking the lock: the try ends anyway, and
+    what it took is let go, so the next process becomes the leader at once."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'qms.db'}")
+    real = leader.lock_for(engine)
+    assert isinstance(real, leader._FileLock)
+    entered, go = threading.Event(), threading.Event()
+
+    class Slow:
+        can_be_lost = False
+
+        def acquire(self) -> bool:
+            entered.set()
+            go.wait(10)
+            return real.acquire()
+
+        def alive(self) -> bool:
+            return True
+
+        def release(self) -> None:
+            real.release()
+
+    monkeypatch.setattr(leader, "lock_for", lambda _engine: Slow())
+
+    async def workers() -> None:
+        await asyncio.Event().wait()
+
+    async def scenario() -> None:
+        task = asyncio.create_task(leader.lead(engine, workers))
+        assert await asyncio.to_thread(entered.wait, 10)
+        task.cancel()  # the server stops while the try is in its thread
+        go.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    try:
+        run_async(scenario())
+        successor = leader._FileLock(real.path)
+        assert successor.acquire(), "the stopped process still holds the lock"
+        successor.release()
+    finally:
+        real.release()
+        engine.dispose()
