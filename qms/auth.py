@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, select
 
-from qms import audit, device_registry
+from qms import audit, device_registry, rows
 from qms.branch import Branch
 from qms.config import Settings
 from qms.db import read_session
@@ -68,7 +68,7 @@ COUNTER_KIND = {
 }
 
 _hasher = PasswordHasher()
-_S, _U = AuthSession.__table__, User.__table__  # type: ignore[attr-defined]
+_S, _U = rows.table(AuthSession), rows.table(User)
 #: who a staff token is, in one prebuilt query: asked on every staff request
 _SIGNED_IN = (
     select(

@@ -127,20 +127,18 @@ class Devices:
 
         return documents.day_end_summary(p["summary"], branch=p["branch"])
 
-    def _render(self, job: DeviceJob) -> bytes:
-        setup = self.printers.get(job.target)
-        if setup is None:
-            raise LookupError(f"no printer {job.target} in config")
+    def _render(self, job: DeviceJob, setup: Any) -> bytes:
         return self.renderer.render(self.documents[job.document](json.loads(job.payload)), setup)
 
     def prefetch(self, job: DeviceJob) -> None:
         """Start rendering a print job before its turn, while the job before it is written
         and sent: rendering is most of a print's time and touches no device, so the
         renderer's core draws the next ticket while this one goes out. Nothing is sent."""
+        setup = self.printers.get(job.target)
         with self._ahead_lock:
-            if job.kind != "print" or job.id is None or job.id in self._ahead:
+            if job.kind != "print" or setup is None or job.id is None or job.id in self._ahead:
                 return
-            self._ahead[job.id] = self._ahead_pool.submit(self._render, job)
+            self._ahead[job.id] = self._ahead_pool.submit(self._render, job, setup)
             while len(self._ahead) > AHEAD_KEPT:  # rendered for a job that was not sent
                 self._ahead.popitem(last=False)
 
@@ -156,7 +154,7 @@ class Devices:
             raise LookupError(f"no printer {job.target} in config")
         with self._ahead_lock:
             ahead = self._ahead.pop(job.id, None) if job.id is not None else None
-        print_once(ahead.result() if ahead is not None else self._render(job), setup)
+        print_once(ahead.result() if ahead is not None else self._render(job, setup), setup)
 
     def close(self) -> None:
         from displays.led.config import close_boards

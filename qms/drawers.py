@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
+from qms import rows
 from qms.clock import iso
 from qms.errors import Conflict, Forbidden, NotFound
 from qms.models import DayClosure, Drawer, MoneyMovement, Payment, User
@@ -22,7 +23,7 @@ from qms.tx import Tx
 CASH_ROLES = ("cashier", "head_cashier")
 #: payment statuses whose money left the drawer again
 GIVEN_BACK = ("reversed", "refused")
-_DC = DayClosure.__table__  # type: ignore[attr-defined]
+_DC = rows.table(DayClosure)
 _CLOSED = select(_DC.c.branch_id).where(
     _DC.c.branch_id == bindparam("branch"), _DC.c.business_day == bindparam("day")
 )

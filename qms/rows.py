@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection, Insert, Table, Update, bindparam
+from sqlalchemy import Insert, Table, Update, bindparam
 from sqlmodel import Session, SQLModel
 
 Row = dict[str, Any]
@@ -68,14 +68,10 @@ def _update(model: type[SQLModel], columns: tuple[str, ...]) -> Update:
     )
 
 
-def _conn(session: Session) -> Connection:
-    return session.connection()
-
-
 def insert(session: Session, model: type[SQLModel], row: Row) -> int:
     """Write one row in the session's transaction; sets and returns its new ``id``."""
     values = {k: v for k, v in row.items() if not (k == "id" and v is None)}
-    result = _conn(session).execute(_insert(model), values)
+    result = session.connection().execute(_insert(model), values)
     key = result.inserted_primary_key
     assert key is not None
     row["id"] = key[0]
@@ -86,13 +82,13 @@ def insert_many(session: Session, model: type[SQLModel], rows: Sequence[Row]) ->
     """Write several rows of one model at once (their ids are not needed afterwards)."""
     if rows:
         values = [{k: v for k, v in r.items() if k != "id"} for r in rows]
-        _conn(session).execute(_insert(model), values)
+        session.connection().execute(_insert(model), values)
 
 
 def update(session: Session, model: type[SQLModel], key: int, **values: Any) -> None:
     """Set some columns of the row with this ``id``, by key: nothing is loaded first."""
     stmt = _update(model, tuple(sorted(values)))
-    _conn(session).execute(stmt, {"key_id": key, **values})
+    session.connection().execute(stmt, {"key_id": key, **values})
 
 
 def view(row: Row) -> Any:

@@ -41,8 +41,15 @@ def period_order(inv: Any) -> tuple[int, int, int]:
     return (inv.year, inv.month, inv.sub_period)
 
 
+def invoice_order(inv: Any) -> tuple[str, tuple[int, int, int]]:
+    """How a ticket lists its invoices: by customer, oldest period first."""
+    return (inv.customer_code, period_order(inv))
+
+
 _C, _I = rows.table(TicketCustomer), rows.table(TicketInvoice)
-_CUSTOMERS = select(_C).where(_C.c.ticket_id.in_(bindparam("ids", expanding=True)))
+_CUSTOMERS = (
+    select(_C).where(_C.c.ticket_id.in_(bindparam("ids", expanding=True))).order_by(_C.c.position)
+)
 _INVOICES = select(_I).where(_I.c.ticket_id.in_(bindparam("ids", expanding=True)))
 
 
@@ -57,9 +64,8 @@ def _read(session: Session, query: Any, ids: list[Any]) -> list[Any]:
 
 
 def load_parts(session: Session, ticket: Ticket) -> tuple[list[Any], list[Any]]:
-    customers = sorted(_read(session, _CUSTOMERS, [ticket.id]), key=lambda c: c.position)
-    invoices = _read(session, _INVOICES, [ticket.id])
-    return customers, sorted(invoices, key=lambda i: (i.customer_code, period_order(i)))
+    customers = _read(session, _CUSTOMERS, [ticket.id])
+    return customers, sorted(_read(session, _INVOICES, [ticket.id]), key=invoice_order)
 
 
 def ticket_state(
@@ -115,7 +121,7 @@ def ticket_states(
     if not ids:
         return []
     customers: dict[int, list[Any]] = {i: [] for i in ids if i is not None}
-    for c in sorted(_read(session, _CUSTOMERS, ids), key=lambda c: c.position):
+    for c in _read(session, _CUSTOMERS, ids):
         customers[c.ticket_id].append(c)
     invoices: dict[int, list[Any]] = {i: [] for i in ids if i is not None}
     for inv in _read(session, _INVOICES, ids):
@@ -123,6 +129,6 @@ def ticket_states(
     out = []
     for t in tickets:
         assert t.id is not None
-        invs = sorted(invoices[t.id], key=lambda i: (i.customer_code, period_order(i)))
+        invs = sorted(invoices[t.id], key=invoice_order)
         out.append(ticket_state(session, t, counter_names, (customers[t.id], invs)))
     return out

@@ -14,7 +14,7 @@ from qms import drawers, rows
 from qms.counters_seq import next_ticket_number
 from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.models import Payment, Ticket, TicketCustomer, TicketInvoice
-from qms.ticket_view import period_order, ticket_state
+from qms.ticket_view import invoice_order, ticket_state
 from qms.tx import Tx
 
 CUSTOMER_CODE = re.compile(r"^[A-Z]{2}[0-9]{11}$")
@@ -109,48 +109,37 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
     written: list[rows.Row] = []
     invoices: list[rows.Row] = []
     for pos, c in enumerate(customers):
-        if isinstance(c, str):
-            cust = _customer(ticket_id, pos, c, None)
-            rows.insert(s, TicketCustomer, cust)
-        else:
-            cust = _customer(ticket_id, pos, c.code, c)
-            invoices += _invoices(tx, ticket_id, rows.insert(s, TicketCustomer, cust), c, paid)
+        d = None if isinstance(c, str) else c
+        cust = rows.new(
+            TicketCustomer,
+            ticket_id=ticket_id,
+            position=pos,
+            code=c if d is None else d.code,
+            **_described(d),
+        )
+        customer_id = rows.insert(s, TicketCustomer, cust)
+        if d is not None:
+            invoices += _invoices(tx, ticket_id, customer_id, d, paid)
         written.append(cust)
     rows.insert_many(s, TicketInvoice, invoices)
-    parts = (
-        [rows.view(c) for c in written],
-        sorted(map(rows.view, invoices), key=lambda i: (i.customer_code, period_order(i))),
-    )
+    parts = ([rows.view(c) for c in written], sorted(map(rows.view, invoices), key=invoice_order))
     state = ticket_state(s, rows.view(ticket), tx.branch.counter_names, parts)
     tx.emit("ticket.issued", {"ticket": state})
     return state
 
 
-def _customer(ticket_id: int, pos: int, code: str, d: CustomerDebts | None) -> rows.Row:
-    """A customer row: CMIS's description of them, or blanks with their debts pending."""
+def _described(d: CustomerDebts | None) -> dict[str, str]:
+    """A ticket customer's columns from CMIS's description, or blanks with their debts
+    pending (CMIS did not answer)."""
     if d is None:
-        return rows.new(
-            TicketCustomer,
-            ticket_id=ticket_id,
-            position=pos,
-            code=code,
-            name="",
-            address="",
-            book_code="",
-            supply="",
-            debts="pending",
-        )
-    return rows.new(
-        TicketCustomer,
-        ticket_id=ticket_id,
-        position=pos,
-        code=code,
-        name=d.name,
-        address=d.address,
-        book_code=d.book_code,
-        supply=str(d.supply),
-        debts="fetched",
-    )
+        return {"name": "", "address": "", "book_code": "", "supply": "", "debts": "pending"}
+    return {
+        "name": d.name,
+        "address": d.address,
+        "book_code": d.book_code,
+        "supply": str(d.supply),
+        "debts": "fetched",
+    }
 
 
 def _invoices(
@@ -213,8 +202,8 @@ def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str,
             cust.debts = "unknown"
             tx.session.add(cust)
         else:
-            cust.name, cust.address, cust.book_code = debts.name, debts.address, debts.book_code
-            cust.supply, cust.debts = str(debts.supply), "fetched"
+            for column, value in _described(debts).items():
+                setattr(cust, column, value)
             tx.session.add(cust)
             paid = _locally_paid(tx.session, [i.invoice_id for i in debts.invoices])
             assert cust.id is not None
