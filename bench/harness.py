@@ -220,6 +220,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for row in status.splitlines():
+            if row.startswith("VmRSS:"):
+                total += int(row.split()[1])
+    return total
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 class Server:
     """`qms serve` as a child process in a temporary folder; ready when every worker has
     printed its banner. ``over`` sets config keys: ``{"database": {"url": ...}}``; ``edit``
@@ -303,7 +329,12 @@ class Server:
         return [row.strip() for row in self.log if row.startswith("gc: ")]
 
     def pids(self) -> list[int]:
-        """The server process and its children (the workers of ``--workers``)."""
+        """The server process and its children (the workers of ``--workers``, the
+        renderer), without the CMIS simulator: it stands in for a remote system, and its
+        CPU and memory are given apart (``simulator_cpu_s``, ``simulator_rss_kib``)."""
+        return [p for p in self._tree() if p not in self._simulator()]
+
+    def _tree(self) -> list[int]:
         out = [self.pid]
         for entry in os.listdir("/proc"):
             if entry.isdigit():
@@ -315,32 +346,32 @@ class Server:
                     out.append(int(entry))
         return out
 
+    def _simulator(self) -> list[int]:
+        """The simulator child of the embedded default (``python -m qms.demo_cmis``)."""
+        found = []
+        for pid in self._tree():
+            try:
+                if b"qms.demo_cmis" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.append(pid)
+            except OSError:
+                continue
+        return found
+
     def rss_kib(self, children: bool = True) -> int:
         """VmRSS of the server process (and of its workers, summed), in KiB; its children
         include the renderer (``python -m qms.renderer``) once a print job has started it.
-        ``children=False``: the server process alone."""
-        total = 0
-        for pid in self.pids() if children else [self.pid]:
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            for row in status.splitlines():
-                if row.startswith("VmRSS:"):
-                    total += int(row.split()[1])
-        return total
+        ``children=False``: the server process alone. Never the CMIS simulator's."""
+        return _rss_kib(self.pids() if children else [self.pid])
+
+    def simulator_rss_kib(self) -> int:
+        return _rss_kib(self._simulator())
 
     def cpu_s(self) -> float:
         """User + system CPU seconds used so far by the server process (and its workers)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / tick
+        return _cpu_s(self.pids())
+
+    def simulator_cpu_s(self) -> float:
+        return _cpu_s(self._simulator())
 
     def stop(self) -> None:
         if self.proc and business_day() != self.day:
@@ -471,6 +502,7 @@ class CpuMeter:
         self.extra = extra or CpuMeter.helpers
         self.t0 = time.perf_counter()
         self.s0 = server.cpu_s()
+        self.sim0 = server.simulator_cpu_s()
         self.c0 = time.process_time()
         self.m0 = machine_busy_s()
         self.e0 = self.extra[1]() if self.extra else 0.0
@@ -484,8 +516,11 @@ class CpuMeter:
         server = (self.server.cpu_s() - self.s0) / wall
         client = (time.process_time() - self.c0) / wall
         extra = ((self.extra[1]() - self.e0) / wall) if self.extra else 0.0
-        others = (machine_busy_s() - self.m0) / wall - server - client - extra
+        sim = (self.server.simulator_cpu_s() - self.sim0) / wall
+        others = (machine_busy_s() - self.m0) / wall - server - client - extra - sim
         text = f"cpu over {wall:.1f} s: server {server:.0%} of a core, bench client {client:.0%}"
+        if sim:
+            text += f", CMIS simulator {sim:.0%}"
         if self.extra:
             text += f", {self.extra[0]} {extra:.0%}"
         return text + f", everything else {max(0.0, others):.0%}"

@@ -3,15 +3,13 @@
 The figures are of the server process and its children summed: the renderer
 (``python -m qms.renderer``) starts with the first print job, here the 20 kiosk tickets
 issued before the clients connect, so it is in the "clients" and "calls" columns; a second
-table gives the server process alone.
+table gives the server process alone. The embedded default's CMIS simulator
+(``python -m qms.demo_cmis``, a child of the server standing in for the remote CMIS,
+with ``cmis.simulator.customers`` demo customers) is in neither: its own column gives it.
 
-Embedded default first: the CMIS simulator runs inside the server process, so its demo
-data (``cmis.simulator.customers``, 10,000 by default) is in that RSS. Then the same with
-CMIS remote: the simulator runs as its own `qms cmis-sim` process and the server talks to
-it over loopback HTTP, which gives the server's own share. Each: RSS 2 s after the
-banner, with N display clients connected (permessage-deflate offered, as browsers do;
-one row without it: since the server declines deflate, the two rows should agree), and
-after 20 calls made to them.
+Each: RSS 2 s after the banner, with N display clients connected (permessage-deflate
+offered, as browsers do; one row without it: since the server declines deflate, the two
+rows should agree), and after 20 calls made to them.
 
     python -m bench.server_rss [--clients 1000] [--customers 10000]
 """
@@ -20,10 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
-import sys
-import time
-from typing import Any
 
 from bench import display_latency as dl
 from bench import harness as h
@@ -34,6 +28,7 @@ async def measure(
 ) -> dict[str, int]:
     await asyncio.sleep(2)
     out = {"idle": server.rss_kib(), "idle_own": server.rss_kib(children=False)}
+    out["simulator"] = server.simulator_rss_kib()
     data = h.demo(customers)
     await dl.issue(server, [c.code for c in h.payers(data)[:20]])
     desks = await h.cashiers(server.base, open_drawers=False)
@@ -58,24 +53,6 @@ async def measure(
     return out
 
 
-def standalone_simulator(port: int, customers: int) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "qms", "cmis-sim", "--port", str(port)]
-    cmd += ["--customers", str(customers), "--seed", str(h.SEED)]
-    proc = subprocess.Popen(cmd, cwd=h.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)  # bounded start-up poll of a separate process
-    proc.kill()
-    raise RuntimeError("qms cmis-sim did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000)
@@ -86,27 +63,18 @@ def main() -> None:
     h.header("server_rss")
     rows: list[tuple[str, dict[str, int]]] = []
     with h.Server(customers=args.customers) as server:
-        rows.append(("embedded default (simulator in-process)", asyncio.run(
+        rows.append(("embedded default", asyncio.run(
             measure(server, args.clients, args.customers))))  # fmt: skip
     with h.Server(customers=args.customers) as server:
         rows.append(("embedded default, clients without permessage-deflate", asyncio.run(
             measure(server, args.clients, args.customers, deflate=False))))  # fmt: skip
-    port = h.free_port()
-    sim = standalone_simulator(port, args.customers)
-    try:
-        remote: dict[str, Any] = {"mode": "remote", "v2_url": f"http://127.0.0.1:{port}"}
-        with h.Server(customers=args.customers, over={"cmis": remote}) as server:
-            rows.append(("CMIS remote (simulator in its own process)", asyncio.run(
-                measure(server, args.clients, args.customers))))  # fmt: skip
-    finally:
-        sim.terminate()
-        sim.wait(timeout=20)
-    print(f"| server process | idle (MiB) | {args.clients} clients (MiB) | after 20 calls (MiB) |")
-    print("|---|---|---|---|")
+    head = f"| server process | idle (MiB) | {args.clients} clients (MiB) | after 20 calls (MiB) |"
+    print(head + " CMIS simulator, idle (MiB) |")
+    print("|---|---|---|---|---|")
     for name, r in rows:
         print(
             f"| {name} | {r['idle'] / 1024:.1f} | {r['clients'] / 1024:.1f} "
-            f"| {r['calls'] / 1024:.1f} |"
+            f"| {r['calls'] / 1024:.1f} | {r['simulator'] / 1024:.1f} |"
         )
     print()
     print("of which the server process alone, without its renderer child (MiB):")

@@ -78,7 +78,9 @@ class BusSettings(_Model):
 
 
 class SimulatorSettings(_Model):
-    host: str = Field("127.0.0.1", description="Interface of the in-process CMIS simulator.")
+    host: str = Field(
+        "127.0.0.1", description="Interface of the CMIS simulator (a child process of the server)."
+    )
     port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
     customers: int = Field(10_000, ge=1, le=1_000_000, description="Demo customers generated.")
     seed: int = Field(2026, description="Seed of the deterministic demo data.")
@@ -102,7 +104,9 @@ class SimulatorSettings(_Model):
 
 class CmisSettings(_Model):
     mode: Literal["simulator", "remote"] = Field(
-        "simulator", description="simulator: run it in-process; remote: talk to v2_url / v1_url."
+        "simulator",
+        description="simulator: the server runs it as its child process; remote: talk to v2_url "
+        "/ v1_url.",
     )
     v2_url: str | None = Field(None, description="Base URL of CMIS 2.0 (remote mode).")
     v1_url: str | None = Field(None, description="Base URL of CMIS 1.0 (remote mode).")

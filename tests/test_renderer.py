@@ -4,11 +4,8 @@ even one killed with SIGKILL (a hall PC whose power goes must not pile up proces
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from qms.models import DeviceJob
 from qms.renderer import Renderer, RenderFailed
 from tests.conftest import ROOT, Customers, HallServer
 from tests.hallclient import Device
+from tests.procs import children_running, gone, until
 
 SETUPS = [
     PrinterSetup.from_config({"id": "p80", "backend": {"kind": "file", "path": "-"}, "paper": 80}),
@@ -77,37 +75,8 @@ def test_a_renderer_that_dies_is_replaced_and_only_the_job_in_hand_fails() -> No
         renderer.close()
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
 def renderers_of(pid: int) -> list[int]:
-    out = []
-    for child in children(pid):
-        with contextlib.suppress(FileNotFoundError):
-            if b"qms.renderer" in Path(f"/proc/{child}/cmdline").read_bytes():
-                out.append(child)
-    return out
-
-
-def gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def until(check: Callable[[], bool], bound_s: float = 20.0) -> bool:
-    """Poll ``check`` every 50 ms for at most ``bound_s`` (nothing to wait on instead)."""
-    deadline = time.monotonic() + bound_s
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        threading.Event().wait(0.05)
-    return True
+    return children_running(pid, "qms.renderer")
 
 
 def test_no_renderer_outlives_a_server_killed_with_sigkill(tmp_path: Path, demo: Any) -> None:
