@@ -177,6 +177,7 @@ def create_app(
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                await asyncio.to_thread(hall.close)
                 await bus.aclose()
                 engine.dispose()
 

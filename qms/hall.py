@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
@@ -37,10 +38,12 @@ from qms.errors import DependencyFailed, NotFound, QmsError
 from qms.events import EventRecord
 from qms.ticket_view import load_parts
 from qms.tx import Actor, Tx
+from qms.writer_lane import Lane
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 REPLAY_LIMIT = 500
+WRITER_THREADS = 8  # branches writing at the same moment; more wait for a thread
 RESYNC_S = 2.0  # how often each process checks that its subscribers saw the latest seq
 
 CASHIER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -74,7 +77,12 @@ class Hall:
         self.debts_waiting = asyncio.Event()
         self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
-        self._writing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
+        self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
+
+    def close(self) -> None:
+        """At shutdown: let a transaction in hand finish; none starts after it."""
+        self._writers.shutdown(wait=True, cancel_futures=True)
 
     def cmis(self, branch_id: str) -> cmis_types.CmisClient:
         return self.clients[branch_id]
@@ -115,24 +123,24 @@ class Hall:
         *,
         wake_devices: bool = True,
     ) -> T:
-        """Run ``work`` (a write transaction returning its result and events) in a thread,
-        and publish its events. One writer of a branch at a time in this process, in
-        arrival order: the database serialises a branch's writers anyway (SQLite's write
-        lock, the branch row lock on PostgreSQL), but its busy handler does not queue
-        them fairly; and events published in commit order spare every client a replay."""
-        async with self._writing[branch_id]:
-            result, emitted = await anyio.to_thread.run_sync(retrying, work)
+        """Run ``work`` (a write transaction returning its result and events) in the
+        branch's writer lane (``qms.writer_lane``: one at a time, in arrival order), and
+        publish its events in commit order."""
+
+        def publish(done: tuple[T, list[EventRecord]]) -> tuple[T, asyncio.Future[None] | None]:
+            result, emitted = done
             if not emitted:
-                return result
+                return result, None
             if wake_devices:
                 self.devices_waiting.set()
             sending = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
-            if sending is None:
-                return result
             # to Redis: started in seq order; a slow Redis holds up this answer, not the
             # next change
-            published = asyncio.ensure_future(sending)
-        await asyncio.shield(published)  # the events go out even if the caller left
+            return result, None if sending is None else asyncio.ensure_future(sending)
+
+        result, sending = await self._lanes[branch_id].run(partial(retrying, work), publish)
+        if sending is not None:
+            await asyncio.shield(sending)  # the events go out even if the caller left
         return result
 
     @staticmethod
