@@ -1,0 +1,91 @@
+"""A branch's writer lane: transactions one at a time in arrival order, results handed
+back in commit order (so events publish in seq order), a caller that leaves before its
+turn changes nothing, and one that leaves during its turn still has its events sent."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from qms.writer_lane import Lane
+
+
+def run(coro: object) -> None:
+    asyncio.run(asyncio.wait_for(coro, 20))  # type: ignore[arg-type]
+
+
+def test_writers_run_one_at_a_time_in_arrival_order_and_publish_in_commit_order() -> None:
+    ran: list[int] = []
+    published: list[int] = []
+    inside = threading.Semaphore(1)
+
+    def work(i: int) -> int:
+        assert inside.acquire(blocking=False), "two writers at once"
+        try:
+            ran.append(i)
+            return i
+        finally:
+            inside.release()
+
+    def publish(i: int) -> int:
+        published.append(i)
+        return i * 10
+
+    async def main() -> None:
+        lane = Lane(ThreadPoolExecutor(4))
+        out = await asyncio.gather(*(lane.run(lambda i=i: work(i), publish) for i in range(200)))
+        assert out == [i * 10 for i in range(200)]
+
+    run(main())
+    assert ran == list(range(200))
+    assert published == list(range(200))
+
+
+def test_an_error_reaches_its_caller_and_the_next_writer_still_runs() -> None:
+    async def main() -> None:
+        lane = Lane(ThreadPoolExecutor(2))
+
+        def broken() -> int:
+            raise ValueError("refused")
+
+        with pytest.raises(ValueError, match="refused"):
+            await lane.run(broken, lambda r: r)
+        assert await lane.run(lambda: 7, lambda r: r + 1) == 8
+
+    run(main())
+
+
+def test_a_caller_gone_before_its_turn_changes_nothing_one_gone_during_it_is_published() -> None:
+    release = threading.Event()
+    started = threading.Event()
+    ran: list[str] = []
+    published: list[str] = []
+
+    def slow() -> str:
+        started.set()
+        release.wait(10)
+        ran.append("slow")
+        return "slow"
+
+    def quick() -> str:
+        ran.append("quick")
+        return "quick"
+
+    async def main() -> None:
+        lane = Lane(ThreadPoolExecutor(2))
+        first = asyncio.ensure_future(lane.run(slow, published.append))
+        second = asyncio.ensure_future(lane.run(quick, published.append))
+        await asyncio.to_thread(started.wait, 10)
+        first.cancel()  # its transaction is under way: it commits, and is published
+        second.cancel()  # still queued: it never runs
+        release.set()
+        last = await lane.run(lambda: "last", lambda r: r)
+        assert last == "last"
+        assert first.cancelled() and second.cancelled()
+
+    run(main())
+    assert ran == ["slow"]
+    assert published == ["slow"]
