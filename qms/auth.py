@@ -159,6 +159,7 @@ class Authenticator:
 
     def __init__(self, engine: Engine, settings: Settings, branches: dict[str, Branch]) -> None:
         self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
         self.session_ttl = dt.timedelta(hours=settings.auth.session_hours)
         self.branches = branches
         self.devices = {
@@ -257,8 +258,12 @@ class Authenticator:
     def _principal(user: User, counter: str | None) -> Principal:
         return Principal("staff", user.username, user.role, user.branch_id, counter, user.full_name)
 
-    def is_device(self, token: str) -> bool:
-        return _token_hash(token) in self.devices
+    def inline(self, token: str | None) -> bool:
+        """Whether ``resolve`` may run on the event loop rather than in a thread: a
+        configured device's token is a dict lookup, and on SQLite a session is one indexed
+        read that never waits for a writer (WAL), cheaper than the hand-off to a thread
+        and back. Elsewhere it is a round trip to the database server."""
+        return self._sqlite or (token is not None and _token_hash(token) in self.devices)
 
     def resolve(self, token: str | None, now: dt.datetime) -> Principal:
         if not token:

@@ -113,7 +113,7 @@ class Connection:
         if not isinstance(token, str):
             raise BadRequest("auth needs a token", code="invalid_request")
         now = self.hall.clock.now()
-        if self.auth.is_device(token):
+        if self.auth.inline(token):
             who = self.auth.resolve(token, now)
         else:
             who = await anyio.to_thread.run_sync(self.auth.resolve, token, now)

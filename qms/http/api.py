@@ -35,7 +35,7 @@ async def principal(request: Request) -> Principal:
     auth: Authenticator = request.app.state.auth
     token = _token(request)
     who: Principal
-    if token is not None and auth.is_device(token):
+    if auth.inline(token):
         who = auth.resolve(token, _hall(request).clock.now())
     else:
         who = await _run(auth.resolve, token, _hall(request).clock.now())
