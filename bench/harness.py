@@ -288,7 +288,10 @@ class Server:
     def start(self, timeout: float = 120) -> Server:
         # BENCH_GCLOG=1: the same server, with its long garbage-collector pauses logged
         entry = "bench.gclog" if os.environ.get("BENCH_GCLOG") else "qms"
-        cmd = [sys.executable, "-m", entry, "serve", "--config", str(self.config)]
+        # BENCH_SERVER_PYTHON: the server's interpreter, e.g. of a venv made as scripts/serve
+        # makes it (no test tools, some of which httpx imports when they are there)
+        python = os.environ.get("BENCH_SERVER_PYTHON", sys.executable)
+        cmd = [python, "-m", entry, "serve", "--config", str(self.config)]
         cmd += ["--port", str(self.port), "--log-level", "warning"]
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import importlib.resources
 import logging
 import os
@@ -22,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from integrations.cmis.base import CmisClient
 from integrations.cmis.factory import make_client
-from qms import announce, db, demo_cmis, leader, migrate
+from qms import announce, db, demo_cmis, leader, memory, migrate
 from qms import branch as branch_mod
 from qms.auth import Authenticator, seed_demo_staff
 from qms.bus import make_bus
@@ -101,20 +100,6 @@ def from_env() -> Starlette:
     return create_app(config.load(os.environ["QMS_CONFIG"]), ready=multiworker.banner)
 
 
-#: objects allocated between two young collections (CPython's default is 700)
-GC_YOUNG_THRESHOLD = 20_000
-
-
-def _settle_memory() -> None:
-    """After start-up, move what start-up built (modules, config, the simulator's demo
-    data) out of the collector's sight, and collect less often: with a thousand
-    websockets a full collection took ~220 ms on the event loop (docs/benchmarks.md)."""
-    gc.collect()
-    gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
-
-
 def create_app(
     settings: Settings,
     *,
@@ -167,7 +152,7 @@ def create_app(
 
             workers = asyncio.create_task(leader.lead(engine, background))
             watch = asyncio.create_task(hall.watch_seq())  # in every process
-            _settle_memory()
+            memory.settle()
             if ready is not None:
                 ready(started)
             try:

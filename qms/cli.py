@@ -27,8 +27,10 @@ def _serve(args: argparse.Namespace) -> int:
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return 2
+    from qms import memory
     from qms.app import create_app
 
+    memory.fewer_malloc_arenas()  # before any thread, and for the processes started later
     logging.basicConfig(  # force: python-escpos calls basicConfig when imported
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -27,7 +27,13 @@ class HttpAdapter:
         self.backoff = backoff
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout), follow_redirects=False
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            # TLS, with the CA bundle, for an https CMIS only: every call goes to
+            # base_url and redirects are not followed, so a plain-http one (the simulator,
+            # a CMIS on the company's network) never opens TLS, and loading the bundle
+            # for it cost the server ~3 MiB of memory (docs/benchmarks.md)
+            verify=self.base_url.startswith("https://"),
         )
         self._timeout = timeout
 
