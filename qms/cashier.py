@@ -31,15 +31,38 @@ def my_counter(tx: Tx, code: str) -> CounterInfo:
     return counter
 
 
+#: prebuilt, as the queries of every call and F4 below: built once, not per request
+_SERVING = select(Ticket).where(
+    Ticket.branch_id == bindparam("branch"),
+    Ticket.business_day == bindparam("day"),
+    Ticket.counter_code == bindparam("code"),
+    Ticket.status == "serving",
+)
+_WAITING = select(Ticket).where(
+    Ticket.branch_id == bindparam("branch"),
+    Ticket.business_day == bindparam("day"),
+    Ticket.status == "waiting",
+)
+_NOT_READY = exists().where(
+    and_(
+        TicketInvoice.ticket_id == Ticket.id,
+        TicketInvoice.pay_status == "unpaid",
+        TicketInvoice.lookup_status != "found",
+    )
+)
+#: the next ticket to call, by call policy
+_NEXT = {
+    "lowest_number": _WAITING.order_by(col(Ticket.number)).limit(1).with_for_update(),
+    "ready_first": _WAITING.order_by(_NOT_READY, col(Ticket.number)).limit(1).with_for_update(),
+}
+
+
+def _today(tx: Tx, **more: Any) -> dict[str, Any]:
+    return {"branch": tx.branch_id, "day": tx.business_day, **more}
+
+
 def serving(tx: Tx, code: str) -> Ticket | None:
-    return tx.session.exec(
-        select(Ticket).where(
-            Ticket.branch_id == tx.branch_id,
-            Ticket.business_day == tx.business_day,
-            Ticket.counter_code == code,
-            Ticket.status == "serving",
-        )
-    ).first()
+    return tx.session.exec(_SERVING, params=_today(tx, code=code)).first()
 
 
 def current(tx: Tx, code: str) -> Ticket:
@@ -94,23 +117,7 @@ def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> di
 def call_next(tx: Tx, code: str) -> dict[str, Any]:
     my_counter(tx, code)
     _ensure_free(tx, code)
-    q = select(Ticket).where(
-        Ticket.branch_id == tx.branch_id,
-        Ticket.business_day == tx.business_day,
-        Ticket.status == "waiting",
-    )
-    if tx.branch.call_policy == "ready_first":
-        not_ready = exists().where(
-            and_(
-                TicketInvoice.ticket_id == Ticket.id,
-                TicketInvoice.pay_status == "unpaid",
-                TicketInvoice.lookup_status != "found",
-            )
-        )
-        q = q.order_by(not_ready, col(Ticket.number))
-    else:
-        q = q.order_by(col(Ticket.number))
-    ticket = tx.session.exec(q.limit(1).with_for_update()).first()
+    ticket = tx.session.exec(_NEXT[tx.branch.call_policy], params=_today(tx)).first()
     if ticket is None:
         raise Conflict("nobody is waiting", code="queue_empty")
     return _call(tx, ticket, code)

@@ -11,9 +11,11 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from qms import delivery, drawers, tickets
+from qms import delivery, drawers, rows, tickets
 from qms.cashier import current, my_counter
 from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.models import Payment, TicketInvoice
@@ -22,6 +24,23 @@ from qms.ticket_view import period_order
 from qms.tx import Tx
 
 SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
+_I = rows.table(TicketInvoice)
+#: a ticket's invoices as F4 needs them: read as rows, written back by key (no ORM objects)
+_INVOICES_OF = core_select(
+    _I.c.id, _I.c.invoice_id, _I.c.customer_code, _I.c.year, _I.c.month, _I.c.sub_period,
+    _I.c.total, _I.c.lookup_status, _I.c.pay_status, _I.c.delivered_to,
+).where(_I.c.ticket_id == bindparam("t"))  # fmt: skip
+#: one customer's collected invoices, in one statement; paper already at a counter stays
+#: named there
+_PAID = (
+    _I.update()
+    .where(_I.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        pay_status="paid",
+        payment_txn=bindparam("txn"),
+        delivered_to=func.coalesce(_I.c.delivered_to, bindparam("code")),
+    )
+)
 
 
 def _int_list(value: object, field: str) -> list[int]:
@@ -38,10 +57,8 @@ def _int_list(value: object, field: str) -> list[int]:
     return list(value)
 
 
-def _invoices_of(tx: Tx, ticket_id: int | None) -> list[TicketInvoice]:
-    return list(
-        tx.session.exec(select(TicketInvoice).where(TicketInvoice.ticket_id == ticket_id)).all()
-    )
+def _invoices_of(tx: Tx, ticket_id: int | None) -> list[Any]:
+    return list(tx.session.connection().execute(_INVOICES_OF, {"t": ticket_id}))
 
 
 def txn_id(tx: Tx) -> str:
@@ -58,10 +75,10 @@ def collect(
     total = vnd(amount, "amount")
     given = total if tendered is None else vnd(tendered, "tendered")
     ticket = current(tx, code)
-    rows = _invoices_of(tx, ticket.id)
-    by_id = {r.invoice_id: r for r in rows}
+    on_ticket = _invoices_of(tx, ticket.id)
+    by_id = {r.invoice_id: r for r in on_ticket}
 
-    chosen: list[TicketInvoice] = []
+    chosen: list[Any] = []
     for i in ids:
         inv = by_id.get(i)
         if inv is None:
@@ -89,12 +106,12 @@ def collect(
             )
         chosen.append(inv)
 
-    per_customer: dict[str, list[TicketInvoice]] = defaultdict(list)
+    per_customer: dict[str, list[Any]] = defaultdict(list)
     for inv in chosen:
         per_customer[inv.customer_code].append(inv)
     for cust, picked in per_customer.items():
         open_ = sorted(
-            (r for r in rows if r.customer_code == cust and r.pay_status not in SETTLED),
+            (r for r in on_ticket if r.customer_code == cust and r.pay_status not in SETTLED),
             key=period_order,
         )
         need = open_[: len(picked)]
@@ -120,8 +137,11 @@ def collect(
         )
 
     payments = []
+    conn = tx.session.connection()
     for cust, picked in per_customer.items():
-        payment = Payment(
+        ids = sorted(r.invoice_id for r in picked)
+        payment = rows.new(
+            Payment,
             txn_id=txn_id(tx),
             branch_id=tx.branch_id,
             business_day=tx.business_day,
@@ -129,30 +149,28 @@ def collect(
             counter_code=code,
             cashier=tx.actor.label,
             customer_code=cust,
-            invoice_ids=json.dumps(sorted(r.invoice_id for r in picked)),
+            invoice_ids=json.dumps(ids),
             total=sum(r.total for r in picked),
             created_at=tx.now,
         )
-        tx.session.add(payment)
-        for inv in picked:
-            inv.pay_status = "paid"
-            inv.payment_txn = payment.txn_id
-            inv.delivered_to = inv.delivered_to or code
-            tx.session.add(inv)
+        rows.insert(tx.session, Payment, payment)
+        keys = [r.id for r in picked]
+        conn.execute(_PAID, {"ids": keys, "txn": payment["txn_id"], "code": code})
         payments.append(
             {
-                "txn_id": payment.txn_id,
+                "txn_id": payment["txn_id"],
                 "customer_code": cust,
-                "invoice_ids": json.loads(payment.invoice_ids),
-                "total": payment.total,
-                "status": payment.status,
+                "invoice_ids": ids,
+                "total": payment["total"],
+                "status": payment["status"],
             }
         )
-    if all(r.pay_status in SETTLED for r in rows):
+    paid = {inv.id for inv in chosen}
+    if all(r.pay_status in SETTLED or r.id in paid for r in on_ticket):
         ticket.status = "done"
         ticket.finished_at = tx.now
         tx.session.add(ticket)
-    tx.session.flush()
+        tx.session.flush()
     state = tickets.state(tx, ticket)
     tx.emit("payment.collected", {"ticket": state, "payments": payments})
     return {"ticket": state, "payments": payments, "change": given - total}
@@ -166,7 +184,7 @@ def return_invoices(
     ids = _int_list(invoice_ids, "invoices")
     why = delivery.check_reason(reason)
     ticket = tickets.by_number(tx, number)
-    rows = {
+    found = {
         r.invoice_id: r
         for r in tx.session.exec(
             select(TicketInvoice).where(
@@ -175,7 +193,7 @@ def return_invoices(
         ).all()
     }
     for i in ids:
-        inv = rows.get(i)
+        inv = found.get(i)
         if inv is None:
             raise NotFound(
                 f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
@@ -193,7 +211,7 @@ def return_invoices(
                 invoice=i,
                 delivered_to=inv.delivered_to,
             )
-    delivery.mark_returned(tx, list(rows.values()), why)
+    delivery.mark_returned(tx, list(found.values()), why)
     state = tickets.state(tx, ticket)
     tx.emit("invoice.returned", {"ticket": state, "invoice_ids": ids, "reason": why})
     return state
@@ -214,11 +232,9 @@ def mark_paid_elsewhere(tx: Tx, code: str, fresh: dict[str, set[int]]) -> list[i
             and unpaid_now is not None
             and inv.invoice_id not in unpaid_now
         ):
-            inv.pay_status = "paid_elsewhere"
-            tx.session.add(inv)
+            rows.update(tx.session, TicketInvoice, inv.id, pay_status="paid_elsewhere")
             changed.append(inv.invoice_id)
     if changed:
-        tx.session.flush()
         tx.emit(
             "invoice.paid_elsewhere",
             {"ticket": tickets.state(tx, ticket), "invoice_ids": changed},

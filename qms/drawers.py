@@ -51,12 +51,17 @@ def refuse_if_day_closed(tx: Tx) -> None:
         )
 
 
+#: prebuilt: every F4 asks for the cashier's drawer
+_FIND = select(Drawer).where(
+    Drawer.branch_id == bindparam("branch"),
+    Drawer.business_day == bindparam("day"),
+    Drawer.cashier == bindparam("cashier"),
+)
+
+
 def find(session: Session, branch_id: str, day: dt.date, cashier: str) -> Drawer | None:
-    return session.exec(
-        select(Drawer).where(
-            Drawer.branch_id == branch_id, Drawer.business_day == day, Drawer.cashier == cashier
-        )
-    ).first()
+    where = {"branch": branch_id, "day": day, "cashier": cashier}
+    return session.exec(_FIND, params=where).first()
 
 
 def of_day(session: Session, branch_id: str, day: dt.date) -> list[Drawer]:
