@@ -37,7 +37,7 @@ def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, A
     counter = tx.branch.counter(tx.actor.counter or "")
     if counter is None or counter.kind != "lookup":
         raise Forbidden("sign in at a lookup counter first", code="wrong_counter")
-    ticket = tickets.by_number(tx, number)
+    ticket = tickets.row_by_number(tx, number)
     inv = tx.session.connection().execute(_ONE, {"t": ticket.id, "i": invoice_id}).first()
     if inv is None:
         raise NotFound(

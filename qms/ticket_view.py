@@ -51,21 +51,23 @@ _CUSTOMERS = (
     select(_C).where(_C.c.ticket_id.in_(bindparam("ids", expanding=True))).order_by(_C.c.position)
 )
 _INVOICES = select(_I).where(_I.c.ticket_id.in_(bindparam("ids", expanding=True)))
+#: one ticket's, as every change rebuilds it: no IN list to expand at each execution
+_CUSTOMERS_OF = select(_C).where(_C.c.ticket_id == bindparam("id")).order_by(_C.c.position)
+_INVOICES_OF = select(_I).where(_I.c.ticket_id == bindparam("id"))
 
 
-def _read(session: Session, query: Any, ids: list[Any]) -> list[Any]:
+def _read(session: Session, query: Any, params: dict[str, Any]) -> list[Any]:
     """Read-only views of rows: a ticket's state is only read, and ORM objects cost far
     more than the query (a lookup's F9 rebuilds the whole ticket)."""
     if session.dirty or session.new:
         session.flush()  # this transaction's own changes are part of the state
-    return [
-        rows.view(dict(r)) for r in session.connection().execute(query, {"ids": ids}).mappings()
-    ]
+    return [rows.view(dict(r)) for r in session.connection().execute(query, params).mappings()]
 
 
 def load_parts(session: Session, ticket: Ticket) -> tuple[list[Any], list[Any]]:
-    customers = _read(session, _CUSTOMERS, [ticket.id])
-    return customers, sorted(_read(session, _INVOICES, [ticket.id]), key=invoice_order)
+    one = {"id": ticket.id}
+    customers = _read(session, _CUSTOMERS_OF, one)
+    return customers, sorted(_read(session, _INVOICES_OF, one), key=invoice_order)
 
 
 def ticket_state(
@@ -121,10 +123,10 @@ def ticket_states(
     if not ids:
         return []
     customers: dict[int, list[Any]] = {i: [] for i in ids if i is not None}
-    for c in _read(session, _CUSTOMERS, ids):
+    for c in _read(session, _CUSTOMERS, {"ids": ids}):
         customers[c.ticket_id].append(c)
     invoices: dict[int, list[Any]] = {i: [] for i in ids if i is not None}
-    for inv in _read(session, _INVOICES, ids):
+    for inv in _read(session, _INVOICES, {"ids": ids}):
         invoices[inv.ticket_id].append(inv)
     out = []
     for t in tickets:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from integrations.cmis.base import CustomerDebts
@@ -224,18 +225,43 @@ _BY_NUMBER = select(Ticket).where(
     Ticket.number == bindparam("number"),
 )
 _BY_NUMBER_LOCKED = _BY_NUMBER.with_for_update()
+_T = rows.table(Ticket)
+_ROW_BY_NUMBER_LOCKED = (
+    core_select(_T)
+    .where(
+        _T.c.branch_id == bindparam("branch"),
+        _T.c.business_day == bindparam("day"),
+        _T.c.number == bindparam("number"),
+    )
+    .with_for_update()
+)
+
+
+def _today_number(tx: Tx, number: object) -> dict[str, Any]:
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise BadRequest("a ticket number is a positive integer", code="invalid_ticket_number")
+    return {"branch": tx.branch_id, "day": tx.business_day, "number": number}
+
+
+def _found(ticket: Any, number: object) -> Any:
+    if ticket is None:
+        raise NotFound(f"no ticket {number} today", code="unknown_ticket", ticket=number)
+    return ticket
 
 
 def by_number(tx: Tx, number: object, *, lock: bool = True) -> Ticket:
     """Today's ticket with this number, locked for the change (FOR UPDATE on PostgreSQL)."""
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-        raise BadRequest("a ticket number is a positive integer", code="invalid_ticket_number")
+    where = _today_number(tx, number)
     q = _BY_NUMBER_LOCKED if lock else _BY_NUMBER
-    where = {"branch": tx.branch_id, "day": tx.business_day, "number": number}
-    ticket = tx.session.exec(q, params=where).first()
-    if ticket is None:
-        raise NotFound(f"no ticket {number} today", code="unknown_ticket", ticket=number)
-    return ticket
+    return _found(tx.session.exec(q, params=where).first(), number)
+
+
+def row_by_number(tx: Tx, number: object) -> Any:
+    """``by_number`` for a change that only reads the ticket (an F9 writes its invoice):
+    locked the same, read as a row, not loaded as an ORM object."""
+    where = _today_number(tx, number)
+    found = tx.session.connection().execute(_ROW_BY_NUMBER_LOCKED, where).first()
+    return _found(found, number)
 
 
 def state(tx: Tx, ticket: Ticket) -> dict[str, Any]:
