@@ -127,20 +127,23 @@ class Hall:
         branch's writer lane (``qms.writer_lane``: one at a time, in arrival order), and
         publish its events in commit order."""
 
-        def publish(done: tuple[T, list[EventRecord]]) -> tuple[T, asyncio.Future[None] | None]:
-            result, emitted = done
+        sending: list[asyncio.Future[None]] = []
+
+        def publish(done: tuple[T, list[EventRecord]]) -> None:
+            emitted = done[1]
             if not emitted:
-                return result, None
+                return
             if wake_devices:
                 self.devices_waiting.set()
-            sending = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
-            # to Redis: started in seq order; a slow Redis holds up this answer, not the
-            # next change
-            return result, None if sending is None else asyncio.ensure_future(sending)
+            to_redis = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
+            if to_redis is not None:
+                # started in seq order; a slow Redis holds up this answer, not the next change
+                sending.append(asyncio.ensure_future(to_redis))
 
-        result, sending = await self._lanes[branch_id].run(partial(retrying, work), publish)
-        if sending is not None:
-            await asyncio.shield(sending)  # the events go out even if the caller left
+        result, _ = await self._lanes[branch_id].run(partial(retrying, work), publish)
+        # the lane ran publish before this task resumed
+        for sent in sending:
+            await asyncio.shield(sent)  # the events go out even if the caller left
         return result
 
     @staticmethod
