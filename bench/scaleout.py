@@ -2,7 +2,7 @@
 
 A throwaway database on the PostgreSQL at 127.0.0.1:5432 (user postgres, trust) is made
 for each server and dropped after; the bus is Redis at 127.0.0.1:6379 (``--redis-db``).
-The CMIS simulator runs in the parent process (as ``--workers`` starts it), the two
+The CMIS simulator runs as a child of the parent process (as ``--workers`` starts it), the two
 workers share the listening socket and reach each other's clients through Redis.
 
 Measured as in ``bench.issue_throughput`` (closed loop, open loop), then as in
