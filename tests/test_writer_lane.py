@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from qms.writer_lane import Lane
+from tests.conftest import run_async
 
 
-def run(coro: object) -> None:
-    asyncio.run(asyncio.wait_for(coro, 20))  # type: ignore[arg-type]
+def run(coro: Coroutine[Any, Any, None]) -> None:
+    run_async(coro, 20)  # in a thread of its own: a browser test may hold the main loop
 
 
 def test_writers_run_one_at_a_time_in_arrival_order_and_publish_in_commit_order() -> None:
