@@ -335,7 +335,9 @@ class Server:
         """The server process and its children (the workers of ``--workers``, the
         renderer), without the CMIS simulator: it stands in for a remote system, and its
         CPU and memory are given apart (``simulator_cpu_s``, ``simulator_rss_kib``)."""
-        return [p for p in self._tree() if p not in self._simulator()]
+        tree = self._tree()
+        simulator = self._simulator(tree)
+        return [p for p in tree if p not in simulator]
 
     def _tree(self) -> list[int]:
         out = [self.pid]
@@ -349,10 +351,10 @@ class Server:
                     out.append(int(entry))
         return out
 
-    def _simulator(self) -> list[int]:
+    def _simulator(self, tree: list[int] | None = None) -> list[int]:
         """The simulator child of the embedded default (``python -m qms.demo_cmis``)."""
         found = []
-        for pid in self._tree():
+        for pid in self._tree() if tree is None else tree:
             try:
                 if b"qms.demo_cmis" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     found.append(pid)

@@ -57,12 +57,8 @@ _NEXT = {
 }
 
 
-def _today(tx: Tx, **more: Any) -> dict[str, Any]:
-    return {"branch": tx.branch_id, "day": tx.business_day, **more}
-
-
 def serving(tx: Tx, code: str) -> Ticket | None:
-    return tx.session.exec(_SERVING, params=_today(tx, code=code)).first()
+    return tx.session.exec(_SERVING, params=tx.today(code=code)).first()
 
 
 def current(tx: Tx, code: str) -> Ticket:
@@ -117,7 +113,7 @@ def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> di
 def call_next(tx: Tx, code: str) -> dict[str, Any]:
     my_counter(tx, code)
     _ensure_free(tx, code)
-    ticket = tx.session.exec(_NEXT[tx.branch.call_policy], params=_today(tx)).first()
+    ticket = tx.session.exec(_NEXT[tx.branch.call_policy], params=tx.today()).first()
     if ticket is None:
         raise Conflict("nobody is waiting", code="queue_empty")
     return _call(tx, ticket, code)

@@ -170,8 +170,7 @@ def collect(
         ticket.status = "done"
         ticket.finished_at = tx.now
         tx.session.add(ticket)
-        tx.session.flush()
-    state = tickets.state(tx, ticket)
+    state = tickets.state(tx, ticket)  # its read flushes the ticket first
     tx.emit("payment.collected", {"ticket": state, "payments": payments})
     return {"ticket": state, "payments": payments, "change": given - total}
 

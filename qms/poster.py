@@ -65,13 +65,13 @@ class PaymentPoster:
                 ).all()
             )
 
-    async def _in_turn(self, p: Payment, work: Callable[[], list[EventRecord]]) -> None:
+    async def _in_turn(self, p: Payment, work: Callable[[], list[EventRecord] | None]) -> None:
         """A write of the poster's in the branch's writer lane, as the hall's own: it never
         waits on SQLite's lock behind them (nor they behind it), and its events are
         published in seq order with theirs."""
-        await self.hall.commit(p.branch_id, lambda: (None, work()), wake_devices=False)
+        await self.hall.commit(p.branch_id, lambda: (None, work() or []), wake_devices=False)
 
-    def _count_send(self, txn: str) -> list[EventRecord]:
+    def _count_send(self, txn: str) -> None:
         """Committed before the call leaves: a crash after it still knows we may have sent."""
         now = self.hall.clock.now()
         with write_session(self.hall.engine) as s:
@@ -79,7 +79,6 @@ class PaymentPoster:
             p.attempts += 1
             p.next_attempt_at = now + backoff(p.attempts)
             s.add(p)
-        return []
 
     def _settle(
         self, txn: str, expect: str, status: str | None, receipt: str | None, error: str | None

@@ -240,7 +240,7 @@ _ROW_BY_NUMBER_LOCKED = (
 def _today_number(tx: Tx, number: object) -> dict[str, Any]:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
         raise BadRequest("a ticket number is a positive integer", code="invalid_ticket_number")
-    return {"branch": tx.branch_id, "day": tx.business_day, "number": number}
+    return tx.today(number=number)
 
 
 def _found(ticket: Any, number: object) -> Any:

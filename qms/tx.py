@@ -34,6 +34,10 @@ class Tx:
     def branch_id(self) -> str:
         return self.branch.id
 
+    def today(self, **more: Any) -> dict[str, Any]:
+        """Parameters of a prebuilt query about this branch's business day."""
+        return {"branch": self.branch_id, "day": self.business_day, **more}
+
     def emit(self, type_: str, data: dict[str, Any]) -> None:
         """Append the event; the paper or light it causes is queued in the same transaction."""
         from qms import device_jobs

@@ -31,7 +31,7 @@ class Lane:
     its turn, and its result is what ``run`` returns; then, on the loop and in commit
     order, ``then(result)``, even if the caller has left meanwhile (what committed is
     published). The caller is woken before ``then`` runs: a cashier's answer goes out
-    before the thousand display frames a call makes (it came ~35 ms later after them)."""
+    before the thousand display frames a call makes (it came ~35 ms after them)."""
 
     def __init__(self, pool: Executor) -> None:
         self._pool = pool
