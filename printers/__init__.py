@@ -11,7 +11,13 @@ Modules, one concept each:
 - ``dissect``: ESC/POS bytes back to readable text (console backend, tests);
 - ``backends``: python-escpos printers built from config; ``console`` (text to the log)
   and ``network`` (python-escpos's, with a socket leak fixed) are its own printer classes;
-- ``preview``: ``python -m printers.preview OUTDIR`` writes PNG previews.
+- ``preview``: ``python -m printers.preview OUTDIR`` writes PNG previews;
+- ``capabilities_cache``: where python-escpos keeps its parsed printer database, set here,
+  before any module of this package imports python-escpos.
 
 See docs/printing.md.
 """
+
+from printers import capabilities_cache
+
+capabilities_cache.use()

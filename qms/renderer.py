@@ -17,6 +17,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 from typing import IO, Any
 
@@ -115,11 +116,16 @@ def serve(src: IO[bytes], out: IO[bytes]) -> None:
 
 
 def main() -> None:
-    """Keep fd 1 for the answers; anything a library prints goes to stderr instead."""
+    """Keep fd 1 for the answers; anything a library prints goes to stderr instead.
+    Temporary files go to a directory of this process's own, removed when it ends:
+    python-escpos makes an empty one at import that it never removes (its printer
+    database is cached elsewhere, ``printers.capabilities_cache``)."""
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    serve(sys.stdin.buffer, answers)
+    with tempfile.TemporaryDirectory(prefix="qms-renderer-") as tmp:
+        tempfile.tempdir = tmp
+        serve(sys.stdin.buffer, answers)
 
 
 if __name__ == "__main__":

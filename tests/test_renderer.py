@@ -127,3 +127,43 @@ def test_a_ticket_rendered_ahead_prints_the_same_bytes_and_only_when_its_turn_co
         assert first.count(b"\x1dV") == 1
     finally:
         devices.close()
+
+
+def test_renderer_restarts_leave_nothing_in_tmp_and_reuse_one_printer_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-escpos pickles its parsed printer database into a new temp directory at
+    every import unless told where: each renderer start left one in /tmp, for good."""
+    tmp, cache = tmp_path / "tmp", tmp_path / "cache"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("ESCPOS_CAPABILITIES_PICKLE_DIR", raising=False)
+    doc = samples.all_documents()["ticket"]
+    expected = render_bytes(doc, SETUPS[0].paper, SETUPS[0].mode, SETUPS[0].profile)
+    pickles: list[float] = []
+    for _ in range(3):  # three starts: the first writes the database, the others read it
+        renderer = Renderer()
+        try:
+            assert renderer.render(doc, SETUPS[0]) == expected
+        finally:
+            renderer.close()
+        (kept,) = (cache / "qms" / "escpos").glob("*.capabilities.pickle")
+        pickles.append(kept.stat().st_mtime_ns)
+    assert list(tmp.iterdir()) == []
+    assert pickles[0] == pickles[1] == pickles[2]  # written once, not at every start
+
+
+def test_an_operators_own_escpos_cache_directory_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from printers import capabilities_cache
+
+    monkeypatch.setenv("ESCPOS_CAPABILITIES_PICKLE_DIR", str(tmp_path / "theirs"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert capabilities_cache.use() == str(tmp_path / "theirs")
+    assert not (tmp_path / "cache").exists()
+    monkeypatch.delenv("ESCPOS_CAPABILITIES_PICKLE_DIR")
+    (tmp_path / "cache").write_text("a file where the directory would go")
+    assert capabilities_cache.use() is None  # escpos keeps its own temp directory
+    assert "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ
