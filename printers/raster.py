@@ -5,6 +5,10 @@ cannot encode, and what the PNG previews show.
 Pillow's BASIC layout engine is forced: with libraqm present Pillow would shape through
 HarfBuzz, whose version would then change the bytes of the golden files. Text is NFC, so
 every Vietnamese letter is one precomposed glyph and needs no shaping.
+
+The QR's modules come from python-qrcode, which python-escpos already loads: segno (the
+server's SVG QR) imports ``xml.sax.saxutils``, and with it ``urllib.request`` and ``ssl``,
+~7 MiB in the renderer process for nothing it prints.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-import segno
+import qrcode
 from PIL import Image, ImageDraw, ImageFont
+from qrcode.constants import ERROR_CORRECT_M
 
 from printers.layout import QR, Block, Cut, Feed, Paper, Row, Rule, Text, nfc
 
@@ -173,14 +178,23 @@ def _rule(block: Rule, paper: Paper) -> Image.Image:
     return strip
 
 
+def qr_matrix(data: str) -> list[list[bool]]:
+    """A full-size QR's modules (the smallest version that holds ``data``, error level M,
+    byte mode), without its quiet zone."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(data, optimize=0)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
 def qr_image(block: QR, paper: Paper) -> Image.Image:
     """The QR code centred on a strip as wide as the paper (error level M, like the kiosk)."""
-    code = segno.make_qr(block.data, error="m", boost_error=False)
-    n = len(code.matrix) + 2 * QR_BORDER
+    matrix = qr_matrix(block.data)
+    n = len(matrix) + 2 * QR_BORDER
     module = max(1, min(block.module, paper.dots // n))
     side = n * module
-    dots = bytes(BLACK if dark else WHITE for row in code.matrix for dark in row)
-    modules = Image.frombytes("L", (len(code.matrix),) * 2, dots)
+    dots = bytes(BLACK if dark else WHITE for row in matrix for dark in row)
+    modules = Image.frombytes("L", (len(matrix),) * 2, dots)
     grown = modules.resize((side - 2 * QR_BORDER * module,) * 2, Image.Resampling.NEAREST)
     strip = _blank(paper, side)
     quiet = QR_BORDER * module
