@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from qms.events import EventRecord
+from qms.inbox import Inbox
 
 QUEUE_SIZE = 1000
 
@@ -31,9 +32,9 @@ class Resync:
 class Subscription:
     """One listener's queue of events for one branch."""
 
-    def __init__(self, queue: asyncio.Queue[Any] | None = None) -> None:
+    def __init__(self, queue: Inbox | None = None) -> None:
         # a websocket connection passes its own inbox: one queue for frames and events
-        self.queue: asyncio.Queue[Any] = queue if queue is not None else asyncio.Queue(QUEUE_SIZE)
+        self.queue = queue if queue is not None else Inbox(QUEUE_SIZE)
         self.dropped = 0
         self.seen = 0  # the highest seq put in the queue
 
@@ -76,7 +77,7 @@ class Bus(Protocol):
         ...
 
     def subscribe(
-        self, branch_id: str, queue: asyncio.Queue[Any] | None = None
+        self, branch_id: str, queue: Inbox | None = None
     ) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Events of the branch into ``queue`` (a new bounded one if None)."""
         ...
@@ -104,7 +105,7 @@ class MemoryBus:
 
     @contextlib.asynccontextmanager
     async def subscribe(
-        self, branch_id: str, queue: asyncio.Queue[Any] | None = None
+        self, branch_id: str, queue: Inbox | None = None
     ) -> AsyncIterator[Subscription]:
         sub = Subscription(queue)
         self._subs[branch_id].add(sub)

@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from qms.bus import Subscription, nudge_all
 from qms.events import EventRecord
+from qms.inbox import Inbox
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -154,7 +155,7 @@ class RedisBus:
 
     @contextlib.asynccontextmanager
     async def subscribe(
-        self, branch_id: str, queue: asyncio.Queue[Any] | None = None
+        self, branch_id: str, queue: Inbox | None = None
     ) -> AsyncIterator[Subscription]:
         if self._closed:
             raise RuntimeError("the bus is closed")
