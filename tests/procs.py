@@ -1,8 +1,11 @@
-"""The server's child processes, read from /proc: which there are, and whether one is gone."""
+"""Processes of the tests: the server's children, read from /proc (which there are, and
+whether one is gone), and what a fresh interpreter prints."""
 
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -41,3 +44,12 @@ def until(check: Callable[[], bool], bound_s: float = 20.0) -> bool:
             return False
         threading.Event().wait(0.05)
     return True
+
+
+def fresh_python(code: str) -> str:
+    """What ``python -c code`` prints, stripped: what a new process imports is not what
+    this test process, which imported everything already, would show."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return out.stdout.strip()

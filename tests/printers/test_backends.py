@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from printers.backends import PrinterSetup, open_printer, print_document
 from printers.layout import PAPER_58, PAPER_80
 from printers.render import render_bytes
 from printers.samples import all_documents
+from tests.procs import fresh_python
 
 RECEIPT = all_documents()["receipt"]
 
@@ -99,8 +98,7 @@ def test_importing_the_package_does_no_io() -> None:
         "import sys, printers.backends, printers.documents, printers.render, printers.dissect;"
         "print(sorted(m for m in sys.modules if m.startswith('escpos.')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['escpos.constants', 'escpos.types', 'escpos.version']"
+    assert fresh_python(code) == "['escpos.constants', 'escpos.types', 'escpos.version']"
 
 
 def test_reading_a_printer_config_loads_neither_pillow_nor_escpos_profiles() -> None:
@@ -111,8 +109,7 @@ def test_reading_a_printer_config_loads_neither_pillow_nor_escpos_profiles() -> 
         " 'mode': 'text:tcvn3', 'profile': 'TM-T20II'});"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PIL', 'segno', 'escpos')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['escpos', 'escpos.version']"  # to find its data file
+    assert fresh_python(code) == "['escpos', 'escpos.version']"  # to find its data file
 
 
 def test_profiles_read_without_escpos_are_escpos_profiles() -> None:

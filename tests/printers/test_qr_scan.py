@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from printers.layout import PAPER_58, PAPER_80, QR, Paper
 from printers.render import render_bytes
 from printers.samples import FOLLOW_URL, all_documents
 from tests.conftest import require_service
+from tests.procs import fresh_python
 
 RASTER = b"\x1dv0"
 
@@ -80,5 +80,4 @@ def test_printing_loads_no_network_stack() -> None:
         "[render_bytes(d, PAPER_80, 'image') for d in all_documents().values()];"
         "print([m for m in ('ssl', 'segno', 'urllib.request') if m in sys.modules])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
