@@ -140,7 +140,7 @@ def create_app(
         branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
         staff = None
         if settings.auth.demo_accounts:
-            # hashing the demo passwords overlaps the simulator's demo data being built
+            # hashing the demo password overlaps the simulator's demo data being built
             staff = asyncio.ensure_future(
                 asyncio.to_thread(seed_demo_staff, engine, settings.branches[0].id)
             )

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -344,14 +343,16 @@ def _user(username: str, full_name: str, role: str, branch_id: str, password_has
 
 def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
     """Create demo accounts on an empty user table; returns the usernames created.
-    The hashes are made side by side (argon2 leaves the GIL), in one transaction."""
+    They share one hash: the demo password is one and public (the banner prints it), so
+    a salt of each account's own would hide nothing, and nine argon2 hashes took ~1.5 s
+    of both cores at every start on a new database, starving the simulator's start-up
+    beside them (the hall was ready ~1 s later)."""
     with Session(engine) as s:
         if s.exec(select(User).limit(1)).first() is not None:
             return []
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        hashes = list(pool.map(hash_password, [DEMO_PASSWORD] * len(DEMO_STAFF)))
+    hashed = hash_password(DEMO_PASSWORD)
     with Session(engine) as s:
-        for (username, full_name, role), hashed in zip(DEMO_STAFF, hashes, strict=True):
+        for username, full_name, role in DEMO_STAFF:
             s.add(_user(username, full_name, role, branch_id, hashed))
         s.commit()
     return [u for u, _, _ in DEMO_STAFF]
