@@ -8,7 +8,7 @@ every Vietnamese letter is one precomposed glyph and needs no shaping.
 
 The QR's modules come from python-qrcode, which python-escpos already loads: segno (the
 server's SVG QR) imports ``xml.sax.saxutils``, and with it ``urllib.request`` and ``ssl``,
-~7 MiB in the renderer process for nothing it prints.
+~8 MiB in the renderer process for nothing it prints.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def test_a_longer_link_makes_a_larger_qr_that_still_scans(size: int, tmp_path: P
 
 
 def test_printing_loads_no_network_stack() -> None:
-    """segno's SVG writer brings in urllib.request and ssl (~7 MiB in the renderer
+    """segno's SVG writer brings in urllib.request and ssl (~8 MiB in the renderer
     process); the printed QR is drawn without them."""
     code = (
         "import sys; from printers.render import render_bytes;"
