@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import datetime as dt
+import functools
 import os
 import queue
 import socket
@@ -222,9 +224,40 @@ class Customers:
 #: what a module's ``hall`` runs on: the embedded default, and PostgreSQL with the Redis
 #: bus for the modules that set ``SCALE_OUT = True`` (they run once on each)
 BACKENDS = ("sqlite+memory", "postgres+redis")
-#: one Redis database per pytest-xdist worker (gw0: 12, gw1: 13): two halls with the same
-#: branch on one database would hear each other's events
-REDIS_URL = f"redis://127.0.0.1:6379/{12 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}"
+#: Redis databases a test run may claim; 0 holds the claims. Pub/sub channels are global to
+#: a server and the bus names them by database, so two runs on one Redis (two checkouts'
+#: suites at once) must not share a number: each would hear the other's halls.
+REDIS_DATABASES = range(1, 16)
+REDIS_CLAIM_TTL_S = 3 * 3600  # a run killed without cleaning up frees its number by then
+REDIS_CLAIMS = "redis://127.0.0.1:6379/0"
+
+
+@functools.cache
+def redis_url() -> str:
+    """The machine's Redis, on a database this test run has claimed for itself."""
+    import redis
+
+    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+    try:
+        with redis.Redis.from_url(REDIS_CLAIMS, socket_connect_timeout=2) as r:
+            for db in REDIS_DATABASES:
+                if r.set(f"qms-test:claim:{db}", token, nx=True, ex=REDIS_CLAIM_TTL_S):
+                    atexit.register(_release_redis_claim, db, token)
+                    return f"redis://127.0.0.1:6379/{db}"
+    except redis.RedisError as exc:
+        require_service("Redis at 127.0.0.1:6379", str(exc))
+    require_service("a free Redis database", f"all of {REDIS_DATABASES} are claimed by other runs")
+    raise AssertionError("unreachable")
+
+
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+def _release_redis_claim(db: int, token: str) -> None:
+    import redis
+
+    with contextlib.suppress(redis.RedisError), redis.Redis.from_url(REDIS_CLAIMS) as r:
+        r.eval(_RELEASE, 1, f"qms-test:claim:{db}", token)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -237,14 +270,17 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", BACKENDS[0]))
 
 
-def require_redis(url: str = REDIS_URL) -> None:
+def require_redis() -> str:
+    """The run's Redis URL, after a ping (skips, or fails in CI, without Redis)."""
     import redis
 
+    url = redis_url()
     try:
         with redis.Redis.from_url(url, socket_connect_timeout=2) as r:
             r.ping()
     except redis.RedisError as exc:
         require_service("Redis at 127.0.0.1:6379", str(exc))
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -252,11 +288,9 @@ def hall(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Hal
     server = HallServer(tmp_path_factory.mktemp("hall"))
     with contextlib.ExitStack() as stack:
         if backend == "postgres+redis":
-            require_redis()
+            bus_url = require_redis()
             url = stack.enter_context(postgres_database())
-            server.edit_config(
-                lambda raw: raw.update(database={"url": url}, bus={"url": REDIS_URL})
-            )
+            server.edit_config(lambda raw: raw.update(database={"url": url}, bus={"url": bus_url}))
         with server.running():
             yield server
 

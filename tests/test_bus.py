@@ -22,11 +22,10 @@ import yaml
 from qms import config
 from qms.bus import QUEUE_SIZE, Bus, MemoryBus, Subscription, make_bus
 from qms.events import EventRecord
-from tests.conftest import ROOT, Customers, HallServer, free_port, require_service, run_async
+from tests.conftest import ROOT, Customers, HallServer, free_port, require_redis, run_async
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
-REDIS = "redis://127.0.0.1:6379/9"
 BOUND = 5.0  # seconds any single wait may take
 PROBE = "bus.probe"
 T = TypeVar("T")
@@ -36,29 +35,14 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return run_async(coro, 20)
 
 
-def redis_up() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        require_service("redis", f"no Redis at {REDIS}: {exc}")
-    finally:
-        client.close()
-
-
-@pytest.fixture(params=["memory://", REDIS], ids=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis"])
 def url(request: pytest.FixtureRequest) -> str:
-    if request.param.startswith("redis"):
-        redis_up()
-    return str(request.param)
+    return require_redis() if request.param == "redis" else "memory://"
 
 
 @pytest.fixture
 def redis_url() -> str:
-    redis_up()
-    return REDIS
+    return require_redis()
 
 
 def new_branch() -> str:
@@ -241,7 +225,7 @@ def test_bus_url_in_config(value: str, ok: bool) -> None:
 async def numsub(*channels: str) -> list[int]:
     import redis.asyncio
 
-    admin = redis.asyncio.Redis.from_url(REDIS)
+    admin = redis.asyncio.Redis.from_url(require_redis())
     try:
         return [n for _, n in await admin.pubsub_numsub(*channels)]
     finally:
@@ -401,7 +385,7 @@ def test_redis_outage_publish_drops_and_the_listener_comes_back(
     async def go() -> None:
         hop = RedisHop()
         await hop.start()
-        hop_url = f"redis://127.0.0.1:{hop.port}/9"
+        hop_url = redis_url.replace(":6379/", f":{hop.port}/")
         try:
             async with (
                 opened(hop_url) as bus,
@@ -442,7 +426,6 @@ def test_two_servers_share_a_halls_events_over_redis(
 ) -> None:
     """A ticket issued through server A reaches a websocket client of server B."""
     shared = f"sqlite:///{tmp_path / 'shared.db'}"
-    bus_url = "redis://127.0.0.1:6379/14"  # no other module's database
     servers: list[HallServer] = []
     people: list[Staff] = []
     watcher: ViewClient | None = None
@@ -450,7 +433,7 @@ def test_two_servers_share_a_halls_events_over_redis(
         for name in ("a", "b"):  # one after the other: the first creates the schema
             (tmp_path / name).mkdir()
             servers.append(
-                HallServer(tmp_path / name, database__url=shared, bus__url=bus_url).start()
+                HallServer(tmp_path / name, database__url=shared, bus__url=redis_url).start()
             )
         a, b = servers
         reception = Staff(a.base, "reception", "R1")

@@ -17,14 +17,12 @@ from tests.conftest import Customers, HallServer, require_redis
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
-REDIS = "redis://127.0.0.1:6379/11"
-
 
 @pytest.fixture
 def two_workers(tmp_path: Path, postgres_url: str) -> Any:
-    require_redis(REDIS)
+    bus_url = require_redis()
     hall = HallServer(tmp_path, workers=2)
-    hall.edit_config(lambda raw: raw.update(database={"url": postgres_url}, bus={"url": REDIS}))
+    hall.edit_config(lambda raw: raw.update(database={"url": postgres_url}, bus={"url": bus_url}))
     with hall.running():
         yield hall
 
