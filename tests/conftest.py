@@ -57,6 +57,9 @@ def require_service(name: str, reason: str) -> None:
 def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     raw["database"]["url"] = f"sqlite:///{tmp / 'qms.db'}"
+    if TEST_BACKEND == "postgres+redis":
+        raw["database"]["url"] = kept_postgres_database()
+        raw["bus"]["url"] = require_redis()
     raw["cmis"]["simulator"].update(
         port=sim_port, customers=SIM_CUSTOMERS, seed=SIM_SEED, ledger=str(tmp / "ledger.jsonl")
     )
@@ -224,6 +227,11 @@ class Customers:
 #: what a module's ``hall`` runs on: the embedded default, and PostgreSQL with the Redis
 #: bus for the modules that set ``SCALE_OUT = True`` (they run once on each)
 BACKENDS = ("sqlite+memory", "postgres+redis")
+#: what every other hall of the suite runs on: ``QMS_TEST_BACKEND=postgres+redis`` runs the
+#: whole suite's halls on PostgreSQL and Redis (docs/operations.md, "Tests")
+TEST_BACKEND = os.environ.get("QMS_TEST_BACKEND", BACKENDS[0])
+if TEST_BACKEND not in BACKENDS:
+    raise pytest.UsageError(f"QMS_TEST_BACKEND is one of {', '.join(BACKENDS)}")
 #: Redis databases a test run may claim; 0 holds the claims. Pub/sub channels are global to
 #: a server and the bus names them by database, so two runs on one Redis (two checkouts'
 #: suites at once) must not share a number: each would hear the other's halls.
@@ -267,7 +275,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="module")
 def backend(request: pytest.FixtureRequest) -> str:
-    return str(getattr(request, "param", BACKENDS[0]))
+    return str(getattr(request, "param", TEST_BACKEND))
 
 
 def require_redis() -> str:
@@ -344,9 +352,7 @@ def postgres_database() -> Iterator[str]:
     psycopg = pytest.importorskip("psycopg")
     name = f"qms_test_{uuid.uuid4().hex[:8]}"
     try:
-        admin = psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=5
-        )
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
         require_service("PostgreSQL at 127.0.0.1:5432", str(exc))
     admin.execute(f'CREATE DATABASE "{name}"')
@@ -355,6 +361,34 @@ def postgres_database() -> Iterator[str]:
     finally:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.close()
+
+
+def kept_postgres_database() -> str:
+    """A throwaway database for a hall built from ``hall_config``, dropped at exit (a
+    connection held for each, as ``postgres_database`` does, would use up the server's)."""
+    psycopg = pytest.importorskip("psycopg")
+    name = f"qms_test_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        require_service("PostgreSQL at 127.0.0.1:5432", str(exc))
+    if not _KEPT:
+        atexit.register(_drop_kept)
+    _KEPT.append(name)
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+_KEPT: list[str] = []
+
+
+def _drop_kept() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        for name in _KEPT:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
