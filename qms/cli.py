@@ -61,6 +61,7 @@ def _serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
+            forwarded_allow_ips=list(settings.server.forwarded_allow_ips),
             lifespan="on",
         )
     )

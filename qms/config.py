@@ -7,6 +7,7 @@ Secrets never sit in the file: any value may be ``{"$env": "NAME"}`` (optionally
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,22 @@ class ServerSettings(_Model):
         description="Address phones use to reach the hall (ticket QR codes); "
         "default: the address the kiosk used.",
     )
+    forwarded_allow_ips: tuple[str, ...] = Field(
+        ("127.0.0.1", "::1"),
+        description="Load balancers (IP addresses or networks) whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed: behind one, sign-in limits and the audit log see "
+        "the client's address, not the balancer's.",
+    )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
 
 
 class DatabaseSettings(_Model):

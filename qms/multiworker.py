@@ -83,6 +83,7 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             log_level=log,
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
+            forwarded_allow_ips=list(settings.server.forwarded_allow_ips),
             lifespan="on",
         )
         sock = config.bind_socket()

@@ -1,0 +1,227 @@
+"""Two hosts behind a real HTTP load balancer: Debian's nginx, round robin per request,
+no sticky sessions. Each host is a `qms serve` on the same PostgreSQL and Redis. A
+sign-in made through one host works on the other, numbers stay unique, every display
+sees every event whichever host holds its websocket, CMIS gets each payment once, and
+the hosts see the client's address that the balancer passes on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import datetime as dt
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from tests.conftest import Customers, HallServer, free_port, require_redis, require_service
+from tests.hallclient import Staff
+from tests.wsclient import ViewClient
+
+NGINX = "nginx"
+#: the address nginx says each request came from (on loopback every client is 127.0.0.1)
+CLIENT = "203.0.113.9"
+BOUND_S = 15.0  # how long nginx may take to answer through to a host
+
+CONF = """\
+daemon off;
+master_process off;
+worker_processes 1;
+error_log {tmp}/error.log warn;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 512; }}
+http {{
+    log_format hosts '$upstream_addr $request_method $uri';
+    access_log {tmp}/access.log hosts;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    upstream hall {{
+        server 127.0.0.1:{a};
+        server 127.0.0.1:{b};
+    }}
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        '' close;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://hall;
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header X-Forwarded-For {client};
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx(tmp: Path, upstreams: tuple[int, int]) -> Iterator[str]:
+    """nginx in front of the two ports, as a child of the test; yields its base URL."""
+    binary = shutil.which(NGINX) or shutil.which(NGINX, path="/usr/sbin")
+    if binary is None:
+        require_service("nginx", "nginx is missing (apt-get install -y nginx-light)")
+    assert binary is not None
+    port = free_port()
+    conf = tmp / "nginx.conf"
+    conf.write_text(CONF.format(tmp=tmp, a=upstreams[0], b=upstreams[1], port=port, client=CLIENT))
+    proc = subprocess.Popen([binary, "-p", str(tmp), "-c", str(conf)], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=5) as http:
+            for _ in range(int(BOUND_S / 0.1)):  # bounded: each try waits up to 0.1 s
+                if proc.poll() is not None:
+                    assert proc.stderr is not None
+                    raise RuntimeError("nginx exited: " + proc.stderr.read().decode())
+                try:
+                    if http.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(timeout=0.1)
+            else:
+                raise RuntimeError("nginx did not answer through to the hall")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def upstreams_of(tmp: Path, method: str, uri: str) -> Counter[str]:
+    """Which host answered each such request (``uri`` or under it), from nginx's log."""
+    seen: Counter[str] = Counter()
+    for line in (tmp / "access.log").read_text().splitlines():
+        addr, m, u = line.split(" ")
+        if m == method and (u == uri or u.startswith(uri + "/")):
+            seen[addr] += 1
+    return seen
+
+
+@pytest.fixture
+def hosts(tmp_path: Path, postgres_url: str) -> Iterator[tuple[HallServer, HallServer]]:
+    """Host A runs the CMIS simulator (standing in for the remote CMIS); B talks to it."""
+    bus_url = require_redis()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = HallServer(tmp_path / "a", database__url=postgres_url, bus__url=bus_url)
+    b = HallServer(tmp_path / "b", database__url=postgres_url, bus__url=bus_url)
+    remote = {"mode": "remote", "v2_url": a.cmis_url, "v1_url": a.cmis_url}
+    b.edit_config(lambda raw: raw["cmis"].update(remote))
+    with a.running(), b.running():  # one after the other: the first creates the schema
+        yield a, b
+
+
+def _displays(base_ws: str, token: str) -> list[ViewClient]:
+    """Display connections through the balancer until both hosts hold one (bounded)."""
+    views: list[ViewClient] = []
+    for _ in range(20):
+        v = ViewClient(base_ws, token, "display").connect()
+        v.worker = v.frames[0]["worker"]  # type: ignore[attr-defined]
+        v.apply(v.recv())
+        views.append(v)
+        if len({x.worker for x in views}) == 2:  # type: ignore[attr-defined]
+            return views
+    raise AssertionError("every websocket went to one host")
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_two_hosts_behind_nginx_are_one_hall(
+    tmp_path: Path, hosts: tuple[HallServer, HallServer], demo: Any
+) -> None:
+    a, b = hosts
+    lb_dir = tmp_path / "lb"
+    lb_dir.mkdir()
+    with nginx(lb_dir, (a.port, b.port)) as base:
+        ws = base.replace("http://", "ws://") + "/ws"
+        views = _displays(ws, "demo-display-1")
+        pick = Customers(demo)
+        codes = [pick.take(invoices=1) for _ in range(24)]
+        reception = [Staff(base, "reception", "R1") for _ in range(4)]
+
+        def issue(i: int) -> int:
+            r = reception[i % 4].post("/api/tickets", {"customers": [codes[i]]})
+            return int(r["number"])
+
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            numbers = sorted(pool.map(issue, range(len(codes))))
+        assert numbers == list(range(1, len(codes) + 1)), "no number twice, none skipped"
+        answered = upstreams_of(lb_dir, "POST", "/api/tickets")
+        assert set(answered) == {f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"}, answered
+
+        # one cashier's session, its requests spread over both hosts: found, call, F4
+        even, odd = Staff(base, "lookup1", "LE"), Staff(base, "lookup2", "LO")
+        cashier = Staff(base, "cashier1", "C1")
+        cashier.open_drawer()
+        paid = []
+        for number in numbers[:4]:
+            t = cashier.get(f"/api/tickets/{number}")
+            inv = t["customers"][0]["invoices"][0]
+            lookup = even if inv["lookup"] == "even" else odd
+            lookup.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
+            cashier.act("call", number=number)
+            done = cashier.act("collect", invoices=[inv["invoice_id"]], amount=inv["total"])
+            paid += done["payments"]
+        assert len(upstreams_of(lb_dir, "POST", "/api/counters/C1")) == 2, "call, F4: both"
+
+        # every display, on either host, ends at the branch's last seq with the calls
+        last = cashier.get("/api/snapshot?view=display")["seq"]
+        for v in views:
+            v.until_seq(last, timeout=20)
+            called = {t["number"] for t in v.tickets.values() if t["called_at"]}
+            assert called >= set(numbers[:4])
+            v.close()
+
+        # both hosts believe the balancer: the audit log has the client's address
+        sup = Staff(base, "supervisor", None)
+        logins = [e for e in sup.get("/api/audit")["entries"] if e["action"] == "auth.login"]
+        assert {e["via"] for e in logins if e["actor"] == "user:supervisor"} == {CLIENT}
+
+        # the leader, whichever host it is, posted each payment to CMIS once
+        view = ViewClient(ws, sup.token, "supervisor").connect()
+        view.apply(view.recv())
+        confirmed = {p["txn_id"] for p in sup.get("/api/payments?status=confirmed")["payments"]}
+        while not {p["txn_id"] for p in paid} <= confirmed:
+            msg = view.recv(timeout=30)
+            if msg.get("event") == "payment.confirmed":
+                confirmed.add(msg["data"]["payment"]["txn_id"])
+        view.close()
+        day = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+        ledger = httpx.get(
+            f"{a.cmis_url}/v2/payments", params={"date": day, "collection_point": "PE0100-HALL1"}
+        ).json()["GIAO_DICH"]
+        assert sorted(g["MA_GD"] for g in ledger) == sorted(p["txn_id"] for p in paid)
+        for s in (*reception, even, odd, cashier, sup):
+            s.close()
+
+
+def test_a_forwarded_address_counts_only_from_a_configured_balancer(tmp_path: Path) -> None:
+    """With the balancer elsewhere (``server.forwarded_allow_ips``), a client on loopback
+    cannot pass itself off as another address with the header."""
+    with HallServer(tmp_path, server__forwarded_allow_ips=["192.0.2.1"]).running() as hall:
+        r = httpx.post(
+            f"{hall.base}/api/auth/login",
+            json={"username": "supervisor", "password": "demo123"},
+            headers={"x-forwarded-for": CLIENT},
+        )
+        r.raise_for_status()
+        sup = Staff(hall.base, "supervisor", None)
+        logins = [e for e in sup.get("/api/audit")["entries"] if e["action"] == "auth.login"]
+        sup.close()
+    assert [e["via"] for e in logins] == ["127.0.0.1", "127.0.0.1"]
