@@ -166,8 +166,10 @@ class Authenticator:
             for d in settings.devices
         }
         a = settings.auth
-        self.by_name = FailureLimiter(a.login_failures, a.login_window_s)
-        self.by_address = FailureLimiter(a.login_failures_per_address, a.login_window_s)
+        self.failures = FailureLimiter(
+            {"name": a.login_failures, "address": a.login_failures_per_address},
+            a.login_window_s,
+        )
 
     def login(
         self,
@@ -179,22 +181,22 @@ class Authenticator:
     ) -> tuple[str, Principal]:
         """Sign a person in. Failed tries are counted per username and per client address;
         past the limit sign-in is refused (429) until they age out. Each try is audited."""
-        wait = max(self.by_name.retry_after(username), self.by_address.retry_after(address))
-        if wait:
-            with Session(self.engine) as s:  # the entry goes to the name's branch
-                user = s.exec(select(User).where(User.username == username)).first()
-                self._audit_login(now, user, username, address, "too_many_requests", s)
-            raise TooMany(f"too many failed sign-ins: try again in {wait} s", retry_after_s=wait)
+        keys = {"name": username[:100], "address": address[:100]}
         with Session(self.engine) as s:
+            wait = self.failures.retry_after(s, now, **keys)
             user = s.exec(select(User).where(User.username == username)).first()
+            if wait:  # the entry goes to the name's branch
+                self._audit_login(now, user, username, address, "too_many_requests", s)
+                raise TooMany(
+                    f"too many failed sign-ins: try again in {wait} s", retry_after_s=wait
+                )
             try:
                 _hasher.verify(user.password_hash if user else _dummy_hash(), password)
                 right = user is not None and user.active
             except (VerificationError, InvalidHashError):
                 right = False
             if not right or user is None:
-                self.by_name.failed(username)
-                self.by_address.failed(address)
+                self.failures.failed(s, now, **keys)
                 self._audit_login(now, user, username, address, "bad_credentials", s)
                 bad = Unauthenticated("wrong username or password", code="bad_credentials")
                 bad.audited = True
@@ -206,7 +208,7 @@ class Authenticator:
                     self._audit_login(now, user, username, address, exc.code, s)
                     exc.audited = True
                     raise
-            self.by_name.succeeded(username)
+            self.failures.succeeded(s, name=keys["name"])
             token = secrets.token_urlsafe(32)
             s.add(
                 AuthSession(

@@ -280,3 +280,15 @@ class EnrolledDevice(SQLModel, table=True):
     enrolled_by: str
     revoked_at: dt.datetime | None = _ts(nullable=True)
     revoked_by: str | None = None
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in, counted against a name and an address for the limit's window.
+    In the database, so every worker and host counts the same failures and a restart
+    forgets none; rows older than the window are deleted as new failures come."""
+
+    __table_args__ = (Index("ix_signinfailure_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str  # name:USERNAME or address:ADDRESS
+    at: dt.datetime = _ts()

@@ -1,49 +1,57 @@
 """Failed sign-ins counted per key (a username, a client address) over a sliding window:
-past the limit, sign-in is refused for that key until old failures age out. Kept in the
-process's memory: a restart forgets, and each worker counts its own."""
+past the limit, sign-in is refused for that key until old failures age out.
+
+The failures are rows of the database (``SignInFailure``), written in the sign-in's own
+transaction: every worker and every host behind a balancer counts the same ones, and a
+restart forgets none. Counted in each process's memory, a guesser got each process's
+allowance, and a restart gave it afresh.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import threading
-import time
-from collections import defaultdict, deque
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from qms.models import SignInFailure
 
 
 class FailureLimiter:
-    def __init__(self, limit: int, window_s: float, clock: object = time.monotonic) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self.clock = clock
-        self._fails: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    """``limits``: the failures allowed in ``window_s`` for each kind of key."""
 
-    def _trim(self, key: str, now: float) -> deque[float]:
-        q = self._fails[key]
-        while q and q[0] <= now - self.window_s:
-            q.popleft()
-        return q
+    def __init__(self, limits: dict[str, int], window_s: float) -> None:
+        self.limits = limits
+        self.window = dt.timedelta(seconds=window_s)
 
-    def retry_after(self, *keys: str) -> int:
-        """Seconds until every key may try again (0: now)."""
-        now = self.clock()  # type: ignore[operator]
-        wait = 0.0
-        with self._lock:
-            for key in keys:
-                q = self._trim(key, now)
-                if len(q) >= self.limit:
-                    wait = max(wait, q[len(q) - self.limit] + self.window_s - now)
-                if not q:
-                    self._fails.pop(key, None)
-        return math.ceil(wait)
+    @staticmethod
+    def key(kind: str, value: str) -> str:
+        return f"{kind}:{value}"
 
-    def failed(self, *keys: str) -> None:
-        now = self.clock()  # type: ignore[operator]
-        with self._lock:
-            for key in keys:
-                self._trim(key, now).append(now)
+    def retry_after(self, s: Session, now: dt.datetime, **keys: str) -> int:
+        """Seconds until every key (``name="ana", address="10.0.0.9"``) may try again."""
+        wait = dt.timedelta(0)
+        for kind, value in keys.items():
+            limit = self.limits[kind]
+            recent = s.execute(
+                select(SignInFailure.at)
+                .where(SignInFailure.key == self.key(kind, value))
+                .where(SignInFailure.at > now - self.window)
+                .order_by(SignInFailure.at.desc())  # type: ignore[attr-defined]
+                .limit(limit)
+            ).scalars()
+            ats = list(recent)
+            if len(ats) >= limit:  # free again when the limit-th newest ages out
+                wait = max(wait, ats[-1] + self.window - now)
+        return math.ceil(wait.total_seconds())
 
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._fails.pop(key, None)
+    def failed(self, s: Session, now: dt.datetime, **keys: str) -> None:
+        """Count a failure against each key (committed with the sign-in's audit entry)."""
+        s.execute(delete(SignInFailure).where(SignInFailure.at <= now - self.window))
+        for kind, value in keys.items():
+            s.add(SignInFailure(key=self.key(kind, value), at=now))
+
+    def succeeded(self, s: Session, **keys: str) -> None:
+        for kind, value in keys.items():
+            s.execute(delete(SignInFailure).where(SignInFailure.key == self.key(kind, value)))

@@ -15,13 +15,20 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from tests.conftest import Customers, HallServer, free_port, require_redis, require_service
+from tests.conftest import (
+    Customers,
+    HallServer,
+    free_port,
+    postgres_database,
+    require_redis,
+    require_service,
+)
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
@@ -113,18 +120,27 @@ def upstreams_of(tmp: Path, method: str, uri: str) -> Counter[str]:
     return seen
 
 
-@pytest.fixture
-def hosts(tmp_path: Path, postgres_url: str) -> Iterator[tuple[HallServer, HallServer]]:
-    """Host A runs the CMIS simulator (standing in for the remote CMIS); B talks to it."""
+class Balanced(NamedTuple):
+    a: HallServer  # runs the CMIS simulator, standing in for the remote CMIS
+    b: HallServer  # talks to A's simulator
+    base: str  # nginx
+    logs: Path  # nginx's folder, with access.log
+
+
+@pytest.fixture(scope="module")
+def balanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
     bus_url = require_redis()
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = HallServer(tmp_path / "a", database__url=postgres_url, bus__url=bus_url)
-    b = HallServer(tmp_path / "b", database__url=postgres_url, bus__url=bus_url)
-    remote = {"mode": "remote", "v2_url": a.cmis_url, "v1_url": a.cmis_url}
-    b.edit_config(lambda raw: raw["cmis"].update(remote))
-    with a.running(), b.running():  # one after the other: the first creates the schema
-        yield a, b
+    tmp = tmp_path_factory.mktemp("balanced")
+    for name in ("a", "b", "lb"):
+        (tmp / name).mkdir()
+    with postgres_database() as url:
+        a = HallServer(tmp / "a", database__url=url, bus__url=bus_url)
+        b = HallServer(tmp / "b", database__url=url, bus__url=bus_url)
+        remote = {"mode": "remote", "v2_url": a.cmis_url, "v1_url": a.cmis_url}
+        b.edit_config(lambda raw: raw["cmis"].update(remote))
+        with a.running(), b.running():  # one after the other: the first creates the schema
+            with nginx(tmp / "lb", (a.port, b.port)) as base:
+                yield Balanced(a, b, base, tmp / "lb")
 
 
 def _displays(base_ws: str, token: str) -> list[ViewClient]:
@@ -142,73 +158,68 @@ def _displays(base_ws: str, token: str) -> list[ViewClient]:
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_two_hosts_behind_nginx_are_one_hall(
-    tmp_path: Path, hosts: tuple[HallServer, HallServer], demo: Any
-) -> None:
-    a, b = hosts
-    lb_dir = tmp_path / "lb"
-    lb_dir.mkdir()
-    with nginx(lb_dir, (a.port, b.port)) as base:
-        ws = base.replace("http://", "ws://") + "/ws"
-        views = _displays(ws, "demo-display-1")
-        pick = Customers(demo)
-        codes = [pick.take(invoices=1) for _ in range(24)]
-        reception = [Staff(base, "reception", "R1") for _ in range(4)]
+def test_two_hosts_behind_nginx_are_one_hall(balanced: Balanced, demo: Any) -> None:
+    a, b, base, lb_dir = balanced
+    ws = base.replace("http://", "ws://") + "/ws"
+    views = _displays(ws, "demo-display-1")
+    pick = Customers(demo)
+    codes = [pick.take(invoices=1) for _ in range(24)]
+    reception = [Staff(base, "reception", "R1") for _ in range(4)]
 
-        def issue(i: int) -> int:
-            r = reception[i % 4].post("/api/tickets", {"customers": [codes[i]]})
-            return int(r["number"])
+    def issue(i: int) -> int:
+        r = reception[i % 4].post("/api/tickets", {"customers": [codes[i]]})
+        return int(r["number"])
 
-        with concurrent.futures.ThreadPoolExecutor(6) as pool:
-            numbers = sorted(pool.map(issue, range(len(codes))))
-        assert numbers == list(range(1, len(codes) + 1)), "no number twice, none skipped"
-        answered = upstreams_of(lb_dir, "POST", "/api/tickets")
-        assert set(answered) == {f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"}, answered
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        numbers = sorted(pool.map(issue, range(len(codes))))
+    assert numbers == list(range(1, len(codes) + 1)), "no number twice, none skipped"
+    answered = upstreams_of(lb_dir, "POST", "/api/tickets")
+    assert set(answered) == {f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"}, answered
 
-        # one cashier's session, its requests spread over both hosts: found, call, F4
-        even, odd = Staff(base, "lookup1", "LE"), Staff(base, "lookup2", "LO")
-        cashier = Staff(base, "cashier1", "C1")
-        cashier.open_drawer()
-        paid = []
-        for number in numbers[:4]:
-            t = cashier.get(f"/api/tickets/{number}")
-            inv = t["customers"][0]["invoices"][0]
-            lookup = even if inv["lookup"] == "even" else odd
-            lookup.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
-            cashier.act("call", number=number)
-            done = cashier.act("collect", invoices=[inv["invoice_id"]], amount=inv["total"])
-            paid += done["payments"]
-        assert len(upstreams_of(lb_dir, "POST", "/api/counters/C1")) == 2, "call, F4: both"
+    # one cashier's session, its requests spread over both hosts: found, call, F4
+    even, odd = Staff(base, "lookup1", "LE"), Staff(base, "lookup2", "LO")
+    cashier = Staff(base, "cashier1", "C1")
+    cashier.open_drawer()
+    paid = []
+    for number in numbers[:4]:
+        t = cashier.get(f"/api/tickets/{number}")
+        inv = t["customers"][0]["invoices"][0]
+        lookup = even if inv["lookup"] == "even" else odd
+        lookup.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
+        cashier.act("call", number=number)
+        done = cashier.act("collect", invoices=[inv["invoice_id"]], amount=inv["total"])
+        paid += done["payments"]
+    assert len(upstreams_of(lb_dir, "POST", "/api/counters/C1")) == 2, "call, F4: both"
 
-        # every display, on either host, ends at the branch's last seq with the calls
-        last = cashier.get("/api/snapshot?view=display")["seq"]
-        for v in views:
-            v.until_seq(last, timeout=20)
-            called = {t["number"] for t in v.tickets.values() if t["called_at"]}
-            assert called >= set(numbers[:4])
-            v.close()
+    # every display, on either host, ends at the branch's last seq with the calls
+    last = cashier.get("/api/snapshot?view=display")["seq"]
+    for v in views:
+        v.until_seq(last, timeout=20)
+        called = {t["number"] for t in v.tickets.values() if t["called_at"]}
+        assert called >= set(numbers[:4])
+        v.close()
 
-        # both hosts believe the balancer: the audit log has the client's address
-        sup = Staff(base, "supervisor", None)
-        logins = [e for e in sup.get("/api/audit")["entries"] if e["action"] == "auth.login"]
-        assert {e["via"] for e in logins if e["actor"] == "user:supervisor"} == {CLIENT}
+    # both hosts believe the balancer: the audit log has the client's address
+    sup = Staff(base, "supervisor", None)
+    logins = [e for e in sup.get("/api/audit")["entries"] if e["action"] == "auth.login"]
+    assert {e["via"] for e in logins if e["actor"] == "user:supervisor"} == {CLIENT}
 
-        # the leader, whichever host it is, posted each payment to CMIS once
-        view = ViewClient(ws, sup.token, "supervisor").connect()
-        view.apply(view.recv())
-        confirmed = {p["txn_id"] for p in sup.get("/api/payments?status=confirmed")["payments"]}
-        while not {p["txn_id"] for p in paid} <= confirmed:
-            msg = view.recv(timeout=30)
-            if msg.get("event") == "payment.confirmed":
-                confirmed.add(msg["data"]["payment"]["txn_id"])
-        view.close()
-        day = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
-        ledger = httpx.get(
-            f"{a.cmis_url}/v2/payments", params={"date": day, "collection_point": "PE0100-HALL1"}
-        ).json()["GIAO_DICH"]
-        assert sorted(g["MA_GD"] for g in ledger) == sorted(p["txn_id"] for p in paid)
-        for s in (*reception, even, odd, cashier, sup):
-            s.close()
+    # the leader, whichever host it is, posted each payment to CMIS once
+    view = ViewClient(ws, sup.token, "supervisor").connect()
+    view.apply(view.recv())
+    confirmed = {p["txn_id"] for p in sup.get("/api/payments?status=confirmed")["payments"]}
+    while not {p["txn_id"] for p in paid} <= confirmed:
+        msg = view.recv(timeout=30)
+        if msg.get("event") == "payment.confirmed":
+            confirmed.add(msg["data"]["payment"]["txn_id"])
+    view.close()
+    day = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    ledger = httpx.get(
+        f"{a.cmis_url}/v2/payments", params={"date": day, "collection_point": "PE0100-HALL1"}
+    ).json()["GIAO_DICH"]
+    assert sorted(g["MA_GD"] for g in ledger) == sorted(p["txn_id"] for p in paid)
+    for s in (*reception, even, odd, cashier, sup):
+        s.close()
 
 
 def test_a_forwarded_address_counts_only_from_a_configured_balancer(tmp_path: Path) -> None:
@@ -225,3 +236,23 @@ def test_a_forwarded_address_counts_only_from_a_configured_balancer(tmp_path: Pa
         logins = [e for e in sup.get("/api/audit")["entries"] if e["action"] == "auth.login"]
         sup.close()
     assert [e["via"] for e in logins] == ["127.0.0.1", "127.0.0.1"]
+
+
+def test_failed_sign_ins_count_on_every_host(balanced: Balanced) -> None:
+    """The sign-in limit is the hall's, not each host's: five wrong passwords spread over
+    both hosts lock the name out on both, even for the right password."""
+
+    def login(password: str) -> httpx.Response:
+        return httpx.post(
+            f"{balanced.base}/api/auth/login",
+            json={"username": "cashier3", "password": password},
+        )
+
+    for _ in range(5):
+        assert login("wrong-password").json()["error"]["code"] == "bad_credentials"
+    hosts = upstreams_of(balanced.logs, "POST", "/api/auth/login")
+    assert len(hosts) == 2, hosts
+    for _ in range(2):  # each host in turn refuses
+        r = login("demo123")
+        assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
+        assert 0 < r.json()["error"]["details"]["retry_after_s"] <= 300
