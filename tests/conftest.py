@@ -54,11 +54,18 @@ def require_service(name: str, reason: str) -> None:
     pytest.skip(f"{name} not available: {reason}")
 
 
+def database_url(tmp: Path) -> str:
+    """A new hall's database: a SQLite file in ``tmp``, or a throwaway PostgreSQL
+    database with ``QMS_TEST_BACKEND=postgres+redis``."""
+    if TEST_BACKEND == "postgres+redis":
+        return kept_postgres_database()
+    return f"sqlite:///{tmp / 'qms.db'}"
+
+
 def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    raw["database"]["url"] = f"sqlite:///{tmp / 'qms.db'}"
+    raw["database"]["url"] = database_url(tmp)
     if TEST_BACKEND == "postgres+redis":
-        raw["database"]["url"] = kept_postgres_database()
         raw["bus"]["url"] = require_redis()
     raw["cmis"]["simulator"].update(
         port=sim_port, customers=SIM_CUSTOMERS, seed=SIM_SEED, ledger=str(tmp / "ledger.jsonl")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, Customers, HallServer
+from tests.conftest import ROOT, Customers, HallServer, database_url
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
@@ -76,7 +76,7 @@ def central(tmp_path: Path) -> Iterator[HallServer]:
         }
     )
     hall = HallServer(tmp_path, raw=raw)
-    raw["database"]["url"] = f"sqlite:///{tmp_path / 'qms.db'}"
+    raw["database"]["url"] = database_url(tmp_path)
     raw["cmis"]["simulator"].update(
         port=hall.sim_port, customers=3000, ledger=str(tmp_path / "ledger.jsonl")
     )

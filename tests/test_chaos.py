@@ -20,7 +20,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SIM_CUSTOMERS, SIM_SEED, HallServer, free_port
+from tests.conftest import ROOT, SIM_CUSTOMERS, SIM_SEED, HallServer, database_url, free_port
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
 
@@ -87,7 +87,7 @@ class Simulator:
 
 def chaos_config(sim: Simulator, tmp: Path) -> dict[str, Any]:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    raw["database"]["url"] = f"sqlite:///{tmp / 'qms.db'}"
+    raw["database"]["url"] = database_url(tmp)
     raw["cmis"] = {
         "mode": "remote",
         "v2_url": sim.url,

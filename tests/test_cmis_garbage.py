@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.conftest import ROOT, HallServer, free_port
+from tests.conftest import ROOT, HallServer, database_url, free_port
 from tests.hallclient import ApiError, Staff
 
 ANSWERS: dict[str, Response] = {
@@ -72,7 +72,7 @@ def hall_on_garbage(
 ) -> Iterator[HallServer]:
     tmp = tmp_path_factory.mktemp("garbage")
     raw: dict[str, Any] = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    raw["database"]["url"] = f"sqlite:///{Path(tmp) / 'qms.db'}"
+    raw["database"]["url"] = database_url(Path(tmp))
     raw["cmis"] = {"mode": "remote", "v2_url": garbage_cmis, "timeout_s": 2, "retries": 0}
     hall = HallServer(tmp, raw=raw).start()
     yield hall

@@ -20,7 +20,7 @@ from qms.bus import MemoryBus
 from qms.clock import Clock
 from qms.device_worker import DeviceWorker, retry
 from qms.models import DeviceJob
-from tests.conftest import ROOT, Customers, HallServer, free_port
+from tests.conftest import ROOT, Customers, HallServer, database_url, free_port
 from tests.hallclient import Device, Staff
 from tests.wsclient import ViewClient
 
@@ -117,7 +117,7 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     c1 = next(c for c in branch["counters"] if c["code"] == "C1")
     c1["led"] = {"url": f"socket://127.0.0.1:{board.sock.getsockname()[1]}", "address": 1}
     hall = HallServer(tmp, raw=raw)
-    raw["database"]["url"] = f"sqlite:///{tmp / 'qms.db'}"
+    raw["database"]["url"] = database_url(tmp)
     raw["cmis"]["simulator"].update(port=hall.sim_port, customers=3000, ledger=str(tmp / "l.jsonl"))
     hall.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     hall.start()
@@ -223,7 +223,7 @@ def test_receipt_and_led_follow_the_cashier(rig: dict[str, Any], demo: Any) -> N
 
 def test_a_job_caught_mid_send_is_in_doubt_not_repeated(tmp_path: Path) -> None:
     """The worker itself, on a real database: a restart finds a job 'sending'."""
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'qms.db'}")
+    engine = db.make_engine(database_url(tmp_path))
     db.create_schema(engine)
     clock = Clock()
     with db.write_session(engine) as s:
