@@ -30,7 +30,7 @@ from tests.conftest import (
     require_service,
 )
 from tests.hallclient import Staff
-from tests.wsclient import ViewClient
+from tests.wsclient import ViewClient, displays_on_two_processes
 
 NGINX = "nginx"
 #: the address nginx says each request came from (on loopback every client is 127.0.0.1)
@@ -143,25 +143,12 @@ def balanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
                 yield Balanced(a, b, base, tmp / "lb")
 
 
-def _displays(base_ws: str, token: str) -> list[ViewClient]:
-    """Display connections through the balancer until both hosts hold one (bounded)."""
-    views: list[ViewClient] = []
-    for _ in range(20):
-        v = ViewClient(base_ws, token, "display").connect()
-        v.worker = v.frames[0]["worker"]  # type: ignore[attr-defined]
-        v.apply(v.recv())
-        views.append(v)
-        if len({x.worker for x in views}) == 2:  # type: ignore[attr-defined]
-            return views
-    raise AssertionError("every websocket went to one host")
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_hosts_behind_nginx_are_one_hall(balanced: Balanced, demo: Any) -> None:
     a, b, base, lb_dir = balanced
     ws = base.replace("http://", "ws://") + "/ws"
-    views = _displays(ws, "demo-display-1")
+    views = displays_on_two_processes(ws, "demo-display-1")
     pick = Customers(demo)
     codes = [pick.take(invoices=1) for _ in range(24)]
     reception = [Staff(base, "reception", "R1") for _ in range(4)]

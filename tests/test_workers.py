@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import Customers, HallServer, require_redis
 from tests.hallclient import Staff
-from tests.wsclient import ViewClient
+from tests.wsclient import ViewClient, displays_on_two_processes
 
 
 @pytest.fixture
@@ -27,25 +27,12 @@ def two_workers(tmp_path: Path, postgres_url: str) -> Any:
         yield hall
 
 
-def _viewers(hall: HallServer, token: str) -> list[ViewClient]:
-    """Display clients until both workers hold at least one (bounded)."""
-    views: list[ViewClient] = []
-    for _ in range(40):
-        v = ViewClient(hall.ws_url, token, "display").connect()
-        v.worker = v.frames[0]["worker"]  # type: ignore[attr-defined]
-        v.apply(v.recv())
-        views.append(v)
-        if len({x.worker for x in views}) == 2:  # type: ignore[attr-defined]
-            return views
-    raise AssertionError("every connection went to one worker")
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_workers_share_one_hall(two_workers: HallServer, demo: Any) -> None:
     hall = two_workers
     pick = Customers(demo)
-    views = _viewers(hall, "demo-display-1")
+    views = displays_on_two_processes(hall.ws_url, "demo-display-1")
     reception = [Staff(hall.base, "reception", "R1") for _ in range(4)]
     codes = [pick.take(invoices=1) for _ in range(40)]
 

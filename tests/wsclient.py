@@ -78,3 +78,17 @@ class ViewClient:
         if self.ws is not None:
             self._conn.__exit__(None, None, None)
             self.ws = None
+
+
+def displays_on_two_processes(ws_url: str, token: str, tries: int = 40) -> list[ViewClient]:
+    """Display connections to ``ws_url`` until two server processes (workers or hosts,
+    told apart by the ``ready`` frame's ``worker``) hold at least one each (bounded)."""
+    views: list[ViewClient] = []
+    for _ in range(tries):
+        v = ViewClient(ws_url, token, "display").connect()
+        v.worker = v.frames[0]["worker"]  # type: ignore[attr-defined]
+        v.apply(v.recv())
+        views.append(v)
+        if len({x.worker for x in views}) == 2:  # type: ignore[attr-defined]
+            return views
+    raise AssertionError("every connection went to one process")
