@@ -50,6 +50,7 @@ from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_erro
 from qms.http.headers import SecurityHeaders
 from qms.poster import PaymentPoster
 from qms.ws import endpoint
+from qms.ws_direct import Outbox
 from qms.ws_frames import FrameCache
 
 log = logging.getLogger(__name__)
@@ -225,5 +226,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.frames = FrameCache()  # event frames, encoded once per view
+    app.state.outbox = Outbox()  # and written straight to waiting displays
     app.state.started = started
     return app

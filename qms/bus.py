@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,8 +37,18 @@ class Subscription:
         self.queue = queue if queue is not None else Inbox(QUEUE_SIZE)
         self.dropped = 0
         self.seen = 0  # the highest seq put in the queue
+        #: set by a listener that can take an event at once (a websocket connection
+        #: waiting with nothing queued); False: it could not, queue the event
+        self.direct: Callable[[EventRecord], bool] | None = None
 
     def offer(self, ev: EventRecord) -> None:
+        if self.direct is not None and self.direct(ev):
+            self.seen = max(self.seen, ev.seq)
+            return
+        self.enqueue(ev)
+
+    def enqueue(self, ev: EventRecord) -> None:
+        """Into the queue, never the direct way."""
         try:
             self.queue.put_nowait(ev)
         except asyncio.QueueFull:

@@ -59,6 +59,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             log_level=args.log_level,
+            ws="websockets-sansio",  # what qms.ws_direct writes to
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
             forwarded_allow_ips=list(settings.server.forwarded_allow_ips),

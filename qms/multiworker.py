@@ -81,6 +81,7 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             port=port,
             workers=n,
             log_level=log,
+            ws="websockets-sansio",  # what qms.ws_direct writes to
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
             forwarded_allow_ips=list(settings.server.forwarded_allow_ips),

@@ -20,7 +20,7 @@ from typing import Any
 import anyio.to_thread
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from qms import agent_link, events, projections
+from qms import agent_link, events, projections, ws_direct
 from qms.auth import Authenticator, Principal, check_view
 from qms.bus import QUEUE_SIZE, Resync, Subscription
 from qms.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
@@ -56,6 +56,7 @@ class Connection:
         auth: Authenticator,
         inbox: Inbox,
         frames: FrameCache,
+        outbox: ws_direct.Outbox | None = None,
     ) -> None:
         self.ws = ws
         self.inbox = inbox
@@ -69,6 +70,9 @@ class Connection:
         # for this one context cost 0.85 KB a connection)
         self._subscribed: contextlib.AbstractAsyncContextManager[Subscription] | None = None
         self.sub: Subscription | None = None
+        self.outbox = outbox
+        self.write = ws_direct.writer(ws) if outbox is not None else None
+        self.waiting = False  # the loop waits on an empty inbox: an event may come at once
 
     async def unsubscribe(self) -> None:
         subscribed, self._subscribed, self.sub = self._subscribed, None, None
@@ -140,6 +144,8 @@ class Connection:
             subscribed = self.hall.bus.subscribe(branch.id, self.inbox)
             self.sub = await subscribed.__aenter__()
             self._subscribed = subscribed
+            if self.write is not None:
+                self.sub.direct = self.take
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
@@ -218,6 +224,33 @@ class Connection:
         self.last_seq = ev.seq
         await self.ws.send_text(self.frames.event(self.view, ev))
 
+    def take(self, ev: EventRecord) -> bool:
+        """The next event, promised to the outbox if nothing is in the way
+        (``qms.ws_direct``): the loop is waiting, nothing is queued before it, it follows
+        the last one sent, and it needs no look (an agent's job, a revocation). False:
+        queue it."""
+        if (
+            not self.waiting
+            or self.inbox.qsize()
+            or self.view is None
+            or self.view == "agent"
+            or ev.seq != self.last_seq + 1
+            or ev.type == "device.revoked"
+            or self.write is None
+            or self.outbox is None
+        ):
+            return False
+        self.outbox.add(self, self.write, self.frames.wire(self.view, ev), ev)
+        self.last_seq = ev.seq
+        return True
+
+    def undo(self, ev: EventRecord) -> None:
+        """The outbox could not write ``ev``: it and what follows take the inbox."""
+        self.last_seq = min(self.last_seq, ev.seq - 1)
+        if self.sub is not None:
+            self.sub.seen = min(self.sub.seen, self.last_seq)  # a nudge fills any hole
+            self.sub.enqueue(ev)
+
     def behind(self) -> None:
         """A replay failed: let the next nudge of the seq watch reach this connection."""
         if self.sub is not None:
@@ -270,11 +303,17 @@ class _Frame:
 async def endpoint(ws: WebSocket) -> None:
     await ws.accept()
     inbox = Inbox(QUEUE_SIZE)
-    conn = Connection(ws, ws.app.state.hall, ws.app.state.auth, inbox, ws.app.state.frames)
+    state = ws.app.state
+    conn = Connection(ws, state.hall, state.auth, inbox, state.frames, state.outbox)
     reader = asyncio.create_task(_reader(ws, inbox))
     try:
         while True:
-            item = await inbox.get()
+            conn.waiting = True
+            try:
+                item = await inbox.get()
+            finally:
+                conn.waiting = False
+            state.outbox.flush()  # frames promised to this connection go before its own
             if isinstance(item, EventRecord | Resync):
                 try:
                     await conn.forward(item)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from qms import projections
+from qms import projections, ws_direct
 from qms.events import EventRecord
 
 #: frames kept: a few events' worth for every view at once
@@ -20,15 +20,22 @@ class FrameCache:
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._frames: OrderedDict[tuple[str, int, str], str] = OrderedDict()
+        self._frames: OrderedDict[tuple[str, int, str], tuple[str, bytes]] = OrderedDict()
 
     def event(self, view: str, ev: EventRecord) -> str:
+        return self._get(view, ev)[0]
+
+    def wire(self, view: str, ev: EventRecord) -> bytes:
+        """The same frame as a websocket frame's bytes (``qms.ws_direct``)."""
+        return self._get(view, ev)[1]
+
+    def _get(self, view: str, ev: EventRecord) -> tuple[str, bytes]:
         key = (ev.branch_id, ev.seq, view)
-        text = self._frames.get(key)
-        if text is None:
+        found = self._frames.get(key)
+        if found is None:
             data = projections.project_event(view, ev.data)
             text = json.dumps({"type": "event", **ev.wire(), "data": data}, ensure_ascii=False)
-            self._frames[key] = text
+            found = self._frames[key] = (text, ws_direct.frame(text))
             if len(self._frames) > self.size:
                 self._frames.popitem(last=False)
-        return text
+        return found

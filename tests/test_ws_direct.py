@@ -1,0 +1,167 @@
+"""Event frames written straight to waiting displays (``qms.ws_direct``): valid frames
+for a real client over a real uvicorn, in seq order, after the loop's turn, and the usual
+path for a connection that cannot take its frame now."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import socket
+from typing import Any
+
+import uvicorn
+from starlette.websockets import WebSocket
+from websockets.asyncio.client import connect
+
+from qms import ws_direct
+from qms.bus import Subscription
+from qms.events import EventRecord
+from qms.inbox import Inbox
+from qms.ws import Connection
+from tests.conftest import run_async
+
+AT = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+
+
+def event(seq: int, type_: str = "ticket.called") -> EventRecord:
+    return EventRecord("HN01", seq, type_, AT, {"n": seq})
+
+
+class Frames:
+    """The frame cache's two encodings, for events of any shape."""
+
+    def event(self, view: str, ev: EventRecord) -> str:
+        return json.dumps({"type": "event", "seq": ev.seq, "view": view})
+
+    def wire(self, view: str, ev: EventRecord) -> bytes:
+        return ws_direct.frame(self.event(view, ev))
+
+
+class Socket:
+    """A connection's socket that takes ``room`` frames, then pushes back."""
+
+    def __init__(self, room: int = 1000) -> None:
+        self.room = room
+        self.written: list[int] = []
+
+    def write(self, data: bytes) -> bool:
+        if len(self.written) >= self.room:
+            return False
+        self.written.append(json.loads(data[2:])["seq"])  # a short frame: 2 header bytes
+        return True
+
+
+def waiting_display(outbox: ws_direct.Outbox, sock: Socket, last_seq: int = 0) -> Connection:
+    """A display connection whose loop waits on its empty inbox, as ``qms.ws`` leaves it."""
+    conn = Connection(None, None, None, Inbox(10), Frames())  # type: ignore[arg-type]
+    conn.view, conn.last_seq, conn.waiting = "display", last_seq, True
+    conn.outbox, conn.write = outbox, sock.write
+    conn.sub = Subscription(conn.inbox)
+    conn.sub.direct = conn.take
+    return conn
+
+
+def queued(conn: Connection) -> list[int]:
+    out = []
+    while conn.inbox.qsize():
+        out.append(conn.inbox.get_nowait().seq)
+    return out
+
+
+def test_frames_go_out_after_the_loop_turns_in_seq_order() -> None:
+    async def go() -> tuple[list[int], list[int], list[int], int, list[int]]:
+        outbox = ws_direct.Outbox()
+        a, b = Socket(), Socket()
+        ca, cb = waiting_display(outbox, a, 4), waiting_display(outbox, b, 4)
+        for seq in (5, 6, 7):
+            ca.sub.offer(event(seq))  # type: ignore[union-attr]
+            cb.sub.offer(event(seq))  # type: ignore[union-attr]
+        before = list(a.written)  # the change's own answer goes first: nothing yet
+        await asyncio.sleep(0)
+        return before, a.written, b.written, ca.last_seq, queued(ca)
+
+    before, a, b, last, inbox = run_async(go(), 10)
+    assert before == []
+    assert a == b == [5, 6, 7]
+    assert (last, inbox) == (7, [])  # nothing queued, the connection knows it is at 7
+
+
+def test_a_socket_pushing_back_gets_its_frame_and_the_rest_the_usual_way() -> None:
+    async def go() -> tuple[list[int], list[int], int]:
+        outbox = ws_direct.Outbox()
+        full = Socket(room=1)
+        conn = waiting_display(outbox, full, 9)
+        for seq in (10, 11, 12):
+            conn.sub.offer(event(seq))  # type: ignore[union-attr]
+        await asyncio.sleep(0)
+        last = conn.last_seq
+        conn.sub.offer(event(13))  # type: ignore[union-attr]  # behind what is queued
+        await asyncio.sleep(0)
+        return full.written, queued(conn), last
+
+    written, inbox, last = run_async(go(), 10)
+    assert written == [10]
+    assert inbox == [11, 12, 13]  # in order, none lost, none twice
+    assert last == 10  # the connection's loop sends 11 next
+
+
+def test_what_needs_a_look_takes_the_inbox() -> None:
+    async def go() -> dict[str, list[int]]:
+        outbox = ws_direct.Outbox()
+        out: dict[str, list[int]] = {}
+        for case in ("busy", "gap", "revoked", "agent"):
+            sock = Socket()
+            conn = waiting_display(outbox, sock, 1)
+            if case == "busy":
+                conn.waiting = False  # the loop is sending something of its own
+            if case == "agent":
+                conn.view = "agent"  # a hall agent is handed its jobs, not frames
+            seq = 3 if case == "gap" else 2  # a hole: the loop replays it from the table
+            kind = "device.revoked" if case == "revoked" else "ticket.called"
+            conn.sub.offer(event(seq, kind))  # type: ignore[union-attr]
+            await asyncio.sleep(0)
+            out[case] = sock.written + queued(conn)
+            assert not sock.written, case
+        return out
+
+    assert run_async(go(), 10) == {"busy": [2], "gap": [3], "revoked": [2], "agent": [2]}
+
+
+def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn() -> None:
+    """The detection holds for the uvicorn installed, and its frames are read as sent."""
+    found: dict[str, Any] = {}
+
+    async def endpoint(ws: WebSocket) -> None:
+        await ws.accept()
+        write = ws_direct.writer(ws)
+        found["writer"] = write is not None
+        if write is not None:
+            for text in ("Số 12 → quầy 3", "x" * 300, "y" * 70_000):  # the 3 length forms
+                assert write(ws_direct.frame(text))
+        await ws.send_text("done")  # the usual path, after them on the same socket
+        await ws.receive()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":  # served straight from the ASGI entry, as HallApp does
+            await endpoint(WebSocket(scope, receive, send))
+
+    async def go() -> list[str]:
+        listening = socket.create_server(("127.0.0.1", 0))  # connects queue until served
+        port = listening.getsockname()[1]
+        config = uvicorn.Config(
+            app, log_level="warning", ws_per_message_deflate=False, lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve(sockets=[listening]))
+        got = []
+        async with connect(f"ws://127.0.0.1:{port}/ws", max_size=None) as client:
+            while (msg := await client.recv()) != "done":
+                got.append(msg)
+        server.should_exit = True
+        await serving
+        return got
+
+    got = run_async(go(), 30)
+    assert found["writer"] is True
+    assert got == ["Số 12 → quầy 3", "x" * 300, "y" * 70_000]
