@@ -10,9 +10,13 @@ the next starts when every client has the previous one and the counter is free a
 ticket is marked no-show, and that event too has reached every client). Calls start once
 the server is idle (the tickets' print jobs done).
 
-    python -m bench.display_latency [--clients 100,1000] [--calls 100]
+    python -m bench.display_latency [--clients 100,1000] [--calls 100] [--client-procs 2]
 
-Figures include this process's own work of reading N frames per call on the other core.
+With ``--client-procs 1`` the figures include this one process's own work of reading N
+frames per call, which takes longer than the server's of sending them (a display is a
+machine of its own in a hall). ``--client-procs P`` spreads the clients over P child
+processes (``--child``); their read times are on the same clock (``perf_counter`` is
+CLOCK_MONOTONIC, one for the whole machine).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import sys
 import time
 from typing import Any
 
@@ -79,6 +85,85 @@ class Displays:
         await asyncio.gather(*(ws.close() for ws in self.conns), return_exceptions=True)
 
 
+class ChildDisplays:
+    """``Displays`` spread over child processes, driven over their stdin and stdout: one
+    line ``expect EVENT`` each way before a call, then each child's times and numbers."""
+
+    def __init__(self, procs: list[asyncio.subprocess.Process]) -> None:
+        self.procs = procs
+        self.numbers: list[int] = []
+
+    @classmethod
+    async def start(cls, ws_url: str, clients: int, procs: int, deflate: bool) -> ChildDisplays:
+        shares = [clients // procs + (i < clients % procs) for i in range(procs)]
+        started = [
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bench.display_latency", "--child", ws_url, str(n),
+                "deflate" if deflate else "plain",
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                limit=1 << 22,
+            )
+            for n in shares
+        ]  # fmt: skip
+        me = cls(started)
+        await me._each("connected")
+        return me
+
+    async def _each(self, want: str) -> list[str]:
+        rows = []
+        for proc in self.procs:
+            assert proc.stdout is not None
+            row = (await asyncio.wait_for(proc.stdout.readline(), WAIT_S + 60)).decode()
+            if not row.startswith(want):
+                raise RuntimeError(f"display child: {row!r}")
+            rows.append(row[len(want) :].strip())
+        return rows
+
+    def _tell(self, line: str) -> None:
+        for proc in self.procs:
+            assert proc.stdin is not None
+            proc.stdin.write(line.encode() + b"\n")
+
+    async def expect(self, event: str) -> None:
+        self._tell(f"expect {event}")
+        await self._each("ok")
+
+    async def wait(self) -> list[int]:
+        times: list[int] = []
+        self.numbers = []
+        for row in await self._each("got"):
+            got = json.loads(row)
+            times += got["times"]
+            self.numbers += got["numbers"]
+        return times
+
+    def cpu_s(self) -> float:
+        return h._cpu_s([p.pid for p in self.procs])
+
+    async def close(self) -> None:
+        self._tell("close")
+        for proc in self.procs:
+            await proc.wait()
+
+
+async def child(ws_url: str, clients: int, deflate: bool) -> None:
+    """One child of ``ChildDisplays``: its share of the connections, told what to expect."""
+    loop = asyncio.get_running_loop()
+    stdin = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+    conns = await h.open_many(ws_url, h.DISPLAY, "display", clients, deflate=deflate)
+    displays = Displays(conns)
+    print("connected", flush=True)
+    while line := (await stdin.readline()).decode().split():
+        if line[0] == "close":
+            break
+        displays.expect(line[1])
+        print("ok", flush=True)
+        times = await displays.wait()
+        print("got", json.dumps({"times": times, "numbers": displays.numbers}), flush=True)
+    await displays.close()
+
+
 async def issue(server: h.Server, codes: list[str]) -> list[int]:
     kiosk = h.Http(server.base, h.KIOSK)
     numbers = []
@@ -89,7 +174,7 @@ async def issue(server: h.Server, codes: list[str]) -> list[int]:
 
 
 async def run(
-    clients: int, calls: int, customers: int, deflate: bool, **options: Any
+    clients: int, calls: int, customers: int, deflate: bool, procs: int = 1, **options: Any
 ) -> dict[str, Any]:
     """One server (``options``: more keyword arguments of ``harness.Server``), N clients."""
     h.raise_open_files(clients + 1000)
@@ -100,9 +185,13 @@ async def run(
         await issue(server, [c.code for c in h.payers(data)[:calls]])
         desks = await h.cashiers(server.base, open_drawers=False)
         t0 = time.perf_counter()
-        conns = await h.open_many(server.ws_url, h.DISPLAY, "display", clients, deflate=deflate)
+        displays: Displays | ChildDisplays
+        if procs > 1:
+            displays = await ChildDisplays.start(server.ws_url, clients, procs, deflate)
+        else:
+            conns = await h.open_many(server.ws_url, h.DISPLAY, "display", clients, deflate=deflate)
+            displays = Displays(conns)
         connect_s = time.perf_counter() - t0
-        displays = Displays(conns)
         await asyncio.sleep(1)
         rss_clients = server.rss_kib()
         # the kiosk's print jobs of those tickets run in the background: let them finish
@@ -111,12 +200,14 @@ async def run(
         slowest: list[int] = []
         answers: list[int] = []
         profile = h.Profile(server, f"display_latency-{clients}")
-        meter = h.CpuMeter(server)
+        kids = displays
+        extra = ("display processes", kids.cpu_s) if isinstance(kids, ChildDisplays) else None
+        meter = h.CpuMeter(server, extra)
         for i in range(calls):
             counter, http = desks[i % len(desks)]
             # one call in flight: match the event by type, as its frames may come back
             # before the HTTP answer does; the number is checked afterwards
-            displays.expect("ticket.called")
+            await _expect(displays, "ticket.called")
             sent = h.now_us()
             called = await http.post(f"/api/counters/{counter}/call-next")
             answers.append(h.now_us() - sent)
@@ -126,7 +217,7 @@ async def run(
             lat = [t - sent for t in times]
             per_client.extend(lat)
             slowest.append(max(lat))
-            displays.expect("ticket.no_show")
+            await _expect(displays, "ticket.no_show")
             await http.post(f"/api/counters/{counter}/no-show")
             await displays.wait()
         cpu = meter.report()
@@ -137,6 +228,7 @@ async def run(
         for _, http in desks:
             await http.close()
     return {
+        "procs": procs,
         "clients": clients,
         "calls": calls,
         "connect_s": connect_s,
@@ -151,7 +243,19 @@ async def run(
     }
 
 
+async def _expect(displays: Displays | ChildDisplays, event: str) -> None:
+    if isinstance(displays, ChildDisplays):
+        await displays.expect(event)
+    else:
+        displays.expect(event)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        h.use_uvloop()
+        _, _, url, n, deflate = sys.argv
+        asyncio.run(child(url, int(n), deflate == "deflate"))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", default="100,1000", help="comma-separated client counts")
     parser.add_argument("--calls", type=int, default=100)
@@ -161,15 +265,23 @@ def main() -> None:
         action="store_true",
         help="clients do not offer permessage-deflate (browsers do; so do clients by default)",
     )
+    parser.add_argument(
+        "--client-procs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes the clients are spread over (1: this one)",
+    )
     args = parser.parse_args()
     h.use_uvloop()
     h.header("display_latency")
     for n in (int(x) for x in args.clients.split(",")):
-        r = asyncio.run(run(n, args.calls, args.customers, not args.no_deflate))
+        procs = min(args.client_procs, n)
+        r = asyncio.run(run(n, args.calls, args.customers, not args.no_deflate, procs))
         deflate = "without" if args.no_deflate else "with"
+        where = "this process" if procs == 1 else f"{procs} processes"
         print(
-            f"## {n} display clients ({deflate} permessage-deflate), {r['calls']} calls "
-            f"(connected in {r['connect_s']:.1f} s)"
+            f"## {n} display clients ({deflate} permessage-deflate) in {where}, "
+            f"{r['calls']} calls (connected in {r['connect_s']:.1f} s)"
         )
         print(h.line("  call -> frame, every client", r["per_client"]))
         print(h.line("  call -> frame, slowest client of each call", r["slowest"]))
