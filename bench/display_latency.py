@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench import harness as h
@@ -146,13 +147,127 @@ class ChildDisplays:
             await proc.wait()
 
 
+class LightDisplay(asyncio.Protocol):
+    """A display connection read in the transport's callbacks through websockets' sans-io
+    protocol: no task and no queue per frame, a fraction of the websockets library's
+    asyncio client's cost, so the children keep up with the server's sending. Auth and
+    subscribe as ``harness.open_view``; ``opened`` is done at the snapshot."""
+
+    def __init__(self, ws_url: str, deflate: bool, on_text: Callable[[int, str], None]) -> None:
+        from websockets.client import ClientProtocol
+        from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
+        from websockets.uri import parse_uri
+
+        offer = [ClientPerMessageDeflateFactory()] if deflate else None
+        self.conn = ClientProtocol(parse_uri(ws_url), extensions=offer, max_size=None)
+        self.on_text = on_text
+        self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        self.conn.send_request(self.conn.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        from websockets.frames import Frame, Opcode
+        from websockets.http11 import Response
+
+        t = h.now_us()
+        self.conn.receive_data(data)
+        for ev in self.conn.events_received():
+            if isinstance(ev, Response):
+                if self.conn.handshake_exc is not None:
+                    self._fail(f"handshake: {self.conn.handshake_exc}")
+                    return
+                self._send({"type": "auth", "token": h.DISPLAY})
+            elif isinstance(ev, Frame) and ev.opcode is Opcode.TEXT:
+                text = ev.data.decode()
+                if self.opened.done():
+                    self.on_text(t, text)
+                else:
+                    self._opening(json.loads(text))
+        self._flush()  # pongs and closes the protocol answered
+
+    def _opening(self, msg: dict[str, Any]) -> None:
+        if msg.get("type") == "ready":
+            self._send({"type": "subscribe", "view": "display"})
+        elif msg.get("type") == "snapshot":
+            self.opened.set_result(None)
+        else:
+            self._fail(f"while opening: {msg}")
+
+    def _send(self, msg: dict[str, Any]) -> None:
+        self.conn.send_text(json.dumps(msg).encode())
+        self._flush()
+
+    def _flush(self) -> None:
+        for data in self.conn.data_to_send():
+            if data:
+                self.transport.write(data)
+
+    def _fail(self, why: str) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(RuntimeError(why))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._fail(f"connection lost: {exc}")
+
+
+class LightDisplays:
+    """A child's connections, timed as ``Displays`` times them (when read, before parsing)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.want: str | None = None
+        self.times: list[int] = []
+        self.numbers: list[int] = []
+        self.done = asyncio.Event()
+
+    async def open(self, ws_url: str, clients: int, deflate: bool) -> None:
+        loop = asyncio.get_running_loop()
+        host, port = ws_url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+        gate = asyncio.Semaphore(50)
+
+        async def one() -> None:
+            async with gate:
+                _, proto = await loop.create_connection(
+                    lambda: LightDisplay(ws_url, deflate, self.on_text), host, int(port)
+                )
+                await asyncio.wait_for(proto.opened, 30)
+
+        await asyncio.gather(*(one() for _ in range(clients)))
+        self.n = clients
+
+    def expect(self, event: str) -> None:
+        self.want, self.times, self.numbers = event, [], []
+        self.done = asyncio.Event()
+
+    def on_text(self, t: int, text: str) -> None:
+        if self.want is None:
+            return
+        msg = json.loads(text)
+        if msg.get("event") == self.want:
+            self.times.append(t)
+            self.numbers.append(msg["data"]["ticket"]["number"])
+            if len(self.times) == self.n:
+                self.done.set()
+
+    async def wait(self) -> list[int]:
+        try:
+            await asyncio.wait_for(self.done.wait(), WAIT_S)
+        except TimeoutError:
+            raise RuntimeError(f"only {len(self.times)} of {self.n} got {self.want}") from None
+        return self.times
+
+
 async def child(ws_url: str, clients: int, deflate: bool) -> None:
     """One child of ``ChildDisplays``: its share of the connections, told what to expect."""
     loop = asyncio.get_running_loop()
     stdin = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
-    conns = await h.open_many(ws_url, h.DISPLAY, "display", clients, deflate=deflate)
-    displays = Displays(conns)
+    displays = LightDisplays()
+    await displays.open(ws_url, clients, deflate)
     print("connected", flush=True)
     while line := (await stdin.readline()).decode().split():
         if line[0] == "close":
@@ -161,7 +276,6 @@ async def child(ws_url: str, clients: int, deflate: bool) -> None:
         print("ok", flush=True)
         times = await displays.wait()
         print("got", json.dumps({"times": times, "numbers": displays.numbers}), flush=True)
-    await displays.close()
 
 
 async def issue(server: h.Server, codes: list[str]) -> list[int]:
