@@ -216,23 +216,28 @@ def return_invoices(
     return state
 
 
-def mark_paid_elsewhere(tx: Tx, code: str, fresh: dict[str, set[int]]) -> list[int]:
-    """F4's fresh look at CMIS: invoices of the current ticket that CMIS no longer lists as
-    unpaid were paid elsewhere (bank, payment network) since the ticket was issued.
+def paid_elsewhere(invoices: list[Any], fresh: dict[str, set[int]]) -> list[Any]:
+    """Of a ticket's invoices, those still unpaid here that CMIS no longer lists as unpaid
+    for their customer: paid elsewhere (bank, payment network) since the ticket.
 
     ``fresh`` maps each customer code CMIS answered for to its unpaid invoice ids.
     """
+    return [
+        inv
+        for inv in invoices
+        if inv.pay_status == "unpaid"
+        and inv.customer_code in fresh
+        and inv.invoice_id not in fresh[inv.customer_code]
+    ]
+
+
+def mark_paid_elsewhere(tx: Tx, code: str, fresh: dict[str, set[int]]) -> list[int]:
+    """F4's fresh look at CMIS: mark the current ticket's invoices paid elsewhere."""
     ticket = current(tx, code)
     changed = []
-    for inv in _invoices_of(tx, ticket.id):
-        unpaid_now = fresh.get(inv.customer_code)
-        if (
-            inv.pay_status == "unpaid"
-            and unpaid_now is not None
-            and inv.invoice_id not in unpaid_now
-        ):
-            rows.update(tx.session, TicketInvoice, inv.id, pay_status="paid_elsewhere")
-            changed.append(inv.invoice_id)
+    for inv in paid_elsewhere(_invoices_of(tx, ticket.id), fresh):
+        rows.update(tx.session, TicketInvoice, inv.id, pay_status="paid_elsewhere")
+        changed.append(inv.invoice_id)
     if changed:
         tx.emit(
             "invoice.paid_elsewhere",

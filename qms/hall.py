@@ -314,20 +314,21 @@ class Hall:
 
     async def refresh_debts_at(self, principal: Principal, counter: str) -> None:
         """Before F4, ask CMIS again: an invoice paid at a bank since the ticket is marked
-        paid elsewhere (and F4 refuses it); no fresh answer, no collection."""
+        paid elsewhere (and F4 refuses it); no fresh answer, no collection. Nothing to
+        mark, nothing written: the usual F4 costs one write transaction, not two."""
         branch = self.branch(principal.branch_id)
 
-        def codes(session: Any) -> list[str]:
+        def look(session: Any) -> tuple[list[str], list[Any]]:
             actor = Actor(principal.label, principal.counter)
             tx = Tx(session, branch, self.clock.now(), self.clock.business_day(), actor)
             cashier.my_counter(tx, counter)  # a wrong counter changes nothing, not even this
             ticket = cashier.serving(tx, counter)
             if ticket is None:
-                return []
-            customers, _ = load_parts(session, ticket)
-            return [c.code for c in customers if c.debts == "fetched"]
+                return [], []
+            customers, invoices = load_parts(session, ticket)
+            return [c.code for c in customers if c.debts == "fetched"], invoices
 
-        wanted = await self.read(codes)
+        wanted, invoices = await self.read(look)
         if not wanted:
             return  # the collect itself will explain what is wrong
         try:
@@ -338,7 +339,8 @@ class Hall:
         unpaid = {
             d.code: {i.invoice_id for i in d.invoices} for d in fresh if not isinstance(d, str)
         }
-        await self.change(principal, collect.mark_paid_elsewhere, counter, unpaid)
+        if collect.paid_elsewhere(invoices, unpaid):  # the change looks again, locked
+            await self.change(principal, collect.mark_paid_elsewhere, counter, unpaid)
 
     # --- payments after F4 -----------------------------------------------------------
 

@@ -99,6 +99,25 @@ def test_lost_answer_is_posted_again_and_paid_once(
     view.close()
 
 
+def f4_changes(staff: dict[str, Staff]) -> list[str]:
+    """The actions the cashier's F4s wrote, newest first."""
+    log = staff["sup"].get("/api/audit?actor=user:cashier1&limit=1000")["entries"]
+    return [e["action"] for e in log if e["action"].startswith("collect.")]
+
+
+def test_an_f4_with_nothing_paid_elsewhere_is_one_change(
+    staff: dict[str, Staff], customers: Customers
+) -> None:
+    t = serve_found(staff, customers.take(invoices=2))
+    before = f4_changes(staff)
+    ids = [i["invoice_id"] for i in t["customers"][0]["invoices"]]
+    total = sum(i["total"] for i in t["customers"][0]["invoices"])
+    staff["c1"].act("collect", invoices=ids, amount=total)
+    # CMIS was asked again and agreed: no marking change written, only the collection
+    after = f4_changes(staff)
+    assert after[: len(after) - len(before)] == ["collect.collect"]
+
+
 def test_paid_elsewhere_is_refused_and_shown(
     hall: HallServer, staff: dict[str, Staff], customers: Customers
 ) -> None:
@@ -113,6 +132,7 @@ def test_paid_elsewhere_is_refused_and_shown(
     with pytest.raises(ApiError) as err:
         staff["c1"].act("collect", invoices=[inv["invoice_id"]], amount=inv["total"])
     assert (err.value.status, err.value.code) == (409, "paid_elsewhere")
+    assert f4_changes(staff)[:2] == ["collect.collect", "collect.mark_paid_elsewhere"]
     shown = view.until_event("invoice.paid_elsewhere", t["number"])["data"]["ticket"]
     assert shown["customers"][0]["invoices"][0]["pay_status"] == "paid_elsewhere"
     assert shown["status"] == "serving" and shown["total_due"] == 0
