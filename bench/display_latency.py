@@ -35,50 +35,55 @@ from bench import harness as h
 WAIT_S = 30  # every client has a frame within this, or the run stops
 
 
-class Displays:
-    """N display connections; each frame is timed when read, before it is parsed."""
+class Timings:
+    """When each of ``n`` display connections read the awaited event's frame (timed on
+    arrival, before parsing) and the ticket number it showed."""
 
-    def __init__(self, conns: list[Any]) -> None:
-        self.conns = conns
+    def __init__(self, n: int = 0) -> None:
+        self.n = n
         self.want: str | None = None
         self.times: list[int] = []
         self.numbers: list[int] = []
         self.done = asyncio.Event()
-        self.frames = 0
-        self.tasks = [asyncio.create_task(self._read(ws)) for ws in conns]
 
     def expect(self, event: str) -> None:
-        self.want = event
-        self.times = []
-        self.numbers = []
+        self.want, self.times, self.numbers = event, [], []
         self.done = asyncio.Event()
+
+    def on_text(self, t: int, text: str | bytes) -> None:
+        if self.want is None:
+            return
+        msg = json.loads(text)
+        if msg.get("event") == self.want:
+            self.times.append(t)
+            self.numbers.append(msg["data"]["ticket"]["number"])
+            if len(self.times) == self.n:
+                self.done.set()
+
+    async def wait(self) -> list[int]:
+        try:
+            await asyncio.wait_for(self.done.wait(), WAIT_S)
+        except TimeoutError:
+            raise RuntimeError(f"only {len(self.times)} of {self.n} got {self.want}") from None
+        return self.times
+
+
+class Displays(Timings):
+    """N display connections of the websockets library, one reading task each."""
+
+    def __init__(self, conns: list[Any]) -> None:
+        super().__init__(len(conns))
+        self.conns = conns
+        self.tasks = [asyncio.create_task(self._read(ws)) for ws in conns]
 
     async def _read(self, ws: Any) -> None:
         import websockets
 
         try:
             async for raw in ws:
-                t = h.now_us()
-                self.frames += 1
-                if self.want is None:
-                    continue
-                msg = json.loads(raw)
-                if msg.get("event") == self.want:
-                    self.times.append(t)
-                    self.numbers.append(msg["data"]["ticket"]["number"])
-                    if len(self.times) == len(self.conns):
-                        self.done.set()
+                self.on_text(h.now_us(), raw)
         except websockets.ConnectionClosed:
             pass
-
-    async def wait(self) -> list[int]:
-        try:
-            await asyncio.wait_for(self.done.wait(), WAIT_S)
-        except TimeoutError:
-            raise RuntimeError(
-                f"only {len(self.times)} of {len(self.conns)} clients got {self.want}"
-            ) from None
-        return self.times
 
     async def close(self) -> None:
         for task in self.tasks:
@@ -214,15 +219,8 @@ class LightDisplay(asyncio.Protocol):
         self._fail(f"connection lost: {exc}")
 
 
-class LightDisplays:
-    """A child's connections, timed as ``Displays`` times them (when read, before parsing)."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.want: str | None = None
-        self.times: list[int] = []
-        self.numbers: list[int] = []
-        self.done = asyncio.Event()
+class LightDisplays(Timings):
+    """A child's connections, ``LightDisplay``s."""
 
     async def open(self, ws_url: str, clients: int, deflate: bool) -> None:
         loop = asyncio.get_running_loop()
@@ -238,27 +236,6 @@ class LightDisplays:
 
         await asyncio.gather(*(one() for _ in range(clients)))
         self.n = clients
-
-    def expect(self, event: str) -> None:
-        self.want, self.times, self.numbers = event, [], []
-        self.done = asyncio.Event()
-
-    def on_text(self, t: int, text: str) -> None:
-        if self.want is None:
-            return
-        msg = json.loads(text)
-        if msg.get("event") == self.want:
-            self.times.append(t)
-            self.numbers.append(msg["data"]["ticket"]["number"])
-            if len(self.times) == self.n:
-                self.done.set()
-
-    async def wait(self) -> list[int]:
-        try:
-            await asyncio.wait_for(self.done.wait(), WAIT_S)
-        except TimeoutError:
-            raise RuntimeError(f"only {len(self.times)} of {self.n} got {self.want}") from None
-        return self.times
 
 
 async def child(ws_url: str, clients: int, deflate: bool) -> None:
