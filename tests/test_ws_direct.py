@@ -149,8 +149,12 @@ def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn()
     async def go() -> list[str]:
         listening = socket.create_server(("127.0.0.1", 0))  # connects queue until served
         port = listening.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", ws_per_message_deflate=False, lifespan="off"
+        config = uvicorn.Config(  # as qms serve configures it
+            app,
+            ws="websockets-sansio",
+            ws_per_message_deflate=False,
+            log_level="warning",
+            lifespan="off",
         )
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve(sockets=[listening]))
