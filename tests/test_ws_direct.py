@@ -10,6 +10,7 @@ import json
 import socket
 from typing import Any
 
+import pytest
 import uvicorn
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import connect
@@ -128,8 +129,12 @@ def test_what_needs_a_look_takes_the_inbox() -> None:
     assert run_async(go(), 10) == {"busy": [2], "gap": [3], "revoked": [2], "agent": [2]}
 
 
-def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn() -> None:
-    """The detection holds for the uvicorn installed, and its frames are read as sent."""
+@pytest.mark.parametrize("deflate", [False, True])
+def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn(
+    deflate: bool,
+) -> None:
+    """The detection holds for the uvicorn installed, and its frames are read as sent; a
+    connection with compression negotiated is left to the usual path."""
     found: dict[str, Any] = {}
 
     async def endpoint(ws: WebSocket) -> None:
@@ -152,7 +157,7 @@ def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn()
         config = uvicorn.Config(  # as qms serve configures it
             app,
             ws="websockets-sansio",
-            ws_per_message_deflate=False,
+            ws_per_message_deflate=deflate,
             log_level="warning",
             lifespan="off",
         )
@@ -167,5 +172,5 @@ def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn()
         return got
 
     got = run_async(go(), 30)
-    assert found["writer"] is True
-    assert got == ["Số 12 → quầy 3", "x" * 300, "y" * 70_000]
+    assert found["writer"] is not deflate
+    assert got == ([] if deflate else ["Số 12 → quầy 3", "x" * 300, "y" * 70_000])
