@@ -12,6 +12,7 @@ among the answers, and in the database (every ticket of the day, grouped by numb
 
     python -m bench.scaleout [--workers 2] [--concurrency 1,4,16,64] [--seconds 10]
         [--rate 100] [--open-seconds 20] [--clients 1000] [--calls 100] [--redis-db 9]
+        [--client-procs 2]
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def main() -> None:
     p.add_argument("--clients", type=int, default=1000, help="display clients (0: skip)")
     p.add_argument("--calls", type=int, default=100)
     p.add_argument("--redis-db", type=int, default=9, help="Redis database number to use")
+    p.add_argument(
+        "--client-procs", type=int, default=2, help="processes the display clients are spread over"
+    )
     args = it.parse(p)
     h.use_uvloop()
     h.header("scaleout")
@@ -99,9 +103,19 @@ def main() -> None:
     if args.clients:
         with throwaway_database() as url:
             r = asyncio.run(
-                dl.run(args.clients, args.calls, 10_000, True, **options(url, args))  # type: ignore[arg-type]
+                dl.run(
+                    args.clients,
+                    args.calls,
+                    10_000,
+                    True,
+                    args.client_procs,
+                    **options(url, args),  # type: ignore[arg-type]
+                )
             )
-        print(f"## {args.clients} display clients over {args.workers} workers, {args.calls} calls")
+        print(
+            f"## {args.clients} display clients over {args.workers} workers "
+            f"(read in {args.client_procs} processes), {args.calls} calls"
+        )
         print(h.line("  call -> frame, every client", r["per_client"]))
         print(h.line("  call -> frame, slowest client of each call", r["slowest"]))
         print(h.line("  call HTTP answer", r["answers"]))
