@@ -82,6 +82,8 @@ class Outbox:
     def flush(self) -> None:
         """Write what is promised, in order; a connection that cannot take its frame now
         gets it, and its later ones, the usual way."""
+        if not self._pending:  # every connection's loop asks, after each wake-up
+            return
         pending, self._pending = self._pending, []
         failed: set[int] = set()
         for receiver, write, data, ev in pending:
