@@ -186,11 +186,13 @@ class Connection:
         self.last_seq = snap["seq"]
         await self.send({"type": "snapshot", **snap})
 
-    async def catch_up(self, since: int) -> None:
-        """Replay (since, now]; a client too far behind gets a fresh snapshot instead."""
+    async def catch_up(self, since: int, *, shared: bool = False) -> None:
+        """Replay (since, now]; a client too far behind gets a fresh snapshot instead.
+        ``shared``: the connection is subscribed and ``since`` is its own last seq, so it
+        may join other connections' read of the same range (``Hall.replay``)."""
         assert self.principal is not None
         branch_id = self.principal.branch_id
-        rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1)
+        rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, shared=shared)
         ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
         if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
             await self.send_snapshot()
@@ -218,7 +220,7 @@ class Connection:
             return
         if ev.seq > self.last_seq + 1:
             # the bus lost something: fill the hole from the events table first
-            await self.catch_up(self.last_seq)
+            await self.catch_up(self.last_seq, shared=True)
             if ev.seq <= self.last_seq:
                 return
         self.last_seq = ev.seq
@@ -264,7 +266,7 @@ class Connection:
             await self.hand_over(None, again=False)
             self.last_seq = seq
             return
-        await self.catch_up(self.last_seq)
+        await self.catch_up(self.last_seq, shared=True)
 
 
 def _since(value: object) -> int:

@@ -1,0 +1,146 @@
+"""The seq watch and shared replays (``Hall.check_seq``, ``Hall.replay(shared=True)``): a
+bus that is merely slower than the watch sends no display to the database; one that lost
+an event gets it replayed; displays that fell behind together cost one read between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from qms import db, events
+from qms.branch import from_settings
+from qms.bus import MemoryBus, Resync, Subscription
+from qms.clock import Clock
+from qms.config import load
+from qms.events import EventRecord
+from qms.hall import Hall
+from tests.conftest import ROOT, run_async
+
+BRANCH = load(ROOT / "config.yaml").branches[0].id
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[Hall]:
+    settings = load(ROOT / "config.yaml")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'qms.db'}")
+    db.create_schema(engine)
+    branches = {b.id: from_settings(b, settings) for b in settings.branches}
+    hall = Hall(engine, MemoryBus(), {}, branches, Clock(settings.timezone))
+    yield hall
+    hall.close()
+    engine.dispose()
+
+
+def commit_event(hall: Hall, number: int) -> EventRecord:
+    """A change committed whose event the bus has not brought (yet)."""
+    with db.write_session(hall.engine) as session:
+        return events.append(
+            session, BRANCH, "ticket.called", {"number": number}, hall.clock.now()
+        )
+
+
+def queued(sub: Subscription) -> list[Any]:
+    out = []
+    while sub.queue.qsize():
+        out.append(sub.queue.get_nowait())
+    return out
+
+
+def test_an_event_on_its_way_through_the_bus_sends_no_display_to_the_database(
+    hall: Hall,
+) -> None:
+    async def scenario() -> list[Any]:
+        async with hall.bus.subscribe(BRANCH) as sub:
+            ev = commit_event(hall, 1)
+            read_done = asyncio.Event()
+            plain_read = hall.read
+
+            async def read(*args: Any) -> Any:
+                try:
+                    return await plain_read(*args)
+                finally:
+                    read_done.set()
+
+            hall.read = read  # type: ignore[method-assign]
+            watch = asyncio.create_task(hall.check_seq(grace_s=0.5))
+            await asyncio.wait_for(read_done.wait(), 10)
+            # the watch has read seq 1 as committed; the bus brings it a moment later
+            await hall.bus.publish(BRANCH, [ev])
+            await asyncio.wait_for(watch, 10)
+            return queued(sub)
+
+    got = run_async(scenario())
+    assert [type(x).__name__ for x in got] == ["EventRecord"]  # no Resync behind it
+    assert got[0].seq == 1
+
+
+def test_an_event_the_bus_lost_is_nudged_after_the_grace(hall: Hall) -> None:
+    async def scenario() -> list[Any]:
+        async with hall.bus.subscribe(BRANCH) as sub:
+            commit_event(hall, 1)
+            commit_event(hall, 2)  # neither published: lost, with nothing after them
+            await asyncio.wait_for(hall.check_seq(grace_s=0.05), 10)
+            return queued(sub)
+
+    assert run_async(scenario()) == [Resync(2)]
+
+
+def test_displays_behind_together_share_one_read_and_a_later_one_reads_afresh(
+    hall: Hall,
+) -> None:
+    commit_event(hall, 1)
+    commit_event(hall, 2)
+    reads: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and " event" in statement:
+            reads.append(statement)
+
+    sa_event.listen(hall.engine, "before_cursor_execute", count)
+
+    async def scenario() -> tuple[list[list[int]], list[int]]:
+        together = await asyncio.gather(
+            *(hall.replay(BRANCH, 0, 501, shared=True) for _ in range(200))
+        )
+        commit_event(hall, 3)
+        later = await hall.replay(BRANCH, 0, 501, shared=True)
+        return [[e.seq for e in rows] for rows in together], [e.seq for e in later]
+
+    together, later = run_async(scenario())
+    assert together == [[1, 2]] * 200
+    assert later == [1, 2, 3], "a finished read is not kept"
+    assert len(reads) == 2, reads
+
+
+def test_a_failed_shared_read_reaches_every_asker_and_the_next_one_tries_again(
+    hall: Hall,
+) -> None:
+    commit_event(hall, 1)
+    plain_read = hall.read
+    failing = True
+
+    async def read(*args: Any) -> Any:
+        if failing:
+            await asyncio.sleep(0.01)
+            raise RuntimeError("the database is away")
+        return await plain_read(*args)
+
+    hall.read = read  # type: ignore[method-assign]
+
+    async def scenario() -> tuple[list[object], list[int]]:
+        nonlocal failing
+        asked = [hall.replay(BRANCH, 0, 501, shared=True) for _ in range(20)]
+        outcomes = await asyncio.gather(*asked, return_exceptions=True)
+        failing = False
+        again = await hall.replay(BRANCH, 0, 501, shared=True)
+        return outcomes, [e.seq for e in again]
+
+    outcomes, again = run_async(scenario())
+    assert all(isinstance(o, RuntimeError) for o in outcomes)
+    assert again == [1]
