@@ -40,9 +40,7 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
 def commit_event(hall: Hall, number: int) -> EventRecord:
     """A change committed whose event the bus has not brought (yet)."""
     with db.write_session(hall.engine) as session:
-        return events.append(
-            session, BRANCH, "ticket.called", {"number": number}, hall.clock.now()
-        )
+        return events.append(session, BRANCH, "ticket.called", {"number": number}, hall.clock.now())
 
 
 def queued(sub: Subscription) -> list[Any]:
