@@ -202,7 +202,7 @@ class Hall:
         """One round of the watch. The nudge waits ``grace_s`` after the read: a change
         committed just before it is on its way through the bus, and nudging for it would
         send every display of the branch to the events table at once, slower than the
-        bus (1.2-1.4 s late at 500 displays a worker, in bench.scaleout)."""
+        bus (1.2-2.0 s late at 500 displays a worker, in bench.scaleout)."""
         latest: dict[str, int] = {}
         for branch_id in self.branches:
             try:
@@ -417,10 +417,10 @@ class Hall:
     async def replay(
         self, branch_id: str, after: int, limit: int = REPLAY_LIMIT, *, shared: bool = False
     ) -> list[EventRecord]:
-        """Events after ``after``. ``shared``: join a read of the same range under way,
-        for a subscriber whose subscription is older than its ``after``: whatever is
-        committed after that read began reaches it through the bus. The records are
-        shared too: read them, never change them."""
+        """Events after ``after``. ``shared``: join a read of the same range under way.
+        That read may have begun before the asker's newest events were committed: the
+        asker checks that it reaches what it knows exists (``ws.Connection.catch_up``).
+        The records are shared too: read them, never change them."""
         if not shared:
             return await self.read(events.since, branch_id, after, limit)
         return await self._replays.get(

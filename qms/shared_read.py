@@ -28,9 +28,6 @@ class SharedReads(Generic[T]):
         # an asker that leaves (its client went away) does not cancel the others' read
         return await asyncio.shield(flight)
 
-    def under_way(self) -> int:
-        return len(self._flights)
-
     def _landed(self, key: Hashable, flight: asyncio.Future[T]) -> None:
         if self._flights.get(key) is flight:
             del self._flights[key]

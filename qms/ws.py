@@ -186,13 +186,19 @@ class Connection:
         self.last_seq = snap["seq"]
         await self.send({"type": "snapshot", **snap})
 
-    async def catch_up(self, since: int, *, shared: bool = False) -> None:
+    async def catch_up(self, since: int, *, until: int | None = None) -> None:
         """Replay (since, now]; a client too far behind gets a fresh snapshot instead.
-        ``shared``: the connection is subscribed and ``since`` is its own last seq, so it
-        may join other connections' read of the same range (``Hall.replay``)."""
+        ``until``: a seq known to be committed (a hole's end, a nudge's seq); then the
+        connection may join other connections' read of the same range
+        (``Hall.replay``), unless that read began too early to reach ``until``."""
         assert self.principal is not None
         branch_id = self.principal.branch_id
-        rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, shared=shared)
+        if until is None:
+            rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1)
+        else:
+            rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, shared=True)
+            if len(rows) <= REPLAY_LIMIT and (not rows or rows[-1].seq < until):
+                rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1)
         ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
         if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
             await self.send_snapshot()
@@ -220,7 +226,7 @@ class Connection:
             return
         if ev.seq > self.last_seq + 1:
             # the bus lost something: fill the hole from the events table first
-            await self.catch_up(self.last_seq, shared=True)
+            await self.catch_up(self.last_seq, until=ev.seq - 1)
             if ev.seq <= self.last_seq:
                 return
         self.last_seq = ev.seq
@@ -266,7 +272,7 @@ class Connection:
             await self.hand_over(None, again=False)
             self.last_seq = seq
             return
-        await self.catch_up(self.last_seq, shared=True)
+        await self.catch_up(self.last_seq, until=seq)
 
 
 def _since(value: object) -> int:

@@ -6,6 +6,7 @@ an event gets it replayed; displays that fell behind together cost one read betw
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,16 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from qms import db, events
+from qms.auth import Principal
 from qms.branch import from_settings
 from qms.bus import MemoryBus, Resync, Subscription
 from qms.clock import Clock
 from qms.config import load
 from qms.events import EventRecord
-from qms.hall import Hall
+from qms.hall import REPLAY_LIMIT, Hall
+from qms.inbox import Inbox
+from qms.ws import Connection
+from qms.ws_frames import FrameCache
 from tests.conftest import ROOT, run_async
 
 BRANCH = load(ROOT / "config.yaml").branches[0].id
@@ -142,3 +147,55 @@ def test_a_failed_shared_read_reaches_every_asker_and_the_next_one_tries_again(
     outcomes, again = run_async(scenario())
     assert all(isinstance(o, RuntimeError) for o in outcomes)
     assert again == [1]
+
+
+class Screen:
+    """A display's socket: the frames it was sent."""
+
+    def __init__(self) -> None:
+        self.seqs: list[int] = []
+
+    async def send_text(self, text: str) -> None:
+        self.seqs.append(json.loads(text)["seq"])
+
+
+def test_a_shared_read_begun_before_a_hole_closed_is_not_trusted(hall: Hall) -> None:
+    """A display that sees seq 3 after 0 joins a read that began when only 1 existed:
+    it reads again, and its screen gets 1, 2, 3 without a hole."""
+
+    async def scenario() -> list[int]:
+        commit_event(hall, 1)
+        gate, started, joined = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        plain_read, plain_replay = hall.read, hall.replay
+
+        async def read(fn: Any, *args: Any) -> Any:
+            rows = await plain_read(fn, *args)
+            if fn is events.since and not started.is_set():
+                started.set()
+                await gate.wait()  # the early read lands late, with what it saw
+            return rows
+
+        async def replay(*args: Any, shared: bool = False) -> list[EventRecord]:
+            if shared:
+                joined.set()  # its join is done before this task next waits
+            return await plain_replay(*args, shared=shared)
+
+        hall.read = read  # type: ignore[method-assign]
+        hall.replay = replay  # type: ignore[method-assign]
+        early = asyncio.create_task(hall.replay(BRANCH, 0, REPLAY_LIMIT + 1, shared=True))
+        await asyncio.wait_for(started.wait(), 10)
+        commit_event(hall, 2)
+        ev3 = commit_event(hall, 3)
+        screen = Screen()
+        conn = Connection(screen, hall, None, Inbox(10), FrameCache())  # type: ignore[arg-type]
+        conn.principal = Principal("device", "display-1", "display", BRANCH)
+        conn.view = "display"
+        joined.clear()
+        forward = asyncio.create_task(conn.forward(ev3))
+        await asyncio.wait_for(joined.wait(), 10)
+        gate.set()
+        await asyncio.wait_for(forward, 10)
+        assert [e.seq for e in await early] == [1]  # what the early read saw
+        return screen.seqs
+
+    assert run_async(scenario()) == [1, 2, 3]
