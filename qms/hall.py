@@ -415,17 +415,20 @@ class Hall:
         return await self.read(projections.snapshot, branch, checked, self.clock.business_day())
 
     async def replay(
-        self, branch_id: str, after: int, limit: int = REPLAY_LIMIT, *, shared: bool = False
+        self, branch_id: str, after: int, limit: int = REPLAY_LIMIT, *, until: int | None = None
     ) -> list[EventRecord]:
-        """Events after ``after``. ``shared``: join a read of the same range under way.
-        That read may have begun before the asker's newest events were committed: the
-        asker checks that it reaches what it knows exists (``ws.Connection.catch_up``).
-        The records are shared too: read them, never change them."""
-        if not shared:
+        """Events after ``after``. ``until``, a seq the asker knows is committed: it may
+        join a read of the same range under way; one that began too early to reach
+        ``until`` is not trusted, and the asker reads on its own. The records are shared
+        too: read them, never change them."""
+        if until is None:
             return await self.read(events.since, branch_id, after, limit)
-        return await self._replays.get(
+        rows = await self._replays.get(
             (branch_id, after, limit), partial(self.read, events.since, branch_id, after, limit)
         )
+        if len(rows) < limit and (not rows or rows[-1].seq < until):
+            rows = await self.read(events.since, branch_id, after, limit)
+        return rows
 
 
 __all__ = ["CASHIER_ACTIONS", "Hall", "QmsError"]

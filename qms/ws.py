@@ -188,17 +188,11 @@ class Connection:
 
     async def catch_up(self, since: int, *, until: int | None = None) -> None:
         """Replay (since, now]; a client too far behind gets a fresh snapshot instead.
-        ``until``: a seq known to be committed (a hole's end, a nudge's seq); then the
-        connection may join other connections' read of the same range
-        (``Hall.replay``), unless that read began too early to reach ``until``."""
+        ``until``: a seq known to be committed (a hole's end, a nudge's seq), with which
+        the connection may share other connections' read of the range (``Hall.replay``)."""
         assert self.principal is not None
         branch_id = self.principal.branch_id
-        if until is None:
-            rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1)
-        else:
-            rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, shared=True)
-            if len(rows) <= REPLAY_LIMIT and (not rows or rows[-1].seq < until):
-                rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1)
+        rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, until=until)
         ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
         if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
             await self.send_snapshot()

@@ -1,4 +1,4 @@
-"""The seq watch and shared replays (``Hall.check_seq``, ``Hall.replay(shared=True)``): a
+"""The seq watch and shared replays (``Hall.check_seq``, ``Hall.replay(until=...)``): a
 bus that is merely slower than the watch sends no display to the database; one that lost
 an event gets it replayed; displays that fell behind together cost one read between them.
 """
@@ -28,6 +28,8 @@ from qms.ws_frames import FrameCache
 from tests.conftest import ROOT, run_async
 
 BRANCH = load(ROOT / "config.yaml").branches[0].id
+LIMIT = REPLAY_LIMIT + 1  # what a connection's catch-up asks for
+SEEN = 1  # the seq the askers know is committed
 
 
 @pytest.fixture
@@ -109,10 +111,10 @@ def test_displays_behind_together_share_one_read_and_a_later_one_reads_afresh(
 
     async def scenario() -> tuple[list[list[int]], list[int]]:
         together = await asyncio.gather(
-            *(hall.replay(BRANCH, 0, 501, shared=True) for _ in range(200))
+            *(hall.replay(BRANCH, 0, LIMIT, until=SEEN) for _ in range(200))
         )
         commit_event(hall, 3)
-        later = await hall.replay(BRANCH, 0, 501, shared=True)
+        later = await hall.replay(BRANCH, 0, LIMIT, until=SEEN)
         return [[e.seq for e in rows] for rows in together], [e.seq for e in later]
 
     together, later = run_async(scenario())
@@ -125,23 +127,32 @@ def test_a_failed_shared_read_reaches_every_asker_and_the_next_one_tries_again(
     hall: Hall,
 ) -> None:
     commit_event(hall, 1)
-    plain_read = hall.read
+    plain_read, plain_replay = hall.read, hall.replay
     failing = True
+    asked, all_asked = 0, asyncio.Event()
 
     async def read(*args: Any) -> Any:
         if failing:
-            await asyncio.sleep(0.01)
+            await all_asked.wait()  # fails once every asker has joined it
             raise RuntimeError("the database is away")
         return await plain_read(*args)
 
+    async def replay(*args: Any, until: int | None = None) -> list[EventRecord]:
+        nonlocal asked
+        asked += 1
+        if asked == 20:
+            all_asked.set()  # the 20th joins before this task next waits
+        return await plain_replay(*args, until=until)
+
     hall.read = read  # type: ignore[method-assign]
+    hall.replay = replay  # type: ignore[method-assign]
 
     async def scenario() -> tuple[list[object], list[int]]:
         nonlocal failing
-        asked = [hall.replay(BRANCH, 0, 501, shared=True) for _ in range(20)]
-        outcomes = await asyncio.gather(*asked, return_exceptions=True)
+        askers = [hall.replay(BRANCH, 0, LIMIT, until=SEEN) for _ in range(20)]
+        outcomes = await asyncio.wait_for(asyncio.gather(*askers, return_exceptions=True), 10)
         failing = False
-        again = await hall.replay(BRANCH, 0, 501, shared=True)
+        again = await hall.replay(BRANCH, 0, LIMIT, until=SEEN)
         return outcomes, [e.seq for e in again]
 
     outcomes, again = run_async(scenario())
@@ -175,14 +186,14 @@ def test_a_shared_read_begun_before_a_hole_closed_is_not_trusted(hall: Hall) -> 
                 await gate.wait()  # the early read lands late, with what it saw
             return rows
 
-        async def replay(*args: Any, shared: bool = False) -> list[EventRecord]:
-            if shared:
+        async def replay(*args: Any, until: int | None = None) -> list[EventRecord]:
+            if until is not None:
                 joined.set()  # its join is done before this task next waits
-            return await plain_replay(*args, shared=shared)
+            return await plain_replay(*args, until=until)
 
         hall.read = read  # type: ignore[method-assign]
         hall.replay = replay  # type: ignore[method-assign]
-        early = asyncio.create_task(hall.replay(BRANCH, 0, REPLAY_LIMIT + 1, shared=True))
+        early = asyncio.create_task(hall.replay(BRANCH, 0, LIMIT, until=1))
         await asyncio.wait_for(started.wait(), 10)
         commit_event(hall, 2)
         ev3 = commit_event(hall, 3)
