@@ -172,6 +172,7 @@ async def run(args: argparse.Namespace) -> None:
             print(f"  TIMEOUT after {args.timeout} s: {day.issued} issued, {day.done} done")
         wall = time.perf_counter() - t0
         cpu = meter.report()
+        lane = (await sup.get("/api/server"))["writer"]
         for q in day.lookups.values():
             q.put_nowait((-1, -1))
         await asyncio.gather(*clerks)
@@ -206,6 +207,12 @@ async def run(args: argparse.Namespace) -> None:
         + ("" if pending == 0 else f" (still {pending} pending)")
     )
     print(f"  {cpu}; server VmRSS at the end {rss / 1024:.0f} MiB")
+    print(
+        f"  writer lane since start: {lane['writes']} writes, busy {lane['busy_ms'] / 1000:.1f} s"
+        f" ({lane['busy_ms'] / 10 / wall:.0f} % of the day), its thread's CPU in them"
+        f" {lane['cpu_ms'] / 1000:.1f} s; queued {lane['waited_ms'] / max(lane['writes'], 1):.1f}"
+        f" ms a write on average, {lane['longest_wait_ms']} ms at most"
+    )
     requests = sum(len(v) for v in day.lat.values())
     print(f"  {requests} HTTP requests = {requests / wall:.0f}/s")
     for what in ("issue", "F9", "call", "F4"):

@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "payment.reverse": frozenset({"cashier", "head_cashier", "supervisor"}),
     "cmis.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "server.read": frozenset({"supervisor", "admin"}),
     "devices.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "devices.retry": frozenset({"supervisor", "admin"}),
     "events.read": STAFF | {"display", "kiosk"},

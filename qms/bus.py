@@ -96,6 +96,10 @@ class Bus(Protocol):
         """Nudge this process's subscribers of the branch that have not seen ``seq``."""
         ...
 
+    def subscribers(self, branch_id: str) -> int:
+        """How many subscriptions of the branch this process holds."""
+        ...
+
     async def aclose(self) -> None: ...
 
 

@@ -30,7 +30,7 @@ from qms import (
 from qms.auth import Principal, check_view, require
 from qms.branch import Branch
 from qms.bus import Bus, Resync
-from qms.clock import Clock
+from qms.clock import Clock, iso
 from qms.cmis_health import Health
 from qms.counters_seq import lock_branch
 from qms.db import read_session, retrying, write_session
@@ -39,7 +39,7 @@ from qms.events import EventRecord
 from qms.shared_read import SharedReads
 from qms.ticket_view import load_parts
 from qms.tx import Actor, Tx
-from qms.writer_lane import Lane
+from qms.writer_lane import Lane, Load
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class Hall:
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
         self._replays: SharedReads[list[EventRecord]] = SharedReads()
+        self.started_at = clock.now()
 
     def close(self) -> None:
         """At shutdown: let a transaction in hand finish; none starts after it."""
@@ -377,6 +378,29 @@ class Hall:
             "branch": branch_id,
             "cmis": self.health[branch_id].public(),
             "unconfirmed": await self.read(unconfirmed),
+        }
+
+    def server_load(self, principal: Principal) -> dict[str, Any]:
+        """How this process keeps up with the principal's branch: its writer lane since
+        start (times in ms) and the subscriptions it feeds. Cumulative, so an operator
+        takes rates between two readings; with several workers, each answers for itself."""
+        require(principal, "server.read")
+        branch_id = principal.branch_id
+        lane = self._lanes.get(branch_id)
+        load = lane.load if lane is not None else Load()
+        return {
+            "branch": branch_id,
+            "since": iso(self.started_at),
+            "writer": {
+                "writes": load.writes,
+                "waiting": lane.waiting if lane is not None else 0,
+                "running": lane.running if lane is not None else False,
+                "busy_ms": round(load.busy_s * 1000),
+                "cpu_ms": round(load.cpu_s * 1000),
+                "waited_ms": round(load.waited_s * 1000),
+                "longest_wait_ms": round(load.longest_wait_s * 1000),
+            },
+            "subscribers": self.bus.subscribers(branch_id),
         }
 
     async def reconciliation(self, principal: Principal, day: dt.date) -> dict[str, Any]:

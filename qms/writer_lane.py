@@ -17,13 +17,29 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Load:
+    """What a lane has done since it began: for operators asking whether the server keeps
+    up. ``busy_s`` far above ``cpu_s`` is a lane waiting inside its transactions, for the
+    interpreter's lock or the database's, not working (docs/benchmarks.md, tenth round).
+    Written by the lane's thread alone; a reader may see one transaction half counted."""
+
+    writes: int = 0
+    busy_s: float = 0.0  # wall time inside transactions
+    cpu_s: float = 0.0  # the lane thread's CPU time inside them
+    waited_s: float = 0.0  # time queued before their turn, summed
+    longest_wait_s: float = 0.0
 
 
 class Lane:
@@ -35,15 +51,23 @@ class Lane:
 
     def __init__(self, pool: Executor) -> None:
         self._pool = pool
-        self._queue: deque[tuple[Callable[[], Any], Callable[[Any], Any], asyncio.Future[Any]]]
-        self._queue = deque()
+        self._queue: deque[
+            tuple[Callable[[], Any], Callable[[Any], Any], asyncio.Future[Any], float]
+        ] = deque()
         self._mutex = threading.Lock()
         self._draining = False
+        self.load = Load()
+        self.running = False
+
+    @property
+    def waiting(self) -> int:
+        """Transactions queued, not yet begun."""
+        return len(self._queue)
 
     async def run(self, work: Callable[[], T], then: Callable[[T], object]) -> T:
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         with self._mutex:
-            self._queue.append((work, then, fut))
+            self._queue.append((work, then, fut, time.perf_counter()))
             start, self._draining = not self._draining, True
         if start:
             self._pool.submit(self._drain)
@@ -55,15 +79,28 @@ class Lane:
                 if not self._queue:
                     self._draining = False
                     return
-                work, then, fut = self._queue.popleft()
+                work, then, fut, queued_at = self._queue.popleft()
             if fut.cancelled():  # the caller left before its turn: nothing was done
                 continue
+            began, cpu = time.perf_counter(), time.thread_time()
+            self.running = True
             try:
                 result = work()
             except BaseException as exc:  # handed to the caller
                 _call_soon(fut, _fail, fut, exc)
             else:
                 _call_soon(fut, _done, fut, then, result)
+            finally:
+                self.running = False
+                self._count(queued_at, began, cpu)
+
+    def _count(self, queued_at: float, began: float, cpu: float) -> None:
+        load, waited = self.load, began - queued_at
+        load.writes += 1
+        load.busy_s += time.perf_counter() - began
+        load.cpu_s += time.thread_time() - cpu
+        load.waited_s += waited
+        load.longest_wait_s = max(load.longest_wait_s, waited)
 
 
 def _call_soon(fut: asyncio.Future[Any], fn: Callable[..., None], *args: Any) -> None:

@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/payments"): ("/api/payments", "payment.read"),
     ("POST", "/api/payments/{txn}/reverse"): ("/api/payments/NOPE/reverse", "payment.reverse"),
     ("GET", "/api/cmis"): ("/api/cmis", "cmis.read"),
+    ("GET", "/api/server"): ("/api/server", "server.read"),
     ("GET", "/api/reconciliation"): ("/api/reconciliation", "cmis.read"),
     ("GET", "/api/cash"): ("/api/cash", "cash.read"),
     ("GET", "/api/cash/mine"): ("/api/cash/mine", "cash.own"),

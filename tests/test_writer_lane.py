@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -114,3 +115,35 @@ def test_the_caller_is_woken_before_its_events_reach_the_screens() -> None:
 
     run(main())
     assert order == ["caller", "screen"]
+
+
+def test_the_lane_counts_its_writes_waits_and_time_spent_not_working() -> None:
+    """An operator reads these (GET /api/server): a write queued behind a running one is
+    seen waiting, then counted; a transaction blocked, not computing, shows as busy time
+    well above the lane's CPU time."""
+    started, release = threading.Event(), threading.Event()
+
+    def held() -> str:
+        started.set()
+        assert release.wait(10)
+        return "first"
+
+    async def main() -> None:
+        lane = Lane(ThreadPoolExecutor(2))
+        assert (lane.load.writes, lane.waiting, lane.running) == (0, 0, False)
+        first = asyncio.ensure_future(lane.run(held, lambda r: None))
+        assert await asyncio.to_thread(started.wait, 10)
+        t0 = time.perf_counter()
+        second = asyncio.ensure_future(lane.run(lambda: "second", lambda r: None))
+        await asyncio.sleep(0)  # let it queue
+        assert (lane.waiting, lane.running, lane.load.writes) == (1, True, 0)
+        held_s = time.perf_counter() - t0
+        release.set()
+        assert await asyncio.gather(first, second) == ["first", "second"]
+        load = lane.load
+        assert (load.writes, lane.waiting, lane.running) == (2, 0, False)
+        assert 0 < load.longest_wait_s <= load.waited_s
+        assert load.cpu_s <= load.busy_s
+        assert load.busy_s - load.cpu_s >= held_s / 2, "the blocked write did no work"
+
+    run(main())

@@ -267,6 +267,12 @@ async def cmis_status(request: Request) -> Response:
     return ok(await _hall(request).cmis_status(who))
 
 
+async def server_load(request: Request) -> Response:
+    who = await principal(request)
+    # which worker answered: with --workers N each one counts its own
+    return ok({"worker": os.getpid(), **_hall(request).server_load(who)})
+
+
 async def reconciliation(request: Request) -> Response:
     who = await principal(request)
     hall = _hall(request)
@@ -304,5 +310,6 @@ routes = [
     Route("/api/payments", list_payments),
     Route("/api/payments/{txn}/reverse", reverse_payment, methods=["POST"]),
     Route("/api/cmis", cmis_status),
+    Route("/api/server", server_load),
     Route("/api/reconciliation", reconciliation),
 ]
