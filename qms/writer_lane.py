@@ -87,14 +87,14 @@ class Lane:
             try:
                 result = work()
             except BaseException as exc:  # handed to the caller
+                self._count(queued_at, began, cpu)  # counted before anyone can ask
                 _call_soon(fut, _fail, fut, exc)
             else:
-                _call_soon(fut, _done, fut, then, result)
-            finally:
-                self.running = False
                 self._count(queued_at, began, cpu)
+                _call_soon(fut, _done, fut, then, result)
 
     def _count(self, queued_at: float, began: float, cpu: float) -> None:
+        self.running = False
         load, waited = self.load, began - queued_at
         load.writes += 1
         load.busy_s += time.perf_counter() - began
