@@ -1,11 +1,34 @@
-"""What both CMIS adapters share: one pooled httpx client, its settings and its lifecycle."""
+"""What both CMIS adapters share: one pooled httpx client, its settings, its lifecycle,
+and reading an answer no further than ``MAX_ANSWER`` bytes."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Self
+from dataclasses import dataclass
+from typing import Any, Self
 
 import httpx
+
+#: the most of an answer read: a busy day's payment list is well under it, and a CMIS
+#: gone wrong must not fill the server's memory
+MAX_ANSWER = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer, read whole (a 5xx's body is not read: it says nothing)."""
+
+    status: int
+    content: bytes
+    content_type: str
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class TooLong(Exception):
+    """The answer went past ``MAX_ANSWER`` bytes; it was not read further."""
 
 
 class HttpAdapter:
@@ -37,6 +60,13 @@ class HttpAdapter:
         )
         self._timeout = timeout
 
+    async def _exchange(self, method: str, url: str, **request: Any) -> Reply:
+        """One request and its answer, read no further than ``MAX_ANSWER`` bytes
+        (``TooLong``); httpx's errors pass."""
+        async with self._client.stream(method, url, timeout=self._timeout, **request) as r:
+            body = b"" if r.status_code >= 500 else await _read_capped(r)
+            return Reply(r.status_code, body, r.headers.get("content-type", ""))
+
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()
@@ -46,6 +76,19 @@ class HttpAdapter:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+async def _read_capped(r: httpx.Response) -> bytes:
+    said = r.headers.get("content-length", "")
+    if said.isdigit() and int(said) > MAX_ANSWER:
+        raise TooLong(f"answer over {MAX_ANSWER} bytes")
+    chunks, size = [], 0
+    async for chunk in r.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise TooLong(f"answer over {MAX_ANSWER} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def request_id() -> str:

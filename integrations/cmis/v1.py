@@ -38,7 +38,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
-from integrations.cmis.http_client import HttpAdapter, request_id
+from integrations.cmis.http_client import MAX_ANSWER, HttpAdapter, TooLong, request_id
 from integrations.cmis.v1_wire import (
     BUSY,
     MALFORMED,
@@ -64,7 +64,6 @@ from integrations.cmis.v1_wire import (
 from integrations.cmis.v2 import CUSTOMER_CODE, clean_text
 
 SERVICE_PATH = "/cmis1/service"
-MAX_ANSWER = 8 * 1024 * 1024  # a busy day's TRANS-BY-DATE is well under this
 _CODE = re.compile(r"[0-9]{3,4}")
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
 _STATES = {
@@ -411,13 +410,18 @@ class Cmis1Client(HttpAdapter):
             if attempt:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                status, raw = await self._post(payload, headers, request_id, what)
+                r = await self._exchange(
+                    "POST", self.base_url + SERVICE_PATH, content=payload, headers=headers
+                )
             except httpx.TimeoutException as e:
                 problem, busy = f"timeout after {self._timeout} s ({type(e).__name__})", False
                 continue
             except httpx.TransportError as e:
                 problem, busy = f"{type(e).__name__}: {e}", False
                 continue
+            except TooLong as e:
+                raise CmisBadAnswer(f"{what}: {e}", request_id=request_id) from None
+            status, raw = r.status, r.content
             if status >= 500:
                 problem, busy = f"HTTP {status}", False
                 continue
@@ -437,26 +441,6 @@ class Cmis1Client(HttpAdapter):
             request_id=request_id,
             details={"attempts": attempts, "command": command},
         )
-
-    async def _post(
-        self, payload: bytes, headers: dict[str, str], request_id: str, what: str
-    ) -> tuple[int, bytes]:
-        """Status and body, the body read no further than ``MAX_ANSWER`` bytes."""
-        url = self.base_url + SERVICE_PATH
-        async with self._client.stream(
-            "POST", url, content=payload, headers=headers, timeout=self._timeout
-        ) as r:
-            if r.status_code >= 500:
-                return r.status_code, b""
-            chunks, size = [], 0
-            async for chunk in r.aiter_bytes():
-                size += len(chunk)
-                if size > MAX_ANSWER:
-                    raise CmisBadAnswer(
-                        f"{what}: answer over {MAX_ANSWER} bytes", request_id=request_id
-                    )
-                chunks.append(chunk)
-            return r.status_code, b"".join(chunks)
 
 
 _request_id = request_id

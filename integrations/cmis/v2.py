@@ -35,7 +35,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
-from integrations.cmis.http_client import HttpAdapter, request_id
+from integrations.cmis.http_client import HttpAdapter, Reply, TooLong, request_id
 
 VN = dt.timezone(dt.timedelta(hours=7), "+07:00")
 RULE_CODES = frozenset({"021", "022", "031", "051"})
@@ -154,7 +154,7 @@ class Cmis2Client(HttpAdapter):
             )
         path = f"/v2/customers/{customer_code}/debts"
         r = await self._send("GET", path, rid, retry=True)
-        if r.status_code == 400:
+        if r.status == 400:
             raise CustomerNotFound(
                 f"malformed customer code {customer_code!r}", code="0400", request_id=rid
             )
@@ -194,7 +194,7 @@ class Cmis2Client(HttpAdapter):
         r = await self._send(
             "POST", "/v2/payments", rid, json_body=body, headers=headers, retry=True
         )
-        if r.status_code == 400:
+        if r.status == 400:
             raise PaymentRefused("CMIS found the payment malformed", code="0400", request_id=rid)
         a = self._ok(r, rid, "payment", {200, 201})
         txn = a.text("MA_GD")
@@ -206,7 +206,7 @@ class Cmis2Client(HttpAdapter):
         """``NOT_FOUND`` when CMIS does not know the id (2006): the payment did not happen."""
         rid = _request_id()
         r = await self._send("GET", f"/v2/payments/{quote(txn_id, safe='')}", rid, retry=True)
-        if r.status_code == 404 and _error_code(r) == "2006":
+        if r.status == 404 and _error_code(r) == "2006":
             return PaymentState.NOT_FOUND
         a = self._ok(r, rid, "payment status", {200})
         if a.text("MA_GD") != txn_id:
@@ -267,7 +267,7 @@ class Cmis2Client(HttpAdapter):
         json_body: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         retry: bool,
-    ) -> httpx.Response:
+    ) -> Reply:
         """One call, tried up to ``1 + retries`` times on transport errors and 5xx."""
         url = self.base_url + path
         all_headers = {"X-Request-Id": request_id, "Accept": "application/json", **(headers or {})}
@@ -277,39 +277,36 @@ class Cmis2Client(HttpAdapter):
             if attempt:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                r = await self._client.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    headers=all_headers,
-                    timeout=self._timeout,
+                r = await self._exchange(
+                    method, url, params=params, json=json_body, headers=all_headers
                 )
+            except TooLong as e:
+                raise CmisBadAnswer(f"{method} {path}: {e}", request_id=request_id) from None
             except httpx.TimeoutException as e:
                 problem = f"timeout after {self._timeout} s ({type(e).__name__})"
             except httpx.TransportError as e:
                 problem = f"{type(e).__name__}: {e}"
             else:
-                if r.status_code < 500:
+                if r.status < 500:
                     return r
-                problem = f"HTTP {r.status_code}"
+                problem = f"HTTP {r.status}"
         raise CmisUnavailable(
             f"{method} {path}: {problem}",
             request_id=request_id,
             details={"attempts": attempts, "path": path},
         )
 
-    def _ok(self, r: httpx.Response, rid: str, what: str, ok: set[int]) -> _Answer:
+    def _ok(self, r: Reply, rid: str, what: str, ok: set[int]) -> _Answer:
         """The JSON object of a success, or the project error for CMIS's error answer."""
-        if r.status_code in ok:
+        if r.status in ok:
             try:
                 obj = json.loads(r.content)
             except (ValueError, UnicodeDecodeError):
                 raise CmisBadAnswer(
-                    f"{what}: HTTP {r.status_code} answer is not JSON "
-                    f"({r.headers.get('content-type', 'no content-type')})",
+                    f"{what}: HTTP {r.status} answer is not JSON "
+                    f"({r.content_type or 'no content-type'})",
                     request_id=rid,
-                    details={"status": r.status_code, "body": r.text[:200]},
+                    details={"status": r.status, "body": r.text[:200]},
                 ) from None
             return _Answer(obj, what, rid)
         raise _error_for(r, rid, what)
@@ -318,7 +315,7 @@ class Cmis2Client(HttpAdapter):
 _request_id = request_id
 
 
-def _error_code(r: httpx.Response) -> str | None:
+def _error_code(r: Reply) -> str | None:
     """CMIS's MA_LOI, or None when the error answer is not CMIS-shaped."""
     try:
         obj = json.loads(r.content)
@@ -328,9 +325,9 @@ def _error_code(r: httpx.Response) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _error_for(r: httpx.Response, rid: str, what: str) -> CmisError:
+def _error_for(r: Reply, rid: str, what: str) -> CmisError:
     code = _error_code(r)
-    status = r.status_code
+    status = r.status
     details: dict[str, object] = {"status": status}
     if status == 404 and code == "0017":
         return CustomerNotFound(f"{what}: unknown customer", code=code, request_id=rid)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from integrations.cmis.base import (
@@ -33,6 +33,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
+from integrations.cmis.http_client import MAX_ANSWER
 from integrations.cmis.simulator.data import CUT, DemoData, SimCustomer
 from integrations.cmis.simulator.ledger import VN
 from integrations.cmis.simulator.server import start_simulator
@@ -481,6 +482,7 @@ GARBAGE_DEBTS: dict[str, Callable[[str], bytes | Response]] = {
     "418": lambda c: Response(_debts(c), status_code=418),
 }
 CASES = sorted(GARBAGE_DEBTS)
+HUGE_CODE = "XX88888888888"
 
 
 class Garbage:
@@ -510,6 +512,10 @@ class Garbage:
                 code = body.findtext("customer-code") or ""
                 if code == GOOD_CODE:
                     answer = _debts(code)
+                elif code == HUGE_CODE:  # streamed: no Content-Length to go by
+                    chunk = b" " * 65536
+                    chunks = (chunk for _ in range(MAX_ANSWER // len(chunk) + 2))
+                    answer = StreamingResponse(chunks, media_type="application/xml")
                 elif code.startswith("XF"):  # flaky: 500 or busy, then good
                     down = (
                         Response(b"", status_code=500) if code[2] == "5" else _response("096", "")
@@ -549,6 +555,11 @@ def garbage(loop_thread: Any) -> Iterator[tuple[str, Garbage]]:
     running = loop_thread.run(start_simulator(g.app()))
     yield running.url, g
     loop_thread.run(running.stop())
+
+
+def test_an_answer_too_long_is_not_read_to_its_end(garbage: tuple[str, Garbage]) -> None:
+    e = expect(garbage[0], CmisBadAnswer, lambda cl: cl.get_debts(HUGE_CODE), retries=0)
+    assert e.message == f"debts: answer over {MAX_ANSWER} bytes"
 
 
 def test_the_inline_servers_good_answers_parse(garbage: tuple[str, Garbage]) -> None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from integrations.cmis.base import (
@@ -32,6 +32,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
+from integrations.cmis.http_client import MAX_ANSWER
 from integrations.cmis.simulator.app import create_app
 from integrations.cmis.simulator.data import CUT, DemoData, SimCustomer, build_demo_data
 from integrations.cmis.simulator.faults import FaultConfig
@@ -280,6 +281,8 @@ GARBAGE_DEBTS: dict[str, Any] = {
 }
 CASES = sorted(GARBAGE_DEBTS)
 GOOD_CODE = "XX99999999999"
+#: answers longer than the adapters read: one says so in Content-Length, one streams
+HUGE_SAID, HUGE_STREAMED = "XX88888888881", "XX88888888882"
 
 
 class Garbage:
@@ -293,6 +296,12 @@ class Garbage:
         async def debts(request: Request) -> Response:
             self.seen.append(dict(request.headers))
             code = request.path_params["code"]
+            if code == HUGE_SAID:
+                return Response(b" " * (MAX_ANSWER + 1), media_type="application/json")
+            if code == HUGE_STREAMED:
+                chunk = b" " * 65536
+                chunks = (chunk for _ in range(MAX_ANSWER // len(chunk) + 2))
+                return StreamingResponse(chunks, media_type="application/json")
             case = CASES[int(code[2:])] if code != GOOD_CODE else "good"
             answer = GARBAGE_DEBTS.get(case, GOOD_DEBTS)
             if isinstance(answer, Response):
@@ -363,6 +372,15 @@ def test_off_contract_debts_are_bad_answers(garbage: tuple[str, Garbage], case: 
     e = expect(url, CmisBadAnswer, lambda cl: cl.get_debts(code))
     assert e.message.startswith("debts")
     assert g.seen[-1]["x-request-id"] == e.request_id
+
+
+@pytest.mark.parametrize("code", [HUGE_SAID, HUGE_STREAMED])
+def test_an_answer_too_long_is_not_read_to_its_end(garbage: tuple[str, Garbage], code: str) -> None:
+    e = expect(garbage[0], CmisBadAnswer, lambda cl: cl.get_debts(code), retries=0)
+    assert f"answer over {MAX_ANSWER} bytes" in e.message
+    # the next call finds the adapter's connections in order
+    debts = with_client(garbage[0], lambda cl: cl.get_debts(GOOD_CODE))
+    assert debts.code == GOOD_CODE
 
 
 @pytest.mark.parametrize("case", ["other-txn", "no-receipt", "receipt-int"])
