@@ -7,6 +7,8 @@ What one ticket's ingredients cost on this machine when they do nothing else:
 - ``write``: a request, plus one write transaction of eleven Core INSERTs on SQLite with
   the hall's pragmas, in one writer thread as the writer lane runs them (a kiosk's
   ticket is eleven statements);
+- ``write-dbapi``: the same transaction through the sqlite3 connection itself, no
+  SQLAlchemy: what the library's share of ``write`` is;
 - ``ticket``: the call and the transaction together.
 
 Their cost bounds what one server process can do, however lean the hall's own code
@@ -38,6 +40,7 @@ from bench import harness as h
 PEER = "FLOOR_PEER"  # the stand-in's URL, for the server process
 DB = "FLOOR_DB"  # the SQLite file of the server process
 ROWS = 11
+RAW_INSERT = "INSERT INTO row (ticket, text, at) VALUES (?, ?, ?)"
 #: about what the simulator answers for a customer with three invoices
 DEBTS = (
     b'{"MA_KH": "PE01000000001", "TEN_KH": "Nguy\\u1ec5n V\\u0103n A", "DIA_CHI": "1 L\\u00ea '
@@ -85,6 +88,20 @@ def make_app() -> Any:
             for i in range(ROWS):
                 conn.execute(insert, {"ticket": i, "text": "Nguyễn Văn A, 1 Lê Lợi", "at": now})
 
+    def transaction_dbapi() -> None:
+        """The same rows through the pooled sqlite3 connection itself: what SQLAlchemy's
+        share of ``transaction`` is (the time stored as SQLAlchemy's SQLite type would)."""
+        at = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")
+        raw = engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            for i in range(ROWS):
+                cur.execute(RAW_INSERT, (i, "Nguyễn Văn A, 1 Lê Lợi", at))
+            cur.execute("COMMIT")
+        finally:
+            raw.close()
+
     async def call() -> int:
         r = await clients["httpx"].get(peer + "/debts")
         return len(r.content)
@@ -107,6 +124,10 @@ def make_app() -> Any:
 
     async def written(_: Request) -> Response:
         await write()
+        return JSONResponse({"ok": True})
+
+    async def written_dbapi(_: Request) -> Response:
+        await asyncio.get_running_loop().run_in_executor(lane, transaction_dbapi)
         return JSONResponse({"ok": True})
 
     async def ticket(_: Request) -> Response:
@@ -136,6 +157,7 @@ def make_app() -> Any:
         Route("/cmis", cmis),
         Route("/cmis-aiohttp", cmis_aiohttp),
         Route("/write", written),
+        Route("/write-dbapi", written_dbapi),
         Route("/ticket", ticket),
         Route("/debts", debts),
     ]
@@ -198,7 +220,7 @@ async def measure(args: argparse.Namespace) -> None:
         try:
             await peer.ready()
             await server.ready()
-            paths = ["/plain", "/cmis", "/write", "/ticket"]
+            paths = ["/plain", "/cmis", "/write", "/write-dbapi", "/ticket"]
             if await _has_aiohttp(server.base):
                 paths.insert(2, "/cmis-aiohttp")
             for path in paths:
