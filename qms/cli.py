@@ -42,6 +42,10 @@ def _serve(args: argparse.Namespace) -> int:
         from qms import multiworker
 
         return multiworker.serve(settings, args.config, host, port, args.workers, args.log_level)
+    if settings.server.pin_cpu:
+        from qms import cpu
+
+        cpu.pin()  # before any thread or child: they start from its choice
     app = create_app(settings)
     base = f"http://{host}:{port}"
 

@@ -34,6 +34,13 @@ class ServerSettings(_Model):
         description="Address phones use to reach the hall (ticket QR codes); "
         "default: the address the kiosk used.",
     )
+    pin_cpu: bool = Field(
+        True,
+        description="Run `qms serve` (one process, not --workers) on one CPU core, on "
+        "Linux: its event loop and its writer thread then hand each other the "
+        "interpreter's lock in place, not between cores. The processes it starts "
+        "(renderer, CMIS simulator) run on every core.",
+    )
     forwarded_allow_ips: tuple[str, ...] = Field(
         ("127.0.0.1", "::1"),
         description="Load balancers (IP addresses or networks) whose X-Forwarded-For and "

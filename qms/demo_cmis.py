@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qms import cpu
+
 if TYPE_CHECKING:  # the child imports none of the server
     from qms.clock import Clock
     from qms.config import Settings
@@ -140,6 +142,7 @@ async def _serve(spec: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    cpu.release()  # the server runs on one core; this runs beside it
     spec = json.loads(sys.argv[1])
     _die_with(spec["parent"])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it stops us

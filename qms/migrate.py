@@ -21,6 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from qms import cpu
+
 log = logging.getLogger(__name__)
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
 _URL_ENV = "QMS_MIGRATE_URL"
@@ -140,6 +142,7 @@ def ensure_schema(engine: Engine) -> None:
 def main() -> None:
     """The child: migrate the database named in the environment (never on argv, which
     other users can read)."""
+    cpu.release()  # the server runs on one core; this runs beside it
     from qms import db
 
     logging.basicConfig(

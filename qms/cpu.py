@@ -1,0 +1,42 @@
+"""The server process on one core, its children on all of them.
+
+A server process is one interpreter: its event loop and its writer lane's thread take
+turns holding the interpreter's lock. The lane gives the lock back at every call into
+SQLite. On two cores the two threads then hand the lock between cores, each waiting to
+be woken on the other's; on one they take turns in place. Pinned to one core, a kiosk's
+ticket cost the server less and a hall day of 1,000 tickets took 35-38 s instead of
+46-48 s (docs/benchmarks.md, eleventh round). The processes the server starts (the
+renderer, the CMIS simulator, the migration) go back to every core the server was
+given, so that they run beside it, not on its core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+#: the CPUs the server was given before it pinned itself, for the processes it starts
+ENV = "QMS_CPUS"
+
+
+def pin() -> int | None:
+    """Run this process (and the threads it starts from now on) on one of the CPUs it
+    may use: the last, since interrupts favour the first. Returns that CPU, or None when
+    there is nothing to choose (one CPU, or no affinity calls on this system)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        return None
+    os.environ[ENV] = ",".join(map(str, allowed))
+    os.sched_setaffinity(0, {allowed[-1]})
+    return allowed[-1]
+
+
+def release() -> None:
+    """In a process the server started: run on the CPUs the server was given."""
+    cpus = os.environ.get(ENV)
+    if not cpus or not hasattr(os, "sched_setaffinity"):
+        return
+    with contextlib.suppress(OSError, ValueError):  # a CPU taken away since: keep as is
+        os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
