@@ -39,7 +39,7 @@ class ServerSettings(_Model):
         description="Run `qms serve` (one process, not --workers) on one CPU core, on "
         "Linux: its event loop and its writer thread then hand each other the "
         "interpreter's lock in place, not between cores. The processes it starts "
-        "(renderer, CMIS simulator) run on every core.",
+        "(renderer, CMIS simulator) run on the other cores.",
     )
     forwarded_allow_ips: tuple[str, ...] = Field(
         ("127.0.0.1", "::1"),

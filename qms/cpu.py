@@ -6,8 +6,8 @@ SQLite. On two cores the two threads then hand the lock between cores, each wait
 be woken on the other's; on one they take turns in place. Pinned to one core, a kiosk's
 ticket cost the server less and a hall day of 1,000 tickets took 35-38 s instead of
 46-48 s (docs/benchmarks.md, eleventh round). The processes the server starts (the
-renderer, the CMIS simulator, the migration) go back to every core the server was
-given, so that they run beside it, not on its core.
+renderer, the CMIS simulator, the migration) run on the other cores it was given: the
+server's core is its own, and a renderer beside it on that core held its tickets up.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-#: the CPUs the server was given before it pinned itself, for the processes it starts
+#: the CPUs given to the server but for its own, for the processes it starts
 ENV = "QMS_CPUS"
 
 
@@ -28,13 +28,14 @@ def pin() -> int | None:
     allowed = sorted(os.sched_getaffinity(0))
     if len(allowed) < 2:
         return None
-    os.environ[ENV] = ",".join(map(str, allowed))
-    os.sched_setaffinity(0, {allowed[-1]})
-    return allowed[-1]
+    own, others = allowed[-1], allowed[:-1]
+    os.environ[ENV] = ",".join(map(str, others))
+    os.sched_setaffinity(0, {own})
+    return own
 
 
 def release() -> None:
-    """In a process the server started: run on the CPUs the server was given."""
+    """In a process the server started: run on the server's other CPUs, not its own."""
     cpus = os.environ.get(ENV)
     if not cpus or not hasattr(os, "sched_setaffinity"):
         return

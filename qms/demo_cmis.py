@@ -142,7 +142,7 @@ async def _serve(spec: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    cpu.release()  # the server runs on one core; this runs beside it
+    cpu.release()  # off the server's core
     spec = json.loads(sys.argv[1])
     _die_with(spec["parent"])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it stops us

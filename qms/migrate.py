@@ -142,7 +142,7 @@ def ensure_schema(engine: Engine) -> None:
 def main() -> None:
     """The child: migrate the database named in the environment (never on argv, which
     other users can read)."""
-    cpu.release()  # the server runs on one core; this runs beside it
+    cpu.release()  # off the server's core
     from qms import db
 
     logging.basicConfig(

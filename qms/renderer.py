@@ -122,7 +122,7 @@ def main() -> None:
     Temporary files go to a directory of this process's own, removed when it ends:
     python-escpos makes an empty one at import that it never removes (its printer
     database is cached elsewhere, ``printers.capabilities_cache``)."""
-    cpu.release()  # the server runs on one core; this runs beside it
+    cpu.release()  # off the server's core
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
