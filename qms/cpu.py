@@ -1,11 +1,11 @@
-"""The server process on one core, its children on all of them.
+"""The server process on one core, its children on the others.
 
 A server process is one interpreter: its event loop and its writer lane's thread take
 turns holding the interpreter's lock. The lane gives the lock back at every call into
 SQLite. On two cores the two threads then hand the lock between cores, each waiting to
-be woken on the other's; on one they take turns in place. Pinned to one core, a kiosk's
-ticket cost the server less and a hall day of 1,000 tickets took 35-38 s instead of
-46-48 s (docs/benchmarks.md, eleventh round). The processes the server starts (the
+be woken on the other's; on one they take turns in place. Pinned to one core, a
+benchmark hall day of 1,000 tickets took 34-40 s instead of 42-62 s
+(docs/benchmarks.md, eleventh round). The processes the server starts (the
 renderer, the CMIS simulator, the migration) run on the other cores it was given: the
 server's core is its own, and a renderer beside it on that core held its tickets up.
 """
