@@ -28,11 +28,11 @@ class PaperOut(Exception):
 def print_once(data: bytes, setup: Any) -> None:
     """Ask a printer that can answer whether it has paper, then send all of a rendered
     job's bytes in one write; any failure raises and the worker keeps the job."""
-    from printers.backends import open_printer
-
     if setup.backend.get("kind") == "file":
         _append(setup.backend["path"], data)
         return
+    from printers.backends import open_printer
+
     printer = open_printer(setup.backend, setup.profile, setup.paper)
     try:
         if setup.backend.get("kind") == "network" and printer.paper_status() == 0:
@@ -56,8 +56,9 @@ class Devices:
     """Opens what config names; ``send`` does one job or raises, ``close`` lets go."""
 
     def __init__(self, settings: Settings, branches: frozenset[str] | None = None) -> None:
-        """Only ``branches`` (default all): a branch with a hall agent has its devices there."""
-        from displays.led.config import open_boards
+        """Only ``branches`` (default all): a branch with a hall agent has its devices there.
+        The LED boards' code (pyserial and the protocols, ~1 MiB) loads only for a hall
+        that has a board."""
         from printers.backends import PrinterSetup
 
         self.settings = settings
@@ -73,6 +74,10 @@ class Devices:
         self.boards: dict[tuple[str, str], Any] = {}
         for b in mine:
             leds = {c.code: c.led for c in b.counters if c.led is not None}
+            if not leds:
+                continue
+            from displays.led.config import open_boards
+
             for code, board in open_boards(leds).items():
                 self.boards[(b.id, code)] = board
         self.documents: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -157,8 +162,10 @@ class Devices:
         print_once(ahead.result() if ahead is not None else self._render(job, setup), setup)
 
     def close(self) -> None:
-        from displays.led.config import close_boards
-
         self._ahead_pool.shutdown(wait=True, cancel_futures=True)
         self.renderer.close()
+        if not self.boards:
+            return
+        from displays.led.config import close_boards
+
         close_boards({f"{b}:{c}": board for (b, c), board in self.boards.items()})

@@ -22,6 +22,7 @@ from qms.device_worker import DeviceWorker, retry
 from qms.models import DeviceJob
 from tests.conftest import ROOT, Customers, HallServer, database_url, free_port
 from tests.hallclient import Device, Staff
+from tests.procs import fresh_python
 from tests.wsclient import ViewClient
 
 CUT = b"\x1dV"  # GS V: one per printed document
@@ -252,3 +253,22 @@ def test_a_job_caught_mid_send_is_in_doubt_not_repeated(tmp_path: Path) -> None:
     worker.run_once()
     assert sent == [2, 1], "a person decided: printed once more, on purpose"
     engine.dispose()
+
+
+@pytest.mark.parametrize("board", [False, True])
+def test_the_led_boards_code_loads_only_for_a_hall_that_has_one(
+    tmp_path: Path, board: bool
+) -> None:
+    """pyserial and the board protocols cost every server ~1 MiB (docs/benchmarks.md,
+    twelfth round); a hall with no board above a counter does without them."""
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    if board:
+        raw["branches"][0]["counters"][3]["led"] = {"url": "loop://", "address": 1}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    code = (
+        "import sys; from qms import config; from qms.device_io import Devices;"
+        f"d = Devices(config.load({str(tmp_path / 'config.yaml')!r}));"
+        "boards = sorted(c for _, c in d.boards); d.close();"
+        "print(boards, any(m == 'serial' or m.startswith('displays.led') for m in sys.modules))"
+    )
+    assert fresh_python(code) == ("['C1'] True" if board else "[] False")
