@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pytest
+from starlette.responses import StreamingResponse
 
+from integrations.cmis.http_client import MAX_ANSWER
 from integrations.cmis.simulator.app import create_app
 from integrations.cmis.simulator.data import DemoData, SimCustomer, build_demo_data
 from integrations.cmis.simulator.faults import FaultConfig
@@ -28,6 +30,14 @@ TODAY = dt.date(2026, 3, 14)
 NOW = dt.datetime(2026, 3, 14, 9, 30, tzinfo=VN)
 
 T = TypeVar("T")
+
+
+def streamed_past_max_answer(media_type: str) -> StreamingResponse:
+    """An answer longer than the adapters read, streamed with no Content-Length."""
+    chunk = b" " * 65536
+    return StreamingResponse(
+        (chunk for _ in range(MAX_ANSWER // len(chunk) + 2)), media_type=media_type
+    )
 
 
 class LoopThread:

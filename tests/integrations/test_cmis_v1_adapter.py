@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from integrations.cmis.base import (
@@ -51,6 +51,7 @@ from integrations.cmis.v1_wire import (
     xml_text,
 )
 from integrations.cmis.v2 import Cmis2Client
+from tests.integrations.conftest import streamed_past_max_answer
 
 T = TypeVar("T")
 AT = dt.datetime(2026, 3, 14, 9, 30, tzinfo=VN)
@@ -513,9 +514,7 @@ class Garbage:
                 if code == GOOD_CODE:
                     answer = _debts(code)
                 elif code == HUGE_CODE:  # streamed: no Content-Length to go by
-                    chunk = b" " * 65536
-                    chunks = (chunk for _ in range(MAX_ANSWER // len(chunk) + 2))
-                    answer = StreamingResponse(chunks, media_type="application/xml")
+                    answer = streamed_past_max_answer("application/xml")
                 elif code.startswith("XF"):  # flaky: 500 or busy, then good
                     down = (
                         Response(b"", status_code=500) if code[2] == "5" else _response("096", "")

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from integrations.cmis.base import (
@@ -39,6 +39,7 @@ from integrations.cmis.simulator.faults import FaultConfig
 from integrations.cmis.simulator.ledger import VN
 from integrations.cmis.simulator.server import start_simulator
 from integrations.cmis.v2 import Cmis2Client, clean_text
+from tests.integrations.conftest import streamed_past_max_answer
 
 T = TypeVar("T")
 AT = dt.datetime(2026, 3, 14, 9, 30, tzinfo=VN)
@@ -299,9 +300,7 @@ class Garbage:
             if code == HUGE_SAID:
                 return Response(b" " * (MAX_ANSWER + 1), media_type="application/json")
             if code == HUGE_STREAMED:
-                chunk = b" " * 65536
-                chunks = (chunk for _ in range(MAX_ANSWER // len(chunk) + 2))
-                return StreamingResponse(chunks, media_type="application/json")
+                return streamed_past_max_answer("application/json")
             case = CASES[int(code[2:])] if code != GOOD_CODE else "good"
             answer = GARBAGE_DEBTS.get(case, GOOD_DEBTS)
             if isinstance(answer, Response):
