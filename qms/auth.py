@@ -30,6 +30,7 @@ STAFF = frozenset(ROLES)
 PERMISSIONS: dict[str, frozenset[str]] = {
     "ticket.issue": frozenset({"reception", "supervisor", "admin", "kiosk"}),
     "ticket.read": STAFF,
+    "ticket.reopen": frozenset({"head_cashier", "supervisor"}),
     "customer.read": frozenset({"reception", "supervisor", "admin", "kiosk"}),
     "lookup.mark": frozenset({"lookup"}),
     "cashier.act": frozenset({"cashier", "head_cashier"}),

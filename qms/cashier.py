@@ -8,11 +8,20 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import col, select
 
-from qms import rows, tickets
+from qms import drawers, rows, tickets
 from qms.branch import CounterInfo
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
-from qms.models import Ticket, TicketInvoice
+from qms.models import Ticket, TicketCustomer, TicketInvoice
 from qms.tx import Tx
+
+#: why a ticket is finished (F8) with invoices still unpaid: asked, and kept on the ticket
+FINISH_REASONS = {
+    "customer_left": "the customer left",
+    "not_enough_money": "the customer had not enough money",
+    "fewer_periods": "the customer paid fewer periods",
+    "paper_missing": "the paper invoice could not be found",
+    "other": "other",
+}
 
 
 def my_counter(tx: Tx, code: str) -> CounterInfo:
@@ -136,8 +145,26 @@ def call_number(tx: Tx, code: str, number: object) -> dict[str, Any]:
             code="parked_elsewhere",
             counter=ticket.counter_code,
         )
+    _refuse_if_moved(tx, ticket)
     _ensure_free(tx, code)
     return _call(tx, ticket, code)
+
+
+def _refuse_if_moved(tx: Tx, ticket: Ticket) -> None:
+    """A ticket whose every customer came back on a later ticket is not called again:
+    their invoices are that ticket's now (one invoice, one live claim)."""
+    moved = tx.session.exec(
+        select(TicketCustomer.moved_to).where(TicketCustomer.ticket_id == ticket.id)
+    ).all()
+    if moved and all(m is not None for m in moved):
+        to = sorted({m for m in moved if m is not None})
+        raise Conflict(
+            f"ticket {ticket.number}'s customers are on ticket "
+            f"{', '.join(map(str, to))} now: call that one",
+            code="ticket_moved",
+            ticket=ticket.number,
+            moved_to=to,
+        )
 
 
 def recall(tx: Tx, code: str) -> dict[str, Any]:
@@ -151,16 +178,18 @@ def recall(tx: Tx, code: str) -> dict[str, Any]:
     return state
 
 
-def _leave(tx: Tx, code: str, status: str, event: str) -> dict[str, Any]:
+def _leave(tx: Tx, code: str, status: str, event: str, check: Any = None) -> dict[str, Any]:
     my_counter(tx, code)
     ticket = current(tx, code)
+    more = check(ticket) if check else {}
     ticket.status = status
     if status == "done":
         ticket.finished_at = tx.now
+        ticket.finish_reason = more.get("reason")
     tx.session.add(ticket)
     tx.session.flush()
     state = tickets.state(tx, ticket)
-    tx.emit(event, {"ticket": state})
+    tx.emit(event, {"ticket": state, **more})
     return state
 
 
@@ -172,8 +201,99 @@ def no_show(tx: Tx, code: str) -> dict[str, Any]:
     return _leave(tx, code, "no_show", "ticket.no_show")
 
 
-def finish(tx: Tx, code: str) -> dict[str, Any]:
-    return _leave(tx, code, "done", "ticket.finished")
+def finish(tx: Tx, code: str, confirm: object = None, reason: object = None) -> dict[str, Any]:
+    """F8. With invoices still unpaid the customer goes without paying for them: that
+    needs ``confirm: true`` and a reason (an F8 pressed by mistake is the usual cause of
+    a customer collected twice later), both kept on the ticket and in its event."""
+
+    def check(ticket: Ticket) -> dict[str, Any]:
+        if confirm is not None and not isinstance(confirm, bool):
+            raise BadRequest("confirm is true or false", code="invalid_request", field="confirm")
+        unpaid = tx.session.exec(
+            select(TicketInvoice).where(
+                TicketInvoice.ticket_id == ticket.id, TicketInvoice.pay_status == "unpaid"
+            )
+        ).all()
+        if not unpaid:
+            return {}
+        ids = sorted(i.invoice_id for i in unpaid)
+        if confirm is not True:
+            raise Conflict(
+                f"ticket {ticket.number} still has {len(ids)} unpaid invoice(s): "
+                "confirm and give a reason to finish it anyway",
+                code="confirm_unpaid",
+                unpaid=ids,
+                total=sum(i.total for i in unpaid),
+                reasons=list(FINISH_REASONS),
+            )
+        if not isinstance(reason, str) or reason not in FINISH_REASONS:
+            raise BadRequest(
+                "reason is one of " + ", ".join(FINISH_REASONS),
+                code="invalid_reason",
+                allowed=list(FINISH_REASONS),
+            )
+        return {"reason": reason, "unpaid": ids}
+
+    return _leave(tx, code, "done", "ticket.finished", check)
+
+
+def reopen(tx: Tx, number: object) -> dict[str, Any]:
+    """A ticket finished by mistake comes back, the same day, parked at the counter that
+    finished it (that cashier calls it again, the paper is already there); if that
+    counter is gone from the configuration, back to the waiting list. Refused when a
+    later ticket took its customers over, or one of them is on a live ticket now."""
+    drawers.refuse_if_day_closed(tx)
+    ticket = tickets.by_number(tx, number)
+    if ticket.status != "done":
+        raise Conflict(
+            f"ticket {ticket.number} is {ticket.status.replace('_', '-')}, not finished",
+            code="ticket_not_done",
+            ticket=ticket.number,
+            status=ticket.status,
+        )
+    customers = tx.session.exec(
+        select(TicketCustomer).where(TicketCustomer.ticket_id == ticket.id)
+    ).all()
+    moved = sorted({c.moved_to for c in customers if c.moved_to is not None})
+    if moved:
+        raise Conflict(
+            f"ticket {ticket.number}'s customers came back on ticket "
+            f"{', '.join(map(str, moved))}: serve them there",
+            code="ticket_moved",
+            ticket=ticket.number,
+            moved_to=moved,
+        )
+    busy = tickets.busy(tx, [c.code for c in customers])
+    if busy:
+        raise Conflict(
+            f"customer {busy[0]} is on ticket {busy[1]} now",
+            code="customer_on_active_ticket",
+            customer=busy[0],
+            ticket=busy[1],
+        )
+    unpaid = tx.session.exec(
+        select(TicketInvoice.id).where(
+            TicketInvoice.ticket_id == ticket.id, TicketInvoice.pay_status == "unpaid"
+        )
+    ).all()
+    if not unpaid:
+        raise Conflict(
+            f"ticket {ticket.number} has nothing left to collect",
+            code="nothing_to_collect",
+            ticket=ticket.number,
+        )
+    counter = tx.branch.counter(ticket.counter_code or "")
+    ticket.status = "parked" if counter and counter.kind == "cashier" else "waiting"
+    if ticket.status == "waiting":
+        ticket.counter_code = None
+    was = ticket.finish_reason
+    ticket.finished_at = None
+    ticket.finish_reason = None
+    tx.session.add(ticket)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit("ticket.reopened", {"ticket": state, "finish_reason": was})
+    return state
 
 
 def transfer(tx: Tx, code: str, to: object) -> dict[str, Any]:

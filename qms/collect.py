@@ -18,18 +18,32 @@ from sqlmodel import col, select
 from qms import delivery, drawers, rows, tickets
 from qms.cashier import current, my_counter
 from qms.errors import BadRequest, Conflict, NotFound, Unprocessable
-from qms.models import Payment, TicketInvoice
+from qms.models import Payment, Ticket, TicketInvoice
 from qms.money import vnd
 from qms.ticket_view import period_order
 from qms.tx import Tx
 
 SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
+GONE = (*SETTLED, "moved")  # nothing left to collect on this ticket
 _I = rows.table(TicketInvoice)
 #: a ticket's invoices as F4 needs them: read as rows, written back by key (no ORM objects)
 _INVOICES_OF = core_select(
     _I.c.id, _I.c.invoice_id, _I.c.customer_code, _I.c.year, _I.c.month, _I.c.sub_period,
-    _I.c.total, _I.c.lookup_status, _I.c.pay_status, _I.c.delivered_to,
+    _I.c.total, _I.c.lookup_status, _I.c.pay_status, _I.c.delivered_to, _I.c.moved_to,
 ).where(_I.c.ticket_id == bindparam("t"))  # fmt: skip
+_T = rows.table(Ticket)
+#: these invoices paid on any ticket of the branch's day: the F4 of another ticket wins
+_PAID_TODAY = (
+    core_select(_I.c.invoice_id, _T.c.number, _I.c.payment_txn)
+    .join(_T, _T.c.id == _I.c.ticket_id)
+    .where(
+        _I.c.invoice_id.in_(bindparam("ids", expanding=True)),
+        _I.c.pay_status == "paid",
+        _T.c.branch_id == bindparam("branch"),
+        _T.c.business_day == bindparam("day"),
+    )
+    .limit(1)
+)
 #: one customer's collected invoices, in one statement; paper already at a counter stays
 #: named there
 _PAID = (
@@ -86,7 +100,20 @@ def collect(
                 f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
             )
         if inv.pay_status == "paid":
-            raise Conflict(f"invoice {i} is already paid", code="already_paid", invoice=i)
+            raise Conflict(
+                f"invoice {i} is already paid",
+                code="already_paid",
+                invoice=i,
+                ticket=ticket.number,
+            )
+        if inv.pay_status == "moved":
+            raise Conflict(
+                f"invoice {i} is on ticket {inv.moved_to} now (the customer came back): "
+                "collect it there",
+                code="invoice_moved",
+                invoice=i,
+                ticket=inv.moved_to,
+            )
         if inv.pay_status == "returned":
             raise Conflict(f"invoice {i} was returned", code="invoice_returned", invoice=i)
         if inv.pay_status == "paid_elsewhere":
@@ -105,13 +132,26 @@ def collect(
                 lookup_status=inv.lookup_status,
             )
         chosen.append(inv)
+    # The same invoice paid on another ticket of the day (CMIS may not know yet). Safe
+    # from a race: every change of a branch runs under its lock (Hall.change takes
+    # counters_seq.lock_branch: a row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite), so
+    # two F4s on one invoice never both get past this read.
+    other = tx.session.connection().execute(_PAID_TODAY, tx.today(ids=ids)).first()
+    if other is not None:
+        raise Conflict(
+            f"invoice {other.invoice_id} is already paid on ticket {other.number}",
+            code="already_paid",
+            invoice=other.invoice_id,
+            ticket=other.number,
+            txn_id=other.payment_txn,
+        )
 
     per_customer: dict[str, list[Any]] = defaultdict(list)
     for inv in chosen:
         per_customer[inv.customer_code].append(inv)
     for cust, picked in per_customer.items():
         open_ = sorted(
-            (r for r in on_ticket if r.customer_code == cust and r.pay_status not in SETTLED),
+            (r for r in on_ticket if r.customer_code == cust and r.pay_status not in GONE),
             key=period_order,
         )
         need = open_[: len(picked)]
@@ -166,7 +206,7 @@ def collect(
             }
         )
     paid = {inv.id for inv in chosen}
-    if all(r.pay_status in SETTLED or r.id in paid for r in on_ticket):
+    if all(r.pay_status in GONE or r.id in paid for r in on_ticket):
         ticket.status = "done"
         ticket.finished_at = tx.now
         tx.session.add(ticket)

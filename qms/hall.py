@@ -302,6 +302,11 @@ class Hall:
 
         return await self.peek(principal, get)
 
+    async def reopen(self, principal: Principal, number: object) -> dict[str, Any]:
+        """A ticket finished by mistake back to its counter (audited, as every change)."""
+        require(principal, "ticket.reopen")
+        return await self.change(principal, cashier.reopen, number)
+
     # --- counters ----------------------------------------------------------------------
 
     async def lookup(

@@ -1,4 +1,5 @@
-"""Lookup counters: F9 found, F10 deferred (search later), found later, missing.
+"""Lookup counters: F9 found, F10 deferred (search later), found later, missing, and an
+F9 pressed by mistake undone (``unfound``) while the paper has not left the lookup counter.
 
 An invoice found while its ticket is held by a cashier counter is delivered there at once:
 the lookup clerk walks the paper to the counter the screen names.
@@ -11,21 +12,29 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from qms import rows, tickets
+from qms.clock import iso
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.models import TicketInvoice
 from qms.tx import Tx
 
 _I = rows.table(TicketInvoice)
 #: the one invoice an F9 or F10 is about, read without loading it as an ORM object
-_ONE = select(_I.c.id, _I.c.parity, _I.c.pay_status, _I.c.lookup_status).where(
-    _I.c.ticket_id == bindparam("t"), _I.c.invoice_id == bindparam("i")
-)
+_ONE = select(
+    _I.c.id,
+    _I.c.parity,
+    _I.c.pay_status,
+    _I.c.lookup_status,
+    _I.c.delivered_to,
+    _I.c.delivered_at,
+    _I.c.moved_to,
+).where(_I.c.ticket_id == bindparam("t"), _I.c.invoice_id == bindparam("i"))
 
 # action -> (statuses it may start from, status it leaves, event)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "found": (("pending", "deferred", "missing"), "found", "invoice.found"),
     "deferred": (("pending",), "deferred", "invoice.deferred"),
     "missing": (("pending", "deferred"), "missing", "invoice.missing"),
+    "unfound": (("found",), "pending", "invoice.unfound"),
 }
 
 
@@ -54,6 +63,13 @@ def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, A
             parity=inv.parity,
         )
     allowed, new_status, event = TRANSITIONS[action]
+    if inv.pay_status == "moved":
+        raise Conflict(
+            f"invoice {invoice_id} is on ticket {inv.moved_to} now",
+            code="invoice_moved",
+            invoice=invoice_id,
+            ticket=inv.moved_to,
+        )
     if inv.pay_status != "unpaid":
         raise Conflict(
             f"invoice {invoice_id} is already {inv.pay_status}", code=f"already_{inv.pay_status}"
@@ -64,6 +80,16 @@ def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, A
             code="invalid_lookup_transition",
             invoice=invoice_id,
             status=inv.lookup_status,
+        )
+    if action == "unfound" and inv.delivered_to:
+        # the paper is at a cashier counter: it comes back by a return, not by an undo
+        raise Conflict(
+            f"the paper of invoice {invoice_id} was delivered to {inv.delivered_to}: "
+            "it can no longer be undone here",
+            code="already_delivered",
+            invoice=invoice_id,
+            delivered_to=inv.delivered_to,
+            delivered_at=iso(inv.delivered_at),
         )
     later = inv.lookup_status in ("deferred", "missing")
     change: dict[str, Any] = {

@@ -99,6 +99,8 @@ class Ticket(SQLModel, table=True):
     called_at: dt.datetime | None = _ts(nullable=True)
     finished_at: dt.datetime | None = _ts(nullable=True)
     recalls: int = 0
+    #: why a ticket was finished (F8) with invoices still unpaid (cashier.FINISH_REASONS)
+    finish_reason: str | None = None
     # the secret in the ticket's QR code: a customer follows the ticket with it, unsigned in
     follow_token: str = Field(default_factory=lambda: secrets.token_urlsafe(12), unique=True)
 
@@ -120,6 +122,9 @@ class TicketCustomer(SQLModel, table=True):
     book_code: str
     supply: str
     debts: str = "fetched"  # fetched | pending (CMIS was down at issue) | unknown
+    #: the later ticket that took this customer over (they came back after a no-show or
+    #: a finish with debts left): this ticket no longer collects for them
+    moved_to: int | None = None
 
 
 class TicketInvoice(SQLModel, table=True):
@@ -145,7 +150,9 @@ class TicketInvoice(SQLModel, table=True):
     looked_up_by: str | None = None
     delivered_to: str | None = None  # cashier counter code holding the paper
     delivered_at: dt.datetime | None = _ts(nullable=True)
-    pay_status: str = "unpaid"  # unpaid | paid | returned | paid_elsewhere
+    pay_status: str = "unpaid"  # unpaid | paid | returned | paid_elsewhere | moved
+    #: with pay_status moved: the number of the ticket now holding the invoice (and its paper)
+    moved_to: int | None = None
     payment_txn: str | None = None
     returned_reason: str | None = None
     returned_at: dt.datetime | None = _ts(nullable=True)

@@ -31,7 +31,9 @@ def invoice_state(inv: Any) -> dict[str, Any]:
         "lookup": inv.parity,
         "lookup_status": inv.lookup_status,
         "delivered_to": inv.delivered_to,
+        "delivered_at": iso(inv.delivered_at),
         "pay_status": inv.pay_status,
+        "moved_to": inv.moved_to,
         "payment_txn": inv.payment_txn,
         "returned_reason": inv.returned_reason,
     }
@@ -95,6 +97,7 @@ def ticket_state(
         "called_at": iso(ticket.called_at),
         "finished_at": iso(ticket.finished_at),
         "recalls": ticket.recalls,
+        "finish_reason": ticket.finish_reason,
         "follow_token": ticket.follow_token,
         "customers": [
             {
@@ -104,6 +107,7 @@ def ticket_state(
                 "book_code": c.book_code,
                 "supply": c.supply,
                 "debts": c.debts,
+                "moved_to": c.moved_to,
                 "invoices": by_customer[c.code],
             }
             for c in customers

@@ -19,7 +19,13 @@ from qms.ticket_view import invoice_order, ticket_state
 from qms.tx import Tx
 
 CUSTOMER_CODE = re.compile(r"^[A-Z]{2}[0-9]{11}$")
+#: a customer on one of these is still in the hall's hands: a second ticket is refused
 ACTIVE = ("waiting", "serving", "parked")
+#: a customer on one of these who comes back is taken over by the new ticket, with the
+#: invoices still unpaid there and their paper (wherever it is)
+LEFT = ("no_show", "done")
+#: what an invoice takes from the row it is taken over from: the paper's lookup and place
+PAPER = ("lookup_status", "looked_up_at", "looked_up_by", "delivered_to", "delivered_at")
 MAX_CUSTOMERS = 10
 
 
@@ -62,6 +68,26 @@ _BUSY = (
 _PAID = select(_I.c.invoice_id).where(
     _I.c.invoice_id.in_(bindparam("ids", expanding=True)), _I.c.pay_status == "paid"
 )
+#: the same customers on today's no-show or finished tickets, not yet taken over
+_LEFT_BEHIND = (
+    select(_C.c.id, _C.c.code, _T.c.id.label("ticket_id"), _T.c.status)
+    .join(_T, _T.c.id == _C.c.ticket_id)
+    .where(
+        _C.c.code.in_(bindparam("codes", expanding=True)),
+        _T.c.branch_id == bindparam("branch"),
+        _T.c.business_day == bindparam("day"),
+        _T.c.status.in_(LEFT),
+        _C.c.moved_to.is_(None),
+    )
+)
+#: their invoices still unpaid there, with the paper's state
+_HELD = select(
+    _I.c.id, _I.c.ticket_id, _I.c.customer_code, _I.c.invoice_id, *(_I.c[k] for k in PAPER)
+).where(
+    _I.c.ticket_id.in_(bindparam("tickets", expanding=True)),
+    _I.c.invoice_id.in_(bindparam("ids", expanding=True)),
+    _I.c.pay_status == "unpaid",
+)
 
 
 def _locally_paid(session: Session, invoice_ids: list[int]) -> set[int]:
@@ -71,23 +97,25 @@ def _locally_paid(session: Session, invoice_ids: list[int]) -> set[int]:
     return set(session.connection().execute(_PAID, {"ids": invoice_ids}).scalars())
 
 
+def busy(tx: Tx, codes: list[str]) -> Any:
+    """(code, number) of one of these customers on a live ticket today, or None."""
+    params = {"codes": codes, "branch": tx.branch_id, "day": tx.business_day}
+    return tx.session.connection().execute(_BUSY, params).first()
+
+
 def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
     """Create a ticket. A bare code is a customer whose debts CMIS could not give now
     (down): the ticket still gets its number, marked debts pending, filled in later."""
     s = tx.session
     drawers.refuse_if_day_closed(tx)
     codes = [c if isinstance(c, str) else c.code for c in customers]
-    busy = (
-        s.connection()
-        .execute(_BUSY, {"codes": codes, "branch": tx.branch_id, "day": tx.business_day})
-        .first()
-    )
-    if busy:
+    on = busy(tx, codes)
+    if on:
         raise Conflict(
-            f"customer {busy[0]} is already on ticket {busy[1]} today",
+            f"customer {on[0]} is already on ticket {on[1]} today",
             code="customer_on_active_ticket",
-            customer=busy[0],
-            ticket=busy[1],
+            customer=on[0],
+            ticket=on[1],
         )
     known = [c for c in customers if not isinstance(c, str)]
     paid = _locally_paid(s, [i.invoice_id for d in known for i in d.invoices])
@@ -122,11 +150,88 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
         if d is not None:
             invoices += _invoices(tx, ticket_id, customer_id, d, paid)
         written.append(cust)
+    taken = _take_over(tx, number, codes, invoices)
     rows.insert_many(s, TicketInvoice, invoices)
     parts = ([rows.view(c) for c in written], sorted(map(rows.view, invoices), key=invoice_order))
     state = ticket_state(s, rows.view(ticket), tx.branch.counter_names, parts)
-    tx.emit("ticket.issued", {"ticket": state})
-    return state
+    tx.emit("ticket.issued", {"ticket": state, **({"taken_over": taken} if taken else {})})
+    _announce_taken(tx, number, taken)
+    return {**state, "notices": [_notice(t) for t in taken]} if taken else state
+
+
+def _take_over(
+    tx: Tx, number: int, codes: list[str], invoices: list[rows.Row]
+) -> list[dict[str, Any]]:
+    """One invoice, one live claim: customers of today's no-show or finished tickets come
+    over to ticket ``number``. Their invoices on the new ticket take the paper's state from
+    the old rows (found, at counter X since T: the lookup is not asked for it again), and
+    the old rows become ``moved``, so the old ticket can neither collect them nor count
+    their paper. What moved, per old ticket: ``[{ticket, customers, invoice_ids}]``.
+
+    Runs under the branch lock (``Hall.change``), so no other change sees half of it."""
+    conn = tx.session.connection()
+    left = conn.execute(_LEFT_BEHIND, tx.today(codes=codes)).all()
+    if not left:
+        return []
+    new_by_id = {r["invoice_id"]: r for r in invoices}
+    held = conn.execute(
+        _HELD, {"tickets": list({r.ticket_id for r in left}), "ids": list(new_by_id)}
+    ).all()
+    moved: dict[int, dict[str, Any]] = {}
+    for old in held:
+        new_by_id[old.invoice_id].update({k: getattr(old, k) for k in PAPER})
+        rows.update(tx.session, TicketInvoice, old.id, pay_status="moved", moved_to=number)
+        m = moved.setdefault(old.ticket_id, {"customers": set(), "invoice_ids": []})
+        m["customers"].add(old.customer_code)
+        m["invoice_ids"].append(old.invoice_id)
+    for c in left:
+        # a no-show ticket loses the customer outright; a finished one only if it still
+        # held something of theirs (a paid-up visit stays as it was)
+        if c.status == "no_show" or c.code in moved.get(c.ticket_id, {}).get("customers", ()):
+            rows.update(tx.session, TicketCustomer, c.id, moved_to=number)
+            moved.setdefault(c.ticket_id, {"customers": set(), "invoice_ids": []})
+            moved[c.ticket_id]["customers"].add(c.code)
+    out = []
+    for ticket_id, m in moved.items():
+        old_ticket = tx.session.get(Ticket, ticket_id)
+        assert old_ticket is not None
+        out.append(
+            {
+                "id": ticket_id,
+                "ticket": old_ticket.number,
+                "status": old_ticket.status,
+                "customers": sorted(m["customers"]),
+                "invoice_ids": sorted(m["invoice_ids"]),
+            }
+        )
+    return sorted(out, key=lambda t: t["ticket"])
+
+
+def _announce_taken(tx: Tx, number: int, taken: list[dict[str, Any]]) -> None:
+    """Each old ticket's screens learn what it lost, and to which ticket."""
+    for t in taken:
+        old = tx.session.get(Ticket, t["id"])
+        assert old is not None
+        tx.emit(
+            "ticket.taken_over",
+            {
+                "ticket": state(tx, old),
+                "to": number,
+                "customers": t["customers"],
+                "invoice_ids": t["invoice_ids"],
+            },
+        )
+
+
+def _notice(t: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": "taken_over",
+        "message": f"customer(s) {', '.join(t['customers'])} taken over from ticket "
+        f"{t['ticket']} ({t['status'].replace('_', '-')}), with their invoices and paper",
+        "ticket": t["ticket"],
+        "customers": t["customers"],
+        "invoice_ids": t["invoice_ids"],
+    }
 
 
 def _described(d: CustomerDebts | None) -> dict[str, str]:
@@ -195,10 +300,12 @@ def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str,
             Ticket.business_day == tx.business_day,
             TicketCustomer.code == code,
             TicketCustomer.debts == "pending",
+            col(TicketCustomer.moved_to).is_(None),
         )
     ).all()
     states = []
     for cust, ticket in found:
+        taken: list[dict[str, Any]] = []
         if debts is None:
             cust.debts = "unknown"
             tx.session.add(cust)
@@ -208,13 +315,14 @@ def fill_debts(tx: Tx, code: str, debts: CustomerDebts | None) -> list[dict[str,
             tx.session.add(cust)
             paid = _locally_paid(tx.session, [i.invoice_id for i in debts.invoices])
             assert cust.id is not None
-            rows.insert_many(
-                tx.session, TicketInvoice, _invoices(tx, cust.ticket_id, cust.id, debts, paid)
-            )
+            new = _invoices(tx, cust.ticket_id, cust.id, debts, paid)
+            taken = _take_over(tx, ticket.number, [code], new)
+            rows.insert_many(tx.session, TicketInvoice, new)
         tx.session.flush()
-        state = ticket_state(tx.session, ticket, tx.branch.counter_names)
-        tx.emit("ticket.debts_fetched", {"ticket": state, "customer": code})
-        states.append(state)
+        now = ticket_state(tx.session, ticket, tx.branch.counter_names)
+        tx.emit("ticket.debts_fetched", {"ticket": now, "customer": code})
+        _announce_taken(tx, ticket.number, taken)
+        states.append(now)
     return states
 
 

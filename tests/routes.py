@@ -14,6 +14,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/customers/{code}"): ("/api/customers/PE01000000001", "customer.read"),
     ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
     ("GET", "/api/tickets/{number:int}"): ("/api/tickets/1", "ticket.read"),
+    ("POST", "/api/tickets/{number:int}/reopen"): ("/api/tickets/9999/reopen", "ticket.reopen"),
     ("POST", "/api/tickets/{number:int}/invoices/{invoice_id:int}/{action}"): (
         "/api/tickets/9999/invoices/1/found",
         "lookup.mark",

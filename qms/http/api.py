@@ -177,6 +177,11 @@ async def get_ticket(request: Request) -> Response:
     return ok(await _hall(request).ticket(who, request.path_params["number"]))
 
 
+async def reopen_ticket(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await _hall(request).reopen(who, request.path_params["number"]))
+
+
 async def lookup_action(request: Request) -> Response:
     who = await principal(request)
     p = request.path_params
@@ -191,7 +196,7 @@ CASHIER_ARGS: dict[str, tuple[str, ...]] = {
     "park": (),
     "transfer": ("to",),
     "no-show": (),
-    "finish": (),
+    "finish": ("confirm", "reason"),
     "collect": ("invoices", "amount", "tendered"),
     "return": ("ticket", "invoices", "reason"),
 }
@@ -299,6 +304,7 @@ routes = [
     Route("/api/customers/{code}", customer),
     Route("/api/tickets", issue_ticket, methods=["POST"]),
     Route("/api/tickets/{number:int}", get_ticket),
+    Route("/api/tickets/{number:int}/reopen", reopen_ticket, methods=["POST"]),
     Route(
         "/api/tickets/{number:int}/invoices/{invoice_id:int}/{action}",
         lookup_action,
