@@ -300,19 +300,21 @@ function onEventExtra(evt) {
 }
 
 // ----------------------------------------------------------------------------------
-// lookup counter: F9 found, F10 later
+// lookup counter: F9 found, F10 later, F8 missing, Ctrl+Z undoes an F9 (paper not yet delivered)
 
 const lk = { key: null, index: 0, inflight: new Set(), rows: [] };
 
 function lookupRows() {
   const pending = [];
   const later = [];
+  const found = []; // found, still owed: where its paper is (an undelivered one may be undone)
   for (const t of state.list()) {
     for (const inv of t.invoices || []) {
       if (inv.pay_status !== "unpaid") continue;
       const row = { t, inv, key: `${t.number}:${inv.invoice_id}` };
       if (inv.lookup_status === "pending") pending.push(row);
       else if (inv.lookup_status === "deferred" || inv.lookup_status === "missing") later.push(row);
+      else if (inv.lookup_status === "found" && t.status !== "done") found.push(row);
     }
   }
   const order = (a, b) =>
@@ -321,7 +323,19 @@ function lookupRows() {
     byPeriod(a.inv, b.inv);
   pending.sort(order);
   later.sort(order);
-  return { pending, later };
+  found.sort(order);
+  return { pending, later, found };
+}
+
+/** Where a found paper is: at a cashier counter since a time, or still here. */
+function paperPlace(inv) {
+  if (!inv.delivered_to) return el("span", { className: "muted", text: "Chưa giao, còn ở đây / Not delivered, still here" });
+  const at = timeOf(inv.delivered_at);
+  const name = counterName(inv.delivered_to);
+  return el("strong", {
+    className: "delivered",
+    text: `Đã giao ${name} từ ${at} / At ${name} since ${at}`,
+  });
 }
 
 function lookupRow(r) {
@@ -348,24 +362,26 @@ function lookupRow(r) {
       "td",
       {},
       el("span", {
-        className: `badge ${inv.lookup_status === "pending" ? "" : "warn"}`,
+        className: `badge ${{ pending: "", found: "ok" }[inv.lookup_status] ?? "warn"}`,
         text: LOOKUP_STATUS[inv.lookup_status] || inv.lookup_status,
       }),
       r.inflight ? el("span", { className: "muted", text: " …" }) : null,
     ),
-    el(
-      "td",
-      {},
-      t.counter ? el("strong", { text: holder(t) }) : null,
-      t.status !== "serving" ? el("span", { className: "muted", text: ` ${TICKET_STATUS[t.status] || t.status}` }) : null,
-    ),
+    inv.lookup_status === "found"
+      ? el("td", { className: "place" }, paperPlace(inv))
+      : el(
+          "td",
+          {},
+          t.counter ? el("strong", { text: holder(t) }) : null,
+          t.status !== "serving" ? el("span", { className: "muted", text: ` ${TICKET_STATUS[t.status] || t.status}` }) : null,
+        ),
   );
   return tr;
 }
 
 function renderLookup() {
-  const { pending, later } = lookupRows();
-  lk.rows = pending.concat(later);
+  const { pending, later, found } = lookupRows();
+  lk.rows = pending.concat(later, found);
   if (lk.rows.length === 0) {
     lk.key = null;
     lk.index = 0;
@@ -388,11 +404,29 @@ function renderLookup() {
   };
   fill("#lookup-pending", pending, "Không có hoá đơn cần tìm / Nothing to find");
   fill("#lookup-deferred", later, "Không có / None");
+  fill("#lookup-found", found, "Không có / None");
   $("#lookup-pending-count").textContent = String(pending.length);
   $("#lookup-deferred-count").textContent = String(later.length);
+  $("#lookup-found-count").textContent = String(found.length);
   const sel = lk.rows[lk.index];
-  $("#btn-found").disabled = !sel;
-  $("#btn-deferred").disabled = !sel || sel.inv.lookup_status !== "pending";
+  for (const [id, action] of Object.entries(LOOKUP_BUTTONS)) $(id).disabled = !sel || !canMark(sel, action);
+}
+
+const LOOKUP_BUTTONS = {
+  "#btn-found": "found",
+  "#btn-deferred": "deferred",
+  "#btn-missing": "missing",
+  "#btn-unfound": "unfound",
+};
+
+/** What a row allows (the server checks again): as qms/lookup.py's TRANSITIONS. */
+function canMark(row, action) {
+  const status = row.inv.lookup_status;
+  if (action === "found") return status !== "found";
+  if (action === "deferred") return status === "pending";
+  if (action === "missing") return status === "pending" || status === "deferred";
+  if (action === "unfound") return status === "found" && !row.inv.delivered_to;
+  return false;
 }
 
 function scrollToSelection() {
@@ -418,7 +452,7 @@ function moveLookup(delta) {
 async function markLookup(action) {
   const sel = lk.rows[lk.index];
   if (!sel) return;
-  if (action === "deferred" && sel.inv.lookup_status !== "pending") return;
+  if (!canMark(sel, action)) return;
   if (lk.inflight.has(sel.key)) return;
   showError($("#lookup-error"), null);
   lk.inflight.add(sel.key);
@@ -470,6 +504,16 @@ function lookupKeys(e) {
     case "F10":
       e.preventDefault();
       markLookup("deferred");
+      break;
+    case "F8":
+      e.preventDefault();
+      markLookup("missing");
+      break;
+    case "z":
+    case "Z":
+      if (!e.ctrlKey || e.altKey || e.metaKey) break;
+      e.preventDefault();
+      markLookup("unfound");
       break;
     default:
       break;
@@ -738,6 +782,11 @@ async function cashierAction(action, body = {}, { after } = {}) {
     if (after) after(res);
     return res;
   } catch (err) {
+    if (err.code === "confirm_unpaid" && action === "finish") {
+      const d = err.details || {};
+      askFinish(currentTicket()?.number ?? "", (d.unpaid || []).length, d.total || 0);
+      return null;
+    }
     showError($("#cashier-error"), err);
     if (err.code === "drawer_not_open" || err.code === "drawer_closed") drawerRefresh();
     return null;
@@ -797,6 +846,43 @@ function collect() {
   });
 }
 
+/** F8. With invoices still unpaid, finishing lets the customer go without paying them:
+ * a dialog asks to confirm, with a reason (the server asks the same: confirm_unpaid). */
+function finish() {
+  const t = currentTicket();
+  if (!t || cs.busy) return;
+  const unpaid = t.customers.flatMap((c) => c.invoices).filter((i) => i.pay_status === "unpaid");
+  if (unpaid.length === 0) {
+    cashierAction("finish");
+    return;
+  }
+  askFinish(t.number, unpaid.length, unpaid.reduce((s, i) => s + i.total, 0));
+}
+
+function askFinish(number, count, total) {
+  $("#finish-text").textContent =
+    `Vé ${number} còn ${count} hoá đơn chưa thu (${money(total)}). Khách sẽ ra về mà không trả các hoá đơn này. / ` +
+    `Ticket ${number} still has ${count} unpaid invoice(s) (${money(total)}): the customer goes without paying them.`;
+  const dlg = $("#finish-dialog");
+  dlg.dataset.ticket = String(number);
+  if (!dlg.open) dlg.showModal();
+  $("#finish-reason").focus();
+}
+
+async function confirmFinish() {
+  const dlg = $("#finish-dialog");
+  if (!dlg.open) return;
+  const reason = $("#finish-reason").value;
+  dlg.close();
+  const res = await cashierAction("finish", { confirm: true, reason });
+  if (res) {
+    const box = $("#collect-result");
+    box.textContent = `Vé ${res.number}: kết thúc, còn nợ / ticket ${res.number} finished, left unpaid`;
+    box.dataset.ticket = String(res.number);
+    box.hidden = false;
+  }
+}
+
 function cashierKeys(e) {
   const map = {
     F2: callNext,
@@ -804,8 +890,9 @@ function cashierKeys(e) {
     F4: collect,
     F6: () => cashierAction("park"),
     F7: () => cashierAction("no-show"),
-    F8: () => cashierAction("finish"),
+    F8: finish,
   };
+  if ($("#finish-dialog").open) return; // the dialog has its own keys: Enter, Esc
   const fn = map[e.key];
   if (fn) {
     e.preventDefault();
@@ -837,7 +924,18 @@ function wireCashier() {
   $("#btn-recall").addEventListener("click", () => cashierAction("recall"));
   $("#btn-park").addEventListener("click", () => cashierAction("park"));
   $("#btn-no-show").addEventListener("click", () => cashierAction("no-show"));
-  $("#btn-finish").addEventListener("click", () => cashierAction("finish"));
+  $("#btn-finish").addEventListener("click", finish);
+  $("#finish-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    confirmFinish();
+  });
+  $("#finish-dialog").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target.id !== "finish-cancel") {
+      e.preventDefault();
+      confirmFinish();
+    }
+  });
+  $("#finish-cancel").addEventListener("click", () => $("#finish-dialog").close());
   $("#btn-collect").addEventListener("click", collect);
   $("#btn-transfer").addEventListener("click", () => {
     const to = $("#transfer-to").value;
@@ -1325,6 +1423,8 @@ function main() {
   $("#tab-cash").addEventListener("click", () => showTab("cash"));
   $("#btn-found").addEventListener("click", () => markLookup("found"));
   $("#btn-deferred").addEventListener("click", () => markLookup("deferred"));
+  $("#btn-missing").addEventListener("click", () => markLookup("missing"));
+  $("#btn-unfound").addEventListener("click", () => markLookup("unfound"));
   wireCashier();
   wireReception();
   document.addEventListener("keydown", (e) => {

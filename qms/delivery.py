@@ -3,6 +3,10 @@ back to invoice management, and the return itself (who, when, why).
 
 An invoice's paper is *pulled* once a lookup counter found it (F9); it is *delivered* to
 the cashier counter holding its ticket. Pulled paper that is not paid is *to return*.
+
+A paper is counted once, by invoice id, across the day's tickets: a customer who came back
+on a new ticket took their paper along (the old row is ``moved``), and a paper returned
+then pulled again for a later ticket is in the state of its latest pull.
 """
 
 from __future__ import annotations
@@ -66,6 +70,19 @@ def _rows(session: Session, branch_id: str, day: dt.date) -> list[tuple[TicketIn
     ]
 
 
+def _papers(session: Session, branch_id: str, day: dt.date) -> list[tuple[TicketInvoice, int, str]]:
+    """Each paper that left its rack today, once: the latest row of its invoice that
+    pulled it (rows come in ticket order)."""
+    latest: dict[int, tuple[TicketInvoice, int, str]] = {}
+    for inv, number, status in _rows(session, branch_id, day):
+        if inv.pay_status == "moved":
+            continue  # counted on the ticket that took it over
+        if inv.lookup_status != "found" and inv.pay_status != "paid":
+            continue  # this claim never pulled it
+        latest[inv.invoice_id] = (inv, number, status)
+    return sorted(latest.values(), key=lambda r: (r[1], r[0].id or 0))
+
+
 def paper(inv: TicketInvoice, number: int, ticket_status: str | None = None) -> dict[str, Any]:
     """One paper invoice; ``ticket_status`` tells a paper still with a customer (waiting,
     serving, parked) from one left behind (done, no-show)."""
@@ -111,9 +128,7 @@ def report(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
     }
     pending: list[dict[str, Any]] = []
     returned: list[dict[str, Any]] = []
-    for inv, number, status in _rows(session, branch.id, day):
-        if inv.lookup_status != "found" and inv.pay_status != "paid":
-            continue  # the paper never left its rack
+    for inv, number, status in _papers(session, branch.id, day):
         places = [lookup_codes.get(inv.parity)]
         if inv.delivered_to:
             places.append(inv.delivered_to)
@@ -153,7 +168,7 @@ def pending_at(session: Session, branch_id: str, day: dt.date, codes: set[str]) 
     """Papers delivered to these cashier counters that are neither paid nor returned."""
     return [
         paper(inv, n, status)
-        for inv, n, status in _rows(session, branch_id, day)
+        for inv, n, status in _papers(session, branch_id, day)
         if inv.delivered_to in codes and to_return(inv)
     ]
 

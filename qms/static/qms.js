@@ -392,6 +392,8 @@ export const PAY_STATUS = {
   unpaid: "Chưa thu / Unpaid",
   paid: "Đã thu / Paid",
   returned: "Trả lại / Returned",
+  paid_elsewhere: "Đã trả nơi khác / Paid elsewhere",
+  moved: "Đã chuyển sang vé khác / Moved to another ticket",
 };
 
 /** Mirror the socket's state on the page: body[data-state] and the #offline banner. */
