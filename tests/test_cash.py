@@ -233,7 +233,7 @@ def test_a_whole_day_with_returns_accounts_for_every_invoice(day: Day) -> None:
         p["txn_id"]
         for p in b.act("collect", invoices=[first["invoice_id"]], amount=first["total"])["payments"]
     }
-    b.act("finish")
+    b.act("finish", confirm=True, reason="fewer_periods")
 
     # a customer whose paper was pulled leaves before being called
     gone = day.ticket(1)

@@ -183,13 +183,15 @@ def serve_one(desk: Desk, cashier: Staff, code: str) -> None:
         except ApiError as exc:
             if exc.code != "cmis_unavailable":
                 raise
-    cashier.act("finish")
+    cashier.act("finish", confirm=True, reason="customer_left")
 
 
 def work(desk: Desk, cashier: Staff, codes: queue.Queue[str], errors: list[str]) -> None:
     """A cashier's loop for one life of the server: stops when the server dies."""
     try:
-        cashier.act("finish")  # a ticket left serving by the previous life
+        cashier.act(
+            "finish", confirm=True, reason="customer_left"
+        )  # a ticket left serving by the previous life
     except ApiError:
         pass
     except httpx.TransportError:
@@ -207,7 +209,7 @@ def work(desk: Desk, cashier: Staff, codes: queue.Queue[str], errors: list[str])
             if exc.status >= 500:
                 errors.append(f"{exc.status} {exc.body}")
             try:
-                cashier.act("finish")
+                cashier.act("finish", confirm=True, reason="customer_left")
             except (ApiError, httpx.TransportError):
                 pass
 

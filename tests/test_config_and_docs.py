@@ -123,7 +123,7 @@ def test_ready_first_call_policy(tmp_path: Path, demo: Any) -> None:
             f"/api/tickets/{second['number']}/invoices/{inv['invoice_id']}/found"
         )
         assert cashier.act("call-next")["number"] == second["number"]
-        cashier.act("finish")
+        cashier.act("finish", confirm=True, reason="customer_left")
         assert cashier.act("call-next")["number"] == first["number"]
     finally:
         for person in (reception, cashier, *clerks.values()):

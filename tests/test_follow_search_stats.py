@@ -72,7 +72,7 @@ def test_follow_counts_down_then_names_the_counter(
     assert called["number"] < mine["number"]
     after = public(hall, f"/api/follow/{token}").json()
     assert after["ahead"] == view["ahead"] - 1
-    c3.act("finish")
+    c3.act("finish", confirm=True, reason="customer_left")
 
     # called by number: the phone says where to go, and no longer counts places
     c4.act("call", number=mine["number"])
@@ -82,7 +82,7 @@ def test_follow_counts_down_then_names_the_counter(
     assert serving["called_at"]
     c4.act("recall")
     assert public(hall, f"/api/follow/{token}").json()["recalls"] == 1
-    c4.act("finish")
+    c4.act("finish", confirm=True, reason="customer_left")
     done = public(hall, f"/api/follow/{token}").json()
     assert done["status"] == "done" and done["counter"] is None
 
@@ -226,7 +226,7 @@ def test_hourly_stats_match_the_tickets(quiet_hall: HallServer, demo: Any) -> No
         ]
         c1.act("call-next")
         c2.act("call-next")
-        c1.act("finish")
+        c1.act("finish", confirm=True, reason="customer_left")
         states = [sup.get(f"/api/tickets/{n}") for n in numbers]
 
         stats = sup.get("/api/stats/hourly")

@@ -184,7 +184,7 @@ def test_papers_to_return_head_deposit_and_day_close(
     t = ready_ticket(people, customers.take(invoices=1))
     invoice = t["customers"][0]["invoices"][0]["invoice_id"]
     c2.act("call", number=t["number"])
-    c2.act("finish")
+    c2.act("finish", confirm=True, reason="customer_left")
     paper = f"#papers-to-return tr[data-invoice-id='{invoice}']"
     sup.wait_for_selector(paper)
     sup.wait_for_selector("#papers-counters tr[data-counter=C2][data-to-return='1']")

@@ -86,7 +86,7 @@ def test_kiosk_language_qr_and_follow_page(
     )
     phone.click("#lang-toggle")
     phone.wait_for_selector("#follow-counter:text('Please go to Quầy 1')")
-    staff["c1"].act("finish")
+    staff["c1"].act("finish", confirm=True, reason="customer_left")
     phone.wait_for_selector("body[data-status=done]", timeout=FOLLOW_POLL_WAIT_MS)
 
     phone.goto(f"{hall.base}/t/NoSuchTicket1234")
@@ -157,7 +157,7 @@ def test_supervisor_live_hall_and_charts(
     assert page.get_attribute("#sv-oldest", "data-minutes") != ""
 
     # live: the counter goes idle when its ticket finishes, without a reload
-    staff["c2"].act("finish")
+    staff["c2"].act("finish", confirm=True, reason="customer_left")
     page.wait_for_selector(f"{c2}[data-state=idle]")
     assert console.errors == []
     page.close()

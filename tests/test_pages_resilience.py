@@ -106,7 +106,7 @@ def test_every_page_recovers_from_a_server_restart(
     staff["c3"].act("call", number=n)
     display.wait_for_selector(f"#counter-C3:text-is('{n}')")
     cashier.wait_for_selector(f"#current-number:text-is('{n}')")
-    staff["c3"].act("finish")
+    staff["c3"].act("finish", confirm=True, reason="customer_left")
     errors = [e for e in console.errors if "ERR_CONNECTION_REFUSED" not in e]
     assert errors == []
     for page in pages:

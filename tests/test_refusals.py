@@ -349,7 +349,7 @@ def test_cashier_refusals(staff: dict[str, Staff], customers: Customers) -> None
             409,
             "already_paid",
         )
-    staff["c1"].act("finish")
+    staff["c1"].act("finish", confirm=True, reason="customer_left")
     with unchanged(staff, n):
         refused(lambda: staff["c1"].act("recall"), 409, "no_current_ticket")
         refused(
@@ -398,4 +398,4 @@ def test_transfer_moves_ticket_and_paper(staff: dict[str, Staff], customers: Cus
     assert gone["status"] == "no_show"
     back = staff["c2"].act("call", number=t["number"])
     assert back["status"] == "serving" and back["recalls"] == 0
-    staff["c2"].act("finish")
+    staff["c2"].act("finish", confirm=True, reason="customer_left")
