@@ -108,7 +108,20 @@ function statusBadge(status, extra = "") {
 /** Name, code, address and book of a customer on a ticket (cashier and reception views). */
 function customerHead(c) {
   return [
-    el("h3", {}, el("span", { className: "name", text: c.name }), " ", el("span", { className: "muted num", text: c.code })),
+    el(
+      "h3",
+      {},
+      el("span", { className: "name", text: c.name }),
+      " ",
+      el("span", { className: "muted num", text: c.code }),
+      c.moved_to
+        ? el("span", {
+            className: "badge warn moved",
+            dataset: { movedTo: c.moved_to },
+            text: ` Đã chuyển sang vé ${c.moved_to} / Moved to ticket ${c.moved_to}`,
+          })
+        : null,
+    ),
     el("div", { className: "muted", text: `${c.address || ""} · Sổ / book ${c.book_code}` }),
   ];
 }
@@ -1072,6 +1085,19 @@ function showTicket(t) {
     qr.hidden = true;
   }
   renderReceptionLive();
+  // customers back after a no-show or an unpaid finish: the new ticket took them over
+  const notices = t.notices || [];
+  $("#rc-ticket-notices").hidden = notices.length === 0;
+  $("#rc-ticket-notices").replaceChildren(
+    ...notices.map((n) =>
+      el("li", {
+        dataset: { code: n.code, ticket: n.ticket },
+        text:
+          `Khách ${n.customers.join(", ")} chuyển từ vé ${n.ticket} sang vé này, cùng hoá đơn giấy / ` +
+          `Customer(s) ${n.customers.join(", ")} taken over from ticket ${n.ticket}, with their paper`,
+      }),
+    ),
+  );
   $("#rc-ticket-total").textContent = money(t.total_due);
   $("#rc-ticket-customers").replaceChildren(
     ...t.customers.map((c) =>

@@ -139,9 +139,13 @@ def test_drawer_movement_mismatch_refusal_and_approval_live(
     cashier.wait_for_selector("#move-list tr[data-status=matched]")
     cashier.wait_for_selector("#close-blockers li[data-code=movement_mismatch]", state="detached")
 
-    # the customer has no paper yet and goes (F8); closed 10,000 đ short, the drawer waits
-    # for the supervisor's approval and takes no more money
+    # the customer has no paper yet and goes (F8, confirmed with a reason: money is owed);
+    # closed 10,000 đ short, the drawer waits for the supervisor's approval and takes no
+    # more money
     cashier.keyboard.press("F8")
+    cashier.wait_for_selector("#finish-dialog[open]")
+    cashier.select_option("#finish-reason", "customer_left")
+    cashier.keyboard.press("Enter")
     cashier.wait_for_selector("#current[data-ticket='']")
     expected = FLOAT + total - OUT
     cashier.wait_for_selector(f"#dr-expected[data-amount='{expected}']")
