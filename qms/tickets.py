@@ -77,6 +77,7 @@ _LEFT_BEHIND = (
         _T.c.branch_id == bindparam("branch"),
         _T.c.business_day == bindparam("day"),
         _T.c.status.in_(LEFT),
+        _T.c.number != bindparam("number"),
         _C.c.moved_to.is_(None),
     )
 )
@@ -170,7 +171,7 @@ def _take_over(
 
     Runs under the branch lock (``Hall.change``), so no other change sees half of it."""
     conn = tx.session.connection()
-    left = conn.execute(_LEFT_BEHIND, tx.today(codes=codes)).all()
+    left = conn.execute(_LEFT_BEHIND, tx.today(codes=codes, number=number)).all()
     if not left:
         return []
     new_by_id = {r["invoice_id"]: r for r in invoices}

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import Customers, HallServer
@@ -281,3 +282,30 @@ def test_a_wrong_f9_is_undone_until_the_paper_is_delivered(
 
 def _name(s: Staff) -> str:
     return str(s.get("/api/me")["principal"]["name"])
+
+
+def test_a_customer_back_while_cmis_is_down_is_taken_over_when_the_debts_arrive(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
+    sup = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
+    sup.apply(sup.recv())
+    code = customers.take(invoices=1)
+    left = find_all(staff, issue(staff, code))
+    staff["c4"].act("call", number=left["number"])
+    staff["c4"].act("finish", confirm=True, reason="not_enough_money")
+    httpx.put(f"{hall.cmis_url}/admin/faults", json={"down": True}).raise_for_status()
+    try:
+        back = issue(staff, code)  # CMIS down: the number now, the debts later
+        assert back["debts_pending"] is True and "notices" not in back
+    finally:
+        httpx.put(f"{hall.cmis_url}/admin/faults", json={"down": False}).raise_for_status()
+    moved = sup.until_event("ticket.taken_over", left["number"], timeout=30)
+    assert moved["data"]["to"] == back["number"]
+    now = staff["sup"].get(f"/api/tickets/{back['number']}")
+    assert {(i["lookup_status"], i["delivered_to"]) for i in invoices(now)} == {("found", "C4")}
+    old = staff["sup"].get(f"/api/tickets/{left['number']}")
+    assert old["customers"][0]["moved_to"] == back["number"]
+    assert [i["pay_status"] for i in invoices(old)] == ["moved"]
+    staff["c4"].act("call", number=back["number"])
+    assert collect_all(staff["c4"], now)["ticket"]["status"] == "done"
+    sup.close()
