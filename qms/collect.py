@@ -237,6 +237,13 @@ def return_invoices(
             raise NotFound(
                 f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
             )
+        if inv.pay_status == "moved":
+            raise Conflict(
+                f"invoice {i} is on ticket {inv.moved_to} now: return it from there",
+                code="invoice_moved",
+                invoice=i,
+                ticket=inv.moved_to,
+            )
         if inv.pay_status not in ("unpaid", "paid_elsewhere"):
             raise Conflict(
                 f"invoice {i} is already {inv.pay_status}",
