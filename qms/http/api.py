@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -13,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qms import payments, projections, reconcile
+from qms import csv_safe, payments, projections, reconcile
 from qms.auth import Authenticator, Principal, check_view, require
 from qms.errors import BadRequest
 from qms.hall import Hall
@@ -280,7 +279,7 @@ async def reconciliation(request: Request) -> Response:
     report = await hall.reconciliation(who, day)
     if request.query_params.get("format") == "csv":
         buf = io.StringIO()
-        csv.writer(buf).writerows(reconcile.csv_rows(report))
+        csv_safe.Writer(buf).writerows(reconcile.csv_rows(report))
         name = f"reconciliation-{report['branch']}-{report['date']}.csv"
         return Response(
             buf.getvalue(),
