@@ -188,7 +188,8 @@ class DeviceJob(SQLModel, table=True):
     branch_id: str = Field(index=True)
     target: str  # printer id, or the counter code for an LED board
     kind: str  # print | led
-    document: str  # ticket | receipt | reconnection | money-out | money-in | day-end | number
+    document: str  # ticket | receipt | reconnection | money-out | money-in | money-cancel
+    # | day-end | number
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # queued -> sending -> done; a failure goes back to queued (with backoff);
     # sending found at start-up -> in_doubt (printed or not? a person decides)

@@ -55,6 +55,10 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
     ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),
     ("POST", "/api/device-jobs/{job:int}/retry"): ("/api/device-jobs/1/retry", "devices.retry"),
+    ("POST", "/api/device-jobs/{job:int}/reprint"): (
+        "/api/device-jobs/999999/reprint",
+        "devices.retry",
+    ),
     ("GET", "/api/devices"): ("/api/devices", "devices.enroll"),
     ("POST", "/api/devices"): ("/api/devices", "devices.enroll"),
     ("POST", "/api/devices/{id}/revoke"): ("/api/devices/nope/revoke", "devices.enroll"),
