@@ -283,6 +283,16 @@ function startSocket(view) {
 
 function onSnapshotExtra(data) {
   if (mode === "supervisor") sv.pending = data.payments_pending || 0;
+  rcClosed(Boolean(data.day_closed));
+}
+
+/** Reception on a closed day: a notice instead of the code entry (the snapshot or the
+ * day.closed event says so); a new day's snapshot brings the entry back. */
+function rcClosed(closed) {
+  rc.closed = closed;
+  $("#rc-closed").hidden = !closed;
+  $("#rc-form").hidden = closed;
+  $("#rc-issue").disabled = closed || rc.busy || rc.basket.length === 0;
 }
 
 const CHART_EVENTS = new Set(["ticket.issued", "ticket.called", "ticket.transferred", "ticket.finished", "payment.collected"]);
@@ -291,6 +301,7 @@ function onEventExtra(evt) {
   const d = evt.data || {};
   drawerEvent(evt);
   cashEvent(evt);
+  if (evt.event === "day.closed") rcClosed(true);
   if (mode === "supervisor" && sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
   if (evt.event === "payment.collected" && mode === "supervisor") sv.pending += (d.payments || []).length;
   if (evt.event === "payment.confirmed" || evt.event === "payment.refused") {
@@ -848,7 +859,7 @@ function wireCashier() {
 // ----------------------------------------------------------------------------------
 // reception
 
-const rc = { basket: [], busy: false, shown: null, hits: [], searching: false };
+const rc = { basket: [], busy: false, shown: null, hits: [], searching: false, closed: false };
 
 function renderBasket() {
   $("#rc-basket").replaceChildren(
@@ -880,7 +891,7 @@ function renderBasket() {
     ),
   );
   $("#rc-basket-total").textContent = money(rc.basket.reduce((s, c) => s + c.total, 0));
-  $("#rc-issue").disabled = rc.busy || rc.basket.length === 0;
+  $("#rc-issue").disabled = rc.closed || rc.busy || rc.basket.length === 0;
   $("#rc-add").disabled = rc.busy;
   renderHits();
 }
