@@ -27,6 +27,7 @@ CASH_KEYS = (
     "side",
     "counters",
     "head_counter",
+    "withdrawn",
 )  # money: never on display or lookup channels
 RECENT_DONE = 100
 
