@@ -135,9 +135,28 @@ async function onLogin(e) {
     $("#login-password").value = "";
     await enter();
   } catch (err) {
-    showError(box, err);
+    showError(box, { code: err.code, message: counterMessage(err) || err.message });
   } finally {
     btn.disabled = false;
+  }
+}
+
+/** The refusals of a counter that belongs to its cashier, Vietnamese first. */
+function counterMessage(err) {
+  const d = (err && err.details) || {};
+  switch (err && err.code) {
+    case "counter_taken":
+      return `Quầy ${d.counter} đang do ${d.held_by_name || d.held_by} đăng nhập: người đó đăng xuất, hoặc giám sát viên cho đăng xuất quầy. / Counter ${d.counter} is held by ${d.held_by}: they sign out, or a supervisor signs the counter out.`;
+    case "drawer_elsewhere":
+      return `Két của bạn mở ở quầy ${d.drawer_counter}: phục vụ khách tại quầy đó. / Your drawer was opened at ${d.drawer_counter}: serve customers there.`;
+    case "drawer_not_open":
+      return "Chưa mở két: nhập tiền đầu ca trước khi gọi số hoặc thu tiền. / Open your drawer (count the float) before calling or collecting.";
+    case "drawer_closed":
+      return "Két đã đóng: không gọi số, không thu tiền nữa hôm nay. / Your drawer is closed: no more calls or payments today.";
+    case "day_closed":
+      return "Ngày làm việc đã kết thúc: không thay đổi gì được nữa. / The business day is closed: nothing more can change.";
+    default:
+      return null;
   }
 }
 
@@ -749,7 +768,7 @@ async function cashierAction(action, body = {}, { after } = {}) {
     if (after) after(res);
     return res;
   } catch (err) {
-    showError($("#cashier-error"), err);
+    showError($("#cashier-error"), { code: err.code, message: counterMessage(err) || err.message });
     if (err.code === "drawer_not_open" || err.code === "drawer_closed") drawerRefresh();
     return null;
   } finally {
