@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import col, select
 
-from qms import rows, tickets
+from qms import drawers, rows, tickets
 from qms.branch import CounterInfo
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.models import Ticket, TicketInvoice
@@ -112,6 +112,7 @@ def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> di
 
 def call_next(tx: Tx, code: str) -> dict[str, Any]:
     my_counter(tx, code)
+    drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     _ensure_free(tx, code)
     ticket = tx.session.exec(_NEXT[tx.branch.call_policy], params=tx.today()).first()
     if ticket is None:
@@ -121,6 +122,7 @@ def call_next(tx: Tx, code: str) -> dict[str, Any]:
 
 def call_number(tx: Tx, code: str, number: object) -> dict[str, Any]:
     my_counter(tx, code)
+    drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     ticket = tickets.by_number(tx, number)
     if ticket.status == "serving":
         raise Conflict(

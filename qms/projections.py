@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from qms import events
 from qms.branch import Branch
 from qms.errors import BadRequest
-from qms.models import Payment, Ticket
+from qms.models import DayClosure, Payment, Ticket
 from qms.ticket_view import ticket_states
 
 VIEW = re.compile(r"^(display|supervisor|agent|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
@@ -179,6 +179,8 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
             for c in branch.counters.values()
         ],
         "tickets": projected,
+        # kiosks and reception say the hall is closed before anyone types a code
+        "day_closed": session.get(DayClosure, (branch.id, day)) is not None,
     }
     if view == "supervisor":
         data["payments_pending"] = len(

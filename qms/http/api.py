@@ -82,6 +82,17 @@ async def logout(request: Request) -> Response:
     return ok({"status": "signed out"})
 
 
+async def end_counter_session(request: Request) -> Response:
+    """A supervisor signs out whoever holds a counter, so a colleague may take it over."""
+    who = await principal(request)
+    require(who, "session.end")
+    data = await body(request)
+    auth: Authenticator = request.app.state.auth
+    now = _hall(request).clock.now()
+    counter = request.path_params["counter"]
+    return ok(await _run(auth.end_counter_session, who, counter, data.get("reason"), now))
+
+
 async def me(request: Request) -> Response:
     who = await principal(request)
     branch = _hall(request).branch(who.branch_id)
@@ -293,6 +304,7 @@ routes = [
     Route("/healthz", healthz),
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/auth/counters/{counter}/sign-out", end_counter_session, methods=["POST"]),
     Route("/api/me", me),
     Route("/api/counters", counters),
     Route("/api/customers/{code}", customer),
