@@ -75,6 +75,8 @@ def run(calls: int, customers: int) -> dict[str, Any]:
         login = {"username": "cashier1", "password": h.PASSWORD, "counter": "C1"}
         token = http.post("/api/auth/login", json=login).json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
+        # nobody is called to a counter without an open drawer
+        http.post("/api/cash/drawer/open", json={"float": 0}, headers=auth).raise_for_status()
         answer_dom: list[int] = []
         send_dom: list[int] = []
         send_frame: list[int] = []

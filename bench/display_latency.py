@@ -274,7 +274,7 @@ async def run(
         await asyncio.sleep(2)  # let start-up work (clips, leader lock) settle
         rss_idle = server.rss_kib()
         await issue(server, [c.code for c in h.payers(data)[:calls]])
-        desks = await h.cashiers(server.base, open_drawers=False)
+        desks = await h.cashiers(server.base)  # a call needs an open drawer
         t0 = time.perf_counter()
         displays: Displays | ChildDisplays
         if procs > 1:

@@ -626,7 +626,7 @@ async def sign_in(base: str, username: str, counter: str | None) -> Http:
 
 
 async def cashiers(base: str, open_drawers: bool = True) -> list[tuple[str, Http]]:
-    """The four cashier counters, each signed in; F4 needs an open drawer."""
+    """The four cashier counters, each signed in; a call and F4 need an open drawer."""
     out = []
     for username, counter in CASHIERS:
         http = await sign_in(base, username, counter)

@@ -31,7 +31,7 @@ async def measure(
     out["simulator"] = server.simulator_rss_kib()
     data = h.demo(customers)
     await dl.issue(server, [c.code for c in h.payers(data)[:20]])
-    desks = await h.cashiers(server.base, open_drawers=False)
+    desks = await h.cashiers(server.base)  # a call needs an open drawer
     conns = await h.open_many(server.ws_url, h.DISPLAY, "display", clients, deflate=deflate)
     displays = dl.Displays(conns)
     await asyncio.sleep(1)

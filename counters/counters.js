@@ -148,9 +148,28 @@ async function onLogin(e) {
     $("#login-password").value = "";
     await enter();
   } catch (err) {
-    showError(box, err);
+    showError(box, { code: err.code, message: counterMessage(err) || err.message });
   } finally {
     btn.disabled = false;
+  }
+}
+
+/** The refusals of a counter that belongs to its cashier, Vietnamese first. */
+function counterMessage(err) {
+  const d = (err && err.details) || {};
+  switch (err && err.code) {
+    case "counter_taken":
+      return `Quầy ${d.counter} đang do ${d.held_by_name || d.held_by} đăng nhập: người đó đăng xuất, hoặc giám sát viên cho đăng xuất quầy. / Counter ${d.counter} is held by ${d.held_by}: they sign out, or a supervisor signs the counter out.`;
+    case "drawer_elsewhere":
+      return `Két của bạn mở ở quầy ${d.drawer_counter}: phục vụ khách tại quầy đó. / Your drawer was opened at ${d.drawer_counter}: serve customers there.`;
+    case "drawer_not_open":
+      return "Chưa mở két: nhập tiền đầu ca trước khi gọi số hoặc thu tiền. / Open your drawer (count the float) before calling or collecting.";
+    case "drawer_closed":
+      return "Két đã đóng: không gọi số, không thu tiền nữa hôm nay. / Your drawer is closed: no more calls or payments today.";
+    case "day_closed":
+      return "Ngày làm việc đã kết thúc: không thay đổi gì được nữa. / The business day is closed: nothing more can change.";
+    default:
+      return null;
   }
 }
 
@@ -296,6 +315,16 @@ function startSocket(view) {
 
 function onSnapshotExtra(data) {
   if (mode === "supervisor") sv.pending = data.payments_pending || 0;
+  rcClosed(Boolean(data.day_closed));
+}
+
+/** Reception on a closed day: a notice instead of the code entry (the snapshot or the
+ * day.closed event says so); a new day's snapshot brings the entry back. */
+function rcClosed(closed) {
+  rc.closed = closed;
+  $("#rc-closed").hidden = !closed;
+  $("#rc-form").hidden = closed;
+  $("#rc-issue").disabled = closed || rc.busy || rc.basket.length === 0;
 }
 
 const CHART_EVENTS = new Set(["ticket.issued", "ticket.called", "ticket.transferred", "ticket.finished", "payment.collected"]);
@@ -304,6 +333,7 @@ function onEventExtra(evt) {
   const d = evt.data || {};
   drawerEvent(evt);
   cashEvent(evt);
+  if (evt.event === "day.closed") rcClosed(true);
   if (mode === "supervisor" && sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
   if (evt.event === "payment.collected" && mode === "supervisor") sv.pending += (d.payments || []).length;
   if (evt.event === "payment.confirmed" || evt.event === "payment.refused") {
@@ -800,7 +830,7 @@ async function cashierAction(action, body = {}, { after } = {}) {
       askFinish(currentTicket()?.number ?? "", (d.unpaid || []).length, d.total || 0);
       return null;
     }
-    showError($("#cashier-error"), err);
+    showError($("#cashier-error"), { code: err.code, message: counterMessage(err) || err.message });
     if (err.code === "drawer_not_open" || err.code === "drawer_closed") drawerRefresh();
     return null;
   } finally {
@@ -959,7 +989,7 @@ function wireCashier() {
 // ----------------------------------------------------------------------------------
 // reception
 
-const rc = { basket: [], busy: false, shown: null, hits: [], searching: false };
+const rc = { basket: [], busy: false, shown: null, hits: [], searching: false, closed: false };
 
 function renderBasket() {
   $("#rc-basket").replaceChildren(
@@ -991,7 +1021,7 @@ function renderBasket() {
     ),
   );
   $("#rc-basket-total").textContent = money(rc.basket.reduce((s, c) => s + c.total, 0));
-  $("#rc-issue").disabled = rc.busy || rc.basket.length === 0;
+  $("#rc-issue").disabled = rc.closed || rc.busy || rc.basket.length === 0;
   $("#rc-add").disabled = rc.busy;
   renderHits();
 }

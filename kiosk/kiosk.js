@@ -110,6 +110,7 @@ let countdownTimer = null;
 let idleTimer = null;
 let lastError = null; // shown again in the other language on a toggle
 let shownTicket = null;
+let dayClosed = false; // the business day is closed: no code entry, a notice instead
 
 const input = $("#code");
 const errorBox = $("#error");
@@ -135,7 +136,18 @@ function explain(err) {
   return (err && err.message) || String(err);
 }
 
+/** The day closed (snapshot, the day.closed event, or a refusal): say so, in both
+ * languages, instead of asking for a code; a new day's snapshot brings the entry back. */
+function showClosed(closed) {
+  dayClosed = closed;
+  document.body.dataset.day = closed ? "closed" : "open";
+  $("#day-closed").hidden = !closed;
+  if (closed) $("#start-view").hidden = true;
+  else if ($("#result-view").hidden) $("#start-view").hidden = false;
+}
+
 function fail(err) {
+  if (err && err.code === "day_closed") showClosed(true);
   lastError = err;
   showError(errorBox, { code: err.code, message: explain(err) });
 }
@@ -329,7 +341,7 @@ function reset() {
   $("#ticket-follow").hidden = true;
   $("#ticket-qr").removeAttribute("src");
   $("#result-view").hidden = true;
-  $("#start-view").hidden = false;
+  $("#start-view").hidden = dayClosed;
   document.body.dataset.screen = "start";
   lang.set("vi"); // a shared kiosk: the next customer starts in Vietnamese
   input.focus();
@@ -387,13 +399,18 @@ function main() {
   renderBasket();
   input.focus();
 
-  // The socket only tells the kiosk whether the hall is reachable (and its name).
+  // The socket tells the kiosk whether the hall is reachable, its name, and whether
+  // the day is closed.
   new HallSocket({
     token,
     view: "display",
     onStatus: showConnection,
     onSnapshot: (data) => {
       if (data.branch && data.branch.name) $("#branch-name").textContent = data.branch.name;
+      showClosed(Boolean(data.day_closed));
+    },
+    onEvent: (evt) => {
+      if (evt.event === "day.closed") showClosed(true);
     },
     onUnauthenticated: () => {
       showConnection(false);

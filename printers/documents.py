@@ -120,14 +120,35 @@ def receipt(
     return Document("receipt", tuple(blocks))
 
 
+VOID_BANNER = "HUỶ / VOID"
+
+
+def _void_banner() -> list[Block]:
+    return [
+        Text(VOID_BANNER, align="center", bold=True, width=2, height=2),
+        Text("Phiếu này đã bị huỷ, không còn giá trị / This slip was withdrawn: it is void",
+             align="center", bold=True),
+    ]  # fmt: skip
+
+
+def slip_number(movement: Data) -> str:
+    """The number printed on a movement's slip: the movement's id, and after a declaration
+    was withdrawn and made again, which declaration it is (7, then 7.2): a withdrawn slip
+    never bears the number of the valid one."""
+    version = int(movement.get("version") or 1)
+    return f"{movement['id']}" if version <= 1 else f"{movement['id']}.{version}"
+
+
 def _cash_slip(name: str, title: str, movement: Data, branch: str, tz: str) -> Document:
+    void = bool(movement.get("void"))
     blocks = [
         *_header(branch, title),
+        *(_void_banner() if void else []),
         Text("Bàn giao tiền cuối ngày", align="center"),
         Rule(),
     ]
     if movement.get("id") is not None:
-        blocks.append(Row("Số phiếu", str(movement["id"])))
+        blocks.append(Row("Số phiếu", slip_number(movement)))
     blocks += [
         Row("Thời gian", local_time(movement["at"], tz)),
         Row("Bên giao", movement["from_cashier"]),
@@ -136,19 +157,49 @@ def _cash_slip(name: str, title: str, movement: Data, branch: str, tz: str) -> D
         Row("SỐ TIỀN", vnd(movement["amount"]), bold=True),
         Rule(heavy=True),
         *_signatures("BÊN GIAO", "BÊN NHẬN", movement["from_cashier"], movement["to_cashier"]),
+        *(_void_banner() if void else []),
         Cut(),
     ]
-    return Document(name, tuple(blocks))
+    return Document(f"{name}-void" if void else name, tuple(blocks))
 
 
 def money_out_slip(movement: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
-    """Printed at the cashier handing money over (``from_cashier``); both sign."""
+    """Printed at the cashier handing money over (``from_cashier``); both sign. With
+    ``movement["void"]`` (a reprint of a withdrawn declaration) it says HUỶ / VOID."""
     return _cash_slip("money-out", "PHIẾU XUẤT TIỀN", movement, branch, tz)
 
 
 def money_in_slip(movement: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
     """Printed at the cashier taking the money (``to_cashier``); both sign."""
     return _cash_slip("money-in", "PHIẾU NHẬN TIỀN", movement, branch, tz)
+
+
+def cancellation_slip(movement: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
+    """Phiếu huỷ: printed where a money-out or money-in declaration was withdrawn, naming
+    the slip it voids, so the paper trail says that slip no longer counts. ``movement``
+    is the withdrawn declaration: id, version, side (out | in), from_cashier, to_cashier,
+    amount, at (when it was declared), withdrawn_at."""
+    kind = "Xuất tiền / Money out" if movement["side"] == "out" else "Nhận tiền / Money in"
+    number = slip_number(movement)
+    blocks = [
+        *_header(branch, "PHIẾU HUỶ / CANCELLATION"),
+        Text(VOID_BANNER, align="center", bold=True, width=2, height=2),
+        Rule(),
+        Row("Phiếu bị huỷ / Slip", number, bold=True),
+        Row("Loại / Kind", kind),
+        Row("Lập lúc / Made", local_time(movement["at"], tz)),
+        Row("Huỷ lúc / Voided", local_time(movement["withdrawn_at"], tz)),
+        Row("Bên giao / From", movement["from_cashier"]),
+        Row("Bên nhận / To", movement["to_cashier"]),
+        Rule(heavy=True),
+        Row("SỐ TIỀN / AMOUNT", vnd(movement["amount"]), bold=True),
+        Rule(heavy=True),
+        Text(f"Phiếu số {number} không còn giá trị", align="center", bold=True),
+        Text(f"Slip no. {number} is void", align="center"),
+        *_signatures("BÊN GIAO", "BÊN NHẬN", movement["from_cashier"], movement["to_cashier"]),
+        Cut(),
+    ]
+    return Document("money-cancel", tuple(blocks))
 
 
 def reconnection_slip(

@@ -135,6 +135,11 @@ def all_documents() -> dict[str, Document]:
         ),
         documents.money_out_slip(MOVEMENT, branch=BRANCH),
         documents.money_in_slip(MOVEMENT, branch=BRANCH),
+        documents.money_out_slip({**MOVEMENT, "void": True}, branch=BRANCH),
+        documents.cancellation_slip(
+            {**MOVEMENT, "side": "out", "withdrawn_at": "2026-03-27T10:40:00+00:00"},
+            branch=BRANCH,
+        ),
         documents.reconnection_slip(paid["customers"][0], PAYMENTS, branch=BRANCH, at=AT),
         documents.day_end_summary(SUMMARY, branch=BRANCH),
         documents.test_page("quay-2 (TM-T20II)", "text:tcvn3"),

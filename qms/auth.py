@@ -11,14 +11,15 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, bindparam
-from sqlmodel import Session, select
+from sqlalchemy import Engine, bindparam, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
 
 from qms import audit, device_registry, rows
 from qms.branch import Branch
 from qms.config import Settings
 from qms.db import read_session
-from qms.errors import Forbidden, TooMany, Unauthenticated
+from qms.errors import BadRequest, Conflict, Forbidden, NotFound, TooMany, Unauthenticated
 from qms.models import AuthSession, User
 from qms.ratelimit import FailureLimiter
 
@@ -58,7 +59,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reports.company": frozenset({"admin"}),
     "audit.read": frozenset({"supervisor", "admin"}),
     "devices.enroll": frozenset({"supervisor", "admin"}),
+    "session.end": frozenset({"supervisor", "admin"}),
 }
+
+#: the counters one person holds at a time: where the money is (docs/security.md)
+HELD_KINDS = ("cashier",)
 
 #: the kind of counter each role signs in at (None: no counter needed)
 COUNTER_KIND = {
@@ -210,6 +215,14 @@ class Authenticator:
                     self._audit_login(now, user, username, address, exc.code, s)
                     exc.audited = True
                     raise
+            holds = self._holds(user.branch_id, counter)
+            if holds is not None:
+                try:
+                    self._free(s, user, holds, now)
+                except Conflict as exc:
+                    self._audit_login(now, user, username, address, exc.code, s)
+                    exc.audited = True
+                    raise
             self.failures.succeeded(s, name=keys["name"])
             token = secrets.token_urlsafe(32)
             s.add(
@@ -219,13 +232,89 @@ class Authenticator:
                     counter_code=counter,
                     created_at=now,
                     expires_at=now + self.session_ttl,
+                    holds=holds,
                 )
             )
             who = self._principal(user, counter)
             audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, counter or address,
                                      "auth.login"))  # fmt: skip
-            s.commit()
+            try:
+                s.commit()
+            except IntegrityError:  # another sign-in took the counter meanwhile (PostgreSQL)
+                s.rollback()
+                assert holds is not None
+                taken = self._taken(s, holds, counter or "")
+                self._audit_login(now, user, username, address, taken.code, s)
+                taken.audited = True
+                raise taken from None
             return token, who
+
+    def _holds(self, branch_id: str, counter: str | None) -> str | None:
+        """The key a session at ``counter`` holds: only cashier counters are held."""
+        c = self.branches[branch_id].counter(counter or "")
+        return f"{branch_id}/{c.code}" if c is not None and c.kind in HELD_KINDS else None
+
+    def _free(self, s: Session, user: User, holds: str, now: dt.datetime) -> None:
+        """Make room at a counter: the person's own old session there and an expired one
+        give way; a colleague's live session refuses the sign-in (``counter_taken``)."""
+        s.exec(
+            delete(AuthSession).where(
+                col(AuthSession.holds) == holds,
+                or_(col(AuthSession.user_id) == user.id, col(AuthSession.expires_at) <= now),
+            )
+        )
+        if s.exec(select(AuthSession).where(AuthSession.holds == holds)).first() is not None:
+            raise self._taken(s, holds, holds.partition("/")[2])
+
+    @staticmethod
+    def _taken(s: Session, holds: str, counter: str) -> Conflict:
+        holder = s.exec(
+            select(User.username, User.full_name)
+            .join(AuthSession, col(AuthSession.user_id) == User.id)
+            .where(AuthSession.holds == holds)
+        ).first()
+        name, full = holder if holder is not None else ("", "")
+        return Conflict(
+            f"counter {counter} is held by {name or 'someone'}: they sign out first, or a "
+            "supervisor signs their session out",
+            code="counter_taken",
+            counter=counter,
+            held_by=name,
+            held_by_name=full,
+        )
+
+    def end_counter_session(
+        self, who: Principal, counter: object, reason: object, now: dt.datetime
+    ) -> dict[str, object]:
+        """A supervisor signs out whoever holds a counter (a cashier gone home signed in,
+        a lost token), so a colleague can take it over; audited with the reason."""
+        if not isinstance(counter, str) or self.branches[who.branch_id].counter(counter) is None:
+            raise NotFound(f"no counter {counter}", code="unknown_counter", counter=counter)
+        if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 200:
+            raise BadRequest("give the reason (3 to 200 characters)", code="invalid_reason")
+        holds = self._holds(who.branch_id, counter)
+        with Session(self.engine) as s:
+            found = s.exec(
+                select(AuthSession, User.username)
+                .join(User, col(User.id) == AuthSession.user_id)
+                .where(
+                    User.branch_id == who.branch_id,
+                    or_(
+                        col(AuthSession.holds) == holds,
+                        col(AuthSession.counter_code) == counter,
+                    )
+                    if holds
+                    else col(AuthSession.counter_code) == counter,
+                )
+            ).all()
+            names = sorted({name for _, name in found})
+            for sess, _ in found:
+                s.delete(sess)
+            target = f"{counter} {' '.join(names) or '-'}: {reason.strip()}"
+            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
+                                     "auth.end_counter_session", target[:200]))  # fmt: skip
+            s.commit()
+        return {"counter": counter, "signed_out": names, "reason": reason.strip()}
 
     def _audit_login(
         self,

@@ -121,6 +121,7 @@ def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> di
 
 def call_next(tx: Tx, code: str) -> dict[str, Any]:
     my_counter(tx, code)
+    drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     _ensure_free(tx, code)
     ticket = tx.session.exec(_NEXT[tx.branch.call_policy], params=tx.today()).first()
     if ticket is None:
@@ -130,6 +131,7 @@ def call_next(tx: Tx, code: str) -> dict[str, Any]:
 
 def call_number(tx: Tx, code: str, number: object) -> dict[str, Any]:
     my_counter(tx, code)
+    drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     ticket = tickets.by_number(tx, number)
     if ticket.status == "serving":
         raise Conflict(

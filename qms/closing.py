@@ -71,6 +71,22 @@ def drawer_blockers(tx: Tx, d: Drawer) -> list[dict[str, Any]]:
                 movement=movements.public(m),
             )
         )
+    reversing = tx.session.exec(
+        select(Payment.txn_id).where(
+            Payment.branch_id == d.branch_id,
+            Payment.business_day == d.business_day,
+            Payment.cashier == f"user:{d.cashier}",
+            Payment.status == "reversal_pending",
+        )
+    ).all()
+    if reversing:  # its money goes back out of this drawer: count after CMIS answers
+        out.append(
+            _blocker(
+                "reversal_pending",
+                f"{len(reversing)} reversal(s) of your payments wait for CMIS",
+                txn_ids=list(reversing),
+            )
+        )
     counters = _my_counters(tx.session, d, tx.actor.counter)
     papers = delivery.pending_at(tx.session, tx.branch_id, tx.business_day, counters)
     if papers:

@@ -84,7 +84,7 @@ def collect(
     tx: Tx, code: str, invoice_ids: object, amount: object, tendered: object = None
 ) -> dict[str, Any]:
     my_counter(tx, code)
-    drawers.open_for(tx, drawers.username(tx))  # nothing is collected on a closed drawer
+    drawers.open_at(tx, code)  # only into the collector's own open drawer, of this counter
     ids = _int_list(invoice_ids, "invoices")
     total = vnd(amount, "amount")
     given = total if tendered is None else vnd(tendered, "tendered")

@@ -86,6 +86,7 @@ class Devices:
             "reconnection": self._reconnection,
             "money-out": self._money_out,
             "money-in": self._money_in,
+            "money-cancel": self._money_cancel,
             "day-end": self._day_end,
         }
 
@@ -126,6 +127,11 @@ class Devices:
         from printers import documents
 
         return documents.money_in_slip(p["movement"], branch=p["branch"])
+
+    def _money_cancel(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.cancellation_slip(p["movement"], branch=p["branch"])
 
     def _day_end(self, p: dict[str, Any]) -> Any:
         from printers import documents

@@ -9,15 +9,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from qms import events, rows
+from qms import events, movements, rows
 from qms.clock import iso
+from qms.errors import BadRequest, Conflict, NotFound
 from qms.models import DeviceJob, EnrolledDevice
-from qms.tx import Tx
+from qms.tx import Tx, any_day
 
 CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
 
 
-def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> None:
+def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> int:
     job = rows.new(
         DeviceJob,
         branch_id=tx.branch_id,
@@ -27,10 +28,11 @@ def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any])
         payload=json.dumps(payload, ensure_ascii=False),
         created_at=tx.now,
     )
-    rows.insert(tx.session, DeviceJob, job)
+    key = rows.insert(tx.session, DeviceJob, job)
     if tx.branch.device_agent:  # the agent's connection hears of it and hands it over
         data = {"job": public(rows.view(job))}
         tx.emitted.append(events.append(tx.session, tx.branch_id, "device.job", data, tx.now))
+    return key
 
 
 def _issuing_printer(tx: Tx) -> str | None:
@@ -63,14 +65,68 @@ def _cash_papers(tx: Tx, type_: str, data: dict[str, Any]) -> None:
                 "from_cashier": data["names"][m["from_cashier"]],
                 "to_cashier": data["names"][m["to_cashier"]],
                 "amount": m[f"{side}_amount"],
+                "side": side,
+                "version": m[f"{side}_version"],
             }
             _add(tx, printer, "print", f"money-{side}", {**base, "movement": slip})
+    elif type_ == "movement.withdrawn":
+        gone = data["withdrawn"]
+        _void_unprinted(tx, gone)
+        if printer := _counter_printer(tx, tx.actor.counter):
+            _add(tx, printer, "print", "money-cancel", {**base, "movement": gone})
     elif type_ == "day.closed":
         printer = _counter_printer(tx, tx.actor.counter) or _counter_printer(
             tx, data.get("head_counter")
         )
         if printer:
             _add(tx, printer, "print", "day-end", {**base, "summary": data["day"]})
+
+
+#: jobs not printed yet: one of a withdrawn declaration prints as HUỶ / VOID
+UNPRINTED = ("queued", "in_doubt")
+
+
+def _void_unprinted(tx: Tx, gone: dict[str, Any]) -> None:
+    """The slip of a withdrawn declaration that has not printed yet (printer offline, in
+    doubt after a restart) prints marked void when it does."""
+    waiting = tx.session.exec(
+        select(DeviceJob).where(
+            DeviceJob.branch_id == tx.branch_id,
+            DeviceJob.document == f"money-{gone['side']}",
+            col(DeviceJob.status).in_(UNPRINTED),
+        )
+    ).all()
+    for job in waiting:
+        payload = json.loads(job.payload)
+        slip = payload["movement"]
+        if slip.get("id") == gone["id"] and int(slip.get("version") or 1) == gone["version"]:
+            payload["movement"] = {**slip, "void": True}
+            job.payload = json.dumps(payload, ensure_ascii=False)
+            tx.session.add(job)
+
+
+@any_day
+def reprint(tx: Tx, job_id: object) -> dict[str, Any]:
+    """Print a document again, as a new job to the same printer. A money-out or money-in
+    slip whose declaration was withdrawn since is reprinted marked HUỶ / VOID, so a
+    reprint never looks like a valid slip. Any day: the day-end summary is reprinted
+    after the close."""
+    if isinstance(job_id, bool) or not isinstance(job_id, int):
+        raise BadRequest("a job id is an integer", code="invalid_request")
+    job = tx.session.get(DeviceJob, job_id)
+    if job is None or job.branch_id != tx.branch_id:
+        raise NotFound(f"no device job {job_id}", code="unknown_job")
+    if job.kind != "print":
+        raise Conflict(f"job {job_id} lights a board: nothing to reprint", code="not_printable")
+    payload = json.loads(job.payload)
+    if job.document in ("money-out", "money-in"):
+        slip = {"side": job.document.removeprefix("money-"), **payload["movement"]}
+        if not movements.declaration_live(tx.session, slip):
+            payload["movement"] = {**payload["movement"], "void": True}
+    payload["reprint_of"] = job.id
+    key = _add(tx, job.target, "print", job.document, payload)
+    out = {"id": key, "reprint_of": job.id, "document": job.document, "target": job.target}
+    return {**out, "void": bool(payload.get("movement", {}).get("void"))}
 
 
 def for_event(tx: Tx, type_: str, data: dict[str, Any]) -> None:

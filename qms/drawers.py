@@ -196,6 +196,22 @@ def open_for(tx: Tx, cashier: str, *, own: bool = True) -> Drawer:
     return d
 
 
+def open_at(tx: Tx, code: str) -> Drawer:
+    """The actor's own open drawer, opened at counter ``code``: called before a number is
+    called to the counter and before F4, so money goes only into the drawer of the person
+    taking it, at the counter where they counted its float (``drawer_elsewhere``)."""
+    d = open_for(tx, username(tx))
+    if d.counter_code != code:
+        raise Conflict(
+            f"your drawer of today was opened at {d.counter_code}, not {code}: serve "
+            f"customers at {d.counter_code}",
+            code="drawer_elsewhere",
+            counter=code,
+            drawer_counter=d.counter_code,
+        )
+    return d
+
+
 def mine(tx: Tx) -> Drawer:
     d = find(tx.session, tx.branch_id, tx.business_day, username(tx))
     if d is None:

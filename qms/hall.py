@@ -20,6 +20,7 @@ from qms import (
     audit,
     cashier,
     collect,
+    drawers,
     events,
     lookup,
     payments,
@@ -38,7 +39,7 @@ from qms.errors import DependencyFailed, NotFound, QmsError
 from qms.events import EventRecord
 from qms.shared_read import SharedReads
 from qms.ticket_view import load_parts
-from qms.tx import Actor, Tx
+from qms.tx import Actor, Tx, allowed_any_day
 from qms.writer_lane import Lane, Load
 
 T = TypeVar("T")
@@ -100,10 +101,18 @@ class Hall:
             raise NotFound(f"no branch {branch_id}", code="unknown_branch") from None
 
     async def change(self, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit."""
+        """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
+
+        Closed is closed: a person's change on a closed business day is refused here
+        (``day_closed``), under the branch lock the close itself takes, unless the use case
+        is marked ``tx.any_day``. One check covers every change, present and future; reads
+        do not come here. The hall's own workers (system) and devices are not persons:
+        an agent still reports the day-end summary printed, and a kiosk's ticket is
+        refused by ``tickets.issue`` itself."""
         branch = self.branch(principal.branch_id)
 
         action = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+        guard = principal.kind == "staff" and not allowed_any_day(fn)
 
         def work() -> tuple[T, list[EventRecord]]:
             now = self.clock.now()
@@ -112,6 +121,8 @@ class Hall:
                     lock_branch(session, branch.id)
                     actor = Actor(principal.label, principal.counter)
                     tx = Tx(session, branch, now, now.date(), actor)
+                    if guard:
+                        drawers.refuse_if_day_closed(tx)
                     result = fn(tx, *args)
                     self._audit(partial(audit.add, session), principal, now, action, args, result)
             except QmsError as exc:

@@ -55,6 +55,9 @@ class AuthSession(SQLModel, table=True):
     counter_code: str | None = None
     created_at: dt.datetime = _ts()
     expires_at: dt.datetime = _ts()
+    #: "BRANCH/COUNTER" while this session holds a cashier counter: unique, so two
+    #: sign-ins at one counter cannot both win, on PostgreSQL as on SQLite
+    holds: str | None = Field(default=None, unique=True, index=True)
 
 
 class SeqCounter(SQLModel, table=True):
@@ -192,7 +195,8 @@ class DeviceJob(SQLModel, table=True):
     branch_id: str = Field(index=True)
     target: str  # printer id, or the counter code for an LED board
     kind: str  # print | led
-    document: str  # ticket | receipt | reconnection | money-out | money-in | day-end | number
+    document: str  # ticket | receipt | reconnection | money-out | money-in | money-cancel
+    # | day-end | number
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # queued -> sending -> done; a failure goes back to queued (with backoff);
     # sending found at start-up -> in_doubt (printed or not? a person decides)
@@ -247,6 +251,10 @@ class MoneyMovement(SQLModel, table=True):
     in_amount: int | None = None  # the receiver's declaration
     in_at: dt.datetime | None = _ts(nullable=True)
     status: str = "hanging"  # hanging | mismatch | matched | cancelled
+    #: how many times each side has declared: a slip carries it, so the slip of a
+    #: withdrawn declaration never bears the number of the one that replaced it
+    out_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    in_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class DayClosure(SQLModel, table=True):

@@ -30,6 +30,8 @@ def public(m: MoneyMovement) -> dict[str, Any]:
         "in_amount": m.in_amount,
         "in_at": iso(m.in_at),
         "status": m.status,
+        "out_version": m.out_version,
+        "in_version": m.in_version,
     }
 
 
@@ -95,9 +97,9 @@ def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, An
             to_cashier=receiver,
         )
     if side == "out":
-        m.out_amount, m.out_at = value, tx.now
+        m.out_amount, m.out_at, m.out_version = value, tx.now, (m.out_version or 0) + 1
     else:
-        m.in_amount, m.in_at = value, tx.now
+        m.in_amount, m.in_at, m.in_version = value, tx.now, (m.in_version or 0) + 1
     _evaluate(m)
     tx.session.add(m)
     tx.session.flush()
@@ -125,8 +127,10 @@ def withdraw(tx: Tx, movement_id: object) -> dict[str, Any]:
         raise Conflict(f"movement {movement_id} is {m.status}", code=f"movement_{m.status}")
     mine = drawers.open_for(tx, me)
     side = "out" if me == m.from_cashier else "in"
-    if (m.out_amount if side == "out" else m.in_amount) is None:
+    amount = m.out_amount if side == "out" else m.in_amount
+    if amount is None:
         raise Conflict("you have not declared this movement", code="nothing_to_withdraw")
+    declared_at = m.out_at if side == "out" else m.in_at
     if side == "out":
         m.out_amount, m.out_at = None, None
     else:
@@ -136,10 +140,36 @@ def withdraw(tx: Tx, movement_id: object) -> dict[str, Any]:
     tx.session.flush()
     out = public(m)
     other = m.to_cashier if side == "out" else m.from_cashier
-    counters = {
-        d.counter_code
-        for d in (mine, drawers.find(tx.session, tx.branch_id, tx.business_day, other))
-        if d
+    theirs = drawers.find(tx.session, tx.branch_id, tx.business_day, other)
+    counters = {d.counter_code for d in (mine, theirs) if d}
+    names = {d.cashier: d.cashier_name for d in (mine, theirs) if d}
+    # what the cancellation slip prints, and which printed slip it voids
+    withdrawn = {
+        "id": m.id,
+        "side": side,
+        "version": m.out_version if side == "out" else m.in_version,
+        "amount": amount,
+        "at": iso(declared_at),
+        "withdrawn_at": iso(tx.now),
+        "from_cashier": names.get(m.from_cashier, m.from_cashier),
+        "to_cashier": names.get(m.to_cashier, m.to_cashier),
     }
-    tx.emit("movement.withdrawn", {"movement": out, "side": side, "counters": sorted(counters)})
+    tx.emit(
+        "movement.withdrawn",
+        {"movement": out, "side": side, "counters": sorted(counters), "withdrawn": withdrawn},
+    )
     return out
+
+
+def declaration_live(session: Session, slip: dict[str, Any]) -> bool:
+    """Whether the declaration a printed slip stands for still counts: not withdrawn
+    (a reprint of a withdrawn one says HUỶ / VOID)."""
+    m = session.get(MoneyMovement, slip.get("id"))
+    if m is None:
+        return False
+    side = slip.get("side", "out")
+    version = int(slip.get("version") or 1)
+    amount, current = (
+        (m.out_amount, m.out_version) if side == "out" else (m.in_amount, m.in_version)
+    )
+    return amount is not None and (current or 1) == version

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from qms import drawers
 from qms.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.models import Payment, TicketInvoice
 from qms.tx import Tx
@@ -59,14 +60,9 @@ def request_reversal(tx: Tx, txn: str, reason: object, role: str) -> dict[str, A
     ).first()
     if p is None:
         raise NotFound(f"no payment {txn}", code="unknown_payment")
-    if (
-        role in ("cashier", "head_cashier")
-        and tx.actor.counter != p.counter_code
-        and role == "cashier"
-    ):
-        raise Forbidden(f"payment {txn} was collected at {p.counter_code}", code="wrong_counter")
     if p.business_day != tx.business_day:
         raise Conflict("only a payment of today can be reversed", code="not_same_day")
+    check_reversal_rights(tx, p, role)
     if p.status != "confirmed":
         raise Conflict(
             f"payment {txn} is {p.status}: only a payment CMIS confirmed can be reversed",
@@ -83,6 +79,31 @@ def request_reversal(tx: Tx, txn: str, reason: object, role: str) -> dict[str, A
     out = public(p)
     tx.emit("payment.reversal_requested", {"payment": out})
     return out
+
+
+def check_reversal_rights(tx: Tx, p: Payment, role: str) -> None:
+    """Who may reverse: the cashier who took the money, or the head cashier or the
+    supervisor (the reason is asked of everyone). The money goes back out of the drawer
+    that took it (``drawers.balance`` counts it by ``Payment.cashier``), so that drawer
+    must still be open: a closed count is final, nobody changes it afterwards."""
+    if role == "cashier" and p.cashier != tx.actor.label:
+        raise Forbidden(
+            f"payment {p.txn_id} was taken by {p.cashier.partition(':')[2]}: only they, the "
+            "head cashier or the supervisor may reverse it",
+            code="not_your_payment",
+            cashier=p.cashier.partition(":")[2],
+        )
+    owner = p.cashier.partition(":")[2]
+    d = drawers.find(tx.session, tx.branch_id, p.business_day, owner)
+    if d is None or d.status != "open":
+        raise Conflict(
+            f"the drawer of {owner} that took payment {p.txn_id} is "
+            f"{d.status.replace('_', ' ') if d else 'not open'}: its count is final, the "
+            "payment can no longer be reversed here",
+            code="drawer_closed",
+            cashier=owner,
+            drawer_status=d.status if d else None,
+        )
 
 
 def reopen_invoices(session: Session, txn: str) -> None:

@@ -14,21 +14,16 @@ from sqlmodel import Session, col, select
 from qms import events
 from qms.branch import Branch
 from qms.errors import BadRequest
-from qms.models import Payment, Ticket
+from qms.models import DayClosure, Payment, Ticket
 from qms.ticket_view import ticket_states
 
 VIEW = re.compile(r"^(display|supervisor|agent|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
 RECENT_CALLS = 20
-CASH_KEYS = (
-    "drawer",
-    "movement",
-    "day",
-    "names",
-    "side",
-    "counters",
-    "head_counter",
-)  # money: never on display or lookup channels
 RECENT_DONE = 100
+#: what a lookup view keeps of an event besides its trimmed ticket: paper facts only.
+#: A list of what may pass, not of what may not: a key added to an event later (a
+#: payment's total, a cashier's name) stays off the lookup screens until named here.
+LOOKUP_KEYS = ("invoice_id", "invoice_ids", "later", "reason", "from", "customer")
 
 
 def check_view(view: object, branch: Branch) -> str:
@@ -101,10 +96,13 @@ def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
         out["ticket"] = project_ticket(view, data["ticket"])
     if view == "display":
         return out
+    if view.startswith("lookup-"):
+        out.update((k, data[k]) for k in LOOKUP_KEYS if k in data)
+        return out
     if view.startswith("cashier:") and not _mine(view[8:], data):
         return out  # a cashier sees their own cash, not their colleagues'
     for k, v in data.items():
-        if k == "ticket" or (view.startswith("lookup-") and k in ("payments", *CASH_KEYS)):
+        if k == "ticket":
             continue
         if k == "day" and view.startswith("cashier:"):
             v = {"business_day": v["business_day"], "closed_by": v["closed_by"]}
@@ -183,6 +181,8 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
             for c in branch.counters.values()
         ],
         "tickets": projected,
+        # kiosks and reception say the hall is closed before anyone types a code
+        "day_closed": session.get(DayClosure, (branch.id, day)) is not None,
     }
     if view == "supervisor":
         data["payments_pending"] = len(

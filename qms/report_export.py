@@ -9,7 +9,6 @@ The PDF embeds DejaVu Sans (every Vietnamese letter and tone mark), writes money
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from fpdf.fonts import FontFace
 from printers.formats import local_date, vnd
 from printers.layout import nfc
 from printers.raster import FONT_DIR, FONTS
+from qms import csv_safe
 
 FONT = "dejavu"
 MM_PER_WIDTH = 26  # a table column of width 1.0, unless the page is narrower
@@ -402,7 +402,7 @@ def csv_bytes(data: dict[str, Any]) -> bytes:
     """One CSV file, section after section, UTF-8 with a BOM."""
     tz = ZoneInfo(data["timezone"])
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_safe.Writer(buf, lineterminator="\r\n")
     w.writerow(["#report", "Báo cáo thu tiền điện / Payment report"])
     for label, value in _heading(data, tz):
         w.writerow([label, value])

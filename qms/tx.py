@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
 from qms import events
 from qms.branch import Branch
 from qms.events import EventRecord
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def any_day(fn: F) -> F:
+    """Mark a use case a person may run on a closed business day too (``Hall.change``
+    refuses every other change of a person then): work that is not of the day's queue or
+    cash, such as enrolling a device."""
+    fn.any_day = True  # type: ignore[attr-defined]
+    return fn
+
+
+def allowed_any_day(fn: Callable[..., Any]) -> bool:
+    return bool(getattr(fn, "any_day", False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import HallServer
@@ -42,3 +43,13 @@ def sign_in(page: Any, hall: HallServer, username: str, counter: str) -> None:
     page.select_option("#login-counter", counter)
     page.click("#login-submit")
     page.wait_for_selector("body[data-state=online]")
+
+
+def page_session(page: Any, hall: HallServer) -> Any:
+    """An API client acting with the page's own session: at a cashier counter a second
+    sign-in as the same person would replace the page's (one session per counter)."""
+    from tests.hallclient import Device
+
+    raw = page.evaluate("sessionStorage.getItem('qms.session')")
+    session = json.loads(raw)
+    return Device(hall.base, session["token"], session["principal"]["counter"])

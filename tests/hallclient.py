@@ -20,12 +20,18 @@ class Staff:
 
     def __init__(self, base: str, username: str, counter: str | None, password: str = "demo123"):
         self.http = httpx.Client(base_url=base, timeout=30)
+        self.username, self.password, self.counter = username, password, counter
+        self.sign_in_again()
+
+    def sign_in_again(self) -> None:
+        """A new session at the same counter. At a cashier counter it replaces the
+        person's old one (a page signed in as them, say), whose token stops working."""
         r = self.http.post(
-            "/api/auth/login", json={"username": username, "password": password, "counter": counter}
+            "/api/auth/login",
+            json={"username": self.username, "password": self.password, "counter": self.counter},
         )
         r.raise_for_status()
         self.token = r.json()["token"]
-        self.counter = counter
         self.http.headers["Authorization"] = f"Bearer {self.token}"
 
     def call(self, method: str, path: str, json: Any = None) -> Any:
@@ -52,8 +58,10 @@ class Staff:
 
 
 class Device(Staff):
-    def __init__(self, base: str, token: str):
+    """A client holding a token it was given: a device's, or a page's own session."""
+
+    def __init__(self, base: str, token: str, counter: str | None = None):
         self.http = httpx.Client(base_url=base, timeout=30)
         self.token = token
-        self.counter = None
+        self.counter = counter
         self.http.headers["Authorization"] = f"Bearer {token}"

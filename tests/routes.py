@@ -10,6 +10,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/healthz"): ("/healthz", PUBLIC),
     ("POST", "/api/auth/login"): ("/api/auth/login", PUBLIC),
     ("GET", "/api/me"): ("/api/me", SIGNED_IN),
+    # C3: a counter nobody of the matrix holds (without a reason it changes nothing anyway)
+    ("POST", "/api/auth/counters/{counter}/sign-out"): (
+        "/api/auth/counters/C3/sign-out",
+        "session.end",
+    ),
     ("GET", "/api/counters"): ("/api/counters", PUBLIC),
     ("GET", "/api/customers/{code}"): ("/api/customers/PE01000000001", "customer.read"),
     ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
@@ -51,6 +56,10 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
     ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),
     ("POST", "/api/device-jobs/{job:int}/retry"): ("/api/device-jobs/1/retry", "devices.retry"),
+    ("POST", "/api/device-jobs/{job:int}/reprint"): (
+        "/api/device-jobs/999999/reprint",
+        "devices.retry",
+    ),
     ("GET", "/api/devices"): ("/api/devices", "devices.enroll"),
     ("POST", "/api/devices"): ("/api/devices", "devices.enroll"),
     ("POST", "/api/devices/{id}/revoke"): ("/api/devices/nope/revoke", "devices.enroll"),

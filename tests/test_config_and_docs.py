@@ -116,6 +116,7 @@ def test_ready_first_call_policy(tmp_path: Path, demo: Any) -> None:
     cashier = Staff(hall.base, "cashier1", "C1")
     clerks = {"even": Staff(hall.base, "lookup1", "LE"), "odd": Staff(hall.base, "lookup2", "LO")}
     try:
+        cashier.open_drawer()  # no one is called to a counter without an open drawer
         first = reception.post("/api/tickets", {"customers": [pick.take(invoices=1)]})
         second = reception.post("/api/tickets", {"customers": [pick.take(invoices=1)]})
         inv = second["customers"][0]["invoices"][0]

@@ -21,7 +21,7 @@ from qms.clock import Clock
 from qms.device_worker import DeviceWorker, retry
 from qms.models import DeviceJob
 from tests.conftest import ROOT, Customers, HallServer, database_url, free_port
-from tests.hallclient import Device, Staff
+from tests.hallclient import ApiError, Device, Staff
 from tests.procs import fresh_python
 from tests.wsclient import ViewClient
 
@@ -272,3 +272,92 @@ def test_the_led_boards_code_loads_only_for_a_hall_that_has_one(
         "print(boards, any(m == 'serial' or m.startswith('displays.led') for m in sys.modules))"
     )
     assert fresh_python(code) == ("['C1'] True" if board else "[] False")
+
+
+def test_a_withdrawn_declaration_prints_a_cancellation_and_its_reprint_says_void(
+    rig: dict[str, Any],
+) -> None:
+    """Withdrawing a money-out declaration prints a cancellation slip (phiếu huỷ) at the
+    counter; a reprint of the withdrawn slip is marked HUỶ / VOID; declared again, the new
+    slip bears its own number. Byte for byte as the document renders."""
+    from printers import documents
+    from printers.layout import PAPER_80
+    from printers.render import render_bytes
+
+    hall, tmp = rig["hall"], rig["tmp"]
+    c2, c3 = Staff(hall.base, "cashier2", "C2"), Staff(hall.base, "cashier3", "C3")
+    sup = Staff(hall.base, "supervisor", None)
+    c2.open_drawer(100_000)
+    c3.open_drawer(0)
+    view = ViewClient(hall.ws_url, sup.token, "supervisor").connect()
+    snapshot = view.recv()
+    view.apply(snapshot)
+    branch = snapshot["data"]["branch"]["name"]
+
+    def event(name: str, job: Any = None) -> dict[str, Any]:
+        """The next new event ``name`` (a replay after a resume is skipped), bounded."""
+        while True:
+            msg = view.recv(30)
+            stale = msg.get("type") == "event" and msg["seq"] <= view.last
+            view.apply(msg)
+            if msg.get("event") == name and not stale and (job is None or job(msg["data"]["job"])):
+                return msg["data"]  # type: ignore[no-any-return]
+
+    def printed(document: str) -> dict[str, Any]:
+        done = event("device.job", lambda j: j["status"] == "done" and j["document"] == document)
+        return done["job"]  # type: ignore[no-any-return]
+
+    def rendered(doc: Any) -> bytes:
+        return render_bytes(doc, PAPER_80, "image", "default")
+
+    # C3 declares what it received; C2 declares a wrong amount: a mismatch
+    c3.post("/api/cash/movements", {"side": "in", "cashier": "cashier2", "amount": 50_000})
+    event("movement.declared")
+    m = c2.post("/api/cash/movements", {"side": "out", "cashier": "cashier3", "amount": 60_000})
+    assert m["status"] == "mismatch"
+    declared = event("movement.declared")
+    original = printed("money-out")
+    c2.post(f"/api/cash/movements/{m['id']}/withdraw")
+    gone = event("movement.withdrawn")["withdrawn"]
+    assert (gone["id"], gone["side"], gone["version"], gone["amount"]) == (
+        m["id"],
+        "out",
+        1,
+        60_000,
+    )
+    cancel = printed("money-cancel")
+    assert cancel["target"] == "receipt-c2"
+    paper = (tmp / "receipt-c2.bin").read_bytes()
+    assert rendered(documents.cancellation_slip(gone, branch=branch)) in paper
+
+    # the original again: it says HUỶ / VOID, not a valid slip
+    slip = {
+        "id": m["id"],
+        "at": declared["movement"]["out_at"],
+        "from_cashier": declared["names"]["cashier2"],
+        "to_cashier": declared["names"]["cashier3"],
+        "amount": 60_000,
+        "side": "out",
+        "version": 1,
+    }
+    valid = rendered(documents.money_out_slip(slip, branch=branch))
+    assert paper.count(valid) == 1, "the original printed once, as it was"
+    again = sup.post(f"/api/device-jobs/{original['id']}/reprint")
+    assert (again["void"], again["reprint_of"], again["document"]) == (True, original["id"],
+                                                                       "money-out")  # fmt: skip
+    event("device.job", lambda j: j["status"] == "done" and j["id"] == again["id"])
+    void = rendered(documents.money_out_slip({**slip, "void": True}, branch=branch))
+    assert void != valid and void in (tmp / "receipt-c2.bin").read_bytes()
+
+    # declared again, right: the same movement, its own slip number (7.2 after 7)
+    c2.post("/api/cash/movements", {"side": "out", "cashier": "cashier3", "amount": 50_000})
+    redeclared = event("movement.declared")["movement"]
+    assert (redeclared["id"], redeclared["out_version"]) == (m["id"], 2)
+    assert redeclared["status"] == "matched"
+    assert documents.slip_number({**slip, "version": 2}) == f"{m['id']}.2"
+    with pytest.raises(ApiError) as err:  # a cashier may not reprint
+        c2.post(f"/api/device-jobs/{original['id']}/reprint")
+    assert err.value.code == "wrong_role"
+    view.close()
+    for s in (c2, c3, sup):
+        s.close()

@@ -221,6 +221,8 @@ def test_hourly_stats_match_the_tickets(quiet_hall: HallServer, demo: Any) -> No
     c1, c2 = Staff(quiet_hall.base, "cashier1", "C1"), Staff(quiet_hall.base, "cashier2", "C2")
     sup, head = Staff(quiet_hall.base, "supervisor", None), Staff(quiet_hall.base, "head", None)
     try:
+        c1.open_drawer()  # nobody is called to a counter without an open drawer
+        c2.open_drawer()
         numbers = [
             reception.post("/api/tickets", {"customers": [pick.take()]})["number"] for _ in range(3)
         ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import Console, sign_in
+from tests.browser import Console, page_session, sign_in
 from tests.conftest import Customers, HallServer
 from tests.hallclient import Staff
 
@@ -103,10 +103,12 @@ def test_every_page_recovers_from_a_server_restart(
     n = t["number"]
     inv = t["customers"][0]["invoices"][0]["invoice_id"]
     lookup.wait_for_selector(f"#lookup-pending tr[data-invoice-id='{inv}']")
-    staff["c3"].act("call", number=n)
+    desk = page_session(cashier, hall)  # the page's session: C3 holds one
+    desk.act("call", number=n)
     display.wait_for_selector(f"#counter-C3:text-is('{n}')")
     cashier.wait_for_selector(f"#current-number:text-is('{n}')")
-    staff["c3"].act("finish", confirm=True, reason="customer_left")
+    desk.act("finish", confirm=True, reason="customer_left")
+    desk.close()
     errors = [e for e in console.errors if "ERR_CONNECTION_REFUSED" not in e]
     assert errors == []
     for page in pages:

@@ -11,12 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from qms import db
+from qms.auth import create_user
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 
 COUNTERS = [f"C{n}" for n in range(1, 21)]
-CASHIERS = ["cashier1", "cashier2", "cashier3", "head"]
+#: one cashier per counter (a counter belongs to its cashier, who collects into the drawer
+#: opened there): the demo's four, and sixteen accounts the test adds
+CASHIERS = ["cashier1", "cashier2", "cashier3", "head"] + [f"thungan{n}" for n in range(5, 21)]
 TICKETS = 40
 EXPECTED = {
     "ticket_busy",
@@ -40,6 +45,11 @@ def race_hall(tmp_path: Path) -> Any:
         ]
 
     with HallServer(tmp_path).edit_config(twenty_tills).running() as hall:
+        url = yaml.safe_load(hall.config.read_text(encoding="utf-8"))["database"]["url"]
+        engine = db.make_engine(url)
+        for name in CASHIERS[4:]:
+            create_user(engine, name, f"Thu ngân {name[7:]}", "cashier", "PE0100", "demo123")
+        engine.dispose()
         yield hall
 
 
@@ -49,9 +59,9 @@ def test_twenty_cashiers_never_collect_an_invoice_twice(race_hall: HallServer, d
     pick = Customers(demo)
     reception = Staff(hall.base, "reception", "R1")
     clerks = {"even": Staff(hall.base, "lookup1", "LE"), "odd": Staff(hall.base, "lookup2", "LO")}
-    # the four cashiers' accounts, signed in at five counters each; one drawer each
-    desks = [Staff(hall.base, CASHIERS[i % 4], code) for i, code in enumerate(COUNTERS)]
-    for d in desks[:4]:
+    # twenty cashiers, each at a counter of their own with their drawer opened there
+    desks = [Staff(hall.base, name, code) for name, code in zip(CASHIERS, COUNTERS, strict=True)]
+    for d in desks:
         d.open_drawer()
     numbers = []
     for _ in range(TICKETS):

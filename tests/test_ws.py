@@ -161,6 +161,37 @@ def test_lookup_view_shows_only_its_parity(
     even.close()
 
 
+def test_lookup_views_hear_payments_without_their_money(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
+    """A lookup clerk learns that a paper was paid, never how much, by whom, nor its receipt."""
+    even = ViewClient(hall.ws_url, staff["even"].token, "lookup-even").connect()
+    even.apply(even.recv())
+    sup = ViewClient(hall.ws_url, staff["sup"].token, "supervisor").connect()
+    sup.apply(sup.recv())
+    t = staff["reception"].post("/api/tickets", {"customers": [customers.take(parity="even")]})
+    inv = t["customers"][0]["invoices"][0]
+    staff["even"].post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
+    staff["c2"].act("call", number=t["number"])
+    paid = staff["c2"].act("collect", invoices=[inv["invoice_id"]], amount=inv["total"])
+    txn = paid["payments"][0]["txn_id"]
+    while True:  # the supervisor hears CMIS's answer: its seq bounds what lookup must see
+        msg = sup.recv(timeout=30)
+        sup.apply(msg)
+        if msg.get("event") == "payment.confirmed" and msg["data"]["payment"]["txn_id"] == txn:
+            break
+    even.until_seq(msg["seq"], timeout=30)
+    heard = [f for f in even.frames if str(f.get("event", "")).startswith("payment.")]
+    assert {f["event"] for f in heard} >= {"payment.collected", "payment.confirmed"}
+    collected = next(f for f in heard if f["event"] == "payment.collected")
+    assert collected["data"]["ticket"]["invoices"][0]["pay_status"] == "paid"
+    text = json.dumps(heard, ensure_ascii=False)
+    for secret in (txn, '"total"', '"cashier"', '"receipt_no"', '"payment"', '"payments"'):
+        assert secret not in text, secret
+    even.close()
+    sup.close()
+
+
 def frames(hall: HallServer, token: str | None, *sent: Any) -> list[dict[str, Any]]:
     """Send raw frames and collect the answers until the server has answered a final ping."""
     out = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -13,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qms import payments, projections, reconcile
+from qms import csv_safe, payments, projections, reconcile
 from qms.auth import Authenticator, Principal, check_view, require
 from qms.errors import BadRequest
 from qms.hall import Hall
@@ -81,6 +80,17 @@ async def logout(request: Request) -> Response:
     await _run(request.app.state.auth.logout, token)
     await _hall(request).record(who, "auth.logout")
     return ok({"status": "signed out"})
+
+
+async def end_counter_session(request: Request) -> Response:
+    """A supervisor signs out whoever holds a counter, so a colleague may take it over."""
+    who = await principal(request)
+    require(who, "session.end")
+    data = await body(request)
+    auth: Authenticator = request.app.state.auth
+    now = _hall(request).clock.now()
+    counter = request.path_params["counter"]
+    return ok(await _run(auth.end_counter_session, who, counter, data.get("reason"), now))
 
 
 async def me(request: Request) -> Response:
@@ -285,7 +295,7 @@ async def reconciliation(request: Request) -> Response:
     report = await hall.reconciliation(who, day)
     if request.query_params.get("format") == "csv":
         buf = io.StringIO()
-        csv.writer(buf).writerows(reconcile.csv_rows(report))
+        csv_safe.Writer(buf).writerows(reconcile.csv_rows(report))
         name = f"reconciliation-{report['branch']}-{report['date']}.csv"
         return Response(
             buf.getvalue(),
@@ -299,6 +309,7 @@ routes = [
     Route("/healthz", healthz),
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/auth/counters/{counter}/sign-out", end_counter_session, methods=["POST"]),
     Route("/api/me", me),
     Route("/api/counters", counters),
     Route("/api/customers/{code}", customer),

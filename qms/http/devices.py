@@ -39,7 +39,18 @@ async def retry_job(request: Request) -> Response:
     return ok(out, 202)
 
 
+async def reprint_job(request: Request) -> Response:
+    """Print a document again (a withdrawn money slip comes out marked HUỶ / VOID)."""
+    who = await principal(request)
+    require(who, "devices.retry")
+    hall = _hall(request)
+    out = await hall.change(who, device_jobs.reprint, request.path_params["job"])
+    hall.devices_waiting.set()
+    return ok(out, 201)
+
+
 routes = [
     Route("/api/device-jobs", list_jobs),
     Route("/api/device-jobs/{job:int}/retry", retry_job, methods=["POST"]),
+    Route("/api/device-jobs/{job:int}/reprint", reprint_job, methods=["POST"]),
 ]

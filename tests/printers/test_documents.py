@@ -119,3 +119,21 @@ def test_the_test_page_has_every_letter() -> None:
     doc = documents.test_page("quay-1", "text:cp1258")
     printed = "".join(texts(doc))
     assert set(ALPHABET) <= set(printed)
+
+
+def test_cancellation_slip_names_the_slip_it_voids_in_both_languages() -> None:
+    lines = texts(all_documents()["money-cancel"])
+    assert "PHIẾU HUỶ / CANCELLATION" in lines and "HUỶ / VOID" in lines
+    assert "Phiếu bị huỷ / Slip | 7" in lines
+    assert "Loại / Kind | Xuất tiền / Money out" in lines
+    assert "SỐ TIỀN / AMOUNT | 48.750.000 đ" in lines
+    assert "Phiếu số 7 không còn giá trị" in lines and "Slip no. 7 is void" in lines
+    assert "BÊN GIAO | BÊN NHẬN" in lines
+
+
+def test_a_void_slip_says_so_and_a_redeclared_one_has_its_own_number() -> None:
+    lines = texts(all_documents()["money-out-void"])
+    assert lines.count("HUỶ / VOID") == 2, "at the top and at the foot"
+    assert "PHIẾU XUẤT TIỀN" in lines and "SỐ TIỀN | 48.750.000 đ" in lines
+    valid = texts(documents.money_out_slip({**MOVEMENT, "version": 2}, branch="B"))
+    assert "HUỶ / VOID" not in valid and "Số phiếu | 7.2" in valid

@@ -6,8 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-# after 0005 (counter sessions) once both are merged; 0004 until then
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
