@@ -76,6 +76,10 @@ def test_lookup_undo_and_missing_keys_and_the_f8_confirmation(
     # the cashier calls it: the lookup screen says where the paper is now
     cashier = console.watch(browser.new_page(viewport={"width": 1400, "height": 1000}))
     sign_in(cashier, hall, "cashier2", "C2")
+    cashier.wait_for_selector("#drawer[data-status=none] #drawer-float:focus")
+    cashier.keyboard.type("0")  # a call needs the cashier's drawer open here
+    cashier.keyboard.press("Enter")
+    cashier.wait_for_selector("#drawer[data-status=open]")
     cashier.fill("#call-number", str(number))
     cashier.press("#call-number", "Enter")
     cashier.wait_for_selector(f"#current-number:text-is('{number}')")
