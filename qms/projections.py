@@ -23,7 +23,7 @@ RECENT_DONE = 100
 #: what a lookup view keeps of an event besides its trimmed ticket: paper facts only.
 #: A list of what may pass, not of what may not: a key added to an event later (a
 #: payment's total, a cashier's name) stays off the lookup screens until named here.
-LOOKUP_KEYS = ("invoice_id", "invoice_ids", "later", "reason", "from", "customer")
+LOOKUP_KEYS = ("invoice_id", "invoice_ids", "later", "reason", "from", "to", "customer")
 
 
 def check_view(view: object, branch: Branch) -> str:
