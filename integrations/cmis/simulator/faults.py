@@ -248,7 +248,11 @@ def _trickle(send: Send, receive: Receive, gap_s: float) -> Send:
             for n in range(len(body)):
                 last = n == len(body) - 1
                 await send(
-                    {"type": "http.response.body", "body": body[n : n + 1], "more_body": more or not last}
+                    {
+                        "type": "http.response.body",
+                        "body": body[n : n + 1],
+                        "more_body": more or not last,
+                    }
                 )
                 if not last:
                     try:

@@ -168,8 +168,7 @@ class Ledger:
             found = [
                 p
                 for p in self._payments.values()
-                if p.business_day == day
-                and collection_point in (None, p.order.collection_point)
+                if p.business_day == day and collection_point in (None, p.order.collection_point)
             ]
         return sorted(found, key=lambda p: (p.recorded_at, p.txn_id))
 
