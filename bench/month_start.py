@@ -21,6 +21,7 @@ import random
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from typing import Any
 
 from bench import hall_day as hd
@@ -124,12 +125,11 @@ async def run(args: argparse.Namespace) -> None:
             await http.post("/api/cash/drawer/open", {"float": 0})
             desks.append((counter, http))
         sup = await h.sign_in(server.base, "supervisor", None)
-        counts: dict[str, int] = {}
+        counts: defaultdict[str, int] = defaultdict(int)
         views = []
         for i in range(args.displays):
             ws, _ = await h.open_view(server.ws_url, hd.DISPLAY_TOKENS[i % 2], "display")
             views.append(ws)
-            counts[f"display{i}"] = 0
         readers = [
             asyncio.create_task(hd.screen(ws, counts, f"display{i}")) for i, ws in enumerate(views)
         ]
@@ -186,7 +186,12 @@ async def run(args: argparse.Namespace) -> None:
     for what in ("issue", "F9", "call", "F4"):
         if day.lat[what]:
             print("  " + h.line(f"{what:>5}", day.lat[what]))
-    print(f"  frames read per display: min {min(counts.values(), default=0)}")
+    called = [counts[f"display{i}:called"] for i in range(args.displays)]
+    frames = [counts[f"display{i}"] for i in range(args.displays)]
+    print(
+        f"  per display: frames read min {min(frames, default=0)}, max {max(frames, default=0)}; "
+        f"ticket.called frames min {min(called, default=0)} (calls {day.done})"
+    )
     h.footer()
 
 
