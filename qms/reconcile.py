@@ -46,8 +46,12 @@ def reconcile(
     cmis = {p.txn_id: p for p in theirs}
     later = {p.txn_id: p for p in next_day}
     before = {p.txn_id for p in day_before if p.status != "refused"}
-    matched, only_ours, only_cmis, differs = [], [], [], []
-    booked_next_day, from_day_before = [], []
+    matched: list[dict[str, Any]] = []
+    only_ours: list[dict[str, Any]] = []
+    only_cmis: list[dict[str, Any]] = []
+    differs: list[dict[str, Any]] = []
+    from_day_before: list[dict[str, Any]] = []
+    booked_next_day: list[str] = []
     counted: list[CmisPayment] = []  # CMIS's rows for this day's payments
     for txn, p in sorted(mine.items()):
         c = cmis.get(txn)
