@@ -167,7 +167,7 @@ def create_app(
                 try:
                     await asyncio.gather(
                         device_worker.run(hall.commit),
-                        PaymentPoster(hall).run(),
+                        PaymentPoster(hall, concurrency=settings.cmis.post_concurrency).run(),
                         DebtFetcher(hall).run(),
                         hall.wake_from_bus(),
                     )

@@ -134,8 +134,17 @@ class CmisSettings(_Model):
     )
     v2_url: str | None = Field(None, description="Base URL of CMIS 2.0 (remote mode).")
     v1_url: str | None = Field(None, description="Base URL of CMIS 1.0 (remote mode).")
-    timeout_s: float = Field(5.0, gt=0, le=120, description="Per-request timeout, seconds.")
+    timeout_s: float = Field(
+        5.0, gt=0, le=120, description="Bound on one CMIS call, connect to last byte, seconds."
+    )
     retries: int = Field(2, ge=0, le=10, description="Bounded retries of idempotent calls.")
+    post_concurrency: int = Field(
+        8,
+        ge=1,
+        le=64,
+        description="Payments of different customers posted to CMIS at once (one customer's "
+        "always go one at a time, in order).",
+    )
     simulator: SimulatorSettings = SimulatorSettings()
 
 

@@ -420,18 +420,24 @@ class Hall:
         }
 
     async def reconciliation(self, principal: Principal, day: dt.date) -> dict[str, Any]:
+        """Our payments of ``day`` against CMIS's list. CMIS 1.0 books a payment on the
+        day it executes it: for a 1.0 branch, the next day's list too when one of ours is
+        missing, and our payments of the day before (``reconcile`` explains)."""
         require(principal, "cmis.read")
         branch = self.branch(principal.branch_id)
-        try:
-            theirs = await self.cmis_call(
-                branch.id, self.cmis(branch.id).payments_for_day(day, branch.collection_point)
-            )
-        except cmis_types.CmisError as exc:
-            raise DependencyFailed(
-                "CMIS did not give its list of the day; try again", request_id=exc.request_id
-            ) from None
+        client = self.cmis(branch.id)
 
-        def ours(session: Any) -> list[reconcile.Ours]:
+        async def listed(when: dt.date) -> list[cmis_types.CmisPayment]:
+            try:
+                return await self.cmis_call(
+                    branch.id, client.payments_for_day(when, branch.collection_point)
+                )
+            except cmis_types.CmisError as exc:
+                raise DependencyFailed(
+                    "CMIS did not give its list of the day; try again", request_id=exc.request_id
+                ) from None
+
+        def ours(session: Any, when: dt.date) -> list[reconcile.Ours]:
             return [
                 reconcile.Ours(
                     p["txn_id"],
@@ -440,10 +446,18 @@ class Hall:
                     p["total"],
                     p["status"],
                 )
-                for p in payments.listing(session, branch.id, None, day)
+                for p in payments.listing(session, branch.id, None, when)
             ]
 
-        report = reconcile.reconcile(await self.read(ours), theirs)
+        theirs = await listed(day)
+        mine = await self.read(ours, day)
+        next_day: list[cmis_types.CmisPayment] = []
+        day_before: list[reconcile.Ours] = []
+        if branch.cmis_version == "1.0":
+            day_before = await self.read(ours, day - dt.timedelta(days=1))
+            if reconcile.missing(mine, theirs):
+                next_day = await listed(day + dt.timedelta(days=1))
+        report = reconcile.reconcile(mine, theirs, next_day=next_day, day_before=day_before)
         return {"branch": branch.id, "date": day.isoformat(), **report}
 
     # --- views ---------------------------------------------------------------------------

@@ -7,18 +7,32 @@ reached CMIS. A timeout or a lost answer is never "failed", only "unknown":
 - CMIS 1.0 does not: after any earlier send, ask CHECK-TRANS first; send again only on
   NOT_FOUND; on TIMEOUT (in doubt at CMIS) wait and ask later. A 051 after our own earlier
   send is checked the same way before it is believed.
+
+Order: CMIS takes a customer's invoices oldest first (021/022 otherwise), so one customer's
+operations (same branch and customer code) go one at a time: nothing of theirs is sent
+while one of theirs is in doubt (sent, no answer yet), and their payments go in the order
+taken. A reversal waits for the customer's payments still to send: sent first it would
+reopen older invoices and CMIS would refuse the later payment (021), while a reversal
+after it is accepted; once sent, it holds the rest like any operation in doubt. A 021/022
+is not final while an earlier payment of the customer is open, nor before asking about our
+own earlier send. Different customers are posted at once, up to ``cmis.post_concurrency``
+calls: a hanging CMIS call holds its customer, not the outbox.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+import anyio
 import anyio.to_thread
-from sqlmodel import col, or_, select
+from sqlmodel import and_, col, or_, select
 
 from integrations.cmis import base as cmis
 from qms import events
@@ -29,10 +43,16 @@ from qms.hall import Hall
 from qms.models import Payment, Ticket
 from qms.payments import public, reopen_invoices
 from qms.ticket_view import ticket_state
-from qms.worker_loop import backoff, wake_or_poll
+from qms.worker_loop import backoff
 
 log = logging.getLogger(__name__)
-BATCH = 50
+#: open rows read in one look; a customer's rows are read oldest first, so a limit never
+#: hides an earlier row of a customer whose later one it shows
+OPEN_LIMIT = 5000
+OPEN = ("pending", "reversal_pending")
+#: CMIS codes that only say an older period is still unpaid there
+ORDER_CODES = ("021", "022")
+Customer = tuple[str, str]  # branch id, customer code
 
 #: what a supervisor should do when CMIS refuses a payment, by CMIS code
 ADVICE = {
@@ -41,29 +61,87 @@ ADVICE = {
     "022": "periods not consecutive at CMIS: check the customer's debts with CMIS",
     "031": "amount differs from CMIS: check the invoices' totals with CMIS",
 }
+WAIT_EARLIER = (
+    "chờ giao dịch trước của khách hàng được CMIS xác nhận / "
+    "waiting for this customer's earlier payment to be settled with CMIS"
+)
+
+
+def head(rows: Iterable[Payment]) -> Payment | None:
+    """The one operation of a customer that may go now (``rows``: their open rows).
+
+    One in doubt (sent, attempts > 0) holds the rest; else the oldest payment to send;
+    else the oldest reversal."""
+    ordered = sorted(rows, key=lambda p: p.id or 0)
+    for pick in (
+        [p for p in ordered if p.attempts > 0],
+        [p for p in ordered if p.status == "pending"],
+        ordered,
+    ):
+        if pick:
+            return pick[0]
+    return None
+
+
+def _due(p: Payment, now: dt.datetime) -> bool:
+    return p.next_attempt_at is None or p.next_attempt_at <= now
 
 
 class PaymentPoster:
-    def __init__(self, hall: Hall, idle_s: float = 2.0) -> None:
+    def __init__(self, hall: Hall, idle_s: float = 2.0, concurrency: int = 8) -> None:
         self.hall = hall
         self.idle_s = idle_s
+        self.concurrency = concurrency
+        self._busy: set[Customer] = set()  # customers with a task of their own now
 
     # --- database steps (each its own short transaction, off the event loop) --------------
 
-    def _due(self) -> list[Payment]:
-        now = self.hall.clock.now()
+    def _open(self, customer: Customer | None = None) -> list[Payment]:
+        """Open rows (to post or to reverse), oldest first; of one customer, or of all."""
         with read_session(self.hall.engine) as s:
-            return list(
-                s.exec(
-                    select(Payment)
-                    .where(
-                        col(Payment.status).in_(("pending", "reversal_pending")),
-                        or_(col(Payment.next_attempt_at).is_(None), Payment.next_attempt_at <= now),
-                    )
-                    .order_by(col(Payment.id))
-                    .limit(BATCH)
-                ).all()
+            q = select(Payment).where(col(Payment.status).in_(OPEN))
+            if customer is not None:
+                q = q.where(Payment.branch_id == customer[0], Payment.customer_code == customer[1])
+            return list(s.exec(q.order_by(col(Payment.id)).limit(OPEN_LIMIT)).all())
+
+    def _heads(self) -> tuple[list[Payment], dt.datetime | None]:
+        """Each idle customer's operation due now, and when the next one falls due."""
+        now = self.hall.clock.now()
+        groups: dict[Customer, list[Payment]] = {}
+        for p in self._open():
+            groups.setdefault((p.branch_id, p.customer_code), []).append(p)
+        due, later = [], None
+        for customer, rows in groups.items():
+            first = head(rows)
+            if first is None or customer in self._busy:
+                continue
+            if _due(first, now):
+                due.append(first)
+            elif later is None or (first.next_attempt_at and first.next_attempt_at < later):
+                later = first.next_attempt_at
+        return due, later
+
+    def _next_of(self, customer: Customer) -> tuple[Payment | None, bool]:
+        """The customer's next operation if it is due now; and whether they have one."""
+        first = head(self._open(customer))
+        if first is None:
+            return None, False
+        return (first if _due(first, self.hall.clock.now()) else None), True
+
+    def _earlier_in_doubt(self, p: Payment) -> bool:
+        """Is the effect at CMIS of an earlier operation of this customer unknown: a
+        payment taken before ``p`` still pending, or a reversal of one sent unanswered?"""
+        with read_session(self.hall.engine) as s:
+            q = select(Payment.id).where(
+                Payment.branch_id == p.branch_id,
+                Payment.customer_code == p.customer_code,
+                col(Payment.id) < (p.id or 0),
+                or_(
+                    Payment.status == "pending",
+                    and_(Payment.status == "reversal_pending", Payment.attempts > 0),
+                ),
             )
+            return s.exec(q.limit(1)).first() is not None
 
     async def _in_turn(self, p: Payment, work: Callable[[], list[EventRecord] | None]) -> None:
         """A write of the poster's in the branch's writer lane, as the hall's own: it never
@@ -164,6 +242,16 @@ class PaymentPoster:
                 # maybe our own earlier, unanswered call paid them: ask before believing
                 if await self._state(p) == cmis.PaymentState.BILLING:
                     return "confirmed", None, None
+            if exc.code in ORDER_CODES:
+                # "an older period is unpaid": maybe only not applied yet at CMIS
+                if await anyio.to_thread.run_sync(self._earlier_in_doubt, p):
+                    return None, None, f"{exc.code}: {WAIT_EARLIER}"
+                if p.attempts > 0:
+                    state = await self._state(p)
+                    if state == cmis.PaymentState.BILLING:
+                        return "confirmed", None, None
+                    if state == cmis.PaymentState.IN_DOUBT:
+                        return None, None, "CMIS is still deciding (TIMEOUT): asking again later"
             advice = ADVICE.get(exc.code, "check the customer's debts with CMIS")
             return "refused", None, f"{exc.code}: {exc.message} — {advice}"
         return "confirmed", receipt.receipt_no, None
@@ -195,15 +283,43 @@ class PaymentPoster:
             outcome = (None, None, f"in doubt, will retry: {exc}")
         await self._in_turn(p, partial(self._settle, p.txn_id, expect, *outcome))
 
-    async def run_once(self) -> int:
-        """One step for every payment that is due; returns how many were due."""
-        due = await anyio.to_thread.run_sync(self._due)
-        for p in due:
-            await self.step(p)
-        return len(due)
+    # --- the loop -------------------------------------------------------------------------
 
     async def run(self) -> None:
-        async def step() -> bool:
-            return await self.run_once() >= BATCH  # a backlog: keep going before idling
+        """Hand each customer with something due a task of their own, when woken (F4, a
+        reversal asked, a customer's task ended) or when the next backoff ends."""
+        limit = anyio.Semaphore(self.concurrency)
+        async with anyio.create_task_group() as tasks:
+            while True:
+                self.hall.payments_waiting.clear()
+                wait_s = self.idle_s
+                try:
+                    due, later = await anyio.to_thread.run_sync(self._heads)
+                    for p in due:
+                        customer = (p.branch_id, p.customer_code)
+                        self._busy.add(customer)
+                        tasks.start_soon(self._serve, customer, p, limit)
+                    if later is not None:
+                        until = (later - self.hall.clock.now()).total_seconds()
+                        wait_s = min(wait_s, max(0.05, until))
+                except Exception:
+                    log.exception("payment poster: pass failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.hall.payments_waiting.wait(), wait_s)
 
-        await wake_or_poll("payment poster", self.hall.payments_waiting, step, self.idle_s)
+    async def _serve(self, customer: Customer, p: Payment | None, limit: anyio.Semaphore) -> None:
+        """One customer's operations, one after the other, while they are due: the next
+        goes as soon as the one before is settled, not a poll later."""
+        left = True
+        try:
+            while p is not None:
+                async with limit:
+                    await self.step(p)
+                p, left = await anyio.to_thread.run_sync(self._next_of, customer)
+        except Exception:
+            log.exception("payment poster: %s %s failed", *customer)
+            await anyio.sleep(self.idle_s)  # not a hot loop on a lasting fault
+        finally:
+            self._busy.discard(customer)
+            if left:  # something of theirs waits out a backoff: the loop times it
+                self.hall.payments_waiting.set()

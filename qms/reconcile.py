@@ -1,4 +1,12 @@
-"""Day-end reconciliation: our payments of a day against CMIS's list of that day."""
+"""Day-end reconciliation: our payments of a day against CMIS's list of that day.
+
+CMIS 1.0 books a ``BILLING`` on the business day it executes it (the call carries no
+time), so a payment taken before midnight and posted after it is in the next day's list.
+For a 1.0 branch the caller also hands in CMIS's list of the next day (``next_day``) and
+our payments of the day before (``day_before``): one of ours missing from the day's list
+but in the next day's is matched there ("booked_next_day"), and one of the day before
+found in the day's list is no stranger ("from_day_before"). Neither is an open item.
+"""
 
 from __future__ import annotations
 
@@ -21,20 +29,40 @@ class Ours:
     status: str
 
 
-def reconcile(ours: Iterable[Ours], theirs: Iterable[CmisPayment]) -> dict[str, Any]:
+def reconcile(
+    ours: Iterable[Ours],
+    theirs: Iterable[CmisPayment],
+    *,
+    next_day: Iterable[CmisPayment] = (),
+    day_before: Iterable[Ours] = (),
+) -> dict[str, Any]:
     """Match by transaction id: matched, only ours, only CMIS's, amount (or invoices) differ.
 
-    A payment CMIS refused, or one both sides reverted, is no open item.
+    A payment CMIS refused, or one both sides reverted, is no open item. ``cmis_total`` is
+    what CMIS booked of this day's payments wherever it booked them, so that it equals
+    ``our_total`` when everything matches.
     """
     mine = {p.txn_id: p for p in ours if p.status != "refused"}
     cmis = {p.txn_id: p for p in theirs}
-    matched, only_ours, only_cmis, differs = [], [], [], []
+    later = {p.txn_id: p for p in next_day}
+    before = {p.txn_id for p in day_before if p.status != "refused"}
+    matched: list[dict[str, Any]] = []
+    only_ours: list[dict[str, Any]] = []
+    only_cmis: list[dict[str, Any]] = []
+    differs: list[dict[str, Any]] = []
+    from_day_before: list[dict[str, Any]] = []
+    booked_next_day: list[str] = []
+    counted: list[CmisPayment] = []  # CMIS's rows for this day's payments
     for txn, p in sorted(mine.items()):
         c = cmis.get(txn)
         ours_live = p.status in IN_EFFECT
+        if c is None and txn in later:
+            c = later[txn]
+            booked_next_day.append(txn)
         if c is None:
             (only_ours if ours_live else matched).append(_row(p, None))
             continue
+        counted.append(c)
         cmis_live = c.state == PaymentState.BILLING
         if ours_live != cmis_live:
             differs.append({**_row(p, c), "why": "status"})
@@ -43,17 +71,33 @@ def reconcile(ours: Iterable[Ours], theirs: Iterable[CmisPayment]) -> dict[str, 
         else:
             matched.append(_row(p, c))
     for txn, c in sorted(cmis.items()):
-        if txn not in mine and c.state == PaymentState.BILLING:
+        if txn in mine:
+            continue
+        if txn in before:
+            from_day_before.append(_row(None, c))
+        elif c.state == PaymentState.BILLING:
             only_cmis.append(_row(None, c))
+            counted.append(c)
+    for rows in (matched, differs):
+        for r in rows:
+            r["booked_next_day"] = r["txn_id"] in booked_next_day
     return {
         "matched": matched,
         "only_ours": only_ours,
         "only_cmis": only_cmis,
         "amount_differs": differs,
+        "booked_next_day": sorted(booked_next_day),
+        "from_day_before": from_day_before,
         "open_items": len(only_ours) + len(only_cmis) + len(differs),
         "our_total": sum(p.total for p in mine.values() if p.status in IN_EFFECT),
-        "cmis_total": sum(c.total for c in cmis.values() if c.state == PaymentState.BILLING),
+        "cmis_total": sum(c.total for c in counted if c.state == PaymentState.BILLING),
     }
+
+
+def missing(ours: Iterable[Ours], theirs: Iterable[CmisPayment]) -> bool:
+    """Is one of our payments in effect absent from CMIS's list (worth the next day's)?"""
+    listed = {c.txn_id for c in theirs}
+    return any(p.status in IN_EFFECT and p.txn_id not in listed for p in ours)
 
 
 def _row(p: Ours | None, c: CmisPayment | None) -> dict[str, Any]:

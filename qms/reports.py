@@ -238,7 +238,13 @@ def _reconciliation(
                     {**head, "available": False, "error": got.error, "our_total": our_total}
                 )
                 continue
-            r = reconcile.reconcile(mine, got.payments)
+            later: tuple[CmisPayment, ...] = ()
+            before: list[reconcile.Ours] = []
+            if b.cmis_version == "1.0":  # books by its own day: see reconcile's docstring
+                one = dt.timedelta(days=1)
+                later = cmis.get((b.id, day + one), CmisDay()).payments or ()
+                before = ours.get((b.id, day - one), [])
+            r = reconcile.reconcile(mine, got.payments, next_day=later, day_before=before)
             rows.append(
                 {
                     **head,

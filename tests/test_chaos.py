@@ -1,6 +1,7 @@
 """Chaos: over six hundred payments through CMIS 2.0 and 1.0 branches while CMIS loses
 answers after committing, answers 5xx and hangs, and the hall server is SIGKILLed at
-random moments and restarted. At the end CMIS's ledger equals ours: 0 lost, 0 paid twice.
+random moments and restarted. At the end CMIS's ledger equals ours: 0 lost, 0 paid twice;
+and a customer who paid in two F4s has both confirmed, booked by CMIS in that order.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Simulator:
     """`qms cmis-sim` in its own process: it outlives every kill of the hall server."""
 
     def __init__(self, tmp: Path) -> None:
+        self.journal = tmp / "ledger.jsonl"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -162,8 +164,15 @@ def add_branch_staff(hall: HallServer) -> None:
         )
 
 
-def serve_one(desk: Desk, cashier: Staff, code: str) -> None:
-    """Issue, find, call, collect everything; leave the counter free whatever happens."""
+def splits(code: str) -> bool:
+    """One customer in three with several invoices pays them in two F4s: the oldest
+    period, then the rest (two payments CMIS must take in that order)."""
+    return int(code[-1]) % 3 == 0
+
+
+def serve_one(desk: Desk, cashier: Staff, code: str, pairs: list[tuple[str, str]]) -> None:
+    """Issue, find, call, collect everything (in one F4, or two); leave the counter free
+    whatever happens."""
     t = desk.staff["reception"].post("/api/tickets", {"customers": [code]})
     if t["debts_pending"]:
         return
@@ -172,21 +181,45 @@ def serve_one(desk: Desk, cashier: Staff, code: str) -> None:
         clerk = desk.staff["even"] if inv["lookup"] == "even" else desk.staff["odd"]
         clerk.post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
     cashier.act("call", number=t["number"])
-    for _ in range(3):
-        try:
-            cashier.act(
-                "collect",
-                invoices=[i["invoice_id"] for i in invoices],
-                amount=sum(i["total"] for i in invoices),
-            )
+    parts = [invoices[:1], invoices[1:]] if len(invoices) > 1 and splits(code) else [invoices]
+    paid: list[str] = []
+    for part in parts:
+        for _ in range(3):
+            try:
+                answer = cashier.act(
+                    "collect",
+                    invoices=[i["invoice_id"] for i in part],
+                    amount=sum(i["total"] for i in part),
+                )
+                paid.append(answer["payments"][0]["txn_id"])
+                break
+            except ApiError as exc:
+                if exc.code != "cmis_unavailable":
+                    raise
+        else:
+            cashier.act("finish", confirm=True, reason="customer_left")
             return
-        except ApiError as exc:
-            if exc.code != "cmis_unavailable":
-                raise
-    cashier.act("finish", confirm=True, reason="customer_left")
+    if len(paid) == 2:
+        pairs.append((paid[0], paid[1]))
 
 
-def work(desk: Desk, cashier: Staff, codes: queue.Queue[str], errors: list[str]) -> None:
+def booked_order(sim: Simulator) -> dict[str, int]:
+    """Where CMIS booked each transaction (1.0 audit number or 2.0 key), in its journal."""
+    order: dict[str, int] = {}
+    for n, line in enumerate(sim.journal.read_text(encoding="utf-8").splitlines()):
+        entry = json.loads(line)
+        if entry.get("op") == "pay":
+            order.setdefault(entry["txn"].split("~", 1)[0], n)
+    return order
+
+
+def work(
+    desk: Desk,
+    cashier: Staff,
+    codes: queue.Queue[str],
+    errors: list[str],
+    pairs: list[tuple[str, str]],
+) -> None:
     """A cashier's loop for one life of the server: stops when the server dies."""
     try:
         cashier.act(
@@ -202,7 +235,7 @@ def work(desk: Desk, cashier: Staff, codes: queue.Queue[str], errors: list[str])
         except queue.Empty:
             return
         try:
-            serve_one(desk, cashier, code)
+            serve_one(desk, cashier, code, pairs)
         except httpx.TransportError:
             return  # killed: this life is over
         except ApiError as exc:
@@ -279,6 +312,7 @@ def test_payments_exactly_once_through_faults_and_kills(
     # CMIS 1.0 answers TIMEOUT (in doubt) to CHECK-TRANS for a while after a lost BILLING
     httpx.put(f"{sim.url}/admin/cmis1/faults", json={"in_doubt_ms": 1500}).raise_for_status()
     errors: list[str] = []
+    pairs: list[tuple[str, str]] = []  # a customer's two F4s, in the order taken
     lives = 0
     try:
         while True:
@@ -292,7 +326,7 @@ def test_payments_exactly_once_through_faults_and_kills(
                 break
             lives += 1
             threads = [
-                threading.Thread(target=work, args=(d, c, pools[b], errors))
+                threading.Thread(target=work, args=(d, c, pools[b], errors, pairs))
                 for b, d in desks.items()
                 for c in d.cashiers
             ]
@@ -338,9 +372,17 @@ def test_payments_exactly_once_through_faults_and_kills(
         for d in desks.values():
             report = d.staff["sup"].get(f"/api/reconciliation?date={day}")
             assert report["open_items"] == 0, json.dumps(report)[:2000]
+        # a customer's two payments: both confirmed (above), booked by CMIS in that order
+        assert len(pairs) >= 10, f"only {len(pairs)} customers paid in two F4s"
+        booked = booked_order(sim)
+        late = [(a, b) for a, b in pairs if not booked[a] < booked[b]]
+        assert late == [], "CMIS booked a customer's later payment first"
         doubts = {b: in_doubt_events(d) for b, d in desks.items()}
         assert min(doubts.values()) >= MIN_DOUBTS, f"the faults must really bite: {doubts}"
-        print(f"chaos: {len(ours)} payments over {lives} server lives; in doubt: {doubts}")
+        print(
+            f"chaos: {len(ours)} payments ({len(pairs)} customers in two F4s) over {lives} "
+            f"server lives; in doubt: {doubts}"
+        )
     except BaseException:
         print("server log (last life):\n" + "".join(hall.log[-60:]))
         raise

@@ -1,5 +1,5 @@
 """What both CMIS adapters share: one pooled httpx client, its settings, its lifecycle,
-and reading an answer no further than ``MAX_ANSWER`` bytes."""
+and reading an answer no further than ``MAX_ANSWER`` bytes, nor longer than ``timeout``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Self
 
+import anyio
 import httpx
 
 #: the most of an answer read: a busy day's payment list is well under it, and a CMIS
@@ -62,10 +63,18 @@ class HttpAdapter:
 
     async def _exchange(self, method: str, url: str, **request: Any) -> Reply:
         """One request and its answer, read no further than ``MAX_ANSWER`` bytes
-        (``TooLong``); httpx's errors pass."""
-        async with self._client.stream(method, url, timeout=self._timeout, **request) as r:
-            body = b"" if r.status_code >= 500 else await _read_capped(r)
-            return Reply(r.status_code, body, r.headers.get("content-type", ""))
+        (``TooLong``); httpx's errors pass.
+
+        ``timeout`` bounds the whole exchange, connect to last byte: httpx's own is per
+        read, so an answer trickling in a byte a second would hold F4 and the outbox for
+        minutes. Past it, ``httpx.ReadTimeout``, which the adapters take for "no answer"."""
+        try:
+            with anyio.fail_after(self._timeout):
+                async with self._client.stream(method, url, timeout=self._timeout, **request) as r:
+                    body = b"" if r.status_code >= 500 else await _read_capped(r)
+                    return Reply(r.status_code, body, r.headers.get("content-type", ""))
+        except TimeoutError:
+            raise httpx.ReadTimeout(f"no whole answer within {self._timeout} s") from None
 
     async def aclose(self) -> None:
         if self._owns_client:

@@ -322,7 +322,9 @@ class Cmis1Client(HttpAdapter):
             raise self._error(reply, "reversal")
 
     async def payments_for_day(self, day: dt.date, collection_point: str) -> list[CmisPayment]:
-        """``TRANS-BY-DATE``; 1.0 may list one audit number twice (paid, cancelled, paid)."""
+        """``TRANS-BY-DATE``; 1.0 may list one audit number twice (paid, cancelled, paid),
+        and lists every collection point's transactions: only ``collection_point``'s are
+        kept (each ``<trans>`` names its ``<collection-point>``)."""
         rid = _request_id()
         reply = await self._call(
             "TRANS-BY-DATE",
@@ -336,6 +338,8 @@ class Cmis1Client(HttpAdapter):
             raise self._error(reply, "payments of the day")
         out = []
         for t in reply.body().all("trans"):
+            if t.text("collection-point", allow_empty=True) != collection_point:
+                continue
             ids = t.integers("bill-id", low=1)
             if not ids:
                 raise t.bad("no <bill-id>")

@@ -438,7 +438,8 @@ def test_trans_by_date(http: httpx.Client, sim_v2: Any, clock: Any) -> None:
     day = call(http, "TRANS-BY-DATE", "<date>10/03/2026</date>")
     assert day.code == "000"
     trans = {t.findtext("audit-number"): t for t in day.body.findall("trans")}
-    assert set(trans) == {ta, tb}
+    assert set(trans) == {ta, tb, to}, "every collection point's, as CMIS 1.0 lists them"
+    assert trans[to].findtext("collection-point") == "QT1W"
     assert [(e.tag, e.text) for e in trans[ta]] == [
         ("audit-number", ta),
         ("customer-code", a.code),
@@ -447,6 +448,7 @@ def test_trans_by_date(http: httpx.Client, sim_v2: Any, clock: Any) -> None:
         ("status", "BILLING"),
         ("time", "10/03/2026 10:00:00"),
         ("receipt", receipt_a),
+        ("collection-point", POINT),
     ]
     assert [e.text for e in trans[tb].findall("bill-id")] == [str(i.invoice_id) for i in b.invoices]
     assert trans[tb].findtext("status") == "REVERT"

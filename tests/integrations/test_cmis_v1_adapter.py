@@ -536,7 +536,7 @@ class Garbage:
                 answer = _response("000", f"<status>{status}</status>" if status != "-" else "")
             elif command == "TRANS-BY-DATE":
                 change = dict(kv.split("=", 1) for kv in point.split(";") if kv)
-                fields: dict[str, str | None] = {**GOOD_TRANS, **change}
+                fields: dict[str, str | None] = {**GOOD_TRANS, "collection-point": point, **change}
                 if change.get("bill-id") == "":
                     fields["bill-id"] = None
                 answer = _response("000", f"<trans>{_elements(fields)}</trans>")

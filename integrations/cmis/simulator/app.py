@@ -330,6 +330,27 @@ def _admin_routes(ledger: Ledger, faults: Faults) -> list[Route]:
         faults.set(config)
         return JSONResponse(config.to_json())
 
+    base_clock = ledger.clock
+    offset = [dt.timedelta(0)]
+
+    def shifted() -> dt.datetime:
+        return base_clock() + offset[0]
+
+    ledger.clock = shifted
+
+    async def put_clock(request: Request) -> Response:
+        """Move CMIS's own clock (tests, demos): e.g. past midnight, where CMIS 1.0 books
+        a ``BILLING`` on the next business day whatever day the hall took it."""
+        try:
+            obj = json.loads(await request.body())
+            seconds = obj["offset_s"]
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                raise ValueError("offset_s must be a number of seconds")
+        except (ValueError, TypeError, KeyError) as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        offset[0] = dt.timedelta(seconds=seconds)
+        return JSONResponse({"offset_s": seconds, "now": shifted().isoformat()})
+
     async def paid_elsewhere(request: Request) -> Response:
         raw = request.path_params["invoice_id"]
         if not raw.isascii() or not raw.isdigit():
@@ -343,5 +364,6 @@ def _admin_routes(ledger: Ledger, faults: Faults) -> list[Route]:
     return [
         Route("/admin/faults", get_faults, methods=["GET"]),
         Route("/admin/faults", put_faults, methods=["PUT"]),
+        Route("/admin/clock", put_clock, methods=["PUT"]),
         Route("/admin/invoices/{invoice_id}/paid-elsewhere", paid_elsewhere, methods=["POST"]),
     ]

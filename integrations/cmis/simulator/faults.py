@@ -11,12 +11,15 @@ import asyncio
 import dataclasses
 import json
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOSE_MODES = ("500", "close")
+INVOICE_FAULTS = ("busy", "error", "hang", "lose")
+_BILL_ID = re.compile(rb"<bill-id>\s*([0-9]+)\s*</bill-id>")
 CMIS_PREFIXES = ("/v2/", "/cmis1/")
 ADMIN_PREFIX = "/admin/"
 
@@ -31,7 +34,14 @@ class FaultConfig:
     - ``hang_rate``: wait ``hang_ms`` (or until the caller gives up), then do the call;
     - ``down``: ``503`` on everything but ``/admin``;
     - ``lose_answer_rate``: do a POST (payment, reversal), then lose its answer: a ``500``
-      (``lose_answer_mode="500"``) or the connection closed mid-answer (``"close"``).
+      (``lose_answer_mode="500"``) or the connection closed mid-answer (``"close"``);
+    - ``trickle_ms``: send every answer a byte at a time, ``trickle_ms`` apart (a CMIS
+      whose answer crawls in: a per-read timeout never fires);
+    - ``invoice_faults``: ``{"<invoice id>": "busy" | "error" | "hang" | "lose"}``, every
+      payment call (2.0 ``POST /v2/payments``, 1.0 ``BILLING``) that pays one of these
+      invoices gets that fault, each time, while it is set (``busy``: ``503``; ``error``:
+      ``500``; ``hang``: ``hang_ms``; ``lose``: done, answer lost). One customer's post can
+      thus fail while their next one, or another customer's, goes through.
     """
 
     latency_ms: int = 0
@@ -42,6 +52,8 @@ class FaultConfig:
     down: bool = False
     lose_answer_rate: float = 0.0
     lose_answer_mode: str = "500"
+    trickle_ms: int = 0
+    invoice_faults: dict[str, str] = field(default_factory=dict)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -49,7 +61,7 @@ class FaultConfig:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
                 raise ValueError(f"{name} must be a number in [0, 1]")
-        for name in ("latency_ms", "hang_ms", "seed"):
+        for name in ("latency_ms", "hang_ms", "trickle_ms", "seed"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ValueError(f"{name} must be a non-negative integer")
@@ -57,6 +69,11 @@ class FaultConfig:
             raise ValueError("down must be true or false")
         if self.lose_answer_mode not in LOSE_MODES:
             raise ValueError(f"lose_answer_mode must be one of {LOSE_MODES}")
+        faults = self.invoice_faults
+        if not isinstance(faults, dict) or not all(
+            isinstance(k, str) and k.isdigit() and v in INVOICE_FAULTS for k, v in faults.items()
+        ):
+            raise ValueError(f"invoice_faults maps invoice ids to one of {INVOICE_FAULTS}")
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -129,6 +146,21 @@ class FaultMiddleware:
             return
         if cfg.latency_ms:
             await asyncio.sleep(cfg.latency_ms / 1000)
+        if cfg.trickle_ms:
+            send = _trickle(send, receive, cfg.trickle_ms / 1000)
+        if cfg.invoice_faults and scope["method"] == "POST":
+            receive, targeted = await _invoice_fault(receive, cfg.invoice_faults)
+            if targeted == "busy":
+                await _send_all(send, _json_answer(503, "0503"))
+                return
+            if targeted == "error":
+                await _send_all(send, _json_answer(500, "0500"))
+                return
+            if targeted == "hang":
+                receive = await _hang(receive, cfg.hang_ms / 1000)
+            if targeted == "lose":
+                await self._lose_answer(scope, receive, send, cfg.lose_answer_mode)
+                return
         if faults.roll(cfg.refuse_rate):
             await _send_all(send, _json_answer(503, "0503"))
             return
@@ -157,6 +189,83 @@ class FaultMiddleware:
             await send(captured[0])
             return
         await _send_all(send, _json_answer(500, "0500"))
+
+
+async def _read_all(receive: Receive) -> tuple[list[Message], Receive]:
+    """The request's body messages, and a ``receive`` that gives them again first."""
+    body: list[Message] = []
+    while True:
+        m = await receive()
+        if m["type"] != "http.request":
+            break
+        body.append(m)
+        if not m.get("more_body", False):
+            break
+    kept = list(body)
+
+    async def replay() -> Message:
+        if kept:
+            return kept.pop(0)
+        return await receive()
+
+    return body, replay
+
+
+async def _invoice_fault(receive: Receive, faults: dict[str, str]) -> tuple[Receive, str]:
+    """The fault set for an invoice this payment call pays ("" for none)."""
+    body, receive = await _read_all(receive)
+    raw = b"".join(m.get("body", b"") for m in body)
+    ids: list[str] = []
+    if raw.lstrip().startswith(b"{"):  # 2.0: {"ID_HDON": [...], ...}
+        try:
+            got = json.loads(raw).get("ID_HDON", [])
+            ids = [str(i) for i in got] if isinstance(got, list) else []
+        except (ValueError, AttributeError):
+            ids = []
+    elif b"<command>BILLING</command>" in raw:  # 1.0
+        ids = [m.decode() for m in _BILL_ID.findall(raw)]
+    hit = next((faults[i] for i in ids if i in faults), "")
+    return receive, hit
+
+
+def _trickle(send: Send, receive: Receive, gap_s: float) -> Send:
+    """A ``send`` that passes the answer's body on a byte at a time, ``gap_s`` apart,
+    and stops when the caller has hung up (nobody is reading any more)."""
+    gone = asyncio.Event()
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    async def slow(message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        body, more = message.get("body", b""), message.get("more_body", False)
+        watcher = asyncio.ensure_future(watch())
+        try:
+            for n in range(len(body)):
+                last = n == len(body) - 1
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": body[n : n + 1],
+                        "more_body": more or not last,
+                    }
+                )
+                if not last:
+                    try:
+                        await asyncio.wait_for(gone.wait(), gap_s)
+                        return  # the caller gave up
+                    except TimeoutError:
+                        pass
+            if not body:
+                await send(message)
+        finally:
+            watcher.cancel()
+
+    return slow
 
 
 async def _hang(receive: Receive, seconds: float) -> Receive:

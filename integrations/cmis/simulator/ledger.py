@@ -161,13 +161,14 @@ class Ledger:
             raise LedgerError(UNKNOWN_TXN, f"unknown transaction {txn_id}")
         return p
 
-    def payments_for_day(self, day: dt.date, collection_point: str) -> list[SimPayment]:
-        """Payments recorded on ``day`` (UTC+7) at a collection point, reversed ones too."""
+    def payments_for_day(self, day: dt.date, collection_point: str | None) -> list[SimPayment]:
+        """Payments recorded on ``day`` (UTC+7) at a collection point (None: at every
+        one), reversed ones too."""
         with self._lock:
             found = [
                 p
                 for p in self._payments.values()
-                if p.business_day == day and p.order.collection_point == collection_point
+                if p.business_day == day and collection_point in (None, p.order.collection_point)
             ]
         return sorted(found, key=lambda p: (p.recorded_at, p.txn_id))
 
