@@ -21,8 +21,6 @@ import json
 import queue
 import random
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,37 +31,10 @@ from typing import Any
 import httpx
 
 from bench import harness as h
+from integrations.cmis.simulator.process import SimulatorProcess
 
 FAULTS = {"lose_answer_rate": 0.2, "error_rate": 0.1, "hang_rate": 0.05, "seed": 7}
 POINT = "PE0100-HALL1"
-
-
-class Sim:
-    """`qms cmis-sim` in its own process, its journal in ``tmp``."""
-
-    def __init__(self, tmp: Path, customers: int) -> None:
-        self.port = h.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.journal = tmp / "cmis-ledger.jsonl"
-        cmd = [sys.executable, "-m", "qms", "cmis-sim", "--port", str(self.port)]
-        cmd += ["--customers", str(customers), "--seed", str(h.SEED), "--ledger", str(self.journal)]
-        self.proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
-        assert self.proc.stderr is not None
-        for row in self.proc.stderr:
-            if "Uvicorn running" in row:
-                break
-        else:
-            raise RuntimeError("cmis-sim did not start")
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
-
-    def faults(self, **settings: Any) -> None:
-        httpx.put(f"{self.url}/admin/faults", json=settings, timeout=10).raise_for_status()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=15)
 
 
 class Api:
@@ -175,7 +146,7 @@ def run(args: argparse.Namespace) -> None:
     data = h.demo(args.customers)
     payers = h.payers(data)
     rng.shuffle(payers)
-    sim = Sim(Path(tempfile.mkdtemp(prefix="qms-bench-sim-")), args.customers)
+    sim = SimulatorProcess(Path(tempfile.mkdtemp(prefix="qms-bench-sim-")), args.customers, h.SEED)
     cmis = {"mode": "remote", "v2_url": sim.url, "v1_url": sim.url}
     cmis |= {"timeout_s": args.timeout_s, "retries": 2}
     if args.concurrency:  # 0: leave it out (code from before the setting)
@@ -280,7 +251,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=3000)
     parser.add_argument("--timeout-s", type=float, default=5.0, help="cmis.timeout_s")
     parser.add_argument(
-        "--concurrency", type=int, default=8, help="cmis.post_concurrency (0: not set)"
+        "--concurrency", type=int, default=16, help="cmis.post_concurrency (0: not set)"
     )
     parser.add_argument("--drain-s", type=float, default=600)
     parser.add_argument(

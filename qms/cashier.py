@@ -265,14 +265,7 @@ def reopen(tx: Tx, number: object) -> dict[str, Any]:
             ticket=ticket.number,
             moved_to=moved,
         )
-    busy = tickets.busy(tx, [c.code for c in customers])
-    if busy:
-        raise Conflict(
-            f"customer {busy[0]} is on ticket {busy[1]} now",
-            code="customer_on_active_ticket",
-            customer=busy[0],
-            ticket=busy[1],
-        )
+    tickets.refuse_if_busy(tx, [c.code for c in customers])
     unpaid = tx.session.exec(
         select(TicketInvoice.id).where(
             TicketInvoice.ticket_id == ticket.id, TicketInvoice.pay_status == "unpaid"

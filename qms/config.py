@@ -139,7 +139,7 @@ class CmisSettings(_Model):
     )
     retries: int = Field(2, ge=0, le=10, description="Bounded retries of idempotent calls.")
     post_concurrency: int = Field(
-        8,
+        16,
         ge=1,
         le=64,
         description="Payments of different customers posted to CMIS at once (one customer's "

@@ -98,10 +98,18 @@ def _locally_paid(session: Session, invoice_ids: list[int]) -> set[int]:
     return set(session.connection().execute(_PAID, {"ids": invoice_ids}).scalars())
 
 
-def busy(tx: Tx, codes: list[str]) -> Any:
-    """(code, number) of one of these customers on a live ticket today, or None."""
+def refuse_if_busy(tx: Tx, codes: list[str]) -> None:
+    """One live ticket per customer: refused when one of ``codes`` is on a waiting,
+    serving or parked ticket today (the refusal names it)."""
     params = {"codes": codes, "branch": tx.branch_id, "day": tx.business_day}
-    return tx.session.connection().execute(_BUSY, params).first()
+    on = tx.session.connection().execute(_BUSY, params).first()
+    if on:
+        raise Conflict(
+            f"customer {on[0]} is already on ticket {on[1]} today",
+            code="customer_on_active_ticket",
+            customer=on[0],
+            ticket=on[1],
+        )
 
 
 def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
@@ -110,14 +118,7 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
     s = tx.session
     drawers.refuse_if_day_closed(tx)
     codes = [c if isinstance(c, str) else c.code for c in customers]
-    on = busy(tx, codes)
-    if on:
-        raise Conflict(
-            f"customer {on[0]} is already on ticket {on[1]} today",
-            code="customer_on_active_ticket",
-            customer=on[0],
-            ticket=on[1],
-        )
+    refuse_if_busy(tx, codes)
     known = [c for c in customers if not isinstance(c, str)]
     paid = _locally_paid(s, [i.invoice_id for d in known for i in d.invoices])
     no_debt = [d.code for d in known if all(i.invoice_id in paid for i in d.invoices)]

@@ -21,7 +21,8 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SIM_CUSTOMERS, SIM_SEED, HallServer, database_url, free_port
+from integrations.cmis.simulator.process import SimulatorProcess
+from tests.conftest import ROOT, SIM_CUSTOMERS, SIM_SEED, HallServer, database_url
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
 
@@ -43,51 +44,7 @@ BRANCHES = {"PE0100": ("2.0", "PE0100-HALL1"), "PE0200": ("1.0", "PE0200-HALL1")
 PASSWORD = "chaos-pass"
 
 
-class Simulator:
-    """`qms cmis-sim` in its own process: it outlives every kill of the hall server."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.journal = tmp / "ledger.jsonl"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "qms",
-                "cmis-sim",
-                "--port",
-                str(self.port),
-                "--customers",
-                str(SIM_CUSTOMERS),
-                "--seed",
-                str(SIM_SEED),
-                "--ledger",
-                str(tmp / "ledger.jsonl"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:  # uvicorn says when it listens
-            if "Uvicorn running" in line:
-                break
-        else:
-            raise RuntimeError("cmis-sim did not start")
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
-
-    def faults(self, **settings: Any) -> None:
-        httpx.put(f"{self.url}/admin/faults", json=settings, timeout=10).raise_for_status()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=15)
-        if self.proc.stderr:
-            self.proc.stderr.close()
-
-
-def chaos_config(sim: Simulator, tmp: Path) -> dict[str, Any]:
+def chaos_config(sim: SimulatorProcess, tmp: Path) -> dict[str, Any]:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     raw["database"]["url"] = database_url(tmp)
     raw["cmis"] = {
@@ -203,7 +160,7 @@ def serve_one(desk: Desk, cashier: Staff, code: str, pairs: list[tuple[str, str]
         pairs.append((paid[0], paid[1]))
 
 
-def booked_order(sim: Simulator) -> dict[str, int]:
+def booked_order(sim: SimulatorProcess) -> dict[str, int]:
     """Where CMIS booked each transaction (1.0 audit number or 2.0 key), in its journal."""
     order: dict[str, int] = {}
     for n, line in enumerate(sim.journal.read_text(encoding="utf-8").splitlines()):
@@ -288,8 +245,8 @@ def bitten(desks: dict[str, Desk]) -> bool:
 
 
 @pytest.fixture
-def sim(tmp_path: Path) -> Iterator[Simulator]:
-    s = Simulator(tmp_path)
+def sim(tmp_path: Path) -> Iterator[SimulatorProcess]:
+    s = SimulatorProcess(tmp_path, SIM_CUSTOMERS, SIM_SEED)
     yield s
     s.stop()
 
@@ -297,7 +254,7 @@ def sim(tmp_path: Path) -> Iterator[Simulator]:
 @pytest.mark.slow
 @pytest.mark.timeout(600)  # some 250 s on a quiet machine; the suite's 300 s is too tight
 def test_payments_exactly_once_through_faults_and_kills(
-    tmp_path: Path, sim: Simulator, demo: Any
+    tmp_path: Path, sim: SimulatorProcess, demo: Any
 ) -> None:
     rng = random.Random(2026)
     hall = HallServer(tmp_path, raw=chaos_config(sim, tmp_path)).start()

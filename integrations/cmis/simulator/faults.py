@@ -275,24 +275,11 @@ async def _hang(receive: Receive, seconds: float) -> Receive:
     caller's timeout, as with a real slow CMIS. Waking on disconnect keeps a stopping
     server from waiting for a hang nobody is listening to.
     """
-    body: list[Message] = []
-    while True:
-        m = await receive()
-        if m["type"] != "http.request":
-            break
-        body.append(m)
-        if not m.get("more_body", False):
-            break
+    _, replay = await _read_all(receive)
     waiter = asyncio.ensure_future(receive())
     try:
         await asyncio.wait({waiter}, timeout=seconds)
     finally:
         if not waiter.done():
             waiter.cancel()
-
-    async def replay() -> Message:
-        if body:
-            return body.pop(0)
-        return await receive()
-
     return replay
