@@ -154,10 +154,28 @@ async function onLogin(e) {
   }
 }
 
-/** The refusals of a counter that belongs to its cashier, Vietnamese first. */
+/** The refusals of the day's rules (whose counter, whose drawer, one live claim per
+ * invoice, one place per paper, a closed day), Vietnamese first; others show the
+ * server's message. */
 function counterMessage(err) {
   const d = (err && err.details) || {};
   switch (err && err.code) {
+    case "customer_on_active_ticket":
+      return `Khách hàng ${d.customer} đang có vé số ${d.ticket}: phục vụ trên vé đó. / Customer ${d.customer} is on ticket ${d.ticket}: serve them there.`;
+    case "ticket_moved":
+      return `Khách của vé ${d.ticket} đã quay lại với vé ${(d.moved_to || []).join(", ")}: phục vụ trên vé mới. / Ticket ${d.ticket}'s customers came back on ticket ${(d.moved_to || []).join(", ")}: serve them there.`;
+    case "invoice_moved":
+      return `Hoá đơn này đã chuyển sang vé ${d.ticket}: thu hoặc trả lại ở vé đó. / This invoice moved to ticket ${d.ticket}: collect or return it there.`;
+    case "already_paid":
+      return `Hoá đơn này đã thu${d.ticket ? ` trên vé ${d.ticket}` : ""}: không thu lần nữa. / This invoice is already paid${d.ticket ? ` on ticket ${d.ticket}` : ""}: do not collect it again.`;
+    case "already_delivered":
+      return `Hoá đơn giấy đã giao quầy ${d.delivered_to}: không hoàn tác F9 được nữa. / The paper was delivered to ${d.delivered_to}: F9 can no longer be undone.`;
+    case "not_your_payment":
+      return `Khoản thu này do ${d.cashier} thu: chỉ người đó, thủ quỹ trưởng hoặc giám sát viên được huỷ. / ${d.cashier} took this payment: only they, the head cashier or the supervisor may reverse it.`;
+    case "ticket_not_done":
+      return `Vé ${d.ticket} chưa kết thúc: không cần mở lại. / Ticket ${d.ticket} is not finished: nothing to reopen.`;
+    case "nothing_to_collect":
+      return `Vé ${d.ticket} không còn gì để thu. / Ticket ${d.ticket} has nothing left to collect.`;
     case "counter_taken":
       return `Quầy ${d.counter} đang do ${d.held_by_name || d.held_by} đăng nhập: người đó đăng xuất, hoặc giám sát viên cho đăng xuất quầy. / Counter ${d.counter} is held by ${d.held_by}: they sign out, or a supervisor signs the counter out.`;
     case "drawer_elsewhere":
@@ -507,7 +525,7 @@ async function markLookup(action) {
     // done with this paper: the selection goes on to the next row, not after the moved one
     if (lk.key === sel.key && next) lk.key = next.key;
   } catch (err) {
-    showError($("#lookup-error"), err);
+    showError($("#lookup-error"), { code: err.code, message: counterMessage(err) || err.message });
   } finally {
     lk.inflight.delete(sel.key);
     queueRender();
@@ -1088,7 +1106,7 @@ async function rcIssue() {
     const d = err.details || {};
     const bad = d.customers || [d.customer];
     rc.basket.forEach((c) => (c.bad = bad.includes(c.code)));
-    showError(box, err);
+    showError(box, { code: err.code, message: counterMessage(err) || err.message });
   } finally {
     rc.busy = false;
     renderBasket();

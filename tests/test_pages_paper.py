@@ -87,6 +87,19 @@ def test_lookup_undo_and_missing_keys_and_the_f8_confirmation(
     lookup.click(found)
     assert lookup.is_disabled("#btn-unfound"), "delivered paper is not undone by the clerk"
 
+    # the same customer at reception while served: refused in Vietnamese, naming the ticket
+    reception = console.watch(browser.new_page(viewport={"width": 1400, "height": 1000}))
+    sign_in(reception, hall, "reception", "R1")
+    code = t["customers"][0]["code"]
+    reception.fill("#rc-code", code)
+    reception.press("#rc-code", "Enter")
+    reception.wait_for_selector(f"#rc-basket li[data-code={code}]")
+    reception.click("#rc-issue")
+    reception.wait_for_selector("#rc-error[data-code=customer_on_active_ticket]")
+    said = reception.inner_text("#rc-error")
+    assert f"đang có vé số {number}" in said and f"is on ticket {number}" in said
+    reception.close()
+
     # F8 with money owed: a dialog, a reason, Enter; Esc first goes back
     cashier.keyboard.press("F8")
     cashier.wait_for_selector("#finish-dialog[open]")
