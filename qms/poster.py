@@ -26,16 +26,18 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
 import anyio
 import anyio.to_thread
+from sqlalchemy import select as core_select
 from sqlmodel import and_, col, or_, select
 
 from integrations.cmis import base as cmis
-from qms import events
+from qms import events, rows
 from qms.counters_seq import lock_branch
 from qms.db import read_session, write_session
 from qms.events import EventRecord
@@ -67,7 +69,24 @@ WAIT_EARLIER = (
 )
 
 
-def head(rows: Iterable[Payment]) -> Payment | None:
+#: what choosing each customer's next operation reads of every open row
+_P = rows.table(Payment)
+_OPEN_KEYS = (
+    core_select(
+        _P.c.id, _P.c.branch_id, _P.c.customer_code, _P.c.status, _P.c.attempts,
+        _P.c.next_attempt_at,
+    )
+    .where(_P.c.status.in_(OPEN))
+    .order_by(_P.c.id)
+    .limit(OPEN_LIMIT)
+)  # fmt: skip
+#: a pass of the dispatcher is followed by a pause this many times as long as it took:
+#: with thousands of payments open its reads stay a fifth of the time at most, and the
+#: staff's changes keep the core (a few open rows: a pass and its pause are a millisecond)
+PASS_GAP_FACTOR = 4
+
+
+def head(rows: Iterable[Any]) -> Any:
     """The one operation of a customer that may go now (``rows``: their open rows).
 
     One in doubt (sent, attempts > 0) holds the rest; else the oldest payment to send;
@@ -83,7 +102,7 @@ def head(rows: Iterable[Payment]) -> Payment | None:
     return None
 
 
-def _due(p: Payment, now: dt.datetime) -> bool:
+def _due(p: Any, now: dt.datetime) -> bool:
     return p.next_attempt_at is None or p.next_attempt_at <= now
 
 
@@ -105,21 +124,29 @@ class PaymentPoster:
             return list(s.exec(q.order_by(col(Payment.id)).limit(OPEN_LIMIT)).all())
 
     def _heads(self) -> tuple[list[Payment], dt.datetime | None]:
-        """Each idle customer's operation due now, and when the next one falls due."""
+        """Each idle customer's operation due now, and when the next one falls due.
+
+        The open rows are read as the few columns the choice needs, not as ORM objects
+        (5,000 open rows, a CMIS away for long: ~10 times cheaper), and only the rows
+        chosen are loaded whole."""
         now = self.hall.clock.now()
-        groups: dict[Customer, list[Payment]] = {}
-        for p in self._open():
-            groups.setdefault((p.branch_id, p.customer_code), []).append(p)
-        due, later = [], None
-        for customer, rows in groups.items():
-            first = head(rows)
-            if first is None or customer in self._busy:
-                continue
-            if _due(first, now):
-                due.append(first)
-            elif later is None or (first.next_attempt_at and first.next_attempt_at < later):
-                later = first.next_attempt_at
-        return due, later
+        groups: dict[Customer, list[Any]] = {}
+        with read_session(self.hall.engine) as s:
+            for r in s.connection().execute(_OPEN_KEYS):
+                groups.setdefault((r.branch_id, r.customer_code), []).append(r)
+            chosen, later = [], None
+            for customer, open_rows in groups.items():
+                first = head(open_rows)
+                if first is None or customer in self._busy:
+                    continue
+                if _due(first, now):
+                    chosen.append(first.id)
+                elif later is None or (first.next_attempt_at and first.next_attempt_at < later):
+                    later = first.next_attempt_at
+            if not chosen:
+                return [], later
+            q = select(Payment).where(col(Payment.id).in_(chosen)).order_by(col(Payment.id))
+            return list(s.exec(q).all()), later
 
     def _next_of(self, customer: Customer) -> tuple[Payment | None, bool]:
         """The customer's next operation if it is due now; and whether they have one."""
@@ -293,6 +320,7 @@ class PaymentPoster:
             while True:
                 self.hall.payments_waiting.clear()
                 wait_s = self.idle_s
+                started = time.perf_counter()
                 try:
                     due, later = await anyio.to_thread.run_sync(self._heads)
                     for p in due:
@@ -304,6 +332,7 @@ class PaymentPoster:
                         wait_s = min(wait_s, max(0.05, until))
                 except Exception:
                     log.exception("payment poster: pass failed")
+                await anyio.sleep(PASS_GAP_FACTOR * (time.perf_counter() - started))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.hall.payments_waiting.wait(), wait_s)
 
