@@ -3,6 +3,7 @@ finish. Collection (F4) and returns live in collect.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, or_
@@ -159,14 +160,19 @@ def _refuse_if_moved(tx: Tx, ticket: Ticket) -> None:
         select(TicketCustomer.moved_to).where(TicketCustomer.ticket_id == ticket.id)
     ).all()
     if moved and all(m is not None for m in moved):
-        to = sorted({m for m in moved if m is not None})
-        raise Conflict(
-            f"ticket {ticket.number}'s customers are on ticket "
-            f"{', '.join(map(str, to))} now: call that one",
-            code="ticket_moved",
-            ticket=ticket.number,
-            moved_to=to,
-        )
+        raise _moved(ticket, moved)
+
+
+def _moved(ticket: Ticket, moved_to: Iterable[int | None]) -> Conflict:
+    """The refusal for a ticket whose customers a later ticket took over."""
+    to = sorted({m for m in moved_to if m is not None})
+    return Conflict(
+        f"ticket {ticket.number}'s customers are on ticket {', '.join(map(str, to))} now: "
+        "serve them there",
+        code="ticket_moved",
+        ticket=ticket.number,
+        moved_to=to,
+    )
 
 
 def recall(tx: Tx, code: str) -> dict[str, Any]:
@@ -244,7 +250,6 @@ def reopen(tx: Tx, number: object) -> dict[str, Any]:
     finished it (that cashier calls it again, the paper is already there); if that
     counter is gone from the configuration, back to the waiting list. Refused when a
     later ticket took its customers over, or one of them is on a live ticket now."""
-    drawers.refuse_if_day_closed(tx)
     ticket = tickets.by_number(tx, number)
     if ticket.status != "done":
         raise Conflict(
@@ -256,15 +261,8 @@ def reopen(tx: Tx, number: object) -> dict[str, Any]:
     customers = tx.session.exec(
         select(TicketCustomer).where(TicketCustomer.ticket_id == ticket.id)
     ).all()
-    moved = sorted({c.moved_to for c in customers if c.moved_to is not None})
-    if moved:
-        raise Conflict(
-            f"ticket {ticket.number}'s customers came back on ticket "
-            f"{', '.join(map(str, moved))}: serve them there",
-            code="ticket_moved",
-            ticket=ticket.number,
-            moved_to=moved,
-        )
+    if any(c.moved_to is not None for c in customers):
+        raise _moved(ticket, (c.moved_to for c in customers))
     tickets.refuse_if_busy(tx, [c.code for c in customers])
     unpaid = tx.session.exec(
         select(TicketInvoice.id).where(

@@ -89,20 +89,28 @@ UNPRINTED = ("queued", "in_doubt")
 def _void_unprinted(tx: Tx, gone: dict[str, Any]) -> None:
     """The slip of a withdrawn declaration that has not printed yet (printer offline, in
     doubt after a restart) prints marked void when it does."""
+    document = f"money-{gone['side']}"
     waiting = tx.session.exec(
         select(DeviceJob).where(
             DeviceJob.branch_id == tx.branch_id,
-            DeviceJob.document == f"money-{gone['side']}",
+            DeviceJob.document == document,
             col(DeviceJob.status).in_(UNPRINTED),
         )
     ).all()
     for job in waiting:
         payload = json.loads(job.payload)
-        slip = payload["movement"]
-        if slip.get("id") == gone["id"] and int(slip.get("version") or 1) == gone["version"]:
-            payload["movement"] = {**slip, "void": True}
+        if _stands_void(tx, document, payload):
             job.payload = json.dumps(payload, ensure_ascii=False)
             tx.session.add(job)
+
+
+def _stands_void(tx: Tx, document: str, payload: dict[str, Any]) -> bool:
+    """Mark a money slip's ``payload`` void when its declaration no longer stands
+    (withdrawn, or declared again since); whether it is void."""
+    slip = {"side": document.removeprefix("money-"), **payload["movement"]}
+    if not movements.declaration_live(tx.session, slip):
+        payload["movement"] = {**payload["movement"], "void": True}
+    return bool(payload["movement"].get("void"))
 
 
 @any_day
@@ -119,14 +127,11 @@ def reprint(tx: Tx, job_id: object) -> dict[str, Any]:
     if job.kind != "print":
         raise Conflict(f"job {job_id} lights a board: nothing to reprint", code="not_printable")
     payload = json.loads(job.payload)
-    if job.document in ("money-out", "money-in"):
-        slip = {"side": job.document.removeprefix("money-"), **payload["movement"]}
-        if not movements.declaration_live(tx.session, slip):
-            payload["movement"] = {**payload["movement"], "void": True}
+    void = job.document in ("money-out", "money-in") and _stands_void(tx, job.document, payload)
     payload["reprint_of"] = job.id
     key = _add(tx, job.target, "print", job.document, payload)
     out = {"id": key, "reprint_of": job.id, "document": job.document, "target": job.target}
-    return {**out, "void": bool(payload.get("movement", {}).get("void"))}
+    return {**out, "void": void}
 
 
 def for_event(tx: Tx, type_: str, data: dict[str, Any]) -> None:

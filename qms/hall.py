@@ -103,16 +103,15 @@ class Hall:
     async def change(self, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
 
-        Closed is closed: a person's change on a closed business day is refused here
-        (``day_closed``), under the branch lock the close itself takes, unless the use case
-        is marked ``tx.any_day``. One check covers every change, present and future; reads
-        do not come here. The hall's own workers (system) and devices are not persons:
-        an agent still reports the day-end summary printed, and a kiosk's ticket is
-        refused by ``tickets.issue`` itself."""
+        Closed is closed: a change of a person or a device (a kiosk's ticket) on a closed
+        business day is refused here (``day_closed``), under the branch lock the close
+        itself takes, unless the use case is marked ``tx.any_day``. One check covers every
+        change, present and future; reads do not come here, nor the hall's own workers
+        (role ``system``)."""
         branch = self.branch(principal.branch_id)
 
         action = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
-        guard = principal.kind == "staff" and not allowed_any_day(fn)
+        guard = principal.role != "system" and not allowed_any_day(fn)
 
         def work() -> tuple[T, list[EventRecord]]:
             now = self.clock.now()

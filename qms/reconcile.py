@@ -51,14 +51,14 @@ def reconcile(
     only_cmis: list[dict[str, Any]] = []
     differs: list[dict[str, Any]] = []
     from_day_before: list[dict[str, Any]] = []
-    booked_next_day: list[str] = []
+    booked_next_day: set[str] = set()
     counted: list[CmisPayment] = []  # CMIS's rows for this day's payments
     for txn, p in sorted(mine.items()):
         c = cmis.get(txn)
         ours_live = p.status in IN_EFFECT
         if c is None and txn in later:
             c = later[txn]
-            booked_next_day.append(txn)
+            booked_next_day.add(txn)
         if c is None:
             (only_ours if ours_live else matched).append(_row(p, None))
             continue
