@@ -63,7 +63,7 @@ def make_app() -> Any:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from qms import db
+    from qms.storage import db
 
     peer = os.environ.get(PEER, "")
     engine = db.make_engine(f"sqlite:///{os.environ[DB]}")

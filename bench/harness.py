@@ -352,11 +352,11 @@ class Server:
         return out
 
     def _simulator(self, tree: list[int] | None = None) -> list[int]:
-        """The simulator child of the embedded default (``python -m qms.demo_cmis``)."""
+        """The simulator child of the embedded default (``python -m qms.process.demo_cmis``)."""
         found = []
         for pid in self._tree() if tree is None else tree:
             try:
-                if b"qms.demo_cmis" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if b"qms.process.demo_cmis" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     found.append(pid)
             except OSError:
                 continue
@@ -364,7 +364,7 @@ class Server:
 
     def rss_kib(self, children: bool = True) -> int:
         """VmRSS of the server process (and of its workers, summed), in KiB; its children
-        include the renderer (``python -m qms.renderer``) once a print job has started it.
+        include the renderer (``python -m qms.devices.renderer``) once a print job has started it.
         ``children=False``: the server process alone. Never the CMIS simulator's."""
         return _rss_kib(self.pids() if children else [self.pid])
 

@@ -37,8 +37,8 @@ INVOICE_BASE = 900_000_000  # past invoice ids: far from the simulator's (310,00
 
 def prefill(url: str, tickets: int, days: int, customers: int) -> dict[str, int]:
     """Write ``tickets`` tickets spread over the ``days`` days before today."""
-    from qms import db
-    from qms.models import (
+    from qms.storage import db
+    from qms.storage.models import (
         AuditEntry,
         DayClosure,
         Drawer,

@@ -1,10 +1,10 @@
 """Benchmark: the server's resident memory (VmRSS of its process), idle and with clients.
 
 The figures are of the server process and its children summed: the renderer
-(``python -m qms.renderer``) starts with the first print job, here the 20 kiosk tickets
+(``python -m qms.devices.renderer``) starts with the first print job, here the 20 kiosk tickets
 issued before the clients connect, so it is in the "clients" and "calls" columns; a second
 table gives the server process alone. The embedded default's CMIS simulator
-(``python -m qms.demo_cmis``, a child of the server standing in for the remote CMIS,
+(``python -m qms.process.demo_cmis``, a child of the server standing in for the remote CMIS,
 with ``cmis.simulator.customers`` demo customers) is in neither: its own column gives it.
 
 Each: RSS 2 s after the banner, with N display clients connected (permessage-deflate

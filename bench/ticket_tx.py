@@ -20,14 +20,16 @@ from functools import partial
 from pathlib import Path
 
 from integrations.cmis.base import CustomerDebts, Invoice, Supply
-from qms import audit as qaudit
-from qms import branch as branch_mod
-from qms import config, db, tickets
-from qms.auth import Principal
-from qms.clock import Clock
-from qms.counters_seq import lock_branch
-from qms.hall import Hall
-from qms.tx import Actor, Tx
+from qms import config
+from qms.domain import branch as branch_mod
+from qms.domain import tickets
+from qms.domain.clock import Clock
+from qms.domain.tx import Actor, Tx
+from qms.storage import db
+from qms.storage.sequences import lock_branch
+from qms.usecases import audit as qaudit
+from qms.usecases.auth import Principal
+from qms.usecases.hall import Hall
 
 ROOT = Path(__file__).resolve().parent.parent
 

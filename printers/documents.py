@@ -1,5 +1,5 @@
 """The hall's printed documents, each a pure function of plain values (the dicts the hall
-already has: ``qms.ticket_view.ticket_state``, ``qms.payments.public``), returning a
+already has: ``qms.domain.ticket_view.ticket_state``, ``qms.domain.payments.public``), returning a
 ``Document`` that any renderer can print. Labels are Vietnamese: the paper is for the
 hall's customers and staff. Names are printed as given: the caller masks them or not."""
 

@@ -1,3 +1,3 @@
-from qms.cli import main
+from qms.process.cli import main
 
 raise SystemExit(main())

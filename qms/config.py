@@ -207,7 +207,7 @@ class CounterSettings(_Model):
     def _led(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
         if v is None:
             return v
-        from displays.led.config import make_protocol
+        from qms.devices.led.config import make_protocol
 
         if not isinstance(v.get("url"), str) or not v["url"]:
             raise ValueError("led.url is a pyserial URL (/dev/ttyUSB0, socket://h:p, loop://)")

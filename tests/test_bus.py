@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from qms import config
-from qms.bus import QUEUE_SIZE, Bus, MemoryBus, Subscription, make_bus
-from qms.events import EventRecord
+from qms.domain.events import EventRecord
+from qms.live.bus import QUEUE_SIZE, Bus, MemoryBus, Subscription, make_bus
 from tests.conftest import ROOT, Customers, HallServer, free_port, require_redis, run_async
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
@@ -80,7 +80,7 @@ async def opened(url: str, **kw: Any) -> AsyncIterator[Bus]:
 
 
 def _redis_bus(url: str, **kw: Any) -> Bus:
-    from qms.bus_redis import RedisBus
+    from qms.live.bus_redis import RedisBus
 
     return RedisBus(url, **kw)
 
@@ -175,7 +175,7 @@ def test_full_queue_drops_and_counts_without_blocking_others(url: str) -> None:
 
 
 def test_make_bus_picks_the_backend_by_scheme() -> None:
-    from qms.bus_redis import RedisBus
+    from qms.live.bus_redis import RedisBus
 
     assert isinstance(make_bus("memory://"), MemoryBus)
     bus = make_bus("redis://127.0.0.1:6379/3")
@@ -187,7 +187,7 @@ def test_make_bus_picks_the_backend_by_scheme() -> None:
 
 def test_redis_is_imported_only_when_asked_for() -> None:
     code = (
-        "import sys; from qms.bus import make_bus; make_bus('memory://');"
+        "import sys; from qms.live.bus import make_bus; make_bus('memory://');"
         "print(any(m == 'redis' or m.startswith('redis.') for m in sys.modules))"
     )
     done = subprocess.run(
@@ -380,7 +380,7 @@ def test_redis_outage_publish_drops_and_the_listener_comes_back(
     redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     a, b = new_branch(), new_branch()
-    caplog.set_level(logging.WARNING, logger="qms.bus_redis")
+    caplog.set_level(logging.WARNING, logger="qms.live.bus_redis")
 
     async def go() -> None:
         hop = RedisHop()

@@ -14,10 +14,10 @@ import yaml
 from starlette.routing import Route
 
 from qms import config
-from qms.app import create_app
-from qms.events import EVENT_TYPES
+from qms.domain.events import EVENT_TYPES
 from qms.http.api import routes
-from qms.ws import CLIENT_MESSAGES
+from qms.live.ws import CLIENT_MESSAGES
+from qms.process.app import create_app
 from tests.conftest import ROOT, Customers, HallServer
 from tests.hallclient import Staff
 

@@ -1,5 +1,5 @@
 """``qms serve`` runs on one core, every thread of it, and the processes it starts (the
-CMIS simulator, the renderer) on the other cores it was given (``qms.cpu``);
+CMIS simulator, the renderer) on the other cores it was given (``qms.process.cpu``);
 ``server.pin_cpu: false`` leaves the server on all of them."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def test_the_server_runs_on_one_core_and_its_children_on_the_others(
         assert threads_cpus(pid) and all(c == {max(GIVEN)} for c in threads_cpus(pid)), (
             "every thread of the server, the writer lane's too, on the last CPU given"
         )
-        for module in ("qms.demo_cmis", "qms.renderer"):
+        for module in ("qms.process.demo_cmis", "qms.devices.renderer"):
             child = one_child(pid, module)
             assert os.sched_getaffinity(child) == GIVEN - {max(GIVEN)}, f"{module} off its core"
 

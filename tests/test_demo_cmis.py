@@ -24,7 +24,7 @@ def issue(hall: HallServer, code: str) -> dict[str, Any]:
 
 def simulator_of(hall: HallServer) -> int:
     assert hall.proc is not None
-    found = children_running(hall.proc.pid, "qms.demo_cmis")
+    found = children_running(hall.proc.pid, "qms.process.demo_cmis")
     assert len(found) == 1, "the server runs one simulator process"
     return found[0]
 

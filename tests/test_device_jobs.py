@@ -15,11 +15,11 @@ import pytest
 import yaml
 from sqlmodel import select
 
-from qms import db
-from qms.bus import MemoryBus
-from qms.clock import Clock
-from qms.device_worker import DeviceWorker, retry
-from qms.models import DeviceJob
+from qms.domain.clock import Clock
+from qms.live.bus import MemoryBus
+from qms.storage import db
+from qms.storage.models import DeviceJob
+from qms.workers.device_worker import DeviceWorker, retry
 from tests.conftest import ROOT, Customers, HallServer, database_url, free_port
 from tests.hallclient import ApiError, Device, Staff
 from tests.procs import fresh_python
@@ -266,10 +266,10 @@ def test_the_led_boards_code_loads_only_for_a_hall_that_has_one(
         raw["branches"][0]["counters"][3]["led"] = {"url": "loop://", "address": 1}
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
     code = (
-        "import sys; from qms import config; from qms.device_io import Devices;"
+        "import sys; from qms import config; from qms.devices.local_io import Devices;"
         f"d = Devices(config.load({str(tmp_path / 'config.yaml')!r}));"
         "boards = sorted(c for _, c in d.boards); d.close();"
-        "print(boards, any(m == 'serial' or m.startswith('displays.led') for m in sys.modules))"
+        "print(boards, any(m == 'serial' or m.startswith('qms.devices.led') for m in sys.modules))"
     )
     assert fresh_python(code) == ("['C1'] True" if board else "[] False")
 

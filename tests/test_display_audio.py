@@ -15,7 +15,8 @@ import httpx
 import pytest
 import yaml
 
-from qms import announce, config
+from qms import config
+from qms.devices import announce
 from tests.browser import Console
 from tests.conftest import ROOT, Customers, HallServer, require_service
 from tests.hallclient import Staff

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from integrations.cmis.simulator.data import fold
-from qms import qr
+from qms.devices import qr
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 

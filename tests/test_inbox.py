@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from qms.inbox import Inbox
+from qms.live.inbox import Inbox
 from tests.conftest import run_async
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from qms import db, leader
+from qms.storage import db
+from qms.workers import leader
 from tests.conftest import run_async
 
 

@@ -18,7 +18,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from qms import db, migrate
+from qms.storage import db, migrate
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -88,11 +88,11 @@ def _cfg_script() -> Config:
 
 
 def test_a_server_migrates_in_a_child_and_skips_alembic_at_head(url: str) -> None:
-    """What a serving process does (qms.migrate): a new database is made at head from the
+    """What a serving process does (qms.storage.migrate): a new database is made at head from the
     models, without Alembic, and is then a database Alembic migrates like any other; at
     head, one query and no Alembic import at all. (Behind: a child, the test below.)"""
     probe = (
-        "import sys; from qms import db, migrate; "
+        "import sys; from qms.storage import db, migrate; "
         f"e = db.make_engine({url!r}); migrate.ensure_schema(e); "
         "print(migrate.at_head(e), 'alembic' in sys.modules)"
     )

@@ -11,13 +11,14 @@ import pytest
 from sqlmodel import Session, select
 
 from integrations.cmis.base import CustomerDebts, Invoice, Supply
-from qms import db, tickets
-from qms.branch import from_settings
-from qms.clock import Clock
 from qms.config import load
-from qms.counters_seq import lock_branch
-from qms.models import Event, Ticket
-from qms.tx import Actor, Tx
+from qms.domain import tickets
+from qms.domain.branch import from_settings
+from qms.domain.clock import Clock
+from qms.domain.tx import Actor, Tx
+from qms.storage import db
+from qms.storage.models import Event, Ticket
+from qms.storage.sequences import lock_branch
 from tests.conftest import ROOT, Customers, HallServer
 from tests.hallclient import Staff
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from qms import qr
+from qms.devices import qr
 from tests.browser import Console, sign_in
 from tests.conftest import Customers, HallServer
 from tests.hallclient import Staff

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from qms import db
-from qms.auth import create_user
+from qms.storage import db
+from qms.usecases.auth import create_user
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 

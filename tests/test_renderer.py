@@ -18,10 +18,10 @@ from printers.backends import PrinterSetup
 from printers.render import render_bytes
 from printers.samples import all_documents
 from qms import config
-from qms.clock import Clock
-from qms.device_io import Devices
-from qms.models import DeviceJob
-from qms.renderer import Renderer, RenderFailed
+from qms.devices.local_io import Devices
+from qms.devices.renderer import Renderer, RenderFailed
+from qms.domain.clock import Clock
+from qms.storage.models import DeviceJob
 from tests.conftest import ROOT, Customers, HallServer
 from tests.hallclient import Device
 from tests.procs import children_running, gone, until
@@ -76,7 +76,7 @@ def test_a_renderer_that_dies_is_replaced_and_only_the_job_in_hand_fails() -> No
 
 
 def renderers_of(pid: int) -> list[int]:
-    return children_running(pid, "qms.renderer")
+    return children_running(pid, "qms.devices.renderer")
 
 
 def test_no_renderer_outlives_a_server_killed_with_sigkill(tmp_path: Path, demo: Any) -> None:

@@ -23,7 +23,7 @@ import yaml
 from pypdf import PdfReader
 
 from printers.formats import vnd
-from qms import csv_safe
+from qms.usecases import csv_safe
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient

@@ -1,5 +1,5 @@
 """Role x endpoint: every HTTP route and every websocket message type, asked by every
-role (and by nobody), answers as ``qms.auth.PERMISSIONS`` says: 401 without a sign-in,
+role (and by nobody), answers as ``qms.usecases.auth.PERMISSIONS`` says: 401 without a sign-in,
 403 ``wrong_role`` for a role the table leaves out, anything but those (and never a 5xx)
 for one it lets in. A route missing from ROUTES below fails the test: new routes must
 say who may call them."""
@@ -17,8 +17,8 @@ from starlette.routing import Route
 from websockets.sync.client import connect
 
 from qms import config
-from qms.app import create_app
-from qms.auth import PERMISSIONS
+from qms.process.app import create_app
+from qms.usecases.auth import PERMISSIONS
 from tests.conftest import ROOT, HallServer
 from tests.routes import PUBLIC, ROUTES, SIGNED_IN
 

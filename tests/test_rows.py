@@ -1,4 +1,4 @@
-"""The hot paths write rows as Core statements (qms/rows.py): a row written that way must
+"""The hot paths write rows as Core statements (qms/storage/rows.py): a row written that way must
 read back through the ORM exactly as if the ORM had written it, defaults included."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qms import db, rows
-from qms.clock import Clock
-from qms.models import DeviceJob, Ticket
+from qms.domain.clock import Clock
+from qms.storage import db, rows
+from qms.storage.models import DeviceJob, Ticket
 
 
 def test_a_core_row_reads_back_as_the_orm_would_have_written_it(tmp_path: Path) -> None:

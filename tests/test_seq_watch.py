@@ -14,17 +14,18 @@ from typing import Any
 import pytest
 from sqlalchemy import event as sa_event
 
-from qms import db, events
-from qms.auth import Principal
-from qms.branch import from_settings
-from qms.bus import MemoryBus, Resync, Subscription
-from qms.clock import Clock
 from qms.config import load
-from qms.events import EventRecord
-from qms.hall import REPLAY_LIMIT, Hall
-from qms.inbox import Inbox
-from qms.ws import Connection
-from qms.ws_frames import FrameCache
+from qms.domain import events
+from qms.domain.branch import from_settings
+from qms.domain.clock import Clock
+from qms.domain.events import EventRecord
+from qms.live.bus import MemoryBus, Resync, Subscription
+from qms.live.inbox import Inbox
+from qms.live.ws import Connection
+from qms.live.ws_frames import FrameCache
+from qms.storage import db
+from qms.usecases.auth import Principal
+from qms.usecases.hall import REPLAY_LIMIT, Hall
 from tests.conftest import ROOT, run_async
 
 BRANCH = load(ROOT / "config.yaml").branches[0].id

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from qms.writer_lane import Lane
+from qms.storage.writer_lane import Lane
 from tests.conftest import run_async
 
 

@@ -1,4 +1,4 @@
-"""Event frames written straight to waiting displays (``qms.ws_direct``): valid frames
+"""Event frames written straight to waiting displays (``qms.live.ws_direct``): valid frames
 for a real client over a real uvicorn, in seq order, after the loop's turn, and the usual
 path for a connection that cannot take its frame now."""
 
@@ -15,11 +15,11 @@ import uvicorn
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import connect
 
-from qms import ws_direct
-from qms.bus import Subscription
-from qms.events import EventRecord
-from qms.inbox import Inbox
-from qms.ws import Connection
+from qms.domain.events import EventRecord
+from qms.live import ws_direct
+from qms.live.bus import Subscription
+from qms.live.inbox import Inbox
+from qms.live.ws import Connection
 from tests.conftest import run_async
 
 AT = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
@@ -54,7 +54,7 @@ class Socket:
 
 
 def waiting_display(outbox: ws_direct.Outbox, sock: Socket, last_seq: int = 0) -> Connection:
-    """A display connection whose loop waits on its empty inbox, as ``qms.ws`` leaves it."""
+    """A display connection whose loop waits on its empty inbox, as ``qms.live.ws`` leaves it."""
     conn = Connection(None, None, None, Inbox(10), Frames())  # type: ignore[arg-type]
     conn.view, conn.last_seq, conn.waiting = "display", last_seq, True
     conn.outbox, conn.write = outbox, sock.write

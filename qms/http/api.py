@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qms import csv_safe, payments, projections, reconcile
-from qms.auth import Authenticator, Principal, check_view, require
-from qms.errors import BadRequest
-from qms.hall import Hall
+from qms.domain import payments, reconcile
+from qms.domain.errors import BadRequest
+from qms.domain.masking import mask_name
 from qms.http.errors import read_json
-from qms.masking import mask_name
+from qms.usecases import csv_safe, projections
+from qms.usecases.auth import Authenticator, Principal, check_view, require
+from qms.usecases.hall import Hall
 
 
 def _hall(request: Request) -> Hall:

@@ -1,4 +1,4 @@
-"""The displays' announcement clips: the manifest and the WAVs `qms.announce` rendered.
+"""The displays' announcement clips: the manifest and the WAVs `qms.devices.announce` rendered.
 
 Public like the display pages: clips say only numbers and counter names. File names are
 content hashes, so a clip never changes under its name and may be cached for good.
@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from qms.announce import FILE_NAME, MANIFEST
-from qms.errors import NotFound
+from qms.devices.announce import FILE_NAME, MANIFEST
+from qms.domain.errors import NotFound
 
 PREFIX = "/audio/"
 

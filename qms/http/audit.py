@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms import audit
-from qms.auth import require
-from qms.hall import Hall
 from qms.http.api import _int_param, day_param, ok, principal
+from qms.usecases import audit
+from qms.usecases.auth import require
+from qms.usecases.hall import Hall
 
 
 async def entries(request: Request) -> Response:

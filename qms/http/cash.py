@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms import closing, delivery, drawers, movements
-from qms.auth import Principal, require
-from qms.errors import Forbidden
-from qms.hall import Hall
+from qms.domain import closing, delivery, drawers, movements
+from qms.domain.errors import Forbidden
+from qms.domain.tx import Tx
 from qms.http.api import body, day_param, ok, principal
-from qms.tx import Tx
+from qms.usecases.auth import Principal, require
+from qms.usecases.hall import Hall
 
 
 def _hall(request: Request) -> Hall:

@@ -8,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms import device_jobs, device_worker
-from qms.auth import require
+from qms.devices import jobs as device_jobs
 from qms.http.api import _hall, ok, principal
+from qms.usecases.auth import require
+from qms.workers import device_worker
 
 STATUSES = ("queued", "sending", "done", "in_doubt")
 
@@ -20,7 +21,7 @@ async def list_jobs(request: Request) -> Response:
     require(who, "devices.read")
     status = request.query_params.get("status")
     if status is not None and status not in STATUSES:
-        from qms.errors import BadRequest
+        from qms.domain.errors import BadRequest
 
         raise BadRequest("status is one of " + ", ".join(STATUSES), code="invalid_request")
     rows = await _hall(request).read(device_jobs.listing, who.branch_id, status)

@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms import device_registry
-from qms.auth import require
-from qms.hall import Hall
+from qms.devices import registry as device_registry
 from qms.http.api import body, ok, principal
+from qms.usecases.auth import require
+from qms.usecases.hall import Hall
 
 
 def _hall(request: Request) -> Hall:

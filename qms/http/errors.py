@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from qms.errors import BadRequest, QmsError, TooLarge
+from qms.domain.errors import BadRequest, QmsError, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ async def on_qms_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _audit_refusal(request: Request, exc: QmsError) -> None:
     """A change refused before it reached the hall (role, sign-in, body): who tried it."""
-    from qms import audit
+    from qms.usecases import audit
 
     who = getattr(request.state, "principal", None)
     address = request.client.host if request.client else None
@@ -61,7 +61,7 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
 async def on_store_error(request: Request, exc: Exception) -> JSONResponse:
     """The database went away under a request that did not go through the hall's
     retry (a token lookup, say): 503 in the one shape, or a crash for a real bug."""
-    from qms.db import unavailable
+    from qms.storage.db import unavailable
 
     refusal = unavailable(exc)
     if refusal is None:

@@ -10,9 +10,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from qms import follow, qr
-from qms.errors import QmsError
-from qms.hall import Hall
+from qms.devices import qr
+from qms.domain.errors import QmsError
+from qms.usecases import follow
+from qms.usecases.hall import Hall
 
 
 def _hall(request: Request) -> Hall:

@@ -14,12 +14,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from integrations.cmis import base as cmis_types
-from qms import reports
-from qms.auth import Principal, require
-from qms.branch import Branch
-from qms.errors import BadRequest, NotFound
-from qms.hall import Hall
+from qms.domain.branch import Branch
+from qms.domain.errors import BadRequest, NotFound
 from qms.http.api import ok, principal
+from qms.usecases import reports
+from qms.usecases.auth import Principal, require
+from qms.usecases.hall import Hall
 
 log = logging.getLogger(__name__)
 FORMATS = ("json", "csv", "pdf")
@@ -141,7 +141,7 @@ async def report(request: Request) -> Response:
         "branch": branches[0].id,
         "hall": branches[0].collection_point,
     }[level]
-    from qms import report_export  # fpdf2 loads on the first export, not at start-up
+    from qms.usecases import report_export  # fpdf2 loads on the first export, not at start-up
 
     if fmt == "csv":
         body = await anyio.to_thread.run_sync(report_export.csv_bytes, data)

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms import search
 from qms.http.api import ok, principal
+from qms.usecases import search
 
 
 async def find_customers(request: Request) -> Response:

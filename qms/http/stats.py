@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms import stats
-from qms.auth import require
-from qms.hall import Hall
 from qms.http.api import day_param, ok, principal
+from qms.usecases import stats
+from qms.usecases.auth import require
+from qms.usecases.hall import Hall
 
 
 async def hourly(request: Request) -> Response:

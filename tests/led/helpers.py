@@ -13,7 +13,7 @@ from typing import Any
 
 import serial
 
-from displays.led.modbus import crc_ok
+from qms.devices.led.modbus import crc_ok
 
 BOUND = 5.0  # seconds: the longest any single wait may take before the test fails
 

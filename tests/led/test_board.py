@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import serial
 
-from displays.led import AsciiProtocol, BoardOffline, LedBoard, ModbusProtocol
-from displays.led.modbus import crc16
+from qms.devices.led import AsciiProtocol, BoardOffline, LedBoard, ModbusProtocol
+from qms.devices.led.modbus import crc16
 from tests.led.helpers import BOUND, FakePort
 
 QUICK = 0.05  # seconds: show() and friends must return within this, whatever the device
@@ -77,7 +77,7 @@ def test_a_write_timeout_takes_the_board_offline_then_it_resends_the_latest(
 ) -> None:
     port = FakePort()
     port.fail = [serial.SerialTimeoutException("Write timeout")] * 3
-    caplog.set_level(logging.INFO, logger="displays.led")
+    caplog.set_level(logging.INFO, logger="qms.devices.led")
     with LedBoard("fake://", AsciiProtocol(), 2, opener=Opener(port), **FAST_RETRY) as board:
         board.show(10)
         seq = board.show(11)

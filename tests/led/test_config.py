@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from displays.led import AsciiProtocol, ModbusProtocol, close_boards, make_protocol, open_boards
+from qms.devices.led import AsciiProtocol, ModbusProtocol, close_boards, make_protocol, open_boards
 from tests.led.helpers import BOUND
 
 

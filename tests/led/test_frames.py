@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from displays.led import AsciiProtocol, ModbusProtocol, SerialFormat, crc16, write_register
-from displays.led.modbus import check_write_reply, crc_ok
-from displays.led.protocol import ReplyError
+from qms.devices.led import AsciiProtocol, ModbusProtocol, SerialFormat, crc16, write_register
+from qms.devices.led.modbus import check_write_reply, crc_ok
+from qms.devices.led.protocol import ReplyError
 
 
 @pytest.mark.parametrize(

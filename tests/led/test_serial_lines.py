@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from displays.led import AsciiProtocol, LedBoard, ModbusProtocol, close_boards, open_boards
-from displays.led.modbus import crc16, write_register
+from qms.devices.led import AsciiProtocol, LedBoard, ModbusProtocol, close_boards, open_boards
+from qms.devices.led.modbus import crc16, write_register
 from tests.conftest import free_port
 from tests.led.helpers import BOUND, FrameReader, ModbusSlave, PtyPair
 
@@ -79,7 +79,7 @@ def test_an_absent_device_appears_goes_and_comes_back(
     """The board's path is a symlink like /dev/serial/by-id/...: missing at first, made
     when the adapter is plugged in, dangling when it is pulled out."""
     link = tmp_path / "ttyLED1"
-    caplog.set_level(logging.INFO, logger="displays.led")
+    caplog.set_level(logging.INFO, logger="qms.devices.led")
     with LedBoard(str(link), AsciiProtocol(), 1, **FAST_RETRY) as board:
         start = time.monotonic()
         board.show(5)

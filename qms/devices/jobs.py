@@ -1,0 +1,194 @@
+"""Which events make paper or light: a ticket prints where it was issued, F4 prints a
+receipt at its counter (and a reconnection slip for a supply cut for debt, once paid),
+a call lights the counter's LED board. Jobs are rows in the change's own transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms.domain import events, movements
+from qms.domain.clock import iso
+from qms.domain.errors import BadRequest, Conflict, NotFound
+from qms.domain.tx import Tx, any_day
+from qms.storage import rows
+from qms.storage.models import DeviceJob, EnrolledDevice
+
+CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
+
+
+def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> int:
+    job = rows.new(
+        DeviceJob,
+        branch_id=tx.branch_id,
+        target=target,
+        kind=kind,
+        document=document,
+        payload=json.dumps(payload, ensure_ascii=False),
+        created_at=tx.now,
+    )
+    key = rows.insert(tx.session, DeviceJob, job)
+    if tx.branch.device_agent:  # the agent's connection hears of it and hands it over
+        data = {"job": public(rows.view(job))}
+        tx.emitted.append(events.append(tx.session, tx.branch_id, "device.job", data, tx.now))
+    return key
+
+
+def _issuing_printer(tx: Tx) -> str | None:
+    kind, _, name = tx.actor.label.partition(":")
+    if kind == "device":
+        if name in tx.branch.device_printers:
+            return tx.branch.device_printers[name]
+        enrolled = tx.session.get(EnrolledDevice, name)
+        return enrolled.printer if enrolled else None
+    counter = tx.branch.counter(tx.actor.counter or "")
+    return counter.printer if counter else None
+
+
+def _counter_printer(tx: Tx, code: str | None) -> str | None:
+    counter = tx.branch.counter(code or "")
+    return counter.printer if counter else None
+
+
+def _cash_papers(tx: Tx, type_: str, data: dict[str, Any]) -> None:
+    """A declared movement prints its slip where it was declared (money out at the sender,
+    money in at the receiver); a closed day prints its summary for the head cashier."""
+    base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
+    if type_ == "movement.declared":
+        printer = _counter_printer(tx, tx.actor.counter)
+        m, side = data["movement"], data["side"]
+        if printer:
+            slip = {
+                "id": m["id"],
+                "at": m[f"{side}_at"],
+                "from_cashier": data["names"][m["from_cashier"]],
+                "to_cashier": data["names"][m["to_cashier"]],
+                "amount": m[f"{side}_amount"],
+                "side": side,
+                "version": m[f"{side}_version"],
+            }
+            _add(tx, printer, "print", f"money-{side}", {**base, "movement": slip})
+    elif type_ == "movement.withdrawn":
+        gone = data["withdrawn"]
+        _void_unprinted(tx, gone)
+        if printer := _counter_printer(tx, tx.actor.counter):
+            _add(tx, printer, "print", "money-cancel", {**base, "movement": gone})
+    elif type_ == "day.closed":
+        printer = _counter_printer(tx, tx.actor.counter) or _counter_printer(
+            tx, data.get("head_counter")
+        )
+        if printer:
+            _add(tx, printer, "print", "day-end", {**base, "summary": data["day"]})
+
+
+#: jobs not printed yet: one of a withdrawn declaration prints as HUỶ / VOID
+UNPRINTED = ("queued", "in_doubt")
+
+
+def _void_unprinted(tx: Tx, gone: dict[str, Any]) -> None:
+    """The slip of a withdrawn declaration that has not printed yet (printer offline, in
+    doubt after a restart) prints marked void when it does."""
+    document = f"money-{gone['side']}"
+    waiting = tx.session.exec(
+        select(DeviceJob).where(
+            DeviceJob.branch_id == tx.branch_id,
+            DeviceJob.document == document,
+            col(DeviceJob.status).in_(UNPRINTED),
+        )
+    ).all()
+    for job in waiting:
+        payload = json.loads(job.payload)
+        if _stands_void(tx, document, payload):
+            job.payload = json.dumps(payload, ensure_ascii=False)
+            tx.session.add(job)
+
+
+def _stands_void(tx: Tx, document: str, payload: dict[str, Any]) -> bool:
+    """Mark a money slip's ``payload`` void when its declaration no longer stands
+    (withdrawn, or declared again since); whether it is void."""
+    slip = {"side": document.removeprefix("money-"), **payload["movement"]}
+    if not movements.declaration_live(tx.session, slip):
+        payload["movement"] = {**payload["movement"], "void": True}
+    return bool(payload["movement"].get("void"))
+
+
+@any_day
+def reprint(tx: Tx, job_id: object) -> dict[str, Any]:
+    """Print a document again, as a new job to the same printer. A money-out or money-in
+    slip whose declaration was withdrawn since is reprinted marked HUỶ / VOID, so a
+    reprint never looks like a valid slip. Any day: the day-end summary is reprinted
+    after the close."""
+    if isinstance(job_id, bool) or not isinstance(job_id, int):
+        raise BadRequest("a job id is an integer", code="invalid_request")
+    job = tx.session.get(DeviceJob, job_id)
+    if job is None or job.branch_id != tx.branch_id:
+        raise NotFound(f"no device job {job_id}", code="unknown_job")
+    if job.kind != "print":
+        raise Conflict(f"job {job_id} lights a board: nothing to reprint", code="not_printable")
+    payload = json.loads(job.payload)
+    void = job.document in ("money-out", "money-in") and _stands_void(tx, job.document, payload)
+    payload["reprint_of"] = job.id
+    key = _add(tx, job.target, "print", job.document, payload)
+    out = {"id": key, "reprint_of": job.id, "document": job.document, "target": job.target}
+    return {**out, "void": void}
+
+
+def for_event(tx: Tx, type_: str, data: dict[str, Any]) -> None:
+    ticket = data.get("ticket")
+    if ticket is None:
+        _cash_papers(tx, type_, data)
+        return
+    base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
+    if type_ == "ticket.issued" and (printer := _issuing_printer(tx)):
+        _add(tx, printer, "print", "ticket", {**base, "ticket": ticket})
+    elif type_ in CALLS and ticket["status"] == "serving" and ticket["counter"]:
+        counter = tx.branch.counter(ticket["counter"]["code"])
+        if counter and counter.has_led:
+            _add(tx, counter.code, "led", "number", {"number": ticket["number"]})
+    elif type_ == "payment.collected":
+        counter = tx.branch.counter(tx.actor.counter or "")
+        extra = {
+            **base,
+            "ticket": ticket,
+            "payments": data["payments"],
+            "counter": counter.name if counter else "",
+            "cashier": tx.actor.label,
+        }
+        if counter and counter.printer:
+            _add(tx, counter.printer, "print", "receipt", extra)
+        if tx.branch.slip_printer:
+            for c in ticket["customers"]:
+                settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
+                paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])
+                if c["supply"] == "CUT" and settled and paid_now:
+                    _add(
+                        tx,
+                        tx.branch.slip_printer,
+                        "print",
+                        "reconnection",
+                        {**extra, "customer": c},
+                    )
+
+
+def public(j: DeviceJob) -> dict[str, Any]:
+    return {
+        "id": j.id,
+        "target": j.target,
+        "kind": j.kind,
+        "document": j.document,
+        "status": j.status,
+        "attempts": j.attempts,
+        "error": j.last_error,
+        "created_at": iso(j.created_at),
+        "done_at": iso(j.done_at),
+    }
+
+
+def listing(session: Session, branch_id: str, status: str | None) -> list[dict[str, Any]]:
+    """The branch's latest 200 jobs, newest first."""
+    q = select(DeviceJob).where(DeviceJob.branch_id == branch_id)
+    if status:
+        q = q.where(DeviceJob.status == status)
+    return [public(j) for j in session.exec(q.order_by(col(DeviceJob.id).desc()).limit(200)).all()]

@@ -1,0 +1,63 @@
+"""A branch's hall as the domain needs it: counters and the rules chosen in config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qms.config import BranchSettings, Settings
+from qms.domain.routing import RULES, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    code: str
+    name: str
+    kind: str
+    parity: str | None
+    printer: str | None = None
+    has_led: bool = False
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    name: str
+    collection_point: str
+    counters: dict[str, CounterInfo]
+    call_policy: str
+    route: Rule
+    cmis_version: str = "2.0"
+    slip_printer: str | None = None
+    device_agent: str | None = None
+    device_printers: dict[str, str] = field(default_factory=dict)  # kiosk id -> printer
+    printers: frozenset[str] = frozenset()  # ids of the branch's printers
+    config_devices: frozenset[str] = frozenset()  # ids of the devices in config.yaml
+
+    @property
+    def counter_names(self) -> dict[str, str]:
+        return {c.code: c.name for c in self.counters.values()}
+
+    def counter(self, code: str) -> CounterInfo | None:
+        return self.counters.get(code)
+
+
+def from_settings(b: BranchSettings, settings: Settings) -> Branch:
+    return Branch(
+        id=b.id,
+        name=b.name,
+        collection_point=b.collection_point,
+        counters={
+            c.code: CounterInfo(c.code, c.name, c.kind, c.parity, c.printer, c.led is not None)
+            for c in b.counters
+        },
+        call_policy=settings.cashier.call_policy,
+        route=RULES[settings.lookup.rule],
+        cmis_version=b.cmis_version,
+        slip_printer=b.slip_printer,
+        device_agent=b.device_agent,
+        device_printers={
+            d.id: d.printer for d in settings.devices if d.branch == b.id and d.printer
+        },
+        printers=frozenset(p.id for p in b.printers),
+        config_devices=frozenset(d.id for d in settings.devices),
+    )

@@ -1,0 +1,329 @@
+"""Day end: each cashier closes with a counted amount, the head cashier closes last with
+the bank deposit, then the business day closes. Nothing closes while money hangs between
+cashiers or paper handed to a counter is neither paid nor returned.
+
+Every refusal lists all its reasons at once (``details.blockers``), so the head cashier
+sees the whole picture, not one problem per try.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms.domain import delivery, drawers, movements
+from qms.domain.branch import Branch
+from qms.domain.clock import iso
+from qms.domain.errors import BadRequest, Conflict, NotFound
+from qms.domain.money import vnd
+from qms.domain.tx import Tx
+from qms.storage.models import DayClosure, Drawer, Payment, Ticket
+
+UNCONFIRMED = ("pending", "reversal_pending")
+
+
+def _blocker(code: str, message: str, **details: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, **details}
+
+
+def _refuse(what: str, blockers: list[dict[str, Any]]) -> None:
+    if blockers:
+        raise Conflict(
+            f"{what} refused: " + "; ".join(b["message"] for b in blockers),
+            code="close_refused",
+            blockers=blockers,
+        )
+
+
+def _note(value: object, field: str) -> str:
+    if not isinstance(value, str) or not 3 <= len(value.strip()) <= 200:
+        raise BadRequest(f"{field}: 3 to 200 characters", code="invalid_request", field=field)
+    return value.strip()
+
+
+def _my_counters(session: Session, d: Drawer, signed_at: str | None) -> set[str]:
+    codes = {d.counter_code} | ({signed_at} if signed_at else set())
+    codes |= set(
+        session.exec(
+            select(Payment.counter_code).where(
+                Payment.branch_id == d.branch_id,
+                Payment.business_day == d.business_day,
+                Payment.cashier == f"user:{d.cashier}",
+            )
+        ).all()
+    )
+    return codes
+
+
+def drawer_blockers(tx: Tx, d: Drawer) -> list[dict[str, Any]]:
+    """Why this cashier cannot close now (empty: they can)."""
+    out = []
+    for m in movements.unsettled(tx.session, tx.branch_id, tx.business_day, d.cashier):
+        other = m.to_cashier if m.from_cashier == d.cashier else m.from_cashier
+        what = "disagrees" if m.status == "mismatch" else "hangs"
+        out.append(
+            _blocker(
+                f"movement_{m.status}",
+                f"money movement {m.id} with {other} {what}",
+                movement=movements.public(m),
+            )
+        )
+    reversing = tx.session.exec(
+        select(Payment.txn_id).where(
+            Payment.branch_id == d.branch_id,
+            Payment.business_day == d.business_day,
+            Payment.cashier == f"user:{d.cashier}",
+            Payment.status == "reversal_pending",
+        )
+    ).all()
+    if reversing:  # its money goes back out of this drawer: count after CMIS answers
+        out.append(
+            _blocker(
+                "reversal_pending",
+                f"{len(reversing)} reversal(s) of your payments wait for CMIS",
+                txn_ids=list(reversing),
+            )
+        )
+    counters = _my_counters(tx.session, d, tx.actor.counter)
+    papers = delivery.pending_at(tx.session, tx.branch_id, tx.business_day, counters)
+    if papers:
+        out.append(
+            _blocker(
+                "invoices_not_returned",
+                f"{len(papers)} invoice(s) delivered to {', '.join(sorted(counters))} are "
+                "neither paid nor returned",
+                invoices=papers,
+            )
+        )
+    held = tx.session.exec(
+        select(Ticket).where(
+            Ticket.branch_id == tx.branch_id,
+            Ticket.business_day == tx.business_day,
+            col(Ticket.counter_code).in_(counters),
+            col(Ticket.status).in_(("serving", "parked")),
+        )
+    ).all()
+    for t in held:
+        out.append(
+            _blocker(
+                "ticket_held",
+                f"ticket {t.number} is {t.status} at {t.counter_code}: finish or transfer it",
+                ticket=t.number,
+            )
+        )
+    if d.role == "head_cashier":
+        for other in drawers.of_day(tx.session, tx.branch_id, tx.business_day):
+            if other.cashier != d.cashier and other.status != "closed":
+                out.append(
+                    _blocker(
+                        f"drawer_{other.status}",
+                        f"the drawer of {other.cashier} is {other.status.replace('_', ' ')}: "
+                        "the head cashier closes last",
+                        cashier=other.cashier,
+                    )
+                )
+    return out
+
+
+def _deposit(value: object, counted: int) -> tuple[int, str, str]:
+    if not isinstance(value, dict):
+        raise BadRequest(
+            "the head cashier closes with the bank deposit: {amount, bank, reference}",
+            code="deposit_required",
+        )
+    amount = vnd(value.get("amount"), "deposit.amount", zero_ok=True)
+    if amount > counted:
+        raise BadRequest(
+            f"the deposit ({amount} đ) is more than the cash counted ({counted} đ)",
+            code="invalid_amount",
+            field="deposit.amount",
+        )
+    bank = _note(value.get("bank"), "deposit.bank")
+    reference = _note(value.get("reference"), "deposit.reference")
+    return amount, bank, reference
+
+
+def close_drawer(tx: Tx, counted: object, deposit: object = None) -> dict[str, Any]:
+    """Close the signed-in cashier's drawer with the cash they counted. A difference from
+    the expected balance is recorded and waits for a supervisor's approval."""
+    d = drawers.mine(tx)
+    if d.status != "open":
+        raise Conflict(f"your drawer is already {d.status.replace('_', ' ')}", code="drawer_closed")
+    amount = vnd(counted, "counted", zero_ok=True)
+    _refuse("closing", drawer_blockers(tx, d))
+    if d.role == "head_cashier":
+        d.deposit_amount, d.deposit_bank, d.deposit_ref = _deposit(deposit, amount)
+    expected = drawers.balance(tx.session, d)["expected"]
+    d.counted, d.expected, d.difference = amount, expected, amount - expected
+    d.status = "closed" if d.difference == 0 else "pending_approval"
+    d.closed_at = tx.now
+    tx.session.add(d)
+    tx.session.flush()
+    out = drawers.public(tx.session, d)
+    tx.emit("drawer.closed", {"drawer": out})
+    return out
+
+
+def _pending(tx: Tx, drawer_id: object) -> Drawer:
+    if isinstance(drawer_id, bool) or not isinstance(drawer_id, int):
+        raise BadRequest("a drawer id is an integer", code="invalid_request")
+    d = tx.session.get(Drawer, drawer_id)
+    if d is None or d.branch_id != tx.branch_id:
+        raise NotFound(f"no drawer {drawer_id}", code="unknown_drawer")
+    if d.status != "pending_approval":
+        raise Conflict(f"drawer {drawer_id} is {d.status.replace('_', ' ')}", code="not_pending")
+    return d
+
+
+def approve(tx: Tx, drawer_id: object, note: object) -> dict[str, Any]:
+    """A supervisor accepts a counted difference (recorded with who, when and why)."""
+    d = _pending(tx, drawer_id)
+    d.approval_note = _note(note, "note")
+    d.approved_by, d.approved_at = tx.actor.label, tx.now
+    d.status = "closed"
+    tx.session.add(d)
+    tx.session.flush()
+    out = drawers.public(tx.session, d)
+    tx.emit("drawer.difference_approved", {"drawer": out})
+    return out
+
+
+def recount(tx: Tx, drawer_id: object) -> dict[str, Any]:
+    """A supervisor sends a drawer back to be counted again instead of approving."""
+    d = _pending(tx, drawer_id)
+    d.status, d.counted, d.expected, d.difference, d.closed_at = "open", None, None, None, None
+    d.deposit_amount = d.deposit_bank = d.deposit_ref = None
+    tx.session.add(d)
+    tx.session.flush()
+    out = drawers.public(tx.session, d)
+    tx.emit("drawer.reopened", {"drawer": out})
+    return out
+
+
+def day_blockers(tx: Tx, open_items: int) -> list[dict[str, Any]]:
+    s, branch, day = tx.session, tx.branch_id, tx.business_day
+    out = [
+        _blocker(
+            f"drawer_{d.status}",
+            f"the drawer of {d.cashier} is {d.status.replace('_', ' ')}",
+            cashier=d.cashier,
+        )
+        for d in drawers.of_day(s, branch, day)
+        if d.status != "closed"
+    ]
+    unconfirmed = s.exec(
+        select(Payment.txn_id).where(
+            Payment.branch_id == branch,
+            Payment.business_day == day,
+            col(Payment.status).in_(UNCONFIRMED),
+        )
+    ).all()
+    if unconfirmed:
+        out.append(
+            _blocker(
+                "payments_unconfirmed",
+                f"{len(unconfirmed)} payment(s) not yet confirmed by CMIS",
+                txn_ids=list(unconfirmed),
+            )
+        )
+    if open_items:
+        out.append(
+            _blocker(
+                "reconciliation_open",
+                f"reconciliation with CMIS has {open_items} open item(s)",
+                open_items=open_items,
+            )
+        )
+    papers = delivery.report(s, tx.branch, day)["to_return"]
+    if papers:
+        out.append(
+            _blocker(
+                "invoices_not_returned",
+                f"{len(papers)} pulled invoice(s) are neither paid nor returned",
+                invoices=papers,
+            )
+        )
+    return out
+
+
+def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> dict[str, Any]:
+    """The day-end summary as printed: each cashier's collections, every movement."""
+    rows = []
+    for d in drawers.of_day(session, branch.id, day):
+        b = drawers.balance(session, d)
+        rows.append(
+            {
+                "cashier": d.cashier_name,
+                "counter": d.counter_code,
+                "payments": b["payments"],
+                "total": b["collected"] - b["given_back"],
+            }
+        )
+    moves = [
+        {
+            "from_cashier": m.from_cashier,
+            "to_cashier": m.to_cashier,
+            "amount": m.out_amount,
+            "at": iso(m.in_at or m.out_at),
+        }
+        for m in movements.of_day(session, branch.id, day)
+        if m.status == "matched"
+    ]
+    return {"day": day.isoformat(), "at": iso(at), "cashiers": rows, "movements": moves}
+
+
+def close_day(tx: Tx, open_items: int) -> dict[str, Any]:
+    """Close the business day; ``open_items`` is the CMIS reconciliation's count, taken
+    just before (no drawer is open by then, so nothing can change it meanwhile)."""
+    if drawers.day_closed(tx.session, tx.branch_id, tx.business_day) is not None:
+        raise Conflict("the business day is already closed", code="day_closed")
+    _refuse("closing the day", day_blockers(tx, open_items))
+    data = summary(tx.session, tx.branch, tx.business_day, tx.now)
+    head = next(
+        (d for d in drawers.of_day(tx.session, tx.branch_id, tx.business_day)
+         if d.role == "head_cashier"),
+        None,
+    )  # fmt: skip
+    if head is not None and head.deposit_amount is not None:
+        data["deposit"] = {
+            "amount": head.deposit_amount,
+            "bank": head.deposit_bank,
+            "reference": head.deposit_ref,
+        }
+    closure = DayClosure(
+        branch_id=tx.branch_id,
+        business_day=tx.business_day,
+        closed_at=tx.now,
+        closed_by=tx.actor.label,
+        summary=json.dumps(data, ensure_ascii=False),
+    )
+    tx.session.add(closure)
+    tx.session.flush()
+    out = {"business_day": tx.business_day.isoformat(), "closed_by": tx.actor.label, **data}
+    tx.emit("day.closed", {"day": out, "head_counter": head.counter_code if head else None})
+    return out
+
+
+def overview(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
+    """The cash of a day at a glance: drawers with live balances, movements, closure."""
+    closure = drawers.day_closed(session, branch.id, day)
+    ds = [drawers.public(session, d) for d in drawers.of_day(session, branch.id, day)]
+    ms = [movements.public(m) for m in movements.of_day(session, branch.id, day)]
+    return {
+        "branch": branch.id,
+        "business_day": day.isoformat(),
+        "closed": None
+        if closure is None
+        else {"at": iso(closure.closed_at), "by": closure.closed_by, **json.loads(closure.summary)},
+        "drawers": ds,
+        "movements": ms,
+        "totals": {
+            "expected": sum(d["balance"]["expected"] for d in ds),
+            "collected": sum(d["balance"]["collected"] - d["balance"]["given_back"] for d in ds),
+            "differences": sum(d["difference"] or 0 for d in ds),
+            "hanging": sum(1 for m in ms if m["status"] in movements.OPEN),
+        },
+    }

@@ -1,0 +1,96 @@
+"""Events: appended in the change's own transaction, published on the bus after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from qms.domain.clock import iso
+from qms.storage import rows
+from qms.storage.models import Event
+from qms.storage.sequences import next_seq
+
+#: Every event type, with what it means; docs/protocol.md is checked against this table.
+EVENT_TYPES: dict[str, str] = {
+    "ticket.issued": "a ticket was issued with its customers and invoices",
+    "ticket.called": "a cashier counter called the ticket",
+    "ticket.recalled": "the counter called the same ticket again",
+    "ticket.parked": "the ticket went back to the waiting list, held by its counter",
+    "ticket.transferred": "the ticket moved to another cashier counter",
+    "ticket.no_show": "the customer did not come when called",
+    "ticket.finished": "service of the ticket ended (invoices left unpaid: confirmed, with why)",
+    "ticket.reopened": "the head cashier or supervisor reopened a ticket finished by mistake",
+    "ticket.taken_over": "a new ticket took customers of a no-show or finished ticket over, "
+    "with their unpaid invoices and paper",
+    "invoice.found": "a lookup counter found the paper invoice (F9)",
+    "invoice.deferred": "a lookup counter put the invoice aside to search later (F10)",
+    "invoice.missing": "a lookup counter gave up on the paper invoice",
+    "invoice.unfound": "a lookup counter undid an F9 pressed by mistake (paper not yet delivered)",
+    "invoice.returned": "a delivered, unpaid invoice went back to invoice management",
+    "invoice.paid_elsewhere": "CMIS says the invoice was paid elsewhere since the ticket",
+    "ticket.debts_fetched": "debts of a customer pending at issue (CMIS down) arrived",
+    "payment.reversal_requested": "a cashier asked to reverse a payment (same day)",
+    "payment.reversed": "CMIS confirmed the reversal",
+    "payment.reversal_refused": "CMIS refused the reversal",
+    "payment.collected": "a cashier collected money (F4)",
+    "payment.confirmed": "CMIS confirmed a payment",
+    "payment.refused": "CMIS refused a payment",
+    "payment.in_doubt": "a send to CMIS got no usable answer; it will be retried",
+    "device.job": "a print or LED job printed, failed (kept, retried) or is in doubt",
+    "drawer.opened": "a cashier opened their cash drawer with a float",
+    "drawer.closed": "a cashier closed their drawer with a counted amount (a difference waits "
+    "for approval)",
+    "drawer.difference_approved": "a supervisor approved a drawer's counted difference",
+    "drawer.reopened": "a supervisor sent a drawer with a difference back to be counted again",
+    "movement.declared": "a cashier declared money out to, or in from, another cashier",
+    "movement.withdrawn": "a cashier took back their declaration of a money movement",
+    "device.enrolled": "a supervisor enrolled a kiosk, display or hall agent",
+    "device.revoked": "a supervisor revoked a device: its token is refused, its connections close",
+    "day.closed": "the head cashier or the supervisor closed the business day",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event as the bus and clients see it."""
+
+    branch_id: str
+    seq: int
+    type: str
+    at: dt.datetime
+    data: dict[str, Any]
+
+    def wire(self) -> dict[str, Any]:
+        return {"seq": self.seq, "event": self.type, "at": iso(self.at), "data": self.data}
+
+
+def append(
+    session: Session, branch_id: str, type_: str, data: dict[str, Any], at: dt.datetime
+) -> EventRecord:
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"undocumented event type {type_}")
+    seq = next_seq(session, branch_id)
+    row = rows.new(Event, branch_id=branch_id, seq=seq, type=type_, at=at, payload=json.dumps(data))
+    rows.insert(session, Event, row)
+    return EventRecord(branch_id, seq, type_, at, data)
+
+
+def since(session: Session, branch_id: str, after: int, limit: int) -> list[EventRecord]:
+    found = session.exec(
+        select(Event)
+        .where(Event.branch_id == branch_id, Event.seq > after)
+        .order_by(col(Event.seq))
+        .limit(limit)
+    ).all()
+    return [EventRecord(r.branch_id, r.seq, r.type, r.at, json.loads(r.payload)) for r in found]
+
+
+def current_seq(session: Session, branch_id: str) -> int:
+    from qms.storage.models import SeqCounter
+
+    row = session.get(SeqCounter, branch_id)
+    return row.last_seq if row else 0

@@ -1,0 +1,347 @@
+"""The websocket protocol (docs/protocol.md): auth, subscribe to a view, snapshot with its
+seq, then events; resume from a seq after a gap or a reconnect.
+
+One loop per connection reads one inbox, where the client's frames and the branch's
+events both arrive. Sending only from that loop keeps frames in seq order without locks;
+one queue means no task and no ``asyncio.wait`` per event, which a thousand displays pay
+for at every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import logging
+import os
+from typing import Any
+
+import anyio.to_thread
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from qms.devices import agent_link
+from qms.domain import events
+from qms.domain.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
+from qms.domain.events import EventRecord
+from qms.live import ws_direct
+from qms.live.bus import QUEUE_SIZE, Resync, Subscription
+from qms.live.inbox import Inbox
+from qms.live.ws_frames import FrameCache
+from qms.usecases import projections
+from qms.usecases.auth import Authenticator, Principal, check_view
+from qms.usecases.hall import REPLAY_LIMIT, Hall
+
+log = logging.getLogger(__name__)
+MAX_FRAME = 4096
+CLOSE_UNAUTHENTICATED = 4401
+_GONE = object()
+
+#: client message types and the keys they carry; docs/protocol.md is checked against it.
+CLIENT_MESSAGES = {
+    "auth": ("token",),
+    "subscribe": ("view", "since"),
+    "resume": ("since",),
+    "ping": (),
+    "ack": ("job", "ok", "error"),
+}
+
+
+def _error(exc: QmsError) -> dict[str, Any]:
+    return {"type": "error", **exc.as_dict()["error"]}
+
+
+class Connection:
+    def __init__(
+        self,
+        ws: WebSocket,
+        hall: Hall,
+        auth: Authenticator,
+        inbox: Inbox,
+        frames: FrameCache,
+        outbox: ws_direct.Outbox | None = None,
+    ) -> None:
+        self.ws = ws
+        self.inbox = inbox
+        self.frames = frames
+        self.hall = hall
+        self.auth = auth
+        self.principal: Principal | None = None
+        self.view: str | None = None
+        self.last_seq = 0
+        # the bus subscription's context, left when the connection ends (an exit stack
+        # for this one context cost 0.85 KB a connection)
+        self._subscribed: contextlib.AbstractAsyncContextManager[Subscription] | None = None
+        self.sub: Subscription | None = None
+        self.outbox = outbox
+        self.write = ws_direct.writer(ws) if outbox is not None else None
+        self.waiting = False  # the loop waits on an empty inbox: an event may come at once
+
+    async def unsubscribe(self) -> None:
+        subscribed, self._subscribed, self.sub = self._subscribed, None, None
+        if subscribed is not None:
+            await subscribed.__aexit__(None, None, None)
+
+    async def send(self, msg: dict[str, Any]) -> None:
+        await self.ws.send_text(json.dumps(msg, ensure_ascii=False))
+
+    # --- client frames ----------------------------------------------------------------
+
+    def parse(self, raw: str | None) -> dict[str, Any]:
+        if raw is None:
+            raise BadRequest("send text frames with JSON objects", code="malformed_frame")
+        if len(raw) > MAX_FRAME:
+            raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            raise BadRequest("frame is not valid JSON", code="malformed_frame") from None
+        kind = msg.get("type") if isinstance(msg, dict) else None
+        if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
+            raise BadRequest(
+                "frame type is one of " + ", ".join(CLIENT_MESSAGES), code="unknown_message"
+            )
+        return msg
+
+    async def handle(self, msg: dict[str, Any]) -> None:
+        kind = msg["type"]
+        if kind == "ping":
+            if self.view == "agent":  # a job whose news the bus dropped is not left behind
+                await self.hand_over(None, again=False)
+            await self.send({"type": "pong", "seq": self.last_seq})
+            return
+        if kind == "auth":
+            await self.authenticate(msg.get("token"))
+            return
+        if self.principal is None:
+            raise Unauthenticated("send an auth frame first", code="unauthenticated")
+        if kind == "ack":
+            await self.ack(msg.get("job"), msg.get("ok"), msg.get("error"))
+        elif kind == "subscribe":
+            await self.subscribe(msg.get("view"), msg.get("since"))
+        elif kind == "resume":
+            if self.view is None:
+                raise BadRequest("subscribe to a view first", code="not_subscribed")
+            await self.catch_up(_since(msg.get("since")))
+
+    async def authenticate(self, token: object) -> None:
+        if not isinstance(token, str):
+            raise BadRequest("auth needs a token", code="invalid_request")
+        now = self.hall.clock.now()
+        if self.auth.inline(token):
+            who = self.auth.resolve(token, now)
+        else:
+            who = await anyio.to_thread.run_sync(self.auth.resolve, token, now)
+        if self.principal is not None and who.branch_id != self.principal.branch_id:
+            raise BadRequest("a connection stays in one branch", code="invalid_request")
+        self.principal = who
+        await self.send({"type": "ready", "principal": who.public(), "worker": os.getpid()})
+
+    async def subscribe(self, view: object, since: object) -> None:
+        assert self.principal is not None
+        branch = self.hall.branch(self.principal.branch_id)
+        checked = projections.check_view(view, branch)
+        check_view(self.principal, checked)
+        if self.sub is None:
+            # subscribe before reading the snapshot, so nothing falls between the two
+            subscribed = self.hall.bus.subscribe(branch.id, self.inbox)
+            self.sub = await subscribed.__aenter__()
+            self._subscribed = subscribed
+            if self.write is not None:
+                self.sub.direct = self.take
+        self.view = checked
+        if checked == "agent":
+            # a hall agent gets the jobs it has not acked yet, then each new one
+            self.last_seq = await self.hall.read(events.current_seq, branch.id)
+            await self.hand_over(None)
+        elif since is None:
+            await self.send_snapshot()
+        else:
+            await self.catch_up(_since(since))
+
+    async def hand_over(self, job_id: int | None, *, again: bool = True) -> None:
+        assert self.principal is not None
+        jobs = await anyio.to_thread.run_sync(
+            functools.partial(
+                agent_link.hand_over,
+                self.hall.engine,
+                self.principal.branch_id,
+                job_id,
+                again=again,
+            )
+        )
+        for job in jobs:
+            await self.send({"type": "job", "job": job})
+
+    async def ack(self, job: object, ok: object, error: object) -> None:
+        if self.view != "agent" or self.principal is None:
+            raise Forbidden("only a subscribed hall agent acks jobs", code="wrong_role")
+        ev = await anyio.to_thread.run_sync(
+            agent_link.ack, self.hall.engine, self.hall.clock, self.principal.branch_id, job, ok,
+            error,
+        )  # fmt: skip
+        if ev is not None:
+            await self.hall.bus.publish(ev.branch_id, [ev])
+
+    async def send_snapshot(self) -> None:
+        assert self.principal is not None
+        snap = await self.hall.snapshot(self.principal, self.view)
+        self.last_seq = snap["seq"]
+        await self.send({"type": "snapshot", **snap})
+
+    async def catch_up(self, since: int, *, until: int | None = None) -> None:
+        """Replay (since, now]; a client too far behind gets a fresh snapshot instead.
+        ``until``: a seq known to be committed (a hole's end, a nudge's seq), with which
+        the connection may share other connections' read of the range (``Hall.replay``)."""
+        assert self.principal is not None
+        branch_id = self.principal.branch_id
+        rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, until=until)
+        ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
+        if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
+            await self.send_snapshot()
+            return
+        self.last_seq = since
+        for ev in rows:
+            await self.forward(ev)
+
+    # --- events -------------------------------------------------------------------------
+
+    async def forward(self, ev: EventRecord | Resync) -> None:
+        if isinstance(ev, Resync):
+            await self.resync(ev.seq)
+            return
+        who = self.principal
+        if ev.type == "device.revoked" and who and who.label == f"device:{ev.data['device']['id']}":
+            raise Unauthenticated("this device was revoked", code="device_revoked")
+        if self.view is None or ev.seq <= self.last_seq:
+            return
+        if self.view == "agent":
+            self.last_seq = ev.seq
+            job = ev.data.get("job") if ev.type == "device.job" else None
+            if job and job["status"] == "queued":
+                await self.hand_over(job["id"])
+            return
+        if ev.seq > self.last_seq + 1:
+            # the bus lost something: fill the hole from the events table first
+            await self.catch_up(self.last_seq, until=ev.seq - 1)
+            if ev.seq <= self.last_seq:
+                return
+        self.last_seq = ev.seq
+        await self.ws.send_text(self.frames.event(self.view, ev))
+
+    def take(self, ev: EventRecord) -> bool:
+        """The next event, promised to the outbox if nothing is in the way
+        (``qms.live.ws_direct``): the loop is waiting, nothing is queued before it, it follows
+        the last one sent, and it needs no look (an agent's job, a revocation). False:
+        queue it."""
+        if (
+            not self.waiting
+            or self.inbox.qsize()
+            or self.view is None
+            or self.view == "agent"
+            or ev.seq != self.last_seq + 1
+            or ev.type == "device.revoked"
+            or self.write is None
+            or self.outbox is None
+        ):
+            return False
+        self.outbox.add(self, self.write, self.frames.wire(self.view, ev), ev)
+        self.last_seq = ev.seq
+        return True
+
+    def undo(self, ev: EventRecord) -> None:
+        """The outbox could not write ``ev``: it and what follows take the inbox."""
+        self.last_seq = min(self.last_seq, ev.seq - 1)
+        if self.sub is not None:
+            self.sub.seen = min(self.sub.seen, self.last_seq)  # a nudge fills any hole
+            self.sub.enqueue(ev)
+
+    def behind(self) -> None:
+        """A replay failed: let the next nudge of the seq watch reach this connection."""
+        if self.sub is not None:
+            self.sub.seen = min(self.sub.seen, self.last_seq)
+
+    async def resync(self, seq: int) -> None:
+        """The branch is at ``seq``: replay what the bus did not bring."""
+        if self.view is None or seq <= self.last_seq:
+            return
+        if self.view == "agent":
+            await self.hand_over(None, again=False)
+            self.last_seq = seq
+            return
+        await self.catch_up(self.last_seq, until=seq)
+
+
+def _since(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadRequest(
+            "since is the last seq you applied (an integer >= 0)", code="invalid_since"
+        )
+    return value
+
+
+async def _reader(ws: WebSocket, inbox: Inbox) -> None:
+    """The client's frames into the inbox (waiting when it is full: back-pressure)."""
+    try:
+        while True:
+            frame = await ws.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            await inbox.put(_Frame(frame.get("text")))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        if inbox.full():  # the connection is over: an event less matters no more
+            inbox.get_nowait()
+        inbox.put_nowait(_GONE)
+
+
+class _Frame:
+    """A client's frame in the inbox, told apart from the bus's events."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+
+async def endpoint(ws: WebSocket) -> None:
+    await ws.accept()
+    inbox = Inbox(QUEUE_SIZE)
+    state = ws.app.state
+    conn = Connection(ws, state.hall, state.auth, inbox, state.frames, state.outbox)
+    reader = asyncio.create_task(_reader(ws, inbox))
+    try:
+        while True:
+            conn.waiting = True
+            try:
+                item = await inbox.get()
+            finally:
+                conn.waiting = False
+            state.outbox.flush()  # frames promised to this connection go before its own
+            if isinstance(item, EventRecord | Resync):
+                try:
+                    await conn.forward(item)
+                except Unauthenticated as exc:  # this device was revoked meanwhile
+                    await conn.send(_error(exc))
+                    await ws.close(CLOSE_UNAUTHENTICATED)
+                    break
+                except QmsError as exc:  # the hole could not be filled now (database away)
+                    await conn.send(_error(exc))
+                    conn.behind()
+                continue
+            if item is _GONE:
+                break
+            try:
+                await conn.handle(conn.parse(item.text))
+            except Unauthenticated as exc:
+                await conn.send(_error(exc))
+                await ws.close(CLOSE_UNAUTHENTICATED)
+                break
+            except QmsError as exc:
+                await conn.send(_error(exc))
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the client went away mid-send
+    finally:
+        reader.cancel()
+        await conn.unsubscribe()

@@ -1,0 +1,42 @@
+"""Event frames encoded once per view, not once per connection: a call reaches every
+display of the hall with the same bytes, so a thousand displays cost one projection and
+one ``json.dumps``."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+from qms.domain.events import EventRecord
+from qms.live import ws_direct
+from qms.usecases import projections
+
+#: frames kept: a few events' worth for every view at once
+SIZE = 512
+
+
+class FrameCache:
+    """The text of an event frame for a view, by (branch, seq, view): events never
+    change once committed, and seq is unique within a branch."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._frames: OrderedDict[tuple[str, int, str], tuple[str, bytes]] = OrderedDict()
+
+    def event(self, view: str, ev: EventRecord) -> str:
+        return self._get(view, ev)[0]
+
+    def wire(self, view: str, ev: EventRecord) -> bytes:
+        """The same frame as a websocket frame's bytes (``qms.live.ws_direct``)."""
+        return self._get(view, ev)[1]
+
+    def _get(self, view: str, ev: EventRecord) -> tuple[str, bytes]:
+        key = (ev.branch_id, ev.seq, view)
+        found = self._frames.get(key)
+        if found is None:
+            data = projections.project_event(view, ev.data)
+            text = json.dumps({"type": "event", **ev.wire(), "data": data}, ensure_ascii=False)
+            found = self._frames[key] = (text, ws_direct.frame(text))
+            if len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+        return found

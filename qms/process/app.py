@@ -1,0 +1,235 @@
+"""The ASGI app: resources open in the lifespan (database, bus, CMIS, workers)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.resources
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+
+from integrations.cmis.base import CmisClient
+from integrations.cmis.factory import make_client
+from qms.config import Settings
+from qms.devices import announce
+from qms.devices.local_io import Devices
+from qms.domain import branch as branch_mod
+from qms.domain.clock import Clock
+from qms.domain.errors import QmsError
+from qms.http import (
+    api,
+    audio,
+    audit,
+    cash,
+    devices,
+    enrollment,
+    follow,
+    reports,
+    search,
+    stats,
+)
+from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
+from qms.http.headers import SecurityHeaders
+from qms.live.bus import make_bus
+from qms.live.ws import endpoint
+from qms.live.ws_direct import Outbox
+from qms.live.ws_frames import FrameCache
+from qms.process import demo_cmis, memory
+from qms.storage import db, migrate
+from qms.usecases.auth import Authenticator, seed_demo_staff
+from qms.usecases.hall import Hall
+from qms.workers import leader
+from qms.workers.debt_fetcher import DebtFetcher
+from qms.workers.device_worker import DeviceWorker
+from qms.workers.poster import PaymentPoster
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Started:
+    """What the lifespan opened, for the CLI's start-up banner and for tests."""
+
+    cmis_url: str = ""
+    demo_staff: list[str] = field(default_factory=list)
+
+
+def _pages_dir(package: str) -> Path:
+    return Path(str(importlib.resources.files(package)))
+
+
+@contextlib.asynccontextmanager
+async def _cmis(
+    settings: Settings, clock: Clock, started: Started
+) -> AsyncIterator[dict[str, CmisClient]]:
+    """One client per branch, for the CMIS version the branch talks."""
+    sim = None
+    urls = {"2.0": settings.cmis.v2_url, "1.0": settings.cmis.v1_url}
+    if settings.cmis.mode == "simulator":
+        sim = await demo_cmis.start(settings, clock)
+        urls = {"2.0": sim.url, "1.0": sim.url}  # one simulator serves both versions
+    started.cmis_url = ", ".join(sorted({u for u in urls.values() if u}))
+    clients: dict[str, CmisClient] = {}
+    try:
+        for b in settings.branches:
+            url = urls[b.cmis_version]
+            assert url is not None  # config validation requires it
+            clients[b.id] = make_client(
+                b.cmis_version, url, timeout=settings.cmis.timeout_s, retries=settings.cmis.retries
+            )
+        yield clients
+    finally:
+        for client in clients.values():
+            await client.aclose()
+        if sim is not None:
+            await sim.stop()
+
+
+def from_env() -> Starlette:
+    """The app of one worker process of ``qms serve --workers N``: its config file is
+    named in ``QMS_CONFIG`` (the parent wrote it, with CMIS already running)."""
+    from qms import config
+    from qms.process import multiworker
+
+    return create_app(config.load(os.environ["QMS_CONFIG"]), ready=multiworker.banner)
+
+
+#: the hall's websocket (docs/protocol.md)
+WS_PATH = "/ws"
+
+
+class HallApp(Starlette):
+    """Starlette, with its websocket served straight from the ASGI entry. Through the
+    middleware stack and the router, each connection kept eight coroutine frames alive
+    for its whole life (~5 KB; 5 MiB with 1,000 displays) and each frame it sent passed
+    an exception wrapper. None of them acts on a websocket: the security headers and the
+    error handlers are for HTTP answers, and the endpoint answers its own errors in the
+    error shape. The route stays registered: the router serves it when this app is
+    mounted under another one (``scope["path"]`` then carries the prefix)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == WS_PATH:
+            scope["app"] = self
+            await endpoint(WebSocket(scope, receive, send))
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    ready: Callable[[Started], None] | None = None,
+) -> Starlette:
+    """The hall's ASGI app; ``ready`` is told once the lifespan has started everything."""
+    clock = clock or Clock(settings.timezone)
+    started = Started()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = db.make_engine(settings.database.url)
+        migrate.ensure_schema(engine)  # Alembic only in a child, and only when behind
+        branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
+        staff = None
+        if settings.auth.demo_accounts:
+            # hashing the demo password overlaps the simulator's demo data being built
+            staff = asyncio.ensure_future(
+                asyncio.to_thread(seed_demo_staff, engine, settings.branches[0].id)
+            )
+        bus = make_bus(settings.bus.url)
+        async with _cmis(settings, clock, started) as clients:
+            if staff is not None:
+                started.demo_staff = await staff
+            hall = Hall(engine, bus, clients, branches, clock)
+            app.state.hall = hall
+            app.state.auth = Authenticator(engine, settings, branches)
+            # displays speak from the first call: clips are made (or reused) before "ready";
+            # under a second on a cold start, instant after
+            await announce.prepare(settings)
+            in_process = frozenset(b.id for b in settings.branches if not b.device_agent)
+
+            async def background() -> None:
+                """CMIS poster, debt fetcher, printers and LED boards: in one process."""
+                devices = await asyncio.to_thread(Devices, settings, in_process)
+                device_worker = DeviceWorker(
+                    engine, clock, devices.send, bus, wake=hall.devices_waiting,
+                    branches=in_process, prefetch=devices.prefetch,
+                )  # fmt: skip
+                try:
+                    await asyncio.gather(
+                        device_worker.run(hall.commit),
+                        PaymentPoster(hall, concurrency=settings.cmis.post_concurrency).run(),
+                        DebtFetcher(hall).run(),
+                        hall.wake_from_bus(),
+                    )
+                finally:
+                    await asyncio.to_thread(devices.close)
+
+            workers = asyncio.create_task(leader.lead(engine, background))
+            watch = asyncio.create_task(hall.watch_seq())  # in every process
+            memory.settle()
+            if ready is not None:
+                ready(started)
+            try:
+                yield
+            finally:
+                for task in (workers, watch):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await asyncio.to_thread(hall.close)
+                await bus.aclose()
+                engine.dispose()
+
+    routes = [
+        *api.routes,
+        *cash.routes,
+        *reports.routes,
+        *audit.routes,
+        *enrollment.routes,
+        *follow.routes,
+        *search.routes,
+        *stats.routes,
+        *devices.routes,
+        *audio.routes(announce.DEFAULT_FOLDER),
+        WebSocketRoute(WS_PATH, endpoint),
+        Route("/", lambda request: RedirectResponse("/counters/")),
+        Mount("/static", StaticFiles(directory=_pages_dir("qms") / "static"), name="static"),
+        Mount("/kiosk", StaticFiles(directory=_pages_dir("kiosk"), html=True), name="kiosk"),
+        Mount(
+            "/counters", StaticFiles(directory=_pages_dir("counters"), html=True), name="counters"
+        ),
+        Mount(
+            "/displays", StaticFiles(directory=_pages_dir("displays"), html=True), name="displays"
+        ),
+    ]
+    app = HallApp(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={
+            QmsError: on_qms_error,
+            HTTPException: on_http_error,
+            DBAPIError: on_store_error,
+            db.CommitUncertain: on_store_error,
+            Exception: on_crash,
+        },
+    )
+    app.state.settings = settings
+    app.state.frames = FrameCache()  # event frames, encoded once per view
+    app.state.outbox = Outbox()  # and written straight to waiting displays
+    app.state.started = started
+    return app

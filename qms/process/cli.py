@@ -1,0 +1,206 @@
+"""`qms serve` and `qms cmis-sim`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from qms import config
+from qms.usecases.auth import DEMO_PASSWORD
+
+#: permessage-deflate declined: the hall's frames are small JSON on a LAN, and each
+#: connection's zlib state cost ~40 KiB of the server's memory and CPU at every frame
+WS_DEFLATE = False
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        settings = config.load(args.config)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    from qms.process import memory
+    from qms.process.app import create_app
+
+    memory.fewer_malloc_arenas()  # before any thread, and for the processes started later
+    logging.basicConfig(  # force: python-escpos calls basicConfig when imported
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    host = args.host or settings.server.host
+    port = settings.server.port if args.port is None else args.port
+    if args.workers > 1:
+        from qms.process import multiworker
+
+        return multiworker.serve(settings, args.config, host, port, args.workers, args.log_level)
+    if settings.server.pin_cpu:
+        from qms.process import cpu
+
+        cpu.pin()  # before any thread or child: they start from its choice
+    app = create_app(settings)
+    base = f"http://{host}:{port}"
+
+    class Server(uvicorn.Server):
+        """Prints the banner once the socket listens, so "ready" means ready."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                _banner(base, app.state.started)
+
+    server = Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=args.log_level,
+            ws="websockets-sansio",  # what qms.live.ws_direct writes to
+            ws_max_size=65536,
+            ws_per_message_deflate=WS_DEFLATE,
+            forwarded_allow_ips=list(settings.server.forwarded_allow_ips),
+            lifespan="on",
+        )
+    )
+    server.run()
+    return 0 if server.started else 1
+
+
+def _banner(base: str, started: Any) -> None:
+    print(f"qms: hall ready at {base}  (CMIS at {started.cmis_url})", flush=True)
+    print(f"  pages: {base}/kiosk/  {base}/counters/  {base}/displays/", flush=True)
+    if started.demo_staff:
+        staff = ", ".join(started.demo_staff)
+        print(f"  demo staff (password {DEMO_PASSWORD}): {staff}", flush=True)
+
+
+def _cmis_sim(args: argparse.Namespace) -> int:
+    from integrations.cmis.simulator.faults import FaultConfig
+    from integrations.cmis.simulator.server import run_forever
+
+    try:
+        faults = FaultConfig.from_json(json.loads(args.faults)) if args.faults else None
+    except (ValueError, TypeError) as exc:
+        print(f"qms: --faults: {exc}", file=sys.stderr)
+        return 2
+    run_forever(
+        args.host,
+        args.port,
+        customers=args.customers,
+        seed=args.seed,
+        ledger=args.ledger,
+        faults=faults,
+    )
+    return 0
+
+
+def _settings_with_branch(args: argparse.Namespace) -> config.Settings | None:
+    """The config, and the branch named on the command line must be in it."""
+    try:
+        settings = config.load(args.config)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return None
+    if args.branch not in {b.id for b in settings.branches}:
+        print(f"qms: no branch {args.branch} in {args.config}", file=sys.stderr)
+        return None
+    return settings
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from qms.storage import db
+    from qms.usecases.auth import create_user
+
+    settings = _settings_with_branch(args)
+    if settings is None:
+        return 2
+    password = sys.stdin.readline().rstrip("\n")
+    engine = db.make_engine(settings.database.url)
+    db.create_schema(engine)
+    try:
+        create_user(engine, args.username, args.name, args.role, args.branch, password)
+    except ValueError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"qms: user {args.username} ({args.role}) created")
+    return 0
+
+
+def _agent(args: argparse.Namespace) -> int:
+    from qms.devices import agent
+
+    settings = _settings_with_branch(args)
+    if settings is None:
+        return 2
+    token = os.environ.get("QMS_AGENT_TOKEN") or sys.stdin.readline().strip()
+    logging.basicConfig(level=args.log_level.upper(), force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    try:
+        agent.run(args.server, token, settings, args.branch, Path(args.journal))
+    except PermissionError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="qms", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the hall server (embedded default)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--config", default="config.yaml")
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes on one socket (needs bus.url redis://; see docs/operations.md)",
+    )
+    serve.set_defaults(func=_serve)
+    sim = sub.add_parser("cmis-sim", help="run the CMIS simulator alone")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8091)
+    sim.add_argument("--customers", type=int, default=10_000)
+    sim.add_argument("--seed", type=int, default=2026)
+    sim.add_argument("--ledger", default=None)
+    sim.add_argument(
+        "--faults",
+        default=None,
+        help='JSON, e.g. \'{"lose_answer_rate": 0.1, "error_rate": 0.05}\'',
+    )
+    sim.set_defaults(func=_cmis_sim)
+    user = sub.add_parser("user", help="staff accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="add an account; the password is read from stdin")
+    add.add_argument("username")
+    add.add_argument("--role", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--branch", required=True)
+    add.add_argument("--config", default="config.yaml")
+    add.set_defaults(func=_user_add)
+    ag = sub.add_parser("agent", help="run a hall's printers and LED boards for a central server")
+    ag.add_argument("--server", required=True, help="ws://central-host:8080/ws")
+    ag.add_argument("--branch", required=True)
+    ag.add_argument("--config", default="config.yaml")
+    ag.add_argument("--journal", default="data/agent-journal.txt")
+    ag.add_argument("--log-level", default="info")
+    ag.set_defaults(func=_agent)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

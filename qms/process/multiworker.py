@@ -1,0 +1,105 @@
+"""``qms serve --workers N``: N uvicorn worker processes on one listening socket.
+
+What must happen once happens in the parent before any worker starts: the schema, the
+demo staff, the voice clips, and the demo CMIS simulator (which then serves every worker
+from the parent's own thread). Each worker reads a config in which CMIS is remote. The
+workers share the database and reach each other's clients through the Redis bus; one of
+them, the leader (``qms.workers.leader``), runs the background workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import yaml
+from uvicorn.supervisors import Multiprocess
+
+from qms.config import Settings
+from qms.domain.clock import Clock
+from qms.process.cli import WS_DEFLATE
+
+
+def _prepare(settings: Settings) -> None:
+    from qms.devices import announce
+    from qms.storage import db, migrate
+    from qms.usecases.auth import seed_demo_staff
+
+    engine = db.make_engine(settings.database.url)
+    migrate.ensure_schema(engine)  # the parent lives on: Alembic in a child
+    if settings.auth.demo_accounts:
+        seed_demo_staff(engine, settings.branches[0].id)
+    engine.dispose()
+    asyncio.run(announce.prepare(settings))
+
+
+def _simulator(settings: Settings) -> tuple[str, Any]:
+    """The demo CMIS in a thread of the parent, for as long as the parent lives."""
+    from qms.process import demo_cmis
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="cmis-simulator", daemon=True).start()
+    coro = demo_cmis.start(settings, Clock(settings.timezone))
+    sim = asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=60)
+
+    def stop() -> None:
+        asyncio.run_coroutine_threadsafe(sim.stop(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+
+    return sim.url, stop
+
+
+def serve(settings: Settings, config_path: str, host: str, port: int, n: int, log: str) -> int:
+    if settings.bus.url.startswith("memory://"):
+        print(
+            "qms: --workers needs bus.url redis://…: events must reach the clients of every worker",
+            file=sys.stderr,
+        )
+        return 2
+    raw = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    stop = None
+    if settings.cmis.mode == "simulator":
+        cmis, stop = _simulator(settings)
+        raw["cmis"].update(mode="remote", v2_url=cmis, v1_url=cmis)
+    _prepare(settings)
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".yaml", prefix="qms-workers-", encoding="utf-8", delete=False
+    ) as f:
+        yaml.safe_dump(raw, f, allow_unicode=True)
+    os.environ["QMS_CONFIG"] = f.name
+    os.environ["QMS_WORKER_BASE"] = f"http://{host}:{port}"
+    try:
+        config = uvicorn.Config(
+            "qms.process.app:from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=n,
+            log_level=log,
+            ws="websockets-sansio",  # what qms.live.ws_direct writes to
+            ws_max_size=65536,
+            ws_per_message_deflate=WS_DEFLATE,
+            forwarded_allow_ips=list(settings.server.forwarded_allow_ips),
+            lifespan="on",
+        )
+        sock = config.bind_socket()
+        sock.listen(2048)  # a client arriving before a worker accepts waits, is not refused
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        os.unlink(f.name)
+        if stop is not None:
+            stop()
+    return 0
+
+
+def banner(started: Any) -> None:
+    """A worker's "ready", once its app is up (the socket already listens)."""
+    base = os.environ.get("QMS_WORKER_BASE", "")
+    print(f"qms: hall ready at {base}  (worker {os.getpid()}, CMIS at {started.cmis_url})",
+          flush=True)  # fmt: skip

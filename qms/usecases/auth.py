@@ -1,0 +1,453 @@
+"""Who is asking: staff sessions (argon2-hashed passwords, hashed bearer tokens) and devices
+(tokens from config, stored as SHA-256), and what each role may do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, bindparam, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from qms.config import Settings
+from qms.devices import registry as device_registry
+from qms.domain.branch import Branch
+from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TooMany, Unauthenticated
+from qms.storage import rows
+from qms.storage.db import read_session
+from qms.storage.models import AuthSession, User
+from qms.usecases import audit
+from qms.usecases.ratelimit import FailureLimiter
+
+ROLES = ("reception", "lookup", "cashier", "head_cashier", "supervisor", "admin")
+DEVICE_ROLES = ("kiosk", "display", "agent")
+STAFF = frozenset(ROLES)
+
+#: action -> roles allowed. The role x endpoint test matrix reads this table.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "ticket.issue": frozenset({"reception", "supervisor", "admin", "kiosk"}),
+    "ticket.read": STAFF,
+    "ticket.reopen": frozenset({"head_cashier", "supervisor"}),
+    "customer.read": frozenset({"reception", "supervisor", "admin", "kiosk"}),
+    "lookup.mark": frozenset({"lookup"}),
+    "cashier.act": frozenset({"cashier", "head_cashier"}),
+    "payment.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "payment.reverse": frozenset({"cashier", "head_cashier", "supervisor"}),
+    "cmis.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "server.read": frozenset({"supervisor", "admin"}),
+    "devices.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "devices.retry": frozenset({"supervisor", "admin"}),
+    "events.read": STAFF | {"display", "kiosk"},
+    "view.display": STAFF | {"display", "kiosk"},
+    "view.agent": frozenset({"agent"}),
+    "view.lookup": frozenset({"lookup", "supervisor", "admin"}),
+    "view.cashier": frozenset({"cashier", "head_cashier", "supervisor", "admin"}),
+    "view.supervisor": frozenset({"head_cashier", "supervisor", "admin"}),
+    "customer.search": frozenset({"reception", "supervisor", "admin"}),
+    "stats.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "cash.own": frozenset({"cashier", "head_cashier"}),
+    "cash.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "cash.approve": frozenset({"supervisor", "admin"}),
+    "day.close": frozenset({"head_cashier", "supervisor"}),
+    "delivery.read": frozenset({"lookup", "cashier", "head_cashier", "supervisor", "admin"}),
+    "invoice.return": frozenset({"lookup", "cashier", "head_cashier", "supervisor"}),
+    "reports.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "reports.company": frozenset({"admin"}),
+    "audit.read": frozenset({"supervisor", "admin"}),
+    "devices.enroll": frozenset({"supervisor", "admin"}),
+    "session.end": frozenset({"supervisor", "admin"}),
+}
+
+#: the counters one person holds at a time: where the money is (docs/security.md)
+HELD_KINDS = ("cashier",)
+
+#: the kind of counter each role signs in at (None: no counter needed)
+COUNTER_KIND = {
+    "reception": "reception",
+    "lookup": "lookup",
+    "cashier": "cashier",
+    "head_cashier": "cashier",
+}
+
+_hasher = PasswordHasher()
+_S, _U = rows.table(AuthSession), rows.table(User)
+#: who a staff token is, in one prebuilt query: asked on every staff request
+_SIGNED_IN = (
+    select(
+        _S.c.expires_at,
+        _S.c.counter_code,
+        _U.c.username,
+        _U.c.role,
+        _U.c.branch_id,
+        _U.c.full_name,
+        _U.c.active,
+    )
+    .join(_U, _U.c.id == _S.c.user_id)
+    .where(_S.c.token_hash == bindparam("h"))
+)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown username as slow as a wrong password; made
+    at the first sign-in, not at import (a hash costs ~0.1 s of every start-up)."""
+    return _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    kind: str  # staff | device
+    name: str
+    role: str
+    branch_id: str
+    counter: str | None = None
+    full_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{'user' if self.kind == 'staff' else 'device'}:{self.name}"
+
+    @property
+    def via(self) -> str | None:
+        """Where the action comes from: the counter signed in at, or the device itself."""
+        return self.counter if self.kind == "staff" else self.name
+
+    def public(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "role": self.role,
+            "branch": self.branch_id,
+            "counter": self.counter,
+            "full_name": self.full_name,
+        }
+
+
+def require(principal: Principal, action: str) -> None:
+    if principal.role not in PERMISSIONS[action]:
+        raise Forbidden(f"role {principal.role} may not {action}", code="wrong_role", action=action)
+
+
+def view_action(view: str) -> str:
+    if view.startswith("lookup-"):
+        return "view.lookup"
+    if view.startswith("cashier:"):
+        return "view.cashier"
+    return f"view.{view}"
+
+
+def check_view(principal: Principal, view: str) -> None:
+    require(principal, view_action(view))
+    if principal.role in ("lookup",) and principal.counter and view.startswith("lookup-"):
+        return
+    if principal.role in ("cashier", "head_cashier") and view.startswith("cashier:"):
+        if view != f"cashier:{principal.counter}":
+            raise Forbidden(
+                f"you are signed in at {principal.counter or 'no counter'}",
+                code="wrong_counter",
+            )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Authenticator:
+    """Logs staff in and resolves bearer tokens (staff sessions or device tokens)."""
+
+    def __init__(self, engine: Engine, settings: Settings, branches: dict[str, Branch]) -> None:
+        self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self.session_ttl = dt.timedelta(hours=settings.auth.session_hours)
+        self.branches = branches
+        self.devices = {
+            d.token_sha256: Principal("device", d.id, d.kind, d.branch, None, d.id)
+            for d in settings.devices
+        }
+        a = settings.auth
+        self.failures = FailureLimiter(
+            {"name": a.login_failures, "address": a.login_failures_per_address},
+            a.login_window_s,
+        )
+
+    def login(
+        self,
+        username: str,
+        password: str,
+        counter: str | None,
+        now: dt.datetime,
+        address: str = "",
+    ) -> tuple[str, Principal]:
+        """Sign a person in. Failed tries are counted per username and per client address;
+        past the limit sign-in is refused (429) until they age out. Each try is audited."""
+        keys = {"name": username[:100], "address": address[:100]}
+        with Session(self.engine) as s:
+            wait = self.failures.retry_after(s, now, **keys)
+            user = s.exec(select(User).where(User.username == username)).first()
+            if wait:  # the entry goes to the name's branch
+                self._audit_login(now, user, username, address, "too_many_requests", s)
+                raise TooMany(
+                    f"too many failed sign-ins: try again in {wait} s", retry_after_s=wait
+                )
+            try:
+                _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+                right = user is not None and user.active
+            except (VerificationError, InvalidHashError):
+                right = False
+            if not right or user is None:
+                self.failures.failed(s, now, **keys)
+                self._audit_login(now, user, username, address, "bad_credentials", s)
+                bad = Unauthenticated("wrong username or password", code="bad_credentials")
+                bad.audited = True
+                raise bad
+            if counter is not None:
+                try:
+                    self._check_counter(user, counter)
+                except Forbidden as exc:
+                    self._audit_login(now, user, username, address, exc.code, s)
+                    exc.audited = True
+                    raise
+            holds = self._holds(user.branch_id, counter)
+            if holds is not None:
+                try:
+                    self._free(s, user, holds, now)
+                except Conflict as exc:
+                    self._audit_login(now, user, username, address, exc.code, s)
+                    exc.audited = True
+                    raise
+            self.failures.succeeded(s, name=keys["name"])
+            token = secrets.token_urlsafe(32)
+            s.add(
+                AuthSession(
+                    token_hash=_token_hash(token),
+                    user_id=user.id or 0,
+                    counter_code=counter,
+                    created_at=now,
+                    expires_at=now + self.session_ttl,
+                    holds=holds,
+                )
+            )
+            who = self._principal(user, counter)
+            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, counter or address,
+                                     "auth.login"))  # fmt: skip
+            try:
+                s.commit()
+            except IntegrityError:  # another sign-in took the counter meanwhile (PostgreSQL)
+                s.rollback()
+                assert holds is not None
+                taken = self._taken(s, holds, counter or "")
+                self._audit_login(now, user, username, address, taken.code, s)
+                taken.audited = True
+                raise taken from None
+            return token, who
+
+    def _holds(self, branch_id: str, counter: str | None) -> str | None:
+        """The key a session at ``counter`` holds: only cashier counters are held."""
+        c = self.branches[branch_id].counter(counter or "")
+        return f"{branch_id}/{c.code}" if c is not None and c.kind in HELD_KINDS else None
+
+    def _free(self, s: Session, user: User, holds: str, now: dt.datetime) -> None:
+        """Make room at a counter: the person's own old session there and an expired one
+        give way; a colleague's live session refuses the sign-in (``counter_taken``)."""
+        s.exec(
+            delete(AuthSession).where(
+                col(AuthSession.holds) == holds,
+                or_(col(AuthSession.user_id) == user.id, col(AuthSession.expires_at) <= now),
+            )
+        )
+        if s.exec(select(AuthSession).where(AuthSession.holds == holds)).first() is not None:
+            raise self._taken(s, holds, holds.partition("/")[2])
+
+    @staticmethod
+    def _taken(s: Session, holds: str, counter: str) -> Conflict:
+        holder = s.exec(
+            select(User.username, User.full_name)
+            .join(AuthSession, col(AuthSession.user_id) == User.id)
+            .where(AuthSession.holds == holds)
+        ).first()
+        name, full = holder if holder is not None else ("", "")
+        return Conflict(
+            f"counter {counter} is held by {name or 'someone'}: they sign out first, or a "
+            "supervisor signs their session out",
+            code="counter_taken",
+            counter=counter,
+            held_by=name,
+            held_by_name=full,
+        )
+
+    def end_counter_session(
+        self, who: Principal, counter: object, reason: object, now: dt.datetime
+    ) -> dict[str, object]:
+        """A supervisor signs out whoever holds a counter (a cashier gone home signed in,
+        a lost token), so a colleague can take it over; audited with the reason."""
+        if not isinstance(counter, str) or self.branches[who.branch_id].counter(counter) is None:
+            raise NotFound(f"no counter {counter}", code="unknown_counter", counter=counter)
+        if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 200:
+            raise BadRequest("give the reason (3 to 200 characters)", code="invalid_reason")
+        holds = self._holds(who.branch_id, counter)
+        with Session(self.engine) as s:
+            found = s.exec(
+                select(AuthSession, User.username)
+                .join(User, col(User.id) == AuthSession.user_id)
+                .where(
+                    User.branch_id == who.branch_id,
+                    or_(
+                        col(AuthSession.holds) == holds,
+                        col(AuthSession.counter_code) == counter,
+                    )
+                    if holds
+                    else col(AuthSession.counter_code) == counter,
+                )
+            ).all()
+            names = sorted({name for _, name in found})
+            for sess, _ in found:
+                s.delete(sess)
+            target = f"{counter} {' '.join(names) or '-'}: {reason.strip()}"
+            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
+                                     "auth.end_counter_session", target[:200]))  # fmt: skip
+            s.commit()
+        return {"counter": counter, "signed_out": names, "reason": reason.strip()}
+
+    def _audit_login(
+        self,
+        now: dt.datetime,
+        user: User | None,
+        name: str,
+        address: str,
+        outcome: str,
+        session: Session,
+    ) -> None:
+        """Record a refused sign-in in the sign-in's own ``session`` (a second writer would
+        wait on it); under a name nobody has, the entry has no branch."""
+        branch, role = (user.branch_id, user.role) if user else ("", "")
+        actor = f"user:{name[:100]}"  # the name tried, whether it exists or not
+        row = audit.entry(now, branch, actor, role, address, "auth.login", None, outcome)
+        audit.add(session, row)
+        session.commit()
+
+    def _check_counter(self, user: User, code: str) -> None:
+        branch = self.branches[user.branch_id]
+        c = branch.counter(code)
+        if c is None:
+            raise Forbidden(f"no counter {code}", code="unknown_counter", counter=code)
+        kind = COUNTER_KIND.get(user.role)
+        if kind != c.kind:
+            raise Forbidden(
+                f"role {user.role} cannot work at the {c.kind} counter {code}",
+                code="wrong_counter",
+                counter=code,
+            )
+
+    @staticmethod
+    def _principal(user: User, counter: str | None) -> Principal:
+        return Principal("staff", user.username, user.role, user.branch_id, counter, user.full_name)
+
+    def inline(self, token: str | None) -> bool:
+        """Whether ``resolve`` may run on the event loop rather than in a thread: a
+        configured device's token is a dict lookup, and on SQLite a session is one indexed
+        read that never waits for a writer (WAL), cheaper than the hand-off to a thread
+        and back. Elsewhere it is a round trip to the database server."""
+        return self._sqlite or (token is not None and _token_hash(token) in self.devices)
+
+    def resolve(self, token: str | None, now: dt.datetime) -> Principal:
+        if not token:
+            raise Unauthenticated("sign in first", code="unauthenticated")
+        h = _token_hash(token)
+        device = self.devices.get(h)
+        if device is not None:
+            return device
+        with read_session(self.engine) as s:  # a read: it must not take the write lock
+            found = s.connection().execute(_SIGNED_IN, {"h": h}).first()
+            if found is None:
+                enrolled = device_registry.active(s, token)
+                if enrolled is not None:
+                    return Principal(
+                        "device", enrolled.id, enrolled.kind, enrolled.branch_id, None, enrolled.id
+                    )
+        if found is None or found.expires_at <= now:
+            raise Unauthenticated(
+                "session expired or unknown: sign in again", code="unauthenticated"
+            )
+        if not found.active:
+            raise Unauthenticated("account disabled", code="unauthenticated")
+        return Principal(
+            "staff",
+            found.username,
+            found.role,
+            found.branch_id,
+            found.counter_code,
+            found.full_name,
+        )
+
+    def logout(self, token: str) -> None:
+        with Session(self.engine) as s:
+            sess = s.get(AuthSession, _token_hash(token))
+            if sess is not None:
+                s.delete(sess)
+                s.commit()
+
+
+DEMO_PASSWORD = "demo123"
+DEMO_STAFF = [
+    ("reception", "Nguyễn Thị Lễ Tân", "reception"),
+    ("lookup1", "Trần Văn Tra", "lookup"),
+    ("lookup2", "Lê Thị Cứu", "lookup"),
+    ("cashier1", "Phạm Thu Ngân", "cashier"),
+    ("cashier2", "Hoàng Văn Thu", "cashier"),
+    ("cashier3", "Võ Thị Tiền", "cashier"),
+    ("head", "Đặng Văn Trưởng", "head_cashier"),
+    ("supervisor", "Bùi Thị Giám Sát", "supervisor"),
+    ("admin", "Quản Trị Viên", "admin"),
+]
+
+
+def create_user(
+    engine: Engine, username: str, full_name: str, role: str, branch_id: str, password: str
+) -> None:
+    """Add a staff account; refuses an unknown role, a short password or a taken name."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 6:
+        raise ValueError("a password has at least 6 characters")
+    with Session(engine) as s:
+        if s.exec(select(User).where(User.username == username)).first() is not None:
+            raise ValueError(f"user {username} exists already")
+        s.add(_user(username, full_name, role, branch_id, hash_password(password)))
+        s.commit()
+
+
+def _user(username: str, full_name: str, role: str, branch_id: str, password_hash: str) -> User:
+    return User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        branch_id=branch_id,
+        password_hash=password_hash,
+    )
+
+
+def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
+    """Create demo accounts on an empty user table; returns the usernames created.
+    They share one hash: the demo password is one and public (the banner prints it), so
+    a salt of each account's own would hide nothing, and nine argon2 hashes took ~1.5 s
+    of both cores at every start on a new database, starving the simulator's start-up
+    beside them (the hall was ready ~1 s later)."""
+    with Session(engine) as s:
+        if s.exec(select(User).limit(1)).first() is not None:
+            return []
+    hashed = hash_password(DEMO_PASSWORD)
+    with Session(engine) as s:
+        for username, full_name, role in DEMO_STAFF:
+            s.add(_user(username, full_name, role, branch_id, hashed))
+        s.commit()
+    return [u for u, _, _ in DEMO_STAFF]

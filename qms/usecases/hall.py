@@ -1,0 +1,482 @@
+"""The hall as a service: runs each domain change in one transaction off the event loop,
+then publishes its events. Transport-free: HTTP and websocket layers call this."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from sqlalchemy import Engine
+
+from integrations.cmis import base as cmis_types
+from qms.domain import cashier, collect, drawers, events, lookup, payments, reconcile, tickets
+from qms.domain.branch import Branch
+from qms.domain.clock import Clock, iso
+from qms.domain.errors import DependencyFailed, NotFound, QmsError
+from qms.domain.events import EventRecord
+from qms.domain.ticket_view import load_parts
+from qms.domain.tx import Actor, Tx, allowed_any_day
+from qms.live.bus import Bus, Resync
+from qms.storage.db import read_session, retrying, write_session
+from qms.storage.sequences import lock_branch
+from qms.storage.shared_read import SharedReads
+from qms.storage.writer_lane import Lane, Load
+from qms.usecases import audit, projections
+from qms.usecases.auth import Principal, check_view, require
+from qms.usecases.cmis_health import Health
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+REPLAY_LIMIT = 500
+WRITER_THREADS = 8  # branches writing at the same moment; more wait for a thread
+RESYNC_S = 2.0  # how often each process checks that its subscribers saw the latest seq
+#: how long the seq watch gives the bus to bring what it read as committed: milliseconds
+#: are usual (Redis included), and a nudge sends every display it reaches to the database
+BUS_GRACE_S = 0.5
+
+#: the audit names an action by its rule's module; these kept their names from before the
+#: move into ``qms/devices/``, so whoever reads the audit log sees no change
+_AUDIT_PREFIX = {"registry": "device_registry", "jobs": "device_jobs"}
+
+CASHIER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
+    "call-next": cashier.call_next,
+    "call": cashier.call_number,
+    "recall": cashier.recall,
+    "park": cashier.park,
+    "transfer": cashier.transfer,
+    "no-show": cashier.no_show,
+    "finish": cashier.finish,
+    "collect": collect.collect,
+    "return": collect.return_invoices,
+}
+
+
+class Hall:
+    def __init__(
+        self,
+        engine: Engine,
+        bus: Bus,
+        cmis_clients: dict[str, cmis_types.CmisClient],
+        branches: dict[str, Branch],
+        clock: Clock,
+    ) -> None:
+        self.engine = engine
+        self.bus = bus
+        self.clients = cmis_clients
+        self.branches = branches
+        self.clock = clock
+        self.payments_waiting = asyncio.Event()
+        self.debts_waiting = asyncio.Event()
+        self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
+        self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
+        self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
+        self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
+        self._replays: SharedReads[list[EventRecord]] = SharedReads()
+        self.started_at = clock.now()
+
+    def close(self) -> None:
+        """At shutdown: let a transaction in hand finish; none starts after it."""
+        self._writers.shutdown(wait=True, cancel_futures=True)
+
+    def cmis(self, branch_id: str) -> cmis_types.CmisClient:
+        return self.clients[branch_id]
+
+    def branch(self, branch_id: str) -> Branch:
+        try:
+            return self.branches[branch_id]
+        except KeyError:
+            raise NotFound(f"no branch {branch_id}", code="unknown_branch") from None
+
+    async def change(self, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
+
+        Closed is closed: a change of a person or a device (a kiosk's ticket) on a closed
+        business day is refused here (``day_closed``), under the branch lock the close
+        itself takes, unless the use case is marked ``tx.any_day``. One check covers every
+        change, present and future; reads do not come here, nor the hall's own workers
+        (role ``system``)."""
+        branch = self.branch(principal.branch_id)
+
+        module = fn.__module__.rsplit(".", 1)[-1]
+        action = f"{_AUDIT_PREFIX.get(module, module)}.{fn.__name__}"
+        guard = principal.role != "system" and not allowed_any_day(fn)
+
+        def work() -> tuple[T, list[EventRecord]]:
+            now = self.clock.now()
+            try:
+                with write_session(self.engine) as session:
+                    lock_branch(session, branch.id)
+                    actor = Actor(principal.label, principal.counter)
+                    tx = Tx(session, branch, now, now.date(), actor)
+                    if guard:
+                        drawers.refuse_if_day_closed(tx)
+                    result = fn(tx, *args)
+                    self._audit(partial(audit.add, session), principal, now, action, args, result)
+            except QmsError as exc:
+                self._audit(partial(audit.write, self.engine), principal, now, action, args, exc)
+                exc.audited = True
+                raise
+            return result, tx.emitted
+
+        return await self.commit(branch.id, work)
+
+    async def commit(
+        self,
+        branch_id: str,
+        work: Callable[[], tuple[T, list[EventRecord]]],
+        *,
+        wake_devices: bool = True,
+    ) -> T:
+        """Run ``work`` (a write transaction returning its result and events) in the
+        branch's writer lane (``qms.storage.writer_lane``: one at a time, in arrival order), and
+        publish its events in commit order."""
+
+        sending: list[asyncio.Future[None]] = []
+
+        def publish(done: tuple[T, list[EventRecord]]) -> None:
+            emitted = done[1]
+            if not emitted:
+                return
+            if wake_devices:
+                self.devices_waiting.set()
+            to_redis = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
+            if to_redis is not None:
+                # started in seq order; a slow Redis holds up this answer, not the next change
+                sending.append(asyncio.ensure_future(to_redis))
+
+        result, _ = await self._lanes[branch_id].run(partial(retrying, work), publish)
+        # the lane ran publish before this task resumed
+        for sent in sending:
+            await asyncio.shield(sent)  # the events go out even if the caller left
+        return result
+
+    @staticmethod
+    def _audit(
+        add: Callable[[Any], Any],
+        who: Principal,
+        now: dt.datetime,
+        action: str,
+        args: tuple[Any, ...],
+        result: object,
+    ) -> None:
+        """Record a person's or a device's change (the hall's own workers are not)."""
+        if who.role == "system":
+            return
+        target = audit.target_of(args)
+        if target is None and isinstance(result, dict):
+            named = [result[k] for k in ("number", "txn_id", "id") if result.get(k) is not None]
+            target = audit.target_of(tuple(named[:1]))
+        outcome = result.code if isinstance(result, QmsError) else "ok"
+        add(audit.entry(now, who.branch_id, who.label, who.role, who.via, action, target, outcome))
+
+    async def wake_from_bus(self) -> None:
+        """For the process running the background workers: a change made in another
+        worker process wakes them through the bus, as a local change does directly."""
+
+        async def follow(branch_id: str) -> None:
+            async with self.bus.subscribe(branch_id) as sub:
+                while True:
+                    ev = await sub.get()
+                    self.devices_waiting.set()
+                    if isinstance(ev, Resync):  # something may have been missed: look
+                        self.payments_waiting.set()
+                        self.debts_waiting.set()
+                        continue
+                    if ev.type in ("payment.collected", "payment.reversal_requested"):
+                        self.payments_waiting.set()
+                    elif ev.type == "ticket.issued" and ev.data["ticket"].get("debts_pending"):
+                        self.debts_waiting.set()
+
+        await asyncio.gather(*(follow(b) for b in self.branches))
+
+    async def watch_seq(self, every_s: float = RESYNC_S, grace_s: float = BUS_GRACE_S) -> None:
+        """In every process: read each branch's latest seq now and then, and nudge the
+        local subscribers that have not seen it (a pub/sub message lost to a Redis
+        restart, or a full queue, with nothing after it to show the hole)."""
+        while True:
+            await asyncio.sleep(max(0.0, every_s - grace_s))
+            await self.check_seq(grace_s)
+
+    async def check_seq(self, grace_s: float = BUS_GRACE_S) -> None:
+        """One round of the watch. The nudge waits ``grace_s`` after the read: a change
+        committed just before it is on its way through the bus, and nudging for it would
+        send every display of the branch to the events table at once, slower than the
+        bus (1.2-2.0 s late at 500 displays a worker, in bench.scaleout)."""
+        latest: dict[str, int] = {}
+        for branch_id in self.branches:
+            try:
+                latest[branch_id] = await self.read(events.current_seq, branch_id)
+            except Exception as exc:  # the database is away: the next round looks again
+                log.debug("seq watch: %s", exc)
+        await asyncio.sleep(grace_s)
+        for branch_id, seq in latest.items():
+            self.bus.resync(branch_id, seq)
+
+    async def record(self, principal: Principal, action: str, *args: Any) -> None:
+        """Audit a change made outside ``change`` (a device job sent again, say)."""
+        now = self.clock.now()
+        await anyio.to_thread.run_sync(
+            self._audit, partial(audit.write, self.engine), principal, now, action, args, None
+        )
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        def work() -> T:
+            with read_session(self.engine) as session:
+                return fn(session, *args)
+
+        return await anyio.to_thread.run_sync(retrying, work)
+
+    # --- tickets ---------------------------------------------------------------------
+
+    async def cmis_call(self, branch_id: str, call: Awaitable[T]) -> T:
+        """Every CMIS call goes through here, so the supervisor sees CMIS's health."""
+        return await self.health[branch_id].watch(self.clock.now, call)
+
+    async def fetch_debts(
+        self, branch_id: str, codes: list[str], *, pending_ok: bool = False
+    ) -> list[cmis_types.CustomerDebts | str]:
+        """Each customer's debts; with ``pending_ok`` a CMIS that does not answer gives
+        the bare code back (debts pending) instead of a refusal."""
+        client = self.cmis(branch_id)
+
+        async def one(code: str) -> cmis_types.CustomerDebts | str:
+            try:
+                return await self.cmis_call(branch_id, client.get_debts(code))
+            except cmis_types.CustomerNotFound:
+                raise NotFound(
+                    f"customer {code} is not known to CMIS", code="unknown_customer", customer=code
+                ) from None
+            except cmis_types.CmisBadAnswer as exc:
+                log.warning("CMIS bad answer for %s: %s", code, exc)
+                raise DependencyFailed(
+                    "CMIS answered something unreadable; try again or call support",
+                    code="cmis_bad_answer",
+                    request_id=exc.request_id,
+                ) from None
+            except cmis_types.CmisError as exc:
+                log.warning("CMIS did not answer for %s: %s", code, exc)
+                if pending_ok:
+                    return code
+                raise DependencyFailed(
+                    "CMIS is not answering; try again in a moment",
+                    code="cmis_unavailable",
+                    request_id=exc.request_id,
+                ) from None
+
+        return list(await asyncio.gather(*(one(c) for c in codes)))
+
+    async def issue_ticket(self, principal: Principal, codes: object) -> dict[str, Any]:
+        require(principal, "ticket.issue")
+        checked = tickets.check_codes(codes)  # type: ignore[arg-type]
+        found = await self.fetch_debts(principal.branch_id, checked, pending_ok=True)
+        state = await self.change(principal, tickets.issue, found)
+        if state["debts_pending"]:
+            self.debts_waiting.set()
+        return state
+
+    async def preview_customer(self, principal: Principal, code: str) -> cmis_types.CustomerDebts:
+        require(principal, "customer.read")
+        (checked,) = tickets.check_codes([code])
+        (debts,) = await self.fetch_debts(principal.branch_id, [checked])
+        assert not isinstance(debts, str)
+        return debts
+
+    async def peek(self, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(tx, *args)`` on a read-only view of today, as ``principal``."""
+        branch = self.branch(principal.branch_id)
+
+        def work(session: Any) -> T:
+            now = self.clock.now()
+            actor = Actor(principal.label, principal.counter)
+            return fn(Tx(session, branch, now, now.date(), actor), *args)
+
+        return await self.read(work)
+
+    async def ticket(self, principal: Principal, number: object) -> dict[str, Any]:
+        require(principal, "ticket.read")
+
+        def get(tx: Tx) -> dict[str, Any]:
+            return tickets.state(tx, tickets.by_number(tx, number, lock=False))
+
+        return await self.peek(principal, get)
+
+    async def reopen(self, principal: Principal, number: object) -> dict[str, Any]:
+        """A ticket finished by mistake back to its counter (audited, as every change)."""
+        require(principal, "ticket.reopen")
+        return await self.change(principal, cashier.reopen, number)
+
+    # --- counters ----------------------------------------------------------------------
+
+    async def lookup(
+        self, principal: Principal, number: object, invoice_id: object, action: str
+    ) -> dict[str, Any]:
+        require(principal, "lookup.mark")
+        state = await self.change(principal, lookup.mark, number, invoice_id, action)
+        counter = self.branch(principal.branch_id).counter(principal.counter or "")
+        assert counter is not None and counter.parity  # lookup.mark checked the counter
+        return projections.project_ticket(f"lookup-{counter.parity}", state)
+
+    async def cashier(
+        self, principal: Principal, counter: str, action: str, *args: Any
+    ) -> dict[str, Any]:
+        require(principal, "cashier.act")
+        fn = CASHIER_ACTIONS.get(action)
+        if fn is None:
+            raise NotFound(f"unknown cashier action {action}", code="unknown_action")
+        if action == "collect":
+            await self.refresh_debts_at(principal, counter)
+        result = await self.change(principal, fn, counter, *args)
+        if action == "collect":
+            self.payments_waiting.set()
+        return result
+
+    async def refresh_debts_at(self, principal: Principal, counter: str) -> None:
+        """Before F4, ask CMIS again: an invoice paid at a bank since the ticket is marked
+        paid elsewhere (and F4 refuses it); no fresh answer, no collection. Nothing to
+        mark, nothing written: the usual F4 costs one write transaction, not two."""
+        branch = self.branch(principal.branch_id)
+
+        def look(session: Any) -> tuple[list[str], list[Any]]:
+            actor = Actor(principal.label, principal.counter)
+            tx = Tx(session, branch, self.clock.now(), self.clock.business_day(), actor)
+            cashier.my_counter(tx, counter)  # a wrong counter changes nothing, not even this
+            ticket = cashier.serving(tx, counter)
+            if ticket is None:
+                return [], []
+            customers, invoices = load_parts(session, ticket)
+            return [c.code for c in customers if c.debts == "fetched"], invoices
+
+        wanted, invoices = await self.read(look)
+        if not wanted:
+            return  # the collect itself will explain what is wrong
+        try:
+            fresh = await self.fetch_debts(branch.id, wanted)
+        except DependencyFailed as exc:
+            exc.message = "collection waits for fresh debts from CMIS: " + exc.message
+            raise
+        unpaid = {
+            d.code: {i.invoice_id for i in d.invoices} for d in fresh if not isinstance(d, str)
+        }
+        if collect.paid_elsewhere(invoices, unpaid):  # the change looks again, locked
+            await self.change(principal, collect.mark_paid_elsewhere, counter, unpaid)
+
+    # --- payments after F4 -----------------------------------------------------------
+
+    async def reverse(self, principal: Principal, txn: str, reason: object) -> dict[str, Any]:
+        require(principal, "payment.reverse")
+        out = await self.change(principal, payments.request_reversal, txn, reason, principal.role)
+        self.payments_waiting.set()
+        return out
+
+    async def cmis_status(self, principal: Principal) -> dict[str, Any]:
+        """CMIS health and every payment CMIS has not confirmed yet, oldest first."""
+        require(principal, "cmis.read")
+        branch_id = principal.branch_id
+
+        def unconfirmed(session: Any) -> list[dict[str, Any]]:
+            rows = payments.listing(session, branch_id, "pending", None)
+            return rows + payments.listing(session, branch_id, "reversal_pending", None)
+
+        return {
+            "branch": branch_id,
+            "cmis": self.health[branch_id].public(),
+            "unconfirmed": await self.read(unconfirmed),
+        }
+
+    def server_load(self, principal: Principal) -> dict[str, Any]:
+        """How this process keeps up with the principal's branch: its writer lane since
+        start (times in ms) and the subscriptions it feeds. Cumulative, so an operator
+        takes rates between two readings; with several workers, each answers for itself."""
+        require(principal, "server.read")
+        branch_id = principal.branch_id
+        lane = self._lanes.get(branch_id)
+        load = lane.load if lane is not None else Load()
+        return {
+            "branch": branch_id,
+            "since": iso(self.started_at),
+            "writer": {
+                "writes": load.writes,
+                "waiting": lane.waiting if lane is not None else 0,
+                "running": lane.running if lane is not None else False,
+                "busy_ms": round(load.busy_s * 1000),
+                "cpu_ms": round(load.cpu_s * 1000),
+                "waited_ms": round(load.waited_s * 1000),
+                "longest_wait_ms": round(load.longest_wait_s * 1000),
+            },
+            "subscribers": self.bus.subscribers(branch_id),
+        }
+
+    async def reconciliation(self, principal: Principal, day: dt.date) -> dict[str, Any]:
+        """Our payments of ``day`` against CMIS's list. CMIS 1.0 books a payment on the
+        day it executes it: for a 1.0 branch, the next day's list too when one of ours is
+        missing, and our payments of the day before (``reconcile`` explains)."""
+        require(principal, "cmis.read")
+        branch = self.branch(principal.branch_id)
+        client = self.cmis(branch.id)
+
+        async def listed(when: dt.date) -> list[cmis_types.CmisPayment]:
+            try:
+                return await self.cmis_call(
+                    branch.id, client.payments_for_day(when, branch.collection_point)
+                )
+            except cmis_types.CmisError as exc:
+                raise DependencyFailed(
+                    "CMIS did not give its list of the day; try again", request_id=exc.request_id
+                ) from None
+
+        def ours(session: Any, when: dt.date) -> list[reconcile.Ours]:
+            return [
+                reconcile.Ours(
+                    p["txn_id"],
+                    p["customer_code"],
+                    tuple(p["invoice_ids"]),
+                    p["total"],
+                    p["status"],
+                )
+                for p in payments.listing(session, branch.id, None, when)
+            ]
+
+        theirs = await listed(day)
+        mine = await self.read(ours, day)
+        next_day: list[cmis_types.CmisPayment] = []
+        day_before: list[reconcile.Ours] = []
+        if branch.cmis_version == "1.0":
+            day_before = await self.read(ours, day - dt.timedelta(days=1))
+            if reconcile.missing(mine, theirs):
+                next_day = await listed(day + dt.timedelta(days=1))
+        report = reconcile.reconcile(mine, theirs, next_day=next_day, day_before=day_before)
+        return {"branch": branch.id, "date": day.isoformat(), **report}
+
+    # --- views ---------------------------------------------------------------------------
+
+    async def snapshot(self, principal: Principal, view: object) -> dict[str, Any]:
+        branch = self.branch(principal.branch_id)
+        checked = projections.check_view(view, branch)
+        check_view(principal, checked)
+        return await self.read(projections.snapshot, branch, checked, self.clock.business_day())
+
+    async def replay(
+        self, branch_id: str, after: int, limit: int = REPLAY_LIMIT, *, until: int | None = None
+    ) -> list[EventRecord]:
+        """Events after ``after``. ``until``, a seq the asker knows is committed: it may
+        join a read of the same range under way; one that began too early to reach
+        ``until`` is not trusted, and the asker reads on its own. The records are shared
+        too: read them, never change them."""
+        if until is None:
+            return await self.read(events.since, branch_id, after, limit)
+        rows = await self._replays.get(
+            (branch_id, after, limit), partial(self.read, events.since, branch_id, after, limit)
+        )
+        if len(rows) < limit and (not rows or rows[-1].seq < until):
+            rows = await self.read(events.since, branch_id, after, limit)
+        return rows
+
+
+__all__ = ["CASHIER_ACTIONS", "Hall", "QmsError"]
