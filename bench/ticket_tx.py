@@ -28,6 +28,7 @@ from qms.domain.tx import Actor, Tx
 from qms.storage import db
 from qms.storage.sequences import lock_branch
 from qms.usecases import audit as qaudit
+from qms.usecases import followups
 from qms.usecases.auth import Principal
 from qms.usecases.hall import Hall
 
@@ -77,6 +78,7 @@ def run(n: int, start: int) -> float:
                 lock_branch(s, b.id)
                 tx = Tx(s, b, now, now.date(), Actor(kiosk.label))
                 result = tickets.issue(tx, [debts(i)])
+                followups.queue_paper_and_light(tx)
                 audit(partial(qaudit.add, s), kiosk, now, "tickets.issue", (), result)
         elapsed = time.process_time() - t0
         engine.dispose()

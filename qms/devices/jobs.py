@@ -5,18 +5,19 @@ a call lights the counter's LED board. Jobs are rows in the change's own transac
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
 from qms.domain import events, movements
 from qms.domain.clock import iso
-from qms.domain.errors import BadRequest, Conflict, NotFound
+from qms.domain.errors import Conflict, NotFound
 from qms.domain.tx import Tx, any_day
 from qms.storage import rows
 from qms.storage.models import DeviceJob, EnrolledDevice
 
-CALLS = ("ticket.called", "ticket.recalled", "ticket.transferred")
+if TYPE_CHECKING:
+    from qms.domain.commands import Reprint
 
 
 def _add(tx: Tx, target: str, kind: str, document: str, payload: dict[str, Any]) -> int:
@@ -52,35 +53,44 @@ def _counter_printer(tx: Tx, code: str | None) -> str | None:
     return counter.printer if counter else None
 
 
-def _cash_papers(tx: Tx, type_: str, data: dict[str, Any]) -> None:
-    """A declared movement prints its slip where it was declared (money out at the sender,
-    money in at the receiver); a closed day prints its summary for the head cashier."""
-    base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
-    if type_ == "movement.declared":
-        printer = _counter_printer(tx, tx.actor.counter)
-        m, side = data["movement"], data["side"]
-        if printer:
-            slip = {
-                "id": m["id"],
-                "at": m[f"{side}_at"],
-                "from_cashier": data["names"][m["from_cashier"]],
-                "to_cashier": data["names"][m["to_cashier"]],
-                "amount": m[f"{side}_amount"],
-                "side": side,
-                "version": m[f"{side}_version"],
-            }
-            _add(tx, printer, "print", f"money-{side}", {**base, "movement": slip})
-    elif type_ == "movement.withdrawn":
-        gone = data["withdrawn"]
-        _void_unprinted(tx, gone)
-        if printer := _counter_printer(tx, tx.actor.counter):
-            _add(tx, printer, "print", "money-cancel", {**base, "movement": gone})
-    elif type_ == "day.closed":
-        printer = _counter_printer(tx, tx.actor.counter) or _counter_printer(
-            tx, data.get("head_counter")
-        )
-        if printer:
-            _add(tx, printer, "print", "day-end", {**base, "summary": data["day"]})
+def money_slip(tx: Tx, data: dict[str, Any]) -> None:
+    """A declared movement prints its slip where it was declared (money out at the
+    sender, money in at the receiver)."""
+    printer = _counter_printer(tx, tx.actor.counter)
+    m, side = data["movement"], data["side"]
+    if printer:
+        slip = {
+            "id": m["id"],
+            "at": m[f"{side}_at"],
+            "from_cashier": data["names"][m["from_cashier"]],
+            "to_cashier": data["names"][m["to_cashier"]],
+            "amount": m[f"{side}_amount"],
+            "side": side,
+            "version": m[f"{side}_version"],
+        }
+        _add(tx, printer, "print", f"money-{side}", {**_base(tx), "movement": slip})
+
+
+def cancel_slip(tx: Tx, data: dict[str, Any]) -> None:
+    """A withdrawn declaration: its unprinted slip turns void, and a cancellation slip
+    prints where it was withdrawn."""
+    gone = data["withdrawn"]
+    _void_unprinted(tx, gone)
+    if printer := _counter_printer(tx, tx.actor.counter):
+        _add(tx, printer, "print", "money-cancel", {**_base(tx), "movement": gone})
+
+
+def day_end(tx: Tx, data: dict[str, Any]) -> None:
+    """A closed day prints its summary for the head cashier."""
+    printer = _counter_printer(tx, tx.actor.counter) or _counter_printer(
+        tx, data.get("head_counter")
+    )
+    if printer:
+        _add(tx, printer, "print", "day-end", {**_base(tx), "summary": data["day"]})
+
+
+def _base(tx: Tx) -> dict[str, Any]:
+    return {"branch": tx.branch.name, "at": tx.now.isoformat()}
 
 
 #: jobs not printed yet: one of a withdrawn declaration prints as HUỶ / VOID
@@ -115,13 +125,12 @@ def _stands_void(tx: Tx, document: str, payload: dict[str, Any]) -> bool:
 
 
 @any_day
-def reprint(tx: Tx, job_id: object) -> dict[str, Any]:
+def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
     """Print a document again, as a new job to the same printer. A money-out or money-in
     slip whose declaration was withdrawn since is reprinted marked HUỶ / VOID, so a
     reprint never looks like a valid slip. Any day: the day-end summary is reprinted
     after the close."""
-    if isinstance(job_id, bool) or not isinstance(job_id, int):
-        raise BadRequest("a job id is an integer", code="invalid_request")
+    job_id = cmd.job
     job = tx.session.get(DeviceJob, job_id)
     if job is None or job.branch_id != tx.branch_id:
         raise NotFound(f"no device job {job_id}", code="unknown_job")
@@ -135,41 +144,41 @@ def reprint(tx: Tx, job_id: object) -> dict[str, Any]:
     return {**out, "void": void}
 
 
-def for_event(tx: Tx, type_: str, data: dict[str, Any]) -> None:
-    ticket = data.get("ticket")
-    if ticket is None:
-        _cash_papers(tx, type_, data)
-        return
-    base = {"branch": tx.branch.name, "at": tx.now.isoformat()}
-    if type_ == "ticket.issued" and (printer := _issuing_printer(tx)):
-        _add(tx, printer, "print", "ticket", {**base, "ticket": ticket})
-    elif type_ in CALLS and ticket["status"] == "serving" and ticket["counter"]:
+def ticket_printed(tx: Tx, data: dict[str, Any]) -> None:
+    """A ticket prints where it was issued (a kiosk's printer, the reception's)."""
+    if printer := _issuing_printer(tx):
+        _add(tx, printer, "print", "ticket", {**_base(tx), "ticket": data["ticket"]})
+
+
+def number_lit(tx: Tx, data: dict[str, Any]) -> None:
+    """A call lights the number on the counter's LED board."""
+    ticket = data["ticket"]
+    if ticket["status"] == "serving" and ticket["counter"]:
         counter = tx.branch.counter(ticket["counter"]["code"])
         if counter and counter.has_led:
             _add(tx, counter.code, "led", "number", {"number": ticket["number"]})
-    elif type_ == "payment.collected":
-        counter = tx.branch.counter(tx.actor.counter or "")
-        extra = {
-            **base,
-            "ticket": ticket,
-            "payments": data["payments"],
-            "counter": counter.name if counter else "",
-            "cashier": tx.actor.label,
-        }
-        if counter and counter.printer:
-            _add(tx, counter.printer, "print", "receipt", extra)
-        if tx.branch.slip_printer:
-            for c in ticket["customers"]:
-                settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
-                paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])
-                if c["supply"] == "CUT" and settled and paid_now:
-                    _add(
-                        tx,
-                        tx.branch.slip_printer,
-                        "print",
-                        "reconnection",
-                        {**extra, "customer": c},
-                    )
+
+
+def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
+    """F4 prints a receipt at its counter, and a reconnection slip for a customer whose
+    supply was cut for debt once all of their invoices are settled."""
+    ticket = data["ticket"]
+    counter = tx.branch.counter(tx.actor.counter or "")
+    extra = {
+        **_base(tx),
+        "ticket": ticket,
+        "payments": data["payments"],
+        "counter": counter.name if counter else "",
+        "cashier": tx.actor.label,
+    }
+    if counter and counter.printer:
+        _add(tx, counter.printer, "print", "receipt", extra)
+    if tx.branch.slip_printer:
+        for c in ticket["customers"]:
+            settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
+            paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])
+            if c["supply"] == "CUT" and settled and paid_now:
+                _add(tx, tx.branch.slip_printer, "print", "reconnection", {**extra, "customer": c})
 
 
 def public(j: DeviceJob) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +18,9 @@ from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, Conflict, NotFound
 from qms.domain.tx import Tx, any_day
 from qms.storage.models import EnrolledDevice
+
+if TYPE_CHECKING:
+    from qms.domain.commands import Enroll, Revoke
 
 KINDS = ("kiosk", "display", "agent")
 DEVICE_ID = re.compile(r"^[a-z0-9-]{1,40}$")
@@ -41,8 +44,9 @@ def public(d: EnrolledDevice) -> dict[str, Any]:
 
 
 @any_day
-def enroll(tx: Tx, device_id: object, kind: object, printer: object) -> dict[str, Any]:
+def enroll(tx: Tx, cmd: Enroll) -> dict[str, Any]:
     """A new device of the branch; the answer carries its token, shown this once."""
+    device_id, kind, printer = cmd.id, cmd.kind, cmd.printer
     if not isinstance(device_id, str) or not DEVICE_ID.match(device_id):
         raise BadRequest("id: 1 to 40 of a-z, 0-9 and -", code="invalid_request", field="id")
     if kind not in KINDS:
@@ -72,8 +76,9 @@ def enroll(tx: Tx, device_id: object, kind: object, printer: object) -> dict[str
 
 
 @any_day
-def revoke(tx: Tx, device_id: object) -> dict[str, Any]:
-    d = tx.session.get(EnrolledDevice, device_id) if isinstance(device_id, str) else None
+def revoke(tx: Tx, cmd: Revoke) -> dict[str, Any]:
+    device_id = cmd.id
+    d = tx.session.get(EnrolledDevice, device_id)
     if d is None or d.branch_id != tx.branch_id:
         if device_id in tx.branch.config_devices:
             raise Conflict(

@@ -4,7 +4,7 @@ finish. Collection (F4) and returns live in collect.py."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import col, select
@@ -15,6 +15,18 @@ from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import Ticket, TicketCustomer, TicketInvoice
+
+if TYPE_CHECKING:
+    from qms.domain.commands import (
+        CallNext,
+        CallNumber,
+        Finish,
+        NoShow,
+        Park,
+        Recall,
+        Reopen,
+        Transfer,
+    )
 
 #: why a ticket is finished (F8) with invoices still unpaid: asked, and kept on the ticket
 FINISH_REASONS = {
@@ -121,7 +133,8 @@ def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> di
     return state
 
 
-def call_next(tx: Tx, code: str) -> dict[str, Any]:
+def call_next(tx: Tx, cmd: CallNext) -> dict[str, Any]:
+    code = cmd.counter
     my_counter(tx, code)
     drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     _ensure_free(tx, code)
@@ -131,7 +144,8 @@ def call_next(tx: Tx, code: str) -> dict[str, Any]:
     return _call(tx, ticket, code)
 
 
-def call_number(tx: Tx, code: str, number: object) -> dict[str, Any]:
+def call_number(tx: Tx, cmd: CallNumber) -> dict[str, Any]:
+    code, number = cmd.counter, cmd.number
     my_counter(tx, code)
     drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     ticket = tickets.by_number(tx, number)
@@ -176,7 +190,8 @@ def _moved(ticket: Ticket, moved_to: Iterable[int | None]) -> Conflict:
     )
 
 
-def recall(tx: Tx, code: str) -> dict[str, Any]:
+def recall(tx: Tx, cmd: Recall) -> dict[str, Any]:
+    code = cmd.counter
     my_counter(tx, code)
     ticket = current(tx, code)
     ticket.recalls += 1
@@ -202,22 +217,20 @@ def _leave(tx: Tx, code: str, status: str, event: str, check: Any = None) -> dic
     return state
 
 
-def park(tx: Tx, code: str) -> dict[str, Any]:
-    return _leave(tx, code, "parked", "ticket.parked")
+def park(tx: Tx, cmd: Park) -> dict[str, Any]:
+    return _leave(tx, cmd.counter, "parked", "ticket.parked")
 
 
-def no_show(tx: Tx, code: str) -> dict[str, Any]:
-    return _leave(tx, code, "no_show", "ticket.no_show")
+def no_show(tx: Tx, cmd: NoShow) -> dict[str, Any]:
+    return _leave(tx, cmd.counter, "no_show", "ticket.no_show")
 
 
-def finish(tx: Tx, code: str, confirm: object = None, reason: object = None) -> dict[str, Any]:
+def finish(tx: Tx, cmd: Finish) -> dict[str, Any]:
     """F8. With invoices still unpaid the customer goes without paying for them: that
     needs ``confirm: true`` and a reason (an F8 pressed by mistake is the usual cause of
     a customer collected twice later), both kept on the ticket and in its event."""
 
     def check(ticket: Ticket) -> dict[str, Any]:
-        if confirm is not None and not isinstance(confirm, bool):
-            raise BadRequest("confirm is true or false", code="invalid_request", field="confirm")
         unpaid = tx.session.exec(
             select(TicketInvoice).where(
                 TicketInvoice.ticket_id == ticket.id, TicketInvoice.pay_status == "unpaid"
@@ -226,7 +239,7 @@ def finish(tx: Tx, code: str, confirm: object = None, reason: object = None) -> 
         if not unpaid:
             return {}
         ids = sorted(i.invoice_id for i in unpaid)
-        if confirm is not True:
+        if cmd.confirm is not True:
             raise Conflict(
                 f"ticket {ticket.number} still has {len(ids)} unpaid invoice(s): "
                 "confirm and give a reason to finish it anyway",
@@ -235,6 +248,7 @@ def finish(tx: Tx, code: str, confirm: object = None, reason: object = None) -> 
                 total=sum(i.total for i in unpaid),
                 reasons=list(FINISH_REASONS),
             )
+        reason = cmd.reason
         if not isinstance(reason, str) or reason not in FINISH_REASONS:
             raise BadRequest(
                 "reason is one of " + ", ".join(FINISH_REASONS),
@@ -243,15 +257,15 @@ def finish(tx: Tx, code: str, confirm: object = None, reason: object = None) -> 
             )
         return {"reason": reason, "unpaid": ids}
 
-    return _leave(tx, code, "done", "ticket.finished", check)
+    return _leave(tx, cmd.counter, "done", "ticket.finished", check)
 
 
-def reopen(tx: Tx, number: object) -> dict[str, Any]:
+def reopen(tx: Tx, cmd: Reopen) -> dict[str, Any]:
     """A ticket finished by mistake comes back, the same day, parked at the counter that
     finished it (that cashier calls it again, the paper is already there); if that
     counter is gone from the configuration, back to the waiting list. Refused when a
     later ticket took its customers over, or one of them is on a live ticket now."""
-    ticket = tickets.by_number(tx, number)
+    ticket = tickets.by_number(tx, cmd.number)
     if ticket.status != "done":
         raise Conflict(
             f"ticket {ticket.number} is {ticket.status.replace('_', '-')}, not finished",
@@ -290,10 +304,9 @@ def reopen(tx: Tx, number: object) -> dict[str, Any]:
     return state
 
 
-def transfer(tx: Tx, code: str, to: object) -> dict[str, Any]:
+def transfer(tx: Tx, cmd: Transfer) -> dict[str, Any]:
+    code, to = cmd.counter, cmd.to
     my_counter(tx, code)
-    if not isinstance(to, str):
-        raise BadRequest("give the counter code to transfer to", code="invalid_request", field="to")
     target = tx.branch.counter(to)
     if target is None or target.kind != "cashier":
         raise NotFound(f"no cashier counter {to}", code="unknown_counter", counter=to)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -21,6 +21,9 @@ from qms.domain.errors import BadRequest, Conflict, NotFound
 from qms.domain.money import vnd
 from qms.domain.tx import Tx
 from qms.storage.models import DayClosure, Drawer, Payment, Ticket
+
+if TYPE_CHECKING:
+    from qms.domain.commands import Approve, CloseDrawer, Recount
 
 UNCONFIRMED = ("pending", "reversal_pending")
 
@@ -146,16 +149,16 @@ def _deposit(value: object, counted: int) -> tuple[int, str, str]:
     return amount, bank, reference
 
 
-def close_drawer(tx: Tx, counted: object, deposit: object = None) -> dict[str, Any]:
+def close_drawer(tx: Tx, cmd: CloseDrawer) -> dict[str, Any]:
     """Close the signed-in cashier's drawer with the cash they counted. A difference from
     the expected balance is recorded and waits for a supervisor's approval."""
     d = drawers.mine(tx)
     if d.status != "open":
         raise Conflict(f"your drawer is already {d.status.replace('_', ' ')}", code="drawer_closed")
-    amount = vnd(counted, "counted", zero_ok=True)
+    amount = cmd.counted
     _refuse("closing", drawer_blockers(tx, d))
     if d.role == "head_cashier":
-        d.deposit_amount, d.deposit_bank, d.deposit_ref = _deposit(deposit, amount)
+        d.deposit_amount, d.deposit_bank, d.deposit_ref = _deposit(cmd.deposit, amount)
     expected = drawers.balance(tx.session, d)["expected"]
     d.counted, d.expected, d.difference = amount, expected, amount - expected
     d.status = "closed" if d.difference == 0 else "pending_approval"
@@ -167,9 +170,7 @@ def close_drawer(tx: Tx, counted: object, deposit: object = None) -> dict[str, A
     return out
 
 
-def _pending(tx: Tx, drawer_id: object) -> Drawer:
-    if isinstance(drawer_id, bool) or not isinstance(drawer_id, int):
-        raise BadRequest("a drawer id is an integer", code="invalid_request")
+def _pending(tx: Tx, drawer_id: int) -> Drawer:
     d = tx.session.get(Drawer, drawer_id)
     if d is None or d.branch_id != tx.branch_id:
         raise NotFound(f"no drawer {drawer_id}", code="unknown_drawer")
@@ -178,10 +179,10 @@ def _pending(tx: Tx, drawer_id: object) -> Drawer:
     return d
 
 
-def approve(tx: Tx, drawer_id: object, note: object) -> dict[str, Any]:
+def approve(tx: Tx, cmd: Approve) -> dict[str, Any]:
     """A supervisor accepts a counted difference (recorded with who, when and why)."""
-    d = _pending(tx, drawer_id)
-    d.approval_note = _note(note, "note")
+    d = _pending(tx, cmd.id)
+    d.approval_note = _note(cmd.note, "note")
     d.approved_by, d.approved_at = tx.actor.label, tx.now
     d.status = "closed"
     tx.session.add(d)
@@ -191,9 +192,9 @@ def approve(tx: Tx, drawer_id: object, note: object) -> dict[str, Any]:
     return out
 
 
-def recount(tx: Tx, drawer_id: object) -> dict[str, Any]:
+def recount(tx: Tx, cmd: Recount) -> dict[str, Any]:
     """A supervisor sends a drawer back to be counted again instead of approving."""
-    d = _pending(tx, drawer_id)
+    d = _pending(tx, cmd.id)
     d.status, d.counted, d.expected, d.difference, d.closed_at = "open", None, None, None, None
     d.deposit_amount = d.deposit_bank = d.deposit_ref = None
     tx.session.add(d)

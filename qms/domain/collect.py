@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
@@ -17,12 +17,14 @@ from sqlmodel import col, select
 
 from qms.domain import delivery, drawers, tickets
 from qms.domain.cashier import current, my_counter
-from qms.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
-from qms.domain.money import vnd
+from qms.domain.errors import Conflict, NotFound, Unprocessable
 from qms.domain.ticket_view import period_order
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import Payment, Ticket, TicketInvoice
+
+if TYPE_CHECKING:
+    from qms.domain.commands import Collect, ReturnInvoices
 
 SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
 GONE = (*SETTLED, "moved")  # nothing left to collect on this ticket
@@ -58,20 +60,6 @@ _PAID = (
 )
 
 
-def _int_list(value: object, field: str) -> list[int]:
-    if (
-        not isinstance(value, list)
-        or not value
-        or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
-    ):
-        raise BadRequest(
-            f"{field} is a non-empty list of invoice ids", code="invalid_request", field=field
-        )
-    if len(set(value)) != len(value):
-        raise BadRequest(f"{field} lists an invoice twice", code="invalid_request", field=field)
-    return list(value)
-
-
 def _invoices_of(tx: Tx, ticket_id: int | None) -> list[Any]:
     return list(tx.session.connection().execute(_INVOICES_OF, {"t": ticket_id}))
 
@@ -81,14 +69,11 @@ def txn_id(tx: Tx) -> str:
     return f"{tx.branch_id}-{tx.business_day:%Y%m%d}-{uuid.uuid4().hex[:12].upper()}"
 
 
-def collect(
-    tx: Tx, code: str, invoice_ids: object, amount: object, tendered: object = None
-) -> dict[str, Any]:
+def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
+    code, ids, total = cmd.counter, cmd.invoices, cmd.amount
     my_counter(tx, code)
     drawers.open_at(tx, code)  # only into the collector's own open drawer, of this counter
-    ids = _int_list(invoice_ids, "invoices")
-    total = vnd(amount, "amount")
-    given = total if tendered is None else vnd(tendered, "tendered")
+    given = total if cmd.tendered is None else cmd.tendered
     ticket = current(tx, code)
     on_ticket = _invoices_of(tx, ticket.id)
     by_id = {r.invoice_id: r for r in on_ticket}
@@ -216,14 +201,11 @@ def collect(
     return {"ticket": state, "payments": payments, "change": given - total}
 
 
-def return_invoices(
-    tx: Tx, code: str, number: object, invoice_ids: object, reason: object
-) -> dict[str, Any]:
+def return_invoices(tx: Tx, cmd: ReturnInvoices) -> dict[str, Any]:
     """Hand delivered, unpaid paper back to invoice management, with a reason."""
+    code, ids, why = cmd.counter, cmd.invoices, cmd.reason
     my_counter(tx, code)
-    ids = _int_list(invoice_ids, "invoices")
-    why = delivery.check_reason(reason)
-    ticket = tickets.by_number(tx, number)
+    ticket = tickets.by_number(tx, cmd.ticket)
     found = {
         r.invoice_id: r
         for r in tx.session.exec(
@@ -260,7 +242,7 @@ def return_invoices(
             )
     delivery.mark_returned(tx, list(found.values()), why)
     state = tickets.state(tx, ticket)
-    tx.emit("invoice.returned", {"ticket": state, "invoice_ids": ids, "reason": why})
+    tx.emit("invoice.returned", {"ticket": state, "invoice_ids": list(ids), "reason": why})
     return state
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,9 @@ from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.domain.tx import Tx
 from qms.storage.models import Ticket, TicketInvoice
+
+if TYPE_CHECKING:
+    from qms.domain.commands import ReturnPapers
 
 RETURN_REASONS = {
     "not_enough_money": "the customer had not enough money",
@@ -173,21 +176,12 @@ def pending_at(session: Session, branch_id: str, day: dt.date, codes: set[str]) 
     ]
 
 
-def return_papers(tx: Tx, role: str, number: object, invoice_ids: object, reason: object) -> Any:
+def return_papers(tx: Tx, cmd: ReturnPapers) -> Any:
     """Record papers coming back to invoice management at day end. A cashier returns what
     was delivered to their counter, a lookup clerk what their counter pulled; the head
     cashier and the supervisor any pulled paper."""
-    why = check_reason(reason)
-    if (
-        not isinstance(invoice_ids, list)
-        or not invoice_ids
-        or any(isinstance(i, bool) or not isinstance(i, int) for i in invoice_ids)
-        or len(set(invoice_ids)) != len(invoice_ids)
-    ):
-        raise BadRequest(
-            "invoices is a non-empty list of distinct invoice ids", code="invalid_request"
-        )
-    ticket = tickets.by_number(tx, number)
+    role, invoice_ids, why = tx.actor.role, cmd.invoices, cmd.reason
+    ticket = tickets.by_number(tx, cmd.ticket)
     rows = {
         r.invoice_id: r
         for r in tx.session.exec(

@@ -8,17 +8,19 @@ plus money declared in from other cashiers, less money declared out to them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from qms.domain.clock import iso
 from qms.domain.errors import Conflict, Forbidden, NotFound
-from qms.domain.money import vnd
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import DayClosure, Drawer, MoneyMovement, Payment, User
+
+if TYPE_CHECKING:
+    from qms.domain.commands import OpenDrawer
 
 CASH_ROLES = ("cashier", "head_cashier")
 #: payment statuses whose money left the drawer again
@@ -139,12 +141,13 @@ def public(session: Session, d: Drawer) -> dict[str, Any]:
     }
 
 
-def open_drawer(tx: Tx, role: str, float_amount: object) -> dict[str, Any]:
+def open_drawer(tx: Tx, cmd: OpenDrawer) -> dict[str, Any]:
     """Start the cashier's day at the counter they signed in at, with the float counted."""
+    role = tx.actor.role
     if role not in CASH_ROLES:
         raise Forbidden(f"role {role} has no cash drawer", code="wrong_role")
     name = username(tx)
-    amount = vnd(float_amount, "float", zero_ok=True)
+    amount = cmd.float
     counter = tx.branch.counter(tx.actor.counter or "")
     if counter is None or counter.kind != "cashier":
         raise Forbidden("sign in at a cashier counter to open a drawer", code="wrong_counter")

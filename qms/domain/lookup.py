@@ -7,16 +7,19 @@ the lookup clerk walks the paper to the counter the screen names.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select
 
 from qms.domain import tickets
 from qms.domain.clock import iso
-from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.domain.errors import Conflict, Forbidden, NotFound
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import TicketInvoice
+
+if TYPE_CHECKING:
+    from qms.domain.commands import LookupMark
 
 _I = rows.table(TicketInvoice)
 #: the one invoice an F9 or F10 is about, read without loading it as an ORM object
@@ -39,11 +42,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
-def mark(tx: Tx, number: object, invoice_id: object, action: str) -> dict[str, Any]:
-    if action not in TRANSITIONS:
-        raise NotFound(f"unknown lookup action {action}", code="unknown_action")
-    if isinstance(invoice_id, bool) or not isinstance(invoice_id, int):
-        raise BadRequest("an invoice id is an integer", code="invalid_invoice_id")
+def mark(tx: Tx, cmd: LookupMark) -> dict[str, Any]:
+    number, invoice_id, action = cmd.number, cmd.invoice_id, cmd.mark
     counter = tx.branch.counter(tx.actor.counter or "")
     if counter is None or counter.kind != "lookup":
         raise Forbidden("sign in at a lookup counter first", code="wrong_counter")

@@ -4,16 +4,18 @@ side that was wrong withdraws its declaration and declares again."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, or_, select
 
 from qms.domain import drawers
 from qms.domain.clock import iso
-from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
-from qms.domain.money import vnd
+from qms.domain.errors import Conflict, Forbidden, NotFound
 from qms.domain.tx import Tx
 from qms.storage.models import MoneyMovement
+
+if TYPE_CHECKING:
+    from qms.domain.commands import Declare, Withdraw
 
 SIDES = ("out", "in")
 OPEN = ("hanging", "mismatch")
@@ -58,17 +60,13 @@ def unsettled(session: Session, branch_id: str, day: Any, cashier: str) -> list[
     return [m for m in of_day(session, branch_id, day, cashier) if m.status in OPEN]
 
 
-def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, Any]:
+def declare(tx: Tx, cmd: Declare) -> dict[str, Any]:
     """Declare one side of a movement; it joins the other side's declaration if that is
     already waiting, else it waits for it."""
-    if side not in SIDES:
-        raise BadRequest("side is out (you hand over) or in (you receive)", code="invalid_side")
-    if not isinstance(other, str) or not other:
-        raise BadRequest("name the other cashier (username)", code="invalid_request")
+    side, other, value = cmd.side, cmd.cashier, cmd.amount
     me = drawers.username(tx)
     if other == me:
         raise Conflict("a movement is between two cashiers", code="same_cashier")
-    value = vnd(amount, "amount")
     mine = drawers.open_for(tx, me)
     theirs = drawers.open_for(tx, other, own=False)
     if side == "out":
@@ -113,11 +111,10 @@ def declare(tx: Tx, side: object, other: object, amount: object) -> dict[str, An
     return out
 
 
-def withdraw(tx: Tx, movement_id: object) -> dict[str, Any]:
+def withdraw(tx: Tx, cmd: Withdraw) -> dict[str, Any]:
     """Take back one's own declaration of a movement that is not matched."""
     me = drawers.username(tx)
-    if isinstance(movement_id, bool) or not isinstance(movement_id, int):
-        raise BadRequest("a movement id is an integer", code="invalid_request")
+    movement_id = cmd.id
     m = tx.session.get(MoneyMovement, movement_id)
     if m is None or m.branch_id != tx.branch_id:
         raise NotFound(f"no money movement {movement_id}", code="unknown_movement")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +12,9 @@ from qms.domain import drawers
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.domain.tx import Tx
 from qms.storage.models import Payment, TicketInvoice
+
+if TYPE_CHECKING:
+    from qms.domain.commands import Reverse
 
 STATUSES = ("pending", "confirmed", "refused", "reversal_pending", "reversed")
 
@@ -51,10 +54,9 @@ def listing(
     return [public(p) for p in session.exec(q.order_by(col(Payment.id))).all()]
 
 
-def request_reversal(tx: Tx, txn: str, reason: object, role: str) -> dict[str, Any]:
+def request_reversal(tx: Tx, cmd: Reverse) -> dict[str, Any]:
     """Ask CMIS to undo a confirmed payment of today; the outbox worker sends it."""
-    if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 200:
-        raise BadRequest("give the reason (3 to 200 characters)", code="invalid_reason")
+    txn, reason, role = cmd.txn, cmd.reason, tx.actor.role
     p = tx.session.exec(
         select(Payment).where(Payment.txn_id == txn, Payment.branch_id == tx.branch_id)
     ).first()
@@ -70,7 +72,7 @@ def request_reversal(tx: Tx, txn: str, reason: object, role: str) -> dict[str, A
             status=p.status,
         )
     p.status = "reversal_pending"
-    p.reversal_reason = reason.strip()
+    p.reversal_reason = reason
     p.attempts = 0
     p.next_attempt_at = None
     p.last_error = None

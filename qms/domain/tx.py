@@ -34,6 +34,7 @@ class Actor:
 
     label: str
     counter: str | None = None
+    role: str = ""
 
 
 @dataclass
@@ -54,8 +55,6 @@ class Tx:
         return {"branch": self.branch_id, "day": self.business_day, **more}
 
     def emit(self, type_: str, data: dict[str, Any]) -> None:
-        """Append the event; the paper or light it causes is queued in the same transaction."""
-        from qms.devices import jobs as device_jobs
-
+        """Append the event in this transaction; what it sets going (paper, light, a
+        worker) is ``qms.usecases.followups``, run by the use case after the rule."""
         self.emitted.append(events.append(self.session, self.branch_id, type_, data, self.now))
-        device_jobs.for_event(self, type_, data)

@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from qms.domain import commands as c
 from qms.domain import payments, reconcile
-from qms.domain.errors import BadRequest
+from qms.domain.errors import BadRequest, NotFound
 from qms.domain.masking import mask_name
 from qms.http.errors import read_json
 from qms.usecases import csv_safe, projections
@@ -156,7 +157,7 @@ async def customer(request: Request) -> Response:
 async def issue_ticket(request: Request) -> Response:
     who = await principal(request)
     data = await body(request)
-    ticket = await _hall(request).issue_ticket(who, data.get("customers"))
+    ticket = await _hall(request).run(who, c.IssueTicket, data)
     if who.role == "kiosk":
         return ok(_kiosk_ticket(ticket), 201)
     return ok(ticket, 201)
@@ -190,36 +191,38 @@ async def get_ticket(request: Request) -> Response:
 
 async def reopen_ticket(request: Request) -> Response:
     who = await principal(request)
-    return ok(await _hall(request).reopen(who, request.path_params["number"]))
+    return ok(await _hall(request).run(who, c.Reopen, {}, number=request.path_params["number"]))
 
 
 async def lookup_action(request: Request) -> Response:
     who = await principal(request)
     p = request.path_params
-    return ok(await _hall(request).lookup(who, p["number"], p["invoice_id"], p["action"]))
+    where = {"number": p["number"], "invoice_id": p["invoice_id"], "mark": p["action"]}
+    return ok(await _hall(request).run(who, c.LookupMark, {}, **where))
 
 
-# action -> the body fields it takes, in order
-CASHIER_ARGS: dict[str, tuple[str, ...]] = {
-    "call-next": (),
-    "call": ("number",),
-    "recall": (),
-    "park": (),
-    "transfer": ("to",),
-    "no-show": (),
-    "finish": ("confirm", "reason"),
-    "collect": ("invoices", "amount", "tendered"),
-    "return": ("ticket", "invoices", "reason"),
+#: a counter's key -> its command (the body's fields are the command's)
+CASHIER_COMMANDS: dict[str, type[c.Command]] = {
+    "call-next": c.CallNext,
+    "call": c.CallNumber,
+    "recall": c.Recall,
+    "park": c.Park,
+    "transfer": c.Transfer,
+    "no-show": c.NoShow,
+    "finish": c.Finish,
+    "collect": c.Collect,
+    "return": c.ReturnInvoices,
 }
 
 
 async def cashier_action(request: Request) -> Response:
     who = await principal(request)
-    action = request.path_params["action"]
+    kind = CASHIER_COMMANDS.get(request.path_params["action"])
+    if kind is None:
+        action = request.path_params["action"]
+        raise NotFound(f"unknown cashier action {action}", code="unknown_action")
     data = await body(request)
-    args = [data.get(name) for name in CASHIER_ARGS.get(action, ())]
-    result = await _hall(request).cashier(who, request.path_params["counter"], action, *args)
-    return ok(result)
+    return ok(await _hall(request).run(who, kind, data, counter=request.path_params["counter"]))
 
 
 async def snapshot(request: Request) -> Response:
@@ -274,8 +277,7 @@ async def list_payments(request: Request) -> Response:
 async def reverse_payment(request: Request) -> Response:
     who = await principal(request)
     data = await body(request)
-    txn = request.path_params["txn"]
-    return ok(await _hall(request).reverse(who, txn, data.get("reason")), 202)
+    return ok(await _hall(request).run(who, c.Reverse, data, txn=request.path_params["txn"]), 202)
 
 
 async def cmis_status(request: Request) -> Response:

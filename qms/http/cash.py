@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from qms.domain import closing, delivery, drawers, movements
+from qms.domain import commands as c
 from qms.domain.errors import Forbidden
 from qms.domain.tx import Tx
 from qms.http.api import body, day_param, ok, principal
@@ -21,11 +22,10 @@ def _hall(request: Request) -> Hall:
     return request.app.state.hall  # type: ignore[no-any-return]
 
 
-async def _signed(request: Request, action: str) -> tuple[Principal, dict[str, Any]]:
-    """Who asks (checked against ``action``) and the request's JSON body."""
+async def _run(request: Request, kind: type[c.Command], **path: object) -> dict[str, Any]:
+    """Run the command ``kind`` the request's JSON body and path describe."""
     who = await principal(request)
-    require(who, action)
-    return who, await body(request)
+    return await _hall(request).run(who, kind, await body(request), **path)
 
 
 async def overview(request: Request) -> Response:
@@ -65,39 +65,27 @@ async def mine(request: Request) -> Response:
 
 
 async def open_drawer(request: Request) -> Response:
-    who, data = await _signed(request, "cash.own")
-    out = await _hall(request).change(who, drawers.open_drawer, who.role, data.get("float"))
-    return ok(out, 201)
+    return ok(await _run(request, c.OpenDrawer), 201)
 
 
 async def close_drawer(request: Request) -> Response:
-    who, data = await _signed(request, "cash.own")
-    out = await _hall(request).change(
-        who, closing.close_drawer, data.get("counted"), data.get("deposit")
-    )
-    return ok(out)
+    return ok(await _run(request, c.CloseDrawer))
 
 
 async def declare(request: Request) -> Response:
-    who, data = await _signed(request, "cash.own")
-    args = (data.get("side"), data.get("cashier"), data.get("amount"))
-    return ok(await _hall(request).change(who, movements.declare, *args), 201)
+    return ok(await _run(request, c.Declare), 201)
 
 
 async def withdraw(request: Request) -> Response:
-    who, _ = await _signed(request, "cash.own")
-    return ok(await _hall(request).change(who, movements.withdraw, request.path_params["id"]))
+    return ok(await _run(request, c.Withdraw, id=request.path_params["id"]))
 
 
 async def approve(request: Request) -> Response:
-    who, data = await _signed(request, "cash.approve")
-    args = (request.path_params["id"], data.get("note"))
-    return ok(await _hall(request).change(who, closing.approve, *args))
+    return ok(await _run(request, c.Approve, id=request.path_params["id"]))
 
 
 async def recount(request: Request) -> Response:
-    who, _ = await _signed(request, "cash.approve")
-    return ok(await _hall(request).change(who, closing.recount, request.path_params["id"]))
+    return ok(await _run(request, c.Recount, id=request.path_params["id"]))
 
 
 async def _open_items(request: Request, who: Principal) -> dict[str, Any]:
@@ -120,10 +108,7 @@ async def day_status(request: Request) -> Response:
 
 
 async def close_day(request: Request) -> Response:
-    who = await principal(request)
-    require(who, "day.close")
-    report = await _open_items(request, who)
-    return ok(await _hall(request).change(who, closing.close_day, report["open_items"]))
+    return ok(await _run(request, c.CloseDay))
 
 
 async def papers(request: Request) -> Response:
@@ -138,16 +123,7 @@ async def papers(request: Request) -> Response:
 
 
 async def return_papers(request: Request) -> Response:
-    who, data = await _signed(request, "invoice.return")
-    out = await _hall(request).change(
-        who,
-        delivery.return_papers,
-        who.role,
-        data.get("ticket"),
-        data.get("invoices"),
-        data.get("reason"),
-    )
-    return ok(out)
+    return ok(await _run(request, c.ReturnPapers))
 
 
 routes = [

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from qms.devices import jobs as device_jobs
+from qms.domain import commands as c
 from qms.http.api import _hall, ok, principal
 from qms.usecases.auth import require
 from qms.workers import device_worker
@@ -43,9 +44,8 @@ async def retry_job(request: Request) -> Response:
 async def reprint_job(request: Request) -> Response:
     """Print a document again (a withdrawn money slip comes out marked HUỶ / VOID)."""
     who = await principal(request)
-    require(who, "devices.retry")
     hall = _hall(request)
-    out = await hall.change(who, device_jobs.reprint, request.path_params["job"])
+    out = await hall.run(who, c.Reprint, {}, job=request.path_params["job"])
     hall.devices_waiting.set()
     return ok(out, 201)
 

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from qms.devices import registry as device_registry
+from qms.domain import commands as c
 from qms.http.api import body, ok, principal
 from qms.usecases.auth import require
 from qms.usecases.hall import Hall
@@ -24,16 +25,12 @@ async def listing(request: Request) -> Response:
 
 async def enroll(request: Request) -> Response:
     who = await principal(request)
-    require(who, "devices.enroll")
-    data = await body(request)
-    args = (data.get("id"), data.get("kind"), data.get("printer"))
-    return ok(await _hall(request).change(who, device_registry.enroll, *args), 201)
+    return ok(await _hall(request).run(who, c.Enroll, await body(request)), 201)
 
 
 async def revoke(request: Request) -> Response:
     who = await principal(request)
-    require(who, "devices.enroll")
-    return ok(await _hall(request).change(who, device_registry.revoke, request.path_params["id"]))
+    return ok(await _hall(request).run(who, c.Revoke, {}, id=request.path_params["id"]))
 
 
 routes = [

@@ -7,6 +7,7 @@ refused). Sign-ins, failed ones included, are recorded too.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -21,8 +22,15 @@ MAX_TARGET = 200
 
 
 def target_of(args: tuple[Any, ...]) -> str | None:
-    """The plain arguments of an action (a ticket number, a counter, an id), shortened."""
-    plain = [str(a) for a in args if isinstance(a, str | int) and not isinstance(a, bool)]
+    """The plain arguments of an action (a ticket number, a counter, an id), shortened;
+    a command's plain fields, in their order."""
+    flat: list[Any] = []
+    for a in args:
+        if dataclasses.is_dataclass(a) and not isinstance(a, type):
+            flat.extend(getattr(a, f.name) for f in dataclasses.fields(a))
+        else:
+            flat.append(a)
+    plain = [str(a) for a in flat if isinstance(a, str | int) and not isinstance(a, bool)]
     return " ".join(plain)[:MAX_TARGET] or None
 
 

@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
@@ -16,9 +16,24 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis_types
-from qms.domain import cashier, collect, drawers, events, lookup, payments, reconcile, tickets
+from qms.devices import jobs, registry
+from qms.domain import (
+    cashier,
+    closing,
+    collect,
+    delivery,
+    drawers,
+    events,
+    lookup,
+    movements,
+    payments,
+    reconcile,
+    tickets,
+)
+from qms.domain import commands as c
 from qms.domain.branch import Branch
 from qms.domain.clock import Clock, iso
+from qms.domain.commands import Command, parse
 from qms.domain.errors import DependencyFailed, NotFound, QmsError
 from qms.domain.events import EventRecord
 from qms.domain.ticket_view import load_parts
@@ -28,7 +43,7 @@ from qms.storage.db import read_session, retrying, write_session
 from qms.storage.sequences import lock_branch
 from qms.storage.shared_read import SharedReads
 from qms.storage.writer_lane import Lane, Load
-from qms.usecases import audit, projections
+from qms.usecases import audit, followups, projections
 from qms.usecases.auth import Principal, check_view, require
 from qms.usecases.cmis_health import Health
 
@@ -41,20 +56,32 @@ RESYNC_S = 2.0  # how often each process checks that its subscribers saw the lat
 #: are usual (Redis included), and a nudge sends every display it reaches to the database
 BUS_GRACE_S = 0.5
 
-#: the audit names an action by its rule's module; these kept their names from before the
-#: move into ``qms/devices/``, so whoever reads the audit log sees no change
-_AUDIT_PREFIX = {"registry": "device_registry", "jobs": "device_jobs"}
-
-CASHIER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
-    "call-next": cashier.call_next,
-    "call": cashier.call_number,
-    "recall": cashier.recall,
-    "park": cashier.park,
-    "transfer": cashier.transfer,
-    "no-show": cashier.no_show,
-    "finish": cashier.finish,
-    "collect": collect.collect,
-    "return": collect.return_invoices,
+#: every command: the permission it needs and the rule that runs it in one transaction
+USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
+    c.IssueTicket: ("ticket.issue", tickets.issue),
+    c.Reopen: ("ticket.reopen", cashier.reopen),
+    c.LookupMark: ("lookup.mark", lookup.mark),
+    c.CallNext: ("cashier.act", cashier.call_next),
+    c.CallNumber: ("cashier.act", cashier.call_number),
+    c.Recall: ("cashier.act", cashier.recall),
+    c.Park: ("cashier.act", cashier.park),
+    c.Transfer: ("cashier.act", cashier.transfer),
+    c.NoShow: ("cashier.act", cashier.no_show),
+    c.Finish: ("cashier.act", cashier.finish),
+    c.Collect: ("cashier.act", collect.collect),
+    c.ReturnInvoices: ("cashier.act", collect.return_invoices),
+    c.Reverse: ("payment.reverse", payments.request_reversal),
+    c.OpenDrawer: ("cash.own", drawers.open_drawer),
+    c.CloseDrawer: ("cash.own", closing.close_drawer),
+    c.Declare: ("cash.own", movements.declare),
+    c.Withdraw: ("cash.own", movements.withdraw),
+    c.Approve: ("cash.approve", closing.approve),
+    c.Recount: ("cash.approve", closing.recount),
+    c.CloseDay: ("day.close", closing.close_day),
+    c.ReturnPapers: ("invoice.return", delivery.return_papers),
+    c.Enroll: ("devices.enroll", registry.enroll),
+    c.Revoke: ("devices.enroll", registry.revoke),
+    c.Reprint: ("devices.retry", jobs.reprint),
 }
 
 
@@ -94,7 +121,9 @@ class Hall:
         except KeyError:
             raise NotFound(f"no branch {branch_id}", code="unknown_branch") from None
 
-    async def change(self, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
+    async def change(
+        self, principal: Principal, fn: Callable[..., T], *args: Any, action: str | None = None
+    ) -> T:
         """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
 
         Closed is closed: a change of a person or a device (a kiosk's ticket) on a closed
@@ -103,9 +132,10 @@ class Hall:
         change, present and future; reads do not come here, nor the hall's own workers
         (role ``system``)."""
         branch = self.branch(principal.branch_id)
-
-        module = fn.__module__.rsplit(".", 1)[-1]
-        action = f"{_AUDIT_PREFIX.get(module, module)}.{fn.__name__}"
+        if action is None and len(args) == 1 and isinstance(args[0], Command):
+            action = args[0].action
+        elif action is None:
+            action = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
         guard = principal.role != "system" and not allowed_any_day(fn)
 
         def work() -> tuple[T, list[EventRecord]]:
@@ -113,11 +143,12 @@ class Hall:
             try:
                 with write_session(self.engine) as session:
                     lock_branch(session, branch.id)
-                    actor = Actor(principal.label, principal.counter)
+                    actor = Actor(principal.label, principal.counter, principal.role)
                     tx = Tx(session, branch, now, now.date(), actor)
                     if guard:
                         drawers.refuse_if_day_closed(tx)
                     result = fn(tx, *args)
+                    followups.queue_paper_and_light(tx)
                     self._audit(partial(audit.add, session), principal, now, action, args, result)
             except QmsError as exc:
                 self._audit(partial(audit.write, self.engine), principal, now, action, args, exc)
@@ -144,8 +175,7 @@ class Hall:
             emitted = done[1]
             if not emitted:
                 return
-            if wake_devices:
-                self.devices_waiting.set()
+            self.wake(followups.workers_to_wake(emitted), devices=wake_devices)
             to_redis = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
             if to_redis is not None:
                 # started in seq order; a slow Redis holds up this answer, not the next change
@@ -156,6 +186,17 @@ class Hall:
         for sent in sending:
             await asyncio.shield(sent)  # the events go out even if the caller left
         return result
+
+    def wake(self, workers: set[str], *, devices: bool = True) -> None:
+        """Wake the named background workers (``followups.workers_to_wake``)."""
+        waiting = {
+            "poster": self.payments_waiting,
+            "debts": self.debts_waiting,
+            "devices": self.devices_waiting if devices else None,
+        }
+        for name in workers:
+            if (event := waiting[name]) is not None:
+                event.set()
 
     @staticmethod
     def _audit(
@@ -184,15 +225,10 @@ class Hall:
             async with self.bus.subscribe(branch_id) as sub:
                 while True:
                     ev = await sub.get()
-                    self.devices_waiting.set()
                     if isinstance(ev, Resync):  # something may have been missed: look
-                        self.payments_waiting.set()
-                        self.debts_waiting.set()
-                        continue
-                    if ev.type in ("payment.collected", "payment.reversal_requested"):
-                        self.payments_waiting.set()
-                    elif ev.type == "ticket.issued" and ev.data["ticket"].get("debts_pending"):
-                        self.debts_waiting.set()
+                        self.wake({"poster", "debts", "devices"})
+                    else:
+                        self.wake(followups.workers_to_wake([ev]))
 
         await asyncio.gather(*(follow(b) for b in self.branches))
 
@@ -272,14 +308,35 @@ class Hall:
 
         return list(await asyncio.gather(*(one(c) for c in codes)))
 
-    async def issue_ticket(self, principal: Principal, codes: object) -> dict[str, Any]:
-        require(principal, "ticket.issue")
-        checked = tickets.check_codes(codes)  # type: ignore[arg-type]
-        found = await self.fetch_debts(principal.branch_id, checked, pending_ok=True)
-        state = await self.change(principal, tickets.issue, found)
-        if state["debts_pending"]:
-            self.debts_waiting.set()
-        return state
+    async def run(
+        self, principal: Principal, kind: type[Command], data: Mapping[str, object], **path: object
+    ) -> dict[str, Any]:
+        """A command as sent (a JSON body and the path's parameters): the role is checked
+        before the input is, so a wrong role learns nothing about the fields."""
+        require(principal, USE_CASES[kind][0])
+        return await self.execute(principal, parse(kind, data, **path))
+
+    async def execute(self, principal: Principal, command: Command) -> dict[str, Any]:
+        """Run a person's command: the one place that checks their role for it, asks
+        CMIS what the rule needs first, and runs the rule in one transaction."""
+        permission, rule = USE_CASES[type(command)]
+        require(principal, permission)
+        if isinstance(command, c.IssueTicket):
+            found = await self.fetch_debts(
+                principal.branch_id, list(command.customers), pending_ok=True
+            )
+            return await self.change(principal, rule, found, action=command.action)  # type: ignore[no-any-return]
+        if isinstance(command, c.Collect):
+            await self.refresh_debts_at(principal, command.counter)
+        if isinstance(command, c.CloseDay):
+            report = await self.reconciliation(principal, self.clock.business_day())
+            return await self.change(principal, rule, report["open_items"], action=command.action)  # type: ignore[no-any-return]
+        result: dict[str, Any] = await self.change(principal, rule, command)
+        if isinstance(command, c.LookupMark):  # the lookup clerk sees their counter's view
+            counter = self.branch(principal.branch_id).counter(principal.counter or "")
+            assert counter is not None and counter.parity  # lookup.mark checked the counter
+            return projections.project_ticket(f"lookup-{counter.parity}", result)
+        return result
 
     async def preview_customer(self, principal: Principal, code: str) -> cmis_types.CustomerDebts:
         require(principal, "customer.read")
@@ -307,35 +364,7 @@ class Hall:
 
         return await self.peek(principal, get)
 
-    async def reopen(self, principal: Principal, number: object) -> dict[str, Any]:
-        """A ticket finished by mistake back to its counter (audited, as every change)."""
-        require(principal, "ticket.reopen")
-        return await self.change(principal, cashier.reopen, number)
-
     # --- counters ----------------------------------------------------------------------
-
-    async def lookup(
-        self, principal: Principal, number: object, invoice_id: object, action: str
-    ) -> dict[str, Any]:
-        require(principal, "lookup.mark")
-        state = await self.change(principal, lookup.mark, number, invoice_id, action)
-        counter = self.branch(principal.branch_id).counter(principal.counter or "")
-        assert counter is not None and counter.parity  # lookup.mark checked the counter
-        return projections.project_ticket(f"lookup-{counter.parity}", state)
-
-    async def cashier(
-        self, principal: Principal, counter: str, action: str, *args: Any
-    ) -> dict[str, Any]:
-        require(principal, "cashier.act")
-        fn = CASHIER_ACTIONS.get(action)
-        if fn is None:
-            raise NotFound(f"unknown cashier action {action}", code="unknown_action")
-        if action == "collect":
-            await self.refresh_debts_at(principal, counter)
-        result = await self.change(principal, fn, counter, *args)
-        if action == "collect":
-            self.payments_waiting.set()
-        return result
 
     async def refresh_debts_at(self, principal: Principal, counter: str) -> None:
         """Before F4, ask CMIS again: an invoice paid at a bank since the ticket is marked
@@ -368,12 +397,6 @@ class Hall:
             await self.change(principal, collect.mark_paid_elsewhere, counter, unpaid)
 
     # --- payments after F4 -----------------------------------------------------------
-
-    async def reverse(self, principal: Principal, txn: str, reason: object) -> dict[str, Any]:
-        require(principal, "payment.reverse")
-        out = await self.change(principal, payments.request_reversal, txn, reason, principal.role)
-        self.payments_waiting.set()
-        return out
 
     async def cmis_status(self, principal: Principal) -> dict[str, Any]:
         """CMIS health and every payment CMIS has not confirmed yet, oldest first."""
@@ -479,4 +502,4 @@ class Hall:
         return rows
 
 
-__all__ = ["CASHIER_ACTIONS", "Hall", "QmsError"]
+__all__ = ["USE_CASES", "Hall", "QmsError"]

@@ -1,0 +1,329 @@
+"""What a person asks of the hall, as typed values.
+
+The edge (an HTTP handler) builds a command from what it was sent with ``parse``: each
+field's check turns a JSON value into the typed value the rule needs, or refuses it in
+the one error shape with a stable code. The rules then take the command and never see
+raw input; the use case layer (``qms.usecases.hall``) decides who may run which.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from qms.domain import delivery, money
+from qms.domain.errors import BadRequest, NotFound
+from qms.domain.tickets import MAX_CUSTOMERS, check_codes
+
+C = TypeVar("C", bound="Command")
+Check = Callable[[object, str], Any]
+
+
+class Command:
+    """A change a person asks for; ``action`` names it in the audit log (stable)."""
+
+    action: ClassVar[str]
+
+
+def parse(cls: type[C], data: Mapping[str, object], **path: object) -> C:
+    """The command ``cls`` from a JSON body and the path's parameters. A field missing
+    from both is None, which its check refuses unless the field is optional."""
+    given = {**data, **path}
+    hints = typing.get_type_hints(cls, include_extras=True)
+    values = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        raw = given.get(f.name)
+        checks = [m for m in getattr(hints[f.name], "__metadata__", ()) if callable(m)]
+        for check in checks:
+            raw = check(raw, f.name)
+        values[f.name] = raw
+    return cls(**values)
+
+
+# --- field checks: a JSON value to a typed one, or a clear refusal ----------------------
+
+
+def text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise BadRequest(f"give {field}", code="invalid_request", field=field)
+    return value
+
+
+def optional_text(value: object, field: str) -> str | None:
+    return None if value is None else text(value, field)
+
+
+def whole(value: object, field: str) -> int:
+    """An id or a number: a whole number (JSON's true is not 1)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(f"{field} is a whole number", code="invalid_request", field=field)
+    return value
+
+
+def ticket_number(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadRequest(
+            "a ticket number is a positive integer", code="invalid_ticket_number", field=field
+        )
+    return value
+
+
+def amount(value: object, field: str) -> int:
+    return money.vnd(value, field)
+
+
+def amount_or_zero(value: object, field: str) -> int:
+    return money.vnd(value, field, zero_ok=True)
+
+
+def optional_amount(value: object, field: str) -> int | None:
+    return None if value is None else money.vnd(value, field)
+
+
+def invoice_ids(value: object, field: str) -> tuple[int, ...]:
+    """A non-empty list of distinct invoice ids."""
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
+    ):
+        raise BadRequest(
+            f"{field} is a non-empty list of invoice ids", code="invalid_request", field=field
+        )
+    if len(set(value)) != len(value):
+        raise BadRequest(f"{field} lists an invoice twice", code="invalid_request", field=field)
+    return tuple(value)
+
+
+def customer_codes(value: object, field: str) -> tuple[str, ...]:
+    return tuple(check_codes(value))  # type: ignore[arg-type]
+
+
+def optional_bool(value: object, field: str) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise BadRequest(f"{field} is true or false", code="invalid_request", field=field)
+    return value
+
+
+def return_reason(value: object, field: str) -> str:
+    return delivery.check_reason(value)
+
+
+def one_of(*allowed: str, code: str = "invalid_request", missing: type = BadRequest) -> Check:
+    def check(value: object, field: str) -> str:
+        if not isinstance(value, str) or value not in allowed:
+            raise missing(f"{field} is one of " + ", ".join(allowed), code=code, field=field)
+        return value
+
+    return check
+
+
+def anything(value: object, field: str) -> object:
+    """Passed on as sent: the rule that reads it knows more (a deposit, a finish reason)."""
+    return value
+
+
+Text = Annotated[str, text]
+Whole = Annotated[int, whole]
+Number = Annotated[int, ticket_number]
+Amount = Annotated[int, amount]
+Invoices = Annotated[tuple[int, ...], invoice_ids]
+
+
+# --- the queue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssueTicket(Command):
+    action = "tickets.issue"
+    customers: Annotated[tuple[str, ...], customer_codes]
+
+
+@dataclass(frozen=True, slots=True)
+class Reopen(Command):
+    action = "cashier.reopen"
+    number: Number
+
+
+@dataclass(frozen=True, slots=True)
+class LookupMark(Command):
+    action = "lookup.mark"
+    number: Number
+    invoice_id: Whole
+    mark: Annotated[
+        str,
+        one_of("found", "deferred", "missing", "unfound", code="unknown_action", missing=NotFound),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class CallNext(Command):
+    action = "cashier.call_next"
+    counter: Text
+
+
+@dataclass(frozen=True, slots=True)
+class CallNumber(Command):
+    action = "cashier.call_number"
+    counter: Text
+    number: Number
+
+
+@dataclass(frozen=True, slots=True)
+class Recall(Command):
+    action = "cashier.recall"
+    counter: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Park(Command):
+    action = "cashier.park"
+    counter: Text
+
+
+@dataclass(frozen=True, slots=True)
+class NoShow(Command):
+    action = "cashier.no_show"
+    counter: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer(Command):
+    action = "cashier.transfer"
+    counter: Text
+    to: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Finish(Command):
+    """F8; with invoices unpaid, ``confirm`` and a ``reason`` (the rule checks which)."""
+
+    action = "cashier.finish"
+    counter: Text
+    confirm: Annotated[bool | None, optional_bool] = None
+    reason: Annotated[object, anything] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Collect(Command):
+    """F4: the chosen invoices, the amount due for them, and what the customer gave."""
+
+    action = "collect.collect"
+    counter: Text
+    invoices: Invoices
+    amount: Amount
+    tendered: Annotated[int | None, optional_amount] = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnInvoices(Command):
+    action = "collect.return_invoices"
+    counter: Text
+    ticket: Number
+    invoices: Invoices
+    reason: Annotated[str, return_reason]
+
+
+# --- payments after F4 --------------------------------------------------------------------
+
+
+def reversal_reason(value: object, field: str) -> str:
+    if not isinstance(value, str) or not 3 <= len(value.strip()) <= 200:
+        raise BadRequest("give the reason (3 to 200 characters)", code="invalid_reason")
+    return value.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Reverse(Command):
+    action = "payments.request_reversal"
+    txn: Text
+    reason: Annotated[str, reversal_reason]
+
+
+# --- cash --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDrawer(Command):
+    action = "drawers.open_drawer"
+    float: Annotated[int, amount_or_zero]
+
+
+@dataclass(frozen=True, slots=True)
+class CloseDrawer(Command):
+    """The cash counted; a head cashier adds the bank deposit (the rule checks it)."""
+
+    action = "closing.close_drawer"
+    counted: Annotated[int, amount_or_zero]
+    deposit: Annotated[object, anything] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Declare(Command):
+    action = "movements.declare"
+    side: Annotated[
+        str, one_of("out", "in", code="invalid_side")
+    ]  # out: you hand over; in: you receive
+    cashier: Text
+    amount: Amount
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw(Command):
+    action = "movements.withdraw"
+    id: Whole
+
+
+@dataclass(frozen=True, slots=True)
+class Approve(Command):
+    action = "closing.approve"
+    id: Whole
+    note: Annotated[object, anything] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recount(Command):
+    action = "closing.recount"
+    id: Whole
+
+
+@dataclass(frozen=True, slots=True)
+class CloseDay(Command):
+    action = "closing.close_day"
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPapers(Command):
+    action = "delivery.return_papers"
+    ticket: Number
+    invoices: Invoices
+    reason: Annotated[str, return_reason]
+
+
+# --- devices -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Enroll(Command):
+    action = "device_registry.enroll"
+    id: Annotated[object, anything]
+    kind: Annotated[object, anything]
+    printer: Annotated[object, anything] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Revoke(Command):
+    action = "device_registry.revoke"
+    id: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Reprint(Command):
+    action = "device_jobs.reprint"
+    job: Whole
+
+
+__all__ = ["MAX_CUSTOMERS", "Command", "parse"]
