@@ -1,5 +1,6 @@
 """Cash over HTTP: drawers, money movements, closings, the day's papers and returns.
-Handlers check the role, then run one domain change or read through the Hall."""
+Handlers parse the request and call one use case (``qms.usecases.cash`` for the reads,
+a command through ``Hall.run`` for the changes), which checks the role."""
 
 from __future__ import annotations
 
@@ -9,12 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms.domain import closing, delivery, drawers, movements
 from qms.domain import commands as c
-from qms.domain.errors import Forbidden
-from qms.domain.tx import Tx
 from qms.http.api import body, day_param, ok, principal
-from qms.usecases.auth import Principal, require
+from qms.usecases import cash
 from qms.usecases.hall import Hall
 
 
@@ -29,39 +27,12 @@ async def _run(request: Request, kind: type[c.Command], **path: object) -> dict[
 
 
 async def overview(request: Request) -> Response:
-    """The cash of a day: every drawer with its live expected balance, every movement."""
     who = await principal(request)
-    require(who, "cash.read")
-    hall = _hall(request)
-    day = day_param(request) or hall.clock.business_day()
-    return ok(await hall.read(closing.overview, hall.branch(who.branch_id), day))
-
-
-def _mine(tx: Tx) -> dict[str, Any]:
-    s, branch, day = tx.session, tx.branch_id, tx.business_day
-    cashier = drawers.username(tx)
-    d = drawers.find(s, branch, day, cashier)
-    colleagues = [
-        {"cashier": o.cashier, "name": o.cashier_name, "role": o.role, "counter": o.counter_code}
-        for o in drawers.of_day(s, branch, day)
-        if o.cashier != cashier and o.status == "open"
-    ]
-    return {
-        "business_day": day.isoformat(),
-        "day_closed": drawers.day_closed(s, branch, day) is not None,
-        "drawer": None if d is None else drawers.public(s, d),
-        # what would refuse closing now, so the console can say it before anyone tries
-        "blockers": closing.drawer_blockers(tx, d) if d and d.status == "open" else [],
-        "movements": [movements.public(m) for m in movements.of_day(s, branch, day, cashier)],
-        "colleagues": colleagues,
-    }
+    return ok(await cash.overview(_hall(request), who, day_param(request)))
 
 
 async def mine(request: Request) -> Response:
-    """A cashier's own drawer, their movements, and who else has an open drawer."""
-    who = await principal(request)
-    require(who, "cash.own")
-    return ok(await _hall(request).peek(who, _mine))
+    return ok(await cash.mine(_hall(request), await principal(request)))
 
 
 async def open_drawer(request: Request) -> Response:
@@ -88,23 +59,8 @@ async def recount(request: Request) -> Response:
     return ok(await _run(request, c.Recount, id=request.path_params["id"]))
 
 
-async def _open_items(request: Request, who: Principal) -> dict[str, Any]:
-    hall = _hall(request)
-    return await hall.reconciliation(who, hall.clock.business_day())
-
-
 async def day_status(request: Request) -> Response:
-    """What still stands between the hall and closing the day (empty: it can close)."""
-    who = await principal(request)
-    require(who, "day.close")
-    hall = _hall(request)
-    report = await _open_items(request, who)
-
-    def check(tx: Any) -> list[dict[str, Any]]:
-        return closing.day_blockers(tx, report["open_items"])
-
-    blockers = await hall.peek(who, check)
-    return ok({"business_day": report["date"], "blockers": blockers, "can_close": not blockers})
+    return ok(await cash.day_status(_hall(request), await principal(request)))
 
 
 async def close_day(request: Request) -> Response:
@@ -112,14 +68,8 @@ async def close_day(request: Request) -> Response:
 
 
 async def papers(request: Request) -> Response:
-    """Invoices delivered, paid and to return, per cashier and per lookup counter."""
     who = await principal(request)
-    require(who, "delivery.read")
-    hall = _hall(request)
-    day = day_param(request) or hall.clock.business_day()
-    if day != hall.clock.business_day() and who.role in ("lookup", "cashier"):
-        raise Forbidden("counter staff see today's papers only", code="wrong_role")
-    return ok(await hall.read(delivery.report, hall.branch(who.branch_id), day))
+    return ok(await cash.papers(_hall(request), who, day_param(request)))
 
 
 async def return_papers(request: Request) -> Response:

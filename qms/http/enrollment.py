@@ -6,10 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms.devices import registry as device_registry
 from qms.domain import commands as c
 from qms.http.api import body, ok, principal
-from qms.usecases.auth import require
+from qms.usecases import queries
 from qms.usecases.hall import Hall
 
 
@@ -19,8 +18,7 @@ def _hall(request: Request) -> Hall:
 
 async def listing(request: Request) -> Response:
     who = await principal(request)
-    require(who, "devices.enroll")
-    return ok({"devices": await _hall(request).read(device_registry.listing, who.branch_id)})
+    return ok({"devices": await queries.enrolled_devices(_hall(request), who)})
 
 
 async def enroll(request: Request) -> Response:

@@ -7,17 +7,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from qms.http.api import day_param, ok, principal
-from qms.usecases import stats
-from qms.usecases.auth import require
-from qms.usecases.hall import Hall
+from qms.usecases import queries
 
 
 async def hourly(request: Request) -> Response:
     who = await principal(request)
-    require(who, "stats.read")
-    hall: Hall = request.app.state.hall
-    day = day_param(request) or hall.clock.business_day()
-    return ok(await hall.read(stats.hourly, who.branch_id, day, hall.clock.tz))
+    return ok(await queries.hourly(request.app.state.hall, who, day_param(request)))
 
 
 routes = [Route("/api/stats/hourly", hourly)]

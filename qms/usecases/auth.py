@@ -290,6 +290,7 @@ class Authenticator:
     ) -> dict[str, object]:
         """A supervisor signs out whoever holds a counter (a cashier gone home signed in,
         a lost token), so a colleague can take it over; audited with the reason."""
+        require(who, "session.end")
         if not isinstance(counter, str) or self.branches[who.branch_id].counter(counter) is None:
             raise NotFound(f"no counter {counter}", code="unknown_counter", counter=counter)
         if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 200:
