@@ -52,7 +52,10 @@ def enroll(tx: Tx, device_id: object, kind: object, printer: object) -> dict[str
             "printer: one of the branch's printers, for a kiosk", code="invalid_request",
             field="printer",
         )  # fmt: skip
-    if device_id in tx.branch.config_devices or tx.session.get(EnrolledDevice, device_id):
+    if (
+        device_id in tx.branch.config_devices
+        or tx.session.get(EnrolledDevice, device_id) is not None
+    ):
         raise Conflict(f"device {device_id} exists already", code="device_exists")
     token = secrets.token_urlsafe(32)
     d = EnrolledDevice(
