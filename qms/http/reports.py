@@ -27,7 +27,8 @@ CMIS_AT_ONCE = 4  # CMIS calls in flight per branch while a report is built
 
 
 def _hall(request: Request) -> Hall:
-    return request.app.state.hall  # type: ignore[no-any-return]
+    hall: Hall = request.app.state.hall  # Starlette's State holds Any
+    return hall
 
 
 def _date(request: Request, name: str) -> dt.date | None:

@@ -82,6 +82,7 @@ class DeviceWorker:
                 .where(col(DeviceJob.status) == "sending", mine)
                 .values(status="in_doubt", last_error="the server stopped while sending")
             )
+            # typed as a Result; an UPDATE's is a CursorResult, which has the rowcount
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def _due(self) -> list[DeviceJob]:

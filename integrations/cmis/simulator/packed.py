@@ -254,4 +254,4 @@ class Invoices(Mapping[int, SimInvoice]):
             return mine.unit == theirs.unit and mine.invoice_arrays() == theirs.invoice_arrays()
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by contents: unhashable
