@@ -13,7 +13,7 @@ from printers.dissect import readable
 log = logging.getLogger("printers.console")
 
 
-class Console(Escpos):
+class Console(Escpos):  # type: ignore[misc]  # python-escpos has no types
     """Collects the bytes of a job; ``close()`` writes them as text (``dissect.readable``)."""
 
     def __init__(

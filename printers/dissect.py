@@ -39,11 +39,15 @@ def _decoder(name: str) -> Decoder:
     data = CodePages.get_encoding(name) if name in CodePages.data else {}
     if "python_encode" in data:
         codec = codecs.lookup(data["python_encode"])
-        return lambda b: codec.decode(bytes((b,)), errors="replace")[0]
+        return lambda b: codec.decode(bytes((b,)), "replace")[0]
     if "data" in data:
         upper = "".join(data["data"])
         return lambda b: chr(b) if b < 0x80 else upper[b - 0x80]
     return lambda b: chr(b) if b < 0x80 else "\ufffd"
+
+
+def _unknown_page(_b: int) -> str:
+    return "\ufffd"
 
 
 @dataclass
@@ -81,7 +85,7 @@ def readable(data: bytes, profile: Any, columns: int = 0) -> str:
         elif b < 0x20:
             raise ValueError(f"control byte 0x{b:02X} at {i}")
         else:
-            st.line.append(st.decoders.get(st.page, lambda _: "\ufffd")(b))
+            st.line.append(st.decoders.get(st.page, _unknown_page)(b))
             i += 1
     st.flush(force=False)
     return "\n".join(st.out) + "\n"

@@ -12,7 +12,9 @@ from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Network as _EscposNetwork
 
 
-class Network(_EscposNetwork):
+class Network(_EscposNetwork):  # type: ignore[misc]  # python-escpos has no types
+    device: socket.socket | None
+
     def open(self, raise_not_found: bool = True) -> None:
         if self._device:
             self.close()

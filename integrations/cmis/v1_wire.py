@@ -114,7 +114,9 @@ def add(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 
 def to_xml(root: ET.Element) -> bytes:
     """UTF-8 with a declaration; ElementTree escapes ``<``, ``&`` and ``>``."""
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # typeshed types the result of a named encoding as Any: only "unicode" gives a str
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml
 
 
 def parse_xml(raw: bytes, *, limit: int) -> ET.Element:

@@ -142,9 +142,9 @@ def build_clips(
             todo.append((key, lang, text))
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = pool.map(lambda job: _speak(binary, folder, job[1], job[2], stop), todo)
-        for (key, _, _), name in zip(todo, done, strict=True):
-            if name:
-                texts[key] = name
+        for (key, _, _), clip in zip(todo, done, strict=True):
+            if clip:
+                texts[key] = clip
     if todo:
         log.info("announcements: %d clips rendered, %d reused", len(todo), len(wanted) - len(todo))
 

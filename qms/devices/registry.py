@@ -56,7 +56,10 @@ def enroll(tx: Tx, cmd: Enroll) -> dict[str, Any]:
             "printer: one of the branch's printers, for a kiosk", code="invalid_request",
             field="printer",
         )  # fmt: skip
-    if device_id in tx.branch.config_devices or tx.session.get(EnrolledDevice, device_id):
+    if (
+        device_id in tx.branch.config_devices
+        or tx.session.get(EnrolledDevice, device_id) is not None
+    ):
         raise Conflict(f"device {device_id} exists already", code="device_exists")
     token = secrets.token_urlsafe(32)
     d = EnrolledDevice(

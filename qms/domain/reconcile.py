@@ -101,9 +101,11 @@ def missing(ours: Iterable[Ours], theirs: Iterable[CmisPayment]) -> bool:
 
 
 def _row(p: Ours | None, c: CmisPayment | None) -> dict[str, Any]:
+    either = p or c
+    assert either is not None  # a row stands for a payment on one side at least
     return {
-        "txn_id": (p or c).txn_id,  # type: ignore[union-attr]
-        "customer_code": (p or c).customer_code,  # type: ignore[union-attr]
+        "txn_id": either.txn_id,
+        "customer_code": either.customer_code,
         "ours": None
         if p is None
         else {"total": p.total, "status": p.status, "invoice_ids": sorted(p.invoice_ids)},

@@ -17,7 +17,8 @@ from qms.usecases.hall import Hall
 
 
 def _hall(request: Request) -> Hall:
-    return request.app.state.hall  # type: ignore[no-any-return]
+    hall: Hall = request.app.state.hall  # Starlette's State holds Any
+    return hall
 
 
 @functools.cache

@@ -22,7 +22,8 @@ FORMATS = ("json", "csv", "pdf")
 
 
 def _hall(request: Request) -> Hall:
-    return request.app.state.hall  # type: ignore[no-any-return]
+    hall: Hall = request.app.state.hall  # Starlette's State holds Any
+    return hall
 
 
 def _date(request: Request, name: str) -> dt.date | None:

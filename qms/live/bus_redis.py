@@ -198,7 +198,7 @@ class RedisBus:
             pubsub = self._client.pubsub()
             since: float | None = None
             try:
-                await pubsub.connect()
+                await pubsub.connect()  # type: ignore[no-untyped-call]  # unannotated in redis-py
                 since = loop.time()
                 if self._down:
                     log.warning("bus: Redis is back, listening again")

@@ -101,6 +101,7 @@ class Connection:
             raise BadRequest(
                 "frame type is one of " + ", ".join(CLIENT_MESSAGES), code="unknown_message"
             )
+        assert isinstance(msg, dict)  # only a dict has a type
         return msg
 
     async def handle(self, msg: dict[str, Any]) -> None:

@@ -50,7 +50,7 @@ def new(model: type[SQLModel], **values: Any) -> Row:
 
 
 def table(model: type[SQLModel]) -> Table:
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[attr-defined]  # set on table models, not typed
     assert isinstance(table, Table)
     return table
 

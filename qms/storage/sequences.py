@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam
 from sqlmodel import Session, select
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 from qms.storage.models import SeqCounter, TicketNumber
 
@@ -19,14 +23,18 @@ from qms.storage.models import SeqCounter, TicketNumber
 @cache
 def _upsert(dialect: str, table: Table, keys: tuple[str, ...], column: str) -> Any:
     """Built once per counter: building the statement cost more than running it."""
+    stmt: PgInsert | SqliteInsert
     if dialect == "postgresql":  # imported only there: ~2 MiB a SQLite hall never needs
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table)
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
     col = table.c[column]
     return (
-        insert(table)
-        .values({**{k: bindparam(k) for k in keys}, column: 1})
+        stmt.values({**{k: bindparam(k) for k in keys}, column: 1})
         .on_conflict_do_update(index_elements=list(keys), set_={column: col + 1})
         .returning(col)
     )

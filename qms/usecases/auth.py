@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, or_
+from sqlalchemy import select as core_select  # sqlmodel's types take at most 4 columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -79,7 +80,7 @@ _hasher = PasswordHasher()
 _S, _U = rows.table(AuthSession), rows.table(User)
 #: who a staff token is, in one prebuilt query: asked on every staff request
 _SIGNED_IN = (
-    select(
+    core_select(
         _S.c.expires_at,
         _S.c.counter_code,
         _U.c.username,

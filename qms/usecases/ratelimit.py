@@ -13,7 +13,7 @@ import datetime as dt
 import math
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from qms.storage.models import SignInFailure
 
@@ -35,10 +35,10 @@ class FailureLimiter:
         for kind, value in keys.items():
             limit = self.limits[kind]
             recent = s.execute(
-                select(SignInFailure.at)
-                .where(SignInFailure.key == self.key(kind, value))
-                .where(SignInFailure.at > now - self.window)
-                .order_by(SignInFailure.at.desc())  # type: ignore[attr-defined]
+                select(col(SignInFailure.at))
+                .where(col(SignInFailure.key) == self.key(kind, value))
+                .where(col(SignInFailure.at) > now - self.window)
+                .order_by(col(SignInFailure.at).desc())
                 .limit(limit)
             ).scalars()
             ats = list(recent)
@@ -48,10 +48,10 @@ class FailureLimiter:
 
     def failed(self, s: Session, now: dt.datetime, **keys: str) -> None:
         """Count a failure against each key (committed with the sign-in's audit entry)."""
-        s.execute(delete(SignInFailure).where(SignInFailure.at <= now - self.window))
+        s.execute(delete(SignInFailure).where(col(SignInFailure.at) <= now - self.window))
         for kind, value in keys.items():
             s.add(SignInFailure(key=self.key(kind, value), at=now))
 
     def succeeded(self, s: Session, **keys: str) -> None:
         for kind, value in keys.items():
-            s.execute(delete(SignInFailure).where(SignInFailure.key == self.key(kind, value)))
+            s.execute(delete(SignInFailure).where(col(SignInFailure.key) == self.key(kind, value)))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -317,7 +317,7 @@ def _returns(
     """Papers that went back to invoice management (reason, who, when), and papers pulled
     for a customer that are still neither paid nor returned."""
     found = session.exec(
-        select(TicketInvoice, Ticket.number, Ticket.branch_id, Ticket.business_day)
+        select(TicketInvoice, col(Ticket.number), col(Ticket.branch_id), col(Ticket.business_day))
         .join(Ticket, col(Ticket.id) == TicketInvoice.ticket_id)
         .where(
             col(Ticket.branch_id).in_(list(branches)),
@@ -387,9 +387,12 @@ def _times(
     def hour(at: dt.datetime) -> stats.Figures:
         return hours.setdefault(at.astimezone(tz).hour, stats.Figures())
 
+    def buckets(day: stats.Figures) -> Callable[[dt.datetime], Iterable[stats.Figures]]:
+        return lambda at: (hour(at), day, overall)
+
     for t in tickets:
         day = per_day.setdefault((t.branch_id, t.business_day), stats.Figures())
-        stats.observe(t, lambda at, day=day: (hour(at), day, overall))
+        stats.observe(t, buckets(day))
     return {
         "by_hour": [{"hour": h, **hours[h].row()} for h in sorted(hours)],
         "by_day": [

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import anyio.to_thread
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, true, update
 from sqlmodel import Session, col, or_, select
 
 from qms.devices.jobs import public
@@ -75,13 +75,14 @@ class DeviceWorker:
         """At start-up: a job caught mid-send is in doubt, not to be repeated blindly."""
         with write_session(self.engine) as s:
             mine = (
-                col(DeviceJob.branch_id).in_(self.branches) if self.branches is not None else True
+                col(DeviceJob.branch_id).in_(self.branches) if self.branches is not None else true()
             )
             result = s.execute(
                 update(DeviceJob)
                 .where(col(DeviceJob.status) == "sending", mine)
                 .values(status="in_doubt", last_error="the server stopped while sending")
             )
+            # typed as a Result; an UPDATE's is a CursorResult, which has the rowcount
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def _due(self) -> list[DeviceJob]:

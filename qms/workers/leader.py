@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import fcntl
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,9 @@ class _PgLock:
         try:
             cur = conn.cursor()
             cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-            got = bool(cur.fetchone()[0])
+            row = cur.fetchone()
+            assert row is not None  # SELECT of a function: one row
+            got = bool(row[0])
             conn.commit()
         except Exception:
             conn.invalidate()
@@ -135,7 +137,7 @@ async def _acquire(lock: _PgLock | _FileLock | _Always) -> bool:
 
 async def lead(
     engine: Engine,
-    run: Callable[[], Awaitable[None]],
+    run: Callable[[], Coroutine[Any, Any, None]],
     *,
     retry_s: float = RETRY_S,
     on_change: Callable[[bool], None] | None = None,

@@ -215,7 +215,7 @@ def _payment_order(body: dict[str, Any]) -> PaymentOrder:
 
 
 def _txn(request: Request) -> str:
-    txn = request.path_params["txn"]
+    txn: str = request.path_params["txn"]
     if not TXN_ID.fullmatch(txn):
         raise _Malformed("transaction id")
     return txn

@@ -90,7 +90,7 @@ class DemoData:
             return NotImplemented
         return (self.params, self.awkward, self.store) == (other.params, other.awkward, other.store)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by contents: unhashable
 
     @property
     def params(self) -> dict[str, object]:

@@ -218,7 +218,7 @@ class Customers(Mapping[str, SimCustomer]):
             return self.store == other.store
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]  (a mapping, like a dict)
+    __hash__ = None  # type: ignore[assignment]  # a mapping, like a dict: unhashable
 
 
 class Invoices(Mapping[int, SimInvoice]):
@@ -254,4 +254,4 @@ class Invoices(Mapping[int, SimInvoice]):
             return mine.unit == theirs.unit and mine.invoice_arrays() == theirs.invoice_arrays()
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by contents: unhashable

@@ -41,8 +41,12 @@ class SerialFormat:
 class BoardProtocol(Protocol):
     """How numbers become bytes for one family of boards."""
 
-    name: str
-    serial_format: SerialFormat
+    # read-only: the protocols are frozen dataclasses
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def serial_format(self) -> SerialFormat: ...
 
     def check_address(self, address: int) -> int: ...
 
