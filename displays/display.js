@@ -1,7 +1,9 @@
 // Hall display: the number each cashier counter is serving, and the latest calls.
 // The display view never carries names, codes or amounts.
 import { $, el, timeOf, HallSocket, HallState, showConnection, deviceToken } from "/static/qms.js";
+import { BOTH, Catalogue } from "/static/i18n.js";
 import { Announcer } from "/displays/announcer.js";
+import { DISPLAY_TEXTS } from "/displays/texts.js";
 
 const TOKEN_KEY = "qms.display.token";
 const RECENT = 7;
@@ -169,6 +171,7 @@ function tick() {
 }
 
 function main() {
+  new Catalogue(DISPLAY_TEXTS, { lang: BOTH }).apply();
   tick();
   setInterval(tick, 10000);
   showConnection(false);

@@ -1,6 +1,8 @@
 // Shared client code for the hall's pages: the HTTP API, the websocket protocol
 // (docs/protocol.md), a tiny state reducer and a few DOM helpers.
 // Plain ES module, no build step. Server text is only ever inserted with textContent.
+import { BOTH, Catalogue, wordsOf } from "/static/i18n.js";
+import { SHARED_TEXTS } from "/static/texts.js";
 
 // --- HTTP ----------------------------------------------------------------------------
 
@@ -33,7 +35,7 @@ export async function api(path, { method = "GET", body, token } = {}) {
       credentials: "omit",
     });
   } catch (e) {
-    throw new ApiError(0, "network", "Không kết nối được máy chủ / Cannot reach the server", {});
+    throw new ApiError(0, "network", shared.t("error.network"), {});
   }
   let data = null;
   const text = await res.text();
@@ -373,28 +375,11 @@ export function timeOf(iso) {
   return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
 
-export const TICKET_STATUS = {
-  waiting: "Đang chờ / Waiting",
-  serving: "Đang phục vụ / Serving",
-  parked: "Tạm chờ / Parked",
-  no_show: "Vắng mặt / No-show",
-  done: "Xong / Done",
-};
-
-export const LOOKUP_STATUS = {
-  pending: "Chờ tìm / To find",
-  found: "Đã có / Found",
-  deferred: "Tìm sau / Later",
-  missing: "Thất lạc / Missing",
-};
-
-export const PAY_STATUS = {
-  unpaid: "Chưa thu / Unpaid",
-  paid: "Đã thu / Paid",
-  returned: "Trả lại / Returned",
-  paid_elsewhere: "Đã trả nơi khác / Paid elsewhere",
-  moved: "Đã chuyển sang vé khác / Moved to another ticket",
-};
+// Staff pages show both languages; qms/static/texts.js holds the words.
+const shared = new Catalogue(SHARED_TEXTS, { lang: BOTH });
+export const TICKET_STATUS = wordsOf(shared, "ticket", ["waiting", "serving", "parked", "no_show", "done"]);
+export const LOOKUP_STATUS = wordsOf(shared, "lookup", ["pending", "found", "deferred", "missing"]);
+export const PAY_STATUS = wordsOf(shared, "pay", ["unpaid", "paid", "returned", "paid_elsewhere", "moved"]);
 
 /** Mirror the socket's state on the page: body[data-state] and the #offline banner. */
 export function showConnection(online) {
