@@ -169,7 +169,14 @@ export function cashierScreen(ctx) {
                 el("th", { text: msg("col_payment") }),
               ),
             ),
-            el("tbody", {}, ...c.invoices.slice().sort(byPeriod).map((inv) => invoiceRow(t, c, inv, ok))),
+            el(
+              "tbody",
+              {},
+              ...c.invoices
+                .slice()
+                .sort(byPeriod)
+                .map((inv) => invoiceRow(t, c, inv, ok)),
+            ),
           ),
         ),
       ),
@@ -197,7 +204,11 @@ export function cashierScreen(ctx) {
         title: texts.in("en", t.ready ? "queue_ready" : "queue_waiting"),
         text: texts.in("vi", t.ready ? "queue_ready" : "queue_waiting"),
       }),
-      el("span", { className: "muted", title: texts.in("en", "queue_customers"), text: texts.in("vi", "queue_customers", { n: t.customers.length }) }),
+      el("span", {
+        className: "muted",
+        title: texts.in("en", "queue_customers"),
+        text: texts.in("vi", "queue_customers", { n: t.customers.length }),
+      }),
       el("span", { className: "money", text: money(t.total_due) }),
       el("button", {
         type: "button",
@@ -300,10 +311,7 @@ export function cashierScreen(ctx) {
     }
     const picked = pickedInvoices(t);
     if (!picked.length) {
-      showError(
-        $("#cashier-error"),
-        msg("nothing_ready"),
-      );
+      showError($("#cashier-error"), msg("nothing_ready"));
       return;
     }
     const amount = picked.reduce((s, i) => s + i.total, 0);
@@ -321,10 +329,10 @@ export function cashierScreen(ctx) {
         renderPayments();
         const box = $("#collect-result");
         box.textContent = msg("collected", {
-            ticket: res.ticket.number,
-            amount: money(amount),
-            change: res.change ? money(res.change) : "",
-          });
+          ticket: res.ticket.number,
+          amount: money(amount),
+          change: res.change ? money(res.change) : "",
+        });
         box.dataset.ticket = String(res.ticket.number);
         box.hidden = false;
       },
@@ -341,7 +349,11 @@ export function cashierScreen(ctx) {
       cashierAction("finish");
       return;
     }
-    askFinish(t.number, unpaid.length, unpaid.reduce((s, i) => s + i.total, 0));
+    askFinish(
+      t.number,
+      unpaid.length,
+      unpaid.reduce((s, i) => s + i.total, 0),
+    );
   }
 
   function askFinish(number, count, total) {
@@ -384,7 +396,13 @@ export function cashierScreen(ctx) {
     }
     // digits typed anywhere go to the ticket number box
     const tag = (e.target && e.target.tagName) || "";
-    if (/^[0-9]$/.test(e.key) && !["INPUT", "SELECT", "TEXTAREA"].includes(tag) && !e.ctrlKey && !e.altKey && !e.metaKey) {
+    if (
+      /^[0-9]$/.test(e.key) &&
+      !["INPUT", "SELECT", "TEXTAREA"].includes(tag) &&
+      !e.ctrlKey &&
+      !e.altKey &&
+      !e.metaKey
+    ) {
       e.preventDefault();
       const input = $("#call-number");
       input.value += e.key;

@@ -12,7 +12,11 @@ export function holder(t) {
 
 export function statusBadge(status, extra = "") {
   const cls = { waiting: "", serving: "info", parked: "warn", no_show: "bad", done: "ok" }[status] || "";
-  return el("span", { className: `badge ${cls} ${extra}`.trim(), dataset: { status }, text: TICKET_STATUS[status] || status });
+  return el("span", {
+    className: `badge ${cls} ${extra}`.trim(),
+    dataset: { status },
+    text: TICKET_STATUS[status] || status,
+  });
 }
 
 /** Name, code, address and book of a customer on a ticket (cashier and reception views). */

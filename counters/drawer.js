@@ -4,8 +4,15 @@
 // The server is the truth: every change refetches GET /api/cash/mine (coalesced).
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import {
-  DRAWER_STATUS, MOVE_STATUS, badge, blockerItem, coalesce, differenceText, echoAmount,
-  parseAmount, returnControls,
+  DRAWER_STATUS,
+  MOVE_STATUS,
+  badge,
+  blockerItem,
+  coalesce,
+  differenceText,
+  echoAmount,
+  parseAmount,
+  returnControls,
 } from "/counters/cashui.js";
 
 const noop = () => {};
@@ -38,7 +45,14 @@ export function startDrawer({ call, post, counter, principal, onChange = noop })
   Object.assign(dr, { data: null, busy: false, refusal: null, prompted: false });
   dr.refresh = coalesce(load, 120);
   wire();
-  for (const id of ["#drawer-float", "#move-amount", "#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) {
+  for (const id of [
+    "#drawer-float",
+    "#move-amount",
+    "#close-counted",
+    "#deposit-amount",
+    "#deposit-bank",
+    "#deposit-ref",
+  ]) {
     $(id).value = "";
   }
   dr.echoes.forEach((show) => show());
@@ -68,7 +82,9 @@ export function drawerEvent(evt) {
   const d = evt.data || {};
   if (type.startsWith("drawer.") || type === "day.closed") {
     if (type === "drawer.reopened" && d.drawer && d.drawer.cashier === dr.me) {
-      notice("Giám sát yêu cầu đếm lại két: đếm lại rồi đóng két. / The supervisor asked for a recount: count again, then close.");
+      notice(
+        "Giám sát yêu cầu đếm lại két: đếm lại rồi đóng két. / The supervisor asked for a recount: count again, then close.",
+      );
     }
     dr.refresh();
   } else if (type.startsWith("movement.")) {
@@ -98,10 +114,16 @@ export function canCollect() {
 export function explainNoCollect(box) {
   const s = status();
   if (s === "none") {
-    showError(box, { code: "drawer_not_open", message: "Chưa mở két: nhập tiền đầu ca rồi bấm Enter. / Open your drawer first: type the float, then Enter." });
+    showError(box, {
+      code: "drawer_not_open",
+      message: "Chưa mở két: nhập tiền đầu ca rồi bấm Enter. / Open your drawer first: type the float, then Enter.",
+    });
     $("#drawer-float").focus();
   } else {
-    showError(box, { code: "drawer_closed", message: "Két đã đóng: không thu thêm tiền hôm nay. / Your drawer is closed: nothing more is collected today." });
+    showError(box, {
+      code: "drawer_closed",
+      message: "Két đã đóng: không thu thêm tiền hôm nay. / Your drawer is closed: nothing more is collected today.",
+    });
   }
 }
 
@@ -160,7 +182,10 @@ async function openDrawer(e) {
   e.preventDefault();
   const amount = parseAmount($("#drawer-float").value);
   if (amount === null) {
-    showError($("#drawer-error"), { code: "invalid_amount", message: "Nhập tiền đầu ca (0 nếu không có). / Type the float (0 if none)." });
+    showError($("#drawer-error"), {
+      code: "invalid_amount",
+      message: "Nhập tiền đầu ca (0 nếu không có). / Type the float (0 if none).",
+    });
     $("#drawer-float").focus();
     return;
   }
@@ -223,7 +248,10 @@ async function closeDrawer(e) {
   e.preventDefault();
   const counted = parseAmount($("#close-counted").value);
   if (counted === null) {
-    showError($("#drawer-error"), { code: "invalid_amount", message: "Nhập số tiền đếm được trong két. / Type the cash you counted." });
+    showError($("#drawer-error"), {
+      code: "invalid_amount",
+      message: "Nhập số tiền đếm được trong két. / Type the cash you counted.",
+    });
     $("#close-counted").focus();
     return;
   }
@@ -248,7 +276,9 @@ async function closeDrawer(e) {
 }
 
 async function returnPaper(paper, reason) {
-  const ok = await act(() => dr.post("/api/invoices/returns", { ticket: paper.ticket, invoices: [paper.invoice_id], reason }));
+  const ok = await act(() =>
+    dr.post("/api/invoices/returns", { ticket: paper.ticket, invoices: [paper.invoice_id], reason }),
+  );
   if (ok && dr.refusal) {
     // the paper is back: take it off the refusal shown (the next close attempt rechecks all)
     dr.refusal = dr.refusal
@@ -268,7 +298,10 @@ function fill(id, n) {
 function renderFigures(d) {
   const b = d.balance;
   fill("#dr-float", b.float);
-  $("#dr-collected").replaceChildren(money(b.collected), el("span", { className: "count", text: `${b.payments} lượt / payments` }));
+  $("#dr-collected").replaceChildren(
+    money(b.collected),
+    el("span", { className: "count", text: `${b.payments} lượt / payments` }),
+  );
   fill("#dr-given-back", b.given_back);
   fill("#dr-in", b.money_in);
   fill("#dr-out", b.money_out);
@@ -286,22 +319,37 @@ function renderStop(d) {
     "div",
     { className: "num" },
     `Đếm được / counted ${money(d.counted)} · phải có / expected ${money(d.expected_at_close)} · `,
-    el("strong", { className: "difference", dataset: { difference: String(d.difference) }, text: differenceText(d.difference) }),
+    el("strong", {
+      className: "difference",
+      dataset: { difference: String(d.difference) },
+      text: differenceText(d.difference),
+    }),
   );
   const parts =
     d.status === "pending_approval"
       ? [
           el("strong", { text: "Két đã đóng, chênh lệch chờ giám sát duyệt. Không thu thêm tiền." }),
-          el("div", { className: "en", text: "Drawer closed with a difference: waiting for supervisor approval. Nothing more is collected." }),
+          el("div", {
+            className: "en",
+            text: "Drawer closed with a difference: waiting for supervisor approval. Nothing more is collected.",
+          }),
           figures,
         ]
       : [
           el("strong", { text: `Két đã đóng lúc ${timeOf(d.closed_at)}: không thu thêm tiền hôm nay.` }),
           el("div", { className: "en", text: "Drawer closed: nothing more is collected today." }),
           figures,
-          d.approved_by ? el("div", { className: "muted", text: `Đã duyệt / approved: ${d.approved_by} — ${d.approval_note || ""}` }) : null,
+          d.approved_by
+            ? el("div", {
+                className: "muted",
+                text: `Đã duyệt / approved: ${d.approved_by} — ${d.approval_note || ""}`,
+              })
+            : null,
           d.deposit
-            ? el("div", { className: "muted", text: `Nộp ngân hàng / deposit: ${money(d.deposit.amount)} — ${d.deposit.bank} (${d.deposit.reference})` })
+            ? el("div", {
+                className: "muted",
+                text: `Nộp ngân hàng / deposit: ${money(d.deposit.amount)} — ${d.deposit.bank} (${d.deposit.reference})`,
+              })
             : null,
         ];
   box.replaceChildren(...parts);
@@ -395,7 +443,10 @@ function renderRefusal(d) {
               el(
                 "li",
                 { dataset: { invoiceId: p.invoice_id } },
-                el("span", { className: "num", text: `Vé ${p.ticket} · ${p.customer_code} · ${p.period} · ${money(p.total)} ` }),
+                el("span", {
+                  className: "num",
+                  text: `Vé ${p.ticket} · ${p.customer_code} · ${p.period} · ${money(p.total)} `,
+                }),
                 returnControls(p, returnPaper, { disabled: dr.busy }),
               ),
             ),

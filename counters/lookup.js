@@ -78,7 +78,9 @@ export function lookupScreen(ctx) {
             "td",
             {},
             t.counter ? el("strong", { text: holder(t) }) : null,
-            t.status !== "serving" ? el("span", { className: "muted", text: ` ${TICKET_STATUS[t.status] || t.status}` }) : null,
+            t.status !== "serving"
+              ? el("span", { className: "muted", text: ` ${TICKET_STATUS[t.status] || t.status}` })
+              : null,
           ),
     );
     return tr;

@@ -21,7 +21,10 @@ export function receptionScreen(ctx) {
             " ",
             el("span", { className: "muted num", text: c.code }),
             el("div", { className: "muted", text: `${c.address || ""} · ${msg("book")} ${c.book_code || ""}` }),
-            el("div", { className: "muted", text: msg("periods", { list: c.invoices.map((i) => i.period).join(", ") }) }),
+            el("div", {
+              className: "muted",
+              text: msg("periods", { list: c.invoices.map((i) => i.period).join(", ") }),
+            }),
           ),
           el("span", { className: "money", text: money(c.total) }),
           el("button", {
@@ -29,10 +32,12 @@ export function receptionScreen(ctx) {
             className: "remove",
             text: "✕",
             title: msg("remove"),
-            on: { click: () => {
-              rc.basket = rc.basket.filter((x) => x.code !== c.code);
-              renderBasket();
-            } },
+            on: {
+              click: () => {
+                rc.basket = rc.basket.filter((x) => x.code !== c.code);
+                renderBasket();
+              },
+            },
           }),
         ),
       ),
@@ -174,7 +179,9 @@ export function receptionScreen(ctx) {
                   { dataset: { invoiceId: i.invoice_id } },
                   el("td", { className: "num", text: i.period }),
                   el("td", { className: "num muted", text: `${i.series} / ${i.number}` }),
-                  el("td", { text: i.lookup === "even" ? msg("lookup_even") : i.lookup === "odd" ? msg("lookup_odd") : i.lookup }),
+                  el("td", {
+                    text: i.lookup === "even" ? msg("lookup_even") : i.lookup === "odd" ? msg("lookup_odd") : i.lookup,
+                  }),
                   el("td", { className: "money", text: money(i.total) }),
                 ),
               ),

@@ -102,7 +102,8 @@ function render() {
 }
 
 function errorBox() {
-  const prefix = { lookup: "lookup", cashier: "cashier", reception: "rc", supervisor: "sv", cash: "cash" }[ctx.mode] || "login";
+  const prefix =
+    { lookup: "lookup", cashier: "cashier", reception: "rc", supervisor: "sv", cash: "cash" }[ctx.mode] || "login";
   return $(`#${prefix}-error`);
 }
 
@@ -222,7 +223,10 @@ function setupTabs(p, counter) {
   if (!allowed) return;
   const label = counter ? "tab_counter" : "tab_hall";
   // as the page's other tabs: Vietnamese, then the English in a smaller span
-  $("#tab-home-label").replaceChildren(`${texts.in("vi", label)} `, el("span", { className: "en", text: texts.in("en", label) }));
+  $("#tab-home-label").replaceChildren(
+    `${texts.in("vi", label)} `,
+    el("span", { className: "en", text: texts.in("en", label) }),
+  );
   startCash({
     call,
     post,

@@ -4,7 +4,13 @@ import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
 import { HourlyCharts } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
 
-const CHART_EVENTS = new Set(["ticket.issued", "ticket.called", "ticket.transferred", "ticket.finished", "payment.collected"]);
+const CHART_EVENTS = new Set([
+  "ticket.issued",
+  "ticket.called",
+  "ticket.transferred",
+  "ticket.finished",
+  "payment.collected",
+]);
 
 /** The screen over the shell's shared state (ctx: hall, mode, call, queueRender). */
 export function supervisorScreen(ctx) {
@@ -70,9 +76,20 @@ export function supervisorScreen(ctx) {
     for (const t of tickets) counts[t.status] = (counts[t.status] || 0) + 1;
     $("#sv-summary").replaceChildren(
       ...Object.entries(counts).map(([k, n]) =>
-        el("span", { className: "stat", dataset: { status: k } }, el("strong", { className: "num", text: n }), " ", TICKET_STATUS[k] || k),
+        el(
+          "span",
+          { className: "stat", dataset: { status: k } },
+          el("strong", { className: "num", text: n }),
+          " ",
+          TICKET_STATUS[k] || k,
+        ),
       ),
-      el("span", { className: "stat", id: "sv-payments-pending" }, el("strong", { className: "num", text: sv.pending }), ` ${msg("awaiting_cmis")}`),
+      el(
+        "span",
+        { className: "stat", id: "sv-payments-pending" },
+        el("strong", { className: "num", text: sv.pending }),
+        ` ${msg("awaiting_cmis")}`,
+      ),
     );
     const waiting = tickets.filter((t) => t.status === "waiting");
     const oldest = waiting.reduce((m, t) => Math.max(m, minutesSince(t.issued_at, now) ?? 0), -1);

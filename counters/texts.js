@@ -50,9 +50,9 @@ export const COUNTERS_TEXTS = {
     en: (d) => `collected ${d.amount}${d.change ? `, change ${d.change}` : ""}`,
   },
   finish_unpaid: {
-    vi: (d) =>
-      `Vé ${d.ticket} còn ${d.n} hoá đơn chưa thu (${d.total}). Khách sẽ ra về mà không trả các hoá đơn này.`,
-    en: (d) => `Ticket ${d.ticket} still has ${d.n} unpaid invoice(s) (${d.total}): the customer goes without paying them.`,
+    vi: (d) => `Vé ${d.ticket} còn ${d.n} hoá đơn chưa thu (${d.total}). Khách sẽ ra về mà không trả các hoá đơn này.`,
+    en: (d) =>
+      `Ticket ${d.ticket} still has ${d.n} unpaid invoice(s) (${d.total}): the customer goes without paying them.`,
   },
   finished_unpaid: {
     vi: (d) => `Vé ${d.ticket}: kết thúc, còn nợ`,

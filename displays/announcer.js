@@ -190,14 +190,17 @@ export class Announcer {
         src.buffer = buf;
         src.connect(this.ctx.destination);
         src.onended = finish;
-        timer = setTimeout(() => {
-          try {
-            src.stop();
-          } catch (e) {
-            /* already stopped */
-          }
-          finish();
-        }, buf.duration * 1000 + CLIP_SLACK_MS);
+        timer = setTimeout(
+          () => {
+            try {
+              src.stop();
+            } catch (e) {
+              /* already stopped */
+            }
+            finish();
+          },
+          buf.duration * 1000 + CLIP_SLACK_MS,
+        );
         entry.startedAt = performance.now();
         src.start();
       } catch (e) {

@@ -58,7 +58,8 @@ function render() {
   else if (status === "done") message = lang.t("msg_done");
   else if (status === "expired") message = lang.t("msg_expired", { day: v.business_day });
   show($("#follow-message"), message);
-  document.title = status === "serving" && counter ? lang.t("go_to", counter) : `${v.number} — ${lang.t(`st_${status}`)}`;
+  document.title =
+    status === "serving" && counter ? lang.t("go_to", counter) : `${v.number} — ${lang.t(`st_${status}`)}`;
 }
 
 function schedule() {

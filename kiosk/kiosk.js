@@ -1,8 +1,17 @@
 // Kiosk: customers type or scan their code(s) and take a numbered ticket, then scan its
 // QR code to follow their turn on a phone. Vietnamese first; English on request.
 import {
-  $, $$, api, el, money, HallSocket, showConnection, showError, deviceToken,
-  normaliseCode, CUSTOMER_CODE,
+  $,
+  $$,
+  api,
+  el,
+  money,
+  HallSocket,
+  showConnection,
+  showError,
+  deviceToken,
+  normaliseCode,
+  CUSTOMER_CODE,
 } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
 import { KIOSK_TEXTS, MAX_CUSTOMERS } from "/kiosk/texts.js";

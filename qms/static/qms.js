@@ -432,5 +432,7 @@ export const CUSTOMER_CODE = /^[A-Z]{2}[0-9]{11}$/;
 
 /** Normalise what a person or a barcode scanner typed into a customer code. */
 export function normaliseCode(raw) {
-  return String(raw || "").replace(/\s+/g, "").toUpperCase();
+  return String(raw || "")
+    .replace(/\s+/g, "")
+    .toUpperCase();
 }
