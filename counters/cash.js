@@ -184,7 +184,7 @@ function notice(text) {
 }
 
 function nameOf(username) {
-  const d = ((cp.data && cp.data.drawers) || []).find((x) => x.cashier === username);
+  const d = (cp.data?.drawers || []).find((x) => x.cashier === username);
   return d ? d.cashier_name : username;
 }
 
@@ -224,7 +224,7 @@ async function closeDay() {
 async function download(format) {
   const box = $("#report-error");
   showError(box, null);
-  const day = cp.today || (cp.data && cp.data.business_day) || "";
+  const day = cp.today || cp.data?.business_day || "";
   const from = $("#report-from").value || day;
   const to = $("#report-to").value || from;
   const level = $("#report-level").value;
@@ -237,7 +237,7 @@ async function download(format) {
       cache: "no-store",
       credentials: "omit",
     });
-  } catch (e) {
+  } catch {
     showError(box, { code: "network", message: "Không kết nối được máy chủ / Cannot reach the server" });
     return;
   }
@@ -249,7 +249,7 @@ async function download(format) {
     let err = {};
     try {
       err = (await res.json()).error || {};
-    } catch (e) {
+    } catch {
       /* not JSON */
     }
     showError(box, { code: err.code || `http_${res.status}`, message: err.message || `HTTP ${res.status}` });
@@ -435,7 +435,7 @@ function renderPapers() {
 
 function renderClosed() {
   const box = $("#cash-closed");
-  const c = cp.data && cp.data.closed;
+  const c = cp.data?.closed;
   box.hidden = !c;
   box.dataset.closed = c ? "true" : "false";
   if (!c) return;
@@ -456,7 +456,7 @@ function renderDay() {
   const box = $("#day-box");
   box.hidden = !canDay();
   if (box.hidden) return;
-  const closed = !!(cp.data && cp.data.closed);
+  const closed = !!cp.data?.closed;
   const day = cp.day;
   const state = $("#day-state");
   let can = "";
@@ -498,10 +498,10 @@ function render() {
   $("#cash-collected").textContent = t ? money(t.collected) : "—";
   const diff = $("#cash-differences");
   diff.textContent = t ? signedMoney(t.differences) : "—";
-  diff.classList.toggle("off", !!(t && t.differences));
+  diff.classList.toggle("off", !!t?.differences);
   const hanging = $("#cash-hanging");
   hanging.textContent = t ? String(t.hanging) : "—";
-  hanging.classList.toggle("off", !!(t && t.hanging));
+  hanging.classList.toggle("off", !!t?.hanging);
   const toReturn = cp.papers ? cp.papers.to_return.length : null;
   $("#cash-to-return").textContent = toReturn === null ? "—" : String(toReturn);
   $("#cash-to-return").classList.toggle("off", !!toReturn);

@@ -274,7 +274,7 @@ export function cashierScreen(ctx) {
     renderCashier();
     try {
       const res = await post(`/api/counters/${cs.code}/${action}`, body);
-      ctx.hall.put(res && res.ticket ? res.ticket : res);
+      ctx.hall.put(res?.ticket ? res.ticket : res);
       if (after) after(res);
       return res;
     } catch (err) {
@@ -395,7 +395,7 @@ export function cashierScreen(ctx) {
       return;
     }
     // digits typed anywhere go to the ticket number box
-    const tag = (e.target && e.target.tagName) || "";
+    const tag = e.target?.tagName || "";
     if (
       /^[0-9]$/.test(e.key) &&
       !["INPUT", "SELECT", "TEXTAREA"].includes(tag) &&

@@ -206,7 +206,9 @@ export class HourlyCharts {
     const chart = this.charts[name];
     if (chart) {
       chart.data.labels = config.data.labels;
-      config.data.datasets.forEach((d, i) => (chart.data.datasets[i].data = d.data));
+      config.data.datasets.forEach((d, i) => {
+        chart.data.datasets[i].data = d.data;
+      });
       chart.update("none");
     } else {
       this.charts[name] = new Chart(canvas, config);

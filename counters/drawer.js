@@ -55,7 +55,7 @@ export function startDrawer({ call, post, counter, principal, onChange = noop })
   ]) {
     $(id).value = "";
   }
-  dr.echoes.forEach((show) => show());
+  for (const show of dr.echoes) show();
   // money flows to the head cashier: they mostly declare "in", the others "out"
   $("#move-side").value = principal.role === "head_cashier" ? "in" : "out";
   showError($("#drawer-error"), null);
@@ -162,7 +162,7 @@ async function act(fn) {
   try {
     return await fn();
   } catch (err) {
-    if (err.code === "close_refused") dr.refusal = (err.details && err.details.blockers) || [];
+    if (err.code === "close_refused") dr.refusal = err.details?.blockers || [];
     else showError($("#drawer-error"), err);
     return null;
   } finally {
@@ -174,7 +174,7 @@ async function act(fn) {
 
 function nameOf(username) {
   if (username === dr.me) return "tôi";
-  const c = ((dr.data && dr.data.colleagues) || []).find((x) => x.cashier === username);
+  const c = (dr.data?.colleagues || []).find((x) => x.cashier === username);
   return c ? c.name : username;
 }
 
@@ -217,7 +217,7 @@ async function declare(e) {
   const m = await act(() => dr.post("/api/cash/movements", { side, cashier, amount }));
   if (m) {
     $("#move-amount").value = "";
-    dr.echoes.forEach((show) => show());
+    for (const show of dr.echoes) show();
     const who = nameOf(cashier);
     notice(
       side === "out"
@@ -240,7 +240,7 @@ function answer(m) {
   if (![...sel.options].some((o) => o.value === other)) sel.append(el("option", { value: other, text: other }));
   sel.value = other;
   $("#move-amount").value = "";
-  dr.echoes.forEach((show) => show());
+  for (const show of dr.echoes) show();
   $("#move-amount").focus();
 }
 
@@ -256,7 +256,7 @@ async function closeDrawer(e) {
     return;
   }
   const body = { counted };
-  const d = dr.data && dr.data.drawer;
+  const d = dr.data?.drawer;
   if (d && d.role === "head_cashier") {
     body.deposit = {
       amount: parseAmount($("#deposit-amount").value),
@@ -269,7 +269,7 @@ async function closeDrawer(e) {
   if (closed) {
     dr.data = { ...dr.data, drawer: closed };
     for (const id of ["#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) $(id).value = "";
-    dr.echoes.forEach((show) => show());
+    for (const show of dr.echoes) show();
     notice("");
     dr.onChange();
   }
@@ -358,7 +358,7 @@ function renderStop(d) {
 function renderColleagues() {
   const sel = $("#move-cashier");
   const keep = sel.value;
-  const list = (dr.data && dr.data.colleagues) || [];
+  const list = dr.data?.colleagues || [];
   sel.replaceChildren(
     ...(list.length
       ? list.map((c) =>
@@ -416,7 +416,7 @@ function moveRow(m, open) {
 }
 
 function renderMovements(open) {
-  const all = ((dr.data && dr.data.movements) || []).filter((m) => m.status !== "cancelled");
+  const all = (dr.data?.movements || []).filter((m) => m.status !== "cancelled");
   $("#move-list").hidden = all.length === 0;
   $("#move-list tbody").replaceChildren(...all.map((m) => moveRow(m, open)));
 }
@@ -426,10 +426,10 @@ function renderRefusal(d) {
   let list = d && d.status === "open" ? dr.refusal : null;
   if (list) {
     // a movement settled since the refusal no longer stands in the way
-    const now = new Map(((dr.data && dr.data.movements) || []).map((m) => [m.id, m.status]));
+    const now = new Map((dr.data?.movements || []).map((m) => [m.id, m.status]));
     list = list.filter((b) => !b.movement || ["hanging", "mismatch"].includes(now.get(b.movement.id)));
   }
-  box.hidden = !list || !list.length;
+  box.hidden = !list?.length;
   box.dataset.count = list ? String(list.length) : "0";
   $("#close-blockers ul").replaceChildren(
     ...(list || []).map((b) => {

@@ -100,7 +100,7 @@ export function receptionScreen(ctx) {
     const box = $("#rc-error");
     showError(box, null);
     rc.busy = true;
-    rc.basket.forEach((c) => (c.bad = false));
+    for (const c of rc.basket) c.bad = false;
     renderBasket();
     try {
       const t = await post("/api/tickets", { customers: rc.basket.map((c) => c.code) });
@@ -109,7 +109,7 @@ export function receptionScreen(ctx) {
     } catch (err) {
       const d = err.details || {};
       const bad = d.customers || [d.customer];
-      rc.basket.forEach((c) => (c.bad = bad.includes(c.code)));
+      for (const c of rc.basket) c.bad = bad.includes(c.code);
       showError(box, { code: err.code, message: counterMessage(err) || err.message });
     } finally {
       rc.busy = false;
@@ -124,7 +124,7 @@ export function receptionScreen(ctx) {
     box.hidden = false;
     box.dataset.ticket = String(t.number);
     $("#rc-ticket-number").textContent = String(t.number);
-    $("#rc-ticket-branch").textContent = (ctx.session && ctx.session.branch && ctx.session.branch.name) || "";
+    $("#rc-ticket-branch").textContent = ctx.session?.branch?.name || "";
     $("#rc-ticket-issued").textContent = `${t.business_day || ""} ${timeOf(t.issued_at)}`.trim();
     const qr = $("#rc-ticket-qr");
     if (t.follow_token) {

@@ -46,7 +46,7 @@ function loadSession() {
   try {
     const raw = sessionStorage.getItem(SESSION_KEY);
     return raw ? JSON.parse(raw) : null;
-  } catch (e) {
+  } catch {
     return null;
   }
 }
@@ -54,7 +54,7 @@ function loadSession() {
 function saveSession(s) {
   try {
     sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: s.token, principal: s.principal }));
-  } catch (e) {
+  } catch {
     /* storage unavailable: the session lives as long as the page */
   }
 }
@@ -62,7 +62,7 @@ function saveSession(s) {
 function clearSession() {
   try {
     sessionStorage.removeItem(SESSION_KEY);
-  } catch (e) {
+  } catch {
     /* ignore */
   }
 }
@@ -70,7 +70,7 @@ function clearSession() {
 /** An API call with the session token; an expired session sends the user to sign in. */
 async function call(path, opts = {}) {
   try {
-    return await api(path, { ...opts, token: ctx.session && ctx.session.token });
+    return await api(path, { ...opts, token: ctx.session?.token });
   } catch (err) {
     if (err.status === 401) signedOut(EXPIRED);
     throw err;
@@ -108,7 +108,7 @@ function errorBox() {
 }
 
 function counterName(code) {
-  const c = ctx.session && ctx.session.counters.find((x) => x.code === code);
+  const c = ctx.session?.counters.find((x) => x.code === code);
   return c ? c.name : code;
 }
 
@@ -139,12 +139,12 @@ async function onLogin(e) {
 }
 
 async function onLogout() {
-  const token = ctx.session && ctx.session.token;
+  const token = ctx.session?.token;
   signedOut(null);
   if (token) {
     try {
       await api("/api/auth/logout", { method: "POST", token });
-    } catch (e) {
+    } catch {
       /* already gone */
     }
   }
@@ -230,7 +230,7 @@ function setupTabs(p, counter) {
   startCash({
     call,
     post,
-    token: () => ctx.session && ctx.session.token,
+    token: () => ctx.session?.token,
     principal: p,
     onUnauthorized: () => signedOut(EXPIRED),
   });
@@ -318,10 +318,10 @@ function main() {
   screens.reception.wire();
   document.addEventListener("keydown", (e) => {
     const screen = screens[ctx.mode];
-    if (screen && screen.keys) screen.keys(e);
+    if (screen?.keys) screen.keys(e);
   });
   ctx.session = loadSession();
-  if (ctx.session && ctx.session.token) {
+  if (ctx.session?.token) {
     enter();
   } else {
     setMode("login");

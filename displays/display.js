@@ -132,11 +132,11 @@ function speak(evt, t) {
     announcer.announce({
       ticket: t.number,
       counter: t.counter.code,
-      branch: state.branch && state.branch.id,
+      branch: state.branch?.id,
       at: evt.at,
       event: evt.event,
     });
-  } catch (e) {
+  } catch {
     /* a silent board is still a board */
   }
 }
@@ -186,7 +186,7 @@ function main() {
     view: "display",
     onStatus: showConnection,
     onSnapshot: (data) => {
-      if (data.branch && data.branch.name) $("#branch-name").textContent = data.branch.name;
+      if (data.branch?.name) $("#branch-name").textContent = data.branch.name;
       onSnapshot(data);
       announcer.refresh(); // after a server restart the counters may have new clips
     },

@@ -36,7 +36,7 @@ const errorBox = $("#error");
 
 /** In the kiosk's language; the server's own message as the fallback. */
 function explain(err) {
-  return lang.error(err) || (err && err.message) || String(err);
+  return lang.error(err) || err?.message || String(err);
 }
 
 /** The day closed (snapshot, the day.closed event, or a refusal): say so, in both
@@ -158,7 +158,7 @@ async function addCustomer() {
 async function takeTicket() {
   if (busy || basket.length === 0) return;
   clearError();
-  basket.forEach((c) => (c.bad = false));
+  for (const c of basket) c.bad = false;
   setBusy(true);
   try {
     const t = await api("/api/tickets", {
@@ -169,7 +169,7 @@ async function takeTicket() {
     showResult(t);
   } catch (err) {
     const bad = (err.details && (err.details.customers || [err.details.customer])) || [];
-    basket.forEach((c) => (c.bad = bad.includes(c.code)));
+    for (const c of basket) c.bad = bad.includes(c.code);
     fail(err);
   } finally {
     setBusy(false);
@@ -260,7 +260,7 @@ function touched() {
 function keypad(key) {
   if (key === "back") input.value = input.value.slice(0, -1);
   else if (key === "clear") input.value = "";
-  else if (key === "PE") input.value = "PE" + input.value.replace(/^[A-Za-z]{0,2}/, "");
+  else if (key === "PE") input.value = `PE${input.value.replace(/^[A-Za-z]{0,2}/, "")}`;
   else input.value += key;
   input.focus();
 }
@@ -309,7 +309,7 @@ function main() {
     view: "display",
     onStatus: showConnection,
     onSnapshot: (data) => {
-      if (data.branch && data.branch.name) $("#branch-name").textContent = data.branch.name;
+      if (data.branch?.name) $("#branch-name").textContent = data.branch.name;
       showClosed(Boolean(data.day_closed));
     },
     onEvent: (evt) => {

@@ -66,7 +66,7 @@ export class Catalogue {
 
   /** The words for a refusal (ApiError or error frame), or null when there are none. */
   error(err) {
-    const key = err && err.code ? `error.${err.code}` : null;
+    const key = err?.code ? `error.${err.code}` : null;
     return key && this.has(key) ? this.t(key, err.details || {}) : null;
   }
 

@@ -34,7 +34,7 @@ export async function api(path, { method = "GET", body, token } = {}) {
       cache: "no-store",
       credentials: "omit",
     });
-  } catch (e) {
+  } catch {
     throw new ApiError(0, "network", shared.t("error.network"), {});
   }
   let data = null;
@@ -42,12 +42,12 @@ export async function api(path, { method = "GET", body, token } = {}) {
   if (text) {
     try {
       data = JSON.parse(text);
-    } catch (e) {
+    } catch {
       data = null;
     }
   }
   if (!res.ok) {
-    const err = (data && data.error) || {};
+    const err = data?.error || {};
     throw new ApiError(
       res.status,
       err.code || `http_${res.status}`,
@@ -133,7 +133,7 @@ export class HallSocket {
       this._detach(ws);
       try {
         ws.close(1000);
-      } catch (e) {
+      } catch {
         /* already closed */
       }
     }
@@ -164,7 +164,7 @@ export class HallSocket {
     let ws;
     try {
       ws = new WebSocket(this.url);
-    } catch (e) {
+    } catch {
       this._retry();
       return;
     }
@@ -183,7 +183,7 @@ export class HallSocket {
       let msg;
       try {
         msg = JSON.parse(m.data);
-      } catch (e) {
+      } catch {
         return;
       }
       this._handle(msg);
@@ -212,7 +212,7 @@ export class HallSocket {
     this._detach(ws);
     try {
       ws.close();
-    } catch (e) {
+    } catch {
       /* ignore */
     }
     clearInterval(this._pinger);
@@ -310,8 +310,8 @@ export class HallState {
 
   /** Apply one event; returns the new ticket state or null when it carried none. */
   event(evt) {
-    const t = evt && evt.data && evt.data.ticket;
-    if (t && t.business_day && this.businessDay && t.business_day > this.businessDay) {
+    const t = evt?.data?.ticket;
+    if (t?.business_day && this.businessDay && t.business_day > this.businessDay) {
       // a new business day: ticket numbers start again, yesterday's tickets go
       this.tickets = new Map();
       this.businessDay = t.business_day;
@@ -398,7 +398,7 @@ export function showError(box, err) {
     return;
   }
   box.textContent = typeof err === "string" ? err : err.message || String(err);
-  if (err && err.code) box.dataset.code = err.code;
+  if (err?.code) box.dataset.code = err.code;
   else delete box.dataset.code;
   box.hidden = false;
 }
@@ -413,7 +413,7 @@ export function deviceToken(storageKey) {
   if (fromUrl) {
     try {
       localStorage.setItem(storageKey, fromUrl);
-    } catch (e) {
+    } catch {
       /* private mode: keep it for this page only */
     }
     params.delete("token");
@@ -423,7 +423,7 @@ export function deviceToken(storageKey) {
   }
   try {
     return localStorage.getItem(storageKey);
-  } catch (e) {
+  } catch {
     return null;
   }
 }
