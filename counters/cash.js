@@ -4,7 +4,13 @@
 // report downloads. Live: websocket events refetch the HTTP answers (coalesced).
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import {
-  DRAWER_STATUS, MOVE_STATUS, badge, blockerItem, coalesce, reasonText, returnControls,
+  DRAWER_STATUS,
+  MOVE_STATUS,
+  badge,
+  blockerItem,
+  coalesce,
+  reasonText,
+  returnControls,
   signedMoney,
 } from "/counters/cashui.js";
 
@@ -14,9 +20,11 @@ const DAY_ROLES = new Set(["head_cashier", "supervisor"]); // day.close
 const RETURN_ROLES = new Set(["head_cashier", "supervisor"]); // invoice.return, any paper
 
 // events after which the overview or the papers may read differently
-const OVERVIEW_EVENTS = /^(drawer|movement|day|invoice)\.|^payment\.(collected|refused|reversed)$|^ticket\.(called|transferred)$/;
+const OVERVIEW_EVENTS =
+  /^(drawer|movement|day|invoice)\.|^payment\.(collected|refused|reversed)$|^ticket\.(called|transferred)$/;
 // events after which the day's blockers may differ (each check asks CMIS for its list)
-const DAY_EVENTS = /^(drawer|movement|day)\.|^invoice\.(returned|paid_elsewhere)$|^payment\.(confirmed|refused|reversed)$/;
+const DAY_EVENTS =
+  /^(drawer|movement|day)\.|^invoice\.(returned|paid_elsewhere)$|^payment\.(confirmed|refused|reversed)$/;
 
 const cp = {
   live: false,
@@ -176,14 +184,17 @@ function notice(text) {
 }
 
 function nameOf(username) {
-  const d = ((cp.data && cp.data.drawers) || []).find((x) => x.cashier === username);
+  const d = (cp.data?.drawers || []).find((x) => x.cashier === username);
   return d ? d.cashier_name : username;
 }
 
 async function approve(d, input) {
   const note = input.value.trim();
   if (note.length < 3) {
-    showError($("#cash-error"), { code: "invalid_request", message: "Ghi lý do duyệt (ít nhất 3 ký tự). / Write a note (3 characters or more)." });
+    showError($("#cash-error"), {
+      code: "invalid_request",
+      message: "Ghi lý do duyệt (ít nhất 3 ký tự). / Write a note (3 characters or more).",
+    });
     input.focus();
     return;
   }
@@ -213,7 +224,7 @@ async function closeDay() {
 async function download(format) {
   const box = $("#report-error");
   showError(box, null);
-  const day = cp.today || (cp.data && cp.data.business_day) || "";
+  const day = cp.today || cp.data?.business_day || "";
   const from = $("#report-from").value || day;
   const to = $("#report-to").value || from;
   const level = $("#report-level").value;
@@ -226,7 +237,7 @@ async function download(format) {
       cache: "no-store",
       credentials: "omit",
     });
-  } catch (e) {
+  } catch {
     showError(box, { code: "network", message: "Không kết nối được máy chủ / Cannot reach the server" });
     return;
   }
@@ -238,7 +249,7 @@ async function download(format) {
     let err = {};
     try {
       err = (await res.json()).error || {};
-    } catch (e) {
+    } catch {
       /* not JSON */
     }
     showError(box, { code: err.code || `http_${res.status}`, message: err.message || `HTTP ${res.status}` });
@@ -278,8 +289,20 @@ function approvalCell(d) {
       el(
         "div",
         { className: "approval-buttons" },
-        el("button", { type: "button", className: "approve primary", text: "Duyệt / Approve", disabled: cp.busy, on: { click: () => approve(d, input) } }),
-        el("button", { type: "button", className: "recount", text: "Đếm lại / Recount", disabled: cp.busy, on: { click: () => recount(d) } }),
+        el("button", {
+          type: "button",
+          className: "approve primary",
+          text: "Duyệt / Approve",
+          disabled: cp.busy,
+          on: { click: () => approve(d, input) },
+        }),
+        el("button", {
+          type: "button",
+          className: "recount",
+          text: "Đếm lại / Recount",
+          disabled: cp.busy,
+          on: { click: () => recount(d) },
+        }),
       ),
     );
   }
@@ -314,7 +337,10 @@ function drawerRow(d) {
     amountTd(d.counted),
     el(
       "td",
-      { className: `money difference ${diff ? "off" : ""}`.trim(), dataset: { difference: diff === null ? "" : String(diff) } },
+      {
+        className: `money difference ${diff ? "off" : ""}`.trim(),
+        dataset: { difference: diff === null ? "" : String(diff) },
+      },
       diff === null ? "—" : signedMoney(diff),
       diff ? el("div", { text: diff > 0 ? "thừa / over" : "thiếu / short" }) : null,
     ),
@@ -346,12 +372,20 @@ function renderPapers() {
       el(
         "tr",
         { className: c.to_return ? "to-return" : "", dataset: { counter: c.counter, toReturn: c.to_return } },
-        el("td", {}, el("strong", { text: c.counter }), ` ${c.name}`, el("span", { className: "muted", text: c.kind === "lookup" ? " · tra cứu / lookup" : "" })),
+        el(
+          "td",
+          {},
+          el("strong", { text: c.counter }),
+          ` ${c.name}`,
+          el("span", { className: "muted", text: c.kind === "lookup" ? " · tra cứu / lookup" : "" }),
+        ),
         td(`${c.delivered}`, "num"),
         td(`${c.paid}`, "num"),
         el("td", {
           className: "num",
-          title: Object.entries(c.returned_by_reason || {}).map(([r, n]) => `${reasonText(r)}: ${n}`).join("\n"),
+          title: Object.entries(c.returned_by_reason || {})
+            .map(([r, n]) => `${reasonText(r)}: ${n}`)
+            .join("\n"),
           text: `${c.returned}`,
         }),
         td(`${c.to_return}`, `num ${c.to_return ? "warn" : ""}`.trim()),
@@ -401,15 +435,19 @@ function renderPapers() {
 
 function renderClosed() {
   const box = $("#cash-closed");
-  const c = cp.data && cp.data.closed;
+  const c = cp.data?.closed;
   box.hidden = !c;
   box.dataset.closed = c ? "true" : "false";
   if (!c) return;
   box.replaceChildren(
-    el("strong", { text: `Ngày ${cp.data.business_day} đã đóng lúc ${timeOf(c.at)} (${(c.by || "").replace(/^user:/, "")}). Không thu thêm tiền trong ngày này.` }),
+    el("strong", {
+      text: `Ngày ${cp.data.business_day} đã đóng lúc ${timeOf(c.at)} (${(c.by || "").replace(/^user:/, "")}). Không thu thêm tiền trong ngày này.`,
+    }),
     el("div", { className: "en", text: "The business day is closed: nothing more is collected on it." }),
     c.deposit
-      ? el("div", { text: `Nộp ngân hàng / bank deposit: ${money(c.deposit.amount)} — ${c.deposit.bank} (${c.deposit.reference})` })
+      ? el("div", {
+          text: `Nộp ngân hàng / bank deposit: ${money(c.deposit.amount)} — ${c.deposit.bank} (${c.deposit.reference})`,
+        })
       : null,
   );
 }
@@ -418,7 +456,7 @@ function renderDay() {
   const box = $("#day-box");
   box.hidden = !canDay();
   if (box.hidden) return;
-  const closed = !!(cp.data && cp.data.closed);
+  const closed = !!cp.data?.closed;
   const day = cp.day;
   const state = $("#day-state");
   let can = "";
@@ -433,7 +471,10 @@ function renderDay() {
   } else {
     can = "false";
     state.replaceChildren(
-      el("span", { className: "badge bad", text: `Chưa đóng được: còn ${day.blockers.length} việc / Not yet: ${day.blockers.length} left` }),
+      el("span", {
+        className: "badge bad",
+        text: `Chưa đóng được: còn ${day.blockers.length} việc / Not yet: ${day.blockers.length} left`,
+      }),
     );
   }
   box.dataset.canClose = can;
@@ -457,10 +498,10 @@ function render() {
   $("#cash-collected").textContent = t ? money(t.collected) : "—";
   const diff = $("#cash-differences");
   diff.textContent = t ? signedMoney(t.differences) : "—";
-  diff.classList.toggle("off", !!(t && t.differences));
+  diff.classList.toggle("off", !!t?.differences);
   const hanging = $("#cash-hanging");
   hanging.textContent = t ? String(t.hanging) : "—";
-  hanging.classList.toggle("off", !!(t && t.hanging));
+  hanging.classList.toggle("off", !!t?.hanging);
   const toReturn = cp.papers ? cp.papers.to_return.length : null;
   $("#cash-to-return").textContent = toReturn === null ? "—" : String(toReturn);
   $("#cash-to-return").classList.toggle("off", !!toReturn);

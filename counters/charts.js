@@ -62,9 +62,34 @@ function waitConfig(rows) {
     data: {
       labels: rows.map((h) => `${h.hour}h`),
       datasets: [
-        { type: "bar", label: "Trung bình / Average", data: rows.map((h) => minutes(h.wait_avg_s)), backgroundColor: "rgba(11, 83, 148, .55)", yAxisID: "y", order: 2 },
-        { type: "line", label: "P90", data: rows.map((h) => minutes(h.wait_p90_s)), borderColor: BAD, backgroundColor: BAD, spanGaps: true, yAxisID: "y", order: 1 },
-        { type: "line", label: "Lượt gọi / Calls", data: rows.map((h) => h.called), borderColor: MUTED, backgroundColor: MUTED, borderDash: [4, 4], yAxisID: "n", order: 0 },
+        {
+          type: "bar",
+          label: "Trung bình / Average",
+          data: rows.map((h) => minutes(h.wait_avg_s)),
+          backgroundColor: "rgba(11, 83, 148, .55)",
+          yAxisID: "y",
+          order: 2,
+        },
+        {
+          type: "line",
+          label: "P90",
+          data: rows.map((h) => minutes(h.wait_p90_s)),
+          borderColor: BAD,
+          backgroundColor: BAD,
+          spanGaps: true,
+          yAxisID: "y",
+          order: 1,
+        },
+        {
+          type: "line",
+          label: "Lượt gọi / Calls",
+          data: rows.map((h) => h.called),
+          borderColor: MUTED,
+          backgroundColor: MUTED,
+          borderDash: [4, 4],
+          yAxisID: "n",
+          order: 0,
+        },
       ],
     },
     options: baseOptions(axes("lượt / tickets")),
@@ -77,9 +102,33 @@ function serviceConfig(rows) {
     data: {
       labels: rows.map((h) => `${h.hour}h`),
       datasets: [
-        { type: "bar", label: "Trung bình / Average", data: rows.map((h) => minutes(h.service_avg_s)), backgroundColor: "rgba(30, 132, 73, .55)", yAxisID: "y", order: 2 },
-        { type: "line", label: "Lấy số / Issued", data: rows.map((h) => h.issued), borderColor: BRAND, backgroundColor: BRAND, yAxisID: "n", order: 1 },
-        { type: "line", label: "Xong / Served", data: rows.map((h) => h.served), borderColor: OK, backgroundColor: OK, borderDash: [4, 4], yAxisID: "n", order: 0 },
+        {
+          type: "bar",
+          label: "Trung bình / Average",
+          data: rows.map((h) => minutes(h.service_avg_s)),
+          backgroundColor: "rgba(30, 132, 73, .55)",
+          yAxisID: "y",
+          order: 2,
+        },
+        {
+          type: "line",
+          label: "Lấy số / Issued",
+          data: rows.map((h) => h.issued),
+          borderColor: BRAND,
+          backgroundColor: BRAND,
+          yAxisID: "n",
+          order: 1,
+        },
+        {
+          type: "line",
+          label: "Xong / Served",
+          data: rows.map((h) => h.served),
+          borderColor: OK,
+          backgroundColor: OK,
+          borderDash: [4, 4],
+          yAxisID: "n",
+          order: 0,
+        },
       ],
     },
     options: baseOptions(axes("vé / tickets")),
@@ -157,7 +206,9 @@ export class HourlyCharts {
     const chart = this.charts[name];
     if (chart) {
       chart.data.labels = config.data.labels;
-      config.data.datasets.forEach((d, i) => (chart.data.datasets[i].data = d.data));
+      config.data.datasets.forEach((d, i) => {
+        chart.data.datasets[i].data = d.data;
+      });
       chart.update("none");
     } else {
       this.charts[name] = new Chart(canvas, config);

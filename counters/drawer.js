@@ -4,8 +4,15 @@
 // The server is the truth: every change refetches GET /api/cash/mine (coalesced).
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import {
-  DRAWER_STATUS, MOVE_STATUS, badge, blockerItem, coalesce, differenceText, echoAmount,
-  parseAmount, returnControls,
+  DRAWER_STATUS,
+  MOVE_STATUS,
+  badge,
+  blockerItem,
+  coalesce,
+  differenceText,
+  echoAmount,
+  parseAmount,
+  returnControls,
 } from "/counters/cashui.js";
 
 const noop = () => {};
@@ -38,10 +45,17 @@ export function startDrawer({ call, post, counter, principal, onChange = noop })
   Object.assign(dr, { data: null, busy: false, refusal: null, prompted: false });
   dr.refresh = coalesce(load, 120);
   wire();
-  for (const id of ["#drawer-float", "#move-amount", "#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) {
+  for (const id of [
+    "#drawer-float",
+    "#move-amount",
+    "#close-counted",
+    "#deposit-amount",
+    "#deposit-bank",
+    "#deposit-ref",
+  ]) {
     $(id).value = "";
   }
-  dr.echoes.forEach((show) => show());
+  for (const show of dr.echoes) show();
   // money flows to the head cashier: they mostly declare "in", the others "out"
   $("#move-side").value = principal.role === "head_cashier" ? "in" : "out";
   showError($("#drawer-error"), null);
@@ -68,7 +82,9 @@ export function drawerEvent(evt) {
   const d = evt.data || {};
   if (type.startsWith("drawer.") || type === "day.closed") {
     if (type === "drawer.reopened" && d.drawer && d.drawer.cashier === dr.me) {
-      notice("Giám sát yêu cầu đếm lại két: đếm lại rồi đóng két. / The supervisor asked for a recount: count again, then close.");
+      notice(
+        "Giám sát yêu cầu đếm lại két: đếm lại rồi đóng két. / The supervisor asked for a recount: count again, then close.",
+      );
     }
     dr.refresh();
   } else if (type.startsWith("movement.")) {
@@ -98,10 +114,16 @@ export function canCollect() {
 export function explainNoCollect(box) {
   const s = status();
   if (s === "none") {
-    showError(box, { code: "drawer_not_open", message: "Chưa mở két: nhập tiền đầu ca rồi bấm Enter. / Open your drawer first: type the float, then Enter." });
+    showError(box, {
+      code: "drawer_not_open",
+      message: "Chưa mở két: nhập tiền đầu ca rồi bấm Enter. / Open your drawer first: type the float, then Enter.",
+    });
     $("#drawer-float").focus();
   } else {
-    showError(box, { code: "drawer_closed", message: "Két đã đóng: không thu thêm tiền hôm nay. / Your drawer is closed: nothing more is collected today." });
+    showError(box, {
+      code: "drawer_closed",
+      message: "Két đã đóng: không thu thêm tiền hôm nay. / Your drawer is closed: nothing more is collected today.",
+    });
   }
 }
 
@@ -140,7 +162,7 @@ async function act(fn) {
   try {
     return await fn();
   } catch (err) {
-    if (err.code === "close_refused") dr.refusal = (err.details && err.details.blockers) || [];
+    if (err.code === "close_refused") dr.refusal = err.details?.blockers || [];
     else showError($("#drawer-error"), err);
     return null;
   } finally {
@@ -152,7 +174,7 @@ async function act(fn) {
 
 function nameOf(username) {
   if (username === dr.me) return "tôi";
-  const c = ((dr.data && dr.data.colleagues) || []).find((x) => x.cashier === username);
+  const c = (dr.data?.colleagues || []).find((x) => x.cashier === username);
   return c ? c.name : username;
 }
 
@@ -160,7 +182,10 @@ async function openDrawer(e) {
   e.preventDefault();
   const amount = parseAmount($("#drawer-float").value);
   if (amount === null) {
-    showError($("#drawer-error"), { code: "invalid_amount", message: "Nhập tiền đầu ca (0 nếu không có). / Type the float (0 if none)." });
+    showError($("#drawer-error"), {
+      code: "invalid_amount",
+      message: "Nhập tiền đầu ca (0 nếu không có). / Type the float (0 if none).",
+    });
     $("#drawer-float").focus();
     return;
   }
@@ -192,7 +217,7 @@ async function declare(e) {
   const m = await act(() => dr.post("/api/cash/movements", { side, cashier, amount }));
   if (m) {
     $("#move-amount").value = "";
-    dr.echoes.forEach((show) => show());
+    for (const show of dr.echoes) show();
     const who = nameOf(cashier);
     notice(
       side === "out"
@@ -215,7 +240,7 @@ function answer(m) {
   if (![...sel.options].some((o) => o.value === other)) sel.append(el("option", { value: other, text: other }));
   sel.value = other;
   $("#move-amount").value = "";
-  dr.echoes.forEach((show) => show());
+  for (const show of dr.echoes) show();
   $("#move-amount").focus();
 }
 
@@ -223,12 +248,15 @@ async function closeDrawer(e) {
   e.preventDefault();
   const counted = parseAmount($("#close-counted").value);
   if (counted === null) {
-    showError($("#drawer-error"), { code: "invalid_amount", message: "Nhập số tiền đếm được trong két. / Type the cash you counted." });
+    showError($("#drawer-error"), {
+      code: "invalid_amount",
+      message: "Nhập số tiền đếm được trong két. / Type the cash you counted.",
+    });
     $("#close-counted").focus();
     return;
   }
   const body = { counted };
-  const d = dr.data && dr.data.drawer;
+  const d = dr.data?.drawer;
   if (d && d.role === "head_cashier") {
     body.deposit = {
       amount: parseAmount($("#deposit-amount").value),
@@ -241,14 +269,16 @@ async function closeDrawer(e) {
   if (closed) {
     dr.data = { ...dr.data, drawer: closed };
     for (const id of ["#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) $(id).value = "";
-    dr.echoes.forEach((show) => show());
+    for (const show of dr.echoes) show();
     notice("");
     dr.onChange();
   }
 }
 
 async function returnPaper(paper, reason) {
-  const ok = await act(() => dr.post("/api/invoices/returns", { ticket: paper.ticket, invoices: [paper.invoice_id], reason }));
+  const ok = await act(() =>
+    dr.post("/api/invoices/returns", { ticket: paper.ticket, invoices: [paper.invoice_id], reason }),
+  );
   if (ok && dr.refusal) {
     // the paper is back: take it off the refusal shown (the next close attempt rechecks all)
     dr.refusal = dr.refusal
@@ -268,7 +298,10 @@ function fill(id, n) {
 function renderFigures(d) {
   const b = d.balance;
   fill("#dr-float", b.float);
-  $("#dr-collected").replaceChildren(money(b.collected), el("span", { className: "count", text: `${b.payments} lượt / payments` }));
+  $("#dr-collected").replaceChildren(
+    money(b.collected),
+    el("span", { className: "count", text: `${b.payments} lượt / payments` }),
+  );
   fill("#dr-given-back", b.given_back);
   fill("#dr-in", b.money_in);
   fill("#dr-out", b.money_out);
@@ -286,22 +319,37 @@ function renderStop(d) {
     "div",
     { className: "num" },
     `Đếm được / counted ${money(d.counted)} · phải có / expected ${money(d.expected_at_close)} · `,
-    el("strong", { className: "difference", dataset: { difference: String(d.difference) }, text: differenceText(d.difference) }),
+    el("strong", {
+      className: "difference",
+      dataset: { difference: String(d.difference) },
+      text: differenceText(d.difference),
+    }),
   );
   const parts =
     d.status === "pending_approval"
       ? [
           el("strong", { text: "Két đã đóng, chênh lệch chờ giám sát duyệt. Không thu thêm tiền." }),
-          el("div", { className: "en", text: "Drawer closed with a difference: waiting for supervisor approval. Nothing more is collected." }),
+          el("div", {
+            className: "en",
+            text: "Drawer closed with a difference: waiting for supervisor approval. Nothing more is collected.",
+          }),
           figures,
         ]
       : [
           el("strong", { text: `Két đã đóng lúc ${timeOf(d.closed_at)}: không thu thêm tiền hôm nay.` }),
           el("div", { className: "en", text: "Drawer closed: nothing more is collected today." }),
           figures,
-          d.approved_by ? el("div", { className: "muted", text: `Đã duyệt / approved: ${d.approved_by} — ${d.approval_note || ""}` }) : null,
+          d.approved_by
+            ? el("div", {
+                className: "muted",
+                text: `Đã duyệt / approved: ${d.approved_by} — ${d.approval_note || ""}`,
+              })
+            : null,
           d.deposit
-            ? el("div", { className: "muted", text: `Nộp ngân hàng / deposit: ${money(d.deposit.amount)} — ${d.deposit.bank} (${d.deposit.reference})` })
+            ? el("div", {
+                className: "muted",
+                text: `Nộp ngân hàng / deposit: ${money(d.deposit.amount)} — ${d.deposit.bank} (${d.deposit.reference})`,
+              })
             : null,
         ];
   box.replaceChildren(...parts);
@@ -310,7 +358,7 @@ function renderStop(d) {
 function renderColleagues() {
   const sel = $("#move-cashier");
   const keep = sel.value;
-  const list = (dr.data && dr.data.colleagues) || [];
+  const list = dr.data?.colleagues || [];
   sel.replaceChildren(
     ...(list.length
       ? list.map((c) =>
@@ -368,7 +416,7 @@ function moveRow(m, open) {
 }
 
 function renderMovements(open) {
-  const all = ((dr.data && dr.data.movements) || []).filter((m) => m.status !== "cancelled");
+  const all = (dr.data?.movements || []).filter((m) => m.status !== "cancelled");
   $("#move-list").hidden = all.length === 0;
   $("#move-list tbody").replaceChildren(...all.map((m) => moveRow(m, open)));
 }
@@ -378,10 +426,10 @@ function renderRefusal(d) {
   let list = d && d.status === "open" ? dr.refusal : null;
   if (list) {
     // a movement settled since the refusal no longer stands in the way
-    const now = new Map(((dr.data && dr.data.movements) || []).map((m) => [m.id, m.status]));
+    const now = new Map((dr.data?.movements || []).map((m) => [m.id, m.status]));
     list = list.filter((b) => !b.movement || ["hanging", "mismatch"].includes(now.get(b.movement.id)));
   }
-  box.hidden = !list || !list.length;
+  box.hidden = !list?.length;
   box.dataset.count = list ? String(list.length) : "0";
   $("#close-blockers ul").replaceChildren(
     ...(list || []).map((b) => {
@@ -395,7 +443,10 @@ function renderRefusal(d) {
               el(
                 "li",
                 { dataset: { invoiceId: p.invoice_id } },
-                el("span", { className: "num", text: `Vé ${p.ticket} · ${p.customer_code} · ${p.period} · ${money(p.total)} ` }),
+                el("span", {
+                  className: "num",
+                  text: `Vé ${p.ticket} · ${p.customer_code} · ${p.period} · ${money(p.total)} `,
+                }),
                 returnControls(p, returnPaper, { disabled: dr.busy }),
               ),
             ),

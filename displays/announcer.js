@@ -41,7 +41,7 @@ export class Announcer {
         this.ctx = new Ctx();
         this.ctx.onstatechange = () => this._update();
       }
-    } catch (e) {
+    } catch {
       this.ctx = null;
     }
     this._update();
@@ -83,7 +83,7 @@ export class Announcer {
     const date = Date.parse(res.headers.get("date") || "");
     if (!Number.isNaN(date)) this.skewMs = date + 500 - Date.now(); // Date has 1 s steps
     const m = await res.json();
-    if (!m || !m.ready || !m.chime) return false;
+    if (!m?.ready || !m.chime) return false;
     const urls = [m.chime];
     for (const lang of Object.values(m.langs || {})) {
       urls.push(...lang.digits, lang.lead, lang.to);
@@ -103,7 +103,7 @@ export class Announcer {
       const data = await res.arrayBuffer();
       const buf = await new Promise((ok, fail) => this.ctx.decodeAudioData(data, ok, fail));
       this.buffers.set(url, buf);
-    } catch (e) {
+    } catch {
       /* that clip is left out of calls */
     }
   }
@@ -144,7 +144,7 @@ export class Announcer {
       if (!l) continue;
       const digits = [...number].map((d) => ({ clip: `digit:${d}`, lang, url: l.digits[Number(d)] }));
       if (digits.some((d) => !d.url)) continue;
-      const place = ((l.counters || {})[branch] || {})[counter];
+      const place = l.counters?.[branch]?.[counter];
       out.push({ clip: "lead", lang, url: l.lead }, ...digits);
       if (place) out.push({ clip: "to", lang, url: l.to }, { clip: `counter:${counter}`, lang, url: place });
     }
@@ -190,17 +190,20 @@ export class Announcer {
         src.buffer = buf;
         src.connect(this.ctx.destination);
         src.onended = finish;
-        timer = setTimeout(() => {
-          try {
-            src.stop();
-          } catch (e) {
-            /* already stopped */
-          }
-          finish();
-        }, buf.duration * 1000 + CLIP_SLACK_MS);
+        timer = setTimeout(
+          () => {
+            try {
+              src.stop();
+            } catch {
+              /* already stopped */
+            }
+            finish();
+          },
+          buf.duration * 1000 + CLIP_SLACK_MS,
+        );
         entry.startedAt = performance.now();
         src.start();
-      } catch (e) {
+      } catch {
         entry.startedAt = entry.startedAt || performance.now();
         finish();
       }

@@ -1,7 +1,9 @@
 // Hall display: the number each cashier counter is serving, and the latest calls.
 // The display view never carries names, codes or amounts.
 import { $, el, timeOf, HallSocket, HallState, showConnection, deviceToken } from "/static/qms.js";
+import { BOTH, Catalogue } from "/static/i18n.js";
 import { Announcer } from "/displays/announcer.js";
+import { DISPLAY_TEXTS } from "/displays/texts.js";
 
 const TOKEN_KEY = "qms.display.token";
 const RECENT = 7;
@@ -130,11 +132,11 @@ function speak(evt, t) {
     announcer.announce({
       ticket: t.number,
       counter: t.counter.code,
-      branch: state.branch && state.branch.id,
+      branch: state.branch?.id,
       at: evt.at,
       event: evt.event,
     });
-  } catch (e) {
+  } catch {
     /* a silent board is still a board */
   }
 }
@@ -169,6 +171,7 @@ function tick() {
 }
 
 function main() {
+  new Catalogue(DISPLAY_TEXTS, { lang: BOTH }).apply();
   tick();
   setInterval(tick, 10000);
   showConnection(false);
@@ -183,7 +186,7 @@ function main() {
     view: "display",
     onStatus: showConnection,
     onSnapshot: (data) => {
-      if (data.branch && data.branch.name) $("#branch-name").textContent = data.branch.name;
+      if (data.branch?.name) $("#branch-name").textContent = data.branch.name;
       onSnapshot(data);
       announcer.refresh(); // after a server restart the counters may have new clips
     },

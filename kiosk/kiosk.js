@@ -1,108 +1,27 @@
 // Kiosk: customers type or scan their code(s) and take a numbered ticket, then scan its
 // QR code to follow their turn on a phone. Vietnamese first; English on request.
 import {
-  $, $$, api, el, money, HallSocket, showConnection, showError, deviceToken,
-  normaliseCode, CUSTOMER_CODE,
+  $,
+  $$,
+  api,
+  el,
+  money,
+  HallSocket,
+  showConnection,
+  showError,
+  deviceToken,
+  normaliseCode,
+  CUSTOMER_CODE,
 } from "/static/qms.js";
-import { Lang } from "/kiosk/lang.js";
+import { Catalogue } from "/static/i18n.js";
+import { KIOSK_TEXTS, MAX_CUSTOMERS } from "/kiosk/texts.js";
 
 const TOKEN_KEY = "qms.kiosk.token";
 const LANG_KEY = "qms.kiosk.lang";
 const RESULT_SECONDS = 30; // time to read the number and scan the QR code
 const IDLE_SECONDS = 90;
-const MAX_CUSTOMERS = 10;
 
-const TEXTS = {
-  offline: { vi: "Mất kết nối máy chủ — đang kết nối lại…", en: "Offline — reconnecting…" },
-  subtitle: { vi: "Thu tiền điện", en: "Electricity bill payment" },
-  device_missing: { vi: "Thiết bị chưa được cấu hình", en: "Device not set up" },
-  device_missing_help: {
-    vi: "Mở trang với ?token=… của kiosk.",
-    en: "Open this page with the kiosk's ?token=….",
-  },
-  enter_code: { vi: "Nhập mã khách hàng", en: "Enter your customer code" },
-  enter_code_help: {
-    vi: "Quét mã vạch trên hoá đơn cũ hoặc gõ mã (ví dụ PE01000012345).",
-    en: "Scan the barcode of an old receipt or type the code (e.g. PE01000012345).",
-  },
-  code_label: { vi: "Mã khách hàng", en: "Customer code" },
-  keypad: { vi: "Bàn phím số", en: "Keypad" },
-  backspace: { vi: "Xoá một ký tự", en: "Backspace" },
-  add: { vi: "Thêm", en: "Add" },
-  clear: { vi: "Xoá hết", en: "Clear" },
-  basket: { vi: "Khách hàng trên vé", en: "Customers on this ticket" },
-  total: { vi: "Tổng cộng", en: "Total" },
-  basket_help: {
-    vi: "Có thể thêm mã khách hàng khác để trả giúp.",
-    en: "You may add more customer codes to pay for them too.",
-  },
-  start_over: { vi: "Làm lại", en: "Start over" },
-  take_ticket: { vi: "Lấy số", en: "Take ticket" },
-  your_number: { vi: "Số thứ tự của quý khách", en: "Your number" },
-  debts_pending: {
-    vi: "Hệ thống hoá đơn đang bận: nhân viên sẽ tra nợ cho quý khách.",
-    en: "The billing system is busy: staff will look up your invoices.",
-  },
-  please_wait: {
-    vi: "Vui lòng chờ gọi số trên màn hình.",
-    en: "Please wait for your number on the screen.",
-  },
-  qr_alt: { vi: "Mã QR theo dõi lượt", en: "QR code to follow your turn" },
-  qr_caption: {
-    vi: "Quét mã bằng điện thoại để theo dõi lượt của quý khách.",
-    en: "Scan with your phone to follow your turn.",
-  },
-  done: { vi: "Xong", en: "Done" },
-  remove: { vi: "Bỏ", en: "Remove" },
-  remove_code: { vi: (d) => `Bỏ ${d.code}`, en: (d) => `Remove ${d.code}` },
-  periods_count: {
-    vi: (d) => `${d.n} kỳ: ${d.list}`,
-    en: (d) => `${d.n} ${d.n === 1 ? "period" : "periods"}: ${d.list}`,
-  },
-  periods: { vi: (d) => `Kỳ: ${d.list}`, en: (d) => `Periods: ${d.list}` },
-  err_invalid_customer_code: {
-    vi: "Mã khách hàng không hợp lệ: 2 chữ cái và 11 chữ số, ví dụ PE01000012345.",
-    en: "Invalid customer code: 2 letters and 11 digits, e.g. PE01000012345.",
-  },
-  err_unknown_customer: {
-    vi: (d) => `Không tìm thấy khách hàng ${d.customer || ""}.`,
-    en: (d) => `Customer ${d.customer || ""} not found.`,
-  },
-  err_no_debt: {
-    vi: (d) => `Khách hàng ${(d.customers || []).join(", ")} không còn hoá đơn cần thanh toán.`,
-    en: (d) => `Customer ${(d.customers || []).join(", ")} has nothing to pay.`,
-  },
-  err_customer_on_active_ticket: {
-    vi: (d) => `Khách hàng ${d.customer} đã có trong vé số ${d.ticket} hôm nay.`,
-    en: (d) => `Customer ${d.customer} is already on ticket ${d.ticket} today.`,
-  },
-  err_too_many_customers: {
-    vi: `Một vé tối đa ${MAX_CUSTOMERS} khách hàng.`,
-    en: `At most ${MAX_CUSTOMERS} customers per ticket.`,
-  },
-  err_duplicate: {
-    vi: (d) => `Mã ${d.customer} đã có trong danh sách.`,
-    en: (d) => `${d.customer} is already in the list.`,
-  },
-  err_cmis: {
-    vi: "Hệ thống hoá đơn đang bận, vui lòng thử lại.",
-    en: "The billing system is not answering, please try again.",
-  },
-  err_network: {
-    vi: "Mất kết nối máy chủ, vui lòng thử lại.",
-    en: "Cannot reach the server, please try again.",
-  },
-  err_unauthenticated: {
-    vi: "Kiosk chưa được cấp quyền. Vui lòng báo nhân viên.",
-    en: "This kiosk is not authorised; please ask staff.",
-  },
-  err_too_many_requests: {
-    vi: "Quá nhiều yêu cầu, vui lòng chờ một chút.",
-    en: "Too many requests, please wait a moment.",
-  },
-};
-
-const lang = new Lang(LANG_KEY, TEXTS);
+const lang = new Catalogue(KIOSK_TEXTS, { storageKey: LANG_KEY });
 const token = deviceToken(TOKEN_KEY);
 const basket = []; // [{code, name, invoices, total}]
 let busy = false;
@@ -115,25 +34,9 @@ let dayClosed = false; // the business day is closed: no code entry, a notice in
 const input = $("#code");
 const errorBox = $("#error");
 
-const ERROR_KEYS = {
-  invalid_customer_code: "err_invalid_customer_code",
-  unknown_customer: "err_unknown_customer",
-  no_debt: "err_no_debt",
-  customer_on_active_ticket: "err_customer_on_active_ticket",
-  too_many_customers: "err_too_many_customers",
-  duplicate: "err_duplicate",
-  cmis_unavailable: "err_cmis",
-  cmis_bad_answer: "err_cmis",
-  network: "err_network",
-  unauthenticated: "err_unauthenticated",
-  too_many_requests: "err_too_many_requests",
-};
-
 /** In the kiosk's language; the server's own message as the fallback. */
 function explain(err) {
-  const key = err && ERROR_KEYS[err.code];
-  if (key) return lang.t(key, (err && err.details) || {});
-  return (err && err.message) || String(err);
+  return lang.error(err) || err?.message || String(err);
 }
 
 /** The day closed (snapshot, the day.closed event, or a refusal): say so, in both
@@ -255,7 +158,7 @@ async function addCustomer() {
 async function takeTicket() {
   if (busy || basket.length === 0) return;
   clearError();
-  basket.forEach((c) => (c.bad = false));
+  for (const c of basket) c.bad = false;
   setBusy(true);
   try {
     const t = await api("/api/tickets", {
@@ -266,7 +169,7 @@ async function takeTicket() {
     showResult(t);
   } catch (err) {
     const bad = (err.details && (err.details.customers || [err.details.customer])) || [];
-    basket.forEach((c) => (c.bad = bad.includes(c.code)));
+    for (const c of basket) c.bad = bad.includes(c.code);
     fail(err);
   } finally {
     setBusy(false);
@@ -357,7 +260,7 @@ function touched() {
 function keypad(key) {
   if (key === "back") input.value = input.value.slice(0, -1);
   else if (key === "clear") input.value = "";
-  else if (key === "PE") input.value = "PE" + input.value.replace(/^[A-Za-z]{0,2}/, "");
+  else if (key === "PE") input.value = `PE${input.value.replace(/^[A-Za-z]{0,2}/, "")}`;
   else input.value += key;
   input.focus();
 }
@@ -406,7 +309,7 @@ function main() {
     view: "display",
     onStatus: showConnection,
     onSnapshot: (data) => {
-      if (data.branch && data.branch.name) $("#branch-name").textContent = data.branch.name;
+      if (data.branch?.name) $("#branch-name").textContent = data.branch.name;
       showClosed(Boolean(data.day_closed));
     },
     onEvent: (evt) => {

@@ -1,6 +1,8 @@
 // Shared client code for the hall's pages: the HTTP API, the websocket protocol
 // (docs/protocol.md), a tiny state reducer and a few DOM helpers.
 // Plain ES module, no build step. Server text is only ever inserted with textContent.
+import { BOTH, Catalogue, wordsOf } from "/static/i18n.js";
+import { SHARED_TEXTS } from "/static/texts.js";
 
 // --- HTTP ----------------------------------------------------------------------------
 
@@ -32,20 +34,20 @@ export async function api(path, { method = "GET", body, token } = {}) {
       cache: "no-store",
       credentials: "omit",
     });
-  } catch (e) {
-    throw new ApiError(0, "network", "Không kết nối được máy chủ / Cannot reach the server", {});
+  } catch {
+    throw new ApiError(0, "network", shared.t("error.network"), {});
   }
   let data = null;
   const text = await res.text();
   if (text) {
     try {
       data = JSON.parse(text);
-    } catch (e) {
+    } catch {
       data = null;
     }
   }
   if (!res.ok) {
-    const err = (data && data.error) || {};
+    const err = data?.error || {};
     throw new ApiError(
       res.status,
       err.code || `http_${res.status}`,
@@ -131,7 +133,7 @@ export class HallSocket {
       this._detach(ws);
       try {
         ws.close(1000);
-      } catch (e) {
+      } catch {
         /* already closed */
       }
     }
@@ -162,7 +164,7 @@ export class HallSocket {
     let ws;
     try {
       ws = new WebSocket(this.url);
-    } catch (e) {
+    } catch {
       this._retry();
       return;
     }
@@ -181,7 +183,7 @@ export class HallSocket {
       let msg;
       try {
         msg = JSON.parse(m.data);
-      } catch (e) {
+      } catch {
         return;
       }
       this._handle(msg);
@@ -210,7 +212,7 @@ export class HallSocket {
     this._detach(ws);
     try {
       ws.close();
-    } catch (e) {
+    } catch {
       /* ignore */
     }
     clearInterval(this._pinger);
@@ -308,8 +310,8 @@ export class HallState {
 
   /** Apply one event; returns the new ticket state or null when it carried none. */
   event(evt) {
-    const t = evt && evt.data && evt.data.ticket;
-    if (t && t.business_day && this.businessDay && t.business_day > this.businessDay) {
+    const t = evt?.data?.ticket;
+    if (t?.business_day && this.businessDay && t.business_day > this.businessDay) {
       // a new business day: ticket numbers start again, yesterday's tickets go
       this.tickets = new Map();
       this.businessDay = t.business_day;
@@ -373,28 +375,11 @@ export function timeOf(iso) {
   return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
 
-export const TICKET_STATUS = {
-  waiting: "Đang chờ / Waiting",
-  serving: "Đang phục vụ / Serving",
-  parked: "Tạm chờ / Parked",
-  no_show: "Vắng mặt / No-show",
-  done: "Xong / Done",
-};
-
-export const LOOKUP_STATUS = {
-  pending: "Chờ tìm / To find",
-  found: "Đã có / Found",
-  deferred: "Tìm sau / Later",
-  missing: "Thất lạc / Missing",
-};
-
-export const PAY_STATUS = {
-  unpaid: "Chưa thu / Unpaid",
-  paid: "Đã thu / Paid",
-  returned: "Trả lại / Returned",
-  paid_elsewhere: "Đã trả nơi khác / Paid elsewhere",
-  moved: "Đã chuyển sang vé khác / Moved to another ticket",
-};
+// Staff pages show both languages; qms/static/texts.js holds the words.
+const shared = new Catalogue(SHARED_TEXTS, { lang: BOTH });
+export const TICKET_STATUS = wordsOf(shared, "ticket", ["waiting", "serving", "parked", "no_show", "done"]);
+export const LOOKUP_STATUS = wordsOf(shared, "lookup", ["pending", "found", "deferred", "missing"]);
+export const PAY_STATUS = wordsOf(shared, "pay", ["unpaid", "paid", "returned", "paid_elsewhere", "moved"]);
 
 /** Mirror the socket's state on the page: body[data-state] and the #offline banner. */
 export function showConnection(online) {
@@ -413,7 +398,7 @@ export function showError(box, err) {
     return;
   }
   box.textContent = typeof err === "string" ? err : err.message || String(err);
-  if (err && err.code) box.dataset.code = err.code;
+  if (err?.code) box.dataset.code = err.code;
   else delete box.dataset.code;
   box.hidden = false;
 }
@@ -428,7 +413,7 @@ export function deviceToken(storageKey) {
   if (fromUrl) {
     try {
       localStorage.setItem(storageKey, fromUrl);
-    } catch (e) {
+    } catch {
       /* private mode: keep it for this page only */
     }
     params.delete("token");
@@ -438,7 +423,7 @@ export function deviceToken(storageKey) {
   }
   try {
     return localStorage.getItem(storageKey);
-  } catch (e) {
+  } catch {
     return null;
   }
 }
@@ -447,5 +432,7 @@ export const CUSTOMER_CODE = /^[A-Z]{2}[0-9]{11}$/;
 
 /** Normalise what a person or a barcode scanner typed into a customer code. */
 export function normaliseCode(raw) {
-  return String(raw || "").replace(/\s+/g, "").toUpperCase();
+  return String(raw || "")
+    .replace(/\s+/g, "")
+    .toUpperCase();
 }

@@ -1,0 +1,51 @@
+// What more than one screen of the counters page shows: a ticket's holder and status, a
+// customer's heading, the period order of invoices, and the page's words (texts.js).
+import { BOTH, Catalogue } from "/static/i18n.js";
+import { el, TICKET_STATUS } from "/static/qms.js";
+import { SHARED_TEXTS } from "/static/texts.js";
+import { COUNTERS_TEXTS } from "/counters/texts.js";
+
+export function holder(t) {
+  if (!t.counter) return "";
+  return `${t.counter.code}${t.counter.name ? ` — ${t.counter.name}` : ""}`;
+}
+
+export function statusBadge(status, extra = "") {
+  const cls = { waiting: "", serving: "info", parked: "warn", no_show: "bad", done: "ok" }[status] || "";
+  return el("span", {
+    className: `badge ${cls} ${extra}`.trim(),
+    dataset: { status },
+    text: TICKET_STATUS[status] || status,
+  });
+}
+
+/** Name, code, address and book of a customer on a ticket (cashier and reception views). */
+export function customerHead(c) {
+  return [
+    el(
+      "h3",
+      {},
+      el("span", { className: "name", text: c.name }),
+      " ",
+      el("span", { className: "muted num", text: c.code }),
+      c.moved_to
+        ? el("span", {
+            className: "badge warn moved",
+            dataset: { movedTo: c.moved_to },
+            text: ` ${msg("moved_to", { ticket: c.moved_to })}`,
+          })
+        : null,
+    ),
+    el("div", { className: "muted", text: `${c.address || ""} · ${msg("book")} ${c.book_code}` }),
+  ];
+}
+
+export const byPeriod = (a, b) => a.year - b.year || a.month - b.month || a.sub_period - b.sub_period;
+
+/** The page's words, both languages side by side (counters/texts.js). */
+export const texts = new Catalogue({ ...SHARED_TEXTS, ...COUNTERS_TEXTS }, { lang: BOTH });
+export const msg = (key, vars) => texts.t(key, vars);
+
+/** The refusals of the day's rules in words (counters/texts.js, "error.<code>"), or null:
+ * then the server's message shows. */
+export const counterMessage = (err) => texts.error(err);

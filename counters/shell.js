@@ -1,0 +1,332 @@
+// Staff counters: sign in, then the screen of the counter signed in at (lookup.js,
+// cashier.js, reception.js) or the supervisor's hall view (supervisor.js); the head
+// cashier and the supervisor also reach the cash section (cash.js), the cashier has a
+// drawer (drawer.js). This shell owns the session, the socket and the state the screens
+// share (ctx), and switches screens; each screen keeps its own state inside it.
+import { $, api, el, HallSocket, HallState, showConnection, showError } from "/static/qms.js";
+import { counterMessage, texts, msg } from "/counters/common.js";
+import { drawerEvent, drawerRefresh, stopDrawer } from "/counters/drawer.js";
+import { cashEvent, cashRefresh, hideCash, showCash, startCash, stopCash } from "/counters/cash.js";
+import { lookupScreen } from "/counters/lookup.js";
+import { cashierScreen } from "/counters/cashier.js";
+import { receptionScreen } from "/counters/reception.js";
+import { supervisorScreen } from "/counters/supervisor.js";
+
+const SESSION_KEY = "qms.session";
+const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter", "cash"];
+const CASH_ROLES = new Set(["head_cashier", "supervisor", "admin"]); // cash.read
+const EXPIRED = msg("session_expired");
+
+/** What the screens share; only the shell changes session and mode. */
+const ctx = {
+  session: null, // {token, principal, counters, branch}
+  hall: new HallState(), // the tickets and counters of the hall, live from the socket
+  mode: "login", // the screen on show
+  call,
+  post,
+  queueRender,
+  counterName,
+};
+const shell = {
+  sock: null,
+  home: "login", // the signed-in person's own screen; the cash section is the other tab
+  renderTimer: null,
+};
+const screens = {
+  lookup: lookupScreen(ctx),
+  cashier: cashierScreen(ctx),
+  reception: receptionScreen(ctx),
+  supervisor: supervisorScreen(ctx),
+};
+
+// ----------------------------------------------------------------------------------
+// session and plumbing
+
+function loadSession() {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveSession(s) {
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: s.token, principal: s.principal }));
+  } catch {
+    /* storage unavailable: the session lives as long as the page */
+  }
+}
+
+function clearSession() {
+  try {
+    sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    /* ignore */
+  }
+}
+
+/** An API call with the session token; an expired session sends the user to sign in. */
+async function call(path, opts = {}) {
+  try {
+    return await api(path, { ...opts, token: ctx.session?.token });
+  } catch (err) {
+    if (err.status === 401) signedOut(EXPIRED);
+    throw err;
+  }
+}
+
+function post(path, body = {}) {
+  return call(path, { method: "POST", body });
+}
+
+function setMode(m) {
+  ctx.mode = m;
+  document.body.dataset.view = m;
+  for (const v of VIEWS) $(`#${v}-view`).hidden = v !== m;
+}
+
+/** Many events in one frame make one render. */
+function queueRender() {
+  if (shell.renderTimer) return;
+  shell.renderTimer = setTimeout(() => {
+    shell.renderTimer = null;
+    render();
+  }, 16);
+}
+
+function render() {
+  const screen = screens[ctx.mode];
+  if (screen) screen.render();
+}
+
+function errorBox() {
+  const prefix =
+    { lookup: "lookup", cashier: "cashier", reception: "rc", supervisor: "sv", cash: "cash" }[ctx.mode] || "login";
+  return $(`#${prefix}-error`);
+}
+
+function counterName(code) {
+  const c = ctx.session?.counters.find((x) => x.code === code);
+  return c ? c.name : code;
+}
+
+// ----------------------------------------------------------------------------------
+// sign in / out
+
+async function onLogin(e) {
+  e.preventDefault();
+  const box = $("#login-error");
+  showError(box, null);
+  const btn = $("#login-submit");
+  btn.disabled = true;
+  try {
+    const counter = $("#login-counter").value || null;
+    const res = await api("/api/auth/login", {
+      method: "POST",
+      body: { username: $("#login-username").value.trim(), password: $("#login-password").value, counter },
+    });
+    ctx.session = { token: res.token, principal: res.principal };
+    saveSession(ctx.session);
+    $("#login-password").value = "";
+    await enter();
+  } catch (err) {
+    showError(box, { code: err.code, message: counterMessage(err) || err.message });
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function onLogout() {
+  const token = ctx.session?.token;
+  signedOut(null);
+  if (token) {
+    try {
+      await api("/api/auth/logout", { method: "POST", token });
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function signedOut(message) {
+  if (shell.sock) shell.sock.stop();
+  shell.sock = null;
+  screens.supervisor.stop();
+  stopDrawer();
+  stopCash();
+  $("#tabs").hidden = true;
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  ctx.session = null;
+  clearSession();
+  ctx.hall.snapshot({});
+  showConnection(false);
+  $("#logout").hidden = true;
+  $("#whoami").textContent = "";
+  $("#counter-label").textContent = "";
+  setMode("login");
+  showError($("#login-error"), message);
+  $("#login-username").focus();
+}
+
+/** After sign-in (or a reload with a saved session): find the counter, open the view. */
+async function enter() {
+  let me;
+  try {
+    me = await call("/api/me");
+  } catch (err) {
+    if (err.status !== 401) showError($("#login-error"), err);
+    return;
+  }
+  const session = ctx.session;
+  session.principal = me.principal;
+  session.counters = me.counters;
+  session.branch = me.branch;
+  const p = me.principal;
+  $("#branch-name").textContent = me.branch.name;
+  $("#whoami").textContent = `${p.full_name || p.name} (${p.name})`;
+  $("#logout").hidden = false;
+  const counter = me.counters.find((c) => c.code === p.counter) || null;
+  $("#counter-label").textContent = counter ? `${counter.code} — ${counter.name}` : "";
+
+  let view = null;
+  if (counter && counter.kind === "lookup") {
+    setMode("lookup");
+    view = `lookup-${counter.parity}`;
+    screens.lookup.enter(counter);
+  } else if (counter && counter.kind === "cashier") {
+    setMode("cashier");
+    view = `cashier:${counter.code}`;
+    screens.cashier.enter(counter);
+  } else if (counter && counter.kind === "reception") {
+    setMode("reception");
+    view = "display"; // reception sees tickets' progress; issuing is over HTTP
+    screens.reception.enter();
+  } else if (["supervisor", "admin", "head_cashier"].includes(p.role)) {
+    setMode("supervisor");
+    view = "supervisor";
+    screens.supervisor.start();
+  } else {
+    setMode("nocounter");
+    return;
+  }
+  shell.home = ctx.mode;
+  setupTabs(p, counter);
+  startSocket(view);
+}
+
+/** The cash section is a second tab for the roles that read the hall's cash. */
+function setupTabs(p, counter) {
+  const allowed = CASH_ROLES.has(p.role);
+  $("#tabs").hidden = !allowed;
+  if (!allowed) return;
+  const label = counter ? "tab_counter" : "tab_hall";
+  // as the page's other tabs: Vietnamese, then the English in a smaller span
+  $("#tab-home-label").replaceChildren(
+    `${texts.in("vi", label)} `,
+    el("span", { className: "en", text: texts.in("en", label) }),
+  );
+  startCash({
+    call,
+    post,
+    token: () => ctx.session?.token,
+    principal: p,
+    onUnauthorized: () => signedOut(EXPIRED),
+  });
+  showTab(location.hash === "#cash" ? "cash" : "home");
+}
+
+function showTab(which) {
+  const cash = which === "cash";
+  setMode(cash ? "cash" : shell.home);
+  $("#tab-cash").setAttribute("aria-pressed", String(cash));
+  $("#tab-home").setAttribute("aria-pressed", String(!cash));
+  history.replaceState(null, "", location.pathname + location.search + (cash ? "#cash" : ""));
+  if (cash) showCash();
+  else {
+    hideCash();
+    queueRender();
+  }
+}
+
+function startSocket(view) {
+  if (shell.sock) shell.sock.stop();
+  ctx.hall.snapshot({});
+  shell.sock = new HallSocket({
+    token: ctx.session.token,
+    view,
+    onStatus: (online) => {
+      showConnection(online);
+      if (online) {
+        drawerRefresh(); // events missed while offline are replayed too; this is cheap
+        cashRefresh();
+      }
+    },
+    onSnapshot: (data) => {
+      ctx.hall.snapshot(data);
+      screens.supervisor.onSnapshot(data);
+      screens.reception.onSnapshot(data);
+      drawerRefresh();
+      cashRefresh();
+      queueRender();
+    },
+    onEvent: (evt) => {
+      ctx.hall.event(evt);
+      drawerEvent(evt);
+      cashEvent(evt);
+      screens.reception.onEvent(evt);
+      screens.supervisor.onEvent(evt);
+      screens.cashier.onEvent(evt);
+      queueRender();
+    },
+    onError: (frame) => showError(errorBox(), frame),
+    onUnauthenticated: () => signedOut(EXPIRED),
+  });
+  shell.sock.start();
+}
+
+// ----------------------------------------------------------------------------------
+
+/** The counters come from the server's config, so a hall with other desks needs no edit. */
+async function loadCounters() {
+  try {
+    const { branches } = await api("/api/counters");
+    const select = $("#login-counter");
+    const keep = select.value;
+    for (const opt of [...select.options]) if (opt.value) opt.remove();
+    for (const b of branches) {
+      for (const c of b.counters) {
+        select.append(el("option", { value: c.code, text: `${c.code} — ${c.name}` }));
+      }
+    }
+    select.value = keep;
+  } catch {
+    // offline: the list written in the page still works for the demo hall
+  }
+}
+
+function main() {
+  showConnection(false);
+  loadCounters();
+  $("#login-form").addEventListener("submit", onLogin);
+  $("#logout").addEventListener("click", onLogout);
+  $("#tab-home").addEventListener("click", () => showTab("home"));
+  $("#tab-cash").addEventListener("click", () => showTab("cash"));
+  screens.lookup.wire();
+  screens.cashier.wire();
+  screens.reception.wire();
+  document.addEventListener("keydown", (e) => {
+    const screen = screens[ctx.mode];
+    if (screen?.keys) screen.keys(e);
+  });
+  ctx.session = loadSession();
+  if (ctx.session?.token) {
+    enter();
+  } else {
+    setMode("login");
+    $("#login-username").focus();
+  }
+}
+
+main();

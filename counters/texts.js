@@ -1,0 +1,158 @@
+// The counters page's words, Vietnamese first, English second; the page shows both side
+// by side ("vi / en"). Refusals are "error.<code>" with the error's details as vars: a
+// code with no entry here shows the server's own message. Mechanism: qms/static/i18n.js.
+
+const ticketsOf = (list) => (list || []).join(", ");
+
+export const COUNTERS_TEXTS = {
+  // shell
+  session_expired: { vi: "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", en: "Session expired: sign in again." },
+  none: { vi: "Không có", en: "None" },
+  book: { vi: "Sổ", en: "book" },
+  period: { vi: "Kỳ", en: "Period" },
+  series_number: { vi: "Ký hiệu", en: "Số" },
+  amount: { vi: "Số tiền", en: "Amount" },
+  moved_to: { vi: (d) => `Đã chuyển sang vé ${d.ticket}`, en: (d) => `Moved to ticket ${d.ticket}` },
+  parity_even: { vi: "chẵn", en: "even" },
+  parity_odd: { vi: "lẻ", en: "odd" },
+
+  // lookup
+  paper_here: { vi: "Chưa giao, còn ở đây", en: "Not delivered, still here" },
+  paper_at: { vi: (d) => `Đã giao ${d.name} từ ${d.at}`, en: (d) => `At ${d.name} since ${d.at}` },
+  nothing_to_find: { vi: "Không có hoá đơn cần tìm", en: "Nothing to find" },
+
+  // cashier
+  paper_found: { vi: "Đã có hoá đơn", en: "Found" },
+  paper_waiting: { vi: (d) => `Chờ hoá đơn (${d.status})`, en: (d) => `Waiting for paper (${d.status})` },
+  collect_period: { vi: (d) => `Thu kỳ ${d.period}`, en: (d) => `Collect ${d.period}` },
+  no_ticket: { vi: "Chưa gọi số", en: "No ticket" },
+  nothing_left: { vi: "Không còn nợ", en: "Nothing left to pay" },
+  ready: { vi: "Sẵn sàng thu", en: "Ready to collect" },
+  waiting_invoices: { vi: (d) => `Đang chờ hoá đơn (${d.n})`, en: (d) => `Waiting for invoices (${d.n})` },
+  col_collect: { vi: "Thu", en: "Collect" },
+  col_paper: { vi: "Hoá đơn giấy", en: "Paper" },
+  col_payment: { vi: "Thanh toán", en: "Payment" },
+  // the queue lists are narrow: their badges and buttons show the Vietnamese, the English
+  // is their title
+  queue_ready: { vi: "Sẵn sàng", en: "Ready: all paper found" },
+  queue_waiting: { vi: "Chờ hoá đơn", en: "Waiting for paper invoices" },
+  queue_customers: { vi: (d) => `${d.n} KH`, en: "customers" },
+  call: { vi: "Gọi", en: "Call" },
+  recall: { vi: "Gọi lại", en: "Call again" },
+  nobody_waiting: { vi: "Không có ai chờ", en: "Nobody waiting" },
+  "payment.confirmed": { vi: "Đã xác nhận", en: "Confirmed" },
+  "payment.refused": { vi: "Bị từ chối", en: "Refused" },
+  "payment.pending": { vi: "Đang gửi", en: "Posting" },
+  receipt: { vi: (d) => `Biên lai ${d.no}`, en: (d) => `receipt ${d.no}` },
+  nothing_ready: { vi: "Chưa có hoá đơn nào sẵn sàng để thu.", en: "No invoice is ready to collect yet." },
+  collected: {
+    vi: (d) => `Vé ${d.ticket}: đã thu ${d.amount}${d.change ? `, tiền thừa ${d.change}` : ""}`,
+    en: (d) => `collected ${d.amount}${d.change ? `, change ${d.change}` : ""}`,
+  },
+  finish_unpaid: {
+    vi: (d) => `Vé ${d.ticket} còn ${d.n} hoá đơn chưa thu (${d.total}). Khách sẽ ra về mà không trả các hoá đơn này.`,
+    en: (d) =>
+      `Ticket ${d.ticket} still has ${d.n} unpaid invoice(s) (${d.total}): the customer goes without paying them.`,
+  },
+  finished_unpaid: {
+    vi: (d) => `Vé ${d.ticket}: kết thúc, còn nợ`,
+    en: (d) => `ticket ${d.ticket} finished, left unpaid`,
+  },
+  bad_ticket_number: { vi: "Số vé là một số nguyên dương.", en: "A ticket number is a positive whole number." },
+
+  // reception
+  periods: { vi: (d) => `Kỳ: ${d.list}`, en: (d) => `periods: ${d.list}` },
+  remove: { vi: "Bỏ", en: "Remove" },
+  in_list: { vi: (d) => `${d.code} đã có trong danh sách`, en: "is already in the list" },
+  taken_over: {
+    vi: (d) => `Khách ${ticketsOf(d.customers)} chuyển từ vé ${d.ticket} sang vé này, cùng hoá đơn giấy`,
+    en: (d) => `Customer(s) ${ticketsOf(d.customers)} taken over from ticket ${d.ticket}, with their paper`,
+  },
+  col_lookup: { vi: "Quầy tra cứu", en: "Lookup" },
+  lookup_even: { vi: "Chẵn", en: "even" },
+  lookup_odd: { vi: "Lẻ", en: "odd" },
+  reprint_which: { vi: "Nhập số vé cần in lại.", en: "Type the number of the ticket to reprint." },
+  search_short: { vi: (d) => `Nhập ít nhất ${d.n} ký tự.`, en: (d) => `Type at least ${d.n} characters.` },
+  searching: { vi: "Đang tìm…", en: "Searching…" },
+  results: {
+    vi: (d) => `${d.n} kết quả${d.more ? " (thu hẹp tìm kiếm)" : ""}`,
+    en: (d) => `results${d.more ? " (narrow the search)" : ""}`,
+  },
+  nothing_found: { vi: "Không tìm thấy", en: "Nothing found" },
+  added: { vi: "Đã thêm", en: "Added" },
+  add: { vi: "Thêm vào vé", en: "Add" },
+
+  bad_customer_code: {
+    vi: "Mã khách hàng gồm 2 chữ cái và 11 chữ số.",
+    en: "A customer code is 2 letters and 11 digits.",
+  },
+  no_debt: {
+    vi: (d) => `Khách hàng ${d.customer} (${d.name}) không còn nợ.`,
+    en: (d) => `Customer ${d.customer} has nothing to pay.`,
+  },
+
+  // supervisor
+  idle: { vi: "Rảnh", en: "Idle" },
+  to_find: { vi: (d) => `${d.n} hoá đơn chờ tìm`, en: "to find" },
+  awaiting_cmis: { vi: "Chờ CMIS xác nhận", en: "Awaiting CMIS" },
+  minutes: { vi: (d) => `${d.n} phút`, en: "min" },
+  no_tickets: { vi: "Chưa có vé", en: "No tickets yet" },
+  tab_counter: { vi: "Quầy thu", en: "Counter" },
+  tab_hall: { vi: "Phòng thu", en: "Hall" },
+
+  // refusals of the day's rules (whose counter, whose drawer, one live claim per
+  // invoice, one place per paper, a closed day)
+  "error.customer_on_active_ticket": {
+    vi: (d) => `Khách hàng ${d.customer} đang có vé số ${d.ticket}: phục vụ trên vé đó.`,
+    en: (d) => `Customer ${d.customer} is on ticket ${d.ticket}: serve them there.`,
+  },
+  "error.ticket_moved": {
+    vi: (d) => `Khách của vé ${d.ticket} đã quay lại với vé ${ticketsOf(d.moved_to)}: phục vụ trên vé mới.`,
+    en: (d) => `Ticket ${d.ticket}'s customers came back on ticket ${ticketsOf(d.moved_to)}: serve them there.`,
+  },
+  "error.invoice_moved": {
+    vi: (d) => `Hoá đơn này đã chuyển sang vé ${d.ticket}: thu hoặc trả lại ở vé đó.`,
+    en: (d) => `This invoice moved to ticket ${d.ticket}: collect or return it there.`,
+  },
+  "error.already_paid": {
+    vi: (d) => `Hoá đơn này đã thu${d.ticket ? ` trên vé ${d.ticket}` : ""}: không thu lần nữa.`,
+    en: (d) => `This invoice is already paid${d.ticket ? ` on ticket ${d.ticket}` : ""}: do not collect it again.`,
+  },
+  "error.already_delivered": {
+    vi: (d) => `Hoá đơn giấy đã giao quầy ${d.delivered_to}: không hoàn tác F9 được nữa.`,
+    en: (d) => `The paper was delivered to ${d.delivered_to}: F9 can no longer be undone.`,
+  },
+  "error.not_your_payment": {
+    vi: (d) => `Khoản thu này do ${d.cashier} thu: chỉ người đó, thủ quỹ trưởng hoặc giám sát viên được huỷ.`,
+    en: (d) => `${d.cashier} took this payment: only they, the head cashier or the supervisor may reverse it.`,
+  },
+  "error.ticket_not_done": {
+    vi: (d) => `Vé ${d.ticket} chưa kết thúc: không cần mở lại.`,
+    en: (d) => `Ticket ${d.ticket} is not finished: nothing to reopen.`,
+  },
+  "error.nothing_to_collect": {
+    vi: (d) => `Vé ${d.ticket} không còn gì để thu.`,
+    en: (d) => `Ticket ${d.ticket} has nothing left to collect.`,
+  },
+  "error.counter_taken": {
+    vi: (d) =>
+      `Quầy ${d.counter} đang do ${d.held_by_name || d.held_by} đăng nhập: người đó đăng xuất, hoặc giám sát viên cho đăng xuất quầy.`,
+    en: (d) => `Counter ${d.counter} is held by ${d.held_by}: they sign out, or a supervisor signs the counter out.`,
+  },
+  "error.drawer_elsewhere": {
+    vi: (d) => `Két của bạn mở ở quầy ${d.drawer_counter}: phục vụ khách tại quầy đó.`,
+    en: (d) => `Your drawer was opened at ${d.drawer_counter}: serve customers there.`,
+  },
+  "error.drawer_not_open": {
+    vi: "Chưa mở két: nhập tiền đầu ca trước khi gọi số hoặc thu tiền.",
+    en: "Open your drawer (count the float) before calling or collecting.",
+  },
+  "error.drawer_closed": {
+    vi: "Két đã đóng: không gọi số, không thu tiền nữa hôm nay.",
+    en: "Your drawer is closed: no more calls or payments today.",
+  },
+  "error.day_closed": {
+    vi: "Ngày làm việc đã kết thúc: không thay đổi gì được nữa.",
+    en: "The business day is closed: nothing more can change.",
+  },
+};

@@ -1,0 +1,45 @@
+// The follow page's words, Vietnamese and English (the page has a language toggle).
+// Refusals are "error.<code>". Mechanism: qms/static/i18n.js.
+
+export const FOLLOW_TEXTS = {
+  hall: { vi: "Phòng thu tiền điện", en: "Electricity payment hall" },
+  your_number: { vi: "Số thứ tự của quý khách", en: "Your number" },
+  updated: { vi: "Cập nhật lúc", en: "Updated at" },
+  auto_update: { vi: "· tự cập nhật mỗi 5 giây", en: "· updates every 5 seconds" },
+  paused: { vi: "· tạm dừng khi ẩn trang", en: "· paused while hidden" },
+  st_waiting: { vi: "Đang chờ", en: "Waiting" },
+  st_serving: { vi: "Đến lượt quý khách", en: "It is your turn" },
+  st_parked: { vi: "Tạm chờ tại quầy", en: "On hold at a counter" },
+  st_no_show: { vi: "Đã gọi nhưng chưa thấy quý khách", en: "Called, but you did not come" },
+  st_done: { vi: "Đã hoàn tất", en: "Done" },
+  st_expired: { vi: "Vé đã hết hạn", en: "This ticket has expired" },
+  go_to: { vi: (d) => `Mời đến ${d.name}`, en: (d) => `Please go to ${d.name} (${d.code})` },
+  held_by: { vi: (d) => `Giữ tại ${d.name}`, en: (d) => `Held at ${d.name} (${d.code})` },
+  ahead_none: { vi: "Quý khách là người tiếp theo", en: "You are next" },
+  ahead_n: {
+    vi: (d) => `Còn ${d.n} số trước quý khách`,
+    en: (d) => `${d.n} ${d.n === 1 ? "ticket" : "tickets"} ahead of you`,
+  },
+  recalled: { vi: "Quầy đang gọi lại số của quý khách.", en: "The counter is calling your number again." },
+  msg_parked: {
+    vi: "Quầy sẽ gọi lại số của quý khách, vui lòng chờ gần quầy.",
+    en: "The counter will call your number again; please wait nearby.",
+  },
+  msg_no_show: {
+    vi: "Vui lòng liên hệ quầy tiếp nhận để được gọi lại.",
+    en: "Please ask at the reception counter to be called again.",
+  },
+  msg_done: { vi: "Cảm ơn quý khách!", en: "Thank you!" },
+  msg_expired: {
+    vi: (d) => `Vé này của ngày ${d.day}; vui lòng lấy số mới.`,
+    en: (d) => `This ticket is from ${d.day}; please take a new number.`,
+  },
+  "error.unknown_ticket": {
+    vi: "Không tìm thấy vé. Vui lòng kiểm tra lại mã QR trên vé.",
+    en: "Ticket not found. Please check the QR code on your ticket.",
+  },
+  "error.network": {
+    vi: "Mất kết nối, đang thử lại…",
+    en: "Connection lost, retrying…",
+  },
+};

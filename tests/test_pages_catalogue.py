@@ -1,0 +1,123 @@
+"""The pages' message catalogues (qms/static/i18n.js): every key a page asks for has its
+words, in Vietnamese and in English, so no page ever shows a bare key. Node reads the
+catalogue modules as the browser does; no server, no browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# page -> (its catalogue modules, the files that ask for keys)
+PAGES = {
+    "counters": (
+        ["qms/static/texts.js", "counters/texts.js"],
+        [
+            f"counters/{n}.js"
+            for n in ("shell", "common", "reception", "lookup", "cashier", "supervisor")
+        ],
+    ),
+    "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
+    "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
+    "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
+}
+
+# A catalogue module exports objects of {key: {vi, en}}; each text is a string or a
+# function of vars, called here with vars that every template of the pages can take.
+NODE = """
+const files = JSON.parse(process.argv[1]);
+const lists = new Set(["customers", "moved_to"]);
+const vars = new Proxy({}, { get: (_t, k) => (lists.has(k) ? ["PE1"] : 1) });
+const out = {};
+for (const f of files) {
+  const mod = await import(f);
+  for (const table of Object.values(mod)) {
+    if (!table || typeof table !== "object") continue;
+    for (const [key, entry] of Object.entries(table)) {
+      const words = {};
+      for (const lang of ["vi", "en"]) {
+        const text = entry[lang];
+        words[lang] = typeof text === "function" ? text(vars) : text;
+      }
+      out[key] = words;
+    }
+  }
+}
+console.log(JSON.stringify(out));
+"""
+
+# The ways a page asks for a key; keys built at run time (`st_${status}`) are listed
+# below by hand.
+ASKS = [
+    r"""\bmsg\(\s*["']([\w.]+)["']""",
+    r"""\blang\.t\(\s*["']([\w.]+)["']""",
+    r"""\btexts\.in\(\s*["'](?:vi|en)["'],\s*["']([\w.]+)["']""",
+    r"""\bdata-i18n(?:-[a-z]+)?=["']([\w.]+)["']""",
+    r"""\bdataset\.i18n\w*\s*=\s*["']([\w.]+)["']""",
+]
+BUILT = {
+    "counters": ["queue_ready", "queue_waiting", "queue_customers", "call", "recall", "col_collect"]
+    + [f"payment.{s}" for s in ("confirmed", "refused", "pending")]
+    + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")],
+    "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
+    + ["error.unknown_ticket", "error.network"],
+    "kiosk": [
+        "error.invalid_customer_code",
+        "error.duplicate",
+        "error.too_many_customers",
+        "error.no_debt",
+    ],
+    "display": [],
+}
+
+
+def catalogue(files: list[str]) -> dict[str, dict[str, str]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the pages' lint needs it too)")
+    urls = json.dumps([(ROOT / f).as_uri() for f in files])
+    res = subprocess.run(
+        [node, "--input-type=module", "-e", NODE, urls],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return json.loads(res.stdout)
+
+
+def asked(files: list[str]) -> set[str]:
+    keys: set[str] = set()
+    for f in files:
+        text = (ROOT / f).read_text(encoding="utf-8")
+        for pattern in ASKS:
+            keys.update(re.findall(pattern, text))
+    return keys
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_key_a_page_asks_for_has_both_languages(page: str) -> None:
+    modules, users = PAGES[page]
+    words = catalogue(modules)
+    wanted = asked(users) | set(BUILT[page])
+    assert wanted, f"{page}: the pattern found no key at all"
+    missing = sorted(k for k in wanted if k not in words)
+    assert not missing, f"{page}: keys with no words: {missing}"
+    for key in wanted:
+        for lang in ("vi", "en"):
+            text = words[key][lang]
+            assert isinstance(text, str) and text.strip(), f"{page}: {key} has no {lang} text"
+
+
+def test_refusals_are_keyed_by_the_error_code() -> None:
+    """The catalogue is where a server error code gets words: "error.<code>"."""
+    words = catalogue(PAGES["counters"][0])
+    on_ticket = words["error.customer_on_active_ticket"]
+    assert on_ticket["vi"].startswith("Khách hàng 1 đang có vé số 1")
+    assert on_ticket["en"] == "Customer 1 is on ticket 1: serve them there."
