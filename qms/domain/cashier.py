@@ -68,9 +68,9 @@ _WAITING = select(Ticket).where(
 )
 _NOT_READY = exists().where(
     and_(
-        TicketInvoice.ticket_id == Ticket.id,
-        TicketInvoice.pay_status == "unpaid",
-        TicketInvoice.lookup_status != "found",
+        col(TicketInvoice.ticket_id) == col(Ticket.id),
+        col(TicketInvoice.pay_status) == "unpaid",
+        col(TicketInvoice.lookup_status) != "found",
     )
 )
 #: the next ticket to call, by call policy

@@ -118,14 +118,15 @@ def drawer_blockers(tx: Tx, d: Drawer) -> list[dict[str, Any]]:
             )
         )
     if d.role == "head_cashier":
-        for other in drawers.of_day(tx.session, tx.branch_id, tx.business_day):
-            if other.cashier != d.cashier and other.status != "closed":
+        for colleague in drawers.of_day(tx.session, tx.branch_id, tx.business_day):
+            if colleague.cashier != d.cashier and colleague.status != "closed":
                 out.append(
                     _blocker(
-                        f"drawer_{other.status}",
-                        f"the drawer of {other.cashier} is {other.status.replace('_', ' ')}: "
+                        f"drawer_{colleague.status}",
+                        f"the drawer of {colleague.cashier} is "
+                        f"{colleague.status.replace('_', ' ')}: "
                         "the head cashier closes last",
-                        cashier=other.cashier,
+                        cashier=colleague.cashier,
                     )
                 )
     return out

@@ -165,7 +165,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
     payments = []
     conn = tx.session.connection()
     for cust, picked in per_customer.items():
-        ids = sorted(r.invoice_id for r in picked)
+        paid_ids = sorted(r.invoice_id for r in picked)
         payment = rows.new(
             Payment,
             txn_id=txn_id(tx),
@@ -175,7 +175,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
             counter_code=code,
             cashier=tx.actor.label,
             customer_code=cust,
-            invoice_ids=json.dumps(ids),
+            invoice_ids=json.dumps(paid_ids),
             total=sum(r.total for r in picked),
             created_at=tx.now,
         )
@@ -186,7 +186,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
             {
                 "txn_id": payment["txn_id"],
                 "customer_code": cust,
-                "invoice_ids": ids,
+                "invoice_ids": paid_ids,
                 "total": payment["total"],
                 "status": payment["status"],
             }

@@ -105,14 +105,14 @@ def balance(session: Session, d: Drawer) -> dict[str, int]:
             *live, MoneyMovement.to_cashier == d.cashier
         )
     ).one()
-    expected = d.float_amount + collected - given_back + int(in_) - int(out)
+    expected = d.float_amount + collected - given_back + (in_ or 0) - (out or 0)
     return {
         "float": d.float_amount,
         "payments": count,
         "collected": collected,
         "given_back": given_back,
-        "money_in": int(in_),
-        "money_out": int(out),
+        "money_in": (in_ or 0),
+        "money_out": (out or 0),
         "expected": expected,
     }
 

@@ -362,7 +362,8 @@ def by_number(tx: Tx, number: object, *, lock: bool = True) -> Ticket:
     """Today's ticket with this number, locked for the change (FOR UPDATE on PostgreSQL)."""
     where = _today_number(tx, number)
     q = _BY_NUMBER_LOCKED if lock else _BY_NUMBER
-    return _found(tx.session.exec(q, params=where).first(), number)
+    ticket: Ticket = _found(tx.session.exec(q, params=where).first(), number)
+    return ticket
 
 
 def row_by_number(tx: Tx, number: object) -> Any:

@@ -325,12 +325,12 @@ class Hall:
             found = await self.fetch_debts(
                 principal.branch_id, list(command.customers), pending_ok=True
             )
-            return await self.change(principal, rule, found, action=command.action)  # type: ignore[no-any-return]
+            return await self.change(principal, rule, found, action=command.action)
         if isinstance(command, c.Collect):
             await self.refresh_debts_at(principal, command.counter)
         if isinstance(command, c.CloseDay):
             report = await self.reconciliation(principal, self.clock.business_day())
-            return await self.change(principal, rule, report["open_items"], action=command.action)  # type: ignore[no-any-return]
+            return await self.change(principal, rule, report["open_items"], action=command.action)
         result: dict[str, Any] = await self.change(principal, rule, command)
         if isinstance(command, c.LookupMark):  # the lookup clerk sees their counter's view
             counter = self.branch(principal.branch_id).counter(principal.counter or "")

@@ -30,7 +30,7 @@ class Query:
 def parse(by: object, text: object, limit: object) -> Query:
     """Check a search before it costs a CMIS call; every refusal names its field."""
     try:
-        key = cmis.SearchBy(by)
+        key = cmis.SearchBy(str(by))
     except ValueError:
         choices = ", ".join(s.value for s in cmis.SearchBy)
         raise BadRequest(f"by is one of {choices}", code="invalid_request", field="by") from None
