@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from qms.domain import events, movements
@@ -14,6 +15,7 @@ from qms.domain.clock import iso
 from qms.domain.errors import Conflict, NotFound
 from qms.domain.tx import Tx, any_day
 from qms.storage import rows
+from qms.storage.db import write_session
 from qms.storage.models import DeviceJob, EnrolledDevice
 
 if TYPE_CHECKING:
@@ -201,3 +203,17 @@ def listing(session: Session, branch_id: str, status: str | None) -> list[dict[s
     if status:
         q = q.where(DeviceJob.status == status)
     return [public(j) for j in session.exec(q.order_by(col(DeviceJob.id).desc()).limit(200)).all()]
+
+
+def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:
+    """A supervisor's decision: print an in-doubt or failing job (again)."""
+    with write_session(engine) as s:
+        job = s.get(DeviceJob, job_id)
+        if job is None or job.branch_id != branch_id:
+            raise NotFound(f"no device job {job_id}", code="unknown_job")
+        if job.status not in ("in_doubt", "queued"):
+            raise Conflict(f"job {job_id} is {job.status}", code="not_retryable")
+        job.status = "queued"
+        job.next_attempt_at = None
+        s.add(job)
+        return {"id": job.id, "status": job.status, "document": job.document}

@@ -14,7 +14,6 @@ from qms.domain.payments import listing as payment_listing
 from qms.usecases import audit, projections, stats
 from qms.usecases.auth import Principal, check_view, require
 from qms.usecases.hall import Hall
-from qms.workers import device_worker
 
 JOB_STATUSES = ("queued", "sending", "done", "in_doubt")
 
@@ -64,7 +63,7 @@ async def device_jobs(hall: Hall, who: Principal, status: str | None) -> list[di
 async def retry_job(hall: Hall, who: Principal, job: int) -> dict[str, Any]:
     """Send a failed or doubtful job again (audited: a second receipt is paper in hand)."""
     require(who, "devices.retry")
-    out = await anyio.to_thread.run_sync(device_worker.retry, hall.engine, who.branch_id, job)
+    out = await anyio.to_thread.run_sync(jobs.retry, hall.engine, who.branch_id, job)
     hall.devices_waiting.set()
     await hall.record(who, "device_jobs.retry", job)
     return out

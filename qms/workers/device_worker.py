@@ -202,19 +202,3 @@ class DeviceWorker:
             return None, [ev for _, _, ev in written if ev is not None]
 
         return work
-
-
-def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:
-    """A supervisor's decision: print an in-doubt or failing job (again)."""
-    from qms.domain.errors import Conflict, NotFound
-
-    with write_session(engine) as s:
-        job = s.get(DeviceJob, job_id)
-        if job is None or job.branch_id != branch_id:
-            raise NotFound(f"no device job {job_id}", code="unknown_job")
-        if job.status not in ("in_doubt", "queued"):
-            raise Conflict(f"job {job_id} is {job.status}", code="not_retryable")
-        job.status = "queued"
-        job.next_attempt_at = None
-        s.add(job)
-        return {"id": job.id, "status": job.status, "document": job.document}
