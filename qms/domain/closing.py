@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from qms.domain import delivery, drawers, movements
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
+from qms.domain.commands import note
 from qms.domain.errors import BadRequest, Conflict, NotFound
 from qms.domain.money import vnd
 from qms.domain.tx import Tx
@@ -39,12 +40,6 @@ def _refuse(what: str, blockers: list[dict[str, Any]]) -> None:
             code="close_refused",
             blockers=blockers,
         )
-
-
-def _note(value: object, field: str) -> str:
-    if not isinstance(value, str) or not 3 <= len(value.strip()) <= 200:
-        raise BadRequest(f"{field}: 3 to 200 characters", code="invalid_request", field=field)
-    return value.strip()
 
 
 def _my_counters(session: Session, d: Drawer, signed_at: str | None) -> set[str]:
@@ -145,8 +140,8 @@ def _deposit(value: object, counted: int) -> tuple[int, str, str]:
             code="invalid_amount",
             field="deposit.amount",
         )
-    bank = _note(value.get("bank"), "deposit.bank")
-    reference = _note(value.get("reference"), "deposit.reference")
+    bank = note(value.get("bank"), "deposit.bank")
+    reference = note(value.get("reference"), "deposit.reference")
     return amount, bank, reference
 
 
@@ -183,7 +178,7 @@ def _pending(tx: Tx, drawer_id: int) -> Drawer:
 def approve(tx: Tx, cmd: Approve) -> dict[str, Any]:
     """A supervisor accepts a counted difference (recorded with who, when and why)."""
     d = _pending(tx, cmd.id)
-    d.approval_note = _note(cmd.note, "note")
+    d.approval_note = cmd.note
     d.approved_by, d.approved_at = tx.actor.label, tx.now
     d.status = "closed"
     tx.session.add(d)

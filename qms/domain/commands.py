@@ -9,6 +9,7 @@ raw input; the use case layer (``qms.usecases.hall``) decides who may run which.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -121,6 +122,13 @@ def one_of(*allowed: str, code: str = "invalid_request", missing: type = BadRequ
     return check
 
 
+def note(value: object, field: str) -> str:
+    """A person's words kept with a decision: 3 to 200 characters."""
+    if not isinstance(value, str) or not 3 <= len(value.strip()) <= 200:
+        raise BadRequest(f"{field}: 3 to 200 characters", code="invalid_request", field=field)
+    return value.strip()
+
+
 def anything(value: object, field: str) -> object:
     """Passed on as sent: the rule that reads it knows more (a deposit, a finish reason)."""
     return value
@@ -204,7 +212,7 @@ class Finish(Command):
     action = "cashier.finish"
     counter: Text
     confirm: Annotated[bool | None, optional_bool] = None
-    reason: Annotated[object, anything] = None
+    reason: Annotated[str | None, optional_text] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +289,7 @@ class Withdraw(Command):
 class Approve(Command):
     action = "closing.approve"
     id: Whole
-    note: Annotated[object, anything] = None
+    note: Annotated[str, note]
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,12 +314,24 @@ class ReturnPapers(Command):
 # --- devices -----------------------------------------------------------------------------
 
 
+DEVICE_ID = re.compile(r"^[a-z0-9-]{1,40}$")
+DEVICE_KINDS = ("kiosk", "display", "agent")
+
+
+def device_id(value: object, field: str) -> str:
+    if not isinstance(value, str) or not DEVICE_ID.match(value):
+        raise BadRequest("id: 1 to 40 of a-z, 0-9 and -", code="invalid_request", field=field)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Enroll(Command):
+    """A kiosk may print on one of the branch's printers (the rule knows which)."""
+
     action = "device_registry.enroll"
-    id: Annotated[object, anything]
-    kind: Annotated[object, anything]
-    printer: Annotated[object, anything] = None
+    id: Annotated[str, device_id]
+    kind: Annotated[str, one_of(*DEVICE_KINDS)]
+    printer: Annotated[str | None, optional_text] = None
 
 
 @dataclass(frozen=True, slots=True)
