@@ -77,3 +77,27 @@ def test_every_module_of_qms_is_in_a_layer() -> None:
     """A new top-level module must say which layer it is (or it escapes the check)."""
     loose = [p.name for p in ROOT.glob("*.py") if p.stem not in ("__init__", "__main__", "config")]
     assert not loose, f"modules outside the layer folders: {loose}"
+
+
+def test_no_import_cycle_at_module_level() -> None:
+    """Within a layer too: a cycle makes import order matter and hides a dependency."""
+    graph: dict[str, set[str]] = {}
+    for name, path in modules():
+        deps: set[str] = set()
+        for node in ast.parse(path.read_text()).body:  # top level: what loads at import
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("qms"):
+                deps.add(node.module)
+                deps.update(f"{node.module}.{a.name}" for a in node.names)
+        graph[name] = deps
+    for name in graph:
+        graph[name] = {d for d in graph[name] if d in graph and d != name}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph[start] - seen:
+            seen.add(nxt)
+            if nxt == goal or reaches(nxt, goal, seen):
+                return True
+        return False
+
+    cyclic = sorted(name for name in graph if reaches(name, name, set()))
+    assert not cyclic, f"modules on an import cycle: {cyclic}"
