@@ -15,11 +15,12 @@ import pytest
 import yaml
 from sqlmodel import select
 
+from qms.devices.jobs import retry
 from qms.domain.clock import Clock
 from qms.live.bus import MemoryBus
 from qms.storage import db
 from qms.storage.models import DeviceJob
-from qms.workers.device_worker import DeviceWorker, retry
+from qms.workers.device_worker import DeviceWorker
 from tests.conftest import ROOT, Customers, HallServer, database_url, free_port
 from tests.hallclient import ApiError, Device, Staff
 from tests.procs import fresh_python
