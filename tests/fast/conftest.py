@@ -95,7 +95,8 @@ class FakeCmis:
     ) -> str:
         """A new customer owing one invoice per (year, month, sub_period); its code."""
         code = f"PE01{next(self._codes):09d}"
-        periods = periods if periods is not None else [(2026, 10, 1), (2026, 11, 1)]
+        if periods is None:
+            periods = [(2026, 9 + n, 1) for n in range(len(totals) if totals else 2)]
         totals = totals or [110_000 * (n + 1) for n in range(len(periods))]
         invoices = tuple(
             cmis.Invoice(
@@ -274,7 +275,7 @@ class Rig:
         """F9 at the right lookup counter for these invoices (all of the ticket's if none)."""
         wanted = set(invoice_ids) or {i["invoice_id"] for i in invoices(ticket)}
         for inv in invoices(ticket):
-            if inv["invoice_id"] in wanted:
+            if inv["invoice_id"] in wanted and inv["lookup_status"] != "found":
                 mark = c.LookupMark(ticket["number"], inv["invoice_id"], "found")
                 self.do("even" if inv["lookup"] == "even" else "odd", mark)
         return self.ticket(ticket["number"])
