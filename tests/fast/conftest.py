@@ -171,9 +171,7 @@ class FakeCmis:
         day, p = self.booked[txn_id]
         self.booked[txn_id] = (day, replace(p, state=cmis.PaymentState.REVERT))
 
-    async def payments_for_day(
-        self, day: dt.date, collection_point: str
-    ) -> list[cmis.CmisPayment]:
+    async def payments_for_day(self, day: dt.date, collection_point: str) -> list[cmis.CmisPayment]:
         return [p for d, p in self.booked.values() if d == day]
 
     async def aclose(self) -> None:
@@ -232,7 +230,9 @@ class Rig:
         migrate.ensure_schema(self.engine)
         self.cmis = FakeCmis(idempotent_posting=cmis_version == "2.0")
         self.clock = FakeClock(dt.datetime(2026, 12, 7, 10, 0, tzinfo=Clock(TZ).tz))
-        branches = {b.id: branch_mod.from_settings(b, self.settings) for b in self.settings.branches}
+        branches = {
+            b.id: branch_mod.from_settings(b, self.settings) for b in self.settings.branches
+        }
         self.bus = make_bus("memory://")
         self.hall = Hall(self.engine, self.bus, {BRANCH: self.cmis}, branches, self.clock)
         self.people = PEOPLE

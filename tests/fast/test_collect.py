@@ -85,9 +85,7 @@ def test_the_same_invoice_cannot_be_paid_twice_on_its_ticket(rig: Rig) -> None:
     rig.open_drawers("c1")
     older, _ = invoices(rig.serve("c1", code))
     rig.f4("c1", [older])
-    err = rig.refused(
-        "c1", c.Collect("C1", (older["invoice_id"],), older["total"]), "already_paid"
-    )
+    err = rig.refused("c1", c.Collect("C1", (older["invoice_id"],), older["total"]), "already_paid")
     assert err.details["invoice"] == older["invoice_id"]
     assert len(rig.payments()) == 1
 
