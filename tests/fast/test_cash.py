@@ -183,3 +183,32 @@ def test_closed_means_closed(rig: Rig) -> None:
     assert cash(rig)["closed"]["by"] == "user:supervisor"
     rig.clock.move(days=1)  # the next business day opens as usual
     assert rig.issue(code)["number"] == 1
+
+
+def test_a_reversal_takes_the_money_back_out_once_cmis_agrees(rig: Rig) -> None:
+    """A payment taken by mistake: only confirmed ones are reversed, by the cashier who
+    took it (or the head cashier, the supervisor); the drawer waits for CMIS's answer,
+    then holds the money less, and the paper is owed again and goes back."""
+    code = rig.cmis.customer([(2026, 11, 1)], totals=[80_000])
+    rig.open_drawers("c1", "c2")
+    t = rig.collect("c1", code)["ticket"]
+    (p,) = rig.payments()
+    why = c.Reverse(p.txn_id, "nhầm khách hàng")
+    rig.refused("c1", why, "not_reversible")  # CMIS has not confirmed it yet
+    rig.post_payments()
+    rig.refused("c2", why, "not_your_payment")
+    assert rig.do("c1", why)["status"] == "reversal_pending"
+    err = rig.refused("c1", c.CloseDrawer(FLOAT), "close_refused")
+    assert blockers(err) == ["reversal_pending"]
+    assert drawer_of(rig, "cashier1")["balance"]["expected"] == FLOAT + 80_000
+    rig.post_payments()
+    assert [x.status for x in rig.payments()] == ["reversed"]
+    assert drawer_of(rig, "cashier1")["balance"]["expected"] == FLOAT
+    (inv,) = invoices(rig.ticket(t["number"]))
+    assert inv["pay_status"] == "unpaid"
+    err = rig.refused("c1", c.CloseDrawer(FLOAT), "close_refused")
+    assert blockers(err) == ["invoices_not_returned"]
+    rig.do("c1", c.ReturnInvoices("C1", t["number"], (inv["invoice_id"],), "other"))
+    assert rig.do("c1", c.CloseDrawer(FLOAT))["status"] == "closed"
+    report = rig.run(rig.hall.reconciliation(rig.people["sup"], rig.day))
+    assert report["open_items"] == 0, "reversed on both sides"
