@@ -83,6 +83,7 @@ class FakeCmis:
     posted: dict[str, cmis.PaymentRequest] = field(default_factory=dict)
     booked: dict[str, tuple[dt.date, cmis.CmisPayment]] = field(default_factory=dict)
     book_day: Callable[[cmis.PaymentRequest], dt.date] = lambda req: req.at.date()
+    refuse: dict[int, str] = field(default_factory=dict)  # invoice id -> CMIS's MA_LOI
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(700_001))
     _codes: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -145,6 +146,9 @@ class FakeCmis:
         return self.debts[customer_code]
 
     async def post_payment(self, request: cmis.PaymentRequest) -> cmis.PaymentReceipt:
+        for i in request.invoice_ids:
+            if i in self.refuse:
+                raise cmis.PaymentRefused(f"invoice {i} refused", code=self.refuse[i])
         if request.txn_id not in self.posted:
             self.posted[request.txn_id] = request
             for i in request.invoice_ids:

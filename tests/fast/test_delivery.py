@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from qms.domain import commands as c
 from qms.domain import delivery
 from tests.fast.conftest import ODD_BOOK, Rig, invoices
@@ -116,3 +118,24 @@ def test_a_transferred_ticket_takes_its_paper_along(rig: Rig) -> None:
     rep = report(rig)
     assert figures(rep, "C1") == (0, 0, 0, 0)
     assert figures(rep, "C2") == (1, 0, 1, 0), "one paper, counted once, where it is now"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a payment CMIS refused leaves its invoices pay_status 'paid' (the poster "
+    "reopens them only for a reversal): the paper counts as paid and its return is refused "
+    "already_paid, though the advice says to return it",
+)
+def test_the_paper_of_a_payment_cmis_refused_goes_back(rig: Rig) -> None:
+    """CMIS refuses a payment (051: paid elsewhere meanwhile). The poster's advice to the
+    cashier is "refund the customer, return the paper"; the refund is in the drawer's
+    figures, and the paper must be returnable and counted as to return, not as paid."""
+    code = rig.cmis.customer([(2026, 11, 1)], totals=[95_000])
+    rig.open_drawers("c1")
+    t = rig.collect("c1", code)["ticket"]
+    (inv,) = invoices(t)
+    rig.cmis.refuse[inv["invoice_id"]] = "051"
+    (p,) = rig.post_payments()
+    assert p.status == "refused" and "return the paper" in (p.last_error or "")
+    assert figures(report(rig), "C1") == (1, 0, 1, 0), "refused: nothing paid, paper to return"
+    rig.do("c1", c.ReturnInvoices("C1", t["number"], (inv["invoice_id"],), "paid_elsewhere"))
