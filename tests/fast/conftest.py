@@ -84,6 +84,8 @@ class FakeCmis:
     booked: dict[str, tuple[dt.date, cmis.CmisPayment]] = field(default_factory=dict)
     book_day: Callable[[cmis.PaymentRequest], dt.date] = lambda req: req.at.date()
     refuse: dict[int, str] = field(default_factory=dict)  # invoice id -> CMIS's MA_LOI
+    down: bool = False  # not answering: every call fails as a timeout would
+    _issued: dict[int, cmis.Invoice] = field(default_factory=dict)  # every invoice, by id
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(700_001))
     _codes: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -113,6 +115,7 @@ class FakeCmis:
             )
             for n, ((y, m, s), total) in enumerate(zip(periods, totals, strict=True))
         )
+        self._issued.update((i.invoice_id, i) for i in invoices)
         self.debts[code] = cmis.CustomerDebts(
             code=code,
             name=f"Nguyễn Văn {code[-3:]}",
@@ -140,12 +143,18 @@ class FakeCmis:
     ) -> list[cmis.CustomerSummary]:
         return []
 
+    def _answer(self) -> None:
+        if self.down:
+            raise cmis.CmisUnavailable("timed out", request_id="fake")
+
     async def get_debts(self, customer_code: str) -> cmis.CustomerDebts:
+        self._answer()
         if customer_code not in self.debts:
             raise cmis.CustomerNotFound("no such customer", code="0017")
         return self.debts[customer_code]
 
     async def post_payment(self, request: cmis.PaymentRequest) -> cmis.PaymentReceipt:
+        self._answer()
         for i in request.invoice_ids:
             if i in self.refuse:
                 raise cmis.PaymentRefused(f"invoice {i} refused", code=self.refuse[i])
@@ -165,17 +174,24 @@ class FakeCmis:
         return cmis.PaymentReceipt(request.txn_id, f"BL{len(self.posted):06d}")
 
     async def payment_status(self, txn_id: str) -> cmis.PaymentState:
+        self._answer()
         if txn_id not in self.booked:
             return cmis.PaymentState.NOT_FOUND
         return self.booked[txn_id][1].state
 
     async def reverse_payment(self, txn_id: str, reason: str) -> None:
+        """The payment is REVERT in the day's list and its invoices are owed again."""
+        self._answer()
         if txn_id not in self.booked:
             raise cmis.PaymentUnknown("unknown transaction", code="2006")
         day, p = self.booked[txn_id]
         self.booked[txn_id] = (day, replace(p, state=cmis.PaymentState.REVERT))
+        d = self.debts[p.customer_code]
+        owed = {*d.invoices, *(self._issued[i] for i in p.invoice_ids)}
+        self.debts[d.code] = replace(d, invoices=tuple(sorted(owed, key=lambda i: i.period_key)))
 
     async def payments_for_day(self, day: dt.date, collection_point: str) -> list[cmis.CmisPayment]:
+        self._answer()
         return [p for d, p in self.booked.values() if d == day]
 
     async def aclose(self) -> None:

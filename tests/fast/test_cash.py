@@ -209,6 +209,7 @@ def test_a_reversal_takes_the_money_back_out_once_cmis_agrees(rig: Rig) -> None:
     assert drawer_of(rig, "cashier1")["balance"]["expected"] == FLOAT
     (inv,) = invoices(rig.ticket(t["number"]))
     assert inv["pay_status"] == "unpaid"
+    assert [i.invoice_id for i in rig.cmis.debts[code].invoices] == [inv["invoice_id"]]
     err = rig.refused("c1", c.CloseDrawer(FLOAT), "close_refused")
     assert blockers(err) == ["invoices_not_returned"]
     rig.do("c1", c.ReturnInvoices("C1", t["number"], (inv["invoice_id"],), "other"))
