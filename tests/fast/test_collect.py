@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from qms.devices import jobs
 from qms.domain import commands as c
 from qms.domain.ticket_view import period_order
-from tests.fast.conftest import Rig, invoice_ids, invoices
+from tests.fast.conftest import BRANCH, Rig, invoice_ids, invoices
 
 
 def test_a_later_period_cannot_be_paid_while_an_older_one_is_unpaid(rig: Rig) -> None:
@@ -151,6 +152,8 @@ def test_a_payment_row_is_written_for_the_outbox_and_the_poster_woken(rig: Rig) 
     assert {p["txn_id"] for p in paid["payments"]} == {p.txn_id for p in rows.values()}
     assert all(p.txn_id.startswith(f"PE0100-{rig.day:%Y%m%d}-") for p in rows.values())
     assert rig.cmis.posted == {}, "nothing goes to CMIS inside F4"
+    printed = [(j["target"], j["document"]) for j in rig.read(jobs.listing, BRANCH, None)]
+    assert printed == [("r1", "receipt")], "the receipt is queued in F4's own transaction"
     rig.post_payments()
     assert set(rig.cmis.posted) == {p.txn_id for p in rows.values()}
     assert {p.status for p in rig.payments()} == {"confirmed"}
