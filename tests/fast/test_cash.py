@@ -229,3 +229,14 @@ def test_no_drawer_opens_after_the_head_cashier_closed(rig: Rig) -> None:
     rig.do("head", c.CloseDrawer(FLOAT, deposit(FLOAT)))
     with pytest.raises(QmsError):
         rig.do("c1", c.OpenDrawer(FLOAT))
+
+
+def test_money_of_a_payment_cmis_refused_is_handed_back_out_of_the_drawer(rig: Rig) -> None:
+    code = rig.cmis.customer([(2026, 11, 1)], totals=[64_000])
+    rig.open_drawers("c1")
+    (inv,) = invoices(rig.collect("c1", code)["ticket"])
+    assert drawer_of(rig, "cashier1")["balance"]["expected"] == FLOAT + 64_000
+    rig.cmis.refuse[inv["invoice_id"]] = "031"
+    rig.post_payments()
+    balance = drawer_of(rig, "cashier1")["balance"]
+    assert (balance["given_back"], balance["expected"]) == (64_000, FLOAT)

@@ -206,3 +206,18 @@ def test_a_customer_whose_payment_cmis_refused_can_pay_again(rig: Rig) -> None:
     assert p.status == "refused"
     again = rig.issue(code)
     assert [i["invoice_id"] for i in invoices(again)] == [inv["invoice_id"]]
+
+
+def test_no_fresh_answer_from_cmis_no_collection(rig: Rig) -> None:
+    """F4 asks CMIS again first; when CMIS does not answer, nothing is collected."""
+    code = rig.cmis.customer()
+    rig.open_drawers("c1")
+    older, _ = invoices(rig.serve("c1", code))
+    rig.cmis.down = True
+    err = rig.refused(
+        "c1", c.Collect("C1", (older["invoice_id"],), older["total"]), "cmis_unavailable"
+    )
+    assert "fresh debts" in err.message
+    assert rig.payments() == []
+    rig.cmis.down = False
+    assert rig.f4("c1", [older])["payments"][0]["total"] == older["total"]
