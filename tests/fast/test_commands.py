@@ -66,6 +66,11 @@ def test_a_ticket_number_is_a_positive_integer(number: object) -> None:
         (c.Finish, {"confirm": "yes"}, "confirm"),
         (c.IssueTicket, {"customers": []}, "customers"),
         (c.IssueTicket, {}, "customers"),
+        (c.Approve, {"id": 1, "note": "ok"}, "note"),  # a real reason, 3 to 200 characters
+        (c.Approve, {"id": 1}, "note"),
+        (c.Enroll, {"id": "Kiosk 1", "kind": "kiosk"}, "id"),
+        (c.Enroll, {"id": "kiosk-9", "kind": "printer"}, "kind"),
+        (c.Enroll, {"id": "kiosk-9", "kind": "kiosk", "printer": ["r1"]}, "printer"),
     ],
 )
 def test_a_malformed_field_is_named_in_the_refusal(
