@@ -151,6 +151,10 @@ export const COUNTERS_TEXTS = {
     vi: "Két đã đóng: không gọi số, không thu tiền nữa hôm nay.",
     en: "Your drawer is closed: no more calls or payments today.",
   },
+  "error.head_cashier_closed": {
+    vi: "Thủ quỹ đã chốt tiền trong ngày: hôm nay không mở thêm két.",
+    en: "The head cashier has closed the day's cash: no drawer opens today.",
+  },
   "error.day_closed": {
     vi: "Ngày làm việc đã kết thúc: không thay đổi gì được nữa.",
     en: "The business day is closed: nothing more can change.",

@@ -151,6 +151,19 @@ def open_drawer(tx: Tx, cmd: OpenDrawer) -> dict[str, Any]:
     counter = tx.branch.counter(tx.actor.counter or "")
     if counter is None or counter.kind != "cashier":
         raise Forbidden("sign in at a cashier counter to open a drawer", code="wrong_counter")
+    if role != "head_cashier":
+        head = [
+            d
+            for d in of_day(tx.session, tx.branch_id, tx.business_day)
+            if d.role == "head_cashier" and d.status != "open"
+        ]
+        if head:  # its count and bank deposit are final: new cash would be in neither
+            raise Conflict(
+                f"the head cashier ({head[0].cashier_name}) has closed the day's cash: no "
+                "drawer opens after that today",
+                code="head_cashier_closed",
+                head_cashier=head[0].cashier,
+            )
     existing = find(tx.session, tx.branch_id, tx.business_day, name)
     if existing is not None:
         raise Conflict(

@@ -109,7 +109,8 @@ def check_reversal_rights(tx: Tx, p: Payment, role: str) -> None:
 
 
 def reopen_invoices(session: Session, txn: str) -> None:
-    """After CMIS confirms a reversal the invoices are owed again; their paper goes back."""
+    """After CMIS confirms a reversal, or refuses the payment, the invoices are owed again
+    (the customer has their money back); their paper goes back."""
     for inv in session.exec(select(TicketInvoice).where(TicketInvoice.payment_txn == txn)).all():
         inv.pay_status = "unpaid"
         inv.payment_txn = None

@@ -214,7 +214,8 @@ class PaymentPoster:
                 p.confirmed_at = p.confirmed_at or now
             if status == "reversed":
                 p.reversed_at = now
-                reopen_invoices(s, p.txn_id)
+            if status in ("reversed", "refused"):  # the money goes back: owed again, and
+                reopen_invoices(s, p.txn_id)  # the paper returns to invoice management
             s.add(p)
             event = {
                 "confirmed": "payment.confirmed",
@@ -222,7 +223,7 @@ class PaymentPoster:
                 "reversed": "payment.reversed",
             }.get(status, "payment.reversal_refused")
             data: dict[str, Any] = {"payment": public(p)}
-            if status == "reversed":
+            if status in ("reversed", "refused"):
                 s.flush()
                 ticket = s.get(Ticket, p.ticket_id)
                 assert ticket is not None

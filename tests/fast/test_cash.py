@@ -217,17 +217,12 @@ def test_a_reversal_takes_the_money_back_out_once_cmis_agrees(rig: Rig) -> None:
     assert report["open_items"] == 0, "reversed on both sides"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: drawers.open_drawer does not look at the head cashier's drawer: a cashier "
-    "may open (and collect, and close) after the head cashier closed with the deposit, so "
-    "that cash is in no deposit and the day still closes",
-)
 def test_no_drawer_opens_after_the_head_cashier_closed(rig: Rig) -> None:
     rig.open_drawers("head")
     rig.do("head", c.CloseDrawer(FLOAT, deposit(FLOAT)))
-    with pytest.raises(QmsError):
+    with pytest.raises(QmsError) as refused:
         rig.do("c1", c.OpenDrawer(FLOAT))
+    assert refused.value.code == "head_cashier_closed"
 
 
 def test_money_of_a_payment_cmis_refused_is_handed_back_out_of_the_drawer(rig: Rig) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
-
 from qms.devices import jobs
 from qms.domain import commands as c
 from qms.domain.ticket_view import period_order
@@ -190,11 +188,6 @@ def test_a_ticket_lists_sub_periods_in_order_and_f4_keeps_it(rig: Rig) -> None:
     assert rig.f4("c1", [nov2])["ticket"]["status"] == "done"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a payment CMIS refused leaves its invoices pay_status 'paid', so a new "
-    "ticket takes them for paid here today (tickets._locally_paid) and refuses no_debt",
-)
 def test_a_customer_whose_payment_cmis_refused_can_pay_again(rig: Rig) -> None:
     """CMIS refuses the payment (031: amount differs), the cashier refunds the customer;
     CMIS still lists the invoice unpaid, so the customer can take a new ticket for it."""

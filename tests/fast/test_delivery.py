@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from qms.domain import commands as c
 from qms.domain import delivery
 from tests.fast.conftest import ODD_BOOK, Rig, invoices
@@ -120,12 +118,6 @@ def test_a_transferred_ticket_takes_its_paper_along(rig: Rig) -> None:
     assert figures(rep, "C2") == (1, 0, 1, 0), "one paper, counted once, where it is now"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a payment CMIS refused leaves its invoices pay_status 'paid' (the poster "
-    "reopens them only for a reversal): the paper counts as paid and its return is refused "
-    "already_paid, though the advice says to return it",
-)
 def test_the_paper_of_a_payment_cmis_refused_goes_back(rig: Rig) -> None:
     """CMIS refuses a payment (051: paid elsewhere meanwhile). The poster's advice to the
     cashier is "refund the customer, return the paper"; the refund is in the drawer's
