@@ -225,12 +225,9 @@ function setupTabs(p, counter) {
   const allowed = CASH_ROLES.has(p.role);
   $("#tabs").hidden = !allowed;
   if (!allowed) return;
-  const label = counter ? "tab_counter" : "tab_hall";
-  // as the page's other tabs: Vietnamese, then the English in a smaller span
-  $("#tab-home-label").replaceChildren(
-    `${texts.in("vi", label)} `,
-    el("span", { className: "en", text: texts.in("en", label) }),
-  );
+  // a counter's own screen or the hall view; written as every static text of the page
+  $("#tab-home-label").dataset.i18n = counter ? "tab_counter" : "tab_hall";
+  texts.apply($("#tabs"));
   cash.start({ principal: p, onUnauthorized: () => signedOut(EXPIRED) });
   showTab(location.hash === "#cash" ? "cash" : "home");
 }
@@ -305,6 +302,7 @@ async function loadCounters() {
 }
 
 function main() {
+  texts.apply(); // the page's static words from the catalogue (page-texts.js)
   showConnection(false);
   loadCounters();
   $("#login-form").addEventListener("submit", onLogin);
