@@ -2,8 +2,8 @@
 // moved between cashiers (mismatches stand out), differences to approve, the paper to send
 // back to invoice management, what still stops the business day from closing, and the
 // report downloads. Live: websocket events refetch the HTTP answers (coalesced).
-// The shell makes one section over its ctx; the section's state lives inside it, so a
-// second sign-in starts from nothing. Words: cash-texts.js.
+// The shell makes one section over its ctx; the section's state lives in its one object,
+// which each start (each sign-in) resets. Words: cash-texts.js.
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";

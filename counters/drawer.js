@@ -3,7 +3,7 @@
 // and close it with the cash counted (the head cashier adds the bank deposit).
 // The server is the truth: every change refetches GET /api/cash/mine (coalesced).
 // The shell makes one panel (ctx.drawer) that the cashier screen starts; its state lives
-// in that panel, so a second sign-in starts from nothing. Words: cash-texts.js.
+// in that panel's one object, which each start resets. Words: cash-texts.js.
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import {
