@@ -166,4 +166,17 @@ export const PAGE_TEXTS = {
     vi: "Vai trò này cần đăng nhập tại một quầy.",
     en: "This role signs in at a counter; sign out and choose one.",
   },
+
+  // attributes: aria-label, placeholder, alt ("vi / en", as the catalogue writes them)
+  "page.screens": { vi: "Màn hình", en: "Screens" },
+  "page.transfer_to": { vi: "Chuyển đến quầy", en: "Transfer to" },
+  "page.direction": { vi: "Chiều", en: "Direction" },
+  "page.colleague": { vi: "Thu ngân", en: "Colleague" },
+  "page.customer_code": { vi: "Mã khách hàng", en: "Customer code" },
+  "page.search_by": { vi: "Tìm theo", en: "Search by" },
+  "page.search_min_hint": { vi: "ít nhất 2 ký tự", en: "2+ characters" },
+  "page.search_text": { vi: "Nội dung tìm", en: "Search text" },
+  "page.ticket_qr": { vi: "Mã QR theo dõi lượt", en: "QR code to follow the ticket" },
+  "page.wait_by_hour": { vi: "Thời gian chờ theo giờ", en: "Wait by hour" },
+  "page.service_by_hour": { vi: "Thời gian phục vụ theo giờ", en: "Service by hour" },
 };

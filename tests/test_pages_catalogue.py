@@ -185,6 +185,10 @@ MARKED = re.compile(
 )
 
 
+ATTR = "(?:aria-label|placeholder|alt|title)"
+ATTR_KEY = "(?:aria|placeholder|alt|title)"
+
+
 def test_counters_page_static_words_are_the_catalogues() -> None:
     words = catalogue(PAGES["counters"][0])
     html = (ROOT / "counters/index.html").read_text(encoding="utf-8")
@@ -198,3 +202,13 @@ def test_counters_page_static_words_are_the_catalogues() -> None:
     assert not differ, f"page text differs from the catalogue: {differ}"
     # every text shown in two languages is marked: each span.en is in a marked element
     assert html.count('<span class="en">') == len(marked)
+
+    # attributes as the catalogue writes them on a page of both languages: "vi / en"
+    attrs = re.findall(rf"""\b{ATTR}="([^"]*)" data-i18n-{ATTR_KEY}="([\w.]+)\"""", html)
+    assert attrs
+    differ = [
+        (key, text) for text, key in attrs if text != f"{words[key]['vi']} / {words[key]['en']}"
+    ]
+    assert not differ, f"attribute differs from the catalogue: {differ}"
+    bilingual = re.findall(rf"""\b{ATTR}="[^"]* / [^"]*\"""", html)
+    assert len(bilingual) == len(attrs), "every attribute in two languages is marked"
