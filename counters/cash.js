@@ -2,17 +2,11 @@
 // moved between cashiers (mismatches stand out), differences to approve, the paper to send
 // back to invoice management, what still stops the business day from closing, and the
 // report downloads. Live: websocket events refetch the HTTP answers (coalesced).
+// The shell makes one section over its ctx; the section's state lives in its one object,
+// which each start (each sign-in) resets. Words: cash-texts.js.
 import { $, el, money, showError, timeOf } from "/static/qms.js";
-import {
-  DRAWER_STATUS,
-  MOVE_STATUS,
-  badge,
-  blockerItem,
-  coalesce,
-  reasonText,
-  returnControls,
-  signedMoney,
-} from "/counters/cashui.js";
+import { msg, texts } from "/counters/common.js";
+import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";
 
 const noop = () => {};
 const APPROVE_ROLES = new Set(["supervisor", "admin"]); // cash.approve
@@ -26,525 +20,536 @@ const OVERVIEW_EVENTS =
 const DAY_EVENTS =
   /^(drawer|movement|day)\.|^invoice\.(returned|paid_elsewhere)$|^payment\.(confirmed|refused|reversed)$/;
 
-const cp = {
-  live: false,
-  visible: false,
-  stale: false,
-  call: null,
-  post: null,
-  token: () => null,
-  onUnauthorized: noop,
-  role: null,
-  today: null, // the business day as the server said it
-  date: "", // the day looked at; "" is today
-  data: null, // GET /api/cash
-  papers: null, // GET /api/invoices/papers
-  day: null, // GET /api/cash/day (today only)
-  dayError: null, // the last check failed (shown in #day-error until one succeeds)
-  busy: false,
-  confirming: false,
-  refresh: noop,
-  refreshDay: noop,
-};
-let wired = false;
+/** The cash section over the shell's shared state (ctx: session, call, post). */
+export function cashSection(ctx) {
+  const cp = {
+    wired: false, // the section's listeners are added once, on the first start
+    live: false,
+    visible: false,
+    stale: false,
+    onUnauthorized: noop,
+    role: null,
+    today: null, // the business day as the server said it
+    date: "", // the day looked at; "" is today
+    data: null, // GET /api/cash
+    papers: null, // GET /api/invoices/papers
+    day: null, // GET /api/cash/day (today only)
+    dayError: null, // the last check failed (shown in #day-error until one succeeds)
+    busy: false,
+    confirming: false,
+    refresh: noop,
+    refreshDay: noop,
+  };
 
-// ----------------------------------------------------------------------------------
-// life cycle (called by counters.js)
+  // ----------------------------------------------------------------------------------
+  // life cycle (called by the shell)
 
-export function startCash({ call, post, token, principal, onUnauthorized = noop }) {
-  stopCash();
-  Object.assign(cp, { call, post, token, onUnauthorized, role: principal.role, live: true });
-  Object.assign(cp, { today: null, date: "", data: null, papers: null, day: null, dayError: null });
-  Object.assign(cp, { busy: false, confirming: false, visible: false, stale: true });
-  cp.refresh = coalesce(load, 150);
-  cp.refreshDay = coalesce(loadDay, 1200);
-  wire();
-  $("#cash-date").value = "";
-  $("#report-from").value = "";
-  $("#report-to").value = "";
-  $("#report-level").value = "branch";
-  $("#report-level option[value=company]").hidden = principal.role !== "admin"; // reports.company
-  $("#cash-view").dataset.loaded = "";
-  render();
-}
-
-export function stopCash() {
-  cp.live = false;
-  cp.visible = false;
-  cp.refresh.cancel?.();
-  cp.refreshDay.cancel?.();
-  cp.refresh = cp.refreshDay = noop;
-}
-
-/** The section came on screen: catch up on what happened while it was hidden. */
-export function showCash() {
-  if (!cp.live) return;
-  cp.visible = true;
-  if (cp.stale) cashRefresh();
-}
-
-export function hideCash() {
-  cp.visible = false;
-}
-
-/** Refetch everything soon (reconnect, snapshot, shown again). */
-export function cashRefresh() {
-  if (!cp.live) return;
-  if (!cp.visible) {
-    cp.stale = true;
-    return;
-  }
-  cp.stale = false;
-  cp.refresh();
-  if (canDay()) cp.refreshDay();
-}
-
-export function cashEvent(evt) {
-  if (!cp.live) return;
-  const type = evt.event || "";
-  const overview = OVERVIEW_EVENTS.test(type);
-  const day = DAY_EVENTS.test(type) && canDay();
-  if (!overview && !day) return;
-  if (!cp.visible) {
-    cp.stale = true;
-    return;
-  }
-  if (overview) cp.refresh();
-  if (day) cp.refreshDay();
-}
-
-const canApprove = () => APPROVE_ROLES.has(cp.role);
-const isToday = () => !cp.date || cp.date === cp.today;
-const canDay = () => DAY_ROLES.has(cp.role) && isToday();
-const canReturn = () => RETURN_ROLES.has(cp.role) && isToday();
-
-// ----------------------------------------------------------------------------------
-// data
-
-async function load() {
-  if (!cp.live) return;
-  const q = cp.date ? `?date=${encodeURIComponent(cp.date)}` : "";
-  try {
-    const [data, papers] = await Promise.all([cp.call(`/api/cash${q}`), cp.call(`/api/invoices/papers${q}`)]);
-    if (!cp.live) return;
-    cp.data = data;
-    cp.papers = papers;
-    if (!cp.date) cp.today = data.business_day;
-    showError($("#cash-error"), null);
-    $("#cash-updated").textContent = `Cập nhật / updated ${timeOf(new Date().toISOString())}`;
-    $("#cash-view").dataset.loaded = "true";
-  } catch (err) {
-    if (!cp.live || err.status === 401) return;
-    showError($("#cash-error"), err);
-  }
-  render();
-}
-
-async function loadDay() {
-  if (!cp.live || !canDay()) return;
-  const box = $("#day-error");
-  try {
-    cp.day = await cp.call("/api/cash/day");
-    if (cp.dayError) showError(box, null);
-    cp.dayError = null;
-  } catch (err) {
-    if (!cp.live || err.status === 401) return;
-    cp.dayError = err; // e.g. CMIS did not give its list: the last blockers stay shown
-    showError(box, err);
-  }
-  renderDay();
-}
-
-/** One change from this page; its refusal shows in ``box``; everything refetches after. */
-async function act(box, fn) {
-  if (cp.busy) return null;
-  cp.busy = true;
-  showError(box, null);
-  render();
-  try {
-    return await fn();
-  } catch (err) {
-    if (err.code === "close_refused" && box === $("#day-error")) {
-      cp.day = { ...(cp.day || {}), blockers: err.details.blockers || [], can_close: false };
-    }
-    showError(box, err);
-    return null;
-  } finally {
-    cp.busy = false;
+  function startCash({ principal, onUnauthorized = noop }) {
+    stopCash();
+    Object.assign(cp, { onUnauthorized, role: principal.role, live: true });
+    Object.assign(cp, { today: null, date: "", data: null, papers: null, day: null, dayError: null });
+    Object.assign(cp, { busy: false, confirming: false, visible: false, stale: true });
+    cp.refresh = coalesce(load, 150);
+    cp.refreshDay = coalesce(loadDay, 1200);
+    wire();
+    $("#cash-date").value = "";
+    $("#report-from").value = "";
+    $("#report-to").value = "";
+    $("#report-level").value = "branch";
+    $("#report-level option[value=company]").hidden = principal.role !== "admin"; // reports.company
+    $("#cash-view").dataset.loaded = "";
     render();
+  }
+
+  function stopCash() {
+    cp.live = false;
+    cp.visible = false;
+    cp.refresh.cancel?.();
+    cp.refreshDay.cancel?.();
+    cp.refresh = cp.refreshDay = noop;
+  }
+
+  /** The section came on screen: catch up on what happened while it was hidden. */
+  function showCash() {
+    if (!cp.live) return;
+    cp.visible = true;
+    if (cp.stale) cashRefresh();
+  }
+
+  function hideCash() {
+    cp.visible = false;
+  }
+
+  /** Refetch everything soon (reconnect, snapshot, shown again). */
+  function cashRefresh() {
+    if (!cp.live) return;
+    if (!cp.visible) {
+      cp.stale = true;
+      return;
+    }
+    cp.stale = false;
     cp.refresh();
     if (canDay()) cp.refreshDay();
   }
-}
 
-function notice(text) {
-  const box = $("#cash-notice");
-  box.textContent = text;
-  box.hidden = !text;
-}
-
-function nameOf(username) {
-  const d = (cp.data?.drawers || []).find((x) => x.cashier === username);
-  return d ? d.cashier_name : username;
-}
-
-async function approve(d, input) {
-  const note = input.value.trim();
-  if (note.length < 3) {
-    showError($("#cash-error"), {
-      code: "invalid_request",
-      message: "Ghi lý do duyệt (ít nhất 3 ký tự). / Write a note (3 characters or more).",
-    });
-    input.focus();
-    return;
-  }
-  const out = await act($("#cash-error"), () => cp.post(`/api/cash/drawers/${d.id}/approve`, { note }));
-  if (out) notice(`Đã duyệt chênh lệch két của ${d.cashier_name}. / Difference approved for ${d.cashier_name}.`);
-}
-
-async function recount(d) {
-  const out = await act($("#cash-error"), () => cp.post(`/api/cash/drawers/${d.id}/recount`));
-  if (out) notice(`Két của ${d.cashier_name} mở lại để đếm lại. / ${d.cashier_name}'s drawer reopened for a recount.`);
-}
-
-async function returnPaper(p, reason) {
-  const out = await act($("#cash-error"), () =>
-    cp.post("/api/invoices/returns", { ticket: p.ticket, invoices: [p.invoice_id], reason }),
-  );
-  if (out) notice(`Đã nhận lại hoá đơn kỳ ${p.period} của ${p.customer_code} (vé ${p.ticket}). / Paper returned.`);
-}
-
-async function closeDay() {
-  cp.confirming = false;
-  const out = await act($("#day-error"), () => cp.post("/api/cash/day/close"));
-  if (out) notice(`Đã đóng ngày ${out.business_day}. / Business day ${out.business_day} closed.`);
-}
-
-/** Reports are behind the bearer token: fetch the file, then hand it to the browser. */
-async function download(format) {
-  const box = $("#report-error");
-  showError(box, null);
-  const day = cp.today || cp.data?.business_day || "";
-  const from = $("#report-from").value || day;
-  const to = $("#report-to").value || from;
-  const level = $("#report-level").value;
-  const q = new URLSearchParams({ from, to, level, format });
-  const path = `/api/reports?${q}`;
-  let res;
-  try {
-    res = await fetch(path, {
-      headers: { Authorization: `Bearer ${cp.token()}` },
-      cache: "no-store",
-      credentials: "omit",
-    });
-  } catch {
-    showError(box, { code: "network", message: "Không kết nối được máy chủ / Cannot reach the server" });
-    return;
-  }
-  if (res.status === 401) {
-    cp.onUnauthorized();
-    return;
-  }
-  if (!res.ok) {
-    let err = {};
-    try {
-      err = (await res.json()).error || {};
-    } catch {
-      /* not JSON */
+  function cashEvent(evt) {
+    if (!cp.live) return;
+    const type = evt.event || "";
+    const overview = OVERVIEW_EVENTS.test(type);
+    const day = DAY_EVENTS.test(type) && canDay();
+    if (!overview && !day) return;
+    if (!cp.visible) {
+      cp.stale = true;
+      return;
     }
-    showError(box, { code: err.code || `http_${res.status}`, message: err.message || `HTTP ${res.status}` });
-    return;
+    if (overview) cp.refresh();
+    if (day) cp.refreshDay();
   }
-  const blob = await res.blob();
-  const given = /filename="?([^";]+)"?/.exec(res.headers.get("Content-Disposition") || "");
-  const name = given ? given[1] : `bao-cao-${from}_${to}.${format}`;
-  const url = URL.createObjectURL(blob);
-  const a = el("a", { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30000);
-  box.dataset.downloaded = name;
-}
 
-// ----------------------------------------------------------------------------------
-// drawing
+  const canApprove = () => APPROVE_ROLES.has(cp.role);
+  const isToday = () => !cp.date || cp.date === cp.today;
+  const canDay = () => DAY_ROLES.has(cp.role) && isToday();
+  const canReturn = () => RETURN_ROLES.has(cp.role) && isToday();
 
-const td = (text, className = "") => el("td", { className, text });
-const amountTd = (n) => td(n === null || n === undefined ? "—" : money(n), "money");
+  // ----------------------------------------------------------------------------------
+  // data
 
-function approvalCell(d) {
-  if (d.status === "pending_approval" && canApprove()) {
-    const input = el("input", {
-      className: "note",
-      maxlength: "200",
-      placeholder: "Lý do / Note",
-      "aria-label": `Lý do duyệt ${d.cashier_name} / Approval note`,
-      on: { keydown: (e) => e.key === "Enter" && approve(d, input) },
-    });
-    return el(
-      "td",
-      { className: "approval" },
-      input,
-      el(
-        "div",
-        { className: "approval-buttons" },
-        el("button", {
-          type: "button",
-          className: "approve primary",
-          text: "Duyệt / Approve",
-          disabled: cp.busy,
-          on: { click: () => approve(d, input) },
-        }),
-        el("button", {
-          type: "button",
-          className: "recount",
-          text: "Đếm lại / Recount",
-          disabled: cp.busy,
-          on: { click: () => recount(d) },
-        }),
-      ),
-    );
-  }
-  if (d.status === "pending_approval") return td("Chờ giám sát / Awaiting supervisor", "muted");
-  if (d.approved_by) return td(`${d.approved_by.replace(/^user:/, "")}: ${d.approval_note || ""}`, "muted");
-  return td("");
-}
-
-function drawerRow(d) {
-  const b = d.balance;
-  const diff = d.difference;
-  return el(
-    "tr",
-    { className: d.status, dataset: { drawer: d.id, cashier: d.cashier, status: d.status } },
-    el(
-      "td",
-      {},
-      el("strong", { text: d.cashier_name }),
-      el("div", { className: "muted", text: d.cashier + (d.role === "head_cashier" ? " · thu ngân trưởng" : "") }),
-    ),
-    td(d.counter, "num"),
-    el("td", { className: "status" }, badge(DRAWER_STATUS, d.status)),
-    amountTd(b.float),
-    el(
-      "td",
-      { className: "money", title: `${b.payments} lượt / payments; trả lại / given back ${money(b.given_back)}` },
-      money(b.collected - b.given_back),
-      el("div", { className: "muted", text: `${b.payments} lượt` }),
-    ),
-    el("td", { className: "money" }, `+${money(b.money_in)}`, el("div", { text: `−${money(b.money_out)}` })),
-    el("td", { className: "money expected", dataset: { amount: b.expected }, text: money(b.expected) }),
-    amountTd(d.counted),
-    el(
-      "td",
-      {
-        className: `money difference ${diff ? "off" : ""}`.trim(),
-        dataset: { difference: diff === null ? "" : String(diff) },
-      },
-      diff === null ? "—" : signedMoney(diff),
-      diff ? el("div", { text: diff > 0 ? "thừa / over" : "thiếu / short" }) : null,
-    ),
-    approvalCell(d),
-  );
-}
-
-function moveRow(m) {
-  return el(
-    "tr",
-    { className: m.status, dataset: { movement: m.id, status: m.status } },
-    td(m.id, "num"),
-    td(nameOf(m.from_cashier), "name"),
-    td(nameOf(m.to_cashier), "name"),
-    amountTd(m.out_amount),
-    amountTd(m.in_amount),
-    el("td", {}, badge(MOVE_STATUS, m.status)),
-    td(timeOf(m.in_at || m.out_at), "num"),
-  );
-}
-
-const empty = (cols, text) => el("tr", { className: "empty" }, el("td", { colSpan: cols, text }));
-
-function renderPapers() {
-  const p = cp.papers;
-  const rows = p ? p.counters : [];
-  $("#papers-counters tbody").replaceChildren(
-    ...rows.map((c) =>
-      el(
-        "tr",
-        { className: c.to_return ? "to-return" : "", dataset: { counter: c.counter, toReturn: c.to_return } },
-        el(
-          "td",
-          {},
-          el("strong", { text: c.counter }),
-          ` ${c.name}`,
-          el("span", { className: "muted", text: c.kind === "lookup" ? " · tra cứu / lookup" : "" }),
-        ),
-        td(`${c.delivered}`, "num"),
-        td(`${c.paid}`, "num"),
-        el("td", {
-          className: "num",
-          title: Object.entries(c.returned_by_reason || {})
-            .map(([r, n]) => `${reasonText(r)}: ${n}`)
-            .join("\n"),
-          text: `${c.returned}`,
-        }),
-        td(`${c.to_return}`, `num ${c.to_return ? "warn" : ""}`.trim()),
-        amountTd(c.to_return_total),
-      ),
-    ),
-  );
-  const pending = p ? p.to_return : [];
-  $("#papers-to-return-count").textContent = String(pending.length);
-  $("#papers-to-return-count").className = `badge ${pending.length ? "warn" : ""}`.trim();
-  $("#papers-to-return tbody").replaceChildren(
-    ...(pending.length
-      ? pending.map((x) =>
-          el(
-            "tr",
-            { dataset: { invoiceId: x.invoice_id, ticket: x.ticket } },
-            td(x.ticket, "num"),
-            td(x.customer_code, "num"),
-            td(x.period, "num"),
-            td(x.book_code, "num"),
-            td(x.delivered_to || `tra cứu ${x.lookup} / lookup`),
-            amountTd(x.total),
-            el("td", {}, canReturn() ? returnControls(x, returnPaper, { disabled: cp.busy }) : null),
-          ),
-        )
-      : [empty(7, "Không còn hoá đơn nào phải trả / Nothing to return")]),
-  );
-  const back = p ? p.returned : [];
-  $("#papers-returned-count").textContent = String(back.length);
-  $("#papers-returned tbody").replaceChildren(
-    ...(back.length
-      ? back.map((x) =>
-          el(
-            "tr",
-            { dataset: { invoiceId: x.invoice_id } },
-            td(x.ticket, "num"),
-            td(x.customer_code, "num"),
-            td(x.period, "num"),
-            td(reasonText(x.returned_reason)),
-            td((x.returned_by || "").replace(/^user:/, "")),
-            td(timeOf(x.returned_at), "num"),
-          ),
-        )
-      : [empty(6, "Chưa có / None yet")]),
-  );
-}
-
-function renderClosed() {
-  const box = $("#cash-closed");
-  const c = cp.data?.closed;
-  box.hidden = !c;
-  box.dataset.closed = c ? "true" : "false";
-  if (!c) return;
-  box.replaceChildren(
-    el("strong", {
-      text: `Ngày ${cp.data.business_day} đã đóng lúc ${timeOf(c.at)} (${(c.by || "").replace(/^user:/, "")}). Không thu thêm tiền trong ngày này.`,
-    }),
-    el("div", { className: "en", text: "The business day is closed: nothing more is collected on it." }),
-    c.deposit
-      ? el("div", {
-          text: `Nộp ngân hàng / bank deposit: ${money(c.deposit.amount)} — ${c.deposit.bank} (${c.deposit.reference})`,
-        })
-      : null,
-  );
-}
-
-function renderDay() {
-  const box = $("#day-box");
-  box.hidden = !canDay();
-  if (box.hidden) return;
-  const closed = !!cp.data?.closed;
-  const day = cp.day;
-  const state = $("#day-state");
-  let can = "";
-  if (closed) {
-    can = "closed";
-    state.replaceChildren(el("span", { className: "badge ok", text: "Ngày đã đóng / Day closed" }));
-  } else if (!day) {
-    state.replaceChildren(el("span", { className: "muted", text: "Đang kiểm tra… / Checking…" }));
-  } else if (day.can_close) {
-    can = "true";
-    state.replaceChildren(el("span", { className: "badge ok", text: "Có thể đóng ngày / Ready to close" }));
-  } else {
-    can = "false";
-    state.replaceChildren(
-      el("span", {
-        className: "badge bad",
-        text: `Chưa đóng được: còn ${day.blockers.length} việc / Not yet: ${day.blockers.length} left`,
-      }),
-    );
-  }
-  box.dataset.canClose = can;
-  $("#day-blockers").replaceChildren(...(!closed && day ? day.blockers.map((b) => blockerItem(b, nameOf)) : []));
-  $("#day-check").hidden = closed;
-  $("#day-close").hidden = closed;
-  $("#day-close").disabled = cp.busy || (day && !day.can_close) || false;
-  $("#day-confirm").hidden = !cp.confirming || closed;
-  $("#day-confirm-date").textContent = cp.today || "";
-  $("#day-confirm-yes").disabled = cp.busy;
-}
-
-function render() {
-  const data = cp.data;
-  $("#cash-past").hidden = isToday();
-  if (cp.today && !$("#cash-date").value) $("#cash-date").value = cp.today;
-  if (cp.today && !$("#report-from").value) $("#report-from").value = cp.today;
-  if (cp.today && !$("#report-to").value) $("#report-to").value = cp.today;
-  const t = data ? data.totals : null;
-  $("#cash-expected").textContent = t ? money(t.expected) : "—";
-  $("#cash-collected").textContent = t ? money(t.collected) : "—";
-  const diff = $("#cash-differences");
-  diff.textContent = t ? signedMoney(t.differences) : "—";
-  diff.classList.toggle("off", !!t?.differences);
-  const hanging = $("#cash-hanging");
-  hanging.textContent = t ? String(t.hanging) : "—";
-  hanging.classList.toggle("off", !!t?.hanging);
-  const toReturn = cp.papers ? cp.papers.to_return.length : null;
-  $("#cash-to-return").textContent = toReturn === null ? "—" : String(toReturn);
-  $("#cash-to-return").classList.toggle("off", !!toReturn);
-
-  const drawers = data ? data.drawers : [];
-  $("#cash-drawers tbody").replaceChildren(
-    ...(drawers.length ? drawers.map(drawerRow) : [empty(10, "Chưa có két nào mở / No drawer opened yet")]),
-  );
-  const moves = data ? data.movements.filter((m) => m.status !== "cancelled") : [];
-  $("#cash-moves tbody").replaceChildren(
-    ...(moves.length ? moves.map(moveRow) : [empty(7, "Chưa có chuyển tiền / No movement yet")]),
-  );
-  renderClosed();
-  renderPapers();
-  renderDay();
-}
-
-function wire() {
-  if (wired) return;
-  wired = true;
-  $("#cash-refresh").addEventListener("click", cashRefresh);
-  $("#cash-date").addEventListener("change", (e) => {
-    const v = e.target.value;
-    cp.date = !v || v === cp.today ? "" : v;
-    cp.data = cp.papers = null;
+  async function load() {
+    if (!cp.live) return;
+    const q = cp.date ? `?date=${encodeURIComponent(cp.date)}` : "";
+    try {
+      const [data, papers] = await Promise.all([ctx.call(`/api/cash${q}`), ctx.call(`/api/invoices/papers${q}`)]);
+      if (!cp.live) return;
+      cp.data = data;
+      cp.papers = papers;
+      if (!cp.date) cp.today = data.business_day;
+      showError($("#cash-error"), null);
+      $("#cash-updated").textContent = `${msg("updated")} ${timeOf(new Date().toISOString())}`;
+      $("#cash-view").dataset.loaded = "true";
+    } catch (err) {
+      if (!cp.live || err.status === 401) return;
+      showError($("#cash-error"), err);
+    }
     render();
-    cashRefresh();
-  });
-  $("#day-check").addEventListener("click", () => {
-    showError($("#day-error"), null);
-    cp.refreshDay();
-  });
-  $("#day-close").addEventListener("click", () => {
-    cp.confirming = true;
+  }
+
+  async function loadDay() {
+    if (!cp.live || !canDay()) return;
+    const box = $("#day-error");
+    try {
+      cp.day = await ctx.call("/api/cash/day");
+      if (cp.dayError) showError(box, null);
+      cp.dayError = null;
+    } catch (err) {
+      if (!cp.live || err.status === 401) return;
+      cp.dayError = err; // e.g. CMIS did not give its list: the last blockers stay shown
+      showError(box, err);
+    }
     renderDay();
-    $("#day-confirm-yes").focus();
-  });
-  $("#day-confirm-no").addEventListener("click", () => {
+  }
+
+  /** One change from this page; its refusal shows in ``box``; everything refetches after. */
+  async function act(box, fn) {
+    if (cp.busy) return null;
+    cp.busy = true;
+    showError(box, null);
+    render();
+    try {
+      return await fn();
+    } catch (err) {
+      if (err.code === "close_refused" && box === $("#day-error")) {
+        cp.day = { ...(cp.day || {}), blockers: err.details.blockers || [], can_close: false };
+      }
+      showError(box, err);
+      return null;
+    } finally {
+      cp.busy = false;
+      render();
+      cp.refresh();
+      if (canDay()) cp.refreshDay();
+    }
+  }
+
+  function notice(text) {
+    const box = $("#cash-notice");
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function nameOf(username) {
+    const d = (cp.data?.drawers || []).find((x) => x.cashier === username);
+    return d ? d.cashier_name : username;
+  }
+
+  async function approve(d, input) {
+    const note = input.value.trim();
+    if (note.length < 3) {
+      showError($("#cash-error"), {
+        code: "invalid_request",
+        message: msg("note_too_short"),
+      });
+      input.focus();
+      return;
+    }
+    const out = await act($("#cash-error"), () => ctx.post(`/api/cash/drawers/${d.id}/approve`, { note }));
+    if (out) notice(msg("difference_approved", { name: d.cashier_name }));
+  }
+
+  async function recount(d) {
+    const out = await act($("#cash-error"), () => ctx.post(`/api/cash/drawers/${d.id}/recount`));
+    if (out) notice(msg("recount_started", { name: d.cashier_name }));
+  }
+
+  async function returnPaper(p, reason) {
+    const out = await act($("#cash-error"), () =>
+      ctx.post("/api/invoices/returns", { ticket: p.ticket, invoices: [p.invoice_id], reason }),
+    );
+    if (out) notice(msg("paper_returned", { period: p.period, customer: p.customer_code, ticket: p.ticket }));
+  }
+
+  async function closeDay() {
     cp.confirming = false;
+    const out = await act($("#day-error"), () => ctx.post("/api/cash/day/close"));
+    if (out) notice(msg("day_closed_notice", { day: out.business_day }));
+  }
+
+  /** Reports are behind the bearer token: fetch the file, then hand it to the browser. */
+  async function download(format) {
+    const box = $("#report-error");
+    showError(box, null);
+    const day = cp.today || cp.data?.business_day || "";
+    const from = $("#report-from").value || day;
+    const to = $("#report-to").value || from;
+    const level = $("#report-level").value;
+    const q = new URLSearchParams({ from, to, level, format });
+    const path = `/api/reports?${q}`;
+    let res;
+    try {
+      res = await fetch(path, {
+        headers: { Authorization: `Bearer ${ctx.session?.token}` },
+        cache: "no-store",
+        credentials: "omit",
+      });
+    } catch {
+      showError(box, { code: "network", message: msg("error.network") });
+      return;
+    }
+    if (res.status === 401) {
+      cp.onUnauthorized();
+      return;
+    }
+    if (!res.ok) {
+      let err = {};
+      try {
+        err = (await res.json()).error || {};
+      } catch {
+        /* not JSON */
+      }
+      showError(box, { code: err.code || `http_${res.status}`, message: err.message || `HTTP ${res.status}` });
+      return;
+    }
+    const blob = await res.blob();
+    const given = /filename="?([^";]+)"?/.exec(res.headers.get("Content-Disposition") || "");
+    const name = given ? given[1] : `bao-cao-${from}_${to}.${format}`;
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+    box.dataset.downloaded = name;
+  }
+
+  // ----------------------------------------------------------------------------------
+  // drawing
+
+  const td = (text, className = "") => el("td", { className, text });
+  const amountTd = (n) => td(n === null || n === undefined ? "—" : money(n), "money");
+
+  function approvalCell(d) {
+    if (d.status === "pending_approval" && canApprove()) {
+      const input = el("input", {
+        className: "note",
+        maxlength: "200",
+        placeholder: msg("approval_note"),
+        "aria-label": msg("approval_note_for", { name: d.cashier_name }),
+        on: { keydown: (e) => e.key === "Enter" && approve(d, input) },
+      });
+      return el(
+        "td",
+        { className: "approval" },
+        input,
+        el(
+          "div",
+          { className: "approval-buttons" },
+          el("button", {
+            type: "button",
+            className: "approve primary",
+            text: msg("approve"),
+            disabled: cp.busy,
+            on: { click: () => approve(d, input) },
+          }),
+          el("button", {
+            type: "button",
+            className: "recount",
+            text: msg("recount"),
+            disabled: cp.busy,
+            on: { click: () => recount(d) },
+          }),
+        ),
+      );
+    }
+    if (d.status === "pending_approval") return td(msg("awaiting_supervisor"), "muted");
+    if (d.approved_by) return td(`${d.approved_by.replace(/^user:/, "")}: ${d.approval_note || ""}`, "muted");
+    return td("");
+  }
+
+  function drawerRow(d) {
+    const b = d.balance;
+    const diff = d.difference;
+    return el(
+      "tr",
+      { className: d.status, dataset: { drawer: d.id, cashier: d.cashier, status: d.status } },
+      el(
+        "td",
+        {},
+        el("strong", { text: d.cashier_name }),
+        el("div", {
+          className: "muted",
+          text: d.cashier + (d.role === "head_cashier" ? ` · ${texts.in("vi", "head_cashier")}` : ""),
+        }),
+      ),
+      td(d.counter, "num"),
+      el("td", { className: "status" }, badge("drawer", d.status)),
+      amountTd(b.float),
+      el(
+        "td",
+        {
+          className: "money",
+          title: `${msg("payments_n", { n: b.payments })}; ${msg("given_back")} ${money(b.given_back)}`,
+        },
+        money(b.collected - b.given_back),
+        // the narrow column says it in Vietnamese; the title has both
+        el("div", { className: "muted", text: texts.in("vi", "payments_n", { n: b.payments }) }),
+      ),
+      el("td", { className: "money" }, `+${money(b.money_in)}`, el("div", { text: `−${money(b.money_out)}` })),
+      el("td", { className: "money expected", dataset: { amount: b.expected }, text: money(b.expected) }),
+      amountTd(d.counted),
+      el(
+        "td",
+        {
+          className: `money difference ${diff ? "off" : ""}`.trim(),
+          dataset: { difference: diff === null ? "" : String(diff) },
+        },
+        diff === null ? "—" : signedMoney(diff),
+        diff ? el("div", { text: msg(diff > 0 ? "over_lower" : "short_lower") }) : null,
+      ),
+      approvalCell(d),
+    );
+  }
+
+  function moveRow(m) {
+    return el(
+      "tr",
+      { className: m.status, dataset: { movement: m.id, status: m.status } },
+      td(m.id, "num"),
+      td(nameOf(m.from_cashier), "name"),
+      td(nameOf(m.to_cashier), "name"),
+      amountTd(m.out_amount),
+      amountTd(m.in_amount),
+      el("td", {}, badge("move", m.status)),
+      td(timeOf(m.in_at || m.out_at), "num"),
+    );
+  }
+
+  const empty = (cols, text) => el("tr", { className: "empty" }, el("td", { colSpan: cols, text }));
+
+  function renderPapers() {
+    const p = cp.papers;
+    const rows = p ? p.counters : [];
+    $("#papers-counters tbody").replaceChildren(
+      ...rows.map((c) =>
+        el(
+          "tr",
+          { className: c.to_return ? "to-return" : "", dataset: { counter: c.counter, toReturn: c.to_return } },
+          el(
+            "td",
+            {},
+            el("strong", { text: c.counter }),
+            ` ${c.name}`,
+            el("span", { className: "muted", text: c.kind === "lookup" ? ` · ${msg("lookup_counter")}` : "" }),
+          ),
+          td(`${c.delivered}`, "num"),
+          td(`${c.paid}`, "num"),
+          el("td", {
+            className: "num",
+            title: Object.entries(c.returned_by_reason || {})
+              .map(([r, n]) => `${reasonText(r)}: ${n}`)
+              .join("\n"),
+            text: `${c.returned}`,
+          }),
+          td(`${c.to_return}`, `num ${c.to_return ? "warn" : ""}`.trim()),
+          amountTd(c.to_return_total),
+        ),
+      ),
+    );
+    const pending = p ? p.to_return : [];
+    $("#papers-to-return-count").textContent = String(pending.length);
+    $("#papers-to-return-count").className = `badge ${pending.length ? "warn" : ""}`.trim();
+    $("#papers-to-return tbody").replaceChildren(
+      ...(pending.length
+        ? pending.map((x) =>
+            el(
+              "tr",
+              { dataset: { invoiceId: x.invoice_id, ticket: x.ticket } },
+              td(x.ticket, "num"),
+              td(x.customer_code, "num"),
+              td(x.period, "num"),
+              td(x.book_code, "num"),
+              td(x.delivered_to || msg("lookup_parity", { parity: x.lookup })),
+              amountTd(x.total),
+              el("td", {}, canReturn() ? returnControls(x, returnPaper, { disabled: cp.busy }) : null),
+            ),
+          )
+        : [empty(7, msg("nothing_to_return"))]),
+    );
+    const back = p ? p.returned : [];
+    $("#papers-returned-count").textContent = String(back.length);
+    $("#papers-returned tbody").replaceChildren(
+      ...(back.length
+        ? back.map((x) =>
+            el(
+              "tr",
+              { dataset: { invoiceId: x.invoice_id } },
+              td(x.ticket, "num"),
+              td(x.customer_code, "num"),
+              td(x.period, "num"),
+              td(reasonText(x.returned_reason)),
+              td((x.returned_by || "").replace(/^user:/, "")),
+              td(timeOf(x.returned_at), "num"),
+            ),
+          )
+        : [empty(6, msg("none_yet"))]),
+    );
+  }
+
+  function renderClosed() {
+    const box = $("#cash-closed");
+    const c = cp.data?.closed;
+    box.hidden = !c;
+    box.dataset.closed = c ? "true" : "false";
+    if (!c) return;
+    box.replaceChildren(
+      el("strong", {
+        text: texts.in("vi", "day_closed_at", {
+          day: cp.data.business_day,
+          at: timeOf(c.at),
+          by: (c.by || "").replace(/^user:/, ""),
+        }),
+      }),
+      el("div", { className: "en", text: texts.in("en", "day_closed_at") }),
+      c.deposit
+        ? el("div", {
+            text: `${msg("bank_deposit")}: ${money(c.deposit.amount)} — ${c.deposit.bank} (${c.deposit.reference})`,
+          })
+        : null,
+    );
+  }
+
+  function renderDay() {
+    const box = $("#day-box");
+    box.hidden = !canDay();
+    if (box.hidden) return;
+    const closed = !!cp.data?.closed;
+    const day = cp.day;
+    const state = $("#day-state");
+    let can = "";
+    if (closed) {
+      can = "closed";
+      state.replaceChildren(el("span", { className: "badge ok", text: msg("day_state_closed") }));
+    } else if (!day) {
+      state.replaceChildren(el("span", { className: "muted", text: msg("day_state_checking") }));
+    } else if (day.can_close) {
+      can = "true";
+      state.replaceChildren(el("span", { className: "badge ok", text: msg("day_state_ready") }));
+    } else {
+      can = "false";
+      state.replaceChildren(
+        el("span", {
+          className: "badge bad",
+          text: msg("day_state_blocked", { n: day.blockers.length }),
+        }),
+      );
+    }
+    box.dataset.canClose = can;
+    $("#day-blockers").replaceChildren(...(!closed && day ? day.blockers.map((b) => blockerItem(b, nameOf)) : []));
+    $("#day-check").hidden = closed;
+    $("#day-close").hidden = closed;
+    $("#day-close").disabled = cp.busy || (day && !day.can_close) || false;
+    $("#day-confirm").hidden = !cp.confirming || closed;
+    $("#day-confirm-date").textContent = cp.today || "";
+    $("#day-confirm-yes").disabled = cp.busy;
+  }
+
+  function render() {
+    const data = cp.data;
+    $("#cash-past").hidden = isToday();
+    if (cp.today && !$("#cash-date").value) $("#cash-date").value = cp.today;
+    if (cp.today && !$("#report-from").value) $("#report-from").value = cp.today;
+    if (cp.today && !$("#report-to").value) $("#report-to").value = cp.today;
+    const t = data ? data.totals : null;
+    $("#cash-expected").textContent = t ? money(t.expected) : "—";
+    $("#cash-collected").textContent = t ? money(t.collected) : "—";
+    const diff = $("#cash-differences");
+    diff.textContent = t ? signedMoney(t.differences) : "—";
+    diff.classList.toggle("off", !!t?.differences);
+    const hanging = $("#cash-hanging");
+    hanging.textContent = t ? String(t.hanging) : "—";
+    hanging.classList.toggle("off", !!t?.hanging);
+    const toReturn = cp.papers ? cp.papers.to_return.length : null;
+    $("#cash-to-return").textContent = toReturn === null ? "—" : String(toReturn);
+    $("#cash-to-return").classList.toggle("off", !!toReturn);
+
+    const drawers = data ? data.drawers : [];
+    $("#cash-drawers tbody").replaceChildren(
+      ...(drawers.length ? drawers.map(drawerRow) : [empty(10, msg("no_drawer_yet"))]),
+    );
+    const moves = data ? data.movements.filter((m) => m.status !== "cancelled") : [];
+    $("#cash-moves tbody").replaceChildren(...(moves.length ? moves.map(moveRow) : [empty(7, msg("no_movement_yet"))]));
+    renderClosed();
+    renderPapers();
     renderDay();
-    $("#day-close").focus();
-  });
-  $("#day-confirm-yes").addEventListener("click", closeDay);
-  $("#report-csv").addEventListener("click", () => download("csv"));
-  $("#report-pdf").addEventListener("click", () => download("pdf"));
+  }
+
+  function wire() {
+    if (cp.wired) return;
+    cp.wired = true;
+    $("#cash-refresh").addEventListener("click", cashRefresh);
+    $("#cash-date").addEventListener("change", (e) => {
+      const v = e.target.value;
+      cp.date = !v || v === cp.today ? "" : v;
+      cp.data = cp.papers = null;
+      render();
+      cashRefresh();
+    });
+    $("#day-check").addEventListener("click", () => {
+      showError($("#day-error"), null);
+      cp.refreshDay();
+    });
+    $("#day-close").addEventListener("click", () => {
+      cp.confirming = true;
+      renderDay();
+      $("#day-confirm-yes").focus();
+    });
+    $("#day-confirm-no").addEventListener("click", () => {
+      cp.confirming = false;
+      renderDay();
+      $("#day-close").focus();
+    });
+    $("#day-confirm-yes").addEventListener("click", closeDay);
+    $("#report-csv").addEventListener("click", () => download("csv"));
+    $("#report-pdf").addEventListener("click", () => download("pdf"));
+  }
+
+  return { start: startCash, stop: stopCash, show: showCash, hide: hideCash, refresh: cashRefresh, event: cashEvent };
 }

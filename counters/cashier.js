@@ -3,11 +3,10 @@
 // dialog asks why), transfer; the payments taken here follow CMIS's answers.
 import { $, el, money, showError, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
 import { byPeriod, counterMessage, customerHead, msg, texts } from "/counters/common.js";
-import { canCollect, drawerRefresh, explainNoCollect, startDrawer } from "/counters/drawer.js";
 
-/** The screen over the shell's shared state (ctx: session, hall, mode, call, post, queueRender). */
+/** The screen over the shell's shared state (ctx: session, hall, mode, post, queueRender, drawer). */
 export function cashierScreen(ctx) {
-  const { call, post, queueRender } = ctx;
+  const { post, queueRender } = ctx;
   const cs = {
     code: null,
     busy: false,
@@ -28,7 +27,7 @@ export function cashierScreen(ctx) {
     );
     renderCashier();
     $("#call-number").focus();
-    startDrawer({ call, post, counter: counter.code, principal: ctx.session.principal, onChange: queueRender });
+    ctx.drawer.start({ counter: counter.code, principal: ctx.session.principal, onChange: queueRender });
   }
 
   function currentTicket() {
@@ -184,7 +183,7 @@ export function cashierScreen(ctx) {
     const picked = t ? pickedInvoices(t) : [];
     $("#current-total").textContent = t ? money(t.total_due) : "—";
     $("#collect-amount").textContent = t ? money(picked.reduce((s, i) => s + i.total, 0)) : "—";
-    $("#btn-collect").disabled = cs.busy || !t || picked.length === 0 || !canCollect();
+    $("#btn-collect").disabled = cs.busy || !t || picked.length === 0 || !ctx.drawer.canCollect();
     for (const id of ["#btn-recall", "#btn-park", "#btn-no-show", "#btn-finish", "#btn-transfer"]) {
       $(id).disabled = cs.busy || !t;
     }
@@ -284,7 +283,7 @@ export function cashierScreen(ctx) {
         return null;
       }
       showError($("#cashier-error"), { code: err.code, message: counterMessage(err) || err.message });
-      if (err.code === "drawer_not_open" || err.code === "drawer_closed") drawerRefresh();
+      if (err.code === "drawer_not_open" || err.code === "drawer_closed") ctx.drawer.refresh();
       return null;
     } finally {
       cs.busy = false;
@@ -305,8 +304,8 @@ export function cashierScreen(ctx) {
   function collect() {
     const t = currentTicket();
     if (!t || cs.busy) return;
-    if (!canCollect()) {
-      explainNoCollect($("#cashier-error"));
+    if (!ctx.drawer.canCollect()) {
+      ctx.drawer.explainNoCollect($("#cashier-error"));
       return;
     }
     const picked = pickedInvoices(t);

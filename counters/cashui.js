@@ -1,6 +1,8 @@
 // Words and small controls shared by the cashier's drawer panel (drawer.js) and the cash
-// page of the head cashier and supervisor (cash.js). Server text goes in as textContent.
+// page of the head cashier and supervisor (cash.js). Their words are in cash-texts.js;
+// server text goes in as textContent.
 import { el, money } from "/static/qms.js";
+import { msg, texts } from "/counters/common.js";
 
 /** Whole đồng typed by a person: digits only ("5.000.000", "5 000 000"); null if none. */
 export function parseAmount(raw) {
@@ -22,8 +24,8 @@ export function echoAmount(input, echo) {
 /** A difference as staff say it: over (thừa) or short (thiếu). */
 export function differenceText(d) {
   if (d === null || d === undefined) return "";
-  if (d === 0) return "Khớp / None";
-  return d > 0 ? `Thừa / Over +${money(d)}` : `Thiếu / Short −${money(-d)}`;
+  if (d === 0) return msg("difference_none");
+  return d > 0 ? `${msg("over")} +${money(d)}` : `${msg("short")} −${money(-d)}`;
 }
 
 /** A difference as a signed amount: +20.000 đ over, −20.000 đ short. */
@@ -32,58 +34,44 @@ export function signedMoney(d) {
   return d > 0 ? `+${money(d)}` : `−${money(-d)}`;
 }
 
-export const DRAWER_STATUS = {
-  none: ["Chưa mở / Not open", "warn"],
-  open: ["Đang mở / Open", "info"],
-  pending_approval: ["Chờ duyệt chênh lệch / Awaiting approval", "warn"],
-  closed: ["Đã đóng / Closed", "ok"],
+// the badge colour of each status of a drawer and of a money movement; their words are
+// "drawer.<status>" and "move.<status>" in cash-texts.js
+const STATUS_COLOURS = {
+  drawer: { none: "warn", open: "info", pending_approval: "warn", closed: "ok" },
+  move: { hanging: "warn", mismatch: "bad", matched: "ok", cancelled: "" },
 };
 
-export const MOVE_STATUS = {
-  hanging: ["Đang treo / Hanging", "warn"],
-  mismatch: ["Lệch số tiền / Mismatch", "bad"],
-  matched: ["Đã khớp / Matched", "ok"],
-  cancelled: ["Đã huỷ / Cancelled", ""],
-};
+/** A status's words and colour; a status this page does not know shows as the server sent it. */
+export function statusWords(kind, status) {
+  const key = `${kind}.${status}`;
+  return texts.has(key) ? [msg(key), STATUS_COLOURS[kind][status] || ""] : [status, ""];
+}
 
-export function badge(table, status) {
-  const [text, cls] = table[status] || [status, ""];
+/** kind: "drawer" or "move". */
+export function badge(kind, status) {
+  const [text, cls] = statusWords(kind, status);
   return el("span", { className: `badge ${cls}`.trim(), dataset: { status }, text });
 }
 
-export const RETURN_REASONS = [
-  ["not_enough_money", "Khách không đủ tiền / Not enough money"],
-  ["fewer_periods", "Khách trả ít kỳ hơn / Paid fewer periods"],
-  ["customer_left", "Khách bỏ về / Customer left"],
-  ["paid_elsewhere", "Đã trả nơi khác / Paid elsewhere"],
-  ["other", "Lý do khác / Other"],
-];
+// the reasons a cashier may give, in the order the list shows them ("reason.<code>")
+export const RETURN_REASONS = ["not_enough_money", "fewer_periods", "customer_left", "paid_elsewhere", "other"];
 
-export const reasonText = (code) => (RETURN_REASONS.find(([c]) => c === code) || [code, code])[1];
+export const reasonText = (code) => (texts.has(`reason.${code}`) ? msg(`reason.${code}`) : code);
 
-/** The Vietnamese line of a refusal's blocker; the server's English message follows it. */
+/** The Vietnamese line of a refusal's blocker ("blocker.<code>"); the server's English
+ * message follows it. Null for a blocker this page has no words for. */
 function blockerVi(b, nameOf) {
-  const m = b.movement;
-  switch (b.code) {
-    case "movement_hanging":
-      return `Chuyển tiền #${m.id} ${nameOf(m.from_cashier)} → ${nameOf(m.to_cashier)} còn treo: thiếu khai báo một bên`;
-    case "movement_mismatch":
-      return `Chuyển tiền #${m.id} ${nameOf(m.from_cashier)} → ${nameOf(m.to_cashier)}: hai bên khai số tiền khác nhau`;
-    case "invoices_not_returned":
-      return `${(b.invoices || []).length} hoá đơn giấy chưa thu, chưa trả lại`;
-    case "ticket_held":
-      return `Vé ${b.ticket} chưa kết thúc hoặc chưa chuyển quầy`;
-    case "drawer_open":
-      return `Két của ${nameOf(b.cashier)} còn mở`;
-    case "drawer_pending_approval":
-      return `Két của ${nameOf(b.cashier)} chờ giám sát duyệt chênh lệch`;
-    case "payments_unconfirmed":
-      return `${(b.txn_ids || []).length} khoản thu chưa được CMIS xác nhận`;
-    case "reconciliation_open":
-      return `Đối soát với CMIS còn ${b.open_items} mục chưa khớp`;
-    default:
-      return null;
-  }
+  const key = `blocker.${b.code}`;
+  if (!texts.has(key)) return null;
+  const m = b.movement || {};
+  return texts.in("vi", key, {
+    id: m.id,
+    from: nameOf(m.from_cashier),
+    to: nameOf(m.to_cashier),
+    n: b.code === "reconciliation_open" ? b.open_items : (b.invoices || b.txn_ids || []).length,
+    ticket: b.ticket,
+    cashier: nameOf(b.cashier),
+  });
 }
 
 /** One blocker as a list item: data-code for tests and styles, Vietnamese then English. */
@@ -102,13 +90,13 @@ export function blockerItem(b, nameOf = (u) => u) {
 export function returnControls(paper, onReturn, { disabled = false } = {}) {
   const select = el(
     "select",
-    { className: "reason", "aria-label": "Lý do trả / Reason", disabled },
-    ...RETURN_REASONS.map(([value, text]) => el("option", { value, text })),
+    { className: "reason", "aria-label": msg("return_reason"), disabled },
+    ...RETURN_REASONS.map((value) => el("option", { value, text: reasonText(value) })),
   );
   const button = el("button", {
     type: "button",
     className: "return",
-    text: "Trả lại / Return",
+    text: msg("return_paper"),
     disabled,
     on: {
       click: async () => {

@@ -4,6 +4,8 @@ import { BOTH, Catalogue } from "/static/i18n.js";
 import { el, TICKET_STATUS } from "/static/qms.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 import { COUNTERS_TEXTS } from "/counters/texts.js";
+import { CASH_TEXTS } from "/counters/cash-texts.js";
+import { PAGE_TEXTS } from "/counters/page-texts.js";
 
 export function holder(t) {
   if (!t.counter) return "";
@@ -42,8 +44,12 @@ export function customerHead(c) {
 
 export const byPeriod = (a, b) => a.year - b.year || a.month - b.month || a.sub_period - b.sub_period;
 
-/** The page's words, both languages side by side (counters/texts.js). */
-export const texts = new Catalogue({ ...SHARED_TEXTS, ...COUNTERS_TEXTS }, { lang: BOTH });
+/** The page's words, both languages side by side: the scripts' (texts.js, cash-texts.js)
+ * and the page's static ones (page-texts.js). No key is in two of them (a test checks). */
+export const texts = new Catalogue(
+  { ...SHARED_TEXTS, ...COUNTERS_TEXTS, ...CASH_TEXTS, ...PAGE_TEXTS },
+  { lang: BOTH },
+);
 export const msg = (key, vars) => texts.t(key, vars);
 
 /** The refusals of the day's rules in words (counters/texts.js, "error.<code>"), or null:

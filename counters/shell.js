@@ -5,8 +5,8 @@
 // share (ctx), and switches screens; each screen keeps its own state inside it.
 import { $, api, el, HallSocket, HallState, showConnection, showError } from "/static/qms.js";
 import { counterMessage, texts, msg } from "/counters/common.js";
-import { drawerEvent, drawerRefresh, stopDrawer } from "/counters/drawer.js";
-import { cashEvent, cashRefresh, hideCash, showCash, startCash, stopCash } from "/counters/cash.js";
+import { drawerPanel } from "/counters/drawer.js";
+import { cashSection } from "/counters/cash.js";
 import { lookupScreen } from "/counters/lookup.js";
 import { cashierScreen } from "/counters/cashier.js";
 import { receptionScreen } from "/counters/reception.js";
@@ -26,7 +26,11 @@ const ctx = {
   post,
   queueRender,
   counterName,
+  drawer: null, // the cashier's drawer panel (drawer.js): the cashier screen starts it
 };
+ctx.drawer = drawerPanel(ctx);
+// the cash section of the head cashier and the supervisor (cash.js), the page's second tab
+const cash = cashSection(ctx);
 const shell = {
   sock: null,
   home: "login", // the signed-in person's own screen; the cash section is the other tab
@@ -154,8 +158,8 @@ function signedOut(message) {
   if (shell.sock) shell.sock.stop();
   shell.sock = null;
   screens.supervisor.stop();
-  stopDrawer();
-  stopCash();
+  ctx.drawer.stop();
+  cash.stop();
   $("#tabs").hidden = true;
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   ctx.session = null;
@@ -221,31 +225,22 @@ function setupTabs(p, counter) {
   const allowed = CASH_ROLES.has(p.role);
   $("#tabs").hidden = !allowed;
   if (!allowed) return;
-  const label = counter ? "tab_counter" : "tab_hall";
-  // as the page's other tabs: Vietnamese, then the English in a smaller span
-  $("#tab-home-label").replaceChildren(
-    `${texts.in("vi", label)} `,
-    el("span", { className: "en", text: texts.in("en", label) }),
-  );
-  startCash({
-    call,
-    post,
-    token: () => ctx.session?.token,
-    principal: p,
-    onUnauthorized: () => signedOut(EXPIRED),
-  });
+  // a counter's own screen or the hall view; written as every static text of the page
+  $("#tab-home-label").dataset.i18n = counter ? "tab_counter" : "tab_hall";
+  texts.apply($("#tabs"));
+  cash.start({ principal: p, onUnauthorized: () => signedOut(EXPIRED) });
   showTab(location.hash === "#cash" ? "cash" : "home");
 }
 
 function showTab(which) {
-  const cash = which === "cash";
-  setMode(cash ? "cash" : shell.home);
-  $("#tab-cash").setAttribute("aria-pressed", String(cash));
-  $("#tab-home").setAttribute("aria-pressed", String(!cash));
-  history.replaceState(null, "", location.pathname + location.search + (cash ? "#cash" : ""));
-  if (cash) showCash();
+  const onCash = which === "cash";
+  setMode(onCash ? "cash" : shell.home);
+  $("#tab-cash").setAttribute("aria-pressed", String(onCash));
+  $("#tab-home").setAttribute("aria-pressed", String(!onCash));
+  history.replaceState(null, "", location.pathname + location.search + (onCash ? "#cash" : ""));
+  if (onCash) cash.show();
   else {
-    hideCash();
+    cash.hide();
     queueRender();
   }
 }
@@ -259,22 +254,22 @@ function startSocket(view) {
     onStatus: (online) => {
       showConnection(online);
       if (online) {
-        drawerRefresh(); // events missed while offline are replayed too; this is cheap
-        cashRefresh();
+        ctx.drawer.refresh(); // events missed while offline are replayed too; this is cheap
+        cash.refresh();
       }
     },
     onSnapshot: (data) => {
       ctx.hall.snapshot(data);
       screens.supervisor.onSnapshot(data);
       screens.reception.onSnapshot(data);
-      drawerRefresh();
-      cashRefresh();
+      ctx.drawer.refresh();
+      cash.refresh();
       queueRender();
     },
     onEvent: (evt) => {
       ctx.hall.event(evt);
-      drawerEvent(evt);
-      cashEvent(evt);
+      ctx.drawer.event(evt);
+      cash.event(evt);
       screens.reception.onEvent(evt);
       screens.supervisor.onEvent(evt);
       screens.cashier.onEvent(evt);
@@ -307,6 +302,7 @@ async function loadCounters() {
 }
 
 function main() {
+  texts.apply(); // the page's static words from the catalogue (page-texts.js)
   showConnection(false);
   loadCounters();
   $("#login-form").addEventListener("submit", onLogin);

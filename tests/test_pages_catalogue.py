@@ -17,11 +17,27 @@ ROOT = Path(__file__).resolve().parent.parent
 # page -> (its catalogue modules, the files that ask for keys)
 PAGES = {
     "counters": (
-        ["qms/static/texts.js", "counters/texts.js"],
+        [
+            "qms/static/texts.js",
+            "counters/texts.js",
+            "counters/cash-texts.js",
+            "counters/page-texts.js",
+        ],
         [
             f"counters/{n}.js"
-            for n in ("shell", "common", "reception", "lookup", "cashier", "supervisor")
-        ],
+            for n in (
+                "shell",
+                "common",
+                "reception",
+                "lookup",
+                "cashier",
+                "supervisor",
+                "cash",
+                "drawer",
+                "cashui",
+            )
+        ]
+        + ["counters/index.html"],
     ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
@@ -60,10 +76,34 @@ ASKS = [
     r"""\btexts\.in\(\s*["'](?:vi|en)["'],\s*["']([\w.]+)["']""",
     r"""\bdata-i18n(?:-[a-z]+)?=["']([\w.]+)["']""",
     r"""\bdataset\.i18n\w*\s*=\s*["']([\w.]+)["']""",
+    # either of two keys: msg(out ? "out_to" : "in_from")
+    r"""\bmsg\([^(),]*?\?\s*["']([\w.]+)["']\s*:\s*["']([\w.]+)["']""",
 ]
 BUILT = {
     "counters": ["queue_ready", "queue_waiting", "queue_customers", "call", "recall", "col_collect"]
+    + ["tab_counter"]
     + [f"payment.{s}" for s in ("confirmed", "refused", "pending")]
+    # the cash pages: statuses of a drawer and of a money movement, return reasons, and
+    # what stops a drawer or the day from closing (cashui.js)
+    + [f"drawer.{s}" for s in ("none", "open", "pending_approval", "closed")]
+    + [f"move.{s}" for s in ("hanging", "mismatch", "matched", "cancelled")]
+    + [
+        f"reason.{s}"
+        for s in ("not_enough_money", "fewer_periods", "customer_left", "paid_elsewhere", "other")
+    ]
+    + [
+        f"blocker.{s}"
+        for s in (
+            "movement_hanging",
+            "movement_mismatch",
+            "invoices_not_returned",
+            "ticket_held",
+            "drawer_open",
+            "drawer_pending_approval",
+            "payments_unconfirmed",
+            "reconciliation_open",
+        )
+    ]
     + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")],
     "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
     + ["error.unknown_ticket", "error.network"],
@@ -97,7 +137,8 @@ def asked(files: list[str]) -> set[str]:
     for f in files:
         text = (ROOT / f).read_text(encoding="utf-8")
         for pattern in ASKS:
-            keys.update(re.findall(pattern, text))
+            for found in re.findall(pattern, text):
+                keys.update([found] if isinstance(found, str) else found)
     return keys
 
 
@@ -121,3 +162,53 @@ def test_refusals_are_keyed_by_the_error_code() -> None:
     on_ticket = words["error.customer_on_active_ticket"]
     assert on_ticket["vi"].startswith("Khách hàng 1 đang có vé số 1")
     assert on_ticket["en"] == "Customer 1 is on ticket 1: serve them there."
+
+
+def test_counters_catalogue_modules_share_no_key() -> None:
+    """The counters page merges four modules into one catalogue: a key in two of them
+    would silently take the words of the last."""
+    seen: dict[str, str] = {}
+    twice = []
+    for module in PAGES["counters"][0]:
+        for key in catalogue([module]):
+            if key in seen:
+                twice.append(f"{key} ({seen[key]}, {module})")
+            seen[key] = module
+    assert not twice, f"keys in two catalogue modules: {twice}"
+
+
+# <tag ... data-i18n="key" ...>vi <span class="en">en</span></tag>: the text written in
+# the page (shown before the script runs) is the catalogue's, so the catalogue is the one
+# source
+MARKED = re.compile(
+    r"""data-i18n="([\w.]+)"[^>]*>\s*([^<]*?)\s*<span class="en">([^<]*)</span>""",
+)
+
+
+ATTR = "(?:aria-label|placeholder|alt|title)"
+ATTR_KEY = "(?:aria|placeholder|alt|title)"
+
+
+def test_counters_page_static_words_are_the_catalogues() -> None:
+    words = catalogue(PAGES["counters"][0])
+    html = (ROOT / "counters/index.html").read_text(encoding="utf-8")
+    marked = MARKED.findall(html)
+    assert len(marked) > 100, "the page's static texts carry data-i18n keys"
+    differ = [
+        (key, vi, en)
+        for key, vi, en in marked
+        if (" ".join(vi.split()), " ".join(en.split())) != (words[key]["vi"], words[key]["en"])
+    ]
+    assert not differ, f"page text differs from the catalogue: {differ}"
+    # every text shown in two languages is marked: each span.en is in a marked element
+    assert html.count('<span class="en">') == len(marked)
+
+    # attributes as the catalogue writes them on a page of both languages: "vi / en"
+    attrs = re.findall(rf"""\b{ATTR}="([^"]*)" data-i18n-{ATTR_KEY}="([\w.]+)\"""", html)
+    assert attrs
+    differ = [
+        (key, text) for text, key in attrs if text != f"{words[key]['vi']} / {words[key]['en']}"
+    ]
+    assert not differ, f"attribute differs from the catalogue: {differ}"
+    bilingual = re.findall(rf"""\b{ATTR}="[^"]* / [^"]*\"""", html)
+    assert len(bilingual) == len(attrs), "every attribute in two languages is marked"

@@ -1,0 +1,170 @@
+// The words of the cash pages, Vietnamese first, English second: the cashier's drawer
+// panel (drawer.js), the head cashier's and supervisor's cash section (cash.js) and what
+// they share (cashui.js). common.js merges them into the counters page's one catalogue,
+// which shows both languages side by side ("vi / en"). Mechanism: qms/static/i18n.js.
+
+export const CASH_TEXTS = {
+  // statuses of a drawer and of a money movement (badges)
+  "drawer.none": { vi: "Chưa mở", en: "Not open" },
+  "drawer.open": { vi: "Đang mở", en: "Open" },
+  "drawer.pending_approval": { vi: "Chờ duyệt chênh lệch", en: "Awaiting approval" },
+  "drawer.closed": { vi: "Đã đóng", en: "Closed" },
+  "move.hanging": { vi: "Đang treo", en: "Hanging" },
+  "move.mismatch": { vi: "Lệch số tiền", en: "Mismatch" },
+  "move.matched": { vi: "Đã khớp", en: "Matched" },
+  "move.cancelled": { vi: "Đã huỷ", en: "Cancelled" },
+
+  // why a paper invoice goes back to invoice management
+  "reason.not_enough_money": { vi: "Khách không đủ tiền", en: "Not enough money" },
+  "reason.fewer_periods": { vi: "Khách trả ít kỳ hơn", en: "Paid fewer periods" },
+  "reason.customer_left": { vi: "Khách bỏ về", en: "Customer left" },
+  "reason.paid_elsewhere": { vi: "Đã trả nơi khác", en: "Paid elsewhere" },
+  "reason.other": { vi: "Lý do khác", en: "Other" },
+  return_reason: { vi: "Lý do trả", en: "Reason" },
+  return_paper: { vi: "Trả lại", en: "Return" },
+
+  // a difference at close, as staff say it
+  difference_none: { vi: "Khớp", en: "None" },
+  over: { vi: "Thừa", en: "Over" },
+  short: { vi: "Thiếu", en: "Short" },
+  over_lower: { vi: "thừa", en: "over" },
+  short_lower: { vi: "thiếu", en: "short" },
+
+  // what stops a drawer or the business day from closing: the Vietnamese line shows,
+  // then the server's own English message (the English here is for completeness)
+  "blocker.movement_hanging": {
+    vi: (d) => `Chuyển tiền #${d.id} ${d.from} → ${d.to} còn treo: thiếu khai báo một bên`,
+    en: (d) => `Movement #${d.id} ${d.from} → ${d.to} is hanging: one side has not declared it`,
+  },
+  "blocker.movement_mismatch": {
+    vi: (d) => `Chuyển tiền #${d.id} ${d.from} → ${d.to}: hai bên khai số tiền khác nhau`,
+    en: (d) => `Movement #${d.id} ${d.from} → ${d.to}: the two sides declared different amounts`,
+  },
+  "blocker.invoices_not_returned": {
+    vi: (d) => `${d.n} hoá đơn giấy chưa thu, chưa trả lại`,
+    en: (d) => `${d.n} paper invoice(s) neither paid nor returned`,
+  },
+  "blocker.ticket_held": {
+    vi: (d) => `Vé ${d.ticket} chưa kết thúc hoặc chưa chuyển quầy`,
+    en: (d) => `Ticket ${d.ticket} is not finished or transferred`,
+  },
+  "blocker.drawer_open": {
+    vi: (d) => `Két của ${d.cashier} còn mở`,
+    en: (d) => `${d.cashier}'s drawer is still open`,
+  },
+  "blocker.drawer_pending_approval": {
+    vi: (d) => `Két của ${d.cashier} chờ giám sát duyệt chênh lệch`,
+    en: (d) => `${d.cashier}'s drawer awaits the supervisor's approval of its difference`,
+  },
+  "blocker.payments_unconfirmed": {
+    vi: (d) => `${d.n} khoản thu chưa được CMIS xác nhận`,
+    en: (d) => `${d.n} payment(s) not yet confirmed by CMIS`,
+  },
+  "blocker.reconciliation_open": {
+    vi: (d) => `Đối soát với CMIS còn ${d.n} mục chưa khớp`,
+    en: (d) => `${d.n} item(s) of the CMIS reconciliation still open`,
+  },
+
+  // the cashier's drawer panel (drawer.js)
+  me: { vi: "tôi", en: "me" },
+  head_cashier: { vi: "thu ngân trưởng", en: "head cashier" },
+  recount_asked: {
+    vi: "Giám sát yêu cầu đếm lại két: đếm lại rồi đóng két.",
+    en: "The supervisor asked for a recount: count again, then close.",
+  },
+  open_drawer_first: {
+    vi: "Chưa mở két: nhập tiền đầu ca rồi bấm Enter.",
+    en: "Open your drawer first: type the float, then Enter.",
+  },
+  drawer_closed_today: {
+    vi: "Két đã đóng: không thu thêm tiền hôm nay.",
+    en: "Your drawer is closed: nothing more is collected today.",
+  },
+  type_float: { vi: "Nhập tiền đầu ca (0 nếu không có).", en: "Type the float (0 if none)." },
+  drawer_opened: {
+    vi: (d) => `Đã mở két với ${d.amount} đầu ca.`,
+    en: (d) => `Drawer open with a float of ${d.amount}.`,
+  },
+  no_colleague: { vi: "Chưa có thu ngân nào khác mở két.", en: "No colleague has an open drawer." },
+  type_amount: { vi: "Nhập số tiền.", en: "Type the amount." },
+  declared_out: {
+    vi: (d) => `Đã khai chuyển ${d.amount} cho ${d.who}: in phiếu, hai bên ký.`,
+    en: (d) => `Declared ${d.amount} out to ${d.who}: both sign the slip.`,
+  },
+  declared_in: {
+    vi: (d) => `Đã khai nhận ${d.amount} từ ${d.who}: in phiếu, hai bên ký.`,
+    en: (d) => `Declared ${d.amount} in from ${d.who}: both sign the slip.`,
+  },
+  type_counted: { vi: "Nhập số tiền đếm được trong két.", en: "Type the cash you counted." },
+  payments_n: { vi: (d) => `${d.n} lượt`, en: "payments" },
+  counted: { vi: "Đếm được", en: "counted" },
+  expected: { vi: "phải có", en: "expected" },
+  closed_pending: {
+    vi: "Két đã đóng, chênh lệch chờ giám sát duyệt. Không thu thêm tiền.",
+    en: "Drawer closed with a difference: waiting for supervisor approval. Nothing more is collected.",
+  },
+  closed_at: {
+    vi: (d) => `Két đã đóng lúc ${d.at}: không thu thêm tiền hôm nay.`,
+    en: "Drawer closed: nothing more is collected today.",
+  },
+  approved: { vi: "Đã duyệt", en: "approved" },
+  deposit: { vi: "Nộp ngân hàng", en: "deposit" },
+  no_other_drawer: { vi: "Chưa ai khác mở két", en: "No other open drawer" },
+  withdraw: { vi: "Rút lại", en: "Withdraw" },
+  declare_out: { vi: "Khai giao", en: "Declare out" },
+  declare_in: { vi: "Khai nhận", en: "Declare in" },
+  out_to: { vi: "chuyển cho", en: "out to" },
+  in_from: { vi: "nhận từ", en: "in from" },
+  paper_line: {
+    vi: (d) => `Vé ${d.ticket} · ${d.customer} · ${d.period} · ${d.total}`,
+    en: (d) => `Ticket ${d.ticket} · ${d.customer} · ${d.period} · ${d.total}`,
+  },
+  day: { vi: "Ngày", en: "day" },
+
+  // the cash section of the head cashier and the supervisor (cash.js)
+  updated: { vi: "Cập nhật", en: "updated" },
+  note_too_short: {
+    vi: "Ghi lý do duyệt (ít nhất 3 ký tự).",
+    en: "Write a note (3 characters or more).",
+  },
+  difference_approved: {
+    vi: (d) => `Đã duyệt chênh lệch két của ${d.name}.`,
+    en: (d) => `Difference approved for ${d.name}.`,
+  },
+  recount_started: {
+    vi: (d) => `Két của ${d.name} mở lại để đếm lại.`,
+    en: (d) => `${d.name}'s drawer reopened for a recount.`,
+  },
+  paper_returned: {
+    vi: (d) => `Đã nhận lại hoá đơn kỳ ${d.period} của ${d.customer} (vé ${d.ticket}).`,
+    en: "Paper returned.",
+  },
+  day_closed_notice: {
+    vi: (d) => `Đã đóng ngày ${d.day}.`,
+    en: (d) => `Business day ${d.day} closed.`,
+  },
+  approval_note: { vi: "Lý do", en: "Note" },
+  approval_note_for: { vi: (d) => `Lý do duyệt ${d.name}`, en: "Approval note" },
+  approve: { vi: "Duyệt", en: "Approve" },
+  recount: { vi: "Đếm lại", en: "Recount" },
+  awaiting_supervisor: { vi: "Chờ giám sát", en: "Awaiting supervisor" },
+  given_back: { vi: "trả lại", en: "given back" },
+  lookup_counter: { vi: "tra cứu", en: "lookup" },
+  lookup_parity: { vi: (d) => `tra cứu ${d.parity}`, en: "lookup" },
+  nothing_to_return: { vi: "Không còn hoá đơn nào phải trả", en: "Nothing to return" },
+  none_yet: { vi: "Chưa có", en: "None yet" },
+  day_closed_at: {
+    vi: (d) => `Ngày ${d.day} đã đóng lúc ${d.at} (${d.by}). Không thu thêm tiền trong ngày này.`,
+    en: "The business day is closed: nothing more is collected on it.",
+  },
+  bank_deposit: { vi: "Nộp ngân hàng", en: "bank deposit" },
+  day_state_closed: { vi: "Ngày đã đóng", en: "Day closed" },
+  day_state_checking: { vi: "Đang kiểm tra…", en: "Checking…" },
+  day_state_ready: { vi: "Có thể đóng ngày", en: "Ready to close" },
+  day_state_blocked: {
+    vi: (d) => `Chưa đóng được: còn ${d.n} việc`,
+    en: (d) => `Not yet: ${d.n} left`,
+  },
+  no_drawer_yet: { vi: "Chưa có két nào mở", en: "No drawer opened yet" },
+  no_movement_yet: { vi: "Chưa có chuyển tiền", en: "No movement yet" },
+};
