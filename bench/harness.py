@@ -271,7 +271,9 @@ class Server:
         raw["database"]["url"] = f"sqlite:///{self.tmp / 'qms.db'}"
         sim = {"port": self.sim_port, "customers": customers, "seed": SEED}
         raw["cmis"]["simulator"].update(sim, ledger=str(self.tmp / "ledger.jsonl"))
-        for section, values in (over or {}).items():
+        # BENCH_OVER='{"server": {"direct_frames": false}}': an A/B of a setting, one tree
+        extra = json.loads(os.environ.get("BENCH_OVER", "{}"))
+        for section, values in [*(over or {}).items(), *extra.items()]:
             if isinstance(raw.get(section), dict):
                 raw[section].update(values)
             else:

@@ -43,9 +43,9 @@ from qms.http import (
 )
 from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
 from qms.http.headers import SecurityHeaders
+from qms.live import ws_direct
 from qms.live.bus import make_bus
 from qms.live.ws import endpoint
-from qms.live.ws_direct import Outbox
 from qms.live.ws_frames import FrameCache
 from qms.process import demo_cmis, memory
 from qms.storage import db, migrate
@@ -230,6 +230,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.frames = FrameCache()  # event frames, encoded once per view
-    app.state.outbox = Outbox()  # and written straight to waiting displays
+    direct = settings.server.direct_frames and ws_direct.supported()
+    app.state.outbox = ws_direct.Outbox() if direct else None  # straight to waiting displays
     app.state.started = started
     return app
