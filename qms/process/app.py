@@ -112,13 +112,13 @@ WS_PATH = "/ws"
 
 
 class HallApp(Starlette):
-    """Starlette, with its websocket served straight from the ASGI entry. Through the
-    middleware stack and the router, each connection kept eight coroutine frames alive
-    for its whole life (~5 KB; 5 MiB with 1,000 displays) and each frame it sent passed
-    an exception wrapper. None of them acts on a websocket: the security headers and the
-    error handlers are for HTTP answers, and the endpoint answers its own errors in the
-    error shape. The route stays registered: the router serves it when this app is
-    mounted under another one (``scope["path"]`` then carries the prefix)."""
+    """Starlette, with its websocket served straight from the ASGI entry: only with
+    direct frames on (``qms.live.ws_direct``), which can write only to uvicorn's own send,
+    and the router wraps each websocket's send in an exception handler. None of the
+    middleware acts on a websocket (the security headers and the error handlers are for
+    HTTP answers; the endpoint answers its own errors in the error shape). The route stays
+    registered: the router serves it when this app is mounted under another one
+    (``scope["path"]`` then carries the prefix)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == WS_PATH:
@@ -216,7 +216,8 @@ def create_app(
             "/displays", StaticFiles(directory=_pages_dir("displays"), html=True), name="displays"
         ),
     ]
-    app = HallApp(
+    direct = settings.server.direct_frames and ws_direct.supported()
+    app = (HallApp if direct else Starlette)(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(SecurityHeaders)],
@@ -230,7 +231,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.frames = FrameCache()  # event frames, encoded once per view
-    direct = settings.server.direct_frames and ws_direct.supported()
     app.state.outbox = ws_direct.Outbox() if direct else None  # straight to waiting displays
     app.state.started = started
     return app
