@@ -13,7 +13,8 @@ as a person at a screen does:
   lookup views, the four cashier views and the supervisor's.
 
 Wall time runs from the first ticket to the last F4 answer; after it, the time until the
-outbox has posted every payment to the (in-process) CMIS is given too.
+outbox has posted every payment to the (in-process) CMIS is given too, and the server
+process's memory (VmRSS, without its children) once idle after start and after the day.
 
     python -m bench.hall_day [--tickets 5000] [--displays 2] [--timeout 1200]
 """
@@ -159,6 +160,8 @@ async def run(args: argparse.Namespace) -> None:
         ws, _ = await h.open_view(server.ws_url, str(sup.token), "supervisor")
         views.append((ws, "supervisor"))
         readers = [asyncio.create_task(screen(ws, counts, key)) for ws, key in views]
+        h.settle(server)
+        rss_start = server.rss_kib(children=False)
 
         profile = h.Profile(server, "hall_day")
         meter = h.CpuMeter(server)
@@ -188,6 +191,8 @@ async def run(args: argparse.Namespace) -> None:
         confirmed = time.perf_counter() - t0
         profile.stop()
         rss = server.rss_kib()
+        h.settle(server)  # the day's print jobs done: what the process keeps, not holds
+        rss_own = server.rss_kib(children=False)
         await asyncio.sleep(1)
         for task in readers:
             task.cancel()
@@ -207,6 +212,10 @@ async def run(args: argparse.Namespace) -> None:
         + ("" if pending == 0 else f" (still {pending} pending)")
     )
     print(f"  {cpu}; server VmRSS at the end {rss / 1024:.0f} MiB")
+    print(
+        f"  server process alone, VmRSS: after start {rss_start / 1024:.1f} MiB, after the day"
+        f" {rss_own / 1024:.1f} MiB ({(rss_own - rss_start) / 1024:+.1f})"
+    )
     print(
         f"  writer lane since start: {lane['writes']} writes, busy {lane['busy_ms'] / 1000:.1f} s"
         f" ({lane['busy_ms'] / 10 / wall:.0f} % of the day), its thread's CPU in them"

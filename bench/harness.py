@@ -10,6 +10,7 @@ printed in milliseconds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import math
@@ -20,6 +21,7 @@ import resource
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -271,7 +273,9 @@ class Server:
         raw["database"]["url"] = f"sqlite:///{self.tmp / 'qms.db'}"
         sim = {"port": self.sim_port, "customers": customers, "seed": SEED}
         raw["cmis"]["simulator"].update(sim, ledger=str(self.tmp / "ledger.jsonl"))
-        for section, values in (over or {}).items():
+        # BENCH_OVER='{"server": {"direct_frames": false}}': an A/B of a setting, one tree
+        extra = json.loads(os.environ.get("BENCH_OVER", "{}"))
+        for section, values in [*(over or {}).items(), *extra.items()]:
             if isinstance(raw.get(section), dict):
                 raw[section].update(values)
             else:
@@ -356,7 +360,7 @@ class Server:
         found = []
         for pid in self._tree() if tree is None else tree:
             try:
-                if b"qms.process.demo_cmis" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if b"demo_cmis" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     found.append(pid)
             except OSError:
                 continue
@@ -423,6 +427,26 @@ class Profile:
             self.proc.send_signal(2)  # SIGINT: py-spy writes its file and exits
             self.proc.wait(timeout=30)
             self.proc = None
+
+
+def jobs_open(server: Server) -> int:
+    """Print and LED jobs not yet done (queued or being sent), read from the server's
+    SQLite file beside it (read-only; WAL lets it read while the server writes)."""
+    path = server.db_url.removeprefix("sqlite:///")
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        row = db.execute(
+            "SELECT count(*) FROM devicejob WHERE status IN ('queued', 'sending')"
+        ).fetchone()
+    return int(row[0])
+
+
+def until_printed(server: Server, limit_s: float = 300) -> float:
+    """Wait until every print job queued so far is done; returns the seconds waited
+    (``limit_s`` at most)."""
+    t0 = time.perf_counter()
+    while jobs_open(server) and time.perf_counter() - t0 < limit_s:
+        time.sleep(0.05)
+    return time.perf_counter() - t0
 
 
 def settle(server: Server, limit_s: float = 120) -> float:

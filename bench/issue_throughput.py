@@ -7,7 +7,8 @@ transaction. Every ticket has a customer of its own (a customer on an active tic
 refused), so the simulator is given more customers than the default.
 
 - closed loop: N clients, each sending its next request when the last is answered, for a
-  fixed time: tickets/s and latency;
+  fixed time: tickets/s and latency, answered, and printed (until the renderer has done
+  the stretch's last print job);
 - open loop: requests sent on a fixed schedule (default 100/s) whatever the answers;
   latency counts from the scheduled send time, so a stall is not hidden by the client
   waiting for it.
@@ -138,6 +139,9 @@ def report(title: str, r: dict[str, Any]) -> None:
     if r.get("cpu_s"):
         # less sensitive than tickets/s to other work taking the machine's cores
         print(f"      {len(r['lat']) / r['cpu_s']:.0f} tickets per CPU-second of the server")
+    if r.get("printed_s"):
+        printed = len(r["lat"]) / r["printed_s"]
+        print(f"      all printed {r['printed_s']:.1f} s after the first = {printed:.0f} tickets/s")
     if r["lat"]:
         print("  " + h.line("    latency", r["lat"]))
     if r.get("late"):
@@ -159,6 +163,8 @@ async def measure(server: h.Server, args: argparse.Namespace, tag: str = "") -> 
         h.settle(server)
         meter = h.CpuMeter(server)
         r = await closed_loop(kiosks, codes, n, args.seconds)
+        if not args.no_print:  # the tickets are on paper when the renderer is done
+            r["printed_s"] = r["wall"] + h.until_printed(server)
         r["cpu"], r["cpu_s"] = meter.report(), meter.server_s()
         r["backlog_s"] = h.settle(server)
         results["closed"][n] = r

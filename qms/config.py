@@ -35,11 +35,20 @@ class ServerSettings(_Model):
         "default: the address the kiosk used.",
     )
     pin_cpu: bool = Field(
-        True,
+        False,
         description="Run `qms serve` (one process, not --workers) on one CPU core, on "
         "Linux: its event loop and its writer thread then hand each other the "
-        "interpreter's lock in place, not between cores. The processes it starts "
-        "(renderer, CMIS simulator) run on the other cores.",
+        "interpreter's lock in place, not between cores, and the processes it starts "
+        "(renderer, CMIS simulator) run on the other cores. Off: the operating system "
+        'places them (docs/operations.md, "One core for the server").',
+    )
+    direct_frames: bool = Field(
+        True,
+        description="Write an event's frame straight to the sockets of displays waiting "
+        "for it, in one pass, instead of through each connection's task: keeps call to "
+        "display quick with many hundreds of screens on one server. Needs the Starlette "
+        "and uvicorn versions it was tested with (otherwise the usual path, with a "
+        "warning at start); off: every frame goes the usual way.",
     )
     forwarded_allow_ips: tuple[str, ...] = Field(
         ("127.0.0.1", "::1"),

@@ -1,6 +1,6 @@
-"""``qms serve`` runs on one core, every thread of it, and the processes it starts (the
-CMIS simulator, the renderer) on the other cores it was given (``qms.process.cpu``);
-``server.pin_cpu: false`` leaves the server on all of them."""
+"""``server.pin_cpu: true``: ``qms serve`` runs on one core, every thread of it, and the
+processes it starts (the CMIS simulator, the renderer) on the other cores it was given
+(``qms.process.cpu``). By default it is not pinned: the server stays on all of them."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def test_the_server_runs_on_one_core_and_its_children_on_the_others(
     tmp_path: Path, demo: Any
 ) -> None:
     hall = HallServer(tmp_path)
+    hall.edit_config(lambda raw: raw["server"].update(pin_cpu=True))
     with hall.running():
         assert hall.proc is not None
         pid = hall.proc.pid
@@ -51,9 +52,8 @@ def test_the_server_runs_on_one_core_and_its_children_on_the_others(
             assert os.sched_getaffinity(child) == GIVEN - {max(GIVEN)}, f"{module} off its core"
 
 
-def test_pin_cpu_false_leaves_the_server_on_every_core(tmp_path: Path) -> None:
+def test_by_default_the_server_stays_on_every_core(tmp_path: Path) -> None:
     hall = HallServer(tmp_path)
-    hall.edit_config(lambda raw: raw["server"].update(pin_cpu=False))
     with hall.running():
         assert hall.proc is not None
         assert all(c == GIVEN for c in threads_cpus(hall.proc.pid))

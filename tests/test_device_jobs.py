@@ -260,8 +260,8 @@ def test_a_job_caught_mid_send_is_in_doubt_not_repeated(tmp_path: Path) -> None:
 def test_the_led_boards_code_loads_only_for_a_hall_that_has_one(
     tmp_path: Path, board: bool
 ) -> None:
-    """pyserial and the board protocols cost every server ~1 MiB (docs/benchmarks.md,
-    twelfth round); a hall with no board above a counter does without them."""
+    """pyserial and the board protocols would hold ~1 MiB in every server; a hall with no
+    board above a counter does without them."""
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     if board:
         raw["branches"][0]["counters"][3]["led"] = {"url": "loop://", "address": 1}

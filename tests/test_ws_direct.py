@@ -1,6 +1,8 @@
 """Event frames written straight to waiting displays (``qms.live.ws_direct``): valid frames
 for a real client over a real uvicorn, in seq order, after the loop's turn, and the usual
-path for a connection that cannot take its frame now."""
+path for a connection that cannot take its frame now, for untested library versions, and
+for a hall with ``server.direct_frames: false``; a hall's displays get every event, in
+order, either way."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import asyncio
 import datetime as dt
 import json
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,7 +23,9 @@ from qms.live import ws_direct
 from qms.live.bus import Subscription
 from qms.live.inbox import Inbox
 from qms.live.ws import Connection
-from tests.conftest import run_async
+from tests.conftest import Customers, HallServer, run_async
+from tests.hallclient import Staff
+from tests.wsclient import ViewClient
 
 AT = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -129,13 +134,22 @@ def test_what_needs_a_look_takes_the_inbox() -> None:
     assert run_async(go(), 10) == {"busy": [2], "gap": [3], "revoked": [2], "agent": [2]}
 
 
-@pytest.mark.parametrize("deflate", [False, True])
+@pytest.mark.parametrize("case", ["plain", "deflate", "untested uvicorn"])
 def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn(
-    deflate: bool,
+    case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The detection holds for the uvicorn installed, and its frames are read as sent; a
-    connection with compression negotiated is left to the usual path."""
+    connection with compression negotiated, or a uvicorn newer than the tested ones, is
+    left to the usual path."""
     found: dict[str, Any] = {}
+    if case == "untested uvicorn":
+        tested = ws_direct._version
+        monkeypatch.setattr(
+            ws_direct,
+            "_version",
+            lambda p: ws_direct.TESTED["uvicorn"][1] if p == "uvicorn" else tested(p),
+        )
+    ws_direct.supported.cache_clear()
 
     async def endpoint(ws: WebSocket) -> None:
         await ws.accept()
@@ -148,7 +162,7 @@ def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn(
         await ws.receive()
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "websocket":  # served straight from the ASGI entry, as HallApp does
+        if scope["type"] == "websocket":
             await endpoint(WebSocket(scope, receive, send))
 
     async def go() -> list[str]:
@@ -156,8 +170,8 @@ def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn(
         port = listening.getsockname()[1]
         config = uvicorn.Config(  # as qms serve configures it
             app,
-            ws="websockets-sansio",
-            ws_per_message_deflate=deflate,
+            ws=ws_direct.UVICORN_WS,
+            ws_per_message_deflate=case == "deflate",
             log_level="warning",
             lifespan="off",
         )
@@ -171,6 +185,47 @@ def test_the_direct_bytes_are_a_text_frame_a_real_client_reads_through_uvicorn(
         await serving
         return got
 
-    got = run_async(go(), 30)
-    assert found["writer"] is not deflate
-    assert got == ([] if deflate else ["Số 12 → quầy 3", "x" * 300, "y" * 70_000])
+    try:
+        got = run_async(go(), 30)
+        untested = case == "untested uvicorn"
+        assert ws_direct.uvicorn_ws(True) == ("auto" if untested else ws_direct.UVICORN_WS)
+    finally:
+        ws_direct.supported.cache_clear()
+    direct = case == "plain"
+    assert found["writer"] is direct
+    assert got == (["Số 12 → quầy 3", "x" * 300, "y" * 70_000] if direct else [])
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["direct", "usual"])
+def hall(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HallServer]:
+    """A hall with direct frames on (the default) and one with them off."""
+    server = HallServer(tmp_path_factory.mktemp("hall"))
+    server.edit_config(lambda raw: raw["server"].update(direct_frames=request.param))
+    with server.running():
+        yield server
+
+
+def test_every_display_gets_every_event_in_order_either_way(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
+    displays = [ViewClient(hall.ws_url, staff["sup"].token, "display").connect() for _ in range(8)]
+    try:
+        for view in displays:
+            view.apply(view.recv())  # the snapshot
+        start = displays[0].last
+        for _ in range(3):  # events in a burst: some displays are still sending the last
+            t = staff["kiosk"].post("/api/tickets", {"customers": [customers.take()]})
+            staff["c1"].act("call", number=t["number"])
+            staff["c1"].act("no-show")  # the counter is free for the next call
+        now = int(staff["sup"].get("/api/snapshot?view=supervisor")["seq"])
+        for view in displays:
+            view.until_seq(now)
+            seqs = [f["seq"] for f in view.frames if f["type"] == "event"]
+            assert seqs[: now - start] == list(range(start + 1, now + 1))
+            called = [f for f in view.frames if f.get("event") == "ticket.called"]
+            assert len(called) == 3
+    finally:
+        for view in displays:
+            view.close()

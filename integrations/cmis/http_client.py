@@ -56,7 +56,7 @@ class HttpAdapter:
             # TLS, with the CA bundle, for an https CMIS only: every call goes to
             # base_url and redirects are not followed, so a plain-http one (the simulator,
             # a CMIS on the company's network) never opens TLS, and loading the bundle
-            # for it cost the server ~3 MiB of memory (docs/benchmarks.md)
+            # for it would hold a few MiB of the server's memory for nothing
             verify=self.base_url.startswith("https://"),
         )
         self._timeout = timeout

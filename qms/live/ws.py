@@ -319,7 +319,8 @@ async def endpoint(ws: WebSocket) -> None:
                 item = await inbox.get()
             finally:
                 conn.waiting = False
-            state.outbox.flush()  # frames promised to this connection go before its own
+            if state.outbox is not None:  # frames promised to this connection go first
+                state.outbox.flush()
             if isinstance(item, EventRecord | Resync):
                 try:
                     await conn.forward(item)

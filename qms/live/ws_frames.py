@@ -21,22 +21,28 @@ class FrameCache:
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._frames: OrderedDict[tuple[str, int, str], tuple[str, bytes]] = OrderedDict()
+        self._frames: OrderedDict[tuple[str, int, str], tuple[str, bytes | None]] = OrderedDict()
 
     def event(self, view: str, ev: EventRecord) -> str:
         return self._get(view, ev)[0]
 
     def wire(self, view: str, ev: EventRecord) -> bytes:
-        """The same frame as a websocket frame's bytes (``qms.live.ws_direct``)."""
-        return self._get(view, ev)[1]
+        """The same frame as a websocket frame's bytes (``qms.live.ws_direct``), made on
+        first use: with direct frames off it never is."""
+        key = (ev.branch_id, ev.seq, view)
+        text, data = self._get(view, ev)
+        if data is None:
+            data = ws_direct.frame(text)
+            self._frames[key] = (text, data)
+        return data
 
-    def _get(self, view: str, ev: EventRecord) -> tuple[str, bytes]:
+    def _get(self, view: str, ev: EventRecord) -> tuple[str, bytes | None]:
         key = (ev.branch_id, ev.seq, view)
         found = self._frames.get(key)
         if found is None:
             data = projections.project_event(view, ev.data)
             text = json.dumps({"type": "event", **ev.wire(), "data": data}, ensure_ascii=False)
-            found = self._frames[key] = (text, ws_direct.frame(text))
+            found = self._frames[key] = (text, None)
             if len(self._frames) > self.size:
                 self._frames.popitem(last=False)
         return found

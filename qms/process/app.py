@@ -43,9 +43,9 @@ from qms.http import (
 )
 from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
 from qms.http.headers import SecurityHeaders
+from qms.live import ws_direct
 from qms.live.bus import make_bus
 from qms.live.ws import endpoint
-from qms.live.ws_direct import Outbox
 from qms.live.ws_frames import FrameCache
 from qms.process import demo_cmis, memory
 from qms.storage import db, migrate
@@ -112,13 +112,13 @@ WS_PATH = "/ws"
 
 
 class HallApp(Starlette):
-    """Starlette, with its websocket served straight from the ASGI entry. Through the
-    middleware stack and the router, each connection kept eight coroutine frames alive
-    for its whole life (~5 KB; 5 MiB with 1,000 displays) and each frame it sent passed
-    an exception wrapper. None of them acts on a websocket: the security headers and the
-    error handlers are for HTTP answers, and the endpoint answers its own errors in the
-    error shape. The route stays registered: the router serves it when this app is
-    mounted under another one (``scope["path"]`` then carries the prefix)."""
+    """Starlette, with its websocket served straight from the ASGI entry: only with
+    direct frames on (``qms.live.ws_direct``), which can write only to uvicorn's own send,
+    and the router wraps each websocket's send in an exception handler. None of the
+    middleware acts on a websocket (the security headers and the error handlers are for
+    HTTP answers; the endpoint answers its own errors in the error shape). The route stays
+    registered: the router serves it when this app is mounted under another one
+    (``scope["path"]`` then carries the prefix)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == WS_PATH:
@@ -216,7 +216,8 @@ def create_app(
             "/displays", StaticFiles(directory=_pages_dir("displays"), html=True), name="displays"
         ),
     ]
-    app = HallApp(
+    direct = settings.server.direct_frames and ws_direct.supported()
+    app = (HallApp if direct else Starlette)(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(SecurityHeaders)],
@@ -230,6 +231,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.frames = FrameCache()  # event frames, encoded once per view
-    app.state.outbox = Outbox()  # and written straight to waiting displays
+    app.state.outbox = ws_direct.Outbox() if direct else None  # straight to waiting displays
     app.state.started = started
     return app

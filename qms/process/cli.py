@@ -27,6 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return 2
+    from qms.live import ws_direct
     from qms.process import memory
     from qms.process.app import create_app
 
@@ -63,7 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             log_level=args.log_level,
-            ws="websockets-sansio",  # what qms.live.ws_direct writes to
+            ws=ws_direct.uvicorn_ws(settings.server.direct_frames),
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
             forwarded_allow_ips=list(settings.server.forwarded_allow_ips),

@@ -1,13 +1,14 @@
-"""The server process on one core, its children on the others.
+"""The server process on one core, its children on the others: ``server.pin_cpu``, off
+by default.
 
 A server process is one interpreter: its event loop and its writer lane's thread take
-turns holding the interpreter's lock. The lane gives the lock back at every call into
-SQLite. On two cores the two threads then hand the lock between cores, each waiting to
-be woken on the other's; on one they take turns in place. Pinned to one core, a
-benchmark hall day of 1,000 tickets took 34-40 s instead of 42-62 s
-(docs/benchmarks.md, eleventh round). The processes the server starts (the
-renderer, the CMIS simulator, the migration) run on the other cores it was given: the
-server's core is its own, and a renderer beside it on that core held its tickets up.
+turns holding the interpreter's lock, and the lane gives it back at every call into
+SQLite. On two cores each hand-over wakes the other thread on the other core; on one
+they take turns in place, which makes a server at full load quicker. It is off by
+default because a process that picks its own core surprises whoever runs it in a
+container, a VM or beside a database, and may land on a core something else keeps busy.
+When on, the processes the server starts (the renderer, the CMIS simulator, the
+migration) run on the other cores it was given, so none of them slows the server's.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 own, ``python -m qms.process.demo_cmis``, serving real HTTP on ``cmis.simulator``'s host and port.
 
 It stands in for a remote system, and a process of its own makes it behave like one: its
-demo data, its HTTP stack and its CPU are not the hall server's (they were ~4 MiB and
-about a tenth of the server's CPU at full load, docs/benchmarks.md), and it uses the
-machine's other core. It never outlives the server: it ends when its stdin closes, and
+demo data, its HTTP stack and its CPU are not the hall server's (they would take the
+server's memory and a share of its CPU under load), and it uses the machine's other
+core. It never outlives the server: it ends when its stdin closes, and
 the kernel kills it if the server dies without closing it (SIGKILL).
 """
 

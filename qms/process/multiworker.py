@@ -23,6 +23,7 @@ from uvicorn.supervisors import Multiprocess
 
 from qms.config import Settings
 from qms.domain.clock import Clock
+from qms.live import ws_direct
 from qms.process.cli import WS_DEFLATE
 
 
@@ -82,7 +83,7 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             port=port,
             workers=n,
             log_level=log,
-            ws="websockets-sansio",  # what qms.live.ws_direct writes to
+            ws=ws_direct.uvicorn_ws(settings.server.direct_frames),
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
             forwarded_allow_ips=list(settings.server.forwarded_allow_ips),

@@ -7,8 +7,8 @@ are published in seq order and spare every client a replay.
 
 A lane's thread starts the next transaction as soon as one commits. An asyncio lock held
 across the hand-off to a thread and back kept the next writer waiting until the loop,
-busy with other answers and screens, had taken the result: that wait was about a third
-of the time the lock was held under load (docs/benchmarks.md).
+busy with other answers and screens, had taken the result: under load the lock was
+then held a good part of the time by nobody working.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 class Load:
     """What a lane has done since it began: for operators asking whether the server keeps
     up. ``busy_s`` far above ``cpu_s`` is a lane waiting inside its transactions, for the
-    interpreter's lock or the database's, not working (docs/benchmarks.md, tenth round).
+    interpreter's lock or the database's, not working.
     Written by the lane's thread alone; a reader may see one transaction half counted."""
 
     writes: int = 0

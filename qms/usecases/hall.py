@@ -243,8 +243,8 @@ class Hall:
     async def check_seq(self, grace_s: float = BUS_GRACE_S) -> None:
         """One round of the watch. The nudge waits ``grace_s`` after the read: a change
         committed just before it is on its way through the bus, and nudging for it would
-        send every display of the branch to the events table at once, slower than the
-        bus (1.2-2.0 s late at 500 displays a worker, in bench.scaleout)."""
+        send every display of the branch to the events table at once, which with hundreds
+        of displays on a worker reaches them seconds later than the bus would."""
         latest: dict[str, int] = {}
         for branch_id in self.branches:
             try:
