@@ -13,11 +13,12 @@ import re
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from qms.domain import delivery, money
 from qms.domain.errors import BadRequest, NotFound
-from qms.domain.tickets import MAX_CUSTOMERS, check_codes
+from qms.domain.tickets import check_codes
 
 C = TypeVar("C", bound="Command")
 Check = Callable[[object, str], Any]
@@ -33,15 +34,24 @@ def parse(cls: type[C], data: Mapping[str, object], **path: object) -> C:
     """The command ``cls`` from a JSON body and the path's parameters. A field missing
     from both is None, which its check refuses unless the field is optional."""
     given = {**data, **path}
-    hints = typing.get_type_hints(cls, include_extras=True)
     values = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        raw = given.get(f.name)
-        checks = [m for m in getattr(hints[f.name], "__metadata__", ()) if callable(m)]
+    for name, checks in _checks(cls):  # type: ignore[arg-type]  # a class is hashable
+        raw = given.get(name)
         for check in checks:
-            raw = check(raw, f.name)
-        values[f.name] = raw
+            raw = check(raw, name)
+        values[name] = raw
     return cls(**values)
+
+
+@cache
+def _checks(cls: type[Command]) -> tuple[tuple[str, tuple[Check, ...]], ...]:
+    """Each field of ``cls`` in order, with the checks its annotation carries (read once:
+    the annotations are strings until resolved)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return tuple(
+        (f.name, tuple(m for m in getattr(hints[f.name], "__metadata__", ()) if callable(m)))
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+    )
 
 
 # --- field checks: a JSON value to a typed one, or a clear refusal ----------------------
@@ -346,4 +356,4 @@ class Reprint(Command):
     job: Whole
 
 
-__all__ = ["MAX_CUSTOMERS", "Command", "parse"]
+__all__ = ["Command", "parse"]

@@ -9,6 +9,7 @@ import pytest
 
 from qms.domain import commands as c
 from qms.domain.errors import QmsError
+from qms.domain.tickets import MAX_CUSTOMERS
 
 
 def refusal(kind: type[c.Command], data: dict[str, Any], **path: object) -> QmsError:
@@ -121,7 +122,7 @@ def test_a_customer_code_is_two_capitals_and_eleven_digits(code: object) -> None
 
 
 def test_a_ticket_holds_at_most_ten_customers() -> None:
-    codes = [f"PE01{n:09d}" for n in range(c.MAX_CUSTOMERS + 1)]
+    codes = [f"PE01{n:09d}" for n in range(MAX_CUSTOMERS + 1)]
     assert refusal(c.IssueTicket, {"customers": codes}).code == "too_many_customers"
 
 
