@@ -2,7 +2,7 @@
 // the picked invoices (F4), park (F6), no-show (F7), finish (F8; with invoices unpaid a
 // dialog asks why), transfer; the payments taken here follow CMIS's answers.
 import { $, el, money, showError, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
-import { byPeriod, counterMessage, customerHead, msg, texts } from "/counters/common.js";
+import { byPeriod, counterMessage, customerInvoices, msg, texts } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: session, hall, mode, post, queueRender, drawer). */
 export function cashierScreen(ctx) {
@@ -147,36 +147,20 @@ export function cashierScreen(ctx) {
     const ok = t ? eligible(t) : new Set();
     $("#current-customers").replaceChildren(
       ...(t ? t.customers : []).map((c) =>
-        el(
-          "div",
-          { className: "customer", dataset: { code: c.code } },
-          ...customerHead(c),
-          el(
-            "table",
-            { className: "invoices" },
-            el(
-              "thead",
-              {},
-              el(
-                "tr",
-                {},
-                el("th", { text: texts.in("vi", "col_collect"), title: texts.in("en", "col_collect") }),
-                el("th", { text: msg("period") }),
-                el("th", { text: msg("series_number") }),
-                el("th", { className: "money", text: msg("amount") }),
-                el("th", { text: msg("col_paper") }),
-                el("th", { text: msg("col_payment") }),
-              ),
-            ),
-            el(
-              "tbody",
-              {},
-              ...c.invoices
-                .slice()
-                .sort(byPeriod)
-                .map((inv) => invoiceRow(t, c, inv, ok)),
-            ),
-          ),
+        customerInvoices(
+          c,
+          [
+            el("th", { text: texts.in("vi", "col_collect"), title: texts.in("en", "col_collect") }),
+            el("th", { text: msg("period") }),
+            el("th", { text: msg("series_number") }),
+            el("th", { className: "money", text: msg("amount") }),
+            el("th", { text: msg("col_paper") }),
+            el("th", { text: msg("col_payment") }),
+          ],
+          c.invoices
+            .slice()
+            .sort(byPeriod)
+            .map((inv) => invoiceRow(t, c, inv, ok)),
         ),
       ),
     );

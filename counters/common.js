@@ -42,6 +42,17 @@ export function customerHead(c) {
   ];
 }
 
+/** A customer on a ticket: their heading, then their invoices as a table with these header
+ * cells and rows (the cashier's and reception's views differ only in the columns). */
+export function customerInvoices(c, headCells, rows) {
+  return el(
+    "div",
+    { className: "customer", dataset: { code: c.code } },
+    ...customerHead(c),
+    el("table", { className: "invoices" }, el("thead", {}, el("tr", {}, ...headCells)), el("tbody", {}, ...rows)),
+  );
+}
+
 export const byPeriod = (a, b) => a.year - b.year || a.month - b.month || a.sub_period - b.sub_period;
 
 /** The page's words, both languages side by side: the scripts' (texts.js, cash-texts.js)

@@ -1,7 +1,7 @@
 // Reception: customer codes (typed, scanned or found by name, address, meter...) go in a
 // basket and become one ticket; a ticket can be found again, followed live and reprinted.
 import { $, el, money, showError, timeOf, normaliseCode, CUSTOMER_CODE, TICKET_STATUS } from "/static/qms.js";
-import { counterMessage, customerHead, holder, msg } from "/counters/common.js";
+import { counterMessage, customerInvoices, holder, msg } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: session, hall, call, post). */
 export function receptionScreen(ctx) {
@@ -151,40 +151,24 @@ export function receptionScreen(ctx) {
     $("#rc-ticket-total").textContent = money(t.total_due);
     $("#rc-ticket-customers").replaceChildren(
       ...t.customers.map((c) =>
-        el(
-          "div",
-          { className: "customer", dataset: { code: c.code } },
-          ...customerHead(c),
-          el(
-            "table",
-            { className: "invoices" },
+        customerInvoices(
+          c,
+          [
+            el("th", { text: msg("period") }),
+            el("th", { text: msg("series_number") }),
+            el("th", { text: msg("col_lookup") }),
+            el("th", { className: "money", text: msg("amount") }),
+          ],
+          c.invoices.map((i) =>
             el(
-              "thead",
-              {},
-              el(
-                "tr",
-                {},
-                el("th", { text: msg("period") }),
-                el("th", { text: msg("series_number") }),
-                el("th", { text: msg("col_lookup") }),
-                el("th", { className: "money", text: msg("amount") }),
-              ),
-            ),
-            el(
-              "tbody",
-              {},
-              ...c.invoices.map((i) =>
-                el(
-                  "tr",
-                  { dataset: { invoiceId: i.invoice_id } },
-                  el("td", { className: "num", text: i.period }),
-                  el("td", { className: "num muted", text: `${i.series} / ${i.number}` }),
-                  el("td", {
-                    text: i.lookup === "even" ? msg("lookup_even") : i.lookup === "odd" ? msg("lookup_odd") : i.lookup,
-                  }),
-                  el("td", { className: "money", text: money(i.total) }),
-                ),
-              ),
+              "tr",
+              { dataset: { invoiceId: i.invoice_id } },
+              el("td", { className: "num", text: i.period }),
+              el("td", { className: "num muted", text: `${i.series} / ${i.number}` }),
+              el("td", {
+                text: i.lookup === "even" ? msg("lookup_even") : i.lookup === "odd" ? msg("lookup_odd") : i.lookup,
+              }),
+              el("td", { className: "money", text: money(i.total) }),
             ),
           ),
         ),

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from qms.domain import delivery, drawers, tickets
 from qms.domain.cashier import current, my_counter
-from qms.domain.errors import Conflict, NotFound, Unprocessable
+from qms.domain.errors import Conflict, Unprocessable
 from qms.domain.ticket_view import period_order
 from qms.domain.tx import Tx
 from qms.storage import rows
@@ -80,11 +80,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
 
     chosen: list[Any] = []
     for i in ids:
-        inv = by_id.get(i)
-        if inv is None:
-            raise NotFound(
-                f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
-            )
+        inv = tickets.invoice_on(ticket, by_id, i)
         if inv.pay_status == "paid":
             raise Conflict(
                 f"invoice {i} is already paid",
@@ -215,11 +211,7 @@ def return_invoices(tx: Tx, cmd: ReturnInvoices) -> dict[str, Any]:
         ).all()
     }
     for i in ids:
-        inv = found.get(i)
-        if inv is None:
-            raise NotFound(
-                f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
-            )
+        inv = tickets.invoice_on(ticket, found, i)
         if inv.pay_status == "moved":
             raise Conflict(
                 f"invoice {i} is on ticket {inv.moved_to} now: return it from there",

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from qms.domain import tickets
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
-from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
+from qms.domain.errors import BadRequest, Conflict, Forbidden
 from qms.domain.tx import Tx
 from qms.storage.models import Ticket, TicketInvoice
 
@@ -193,11 +193,7 @@ def return_papers(tx: Tx, cmd: ReturnPapers) -> Any:
     }
     counter = tx.branch.counter(tx.actor.counter or "")
     for i in invoice_ids:
-        inv = rows.get(i)
-        if inv is None:
-            raise NotFound(
-                f"invoice {i} is not on ticket {ticket.number}", code="unknown_invoice", invoice=i
-            )
+        inv = tickets.invoice_on(ticket, rows, i)
         if not to_return(inv):
             raise Conflict(
                 f"invoice {i} has nothing to return ({inv.lookup_status}, {inv.pay_status})",

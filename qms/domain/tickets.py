@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
@@ -27,6 +27,7 @@ LEFT = ("no_show", "done")
 #: what an invoice takes from the row it is taken over from: the paper's lookup and place
 PAPER = ("lookup_status", "looked_up_at", "looked_up_by", "delivered_to", "delivered_at")
 MAX_CUSTOMERS = 10
+R = TypeVar("R")
 
 
 def check_codes(codes: Sequence[object]) -> list[str]:
@@ -356,6 +357,19 @@ def _found(ticket: Any, number: object) -> Any:
     if ticket is None:
         raise NotFound(f"no ticket {number} today", code="unknown_ticket", ticket=number)
     return ticket
+
+
+def invoice_on(ticket: Any, found: Mapping[int, R], invoice_id: int) -> R:
+    """The invoice ``invoice_id`` among ``found`` (the ticket's, by invoice id), or the
+    refusal that names it as not on this ticket."""
+    inv = found.get(invoice_id)
+    if inv is None:
+        raise NotFound(
+            f"invoice {invoice_id} is not on ticket {ticket.number}",
+            code="unknown_invoice",
+            invoice=invoice_id,
+        )
+    return inv
 
 
 def by_number(tx: Tx, number: object, *, lock: bool = True) -> Ticket:
