@@ -16,6 +16,7 @@ RANKS = {
     "qms.config": 0,
     "qms.domain.errors": 0,  # the one error shape
     "qms.devices.led": 0,  # the boards' drivers
+    "qms.words": 0,  # the hall's words for codes and statuses
     "qms.process.cpu": 0,  # the processes' CPU choice, read by each child at its start
     "qms.storage": 1,
     "qms.domain": 2,

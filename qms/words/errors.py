@@ -1,0 +1,15 @@
+"""Every error code the hall can answer with, and its words: (Vietnamese, English).
+
+Written for the person who reads it: what happened, then what to do. Fields come from
+the error's ``details`` (see qms/words/format.py for ``:money`` and the other kinds).
+A test (tests/test_words.py) fails when a code raised anywhere in qms has no entry here.
+"""
+
+from __future__ import annotations
+
+ERRORS: dict[str, tuple[str, str]] = {
+    "tendered_short": (
+        "Tiền khách đưa {tendered:money} ít hơn số phải thu {amount:money}. Nhập lại số tiền khách đưa.",
+        "Tendered {tendered:money} is less than the amount {amount:money}. Type the tendered amount again.",
+    ),
+}
