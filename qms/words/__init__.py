@@ -12,7 +12,16 @@ from qms.words.errors import ERRORS
 from qms.words.format import date, datetime_, money, render
 from qms.words.statuses import STATUSES
 
-__all__ = ["ERRORS", "STATUSES", "date", "datetime_", "error_text", "money", "render", "status_text"]
+__all__ = [
+    "ERRORS",
+    "STATUSES",
+    "date",
+    "datetime_",
+    "error_text",
+    "money",
+    "render",
+    "status_text",
+]
 
 
 def error_text(code: str, details: dict[str, object], lang: str = "vi") -> str | None:
