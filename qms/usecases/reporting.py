@@ -39,6 +39,8 @@ async def report(
     data = await hall.read(
         reports.build, level, branches, days, hall.clock.tz, cmis, hall.clock.now()
     )
+    # the signature block's "prepared by" (lập biểu): whoever asked for the report
+    data["prepared_by"] = {"username": who.name, "name": who.full_name or who.name}
     return data, branches
 
 
