@@ -563,9 +563,7 @@ def _line(pdf: _Pdf, text: str, size: float = 9, style: str = "", h: float = 5) 
 def _signatures(pdf: _Pdf, s: Section, when: dt.datetime) -> None:
     """Who signs, side by side: title, "(sign, full name)", room to sign, then the name
     (the preparer's is known: whoever asked for the report)."""
-    if pdf.will_page_break(50):
-        pdf.add_page()
-    pdf.ln(6)
+    pdf.ln(4)
     pdf.set_font(FONT, "", 9)
     day = f"Ngày {when:%d} tháng {when:%m} năm {when:%Y} / {when:%d/%m/%Y}"
     pdf.cell(0, 5, day, align="R", new_x="LMARGIN", new_y="NEXT")
@@ -641,6 +639,8 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
         _pdf_table(pdf, s, tz)
         for note in s.notes:
             _line(pdf, note, 7, h=4)
+    if pdf.will_page_break(75):  # the total, in words, stays on the page its signers sign
+        pdf.add_page()
     pdf.ln(3)
     _line(pdf, f"Tổng cộng thực thu / Net total: {words.money(net)}", 10, "B", 6)
     _line(pdf, in_words, 9.5)
