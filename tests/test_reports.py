@@ -436,13 +436,21 @@ def pdf_form(value: str, column: report_export.Column) -> str:
     return value
 
 
-def test_csv_and_pdf_say_the_same(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def exports(staff: dict[str, Staff], day: dict[str, Any]) -> dict[str, Any]:
+    """The day's branch report as JSON, its CSV's sections and its PDF's text, once."""
+    sup = staff["sup"]
+    return {
+        "report": sup.get("/api/reports"),
+        "sheet": csv_file(sup.http.get("/api/reports?format=csv").content),
+        "text": pdf_text(sup.http.get("/api/reports?format=pdf").content),
+    }
+
+
+def test_csv_and_pdf_say_the_same(exports: dict[str, Any]) -> None:
     """Every row and total of every table of the PDF is a row of the CSV, cell for cell,
     in the same words; the net in words and the signers are in both."""
-    sup = staff["sup"]
-    report = sup.get("/api/reports")
-    sheet = csv_file(sup.http.get("/api/reports?format=csv").content)
-    text = flat(pdf_text(sup.http.get("/api/reports?format=pdf").content))
+    report, sheet, text = exports["report"], exports["sheet"], flat(exports["text"])
     tables = [s for s in report_export.sections(report) if s.table]
     assert {s.key for s in tables} < set(sheet)
     checked = 0
@@ -459,6 +467,10 @@ def test_csv_and_pdf_say_the_same(staff: dict[str, Staff], day: dict[str, Any]) 
             line = " ".join(filter(None, [s.total_label, *figures_]))
             assert line in text, (s.key, line)
     assert checked >= 7 + 4 + 4  # transactions, drawers, cashiers at least
+    notes = [n for s in tables for n in sheet[s.key]["notes"]]
+    assert notes and all(flat(n) in text for n in notes)
+    counted = sum(r["counted"] or 0 for r in report["drawers"]["rows"])
+    assert f"Tổng tiền kiểm đếm / Counted in total: {vnd(counted)}. Bằng chữ / In words: " in text
     (summary,) = sheet["summary"]["rows"]
     assert summary["net_in_words"] == amount_in_words(report["totals"]["net"])
     assert summary["net_in_words"].startswith("Ba triệu bảy trăm")  # 3.728.649 đ
@@ -478,11 +490,8 @@ def test_csv_and_pdf_say_the_same(staff: dict[str, Staff], day: dict[str, Any]) 
     )
 
 
-def test_no_code_or_true_false_reaches_a_person(
-    staff: dict[str, Staff], day: dict[str, Any]
-) -> None:
-    sup = staff["sup"]
-    sheet = csv_file(sup.http.get("/api/reports?format=csv").content)
+def test_no_code_or_true_false_reaches_a_person(exports: dict[str, Any]) -> None:
+    sheet = exports["sheet"]
     cells = {v for s in sheet.values() for r in s["rows"] for v in r.values()}
     assert not cells & RAW_CODES
     statuses = {r["status"] for r in sheet["transactions"]["rows"]}
@@ -492,18 +501,16 @@ def test_no_code_or_true_false_reaches_a_person(
         re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"]) for r in sheet["transactions"]["rows"]
     )
     assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", r["date"]) for r in sheet["by_day"]["rows"])
-    text = pdf_text(sup.http.get("/api/reports?format=pdf").content)
+    text = exports["text"]
     assert not re.search(r"\b(true|false|None)\b", text)
     assert not [c for c in RAW_CODES if "_" in c and c in text]
     assert not re.search(r"\d{4}-\d\d-\d\d", text)  # no ISO date
 
 
-def test_each_drawer_adds_up(staff: dict[str, Staff], day: dict[str, Any]) -> None:
+def test_each_drawer_adds_up(exports: dict[str, Any]) -> None:
     """Float + collected − given back + moved in − moved out = what should be there; the
     count less that is the difference a supervisor approved, with their note."""
-    sup = staff["sup"]
-    report = sup.get("/api/reports")
-    sheet = csv_file(sup.http.get("/api/reports?format=csv").content)["drawers"]
+    report, sheet = exports["report"], exports["sheet"]["drawers"]
     rows = {r["cashier_name"]: r for r in sheet["rows"]}
     assert set(rows) == {"Phạm Thu Ngân", "Hoàng Văn Thu", "Võ Thị Tiền", "Đặng Văn Trưởng"}
 
@@ -526,14 +533,12 @@ def test_each_drawer_adds_up(staff: dict[str, Staff], day: dict[str, Any]) -> No
     assert (n(total, "collected"), n(total, "given_back")) == (t["collected"], t["given_back"])
     assert n(total, "expected") == t["net"]  # floats of 0; money moved stays in the hall
     assert n(total, "difference") == -SHORT
-    text = flat(pdf_text(sup.http.get("/api/reports?format=pdf").content))
+    text = flat(exports["text"])
     assert "Két tiền từng thu ngân / Cash drawers" in text and APPROVAL_NOTE in text
 
 
-def test_transactions_name_their_customers(staff: dict[str, Staff], day: dict[str, Any]) -> None:
-    sup = staff["sup"]
-    report = sup.get("/api/reports")
-    text = flat(pdf_text(sup.http.get("/api/reports?format=pdf").content))
+def test_transactions_name_their_customers(exports: dict[str, Any]) -> None:
+    report, text = exports["report"], flat(exports["text"])
     for t in report["transactions"]:
         name = t["customer_name"]
         assert name and name != t["customer_code"], t

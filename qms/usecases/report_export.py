@@ -231,7 +231,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
             notes=[
                 "Phải có = tiền đầu ca + đã thu − hoàn lại khách + nhận chuyển − giao chuyển; "
                 "chênh lệch = kiểm đếm − phải có lúc đóng két. Expected = float + collected − "
-                "given back + moved in − moved out; difference = counted − expected at closing."
+                "given back + moved in − moved out; difference = counted − expected at closing.",
+                *_counted_in_words(cash["summary"]),
             ],
         ),
         Section(
@@ -387,6 +388,17 @@ def sections(data: dict[str, Any]) -> list[Section]:
     if not company:
         out = [s for s in out if s.key not in ("by_branch", "by_hall")]
     return out
+
+
+def _counted_in_words(summary: dict[str, Any]) -> list[str]:
+    """The cash counted, in words, as the treasurer signs for it (none counted: no line)."""
+    if not summary["drawers"] or summary["open"] == summary["drawers"]:
+        return []
+    counted = summary["counted"]
+    return [
+        f"Tổng tiền kiểm đếm / Counted in total: {words.money(counted)}. "
+        f"Bằng chữ / In words: {amount_in_words(counted)}."
+    ]
 
 
 def _preparer(data: dict[str, Any]) -> str:
