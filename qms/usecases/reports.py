@@ -257,7 +257,7 @@ def _reconciliation(
     for b in branches:
         for day in days:
             mine = ours.get((b.id, day), [])
-            got = cmis.get((b.id, day), CmisDay(error="CMIS was not asked"))
+            got = cmis.get((b.id, day), CmisDay(error="Chưa hỏi CMIS / CMIS was not asked"))
             head = {"branch": b.id, "hall": b.collection_point, "date": day.isoformat()}
             if got.payments is None:
                 our_total = sum(o.total for o in mine if o.status in reconcile.IN_EFFECT)
