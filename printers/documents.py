@@ -126,7 +126,7 @@ COPY_BANNER = "BẢN SAO / COPY"
 def as_copy(document: Document, *, printed_at: Time, tz: str = HALL_TZ) -> Document:
     """A document printed again (a receipt's copy): BẢN SAO / COPY above it, with when
     the copy was made, so a copy is never taken for a second payment."""
-    banner = [
+    banner: list[Block] = [
         Text(COPY_BANNER, align="center", bold=True, width=2, height=2),
         Text(f"In lại lúc {local_time(printed_at, tz)} / Reprinted", align="center"),
         Rule(),
