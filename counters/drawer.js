@@ -289,13 +289,15 @@ export function drawerPanel(ctx) {
         reference: $("#deposit-ref").value.trim(),
       };
     }
-    // a count that differs from what the drawer should hold is confirmed first (unless the
-    // close would be refused anyway: the server lists why, and that comes first)
-    const expected = d?.balance?.expected;
-    const blocked = (dr.data?.blockers || []).length > 0;
-    if (typeof expected === "number" && counted !== expected && dr.confirmClose !== counted && !blocked) {
-      askClose(counted, expected);
-      return;
+    // a count that differs from what the drawer should hold now is confirmed first, unless
+    // the close would be refused anyway: the server's reasons come first
+    if (dr.confirmClose !== counted) {
+      const now = await freshDrawer();
+      const expected = now?.drawer?.balance?.expected;
+      if (typeof expected === "number" && counted !== expected && !now.blockers?.length) {
+        askClose(counted, expected);
+        return;
+      }
     }
     dr.confirmClose = null;
     $("#close-confirm").hidden = true;
@@ -307,6 +309,16 @@ export function drawerPanel(ctx) {
       for (const show of dr.echoes) show();
       notice("");
       dr.onChange();
+    }
+  }
+
+  /** The drawer as the server has it this moment (null if it cannot say). */
+  async function freshDrawer() {
+    try {
+      dr.data = await ctx.call("/api/cash/mine");
+      return dr.data;
+    } catch {
+      return null; // the close itself will say what is wrong
     }
   }
 
