@@ -62,3 +62,19 @@ def test_a_payment_handed_back_has_no_receipt_to_print_again(rig: Rig) -> None:
     err = rig.refused("c1", c.ReprintReceipt("C1", txn), "receipt_not_reprintable")
     assert err.details["status"] == "reversal_pending"
     assert len(_jobs(rig)) == before, "a refusal queues no paper"
+
+
+def test_a_copy_says_so_above_the_receipt() -> None:
+    from printers import documents
+    from printers.layout import Text
+
+    ticket = {"number": 7, "customers": [{"code": "PE01", "name": "A", "invoices": []}]}
+    payment = {"customer_code": "PE01", "invoice_ids": [], "total": 0, "txn_id": "T1"}
+    original = documents.receipt(
+        ticket, [payment], branch="B", counter="Quầy 1", cashier="c", at="2026-12-07T03:00:00+00:00"
+    )
+    copy = documents.as_copy(original, printed_at="2026-12-07T04:30:00+00:00")
+    first = copy.blocks[0]
+    assert isinstance(first, Text) and first.text == "BẢN SAO / COPY"
+    assert "07/12/2026 11:30" in copy.blocks[1].text  # type: ignore[union-attr]
+    assert copy.blocks[-len(original.blocks) :] == original.blocks
