@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 #: the payments whose receipt still stands: money taken and not handed back
 REPRINTABLE = ("pending", "confirmed")
-#: the paper a payment prints
-DOCUMENTS = ("receipt", "reconnection")
 
 
 def _of_counter(tx: Tx, counter: str) -> list[Payment]:
@@ -37,13 +35,17 @@ def _of_counter(tx: Tx, counter: str) -> list[Payment]:
     return list(tx.session.exec(q.order_by(col(Payment.id))).all())
 
 
-def _paper(tx: Tx, since: dt.datetime, txns: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """Per transaction id, the print jobs that carry it, oldest first (a reconnection
-    slip only for its own customer's payment)."""
+def _paper(
+    tx: Tx, printer: str | None, since: dt.datetime, txns: set[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per transaction id, the print jobs that carry it, oldest first: the receipts of the
+    counter's printer, and the reconnection slips (one for its own customer's payment)."""
+    mine = (DeviceJob.document == "receipt") & (DeviceJob.target == (printer or ""))
+    slips = (DeviceJob.document == "reconnection") & (
+        DeviceJob.target == (tx.branch.slip_printer or "")
+    )
     q = select(DeviceJob).where(
-        DeviceJob.branch_id == tx.branch_id,
-        col(DeviceJob.document).in_(DOCUMENTS),
-        DeviceJob.created_at >= since,
+        DeviceJob.branch_id == tx.branch_id, mine | slips, DeviceJob.created_at >= since
     )
     out: dict[str, list[dict[str, Any]]] = {}
     for job in tx.session.exec(q.order_by(col(DeviceJob.id))).all():
@@ -59,14 +61,15 @@ def _paper(tx: Tx, since: dt.datetime, txns: set[str]) -> dict[str, list[dict[st
 def of_day(tx: Tx, counter: str) -> dict[str, Any]:
     """The payments taken at ``counter`` today, newest first, with their ticket number
     and their paper."""
-    cashier.my_counter(tx, counter)
+    info = cashier.my_counter(tx, counter)
     rows = _of_counter(tx, counter)
     numbers: dict[int, int] = {}
     if rows:
         ids = {p.ticket_id for p in rows}
         found = tx.session.exec(select(Ticket.id, Ticket.number).where(col(Ticket.id).in_(ids)))
         numbers = {i: n for i, n in found.all() if i is not None}
-    paper = _paper(tx, min(p.created_at for p in rows), {p.txn_id for p in rows}) if rows else {}
+    since = min((p.created_at for p in rows), default=None)
+    paper = _paper(tx, info.printer, since, {p.txn_id for p in rows}) if since else {}
     listed = [
         {
             **payments.public(p),
