@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from printers.formats import vnd
 from qms.usecases import csv_safe, report_export
+from qms.words import status_text
 from qms.words.in_words import amount_in_words
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
@@ -348,13 +349,18 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     (summary,) = sections["summary"]
     assert figures(summary) == figures(report["totals"])
     txns = sections["transactions"]
-    assert sum(int(t["total"]) for t in txns if t["counts"] == "Có") == report["totals"]["net"]
+    assert (
+        sum(int(t["total"]) for t in txns if t["counts"] == status_text("yes_no", "true"))
+        == report["totals"]["net"]
+    )
     assert {t["txn_id"] for t in txns} == {t["txn_id"] for t in report["transactions"]}
     cashiers = {c["cashier"]: figures(c) for c in sections["by_cashier"]}
     assert cashiers == {c["cashier"]: figures(c) for c in report["by_cashier"]}
     assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
     assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
-    assert [x["returned_reason"] for x in sections["returns"]] == ["Khách không đủ tiền"]
+    assert [x["returned_reason"] for x in sections["returns"]] == [
+        status_text("return_reason", "not_enough_money")
+    ]
     # a cell a spreadsheet would run as a formula is written as text
     (reversal,) = [t for t in txns if t["txn_id"] == day["reversed"]]
     assert reversal["reversal_reason"] == "'" + HOSTILE_REASON
@@ -495,8 +501,11 @@ def test_no_code_or_true_false_reaches_a_person(exports: dict[str, Any]) -> None
     cells = {v for s in sheet.values() for r in s["rows"] for v in r.values()}
     assert not cells & RAW_CODES
     statuses = {r["status"] for r in sheet["transactions"]["rows"]}
-    assert statuses == {"Đã xác nhận", "Đã hủy", "CMIS từ chối"}
-    assert {r["counts"] for r in sheet["transactions"]["rows"]} == {"Có", "Không"}
+    assert statuses == {status_text("payment", s) for s in ("confirmed", "reversed", "refused")}
+    assert {r["counts"] for r in sheet["transactions"]["rows"]} == {
+        status_text("yes_no", "true"),
+        status_text("yes_no", "false"),
+    }
     assert all(
         re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"]) for r in sheet["transactions"]["rows"]
     )
@@ -521,11 +530,14 @@ def test_each_drawer_adds_up(exports: dict[str, Any]) -> None:
         inflow = n(r, "float") + n(r, "collected") - n(r, "given_back") + n(r, "money_in")
         assert inflow - n(r, "money_out") == n(r, "expected"), r
     c1 = rows["Phạm Thu Ngân"]
-    assert (c1["status"], n(c1, "money_out")) == ("Đã đóng", 100_000)
+    assert (c1["status"], n(c1, "money_out")) == (status_text("drawer", "closed"), 100_000)
     assert n(c1, "counted") - n(c1, "expected") == n(c1, "difference") == -SHORT
     assert (c1["approved_by"], c1["approval_note"]) == ("Bùi Thị Giám Sát", APPROVAL_NOTE)
     assert rows["Đặng Văn Trưởng"]["money_in"] == "100000"
-    assert rows["Hoàng Văn Thu"]["status"] == "Đang mở" and rows["Hoàng Văn Thu"]["counted"] == ""
+    assert (
+        rows["Hoàng Văn Thu"]["status"] == status_text("drawer", "open")
+        and rows["Hoàng Văn Thu"]["counted"] == ""
+    )
     total = sheet["total"]
     for key in ("float", "collected", "given_back", "money_in", "money_out", "expected"):
         assert n(total, key) == sum(n(r, key) for r in sheet["rows"]), key

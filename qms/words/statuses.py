@@ -8,11 +8,17 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "waiting": ("Đang chờ", "Waiting"),
     },
     "payment": {
-        "pending": ("Chờ CMIS", "Waiting for CMIS"),
+        "pending": ("Đang gửi", "Posting"),
         "confirmed": ("Đã xác nhận", "Confirmed"),
-        "refused": ("CMIS từ chối", "Refused by CMIS"),
-        "reversal_pending": ("Chờ hủy", "Reversal waiting"),
-        "reversed": ("Đã hủy", "Reversed"),
+        "refused": ("Bị từ chối", "Refused"),
+        "reversal_pending": ("Đang huỷ", "Reversal pending"),
+        "reversed": ("Đã huỷ", "Reversed"),
+    },
+    "print_job": {
+        "queued": ("Chờ in", "Waiting to print"),
+        "sending": ("Đang in", "Printing"),
+        "done": ("Đã in", "Printed"),
+        "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
     },
     "drawer": {
         "open": ("Đang mở", "Open"),
@@ -39,7 +45,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "cmis_state": {
         "BILLING": ("Đã ghi nhận", "Booked"),
-        "REVERT": ("Đã hủy", "Reversed"),
+        "REVERT": ("Đã huỷ", "Reversed"),
         "NOT_FOUND": ("Không có", "Not found"),
         "IN_DOUBT": ("Chưa rõ", "In doubt"),
     },
