@@ -380,7 +380,9 @@ def sections(data: dict[str, Any]) -> list[Section]:
             ],
             [
                 {"role": vi, "role_en": en, "name": name}
-                for (vi, en), name in zip(SIGNERS, (_preparer(data), "", ""), strict=True)
+                for (vi, en), name in zip(
+                    SIGNERS, (_preparer(data), _treasurer(cash["rows"]), ""), strict=True
+                )
             ],
             table=False,
         ),
@@ -399,6 +401,13 @@ def _counted_in_words(summary: dict[str, Any]) -> list[str]:
         f"Tổng tiền kiểm đếm / Counted in total: {words.money(counted)}. "
         f"Bằng chữ / In words: {amount_in_words(counted)}."
     ]
+
+
+def _treasurer(drawers: list[dict[str, Any]]) -> str:
+    """The head cashier whose drawer the report covers, when there is exactly one;
+    otherwise the treasurer writes their name by hand."""
+    heads = {d["cashier_name"] for d in drawers if d["role"] == "head_cashier"}
+    return heads.pop() if len(heads) == 1 else ""
 
 
 def _preparer(data: dict[str, Any]) -> str:
