@@ -233,6 +233,9 @@ class Drawer(SQLModel, table=True):
     deposit_amount: int | None = None  # head cashier: taken to the bank
     deposit_bank: str | None = None
     deposit_ref: str | None = None  # the bank's deposit slip number
+    #: the counts by note, JSON [[note, how many], ...] largest first (a count sheet each)
+    counted_notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    deposit_notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     __table_args__ = (UniqueConstraint("branch_id", "business_day", "cashier"),)
 
