@@ -88,6 +88,7 @@ class Devices:
             "money-in": self._money_in,
             "money-cancel": self._money_cancel,
             "day-end": self._day_end,
+            "count-sheet": self._count_sheet,
         }
 
     def follow_url(self, token: str) -> str:
@@ -108,7 +109,8 @@ class Devices:
 
         return documents.receipt(
             p["ticket"], p["payments"], branch=p["branch"], counter=p["counter"],
-            cashier=p["cashier"].split(":", 1)[-1], at=p["at"],
+            cashier=p.get("cashier_name") or p["cashier"].split(":", 1)[-1], at=p["at"],
+            tendered=p.get("tendered"), reprint=p.get("reprint_of") is not None,
         )  # fmt: skip
 
     def _reconnection(self, p: dict[str, Any]) -> Any:
@@ -137,6 +139,11 @@ class Devices:
         from printers import documents
 
         return documents.day_end_summary(p["summary"], branch=p["branch"])
+
+    def _count_sheet(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.count_sheet(p["sheet"], branch=p["branch"])
 
     def _render(self, job: DeviceJob, setup: Any) -> bytes:
         return self.renderer.render(self.documents[job.document](json.loads(job.payload)), setup)

@@ -310,7 +310,8 @@ def day_blockers(tx: Tx, open_items: int) -> list[dict[str, Any]]:
 
 
 def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> dict[str, Any]:
-    """The day-end summary as printed: each cashier's collections, every movement."""
+    """The day-end summary as printed: each drawer adding up (float, collections, money
+    moved, expected, approved difference, counted), every movement."""
     rows = []
     for d in drawers.of_day(session, branch.id, day):
         b = drawers.balance(session, d)
@@ -320,6 +321,12 @@ def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> 
                 "counter": d.counter_code,
                 "payments": b["payments"],
                 "total": b["collected"] - b["given_back"],
+                **{k: b[k] for k in ("float", "collected", "given_back", "money_in", "money_out")},
+                "expected": b["expected"] if d.expected is None else d.expected,
+                "counted": d.counted,
+                "difference": d.difference,
+                "approved_by": d.approved_by,
+                "approval_note": d.approval_note,
             }
         )
     moves = [

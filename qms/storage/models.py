@@ -196,7 +196,7 @@ class DeviceJob(SQLModel, table=True):
     target: str  # printer id, or the counter code for an LED board
     kind: str  # print | led
     document: str  # ticket | receipt | reconnection | money-out | money-in | money-cancel
-    # | day-end | number
+    # | day-end | count-sheet | number
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # queued -> sending -> done; a failure goes back to queued (with backoff);
     # sending found at start-up -> in_doubt (printed or not? a person decides)
