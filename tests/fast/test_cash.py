@@ -21,7 +21,9 @@ def drawer_of(rig: Rig, cashier: str) -> dict:
 
 
 def deposit(amount: int) -> c.Deposit | None:
-    return c.parse(c.CloseDrawer, {"counted": amount, "deposit": {**DEPOSIT, "amount": amount}}).deposit
+    return c.parse(
+        c.CloseDrawer, {"counted": amount, "deposit": {**DEPOSIT, "amount": amount}}
+    ).deposit
 
 
 # --- money movements ----------------------------------------------------------------------

@@ -75,9 +75,7 @@ def test_a_count_that_does_not_add_up_or_names_an_unknown_note_changes_nothing(r
     rig.open_drawers("c1")
     err = rig.refused("c1", c.CloseDrawer(FLOAT, notes=notes(n200000=2)), "count_mismatch")
     assert (err.details["total"], err.details["declared"]) == (400_000, FLOAT)
-    err = rig.refused(
-        "c1", c.CloseDrawer(FLOAT, notes=notes(n300000=1, n200000=1)), "unknown_note"
-    )
+    err = rig.refused("c1", c.CloseDrawer(FLOAT, notes=notes(n300000=1, n200000=1)), "unknown_note")
     assert err.details["note"] == 300_000 and err.details["notes"][0] == 500_000
     d = drawer(rig, "cashier1")
     assert (d["status"], d["counted"], d["counted_notes"]) == ("open", None, None)
@@ -128,7 +126,10 @@ def test_the_head_cashiers_deposit_is_counted_by_note_within_the_drawers_count(r
     closed = rig.do("head", close({"500000": 2}))
     assert closed["deposit"]["notes"][0] == {"note": 500_000, "count": 2, "amount": 1_000_000}
     sheets = [j["sheet"] for j in jobs(rig, "count-sheet")]
-    assert [(s["kind"], s["total"]) for s in sheets] == [("close", 1_500_000), ("deposit", 1_000_000)]
+    assert [(s["kind"], s["total"]) for s in sheets] == [
+        ("close", 1_500_000),
+        ("deposit", 1_000_000),
+    ]
     assert (sheets[1]["bank"], sheets[1]["reference"]) == ("Vietcombank", "NOP-0001")
 
 

@@ -142,9 +142,10 @@ def test_day_end_summary_adds_up_on_paper() -> None:
         )
         collected = next(v for k, v in got.items() if k.startswith("Đã thu"))
         given_back = got.get("Trả lại khách / Given back", 0)
-        assert got["Quỹ đầu ngày / Float"] + collected + given_back + moved == got[
-            "= Phải có / Expected"
-        ]
+        assert (
+            got["Quỹ đầu ngày / Float"] + collected + given_back + moved
+            == got["= Phải có / Expected"]
+        )
         difference = got.get("Chênh lệch / Difference", 0)
         assert got["= Phải có / Expected"] + difference == got["= Thực đếm / Counted"]
     hall = _amounts(lines[total_at:])
@@ -157,9 +158,10 @@ def test_day_end_summary_adds_up_on_paper() -> None:
         == hall["= Phải có / Expected"]
     )
     assert hall["Giao nhận giữa thu ngân / Moved"] == 0  # between cashiers: nets to nothing
-    assert hall["= Phải có / Expected"] + hall["Chênh lệch đã duyệt / Approved"] == hall[
-        "= Thực đếm / Counted"
-    ]
+    assert (
+        hall["= Phải có / Expected"] + hall["Chênh lệch đã duyệt / Approved"]
+        == hall["= Thực đếm / Counted"]
+    )
     deposit = hall["Số phiếu NT-0042"]
     assert deposit + hall["Tiền mặt giữ lại / Cash kept"] == hall["= Thực đếm / Counted"]
     assert "    Đã duyệt / Approved: supervisor: Thiếu 5.000 đ, thu ngân đã bù" in lines
