@@ -16,6 +16,7 @@ import {
   returnControls,
   statusWords,
 } from "/counters/cashui.js";
+import { noteCount } from "/counters/notes.js";
 
 const noop = () => {};
 // payment events that change what a drawer should hold (a collection, money handed back)
@@ -36,6 +37,7 @@ export function drawerPanel(ctx) {
     loadError: false,
     refresh: noop,
     echoes: [],
+    counts: [], // the counts by note of the close and of the deposit (notes.js)
   };
 
   // ----------------------------------------------------------------------------------
@@ -57,6 +59,7 @@ export function drawerPanel(ctx) {
     ]) {
       $(id).value = "";
     }
+    for (const count of dr.counts) count.reset();
     for (const show of dr.echoes) show();
     // money flows to the head cashier: they mostly declare "in", the others "out"
     $("#move-side").value = principal.role === "head_cashier" ? "in" : "out";
@@ -165,7 +168,7 @@ export function drawerPanel(ctx) {
       return await fn();
     } catch (err) {
       if (err.code === "close_refused") dr.refusal = err.details?.blockers || [];
-      else showError($("#drawer-error"), err);
+      else showError($("#drawer-error"), texts.explain(err)); // the catalogue's words, if any
       return null;
     } finally {
       dr.busy = false;
@@ -254,6 +257,8 @@ export function drawerPanel(ctx) {
       return;
     }
     const body = { counted };
+    const [closeCount, depositCount] = dr.counts;
+    if (closeCount.value()) body.notes = closeCount.value();
     const d = dr.data?.drawer;
     if (d && d.role === "head_cashier") {
       body.deposit = {
@@ -261,12 +266,14 @@ export function drawerPanel(ctx) {
         bank: $("#deposit-bank").value.trim(),
         reference: $("#deposit-ref").value.trim(),
       };
+      if (depositCount.value()) body.deposit.notes = depositCount.value();
     }
     dr.refusal = null;
     const closed = await act(() => ctx.post("/api/cash/drawer/close", body));
     if (closed) {
       dr.data = { ...dr.data, drawer: closed };
       for (const id of ["#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) $(id).value = "";
+      for (const count of dr.counts) count.reset();
       for (const show of dr.echoes) show();
       notice("");
       dr.onChange();
@@ -485,6 +492,7 @@ export function drawerPanel(ctx) {
     $("#move-form").hidden = !open;
     $(".drawer-close").hidden = !open;
     $("#close-deposit").hidden = d.role !== "head_cashier";
+    for (const count of dr.counts) count.setNotes(data.denominations);
     $("#close-submit").disabled = dr.busy;
     $("#move-submit").disabled = dr.busy || !open;
     if (!open) dr.refusal = null;
@@ -504,6 +512,10 @@ export function drawerPanel(ctx) {
       echoAmount($("#move-amount"), $("#move-amount-echo")),
       echoAmount($("#close-counted"), $("#close-counted-echo")),
       echoAmount($("#deposit-amount"), $("#deposit-amount-echo")),
+    ];
+    dr.counts = [
+      noteCount($("#close-notes"), $("#close-counted"), "close-note"),
+      noteCount($("#deposit-notes"), $("#deposit-amount"), "deposit-note"),
     ];
   }
 
