@@ -120,6 +120,19 @@ export function noteCount(host, amount, prefix) {
   return { setNotes, value, reset, total };
 }
 
+/** A drawer's counted cash as a cell of the cash section's table, its count by note (if
+ * it was counted so) as the cell's title and data-notes: "500.000 đ × 3, …". */
+export function countedTd(d) {
+  const notes = (d.counted_notes || []).filter((n) => n.count);
+  const title = notes.map((n) => `${money(n.note)} × ${n.count}`).join(", ");
+  return el("td", {
+    className: "money counted",
+    title: title ? `${msg("notes_title")}: ${title}` : undefined,
+    dataset: { notes: title },
+    text: d.counted === null || d.counted === undefined ? "—" : money(d.counted),
+  });
+}
+
 /** How many notes a box says: a whole number, or null when it is empty. */
 function countOf(box) {
   const digits = String(box.value || "").replace(/[^0-9]/g, "");

@@ -92,6 +92,14 @@ def test_a_drawer_closed_by_note_prints_its_count_sheet_and_the_preview_draws_it
     counts = {n["note"]: n["count"] for n in drawer["counted_notes"]}
     assert (counts[200_000], counts[50_000], counts[10_000], counts[500_000]) == (2, 1, 5, 0)
 
+    # the supervisor's cash section shows the count behind the amount
+    sup = console.watch(browser.new_page(viewport={"width": 1440, "height": 1000}))
+    sign_in(sup, hall, "supervisor", "")
+    sup.click("#tab-cash")
+    row = "#cash-drawers tr[data-cashier=cashier3]"
+    sup.wait_for_selector(f"{row} td.counted[data-notes*='200.000 đ × 2']")
+    assert "10.000 đ × 5" in (sup.get_attribute(f"{row} td.counted", "title") or "")
+
     # the count sheet printed at the counter, as the document renders it
     assert printed(view, "count-sheet")["target"] == "receipt-c3"
     sheet = {
