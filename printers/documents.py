@@ -75,6 +75,11 @@ def ticket(state: Data, *, branch: str, follow_url: str, tz: str = HALL_TZ) -> D
 
 COPY_BANNER = "BẢN SAO / COPY"
 UNCONFIRMED = "Chưa được CMIS xác nhận / Not yet confirmed by CMIS"
+#: a payment undone since: its reprint says so beside the amount
+UNDONE = {
+    "reversed": "ĐÃ HUỶ THANH TOÁN / PAYMENT REVERSED",
+    "refused": "CMIS TỪ CHỐI, ĐÃ TRẢ LẠI TIỀN / REFUSED BY CMIS, MONEY GIVEN BACK",
+}
 
 
 def receipt(
@@ -122,8 +127,10 @@ def receipt(
             blocks.append(Row("  Cộng / Subtotal", vnd(p["total"])))
         if p.get("receipt_no"):
             blocks.append(Row("  Số biên lai CMIS / Receipt", p["receipt_no"], bold=True))
-        else:
+        elif p.get("status") not in UNDONE:
             blocks.append(Text(f"  {UNCONFIRMED}"))
+        if p.get("status") in UNDONE:  # a reprint after it: the paper must say so
+            blocks.append(Text(f"  {UNDONE[p['status']]}", bold=True))
         blocks.append(Row("  Mã giao dịch / Txn", p["txn_id"]))
     total = sum(p["total"] for p in payments)
     blocks += [
@@ -135,7 +142,7 @@ def receipt(
             Row("Khách đưa / Tendered", vnd(tendered)),
             Row("Tiền thối lại / Change", vnd(tendered - total), bold=True),
         ]
-    if any(not p.get("receipt_no") for p in payments):
+    if any(not p.get("receipt_no") and p.get("status") not in UNDONE for p in payments):
         blocks += [
             Rule(),
             Text("In trước khi CMIS xác nhận: bản in lại sau khi xác nhận có số biên lai CMIS.",

@@ -13,6 +13,7 @@ from printers.layout import QR, Cut, Document, Row, Text, row_lines, wrap
 from printers.samples import (
     AT,
     BRANCH,
+    CONFIRMED,
     FOLLOW_URL,
     HEAD_COUNT,
     MOVEMENT,
@@ -93,6 +94,20 @@ def test_a_receipt_reprinted_after_cmis_confirmed_carries_its_numbers_and_says_c
     assert not any("CMIS xác nhận" in t for t in lines)
     assert lines.count(documents.COPY_BANNER) == 2  # at the top and at the foot
     assert "Tiền thối lại / Change | 21.783 đ" in lines
+
+
+def test_a_reprint_of_a_reversed_or_refused_payment_says_so() -> None:
+    gone = [
+        {**CONFIRMED[0], "status": "reversed"},
+        {**PAYMENTS[1], "status": "refused"},
+    ]
+    doc = documents.receipt(
+        TICKET, gone, branch=BRANCH, counter="Quầy 2", cashier="X", at=AT, reprint=True
+    )
+    lines = texts(doc)
+    assert f"  {documents.UNDONE['reversed']}" in lines
+    assert f"  {documents.UNDONE['refused']}" in lines
+    assert not any("CMIS xác nhận" in t for t in lines)
 
 
 def test_a_receipt_without_tendered_prints_no_change() -> None:
