@@ -2,7 +2,8 @@
 the drawer typing how many of each note, sees the total echoed into the amount, is told
 in words when the notes and the amount disagree, and the count sheet (bảng kê các loại
 tiền) prints at the counter, byte for byte as the document renders. Then the preview
-draws that real printer file (data/prints/*.bin), job by job, as the printer printed it."""
+draws that real printer file (data/prints/*.bin), job by job, as the printer printed it.
+And a receipt, before CMIS confirms and reprinted after, as the printer got them."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from printers import documents, raster, replay
 from printers.layout import PAPER_80
 from printers.render import render_bytes, segments
 from tests.browser import Console, page_session, sign_in
-from tests.conftest import HallServer
+from tests.conftest import Customers, HallServer
 from tests.hallclient import Staff
 from tests.wsclient import ViewClient
 
@@ -135,3 +136,63 @@ def test_a_drawer_closed_by_note_prints_its_count_sheet_and_the_preview_draws_it
     feed = last.crop((0, drawn.height, last.width, last.height))
     assert feed.convert("L").getextrema() == (255, 255)  # fed blank before the cut
     assert console.errors == []
+
+
+def test_a_receipt_prints_before_cmis_confirms_and_its_reprint_carries_the_number(
+    hall: HallServer, customers: Customers, watch: tuple[ViewClient, str]
+) -> None:
+    """F4 at C2 with money tendered: the receipt names the cashier in full, shows the
+    change and says CMIS has not confirmed yet; reprinted once CMIS has, it is a copy that
+    carries CMIS's receipt number. Both byte for byte as ``documents.receipt`` renders."""
+    view, branch = watch
+    people = {
+        "reception": Staff(hall.base, "reception", "R1"),
+        "even": Staff(hall.base, "lookup1", "LE"),
+        "odd": Staff(hall.base, "lookup2", "LO"),
+        "c2": Staff(hall.base, "cashier2", "C2"),
+        "sup": Staff(hall.base, "supervisor", None),
+    }
+    try:
+        c2 = people["c2"]
+        c2.open_drawer(0)
+        t = people["reception"].post("/api/tickets", {"customers": [customers.take(invoices=1)]})
+        (inv,) = [i for c in t["customers"] for i in c["invoices"]]
+        people[inv["lookup"]].post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
+        c2.act("call", number=t["number"])
+        tendered = (inv["total"] // 100_000 + 1) * 100_000
+        paid = c2.act(
+            "collect", invoices=[inv["invoice_id"]], amount=inv["total"], tendered=tendered
+        )
+        (payment,) = paid["payments"]
+        first: dict[str, Any] = {}
+        confirmed: dict[str, Any] = {}
+        while not (first and confirmed):  # heard live, in either order (bounded by recv)
+            msg = view.recv(30)
+            view.apply(msg)
+            data = msg.get("data", {})
+            job = data.get("job") if msg.get("event") == "device.job" else None
+            if job and job["status"] == "done" and job["document"] == "receipt":
+                first = job
+            elif msg.get("event") == "payment.confirmed":
+                if data["payment"]["txn_id"] == payment["txn_id"]:
+                    confirmed = data["payment"]
+        copy = people["sup"].post(f"/api/device-jobs/{first['id']}/reprint")
+        assert copy["reprint_of"] == first["id"]
+        printed(view, "receipt")
+
+        def receipt(payments: list[dict[str, Any]], reprint: bool) -> bytes:
+            doc = documents.receipt(
+                paid["ticket"], payments, branch=branch, counter="Quầy 2",
+                cashier="Hoàng Văn Thu", at=first["created_at"], tendered=tendered,
+                reprint=reprint,
+            )  # fmt: skip
+            return render_bytes(doc, PAPER_80, "image", "default")
+
+        data = (hall.tmp / "data" / "prints" / "receipt-c2.bin").read_bytes()
+        assert receipt([payment], reprint=False) in data
+        assert confirmed["receipt_no"]
+        again = {**payment, "status": "confirmed", "receipt_no": confirmed["receipt_no"]}
+        assert receipt([again], reprint=True) in data
+    finally:
+        for s in people.values():
+            s.close()
