@@ -16,7 +16,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from printers.dissect import _ALIGN, _ESC_1, Decoder, _unknown_page, page_decoders
+from printers.dissect import ALIGN, ESC_ONE_ARG, Decoder, page_decoders, unknown_page
 from printers.layout import Align, nfc
 from printers.raster import FONT_DIR
 
@@ -136,7 +136,7 @@ def jobs(data: bytes, profile: Any, dots: int = 576) -> list[Image.Image]:
         elif b < 0x20:
             raise ValueError(f"control byte 0x{b:02X} at {i}")
         else:
-            job.line.append(job.decoders.get(job.page, _unknown_page)(b))
+            job.line.append(job.decoders.get(job.page, unknown_page)(b))
             i += 1
     if job.strips or job.line:
         job.feed(0)
@@ -155,12 +155,12 @@ def _esc(data: bytes, i: int, job: _Job) -> int:
     if cmd == ord("t"):
         job.page = arg
     elif cmd == ord("a"):
-        job.align = _ALIGN[arg]
+        job.align = ALIGN[arg]
     elif cmd == ord("E"):
         job.bold = bool(arg)
     elif cmd == ord("d"):
         job.feed(arg)
-    elif cmd not in _ESC_1:
+    elif cmd not in ESC_ONE_ARG:
         raise ValueError(f"ESC 0x{cmd:02X} at {i}")
     return i + 3
 
