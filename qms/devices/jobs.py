@@ -128,10 +128,10 @@ def _stands_void(tx: Tx, document: str, payload: dict[str, Any]) -> bool:
 
 @any_day
 def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
-    """Print a document again, as a new job to the same printer, marked a copy. A
-    money-out or money-in slip whose declaration was withdrawn since is reprinted marked
-    HUỶ / VOID, so a reprint never looks like a valid slip; a receipt is reprinted with
-    the receipt numbers CMIS has given since. Any day: the day-end summary is reprinted
+    """Print a document again, as a new job to the same printer. A money-out or money-in
+    slip whose declaration was withdrawn since is reprinted marked HUỶ / VOID, so a
+    reprint never looks like a valid slip; a receipt is reprinted marked BẢN SAO / COPY,
+    with the receipt numbers CMIS has given since. Any day: the day-end summary is reprinted
     after the close."""
     job_id = cmd.job
     job = tx.session.get(DeviceJob, job_id)
