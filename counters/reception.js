@@ -265,6 +265,19 @@ export function receptionScreen(ctx) {
     }
   }
 
+  /** Whether a customer found owes, and how much: what to tell them before the ticket. */
+  function debtOf(h) {
+    if (h.owes === null || h.owes === undefined) {
+      return el("span", { className: "muted", dataset: { owes: "unknown" }, text: msg("owes_unknown") });
+    }
+    if (!h.owes) return el("span", { className: "muted", dataset: { owes: "no" }, text: msg("owes_nothing") });
+    return el("strong", {
+      className: "money",
+      dataset: { owes: "yes", amount: String(h.debt) },
+      text: msg("owes", { amount: money(h.debt), n: h.periods }),
+    });
+  }
+
   function renderHits() {
     const table = $("#rc-search-results");
     table.hidden = rc.hits.length === 0;
@@ -282,6 +295,7 @@ export function receptionScreen(ctx) {
             el("div", { className: "address muted", text: h.address }),
           ),
           el("td", { className: "num", text: h.book_code }),
+          el("td", { className: "debt" }, debtOf(h)),
           el(
             "td",
             {},

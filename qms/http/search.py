@@ -1,4 +1,5 @@
-"""Reception's customer search over HTTP: parse the query string, answer the hits."""
+"""Reception's customer search over HTTP: parse the query string, answer the hits with
+what each customer owes (``owes`` and ``debt`` null when CMIS could not say)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,15 @@ async def find_customers(request: Request) -> Response:
     return ok(
         {
             "customers": [
-                {"code": h.code, "name": h.name, "address": h.address, "book_code": h.book_code}
+                {
+                    "code": h.customer.code,
+                    "name": h.customer.name,
+                    "address": h.customer.address,
+                    "book_code": h.customer.book_code,
+                    "owes": h.owes,
+                    "debt": h.debt,
+                    "periods": h.periods,
+                }
                 for h in hits
             ]
         }
