@@ -7,6 +7,7 @@ import { Catalogue } from "/static/i18n.js";
 import { FOLLOW_TEXTS } from "/kiosk/follow-texts.js";
 
 const SOON = 2; // this many ahead or fewer: "get ready"
+const FINAL = new Set(["done"]);
 const RETRY_MS = [1000, 2000, 5000, 10000, 30000]; // reconnecting after a lost socket
 
 const lang = new Catalogue(FOLLOW_TEXTS, { storageKey: "qms.follow.lang" });
