@@ -121,7 +121,14 @@ export function lookupScreen(ctx) {
     const sel = lk.rows[lk.index];
     for (const [id, action] of Object.entries(LOOKUP_BUTTONS)) $(id).disabled = !sel || !canMark(sel, action);
     $("#btn-found-customer").disabled = !sel || customerPapers(sel).length === 0;
-    if (lk.last) $("#btn-unfound").disabled = false; // the server says whether it still can
+    if (lk.last) $("#btn-unfound").disabled = !lastUndoable(); // Ctrl+Z asks the server all the same
+  }
+
+  /** Whether the last F9's papers are, as far as this screen knows, found and still here. */
+  function lastUndoable() {
+    const { number, ids } = lk.last;
+    const mine = lk.rows.filter((r) => r.t.number === number && ids.includes(r.inv.invoice_id));
+    return mine.length === ids.length && mine.every((r) => r.inv.lookup_status === "found" && !r.inv.delivered_to);
   }
 
   /** The papers of the row's customer on its ticket this counter can still find. */

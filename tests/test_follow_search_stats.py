@@ -26,6 +26,7 @@ PUBLIC_KEYS = {
     "status",
     "expired",
     "ahead",
+    "wait_minutes",
     "counter",
     "issued_at",
     "called_at",
