@@ -59,12 +59,25 @@ def matches(query: list[str], *fields: str) -> bool:
     return all(any(w.startswith(q) for w in have) for q in query)
 
 
+#: words in most names or addresses: asked of CMIS only when the query has no other
+COMMON = frozenset(
+    "phuong quan huyen xa duong pho hem ngo so tp thanh ho chi minh nguyen tran le thi van".split()
+)
+
+
 def needles(query: list[str]) -> list[str]:
-    """The words CMIS is asked for, one search each: the longest distinct ones (numbers
-    only when there is nothing else, "10" is in too many addresses)."""
-    letters = [w for w in dict.fromkeys(query) if not w.isdigit()]
-    pool = letters or list(dict.fromkeys(query))
-    return sorted(pool, key=len, reverse=True)[:NEEDLES]
+    """The words CMIS is asked for, one search each: the longest distinct ones, rarer
+    kinds first (a common word like "phuong", or a number like "10", is in too many
+    addresses for its first hundred hits to hold the customer)."""
+    distinct = list(dict.fromkeys(query))
+    for pool in (
+        [w for w in distinct if not w.isdigit() and w not in COMMON],
+        [w for w in distinct if not w.isdigit()],
+        distinct,
+    ):
+        if pool:
+            return sorted(pool, key=len, reverse=True)[:NEEDLES]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
