@@ -15,6 +15,7 @@ know yet).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import unicodedata
@@ -63,6 +64,17 @@ def matches(query: list[str], *fields: str) -> bool:
 COMMON = frozenset(
     "phuong quan huyen xa duong pho hem ngo so tp thanh ho chi minh nguyen tran le thi van".split()
 )
+
+
+def closeness(query: list[str], *fields: str) -> int:
+    """How many neighbouring words of the query are neighbours in the fields too, in
+    order: "phuong 10" puts "Phường 10" before "Phường 2, Quận 10"."""
+    have = [words(f) for f in fields]
+    pairs = {(a, b) for ws in have for a, b in itertools.pairwise(ws)}
+    return sum(
+        any(x.startswith(a) and y.startswith(b) for x, y in pairs)
+        for a, b in itertools.pairwise(query)
+    )
 
 
 def needles(query: list[str]) -> list[str]:
@@ -157,6 +169,7 @@ async def find(
         ) from None
     if free:
         found = [h for h in found if matches(asked, h.name, h.address, h.code)]
+        found.sort(key=lambda h: -closeness(asked, h.name, h.address))  # stable: CMIS's order
     found = found[: query.limit]
     return await _with_debts(hall, branch.id, found)
 
