@@ -177,7 +177,7 @@ export const PAGE_TEXTS = {
   "page.search_by": { vi: "Tìm theo", en: "Search by" },
   "page.search_min_hint": { vi: "ít nhất 2 ký tự", en: "2+ characters" },
   "page.search_text": { vi: "Nội dung tìm", en: "Search text" },
-  "page.debt": { vi: "Nợ", en: "Owes" },
+  "page.name_address_debt": { vi: "Tên, địa chỉ, nợ", en: "Name, address, debt" },
   "page.ticket_qr": { vi: "Mã QR theo dõi lượt", en: "QR code to follow the ticket" },
   "page.wait_by_hour": { vi: "Thời gian chờ theo giờ", en: "Wait by hour" },
   "page.service_by_hour": { vi: "Thời gian phục vụ theo giờ", en: "Service by hour" },

@@ -271,11 +271,12 @@ export function receptionScreen(ctx) {
       return el("span", { className: "muted", dataset: { owes: "unknown" }, text: msg("owes_unknown") });
     }
     if (!h.owes) return el("span", { className: "muted", dataset: { owes: "no" }, text: msg("owes_nothing") });
-    return el("strong", {
-      className: "money",
-      dataset: { owes: "yes", amount: String(h.debt) },
-      text: msg("owes", { amount: money(h.debt), n: h.periods }),
-    });
+    return el(
+      "span",
+      { dataset: { owes: "yes", amount: String(h.debt) } },
+      el("strong", { className: "money", text: money(h.debt) }),
+      el("span", { className: "muted", text: ` · ${msg("owes", { n: h.periods })}` }),
+    );
   }
 
   function renderHits() {
@@ -293,9 +294,9 @@ export function receptionScreen(ctx) {
             {},
             el("div", { className: "name", text: h.name }),
             el("div", { className: "address muted", text: h.address }),
+            el("div", { className: "debt" }, debtOf(h)),
           ),
           el("td", { className: "num", text: h.book_code }),
-          el("td", { className: "debt" }, debtOf(h)),
           el(
             "td",
             {},

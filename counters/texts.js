@@ -80,8 +80,8 @@ export const COUNTERS_TEXTS = {
   },
   nothing_found: { vi: "Không tìm thấy", en: "Nothing found" },
   owes: {
-    vi: (d) => `Còn nợ ${d.amount} (${d.n} kỳ)`,
-    en: (d) => `Owes ${d.amount} (${d.n} ${d.n === 1 ? "period" : "periods"})`,
+    vi: (d) => `còn nợ ${d.n} kỳ`,
+    en: (d) => `owes ${d.n} ${d.n === 1 ? "period" : "periods"}`,
   },
   owes_nothing: { vi: "Không nợ", en: "Owes nothing" },
   owes_unknown: { vi: "Chưa rõ nợ (CMIS không trả lời)", en: "Debt unknown (CMIS did not answer)" },

@@ -41,7 +41,8 @@ def test_ky_dong_phuong_10_finds_ky_dong_phuong_10_with_what_they_owe(
     debt = page.wait_for_selector(f"{row} [data-owes=yes]")
     assert debt.get_attribute("data-amount") == str(owed)
     said = debt.inner_text()
-    assert vnd(owed) in said and "Còn nợ" in said and "Owes" in said
+    periods = len(c.invoices)
+    assert vnd(owed) in said and f"còn nợ {periods} kỳ" in said and "owes" in said
     # every hit has all four words, whatever their order; "Phường 10" side by side first
     addresses = page.locator("#rc-search-results tbody .address").all_inner_texts()
     for address in addresses:
