@@ -41,6 +41,10 @@ export const FOLLOW_TEXTS = {
     vi: "Không tìm thấy vé. Vui lòng kiểm tra lại mã QR trên vé.",
     en: "Ticket not found. Please check the QR code on your ticket.",
   },
+  "error.too_many_followers": {
+    vi: "Vé này đang được theo dõi trên quá nhiều trang. Đóng bớt một trang, trang này sẽ tự thử lại.",
+    en: "Too many pages follow this ticket. Close one; this page will try again by itself.",
+  },
   "error.network": {
     vi: "Mất kết nối, đang thử lại…",
     en: "Connection lost, retrying…",

@@ -97,7 +97,7 @@ function connect() {
       $("#follow-updated").textContent = new Date().toLocaleTimeString(lang.current === "vi" ? "vi-VN" : "en-GB");
       if (FINAL.has(view.status) || view.expired) stopped = true;
     } else if (msg.type === "error") {
-      error = msg.code === "unknown_ticket" ? "unknown_ticket" : "network";
+      error = ["unknown_ticket", "too_many_followers"].includes(msg.code) ? msg.code : "network";
       if (msg.code === "unknown_ticket") {
         view = null;
         stopped = true;
@@ -108,7 +108,9 @@ function connect() {
   ws.addEventListener("close", () => {
     socket = null;
     if (stopped) return;
-    error = error === "unknown_ticket" ? error : "network"; // keep the last view on screen
+    // keep the last view on screen; a full ticket (too many pages) waits longer to retry
+    if (error === "too_many_followers") retry = Math.max(retry, 3);
+    else error = "network";
     render();
     retryTimer = setTimeout(connect, RETRY_MS[Math.min(retry, RETRY_MS.length - 1)]);
     retry += 1;
