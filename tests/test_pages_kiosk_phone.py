@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.browser import Console
@@ -193,6 +194,13 @@ def test_phone_page_is_pushed_each_change_with_place_and_estimated_wait(
     phone.close()
 
 
+def closed_with(ws: Any) -> int | None:
+    """The close code the server sent, once the socket is closed (bounded wait)."""
+    with pytest.raises(ConnectionClosed) as info:
+        ws.recv(timeout=10)
+    return info.value.rcvd.code if info.value.rcvd else None
+
+
 def test_follow_socket_sends_only_the_public_view_and_is_bounded(
     hall: HallServer, customers: Customers, desk: dict[str, Staff]
 ) -> None:
@@ -210,6 +218,7 @@ def test_follow_socket_sends_only_the_public_view_and_is_bounded(
         with connect(url, open_timeout=10) as extra:
             frame = json.loads(extra.recv(timeout=10))
             assert frame["type"] == "error" and frame["code"] == "too_many_followers"
+            assert closed_with(extra) == 1013  # try again later
     # a place is given back when a phone leaves (the server sees the close soon after)
     deadline = time.monotonic() + 10
     while True:
@@ -222,3 +231,4 @@ def test_follow_socket_sends_only_the_public_view_and_is_bounded(
     with connect(bad, open_timeout=10) as ws:
         frame = json.loads(ws.recv(timeout=10))
         assert frame["type"] == "error" and frame["code"] == "unknown_ticket"
+        assert closed_with(ws) == 4404

@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from qms.domain.errors import QmsError, TooMany
+from qms.domain.errors import NotFound, QmsError, StoreUnavailable, TooMany
 from qms.live.inbox import Inbox
 from qms.usecases import follow
 from qms.usecases.hall import Hall
@@ -44,8 +44,9 @@ MOVES = frozenset(
     }
 )
 CLOSE_DONE = 1000
-CLOSE_REFUSED = 4404
+CLOSE_ERROR = 1011
 CLOSE_TRY_LATER = 1013
+CLOSE_UNKNOWN = 4404
 
 _open: Counter[str] = Counter()
 
@@ -105,10 +106,16 @@ async def endpoint(ws: WebSocket) -> None:
     except QmsError as exc:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await ws.send_text(json.dumps({"type": "error", **exc.as_dict()["error"]}))
-            code = CLOSE_TRY_LATER if isinstance(exc, TooMany) else CLOSE_REFUSED
-            await ws.close(code)
+            await ws.close(_close_code(exc))
     except (WebSocketDisconnect, RuntimeError):
         pass  # the phone went away mid-send
+
+
+def _close_code(exc: QmsError) -> int:
+    """An unknown token: not again; too many or the store away: try again later."""
+    if isinstance(exc, NotFound):
+        return CLOSE_UNKNOWN
+    return CLOSE_TRY_LATER if isinstance(exc, TooMany | StoreUnavailable) else CLOSE_ERROR
 
 
 async def _follow(ws: WebSocket, hall: Hall, token: str) -> None:
