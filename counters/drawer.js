@@ -36,6 +36,8 @@ export function drawerPanel(ctx) {
     loadError: false,
     refresh: noop,
     echoes: [],
+    noticeFor: null, // {id, status} of the movement the notice speaks of: it goes when that changes
+    confirmClose: null, // the counted amount whose difference the cashier is asked to confirm
   };
 
   // ----------------------------------------------------------------------------------
@@ -45,6 +47,7 @@ export function drawerPanel(ctx) {
     stopDrawer();
     Object.assign(dr, { counter, me: principal.name, onChange, live: true });
     Object.assign(dr, { data: null, busy: false, refusal: null, prompted: false });
+    Object.assign(dr, { noticeFor: null, confirmClose: null });
     dr.refresh = coalesce(load, 120);
     wire();
     for (const id of [
@@ -149,10 +152,23 @@ export function drawerPanel(ctx) {
     dr.onChange();
   }
 
-  function notice(text) {
+  /** The panel's one notice; ``tone`` "warn" for news that asks for something; ``about``
+   * the movement it speaks of, so it goes once that movement changes. */
+  function notice(text, { tone = "", about = null } = {}) {
     const box = $("#drawer-notice");
     box.textContent = text;
     box.hidden = !text;
+    box.className = `notice ${tone}`.trim();
+    box.dataset.tone = tone;
+    dr.noticeFor = text && about ? { id: about.id, status: about.status } : null;
+  }
+
+  /** A notice about a movement that has changed since (settled, withdrawn) is stale. */
+  function dropStaleNotice() {
+    const about = dr.noticeFor;
+    if (!about || !dr.data) return;
+    const now = (dr.data.movements || []).find((m) => m.id === about.id);
+    if (!now || now.status !== about.status) notice("");
   }
 
   /** Run one change: errors show in the panel; the answer and the refetch redraw it. */
@@ -221,12 +237,23 @@ export function drawerPanel(ctx) {
       $("#move-amount").value = "";
       for (const show of dr.echoes) show();
       const who = nameOf(cashier);
-      notice(msg(side === "out" ? "declared_out" : "declared_in", { amount: money(amount), who }));
+      if (m.status === "mismatch") {
+        // the two counts differ: nothing to sign yet
+        const theirs = side === "out" ? m.in_amount : m.out_amount;
+        notice(msg("declared_mismatch", { amount: money(amount), theirs: money(theirs), who }), {
+          tone: "warn",
+          about: m,
+        });
+      } else {
+        const key = m.status === "matched" ? "declared_matched" : side === "out" ? "declared_out" : "declared_in";
+        notice(msg(key, { amount: money(amount), who }), { about: m });
+      }
     }
   }
 
-  function withdraw(m) {
-    return act(() => ctx.post(`/api/cash/movements/${m.id}/withdraw`));
+  async function withdraw(m) {
+    const out = await act(() => ctx.post(`/api/cash/movements/${m.id}/withdraw`));
+    if (out) notice(msg("withdrawn", { id: m.id }), { about: out });
   }
 
   /** Fill the movement form to answer a colleague's declaration; the amount is counted, not copied. */
@@ -262,6 +289,18 @@ export function drawerPanel(ctx) {
         reference: $("#deposit-ref").value.trim(),
       };
     }
+    // a count that differs from what the drawer should hold now is confirmed first, unless
+    // the close would be refused anyway: the server's reasons come first
+    if (dr.confirmClose !== counted) {
+      const now = await freshDrawer();
+      const expected = now?.drawer?.balance?.expected;
+      if (typeof expected === "number" && counted !== expected && !now.blockers?.length) {
+        askClose(counted, expected);
+        return;
+      }
+    }
+    dr.confirmClose = null;
+    $("#close-confirm").hidden = true;
     dr.refusal = null;
     const closed = await act(() => ctx.post("/api/cash/drawer/close", body));
     if (closed) {
@@ -271,6 +310,42 @@ export function drawerPanel(ctx) {
       notice("");
       dr.onChange();
     }
+  }
+
+  /** The drawer as the server has it this moment (null if it cannot say). */
+  async function freshDrawer() {
+    try {
+      dr.data = await ctx.call("/api/cash/mine");
+      return dr.data;
+    } catch {
+      return null; // the close itself will say what is wrong
+    }
+  }
+
+  /** Counted ≠ expected: say by how much, and let the cashier count again or close with it. */
+  function askClose(counted, expected) {
+    const diff = counted - expected;
+    const words = { counted: money(counted), expected: money(expected), diff: money(Math.abs(diff)) };
+    const box = $("#close-confirm");
+    box.dataset.difference = String(diff);
+    $("#close-confirm-text").textContent = msg(diff < 0 ? "confirm_short" : "confirm_over", words);
+    $("#close-confirm-yes").textContent = msg(diff < 0 ? "close_short" : "close_over", words);
+    box.hidden = false;
+    dr.confirmClose = null;
+    $("#close-confirm-no").focus();
+    box.dataset.counted = String(counted);
+  }
+
+  function confirmedClose() {
+    dr.confirmClose = Number($("#close-confirm").dataset.counted);
+    $("#close-form").requestSubmit();
+  }
+
+  function recountFirst() {
+    dr.confirmClose = null;
+    $("#close-confirm").hidden = true;
+    $("#close-counted").focus();
+    $("#close-counted").select();
   }
 
   async function returnPaper(paper, reason) {
@@ -347,7 +422,7 @@ export function drawerPanel(ctx) {
                 })
               : null,
           ];
-    box.replaceChildren(...parts);
+    box.replaceChildren(...parts.filter(Boolean));
   }
 
   function renderColleagues() {
@@ -487,7 +562,12 @@ export function drawerPanel(ctx) {
     $("#close-deposit").hidden = d.role !== "head_cashier";
     $("#close-submit").disabled = dr.busy;
     $("#move-submit").disabled = dr.busy || !open;
-    if (!open) dr.refusal = null;
+    if (!open) {
+      dr.refusal = null;
+      dr.confirmClose = null;
+      $("#close-confirm").hidden = true;
+    }
+    dropStaleNotice();
     renderColleagues();
     renderMovements(open);
     renderRefusal(d);
@@ -499,6 +579,13 @@ export function drawerPanel(ctx) {
     $("#drawer-open-form").addEventListener("submit", openDrawer);
     $("#move-form").addEventListener("submit", declare);
     $("#close-form").addEventListener("submit", closeDrawer);
+    $("#close-confirm-yes").addEventListener("click", confirmedClose);
+    $("#close-confirm-no").addEventListener("click", recountFirst);
+    // another count is another question
+    $("#close-counted").addEventListener("input", () => {
+      dr.confirmClose = null;
+      $("#close-confirm").hidden = true;
+    });
     dr.echoes = [
       echoAmount($("#drawer-float"), $("#drawer-float-echo")),
       echoAmount($("#move-amount"), $("#move-amount-echo")),

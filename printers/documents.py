@@ -120,6 +120,20 @@ def receipt(
     return Document("receipt", tuple(blocks))
 
 
+COPY_BANNER = "BẢN SAO / COPY"
+
+
+def as_copy(document: Document, *, printed_at: Time, tz: str = HALL_TZ) -> Document:
+    """A document printed again (a receipt's copy): BẢN SAO / COPY above it, with when
+    the copy was made, so a copy is never taken for a second payment."""
+    banner: list[Block] = [
+        Text(COPY_BANNER, align="center", bold=True, width=2, height=2),
+        Text(f"In lại lúc {local_time(printed_at, tz)} / Reprinted", align="center"),
+        Rule(),
+    ]
+    return Document(f"{document.name}-copy", (*banner, *document.blocks))
+
+
 VOID_BANNER = "HUỶ / VOID"
 
 

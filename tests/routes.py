@@ -33,6 +33,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "lookup.mark",
     ),
     ("POST", "/api/counters/{counter}/{action}"): ("/api/counters/C1/recall", "cashier.act"),
+    ("GET", "/api/counters/{counter}/payments"): ("/api/counters/C1/payments", "cash.own"),
+    ("POST", "/api/counters/{counter}/payments/{txn}/reprint"): (
+        "/api/counters/C1/payments/NOPE/reprint",
+        "cashier.act",
+    ),
     ("GET", "/api/snapshot"): ("/api/snapshot?view=supervisor", "view.supervisor"),
     ("GET", "/api/events"): ("/api/events?view=display", "events.read"),
     ("GET", "/api/payments"): ("/api/payments", "payment.read"),

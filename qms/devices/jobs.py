@@ -173,9 +173,11 @@ def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
         "counter": counter.name if counter else "",
         "cashier": tx.actor.label,
     }
+    if data.get("copy"):  # printed again (receipts.reprint): BẢN SAO / COPY, no second slip
+        extra["copy"] = True
     if counter and counter.printer:
         _add(tx, counter.printer, "print", "receipt", extra)
-    if tx.branch.slip_printer:
+    if tx.branch.slip_printer and not data.get("copy"):
         for c in ticket["customers"]:
             settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
             paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])

@@ -106,10 +106,13 @@ class Devices:
     def _receipt(self, p: dict[str, Any]) -> Any:
         from printers import documents
 
-        return documents.receipt(
+        copy = bool(p.get("copy"))  # a copy says when the money was taken, and when printed
+        doc = documents.receipt(
             p["ticket"], p["payments"], branch=p["branch"], counter=p["counter"],
-            cashier=p["cashier"].split(":", 1)[-1], at=p["at"],
+            cashier=p["cashier"].split(":", 1)[-1],
+            at=p["payments"][0]["created_at"] if copy else p["at"],
         )  # fmt: skip
+        return documents.as_copy(doc, printed_at=p["at"]) if copy else doc
 
     def _reconnection(self, p: dict[str, Any]) -> Any:
         from printers import documents

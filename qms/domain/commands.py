@@ -374,6 +374,15 @@ class Revoke(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class ReprintReceipt(Command):
+    """A copy of a payment's receipt, at the counter that took it."""
+
+    action = "receipts.reprint"
+    counter: Text
+    txn: Text
+
+
+@dataclass(frozen=True, slots=True)
 class Reprint(Command):
     action = "device_jobs.reprint"
     job: Whole

@@ -16,7 +16,7 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis_types
-from qms.devices import jobs, registry
+from qms.devices import jobs, receipts, registry
 from qms.domain import (
     cashier,
     closing,
@@ -73,6 +73,7 @@ USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     c.Collect: ("cashier.act", collect.collect),
     c.ReturnInvoices: ("cashier.act", collect.return_invoices),
     c.Reverse: ("payment.reverse", payments.request_reversal),
+    c.ReprintReceipt: ("cashier.act", receipts.reprint),
     c.OpenDrawer: ("cash.own", drawers.open_drawer),
     c.CloseDrawer: ("cash.own", closing.close_drawer),
     c.Declare: ("cash.own", movements.declare),

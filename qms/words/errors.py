@@ -20,4 +20,12 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Tiền khách đưa {tendered:money} ít hơn số phải thu {amount:money}. Nhập lại số tiền khách đưa.",
         "Tendered {tendered:money} is less than the amount {amount:money}. Type the tendered amount again.",
     ),
+    "receipt_not_reprintable": (
+        "Khoản thu {txn} đang ở trạng thái {status}: biên nhận không còn giá trị, không in lại được.",
+        "Payment {txn} is {status}: its receipt no longer stands and is not printed again.",
+    ),
+    "no_printer": (
+        "Quầy {counter} không có máy in biên nhận: báo giám sát viên kiểm tra cấu hình máy in.",
+        "Counter {counter} has no receipt printer: ask the supervisor to check the printer setup.",
+    ),
 }

@@ -7,4 +7,17 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
     "ticket": {
         "waiting": ("Đang chờ", "Waiting"),
     },
+    "payment": {
+        "pending": ("Đang gửi", "Posting"),
+        "confirmed": ("Đã xác nhận", "Confirmed"),
+        "refused": ("Bị từ chối", "Refused"),
+        "reversal_pending": ("Đang huỷ", "Reversal pending"),
+        "reversed": ("Đã huỷ", "Reversed"),
+    },
+    "print_job": {
+        "queued": ("Chờ in", "Waiting to print"),
+        "sending": ("Đang in", "Printing"),
+        "done": ("Đã in", "Printed"),
+        "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
+    },
 }
