@@ -251,8 +251,11 @@ export function receptionScreen(ctx) {
       const res = await call(`/api/customers?by=${encodeURIComponent(by)}&q=${encodeURIComponent(q)}&limit=20`);
       rc.hits = res.customers || [];
       status.textContent = rc.hits.length
-        ? msg("results", { n: rc.hits.length, more: rc.hits.length >= 20 })
-        : msg("nothing_found");
+        ? msg("results", { n: rc.hits.length, more: rc.hits.length >= 20 || res.complete === false })
+        : res.complete === false
+          ? msg("maybe_more")
+          : msg("nothing_found");
+      status.dataset.complete = String(res.complete !== false);
       status.dataset.count = String(rc.hits.length);
     } catch (err) {
       rc.hits = [];

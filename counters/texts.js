@@ -125,6 +125,10 @@ export const COUNTERS_TEXTS = {
     en: (d) => `results${d.more ? " (narrow the search)" : ""}`,
   },
   nothing_found: { vi: "Không tìm thấy", en: "Nothing found" },
+  maybe_more: {
+    vi: "Không thấy trong các kết quả đầu tiên: thêm một từ ít gặp hơn (tên đường, tên riêng).",
+    en: "Not among the first results: add a rarer word (a street, a given name).",
+  },
   owes: {
     vi: (d) => `còn nợ ${d.n} kỳ`,
     en: (d) => `owes ${d.n} ${d.n === 1 ? "period" : "periods"}`,

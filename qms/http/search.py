@@ -14,7 +14,7 @@ from qms.usecases import search
 async def find_customers(request: Request) -> Response:
     who = await principal(request)
     q = request.query_params
-    hits = await search.find(request.app.state.hall, who, q.get("by"), q.get("q"), q.get("limit"))
+    found = await search.find(request.app.state.hall, who, q.get("by"), q.get("q"), q.get("limit"))
     return ok(
         {
             "customers": [
@@ -27,8 +27,9 @@ async def find_customers(request: Request) -> Response:
                     "debt": h.debt,
                     "periods": h.periods,
                 }
-                for h in hits
-            ]
+                for h in found.hits
+            ],
+            "complete": found.complete,
         }
     )
 

@@ -93,6 +93,15 @@ def needles(query: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """The hits; ``complete`` False when CMIS's answer for the rarest word was full, so
+    customers beyond its first ``CANDIDATES`` may match too (a rarer word finds them)."""
+
+    hits: list[Hit]
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """A customer found, and what they owe: ``owes`` None when CMIS could not say."""
 
@@ -131,9 +140,7 @@ def parse(by: object, text: object, limit: object) -> Query:
     return Query(key, q, n)
 
 
-async def find(
-    hall: Hall, principal: Principal, by: object, text: object, limit: object
-) -> list[Hit]:
+async def find(hall: Hall, principal: Principal, by: object, text: object, limit: object) -> Found:
     """The hits, in CMIS's order, each with its debt; a CMIS that cannot answer the
     search is a 424, as for debts (a debt it cannot give is only that hit's unknown)."""
     require(principal, "customer.search")
@@ -153,6 +160,7 @@ async def find(
     try:
         answers = await asyncio.gather(*(hall.cmis_call(branch.id, c) for c in calls))
         found = _candidates(answers) if free else answers[0]
+        complete = not free or min(len(a) for a in answers[1:] or answers) < CANDIDATES
     except cmis.CmisBadAnswer as exc:
         log.warning("CMIS bad answer to a search: %s", exc)
         raise DependencyFailed(
@@ -171,7 +179,7 @@ async def find(
         found = [h for h in found if matches(asked, h.name, h.address, h.code)]
         found.sort(key=lambda h: -closeness(asked, h.name, h.address))  # stable: CMIS's order
     found = found[: query.limit]
-    return await _with_debts(hall, branch.id, found)
+    return Found(await _with_debts(hall, branch.id, found), complete)
 
 
 def _candidates(answers: list[list[cmis.CustomerSummary]]) -> list[cmis.CustomerSummary]:
