@@ -83,7 +83,6 @@ export const PAGE_TEXTS = {
   "page.find_a_customer": { vi: "Tìm khách hàng", en: "Find a customer" },
   "page.search": { vi: "Tìm", en: "Search" },
   "page.code": { vi: "Mã KH", en: "Code" },
-  "page.name_address": { vi: "Tên, địa chỉ", en: "Name, address" },
   "page.book_short": { vi: "Sổ", en: "Book" },
   "page.show_ticket": { vi: "Xem vé", en: "Show ticket" },
   "page.reprint": { vi: "In lại", en: "Reprint" },
