@@ -257,6 +257,8 @@ export function lookupScreen(ctx) {
       if (back) lk.key = back.key; // the paper is to find again: select it
     } catch (err) {
       lookupError(err);
+      // it can no longer be undone (delivered, moved, paid): the next Ctrl+Z is the selection's
+      if (err.status === 409) lk.last = null;
     } finally {
       queueRender();
     }
