@@ -177,6 +177,29 @@ class LookupMark(Command):
     ]
 
 
+def customer_code(value: object, field: str) -> str:
+    (code,) = check_codes([value])
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class LookupCustomerFound(Command):
+    """One key: every paper of one customer on the ticket found (six periods, one press)."""
+
+    action = "lookup.found_customer"
+    number: Number
+    customer: Annotated[str, customer_code]
+
+
+@dataclass(frozen=True, slots=True)
+class LookupUndo(Command):
+    """The last F9 (one paper or a customer's bundle) undone, until its paper is delivered."""
+
+    action = "lookup.undo"
+    number: Number
+    invoices: Invoices
+
+
 @dataclass(frozen=True, slots=True)
 class CallNext(Command):
     action = "cashier.call_next"

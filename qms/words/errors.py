@@ -8,6 +8,14 @@ A test (tests/test_words.py) fails when a code raised anywhere in qms has no ent
 from __future__ import annotations
 
 ERRORS: dict[str, tuple[str, str]] = {
+    "nothing_to_find": (
+        "Khách {customer} không còn hoá đơn nào cần tìm trên vé {ticket} ở quầy này. Chọn dòng khác.",
+        "Customer {customer} has no paper left to find on ticket {ticket} at this counter. Pick another row.",
+    ),
+    "too_many_followers": (
+        "Đã có {limit} trang theo dõi vé này. Đóng bớt một trang rồi thử lại.",
+        "{limit} pages already follow this ticket. Close one and try again.",
+    ),
     "tendered_short": (
         "Tiền khách đưa {tendered:money} ít hơn số phải thu {amount:money}. Nhập lại số tiền khách đưa.",
         "Tendered {tendered:money} is less than the amount {amount:money}. Type the tendered amount again.",
