@@ -3,6 +3,8 @@
 // they share (cashui.js). common.js merges them into the counters page's one catalogue,
 // which shows both languages side by side ("vi / en"). Mechanism: qms/static/i18n.js.
 
+const vnd = (n) => `${new Intl.NumberFormat("vi-VN").format(n || 0)} đ`;
+
 export const CASH_TEXTS = {
   // statuses of a drawer and of a money movement (badges)
   "drawer.none": { vi: "Chưa mở", en: "Not open" },
@@ -227,5 +229,34 @@ export const CASH_TEXTS = {
   reversal_not_confirmed: {
     vi: "Khoản thu này chưa được CMIS xác nhận hoặc đã huỷ: chỉ huỷ được khoản CMIS đã xác nhận.",
     en: "CMIS has not confirmed this payment, or it is already reversed: only a confirmed payment can be reversed.",
+  },
+  // cash counted by note (notes.js): the count sheet's boxes
+  notes_title: { vi: "Bảng kê các loại tiền", en: "Count by note" },
+  notes_hint: {
+    vi: "Nhập số tờ từng loại; tổng được điền vào ô số tiền",
+    en: "Type how many of each note; the total fills the amount",
+  },
+  notes_note: { vi: "Mệnh giá", en: "Note" },
+  notes_count: { vi: "Số tờ", en: "Count" },
+  notes_amount: { vi: "Thành tiền", en: "Amount" },
+  notes_total: { vi: "Tổng cộng", en: "Total" },
+
+  // refusals of a count by note (the server's words: qms/words/errors.py)
+  "error.count_mismatch": {
+    vi: (d) => `Bảng kê cộng lại được ${vnd(d.total)}, không khớp số đã khai ${vnd(d.declared)}: đếm lại tiền`,
+    en: (d) => `The notes add up to ${vnd(d.total)}, not the ${vnd(d.declared)} declared: count again`,
+  },
+  "error.unknown_note": {
+    vi: (d) => `Mệnh giá ${vnd(d.note)} không dùng ở đây: đếm lại theo các mệnh giá trong bảng`,
+    en: (d) => `${vnd(d.note)} is not a note in use here: count in the notes listed`,
+  },
+  "error.invalid_note_count": {
+    vi: "Số tờ là số nguyên từ 0 trở lên: sửa lại bảng kê",
+    en: "A count is a whole number from 0: correct the count",
+  },
+  "error.deposit_exceeds_count": {
+    vi: (d) => `Tiền nộp có ${d.deposit} tờ ${vnd(d.note)}, két chỉ đếm được ${d.counted} tờ: đếm lại`,
+    en: (d) =>
+      `The deposit has ${d.deposit} notes of ${vnd(d.note)}, the drawer was counted with ${d.counted}: count again`,
   },
 };

@@ -7,6 +7,7 @@
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";
+import { countedTd } from "/counters/notes.js";
 
 const noop = () => {};
 const APPROVE_ROLES = new Set(["supervisor", "admin"]); // cash.approve
@@ -387,7 +388,7 @@ export function cashSection(ctx) {
       ),
       el("td", { className: "money" }, `+${money(b.money_in)}`, el("div", { text: `−${money(b.money_out)}` })),
       el("td", { className: "money expected", dataset: { amount: b.expected }, text: money(b.expected) }),
-      amountTd(d.counted),
+      countedTd(d),
       el(
         "td",
         {

@@ -16,6 +16,7 @@ import {
   returnControls,
   statusWords,
 } from "/counters/cashui.js";
+import { noteCount } from "/counters/notes.js";
 
 const noop = () => {};
 // payment events that change what a drawer should hold (a collection, money handed back)
@@ -38,6 +39,7 @@ export function drawerPanel(ctx) {
     echoes: [],
     noticeFor: null, // {id, status} of the movement the notice speaks of: it goes when that changes
     confirmClose: null, // the counted amount whose difference the cashier is asked to confirm
+    counts: [], // the counts by note of the close and of the deposit (notes.js)
   };
 
   // ----------------------------------------------------------------------------------
@@ -60,6 +62,7 @@ export function drawerPanel(ctx) {
     ]) {
       $(id).value = "";
     }
+    for (const count of dr.counts) count.reset();
     for (const show of dr.echoes) show();
     // money flows to the head cashier: they mostly declare "in", the others "out"
     $("#move-side").value = principal.role === "head_cashier" ? "in" : "out";
@@ -181,7 +184,7 @@ export function drawerPanel(ctx) {
       return await fn();
     } catch (err) {
       if (err.code === "close_refused") dr.refusal = err.details?.blockers || [];
-      else showError($("#drawer-error"), err);
+      else showError($("#drawer-error"), texts.explain(err)); // the catalogue's words, if any
       return null;
     } finally {
       dr.busy = false;
@@ -281,6 +284,8 @@ export function drawerPanel(ctx) {
       return;
     }
     const body = { counted };
+    const [closeCount, depositCount] = dr.counts;
+    if (closeCount.value()) body.notes = closeCount.value();
     const d = dr.data?.drawer;
     if (d && d.role === "head_cashier") {
       body.deposit = {
@@ -288,6 +293,7 @@ export function drawerPanel(ctx) {
         bank: $("#deposit-bank").value.trim(),
         reference: $("#deposit-ref").value.trim(),
       };
+      if (depositCount.value()) body.deposit.notes = depositCount.value();
     }
     // a count that differs from what the drawer should hold now is confirmed first, unless
     // the close would be refused anyway: the server's reasons come first
@@ -306,6 +312,7 @@ export function drawerPanel(ctx) {
     if (closed) {
       dr.data = { ...dr.data, drawer: closed };
       for (const id of ["#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) $(id).value = "";
+      for (const count of dr.counts) count.reset();
       for (const show of dr.echoes) show();
       notice("");
       dr.onChange();
@@ -560,6 +567,7 @@ export function drawerPanel(ctx) {
     $("#move-form").hidden = !open;
     $(".drawer-close").hidden = !open;
     $("#close-deposit").hidden = d.role !== "head_cashier";
+    for (const count of dr.counts) count.setNotes(data.denominations);
     $("#close-submit").disabled = dr.busy;
     $("#move-submit").disabled = dr.busy || !open;
     if (!open) {
@@ -591,6 +599,10 @@ export function drawerPanel(ctx) {
       echoAmount($("#move-amount"), $("#move-amount-echo")),
       echoAmount($("#close-counted"), $("#close-counted-echo")),
       echoAmount($("#deposit-amount"), $("#deposit-amount-echo")),
+    ];
+    dr.counts = [
+      noteCount($("#close-notes"), $("#close-counted"), "close-note"),
+      noteCount($("#deposit-notes"), $("#deposit-amount"), "deposit-note"),
     ];
   }
 

@@ -125,6 +125,16 @@ export const COUNTERS_TEXTS = {
     en: (d) => `results${d.more ? " (narrow the search)" : ""}`,
   },
   nothing_found: { vi: "Không tìm thấy", en: "Nothing found" },
+  maybe_more: {
+    vi: "Không thấy trong các kết quả đầu tiên: thêm một từ ít gặp hơn (tên đường, tên riêng).",
+    en: "Not among the first results: add a rarer word (a street, a given name).",
+  },
+  owes: {
+    vi: (d) => `còn nợ ${d.n} kỳ`,
+    en: (d) => `owes ${d.n} ${d.n === 1 ? "period" : "periods"}`,
+  },
+  owes_nothing: { vi: "Không nợ", en: "Owes nothing" },
+  owes_unknown: { vi: "Chưa rõ nợ (CMIS không trả lời)", en: "Debt unknown (CMIS did not answer)" },
   added: { vi: "Đã thêm", en: "Added" },
   add: { vi: "Thêm vào vé", en: "Add" },
 
@@ -165,8 +175,14 @@ export const COUNTERS_TEXTS = {
     en: (d) => `This invoice is already paid${d.ticket ? ` on ticket ${d.ticket}` : ""}: do not collect it again.`,
   },
   "error.already_delivered": {
-    vi: (d) => `Hoá đơn giấy đã giao quầy ${d.delivered_to}: không hoàn tác F9 được nữa.`,
-    en: (d) => `The paper was delivered to ${d.delivered_to}: F9 can no longer be undone.`,
+    vi: (d) =>
+      `Hoá đơn giấy đã giao quầy ${d.delivered_to}: không hoàn tác F9 được nữa. Nếu nhầm, nhờ quầy đó trả lại hoá đơn.`,
+    en: (d) =>
+      `The paper was delivered to ${d.delivered_to}: F9 can no longer be undone. If it was a mistake, ask that counter to return it.`,
+  },
+  "error.nothing_to_find": {
+    vi: (d) => `Khách ${d.customer} không còn hoá đơn nào cần tìm trên vé ${d.ticket} ở quầy này.`,
+    en: (d) => `Customer ${d.customer} has no paper left to find on ticket ${d.ticket} at this counter.`,
   },
   "error.not_your_payment": {
     vi: (d) => `Khoản thu này do ${d.cashier} thu: chỉ người đó, thủ quỹ trưởng hoặc giám sát viên được huỷ.`,

@@ -35,6 +35,7 @@ PAGES = {
                 "cash",
                 "drawer",
                 "cashui",
+                "notes",
             )
         ]
         + ["counters/index.html"],

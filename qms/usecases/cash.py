@@ -40,6 +40,8 @@ def _mine(tx: Tx) -> dict[str, Any]:
         "blockers": closing.drawer_blockers(tx, d) if d and d.status == "open" else [],
         "movements": [movements.public(m) for m in movements.of_day(s, branch, day, cashier)],
         "colleagues": colleagues,
+        # the notes a close and a deposit are counted in (config cash.denominations)
+        "denominations": list(tx.branch.denominations),
     }
 
 

@@ -23,6 +23,7 @@ PAPER_AND_LIGHT: dict[str, Callable[[Tx, dict[str, Any]], None]] = {
     "movement.declared": jobs.money_slip,
     "movement.withdrawn": jobs.cancel_slip,
     "day.closed": jobs.day_end,
+    "drawer.closed": jobs.count_sheets,
 }
 
 #: event kind -> the worker to wake after commit, when the event asks for it

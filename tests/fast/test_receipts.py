@@ -5,6 +5,7 @@ while the payment stands."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlmodel import select
 
@@ -70,11 +71,17 @@ def test_a_copy_says_so_above_the_receipt() -> None:
 
     ticket = {"number": 7, "customers": [{"code": "PE01", "name": "A", "invoices": []}]}
     payment = {"customer_code": "PE01", "invoice_ids": [], "total": 0, "txn_id": "T1"}
-    original = documents.receipt(
-        ticket, [payment], branch="B", counter="Quầy 1", cashier="c", at="2026-12-07T03:00:00+00:00"
+    kw: dict[str, Any] = {"branch": "B", "counter": "Quầy 1", "cashier": "c"}
+    original = documents.receipt(ticket, [payment], at="2026-12-07T03:00:00+00:00", **kw)
+    copy = documents.receipt(
+        ticket,
+        [payment],
+        at="2026-12-07T03:00:00+00:00",
+        reprint=True,
+        reprinted_at="2026-12-07T04:30:00+00:00",
+        **kw,
     )
-    copy = documents.as_copy(original, printed_at="2026-12-07T04:30:00+00:00")
-    first = copy.blocks[0]
-    assert isinstance(first, Text) and first.text == "BẢN SAO / COPY"
-    assert "07/12/2026 11:30" in copy.blocks[1].text  # type: ignore[union-attr]
-    assert copy.blocks[-len(original.blocks) :] == original.blocks
+    texts = [b.text for b in copy.blocks if isinstance(b, Text)]
+    assert texts.count(documents.COPY_BANNER) == 2, "above and below the receipt"
+    assert any("In lại lúc 07/12/2026 11:30" in t for t in texts)
+    assert documents.COPY_BANNER not in [b.text for b in original.blocks if isinstance(b, Text)]
