@@ -46,6 +46,8 @@ SIGNERS = (
     ("Kế toán trưởng / Trưởng phòng", "Chief accountant / Head of department"),
 )
 
+SIGN_HERE = "(Ký, ghi rõ họ tên / Signature, full name)"
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -583,7 +585,7 @@ def _line(pdf: _Pdf, text: str, size: float = 9, style: str = "", h: float = 5) 
 
 def _signatures(pdf: _Pdf, s: Section, when: dt.datetime) -> None:
     """Who signs, side by side: title, "(sign, full name)", room to sign, then the name
-    (the preparer's is known: whoever asked for the report)."""
+    the report knows (the preparer's; the head cashier's when it covers one)."""
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)
     day = f"Ngày {when:%d} tháng {when:%m} năm {when:%Y} / {when:%d/%m/%Y}"
@@ -598,10 +600,7 @@ def _signatures(pdf: _Pdf, s: Section, when: dt.datetime) -> None:
         pdf.multi_cell(width, 5, nfc(r["role"].upper()), align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_font(FONT, "", 8)
         pdf.multi_cell(width, 4, nfc(r["role_en"]), align="C", new_x="LEFT", new_y="NEXT")
-        pdf.multi_cell(
-            width, 4, "(Ký, ghi rõ họ tên / Signature, full name)", align="C", new_x="LEFT",
-            new_y="NEXT",
-        )  # fmt: skip
+        pdf.multi_cell(width, 4, SIGN_HERE, align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_xy(x, top + 42)
         pdf.set_font(FONT, "B", 9.5)
         pdf.multi_cell(width, 5, nfc(r["name"]), align="C")
