@@ -35,6 +35,8 @@ from qms.usecases.hall import REPLAY_LIMIT, Hall
 log = logging.getLogger(__name__)
 MAX_FRAME = 4096
 CLOSE_UNAUTHENTICATED = 4401
+#: closed for not authenticating within ``server.ws_auth_deadline_s`` of opening
+CLOSE_AUTH_DEADLINE = 4408
 _GONE = object()
 
 #: client message types and the keys they carry; docs/protocol.md is checked against it.
@@ -306,17 +308,36 @@ class _Frame:
         self.text = text
 
 
+async def _close_late(ws: WebSocket, conn: Connection, deadline_s: float) -> None:
+    err = Unauthenticated(
+        f"send an auth frame within {deadline_s:g} s of connecting",
+        code="auth_deadline",
+        limit_s=deadline_s,
+    )
+    await conn.send(_error(err))
+    await ws.close(CLOSE_AUTH_DEADLINE)
+
+
 async def endpoint(ws: WebSocket) -> None:
     await ws.accept()
     inbox = Inbox(QUEUE_SIZE)
     state = ws.app.state
     conn = Connection(ws, state.hall, state.auth, inbox, state.frames, state.outbox)
     reader = asyncio.create_task(_reader(ws, inbox))
+    deadline_s = state.settings.server.ws_auth_deadline_s
+    deadline = asyncio.get_running_loop().time() + deadline_s
     try:
         while True:
             conn.waiting = True
             try:
-                item = await inbox.get()
+                if conn.principal is None:  # a socket that never signs in is not kept
+                    async with asyncio.timeout_at(deadline):
+                        item = await inbox.get()
+                else:
+                    item = await inbox.get()
+            except TimeoutError:
+                await _close_late(ws, conn, deadline_s)
+                break
             finally:
                 conn.waiting = False
             if state.outbox is not None:  # frames promised to this connection go first
@@ -333,6 +354,9 @@ async def endpoint(ws: WebSocket) -> None:
                     conn.behind()
                 continue
             if item is _GONE:
+                break
+            if conn.principal is None and asyncio.get_running_loop().time() > deadline:
+                await _close_late(ws, conn, deadline_s)
                 break
             try:
                 await conn.handle(conn.parse(item.text))

@@ -102,9 +102,11 @@ def from_env() -> Starlette:
     """The app of one worker process of ``qms serve --workers N``: its config file is
     named in ``QMS_CONFIG`` (the parent wrote it, with CMIS already running)."""
     from qms import config
-    from qms.process import multiworker
+    from qms.process import guard, multiworker
 
-    return create_app(config.load(os.environ["QMS_CONFIG"]), ready=multiworker.banner)
+    settings = config.load(os.environ["QMS_CONFIG"])
+    guard.install(settings.server, guard.raise_open_files())  # before the first connection
+    return create_app(settings, ready=multiworker.banner)
 
 
 #: the hall's websocket (docs/protocol.md)
