@@ -115,7 +115,10 @@ def test_a_slow_head_gets_408_and_an_oversize_one_431(hall: HallServer) -> None:
 def test_past_the_cap_of_an_address_503(hall: HallServer) -> None:
     async def go() -> None:
         held = [await half_open("127.0.0.1", hall.port, "127.0.0.9") for _ in range(PER_ADDRESS)]
-        reader, writer = await half_open("127.0.0.1", hall.port, "127.0.0.9")
+        # (a client that has not written yet reads the answer; one that has may see a reset)
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", hall.port, local_addr=("127.0.0.9", 0)
+        )
         status, body = await asyncio.wait_for(answer(reader), 5)
         assert status == 503 and body["error"]["code"] == "too_many_connections"
         writer.close()
@@ -164,8 +167,13 @@ def test_staff_and_displays_work_through_a_flood(
         assert paid["payments"][0]["status"] == "pending"
         await asyncio.wait_for(silent, AUTH_S + 20)
         for i, (reader, _) in enumerate(held):
-            status, body = await asyncio.wait_for(answer(reader), HEAD_S + 5)
             past_cap = i % (PER_ADDRESS + 10) >= PER_ADDRESS
+            try:
+                status, body = await asyncio.wait_for(answer(reader), HEAD_S + 5)
+            except ConnectionResetError:  # closed at once with the client's bytes unread
+                assert past_cap
+                refused.append(503)
+                continue
             refused.append(status)
             assert (status, body["error"]["code"]) == (
                 (503, "too_many_connections") if past_cap else (408, "request_timeout")
