@@ -9,10 +9,13 @@ import asyncio
 import contextlib
 import inspect
 import json
+import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from websockets.asyncio.client import connect
@@ -35,11 +38,14 @@ PARTIAL = b"GET /healthz HTTP/1.1\r\nHost: hall\r\nX-Slow: "
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
     server = HallServer(tmp_path_factory.mktemp("flood"))
     server.edit_config(
-        lambda raw: raw["server"].update(
-            head_timeout_s=HEAD_S,
-            ws_auth_deadline_s=AUTH_S,
-            max_connections_per_address=PER_ADDRESS,
-            max_head_bytes=16384,
+        lambda raw: (
+            raw["server"].update(
+                head_timeout_s=HEAD_S,
+                ws_auth_deadline_s=AUTH_S,
+                max_connections_per_address=PER_ADDRESS,
+                max_head_bytes=16384,
+            )
+            or raw.update(audit={"refusal_window_s": 1})
         )
     )
     with server.running():
@@ -205,3 +211,35 @@ def test_direct_frames_still_reach_guarded_websockets() -> None:
     assert base is not None
     g = guard.Guard(1.0, 4096, guard.Counter(10, 10))
     assert issubclass(g.ws_class(base), base)
+
+
+def test_anonymous_refusals_are_counted_not_stored_one_by_one(
+    hall: HallServer, staff: dict[str, Staff]
+) -> None:
+    """The issue's flood of refused anonymous POSTs, with a long path: the supervisor
+    sees one sample and one count, each field cut short, not a row a request."""
+    path = "/api/counters/" + "C" * 10_000 + "/call"  # the head stays under its limit
+
+    async def go() -> None:
+        async with httpx.AsyncClient(base_url=hall.base, timeout=30) as client:
+            for _ in range(300):
+                r = await client.post(path, json={})
+                assert r.status_code == 401, r.text
+
+    run_async(go())
+    route = "POST /api/counters/{counter}/{action}"
+    counted = 0
+    mine: list[dict[str, Any]] = []
+    for _ in range(100):  # the window (1 s here) ends, and the next refusal writes it
+        httpx.post(hall.base + "/api/counters/C1/call", json={})
+        entries = staff["sup"].get("/api/audit?limit=5000")["entries"]
+        mine = [e for e in entries if e["actor"] == "anonymous" and e["action"] == route]
+        counted = sum(
+            int(m[1]) for e in mine if (m := re.search(r"refused (\d+) times", e["target"]))
+        )
+        if counted >= 300:
+            break
+        threading.Event().wait(0.1)  # a bounded poll of the supervisor's page
+    assert counted >= 300, mine
+    assert len(mine) < 40  # a sample and a count a window, not 300 rows
+    assert all(len(e["action"]) <= 200 for e in mine)
