@@ -73,7 +73,9 @@ def mark(tx: Tx, cmd: LookupMark) -> dict[str, Any]:
         )
     if inv.pay_status != "unpaid":
         raise Conflict(
-            f"invoice {invoice_id} is already {inv.pay_status}", code=f"already_{inv.pay_status}"
+            f"invoice {invoice_id} is already {inv.pay_status}",
+            code=f"already_{inv.pay_status}",
+            invoice=invoice_id,
         )
     if inv.lookup_status not in allowed:
         raise Conflict(

@@ -119,7 +119,9 @@ class Hall:
         try:
             return self.branches[branch_id]
         except KeyError:
-            raise NotFound(f"no branch {branch_id}", code="unknown_branch") from None
+            raise NotFound(
+                f"no branch {branch_id}", code="unknown_branch", branch=branch_id
+            ) from None
 
     async def change(
         self, principal: Principal, fn: Callable[..., T], *args: Any, action: str | None = None

@@ -29,7 +29,7 @@ def error_text(code: str, details: dict[str, object], lang: str = "vi") -> str |
     entry = ERRORS.get(code)
     if entry is None:
         return None
-    return render(entry[0] if lang == "vi" else entry[1], details)
+    return render(entry[0] if lang == "vi" else entry[1], details, lang)
 
 
 def status_text(group: str, status: str, lang: str = "vi") -> str:

@@ -1,8 +1,9 @@
 """How the hall writes money and time: ``2.002.089 đ``, ``07/12/2026 01:00``.
-
-Templates are Python format strings with named fields and a few kinds after the colon:
-``{amount:money}``, ``{day:date}``, ``{at:datetime}``, ``{customers:list}``. The pages'
-renderer (qms/static/i18n.js) reads the same syntax.
+Templates are Python format strings with named fields and a kind after the colon:
+``{amount:money}``, ``{day:date}``, ``{at:datetime}``, ``{customers:list}``,
+``{unpaid:count}`` (how many), ``{field:field}`` (a field in the person's words) or a
+status group (``{status:ticket}``, see statuses.py). The pages' renderer
+(qms/static/i18n.js) reads the same syntax, from the same tables (qms/static/words.js).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import string
 from typing import Any
+
+from qms.words.fields import FIELDS
+from qms.words.statuses import STATUSES
 
 
 def money(amount: object) -> str:
@@ -51,21 +55,39 @@ def _list(value: object) -> str:
     return str(value)
 
 
-KINDS = {"money": money, "date": date, "datetime": datetime_, "list": _list}
+def _count(value: object) -> str:
+    return str(len(value)) if isinstance(value, list | tuple | set | dict) else str(value)
+
+
+KINDS = {"money": money, "date": date, "datetime": datetime_, "list": _list, "count": _count}
+
+
+def _words(table: dict[str, tuple[str, str]], value: object, lang: str) -> str:
+    entry = table.get(str(value).lower() if isinstance(value, bool) else str(value))
+    return str(value) if entry is None else entry[0 if lang == "vi" else 1]
 
 
 class _Words(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
     def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
         return kwargs.get(key, "?") if isinstance(key, str) else "?"
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if value == "?":
+            return "?"
+        if format_spec == "field":
+            return _words(FIELDS, value, self.lang)
+        if format_spec in STATUSES:
+            return _words(STATUSES[format_spec], value, self.lang)
         kind = KINDS.get(format_spec)
         return kind(value) if kind else str(value)
 
 
-_WORDS = _Words()
+_FORMATTERS = {"vi": _Words("vi"), "en": _Words("en")}
 
 
-def render(template: str, details: dict[str, Any]) -> str:
+def render(template: str, details: dict[str, Any], lang: str = "vi") -> str:
     """Fill a template; a missing field shows as "?" rather than failing a refusal."""
-    return _WORDS.format(template, **details)
+    return _FORMATTERS["en" if lang == "en" else "vi"].format(template, **details)
