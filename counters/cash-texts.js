@@ -4,22 +4,7 @@
 // which shows both languages side by side ("vi / en"). Mechanism: qms/static/i18n.js.
 
 export const CASH_TEXTS = {
-  // statuses of a drawer and of a money movement (badges)
-  "drawer.none": { vi: "Chưa mở", en: "Not open" },
-  "drawer.open": { vi: "Đang mở", en: "Open" },
-  "drawer.pending_approval": { vi: "Chờ duyệt chênh lệch", en: "Awaiting approval" },
-  "drawer.closed": { vi: "Đã đóng", en: "Closed" },
-  "move.hanging": { vi: "Đang treo", en: "Hanging" },
-  "move.mismatch": { vi: "Lệch số tiền", en: "Mismatch" },
-  "move.matched": { vi: "Đã khớp", en: "Matched" },
-  "move.cancelled": { vi: "Đã huỷ", en: "Cancelled" },
-
-  // why a paper invoice goes back to invoice management
-  "reason.not_enough_money": { vi: "Khách không đủ tiền", en: "Not enough money" },
-  "reason.fewer_periods": { vi: "Khách trả ít kỳ hơn", en: "Paid fewer periods" },
-  "reason.customer_left": { vi: "Khách bỏ về", en: "Customer left" },
-  "reason.paid_elsewhere": { vi: "Đã trả nơi khác", en: "Paid elsewhere" },
-  "reason.other": { vi: "Lý do khác", en: "Other" },
+  // why a paper invoice goes back to invoice management (the reasons: qms/words)
   return_reason: { vi: "Lý do trả", en: "Reason" },
   return_paper: { vi: "Trả lại", en: "Return" },
 

@@ -40,9 +40,6 @@ export const COUNTERS_TEXTS = {
   call: { vi: "Gọi", en: "Call" },
   recall: { vi: "Gọi lại", en: "Call again" },
   nobody_waiting: { vi: "Không có ai chờ", en: "Nobody waiting" },
-  "payment.confirmed": { vi: "Đã xác nhận", en: "Confirmed" },
-  "payment.refused": { vi: "Bị từ chối", en: "Refused" },
-  "payment.pending": { vi: "Đang gửi", en: "Posting" },
   receipt: { vi: (d) => `Biên lai ${d.no}`, en: (d) => `receipt ${d.no}` },
   nothing_ready: { vi: "Chưa có hoá đơn nào sẵn sàng để thu.", en: "No invoice is ready to collect yet." },
   collected: {

@@ -34,9 +34,9 @@ let dayClosed = false; // the business day is closed: no code entry, a notice in
 const input = $("#code");
 const errorBox = $("#error");
 
-/** In the kiosk's language; the server's own message as the fallback. */
+/** In the kiosk's language: its own words, else the hall's for the code (i18n.js). */
 function explain(err) {
-  return lang.error(err) || err?.message || String(err);
+  return lang.explainText(err);
 }
 
 /** The day closed (snapshot, the day.closed event, or a refusal): say so, in both

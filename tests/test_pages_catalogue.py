@@ -212,3 +212,69 @@ def test_counters_page_static_words_are_the_catalogues() -> None:
     assert not differ, f"attribute differs from the catalogue: {differ}"
     bilingual = re.findall(rf"""\b{ATTR}="[^"]* / [^"]*\"""", html)
     assert len(bilingual) == len(attrs), "every attribute in two languages is marked"
+
+
+# --- the hall's words on the pages (qms/static/words.js, generated from qms/words) -------
+
+
+def test_the_pages_words_are_the_generated_ones() -> None:
+    """qms/static/words.js is what ``python -m qms.words`` writes from qms/words."""
+    from qms.words.__main__ import COMMAND, TARGET, script
+
+    assert TARGET.read_text(encoding="utf-8") == script(), (
+        f"qms/static/words.js is out of date with qms/words: run `{COMMAND}` and commit it"
+    )
+
+
+RENDER = """
+const [url, cases] = JSON.parse(process.argv[1]);
+const { fill } = await import(url);
+const { ERRORS } = await import(new URL("words.js", url));
+const out = cases.map(([code, details, lang]) => fill(ERRORS[code][lang], details, lang));
+console.log(JSON.stringify(out));
+"""
+
+
+def _sample(kind: str) -> object:
+    from qms.words import STATUSES
+
+    if kind in STATUSES:
+        return next(iter(STATUSES[kind]))
+    return {
+        "money": 2002089,
+        "date": "2026-12-07",
+        "datetime": "2026-12-07T01:00:52",
+        "list": ["PE01000012345", "PE01000067890"],
+        "count": [1, 2, 3],
+        "field": "deposit.amount",
+    }.get(kind, "C1")
+
+
+def test_a_page_renders_every_refusal_as_the_server_does() -> None:
+    """The same template, the same details: the same words, formats included
+    (2.002.089 đ, 07/12/2026 01:00), in i18n.js's renderer and in qms.words."""
+    import string
+
+    from qms.words import ERRORS, error_text
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the pages' lint needs it too)")
+    cases = []
+    for code, (vi, _en) in ERRORS.items():
+        details = {f: _sample(s) for _, f, s, _ in string.Formatter().parse(vi) if f}
+        cases += [(code, details, "vi"), (code, details, "en")]
+    url = (ROOT / "qms/static/format.js").as_uri()
+    res = subprocess.run(
+        [node, "--input-type=module", "-e", RENDER, json.dumps([url, cases])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        env={"TZ": "Asia/Ho_Chi_Minh", "PATH": "/usr/bin:/bin"},
+    )
+    pages = json.loads(res.stdout)
+    server = [error_text(code, details, lang) for code, details, lang in cases]
+    differ = [(c[0], c[2], p, s) for c, p, s in zip(cases, pages, server, strict=True) if p != s]
+    assert not differ, f"the page and the server word a refusal differently: {differ[:5]}"
+    assert "2.002.089 đ" in pages[[c[0] for c in cases].index("tendered_short")]
