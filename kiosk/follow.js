@@ -1,6 +1,7 @@
 // Follow-my-ticket, opened from the ticket's QR code on a customer's phone: no sign-in,
 // the follow token in the address is the key. Polls the public JSON every few seconds
 // while the page is visible; shows no names and no amounts (the server sends none).
+import { date } from "/static/format.js";
 import { $, api } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
 import { FOLLOW_TEXTS } from "/kiosk/follow-texts.js";
@@ -56,7 +57,7 @@ function render() {
   else if (status === "parked") message = `${counter ? `${lang.t("held_by", counter)}. ` : ""}${lang.t("msg_parked")}`;
   else if (status === "no_show") message = lang.t("msg_no_show");
   else if (status === "done") message = lang.t("msg_done");
-  else if (status === "expired") message = lang.t("msg_expired", { day: v.business_day });
+  else if (status === "expired") message = lang.t("msg_expired", { day: date(v.business_day) });
   show($("#follow-message"), message);
   document.title =
     status === "serving" && counter ? lang.t("go_to", counter) : `${v.number} — ${lang.t(`st_${status}`)}`;

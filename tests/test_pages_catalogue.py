@@ -104,7 +104,9 @@ BUILT = {
             "reconciliation_open",
         )
     ]
-    + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")],
+    + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")]
+    # the supervisor's counter table: each counter's kind (a lookup counter's parity)
+    + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")],
     "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
     + ["error.unknown_ticket", "error.network"],
     "kiosk": [
