@@ -800,6 +800,14 @@ export const FIELDS = {
     "vi": "số tiền nộp ngân hàng",
     "en": "the bank deposit amount"
   },
+  "deposit.bank": {
+    "vi": "tên ngân hàng nhận tiền nộp",
+    "en": "the deposit's bank"
+  },
+  "deposit.reference": {
+    "vi": "số chứng từ nộp ngân hàng",
+    "en": "the deposit slip number"
+  },
   "float": {
     "vi": "tiền đầu ca",
     "en": "the float"

@@ -13,6 +13,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "customers": ("mã khách hàng", "the customer codes"),
     "deposit": ("thông tin nộp ngân hàng", "the bank deposit"),
     "deposit.amount": ("số tiền nộp ngân hàng", "the bank deposit amount"),
+    "deposit.bank": ("tên ngân hàng nhận tiền nộp", "the deposit's bank"),
+    "deposit.reference": ("số chứng từ nộp ngân hàng", "the deposit slip number"),
     "float": ("tiền đầu ca", "the float"),
     "id": ("mã thiết bị", "the device id"),
     "invoice_id": ("hoá đơn", "the invoice"),
