@@ -39,8 +39,8 @@ export const ERRORS = {
     "en": "CMIS (the billing system) is not answering. Wait a moment and try again."
   },
   "store_unavailable": {
-    "vi": "Cơ sở dữ liệu đang không trả lời. Chờ một lát, xem lại màn hình rồi mới làm lại.",
-    "en": "The database is not answering. Wait a moment, look at the screen again, then retry."
+    "vi": "Cơ sở dữ liệu đang không trả lời. Chờ một lát rồi thử lại (nếu vừa lưu, xem lại màn hình trước).",
+    "en": "The database is not answering. Wait a moment and try again (if you were saving, look at the screen first)."
   },
   "method_not_allowed": {
     "vi": "Thao tác này không dùng được ở địa chỉ này. Tải lại trang.",

@@ -45,8 +45,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "CMIS (the billing system) is not answering. Wait a moment and try again.",
     ),
     "store_unavailable": (
-        "Cơ sở dữ liệu đang không trả lời. Chờ một lát, xem lại màn hình rồi mới làm lại.",
-        "The database is not answering. Wait a moment, look at the screen again, then retry.",
+        "Cơ sở dữ liệu đang không trả lời. Chờ một lát rồi thử lại (nếu vừa lưu, xem lại "
+        "màn hình trước).",
+        "The database is not answering. Wait a moment and try again (if you were saving, "
+        "look at the screen first).",
     ),
     # --- HTTP itself -----------------------------------------------------------------
     "method_not_allowed": (
