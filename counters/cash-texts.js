@@ -25,6 +25,10 @@ export const CASH_TEXTS = {
     vi: (d) => `Chuyển tiền #${d.id} ${d.from} → ${d.to}: hai bên khai số tiền khác nhau`,
     en: (d) => `Movement #${d.id} ${d.from} → ${d.to}: the two sides declared different amounts`,
   },
+  "blocker.reversal_pending": {
+    vi: (d) => `${d.n} lệnh huỷ khoản thu của bạn đang chờ CMIS`,
+    en: (d) => `${d.n} reversal(s) of your payments wait for CMIS`,
+  },
   "blocker.invoices_not_returned": {
     vi: (d) => `${d.n} hoá đơn giấy chưa thu, chưa trả lại`,
     en: (d) => `${d.n} paper invoice(s) neither paid nor returned`,

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from qms.words import STATUSES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # page -> (its catalogue modules, the files that ask for keys)
@@ -91,19 +93,8 @@ BUILT = {
         f"reason.{s}"
         for s in ("not_enough_money", "fewer_periods", "customer_left", "paid_elsewhere", "other")
     ]
-    + [
-        f"blocker.{s}"
-        for s in (
-            "movement_hanging",
-            "movement_mismatch",
-            "invoices_not_returned",
-            "ticket_held",
-            "drawer_open",
-            "drawer_pending_approval",
-            "payments_unconfirmed",
-            "reconciliation_open",
-        )
-    ]
+    # every blocker the server can name (qms/words/statuses.py, checked against closing.py)
+    + [f"blocker.{s}" for s in STATUSES["blocker"]]
     + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")]
     # the supervisor's counter table: each counter's kind (a lookup counter's parity)
     + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")],
