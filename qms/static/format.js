@@ -25,6 +25,14 @@ export function date(value) {
   return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
+/** The time of day of a moment, HH:MM (a day's lists: the day is the page's). */
+export function time(value) {
+  if (!value) return "";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** A moment as dd/mm/yyyy HH:MM; a bare day as dd/mm/yyyy. */
 export function dateTime(value) {
   if (!value) return "";

@@ -1,7 +1,7 @@
 // Shared client code for the hall's pages: the HTTP API, the websocket protocol
 // (docs/protocol.md), a tiny state reducer and a few DOM helpers.
 // Plain ES module, no build step. Server text is only ever inserted with textContent.
-import { money } from "/static/format.js";
+import { money, time } from "/static/format.js";
 import { BOTH, Catalogue, wordsOf } from "/static/i18n.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 
@@ -367,13 +367,9 @@ export function el(tag, attrs = {}, ...children) {
 
 export { money };
 
-/** HH:MM:SS of an ISO timestamp, in this device's time zone (the hall's, on hall devices). */
-export function timeOf(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-}
+/** HH:MM of an ISO timestamp, in this device's time zone (the hall's, on hall devices):
+ * format.js writes the hall's times. */
+export const timeOf = time;
 
 // Staff pages show both languages; qms/static/texts.js holds the words.
 const shared = new Catalogue(SHARED_TEXTS, { lang: BOTH });
