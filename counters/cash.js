@@ -246,7 +246,7 @@ export function cashSection(ctx) {
       } catch {
         /* not JSON */
       }
-      showError(box, { code: err.code || `http_${res.status}`, message: err.message || `HTTP ${res.status}` });
+      showError(box, { code: err.code || `http_${res.status}`, message: err.message, details: err.details || {} });
       return;
     }
     const blob = await res.blob();

@@ -108,7 +108,7 @@ def test_lookup_clerk_at_a_cashier_counter_is_told_in_words(
     lookup.click("#login-submit")
     box = lookup.wait_for_selector("#login-error[data-code=wrong_counter]")
     assert box.inner_text() == both("wrong_counter")
-    assert box.inner_text().startswith("Việc này không làm ở quầy đang đăng nhập")
+    assert box.inner_text().startswith("Việc này không làm ở quầy này.")
     lookup.close()
 
 

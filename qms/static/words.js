@@ -127,8 +127,8 @@ export const ERRORS = {
     "en": "This account may not do this. Ask someone who may (head cashier, supervisor)."
   },
   "wrong_counter": {
-    "vi": "Việc này không làm ở quầy đang đăng nhập. Đăng nhập đúng quầy rồi làm lại.",
-    "en": "This is not done at the counter you are signed in at. Sign in at the right counter."
+    "vi": "Việc này không làm ở quầy này. Đăng nhập đúng quầy của mình (thu ngân, tra cứu chẵn hoặc lẻ) rồi làm lại.",
+    "en": "This is not done at this counter. Sign in at your own counter (cashier, even or odd lookup) and try again."
   },
   "unknown_counter": {
     "vi": "Không có quầy {counter}. Chọn một quầy trong danh sách.",

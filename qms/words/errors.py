@@ -139,8 +139,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "This account may not do this. Ask someone who may (head cashier, supervisor).",
     ),
     "wrong_counter": (
-        "Việc này không làm ở quầy đang đăng nhập. Đăng nhập đúng quầy rồi làm lại.",
-        "This is not done at the counter you are signed in at. Sign in at the right counter.",
+        "Việc này không làm ở quầy này. Đăng nhập đúng quầy của mình (thu ngân, tra cứu "
+        "chẵn hoặc lẻ) rồi làm lại.",
+        "This is not done at this counter. Sign in at your own counter (cashier, even or odd "
+        "lookup) and try again.",
     ),
     "unknown_counter": (
         "Không có quầy {counter}. Chọn một quầy trong danh sách.",
