@@ -271,3 +271,48 @@ def test_a_page_renders_every_refusal_as_the_server_does() -> None:
     differ = [(c[0], c[2], p, s) for c, p, s in zip(cases, pages, server, strict=True) if p != s]
     assert not differ, f"the page and the server word a refusal differently: {differ[:5]}"
     assert "2.002.089 đ" in pages[[c[0] for c in cases].index("tendered_short")]
+
+
+EXPLAIN = """
+const [url] = JSON.parse(process.argv[1]);
+const { BOTH, Catalogue } = await import(url);
+const page = new Catalogue({ "error.no_debt": { vi: "Lời của trang", en: "The page's words" } }, { lang: BOTH });
+const kiosk = new Catalogue({}, { lang: "vi" });
+const short = { code: "tendered_short", details: { tendered: 2000000, amount: 2002089 } };
+console.log(JSON.stringify([
+  page.explainText(short),
+  kiosk.explainText(short),
+  page.explainText({ code: "no_debt", details: { customers: ["PE1"] } }),
+  page.explainText({ code: "from_a_newer_server", message: "Lời của máy chủ", details: {} }),
+  page.explainText({ code: "http_502", message: "HTTP 502", details: {} }),
+  page.explainText({ code: "unknown_customer", details: {} }),
+]));
+"""
+
+
+def test_a_refusal_is_never_shown_raw() -> None:
+    """The page's own words win, then the hall's for the code, then the server's
+    (Vietnamese) message, then a generic line naming the code; a field the words need and
+    the refusal lacks shows as "?"."""
+    from qms.words import error_text
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the pages' lint needs it too)")
+    url = (ROOT / "qms/static/i18n.js").as_uri()
+    res = subprocess.run(
+        [node, "--input-type=module", "-e", EXPLAIN, json.dumps([url])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    both, kiosk, page, newer, bare, lacking = json.loads(res.stdout)
+    details = {"tendered": 2000000, "amount": 2002089}
+    vi, en = error_text("tendered_short", details), error_text("tendered_short", details, "en")
+    assert both == f"{vi} / {en}"
+    assert kiosk == vi
+    assert page == "Lời của trang / The page's words"
+    assert newer == "Lời của máy chủ"
+    assert bare.startswith("Có lỗi (http_502) — thử lại hoặc báo quản lý.")
+    assert "CMIS không có mã khách hàng ?." in lacking
