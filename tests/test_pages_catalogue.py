@@ -276,7 +276,8 @@ def test_a_page_renders_every_refusal_as_the_server_does() -> None:
 EXPLAIN = """
 const [url] = JSON.parse(process.argv[1]);
 const { BOTH, Catalogue } = await import(url);
-const page = new Catalogue({ "error.no_debt": { vi: "Lời của trang", en: "The page's words" } }, { lang: BOTH });
+const own = { "error.no_debt": { vi: "Lời của trang", en: "The page's words" } };
+const page = new Catalogue(own, { lang: BOTH });
 const kiosk = new Catalogue({}, { lang: "vi" });
 const short = { code: "tendered_short", details: { tendered: 2000000, amount: 2002089 } };
 console.log(JSON.stringify([
