@@ -1,7 +1,7 @@
 // Follow-my-ticket, opened from the ticket's QR code on a customer's phone: no sign-in,
 // the follow token in the address is the key. Polls the public JSON every few seconds
 // while the page is visible; shows no names and no amounts (the server sends none).
-import { date } from "/static/format.js";
+import { date, time } from "/static/format.js";
 import { $, api } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
 import { FOLLOW_TEXTS } from "/kiosk/follow-texts.js";
@@ -81,7 +81,7 @@ async function poll() {
   try {
     view = await api(`/api/follow/${encodeURIComponent(token)}`);
     error = null;
-    $("#follow-updated").textContent = new Date().toLocaleTimeString(lang.current === "vi" ? "vi-VN" : "en-GB");
+    $("#follow-updated").textContent = time(new Date());
     if (FINAL.has(view.status) || view.expired) stopped = true;
   } catch (err) {
     if (err.status === 404) {
