@@ -97,12 +97,19 @@ def test_reception_says_an_unknown_customer_and_writes_the_time_as_the_hall_does
 
 
 @pytest.mark.browser
-def test_lookup_clerk_at_a_cashier_counter_is_told_in_words(
+def test_lookup_clerk_signing_in_wrongly_is_told_in_words(
     browser: Any, hall: HallServer, console: Console
 ) -> None:
     lookup = page_at(browser, console)
     lookup.goto(f"{hall.base}/counters/")
     lookup.fill("#login-username", "lookup2")
+    lookup.fill("#login-password", "not-the-password")
+    lookup.select_option("#login-counter", "LO")
+    lookup.click("#login-submit")
+    box = lookup.wait_for_selector("#login-error[data-code=bad_credentials]")
+    assert box.inner_text() == both("bad_credentials")
+    assert box.inner_text().startswith("Sai tên đăng nhập hoặc mật khẩu.")
+
     lookup.fill("#login-password", "demo123")
     lookup.select_option("#login-counter", "C3")
     lookup.click("#login-submit")
