@@ -16,6 +16,7 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis_types
+from qms import words
 from qms.devices import jobs, registry
 from qms.domain import (
     cashier,
@@ -99,6 +100,7 @@ class Hall:
         self.clients = cmis_clients
         self.branches = branches
         self.clock = clock
+        words.use_zone(clock.tz)  # the hall's words write its times in its zone
         self.payments_waiting = asyncio.Event()
         self.debts_waiting = asyncio.Event()
         self.devices_waiting = asyncio.Event()  # a change may have queued paper or light

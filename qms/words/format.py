@@ -41,12 +41,26 @@ def date(value: object) -> str:
     return when.strftime("%d/%m/%Y") if when is not None else str(value)
 
 
+#: the hall's time zone: a moment on the wire is UTC, a person reads the hall's clock
+_zone: dt.tzinfo | None = None
+
+
+def use_zone(zone: dt.tzinfo | None) -> None:
+    """Set once at start-up from the hall's clock (None: the machine's own zone)."""
+    global _zone
+    _zone = zone
+
+
 def datetime_(value: object) -> str:
-    """A moment as dd/mm/yyyy HH:MM (the hall's local time as stored)."""
+    """A moment as dd/mm/yyyy HH:MM in the hall's time (a naive one as it is)."""
     when = _when(value)
     if when is None:
         return str(value)
-    return when.strftime("%d/%m/%Y %H:%M" if isinstance(when, dt.datetime) else "%d/%m/%Y")
+    if not isinstance(when, dt.datetime):
+        return when.strftime("%d/%m/%Y")
+    if when.tzinfo is not None:
+        when = when.astimezone(_zone)
+    return when.strftime("%d/%m/%Y %H:%M")
 
 
 def _list(value: object) -> str:
