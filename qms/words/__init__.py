@@ -9,7 +9,7 @@ imports nothing of qms, so every layer may use it.
 from __future__ import annotations
 
 from qms.words.errors import ERRORS
-from qms.words.format import date, datetime_, money, render
+from qms.words.format import date, datetime_, money, render, use_zone
 from qms.words.statuses import STATUSES
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "money",
     "render",
     "status_text",
+    "use_zone",
 ]
 
 
