@@ -3,13 +3,15 @@
 // they share (cashui.js). common.js merges them into the counters page's one catalogue,
 // which shows both languages side by side ("vi / en"). Mechanism: qms/static/i18n.js.
 
+const vnd = (n) => `${new Intl.NumberFormat("vi-VN").format(n || 0)} đ`;
+
 export const CASH_TEXTS = {
   // why a paper invoice goes back to invoice management (the reasons: qms/words)
   return_reason: { vi: "Lý do trả", en: "Reason" },
   return_paper: { vi: "Trả lại", en: "Return" },
 
   // a difference at close, as staff say it
-  difference_none: { vi: "Khớp", en: "None" },
+  difference_none: { vi: "Khớp", en: "No difference" },
   over: { vi: "Thừa", en: "Over" },
   short: { vi: "Thiếu", en: "Short" },
   over_lower: { vi: "thừa", en: "over" },
@@ -84,7 +86,36 @@ export const CASH_TEXTS = {
     vi: (d) => `Đã khai nhận ${d.amount} từ ${d.who}: in phiếu, hai bên ký.`,
     en: (d) => `Declared ${d.amount} in from ${d.who}: both sign the slip.`,
   },
+  declared_matched: {
+    vi: (d) => `Đã khai ${d.amount} với ${d.who}: hai bên khớp, in phiếu, hai bên ký.`,
+    en: (d) => `Declared ${d.amount} with ${d.who}: both sides match; both sign the slips.`,
+  },
+  declared_mismatch: {
+    vi: (d) =>
+      `Bạn khai ${d.amount}, ${d.who} khai ${d.theirs}: chưa khớp, chưa ký phiếu. Hai bên đếm lại; ai khai sai thì rút lại rồi khai lại.`,
+    en: (d) =>
+      `You declared ${d.amount}, ${d.who} declared ${d.theirs}: they differ, sign nothing yet. Both count again; whoever was wrong withdraws and declares again.`,
+  },
+  withdrawn: {
+    vi: (d) => `Đã rút lại khai báo chuyển tiền #${d.id}: phiếu huỷ được in tại quầy, phiếu cũ không còn giá trị.`,
+    en: (d) => `Declaration of movement #${d.id} withdrawn: a cancellation slip prints here; the old slip is void.`,
+  },
   type_counted: { vi: "Nhập số tiền đếm được trong két.", en: "Type the cash you counted." },
+  confirm_short: {
+    vi: (d) =>
+      `Đếm được ${d.counted}, két phải có ${d.expected}: THIẾU ${d.diff}. Đếm lại; nếu đúng là thiếu, đóng két và chờ giám sát viên duyệt.`,
+    en: (d) =>
+      `Counted ${d.counted}, the drawer should hold ${d.expected}: ${d.diff} SHORT. Count again; if it is short, close and wait for the supervisor's approval.`,
+  },
+  confirm_over: {
+    vi: (d) =>
+      `Đếm được ${d.counted}, két phải có ${d.expected}: THỪA ${d.diff}. Đếm lại; nếu đúng là thừa, đóng két và chờ giám sát viên duyệt.`,
+    en: (d) =>
+      `Counted ${d.counted}, the drawer should hold ${d.expected}: ${d.diff} OVER. Count again; if it is over, close and wait for the supervisor's approval.`,
+  },
+  close_short: { vi: (d) => `Đóng két, thiếu ${d.diff}`, en: (d) => `Close, ${d.diff} short` },
+  close_over: { vi: (d) => `Đóng két, thừa ${d.diff}`, en: (d) => `Close, ${d.diff} over` },
+  count_again: { vi: "Đếm lại", en: "Count again" },
   payments_n: { vi: (d) => `${d.n} lượt`, en: "payments" },
   counted: { vi: "Đếm được", en: "counted" },
   expected: { vi: "phải có", en: "expected" },
@@ -156,4 +187,65 @@ export const CASH_TEXTS = {
   },
   no_drawer_yet: { vi: "Chưa có két nào mở", en: "No drawer opened yet" },
   no_movement_yet: { vi: "Chưa có chuyển tiền", en: "No movement yet" },
+
+  // reversing a payment taken by mistake (head cashier, supervisor)
+  reversals_title: { vi: "Huỷ khoản thu nhầm", en: "Reverse a payment taken by mistake" },
+  reversals_help: {
+    vi: "Khoản thu hôm nay, CMIS đã xác nhận, két của người thu còn mở. Ghi lý do; việc huỷ được ghi nhật ký và gửi CMIS.",
+    en: "Today's payments CMIS confirmed, while the drawer that took them is open. Give the reason; the reversal is audited and sent to CMIS.",
+  },
+  reversal_filter: { vi: "Mã KH, mã giao dịch, quầy", en: "Customer, transaction, counter" },
+  reversal_find: { vi: "Tìm khoản thu", en: "Find a payment" },
+  reversal_customer: { vi: "Khách hàng", en: "Customer" },
+  reverse: { vi: "Huỷ", en: "Reverse" },
+  reversal_reason: { vi: "Lý do huỷ", en: "Reason" },
+  reversal_reason_needed: {
+    vi: "Ghi lý do huỷ (ít nhất 3 ký tự).",
+    en: "Write the reason (3 characters or more).",
+  },
+  reversal_confirm: { vi: (d) => `Xác nhận huỷ ${d.amount}`, en: (d) => `Confirm: reverse ${d.amount}` },
+  reversal_keep: { vi: "Thôi", en: "Keep it" },
+  reversal_sent: {
+    vi: (d) =>
+      `Đã gửi yêu cầu huỷ khoản thu ${d.amount} của ${d.customer} tới CMIS: trả tiền cho khách từ két của ${d.who}.`,
+    en: (d) =>
+      `Reversal of ${d.customer}'s ${d.amount} sent to CMIS: the money goes back to the customer from ${d.who}'s drawer.`,
+  },
+  reversal_drawer_closed: {
+    vi: "Két của người thu khoản này đã đóng: số đếm đã chốt, không huỷ được khoản thu ở đây.",
+    en: "The drawer that took this payment is closed: its count is final, the payment cannot be reversed here.",
+  },
+  reversal_not_confirmed: {
+    vi: "Khoản thu này chưa được CMIS xác nhận hoặc đã huỷ: chỉ huỷ được khoản CMIS đã xác nhận.",
+    en: "CMIS has not confirmed this payment, or it is already reversed: only a confirmed payment can be reversed.",
+  },
+  // cash counted by note (notes.js): the count sheet's boxes
+  notes_title: { vi: "Bảng kê các loại tiền", en: "Count by note" },
+  notes_hint: {
+    vi: "Nhập số tờ từng loại; tổng được điền vào ô số tiền",
+    en: "Type how many of each note; the total fills the amount",
+  },
+  notes_note: { vi: "Mệnh giá", en: "Note" },
+  notes_count: { vi: "Số tờ", en: "Count" },
+  notes_amount: { vi: "Thành tiền", en: "Amount" },
+  notes_total: { vi: "Tổng cộng", en: "Total" },
+
+  // refusals of a count by note (the server's words: qms/words/errors.py)
+  "error.count_mismatch": {
+    vi: (d) => `Bảng kê cộng lại được ${vnd(d.total)}, không khớp số đã khai ${vnd(d.declared)}: đếm lại tiền`,
+    en: (d) => `The notes add up to ${vnd(d.total)}, not the ${vnd(d.declared)} declared: count again`,
+  },
+  "error.unknown_note": {
+    vi: (d) => `Mệnh giá ${vnd(d.note)} không dùng ở đây: đếm lại theo các mệnh giá trong bảng`,
+    en: (d) => `${vnd(d.note)} is not a note in use here: count in the notes listed`,
+  },
+  "error.invalid_note_count": {
+    vi: "Số tờ là số nguyên từ 0 trở lên: sửa lại bảng kê",
+    en: "A count is a whole number from 0: correct the count",
+  },
+  "error.deposit_exceeds_count": {
+    vi: (d) => `Tiền nộp có ${d.deposit} tờ ${vnd(d.note)}, két chỉ đếm được ${d.counted} tờ: đếm lại`,
+    en: (d) =>
+      `The deposit has ${d.deposit} notes of ${vnd(d.note)}, the drawer was counted with ${d.counted}: count again`,
+  },
 };

@@ -8,15 +8,18 @@ import { date } from "/static/format.js";
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";
+import { countedTd } from "/counters/notes.js";
 
 const noop = () => {};
 const APPROVE_ROLES = new Set(["supervisor", "admin"]); // cash.approve
 const DAY_ROLES = new Set(["head_cashier", "supervisor"]); // day.close
 const RETURN_ROLES = new Set(["head_cashier", "supervisor"]); // invoice.return, any paper
+const REVERSE_ROLES = new Set(["head_cashier", "supervisor"]); // payment.reverse, any cashier's
+const REVERSALS_SHOWN = 60; // the newest payments listed; the filter finds older ones
 
 // events after which the overview or the papers may read differently
 const OVERVIEW_EVENTS =
-  /^(drawer|movement|day|invoice)\.|^payment\.(collected|refused|reversed)$|^ticket\.(called|transferred)$/;
+  /^(drawer|movement|day|invoice)\.|^payment\.(collected|confirmed|refused|reversal_requested|reversed|reversal_refused)$|^ticket\.(called|transferred)$/;
 // events after which the day's blockers may differ (each check asks CMIS for its list)
 const DAY_EVENTS =
   /^(drawer|movement|day)\.|^invoice\.(returned|paid_elsewhere)$|^payment\.(confirmed|refused|reversed)$/;
@@ -35,6 +38,9 @@ export function cashSection(ctx) {
     data: null, // GET /api/cash
     papers: null, // GET /api/invoices/papers
     day: null, // GET /api/cash/day (today only)
+    payments: null, // GET /api/payments?date=today, for the reversal screen
+    reversing: null, // txn_id whose reversal waits for its confirmation click
+    reversalReasons: new Map(), // txn_id -> the reason typed, kept across redraws
     dayError: null, // the last check failed (shown in #day-error until one succeeds)
     busy: false,
     confirming: false,
@@ -49,6 +55,9 @@ export function cashSection(ctx) {
     stopCash();
     Object.assign(cp, { onUnauthorized, role: principal.role, live: true });
     Object.assign(cp, { today: null, date: "", data: null, papers: null, day: null, dayError: null });
+    Object.assign(cp, { payments: null, reversing: null, reversalReasons: new Map() });
+    $("#reversal-filter").value = "";
+    notice("", "#reversal-notice");
     Object.assign(cp, { busy: false, confirming: false, visible: false, stale: true });
     cp.refresh = coalesce(load, 150);
     cp.refreshDay = coalesce(loadDay, 1200);
@@ -111,6 +120,7 @@ export function cashSection(ctx) {
   const isToday = () => !cp.date || cp.date === cp.today;
   const canDay = () => DAY_ROLES.has(cp.role) && isToday();
   const canReturn = () => RETURN_ROLES.has(cp.role) && isToday();
+  const canReverse = () => REVERSE_ROLES.has(cp.role) && isToday();
 
   // ----------------------------------------------------------------------------------
   // data
@@ -124,6 +134,11 @@ export function cashSection(ctx) {
       cp.data = data;
       cp.papers = papers;
       if (!cp.date) cp.today = data.business_day;
+      if (canReverse()) {
+        const q = `?date=${encodeURIComponent(data.business_day)}`;
+        cp.payments = (await ctx.call(`/api/payments${q}`)).payments;
+        if (!cp.live) return;
+      }
       showError($("#cash-error"), null);
       $("#cash-updated").textContent = `${msg("updated")} ${timeOf(new Date().toISOString())}`;
       $("#cash-view").dataset.loaded = "true";
@@ -171,8 +186,8 @@ export function cashSection(ctx) {
     }
   }
 
-  function notice(text) {
-    const box = $("#cash-notice");
+  function notice(text, where = "#cash-notice") {
+    const box = $(where);
     box.textContent = text;
     box.hidden = !text;
   }
@@ -206,6 +221,45 @@ export function cashSection(ctx) {
       ctx.post("/api/invoices/returns", { ticket: p.ticket, invoices: [p.invoice_id], reason }),
     );
     if (out) notice(msg("paper_returned", { period: p.period, customer: p.customer_code, ticket: p.ticket }));
+  }
+
+  /** A payment taken by mistake goes back: the first click asks, the second sends it to
+   * CMIS (the rules and the audit are the server's: POST /api/payments/{txn}/reverse). */
+  async function reverse(p, input) {
+    const reason = input.value.trim();
+    if (reason.length < 3) {
+      showError($("#reversal-error"), msg("reversal_reason_needed"));
+      input.focus();
+      return;
+    }
+    if (cp.reversing !== p.txn_id) {
+      cp.reversing = p.txn_id;
+      showError($("#reversal-error"), null);
+      renderReversals();
+      $(`#reversal-list tr[data-txn="${p.txn_id}"] button.reverse`)?.focus();
+      return;
+    }
+    cp.reversing = null;
+    notice("", "#reversal-notice");
+    const out = await act($("#reversal-error"), () =>
+      ctx.post(`/api/payments/${encodeURIComponent(p.txn_id)}/reverse`, { reason }),
+    );
+    if (out) {
+      const who = (p.cashier || "").replace(/^user:/, "");
+      notice(
+        msg("reversal_sent", { customer: p.customer_code, amount: money(p.total), who: nameOf(who) }),
+        "#reversal-notice",
+      );
+    } else {
+      reversalRefusal();
+    }
+  }
+
+  /** A refusal that names the drawer means the owner's drawer, not the asker's: say so. */
+  function reversalRefusal() {
+    const box = $("#reversal-error");
+    if (box.dataset.code === "drawer_closed") box.textContent = msg("reversal_drawer_closed");
+    else if (box.dataset.code === "not_reversible") box.textContent = msg("reversal_not_confirmed");
   }
 
   async function closeDay() {
@@ -335,7 +389,7 @@ export function cashSection(ctx) {
       ),
       el("td", { className: "money" }, `+${money(b.money_in)}`, el("div", { text: `−${money(b.money_out)}` })),
       el("td", { className: "money expected", dataset: { amount: b.expected }, text: money(b.expected) }),
-      amountTd(d.counted),
+      countedTd(d),
       el(
         "td",
         {
@@ -434,6 +488,91 @@ export function cashSection(ctx) {
     );
   }
 
+  function reversalRow(p) {
+    const confirming = cp.reversing === p.txn_id;
+    let action = td("");
+    if (p.status === "confirmed") {
+      const input = el("input", {
+        className: "reason",
+        maxlength: "200",
+        placeholder: msg("reversal_reason"),
+        "aria-label": msg("reversal_reason"),
+        on: { keydown: (e) => e.key === "Enter" && reverse(p, input) },
+      });
+      input.value = cp.reversalReasons.get(p.txn_id) || "";
+      input.addEventListener("input", () => cp.reversalReasons.set(p.txn_id, input.value));
+      action = el(
+        "td",
+        { className: "reversal-action" },
+        input,
+        el("button", {
+          type: "button",
+          className: `reverse ${confirming ? "danger" : ""}`.trim(),
+          text: confirming ? msg("reversal_confirm", { amount: money(p.total) }) : msg("reverse"),
+          disabled: cp.busy,
+          on: { click: () => reverse(p, input) },
+        }),
+        confirming
+          ? el("button", {
+              type: "button",
+              className: "reverse-cancel",
+              text: msg("reversal_keep"),
+              on: {
+                click: () => {
+                  cp.reversing = null;
+                  renderReversals();
+                },
+              },
+            })
+          : null,
+      );
+    }
+    const status = texts.has(`payment.${p.status}`) ? msg(`payment.${p.status}`) : p.status;
+    return el(
+      "tr",
+      { dataset: { txn: p.txn_id, status: p.status, confirming: confirming ? "true" : "false" } },
+      td(timeOf(p.created_at).slice(0, 5), "num"),
+      td(p.counter, "num"),
+      td(nameOf((p.cashier || "").replace(/^user:/, ""))),
+      el(
+        "td",
+        {},
+        el("span", { className: "num", text: p.customer_code }),
+        el("div", { className: "muted num", text: p.txn_id }),
+      ),
+      amountTd(p.total),
+      el(
+        "td",
+        {},
+        el("span", { className: "badge", dataset: { status: p.status }, text: status }),
+        p.reversal_reason ? el("div", { className: "muted", text: p.reversal_reason }) : null,
+      ),
+      action,
+    );
+  }
+
+  function renderReversals() {
+    const box = $("#reversals");
+    box.hidden = !canReverse();
+    if (box.hidden) return;
+    box.dataset.loaded = cp.payments ? "true" : "";
+    const q = $("#reversal-filter").value.trim().toLowerCase();
+    const all = (cp.payments || []).slice().reverse();
+    const hit = q
+      ? all.filter((p) =>
+          [p.customer_code, p.txn_id, p.counter, p.cashier].some((v) =>
+            String(v || "")
+              .toLowerCase()
+              .includes(q),
+          ),
+        )
+      : all;
+    const shown = hit.slice(0, REVERSALS_SHOWN);
+    $("#reversal-list tbody").replaceChildren(
+      ...(shown.length ? shown.map(reversalRow) : [empty(7, msg("no_payments_today"))]),
+    );
+  }
+
   function renderClosed() {
     const box = $("#cash-closed");
     const c = cp.data?.closed;
@@ -520,6 +659,7 @@ export function cashSection(ctx) {
     renderClosed();
     renderPapers();
     renderDay();
+    renderReversals();
   }
 
   function wire() {
@@ -548,6 +688,10 @@ export function cashSection(ctx) {
       $("#day-close").focus();
     });
     $("#day-confirm-yes").addEventListener("click", closeDay);
+    $("#reversal-filter").addEventListener("input", () => {
+      cp.reversing = null;
+      renderReversals();
+    });
     $("#report-csv").addEventListener("click", () => download("csv"));
     $("#report-pdf").addEventListener("click", () => download("pdf"));
   }

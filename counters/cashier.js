@@ -1,8 +1,13 @@
-// The cashier counter: call a number (F2 next, digits then Enter, F3 recall), collect
-// the picked invoices (F4), park (F6), no-show (F7), finish (F8; with invoices unpaid a
-// dialog asks why), transfer; the payments taken here follow CMIS's answers.
-import { $, el, money, showError, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
+// The cashier counter: call a number (F2 next, digits then Enter, F3 recall), choose the
+// periods (+ / − from the keyboard), collect them (F4), park (F6), no-show (F7), finish
+// (F8; with invoices unpaid a dialog asks why), transfer. The day's payments of the
+// counter come from the server (a reload keeps them), follow CMIS's answers and the
+// printers', and a receipt prints again as a copy.
+import { $, el, money, showError, timeOf, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
 import { byPeriod, counterMessage, customerInvoices, msg, texts } from "/counters/common.js";
+import { coalesce, parseAmount } from "/counters/cashui.js";
+
+const noop = () => {};
 
 /** The screen over the shell's shared state (ctx: session, hall, mode, post, queueRender, drawer). */
 export function cashierScreen(ctx) {
@@ -11,14 +16,24 @@ export function cashierScreen(ctx) {
     code: null,
     busy: false,
     pick: { ticket: null, ids: new Set(), touched: false },
-    payments: new Map(), // txn_id -> payment
-    // CMIS may confirm a payment before the F4 answer reaches this page: keep the news
-    early: new Map(), // txn_id -> payment update not yet matched to our F4
+    shown: null, // the ticket number on screen: a new one clears the tendered amount
+    payments: [], // GET /api/counters/{code}/payments: today's, newest first
+    paymentsLoaded: false,
+    reprinting: null, // txn_id of the copy being asked for
+    refreshPayments: noop,
   };
 
   function setupCashier(counter) {
     cs.code = counter.code;
     cs.pick = { ticket: null, ids: new Set(), touched: false };
+    cs.shown = null;
+    cs.payments = [];
+    cs.paymentsLoaded = false;
+    cs.refreshPayments.cancel?.();
+    cs.refreshPayments = coalesce(loadPayments, 150);
+    setTendered("");
+    $("#collect-result").hidden = true;
+    $("#slip-result").hidden = true;
     const sel = $("#transfer-to");
     sel.replaceChildren(
       ...ctx.session.counters
@@ -26,6 +41,8 @@ export function cashierScreen(ctx) {
         .map((c) => el("option", { value: c.code, text: `${c.code} — ${c.name}` })),
     );
     renderCashier();
+    renderPayments();
+    cs.refreshPayments();
     $("#call-number").focus();
     ctx.drawer.start({ counter: counter.code, principal: ctx.session.principal, onChange: queueRender });
   }
@@ -70,6 +87,24 @@ export function cashierScreen(ctx) {
     renderCashier();
   }
 
+  /** The ticket's open invoices in the order F4 takes them: customer by customer, each
+   * one's oldest period first. */
+  function pickOrder(t) {
+    return (t.customers || []).flatMap((c) => c.invoices.filter((i) => i.pay_status !== "paid").sort(byPeriod));
+  }
+
+  /** "+": tick the next period F4 may take; "−": untick the last one ticked. */
+  function stepPick(t, more) {
+    const order = pickOrder(t);
+    const ok = eligible(t);
+    const inv = more
+      ? order.find((i) => ok.has(i.invoice_id) && !cs.pick.ids.has(i.invoice_id))
+      : order.findLast((i) => cs.pick.ids.has(i.invoice_id));
+    if (!inv) return;
+    const customer = t.customers.find((c) => c.invoices.includes(inv));
+    togglePick(t, customer, inv, more);
+  }
+
   function pickedInvoices(t) {
     const out = [];
     for (const c of t.customers || []) for (const i of c.invoices) if (cs.pick.ids.has(i.invoice_id)) out.push(i);
@@ -112,8 +147,55 @@ export function cashierScreen(ctx) {
     );
   }
 
+  /** A customer whose supply is cut for debt stands out: paid in full, their supply is
+   * reconnected on a slip printed at the slip printer. */
+  function withSupply(c, node) {
+    if (c.supply !== "CUT") return node;
+    const settled = c.invoices.every((i) => i.pay_status !== "unpaid");
+    const flag = el("div", {
+      className: `supply-cut badge ${settled ? "ok" : "bad"}`,
+      dataset: { supply: "CUT", settled: settled ? "true" : "false" },
+      text: msg(settled ? "supply_cut_settled" : "supply_cut"),
+    });
+    node.querySelector("h3")?.after(flag);
+    node.classList.add("cut");
+    return node;
+  }
+
+  // ----------------------------------------------------------------------------------
+  // the tendered amount: cleared for each ticket, echoed as money, the change as typed
+
+  function setTendered(value) {
+    $("#tendered").value = value;
+    renderTendered(null);
+  }
+
+  function renderTendered(amount) {
+    const t = currentTicket();
+    const due = amount ?? (t ? Number($("#collect-amount").dataset.amount || 0) : 0);
+    const n = parseAmount($("#tendered").value);
+    $("#tendered-echo").textContent = n === null ? "" : `= ${money(n)}`;
+    const box = $("#change-due");
+    if (n === null || !t || !due) {
+      box.hidden = true;
+      box.dataset.change = "";
+      return;
+    }
+    box.hidden = false;
+    box.dataset.change = String(n - due);
+    box.className = `change ${n >= due ? "ok" : "bad"}`;
+    box.textContent =
+      n >= due ? msg("change_due", { amount: money(n - due) }) : msg("tendered_short", { amount: money(due - n) });
+  }
+
   function renderCurrent(t) {
     syncPick(t);
+    const number = t ? t.number : null;
+    if (number !== cs.shown) {
+      // each ticket starts with an empty tendered box: another customer's money is not theirs
+      cs.shown = number;
+      $("#tendered").value = "";
+    }
     const box = $("#current");
     box.dataset.ticket = t ? String(t.number) : "";
     box.classList.toggle("idle", !t);
@@ -147,26 +229,34 @@ export function cashierScreen(ctx) {
     const ok = t ? eligible(t) : new Set();
     $("#current-customers").replaceChildren(
       ...(t ? t.customers : []).map((c) =>
-        customerInvoices(
+        withSupply(
           c,
-          [
-            el("th", { text: texts.in("vi", "col_collect"), title: texts.in("en", "col_collect") }),
-            el("th", { text: msg("period") }),
-            el("th", { text: msg("series_number") }),
-            el("th", { className: "money", text: msg("amount") }),
-            el("th", { text: msg("col_paper") }),
-            el("th", { text: msg("col_payment") }),
-          ],
-          c.invoices
-            .slice()
-            .sort(byPeriod)
-            .map((inv) => invoiceRow(t, c, inv, ok)),
+          customerInvoices(
+            c,
+            [
+              el("th", { text: texts.in("vi", "col_collect"), title: texts.in("en", "col_collect") }),
+              el("th", { text: msg("period") }),
+              el("th", { text: msg("series_number") }),
+              el("th", { className: "money", text: msg("amount") }),
+              el("th", { text: msg("col_paper") }),
+              el("th", { text: msg("col_payment") }),
+            ],
+            c.invoices
+              .slice()
+              .sort(byPeriod)
+              .map((inv) => invoiceRow(t, c, inv, ok)),
+          ),
         ),
       ),
     );
     const picked = t ? pickedInvoices(t) : [];
+    const amount = picked.reduce((s, i) => s + i.total, 0);
     $("#current-total").textContent = t ? money(t.total_due) : "—";
-    $("#collect-amount").textContent = t ? money(picked.reduce((s, i) => s + i.total, 0)) : "—";
+    const due = $("#collect-amount");
+    due.textContent = t ? money(amount) : "—";
+    due.dataset.amount = t ? String(amount) : "";
+    due.dataset.picked = String(picked.length);
+    renderTendered(t ? amount : null);
     $("#btn-collect").disabled = cs.busy || !t || picked.length === 0 || !ctx.drawer.canCollect();
     for (const id of ["#btn-recall", "#btn-park", "#btn-no-show", "#btn-finish", "#btn-transfer"]) {
       $(id).disabled = cs.busy || !t;
@@ -219,35 +309,145 @@ export function cashierScreen(ctx) {
     );
   }
 
-  function renderPayments() {
-    const list = [...cs.payments.values()].slice(-15).reverse();
-    $("#payments-log").replaceChildren(
-      ...list.map((p) =>
-        el(
-          "li",
-          { dataset: { txn: p.txn_id, status: p.status } },
-          el("span", {
-            className: `badge ${{ confirmed: "ok", refused: "bad", pending: "warn" }[p.status] || ""}`,
-            text: texts.has(`payment.${p.status}`) ? msg(`payment.${p.status}`) : p.status,
-          }),
-          el("span", { className: "num", text: ` ${p.customer_code} ` }),
-          el("span", { className: "money", text: money(p.total) }),
-          p.receipt_no ? el("div", { className: "muted num", text: msg("receipt", { no: p.receipt_no }) }) : null,
-          p.error ? el("div", { className: "error-text", text: p.error }) : null,
-        ),
+  // ----------------------------------------------------------------------------------
+  // the day's payments of this counter, from the server
+
+  async function loadPayments() {
+    const code = cs.code;
+    if (!code) return;
+    try {
+      const data = await ctx.call(`/api/counters/${encodeURIComponent(code)}/payments`);
+      if (cs.code !== code) return;
+      cs.payments = data.payments || [];
+      cs.paymentsLoaded = true;
+      showError($("#payments-error"), null);
+    } catch (err) {
+      if (err.status === 401 || cs.code !== code) return;
+      showError($("#payments-error"), texts.explain(err));
+    }
+    renderPayments();
+    renderSlip();
+  }
+
+  const JOB_COLOURS = { done: "ok", queued: "warn", sending: "info", in_doubt: "bad" };
+
+  function paperLine(job) {
+    const what = job.document === "reconnection" ? "paper_slip" : job.copy ? "paper_copy" : "paper_receipt";
+    return el("span", {
+      className: `paper badge ${JOB_COLOURS[job.status] || ""}`.trim(),
+      dataset: { job: job.id, document: job.document, status: job.status, copy: job.copy ? "true" : "false" },
+      title: `${texts.in("en", what)}: ${texts.in("en", `job.${job.status}`)}`,
+      text: `${texts.in("vi", what)}: ${texts.in("vi", `job.${job.status}`)}`,
+    });
+  }
+
+  const PAY_COLOURS = { confirmed: "ok", refused: "bad", pending: "warn", reversal_pending: "warn", reversed: "bad" };
+
+  function paymentItem(p) {
+    return el(
+      "li",
+      { dataset: { txn: p.txn_id, status: p.status, ticket: p.ticket ?? "" } },
+      el(
+        "div",
+        { className: "pay-head" },
+        el("span", { className: "num muted", text: timeOf(p.created_at).slice(0, 5) }),
+        el("span", { className: "num", text: ` ${msg("ticket_n", { n: p.ticket ?? "?" })} · ${p.customer_code} ` }),
+        el("span", { className: "money", text: money(p.total) }),
       ),
+      el(
+        "div",
+        { className: "pay-state" },
+        el("span", {
+          className: `badge ${PAY_COLOURS[p.status] || ""}`.trim(),
+          text: texts.has(`payment.${p.status}`) ? msg(`payment.${p.status}`) : p.status,
+        }),
+        p.receipt_no ? el("span", { className: "muted num", text: ` ${msg("receipt", { no: p.receipt_no })}` }) : null,
+      ),
+      p.error ? el("div", { className: "error-text", text: p.error }) : null,
+      p.paper.length ? el("div", { className: "pay-paper" }, ...p.paper.map(paperLine)) : null,
+      p.reprintable
+        ? el("button", {
+            type: "button",
+            className: "reprint",
+            text: msg("reprint_receipt"),
+            disabled: cs.reprinting !== null,
+            on: { click: () => reprint(p) },
+          })
+        : null,
     );
   }
 
-  function updatePayment(p) {
-    if (!cs.payments.has(p.txn_id)) {
-      // maybe ours, its F4 answer still on the way; or another counter's (dropped later)
-      cs.early.set(p.txn_id, p);
-      if (cs.early.size > 200) cs.early.delete(cs.early.keys().next().value);
-      return;
-    }
-    cs.payments.set(p.txn_id, { ...cs.payments.get(p.txn_id), ...p });
+  function renderPayments() {
+    const box = $("#payments-log");
+    box.dataset.loaded = cs.paymentsLoaded ? "true" : "";
+    box.dataset.count = String(cs.payments.length);
+    box.replaceChildren(
+      ...(cs.payments.length
+        ? cs.payments.map(paymentItem)
+        : [el("li", { className: "empty", text: msg(cs.paymentsLoaded ? "no_payments_today" : "loading") })]),
+    );
+  }
+
+  async function reprint(p) {
+    if (cs.reprinting) return;
+    cs.reprinting = p.txn_id;
+    showError($("#payments-error"), null);
+    $("#payments-notice").hidden = true;
     renderPayments();
+    try {
+      const code = encodeURIComponent(cs.code);
+      await ctx.post(`/api/counters/${code}/payments/${encodeURIComponent(p.txn_id)}/reprint`);
+      const box = $("#payments-notice");
+      box.textContent = msg("reprint_sent", { ticket: p.ticket ?? "?" });
+      box.dataset.txn = p.txn_id;
+      box.hidden = false;
+    } catch (err) {
+      showError($("#payments-error"), texts.explain(err));
+    } finally {
+      cs.reprinting = null;
+      renderPayments();
+      cs.refreshPayments();
+    }
+  }
+
+  /** After F4: the reconnection slips of this F4's cut customers, and how their printing goes. */
+  function renderSlip() {
+    const box = $("#slip-result");
+    const want = box.dataset.txns ? box.dataset.txns.split(",") : [];
+    if (!want.length) return;
+    const lines = [];
+    for (const txn of want) {
+      const p = cs.payments.find((x) => x.txn_id === txn);
+      if (!p) continue;
+      const slip = p.paper.find((j) => j.document === "reconnection");
+      const status = slip ? slip.status : "none";
+      lines.push(
+        el("div", {
+          dataset: { customer: p.customer_code, job: slip ? slip.id : "", status },
+          text: slip
+            ? msg("slip_sent", { customer: p.customer_code, status: texts.in("vi", `job.${status}`) })
+            : msg("slip_none", { customer: p.customer_code }),
+        }),
+      );
+    }
+    if (lines.length) box.replaceChildren(...lines);
+  }
+
+  /** A print job changed state: the payment showing it follows (no refetch). */
+  function updateJob(job) {
+    let hit = false;
+    for (const p of cs.payments) {
+      for (const j of p.paper) {
+        if (j.id === job.id) {
+          j.status = job.status;
+          hit = true;
+        }
+      }
+    }
+    if (hit) {
+      renderPayments();
+      renderSlip();
+    }
   }
 
   async function cashierAction(action, body = {}, { after } = {}) {
@@ -277,11 +477,13 @@ export function cashierScreen(ctx) {
 
   function callNumber(n) {
     $("#collect-result").hidden = true;
+    $("#slip-result").hidden = true;
     return cashierAction("call", { number: n }, { after: () => ($("#call-number").value = "") });
   }
 
   function callNext() {
     $("#collect-result").hidden = true;
+    $("#slip-result").hidden = true;
     return cashierAction("call-next");
   }
 
@@ -294,22 +496,19 @@ export function cashierScreen(ctx) {
     }
     const picked = pickedInvoices(t);
     if (!picked.length) {
-      showError($("#cashier-error"), msg("nothing_ready"));
+      // after a part payment nothing is ticked again by itself: the customer chooses
+      showError($("#cashier-error"), msg(eligible(t).size ? "nothing_picked" : "nothing_ready"));
       return;
     }
     const amount = picked.reduce((s, i) => s + i.total, 0);
     const body = { invoices: picked.map((i) => i.invoice_id), amount };
-    const raw = $("#tendered").value.replace(/[^0-9]/g, "");
-    if (raw) body.tendered = Number(raw);
+    const tendered = parseAmount($("#tendered").value);
+    if (tendered !== null) body.tendered = tendered;
     cashierAction("collect", body, {
       after: (res) => {
-        $("#tendered").value = "";
-        cs.pick.touched = false;
-        for (const p of res.payments || []) {
-          cs.payments.set(p.txn_id, { ...p, ...(cs.early.get(p.txn_id) || {}) });
-          cs.early.delete(p.txn_id);
-        }
-        renderPayments();
+        setTendered("");
+        // what is left stays unticked: a second F4 takes only what is chosen again
+        cs.pick = { ticket: res.ticket.number, ids: new Set(), touched: true };
         const box = $("#collect-result");
         box.textContent = msg("collected", {
           ticket: res.ticket.number,
@@ -318,8 +517,22 @@ export function cashierScreen(ctx) {
         });
         box.dataset.ticket = String(res.ticket.number);
         box.hidden = false;
+        showSlips(res);
+        cs.refreshPayments();
       },
     });
+  }
+
+  /** The cut customers this F4 settled get a reconnection slip: say so, then its state. */
+  function showSlips(res) {
+    const paidNow = new Map((res.payments || []).map((p) => [p.customer_code, p.txn_id]));
+    const txns = res.ticket.customers
+      .filter((c) => c.supply === "CUT" && paidNow.has(c.code) && c.invoices.every((i) => i.pay_status !== "unpaid"))
+      .map((c) => paidNow.get(c.code));
+    const box = $("#slip-result");
+    box.dataset.txns = txns.join(",");
+    box.hidden = !txns.length;
+    box.replaceChildren(...txns.map(() => el("div", { dataset: { status: "loading" }, text: msg("slip_queued") })));
   }
 
   /** F8. With invoices still unpaid, finishing lets the customer go without paying them:
@@ -377,6 +590,15 @@ export function cashierScreen(ctx) {
       fn();
       return;
     }
+    // + / − choose the periods, wherever the cursor is outside the drawer's forms
+    if ((e.key === "+" || e.key === "-") && !e.target?.closest?.("#drawer, select, textarea")) {
+      const t = currentTicket();
+      if (t && !cs.busy) {
+        e.preventDefault();
+        stepPick(t, e.key === "+");
+      }
+      return;
+    }
     // digits typed anywhere go to the ticket number box
     const tag = e.target?.tagName || "";
     if (
@@ -421,19 +643,40 @@ export function cashierScreen(ctx) {
     });
     $("#finish-cancel").addEventListener("click", () => $("#finish-dialog").close());
     $("#btn-collect").addEventListener("click", collect);
+    $("#tendered").addEventListener("input", () => renderTendered(null));
     $("#btn-transfer").addEventListener("click", () => {
       const to = $("#transfer-to").value;
       if (to) cashierAction("transfer", { to });
     });
   }
 
-  /** CMIS's answer to a payment, for the log of this counter's payments. */
+  /** The news of this counter's payments and paper: CMIS's answers, reversals, printers. */
   function onEvent(evt) {
+    if (ctx.mode !== "cashier" || !cs.code) return;
+    const type = evt.event || "";
     const d = evt.data || {};
-    if ((evt.event === "payment.confirmed" || evt.event === "payment.refused") && ctx.mode === "cashier" && d.payment) {
-      updatePayment(d.payment);
+    if (type === "device.job" && d.job) {
+      updateJob(d.job);
+    } else if (type === "payment.collected" || type === "receipt.reprinted") {
+      if (d.ticket?.counter?.code === cs.code || (d.payments || []).some((p) => p.counter === cs.code)) {
+        cs.refreshPayments();
+      }
+    } else if (type.startsWith("payment.") && d.payment?.counter === cs.code) {
+      cs.refreshPayments();
     }
   }
 
-  return { enter: setupCashier, wire: wireCashier, render: renderCashier, keys: cashierKeys, onEvent };
+  /** A fresh snapshot (reconnected): what was missed is read again. */
+  function onSnapshot() {
+    if (cs.code) cs.refreshPayments();
+  }
+
+  return {
+    enter: setupCashier,
+    wire: wireCashier,
+    render: renderCashier,
+    keys: cashierKeys,
+    onEvent,
+    onSnapshot,
+  };
 }

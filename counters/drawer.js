@@ -17,6 +17,7 @@ import {
   returnControls,
   statusWords,
 } from "/counters/cashui.js";
+import { noteCount } from "/counters/notes.js";
 
 const noop = () => {};
 // payment events that change what a drawer should hold (a collection, money handed back)
@@ -37,6 +38,9 @@ export function drawerPanel(ctx) {
     loadError: false,
     refresh: noop,
     echoes: [],
+    noticeFor: null, // {id, status} of the movement the notice speaks of: it goes when that changes
+    confirmClose: null, // the counted amount whose difference the cashier is asked to confirm
+    counts: [], // the counts by note of the close and of the deposit (notes.js)
   };
 
   // ----------------------------------------------------------------------------------
@@ -46,6 +50,7 @@ export function drawerPanel(ctx) {
     stopDrawer();
     Object.assign(dr, { counter, me: principal.name, onChange, live: true });
     Object.assign(dr, { data: null, busy: false, refusal: null, prompted: false });
+    Object.assign(dr, { noticeFor: null, confirmClose: null });
     dr.refresh = coalesce(load, 120);
     wire();
     for (const id of [
@@ -58,6 +63,7 @@ export function drawerPanel(ctx) {
     ]) {
       $(id).value = "";
     }
+    for (const count of dr.counts) count.reset();
     for (const show of dr.echoes) show();
     // money flows to the head cashier: they mostly declare "in", the others "out"
     $("#move-side").value = principal.role === "head_cashier" ? "in" : "out";
@@ -150,10 +156,23 @@ export function drawerPanel(ctx) {
     dr.onChange();
   }
 
-  function notice(text) {
+  /** The panel's one notice; ``tone`` "warn" for news that asks for something; ``about``
+   * the movement it speaks of, so it goes once that movement changes. */
+  function notice(text, { tone = "", about = null } = {}) {
     const box = $("#drawer-notice");
     box.textContent = text;
     box.hidden = !text;
+    box.className = `notice ${tone}`.trim();
+    box.dataset.tone = tone;
+    dr.noticeFor = text && about ? { id: about.id, status: about.status } : null;
+  }
+
+  /** A notice about a movement that has changed since (settled, withdrawn) is stale. */
+  function dropStaleNotice() {
+    const about = dr.noticeFor;
+    if (!about || !dr.data) return;
+    const now = (dr.data.movements || []).find((m) => m.id === about.id);
+    if (!now || now.status !== about.status) notice("");
   }
 
   /** Run one change: errors show in the panel; the answer and the refetch redraw it. */
@@ -166,7 +185,7 @@ export function drawerPanel(ctx) {
       return await fn();
     } catch (err) {
       if (err.code === "close_refused") dr.refusal = err.details?.blockers || [];
-      else showError($("#drawer-error"), err);
+      else showError($("#drawer-error"), texts.explain(err)); // the catalogue's words, if any
       return null;
     } finally {
       dr.busy = false;
@@ -222,12 +241,23 @@ export function drawerPanel(ctx) {
       $("#move-amount").value = "";
       for (const show of dr.echoes) show();
       const who = nameOf(cashier);
-      notice(msg(side === "out" ? "declared_out" : "declared_in", { amount: money(amount), who }));
+      if (m.status === "mismatch") {
+        // the two counts differ: nothing to sign yet
+        const theirs = side === "out" ? m.in_amount : m.out_amount;
+        notice(msg("declared_mismatch", { amount: money(amount), theirs: money(theirs), who }), {
+          tone: "warn",
+          about: m,
+        });
+      } else {
+        const key = m.status === "matched" ? "declared_matched" : side === "out" ? "declared_out" : "declared_in";
+        notice(msg(key, { amount: money(amount), who }), { about: m });
+      }
     }
   }
 
-  function withdraw(m) {
-    return act(() => ctx.post(`/api/cash/movements/${m.id}/withdraw`));
+  async function withdraw(m) {
+    const out = await act(() => ctx.post(`/api/cash/movements/${m.id}/withdraw`));
+    if (out) notice(msg("withdrawn", { id: m.id }), { about: out });
   }
 
   /** Fill the movement form to answer a colleague's declaration; the amount is counted, not copied. */
@@ -255,6 +285,8 @@ export function drawerPanel(ctx) {
       return;
     }
     const body = { counted };
+    const [closeCount, depositCount] = dr.counts;
+    if (closeCount.value()) body.notes = closeCount.value();
     const d = dr.data?.drawer;
     if (d && d.role === "head_cashier") {
       body.deposit = {
@@ -262,16 +294,66 @@ export function drawerPanel(ctx) {
         bank: $("#deposit-bank").value.trim(),
         reference: $("#deposit-ref").value.trim(),
       };
+      if (depositCount.value()) body.deposit.notes = depositCount.value();
     }
+    // a count that differs from what the drawer should hold now is confirmed first, unless
+    // the close would be refused anyway: the server's reasons come first
+    if (dr.confirmClose !== counted) {
+      const now = await freshDrawer();
+      const expected = now?.drawer?.balance?.expected;
+      if (typeof expected === "number" && counted !== expected && !now.blockers?.length) {
+        askClose(counted, expected);
+        return;
+      }
+    }
+    dr.confirmClose = null;
+    $("#close-confirm").hidden = true;
     dr.refusal = null;
     const closed = await act(() => ctx.post("/api/cash/drawer/close", body));
     if (closed) {
       dr.data = { ...dr.data, drawer: closed };
       for (const id of ["#close-counted", "#deposit-amount", "#deposit-bank", "#deposit-ref"]) $(id).value = "";
+      for (const count of dr.counts) count.reset();
       for (const show of dr.echoes) show();
       notice("");
       dr.onChange();
     }
+  }
+
+  /** The drawer as the server has it this moment (null if it cannot say). */
+  async function freshDrawer() {
+    try {
+      dr.data = await ctx.call("/api/cash/mine");
+      return dr.data;
+    } catch {
+      return null; // the close itself will say what is wrong
+    }
+  }
+
+  /** Counted ≠ expected: say by how much, and let the cashier count again or close with it. */
+  function askClose(counted, expected) {
+    const diff = counted - expected;
+    const words = { counted: money(counted), expected: money(expected), diff: money(Math.abs(diff)) };
+    const box = $("#close-confirm");
+    box.dataset.difference = String(diff);
+    $("#close-confirm-text").textContent = msg(diff < 0 ? "confirm_short" : "confirm_over", words);
+    $("#close-confirm-yes").textContent = msg(diff < 0 ? "close_short" : "close_over", words);
+    box.hidden = false;
+    dr.confirmClose = null;
+    $("#close-confirm-no").focus();
+    box.dataset.counted = String(counted);
+  }
+
+  function confirmedClose() {
+    dr.confirmClose = Number($("#close-confirm").dataset.counted);
+    $("#close-form").requestSubmit();
+  }
+
+  function recountFirst() {
+    dr.confirmClose = null;
+    $("#close-confirm").hidden = true;
+    $("#close-counted").focus();
+    $("#close-counted").select();
   }
 
   async function returnPaper(paper, reason) {
@@ -348,7 +430,7 @@ export function drawerPanel(ctx) {
                 })
               : null,
           ];
-    box.replaceChildren(...parts);
+    box.replaceChildren(...parts.filter(Boolean));
   }
 
   function renderColleagues() {
@@ -486,9 +568,15 @@ export function drawerPanel(ctx) {
     $("#move-form").hidden = !open;
     $(".drawer-close").hidden = !open;
     $("#close-deposit").hidden = d.role !== "head_cashier";
+    for (const count of dr.counts) count.setNotes(data.denominations);
     $("#close-submit").disabled = dr.busy;
     $("#move-submit").disabled = dr.busy || !open;
-    if (!open) dr.refusal = null;
+    if (!open) {
+      dr.refusal = null;
+      dr.confirmClose = null;
+      $("#close-confirm").hidden = true;
+    }
+    dropStaleNotice();
     renderColleagues();
     renderMovements(open);
     renderRefusal(d);
@@ -500,11 +588,22 @@ export function drawerPanel(ctx) {
     $("#drawer-open-form").addEventListener("submit", openDrawer);
     $("#move-form").addEventListener("submit", declare);
     $("#close-form").addEventListener("submit", closeDrawer);
+    $("#close-confirm-yes").addEventListener("click", confirmedClose);
+    $("#close-confirm-no").addEventListener("click", recountFirst);
+    // another count is another question
+    $("#close-counted").addEventListener("input", () => {
+      dr.confirmClose = null;
+      $("#close-confirm").hidden = true;
+    });
     dr.echoes = [
       echoAmount($("#drawer-float"), $("#drawer-float-echo")),
       echoAmount($("#move-amount"), $("#move-amount-echo")),
       echoAmount($("#close-counted"), $("#close-counted-echo")),
       echoAmount($("#deposit-amount"), $("#deposit-amount-echo")),
+    ];
+    dr.counts = [
+      noteCount($("#close-notes"), $("#close-counted"), "close-note"),
+      noteCount($("#deposit-notes"), $("#deposit-amount"), "deposit-note"),
     ];
   }
 

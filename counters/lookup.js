@@ -1,13 +1,16 @@
-// The lookup counter: the paper invoices to pull for its parity. F9 found, F10 later,
-// F8 missing, Ctrl+Z undoes an F9 while the paper is not yet delivered; arrows, Page
-// Up/Down, Home and End move the selection.
-import { $, el, showError, timeOf, LOOKUP_STATUS, TICKET_STATUS } from "/static/qms.js";
+// The lookup counter: the paper invoices to pull for its parity. Enter: every paper of the
+// selected row's customer on that ticket found (one key for six periods); F9 one paper
+// found, F10 later, F8 missing; Ctrl+Z undoes the last F9 (or Enter) while its paper is
+// not yet delivered; arrows, Page Up/Down, Home and End move the selection, and after a
+// key the next paper to find is selected by itself.
+import { $, $$, el, showError, timeOf, LOOKUP_STATUS, TICKET_STATUS } from "/static/qms.js";
 import { byPeriod, counterMessage, holder, msg } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: hall, call, post, queueRender, counterName). */
 export function lookupScreen(ctx) {
   const { post, queueRender, counterName } = ctx;
-  const lk = { key: null, index: 0, inflight: new Set(), rows: [] };
+  // last: the papers of the last F9 or Enter, {number, ids}: what Ctrl+Z undoes
+  const lk = { key: null, index: 0, inflight: new Set(), rows: [], last: null };
 
   function lookupRows() {
     const pending = [];
@@ -117,6 +120,31 @@ export function lookupScreen(ctx) {
     $("#lookup-found-count").textContent = String(found.length);
     const sel = lk.rows[lk.index];
     for (const [id, action] of Object.entries(LOOKUP_BUTTONS)) $(id).disabled = !sel || !canMark(sel, action);
+    $("#btn-found-customer").disabled = !sel || customerPapers(sel).length === 0;
+    if (lk.last) $("#btn-unfound").disabled = !lastUndoable(); // Ctrl+Z asks the server all the same
+  }
+
+  /** Whether the last F9's papers are, as far as this screen knows, found and still here. */
+  function lastUndoable() {
+    const { number, ids } = lk.last;
+    const mine = lk.rows.filter((r) => r.t.number === number && ids.includes(r.inv.invoice_id));
+    return mine.length === ids.length && mine.every((r) => r.inv.lookup_status === "found" && !r.inv.delivered_to);
+  }
+
+  /** The papers of the row's customer on its ticket this counter can still find. */
+  function customerPapers(row) {
+    return lk.rows.filter(
+      (r) =>
+        r.t.number === row.t.number && r.inv.customer_code === row.inv.customer_code && r.inv.lookup_status !== "found",
+    );
+  }
+
+  /** The next paper to find after ``done`` (keys of rows just marked): the first row
+   * still to find after the selection, else before it; the selection stays otherwise. */
+  function nextAfter(done) {
+    const rest = (r) => !done.has(r.key) && r.inv.lookup_status !== "found";
+    const after = lk.rows.slice(lk.index + 1).find(rest);
+    return after || lk.rows.slice(0, lk.index).find(rest) || null;
   }
 
   const LOOKUP_BUTTONS = {
@@ -163,17 +191,75 @@ export function lookupScreen(ctx) {
     if (lk.inflight.has(sel.key)) return;
     showError($("#lookup-error"), null);
     lk.inflight.add(sel.key);
-    const next = lk.rows[lk.index + 1] || lk.rows[lk.index - 1] || null;
+    const next = nextAfter(new Set([sel.key])) || lk.rows[lk.index + 1] || lk.rows[lk.index - 1] || null;
     renderLookup();
     try {
       // the answer is the full ticket; the row changes when the event arrives on the socket
       await post(`/api/tickets/${sel.t.number}/invoices/${sel.inv.invoice_id}/${action}`);
-      // done with this paper: the selection goes on to the next row, not after the moved one
+      if (action === "found") lk.last = { number: sel.t.number, ids: [sel.inv.invoice_id] };
+      else if (action === "unfound" && sameLast(sel.t.number, [sel.inv.invoice_id])) lk.last = null;
+      // done with this paper: the selection goes on to the next one to find
       if (lk.key === sel.key && next) lk.key = next.key;
     } catch (err) {
       showError($("#lookup-error"), { code: err.code, message: counterMessage(err) || err.message });
     } finally {
       lk.inflight.delete(sel.key);
+      queueRender();
+    }
+  }
+
+  function sameLast(number, ids) {
+    return lk.last?.number === number && lk.last.ids.length === ids.length && ids.every((i) => lk.last.ids.includes(i));
+  }
+
+  function lookupError(err) {
+    showError($("#lookup-error"), { code: err.code, message: counterMessage(err) || err.message });
+  }
+
+  /** One key: all the papers of the selected row's customer on its ticket found. */
+  async function markCustomer() {
+    const sel = lk.rows[lk.index];
+    if (!sel) return;
+    const papers = customerPapers(sel);
+    if (papers.length === 0 || papers.some((r) => lk.inflight.has(r.key))) return;
+    showError($("#lookup-error"), null);
+    const keys = new Set(papers.map((r) => r.key));
+    for (const k of keys) lk.inflight.add(k);
+    const next = nextAfter(keys);
+    renderLookup();
+    try {
+      const code = encodeURIComponent(sel.inv.customer_code);
+      const res = await post(`/api/tickets/${sel.t.number}/customers/${code}/found`);
+      lk.last = { number: sel.t.number, ids: res.invoice_ids || papers.map((r) => r.inv.invoice_id) };
+      if (keys.has(lk.key) && next) lk.key = next.key;
+    } catch (err) {
+      lookupError(err);
+    } finally {
+      for (const k of keys) lk.inflight.delete(k);
+      queueRender();
+    }
+  }
+
+  /** Ctrl+Z: the last F9 (or Enter) undone, all its papers, while none is delivered; the
+   * server refuses once one is (already_delivered, naming the counter). Without one, the
+   * selected found paper. */
+  async function undoLast() {
+    const last = lk.last;
+    if (!last) {
+      markLookup("unfound");
+      return;
+    }
+    showError($("#lookup-error"), null);
+    try {
+      await post(`/api/tickets/${last.number}/invoices/unfound`, { invoices: last.ids });
+      lk.last = null;
+      const back = lk.rows.find((r) => r.t.number === last.number && r.inv.invoice_id === last.ids[0]);
+      if (back) lk.key = back.key; // the paper is to find again: select it
+    } catch (err) {
+      lookupError(err);
+      // it can no longer be undone (delivered, moved, paid): the next Ctrl+Z is the selection's
+      if (err.status === 409) lk.last = null;
+    } finally {
       queueRender();
     }
   }
@@ -216,11 +302,18 @@ export function lookupScreen(ctx) {
         e.preventDefault();
         markLookup("missing");
         break;
+      case "Enter": {
+        const tag = e.target?.tagName;
+        if (["INPUT", "SELECT", "TEXTAREA", "BUTTON", "A"].includes(tag) || e.ctrlKey || e.altKey) break;
+        e.preventDefault();
+        markCustomer();
+        break;
+      }
       case "z":
       case "Z":
         if (!e.ctrlKey || e.altKey || e.metaKey) break;
         e.preventDefault();
-        markLookup("unfound");
+        undoLast();
         break;
       default:
         break;
@@ -237,7 +330,10 @@ export function lookupScreen(ctx) {
     $("#btn-found").addEventListener("click", () => markLookup("found"));
     $("#btn-deferred").addEventListener("click", () => markLookup("deferred"));
     $("#btn-missing").addEventListener("click", () => markLookup("missing"));
-    $("#btn-unfound").addEventListener("click", () => markLookup("unfound"));
+    $("#btn-unfound").addEventListener("click", undoLast);
+    $("#btn-found-customer").addEventListener("click", markCustomer);
+    // a clicked button gives the keys back to the screen (Enter is "all of this customer")
+    for (const b of $$("#lookup-view .toolbar button")) b.addEventListener("click", () => b.blur());
   }
 
   return { enter, wire, render: renderLookup, keys: lookupKeys };

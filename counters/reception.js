@@ -252,8 +252,11 @@ export function receptionScreen(ctx) {
       const res = await call(`/api/customers?by=${encodeURIComponent(by)}&q=${encodeURIComponent(q)}&limit=20`);
       rc.hits = res.customers || [];
       status.textContent = rc.hits.length
-        ? msg("results", { n: rc.hits.length, more: rc.hits.length >= 20 })
-        : msg("nothing_found");
+        ? msg("results", { n: rc.hits.length, more: rc.hits.length >= 20 || res.complete === false })
+        : res.complete === false
+          ? msg("maybe_more")
+          : msg("nothing_found");
+      status.dataset.complete = String(res.complete !== false);
       status.dataset.count = String(rc.hits.length);
     } catch (err) {
       rc.hits = [];
@@ -264,6 +267,20 @@ export function receptionScreen(ctx) {
       $("#rc-search-submit").disabled = false;
       renderHits();
     }
+  }
+
+  /** Whether a customer found owes, and how much: what to tell them before the ticket. */
+  function debtOf(h) {
+    if (h.owes === null || h.owes === undefined) {
+      return el("span", { className: "muted", dataset: { owes: "unknown" }, text: msg("owes_unknown") });
+    }
+    if (!h.owes) return el("span", { className: "muted", dataset: { owes: "no" }, text: msg("owes_nothing") });
+    return el(
+      "span",
+      { dataset: { owes: "yes", amount: String(h.debt) } },
+      el("strong", { className: "money", text: money(h.debt) }),
+      el("span", { className: "muted", text: ` · ${msg("owes", { n: h.periods })}` }),
+    );
   }
 
   function renderHits() {
@@ -281,6 +298,7 @@ export function receptionScreen(ctx) {
             {},
             el("div", { className: "name", text: h.name }),
             el("div", { className: "address muted", text: h.address }),
+            el("div", { className: "debt" }, debtOf(h)),
           ),
           el("td", { className: "num", text: h.book_code }),
           el(

@@ -262,6 +262,7 @@ function startSocket(view) {
       ctx.hall.snapshot(data);
       screens.supervisor.onSnapshot(data);
       screens.reception.onSnapshot(data);
+      screens.cashier.onSnapshot(data);
       ctx.drawer.refresh();
       cash.refresh();
       queueRender();

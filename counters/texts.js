@@ -56,6 +56,46 @@ export const COUNTERS_TEXTS = {
     en: (d) => `ticket ${d.ticket} finished, left unpaid`,
   },
   bad_ticket_number: { vi: "Số vé là một số nguyên dương.", en: "A ticket number is a positive whole number." },
+  nothing_picked: {
+    vi: "Chưa chọn kỳ nào để thu: bấm + (hoặc đánh dấu kỳ) rồi F4.",
+    en: "No period is chosen: press + (or tick a period), then F4.",
+  },
+  pick_keys_hint: {
+    vi: "Phím + / − : chọn thêm / bỏ bớt một kỳ (kỳ cũ trước)",
+    en: "Keys + / −: add / drop one period (oldest first)",
+  },
+  change_due: { vi: (d) => `Tiền thừa trả khách: ${d.amount}`, en: (d) => `change to give: ${d.amount}` },
+  tendered_short: { vi: (d) => `Khách đưa còn thiếu ${d.amount}`, en: (d) => `tendered is ${d.amount} short` },
+  supply_cut: {
+    vi: "Đang bị cắt điện: thu đủ nợ thì in phiếu đóng điện",
+    en: "Supply cut: paid in full, a reconnection slip prints",
+  },
+  supply_cut_settled: { vi: "Đã thu đủ: phiếu đóng điện", en: "Paid in full: reconnection slip" },
+  slip_queued: {
+    vi: "Đang gửi phiếu đóng điện tới máy in phiếu…",
+    en: "Sending the reconnection slip to the slip printer…",
+  },
+  slip_sent: {
+    vi: (d) => `Phiếu đóng điện của ${d.customer} đã gửi máy in phiếu: ${d.status}`,
+    en: (d) => `Reconnection slip for ${d.customer} sent to the slip printer`,
+  },
+  slip_none: {
+    vi: (d) => `Chưa in được phiếu đóng điện cho ${d.customer} (không có máy in phiếu): báo giám sát viên.`,
+    en: (d) => `No reconnection slip printed for ${d.customer} (no slip printer): tell the supervisor.`,
+  },
+  // the day's payments of the counter, and their paper
+  payments_today: { vi: "Đã thu hôm nay tại quầy", en: "Payments here today" },
+  no_payments_today: { vi: "Chưa thu khoản nào hôm nay", en: "No payment yet today" },
+  loading: { vi: "Đang tải…", en: "Loading…" },
+  ticket_n: { vi: (d) => `Vé ${d.n}`, en: (d) => `ticket ${d.n}` },
+  paper_receipt: { vi: "Biên nhận", en: "Receipt" },
+  paper_copy: { vi: "Bản sao", en: "Copy" },
+  paper_slip: { vi: "Phiếu đóng điện", en: "Reconnection slip" },
+  reprint_receipt: { vi: "In lại biên nhận", en: "Reprint receipt" },
+  reprint_sent: {
+    vi: (d) => `Đã gửi bản sao biên nhận vé ${d.ticket} tới máy in của quầy (in chữ BẢN SAO).`,
+    en: (d) => `A copy of ticket ${d.ticket}'s receipt was sent to this counter's printer (marked COPY).`,
+  },
 
   // reception
   periods: { vi: (d) => `Kỳ: ${d.list}`, en: (d) => `periods: ${d.list}` },
@@ -76,6 +116,16 @@ export const COUNTERS_TEXTS = {
     en: (d) => `results${d.more ? " (narrow the search)" : ""}`,
   },
   nothing_found: { vi: "Không tìm thấy", en: "Nothing found" },
+  maybe_more: {
+    vi: "Không thấy trong các kết quả đầu tiên: thêm một từ ít gặp hơn (tên đường, tên riêng).",
+    en: "Not among the first results: add a rarer word (a street, a given name).",
+  },
+  owes: {
+    vi: (d) => `còn nợ ${d.n} kỳ`,
+    en: (d) => `owes ${d.n} ${d.n === 1 ? "period" : "periods"}`,
+  },
+  owes_nothing: { vi: "Không nợ", en: "Owes nothing" },
+  owes_unknown: { vi: "Chưa rõ nợ (CMIS không trả lời)", en: "Debt unknown (CMIS did not answer)" },
   added: { vi: "Đã thêm", en: "Added" },
   add: { vi: "Thêm vào vé", en: "Add" },
 
@@ -116,8 +166,14 @@ export const COUNTERS_TEXTS = {
     en: (d) => `This invoice is already paid${d.ticket ? ` on ticket ${d.ticket}` : ""}: do not collect it again.`,
   },
   "error.already_delivered": {
-    vi: (d) => `Hoá đơn giấy đã giao quầy ${d.delivered_to}: không hoàn tác F9 được nữa.`,
-    en: (d) => `The paper was delivered to ${d.delivered_to}: F9 can no longer be undone.`,
+    vi: (d) =>
+      `Hoá đơn giấy đã giao quầy ${d.delivered_to}: không hoàn tác F9 được nữa. Nếu nhầm, nhờ quầy đó trả lại hoá đơn.`,
+    en: (d) =>
+      `The paper was delivered to ${d.delivered_to}: F9 can no longer be undone. If it was a mistake, ask that counter to return it.`,
+  },
+  "error.nothing_to_find": {
+    vi: (d) => `Khách ${d.customer} không còn hoá đơn nào cần tìm trên vé ${d.ticket} ở quầy này.`,
+    en: (d) => `Customer ${d.customer} has no paper left to find on ticket ${d.ticket} at this counter.`,
   },
   "error.not_your_payment": {
     vi: (d) => `Khoản thu này do ${d.cashier} thu: chỉ người đó, thủ quỹ trưởng hoặc giám sát viên được huỷ.`,

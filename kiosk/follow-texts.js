@@ -5,8 +5,11 @@ export const FOLLOW_TEXTS = {
   hall: { vi: "Phòng thu tiền điện", en: "Electricity payment hall" },
   your_number: { vi: "Số thứ tự của quý khách", en: "Your number" },
   updated: { vi: "Cập nhật lúc", en: "Updated at" },
-  auto_update: { vi: "· tự cập nhật mỗi 5 giây", en: "· updates every 5 seconds" },
-  paused: { vi: "· tạm dừng khi ẩn trang", en: "· paused while hidden" },
+  auto_update: { vi: "· tự cập nhật khi có thay đổi", en: "· updates as the queue moves" },
+  wait_about: {
+    vi: (d) => `Thời gian chờ ước tính: khoảng ${d.n} phút`,
+    en: (d) => `Estimated wait: about ${d.n} ${d.n === 1 ? "minute" : "minutes"}`,
+  },
   st_waiting: { vi: "Đang chờ", en: "Waiting" },
   st_serving: { vi: "Đến lượt quý khách", en: "It is your turn" },
   st_parked: { vi: "Tạm chờ tại quầy", en: "On hold at a counter" },
@@ -37,6 +40,10 @@ export const FOLLOW_TEXTS = {
   "error.unknown_ticket": {
     vi: "Không tìm thấy vé. Vui lòng kiểm tra lại mã QR trên vé.",
     en: "Ticket not found. Please check the QR code on your ticket.",
+  },
+  "error.too_many_followers": {
+    vi: "Vé này đang được theo dõi trên quá nhiều trang. Đóng bớt một trang, trang này sẽ tự thử lại.",
+    en: "Too many pages follow this ticket. Close one; this page will try again by itself.",
   },
   "error.network": {
     vi: "Mất kết nối, đang thử lại…",

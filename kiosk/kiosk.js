@@ -139,7 +139,8 @@ async function addCustomer() {
   }
   setBusy(true);
   try {
-    const c = await api(`/api/customers/${encodeURIComponent(code)}`, { token });
+    // for=ticket: a customer already on a live ticket is refused now, by the issue's rule
+    const c = await api(`/api/customers/${encodeURIComponent(code)}?for=ticket`, { token });
     if (!c.invoices || c.invoices.length === 0) {
       fail({ code: "no_debt", details: { customers: [c.code] } });
     } else {

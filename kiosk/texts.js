@@ -69,16 +69,16 @@ export const KIOSK_TEXTS = {
     en: (d) => `Customer ${(d.customers || []).join(", ")} has nothing to pay.`,
   },
   "error.customer_on_active_ticket": {
-    vi: (d) => `Khách hàng ${d.customer} đã có trong vé số ${d.ticket} hôm nay.`,
-    en: (d) => `Customer ${d.customer} is already on ticket ${d.ticket} today.`,
+    vi: (d) => `Khách hàng ${d.customer} đã có trong vé số ${d.ticket} hôm nay: vui lòng chờ gọi số ${d.ticket}.`,
+    en: (d) => `Customer ${d.customer} is already on ticket ${d.ticket} today: please wait for number ${d.ticket}.`,
   },
   "error.too_many_customers": {
     vi: `Một vé tối đa ${MAX_CUSTOMERS} khách hàng.`,
     en: `At most ${MAX_CUSTOMERS} customers per ticket.`,
   },
   "error.duplicate": {
-    vi: (d) => `Mã ${d.customer} đã có trong danh sách.`,
-    en: (d) => `${d.customer} is already in the list.`,
+    vi: (d) => `Mã ${d.customer} đã có trong danh sách: không cần thêm lần nữa.`,
+    en: (d) => `${d.customer} is already in the list: no need to add it again.`,
   },
   "error.day_closed": {
     vi: "Phòng thu đã ngừng nhận khách hôm nay. Mời quý khách quay lại vào ngày làm việc sau.",

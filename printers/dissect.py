@@ -13,7 +13,8 @@ from printers import tcvn3
 from printers.layout import Align, aligned, nfc
 
 Decoder = Callable[[int], str]
-_ALIGN: dict[int, Align] = {
+#: ESC a n: the alignment it selects
+ALIGN: dict[int, Align] = {
     0: "left",
     1: "center",
     2: "right",
@@ -22,7 +23,7 @@ _ALIGN: dict[int, Align] = {
     50: "right",
 }
 #: ESC x with one parameter byte that changes nothing readable
-_ESC_1 = {ord(c) for c in "!-EGMV{3r"} | {0x20}
+ESC_ONE_ARG = {ord(c) for c in "!-EGMV{3r"} | {0x20}
 
 
 def page_decoders(profile: Any) -> dict[int, Decoder]:
@@ -46,7 +47,7 @@ def _decoder(name: str) -> Decoder:
     return lambda b: chr(b) if b < 0x80 else "\ufffd"
 
 
-def _unknown_page(_b: int) -> str:
+def unknown_page(_b: int) -> str:
     return "\ufffd"
 
 
@@ -85,7 +86,7 @@ def readable(data: bytes, profile: Any, columns: int = 0) -> str:
         elif b < 0x20:
             raise ValueError(f"control byte 0x{b:02X} at {i}")
         else:
-            st.line.append(st.decoders.get(st.page, _unknown_page)(b))
+            st.line.append(st.decoders.get(st.page, unknown_page)(b))
             i += 1
     st.flush(force=False)
     return "\n".join(st.out) + "\n"
@@ -102,11 +103,11 @@ def _esc(data: bytes, i: int, st: _State) -> int:
     if cmd == ord("t"):
         st.page = arg
     elif cmd == ord("a"):
-        st.align = _ALIGN[arg]
+        st.align = ALIGN[arg]
     elif cmd == ord("d"):
         st.flush(force=False)
         st.out.extend([""] * arg)
-    elif cmd not in _ESC_1:
+    elif cmd not in ESC_ONE_ARG:
         raise ValueError(f"ESC 0x{cmd:02X} at {i}")
     return i + 3
 

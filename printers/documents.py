@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from printers.formats import HALL_TZ, local_date, local_time, vnd
 from printers.layout import QR, Block, Cut, Document, Feed, Row, Rule, Text
 from printers.vietnamese import TONES, VOWELS
+from qms.words.in_words import amount_in_words
 
 Data = Mapping[str, Any]
 Time = str | dt.datetime
@@ -72,6 +73,15 @@ def ticket(state: Data, *, branch: str, follow_url: str, tz: str = HALL_TZ) -> D
     return Document("ticket", tuple(blocks))
 
 
+COPY_BANNER = "BẢN SAO / COPY"
+UNCONFIRMED = "Chưa được CMIS xác nhận / Not yet confirmed by CMIS"
+#: a payment undone since: its reprint says so beside the amount
+UNDONE = {
+    "reversed": "ĐÃ HUỶ THANH TOÁN / PAYMENT REVERSED",
+    "refused": "CMIS TỪ CHỐI, ĐÃ TRẢ LẠI TIỀN / REFUSED BY CMIS, MONEY GIVEN BACK",
+}
+
+
 def receipt(
     ticket_state: Data,
     payments: Sequence[Data],
@@ -81,20 +91,36 @@ def receipt(
     cashier: str,
     at: Time,
     tz: str = HALL_TZ,
+    tendered: int | None = None,
+    reprint: bool = False,
+    reprinted_at: Time | None = None,
 ) -> Document:
-    """The receipt after F4: what was paid, invoice by invoice, with CMIS's receipt number
-    when CMIS has already given it, and our transaction id to trace the payment."""
+    """The receipt after F4, and its reprint: what was paid, invoice by invoice; who took
+    it (``cashier``: the full name); what the customer gave and the change; CMIS's receipt
+    number for each payment CMIS has confirmed, and for one not yet confirmed a line that
+    says so (a reprint after confirmation carries the number). ``reprint`` marks it a copy,
+    so two papers for one payment never both look like the original; ``reprinted_at`` says
+    under the mark when the copy was made."""
     invoices = {
         i["invoice_id"]: i for c in ticket_state["customers"] for i in c.get("invoices", [])
     }
     names = {c["code"]: c["name"] for c in ticket_state["customers"]}
+    copy = [Text(COPY_BANNER, align="center", bold=True, width=2, height=2)] if reprint else []
+    when = (
+        [Text(f"In lại lúc {local_time(reprinted_at, tz)} / Reprinted", align="center")]
+        if reprint and reprinted_at
+        else []
+    )
     blocks = [
         *_header(branch, "BIÊN NHẬN THU TIỀN ĐIỆN"),
+        Text("Electricity payment receipt", align="center"),
+        *copy,
+        *when,
         Rule(),
-        Row("Số thứ tự", str(ticket_state["number"])),
-        Row("Quầy", counter),
-        Row("Thu ngân", cashier),
-        Row("Thời gian", local_time(at, tz)),
+        Row("Số thứ tự / Ticket", str(ticket_state["number"])),
+        Row("Quầy / Counter", counter),
+        Row("Thu ngân / Cashier", cashier),
+        Row("Thời gian / Time", local_time(at, tz)),
         Rule(),
     ]
     for p in payments:
@@ -106,18 +132,81 @@ def receipt(
             else:
                 blocks.append(Row(f"  Kỳ {inv['period']}", vnd(inv["total"])))
         if len(payments) > 1:
-            blocks.append(Row("  Cộng", vnd(p["total"])))
+            blocks.append(Row("  Cộng / Subtotal", vnd(p["total"])))
         if p.get("receipt_no"):
-            blocks.append(Row("  Số biên lai CMIS", p["receipt_no"]))
-        blocks.append(Row("  Mã giao dịch", p["txn_id"]))
+            blocks.append(Row("  Số biên lai CMIS / Receipt", p["receipt_no"], bold=True))
+        elif p.get("status") not in UNDONE:
+            blocks.append(Text(f"  {UNCONFIRMED}"))
+        if p.get("status") in UNDONE:  # a reprint after it: the paper must say so
+            blocks.append(Text(f"  {UNDONE[p['status']]}", bold=True))
+        blocks.append(Row("  Mã giao dịch / Txn", p["txn_id"]))
+    total = sum(p["total"] for p in payments)
     blocks += [
         Rule(heavy=True),
-        Row("TỔNG ĐÃ THU", vnd(sum(p["total"] for p in payments)), bold=True),
+        Row("TỔNG ĐÃ THU / TOTAL PAID", vnd(total), bold=True),
+    ]
+    if tendered is not None:
+        blocks += [
+            Row("Khách đưa / Tendered", vnd(tendered)),
+            Row("Tiền thối lại / Change", vnd(tendered - total), bold=True),
+        ]
+    if any(not p.get("receipt_no") and p.get("status") not in UNDONE for p in payments):
+        blocks += [
+            Rule(),
+            Text("In trước khi CMIS xác nhận: bản in lại sau khi xác nhận có số biên lai CMIS.",
+                 align="center"),
+            Text("Printed before CMIS confirmed: a reprint after it carries CMIS's receipt "
+                 "number.", align="center"),
+        ]  # fmt: skip
+    blocks += [
+        *copy,
         Feed(),
-        Text("Cảm ơn quý khách!", align="center"),
+        Text("Cảm ơn quý khách! / Thank you!", align="center"),
         Cut(),
     ]
-    return Document("receipt", tuple(blocks))
+    return Document("receipt-copy" if reprint else "receipt", tuple(blocks))
+
+
+COUNT_TITLES = {
+    "close": ("Kết ca thu ngân / Drawer close", "NGƯỜI NỘP", "NGƯỜI KIỂM"),
+    "deposit": ("Nộp ngân hàng / Bank deposit", "THỦ QUỸ", "KẾ TOÁN"),
+}
+
+
+def count_sheet(sheet: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
+    """Bảng kê các loại tiền: cash counted note by note, as a Vietnamese cash desk writes
+    it, each note's amount, the total and the total in words; signed by who counted and
+    who checked. ``sheet``: ``{"kind": "close" | "deposit", "day", "at", "cashier",
+    "counter", "notes": [{"note", "count", "amount"}], "total", "bank"?, "reference"?}``."""
+    what, left, right = COUNT_TITLES[sheet["kind"]]
+    blocks: list[Block] = [
+        *_header(branch, "BẢNG KÊ CÁC LOẠI TIỀN"),
+        Text("Cash count by note", align="center"),
+        Text(what, align="center", bold=True),
+        Rule(),
+        Row("Ngày / Day", local_date(sheet["day"])),
+        Row("Lập lúc / At", local_time(sheet["at"], tz)),
+        Row("Thu ngân / Cashier", sheet["cashier"]),
+        Row("Quầy / Counter", sheet["counter"]),
+    ]
+    if sheet["kind"] == "deposit":
+        blocks += [
+            Row("Ngân hàng / Bank", sheet["bank"]),
+            Row("Số phiếu nộp / Slip no.", sheet["reference"]),
+        ]
+    blocks += [Rule(), Row("Mệnh giá x Số tờ / Note x Count", "Thành tiền", bold=True), Rule()]
+    for n in sheet["notes"]:
+        blocks.append(Row(f"{vnd(n['note']):>11} x {n['count']}", vnd(n["amount"])))
+    blocks += [
+        Rule(heavy=True),
+        Row("TỔNG CỘNG / TOTAL", vnd(sheet["total"]), bold=True),
+        Rule(heavy=True),
+        Text("Bằng chữ / In words:"),
+        Text(amount_in_words(sheet["total"]) + ".", bold=True),
+        *_signatures(left, right, sheet["cashier"]),
+        Cut(),
+    ]
+    return Document(f"count-{sheet['kind']}", tuple(blocks))
 
 
 VOID_BANNER = "HUỶ / VOID"
@@ -232,53 +321,115 @@ def reconnection_slip(
     return Document("reconnection", tuple(blocks))
 
 
-def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
-    """The head cashier's day end: each cashier's count and total, the grand total, and
-    every money movement between cashiers.
+def _signed(amount: int) -> str:
+    return ("+" if amount > 0 else "") + vnd(amount)
 
-    ``summary``: ``{"day": "2026-03-27", "at": time printed, "cashiers": [{"cashier",
-    "counter", "payments", "total"}], "movements": [{"from_cashier", "to_cashier",
-    "amount", "at"}], "deposit": {"amount", "bank", "reference"} (optional)}``."""
-    cashiers: Iterable[Data] = summary["cashiers"]
+
+def _less(amount: int) -> str:
+    return vnd(-amount)
+
+
+#: a drawer's figures on the day-end slip, in the order they add up
+DRAWER_LINES = (
+    ("float", "Quỹ đầu ngày / Float", vnd),
+    ("collected", "Đã thu / Collected", _signed),
+    ("given_back", "Trả lại khách / Given back", _less),
+    ("money_in", "Nhận của thu ngân / Money in", _signed),
+    ("money_out", "Giao cho thu ngân / Money out", _less),
+)
+
+
+def _drawer_lines(c: Data) -> list[Block]:
+    """One drawer adding up: float + collected − given back + in − out = expected;
+    expected ± the approved difference = counted."""
+    out: list[Block] = []
+    for key, label, shown in DRAWER_LINES:
+        if c[key] or key in ("float", "collected"):
+            label = f"{label} ({c['payments']})" if key == "collected" else label
+            out.append(Row(f"  {label}", shown(c[key])))
+    out.append(Row("  = Phải có / Expected", vnd(c["expected"]), bold=True))
+    if c.get("difference"):
+        out.append(Row("  Chênh lệch / Difference", _signed(c["difference"])))
+        if c.get("approved_by"):
+            who = c["approved_by"].split(":", 1)[-1]
+            out.append(Text(f"    Đã duyệt / Approved: {who}: {c.get('approval_note') or ''}"))
+    out.append(Row("  = Thực đếm / Counted", vnd(c["counted"]), bold=True))
+    return out
+
+
+def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
+    """The head cashier's day end, adding up on paper: for each drawer its float, what it
+    collected and gave back, the money moved to and from colleagues, what it should hold,
+    the approved difference and what was counted; the same for the hall; then the bank
+    deposit and the cash kept (counted − deposit), and every money movement.
+
+    ``summary``: ``{"day", "at", "cashiers": [{"cashier", "counter", "payments", "total",
+    "float", "collected", "given_back", "money_in", "money_out", "expected", "counted",
+    "difference", "approved_by", "approval_note"}], "movements": [{"from_cashier",
+    "to_cashier", "amount", "at"}], "deposit": {"amount", "bank", "reference"}}``. A
+    summary of a day closed before drawers were itemised (no ``counted``) prints each
+    cashier's count and total only."""
+    cashiers: Sequence[Data] = summary["cashiers"]
     movements: Sequence[Data] = summary.get("movements", [])
+    itemised = all("counted" in c for c in cashiers)
     blocks: list[Block] = [
         *_header(branch, "BÁO CÁO THU TIỀN CUỐI NGÀY"),
+        Text("Day-end cash report", align="center"),
         Rule(),
-        Row("Ngày", local_date(summary["day"])),
-        Row("In lúc", local_time(summary["at"], tz)),
+        Row("Ngày / Day", local_date(summary["day"])),
+        Row("In lúc / Printed", local_time(summary["at"], tz)),
         Rule(),
-        Text("THU THEO THU NGÂN", bold=True),
+        Text("THEO THU NGÂN / BY CASHIER", bold=True),
     ]
     count = total = 0
     for c in cashiers:
         counter = f" ({c['counter']})" if c.get("counter") else ""
-        blocks += [
-            Text(f"{c['cashier']}{counter}"),
-            Row(f"  {c['payments']} giao dịch", vnd(c["total"])),
-        ]
+        blocks.append(Text(f"{c['cashier']}{counter}", bold=itemised))
+        if itemised:
+            blocks += _drawer_lines(c)
+        else:
+            blocks.append(Row(f"  {c['payments']} giao dịch", vnd(c["total"])))
         count += c["payments"]
         total += c["total"]
-    blocks += [
-        Rule(heavy=True),
-        Row(f"TỔNG CỘNG ({count} giao dịch)", vnd(total), bold=True),
-        Rule(),
-        Text("BÀN GIAO TIỀN GIỮA THU NGÂN", bold=True),
-    ]
+    blocks += [Rule(heavy=True)]
+    if itemised:
+        sums = {k: sum(c[k] or 0 for c in cashiers) for k in (
+            "float", "collected", "given_back", "money_in", "money_out", "expected",
+            "difference", "counted",
+        )}  # fmt: skip
+        blocks += [
+            Text("TỔNG CỘNG / HALL TOTAL", bold=True),
+            Row("  Quỹ đầu ngày / Floats", vnd(sums["float"])),
+            Row(f"  Đã thu / Collected ({count})", _signed(sums["collected"])),
+            Row("  Trả lại khách / Given back", _less(sums["given_back"])),
+            Row("  Giao nhận giữa thu ngân / Moved", _signed(sums["money_in"] - sums["money_out"])),
+            Row("  = Phải có / Expected", vnd(sums["expected"]), bold=True),
+            Row("  Chênh lệch đã duyệt / Approved", _signed(sums["difference"])),
+            Row("  = Thực đếm / Counted", vnd(sums["counted"]), bold=True),
+            Row("Thu trong ngày / Takings", vnd(total), bold=True),
+        ]
+    else:
+        blocks.append(Row(f"TỔNG CỘNG ({count} giao dịch)", vnd(total), bold=True))
+    deposit = summary.get("deposit")
+    if deposit:
+        blocks += [
+            Rule(),
+            Text("NỘP NGÂN HÀNG / BANK DEPOSIT", bold=True),
+            Text(f"  {deposit['bank']}"),
+            Row(f"  Số phiếu {deposit['reference']}", vnd(deposit["amount"]), bold=True),
+            Text(f"  Bằng chữ: {amount_in_words(deposit['amount'])}."),
+        ]
+        if itemised:
+            kept = sums["counted"] - deposit["amount"]
+            blocks.append(Row("  Tiền mặt giữ lại / Cash kept", vnd(kept)))
+    blocks += [Rule(), Text("BÀN GIAO TIỀN GIỮA THU NGÂN / MOVEMENTS", bold=True)]
     for m in movements:
         blocks += [
             Text(f"{m['from_cashier']} giao {m['to_cashier']}"),
             Row(f"  {local_time(m['at'], tz)}", vnd(m["amount"])),
         ]
     if not movements:
-        blocks.append(Text("  (không có)"))
-    deposit = summary.get("deposit")
-    if deposit:
-        blocks += [
-            Rule(),
-            Text("NỘP NGÂN HÀNG", bold=True),
-            Text(f"  {deposit['bank']}"),
-            Row(f"  Số phiếu {deposit['reference']}", vnd(deposit["amount"]), bold=True),
-        ]
+        blocks.append(Text("  (không có / none)"))
     blocks += [Rule(), *_signatures("NGƯỜI LẬP", "KẾ TOÁN"), Cut()]
     return Document("day-end", tuple(blocks))
 

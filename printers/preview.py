@@ -1,6 +1,10 @@
 """``python -m printers.preview OUTDIR [--paper 80]``: every sample document as a PNG, drawn
 from the same layout and the same raster code as image mode, dressed as a thermal roll
-(paper margins, slightly grey ink, a cut edge) so a person can judge it."""
+(paper margins, slightly grey ink, a cut edge) so a person can judge it.
+
+``python -m printers.preview OUTDIR data/prints/*.bin [--last N]``: what the printers
+actually received instead, one PNG a job (``receipt-c1-0007.png``), read back from the
+bytes (``printers.replay``): the paper as printed, text mode or image mode alike."""
 
 from __future__ import annotations
 
@@ -25,6 +29,11 @@ TOP, BOTTOM, DESK, TEETH = 28, 40, 36, 10
 def receipt_png(doc: Document, p: Paper) -> Image.Image:
     """The document's printed part on its paper, on a desk; one strip per cut-off piece."""
     pieces = [raster.draw(blocks, p) for blocks, _ in segments(doc.blocks) if blocks]
+    return on_desk(pieces, p)
+
+
+def on_desk(pieces: list[Image.Image], p: Paper) -> Image.Image:
+    """Printed pieces (1-bit, black ink) as slips of paper on a desk."""
     slips = [_slip(piece, p) for piece in pieces]
     width = max(s.width for s in slips) + 2 * DESK
     height = sum(s.height for s in slips) + DESK * (len(slips) + 1)
@@ -59,13 +68,44 @@ def _slip(printed: Image.Image, p: Paper) -> Image.Image:
     return slip
 
 
+def printed(files: list[Path], outdir: Path, p: Paper, profile: str, last: int) -> list[Path]:
+    """Each job in each printer file as a PNG in ``outdir``, numbered from the file's
+    first job (the last ``last`` only, when > 0); the PNGs' paths."""
+    from escpos.printer import Dummy
+
+    from printers.replay import jobs
+
+    made = []
+    outdir.mkdir(parents=True, exist_ok=True)
+    look = Dummy(profile=profile).profile
+    for f in files:
+        pictures = jobs(f.read_bytes(), look, p.dots)
+        first = max(0, len(pictures) - last) if last > 0 else 0
+        for n, picture in enumerate(pictures[first:], start=first + 1):
+            path = outdir / f"{f.stem}-{n:04d}.png"
+            on_desk([picture], p).save(path, optimize=True)
+            made.append(path)
+    return made
+
+
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m printers.preview", description=__doc__)
+    ap = argparse.ArgumentParser(
+        prog="python -m printers.preview",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("outdir", type=Path)
+    ap.add_argument("files", type=Path, nargs="*", help="printer files (data/prints/*.bin)")
     ap.add_argument("--paper", type=int, default=80, choices=(58, 80))
+    ap.add_argument("--profile", default="default", help="the printers' python-escpos profile")
+    ap.add_argument("--last", type=int, default=0, help="only each file's last N jobs")
     args = ap.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
     p = paper(args.paper)
+    if args.files:
+        for path in printed(args.files, args.outdir, p, args.profile, args.last):
+            print(path)
+        return
     suffix = "" if args.paper == 80 else f"-{args.paper}mm"
     for name, doc in all_documents().items():
         path = args.outdir / f"{name}{suffix}.png"

@@ -69,8 +69,8 @@ PAYMENTS: list[dict[str, Any]] = [
         "total": 2_222_217,
         "counter": "C2",
         "cashier": "thungan2",
-        "status": "confirmed",
-        "receipt_no": "BL-88213377",
+        "status": "pending",
+        "receipt_no": None,
     },
     {
         "txn_id": "PE0100-20260327-000119",
@@ -83,6 +83,12 @@ PAYMENTS: list[dict[str, Any]] = [
         "receipt_no": None,
     },
 ]
+#: the same payments once CMIS has confirmed them: what a reprint carries
+CONFIRMED: list[dict[str, Any]] = [
+    {**PAYMENTS[0], "status": "confirmed", "receipt_no": "BL-88213377"},
+    {**PAYMENTS[1], "status": "confirmed", "receipt_no": "BL-88213378"},
+]
+TENDERED = 2_700_000
 
 MOVEMENT: dict[str, Any] = {
     "id": 7,
@@ -96,15 +102,70 @@ SUMMARY: dict[str, Any] = {
     "day": "2026-03-27",
     "at": "2026-03-27T10:45:00+00:00",
     "cashiers": [
-        {"cashier": "Võ Minh Đức", "counter": "Quầy 1", "payments": 57, "total": 61_204_300},
+        {
+            "cashier": "Võ Minh Đức",
+            "counter": "Quầy 1",
+            "payments": 57,
+            "total": 61_204_000,
+            "float": 2_000_000,
+            "collected": 61_204_000,
+            "given_back": 0,
+            "money_in": 58_620_000,
+            "money_out": 0,
+            "expected": 121_824_000,
+            "counted": 121_824_000,
+            "difference": 0,
+            "approved_by": None,
+            "approval_note": None,
+        },
         {
             "cashier": "Phạm Thị Hồng Nhung",
             "counter": "Quầy 2",
             "payments": 44,
             "total": 48_750_000,
+            "float": 1_000_000,
+            "collected": 48_750_000,
+            "given_back": 0,
+            "money_in": 0,
+            "money_out": 48_750_000,
+            "expected": 1_000_000,
+            "counted": 995_000,
+            "difference": -5_000,
+            "approved_by": "user:supervisor",
+            "approval_note": "Thiếu 5.000 đ, thu ngân đã bù",
         },
-        {"cashier": "Đặng Quốc Việt", "counter": "Quầy 3", "payments": 12, "total": 9_870_500},
-        {"cashier": "Lý Thị Mỹ", "counter": "Quầy 4", "payments": 0, "total": 0},
+        {
+            "cashier": "Đặng Quốc Việt",
+            "counter": "Quầy 3",
+            "payments": 13,
+            "total": 9_870_000,
+            "float": 1_000_000,
+            "collected": 10_020_000,
+            "given_back": 150_000,
+            "money_in": 0,
+            "money_out": 9_870_000,
+            "expected": 1_000_000,
+            "counted": 1_000_000,
+            "difference": 0,
+            "approved_by": None,
+            "approval_note": None,
+        },
+        {
+            "cashier": "Lý Thị Mỹ",
+            "counter": "Quầy 4",
+            "payments": 0,
+            "total": 0,
+            "float": 500_000,
+            "collected": 0,
+            "given_back": 0,
+            "money_in": 0,
+            "money_out": 0,
+            "expected": 500_000,
+            "counted": 500_000,
+            "difference": 0,
+            "approved_by": None,
+            "approval_note": None,
+        },
     ],
     "movements": [
         MOVEMENT,
@@ -112,10 +173,41 @@ SUMMARY: dict[str, Any] = {
             **MOVEMENT,
             "id": 8,
             "from_cashier": "Đặng Quốc Việt (Quầy 3)",
-            "amount": 9_870_500,
+            "amount": 9_870_000,
             "at": "2026-03-27T10:33:00+00:00",
         },
     ],
+    "deposit": {"amount": 119_824_000, "bank": "Vietcombank Sài Gòn", "reference": "NT-0042"},
+}
+
+NOTES = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
+
+
+def count(**by_note: int) -> list[dict[str, int]]:
+    """A count by note as the drawer keeps it: every note, largest first (``n500000=3``)."""
+    given = {int(k.removeprefix("n")): v for k, v in by_note.items()}
+    return [{"note": n, "count": given.get(n, 0), "amount": n * given.get(n, 0)} for n in NOTES]
+
+
+#: the head cashier's close and deposit, counted by note
+HEAD_COUNT = count(n500000=243, n200000=1, n100000=1, n20000=1, n2000=2)
+DEPOSIT_COUNT = count(n500000=239, n200000=1, n100000=1, n20000=1, n2000=2)
+SHEET: dict[str, Any] = {
+    "kind": "close",
+    "day": "2026-03-27",
+    "at": "2026-03-27T10:40:00+00:00",
+    "cashier": "Võ Minh Đức",
+    "counter": "Quầy 1",
+    "notes": HEAD_COUNT,
+    "total": 121_824_000,
+}
+DEPOSIT_SHEET: dict[str, Any] = {
+    **SHEET,
+    "kind": "deposit",
+    "notes": DEPOSIT_COUNT,
+    "total": 119_824_000,
+    "bank": "Vietcombank Sài Gòn",
+    "reference": "NT-0042",
 }
 
 
@@ -131,8 +223,26 @@ def all_documents() -> dict[str, Document]:
     docs = [
         documents.ticket(TICKET, branch=BRANCH, follow_url=FOLLOW_URL),
         documents.receipt(
-            paid, PAYMENTS, branch=BRANCH, counter="Quầy 2", cashier="Phạm Thị Hồng Nhung", at=AT
+            paid,
+            PAYMENTS,
+            branch=BRANCH,
+            counter="Quầy 2",
+            cashier="Phạm Thị Hồng Nhung",
+            at=AT,
+            tendered=TENDERED,
         ),
+        documents.receipt(
+            paid,
+            CONFIRMED,
+            branch=BRANCH,
+            counter="Quầy 2",
+            cashier="Phạm Thị Hồng Nhung",
+            at=AT,
+            tendered=TENDERED,
+            reprint=True,
+        ),
+        documents.count_sheet(SHEET, branch=BRANCH),
+        documents.count_sheet(DEPOSIT_SHEET, branch=BRANCH),
         documents.money_out_slip(MOVEMENT, branch=BRANCH),
         documents.money_in_slip(MOVEMENT, branch=BRANCH),
         documents.money_out_slip({**MOVEMENT, "void": True}, branch=BRANCH),

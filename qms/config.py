@@ -170,6 +170,27 @@ class CashierSettings(_Model):
     )
 
 
+#: the notes in use (coins are out of use): what a count by note lists, largest first
+DENOMINATIONS = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
+
+
+class CashSettings(_Model):
+    denominations: tuple[int, ...] = Field(
+        DENOMINATIONS,
+        description="The notes a drawer's close and the bank deposit are counted in (VND), "
+        "printed largest first on the count sheet.",
+    )
+
+    @field_validator("denominations")
+    @classmethod
+    def _notes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if not v or any(isinstance(n, bool) or n <= 0 for n in v):
+            raise ValueError("denominations is a list of positive whole amounts in VND")
+        if len(set(v)) != len(v):
+            raise ValueError("denominations are listed once each")
+        return tuple(sorted(v, reverse=True))
+
+
 class AuthSettings(_Model):
     session_hours: int = Field(12, ge=1, le=72, description="Staff session lifetime.")
     demo_accounts: bool = Field(True, description="Create the demo staff on an empty database.")
@@ -283,6 +304,7 @@ class Settings(_Model):
     cmis: CmisSettings = CmisSettings()
     lookup: LookupSettings = LookupSettings()
     cashier: CashierSettings = CashierSettings()
+    cash: CashSettings = CashSettings()
     auth: AuthSettings = AuthSettings()
     branches: list[BranchSettings] = Field(
         min_length=1,

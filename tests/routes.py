@@ -20,11 +20,24 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
     ("GET", "/api/tickets/{number:int}"): ("/api/tickets/1", "ticket.read"),
     ("POST", "/api/tickets/{number:int}/reopen"): ("/api/tickets/9999/reopen", "ticket.reopen"),
+    ("POST", "/api/tickets/{number:int}/customers/{code}/found"): (
+        "/api/tickets/9999/customers/PE01000000001/found",
+        "lookup.mark",
+    ),
+    ("POST", "/api/tickets/{number:int}/invoices/unfound"): (
+        "/api/tickets/9999/invoices/unfound",
+        "lookup.mark",
+    ),
     ("POST", "/api/tickets/{number:int}/invoices/{invoice_id:int}/{action}"): (
         "/api/tickets/9999/invoices/1/found",
         "lookup.mark",
     ),
     ("POST", "/api/counters/{counter}/{action}"): ("/api/counters/C1/recall", "cashier.act"),
+    ("GET", "/api/counters/{counter}/payments"): ("/api/counters/C1/payments", "cash.own"),
+    ("POST", "/api/counters/{counter}/payments/{txn}/reprint"): (
+        "/api/counters/C1/payments/NOPE/reprint",
+        "cashier.act",
+    ),
     ("GET", "/api/snapshot"): ("/api/snapshot?view=supervisor", "view.supervisor"),
     ("GET", "/api/events"): ("/api/events?view=display", "events.read"),
     ("GET", "/api/payments"): ("/api/payments", "payment.read"),

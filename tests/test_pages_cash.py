@@ -143,8 +143,8 @@ def test_drawer_movement_mismatch_refusal_and_approval_live(
     cashier.wait_for_selector("#close-blockers li[data-code=movement_mismatch]", state="detached")
 
     # the customer has no paper yet and goes (F8, confirmed with a reason: money is owed);
-    # closed 10,000 đ short, the drawer waits for the supervisor's approval and takes no
-    # more money
+    # closed 10,000 đ short (asked first, then confirmed), the drawer waits for the
+    # supervisor's approval and takes no more money
     cashier.keyboard.press("F8")
     cashier.wait_for_selector("#finish-dialog[open]")
     cashier.select_option("#finish-reason", "customer_left")
@@ -154,6 +154,8 @@ def test_drawer_movement_mismatch_refusal_and_approval_live(
     cashier.wait_for_selector(f"#dr-expected[data-amount='{expected}']")
     cashier.fill("#close-counted", str(expected - 10_000))
     cashier.press("#close-counted", "Enter")
+    cashier.wait_for_selector("#close-confirm[data-difference='-10000']:not([hidden])")
+    cashier.click("#close-confirm-yes")
     cashier.wait_for_selector("#drawer[data-status=pending_approval]")
     cashier.wait_for_selector("#drawer-stop .difference[data-difference='-10000']")
     assert "chờ giám sát duyệt" in cashier.inner_text("#drawer-stop")

@@ -37,6 +37,7 @@ PAGES = {
                 "cash",
                 "drawer",
                 "cashui",
+                "notes",
             )
         ]
         + ["counters/index.html"],

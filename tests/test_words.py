@@ -230,9 +230,10 @@ def test_every_field_a_refusal_names_has_words() -> None:
                 if _name(node.func) in checks and isinstance(given, ast.Constant):
                     named.add(str(given.value))  # note(value.get("bank"), "deposit.bank")
     commands = ROOT / "qms/domain/commands.py"
-    for node in ast.walk(ast.parse(commands.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            named.add(node.target.id)
+    for cls in ast.walk(ast.parse(commands.read_text(encoding="utf-8"))):
+        for node in cls.body if isinstance(cls, ast.ClassDef) else ():
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                named.add(node.target.id)  # a command's field
     named |= {"since", "limit", "level", "format", "from", "to", "date", "status"}
     named -= {"action"}  # class attributes of the commands, not fields
     missing = sorted(n for n in named if n not in FIELDS)
@@ -278,6 +279,7 @@ STORED = {
     "parity": ["even", "odd"],
     "role": list(auth.ROLES) + list(auth.DEVICE_ROLES),
     "job": list(queries.JOB_STATUSES),
+    "print_job": list(queries.JOB_STATUSES),
     "job_kind": _statuses_of("kind: str"),
     "level": list(reports.LEVELS),
     "notice": [code for _, kind, code in dict_codes() if kind == "notice" and code not in ERRORS],

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from qms.domain import events, movements
+from qms.domain import drawers, events, movements
 from qms.domain.clock import iso
 from qms.domain.errors import Conflict, NotFound
 from qms.domain.tx import Tx, any_day
 from qms.storage import rows
 from qms.storage.db import write_session
-from qms.storage.models import DeviceJob, EnrolledDevice
+from qms.storage.models import DeviceJob, EnrolledDevice, Payment, User
 
 if TYPE_CHECKING:
     from qms.domain.commands import Reprint
@@ -130,7 +130,8 @@ def _stands_void(tx: Tx, document: str, payload: dict[str, Any]) -> bool:
 def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
     """Print a document again, as a new job to the same printer. A money-out or money-in
     slip whose declaration was withdrawn since is reprinted marked HUỶ / VOID, so a
-    reprint never looks like a valid slip. Any day: the day-end summary is reprinted
+    reprint never looks like a valid slip; a receipt is reprinted marked BẢN SAO / COPY,
+    with the receipt numbers CMIS has given since. Any day: the day-end summary is reprinted
     after the close."""
     job_id = cmd.job
     job = tx.session.get(DeviceJob, job_id)
@@ -142,6 +143,8 @@ def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
         )
     payload = json.loads(job.payload)
     void = job.document in ("money-out", "money-in") and _stands_void(tx, job.document, payload)
+    if job.document == "receipt":
+        _with_receipt_numbers(tx, payload)
     payload["reprint_of"] = job.id
     key = _add(tx, job.target, "print", job.document, payload)
     out = {"id": key, "reprint_of": job.id, "document": job.document, "target": job.target}
@@ -163,6 +166,17 @@ def number_lit(tx: Tx, data: dict[str, Any]) -> None:
             _add(tx, counter.code, "led", "number", {"number": ticket["number"]})
 
 
+def cashier_name(tx: Tx) -> str:
+    """The full name a paper prints for the acting cashier: as their drawer was opened
+    (the day's name), else their account's, else the login."""
+    name = tx.actor.label.partition(":")[2]
+    d = drawers.find(tx.session, tx.branch_id, tx.business_day, name)
+    if d is not None:
+        return d.cashier_name
+    user = tx.session.exec(select(User).where(User.username == name)).first()
+    return user.full_name if user and user.full_name else name
+
+
 def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
     """F4 prints a receipt at its counter, and a reconnection slip for a customer whose
     supply was cut for debt once all of their invoices are settled."""
@@ -174,15 +188,64 @@ def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
         "payments": data["payments"],
         "counter": counter.name if counter else "",
         "cashier": tx.actor.label,
+        "cashier_name": cashier_name(tx),
+        "tendered": data.get("tendered"),
     }
+    if data.get("copy"):  # printed again (receipts.reprint): BẢN SAO / COPY, no second slip
+        extra["copy"] = True
     if counter and counter.printer:
         _add(tx, counter.printer, "print", "receipt", extra)
-    if tx.branch.slip_printer:
+    if tx.branch.slip_printer and not data.get("copy"):
         for c in ticket["customers"]:
             settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
             paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])
             if c["supply"] == "CUT" and settled and paid_now:
                 _add(tx, tx.branch.slip_printer, "print", "reconnection", {**extra, "customer": c})
+
+
+def _with_receipt_numbers(tx: Tx, payload: dict[str, Any]) -> None:
+    """A receipt printed again carries what CMIS has said since: its receipt numbers."""
+    txns = [p["txn_id"] for p in payload.get("payments", [])]
+    now = {
+        p.txn_id: p
+        for p in tx.session.exec(select(Payment).where(col(Payment.txn_id).in_(txns))).all()
+    }
+    payload["payments"] = [
+        {**p, "status": now[p["txn_id"]].status, "receipt_no": now[p["txn_id"]].receipt_no}
+        if p["txn_id"] in now
+        else p
+        for p in payload["payments"]
+    ]
+
+
+def count_sheets(tx: Tx, data: dict[str, Any]) -> None:
+    """A drawer closed with a count by note prints its count sheet (bảng kê các loại
+    tiền) at the counter; the head cashier's bank deposit counted by note prints one too."""
+    d = data["drawer"]
+    printer = _counter_printer(tx, tx.actor.counter) or _counter_printer(tx, d["counter"])
+    if printer is None:
+        return
+    counter = tx.branch.counter(d["counter"])
+    sheet = {
+        "day": d["business_day"],
+        "at": d["closed_at"],
+        "cashier": d["cashier_name"],
+        "counter": counter.name if counter else d["counter"],
+    }
+    if d["counted_notes"] is not None:
+        count = {**sheet, "kind": "close", "notes": d["counted_notes"], "total": d["counted"]}
+        _add(tx, printer, "print", "count-sheet", {**_base(tx), "sheet": count})
+    deposit = d["deposit"]
+    if deposit is not None and deposit["notes"] is not None:
+        banked = {
+            **sheet,
+            "kind": "deposit",
+            "notes": deposit["notes"],
+            "total": deposit["amount"],
+            "bank": deposit["bank"],
+            "reference": deposit["reference"],
+        }
+        _add(tx, printer, "print", "count-sheet", {**_base(tx), "sheet": banked})
 
 
 def public(j: DeviceJob) -> dict[str, Any]:

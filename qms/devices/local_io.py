@@ -88,6 +88,7 @@ class Devices:
             "money-in": self._money_in,
             "money-cancel": self._money_cancel,
             "day-end": self._day_end,
+            "count-sheet": self._count_sheet,
         }
 
     def follow_url(self, token: str) -> str:
@@ -106,9 +107,15 @@ class Devices:
     def _receipt(self, p: dict[str, Any]) -> Any:
         from printers import documents
 
+        # printed again: by the cashier's "reprint" (``copy``: when the money was taken, and
+        # when the copy was made) or by a print job's reprint (``reprint_of``)
+        asked = bool(p.get("copy"))
         return documents.receipt(
             p["ticket"], p["payments"], branch=p["branch"], counter=p["counter"],
-            cashier=p["cashier"].split(":", 1)[-1], at=p["at"],
+            cashier=p.get("cashier_name") or p["cashier"].split(":", 1)[-1],
+            at=p["payments"][0]["created_at"] if asked else p["at"],
+            tendered=p.get("tendered"), reprint=asked or p.get("reprint_of") is not None,
+            reprinted_at=p["at"] if asked else None,
         )  # fmt: skip
 
     def _reconnection(self, p: dict[str, Any]) -> Any:
@@ -137,6 +144,11 @@ class Devices:
         from printers import documents
 
         return documents.day_end_summary(p["summary"], branch=p["branch"])
+
+    def _count_sheet(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.count_sheet(p["sheet"], branch=p["branch"])
 
     def _render(self, job: DeviceJob, setup: Any) -> bytes:
         return self.renderer.render(self.documents[job.document](json.loads(job.payload)), setup)

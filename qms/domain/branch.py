@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qms.config import BranchSettings, Settings
+from qms.config import DENOMINATIONS, BranchSettings, Settings
 from qms.domain.routing import RULES, Rule
 
 
@@ -32,6 +32,7 @@ class Branch:
     device_printers: dict[str, str] = field(default_factory=dict)  # kiosk id -> printer
     printers: frozenset[str] = frozenset()  # ids of the branch's printers
     config_devices: frozenset[str] = frozenset()  # ids of the devices in config.yaml
+    denominations: tuple[int, ...] = DENOMINATIONS  # notes a count by note may name
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -60,4 +61,5 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         },
         printers=frozenset(p.id for p in b.printers),
         config_devices=frozenset(d.id for d in settings.devices),
+        denominations=settings.cash.denominations,
     )

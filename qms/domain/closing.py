@@ -17,14 +17,12 @@ from sqlmodel import Session, col, select
 from qms.domain import delivery, drawers, movements
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
-from qms.domain.commands import note
 from qms.domain.errors import BadRequest, Conflict, NotFound
-from qms.domain.money import vnd
 from qms.domain.tx import Tx
 from qms.storage.models import DayClosure, Drawer, Payment, Ticket
 
 if TYPE_CHECKING:
-    from qms.domain.commands import Approve, CloseDrawer, Recount
+    from qms.domain.commands import Approve, CloseDrawer, Deposit, NoteCount, Recount
 
 UNCONFIRMED = ("pending", "reversal_pending")
 
@@ -127,36 +125,100 @@ def drawer_blockers(tx: Tx, d: Drawer) -> list[dict[str, Any]]:
     return out
 
 
-def _deposit(value: object, counted: int) -> tuple[int, str, str]:
-    if not isinstance(value, dict):
+def _deposit(value: Deposit | None, counted: int) -> Deposit:
+    if value is None:
         raise BadRequest(
             "the head cashier closes with the bank deposit: {amount, bank, reference}",
             code="deposit_required",
         )
-    amount = vnd(value.get("amount"), "deposit.amount", zero_ok=True)
-    if amount > counted:
+    if value.amount > counted:
         raise BadRequest(
-            f"the deposit ({amount} đ) is more than the cash counted ({counted} đ)",
+            f"the deposit ({value.amount} đ) is more than the cash counted ({counted} đ)",
             code="invalid_amount",
             field="deposit.amount",
         )
-    bank = note(value.get("bank"), "deposit.bank")
-    reference = note(value.get("reference"), "deposit.reference")
-    return amount, bank, reference
+    return value
+
+
+def counted_by_note(tx: Tx, notes: NoteCount | None, amount: int, field: str) -> NoteCount | None:
+    """A count by note as kept and printed: every note in use, largest first, 0 for the
+    notes not given; refused when it names a note not in use or does not add up to the
+    ``amount`` declared beside it (the person counts again: nothing is stored)."""
+    if notes is None:
+        return None
+    in_use = tx.branch.denominations
+    for note_, _ in notes:
+        if note_ not in in_use:
+            raise BadRequest(
+                f"{note_} đ is not a note in use here ({', '.join(map(str, in_use))})",
+                code="unknown_note",
+                field=f"{field}.{note_}",
+                note=note_,
+                notes=list(in_use),
+            )
+    given = dict(notes)
+    count = tuple((n, given.get(n, 0)) for n in in_use)
+    total = count_total(count)
+    if total != amount:
+        raise BadRequest(
+            f"the notes counted add up to {total} đ, not the {amount} đ declared: count again",
+            code="count_mismatch",
+            field=field,
+            total=total,
+            declared=amount,
+        )
+    return count
+
+
+def count_total(count: NoteCount) -> int:
+    return sum(n * k for n, k in count)
+
+
+def _deposit_within(deposit: NoteCount | None, drawer: NoteCount | None) -> None:
+    """The notes taken to the bank come out of the drawer's: never more of a note."""
+    if deposit is None or drawer is None:
+        return
+    held = dict(drawer)
+    for n, k in deposit:
+        if k > held.get(n, 0):
+            raise BadRequest(
+                f"the deposit has {k} notes of {n} đ, the drawer was counted with "
+                f"{held.get(n, 0)}: count again",
+                code="deposit_exceeds_count",
+                field=f"deposit.notes.{n}",
+                note=n,
+                deposit=k,
+                counted=held.get(n, 0),
+            )
+
+
+def _kept(count: NoteCount | None) -> str | None:
+    return None if count is None else json.dumps([list(p) for p in count])
 
 
 def close_drawer(tx: Tx, cmd: CloseDrawer) -> dict[str, Any]:
-    """Close the signed-in cashier's drawer with the cash they counted. A difference from
-    the expected balance is recorded and waits for a supervisor's approval."""
+    """Close the signed-in cashier's drawer with the cash they counted, by note when the
+    page counts so. A difference from the expected balance is recorded and waits for a
+    supervisor's approval."""
     d = drawers.mine(tx)
     if d.status != "open":
         raise Conflict(f"your drawer is already {d.status.replace('_', ' ')}", code="drawer_closed")
     amount = cmd.counted
+    notes = counted_by_note(tx, cmd.notes, amount, "notes")
     _refuse("closing", drawer_blockers(tx, d))
     if d.role == "head_cashier":
-        d.deposit_amount, d.deposit_bank, d.deposit_ref = _deposit(cmd.deposit, amount)
+        deposit = _deposit(cmd.deposit, amount)
+        banked = counted_by_note(tx, deposit.notes, deposit.amount, "deposit.notes")
+        _deposit_within(banked, notes)
+        d.deposit_amount, d.deposit_bank, d.deposit_ref = (
+            deposit.amount,
+            deposit.bank,
+            deposit.reference,
+        )
+        d.deposit_notes = _kept(banked)
     expected = drawers.balance(tx.session, d)["expected"]
     d.counted, d.expected, d.difference = amount, expected, amount - expected
+    d.counted_notes = _kept(notes)
     d.status = "closed" if d.difference == 0 else "pending_approval"
     d.closed_at = tx.now
     tx.session.add(d)
@@ -197,6 +259,7 @@ def recount(tx: Tx, cmd: Recount) -> dict[str, Any]:
     d = _pending(tx, cmd.id)
     d.status, d.counted, d.expected, d.difference, d.closed_at = "open", None, None, None, None
     d.deposit_amount = d.deposit_bank = d.deposit_ref = None
+    d.counted_notes = d.deposit_notes = None
     tx.session.add(d)
     tx.session.flush()
     out = drawers.public(tx.session, d)
@@ -251,7 +314,8 @@ def day_blockers(tx: Tx, open_items: int) -> list[dict[str, Any]]:
 
 
 def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> dict[str, Any]:
-    """The day-end summary as printed: each cashier's collections, every movement."""
+    """The day-end summary as printed: each drawer adding up (float, collections, money
+    moved, expected, approved difference, counted), every movement."""
     rows = []
     for d in drawers.of_day(session, branch.id, day):
         b = drawers.balance(session, d)
@@ -261,6 +325,12 @@ def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> 
                 "counter": d.counter_code,
                 "payments": b["payments"],
                 "total": b["collected"] - b["given_back"],
+                **{k: b[k] for k in ("float", "collected", "given_back", "money_in", "money_out")},
+                "expected": b["expected"] if d.expected is None else d.expected,
+                "counted": d.counted,
+                "difference": d.difference,
+                "approved_by": d.approved_by,
+                "approval_note": d.approval_note,
             }
         )
     moves = [

@@ -198,7 +198,8 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
         ticket.finished_at = tx.now
         tx.session.add(ticket)
     state = tickets.state(tx, ticket)  # its read flushes the ticket first
-    tx.emit("payment.collected", {"ticket": state, "payments": payments})
+    # tendered: the receipt prints what the customer gave and the change
+    tx.emit("payment.collected", {"ticket": state, "payments": payments, "tendered": given})
     return {"ticket": state, "payments": payments, "change": given - total}
 
 

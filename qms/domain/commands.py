@@ -177,6 +177,29 @@ class LookupMark(Command):
     ]
 
 
+def customer_code(value: object, field: str) -> str:
+    (code,) = check_codes([value])
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class LookupCustomerFound(Command):
+    """One key: every paper of one customer on the ticket found (six periods, one press)."""
+
+    action = "lookup.found_customer"
+    number: Number
+    customer: Annotated[str, customer_code]
+
+
+@dataclass(frozen=True, slots=True)
+class LookupUndo(Command):
+    """The last F9 (one paper or a customer's bundle) undone, until its paper is delivered."""
+
+    action = "lookup.undo"
+    number: Number
+    invoices: Invoices
+
+
 @dataclass(frozen=True, slots=True)
 class CallNext(Command):
     action = "cashier.call_next"
@@ -270,13 +293,78 @@ class OpenDrawer(Command):
     float: Annotated[int, amount_or_zero]
 
 
+#: a count by note: (note, how many), largest note first
+NoteCount = tuple[tuple[int, int], ...]
+MAX_NOTES = 1_000_000  # of one note in one count: more is a typo
+
+
+def note_count(value: object, field: str) -> NoteCount | None:
+    """A count by note as a page sends it, ``{"500000": 3, "10000": 2}``: each key a note
+    in đồng, each value how many, a whole number not below 0. Which notes are in use is
+    config's; the rule checks that and that the count adds up."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise BadRequest(
+            f'{field} is the notes counted, e.g. {{"500000": 3, "10000": 2}}',
+            code="invalid_note_count",
+            field=field,
+        )
+    out: dict[int, int] = {}
+    for key, n in value.items():
+        where = f"{field}.{key}"
+        if not isinstance(key, str) or not key.isdigit() or int(key) <= 0:
+            raise BadRequest(
+                f"{where}: a note is a positive amount in đồng",
+                code="invalid_note_count",
+                field=where,
+            )
+        if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_NOTES:
+            raise BadRequest(
+                f"{where}: how many notes, a whole number from 0 to {MAX_NOTES}",
+                code="invalid_note_count",
+                field=where,
+            )
+        out[int(key)] = out.get(int(key), 0) + n
+    return tuple(sorted(out.items(), reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    """The head cashier's cash taken to the bank, with the bank's slip number and, when
+    counted so, the notes in it."""
+
+    amount: int
+    bank: str
+    reference: str
+    notes: NoteCount | None = None
+
+
+def deposit_of(value: object, field: str) -> Deposit | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadRequest(
+            "the head cashier closes with the bank deposit: {amount, bank, reference}",
+            code="deposit_required",
+        )
+    return Deposit(
+        money.vnd(value.get("amount"), f"{field}.amount", zero_ok=True),
+        note(value.get("bank"), f"{field}.bank"),
+        note(value.get("reference"), f"{field}.reference"),
+        note_count(value.get("notes"), f"{field}.notes"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CloseDrawer(Command):
-    """The cash counted; a head cashier adds the bank deposit (the rule checks it)."""
+    """The cash counted, and how (``notes``: a count by note that must add up to it); a
+    head cashier adds the bank deposit (the rule checks it is there)."""
 
     action = "closing.close_drawer"
     counted: Annotated[int, amount_or_zero]
-    deposit: Annotated[object, anything] = None
+    deposit: Annotated[Deposit | None, deposit_of] = None
+    notes: Annotated[NoteCount | None, note_count] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +436,15 @@ class Enroll(Command):
 class Revoke(Command):
     action = "device_registry.revoke"
     id: Text
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintReceipt(Command):
+    """A copy of a payment's receipt, at the counter that took it."""
+
+    action = "receipts.reprint"
+    counter: Text
+    txn: Text
 
 
 @dataclass(frozen=True, slots=True)

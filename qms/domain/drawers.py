@@ -8,6 +8,7 @@ plus money declared in from other cashiers, less money declared out to them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func
@@ -119,6 +120,13 @@ def balance(session: Session, d: Drawer) -> dict[str, int]:
     }
 
 
+def notes_of(kept: str | None) -> list[dict[str, int]] | None:
+    """A stored count by note as the API and the count sheet show it."""
+    if kept is None:
+        return None
+    return [{"note": n, "count": k, "amount": n * k} for n, k in json.loads(kept)]
+
+
 def public(session: Session, d: Drawer) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -131,6 +139,7 @@ def public(session: Session, d: Drawer) -> dict[str, Any]:
         "opened_at": iso(d.opened_at),
         "balance": balance(session, d),
         "counted": d.counted,
+        "counted_notes": notes_of(d.counted_notes),
         "expected_at_close": d.expected,
         "difference": d.difference,
         "closed_at": iso(d.closed_at),
@@ -139,7 +148,12 @@ def public(session: Session, d: Drawer) -> dict[str, Any]:
         "approval_note": d.approval_note,
         "deposit": None
         if d.deposit_amount is None
-        else {"amount": d.deposit_amount, "bank": d.deposit_bank, "reference": d.deposit_ref},
+        else {
+            "amount": d.deposit_amount,
+            "bank": d.deposit_bank,
+            "reference": d.deposit_ref,
+            "notes": notes_of(d.deposit_notes),
+        },
     }
 
 

@@ -37,6 +37,7 @@ EVENT_TYPES: dict[str, str] = {
     "payment.reversed": "CMIS confirmed the reversal",
     "payment.reversal_refused": "CMIS refused the reversal",
     "payment.collected": "a cashier collected money (F4)",
+    "receipt.reprinted": "a cashier printed a payment's receipt again, marked as a copy",
     "payment.confirmed": "CMIS confirmed a payment",
     "payment.refused": "CMIS refused a payment",
     "payment.in_doubt": "a send to CMIS got no usable answer; it will be retried",

@@ -133,7 +133,9 @@ async def counters(request: Request) -> Response:
 
 async def customer(request: Request) -> Response:
     who = await principal(request)
-    debts = await _hall(request).preview_customer(who, request.path_params["code"])
+    for_ticket = request.query_params.get("for") == "ticket"
+    code = request.path_params["code"]
+    debts = await _hall(request).preview_customer(who, code, for_ticket=for_ticket)
     public = who.role == "kiosk"
     invoices = [
         {
@@ -200,6 +202,22 @@ async def lookup_action(request: Request) -> Response:
     p = request.path_params
     where = {"number": p["number"], "invoice_id": p["invoice_id"], "mark": p["action"]}
     return ok(await _hall(request).run(who, c.LookupMark, {}, **where))
+
+
+async def lookup_customer_found(request: Request) -> Response:
+    """One key: all the customer's papers on the ticket found (this counter's parity)."""
+    who = await principal(request)
+    p = request.path_params
+    where = {"number": p["number"], "customer": p["code"]}
+    return ok(await _hall(request).run(who, c.LookupCustomerFound, {}, **where))
+
+
+async def lookup_undo(request: Request) -> Response:
+    """The last F9 undone: ``{"invoices": [...]}``, all of them or none."""
+    who = await principal(request)
+    data = await body(request)
+    number = request.path_params["number"]
+    return ok(await _hall(request).run(who, c.LookupUndo, data, number=number))
 
 
 #: a counter's key -> its command (the body's fields are the command's)
@@ -311,6 +329,12 @@ routes = [
     Route("/api/tickets", issue_ticket, methods=["POST"]),
     Route("/api/tickets/{number:int}", get_ticket),
     Route("/api/tickets/{number:int}/reopen", reopen_ticket, methods=["POST"]),
+    Route(
+        "/api/tickets/{number:int}/customers/{code}/found",
+        lookup_customer_found,
+        methods=["POST"],
+    ),
+    Route("/api/tickets/{number:int}/invoices/unfound", lookup_undo, methods=["POST"]),
     Route(
         "/api/tickets/{number:int}/invoices/{invoice_id:int}/{action}",
         lookup_action,

@@ -59,6 +59,17 @@ async def recount(request: Request) -> Response:
     return ok(await _run(request, c.Recount, id=request.path_params["id"]))
 
 
+async def counter_payments(request: Request) -> Response:
+    who = await principal(request)
+    counter = request.path_params["counter"]
+    return ok(await cash.counter_payments(_hall(request), who, counter))
+
+
+async def reprint_receipt(request: Request) -> Response:
+    path = request.path_params
+    return ok(await _run(request, c.ReprintReceipt, counter=path["counter"], txn=path["txn"]), 201)
+
+
 async def day_status(request: Request) -> Response:
     return ok(await cash.day_status(_hall(request), await principal(request)))
 
@@ -89,4 +100,6 @@ routes = [
     Route("/api/cash/day/close", close_day, methods=["POST"]),
     Route("/api/invoices/papers", papers),
     Route("/api/invoices/returns", return_papers, methods=["POST"]),
+    Route("/api/counters/{counter}/payments", counter_payments),
+    Route("/api/counters/{counter}/payments/{txn}/reprint", reprint_receipt, methods=["POST"]),
 ]

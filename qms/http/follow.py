@@ -1,5 +1,6 @@
-"""Public follow-my-ticket routes: the page a ticket's QR code opens, the QR itself, and
-the JSON the page polls. No token of a user or a device: the follow token is the key."""
+"""Public follow-my-ticket routes: the page a ticket's QR code opens, the QR itself, the
+JSON of its view, and the socket that pushes that view when it changes. No token of a
+user or a device: the follow token is the key."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import importlib.resources
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from qms.devices import qr
 from qms.domain.errors import QmsError
+from qms.live import follow_ws
 from qms.usecases import follow
 from qms.usecases.hall import Hall
 
@@ -36,7 +38,10 @@ def follow_url(request: Request, token: str) -> str:
 async def _view(request: Request) -> dict[str, object]:
     hall = _hall(request)
     token = request.path_params["token"]
-    return await hall.read(follow.public_view, hall.branches, token, hall.clock.business_day())
+    clock = hall.clock
+    return await hall.read(
+        follow.public_view, hall.branches, token, clock.business_day(), clock.now()
+    )
 
 
 async def page(request: Request) -> Response:
@@ -68,4 +73,5 @@ routes = [
     Route("/t/{token}", page),
     Route("/t/{token}/qr.svg", qr_svg),
     Route("/api/follow/{token}", status),
+    WebSocketRoute("/t/{token}/ws", follow_ws.endpoint),
 ]

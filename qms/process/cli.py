@@ -188,7 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     add = user_sub.add_parser("add", help="add an account; the password is read from stdin")
     add.add_argument("username")
     add.add_argument("--role", required=True)
-    add.add_argument("--name", required=True)
+    add.add_argument(
+        "--full-name",
+        "--name",
+        dest="name",
+        required=True,
+        help="the person's full name, as receipts and slips print it (Phạm Thu Ngân)",
+    )
     add.add_argument("--branch", required=True)
     add.add_argument("--config", default="config.yaml")
     add.set_defaults(func=_user_add)

@@ -164,8 +164,8 @@ const GENERIC = {
 
 // Page keys of the status groups; a group not listed keeps its name ("ticket.waiting").
 // The day-close blockers are words of the cash pages (counters/cash-texts.js), made from
-// each blocker's details.
-const STATUS_KEYS = { movement: "move", blocker: null };
+// each blocker's details. A page's "job.<status>" is a print job's.
+const STATUS_KEYS = { movement: "move", blocker: null, job: "device_job", print_job: "job" };
 
 /** Every status as a catalogue entry, "<group>.<status>": {vi, en}. */
 export const STATUS_TEXTS = Object.fromEntries(

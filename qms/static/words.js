@@ -389,6 +389,38 @@ export const ERRORS = {
   "not_retryable": {
     "vi": "Lệnh in {job} đang “{status:job}”: không gửi lại được lúc này.",
     "en": "Job {job} is “{status:job}”: it cannot be sent again now."
+  },
+  "nothing_to_find": {
+    "vi": "Khách {customer} không còn hoá đơn nào cần tìm trên vé {ticket} ở quầy này. Chọn dòng khác.",
+    "en": "Customer {customer} has no paper left to find on ticket {ticket} at this counter. Pick another row."
+  },
+  "too_many_followers": {
+    "vi": "Đã có {limit} trang theo dõi vé này. Đóng bớt một trang rồi thử lại.",
+    "en": "{limit} pages already follow this ticket. Close one and try again."
+  },
+  "receipt_not_reprintable": {
+    "vi": "Khoản thu {txn} đang ở trạng thái {status}: biên nhận không còn giá trị, không in lại được.",
+    "en": "Payment {txn} is {status}: its receipt no longer stands and is not printed again."
+  },
+  "no_printer": {
+    "vi": "Quầy {counter} không có máy in biên nhận: báo giám sát viên kiểm tra cấu hình máy in.",
+    "en": "Counter {counter} has no receipt printer: ask the supervisor to check the printer setup."
+  },
+  "invalid_note_count": {
+    "vi": "Bảng kê không hợp lệ ở {field}: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
+    "en": "The count by note is not valid at {field}: give each note's number of notes, a whole number from 0. Correct the count."
+  },
+  "unknown_note": {
+    "vi": "Mệnh giá {note:money} không dùng ở quầy này (các mệnh giá: {notes:list}). Đếm lại theo các mệnh giá đó.",
+    "en": "{note:money} is not a note in use here (notes: {notes:list}). Count again in those notes."
+  },
+  "count_mismatch": {
+    "vi": "Bảng kê cộng lại được {total:money}, không khớp số đã khai {declared:money}. Đếm lại tiền.",
+    "en": "The notes counted add up to {total:money}, not the {declared:money} declared. Count the cash again."
+  },
+  "deposit_exceeds_count": {
+    "vi": "Tiền nộp ngân hàng có {deposit} tờ {note:money} nhưng ngăn kéo chỉ đếm được {counted} tờ. Đếm lại.",
+    "en": "The deposit has {deposit} notes of {note:money} but the drawer was counted with {counted}. Count again."
   }
 };
 export const STATUSES = {
@@ -761,6 +793,24 @@ export const STATUSES = {
       "vi": "Không",
       "en": "No"
     }
+  },
+  "print_job": {
+    "queued": {
+      "vi": "Chờ in",
+      "en": "Waiting to print"
+    },
+    "sending": {
+      "vi": "Đang in",
+      "en": "Printing"
+    },
+    "done": {
+      "vi": "Đã in",
+      "en": "Printed"
+    },
+    "in_doubt": {
+      "vi": "Chưa rõ đã in chưa",
+      "en": "In doubt"
+    }
   }
 };
 export const FIELDS = {
@@ -799,6 +849,22 @@ export const FIELDS = {
   "deposit.amount": {
     "vi": "số tiền nộp ngân hàng",
     "en": "the bank deposit amount"
+  },
+  "bank": {
+    "vi": "tên ngân hàng nhận tiền nộp",
+    "en": "the deposit's bank"
+  },
+  "reference": {
+    "vi": "số chứng từ nộp ngân hàng",
+    "en": "the deposit slip number"
+  },
+  "notes": {
+    "vi": "bảng kê các loại tiền",
+    "en": "the count by note"
+  },
+  "customer": {
+    "vi": "mã khách hàng",
+    "en": "the customer code"
   },
   "deposit.bank": {
     "vi": "tên ngân hàng nhận tiền nộp",

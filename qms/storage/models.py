@@ -196,7 +196,7 @@ class DeviceJob(SQLModel, table=True):
     target: str  # printer id, or the counter code for an LED board
     kind: str  # print | led
     document: str  # ticket | receipt | reconnection | money-out | money-in | money-cancel
-    # | day-end | number
+    # | day-end | count-sheet | number
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # queued -> sending -> done; a failure goes back to queued (with backoff);
     # sending found at start-up -> in_doubt (printed or not? a person decides)
@@ -233,6 +233,9 @@ class Drawer(SQLModel, table=True):
     deposit_amount: int | None = None  # head cashier: taken to the bank
     deposit_bank: str | None = None
     deposit_ref: str | None = None  # the bank's deposit slip number
+    #: the counts by note, JSON [[note, how many], ...] largest first (a count sheet each)
+    counted_notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    deposit_notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     __table_args__ = (UniqueConstraint("branch_id", "business_day", "cashier"),)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from qms.devices import receipts
 from qms.domain import closing, delivery, drawers, movements
 from qms.domain.errors import Forbidden
 from qms.domain.tx import Tx
@@ -39,6 +40,8 @@ def _mine(tx: Tx) -> dict[str, Any]:
         "blockers": closing.drawer_blockers(tx, d) if d and d.status == "open" else [],
         "movements": [movements.public(m) for m in movements.of_day(s, branch, day, cashier)],
         "colleagues": colleagues,
+        # the notes a close and a deposit are counted in (config cash.denominations)
+        "denominations": list(tx.branch.denominations),
     }
 
 
@@ -46,6 +49,13 @@ async def mine(hall: Hall, who: Principal) -> dict[str, Any]:
     """A cashier's own drawer, their movements, and who else has an open drawer."""
     require(who, "cash.own")
     return await hall.peek(who, _mine)
+
+
+async def counter_payments(hall: Hall, who: Principal, counter: str) -> dict[str, Any]:
+    """The payments taken at the asker's own counter today, with the paper each printed:
+    the cashier's screen reads them from here, so a reload keeps them."""
+    require(who, "cash.own")
+    return await hall.peek(who, receipts.of_day, counter)
 
 
 async def day_status(hall: Hall, who: Principal) -> dict[str, Any]:

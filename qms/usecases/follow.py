@@ -1,14 +1,17 @@
 """Follow-my-ticket: what anyone holding a ticket's follow token may see of it.
 
 The token is the ticket's only credential (it is printed as a QR code), so this view is
-public: the number, its status, how many tickets are ahead, the counter to go to. Never a
-name, a customer code or an amount. Transport-free: HTTP routes call :func:`public_view`.
+public: the number, its status, how many tickets are ahead, the estimated wait, the counter
+to go to. Never a name, a customer code or an amount. Transport-free: the HTTP route and
+the follow socket (``qms.live.follow_ws``) call :func:`public_view`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import statistics
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,14 +53,74 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return int(count)
 
 
+#: service times of the tickets finished in this window make the estimate
+RECENT = dt.timedelta(hours=1)
+#: at most this many of them, the latest
+SAMPLES = 20
+#: a counter that called a ticket in this window counts as serving
+SERVING = dt.timedelta(minutes=30)
+
+
+def service_times(session: Session, ticket: Ticket, now: dt.datetime) -> list[float]:
+    """Seconds from call to finish of the branch's latest finished tickets today, the last
+    hour's first; the whole day's when the last hour has fewer than three."""
+    q = (
+        select(Ticket.called_at, Ticket.finished_at)
+        .where(
+            Ticket.branch_id == ticket.branch_id,
+            Ticket.business_day == ticket.business_day,
+            Ticket.status == "done",
+            col(Ticket.called_at).is_not(None),
+            col(Ticket.finished_at).is_not(None),
+        )
+        .order_by(col(Ticket.finished_at).desc())
+        .limit(SAMPLES)
+    )
+    done = [(a, b) for a, b in session.exec(q).all() if a is not None and b is not None]
+    recent = [(a, b) for a, b in done if b >= now - RECENT]
+    pick = recent if len(recent) >= 3 else done
+    return [max((b - a).total_seconds(), 0.0) for a, b in pick]
+
+
+def counters_serving(session: Session, ticket: Ticket, now: dt.datetime) -> int:
+    """Cashier counters that called someone in the last half hour (at least one)."""
+    q = select(func.count(func.distinct(Ticket.counter_code))).where(
+        Ticket.branch_id == ticket.branch_id,
+        Ticket.business_day == ticket.business_day,
+        col(Ticket.counter_code).is_not(None),
+        col(Ticket.called_at) >= now - SERVING,
+    )
+    return max(int(session.exec(q).one()), 1)
+
+
+def estimate_minutes(session: Session, ticket: Ticket, ahead: int, now: dt.datetime) -> int | None:
+    """The wait, roughly: (ahead + 1) × the median service time ÷ the counters serving,
+    in whole minutes (at least 1); None before the day's first finished ticket."""
+    times = service_times(session, ticket, now)
+    if not times:
+        return None
+    seconds = (ahead + 1) * statistics.median(times) / counters_serving(session, ticket, now)
+    return max(1, math.ceil(seconds / 60))
+
+
+def branch_of(session: Session, token: str) -> str:
+    """The branch whose events can change what the token's holder sees."""
+    return find(session, token).branch_id
+
+
 def public_view(
-    session: Session, branches: Mapping[str, Branch], token: str, today: dt.date
+    session: Session,
+    branches: Mapping[str, Branch],
+    token: str,
+    today: dt.date,
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The ticket as its holder's phone shows it.
 
-    ``ahead`` is only given while the ticket waits today; ``counter`` while a counter
-    serves it or holds it parked. A ticket of an earlier day is ``expired``: its number
-    means nothing in today's queue.
+    ``ahead`` and ``wait_minutes`` (:func:`estimate_minutes`, with ``now``) are only given
+    while the ticket waits today; ``counter`` while a counter serves it or holds it
+    parked. A ticket of an earlier day is ``expired``: its number means nothing in
+    today's queue.
     """
     ticket = find(session, token)
     branch = branches.get(ticket.branch_id)
@@ -67,13 +130,18 @@ def public_view(
     if ticket.counter_code and ticket.status in ("serving", "parked"):
         name = branch.counter_names.get(ticket.counter_code, "") if branch else ""
         counter = {"code": ticket.counter_code, "name": name or ticket.counter_code}
+    ahead = ahead_of(session, ticket) if waiting else None
+    wait = None
+    if ahead is not None and now is not None:
+        wait = estimate_minutes(session, ticket, ahead, now)
     return {
         "number": ticket.number,
         "business_day": ticket.business_day.isoformat(),
         "branch": branch.name if branch else "",
         "status": ticket.status,
         "expired": expired,
-        "ahead": ahead_of(session, ticket) if waiting else None,
+        "ahead": ahead,
+        "wait_minutes": wait,
         "counter": counter,
         "issued_at": iso(ticket.issued_at),
         "called_at": iso(ticket.called_at),

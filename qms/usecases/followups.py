@@ -19,9 +19,11 @@ PAPER_AND_LIGHT: dict[str, Callable[[Tx, dict[str, Any]], None]] = {
     "ticket.recalled": jobs.number_lit,
     "ticket.transferred": jobs.number_lit,
     "payment.collected": jobs.receipt_printed,
+    "receipt.reprinted": jobs.receipt_printed,
     "movement.declared": jobs.money_slip,
     "movement.withdrawn": jobs.cancel_slip,
     "day.closed": jobs.day_end,
+    "drawer.closed": jobs.count_sheets,
 }
 
 #: event kind -> the worker to wake after commit, when the event asks for it

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis_types
 from qms import words
-from qms.devices import jobs, registry
+from qms.devices import jobs, receipts, registry
 from qms.domain import (
     cashier,
     closing,
@@ -62,6 +62,8 @@ USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     c.IssueTicket: ("ticket.issue", tickets.issue),
     c.Reopen: ("ticket.reopen", cashier.reopen),
     c.LookupMark: ("lookup.mark", lookup.mark),
+    c.LookupCustomerFound: ("lookup.mark", lookup.found_customer),
+    c.LookupUndo: ("lookup.mark", lookup.undo_found),
     c.CallNext: ("cashier.act", cashier.call_next),
     c.CallNumber: ("cashier.act", cashier.call_number),
     c.Recall: ("cashier.act", cashier.recall),
@@ -72,6 +74,7 @@ USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     c.Collect: ("cashier.act", collect.collect),
     c.ReturnInvoices: ("cashier.act", collect.return_invoices),
     c.Reverse: ("payment.reverse", payments.request_reversal),
+    c.ReprintReceipt: ("cashier.act", receipts.reprint),
     c.OpenDrawer: ("cash.own", drawers.open_drawer),
     c.CloseDrawer: ("cash.own", closing.close_drawer),
     c.Declare: ("cash.own", movements.declare),
@@ -336,15 +339,25 @@ class Hall:
             report = await self.reconciliation(principal, self.clock.business_day())
             return await self.change(principal, rule, report["open_items"], action=command.action)
         result: dict[str, Any] = await self.change(principal, rule, command)
-        if isinstance(command, c.LookupMark):  # the lookup clerk sees their counter's view
+        if isinstance(command, c.LookupMark | c.LookupCustomerFound | c.LookupUndo):
+            # the lookup clerk sees their counter's view
             counter = self.branch(principal.branch_id).counter(principal.counter or "")
             assert counter is not None and counter.parity  # lookup.mark checked the counter
-            return projections.project_ticket(f"lookup-{counter.parity}", result)
+            shown = projections.project_ticket(f"lookup-{counter.parity}", result)
+            if "invoice_ids" in result:  # what one key marked: what its undo names
+                shown["invoice_ids"] = result["invoice_ids"]
+            return shown
         return result
 
-    async def preview_customer(self, principal: Principal, code: str) -> cmis_types.CustomerDebts:
+    async def preview_customer(
+        self, principal: Principal, code: str, *, for_ticket: bool = False
+    ) -> cmis_types.CustomerDebts:
+        """A customer's debts; ``for_ticket``: about to go on a new ticket, so a customer
+        already on a live one is refused now (the issue's own rule), not at "Lấy số"."""
         require(principal, "customer.read")
         (checked,) = tickets.check_codes([code])
+        if for_ticket:
+            await self.peek(principal, tickets.refuse_if_busy, [checked])
         (debts,) = await self.fetch_debts(principal.branch_id, [checked])
         assert not isinstance(debts, str)
         return debts

@@ -143,4 +143,11 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "true": ("Có", "Yes"),
         "false": ("Không", "No"),
     },
+    # a print job, as the printing pages say it (DeviceJob.status of a print job)
+    "print_job": {
+        "queued": ("Chờ in", "Waiting to print"),
+        "sending": ("Đang in", "Printing"),
+        "done": ("Đã in", "Printed"),
+        "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
+    },
 }

@@ -20,8 +20,10 @@ def drawer_of(rig: Rig, cashier: str) -> dict:
     return next(d for d in cash(rig)["drawers"] if d["cashier"] == cashier)
 
 
-def deposit(amount: int) -> dict:
-    return {**DEPOSIT, "amount": amount}
+def deposit(amount: int) -> c.Deposit | None:
+    return c.parse(
+        c.CloseDrawer, {"counted": amount, "deposit": {**DEPOSIT, "amount": amount}}
+    ).deposit
 
 
 # --- money movements ----------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_console_writes_readable_text(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "BIÊN NHẬN THU TIỀN ĐIỆN" in out
     assert "  Kỳ 01/2026                         1.234.567 đ\n" in out
-    assert "TỔNG ĐÃ THU                          2.678.217 đ\n" in out
+    assert "TỔNG ĐÃ THU / TOTAL PAID             2.678.217 đ\n" in out
 
 
 def test_console_logs_by_default(caplog: pytest.LogCaptureFixture) -> None:

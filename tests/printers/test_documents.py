@@ -10,7 +10,18 @@ import pytest
 from printers import documents
 from printers.formats import local_time, vnd
 from printers.layout import QR, Cut, Document, Row, Text, row_lines, wrap
-from printers.samples import BRANCH, FOLLOW_URL, MOVEMENT, PAYMENTS, TICKET, all_documents
+from printers.samples import (
+    AT,
+    BRANCH,
+    CONFIRMED,
+    FOLLOW_URL,
+    HEAD_COUNT,
+    MOVEMENT,
+    PAYMENTS,
+    SUMMARY,
+    TICKET,
+    all_documents,
+)
 from printers.vietnamese import ALPHABET
 
 
@@ -62,12 +73,129 @@ def test_ticket_lists_only_unpaid_invoices() -> None:
 
 
 def test_receipt() -> None:
+    """At F4 CMIS has not answered yet: the receipt says so, names the cashier in full,
+    and shows what the customer gave and the change."""
     lines = texts(all_documents()["receipt"])
-    assert "  Số biên lai CMIS | BL-88213377" in lines  # confirmed by CMIS
-    assert lines.count("  Mã giao dịch | PE0100-20260327-000119") == 1  # pending: no receipt no
-    assert sum("Số biên lai" in t for t in lines) == 1
-    assert "TỔNG ĐÃ THU | 2.678.217 đ" in lines
-    assert "Thời gian | 27/03/2026 14:05" in lines
+    assert "Thu ngân / Cashier | Phạm Thị Hồng Nhung" in lines
+    assert lines.count(f"  {documents.UNCONFIRMED}") == 2  # no receipt number yet
+    assert not any("Số biên lai CMIS" in t for t in lines)
+    assert lines.count("  Mã giao dịch / Txn | PE0100-20260327-000119") == 1
+    assert "TỔNG ĐÃ THU / TOTAL PAID | 2.678.217 đ" in lines
+    assert "Khách đưa / Tendered | 2.700.000 đ" in lines
+    assert "Tiền thối lại / Change | 21.783 đ" in lines  # 2.700.000 − 2.678.217
+    assert "Thời gian / Time | 27/03/2026 14:05" in lines
+    assert documents.COPY_BANNER not in lines
+
+
+def test_a_receipt_reprinted_after_cmis_confirmed_carries_its_numbers_and_says_copy() -> None:
+    lines = texts(all_documents()["receipt-copy"])
+    assert "  Số biên lai CMIS / Receipt | BL-88213377" in lines
+    assert "  Số biên lai CMIS / Receipt | BL-88213378" in lines
+    assert not any("CMIS xác nhận" in t for t in lines)
+    assert lines.count(documents.COPY_BANNER) == 2  # at the top and at the foot
+    assert "Tiền thối lại / Change | 21.783 đ" in lines
+
+
+def test_a_reprint_of_a_reversed_or_refused_payment_says_so() -> None:
+    gone = [
+        {**CONFIRMED[0], "status": "reversed"},
+        {**PAYMENTS[1], "status": "refused"},
+    ]
+    doc = documents.receipt(
+        TICKET, gone, branch=BRANCH, counter="Quầy 2", cashier="X", at=AT, reprint=True
+    )
+    lines = texts(doc)
+    assert f"  {documents.UNDONE['reversed']}" in lines
+    assert f"  {documents.UNDONE['refused']}" in lines
+    assert not any("CMIS xác nhận" in t for t in lines)
+
+
+def test_a_receipt_without_tendered_prints_no_change() -> None:
+    doc = documents.receipt(
+        TICKET, PAYMENTS[:1], branch=BRANCH, counter="Quầy 2", cashier="X", at=AT
+    )
+    assert not any("Tendered" in t or "Change" in t for t in texts(doc))
+
+
+def test_count_sheet_lists_every_note_and_the_total_in_words() -> None:
+    lines = texts(all_documents()["count-close"])
+    assert "BẢNG KÊ CÁC LOẠI TIỀN" in lines and "Kết ca thu ngân / Drawer close" in lines
+    assert "  500.000 đ x 243 | 121.500.000 đ" in lines
+    assert "   50.000 đ x 0 | 0 đ" in lines  # every note in use, even when none
+    assert "    2.000 đ x 2 | 4.000 đ" in lines
+    assert "TỔNG CỘNG / TOTAL | 121.824.000 đ" in lines
+    assert "Một trăm hai mươi mốt triệu tám trăm hai mươi bốn nghìn đồng." in lines
+    assert sum(n["amount"] for n in HEAD_COUNT) == 121_824_000  # it adds up
+    assert "NGƯỜI NỘP | NGƯỜI KIỂM" in lines
+    deposit = texts(all_documents()["count-deposit"])
+    assert "Nộp ngân hàng / Bank deposit" in deposit
+    assert "Số phiếu nộp / Slip no. | NT-0042" in deposit
+    assert "Một trăm mười chín triệu tám trăm hai mươi bốn nghìn đồng." in deposit
+
+
+def _amounts(lines: list[str]) -> dict[str, int]:
+    """Each "label | 1.234 đ" row's amount, by its label (stripped)."""
+    out = {}
+    for line in lines:
+        left, _, right = line.partition(" | ")
+        if right.endswith(" đ"):
+            out[left.strip()] = int(right.removesuffix(" đ").replace(".", ""))
+    return out
+
+
+def test_day_end_summary_adds_up_on_paper() -> None:
+    """Each drawer: float + collected − given back ± moved = expected; expected ± the
+    approved difference = counted. The hall the same, and counted = deposit + kept."""
+    lines = texts(all_documents()["day-end"])
+    people = [c["cashier"] for c in SUMMARY["cashiers"]]
+    starts = [next(i for i, t in enumerate(lines) if t.startswith(p)) for p in people]
+    total_at = lines.index("TỔNG CỘNG / HALL TOTAL")
+    for a, b in zip(starts, [*starts[1:], total_at], strict=True):
+        got = _amounts(lines[a:b])
+        moved = got.get("Nhận của thu ngân / Money in", 0) + got.get(
+            "Giao cho thu ngân / Money out", 0
+        )
+        collected = next(v for k, v in got.items() if k.startswith("Đã thu"))
+        given_back = got.get("Trả lại khách / Given back", 0)
+        assert (
+            got["Quỹ đầu ngày / Float"] + collected + given_back + moved
+            == got["= Phải có / Expected"]
+        )
+        difference = got.get("Chênh lệch / Difference", 0)
+        assert got["= Phải có / Expected"] + difference == got["= Thực đếm / Counted"]
+    hall = _amounts(lines[total_at:])
+    assert hall["Quỹ đầu ngày / Floats"] == 4_500_000
+    assert (
+        hall["Quỹ đầu ngày / Floats"]
+        + hall["Đã thu / Collected (114)"]
+        + hall["Trả lại khách / Given back"]
+        + hall["Giao nhận giữa thu ngân / Moved"]
+        == hall["= Phải có / Expected"]
+    )
+    assert hall["Giao nhận giữa thu ngân / Moved"] == 0  # between cashiers: nets to nothing
+    assert (
+        hall["= Phải có / Expected"] + hall["Chênh lệch đã duyệt / Approved"]
+        == hall["= Thực đếm / Counted"]
+    )
+    deposit = hall["Số phiếu NT-0042"]
+    assert deposit + hall["Tiền mặt giữ lại / Cash kept"] == hall["= Thực đếm / Counted"]
+    assert "    Đã duyệt / Approved: supervisor: Thiếu 5.000 đ, thu ngân đã bù" in lines
+    assert "  Bằng chữ: Một trăm mười chín triệu tám trăm hai mươi bốn nghìn đồng." in lines
+
+
+def test_day_end_summary() -> None:
+    lines = texts(all_documents()["day-end"])
+    assert "Thu trong ngày / Takings | 119.824.000 đ" in lines
+    assert "Phạm Thị Hồng Nhung (Quầy 2) giao Võ Minh Đức (Quầy 1)" in lines
+    empty = documents.day_end_summary(empty_summary(), branch="X")
+    assert "  (không có / none)" in texts(empty)
+    assert not any("NỘP NGÂN HÀNG" in line for line in texts(empty))
+    deposit = {"amount": 119_824_800, "bank": "Vietcombank Sài Gòn", "reference": "NT-0042"}
+    banked = texts(documents.day_end_summary({**empty_summary(), "deposit": deposit}, branch="X"))
+    assert "  Số phiếu NT-0042 | 119.824.800 đ" in banked and "  Vietcombank Sài Gòn" in banked
+    # a day closed before drawers were itemised still prints
+    old = {**empty_summary(), "cashiers": [{"cashier": "A", "payments": 3, "total": 9_000}]}
+    assert "  3 giao dịch | 9.000 đ" in texts(documents.day_end_summary(old, branch="X"))
 
 
 def test_cash_slips_have_both_sides_and_signatures() -> None:
@@ -90,19 +218,6 @@ def test_reconnection_slip_shows_only_this_customers_payment() -> None:
 
 def empty_summary() -> dict[str, Any]:
     return {"day": "2026-03-27", "at": "2026-03-27T10:00:00+00:00", "cashiers": []}
-
-
-def test_day_end_summary() -> None:
-    lines = texts(all_documents()["day-end"])
-    assert "  57 giao dịch | 61.204.300 đ" in lines
-    assert "TỔNG CỘNG (113 giao dịch) | 119.824.800 đ" in lines
-    assert "Phạm Thị Hồng Nhung (Quầy 2) giao Võ Minh Đức (Quầy 1)" in lines
-    empty = documents.day_end_summary(empty_summary(), branch="X")
-    assert "  (không có)" in texts(empty)
-    assert not any("NỘP NGÂN HÀNG" in line for line in texts(empty))
-    deposit = {"amount": 119_824_800, "bank": "Vietcombank Sài Gòn", "reference": "NT-0042"}
-    banked = texts(documents.day_end_summary({**empty_summary(), "deposit": deposit}, branch="X"))
-    assert "  Số phiếu NT-0042 | 119.824.800 đ" in banked and "  Vietcombank Sài Gòn" in banked
 
 
 def test_wrap_and_rows_count_characters_not_bytes() -> None:

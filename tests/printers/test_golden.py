@@ -55,3 +55,42 @@ def test_no_stray_goldens() -> None:
     """A renamed document leaves no orphan golden behind."""
     wanted = {golden_path(n, p, m).name for n in DOCS for p in (PAPER_58, PAPER_80) for m in MODES}
     assert {p.name for p in GOLDEN.iterdir()} == wanted
+
+
+#: what a person reads on each golden paper (text mode, decoded back from the bytes)
+READS = {
+    "receipt": (
+        "Thu ngân / Cashier           Phạm Thị Hồng Nhung",
+        "Khách đưa / Tendered                 2.700.000 đ",
+        "Tiền thối lại / Change                  21.783 đ",
+        "  Chưa được CMIS xác nhận / Not yet confirmed by",
+    ),
+    "receipt-copy": (
+        "BẢN SAO / COPY",
+        "  Số biên lai CMIS / Receipt         BL-88213377",
+        "  Số biên lai CMIS / Receipt         BL-88213378",
+    ),
+    "count-close": (
+        "BẢNG KÊ CÁC LOẠI TIỀN",
+        "  500.000 đ x 243                  121.500.000 đ",
+        "TỔNG CỘNG / TOTAL                  121.824.000 đ",
+        "Một trăm hai mươi mốt triệu tám trăm hai mươi",
+    ),
+    "money-out-void": (
+        "HUỶ / VOID",
+        "Phiếu này đã bị huỷ, không còn giá trị / This",
+        "SỐ TIỀN                             48.750.000 đ",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_golden_bytes_read_as_the_paper_should(name: str) -> None:
+    """The golden bytes themselves, decoded as the printer would print them, hold what
+    the paper must say: a golden rewritten by mistake cannot lose it."""
+    from printers.dissect import readable
+
+    data = read_golden(golden_path(name, PAPER_80, "text:cp1258"))
+    lines = [line.strip() for line in readable(data, Dummy(profile=PROFILE).profile).split("\n")]
+    for wanted in READS[name]:
+        assert wanted.strip() in lines, f"{name}: {wanted!r} not on the paper"
