@@ -15,6 +15,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+#: what ``qms serve`` reads when not told otherwise
+DEFAULT_PATH = "config.yaml"
+#: the demo hall's config, shipped in the package (a copy of the repository's
+#: config.yaml): ``qms serve`` runs it in a folder that has no config.yaml
+PACKAGED_DEFAULTS = Path(__file__).with_name("demo_config.yaml")
+
 
 class ConfigError(Exception):
     """Start-up refusal; the message names the offending key."""
@@ -382,6 +388,15 @@ def parse(raw: Any, source: str = "config.yaml") -> Settings:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise ConfigError(f"{source}: config key '{key}': {first['msg']}") from None
+
+
+def locate(path: str | Path | None) -> Path:
+    """The file to read: ``path`` when given (missing, ``load`` says so); else
+    ``config.yaml`` here, or the packaged demo defaults when there is none."""
+    if path is not None:
+        return Path(path)
+    here = Path(DEFAULT_PATH)
+    return here if here.exists() else PACKAGED_DEFAULTS
 
 
 def load(path: str | Path) -> Settings:

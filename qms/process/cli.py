@@ -9,26 +9,26 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 
 from qms import config
-from qms.usecases.auth import DEMO_PASSWORD
 
 #: permessage-deflate declined: the hall's frames are small JSON on a LAN, and each
 #: connection's zlib state cost ~40 KiB of the server's memory and CPU at every frame
 WS_DEFLATE = False
+CONFIG_HELP = "default: config.yaml here, else the packaged demo defaults"
 
 
 def _serve(args: argparse.Namespace) -> int:
+    source = config.locate(args.config)
     try:
-        settings = config.load(args.config)
+        settings = config.load(source)
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return 2
     from qms.live import ws_direct
-    from qms.process import memory
+    from qms.process import banner, memory
     from qms.process.app import create_app
 
     memory.fewer_malloc_arenas()  # before any thread, and for the processes started later
@@ -42,7 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         from qms.process import multiworker
 
-        return multiworker.serve(settings, args.config, host, port, args.workers, args.log_level)
+        return multiworker.serve(settings, str(source), host, port, args.workers, args.log_level)
     if settings.server.pin_cpu:
         from qms.process import cpu
 
@@ -56,7 +56,9 @@ def _serve(args: argparse.Namespace) -> int:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if self.started:
-                _banner(base, app.state.started)
+                started = app.state.started
+                text = banner.lines(base, settings, source, started.cmis_url, started.demo_staff)
+                print("\n".join(text), flush=True)  # one write: "hall ready" comes last
 
     server = Server(
         uvicorn.Config(
@@ -73,14 +75,6 @@ def _serve(args: argparse.Namespace) -> int:
     )
     server.run()
     return 0 if server.started else 1
-
-
-def _banner(base: str, started: Any) -> None:
-    print(f"qms: hall ready at {base}  (CMIS at {started.cmis_url})", flush=True)
-    print(f"  pages: {base}/kiosk/  {base}/counters/  {base}/displays/", flush=True)
-    if started.demo_staff:
-        staff = ", ".join(started.demo_staff)
-        print(f"  demo staff (password {DEMO_PASSWORD}): {staff}", flush=True)
 
 
 def _cmis_sim(args: argparse.Namespace) -> int:
@@ -105,13 +99,14 @@ def _cmis_sim(args: argparse.Namespace) -> int:
 
 def _settings_with_branch(args: argparse.Namespace) -> config.Settings | None:
     """The config, and the branch named on the command line must be in it."""
+    source = config.locate(args.config)
     try:
-        settings = config.load(args.config)
+        settings = config.load(source)
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return None
     if args.branch not in {b.id for b in settings.branches}:
-        print(f"qms: no branch {args.branch} in {args.config}", file=sys.stderr)
+        print(f"qms: no branch {args.branch} in {source}", file=sys.stderr)
         return None
     return settings
 
@@ -162,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the hall server (embedded default)")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--config", default="config.yaml")
+    serve.add_argument("--config", default=None, help=CONFIG_HELP)
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
         "--workers",
@@ -196,12 +191,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the person's full name, as receipts and slips print it (Phạm Thu Ngân)",
     )
     add.add_argument("--branch", required=True)
-    add.add_argument("--config", default="config.yaml")
+    add.add_argument("--config", default=None, help=CONFIG_HELP)
     add.set_defaults(func=_user_add)
     ag = sub.add_parser("agent", help="run a hall's printers and LED boards for a central server")
     ag.add_argument("--server", required=True, help="ws://central-host:8080/ws")
     ag.add_argument("--branch", required=True)
-    ag.add_argument("--config", default="config.yaml")
+    ag.add_argument("--config", default=None, help=CONFIG_HELP)
     ag.add_argument("--journal", default="data/agent-journal.txt")
     ag.add_argument("--log-level", default="info")
     ag.set_defaults(func=_agent)

@@ -510,20 +510,20 @@ export const STATUSES = {
   },
   "cmis_state": {
     "BILLING": {
-      "vi": "CMIS đã ghi nhận",
-      "en": "Booked by CMIS"
+      "vi": "Đã ghi nhận",
+      "en": "Booked"
     },
     "REVERT": {
-      "vi": "CMIS đã huỷ",
-      "en": "Reverted by CMIS"
+      "vi": "Đã huỷ",
+      "en": "Reversed"
     },
     "NOT_FOUND": {
-      "vi": "CMIS không có",
-      "en": "Not at CMIS"
+      "vi": "Không có",
+      "en": "Not found"
     },
     "IN_DOUBT": {
-      "vi": "CMIS chưa rõ",
-      "en": "In doubt at CMIS"
+      "vi": "Chưa rõ",
+      "en": "In doubt"
     }
   },
   "drawer": {
@@ -810,6 +810,62 @@ export const STATUSES = {
     "in_doubt": {
       "vi": "Chưa rõ đã in chưa",
       "en": "In doubt"
+    }
+  },
+  "return_reason": {
+    "not_enough_money": {
+      "vi": "Khách không đủ tiền",
+      "en": "Not enough money"
+    },
+    "fewer_periods": {
+      "vi": "Khách trả ít kỳ hơn",
+      "en": "Paid fewer periods"
+    },
+    "customer_left": {
+      "vi": "Khách bỏ về",
+      "en": "Customer left"
+    },
+    "paid_elsewhere": {
+      "vi": "Đã thanh toán nơi khác",
+      "en": "Paid elsewhere"
+    },
+    "other": {
+      "vi": "Lý do khác",
+      "en": "Other"
+    }
+  },
+  "reconciliation_item": {
+    "only_ours": {
+      "vi": "Chỉ có ở quầy",
+      "en": "Only at the hall"
+    },
+    "only_cmis": {
+      "vi": "Chỉ có ở CMIS",
+      "en": "Only in CMIS"
+    },
+    "amount_differs": {
+      "vi": "Lệch số tiền/trạng thái",
+      "en": "Amount or state differs"
+    }
+  },
+  "lookup_counter": {
+    "even": {
+      "vi": "Tra cứu chẵn",
+      "en": "Even lookup"
+    },
+    "odd": {
+      "vi": "Tra cứu lẻ",
+      "en": "Odd lookup"
+    }
+  },
+  "yes_no": {
+    "true": {
+      "vi": "Có",
+      "en": "Yes"
+    },
+    "false": {
+      "vi": "Không",
+      "en": "No"
     }
   }
 };

@@ -1,17 +1,23 @@
 """A report (``qms.usecases.reports.build``) as a file: CSV for Excel, PDF for paper and e-mail.
 
-Both come from one list of sections, so they hold the same figures. The CSV is UTF-8 with
-a BOM (Excel then reads Vietnamese right); each section starts with a ``#key`` row, then
-a header whose cells name their JSON key in parentheses; money is whole đồng, unformatted.
-The PDF embeds DejaVu Sans (every Vietnamese letter and tone mark), writes money as
-``1.234.567 đ`` and ends each table of totals with its ``Tổng cộng`` row.
+Both come from one list of sections and write every cell a person reads with the same
+words (``cell_text``): statuses and yes/no in Vietnamese (``qms.words.STATUSES``), days as
+dd/mm/yyyy, moments as dd/mm/yyyy HH:MM on the hall's clock. Only numbers differ in form:
+the CSV keeps money, counts and seconds as plain integers a spreadsheet can add, the PDF
+writes money as ``2.002.089 đ``. Programs wanting the codes read ``format=json``.
+
+The CSV is UTF-8 with a BOM (Excel then reads Vietnamese right); each section starts with
+a ``#key`` row, then a header whose cells are "Vietnamese / English (json_key)", then its
+rows, then (where the PDF has one) its total row, first cell ``Tổng cộng …``. The PDF
+embeds DejaVu Sans (every Vietnamese letter and tone mark) and ends with the net in words
+and the signature block a supervisor signs (``#signatures`` in the CSV).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,10 +25,11 @@ from zoneinfo import ZoneInfo
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from printers.formats import local_date, vnd
 from printers.layout import nfc
 from printers.raster import FONT_DIR, FONTS
+from qms import words
 from qms.usecases import csv_safe
+from qms.words.in_words import amount_in_words
 
 FONT = "dejavu"
 MM_PER_WIDTH = 26  # a table column of width 1.0, unless the page is narrower
@@ -31,38 +38,31 @@ LEVEL_NAMES = {
     "branch": "Chi nhánh (branch)",
     "hall": "Điểm thu (hall)",
 }
-STATUS_NAMES = {
-    "confirmed": "Đã xác nhận",
-    "pending": "Chờ CMIS",
-    "reversal_pending": "Chờ hủy",
-    "refused": "CMIS từ chối",
-    "reversed": "Đã hủy",
-}
-MOVEMENT_NAMES = {"matched": "Khớp", "hanging": "Chờ bên kia", "mismatch": "Lệch"}
-REASON_NAMES = {
-    "not_enough_money": "Khách không đủ tiền",
-    "fewer_periods": "Khách trả ít kỳ hơn",
-    "customer_left": "Khách bỏ về",
-    "paid_elsewhere": "Đã thanh toán nơi khác",
-    "other": "Lý do khác",
-}
-ITEM_NAMES = {
-    "only_ours": "Chỉ có ở quầy",
-    "only_cmis": "Chỉ có ở CMIS",
-    "amount_differs": "Lệch số tiền/trạng thái",
-}
+NUMBERS = ("money", "count", "seconds")  # plain integers in the CSV
+#: who signs a report, in the order the signatures stand on paper
+SIGNERS = (
+    ("Người lập biểu", "Prepared by"),
+    ("Thủ quỹ", "Treasurer (head cashier)"),
+    ("Kế toán trưởng / Trưởng phòng", "Chief accountant / Head of department"),
+)
+
+SIGN_HERE = "(Ký, ghi rõ họ tên / Signature, full name)"
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: its JSON key, its Vietnamese label, how its values read."""
+    """One column: its JSON key, its label (Vietnamese, English), how its values read."""
 
     key: str
     label: str
-    kind: str = "text"  # text | money | count | seconds | date | time | yesno | list
+    en: str = ""
+    kind: str = "text"  # text | money | count | seconds | date | datetime | words | yesno | list
     width: float = 1.0  # relative, in the PDF
-    names: Mapping[str, str] | None = None  # codes as the PDF writes them
+    group: str | None = None  # kind "words": its group in qms.words.STATUSES
     pdf: bool = True
+
+    def heading(self) -> str:
+        return f"{self.label} / {self.en}" if self.en else self.label
 
 
 @dataclass
@@ -73,41 +73,46 @@ class Section:
     title: str
     columns: list[Column]
     rows: list[dict[str, Any]]
-    total: dict[str, Any] | None = None  # the PDF's last row, under its first column's label
-    total_label: str = "Tổng cộng"
+    total: dict[str, Any] | None = None  # the last row, under its first column's label
+    total_label: str = "Tổng cộng / Total"
     small: bool = False  # many columns: a smaller font in the PDF
     pdf_only_if_rows: bool = False
     notes: list[str] = field(default_factory=list)
+    table: bool = True  # False: the PDF draws it its own way (the signature block)
 
 
 def _tally_columns(first: list[Column]) -> list[Column]:
     return [
         *first,
-        Column("payments", "Số giao dịch", "count", 0.8),
-        Column("collected", "Đã thu", "money", 1.2),
-        Column("refused_count", "Số GD CMIS từ chối", "count", pdf=False),
-        Column("refused", "CMIS từ chối", "money", 1.1),
-        Column("reversed_count", "Số GD đã hủy", "count", pdf=False),
-        Column("reversed", "Đã hủy", "money", 1.1),
-        Column("given_back", "Hoàn lại khách", "money", 1.1, pdf=False),
-        Column("net_count", "Số GD thực thu", "count", 0.8),
-        Column("net", "Thực thu", "money", 1.2),
-        Column("unconfirmed_count", "Số GD chờ CMIS", "count", pdf=False),
-        Column("unconfirmed", "Chờ CMIS xác nhận", "money", 1.1),
+        Column("payments", "Số giao dịch", "Payments", "count", 0.8),
+        Column("collected", "Đã thu", "Collected", "money", 1.2),
+        Column("refused_count", "Số GD CMIS từ chối", "Refused", "count", pdf=False),
+        Column("refused", "CMIS từ chối", "Refused", "money", 1.1),
+        Column("reversed_count", "Số GD đã hủy", "Reversed", "count", pdf=False),
+        Column("reversed", "Đã hủy", "Reversed", "money", 1.1),
+        Column("given_back", "Hoàn lại khách", "Given back", "money", 1.1, pdf=False),
+        Column("net_count", "Số GD thực thu", "Net payments", "count", 0.8),
+        Column("net", "Thực thu", "Net", "money", 1.2),
+        Column("unconfirmed_count", "Số GD chờ CMIS", "Unconfirmed", "count", pdf=False),
+        Column("unconfirmed", "Chờ CMIS xác nhận", "Unconfirmed", "money", 1.1),
     ]
 
 
-BRANCH = Column("branch", "Chi nhánh", width=0.8)
-HALL = Column("hall", "Điểm thu", width=1.1)
-DATE = Column("date", "Ngày", "date", 0.8)
+BRANCH = Column("branch", "Chi nhánh", "Branch", width=0.8)
+HALL = Column("hall", "Điểm thu", "Hall", width=1.1)
+DATE = Column("date", "Ngày", "Day", "date", 0.8)
 #: one paper invoice: which ticket, whose, which period, how much, at which counter
 PAPER = [
-    Column("ticket", "Số vé", "count", 0.5),
-    Column("customer_code", "Mã khách hàng", width=1.2),
-    Column("period", "Kỳ", width=0.7),
-    Column("total", "Số tiền", "money"),
-    Column("delivered_to", "Quầy", width=0.5),
+    Column("ticket", "Số vé", "Ticket", "count", 0.5),
+    Column("customer_code", "Mã khách hàng", "Customer", width=1.2),
+    Column("period", "Kỳ", "Period", width=0.7),
+    Column("total", "Số tiền", "Amount", "money"),
+    Column("delivered_to", "Quầy", "Counter", width=0.6),
 ]
+
+
+def _words(key: str, label: str, en: str, group: str, width: float = 1.0) -> Column:
+    return Column(key, label, en, "words", width, group=group)
 
 
 def sections(data: dict[str, Any]) -> list[Section]:
@@ -125,28 +130,32 @@ def sections(data: dict[str, Any]) -> list[Section]:
         for i in d[cat]
     ]
     returns, moves, times = data["returns"], data["movements"], data["times"]
+    cash = data["drawers"]
     rsum = returns["summary"]
     out = [
         Section(
             "summary",
             "Tổng cộng / Totals",
-            _tally_columns([Column("scope", "Phạm vi", width=1.4)]),
-            [{"scope": scope, **totals}],
+            [
+                *_tally_columns([Column("scope", "Phạm vi", "Scope", width=1.4)]),
+                Column("net_in_words", "Thực thu bằng chữ", "Net in words", pdf=False),
+            ],
+            [{"scope": scope, **totals, "net_in_words": amount_in_words(totals["net"])}],
         ),
         Section(
             "by_status",
             "Theo trạng thái / By status",
             [
-                Column("status", "Trạng thái", names=STATUS_NAMES, width=1.4),
-                Column("count", "Số giao dịch", "count"),
-                Column("total", "Số tiền", "money"),
+                _words("status", "Trạng thái", "Status", "payment", 1.4),
+                Column("count", "Số giao dịch", "Payments", "count"),
+                Column("total", "Số tiền", "Amount", "money"),
             ],
             [{"status": s, **v} for s, v in data["by_status"].items()],
         ),
         Section(
             "by_branch",
             "Theo chi nhánh / By branch",
-            _tally_columns([BRANCH, Column("name", "Tên", width=2.2), HALL]),
+            _tally_columns([BRANCH, Column("name", "Tên", "Name", width=2.2), HALL]),
             data["by_branch"],
             totals,
         ),
@@ -160,7 +169,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section(
             "by_day",
             "Theo ngày / By day",
-            _tally_columns([*where, DATE, Column("closed", "Đã chốt", "yesno", 0.6)]),
+            _tally_columns([*where, DATE, Column("closed", "Đã chốt", "Closed", "yesno", 0.6)]),
             data["by_day"],
             totals,
         ),
@@ -170,8 +179,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
             _tally_columns(
                 [
                     *where,
-                    Column("cashier", "Tài khoản", width=0.9),
-                    Column("name", "Thu ngân", width=1.5),
+                    Column("cashier", "Tài khoản", "Account", width=0.9),
+                    Column("name", "Thu ngân", "Cashier", width=1.5),
                 ]
             ),
             data["by_cashier"],
@@ -181,7 +190,11 @@ def sections(data: dict[str, Any]) -> list[Section]:
             "by_counter",
             "Theo quầy / By counter",
             _tally_columns(
-                [*where, Column("counter", "Mã quầy", width=0.6), Column("name", "Quầy")]
+                [
+                    *where,
+                    Column("counter", "Mã quầy", "Counter", width=0.6),
+                    Column("name", "Quầy", "Name"),
+                ]
             ),
             data["by_counter"],
             totals,
@@ -189,9 +202,40 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section(
             "by_hour",
             "Theo giờ / By hour",
-            _tally_columns([Column("hour", "Giờ", "count", 0.8)]),
+            _tally_columns([Column("hour", "Giờ", "Hour", "count", 0.8)]),
             data["by_hour"],
             totals,
+        ),
+        Section(
+            "drawers",
+            "Két tiền từng thu ngân / Cash drawers",
+            [
+                *where,
+                Column("date", "Ngày", "Day", "date", 1.0),  # the narrow table's font is small
+                Column("cashier_name", "Thu ngân", "Cashier", width=1.4),
+                Column("role", "Vai trò", "Role", "words", group="role", pdf=False),
+                Column("counter", "Quầy", "Counter", width=0.6),
+                _words("status", "Trạng thái", "Status", "drawer", 0.9),
+                Column("float", "Tiền đầu ca", "Float", "money"),
+                Column("collected", "Đã thu", "Collected", "money", 1.1),
+                Column("given_back", "Hoàn lại khách", "Given back", "money"),
+                Column("money_in", "Nhận chuyển", "Moved in", "money"),
+                Column("money_out", "Giao chuyển", "Moved out", "money"),
+                Column("expected", "Phải có", "Expected", "money", 1.1),
+                Column("counted", "Kiểm đếm", "Counted", "money", 1.1),
+                Column("difference", "Chênh lệch", "Difference", "money"),
+                Column("approved_by", "Người duyệt", "Approved by", width=1.2),
+                Column("approval_note", "Ghi chú duyệt", "Approval note", width=2.0),
+            ],
+            cash["rows"],
+            cash["summary"],
+            small=True,
+            notes=[
+                "Phải có = tiền đầu ca + đã thu − hoàn lại khách + nhận chuyển − giao chuyển; "
+                "chênh lệch = kiểm đếm − phải có lúc đóng két. Expected = float + collected − "
+                "given back + moved in − moved out; difference = counted − expected at closing.",
+                *_counted_in_words(cash["summary"]),
+            ],
         ),
         Section(
             "reconciliation",
@@ -199,12 +243,12 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 BRANCH,
                 DATE,
-                Column("available", "CMIS trả lời", "yesno", 0.7),
-                Column("our_total", "Quầy thu (thực thu)", "money"),
-                Column("cmis_total", "CMIS ghi nhận", "money"),
-                Column("open_items", "Chênh lệch", "count", 0.7),
-                Column("matched", "Khớp", "count", 0.6),
-                Column("error", "Ghi chú", width=2.4),
+                Column("available", "CMIS trả lời", "CMIS answered", "yesno", 0.7),
+                Column("our_total", "Quầy thu (thực thu)", "Ours (net)", "money"),
+                Column("cmis_total", "CMIS ghi nhận", "CMIS", "money"),
+                Column("open_items", "Chênh lệch", "Open items", "count", 0.7),
+                Column("matched", "Khớp", "Matched", "count", 0.6),
+                Column("error", "Ghi chú", "Note", width=2.4),
             ],
             recon["days"],
             {
@@ -212,7 +256,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 "cmis_total": recon["summary"]["cmis_total"],
                 "open_items": recon["summary"]["open_items"],
             },
-            notes=["Tổng cộng chỉ tính các ngày CMIS trả lời (days CMIS answered only)."],
+            notes=["Tổng cộng chỉ tính các ngày CMIS trả lời. Totals: days CMIS answered only."],
         ),
         Section(
             "reconciliation_items",
@@ -220,13 +264,13 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 BRANCH,
                 DATE,
-                Column("category", "Loại", names=ITEM_NAMES, width=1.3),
-                Column("txn_id", "Mã giao dịch", width=2.0),
-                Column("customer_code", "Mã khách hàng", width=1.2),
-                Column("our_total", "Quầy", "money"),
-                Column("our_status", "Trạng thái quầy", names=STATUS_NAMES),
-                Column("cmis_total", "CMIS", "money"),
-                Column("cmis_state", "Trạng thái CMIS"),
+                _words("category", "Loại", "Kind", "reconciliation_item", 1.3),
+                Column("txn_id", "Mã giao dịch", "Transaction", width=2.0),
+                Column("customer_code", "Mã khách hàng", "Customer", width=1.2),
+                Column("our_total", "Quầy", "Ours", "money"),
+                _words("our_status", "Trạng thái quầy", "Our status", "payment"),
+                Column("cmis_total", "CMIS", "CMIS", "money"),
+                _words("cmis_state", "Trạng thái CMIS", "CMIS state", "cmis_state"),
             ],
             items,
         ),
@@ -236,17 +280,17 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 *where,
                 DATE,
-                Column("from_name", "Người giao", width=1.5),
-                Column("to_name", "Người nhận", width=1.5),
-                Column("out_amount", "Số tiền giao", "money"),
-                Column("out_at", "Lúc giao", "time"),
-                Column("in_amount", "Số tiền nhận", "money"),
-                Column("in_at", "Lúc nhận", "time"),
-                Column("status", "Trạng thái", names=MOVEMENT_NAMES, width=0.8),
+                Column("from_name", "Người giao", "From", width=1.5),
+                Column("to_name", "Người nhận", "To", width=1.5),
+                Column("out_amount", "Số tiền giao", "Handed", "money"),
+                Column("out_at", "Lúc giao", "Handed at", "datetime", 1.1),
+                Column("in_amount", "Số tiền nhận", "Received", "money"),
+                Column("in_at", "Lúc nhận", "Received at", "datetime", 1.1),
+                _words("status", "Trạng thái", "Status", "movement", 0.8),
             ],
             moves["rows"],
             {"out_amount": moves["summary"]["matched_total"]},
-            "Tổng cộng (khớp)",
+            "Tổng cộng (đã khớp) / Total (matched)",
         ),
         Section(
             "returns",
@@ -255,9 +299,9 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 *where,
                 DATE,
                 *PAPER,
-                Column("returned_reason", "Lý do", names=REASON_NAMES, width=1.6),
-                Column("returned_by_name", "Người trả", width=1.5),
-                Column("returned_at", "Lúc trả", "time"),
+                _words("returned_reason", "Lý do", "Reason", "return_reason", 1.6),
+                Column("returned_by_name", "Người trả", "Returned by", width=1.5),
+                Column("returned_at", "Lúc trả", "Returned at", "datetime", 1.1),
             ],
             returns["returned"],
             {"total": rsum["returned_total"]},
@@ -269,7 +313,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 *where,
                 DATE,
                 *PAPER,
-                Column("lookup", "Tra cứu"),
+                _words("lookup", "Tra cứu", "Lookup", "lookup_counter"),
             ],
             returns["to_return"],
             {"total": rsum["to_return_total"]},
@@ -278,7 +322,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         Section(
             "times_by_hour",
             "Thời gian chờ và phục vụ theo giờ / Waiting and service times by hour",
-            [Column("hour", "Giờ", "count", 0.8), *_time_columns()],
+            [Column("hour", "Giờ", "Hour", "count", 0.8), *_time_columns()],
             times["by_hour"],
             times["overall"],
         ),
@@ -294,11 +338,11 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 *where,
                 DATE,
-                Column("closed_at", "Lúc chốt", "time"),
-                Column("closed_by", "Người chốt", width=1.2),
-                Column("cashiers", "Số thu ngân", "count", 0.7),
-                Column("collected", "Thực thu (khi chốt)", "money"),
-                Column("deposit", "Nộp ngân hàng", "money"),
+                Column("closed_at", "Lúc chốt", "Closed at", "datetime", 1.1),
+                Column("closed_by", "Người chốt", "Closed by", width=1.2),
+                Column("cashiers", "Số thu ngân", "Cashiers", "count", 0.7),
+                Column("collected", "Thực thu (khi chốt)", "Net (at close)", "money"),
+                Column("deposit", "Nộp ngân hàng", "Bank deposit", "money"),
             ],
             [_closure(c) for c in data["closures"]],
         ),
@@ -307,26 +351,42 @@ def sections(data: dict[str, Any]) -> list[Section]:
             "Chi tiết giao dịch / Transactions",
             [
                 *where,
-                DATE,
-                Column("time", "Giờ", width=0.6),
-                Column("txn_id", "Mã giao dịch", width=2.3),
-                Column("counter", "Quầy", width=0.5),
-                Column("cashier", "Tài khoản", pdf=False),
-                Column("cashier_name", "Thu ngân", width=1.5),
-                Column("customer_code", "Mã khách hàng", width=1.2),
-                Column("invoice_ids", "Hóa đơn", "list", 1.2, pdf=False),
-                Column("invoices", "Số HĐ", "count", 0.5),
-                Column("total", "Số tiền", "money"),
-                Column("status", "Trạng thái", names=STATUS_NAMES, width=1.0),
-                Column("counts", "Tính vào thực thu", "yesno", 0.7),
-                Column("receipt_no", "Số biên nhận CMIS", pdf=False),
-                Column("reversal_reason", "Lý do hủy", pdf=False),
-                Column("error", "CMIS từ chối vì", pdf=False),
+                Column("at", "Lúc thu", "At", "datetime", 1.1),
+                Column("txn_id", "Mã giao dịch", "Transaction", width=2.3),
+                Column("counter", "Quầy", "Counter", width=0.6),
+                Column("cashier", "Tài khoản", "Account", pdf=False),
+                Column("cashier_name", "Thu ngân", "Cashier", width=1.4),
+                Column("customer_code", "Mã khách hàng", "Customer code", width=1.2),
+                Column("customer_name", "Tên khách hàng", "Customer name", width=1.8),
+                Column("invoice_ids", "Hóa đơn", "Invoices", "list", pdf=False),
+                Column("invoices", "Số HĐ", "Invoices", "count", 0.6),
+                Column("total", "Số tiền", "Amount", "money"),
+                _words("status", "Trạng thái", "Status", "payment", 1.0),
+                Column("counts", "Tính vào thực thu", "In net", "yesno", 0.7),
+                Column("receipt_no", "Số biên nhận CMIS", "CMIS receipt", pdf=False),
+                Column("reversal_reason", "Lý do hủy", "Why reversed", pdf=False),
+                Column("error", "CMIS từ chối vì", "Why refused", pdf=False),
             ],
             [{**t, "invoices": len(t["invoice_ids"])} for t in data["transactions"]],
-            {"total": data["totals"]["net"]},
-            "Tổng cộng thực thu (net)",
+            {"total": totals["net"]},
+            "Tổng cộng thực thu / Net total",
             small=True,
+        ),
+        Section(
+            "signatures",
+            "Ký duyệt / Signatures",
+            [
+                Column("role", "Chức danh", "Role", width=2.0),
+                Column("role_en", "Chức danh tiếng Anh", "Role in English", width=2.0),
+                Column("name", "Họ tên", "Name", width=2.0),
+            ],
+            [
+                {"role": vi, "role_en": en, "name": name}
+                for (vi, en), name in zip(
+                    SIGNERS, (_preparer(data), _treasurer(cash["rows"]), ""), strict=True
+                )
+            ],
+            table=False,
         ),
     ]
     if not company:
@@ -334,14 +394,38 @@ def sections(data: dict[str, Any]) -> list[Section]:
     return out
 
 
+def _counted_in_words(summary: dict[str, Any]) -> list[str]:
+    """The cash counted, in words, as the treasurer signs for it (none counted: no line)."""
+    if not summary["drawers"] or summary["open"] == summary["drawers"]:
+        return []
+    counted = summary["counted"]
+    return [
+        f"Tổng tiền kiểm đếm / Counted in total: {words.money(counted)}. "
+        f"Bằng chữ / In words: {amount_in_words(counted)}."
+    ]
+
+
+def _treasurer(drawers: list[dict[str, Any]]) -> str:
+    """The head cashier whose drawer the report covers, when there is exactly one;
+    otherwise the treasurer writes their name by hand."""
+    heads = {d["cashier_name"] for d in drawers if d["role"] == "head_cashier"}
+    return heads.pop() if len(heads) == 1 else ""
+
+
+def _preparer(data: dict[str, Any]) -> str:
+    """Who asked for the report signs it as its preparer (set by ``reporting.report``)."""
+    prepared: dict[str, str] = data.get("prepared_by") or {}
+    return prepared.get("name", "")
+
+
 def _time_columns() -> list[Column]:
     return [
-        Column("issued", "Vé phát", "count", 0.7),
-        Column("called", "Đã gọi", "count", 0.7),
-        Column("served", "Đã phục vụ", "count", 0.7),
-        Column("wait_avg_s", "Chờ trung bình", "seconds"),
-        Column("wait_p90_s", "Chờ P90", "seconds"),
-        Column("service_avg_s", "Phục vụ trung bình", "seconds"),
+        Column("issued", "Vé phát", "Issued", "count", 0.7),
+        Column("called", "Đã gọi", "Called", "count", 0.7),
+        Column("served", "Đã phục vụ", "Served", "count", 0.7),
+        Column("wait_avg_s", "Chờ trung bình", "Average wait", "seconds"),
+        Column("wait_p90_s", "Chờ P90", "Wait P90", "seconds"),
+        Column("service_avg_s", "Phục vụ trung bình", "Average service", "seconds"),
     ]
 
 
@@ -371,19 +455,43 @@ def _closure(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# --- CSV ------------------------------------------------------------------------------------
+def _seconds(s: int) -> str:
+    return f"{s // 60}:{s % 60:02d}"
 
 
-def _raw(value: Any, col: Column, tz: ZoneInfo) -> str:
+def cell_text(value: Any, col: Column, tz: ZoneInfo) -> str:
+    """A cell as a person reads it, the same in the CSV and the PDF (numbers aside)."""
     if value is None:
         return ""
+    if col.kind == "words":
+        return words.status_text(col.group or "", str(value))
     if col.kind == "yesno":
-        return "true" if value else "false"
+        return words.status_text("yes_no", "true" if value else "false")
+    if col.kind == "date":
+        return words.date(value)
+    if col.kind == "datetime":
+        return words.datetime_(dt.datetime.fromisoformat(value).astimezone(tz))
     if col.kind == "list":
         return " ".join(str(v) for v in value)
-    if col.kind == "time":
-        return dt.datetime.fromisoformat(value).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
+
+
+def _in_pdf(value: Any, col: Column, tz: ZoneInfo) -> str:
+    if value is not None and col.kind == "money":
+        return words.money(value)
+    if value is not None and col.kind == "seconds":
+        return _seconds(value)
+    return cell_text(value, col, tz)
+
+
+def _in_csv(value: Any, col: Column, tz: ZoneInfo) -> str:
+    if value is not None and col.kind in NUMBERS:
+        return str(int(value))
+    return cell_text(value, col, tz)
+
+
+def _generated(data: dict[str, Any], tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.fromisoformat(data["generated_at"]).astimezone(tz)
 
 
 def _heading(data: dict[str, Any], tz: ZoneInfo) -> list[tuple[str, str]]:
@@ -391,10 +499,10 @@ def _heading(data: dict[str, Any], tz: ZoneInfo) -> list[tuple[str, str]]:
     return [
         ("Cấp báo cáo / Level", LEVEL_NAMES[data["level"]]),
         ("Phạm vi / Scope", scope),
-        ("Từ ngày / From", data["from"]),
-        ("Đến ngày / To", data["to"]),
+        ("Từ ngày / From", words.date(data["from"])),
+        ("Đến ngày / To", words.date(data["to"])),
         ("Múi giờ / Time zone", data["timezone"]),
-        ("Lập lúc / Generated at", _raw(data["generated_at"], Column("at", "", "time"), tz)),
+        ("Lập lúc / Generated at", words.datetime_(_generated(data, tz))),
     ]
 
 
@@ -409,34 +517,18 @@ def csv_bytes(data: dict[str, Any]) -> bytes:
     for s in sections(data):
         w.writerow([])
         w.writerow([f"#{s.key}", s.title])
-        w.writerow([f"{c.label} ({c.key})" if c.label else f"({c.key})" for c in s.columns])
+        w.writerow([f"{c.heading()} ({c.key})" for c in s.columns])
         for r in s.rows:
-            w.writerow([_raw(r.get(c.key), c, tz) for c in s.columns])
+            w.writerow([_in_csv(r.get(c.key), c, tz) for c in s.columns])
+        if s.total is not None:
+            cells = [_in_csv(s.total.get(c.key), c, tz) for c in s.columns]
+            w.writerow([s.total_label, *cells[1:]])
+        for note in s.notes:
+            w.writerow([note])
     return nfc(buf.getvalue()).encode("utf-8-sig")
 
 
 # --- PDF ------------------------------------------------------------------------------------
-
-
-def _seconds(s: int) -> str:
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def _shown(value: Any, col: Column, tz: ZoneInfo) -> str:
-    if value is None:
-        return ""
-    show: dict[str, Callable[[Any], str]] = {
-        "money": vnd,
-        "count": str,
-        "seconds": _seconds,
-        "date": local_date,
-        "time": lambda v: dt.datetime.fromisoformat(v).astimezone(tz).strftime("%d/%m %H:%M"),
-        "yesno": lambda v: "có" if v else "không",
-        "list": lambda v: " ".join(str(x) for x in v),
-    }
-    if col.names and value in col.names:
-        return col.names[value]
-    return show.get(col.kind, str)(value)
 
 
 class _Pdf(FPDF):
@@ -453,7 +545,7 @@ class _Pdf(FPDF):
 def _pdf_table(pdf: _Pdf, s: Section, tz: ZoneInfo) -> None:
     cols = [c for c in s.columns if c.pdf]
     pdf.set_font(FONT, "", 6.5 if s.small else 7.5)
-    align = tuple("RIGHT" if c.kind in ("money", "count", "seconds") else "LEFT" for c in cols)
+    align = tuple("RIGHT" if c.kind in NUMBERS else "LEFT" for c in cols)
     bold = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
     with pdf.table(
         col_widths=tuple(c.width for c in cols),
@@ -466,24 +558,53 @@ def _pdf_table(pdf: _Pdf, s: Section, tz: ZoneInfo) -> None:
     ) as table:
         head = table.row()
         for c in cols:
-            head.cell(c.label, align="CENTER")
+            head.cell(nfc(c.heading()), align="CENTER")
         for r in s.rows:
             row = table.row()
             for c in cols:
-                row.cell(nfc(_shown(r.get(c.key), c, tz)))
+                row.cell(nfc(_in_pdf(r.get(c.key), c, tz)))
         if s.total is not None:
             _total_row(table.row(), cols, s.total, s.total_label, tz)
 
 
 def _total_row(
-    row: Any, cols: list[Column], total: dict[str, Any], label: str, tz: ZoneInfo
+    row: Any, cols: list[Column], total: Mapping[str, Any], label: str, tz: ZoneInfo
 ) -> None:
     """The label spans the columns up to the first figure; then each figure in bold."""
     strong = FontFace(emphasis="BOLD")
     span = next((n for n, c in enumerate(cols) if n and total.get(c.key) is not None), 1)
     row.cell(label, style=strong, colspan=span, align="LEFT")
     for c in cols[span:]:
-        row.cell(nfc(_shown(total.get(c.key), c, tz)), style=strong)
+        row.cell(nfc(_in_pdf(total.get(c.key), c, tz)), style=strong)
+
+
+def _line(pdf: _Pdf, text: str, size: float = 9, style: str = "", h: float = 5) -> None:
+    pdf.set_font(FONT, style, size)
+    pdf.multi_cell(0, h, nfc(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def _signatures(pdf: _Pdf, s: Section, when: dt.datetime) -> None:
+    """Who signs, side by side: title, "(sign, full name)", room to sign, then the name
+    the report knows (the preparer's; the head cashier's when it covers one)."""
+    pdf.ln(4)
+    pdf.set_font(FONT, "", 9)
+    day = f"Ngày {when:%d} tháng {when:%m} năm {when:%Y} / {when:%d/%m/%Y}"
+    pdf.cell(0, 5, day, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    width = pdf.epw / len(s.rows)
+    top = pdf.get_y()
+    for n, r in enumerate(s.rows):
+        x = pdf.l_margin + n * width
+        pdf.set_xy(x, top)
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.multi_cell(width, 5, nfc(r["role"].upper()), align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_font(FONT, "", 8)
+        pdf.multi_cell(width, 4, nfc(r["role_en"]), align="C", new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(width, 4, SIGN_HERE, align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(x, top + 42)
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.multi_cell(width, 5, nfc(r["name"]), align="C")
+    pdf.set_y(top + 50)
 
 
 def pdf_bytes(data: dict[str, Any]) -> bytes:
@@ -495,7 +616,7 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: install Debian's fonts-dejavu-core")
         pdf.add_font(FONT, style, str(path))
-    period = f"{local_date(data['from'])} – {local_date(data['to'])}"
+    period = f"{words.date(data['from'])} – {words.date(data['to'])}"
     pdf.title_line = nfc(f"Báo cáo thu tiền điện · {LEVEL_NAMES[data['level']]} · {period}")
     pdf.set_title(nfc(f"Báo cáo thu tiền điện {period}"))
     pdf.set_lang("vi")
@@ -504,35 +625,27 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
     pdf.add_page()
     pdf.set_font(FONT, "B", 15)
     pdf.cell(0, 8, "BÁO CÁO THU TIỀN ĐIỆN", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 9)
-    pdf.cell(0, 5, "Payment report", new_x="LMARGIN", new_y="NEXT")
+    _line(pdf, "Payment report")
     pdf.ln(2)
-    generated = dt.datetime.fromisoformat(data["generated_at"]).astimezone(tz)
-    lines = [
-        f"Cấp báo cáo: {LEVEL_NAMES[data['level']]}",
-        *(f"Chi nhánh {b['id']}: {b['name']} — điểm thu {b['hall']}" for b in data["branches"]),
-        f"Từ ngày {local_date(data['from'])} đến ngày {local_date(data['to'])} "
-        f"({data['days']} ngày)",
-        f"Lập lúc {generated:%d/%m/%Y %H:%M} ({data['timezone']})",
-    ]
-    for line in lines:
-        pdf.cell(0, 5, nfc(line), new_x="LMARGIN", new_y="NEXT")
+    for label, value in _heading(data, tz):
+        _line(pdf, f"{label}: {value}")
     net = data["totals"]["net"]
     pdf.ln(2)
-    pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 6, nfc(f"Tổng cộng thực thu (net): {vnd(net)}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 8)
-    pdf.multi_cell(
-        0,
-        4,
-        nfc(
-            "Thực thu = đã thu − (CMIS từ chối + đã hủy): số tiền thực giữ lại, như két tiền "
-            "của thu ngân tính. Net = collected − (refused + reversed), as the drawers count it."
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    _line(pdf, f"Tổng cộng thực thu / Net total: {words.money(net)}", 11, "B", 6)
+    in_words = f"Bằng chữ / In words: {amount_in_words(net)}"
+    _line(pdf, in_words, 9.5, "", 5)
+    _line(
+        pdf,
+        "Thực thu = đã thu − (CMIS từ chối + đã hủy): số tiền thực giữ lại, như két tiền "
+        "của thu ngân tính. Net = collected − (refused + reversed), as the drawers count it.",
+        8,
+        h=4,
     )
+    signatures = None
     for s in sections(data):
+        if not s.table:
+            signatures = s
+            continue
         if s.pdf_only_if_rows and not s.rows:
             continue
         if pdf.will_page_break(20):
@@ -541,11 +654,16 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
         pdf.set_font(FONT, "B", 10)
         pdf.cell(0, 6, nfc(s.title), new_x="LMARGIN", new_y="NEXT")
         if not s.rows:
-            pdf.set_font(FONT, "", 8)
-            pdf.cell(0, 5, "Không có dữ liệu (none).", new_x="LMARGIN", new_y="NEXT")
+            _line(pdf, "Không có dữ liệu / No data.", 8)
             continue
         _pdf_table(pdf, s, tz)
         for note in s.notes:
-            pdf.set_font(FONT, "", 7)
-            pdf.cell(0, 4, nfc(note), new_x="LMARGIN", new_y="NEXT")
+            _line(pdf, note, 7, h=4)
+    if pdf.will_page_break(75):  # the total, in words, stays on the page its signers sign
+        pdf.add_page()
+    pdf.ln(3)
+    _line(pdf, f"Tổng cộng thực thu / Net total: {words.money(net)}", 10, "B", 6)
+    _line(pdf, in_words, 9.5)
+    if signatures is not None:
+        _signatures(pdf, signatures, _generated(data, tz))
     return bytes(pdf.output())

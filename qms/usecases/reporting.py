@@ -39,6 +39,8 @@ async def report(
     data = await hall.read(
         reports.build, level, branches, days, hall.clock.tz, cmis, hall.clock.now()
     )
+    # the signature block's "prepared by" (lập biểu): whoever asked for the report
+    data["prepared_by"] = {"username": who.name, "name": who.full_name or who.name}
     return data, branches
 
 
@@ -86,7 +88,7 @@ async def cmis_days(
         async def one(day: dt.date) -> None:
             async with gate:
                 if down:
-                    out[(b.id, day)] = reports.CmisDay(error=f"not asked: {down[0]}")
+                    out[(b.id, day)] = reports.CmisDay(error=f"Không hỏi / not asked: {down[0]}")
                     return
                 call = hall.cmis(b.id).payments_for_day(day, b.collection_point)
                 try:
@@ -94,7 +96,7 @@ async def cmis_days(
                 except cmis_types.CmisError as exc:
                     log.warning("CMIS list of %s %s for a report: %s", b.id, day, exc)
                     if isinstance(exc, cmis_types.CmisUnavailable):
-                        down.append(f"CMIS of {b.id} did not answer")
+                        down.append(f"CMIS của {b.id} không trả lời / {b.id}'s CMIS is down")
                     out[(b.id, day)] = reports.CmisDay(error=str(exc))
                     return
                 out[(b.id, day)] = reports.CmisDay(payments=tuple(got))

@@ -29,7 +29,16 @@ from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest
 from qms.domain.payments import STATUSES
-from qms.storage.models import DayClosure, MoneyMovement, Payment, Ticket, TicketInvoice, User
+from qms.storage.models import (
+    DayClosure,
+    Drawer,
+    MoneyMovement,
+    Payment,
+    Ticket,
+    TicketCustomer,
+    TicketInvoice,
+    User,
+)
 from qms.usecases import stats
 
 LEVELS = ("company", "branch", "hall")
@@ -151,7 +160,23 @@ def _payments(session: Session, ids: list[str], days: list[dt.date]) -> list[Pay
     )
 
 
-def _transaction(p: Payment, b: Branch, tz: ZoneInfo, names: dict[str, str]) -> dict[str, Any]:
+def _customer_names(session: Session, payments: list[Payment]) -> dict[tuple[int, str], str]:
+    """The name CMIS gave each paying customer on their ticket: (ticket id, code) -> name."""
+    ids = sorted({p.ticket_id for p in payments})
+    names: dict[tuple[int, str], str] = {}
+    for start in range(0, len(ids), 500):  # bounded IN lists, whatever the range
+        found = session.exec(
+            select(TicketCustomer.ticket_id, TicketCustomer.code, TicketCustomer.name).where(
+                col(TicketCustomer.ticket_id).in_(ids[start : start + 500])
+            )
+        ).all()
+        names.update({(t, code): name for t, code, name in found})
+    return names
+
+
+def _transaction(
+    p: Payment, b: Branch, tz: ZoneInfo, names: dict[str, str], customer: str
+) -> dict[str, Any]:
     local = p.created_at.astimezone(tz)
     cashier = _username(p.cashier)
     invoice_ids = json.loads(p.invoice_ids)
@@ -167,6 +192,7 @@ def _transaction(p: Payment, b: Branch, tz: ZoneInfo, names: dict[str, str]) -> 
         "cashier": cashier,
         "cashier_name": names.get(cashier, cashier),
         "customer_code": p.customer_code,
+        "customer_name": customer,
         "invoice_ids": invoice_ids,
         "total": p.total,
         "status": p.status,
@@ -231,7 +257,7 @@ def _reconciliation(
     for b in branches:
         for day in days:
             mine = ours.get((b.id, day), [])
-            got = cmis.get((b.id, day), CmisDay(error="CMIS was not asked"))
+            got = cmis.get((b.id, day), CmisDay(error="Chưa hỏi CMIS / CMIS was not asked"))
             head = {"branch": b.id, "hall": b.collection_point, "date": day.isoformat()}
             if got.payments is None:
                 our_total = sum(o.total for o in mine if o.status in reconcile.IN_EFFECT)
@@ -309,6 +335,59 @@ def _movements(
             "mismatch": sum(1 for r in rows if r["status"] == "mismatch"),
         },
     }
+
+
+def _drawers(
+    session: Session, branches: dict[str, Branch], days: list[dt.date], names: dict[str, str]
+) -> dict[str, Any]:
+    """Each cashier's drawer of each day, as the head cashier counts it: the float, plus
+    what was collected, less what went back to customers, plus money in, less money out,
+    is what should be there (``drawers.balance``); the count and its difference, and who
+    approved a difference, why."""
+    found = session.exec(
+        select(Drawer)
+        .where(
+            col(Drawer.branch_id).in_(list(branches)),
+            Drawer.business_day >= days[0],
+            Drawer.business_day <= days[-1],
+        )
+        .order_by(col(Drawer.business_day), col(Drawer.branch_id), col(Drawer.id))
+    ).all()
+    rows = []
+    for d in found:
+        b = drawers.balance(session, d)
+        approver = _username(d.approved_by)
+        rows.append(
+            {
+                "branch": d.branch_id,
+                "hall": branches[d.branch_id].collection_point,
+                "date": d.business_day.isoformat(),
+                "cashier": d.cashier,
+                "cashier_name": d.cashier_name,
+                "role": d.role,
+                "counter": d.counter_code,
+                "status": d.status,
+                "float": b["float"],
+                "collected": b["collected"],
+                "given_back": b["given_back"],
+                "money_in": b["money_in"],
+                "money_out": b["money_out"],
+                "expected": b["expected"],
+                "counted": d.counted,
+                "difference": d.difference,
+                "closed_at": iso(d.closed_at),
+                "approved_by": names.get(approver, approver) if d.approved_by else None,
+                "approved_at": iso(d.approved_at),
+                "approval_note": d.approval_note,
+            }
+        )
+    keys = ("float", "collected", "given_back", "money_in", "money_out", "expected")
+    summary: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
+    counted = [r for r in rows if r["counted"] is not None]
+    summary["counted"] = sum(r["counted"] for r in counted)
+    summary["difference"] = sum(r["difference"] or 0 for r in counted)
+    summary["drawers"], summary["open"] = len(rows), sum(r["status"] == "open" for r in rows)
+    return {"rows": rows, "summary": summary}
 
 
 def _returns(
@@ -447,7 +526,13 @@ def build(
     branches = {b.id: b for b in scope}
     names = _names(session)
     payments = _payments(session, list(branches), days)
-    rows = [_transaction(p, branches[p.branch_id], tz, names) for p in payments]
+    customers = _customer_names(session, payments)
+    rows = [
+        _transaction(
+            p, branches[p.branch_id], tz, names, customers.get((p.ticket_id, p.customer_code), "")
+        )
+        for p in payments
+    ]
     closures = _closures(session, branches, days)
     closed = {(c["branch"], c["date"]) for c in closures}
     money = _money(rows, branches)
@@ -467,6 +552,7 @@ def build(
         **money,
         "transactions": rows,
         "reconciliation": _reconciliation(payments, list(branches.values()), days, cmis),
+        "drawers": _drawers(session, branches, days, names),
         "movements": _movements(session, branches, days, names),
         "returns": _returns(session, branches, days, names),
         "times": _times(session, branches, days, tz),

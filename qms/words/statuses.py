@@ -38,10 +38,10 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
     },
     # what CMIS says of one of our transactions (integrations.cmis.base.PaymentState)
     "cmis_state": {
-        "BILLING": ("CMIS đã ghi nhận", "Booked by CMIS"),
-        "REVERT": ("CMIS đã huỷ", "Reverted by CMIS"),
-        "NOT_FOUND": ("CMIS không có", "Not at CMIS"),
-        "IN_DOUBT": ("CMIS chưa rõ", "In doubt at CMIS"),
+        "BILLING": ("Đã ghi nhận", "Booked"),
+        "REVERT": ("Đã huỷ", "Reversed"),
+        "NOT_FOUND": ("Không có", "Not found"),
+        "IN_DOUBT": ("Chưa rõ", "In doubt"),
     },
     # a cashier's drawer of the day ("none": not opened yet)
     "drawer": {
@@ -149,5 +149,27 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "sending": ("Đang in", "Printing"),
         "done": ("Đã in", "Printed"),
         "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
+    },
+    # the reports' columns (qms/usecases/report_export.py): a return's reason, an open
+    # item of the reconciliation, the lookup counter of a paper, a yes/no cell
+    "return_reason": {
+        "not_enough_money": ("Khách không đủ tiền", "Not enough money"),
+        "fewer_periods": ("Khách trả ít kỳ hơn", "Paid fewer periods"),
+        "customer_left": ("Khách bỏ về", "Customer left"),
+        "paid_elsewhere": ("Đã thanh toán nơi khác", "Paid elsewhere"),
+        "other": ("Lý do khác", "Other"),
+    },
+    "reconciliation_item": {
+        "only_ours": ("Chỉ có ở quầy", "Only at the hall"),
+        "only_cmis": ("Chỉ có ở CMIS", "Only in CMIS"),
+        "amount_differs": ("Lệch số tiền/trạng thái", "Amount or state differs"),
+    },
+    "lookup_counter": {
+        "even": ("Tra cứu chẵn", "Even lookup"),
+        "odd": ("Tra cứu lẻ", "Odd lookup"),
+    },
+    "yes_no": {
+        "true": ("Có", "Yes"),
+        "false": ("Không", "No"),
     },
 }
