@@ -11,6 +11,7 @@ import {
   showError,
   deviceToken,
   normaliseCode,
+  timeOf,
   CUSTOMER_CODE,
 } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
@@ -267,7 +268,7 @@ function keypad(key) {
 }
 
 function tick() {
-  $("#clock").textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+  $("#clock").textContent = timeOf(new Date());
 }
 
 /** A language switch rewrites the static texts (Lang.apply) and the dynamic ones here. */
