@@ -240,7 +240,7 @@ def _sample(kind: str) -> object:
         "datetime": "2026-12-07T01:00:52",
         "list": ["PE01000012345", "PE01000067890"],
         "count": [1, 2, 3],
-        "field": "deposit.amount",
+        "field": "deposit.notes.500000",  # an item of a field: its field's words, then it
     }.get(kind, "C1")
 
 

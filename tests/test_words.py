@@ -209,6 +209,21 @@ def test_every_kind_in_a_template_is_known() -> None:
             assert specs(template) <= known, f"{code}: unknown kind in {template!r}"
 
 
+def test_no_refusal_shows_a_raw_status_or_field_name() -> None:
+    """A status in a refusal's words is shown in words (``{status:payment}``), a field by
+    its name for a person (``{field:field}``), never as the code."""
+    raw = []
+    for code, pair in ERRORS.items():
+        for template in pair:
+            for _, name, spec, _ in string.Formatter().parse(template):
+                if name and (name == "status" or name.endswith("_status")):
+                    if spec not in STATUSES:
+                        raw.append(f"{code}: {{{name}}} with no status group")
+                if name == "field" and spec != "field":
+                    raw.append(f"{code}: {{field}} is not {{field:field}}")
+    assert not raw, raw
+
+
 def test_every_field_a_refusal_names_has_words() -> None:
     """``details.field`` is shown in the person's words ("số tiền nộp ngân hàng")."""
     checks = {"vnd"}  # the field checks: def check(value, field) in commands.py, money.vnd

@@ -47,6 +47,17 @@ const pick = (table, value, lang) => {
   return entry ? entry[lang] : String(value);
 };
 
+/** A field in words; "notes.500000" (an item of a field) as its field's words and the item. */
+function field(name, lang) {
+  const text = String(name);
+  const cut = text.lastIndexOf(".");
+  const head = text.slice(0, cut);
+  if (!Object.hasOwn(FIELDS, text) && cut > 0 && Object.hasOwn(FIELDS, head)) {
+    return `${FIELDS[head][lang]} (${text.slice(cut + 1)})`;
+  }
+  return pick(FIELDS, text, lang);
+}
+
 const KINDS = {
   money,
   date,
@@ -61,7 +72,7 @@ export function fill(template, vars = {}, lang = "vi") {
     const value = vars[name];
     if (value === undefined || value === null) return "?";
     if (!kind) return String(value);
-    if (kind === "field") return pick(FIELDS, value, lang);
+    if (kind === "field") return field(value, lang);
     if (Object.hasOwn(STATUSES, kind)) return pick(STATUSES[kind], value, lang);
     return KINDS[kind] ? KINDS[kind](value) : String(value);
   });

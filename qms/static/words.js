@@ -399,16 +399,16 @@ export const ERRORS = {
     "en": "{limit} pages already follow this ticket. Close one and try again."
   },
   "receipt_not_reprintable": {
-    "vi": "Khoản thu {txn} đang ở trạng thái {status}: biên nhận không còn giá trị, không in lại được.",
-    "en": "Payment {txn} is {status}: its receipt no longer stands and is not printed again."
+    "vi": "Khoản thu {txn} đang ở trạng thái “{status:payment}”: biên nhận không còn giá trị, không in lại được.",
+    "en": "Payment {txn} is “{status:payment}”: its receipt no longer stands and is not printed again."
   },
   "no_printer": {
     "vi": "Quầy {counter} không có máy in biên nhận: báo giám sát viên kiểm tra cấu hình máy in.",
     "en": "Counter {counter} has no receipt printer: ask the supervisor to check the printer setup."
   },
   "invalid_note_count": {
-    "vi": "Bảng kê không hợp lệ ở {field}: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
-    "en": "The count by note is not valid at {field}: give each note's number of notes, a whole number from 0. Correct the count."
+    "vi": "Bảng kê không hợp lệ ở mục “{field:field}”: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
+    "en": "The count by note is not valid at “{field:field}”: give each note's number of notes, a whole number from 0. Correct the count."
   },
   "unknown_note": {
     "vi": "Mệnh giá {note:money} không dùng ở quầy này (các mệnh giá: {notes:list}). Đếm lại theo các mệnh giá đó.",
@@ -921,6 +921,10 @@ export const FIELDS = {
   "customer": {
     "vi": "mã khách hàng",
     "en": "the customer code"
+  },
+  "deposit.notes": {
+    "vi": "bảng kê tiền nộp ngân hàng",
+    "en": "the deposit's count by note"
   },
   "deposit.bank": {
     "vi": "tên ngân hàng nhận tiền nộp",

@@ -430,16 +430,16 @@ ERRORS: dict[str, tuple[str, str]] = {
         "{limit} pages already follow this ticket. Close one and try again.",
     ),
     "receipt_not_reprintable": (
-        "Khoản thu {txn} đang ở trạng thái {status}: biên nhận không còn giá trị, không in lại được.",
-        "Payment {txn} is {status}: its receipt no longer stands and is not printed again.",
+        "Khoản thu {txn} đang ở trạng thái “{status:payment}”: biên nhận không còn giá trị, không in lại được.",
+        "Payment {txn} is “{status:payment}”: its receipt no longer stands and is not printed again.",
     ),
     "no_printer": (
         "Quầy {counter} không có máy in biên nhận: báo giám sát viên kiểm tra cấu hình máy in.",
         "Counter {counter} has no receipt printer: ask the supervisor to check the printer setup.",
     ),
     "invalid_note_count": (
-        "Bảng kê không hợp lệ ở {field}: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
-        "The count by note is not valid at {field}: give each note's number of notes, a whole number from 0. Correct the count.",
+        "Bảng kê không hợp lệ ở mục “{field:field}”: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
+        "The count by note is not valid at “{field:field}”: give each note's number of notes, a whole number from 0. Correct the count.",
     ),
     "unknown_note": (
         "Mệnh giá {note:money} không dùng ở quầy này (các mệnh giá: {notes:list}). Đếm lại theo các mệnh giá đó.",

@@ -17,6 +17,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "reference": ("số chứng từ nộp ngân hàng", "the deposit slip number"),
     "notes": ("bảng kê các loại tiền", "the count by note"),
     "customer": ("mã khách hàng", "the customer code"),
+    "deposit.notes": ("bảng kê tiền nộp ngân hàng", "the deposit's count by note"),
     "deposit.bank": ("tên ngân hàng nhận tiền nộp", "the deposit's bank"),
     "deposit.reference": ("số chứng từ nộp ngân hàng", "the deposit slip number"),
     "float": ("tiền đầu ca", "the float"),

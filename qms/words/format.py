@@ -81,6 +81,16 @@ def _words(table: dict[str, tuple[str, str]], value: object, lang: str) -> str:
     return str(value) if entry is None else entry[0 if lang == "vi" else 1]
 
 
+def _field(value: object, lang: str) -> str:
+    """A field in words; ``notes.500000`` (an item of a field) as its field's words and the
+    item: "bảng kê các loại tiền (500000)"."""
+    name = str(value)
+    head, _, item = name.rpartition(".")
+    if name not in FIELDS and head in FIELDS:
+        return f"{_words(FIELDS, head, lang)} ({item})"
+    return _words(FIELDS, name, lang)
+
+
 class _Words(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -92,7 +102,7 @@ class _Words(string.Formatter):
         if value == "?":
             return "?"
         if format_spec == "field":
-            return _words(FIELDS, value, self.lang)
+            return _field(value, self.lang)
         if format_spec in STATUSES:
             return _words(STATUSES[format_spec], value, self.lang)
         kind = KINDS.get(format_spec)
