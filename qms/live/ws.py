@@ -129,14 +129,16 @@ class Connection:
 
     async def authenticate(self, token: object) -> None:
         if not isinstance(token, str):
-            raise BadRequest("auth needs a token", code="invalid_request")
+            raise BadRequest("auth needs a token", code="invalid_request", field="token")
         now = self.hall.clock.now()
         if self.auth.inline(token):
             who = self.auth.resolve(token, now)
         else:
             who = await anyio.to_thread.run_sync(self.auth.resolve, token, now)
         if self.principal is not None and who.branch_id != self.principal.branch_id:
-            raise BadRequest("a connection stays in one branch", code="invalid_request")
+            raise BadRequest(
+                "a connection stays in one branch", code="invalid_request", field="token"
+            )
         self.principal = who
         await self.send({"type": "ready", "principal": who.public(), "worker": os.getpid()})
 
@@ -312,7 +314,7 @@ async def _close_late(ws: WebSocket, conn: Connection, deadline_s: float) -> Non
     err = Unauthenticated(
         f"send an auth frame within {deadline_s:g} s of connecting",
         code="auth_deadline",
-        limit_s=deadline_s,
+        limit_s=int(deadline_s) if deadline_s.is_integer() else deadline_s,
     )
     await conn.send(_error(err))
     await ws.close(CLOSE_AUTH_DEADLINE)

@@ -175,6 +175,11 @@ def current() -> Guard | None:
     return _guard
 
 
+def seconds(value: float) -> float | int:
+    """A bound for the words: 5, not 5.0."""
+    return int(value) if value.is_integer() else value
+
+
 def refusal(status: int, err: QmsError) -> bytes:
     """A whole HTTP answer in the one error shape, closing the connection."""
     body = json.dumps(err.as_dict(), ensure_ascii=False).encode()
@@ -283,7 +288,7 @@ class GuardedHttp(HttpToolsProtocol):
         assert self.guard is not None
         self._answer(408, QmsError(
             f"the request's headers did not arrive within {self.guard.head_timeout_s:g} s",
-            code="request_timeout", limit_s=self.guard.head_timeout_s,
+            code="request_timeout", limit_s=seconds(self.guard.head_timeout_s),
         ))  # fmt: skip
 
     def _answer(self, status: int, err: QmsError) -> None:
