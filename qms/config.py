@@ -95,7 +95,7 @@ class ServerSettings(_Model):
         "opening is closed (code 4408, docs/protocol.md).",
     )
     max_connections: int = Field(
-        4096,
+        8192,
         ge=16,
         le=1_000_000,
         description="Open connections (HTTP and websockets) per server process; past it, "
