@@ -76,8 +76,9 @@ def test_the_guard_still_fits_uvicorn() -> None:
     """Fails loudly when uvicorn changes under the guard: the version is one it was tested
     with, and the parts of the protocol it overrides are still there, called as before."""
     assert guard.supported(), "a uvicorn the guard was not tested with: run this module"
-    for name in ("on_message_begin", "on_headers_complete", "handle_websocket_upgrade",
-                 "data_received", "connection_made", "connection_lost"):  # fmt: skip
+    for name in ("on_message_begin", "on_headers_complete", "on_message_complete",
+                 "handle_websocket_upgrade", "data_received", "connection_made",
+                 "connection_lost"):  # fmt: skip
         assert callable(getattr(HttpToolsProtocol, name)), name
     assert list(inspect.signature(HttpToolsProtocol.data_received).parameters) == ["self", "data"]
     source = inspect.getsource(HttpToolsProtocol)
@@ -87,6 +88,8 @@ def test_the_guard_still_fits_uvicorn() -> None:
 
 
 def test_a_slow_head_gets_408_and_an_oversize_one_431(hall: HallServer) -> None:
+    banner = "".join(hall.log)  # the caps in force, and the raised open-file limit
+    assert f"connections: at most 8192 ({PER_ADDRESS} an address)" in banner
     async def go() -> None:
         loop = asyncio.get_running_loop()
         reader, writer = await half_open("127.0.0.1", hall.port, "127.0.0.1")

@@ -5,10 +5,11 @@ uvicorn's httptools protocol reads a request head for as long and as large as th
 likes, and accepts every connection until the process runs out of file descriptors. This
 module subclasses that protocol (and, to count a websocket until it closes, the websocket
 protocol the upgrade hands the socket to). It reaches into uvicorn where uvicorn offers
-no setting: the parser's callbacks ``on_message_begin`` and ``on_headers_complete``,
-``handle_websocket_upgrade``, the protocol's ``client``, ``transport`` and ``loop``. It is
-used only with the uvicorn versions the suite ran it against (``supported``), switched off
-by ``server.connection_guard: false``, and tests/test_flood.py fails if those names move.
+no setting: the parser's callbacks (``on_message_begin``, ``on_headers_complete``,
+``on_message_complete``), ``handle_websocket_upgrade``, the protocol's ``client``,
+``transport`` and ``loop``. It is used only with the uvicorn versions the suite ran it
+against (``supported``), switched off by ``server.connection_guard: false``, and
+tests/test_flood.py fails if those names move.
 """
 
 from __future__ import annotations
@@ -260,6 +261,10 @@ class GuardedHttp(HttpToolsProtocol):
         self.head_bytes = 0
         self._stop_head_timer()
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self.in_head = True  # what comes next on this connection is the next request's head
 
     def handle_websocket_upgrade(self) -> None:
         self.upgraded = True
