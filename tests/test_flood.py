@@ -90,6 +90,7 @@ def test_the_guard_still_fits_uvicorn() -> None:
 def test_a_slow_head_gets_408_and_an_oversize_one_431(hall: HallServer) -> None:
     banner = "".join(hall.log)  # the caps in force, and the raised open-file limit
     assert f"connections: at most 8192 ({PER_ADDRESS} an address)" in banner
+
     async def go() -> None:
         loop = asyncio.get_running_loop()
         reader, writer = await half_open("127.0.0.1", hall.port, "127.0.0.1")

@@ -83,26 +83,31 @@ class Counter:
             return True
         return not any(ip in net for net in self.unlimited)
 
-    def acquire(self, address: str) -> QmsError | None:
-        """Count one more connection of ``address``, or the refusal that says why not."""
+    def acquire(self, address: str) -> str | None:
+        """Count one more connection of ``address``, or say which cap refuses it."""
         if self.total >= self.total_cap:
             self.refused += 1
+            return "total"
+        held = self.per_address.get(address, 0)
+        if held >= self.per_address_cap and self._limited(address):
+            self.refused += 1
+            return "address"
+        self.per_address[address] = held + 1
+        self.total += 1
+        return None
+
+    def refusal(self, cap: str) -> QmsError:
+        if cap == "total":
             return QmsError(
                 "the server has too many connections; try again in a few seconds",
                 code="too_many_connections",
                 limit=self.total_cap,
             )
-        held = self.per_address.get(address, 0)
-        if held >= self.per_address_cap and self._limited(address):
-            self.refused += 1
-            return QmsError(
-                "too many connections from this address; close some and try again",
-                code="too_many_connections",
-                limit=self.per_address_cap,
-            )
-        self.per_address[address] = held + 1
-        self.total += 1
-        return None
+        return QmsError(
+            "too many connections from this address; close some and try again",
+            code="too_many_connections",
+            limit=self.per_address_cap,
+        )
 
     def release(self, address: str) -> None:
         self.total -= 1
@@ -119,6 +124,13 @@ class Guard:
     max_head_bytes: int
     counter: Counter
     ws_classes: dict[type[Any], type[Any]] = field(default_factory=dict)
+    full: dict[str, bytes] = field(default_factory=dict)  # the 503s, made once
+
+    def refused(self, cap: str) -> bytes:
+        """The answer to a connection past ``cap``: a flood meets it thousands of times."""
+        if cap not in self.full:
+            self.full[cap] = refusal(503, self.counter.refusal(cap))
+        return self.full[cap]
 
     def ws_class(self, base: type[Any]) -> type[Any]:
         """``base`` (uvicorn's websocket protocol) that gives its slot back on close."""
@@ -214,9 +226,10 @@ class GuardedHttp(HttpToolsProtocol):
         if self.guard is None:
             return
         address = self.client[0] if self.client else ""
-        refused = self.guard.counter.acquire(address)
-        if refused is not None:
-            self._answer(503, refused)
+        cap = self.guard.counter.acquire(address)
+        if cap is not None:
+            self.transport.write(self.guard.refused(cap))
+            self.transport.close()
             return
         self.guard_address = address
         self._start_head_timer()
