@@ -12,6 +12,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -247,3 +248,14 @@ def test_anonymous_refusals_are_counted_not_stored_one_by_one(
     assert counted >= 300, mine
     assert len(mine) < 40  # a sample and a count a window, not 300 rows
     assert all(len(e["action"]) <= 200 for e in mine)
+
+
+def test_the_counts_per_address_and_in_all() -> None:
+    c = guard.Counter(total_cap=5, per_address_cap=2, unlimited=(ip_network("127.0.0.1/32"),))
+    assert [c.acquire("10.0.0.1") for _ in range(3)] == [None, None, "address"]
+    assert [c.acquire("127.0.0.1") for _ in range(3)] == [None, None, None]  # unlimited
+    assert c.acquire("10.0.0.2") == "total"  # 5 open: the server's own cap
+    c.release("10.0.0.1")
+    assert c.acquire("10.0.0.2") is None
+    assert c.per_address == {"10.0.0.1": 1, "127.0.0.1": 3, "10.0.0.2": 1} and c.total == 5
+    assert c.refused == 2

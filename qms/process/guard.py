@@ -124,13 +124,29 @@ class Guard:
     max_head_bytes: int
     counter: Counter
     ws_classes: dict[type[Any], type[Any]] = field(default_factory=dict)
-    full: dict[str, bytes] = field(default_factory=dict)  # the 503s, made once
+    answers: dict[str, bytes] = field(default_factory=dict)  # each made once
 
-    def refused(self, cap: str) -> bytes:
-        """The answer to a connection past ``cap``: a flood meets it thousands of times."""
-        if cap not in self.full:
-            self.full[cap] = refusal(503, self.counter.refusal(cap))
-        return self.full[cap]
+    def answer(self, why: str) -> bytes:
+        """The refusal for ``why`` (a cap: "total", "address"; "late", "large"), made
+        once: a flood meets the same ones thousands of times a second."""
+        if why not in self.answers:
+            if why == "late":
+                err = QmsError(
+                    f"the request's headers did not arrive within {self.head_timeout_s:g} s",
+                    code="request_timeout",
+                    limit_s=seconds(self.head_timeout_s),
+                )
+                self.answers[why] = refusal(408, err)
+            elif why == "large":
+                err = QmsError(
+                    f"the request's headers are larger than {self.max_head_bytes} bytes",
+                    code="header_too_large",
+                    limit=self.max_head_bytes,
+                )
+                self.answers[why] = refusal(431, err)
+            else:
+                self.answers[why] = refusal(503, self.counter.refusal(why))
+        return self.answers[why]
 
     def ws_class(self, base: type[Any]) -> type[Any]:
         """``base`` (uvicorn's websocket protocol) that gives its slot back on close."""
@@ -228,8 +244,7 @@ class GuardedHttp(HttpToolsProtocol):
         address = self.client[0] if self.client else ""
         cap = self.guard.counter.acquire(address)
         if cap is not None:
-            self.transport.write(self.guard.refused(cap))
-            self.transport.close()
+            self._answer(cap)
             return
         self.guard_address = address
         self._start_head_timer()
@@ -250,10 +265,7 @@ class GuardedHttp(HttpToolsProtocol):
         while data and self.in_head:
             room = guard.max_head_bytes - self.head_bytes
             if room <= 0:
-                self._answer(431, QmsError(
-                    f"the request's headers are larger than {guard.max_head_bytes} bytes",
-                    code="header_too_large", limit=guard.max_head_bytes,
-                ))  # fmt: skip
+                self._answer("large")
                 return
             piece, data = data[:room], data[room:]
             self.head_bytes += len(piece)
@@ -303,15 +315,12 @@ class GuardedHttp(HttpToolsProtocol):
         if self.head_bytes == 0:  # nothing asked: an idle connection, closed quietly
             self.transport.close()
             return
-        assert self.guard is not None
-        self._answer(408, QmsError(
-            f"the request's headers did not arrive within {self.guard.head_timeout_s:g} s",
-            code="request_timeout", limit_s=seconds(self.guard.head_timeout_s),
-        ))  # fmt: skip
+        self._answer("late")
 
-    def _answer(self, status: int, err: QmsError) -> None:
+    def _answer(self, why: str) -> None:
+        assert self.guard is not None
         self._stop_head_timer()
         self.in_head = False
         if not self.transport.is_closing():
-            self.transport.write(refusal(status, err))
+            self.transport.write(self.guard.answer(why))
             self.transport.close()
