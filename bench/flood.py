@@ -198,7 +198,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         conns = await h.open_many(server.ws_url, h.DISPLAY, "display", args.displays)
         displays = Displays(conns)
         h.settle(server)  # the tickets' print jobs done
+        meter = h.CpuMeter(server)
         quiet = await staff.rounds(desks, displays, tickets[: args.rounds])
+        cpu_quiet = meter.report()
         failed_quiet = list(staff.failed)
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.flood", "--flood", str(server.port),
@@ -214,7 +216,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         before = json.loads(await child.stdout.readline())
         rss_flood = server.rss_kib()
         staff.failed = []
+        meter = h.CpuMeter(server, ("flood", lambda: h._cpu_s([child.pid])))
         loud = await staff.rounds(desks, displays, tickets[args.rounds :])
+        cpu_loud = meter.report()
         child.stdin.write(b"tally\n")
         after = json.loads(await child.stdout.readline())
         healthz = h.Http(server.base)
@@ -239,6 +243,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "after": after,
         "rss_flood": rss_flood,
         "healthz_us": healthz_us,
+        "cpu_quiet": cpu_quiet,
+        "cpu_loud": cpu_loud,
     }
 
 
@@ -268,6 +274,7 @@ def main() -> None:
     (qc, qf), (lc, lf) = r["quiet"], r["loud"]
     print(h.line("  without flood: call -> slowest display", qc))
     print(h.line("  without flood: F4 answer", qf))
+    print(f"  {r['cpu_quiet']}")
     print(
         f"## under the flood: {args.half_open} half-open over {args.flood_addresses} "
         f"addresses, {args.silent_ws} silent websockets over {args.flood_addresses} more "
@@ -275,6 +282,7 @@ def main() -> None:
     )
     print(h.line("  flood: call -> slowest display", lc))
     print(h.line("  flood: F4 answer", lf))
+    print(f"  {r['cpu_loud']}")
     for name, t in (("at the rounds' start", r["before"]), ("at their end", r["after"])):
         print(
             f"  flood {name}: held {t['held_half']} half-open + {t['held_ws']} websockets; "
@@ -288,7 +296,7 @@ def main() -> None:
           f"under the flood {r['failed_loud'][:3]}")  # fmt: skip
     h.footer()
     if os.environ.get("BENCH_JSON"):
-        print(json.dumps({k: v for k, v in r.items() if k not in ("quiet", "loud")}))
+        print(json.dumps({k: r[k] for k in ("failed_loud", "before", "after")}))
 
 
 if __name__ == "__main__":
