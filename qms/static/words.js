@@ -846,6 +846,10 @@ export const STATUSES = {
     "amount_differs": {
       "vi": "Lệch số tiền/trạng thái",
       "en": "Amount or state differs"
+    },
+    "matched": {
+      "vi": "Khớp",
+      "en": "Matched"
     }
   },
   "lookup_counter": {

@@ -163,6 +163,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "only_ours": ("Chỉ có ở quầy", "Only at the hall"),
         "only_cmis": ("Chỉ có ở CMIS", "Only in CMIS"),
         "amount_differs": ("Lệch số tiền/trạng thái", "Amount or state differs"),
+        "matched": ("Khớp", "Matched"),
     },
     "lookup_counter": {
         "even": ("Tra cứu chẵn", "Even lookup"),
