@@ -350,7 +350,7 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     assert figures(summary) == figures(report["totals"])
     txns = sections["transactions"]
     assert (
-        sum(int(t["total"]) for t in txns if t["counts"] == status_text("yes_no", "true"))
+        sum(int(t["total"]) for t in txns if t["counts"] == status_text("bool", "true"))
         == report["totals"]["net"]
     )
     assert {t["txn_id"] for t in txns} == {t["txn_id"] for t in report["transactions"]}
@@ -359,7 +359,7 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
     assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
     assert [x["returned_reason"] for x in sections["returns"]] == [
-        status_text("return_reason", "not_enough_money")
+        status_text("reason", "not_enough_money")
     ]
     # a cell a spreadsheet would run as a formula is written as text
     (reversal,) = [t for t in txns if t["txn_id"] == day["reversed"]]
@@ -501,7 +501,7 @@ def test_no_code_or_true_false_reaches_a_person(exports: dict[str, Any]) -> None
     statuses = {r["status"] for r in sheet["transactions"]["rows"]}
     assert statuses == {status_text("payment", s) for s in ("confirmed", "reversed", "refused")}
     assert {r["counts"] for r in sheet["transactions"]["rows"]} == {
-        status_text("yes_no", "true"),
+        status_text("bool", "true"),
         status_text("yes_no", "false"),
     }
     assert all(

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, and_, col, or_, select
 
 from integrations.cmis.base import CmisPayment
-from qms.domain import delivery, drawers, movements, reconcile
+from qms.domain import delivery, drawers, movements, payments, reconcile
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest
@@ -198,7 +198,8 @@ def _transaction(
         "status": p.status,
         "counts": p.status not in drawers.GIVEN_BACK,
         "receipt_no": p.receipt_no,
-        "error": p.last_error if p.status == "refused" else None,  # CMIS's why, and what to do
+        "error": p.last_error if p.status == "refused" else None,  # CMIS's why, as it said it
+        "error_code": payments.error_code(p.last_error) if p.status == "refused" else None,
         "reversal_reason": p.reversal_reason,
         "reversed_at": iso(p.reversed_at),
     }
