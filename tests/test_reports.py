@@ -502,7 +502,7 @@ def test_no_code_or_true_false_reaches_a_person(exports: dict[str, Any]) -> None
     assert statuses == {status_text("payment", s) for s in ("confirmed", "reversed", "refused")}
     assert {r["counts"] for r in sheet["transactions"]["rows"]} == {
         status_text("bool", "true"),
-        status_text("yes_no", "false"),
+        status_text("bool", "false"),
     }
     assert all(
         re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"]) for r in sheet["transactions"]["rows"]
@@ -627,6 +627,7 @@ def test_company_view_across_branches(staff: dict[str, Staff], day: dict[str, An
         day["today"],
         "user:head-2",
     )
+    assert closed["closed_by_name"] == "Trương Thị Quỹ", "the report names who closed in full"
     assert closed["summary"]["deposit"]["reference"] == "NT-0001"
     assert {(r["branch"], r["closed"]) for r in company["by_day"]} == {
         ("PE0100", False),

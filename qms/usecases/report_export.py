@@ -455,7 +455,7 @@ def _closure(c: dict[str, Any]) -> dict[str, Any]:
         "hall": c["hall"],
         "date": c["date"],
         "closed_at": c["closed_at"],
-        "closed_by": c["closed_by"].partition(":")[2] or c["closed_by"],
+        "closed_by": c["closed_by_name"],  # the person's full name, as they sign
         "cashiers": len(s.get("cashiers", [])),
         "collected": sum(int(r["total"]) for r in s.get("cashiers", [])),
         "deposit": (s.get("deposit") or {}).get("amount"),

@@ -489,7 +489,7 @@ def _times(
 
 
 def _closures(
-    session: Session, branches: dict[str, Branch], days: list[dt.date]
+    session: Session, branches: dict[str, Branch], days: list[dt.date], names: dict[str, str]
 ) -> list[dict[str, Any]]:
     rows = session.exec(
         select(DayClosure)
@@ -507,6 +507,7 @@ def _closures(
             "date": c.business_day.isoformat(),
             "closed_at": iso(c.closed_at),
             "closed_by": c.closed_by,
+            "closed_by_name": names.get(_username(c.closed_by), _username(c.closed_by)),
             "summary": json.loads(c.summary),
         }
         for c in rows
@@ -534,7 +535,7 @@ def build(
         )
         for p in payments
     ]
-    closures = _closures(session, branches, days)
+    closures = _closures(session, branches, days, names)
     closed = {(c["branch"], c["date"]) for c in closures}
     money = _money(rows, branches)
     for r in money["by_day"]:
