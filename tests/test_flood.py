@@ -259,3 +259,21 @@ def test_the_counts_per_address_and_in_all() -> None:
     assert c.acquire("10.0.0.2") is None
     assert c.per_address == {"10.0.0.1": 1, "127.0.0.1": 3, "10.0.0.2": 1} and c.total == 5
     assert c.refused == 2
+
+
+def test_at_the_total_cap_the_oldest_half_open_socket_makes_room() -> None:
+    """A flood from many addresses fills the total: a new client still gets in, in place
+    of the socket that has been reading its head longest (over a second)."""
+
+    class Half:
+        evicted = False
+
+        def evict(self) -> None:
+            self.evicted = True
+
+    g = guard.Guard(10.0, 4096, guard.Counter(16, 16))
+    old, young = Half(), Half()
+    g.reading = {old: 100.0, young: 109.5}  # type: ignore[dict-item]
+    assert g.make_room(110.0) and old.evicted and not young.evicted
+    g.reading = {young: 109.5}  # type: ignore[dict-item]
+    assert not g.make_room(110.0)  # a head read for half a second may be a real client's

@@ -125,6 +125,20 @@ class Guard:
     max_head_bytes: int
     counter: Counter
     ws_classes: dict[type[Any], type[Any]] = field(default_factory=dict)
+    #: connections reading a request head, oldest first (a dict keeps insertion order)
+    reading: dict[GuardedHttp, float] = field(default_factory=dict)
+
+    def make_room(self, now: float) -> bool:
+        """At the total cap: close the connection that has been reading its head longest,
+        if for over a second (a legitimate head takes milliseconds), so that a flood of
+        half-open sockets from many addresses cannot lock new clients out."""
+        for oldest, since in self.reading.items():
+            if now - since < 1.0:
+                return False
+            oldest.evict()
+            return True
+        return False
+
     answers: dict[str, bytes] = field(default_factory=dict)  # each made once
 
     def answer(self, why: str) -> bytes:
@@ -250,6 +264,8 @@ class GuardedHttp(HttpToolsProtocol):
             return
         address = self.client[0] if self.client else ""
         cap = self.guard.counter.acquire(address)
+        if cap == "total" and self.guard.make_room(self.loop.time()):
+            cap = self.guard.counter.acquire(address)
         if cap is not None:
             self._answer(cap)
             return
@@ -309,14 +325,25 @@ class GuardedHttp(HttpToolsProtocol):
     def _start_head_timer(self) -> None:
         assert self.guard is not None
         self.head_timer = self.loop.call_later(spread(self.guard.head_timeout_s), self._head_late)
+        self.guard.reading[self] = self.loop.time()
 
     def _stop_head_timer(self) -> None:
         if self.head_timer is not None:
             self.head_timer.cancel()
             self.head_timer = None
+            assert self.guard is not None
+            self.guard.reading.pop(self, None)
+
+    def evict(self) -> None:
+        """Closed to make room (``Guard.make_room``): its slot is free at once."""
+        assert self.guard is not None
+        self._answer("late")
+        if self.guard_address is not None:
+            self.guard.counter.release(self.guard_address)
+            self.guard_address = None
 
     def _head_late(self) -> None:
-        self.head_timer = None
+        self._stop_head_timer()
         if self.transport.is_closing():
             return
         if self.head_bytes == 0:  # nothing asked: an idle connection, closed quietly
