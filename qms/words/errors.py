@@ -8,6 +8,26 @@ A test (tests/test_words.py) fails when a code raised anywhere in qms has no ent
 from __future__ import annotations
 
 ERRORS: dict[str, tuple[str, str]] = {
+    "unsupported_media_type": (
+        "Yêu cầu phải gửi dạng JSON (Content-Type: application/json), không phải {content_type}. Gửi lại bằng JSON.",
+        "Send this request as JSON (Content-Type: application/json), not {content_type}. Send it again as JSON.",
+    ),
+    "session_ended": (
+        "Phiên làm việc đã kết thúc (đã đăng xuất, đổi mật khẩu hoặc tài khoản bị khoá). Đăng nhập lại.",
+        "This session has ended (signed out, password changed or account disabled). Sign in again.",
+    ),
+    "weak_password": (
+        "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
+        "A password has at least 6 characters. Choose a longer one.",
+    ),
+    "wrong_password": (
+        "Mật khẩu hiện tại không đúng. Nhập lại mật khẩu đang dùng.",
+        "The current password is wrong. Type the password you use now again.",
+    ),
+    "unknown_user": (
+        "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
+        "There is no user {user} in this branch. Check the username.",
+    ),
     "nothing_to_find": (
         "Khách {customer} không còn hoá đơn nào cần tìm trên vé {ticket} ở quầy này. Chọn dòng khác.",
         "Customer {customer} has no paper left to find on ticket {ticket} at this counter. Pick another row.",
