@@ -208,7 +208,13 @@ class CashSettings(_Model):
 
 
 class AuthSettings(_Model):
-    session_hours: int = Field(12, ge=1, le=72, description="Staff session lifetime.")
+    session_hours: float = Field(
+        12,
+        gt=0,
+        le=72,
+        description="Staff session lifetime, in hours; at its end the session's sockets "
+        "close too (4401).",
+    )
     demo_accounts: bool = Field(True, description="Create the demo staff on an empty database.")
     login_failures: int = Field(
         5,
