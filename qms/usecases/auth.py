@@ -506,20 +506,34 @@ class Authenticator:
         self, who: Principal, current: object, new: object, now: dt.datetime
     ) -> tuple[dict[str, object], list[EventRecord]]:
         """A signed-in person changes their own password: their other sessions end, and
-        their sockets; the session that asked goes on. Audited, never the passwords."""
+        their sockets; the session that asked goes on. Audited, never the passwords. A
+        wrong current password counts as a failed sign-in of the name from this session
+        (the same waits), so a token left open is no way to guess the password."""
         if not isinstance(current, str) or not isinstance(new, str):
             raise BadRequest("give password and new_password", code="invalid_request")
         if who.kind != "staff" or who.session is None:
             raise Forbidden("only a person changes a password", code="wrong_role")
         _check_password(new)
+        pair = f"{who.name[:100]}|session:{who.session}"
         with write_session(self.engine) as s:
+            wait = self.failures.retry_after(s, now, pair=pair)
+            if wait:
+                raise TooMany(
+                    f"too many wrong passwords: try again in {wait} s", retry_after_s=wait
+                )
             user = s.exec(select(User).where(User.username == who.name)).first()
             try:
                 _hasher.verify(user.password_hash if user else _dummy_hash(), current)
             except (VerificationError, InvalidHashError):
                 user = None
             if user is None:
-                raise Forbidden("the current password is wrong", code="wrong_password")
+                self.failures.failed(s, now, pair=pair)
+                audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
+                                         "auth.password", who.name, "wrong_password"))  # fmt: skip
+                s.commit()
+                refused = Forbidden("the current password is wrong", code="wrong_password")
+                refused.audited = True
+                raise refused
             user.password_hash = hash_password(new)
             s.add(user)
             mine = who.session
