@@ -60,7 +60,7 @@ def test_sign_in_takes_json_only(hall: HallServer) -> None:
         r = httpx.post(f"{hall.base}/api/auth/login", content=body,
                        headers={"content-type": kind} if kind else {})  # fmt: skip
         assert code(r) == (415, "unsupported_media_type"), kind
-        assert set(r.json()["error"]) == {"code", "message", "details"}
+        assert set(r.json()["error"]) == {"code", "message", "message_en", "details"}
     r = httpx.post(f"{hall.base}/api/auth/login", content=body,
                    headers={"content-type": "application/json; charset=utf-8"})  # fmt: skip
     assert r.status_code == 200

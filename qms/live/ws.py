@@ -134,10 +134,12 @@ class Connection:
 
     async def authenticate(self, token: object) -> None:
         if not isinstance(token, str):
-            raise BadRequest("auth needs a token", code="invalid_request")
+            raise BadRequest("auth needs a token", code="invalid_request", field="token")
         who = await self._resolve(token)
         if self.principal is not None and who.branch_id != self.principal.branch_id:
-            raise BadRequest("a connection stays in one branch", code="invalid_request")
+            raise BadRequest(
+                "a connection stays in one branch", code="invalid_request", field="token"
+            )
         self.principal, self.token = who, token
         self._expire_at(who)
         await self.send({"type": "ready", "principal": who.public(), "worker": os.getpid()})

@@ -510,7 +510,9 @@ class Authenticator:
         wrong current password counts as a failed sign-in of the name from this session
         (the same waits), so a token left open is no way to guess the password."""
         if not isinstance(current, str) or not isinstance(new, str):
-            raise BadRequest("give password and new_password", code="invalid_request")
+            raise BadRequest(
+                "give password and new_password", code="invalid_request", field="password"
+            )
         if who.kind != "staff" or who.session is None:
             raise Forbidden("only a person changes a password", code="wrong_role")
         _check_password(new)
