@@ -213,6 +213,19 @@ def test_a_supervisor_signing_a_counter_out_closes_its_sockets(hall: HallServer)
     assert sock.ended() == (4401, "session_ended")
 
 
+def test_signing_in_again_at_ones_counter_closes_the_old_sessions_sockets(
+    hall: HallServer,
+) -> None:
+    """A cashier counter holds one session: a new sign-in there replaces the person's
+    old one (a forgotten tab), whose sockets close."""
+    old = person(hall, "cashier3", "C3")
+    socks = on_two_workers(hall, old.token, "cashier:C3")
+    new = person(hall, "cashier3", "C3")
+    for s in socks:
+        assert s.ended() == (4401, "session_ended")
+    assert Sock(hall, new.token, "cashier:C3").alive()
+
+
 def test_a_revoked_device_is_closed_on_every_worker(hall: HallServer) -> None:
     supervisor = person(hall, "supervisor", None)
     token = supervisor.post("/api/devices", {"id": "display-9", "kind": "display"})["token"]

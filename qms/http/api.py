@@ -83,7 +83,9 @@ async def login(request: Request) -> Response:
     auth: Authenticator = request.app.state.auth
     address = request.client.host if request.client else ""
     now = _hall(request).clock.now()
-    token, who = await _run(auth.login, username, password, counter, now, address)
+    token, who, replaced = await _run(auth.login, username, password, counter, now, address)
+    if replaced:  # the person's old session at this counter: its sockets close
+        await _hall(request).bus.publish(who.branch_id, replaced)
     return ok({"token": token, "principal": who.public()})
 
 

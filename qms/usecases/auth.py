@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, or_
 from sqlalchemy import select as core_select  # sqlmodel's types take at most 4 columns
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from qms.config import Settings
 from qms.devices import registry as device_registry
@@ -190,8 +190,8 @@ def ended(
 ) -> EventRecord:
     """The event that closes these sessions' sockets in every worker and host
     (``session.ended``), in the transaction that ends them; a process that missed it on
-    the bus finds it in the events table by its seq watch."""
-    lock_branch(s, branch_id)
+    the bus finds it in the events table by its seq watch. The caller locked the branch
+    before changing any row (``lock_branch``), as every writer does."""
     data = {"user": username, "sessions": sorted(session_id(h) for h in hashes), "reason": why}
     return events.append(s, branch_id, "session.ended", data, now)
 
@@ -230,7 +230,7 @@ class Authenticator:
         counter: str | None,
         now: dt.datetime,
         address: str = "",
-    ) -> tuple[str, Principal]:
+    ) -> tuple[str, Principal, list[EventRecord]]:
         """Sign a person in. Failed tries are counted per name from an address, per
         address and per name; past a limit the next try waits (429, a delay doubling
         with each failure; ``qms.usecases.ratelimit``). The name's count from everywhere
@@ -268,9 +268,10 @@ class Authenticator:
                     exc.audited = True
                     raise
             holds = self._holds(user.branch_id, counter)
+            replaced: list[EventRecord] = []
             if holds is not None:
                 try:
-                    self._free(s, user, holds, now)
+                    replaced = self._free(s, user, holds, now)
                 except Conflict as exc:
                     self._audit_login(now, user, username, address, exc.code, s)
                     exc.audited = True
@@ -299,7 +300,7 @@ class Authenticator:
                 self._audit_login(now, user, username, address, taken.code, s)
                 taken.audited = True
                 raise taken from None
-            return token, who
+            return token, who, replaced
 
     @staticmethod
     def _usual(s: Session, name: str, address: str, now: dt.datetime) -> bool:
@@ -350,17 +351,29 @@ class Authenticator:
         c = self.branches[branch_id].counter(counter or "")
         return f"{branch_id}/{c.code}" if c is not None and c.kind in HELD_KINDS else None
 
-    def _free(self, s: Session, user: User, holds: str, now: dt.datetime) -> None:
+    def _free(self, s: Session, user: User, holds: str, now: dt.datetime) -> list[EventRecord]:
         """Make room at a counter: the person's own old session there and an expired one
-        give way; a colleague's live session refuses the sign-in (``counter_taken``)."""
-        s.exec(
-            delete(AuthSession).where(
+        give way, and their sockets close (``session.ended``); a colleague's live session
+        refuses the sign-in (``counter_taken``)."""
+        lock_branch(s, user.branch_id)  # first, as every session ending does: no deadlock
+        gone = s.exec(
+            select(AuthSession, User.username)
+            .join(User, col(User.id) == AuthSession.user_id)
+            .where(
                 col(AuthSession.holds) == holds,
                 or_(col(AuthSession.user_id) == user.id, col(AuthSession.expires_at) <= now),
             )
-        )
+        ).all()
+        for sess, _ in gone:
+            s.delete(sess)
+        s.flush()
         if s.exec(select(AuthSession).where(AuthSession.holds == holds)).first() is not None:
             raise self._taken(s, holds, holds.partition("/")[2])
+        out = []
+        for name in sorted({n for _, n in gone}):
+            hashes = [x.token_hash for x, n in gone if n == name]
+            out.append(ended(s, user.branch_id, name, hashes, now, "replaced"))
+        return out
 
     @staticmethod
     def _taken(s: Session, holds: str, counter: str) -> Conflict:
@@ -393,6 +406,7 @@ class Authenticator:
             raise BadRequest("give the reason (3 to 200 characters)", code="invalid_reason")
         holds = self._holds(who.branch_id, counter)
         with write_session(self.engine) as s:
+            lock_branch(s, who.branch_id)  # before any row changes, as every writer
             found = s.exec(
                 select(AuthSession, User.username)
                 .join(User, col(User.id) == AuthSession.user_id)
@@ -499,6 +513,7 @@ class Authenticator:
             user = s.get(User, sess.user_id) if sess is not None else None
             if sess is None or user is None:
                 return None, []
+            lock_branch(s, user.branch_id)  # before any row changes, as every writer
             s.delete(sess)
             return None, [ended(s, user.branch_id, user.username, [h], now, "logout")]
 
@@ -518,6 +533,7 @@ class Authenticator:
         _check_password(new)
         pair = f"{who.name[:100]}|session:{who.session}"
         with write_session(self.engine) as s:
+            lock_branch(s, who.branch_id)  # before any row changes, as every writer
             wait = self.failures.retry_after(s, now, pair=pair)
             if wait:
                 raise TooMany(
@@ -606,6 +622,7 @@ def _change_user(
         user = s.exec(select(User).where(User.username == username)).first()
         if user is None:
             raise ValueError(f"no user {username}")
+        lock_branch(s, user.branch_id)  # before any row changes, as every writer
         if password_hash is not None:
             user.password_hash = hash_password(password_hash)
         if active is not None:
