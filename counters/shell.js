@@ -308,7 +308,7 @@ function loadCounters() {
 
 function rememberCounters(counters) {
   try {
-    const desks = counters.filter((c) => c.kind !== "kiosk").map((c) => ({ code: c.code, name: c.name }));
+    const desks = counters.map((c) => ({ code: c.code, name: c.name }));
     localStorage.setItem(COUNTERS_KEY, JSON.stringify(desks));
   } catch {
     /* storage unavailable: the page's own list */
