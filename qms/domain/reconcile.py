@@ -142,7 +142,7 @@ def csv_rows(report: dict[str, Any]) -> list[list[str]]:
             o, c = r["ours"] or {}, r["cmis"] or {}
             rows.append(
                 [
-                    words.status_text("reconciliation_item", category),
+                    words.status_text("reconcile", category),
                     r["txn_id"],
                     r["customer_code"],
                     str(o.get("total", "")),
