@@ -31,7 +31,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*map(_relative, message["headers"]), *HEADERS]
+                message["headers"] = [*map(relative_location, message["headers"]), *HEADERS]
                 if scope["path"].startswith("/api/"):
                     message["headers"].append((b"cache-control", b"no-store"))
             await send(message)
@@ -39,7 +39,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _relative(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+def relative_location(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
     """A ``Location`` made absolute from the request (Starlette's slash redirects, a
     page folder's) goes back to its path: the browser resolves it against the address it
     used, not against whatever the ``Host`` header said."""

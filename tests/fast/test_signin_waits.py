@@ -7,7 +7,7 @@ import pytest
 
 from qms.domain.errors import QmsError
 from qms.http.access_log import redact
-from qms.http.headers import _relative
+from qms.http.headers import relative_location
 from qms.usecases.auth import Authenticator, seed_demo_staff
 from tests.fast.conftest import BRANCH, Rig, staff
 
@@ -67,8 +67,11 @@ def test_access_log_and_redirect_rewrites() -> None:
     assert redact("/displays/?lang=vi&TOKEN=abc") == "/displays/?lang=vi&TOKEN=[redacted]"
     assert redact("/d/?access_token=a#f") == "/d/?access_token=[redacted]#f"
     assert redact("/api/tickets") == "/api/tickets"
-    loc = b"location"
-    assert _relative((loc, b"http://attacker.example/kiosk/")) == (loc, b"/kiosk/")
-    assert _relative((loc, b"https://x//evil.example/a?b=1")) == (loc, b"/evil.example/a?b=1")
-    assert _relative((loc, b"/counters/")) == (loc, b"/counters/")
-    assert _relative((b"x-other", b"http://a/")) == (b"x-other", b"http://a/")
+
+    def rel(value: bytes, name: bytes = b"location") -> bytes:
+        return relative_location((name, value))[1]
+
+    assert rel(b"http://attacker.example/kiosk/") == b"/kiosk/"
+    assert rel(b"https://x//evil.example/a?b=1") == b"/evil.example/a?b=1"
+    assert rel(b"/counters/") == b"/counters/"
+    assert rel(b"http://a/", name=b"x-other") == b"http://a/"
