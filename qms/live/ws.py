@@ -185,7 +185,6 @@ class Connection:
             self._expiry = None
 
     async def subscribe(self, view: object, since: object) -> None:
-        await self.recheck()
         assert self.principal is not None
         branch = self.hall.branch(self.principal.branch_id)
         checked = projections.check_view(view, branch)
@@ -197,6 +196,10 @@ class Connection:
             self._subscribed = subscribed
             if self.write is not None:
                 self.sub.direct = self.take
+        # the session checked once on the bus: an ending committed after this check
+        # comes as an event, one before it is refused here
+        await self.recheck()
+        check_view(self.principal, checked)  # as the session is now (its counter)
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
