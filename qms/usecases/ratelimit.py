@@ -69,6 +69,7 @@ class FailureLimiter:
         n = 0
         for kind, value in keys.items():
             k = self.key(kind, value)
-            where = col(SignInFailure.key).startswith(k) if prefix else col(SignInFailure.key) == k
+            key = col(SignInFailure.key)
+            where = key.startswith(k, autoescape=True) if prefix else key == k
             n += s.execute(delete(SignInFailure).where(where)).rowcount  # type: ignore[attr-defined]
         return n
