@@ -20,7 +20,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import anyio.to_thread
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -35,6 +41,7 @@ from qms.usecases import backlog
 from qms.usecases.hall import Hall
 
 log = logging.getLogger(__name__)
+disable_created_metrics()  # type: ignore[no-untyped-call]  # a _created series beside each counter: noise for the hall
 
 REQUESTS = Counter(
     "qms_http_requests",
