@@ -6,12 +6,14 @@ errors by version, a print job that cannot print; with two workers, counts that 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from qms import config
@@ -213,3 +215,17 @@ def test_two_workers_add_up(two_workers: HallServer) -> None:
     finally:
         for d in displays:
             d.close()
+
+
+def test_every_metric_is_documented_with_the_alert(hall: HallServer) -> None:
+    """docs/operations.md names every qms_ metric a scrape shows, and its example alert
+    rule is YAML that reads the outbox's oldest payment against 5 minutes."""
+    doc = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = doc.split("## Metrics for the person on call", 1)[1].split("\n## ", 1)[0]
+    families = {name.removesuffix("_total") for name, _ in scrape(hall.base)}
+    families = {re.sub(r"_(bucket|count|sum)$", "", n) for n in families if n.startswith("qms_")}
+    assert families >= {"qms_outbox_oldest_payment_age_seconds", "qms_http_requests"}
+    assert [n for n in sorted(families) if f"`{n}" not in section] == []
+    rules = next(b for b in section.split("```yaml")[1:] if "groups:" in b).split("```")[0]
+    alert = yaml.safe_load(rules)["groups"][0]["rules"][0]
+    assert alert["expr"] == "max by (branch) (qms_outbox_oldest_payment_age_seconds) > 300"
