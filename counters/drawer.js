@@ -4,6 +4,7 @@
 // The server is the truth: every change refetches GET /api/cash/mine (coalesced).
 // The shell makes one panel (ctx.drawer) that the cashier screen starts; its state lives
 // in that panel's one object, which each start resets. Words: cash-texts.js.
+import { date } from "/static/format.js";
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import {
@@ -163,16 +164,23 @@ export function drawerPanel(ctx) {
     box.hidden = !text;
     box.className = `notice ${tone}`.trim();
     box.dataset.tone = tone;
-    dr.noticeFor = text && about ? { id: about.id, status: about.status } : null;
+    dr.noticeFor = text && about ? { ...about } : null;
   }
 
-  /** A notice about a movement that has changed since (settled, withdrawn) is stale. */
+  /** A notice about a movement that has changed since (settled, withdrawn) is stale; so is
+   * "drawer opened" once the drawer's money has moved (the first payment). */
   function dropStaleNotice() {
     const about = dr.noticeFor;
     if (!about || !dr.data) return;
+    if (about.opened !== undefined) {
+      if (fingerprint(dr.data.drawer) !== about.opened) notice("");
+      return;
+    }
     const now = (dr.data.movements || []).find((m) => m.id === about.id);
     if (!now || now.status !== about.status) notice("");
   }
+
+  const fingerprint = (drawer) => JSON.stringify(drawer?.balance || null);
 
   /** Run one change: errors show in the panel; the answer and the refetch redraw it. */
   async function act(fn) {
@@ -214,7 +222,7 @@ export function drawerPanel(ctx) {
     if (d) {
       dr.data = { ...(dr.data || {}), drawer: d };
       $("#drawer-float").value = "";
-      notice(msg("drawer_opened", { amount: money(amount) }));
+      notice(msg("drawer_opened", { amount: money(amount) }), { about: { opened: fingerprint(d) } });
       render();
       dr.onChange();
       $("#call-number").focus();
@@ -547,7 +555,7 @@ export function drawerPanel(ctx) {
     const b = $("#drawer-badge");
     b.textContent = text;
     b.className = `badge ${cls}`.trim();
-    $("#drawer-day").textContent = data.business_day ? `${msg("day")} ${data.business_day}` : "";
+    $("#drawer-day").textContent = data.business_day ? `${msg("day")} ${date(data.business_day)}` : "";
 
     const canOpen = s === "none" && !data.day_closed;
     $("#drawer-open-form").hidden = !canOpen;

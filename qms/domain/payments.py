@@ -19,6 +19,28 @@ if TYPE_CHECKING:
 STATUSES = ("pending", "confirmed", "refused", "reversal_pending", "reversed")
 
 
+#: the situations the poster names at the head of a payment's error ("in_doubt: ...")
+ERROR_CODES = (
+    "051",
+    "021",
+    "022",
+    "031",
+    "in_doubt",
+    "reverted",
+    "wait_earlier",
+    "reversal_refused",
+)
+
+
+def error_code(error: str | None) -> str | None:
+    """Which words explain a payment's stored error: its leading code when the hall has
+    words for it, else "refused" (a CMIS code the hall has no advice for)."""
+    if not error:
+        return None
+    head = error.split(":", 1)[0].strip()
+    return head if head in ERROR_CODES else "refused"
+
+
 def public(p: Payment) -> dict[str, Any]:
     """A payment as the API and events show it; ``age_s`` tells how long it has waited."""
     now = dt.datetime.now(dt.UTC)
@@ -34,7 +56,8 @@ def public(p: Payment) -> dict[str, Any]:
         "status": p.status,
         "receipt_no": p.receipt_no,
         "attempts": p.attempts,
-        "error": p.last_error,
+        "error": p.last_error,  # as CMIS said it, for the log and programs
+        "error_code": error_code(p.last_error),  # what the pages put in words
         "created_at": p.created_at.astimezone(dt.UTC).isoformat(),
         "age_s": int((now - p.created_at).total_seconds()),
         "reversal_reason": p.reversal_reason,
@@ -45,7 +68,9 @@ def listing(
     session: Session, branch_id: str, status: str | None, day: dt.date | None
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
-        raise BadRequest("status is one of " + ", ".join(STATUSES), code="invalid_request")
+        raise BadRequest(
+            "status is one of " + ", ".join(STATUSES), code="invalid_request", field="status"
+        )
     q = select(Payment).where(Payment.branch_id == branch_id)
     if status:
         q = q.where(Payment.status == status)
@@ -61,7 +86,7 @@ def request_reversal(tx: Tx, cmd: Reverse) -> dict[str, Any]:
         select(Payment).where(Payment.txn_id == txn, Payment.branch_id == tx.branch_id)
     ).first()
     if p is None:
-        raise NotFound(f"no payment {txn}", code="unknown_payment")
+        raise NotFound(f"no payment {txn}", code="unknown_payment", txn=txn)
     if p.business_day != tx.business_day:
         raise Conflict("only a payment of today can be reversed", code="not_same_day")
     check_reversal_rights(tx, p, role)
@@ -70,6 +95,7 @@ def request_reversal(tx: Tx, cmd: Reverse) -> dict[str, Any]:
             f"payment {txn} is {p.status}: only a payment CMIS confirmed can be reversed",
             code="not_reversible",
             status=p.status,
+            txn=txn,
         )
     p.status = "reversal_pending"
     p.reversal_reason = reason
