@@ -83,7 +83,8 @@ def test_metrics_refused_without_the_token(hall: HallServer) -> None:
         assert r.status_code == 401
         error = r.json()["error"]
         assert error["code"] == "metrics_token_wrong"
-        assert "Authorization: Bearer" in error["message"]
+        assert "Authorization: Bearer" in error["message"]  # Vietnamese, saying what to send
+        assert "Authorization: Bearer" in error["message_en"]
 
 
 def test_metrics_off_without_a_token_in_config() -> None:
