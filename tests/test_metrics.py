@@ -6,6 +6,7 @@ errors by version, a print job that cannot print; with two workers, counts that 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import httpx
 import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
+from websockets.sync.client import connect
 
 from qms import config
 from qms.process.app import create_app
@@ -126,21 +128,33 @@ def test_requests_by_route_template_and_status(hall: HallServer, staff: dict[str
     assert not any("4711" in v or "99999" in v for v in labels), "raw paths never label"
 
 
-def test_websockets_counted_by_view_while_open(hall: HallServer, staff: dict[str, Staff]) -> None:
-    def connections(view: str) -> float:
-        return value(scrape(hall.base), "qms_websocket_connections", view=view)
+def test_websockets_counted_by_view_while_open(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> None:
+    views = ("display", "cashier", "follow", "none")
 
-    displays, cashiers = connections("display"), connections("cashier")
+    def connections() -> dict[str, float]:
+        s = scrape(hall.base)
+        return {v: value(s, "qms_websocket_connections", view=v) for v in views}
+
+    t = staff["reception"].post("/api/tickets", {"customers": [customers.take()]})
+    before = connections()
     display = ViewClient(hall.ws_url, "demo-display-1", "display").connect()
     cashier = ViewClient(hall.ws_url, staff["c2"].token, "cashier:C2").connect()
-    try:
-        display.recv(), cashier.recv()  # the snapshots: both are subscribed
-        assert connections("display") == displays + 1
-        assert connections("cashier") == cashiers + 1
-    finally:
-        display.close()
-        cashier.close()
-    assert until(lambda: connections("display") == displays and connections("cashier") == cashiers)
+    with (
+        connect(f"{hall.ws_url.removesuffix('/ws')}/t/{t['follow_token']}/ws") as phone,
+        connect(hall.ws_url) as silent,  # never authenticates
+    ):
+        try:
+            display.recv(), cashier.recv(), phone.recv(timeout=10)  # subscribed, all three
+            silent.send(json.dumps({"type": "ping"}))
+            assert json.loads(silent.recv(timeout=10))["type"] == "pong"
+            now = connections()
+            assert {v: now[v] - before[v] for v in views} == dict.fromkeys(views, 1)
+        finally:
+            display.close()
+            cashier.close()
+    assert until(lambda: connections() == before), "closed sockets leave the count"
 
 
 def test_outbox_and_cmis_errors_while_cmis_fails_a_payment(
