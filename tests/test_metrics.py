@@ -15,9 +15,13 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from websockets.sync.client import connect
 
+from integrations.cmis.base import CmisUnavailable
+from integrations.cmis.v1 import Cmis1Client
+from integrations.cmis.v2 import Cmis2Client
 from qms import config
 from qms.process.app import create_app
 from tests.conftest import (
@@ -200,6 +204,41 @@ def test_outbox_and_cmis_errors_while_cmis_fails_a_payment(
     assert jobs >= 1
     assert value(s, "qms_device_oldest_job_age_seconds", branch=BRANCH, kind="print") > 0
     assert value(s, "qms_writer_wait_seconds_count") > 0
+
+
+def test_cmis_errors_counted_by_version_where_both_adapters_pass(
+    hall: HallServer, customers: Customers
+) -> None:
+    """Both adapters against the hall's simulator while it is down: 2.0 answers 503
+    (``http_5xx``), 1.0 an HTTP 200 saying busy (``busy``). In this process, as the demo
+    hall's one branch talks 2.0 (the server's own count is above)."""
+
+    def errors(version: str, kind: str) -> float:
+        return (
+            REGISTRY.get_sample_value(
+                "qms_cmis_call_errors_total", {"version": version, "kind": kind}
+            )
+            or 0.0
+        )
+
+    code = customers.take()
+
+    async def debts(adapter: type[Cmis1Client | Cmis2Client]) -> None:
+        async with adapter(hall.cmis_url, retries=0) as client:
+            await client.get_debts(code)
+
+    faults = f"{hall.cmis_url}/admin/faults"
+    httpx.put(faults, json={"down": True}).raise_for_status()
+    try:
+        for adapter, kind in ((Cmis2Client, "http_5xx"), (Cmis1Client, "busy")):
+            before = errors(adapter.version, kind)
+            with pytest.raises(CmisUnavailable):
+                run_async(debts(adapter))
+            assert errors(adapter.version, kind) == before + 1, adapter.version
+    finally:
+        httpx.put(faults, json={}).raise_for_status()
+    sample = {"version": "1.0"}
+    assert (REGISTRY.get_sample_value("qms_cmis_call_seconds_count", sample) or 0) >= 1
 
 
 @pytest.fixture
