@@ -108,6 +108,13 @@ def test_metrics_off_without_a_token_in_config() -> None:
     assert r.json()["error"]["code"] == "metrics_off"
 
 
+def test_a_short_token_stops_the_start_naming_its_key() -> None:
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["server"]["metrics_token"] = "short"
+    with pytest.raises(config.ConfigError, match=r"server\.metrics_token"):
+        config.parse(raw)
+
+
 def test_requests_by_route_template_and_status(hall: HallServer, staff: dict[str, Staff],
                                               customers: Customers) -> None:  # fmt: skip
     ticket = staff["reception"].post("/api/tickets", {"customers": [customers.take()]})
