@@ -63,6 +63,12 @@ class ServerSettings(_Model):
         "the client's address, not the balancer's. Empty (the default): no one's; the "
         "address is the connection's. The old name forwarded_allow_ips still works.",
     )
+    metrics_token: str | None = Field(
+        None,
+        min_length=16,
+        description="Bearer token Prometheus sends to GET /metrics (at least 16 characters; "
+        'give it as {"$env": "QMS_METRICS_TOKEN"}). None: /metrics is refused.',
+    )
 
     @model_validator(mode="before")
     @classmethod
