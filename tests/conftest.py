@@ -82,10 +82,16 @@ class HallServer:
     """`qms serve` in a child process; waits for its start-up banner, never sleeps."""
 
     def __init__(
-        self, tmp: Path, raw: dict[str, Any] | None = None, workers: int = 1, **over: object
+        self,
+        tmp: Path,
+        raw: dict[str, Any] | None = None,
+        workers: int = 1,
+        log_level: str = "warning",
+        **over: object,
     ) -> None:
         self.tmp = tmp
         self.workers = workers
+        self.log_level = log_level
         self.port = free_port()
         self.sim_port = free_port()
         self.config = hall_config(tmp, self.sim_port, **over)
@@ -111,7 +117,7 @@ class HallServer:
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
+                self.log_level,
                 "--workers",
                 str(self.workers),
             ],

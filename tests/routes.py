@@ -17,7 +17,12 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "/api/auth/counters/C3/sign-out",
         "session.end",
     ),
-    ("GET", "/api/counters"): ("/api/counters", PUBLIC),
+    ("GET", "/api/counters"): ("/api/counters", SIGNED_IN),
+    ("POST", "/api/auth/password"): ("/api/auth/password", SIGNED_IN),
+    ("POST", "/api/auth/sign-in-failures/unlock"): (
+        "/api/auth/sign-in-failures/unlock",
+        "sign_in.unlock",
+    ),
     ("GET", "/api/customers/{code}"): ("/api/customers/PE01000000001", "customer.read"),
     ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
     ("GET", "/api/tickets/{number:int}"): ("/api/tickets/1", "ticket.read"),

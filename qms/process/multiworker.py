@@ -95,7 +95,8 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             ws=ws_direct.uvicorn_ws(settings.server.direct_frames),
             ws_max_size=65536,
             ws_per_message_deflate=WS_DEFLATE,
-            forwarded_allow_ips=list(settings.server.forwarded_allow_ips),
+            proxy_headers=bool(settings.server.trusted_proxies),
+            forwarded_allow_ips=list(settings.server.trusted_proxies),
             lifespan="on",
         )
         sock = config.bind_socket()

@@ -58,6 +58,10 @@ export const ERRORS = {
     "vi": "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
     "en": "The server could not read what was sent. Reload the page and try again."
   },
+  "unsupported_media_type": {
+    "vi": "Yêu cầu phải gửi dạng JSON (Content-Type: application/json), không phải {content_type}. Gửi lại bằng JSON.",
+    "en": "Send this request as JSON (Content-Type: application/json), not {content_type}. Send it again as JSON."
+  },
   "malformed_frame": {
     "vi": "Màn hình gửi dữ liệu không đọc được. Tải lại trang.",
     "en": "The screen sent something unreadable. Reload the page."
@@ -85,6 +89,10 @@ export const ERRORS = {
   "device_revoked": {
     "vi": "Thiết bị này đã bị thu hồi. Báo quản lý để đăng ký lại.",
     "en": "This device was revoked. Ask the supervisor to enrol it again."
+  },
+  "session_ended": {
+    "vi": "Phiên làm việc đã kết thúc (đã đăng xuất, đổi mật khẩu, tài khoản bị khoá hoặc giám sát viên cho quầy đăng xuất). Đăng nhập lại.",
+    "en": "This session has ended (signed out, password changed, account disabled or the counter signed out by a supervisor). Sign in again."
   },
   "invalid_request": {
     "vi": "Mục “{field:field}” chưa đúng hoặc còn trống. Điền lại rồi gửi.",
@@ -121,6 +129,18 @@ export const ERRORS = {
   "bad_credentials": {
     "vi": "Sai tên đăng nhập hoặc mật khẩu. Nhập lại.",
     "en": "Wrong username or password. Type them again."
+  },
+  "wrong_password": {
+    "vi": "Mật khẩu hiện tại không đúng. Nhập lại mật khẩu đang dùng.",
+    "en": "The current password is wrong. Type the password you use now again."
+  },
+  "weak_password": {
+    "vi": "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
+    "en": "A password has at least 6 characters. Choose a longer one."
+  },
+  "unknown_user": {
+    "vi": "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
+    "en": "There is no user {user} in this branch. Check the username."
   },
   "wrong_role": {
     "vi": "Tài khoản này không được làm việc này. Nhờ người có quyền (thủ quỹ, giám sát viên) làm.",
@@ -1035,5 +1055,13 @@ export const FIELDS = {
   "token": {
     "vi": "mã đăng nhập",
     "en": "the sign-in token"
+  },
+  "address": {
+    "vi": "địa chỉ máy (IP)",
+    "en": "the machine's address (IP)"
+  },
+  "password": {
+    "vi": "mật khẩu hiện tại và mật khẩu mới",
+    "en": "the current and the new password"
   }
 };

@@ -67,6 +67,12 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
         "The server could not read what was sent. Reload the page and try again.",
     ),
+    "unsupported_media_type": (
+        "Yêu cầu phải gửi dạng JSON (Content-Type: application/json), không phải "
+        "{content_type}. Gửi lại bằng JSON.",
+        "Send this request as JSON (Content-Type: application/json), not {content_type}. "
+        "Send it again as JSON.",
+    ),
     # --- the live connection (websocket) -----------------------------------------------
     "malformed_frame": (
         "Màn hình gửi dữ liệu không đọc được. Tải lại trang.",
@@ -95,6 +101,12 @@ ERRORS: dict[str, tuple[str, str]] = {
     "device_revoked": (
         "Thiết bị này đã bị thu hồi. Báo quản lý để đăng ký lại.",
         "This device was revoked. Ask the supervisor to enrol it again.",
+    ),
+    "session_ended": (
+        "Phiên làm việc đã kết thúc (đã đăng xuất, đổi mật khẩu, tài khoản bị khoá hoặc "
+        "giám sát viên cho quầy đăng xuất). Đăng nhập lại.",
+        "This session has ended (signed out, password changed, account disabled or the "
+        "counter signed out by a supervisor). Sign in again.",
     ),
     # --- input --------------------------------------------------------------------------
     "invalid_request": (
@@ -133,6 +145,18 @@ ERRORS: dict[str, tuple[str, str]] = {
     "bad_credentials": (
         "Sai tên đăng nhập hoặc mật khẩu. Nhập lại.",
         "Wrong username or password. Type them again.",
+    ),
+    "wrong_password": (
+        "Mật khẩu hiện tại không đúng. Nhập lại mật khẩu đang dùng.",
+        "The current password is wrong. Type the password you use now again.",
+    ),
+    "weak_password": (
+        "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
+        "A password has at least 6 characters. Choose a longer one.",
+    ),
+    "unknown_user": (
+        "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
+        "There is no user {user} in this branch. Check the username.",
     ),
     "wrong_role": (
         "Tài khoản này không được làm việc này. Nhờ người có quyền (thủ quỹ, giám sát viên) làm.",
