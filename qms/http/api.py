@@ -187,7 +187,8 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
 
 async def get_ticket(request: Request) -> Response:
     who = await principal(request)
-    return ok(await _hall(request).ticket(who, request.path_params["number"]))
+    number = c.ticket_number(request.path_params["number"], "number")
+    return ok(await _hall(request).ticket(who, number))
 
 
 async def reopen_ticket(request: Request) -> Response:
@@ -251,7 +252,7 @@ def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    if not c.ASCII_DIGITS.fullmatch(raw) or int(raw) > c.MAX_ID:
         raise BadRequest(f"{name} is a non-negative integer", code="invalid_request", field=name)
     return int(raw)
 
