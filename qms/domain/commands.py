@@ -45,6 +45,11 @@ def parse(cls: type[C], data: Mapping[str, object], **path: object) -> C:
     return cls(**values)
 
 
+def field_checks(cls: type[Command]) -> tuple[tuple[str, tuple[Check, ...]], ...]:
+    """Each field of ``cls`` with its checks (the API's document reads them too)."""
+    return _checks(cls)  # type: ignore[arg-type]  # a class is hashable
+
+
 @cache
 def _checks(cls: type[Command]) -> tuple[tuple[str, tuple[Check, ...]], ...]:
     """Each field of ``cls`` in order, with the checks its annotation carries (read once:
@@ -131,13 +136,24 @@ def return_reason(value: object, field: str) -> str:
     return delivery.check_reason(value)
 
 
-def one_of(*allowed: str, code: str = "invalid_request", missing: type = BadRequest) -> Check:
-    def check(value: object, field: str) -> str:
-        if not isinstance(value, str) or value not in allowed:
-            raise missing(f"{field} is one of " + ", ".join(allowed), code=code, field=field)
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    """A word from a fixed list (its words are public: the API's document lists them)."""
+
+    allowed: tuple[str, ...]
+    code: str
+    missing: type
+
+    def __call__(self, value: object, field: str) -> str:
+        if not isinstance(value, str) or value not in self.allowed:
+            raise self.missing(
+                f"{field} is one of " + ", ".join(self.allowed), code=self.code, field=field
+            )
         return value
 
-    return check
+
+def one_of(*allowed: str, code: str = "invalid_request", missing: type = BadRequest) -> Check:
+    return OneOf(allowed, code, missing)
 
 
 def note(value: object, field: str) -> str:

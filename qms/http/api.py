@@ -16,6 +16,7 @@ from qms.domain import commands as c
 from qms.domain import reconcile
 from qms.domain.errors import BadRequest, NotFound
 from qms.domain.masking import mask_name
+from qms.http import openapi
 from qms.http.errors import read_json
 from qms.usecases import csv_safe, queries
 from qms.usecases.auth import Authenticator, Principal
@@ -319,6 +320,7 @@ async def reconciliation(request: Request) -> Response:
 
 routes = [
     Route("/healthz", healthz),
+    Route("/openapi.json", openapi.openapi_json),
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
     Route("/api/auth/counters/{counter}/sign-out", end_counter_session, methods=["POST"]),
