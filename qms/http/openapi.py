@@ -44,6 +44,7 @@ class Op:
     actions: bool = False
     fields: dict[str, Any] | None = None  # a body that is not a command's (login)
     cmis: bool = False  # asks CMIS first: may answer 424
+    page: bool = False  # a page for a person: its "not found" is a page too (HTML)
 
 
 def _actions() -> dict[str, type[c.Command]]:
@@ -155,7 +156,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/api/devices"): Op("Enrolled devices", "devices.enroll"),
     ("POST", "/api/devices"): Op("Enroll a device: its token", command=c.Enroll, body=True),
     ("POST", "/api/devices/{id}/revoke"): Op("Revoke a device", command=c.Revoke),
-    ("GET", "/t/{token}"): Op("The customer's follow page (HTML)", PUBLIC),
+    ("GET", "/t/{token}"): Op("The customer's follow page (HTML)", PUBLIC, page=True),
     ("GET", "/t/{token}/qr.svg"): Op("The follow page's QR code (SVG)", PUBLIC),
     ("GET", "/api/follow/{token}"): Op("A followed ticket's state", PUBLIC),
     ("GET", "/audio/manifest.json"): Op("The announcement clips there are", PUBLIC),
@@ -374,6 +375,9 @@ def operation(method: str, path: str, op: Op, kind: type[c.Command] | None) -> d
         refusals["413"] = ["body_too_large"]
     if op.cmis:
         refusals["424"] = ["cmis_unavailable", "cmis_bad_answer"]
+    if op.page:
+        out["x-page"] = True
+        refusals.pop("400", None)
     out["responses"] = {
         "2XX": {"description": "done: the JSON the guide (docs/api.md) describes"},
         **{
@@ -382,6 +386,11 @@ def operation(method: str, path: str, op: Op, kind: type[c.Command] | None) -> d
         },
         "503": _response("the database is away: try again", ["store_unavailable"]),
     }
+    if op.page:
+        out["responses"]["404"] = {
+            "description": "no such ticket today: a page that says so",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
     return out
 
 
