@@ -6,22 +6,7 @@
 const vnd = (n) => `${new Intl.NumberFormat("vi-VN").format(n || 0)} đ`;
 
 export const CASH_TEXTS = {
-  // statuses of a drawer and of a money movement (badges)
-  "drawer.none": { vi: "Chưa mở", en: "Not open" },
-  "drawer.open": { vi: "Đang mở", en: "Open" },
-  "drawer.pending_approval": { vi: "Chờ duyệt chênh lệch", en: "Awaiting approval" },
-  "drawer.closed": { vi: "Đã đóng", en: "Closed" },
-  "move.hanging": { vi: "Đang treo", en: "Hanging" },
-  "move.mismatch": { vi: "Lệch số tiền", en: "Mismatch" },
-  "move.matched": { vi: "Đã khớp", en: "Matched" },
-  "move.cancelled": { vi: "Đã huỷ", en: "Cancelled" },
-
-  // why a paper invoice goes back to invoice management
-  "reason.not_enough_money": { vi: "Khách không đủ tiền", en: "Not enough money" },
-  "reason.fewer_periods": { vi: "Khách trả ít kỳ hơn", en: "Paid fewer periods" },
-  "reason.customer_left": { vi: "Khách bỏ về", en: "Customer left" },
-  "reason.paid_elsewhere": { vi: "Đã trả nơi khác", en: "Paid elsewhere" },
-  "reason.other": { vi: "Lý do khác", en: "Other" },
+  // why a paper invoice goes back to invoice management (the reasons: qms/words)
   return_reason: { vi: "Lý do trả", en: "Reason" },
   return_paper: { vi: "Trả lại", en: "Return" },
 
@@ -41,6 +26,10 @@ export const CASH_TEXTS = {
   "blocker.movement_mismatch": {
     vi: (d) => `Chuyển tiền #${d.id} ${d.from} → ${d.to}: hai bên khai số tiền khác nhau`,
     en: (d) => `Movement #${d.id} ${d.from} → ${d.to}: the two sides declared different amounts`,
+  },
+  "blocker.reversal_pending": {
+    vi: (d) => `${d.n} lệnh huỷ khoản thu của bạn đang chờ CMIS`,
+    en: (d) => `${d.n} reversal(s) of your payments wait for CMIS`,
   },
   "blocker.invoices_not_returned": {
     vi: (d) => `${d.n} hoá đơn giấy chưa thu, chưa trả lại`,

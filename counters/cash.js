@@ -4,6 +4,7 @@
 // report downloads. Live: websocket events refetch the HTTP answers (coalesced).
 // The shell makes one section over its ctx; the section's state lives in its one object,
 // which each start (each sign-in) resets. Words: cash-texts.js.
+import { date } from "/static/format.js";
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";
@@ -264,7 +265,7 @@ export function cashSection(ctx) {
   async function closeDay() {
     cp.confirming = false;
     const out = await act($("#day-error"), () => ctx.post("/api/cash/day/close"));
-    if (out) notice(msg("day_closed_notice", { day: out.business_day }));
+    if (out) notice(msg("day_closed_notice", { day: date(out.business_day) }));
   }
 
   /** Reports are behind the bearer token: fetch the file, then hand it to the browser. */
@@ -299,7 +300,7 @@ export function cashSection(ctx) {
       } catch {
         /* not JSON */
       }
-      showError(box, { code: err.code || `http_${res.status}`, message: err.message || `HTTP ${res.status}` });
+      showError(box, { code: err.code || `http_${res.status}`, message: err.message, details: err.details || {} });
       return;
     }
     const blob = await res.blob();
@@ -581,7 +582,7 @@ export function cashSection(ctx) {
     box.replaceChildren(
       el("strong", {
         text: texts.in("vi", "day_closed_at", {
-          day: cp.data.business_day,
+          day: date(cp.data.business_day),
           at: timeOf(c.at),
           by: (c.by || "").replace(/^user:/, ""),
         }),

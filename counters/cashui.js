@@ -2,6 +2,7 @@
 // page of the head cashier and supervisor (cash.js). Their words are in cash-texts.js;
 // server text goes in as textContent.
 import { el, money } from "/static/qms.js";
+import { STATUSES } from "/static/words.js";
 import { msg, texts } from "/counters/common.js";
 
 /** Whole đồng typed by a person: digits only ("5.000.000", "5 000 000"); null if none. */
@@ -59,10 +60,10 @@ export const RETURN_REASONS = ["not_enough_money", "fewer_periods", "customer_le
 export const reasonText = (code) => (texts.has(`reason.${code}`) ? msg(`reason.${code}`) : code);
 
 /** The Vietnamese line of a refusal's blocker ("blocker.<code>"); the server's English
- * message follows it. Null for a blocker this page has no words for. */
+ * message follows it. A blocker this page has no words for: the hall's (words.js). */
 function blockerVi(b, nameOf) {
   const key = `blocker.${b.code}`;
-  if (!texts.has(key)) return null;
+  if (!texts.has(key)) return STATUSES.blocker[b.code]?.vi || null;
   const m = b.movement || {};
   return texts.in("vi", key, {
     id: m.id,

@@ -4,6 +4,7 @@
 // The server is the truth: every change refetches GET /api/cash/mine (coalesced).
 // The shell makes one panel (ctx.drawer) that the cashier screen starts; its state lives
 // in that panel's one object, which each start resets. Words: cash-texts.js.
+import { date } from "/static/format.js";
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import {
@@ -547,7 +548,7 @@ export function drawerPanel(ctx) {
     const b = $("#drawer-badge");
     b.textContent = text;
     b.className = `badge ${cls}`.trim();
-    $("#drawer-day").textContent = data.business_day ? `${msg("day")} ${data.business_day}` : "";
+    $("#drawer-day").textContent = data.business_day ? `${msg("day")} ${date(data.business_day)}` : "";
 
     const canOpen = s === "none" && !data.day_closed;
     $("#drawer-open-form").hidden = !canOpen;

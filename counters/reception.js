@@ -1,6 +1,7 @@
 // Reception: customer codes (typed, scanned or found by name, address, meter...) go in a
 // basket and become one ticket; a ticket can be found again, followed live and reprinted.
-import { $, el, money, showError, timeOf, normaliseCode, CUSTOMER_CODE, TICKET_STATUS } from "/static/qms.js";
+import { date, dateTime } from "/static/format.js";
+import { $, el, money, showError, normaliseCode, CUSTOMER_CODE, TICKET_STATUS } from "/static/qms.js";
 import { counterMessage, customerInvoices, holder, msg } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: session, hall, call, post). */
@@ -125,7 +126,7 @@ export function receptionScreen(ctx) {
     box.dataset.ticket = String(t.number);
     $("#rc-ticket-number").textContent = String(t.number);
     $("#rc-ticket-branch").textContent = ctx.session?.branch?.name || "";
-    $("#rc-ticket-issued").textContent = `${t.business_day || ""} ${timeOf(t.issued_at)}`.trim();
+    $("#rc-ticket-issued").textContent = dateTime(t.issued_at) || date(t.business_day);
     const qr = $("#rc-ticket-qr");
     if (t.follow_token) {
       const path = `/t/${encodeURIComponent(t.follow_token)}`;

@@ -62,7 +62,7 @@ export function supervisorScreen(ctx) {
       { dataset: { counter: c.code, state } },
       el("td", { className: "num", text: c.code }),
       el("td", { text: c.name }),
-      el("td", { text: c.kind + (c.parity ? ` (${c.parity})` : "") }),
+      el("td", { dataset: { kind: c.kind }, text: msg(`counter_kind.${c.parity ? `${c.kind}_${c.parity}` : c.kind}`) }),
       el("td", { className: `num ${state === "serving" ? "serving" : state}`, text: servingText }),
       el("td", { className: "num since", text: since }),
       el("td", { className: "num", text: parked.map((t) => t.number).join(", ") }),

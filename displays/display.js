@@ -167,7 +167,7 @@ function onEvent(evt) {
 }
 
 function tick() {
-  $("#clock").textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+  $("#clock").textContent = timeOf(new Date());
 }
 
 function main() {

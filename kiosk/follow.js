@@ -2,6 +2,7 @@
 // the follow token in the address is the key. The server pushes the ticket's public view
 // over a socket of its own (/t/TOKEN/ws) whenever it changes: no polling. Shows how many
 // are ahead and the estimated wait; no names and no amounts (the server sends none).
+import { date, time } from "/static/format.js";
 import { $ } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
 import { FOLLOW_TEXTS } from "/kiosk/follow-texts.js";
@@ -62,7 +63,7 @@ function render() {
   else if (status === "parked") message = `${counter ? `${lang.t("held_by", counter)}. ` : ""}${lang.t("msg_parked")}`;
   else if (status === "no_show") message = lang.t("msg_no_show");
   else if (status === "done") message = lang.t("msg_done");
-  else if (status === "expired") message = lang.t("msg_expired", { day: v.business_day });
+  else if (status === "expired") message = lang.t("msg_expired", { day: date(v.business_day) });
   show($("#follow-message"), message);
   document.title =
     status === "serving" && counter ? lang.t("go_to", counter) : `${v.number} — ${lang.t(`st_${status}`)}`;
@@ -94,7 +95,7 @@ function connect() {
       view = msg.view;
       error = null;
       retry = 0;
-      $("#follow-updated").textContent = new Date().toLocaleTimeString(lang.current === "vi" ? "vi-VN" : "en-GB");
+      $("#follow-updated").textContent = time(new Date());
       if (FINAL.has(view.status) || view.expired) stopped = true;
     } else if (msg.type === "error") {
       error = ["unknown_ticket", "too_many_followers"].includes(msg.code) ? msg.code : "network";

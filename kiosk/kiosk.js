@@ -11,6 +11,7 @@ import {
   showError,
   deviceToken,
   normaliseCode,
+  timeOf,
   CUSTOMER_CODE,
 } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
@@ -34,9 +35,9 @@ let dayClosed = false; // the business day is closed: no code entry, a notice in
 const input = $("#code");
 const errorBox = $("#error");
 
-/** In the kiosk's language; the server's own message as the fallback. */
+/** In the kiosk's language: its own words, else the hall's for the code (i18n.js). */
 function explain(err) {
-  return lang.error(err) || err?.message || String(err);
+  return lang.explainText(err);
 }
 
 /** The day closed (snapshot, the day.closed event, or a refusal): say so, in both
@@ -267,7 +268,7 @@ function keypad(key) {
 }
 
 function tick() {
-  $("#clock").textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+  $("#clock").textContent = timeOf(new Date());
 }
 
 /** A language switch rewrites the static texts (Lang.apply) and the dynamic ones here. */

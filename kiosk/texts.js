@@ -80,6 +80,10 @@ export const KIOSK_TEXTS = {
     vi: (d) => `Mã ${d.customer} đã có trong danh sách: không cần thêm lần nữa.`,
     en: (d) => `${d.customer} is already in the list: no need to add it again.`,
   },
+  "error.day_closed": {
+    vi: "Phòng thu đã ngừng nhận khách hôm nay. Mời quý khách quay lại vào ngày làm việc sau.",
+    en: "The hall has closed for today. Please come back on the next working day.",
+  },
   "error.cmis_unavailable": CMIS_BUSY,
   "error.cmis_bad_answer": CMIS_BUSY,
   "error.network": {

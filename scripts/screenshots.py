@@ -14,13 +14,27 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import ARGS, CHROMIUM, sign_in  # noqa: E402
-from tests.conftest import HallServer  # noqa: E402
+from tests.conftest import SIM_CUSTOMERS, SIM_SEED, HallServer  # noqa: E402
 from tests.hallclient import ApiError, Device, Staff  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
 
-def stage(hall: HallServer) -> dict[str, int]:
+def cut_customer() -> str:
+    """A demo customer whose supply is cut for debt, with two periods or more to pay."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from integrations.cmis.simulator.data import build_demo_data
+
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    demo = build_demo_data(unit="PE0100", customers=SIM_CUSTOMERS, seed=SIM_SEED, today=today)
+    return next(
+        c.code for c in demo.customers.values() if c.supply == "CUT" and len(c.invoices) >= 2
+    )
+
+
+def stage(hall: HallServer) -> dict[str, Any]:
     """Twelve tickets: some found, two called, one parked, one paid; four drawers open,
     one movement to the head cashier matched and one hanging."""
     kiosk = Device(hall.base, "demo-kiosk-1")
@@ -50,12 +64,21 @@ def stage(hall: HallServer) -> dict[str, int]:
     c2.act("call", number=full[1]["number"])
     c2.act("park")
     c2.act("call", number=full[2]["number"])
-    c3.act("call", number=full[6]["number"])
+    # the third cashier serves a customer whose supply is cut (cashier-cut.png)
+    cut = kiosk.post("/api/tickets", {"customers": [cut_customer()]})
+    for c in c1.get(f"/api/tickets/{cut['number']}")["customers"]:
+        for inv in c["invoices"]:
+            clerk = even if inv["lookup"] == "even" else odd
+            clerk.post(f"/api/tickets/{cut['number']}/invoices/{inv['invoice_id']}/found")
+    c3.act("call", number=cut["number"])
     c1.act("call", number=full[3]["number"])
     c1.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 500_000})
     head.post("/api/cash/movements", {"side": "in", "cashier": "cashier1", "amount": 500_000})
     c2.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 200_000})
-    return {"serving": full[3]["number"], "follow": issued[9]["follow_token"]}
+    return {
+        "serving": full[3]["number"],
+        "follow": issued[9]["follow_token"],
+    }
 
 
 def main() -> None:
@@ -107,15 +130,54 @@ def main() -> None:
                 pg.screenshot(path=OUT / f"{name}.png")
 
             pg = page(1440, 900)
+            sign_in(pg, hall, "cashier3", "C3")
+            pg.wait_for_selector(".supply-cut")
+            pg.wait_for_timeout(300)
+            pg.screenshot(path=OUT / "cashier-cut.png")
+
+            pg = page(1440, 900)
+            sign_in(pg, hall, "supervisor", "")
+            pg.click("#tab-cash")
+            pg.wait_for_selector("#export-box")
+            pg.locator("#export-box").scroll_into_view_if_needed()
+            pg.screenshot(path=OUT / "reports.png")
+            pg = page(1440, 900)
             sign_in(pg, hall, "supervisor", "")
             pg.click("#tab-cash")
             pg.wait_for_selector("#cash-moves tr[data-status=hanging]")
             pg.wait_for_selector("#day-box[data-can-close=false]")
             pg.screenshot(path=OUT / "cash.png")
             b.close()
+        paper(hall)
         print(f"screenshots in {OUT} (serving {state})")
     finally:
         hall.stop()
+
+
+def paper(hall: HallServer) -> None:
+    """The count sheet as the printers' previews draw it (printers.preview), and the first
+    page of the day's report PDF (ghostscript, when installed)."""
+    import shutil
+    import subprocess
+    import urllib.request
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "printers.preview", tmp], check=True, cwd=ROOT)
+        shutil.copy(Path(tmp) / "count-close.png", OUT / "count-sheet.png")
+        gs = shutil.which("gs")
+        if gs:
+            sup = Staff(hall.base, "supervisor", None)
+            req = urllib.request.Request(
+                f"{hall.base}/api/reports?level=branch&format=pdf",
+                headers={"Authorization": f"Bearer {sup.token}"},
+            )
+            pdf = Path(tmp) / "day.pdf"
+            pdf.write_bytes(urllib.request.urlopen(req, timeout=30).read())
+            subprocess.run(
+                [gs, "-q", "-sDEVICE=png16m", "-r70", "-dFirstPage=1", "-dLastPage=1",
+                 "-o", str(OUT / "report-pdf.png"), str(pdf)],
+                check=True,
+            )  # fmt: skip
 
 
 if __name__ == "__main__":

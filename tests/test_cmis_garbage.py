@@ -90,7 +90,7 @@ def test_garbage_from_cmis_is_a_clear_424(hall_on_garbage: HallServer, code: str
         reception.post("/api/tickets", {"customers": [code]})
     assert (err.value.status, err.value.code) == (424, "cmis_bad_answer")
     rid = err.value.body["error"]["details"]["request_id"]
-    assert rid and "unreadable" in err.value.body["error"]["message"]
+    assert rid and "unreadable" in err.value.body["error"]["message_en"]
     assert sup.get("/api/snapshot?view=supervisor")["seq"] == before
     with pytest.raises(ApiError) as preview:
         reception.get(f"/api/customers/{code}")

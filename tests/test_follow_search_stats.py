@@ -101,7 +101,7 @@ def test_unknown_follow_token_is_404(hall: HallServer, token: str) -> None:
     r = public(hall, f"/api/follow/{token}")
     assert r.status_code == 404
     assert r.json()["error"]["code"] == "unknown_ticket"
-    assert set(r.json()["error"]) == {"code", "message", "details"}
+    assert set(r.json()["error"]) == {"code", "message", "message_en", "details"}
     qr_answer = public(hall, f"/t/{token}/qr.svg")
     assert qr_answer.status_code == 404 and qr_answer.json()["error"]["code"] == "unknown_ticket"
     page = public(hall, f"/t/{token}")

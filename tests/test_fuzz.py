@@ -68,7 +68,7 @@ def shape_ok(r: httpx.Response) -> bool:
         err = r.json()["error"]
     except (ValueError, KeyError, TypeError):
         return False
-    return set(err) == {"code", "message", "details"} and isinstance(err["code"], str)
+    return set(err) == {"code", "message", "message_en", "details"} and isinstance(err["code"], str)
 
 
 @FUZZ
@@ -121,7 +121,7 @@ def test_websocket_frames(fuzz_hall: tuple[HallServer, str], frames: list[Any]) 
             ws.send(json.dumps(f))
             answer = json.loads(ws.recv(timeout=10))
             if answer["type"] == "error":
-                assert set(answer) == {"type", "code", "message", "details"}, answer
+                assert set(answer) == {"type", "code", "message", "message_en", "details"}, answer
                 if answer["code"] == "unauthenticated":
                     break  # a bad token in an auth frame: the server closes (4401)
             else:

@@ -250,7 +250,7 @@ def test_a_database_that_refuses_connections_gets_503_then_service_resumes(
             error = r.json()["error"]
             assert error["code"] == "store_unavailable"
             assert error["details"]["applied"] == "no"
-            assert "try again" in error["message"]
+            assert "thử lại" in error["message"] and "try again" in error["message_en"]
         with pytest.raises(ApiError) as read:
             c1.get(f"/api/tickets/{before}")
         assert (read.value.status, read.value.code) == (503, "store_unavailable")

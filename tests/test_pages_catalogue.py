@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from qms.words import STATUSES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # page -> (its catalogue modules, the files that ask for keys)
@@ -92,20 +94,11 @@ BUILT = {
         f"reason.{s}"
         for s in ("not_enough_money", "fewer_periods", "customer_left", "paid_elsewhere", "other")
     ]
-    + [
-        f"blocker.{s}"
-        for s in (
-            "movement_hanging",
-            "movement_mismatch",
-            "invoices_not_returned",
-            "ticket_held",
-            "drawer_open",
-            "drawer_pending_approval",
-            "payments_unconfirmed",
-            "reconciliation_open",
-        )
-    ]
-    + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")],
+    # every blocker the server can name (qms/words/statuses.py, checked against closing.py)
+    + [f"blocker.{s}" for s in STATUSES["blocker"]]
+    + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")]
+    # the supervisor's counter table: each counter's kind (a lookup counter's parity)
+    + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")],
     "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
     + ["error.unknown_ticket", "error.network"],
     "kiosk": [
@@ -213,3 +206,115 @@ def test_counters_page_static_words_are_the_catalogues() -> None:
     assert not differ, f"attribute differs from the catalogue: {differ}"
     bilingual = re.findall(rf"""\b{ATTR}="[^"]* / [^"]*\"""", html)
     assert len(bilingual) == len(attrs), "every attribute in two languages is marked"
+
+
+# --- the hall's words on the pages (qms/static/words.js, generated from qms/words) -------
+
+
+def test_the_pages_words_are_the_generated_ones() -> None:
+    """qms/static/words.js is what ``python -m qms.words`` writes from qms/words."""
+    from qms.words.__main__ import COMMAND, TARGET, script
+
+    assert TARGET.read_text(encoding="utf-8") == script(), (
+        f"qms/static/words.js is out of date with qms/words: run `{COMMAND}` and commit it"
+    )
+
+
+RENDER = """
+const [url, cases] = JSON.parse(process.argv[1]);
+const { fill } = await import(url);
+const { ERRORS } = await import(new URL("words.js", url));
+const out = cases.map(([code, details, lang]) => fill(ERRORS[code][lang], details, lang));
+console.log(JSON.stringify(out));
+"""
+
+
+def _sample(kind: str) -> object:
+    from qms.words import STATUSES
+
+    if kind in STATUSES:
+        return next(iter(STATUSES[kind]))
+    return {
+        "money": 2002089,
+        "date": "2026-12-07",
+        "datetime": "2026-12-07T01:00:52",
+        "list": ["PE01000012345", "PE01000067890"],
+        "count": [1, 2, 3],
+        "field": "deposit.notes.500000",  # an item of a field: its field's words, then it
+    }.get(kind, "C1")
+
+
+def test_a_page_renders_every_refusal_as_the_server_does() -> None:
+    """The same template, the same details: the same words, formats included
+    (2.002.089 đ, 07/12/2026 01:00), in i18n.js's renderer and in qms.words."""
+    import string
+
+    from qms.words import ERRORS, error_text
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the pages' lint needs it too)")
+    cases = []
+    for code, (vi, _en) in ERRORS.items():
+        details = {f: _sample(s) for _, f, s, _ in string.Formatter().parse(vi) if f}
+        cases += [(code, details, "vi"), (code, details, "en")]
+    url = (ROOT / "qms/static/format.js").as_uri()
+    res = subprocess.run(
+        [node, "--input-type=module", "-e", RENDER, json.dumps([url, cases])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        env={"TZ": "Asia/Ho_Chi_Minh", "PATH": "/usr/bin:/bin"},
+    )
+    pages = json.loads(res.stdout)
+    server = [error_text(code, details, lang) for code, details, lang in cases]
+    differ = [(c[0], c[2], p, s) for c, p, s in zip(cases, pages, server, strict=True) if p != s]
+    assert not differ, f"the page and the server word a refusal differently: {differ[:5]}"
+    assert "2.002.089 đ" in pages[[c[0] for c in cases].index("tendered_short")]
+
+
+EXPLAIN = """
+const [url] = JSON.parse(process.argv[1]);
+const { BOTH, Catalogue } = await import(url);
+const own = { "error.no_debt": { vi: "Lời của trang", en: "The page's words" } };
+const page = new Catalogue(own, { lang: BOTH });
+const kiosk = new Catalogue({}, { lang: "vi" });
+const short = { code: "tendered_short", details: { tendered: 2000000, amount: 2002089 } };
+console.log(JSON.stringify([
+  page.explainText(short),
+  kiosk.explainText(short),
+  page.explainText({ code: "no_debt", details: { customers: ["PE1"] } }),
+  page.explainText({ code: "from_a_newer_server", message: "Lời của máy chủ", details: {} }),
+  page.explainText({ code: "http_502", message: "HTTP 502", details: {} }),
+  page.explainText({ code: "unknown_customer", details: {} }),
+]));
+"""
+
+
+def test_a_refusal_is_never_shown_raw() -> None:
+    """The page's own words win, then the hall's for the code, then the server's
+    (Vietnamese) message, then a generic line naming the code; a field the words need and
+    the refusal lacks shows as "?"."""
+    from qms.words import error_text
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the pages' lint needs it too)")
+    url = (ROOT / "qms/static/i18n.js").as_uri()
+    res = subprocess.run(
+        [node, "--input-type=module", "-e", EXPLAIN, json.dumps([url])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    both, kiosk, page, newer, bare, lacking = json.loads(res.stdout)
+    details = {"tendered": 2000000, "amount": 2002089}
+    vi, en = error_text("tendered_short", details), error_text("tendered_short", details, "en")
+    assert both == f"{vi} / {en}"
+    assert kiosk == vi
+    assert page == "Lời của trang / The page's words"
+    assert newer == "Lời của máy chủ"
+    assert bare.startswith("Có lỗi (http_502) — thử lại hoặc báo quản lý.")
+    assert "CMIS không có mã khách hàng ?." in lacking

@@ -26,7 +26,7 @@ def refused(fn: Any, status: int, code: str) -> dict[str, Any]:
     err = info.value
     assert (err.status, err.code) == (status, code), err.body
     assert set(err.body) == {"error"}
-    assert set(err.body["error"]) == {"code", "message", "details"}
+    assert set(err.body["error"]) == {"code", "message", "message_en", "details"}
     assert err.body["error"]["message"]
     return err.body["error"]
 
@@ -70,7 +70,7 @@ def test_malformed_customer_code(staff: dict[str, Staff], code: object) -> None:
             400,
             "invalid_customer_code",
         )
-    assert "2 capital letters and 11 digits" in err["message"]
+    assert "2 chữ cái và 11 chữ số" in err["message"]
 
 
 def test_unknown_customer(staff: dict[str, Staff], customers: Customers) -> None:
@@ -187,7 +187,12 @@ def test_malformed_and_oversized_bodies(hall: HallServer, staff: dict[str, Staff
     r = httpx.get(f"{hall.base}/api/nothing-here")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     r = httpx.get(f"{hall.base}/api/tickets")
-    assert r.status_code == 405 and set(r.json()["error"]) == {"code", "message", "details"}
+    assert r.status_code == 405 and set(r.json()["error"]) == {
+        "code",
+        "message",
+        "message_en",
+        "details",
+    }
 
 
 # --- lookup ------------------------------------------------------------------------------

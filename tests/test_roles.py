@@ -92,7 +92,7 @@ def _json(r: httpx.Response) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
         return None
-    return data if set(data["error"]) == {"code", "message", "details"} else None
+    return data if set(data["error"]) == {"code", "message", "message_en", "details"} else None
 
 
 VIEWS = {

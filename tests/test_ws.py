@@ -247,7 +247,7 @@ def test_bad_frames_get_errors_and_the_connection_lives(
     ]
     for m in got:
         if m["type"] == "error":
-            assert set(m) == {"type", "code", "message", "details"}
+            assert set(m) == {"type", "code", "message", "message_en", "details"}
     assert got[-1]["type"] == "pong"
 
 

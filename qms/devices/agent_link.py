@@ -53,12 +53,14 @@ def ack(
 ) -> EventRecord | None:
     """The agent printed it (done), or could not yet (it keeps trying: the error is shown)."""
     if isinstance(job_id, bool) or not isinstance(job_id, int) or not isinstance(ok, bool):
-        raise BadRequest("ack needs job (integer) and ok (true/false)", code="invalid_request")
+        raise BadRequest(
+            "ack needs job (integer) and ok (true/false)", code="invalid_request", field="job"
+        )
     now = clock.now()
     with write_session(engine) as s:
         job = s.get(DeviceJob, job_id)
         if job is None or job.branch_id != branch_id:
-            raise NotFound(f"no device job {job_id}", code="unknown_job")
+            raise NotFound(f"no device job {job_id}", code="unknown_job", job=job_id)
         if job.status == "done":
             return None  # a repeated ack after a reconnect
         if ok:

@@ -136,9 +136,11 @@ def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
     job_id = cmd.job
     job = tx.session.get(DeviceJob, job_id)
     if job is None or job.branch_id != tx.branch_id:
-        raise NotFound(f"no device job {job_id}", code="unknown_job")
+        raise NotFound(f"no device job {job_id}", code="unknown_job", job=job_id)
     if job.kind != "print":
-        raise Conflict(f"job {job_id} lights a board: nothing to reprint", code="not_printable")
+        raise Conflict(
+            f"job {job_id} lights a board: nothing to reprint", code="not_printable", job=job_id
+        )
     payload = json.loads(job.payload)
     void = job.document in ("money-out", "money-in") and _stands_void(tx, job.document, payload)
     if job.document == "receipt":
@@ -273,9 +275,11 @@ def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:
     with write_session(engine) as s:
         job = s.get(DeviceJob, job_id)
         if job is None or job.branch_id != branch_id:
-            raise NotFound(f"no device job {job_id}", code="unknown_job")
+            raise NotFound(f"no device job {job_id}", code="unknown_job", job=job_id)
         if job.status not in ("in_doubt", "queued"):
-            raise Conflict(f"job {job_id} is {job.status}", code="not_retryable")
+            raise Conflict(
+                f"job {job_id} is {job.status}", code="not_retryable", job=job_id, status=job.status
+            )
         job.status = "queued"
         job.next_attempt_at = None
         s.add(job)

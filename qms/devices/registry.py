@@ -52,7 +52,7 @@ def enroll(tx: Tx, cmd: Enroll) -> dict[str, Any]:
         device_id in tx.branch.config_devices
         or tx.session.get(EnrolledDevice, device_id) is not None
     ):
-        raise Conflict(f"device {device_id} exists already", code="device_exists")
+        raise Conflict(f"device {device_id} exists already", code="device_exists", device=device_id)
     token = secrets.token_urlsafe(32)
     d = EnrolledDevice(
         id=device_id,
@@ -77,9 +77,11 @@ def revoke(tx: Tx, cmd: Revoke) -> dict[str, Any]:
     if d is None or d.branch_id != tx.branch_id:
         if device_id in tx.branch.config_devices:
             raise Conflict(
-                f"device {device_id} is in config.yaml: remove it there", code="config_device"
+                f"device {device_id} is in config.yaml: remove it there",
+                code="config_device",
+                device=device_id,
             )
-        raise NotFound(f"no enrolled device {device_id}", code="unknown_device")
+        raise NotFound(f"no enrolled device {device_id}", code="unknown_device", device=device_id)
     if d.revoked_at is not None:
         raise Conflict(f"device {device_id} is already revoked", code="device_revoked")
     d.revoked_at, d.revoked_by = tx.now, tx.actor.label

@@ -87,7 +87,9 @@ def serving(tx: Tx, code: str) -> Ticket | None:
 def current(tx: Tx, code: str) -> Ticket:
     ticket = serving(tx, code)
     if ticket is None:
-        raise Conflict(f"counter {code} is serving no ticket", code="no_current_ticket")
+        raise Conflict(
+            f"counter {code} is serving no ticket", code="no_current_ticket", counter=code
+        )
     return ticket
 
 
@@ -98,6 +100,7 @@ def _ensure_free(tx: Tx, code: str) -> None:
             f"counter {code} is serving ticket {busy.number}: finish, park or mark no-show first",
             code="counter_busy",
             ticket=busy.number,
+            counter=code,
         )
 
 
@@ -154,14 +157,18 @@ def call_number(tx: Tx, cmd: CallNumber) -> dict[str, Any]:
             f"ticket {ticket.number} is being served at {ticket.counter_code}",
             code="ticket_busy",
             counter=ticket.counter_code,
+            ticket=ticket.number,
         )
     if ticket.status == "done":
-        raise Conflict(f"ticket {ticket.number} is already done", code="ticket_done")
+        raise Conflict(
+            f"ticket {ticket.number} is already done", code="ticket_done", ticket=ticket.number
+        )
     if ticket.status == "parked" and ticket.counter_code != code:
         raise Conflict(
             f"ticket {ticket.number} is parked at {ticket.counter_code}",
             code="parked_elsewhere",
             counter=ticket.counter_code,
+            ticket=ticket.number,
         )
     _refuse_if_moved(tx, ticket)
     _ensure_free(tx, code)
@@ -247,6 +254,7 @@ def finish(tx: Tx, cmd: Finish) -> dict[str, Any]:
                 unpaid=ids,
                 total=sum(i.total for i in unpaid),
                 reasons=list(FINISH_REASONS),
+                ticket=ticket.number,
             )
         reason = cmd.reason
         if not isinstance(reason, str) or reason not in FINISH_REASONS:

@@ -231,9 +231,13 @@ def close_drawer(tx: Tx, cmd: CloseDrawer) -> dict[str, Any]:
 def _pending(tx: Tx, drawer_id: int) -> Drawer:
     d = tx.session.get(Drawer, drawer_id)
     if d is None or d.branch_id != tx.branch_id:
-        raise NotFound(f"no drawer {drawer_id}", code="unknown_drawer")
+        raise NotFound(f"no drawer {drawer_id}", code="unknown_drawer", drawer=drawer_id)
     if d.status != "pending_approval":
-        raise Conflict(f"drawer {drawer_id} is {d.status.replace('_', ' ')}", code="not_pending")
+        raise Conflict(
+            f"drawer {drawer_id} is {d.status.replace('_', ' ')}",
+            code="not_pending",
+            drawer=drawer_id,
+        )
     return d
 
 
@@ -346,7 +350,9 @@ def close_day(tx: Tx, open_items: int) -> dict[str, Any]:
     """Close the business day; ``open_items`` is the CMIS reconciliation's count, taken
     just before (no drawer is open by then, so nothing can change it meanwhile)."""
     if drawers.day_closed(tx.session, tx.branch_id, tx.business_day) is not None:
-        raise Conflict("the business day is already closed", code="day_closed")
+        raise Conflict(
+            "the business day is already closed", code="day_closed", day=tx.business_day.isoformat()
+        )
     _refuse("closing the day", day_blockers(tx, open_items))
     data = summary(tx.session, tx.branch, tx.business_day, tx.now)
     head = next(

@@ -144,6 +144,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
                 code="period_order",
                 customer=cust,
                 expected=[r.invoice_id for r in need],
+                periods=[f"{r.month:02d}/{r.year}" for r in need],
             )
 
     expected = sum(inv.total for inv in chosen)
@@ -152,10 +153,14 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
             f"amount {total} đ does not match the invoices' total {expected} đ",
             code="amount_mismatch",
             expected=expected,
+            amount=total,
         )
     if given < total:
         raise Unprocessable(
-            f"tendered {given} đ is less than the amount {total} đ", code="tendered_short"
+            f"tendered {given} đ is less than the amount {total} đ",
+            code="tendered_short",
+            tendered=given,
+            amount=total,
         )
 
     payments = []

@@ -50,7 +50,9 @@ def refuse_if_day_closed(tx: Tx) -> None:
     )
     if found.first() is not None:
         raise Conflict(
-            f"the business day {tx.business_day.isoformat()} is closed", code="day_closed"
+            f"the business day {tx.business_day.isoformat()} is closed",
+            code="day_closed",
+            day=tx.business_day.isoformat(),
         )
 
 

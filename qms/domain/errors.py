@@ -1,12 +1,17 @@
-"""One error shape for every refusal: ``{"error": {"code", "message", "details"}}``.
+"""One error shape for every refusal:
+``{"error": {"code", "message", "message_en", "details"}}``.
 
 Domain code raises these; HTTP and websocket layers translate them unchanged, so a
-refusal reads the same to a kiosk, a console and a test.
+refusal reads the same to a kiosk, a console and a test. ``code`` and ``details`` are for
+programs; ``message`` (Vietnamese) and ``message_en`` are the hall's words for the code
+(qms/words), filled from the details. The English given to the constructor is for logs.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from qms.words import error_text
 
 
 class QmsError(Exception):
@@ -24,7 +29,16 @@ class QmsError(Exception):
         self.details = details
 
     def as_dict(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        vi = error_text(self.code, self.details, "vi")
+        en = error_text(self.code, self.details, "en")
+        return {
+            "error": {
+                "code": self.code,
+                "message": vi or self.message,
+                "message_en": en or self.message,
+                "details": self.details,
+            }
+        }
 
 
 class BadRequest(QmsError):

@@ -161,7 +161,9 @@ def _change(tx: Tx, ticket: Any, counter: Any, inv: Any, invoice_id: int, action
         )
     if inv.pay_status != "unpaid":
         raise Conflict(
-            f"invoice {invoice_id} is already {inv.pay_status}", code=f"already_{inv.pay_status}"
+            f"invoice {invoice_id} is already {inv.pay_status}",
+            code=f"already_{inv.pay_status}",
+            invoice=invoice_id,
         )
     if inv.lookup_status not in allowed:
         raise Conflict(

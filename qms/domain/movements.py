@@ -76,6 +76,7 @@ def declare(tx: Tx, cmd: Declare) -> dict[str, Any]:
                 f"{value} đ is more than your drawer should hold ({held} đ)",
                 code="more_than_drawer",
                 expected=held,
+                amount=value,
             )
     sender, receiver = (me, other) if side == "out" else (other, me)
     waiting = [
@@ -117,11 +118,17 @@ def withdraw(tx: Tx, cmd: Withdraw) -> dict[str, Any]:
     movement_id = cmd.id
     m = tx.session.get(MoneyMovement, movement_id)
     if m is None or m.branch_id != tx.branch_id:
-        raise NotFound(f"no money movement {movement_id}", code="unknown_movement")
+        raise NotFound(
+            f"no money movement {movement_id}", code="unknown_movement", movement=movement_id
+        )
     if me not in (m.from_cashier, m.to_cashier):
         raise Forbidden("only its own cashiers change a movement", code="not_your_movement")
     if m.status not in OPEN:
-        raise Conflict(f"movement {movement_id} is {m.status}", code=f"movement_{m.status}")
+        raise Conflict(
+            f"movement {movement_id} is {m.status}",
+            code=f"movement_{m.status}",
+            movement=movement_id,
+        )
     mine = drawers.open_for(tx, me)
     side = "out" if me == m.from_cashier else "in"
     amount = m.out_amount if side == "out" else m.in_amount

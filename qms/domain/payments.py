@@ -45,7 +45,9 @@ def listing(
     session: Session, branch_id: str, status: str | None, day: dt.date | None
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
-        raise BadRequest("status is one of " + ", ".join(STATUSES), code="invalid_request")
+        raise BadRequest(
+            "status is one of " + ", ".join(STATUSES), code="invalid_request", field="status"
+        )
     q = select(Payment).where(Payment.branch_id == branch_id)
     if status:
         q = q.where(Payment.status == status)
@@ -61,7 +63,7 @@ def request_reversal(tx: Tx, cmd: Reverse) -> dict[str, Any]:
         select(Payment).where(Payment.txn_id == txn, Payment.branch_id == tx.branch_id)
     ).first()
     if p is None:
-        raise NotFound(f"no payment {txn}", code="unknown_payment")
+        raise NotFound(f"no payment {txn}", code="unknown_payment", txn=txn)
     if p.business_day != tx.business_day:
         raise Conflict("only a payment of today can be reversed", code="not_same_day")
     check_reversal_rights(tx, p, role)
@@ -70,6 +72,7 @@ def request_reversal(tx: Tx, cmd: Reverse) -> dict[str, Any]:
             f"payment {txn} is {p.status}: only a payment CMIS confirmed can be reversed",
             code="not_reversible",
             status=p.status,
+            txn=txn,
         )
     p.status = "reversal_pending"
     p.reversal_reason = reason

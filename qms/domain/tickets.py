@@ -38,7 +38,9 @@ def check_codes(codes: Sequence[object]) -> list[str]:
         )
     if len(codes) > MAX_CUSTOMERS:
         raise BadRequest(
-            f"one ticket holds at most {MAX_CUSTOMERS} customers", code="too_many_customers"
+            f"one ticket holds at most {MAX_CUSTOMERS} customers",
+            code="too_many_customers",
+            max=MAX_CUSTOMERS,
         )
     seen: list[str] = []
     for code in codes:
@@ -368,6 +370,7 @@ def invoice_on(ticket: Any, found: Mapping[int, R], invoice_id: int) -> R:
             f"invoice {invoice_id} is not on ticket {ticket.number}",
             code="unknown_invoice",
             invoice=invoice_id,
+            ticket=ticket.number,
         )
     return inv
 

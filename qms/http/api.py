@@ -62,9 +62,11 @@ async def login(request: Request) -> Response:
     data = await body(request)
     username, password, counter = data.get("username"), data.get("password"), data.get("counter")
     if not isinstance(username, str) or not isinstance(password, str):
-        raise BadRequest("give username and password", code="invalid_request")
+        raise BadRequest("give username and password", code="invalid_request", field="username")
     if counter is not None and not isinstance(counter, str):
-        raise BadRequest("counter is a counter code like C1", code="invalid_request")
+        raise BadRequest(
+            "counter is a counter code like C1", code="invalid_request", field="counter"
+        )
     auth: Authenticator = request.app.state.auth
     address = request.client.host if request.client else ""
     now = _hall(request).clock.now()

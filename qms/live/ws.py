@@ -124,14 +124,16 @@ class Connection:
 
     async def authenticate(self, token: object) -> None:
         if not isinstance(token, str):
-            raise BadRequest("auth needs a token", code="invalid_request")
+            raise BadRequest("auth needs a token", code="invalid_request", field="token")
         now = self.hall.clock.now()
         if self.auth.inline(token):
             who = self.auth.resolve(token, now)
         else:
             who = await anyio.to_thread.run_sync(self.auth.resolve, token, now)
         if self.principal is not None and who.branch_id != self.principal.branch_id:
-            raise BadRequest("a connection stays in one branch", code="invalid_request")
+            raise BadRequest(
+                "a connection stays in one branch", code="invalid_request", field="token"
+            )
         self.principal = who
         await self.send({"type": "ready", "principal": who.public(), "worker": os.getpid()})
 

@@ -5,12 +5,18 @@
 //
 // A page with a language toggle (kiosk, follow page) shows one language at a time; a
 // staff page or a hall display shows both side by side ("vi / en"), as it always has.
-// Refusals from the server are words too: key "error.<code>", with the error's details
-// as vars; a code with no entry shows the server's own message.
+// Refusals from the server are words too: key "error.<code>" of the page's catalogue
+// (words made for that page), else the hall's words for the code (qms/static/words.js,
+// generated from qms/words), filled from the error's details; else the server's own
+// (Vietnamese) message; else "Có lỗi (code)". Statuses ("ticket.waiting", "move.hanging")
+// come from words.js too (STATUS_TEXTS).
 // Static texts carry data-i18n="key" (the text; on a BOTH page Vietnamese, then the
 // English in a span.en), or data-i18n-placeholder, -aria
 // (aria-label), -title, -alt for attributes. Only textContent and attributes are
 // written, never HTML.
+
+import { fill } from "./format.js";
+import { ERRORS, STATUSES } from "./words.js";
 
 export const LANGS = ["vi", "en"];
 /** The language setting of a page that shows Vietnamese and English together. */
@@ -64,16 +70,36 @@ export class Catalogue {
     return en === vi ? vi : `${vi}${SEP}${en}`;
   }
 
-  /** The words for a refusal (ApiError or error frame), or null when there are none. */
-  error(err) {
-    const key = err?.code ? `error.${err.code}` : null;
-    return key && this.has(key) ? this.t(key, err.details || {}) : null;
+  /** One text built per language: both, Vietnamese first, on a BOTH page. */
+  each(build) {
+    if (this.current !== BOTH) return build(this.current);
+    const vi = build("vi");
+    const en = build("en");
+    return en === vi ? vi : `${vi}${SEP}${en}`;
   }
 
-  /** A refusal as showError takes it: the catalogue's words, else the server's message. */
+  /** The words for a refusal (ApiError or error frame), or null when there are none:
+   * the page's own "error.<code>", else the hall's words for the code. */
+  error(err) {
+    if (!err?.code) return null;
+    const key = `error.${err.code}`;
+    if (this.has(key)) return this.t(key, err.details || {});
+    const words = ERRORS[err.code];
+    return words ? this.each((lang) => fill(words[lang], err.details || {}, lang)) : null;
+  }
+
+  /** A refusal in words, never a raw English message: the catalogue's, else the server's
+   * Vietnamese message, else a generic line with the code. */
+  explainText(err) {
+    if (!err || typeof err === "string") return err || "";
+    const server = err.message && !/^HTTP \d+$/.test(err.message) ? err.message : null;
+    return this.error(err) || server || this.each((lang) => GENERIC[lang](err.code || "?"));
+  }
+
+  /** A refusal as showError takes it: {code, message} with the words of explainText. */
   explain(err) {
     if (!err || typeof err === "string") return err;
-    return { code: err.code, message: this.error(err) || err.message || String(err) };
+    return { code: err.code, message: this.explainText(err) };
   }
 
   set(lang) {
@@ -130,6 +156,25 @@ export class Catalogue {
     button.addEventListener("click", () => this.toggle());
   }
 }
+
+const GENERIC = {
+  vi: (code) => `Có lỗi (${code}) — thử lại hoặc báo quản lý.`,
+  en: (code) => `Something went wrong (${code}) — try again or tell the supervisor.`,
+};
+
+// Page keys of the status groups; a group not listed keeps its name ("ticket.waiting").
+// The day-close blockers are words of the cash pages (counters/cash-texts.js), made from
+// each blocker's details. A page's "job.<status>" is a print job's.
+const STATUS_KEYS = { movement: "move", blocker: null, job: "device_job", print_job: "job" };
+
+/** Every status as a catalogue entry, "<group>.<status>": {vi, en}. */
+export const STATUS_TEXTS = Object.fromEntries(
+  Object.entries(STATUSES)
+    .filter(([group]) => STATUS_KEYS[group] !== null)
+    .flatMap(([group, values]) =>
+      Object.entries(values).map(([status, words]) => [`${STATUS_KEYS[group] || group}.${status}`, words]),
+    ),
+);
 
 /** A table of words for each of a set of codes (statuses), in a BOTH page's form. */
 export function wordsOf(catalogue, prefix, codes) {

@@ -1,6 +1,7 @@
 // Shared client code for the hall's pages: the HTTP API, the websocket protocol
 // (docs/protocol.md), a tiny state reducer and a few DOM helpers.
 // Plain ES module, no build step. Server text is only ever inserted with textContent.
+import { money, time } from "/static/format.js";
 import { BOTH, Catalogue, wordsOf } from "/static/i18n.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 
@@ -364,16 +365,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const moneyFmt = new Intl.NumberFormat("vi-VN");
-export const money = (n) => `${moneyFmt.format(n || 0)} đ`;
+export { money };
 
-/** HH:MM:SS of an ISO timestamp, in this device's time zone (the hall's, on hall devices). */
-export function timeOf(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  return d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-}
+/** HH:MM of an ISO timestamp, in this device's time zone (the hall's, on hall devices):
+ * format.js writes the hall's times. */
+export const timeOf = time;
 
 // Staff pages show both languages; qms/static/texts.js holds the words.
 const shared = new Catalogue(SHARED_TEXTS, { lang: BOTH });
@@ -388,7 +384,9 @@ export function showConnection(online) {
   if (banner) banner.hidden = !!online;
 }
 
-/** Show an error (ApiError, error frame or string) in a box; clear it with null. */
+/** Show an error in a box; clear it with null. A refusal as the server sent it (an
+ * ApiError or an error frame: it has details) shows in the hall's words for its code,
+ * both languages; a string or an explained {code, message} shows as it is. */
 export function showError(box, err) {
   if (!box) return;
   if (!err) {
@@ -397,7 +395,8 @@ export function showError(box, err) {
     delete box.dataset.code;
     return;
   }
-  box.textContent = typeof err === "string" ? err : err.message || String(err);
+  if (typeof err === "string") box.textContent = err;
+  else box.textContent = err.details ? shared.explainText(err) : err.message || String(err);
   if (err?.code) box.dataset.code = err.code;
   else delete box.dataset.code;
   box.hidden = false;

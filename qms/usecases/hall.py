@@ -16,6 +16,7 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from integrations.cmis import base as cmis_types
+from qms import words
 from qms.devices import jobs, receipts, registry
 from qms.domain import (
     cashier,
@@ -102,6 +103,7 @@ class Hall:
         self.clients = cmis_clients
         self.branches = branches
         self.clock = clock
+        words.use_zone(clock.tz)  # the hall's words write its times in its zone
         self.payments_waiting = asyncio.Event()
         self.debts_waiting = asyncio.Event()
         self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
@@ -122,7 +124,9 @@ class Hall:
         try:
             return self.branches[branch_id]
         except KeyError:
-            raise NotFound(f"no branch {branch_id}", code="unknown_branch") from None
+            raise NotFound(
+                f"no branch {branch_id}", code="unknown_branch", branch=branch_id
+            ) from None
 
     async def change(
         self, principal: Principal, fn: Callable[..., T], *args: Any, action: str | None = None

@@ -56,7 +56,9 @@ async def hourly(hall: Hall, who: Principal, day: dt.date | None) -> dict[str, A
 async def device_jobs(hall: Hall, who: Principal, status: str | None) -> list[dict[str, Any]]:
     require(who, "devices.read")
     if status is not None and status not in JOB_STATUSES:
-        raise BadRequest("status is one of " + ", ".join(JOB_STATUSES), code="invalid_request")
+        raise BadRequest(
+            "status is one of " + ", ".join(JOB_STATUSES), code="invalid_request", field="status"
+        )
     return await hall.read(jobs.listing, who.branch_id, status)
 
 

@@ -9,7 +9,7 @@ imports nothing of qms, so every layer may use it.
 from __future__ import annotations
 
 from qms.words.errors import ERRORS
-from qms.words.format import date, datetime_, money, render
+from qms.words.format import date, datetime_, money, render, use_zone
 from qms.words.statuses import STATUSES
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "money",
     "render",
     "status_text",
+    "use_zone",
 ]
 
 
@@ -29,7 +30,7 @@ def error_text(code: str, details: dict[str, object], lang: str = "vi") -> str |
     entry = ERRORS.get(code)
     if entry is None:
         return None
-    return render(entry[0] if lang == "vi" else entry[1], details)
+    return render(entry[0] if lang == "vi" else entry[1], details, lang)
 
 
 def status_text(group: str, status: str, lang: str = "vi") -> str:

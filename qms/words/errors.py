@@ -1,5 +1,4 @@
 """Every error code the hall can answer with, and its words: (Vietnamese, English).
-
 Written for the person who reads it: what happened, then what to do. Fields come from
 the error's ``details`` (see qms/words/format.py for ``:money`` and the other kinds).
 A test (tests/test_words.py) fails when a code raised anywhere in qms has no entry here.
@@ -8,6 +7,420 @@ A test (tests/test_words.py) fails when a code raised anywhere in qms has no ent
 from __future__ import annotations
 
 ERRORS: dict[str, tuple[str, str]] = {
+    # --- the kinds of refusal, when a raise names no code of its own -------------------
+    "bad_request": (
+        "Yêu cầu chưa đúng. Kiểm tra lại thông tin đã nhập rồi gửi lại.",
+        "The request is not right. Check what you typed and send it again.",
+    ),
+    "unauthenticated": (
+        "Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Đăng nhập lại.",
+        "You are not signed in, or your session has expired. Sign in again.",
+    ),
+    "forbidden": (
+        "Tài khoản này không được làm việc này. Nhờ người có quyền làm, hoặc báo quản lý.",
+        "This account may not do this. Ask someone who may, or tell the supervisor.",
+    ),
+    "not_found": (
+        "Không tìm thấy thứ được yêu cầu. Tải lại trang rồi thử lại.",
+        "Not found. Reload the page and try again.",
+    ),
+    "conflict": (
+        "Việc này không làm được lúc này. Tải lại màn hình rồi thử lại.",
+        "This cannot be done now. Reload the screen and try again.",
+    ),
+    "refused": (
+        "Yêu cầu bị từ chối theo quy định của phòng thu. Kiểm tra lại rồi thử lại.",
+        "The hall's rules refuse this. Check and try again.",
+    ),
+    "body_too_large": (
+        "Dữ liệu gửi lên quá lớn (tối đa {limit} byte). Gửi ít hơn.",
+        "What was sent is too large (at most {limit} bytes). Send less.",
+    ),
+    "too_many_requests": (
+        "Thử quá nhiều lần. Chờ {retry_after_s} giây rồi thử lại.",
+        "Too many tries. Wait {retry_after_s} seconds and try again.",
+    ),
+    "cmis_unavailable": (
+        "CMIS (hệ thống hoá đơn) đang không trả lời. Chờ một lát rồi thử lại.",
+        "CMIS (the billing system) is not answering. Wait a moment and try again.",
+    ),
+    "store_unavailable": (
+        "Cơ sở dữ liệu đang không trả lời. Chờ một lát rồi thử lại (nếu vừa lưu, xem lại "
+        "màn hình trước).",
+        "The database is not answering. Wait a moment and try again (if you were saving, "
+        "look at the screen first).",
+    ),
+    # --- HTTP itself -----------------------------------------------------------------
+    "method_not_allowed": (
+        "Thao tác này không dùng được ở địa chỉ này. Tải lại trang.",
+        "This action does not work at this address. Reload the page.",
+    ),
+    "http_error": (
+        "Máy chủ không nhận yêu cầu này. Tải lại trang rồi thử lại.",
+        "The server did not accept this request. Reload the page and try again.",
+    ),
+    "internal_error": (
+        "Lỗi máy chủ: thay đổi chưa được lưu. Thử lại; nếu vẫn lỗi, báo quản lý.",
+        "Server error: nothing was saved. Try again; if it happens again, tell the supervisor.",
+    ),
+    "malformed_json": (
+        "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
+        "The server could not read what was sent. Reload the page and try again.",
+    ),
+    # --- the live connection (websocket) -----------------------------------------------
+    "malformed_frame": (
+        "Màn hình gửi dữ liệu không đọc được. Tải lại trang.",
+        "The screen sent something unreadable. Reload the page.",
+    ),
+    "frame_too_large": (
+        "Màn hình gửi dữ liệu quá lớn. Tải lại trang.",
+        "The screen sent too much at once. Reload the page.",
+    ),
+    "unknown_message": (
+        "Màn hình gửi một yêu cầu máy chủ không biết. Tải lại trang.",
+        "The screen sent a request the server does not know. Reload the page.",
+    ),
+    "not_subscribed": (
+        "Màn hình chưa nhận dữ liệu của phòng thu. Tải lại trang.",
+        "The screen is not following the hall yet. Reload the page.",
+    ),
+    "invalid_since": (
+        "Màn hình mất dấu dữ liệu. Tải lại trang.",
+        "The screen lost its place in the hall's updates. Reload the page.",
+    ),
+    "invalid_view": (
+        "Màn hình xin một khung nhìn không có. Tải lại trang hoặc đăng nhập lại.",
+        "The screen asked for a view that does not exist. Reload the page or sign in again.",
+    ),
+    "device_revoked": (
+        "Thiết bị này đã bị thu hồi. Báo quản lý để đăng ký lại.",
+        "This device was revoked. Ask the supervisor to enrol it again.",
+    ),
+    # --- input --------------------------------------------------------------------------
+    "invalid_request": (
+        "Mục “{field:field}” chưa đúng hoặc còn trống. Điền lại rồi gửi.",
+        "“{field:field}” is wrong or empty. Fill it in again and send.",
+    ),
+    "invalid_amount": (
+        "Nhập {field:field}: số tiền nguyên bằng đồng (ví dụ 2.002.089), không vượt quá số tiền có.",
+        "Type {field:field}: a whole number of đồng (e.g. 2.002.089), no more than the money there is.",
+    ),
+    "invalid_ticket_number": (
+        "Số vé là một số nguyên dương. Nhập lại số vé.",
+        "A ticket number is a whole number above 0. Type the number again.",
+    ),
+    "invalid_customer_code": (
+        "Mã khách hàng gồm 2 chữ cái và 11 chữ số, ví dụ PE01000012345. Kiểm tra lại mã.",
+        "A customer code is 2 letters and 11 digits, e.g. PE01000012345. Check the code.",
+    ),
+    "invalid_reason": (
+        "Chọn một lý do trong danh sách (hoặc ghi lý do từ 3 đến 200 ký tự).",
+        "Choose a reason from the list (or write one of 3 to 200 characters).",
+    ),
+    "invalid_side": (
+        "Chọn chiều chuyển tiền: chuyển đi hoặc nhận về.",
+        "Choose the side of the movement: money out or money in.",
+    ),
+    "unknown_action": (
+        "Màn hình không có thao tác này. Dùng các nút và phím của màn hình.",
+        "There is no such action. Use the screen's buttons and keys.",
+    ),
+    "deposit_required": (
+        "Nhập số tiền nộp ngân hàng, tên ngân hàng và số chứng từ nộp tiền rồi chốt lại.",
+        "Type the bank deposit: its amount, the bank and the deposit slip number, then close again.",
+    ),
+    # --- sign-in, roles, counters -------------------------------------------------------
+    "bad_credentials": (
+        "Sai tên đăng nhập hoặc mật khẩu. Nhập lại.",
+        "Wrong username or password. Type them again.",
+    ),
+    "wrong_role": (
+        "Tài khoản này không được làm việc này. Nhờ người có quyền (thủ quỹ, giám sát viên) làm.",
+        "This account may not do this. Ask someone who may (head cashier, supervisor).",
+    ),
+    "wrong_counter": (
+        "Việc này không làm ở quầy này. Đăng nhập đúng quầy của mình (thu ngân, tra cứu "
+        "chẵn hoặc lẻ) rồi làm lại.",
+        "This is not done at this counter. Sign in at your own counter (cashier, even or odd "
+        "lookup) and try again.",
+    ),
+    "unknown_counter": (
+        "Không có quầy {counter}. Chọn một quầy trong danh sách.",
+        "There is no counter {counter}. Choose one from the list.",
+    ),
+    "counter_taken": (
+        "Quầy {counter} đang có {held_by} đăng nhập: người đó đăng xuất trước, "
+        "hoặc giám sát viên cho quầy đăng xuất.",
+        "Counter {counter} is held by {held_by}: they sign out first, "
+        "or a supervisor signs the counter out.",
+    ),
+    "counter_busy": (
+        "Quầy {counter} đang phục vụ vé {ticket}: kết thúc, tạm chờ hoặc báo vắng vé đó trước.",
+        "Counter {counter} is serving ticket {ticket}: finish, park or mark it no-show first.",
+    ),
+    "unknown_branch": (
+        "Không có chi nhánh {branch}. Báo quản lý kiểm tra cấu hình.",
+        "There is no branch {branch}. Ask the supervisor to check the configuration.",
+    ),
+    "unknown_hall": (
+        "Không có phòng thu này. Chọn lại trong danh sách.",
+        "There is no such hall. Choose one from the list.",
+    ),
+    # --- tickets and customers ----------------------------------------------------------
+    "unknown_customer": (
+        "CMIS không có mã khách hàng {customer}. Kiểm tra lại mã trên hoá đơn hoặc biên nhận cũ.",
+        "CMIS does not know customer {customer}. Check the code on an old invoice or receipt.",
+    ),
+    "cmis_bad_answer": (
+        "CMIS trả lời không đọc được. Thử lại; nếu vẫn lỗi, báo bộ phận hỗ trợ.",
+        "CMIS answered something unreadable. Try again; if it happens again, call support.",
+    ),
+    "too_many_customers": (
+        "Một vé có tối đa {max} khách hàng. Lấy thêm vé cho những khách còn lại.",
+        "A ticket holds at most {max} customers. Take another ticket for the others.",
+    ),
+    "no_debt": (
+        "Khách hàng {customers:list} không còn hoá đơn chưa trả: không cần lấy số.",
+        "Customer {customers:list} has no unpaid invoice: no ticket is needed.",
+    ),
+    "customer_on_active_ticket": (
+        "Khách hàng {customer} đang có vé số {ticket} hôm nay: phục vụ trên vé đó.",
+        "Customer {customer} is already on ticket {ticket} today: serve them there.",
+    ),
+    "unknown_ticket": (
+        "Không có vé này hôm nay. Kiểm tra lại số vé (hoặc mã QR trên vé).",
+        "There is no such ticket today. Check the number (or the QR code on the ticket).",
+    ),
+    "unknown_invoice": (
+        "Hoá đơn {invoice} không có trên vé {ticket}. Tải lại màn hình.",
+        "Invoice {invoice} is not on ticket {ticket}. Reload the screen.",
+    ),
+    "ticket_moved": (
+        "Khách của vé {ticket} đã quay lại với vé {moved_to:list}: phục vụ trên vé mới.",
+        "Ticket {ticket}'s customers came back on ticket {moved_to:list}: serve them there.",
+    ),
+    "ticket_done": (
+        "Vé {ticket} đã xong. Gọi số khác.",
+        "Ticket {ticket} is already done. Call another number.",
+    ),
+    "ticket_busy": (
+        "Vé {ticket} đang được phục vụ ở quầy {counter}. Gọi số khác.",
+        "Ticket {ticket} is being served at counter {counter}. Call another number.",
+    ),
+    "parked_elsewhere": (
+        "Vé {ticket} đang tạm chờ ở quầy {counter}: quầy đó gọi lại vé.",
+        "Ticket {ticket} is parked at counter {counter}: that counter recalls it.",
+    ),
+    "ticket_not_done": (
+        "Vé {ticket} chưa kết thúc ({status:ticket}): không cần mở lại.",
+        "Ticket {ticket} is not finished ({status:ticket}): nothing to reopen.",
+    ),
+    "queue_empty": (
+        "Không còn ai đang chờ. Chờ khách mới.",
+        "Nobody is waiting. Wait for the next customer.",
+    ),
+    "no_current_ticket": (
+        "Quầy {counter} chưa phục vụ vé nào. Gọi số trước.",
+        "Counter {counter} is serving no ticket. Call a number first.",
+    ),
+    "same_counter": (
+        "Vé đã ở quầy này. Chọn quầy khác để chuyển.",
+        "The ticket is already at this counter. Choose another counter.",
+    ),
+    "confirm_unpaid": (
+        "Vé {ticket} còn {unpaid:count} hoá đơn chưa thu ({total:money}). "
+        "Xác nhận và chọn lý do để kết thúc vé.",
+        "Ticket {ticket} still has {unpaid:count} unpaid invoice(s) ({total:money}). "
+        "Confirm and choose a reason to finish it.",
+    ),
+    # --- paper invoices -----------------------------------------------------------------
+    "invalid_lookup_transition": (
+        "Hoá đơn {invoice} đang ở trạng thái “{status:lookup}”: không đổi được như vậy. Tải lại màn hình.",
+        "Invoice {invoice} is “{status:lookup}”: it cannot change that way. Reload the screen.",
+    ),
+    "already_delivered": (
+        "Hoá đơn giấy {invoice} đã giao quầy {delivered_to} lúc {delivered_at:datetime}: "
+        "không hoàn tác F9 được nữa.",
+        "The paper of invoice {invoice} was delivered to {delivered_to} at "
+        "{delivered_at:datetime}: F9 can no longer be undone.",
+    ),
+    "not_found_yet": (
+        "Chưa tìm thấy hoá đơn giấy {invoice} ({lookup_status:lookup}): để vé tạm chờ và phục vụ khách khác.",
+        "The paper of invoice {invoice} is not found yet ({lookup_status:lookup}): park the "
+        "ticket and serve someone else.",
+    ),
+    "not_delivered_here": (
+        "Hoá đơn giấy {invoice} không giao cho quầy này: trả lại từ quầy đã nhận.",
+        "The paper of invoice {invoice} was not delivered to this counter: return it from "
+        "the counter that has it.",
+    ),
+    "nothing_to_return": (
+        "Hoá đơn {invoice} không có gì để trả lại (đã thu hoặc đã trả).",
+        "Invoice {invoice} has nothing to return (paid or already returned).",
+    ),
+    "invoice_moved": (
+        "Hoá đơn {invoice} đã chuyển sang vé {ticket} (khách quay lại): xử lý ở vé đó.",
+        "Invoice {invoice} moved to ticket {ticket} (the customer came back): handle it there.",
+    ),
+    "invoice_returned": (
+        "Hoá đơn {invoice} đã trả lại kho: không thu trên vé này.",
+        "Invoice {invoice} was returned: it is not collected on this ticket.",
+    ),
+    "already_paid": (
+        "Hoá đơn {invoice} đã thu rồi: không thu lần nữa.",
+        "Invoice {invoice} is already paid: do not collect it again.",
+    ),
+    "already_returned": (
+        "Hoá đơn {invoice} đã trả lại rồi.",
+        "Invoice {invoice} is already returned.",
+    ),
+    "already_paid_elsewhere": (
+        "Hoá đơn {invoice} đã được trả nơi khác (ngân hàng, ví điện tử): không thu.",
+        "Invoice {invoice} was paid elsewhere (bank, wallet): do not collect it.",
+    ),
+    "already_moved": (
+        "Hoá đơn {invoice} đã chuyển sang vé khác: xử lý ở vé đó.",
+        "Invoice {invoice} moved to another ticket: handle it there.",
+    ),
+    # --- collecting (F4) ------------------------------------------------------------------
+    "tendered_short": (
+        "Tiền khách đưa {tendered:money} ít hơn số phải thu {amount:money}. Nhập lại số tiền khách đưa.",
+        "Tendered {tendered:money} is less than the amount {amount:money}. Type the tendered amount again.",
+    ),
+    "amount_mismatch": (
+        "Số tiền {amount:money} không bằng tổng các hoá đơn đã chọn {expected:money}. Chọn lại hoá đơn.",
+        "The amount {amount:money} is not the selected invoices' total {expected:money}. Select again.",
+    ),
+    "period_order": (
+        "Khách hàng {customer} trả các kỳ cũ nhất trước, không bỏ kỳ: chọn các kỳ {periods:list}.",
+        "Customer {customer} pays the oldest periods first, without gaps: select {periods:list}.",
+    ),
+    "paid_elsewhere": (
+        "Hoá đơn {invoice} đã được trả nơi khác (ngân hàng, ví điện tử) sau khi lấy số: "
+        "không thu, trả lại hoá đơn giấy.",
+        "Invoice {invoice} was paid elsewhere (bank, wallet) since the ticket: do not collect "
+        "it, return its paper.",
+    ),
+    "nothing_to_collect": (
+        "Vé {ticket} không còn gì để thu.",
+        "Ticket {ticket} has nothing left to collect.",
+    ),
+    # --- payments after F4 --------------------------------------------------------------
+    "unknown_payment": (
+        "Không có khoản thu {txn}. Tải lại danh sách.",
+        "There is no payment {txn}. Reload the list.",
+    ),
+    "not_same_day": (
+        "Chỉ huỷ được khoản thu của hôm nay.",
+        "Only a payment of today can be reversed.",
+    ),
+    "not_reversible": (
+        "Khoản thu {txn} đang “{status:payment}”: chỉ huỷ được khoản CMIS đã xác nhận.",
+        "Payment {txn} is “{status:payment}”: only a payment CMIS confirmed can be reversed.",
+    ),
+    "not_your_payment": (
+        "Khoản thu này do {cashier} thu: chỉ người đó, thủ quỹ hoặc giám sát viên được huỷ.",
+        "{cashier} took this payment: only they, the head cashier or the supervisor may reverse it.",
+    ),
+    # --- drawers, money movements, closing ----------------------------------------------
+    "drawer_not_open": (
+        "Chưa mở két: nhập tiền đầu ca trước khi gọi số hoặc thu tiền.",
+        "Open your drawer (count the float) before calling or collecting.",
+    ),
+    "drawer_open": (
+        "Két của bạn hôm nay đã mở rồi.",
+        "Your drawer of today is already open.",
+    ),
+    "drawer_closed": (
+        "Két đã đóng: hôm nay không gọi số, không thu hay chuyển tiền qua két này nữa.",
+        "The drawer is closed: no more calls, payments or cash moves through it today.",
+    ),
+    "drawer_elsewhere": (
+        "Két của bạn mở ở quầy {drawer_counter}, không phải {counter}: phục vụ khách tại quầy {drawer_counter}.",
+        "Your drawer was opened at {drawer_counter}, not {counter}: serve customers at {drawer_counter}.",
+    ),
+    "head_cashier_closed": (
+        "Thủ quỹ ({head_cashier}) đã chốt tiền trong ngày: hôm nay không mở thêm két.",
+        "The head cashier ({head_cashier}) has closed the day's cash: no drawer opens today.",
+    ),
+    "unknown_drawer": (
+        "Không có két {drawer}. Tải lại màn hình.",
+        "There is no drawer {drawer}. Reload the screen.",
+    ),
+    "not_pending": (
+        "Két {drawer} không chờ duyệt chênh lệch. Tải lại màn hình.",
+        "Drawer {drawer} is not awaiting approval. Reload the screen.",
+    ),
+    "same_cashier": (
+        "Chuyển tiền là giữa hai thu ngân khác nhau. Chọn người khác.",
+        "A money movement is between two different cashiers. Choose someone else.",
+    ),
+    "more_than_drawer": (
+        "{amount:money} nhiều hơn số tiền két của bạn đang có ({expected:money}). Nhập lại số tiền.",
+        "{amount:money} is more than your drawer holds ({expected:money}). Type the amount again.",
+    ),
+    "unknown_movement": (
+        "Không có lần chuyển tiền {movement}. Tải lại màn hình.",
+        "There is no money movement {movement}. Reload the screen.",
+    ),
+    "not_your_movement": (
+        "Chỉ hai thu ngân của lần chuyển tiền này được sửa nó.",
+        "Only the two cashiers of this movement may change it.",
+    ),
+    "nothing_to_withdraw": (
+        "Bạn chưa khai báo lần chuyển tiền này: không có gì để rút lại.",
+        "You have not declared this movement: there is nothing to withdraw.",
+    ),
+    "movement_hanging": (
+        "Lần chuyển tiền {movement} còn chờ bên kia khai báo.",
+        "Money movement {movement} still waits for the other side.",
+    ),
+    "movement_mismatch": (
+        "Lần chuyển tiền {movement} lệch số tiền giữa hai bên: hai bên khai báo lại.",
+        "The two sides of money movement {movement} disagree: both declare again.",
+    ),
+    "movement_matched": (
+        "Lần chuyển tiền {movement} đã khớp: không sửa được nữa.",
+        "Money movement {movement} is matched: it can no longer change.",
+    ),
+    "movement_cancelled": (
+        "Lần chuyển tiền {movement} đã huỷ.",
+        "Money movement {movement} was cancelled.",
+    ),
+    "close_refused": (
+        "Chưa chốt được: còn {blockers:count} việc phải xong trước (xem danh sách).",
+        "Cannot close yet: {blockers:count} thing(s) to settle first (see the list).",
+    ),
+    "day_closed": (
+        "Ngày làm việc {day:date} đã kết thúc: không thay đổi gì được nữa.",
+        "The business day {day:date} is closed: nothing more can change.",
+    ),
+    # --- devices and their jobs -----------------------------------------------------------
+    "unknown_device": (
+        "Không có thiết bị {device}. Tải lại danh sách.",
+        "There is no device {device}. Reload the list.",
+    ),
+    "device_exists": (
+        "Đã có thiết bị {device}. Đặt tên khác.",
+        "Device {device} exists already. Choose another name.",
+    ),
+    "config_device": (
+        "Thiết bị {device} khai trong config.yaml: sửa ở đó.",
+        "Device {device} is in config.yaml: change it there.",
+    ),
+    "unknown_job": (
+        "Không có lệnh in {job}. Tải lại danh sách.",
+        "There is no device job {job}. Reload the list.",
+    ),
+    "not_printable": (
+        "Lệnh {job} là lệnh cho bảng LED: không có gì để in lại.",
+        "Job {job} lights a board: there is nothing to reprint.",
+    ),
+    "not_retryable": (
+        "Lệnh in {job} đang “{status:job}”: không gửi lại được lúc này.",
+        "Job {job} is “{status:job}”: it cannot be sent again now.",
+    ),
+    # --- added on main by the other parts of issue 23 ------------------------------------
     "nothing_to_find": (
         "Khách {customer} không còn hoá đơn nào cần tìm trên vé {ticket} ở quầy này. Chọn dòng khác.",
         "Customer {customer} has no paper left to find on ticket {ticket} at this counter. Pick another row.",
@@ -16,21 +429,17 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Đã có {limit} trang theo dõi vé này. Đóng bớt một trang rồi thử lại.",
         "{limit} pages already follow this ticket. Close one and try again.",
     ),
-    "tendered_short": (
-        "Tiền khách đưa {tendered:money} ít hơn số phải thu {amount:money}. Nhập lại số tiền khách đưa.",
-        "Tendered {tendered:money} is less than the amount {amount:money}. Type the tendered amount again.",
-    ),
     "receipt_not_reprintable": (
-        "Khoản thu {txn} đang ở trạng thái {status}: biên nhận không còn giá trị, không in lại được.",
-        "Payment {txn} is {status}: its receipt no longer stands and is not printed again.",
+        "Khoản thu {txn} đang ở trạng thái “{status:payment}”: biên nhận không còn giá trị, không in lại được.",
+        "Payment {txn} is “{status:payment}”: its receipt no longer stands and is not printed again.",
     ),
     "no_printer": (
         "Quầy {counter} không có máy in biên nhận: báo giám sát viên kiểm tra cấu hình máy in.",
         "Counter {counter} has no receipt printer: ask the supervisor to check the printer setup.",
     ),
     "invalid_note_count": (
-        "Bảng kê không hợp lệ ở {field}: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
-        "The count by note is not valid at {field}: give each note's number of notes, a whole number from 0. Correct the count.",
+        "Bảng kê không hợp lệ ở mục “{field:field}”: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
+        "The count by note is not valid at “{field:field}”: give each note's number of notes, a whole number from 0. Correct the count.",
     ),
     "unknown_note": (
         "Mệnh giá {note:money} không dùng ở quầy này (các mệnh giá: {notes:list}). Đếm lại theo các mệnh giá đó.",

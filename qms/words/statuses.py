@@ -1,36 +1,157 @@
 """Every status a person sees (on a page, a slip, a CSV or PDF report), by group:
-(Vietnamese, English). Programs keep the codes; people read these."""
+(Vietnamese, English). Programs keep the codes; people read these. A test
+(tests/test_words.py) fails when a value the code stores or shows has no entry."""
 
 from __future__ import annotations
 
 STATUSES: dict[str, dict[str, tuple[str, str]]] = {
+    # a ticket (Ticket.status)
     "ticket": {
         "waiting": ("Đang chờ", "Waiting"),
+        "serving": ("Đang phục vụ", "Serving"),
+        "parked": ("Tạm chờ", "Parked"),
+        "no_show": ("Vắng mặt", "No-show"),
+        "done": ("Xong", "Done"),
     },
+    # the paper of an invoice at the lookup counters (TicketInvoice.lookup_status)
+    "lookup": {
+        "pending": ("Chờ tìm", "To find"),
+        "found": ("Đã có", "Found"),
+        "deferred": ("Tìm sau", "Later"),
+        "missing": ("Thất lạc", "Missing"),
+    },
+    # an invoice on a ticket (TicketInvoice.pay_status)
+    "pay": {
+        "unpaid": ("Chưa thu", "Unpaid"),
+        "paid": ("Đã thu", "Paid"),
+        "returned": ("Trả lại", "Returned"),
+        "paid_elsewhere": ("Đã trả nơi khác", "Paid elsewhere"),
+        "moved": ("Đã chuyển sang vé khác", "Moved to another ticket"),
+    },
+    # a payment and its way to CMIS (Payment.status)
     "payment": {
-        "pending": ("Đang gửi", "Posting"),
-        "confirmed": ("Đã xác nhận", "Confirmed"),
-        "refused": ("Bị từ chối", "Refused"),
-        "reversal_pending": ("Đang huỷ", "Reversal pending"),
+        "pending": ("Chờ CMIS xác nhận", "Awaiting CMIS"),
+        "confirmed": ("CMIS đã xác nhận", "Confirmed by CMIS"),
+        "refused": ("CMIS từ chối", "Refused by CMIS"),
+        "reversal_pending": ("Chờ CMIS huỷ", "Reversal awaiting CMIS"),
         "reversed": ("Đã huỷ", "Reversed"),
     },
-    "print_job": {
-        "queued": ("Chờ in", "Waiting to print"),
-        "sending": ("Đang in", "Printing"),
-        "done": ("Đã in", "Printed"),
-        "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
+    # what CMIS says of one of our transactions (integrations.cmis.base.PaymentState)
+    "cmis_state": {
+        "BILLING": ("Đã ghi nhận", "Booked"),
+        "REVERT": ("Đã huỷ", "Reversed"),
+        "NOT_FOUND": ("Không có", "Not found"),
+        "IN_DOUBT": ("Chưa rõ", "In doubt"),
     },
+    # a cashier's drawer of the day ("none": not opened yet)
     "drawer": {
+        "none": ("Chưa mở", "Not open"),
         "open": ("Đang mở", "Open"),
         "pending_approval": ("Chờ duyệt chênh lệch", "Awaiting approval"),
         "closed": ("Đã đóng", "Closed"),
     },
+    # cash handed between two cashiers (MoneyMovement.status)
     "movement": {
         "hanging": ("Đang treo", "Hanging"),
         "mismatch": ("Lệch số tiền", "Mismatch"),
         "matched": ("Đã khớp", "Matched"),
         "cancelled": ("Đã huỷ", "Cancelled"),
     },
+    # why a paper went back unpaid, or a ticket was finished with invoices unpaid
+    "reason": {
+        "not_enough_money": ("Khách không đủ tiền", "Not enough money"),
+        "fewer_periods": ("Khách trả ít kỳ hơn", "Paid fewer periods"),
+        "customer_left": ("Khách bỏ về", "Customer left"),
+        "paid_elsewhere": ("Đã trả nơi khác", "Paid elsewhere"),
+        "paper_missing": ("Không tìm thấy hoá đơn giấy", "Paper invoice not found"),
+        "other": ("Lý do khác", "Other"),
+    },
+    # what stops a drawer or the day from closing (qms/domain/closing.py)
+    "blocker": {
+        "movement_hanging": ("Chuyển tiền chờ bên kia khai báo", "Money movement hangs"),
+        "movement_mismatch": ("Chuyển tiền lệch số tiền", "Money movement disagrees"),
+        "reversal_pending": ("Lệnh huỷ khoản thu chờ CMIS", "Reversal awaiting CMIS"),
+        "invoices_not_returned": ("Hoá đơn giấy chưa thu, chưa trả lại", "Papers not returned"),
+        "ticket_held": ("Vé còn ở quầy", "Ticket still at a counter"),
+        "drawer_open": ("Két còn mở", "Drawer still open"),
+        "drawer_pending_approval": ("Két chờ duyệt chênh lệch", "Drawer awaiting approval"),
+        "payments_unconfirmed": ("Khoản thu chờ CMIS xác nhận", "Payments not confirmed"),
+        "reconciliation_open": ("Đối soát CMIS còn chênh lệch", "Reconciliation open"),
+    },
+    # day-end reconciliation with CMIS (qms/domain/reconcile.py)
+    "reconcile": {
+        "matched": ("Khớp", "Matched"),
+        "only_ours": ("Chỉ có ở quầy", "Only ours"),
+        "only_cmis": ("Chỉ có ở CMIS", "Only at CMIS"),
+        "amount_differs": ("Lệch số tiền/trạng thái", "Differs"),
+        "booked_next_day": ("CMIS ghi sang ngày sau", "Booked the next day"),
+        "from_day_before": ("Của ngày hôm trước", "From the day before"),
+    },
+    # why a reconciliation row differs
+    "why": {
+        "status": ("Lệch trạng thái", "Status differs"),
+        "amount": ("Lệch số tiền", "Amount differs"),
+        "invoices": ("Lệch hoá đơn", "Invoices differ"),
+    },
+    # the kind of a counter; a lookup counter by its parity
+    "counter_kind": {
+        "reception": ("Tiếp nhận", "Reception"),
+        "lookup": ("Tra cứu", "Lookup"),
+        "lookup_even": ("Tra cứu (chẵn)", "Lookup (even)"),
+        "lookup_odd": ("Tra cứu (lẻ)", "Lookup (odd)"),
+        "cashier": ("Thu ngân", "Cashier"),
+    },
+    "parity": {
+        "even": ("chẵn", "even"),
+        "odd": ("lẻ", "odd"),
+    },
+    # a person's role (qms/usecases/auth.py ROLES) and a device's (DEVICE_ROLES)
+    "role": {
+        "reception": ("Tiếp nhận", "Reception"),
+        "lookup": ("Tra cứu hoá đơn", "Lookup"),
+        "cashier": ("Thu ngân", "Cashier"),
+        "head_cashier": ("Thủ quỹ", "Head cashier"),
+        "supervisor": ("Giám sát", "Supervisor"),
+        "admin": ("Quản trị", "Admin"),
+        "kiosk": ("Máy lấy số", "Kiosk"),
+        "display": ("Màn hình phòng chờ", "Hall display"),
+        "agent": ("Máy điều khiển thiết bị", "Hall agent"),
+    },
+    # a print or LED job (DeviceJob.status, DeviceJob.kind)
+    "job": {
+        "queued": ("Chờ gửi", "Queued"),
+        "sending": ("Đang gửi", "Sending"),
+        "done": ("Đã xong", "Done"),
+        "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
+    },
+    "job_kind": {
+        "print": ("In", "Print"),
+        "led": ("Bảng LED", "LED board"),
+    },
+    # a report's level (qms/usecases/reports.py LEVELS)
+    "level": {
+        "company": ("Toàn công ty", "Company"),
+        "branch": ("Chi nhánh", "Branch"),
+        "hall": ("Điểm thu", "Hall"),
+    },
+    # a notice given with a ticket (qms/domain/tickets.py)
+    "notice": {
+        "taken_over": ("Khách quay lại: hoá đơn chuyển sang vé mới", "Customer back: taken over"),
+    },
+    # a yes/no cell in a report
+    "bool": {
+        "true": ("Có", "Yes"),
+        "false": ("Không", "No"),
+    },
+    # a print job, as the printing pages say it (DeviceJob.status of a print job)
+    "print_job": {
+        "queued": ("Chờ in", "Waiting to print"),
+        "sending": ("Đang in", "Printing"),
+        "done": ("Đã in", "Printed"),
+        "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
+    },
+    # the reports' columns (qms/usecases/report_export.py): a return's reason, an open
+    # item of the reconciliation, the lookup counter of a paper, a yes/no cell
     "return_reason": {
         "not_enough_money": ("Khách không đủ tiền", "Not enough money"),
         "fewer_periods": ("Khách trả ít kỳ hơn", "Paid fewer periods"),
@@ -43,19 +164,9 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "only_cmis": ("Chỉ có ở CMIS", "Only in CMIS"),
         "amount_differs": ("Lệch số tiền/trạng thái", "Amount or state differs"),
     },
-    "cmis_state": {
-        "BILLING": ("Đã ghi nhận", "Booked"),
-        "REVERT": ("Đã huỷ", "Reversed"),
-        "NOT_FOUND": ("Không có", "Not found"),
-        "IN_DOUBT": ("Chưa rõ", "In doubt"),
-    },
     "lookup_counter": {
         "even": ("Tra cứu chẵn", "Even lookup"),
         "odd": ("Tra cứu lẻ", "Odd lookup"),
-    },
-    "role": {
-        "cashier": ("Thu ngân", "Cashier"),
-        "head_cashier": ("Thủ quỹ", "Head cashier"),
     },
     "yes_no": {
         "true": ("Có", "Yes"),

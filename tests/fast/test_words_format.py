@@ -37,3 +37,15 @@ def test_money_and_time_as_the_hall_writes_them() -> None:
 def test_a_refusal_reads_with_the_amounts_formatted() -> None:
     text = error_text("tendered_short", {"tendered": 2000000, "amount": 2002089})
     assert text is not None and "2.000.000 đ" in text and "2.002.089 đ" in text
+
+
+def test_a_moment_on_the_wire_reads_in_the_halls_time() -> None:
+    """Times travel as UTC; a person reads the hall's clock."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from qms.words import format as words_format
+
+    words_format.use_zone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert datetime_("2026-12-06T18:00:52+00:00") == "07/12/2026 01:00"
+    assert datetime_(dt.datetime(2026, 12, 6, 18, 0, tzinfo=dt.UTC)) == "07/12/2026 01:00"

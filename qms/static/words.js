@@ -1,0 +1,1049 @@
+// Generated from qms/words by `python -m qms.words`: do not edit by hand.
+// Templates: {name} or {name:kind}, kinds as in qms/words/format.py; rendered by
+// qms/static/i18n.js.
+export const ERRORS = {
+  "bad_request": {
+    "vi": "Yêu cầu chưa đúng. Kiểm tra lại thông tin đã nhập rồi gửi lại.",
+    "en": "The request is not right. Check what you typed and send it again."
+  },
+  "unauthenticated": {
+    "vi": "Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Đăng nhập lại.",
+    "en": "You are not signed in, or your session has expired. Sign in again."
+  },
+  "forbidden": {
+    "vi": "Tài khoản này không được làm việc này. Nhờ người có quyền làm, hoặc báo quản lý.",
+    "en": "This account may not do this. Ask someone who may, or tell the supervisor."
+  },
+  "not_found": {
+    "vi": "Không tìm thấy thứ được yêu cầu. Tải lại trang rồi thử lại.",
+    "en": "Not found. Reload the page and try again."
+  },
+  "conflict": {
+    "vi": "Việc này không làm được lúc này. Tải lại màn hình rồi thử lại.",
+    "en": "This cannot be done now. Reload the screen and try again."
+  },
+  "refused": {
+    "vi": "Yêu cầu bị từ chối theo quy định của phòng thu. Kiểm tra lại rồi thử lại.",
+    "en": "The hall's rules refuse this. Check and try again."
+  },
+  "body_too_large": {
+    "vi": "Dữ liệu gửi lên quá lớn (tối đa {limit} byte). Gửi ít hơn.",
+    "en": "What was sent is too large (at most {limit} bytes). Send less."
+  },
+  "too_many_requests": {
+    "vi": "Thử quá nhiều lần. Chờ {retry_after_s} giây rồi thử lại.",
+    "en": "Too many tries. Wait {retry_after_s} seconds and try again."
+  },
+  "cmis_unavailable": {
+    "vi": "CMIS (hệ thống hoá đơn) đang không trả lời. Chờ một lát rồi thử lại.",
+    "en": "CMIS (the billing system) is not answering. Wait a moment and try again."
+  },
+  "store_unavailable": {
+    "vi": "Cơ sở dữ liệu đang không trả lời. Chờ một lát rồi thử lại (nếu vừa lưu, xem lại màn hình trước).",
+    "en": "The database is not answering. Wait a moment and try again (if you were saving, look at the screen first)."
+  },
+  "method_not_allowed": {
+    "vi": "Thao tác này không dùng được ở địa chỉ này. Tải lại trang.",
+    "en": "This action does not work at this address. Reload the page."
+  },
+  "http_error": {
+    "vi": "Máy chủ không nhận yêu cầu này. Tải lại trang rồi thử lại.",
+    "en": "The server did not accept this request. Reload the page and try again."
+  },
+  "internal_error": {
+    "vi": "Lỗi máy chủ: thay đổi chưa được lưu. Thử lại; nếu vẫn lỗi, báo quản lý.",
+    "en": "Server error: nothing was saved. Try again; if it happens again, tell the supervisor."
+  },
+  "malformed_json": {
+    "vi": "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
+    "en": "The server could not read what was sent. Reload the page and try again."
+  },
+  "malformed_frame": {
+    "vi": "Màn hình gửi dữ liệu không đọc được. Tải lại trang.",
+    "en": "The screen sent something unreadable. Reload the page."
+  },
+  "frame_too_large": {
+    "vi": "Màn hình gửi dữ liệu quá lớn. Tải lại trang.",
+    "en": "The screen sent too much at once. Reload the page."
+  },
+  "unknown_message": {
+    "vi": "Màn hình gửi một yêu cầu máy chủ không biết. Tải lại trang.",
+    "en": "The screen sent a request the server does not know. Reload the page."
+  },
+  "not_subscribed": {
+    "vi": "Màn hình chưa nhận dữ liệu của phòng thu. Tải lại trang.",
+    "en": "The screen is not following the hall yet. Reload the page."
+  },
+  "invalid_since": {
+    "vi": "Màn hình mất dấu dữ liệu. Tải lại trang.",
+    "en": "The screen lost its place in the hall's updates. Reload the page."
+  },
+  "invalid_view": {
+    "vi": "Màn hình xin một khung nhìn không có. Tải lại trang hoặc đăng nhập lại.",
+    "en": "The screen asked for a view that does not exist. Reload the page or sign in again."
+  },
+  "device_revoked": {
+    "vi": "Thiết bị này đã bị thu hồi. Báo quản lý để đăng ký lại.",
+    "en": "This device was revoked. Ask the supervisor to enrol it again."
+  },
+  "invalid_request": {
+    "vi": "Mục “{field:field}” chưa đúng hoặc còn trống. Điền lại rồi gửi.",
+    "en": "“{field:field}” is wrong or empty. Fill it in again and send."
+  },
+  "invalid_amount": {
+    "vi": "Nhập {field:field}: số tiền nguyên bằng đồng (ví dụ 2.002.089), không vượt quá số tiền có.",
+    "en": "Type {field:field}: a whole number of đồng (e.g. 2.002.089), no more than the money there is."
+  },
+  "invalid_ticket_number": {
+    "vi": "Số vé là một số nguyên dương. Nhập lại số vé.",
+    "en": "A ticket number is a whole number above 0. Type the number again."
+  },
+  "invalid_customer_code": {
+    "vi": "Mã khách hàng gồm 2 chữ cái và 11 chữ số, ví dụ PE01000012345. Kiểm tra lại mã.",
+    "en": "A customer code is 2 letters and 11 digits, e.g. PE01000012345. Check the code."
+  },
+  "invalid_reason": {
+    "vi": "Chọn một lý do trong danh sách (hoặc ghi lý do từ 3 đến 200 ký tự).",
+    "en": "Choose a reason from the list (or write one of 3 to 200 characters)."
+  },
+  "invalid_side": {
+    "vi": "Chọn chiều chuyển tiền: chuyển đi hoặc nhận về.",
+    "en": "Choose the side of the movement: money out or money in."
+  },
+  "unknown_action": {
+    "vi": "Màn hình không có thao tác này. Dùng các nút và phím của màn hình.",
+    "en": "There is no such action. Use the screen's buttons and keys."
+  },
+  "deposit_required": {
+    "vi": "Nhập số tiền nộp ngân hàng, tên ngân hàng và số chứng từ nộp tiền rồi chốt lại.",
+    "en": "Type the bank deposit: its amount, the bank and the deposit slip number, then close again."
+  },
+  "bad_credentials": {
+    "vi": "Sai tên đăng nhập hoặc mật khẩu. Nhập lại.",
+    "en": "Wrong username or password. Type them again."
+  },
+  "wrong_role": {
+    "vi": "Tài khoản này không được làm việc này. Nhờ người có quyền (thủ quỹ, giám sát viên) làm.",
+    "en": "This account may not do this. Ask someone who may (head cashier, supervisor)."
+  },
+  "wrong_counter": {
+    "vi": "Việc này không làm ở quầy này. Đăng nhập đúng quầy của mình (thu ngân, tra cứu chẵn hoặc lẻ) rồi làm lại.",
+    "en": "This is not done at this counter. Sign in at your own counter (cashier, even or odd lookup) and try again."
+  },
+  "unknown_counter": {
+    "vi": "Không có quầy {counter}. Chọn một quầy trong danh sách.",
+    "en": "There is no counter {counter}. Choose one from the list."
+  },
+  "counter_taken": {
+    "vi": "Quầy {counter} đang có {held_by} đăng nhập: người đó đăng xuất trước, hoặc giám sát viên cho quầy đăng xuất.",
+    "en": "Counter {counter} is held by {held_by}: they sign out first, or a supervisor signs the counter out."
+  },
+  "counter_busy": {
+    "vi": "Quầy {counter} đang phục vụ vé {ticket}: kết thúc, tạm chờ hoặc báo vắng vé đó trước.",
+    "en": "Counter {counter} is serving ticket {ticket}: finish, park or mark it no-show first."
+  },
+  "unknown_branch": {
+    "vi": "Không có chi nhánh {branch}. Báo quản lý kiểm tra cấu hình.",
+    "en": "There is no branch {branch}. Ask the supervisor to check the configuration."
+  },
+  "unknown_hall": {
+    "vi": "Không có phòng thu này. Chọn lại trong danh sách.",
+    "en": "There is no such hall. Choose one from the list."
+  },
+  "unknown_customer": {
+    "vi": "CMIS không có mã khách hàng {customer}. Kiểm tra lại mã trên hoá đơn hoặc biên nhận cũ.",
+    "en": "CMIS does not know customer {customer}. Check the code on an old invoice or receipt."
+  },
+  "cmis_bad_answer": {
+    "vi": "CMIS trả lời không đọc được. Thử lại; nếu vẫn lỗi, báo bộ phận hỗ trợ.",
+    "en": "CMIS answered something unreadable. Try again; if it happens again, call support."
+  },
+  "too_many_customers": {
+    "vi": "Một vé có tối đa {max} khách hàng. Lấy thêm vé cho những khách còn lại.",
+    "en": "A ticket holds at most {max} customers. Take another ticket for the others."
+  },
+  "no_debt": {
+    "vi": "Khách hàng {customers:list} không còn hoá đơn chưa trả: không cần lấy số.",
+    "en": "Customer {customers:list} has no unpaid invoice: no ticket is needed."
+  },
+  "customer_on_active_ticket": {
+    "vi": "Khách hàng {customer} đang có vé số {ticket} hôm nay: phục vụ trên vé đó.",
+    "en": "Customer {customer} is already on ticket {ticket} today: serve them there."
+  },
+  "unknown_ticket": {
+    "vi": "Không có vé này hôm nay. Kiểm tra lại số vé (hoặc mã QR trên vé).",
+    "en": "There is no such ticket today. Check the number (or the QR code on the ticket)."
+  },
+  "unknown_invoice": {
+    "vi": "Hoá đơn {invoice} không có trên vé {ticket}. Tải lại màn hình.",
+    "en": "Invoice {invoice} is not on ticket {ticket}. Reload the screen."
+  },
+  "ticket_moved": {
+    "vi": "Khách của vé {ticket} đã quay lại với vé {moved_to:list}: phục vụ trên vé mới.",
+    "en": "Ticket {ticket}'s customers came back on ticket {moved_to:list}: serve them there."
+  },
+  "ticket_done": {
+    "vi": "Vé {ticket} đã xong. Gọi số khác.",
+    "en": "Ticket {ticket} is already done. Call another number."
+  },
+  "ticket_busy": {
+    "vi": "Vé {ticket} đang được phục vụ ở quầy {counter}. Gọi số khác.",
+    "en": "Ticket {ticket} is being served at counter {counter}. Call another number."
+  },
+  "parked_elsewhere": {
+    "vi": "Vé {ticket} đang tạm chờ ở quầy {counter}: quầy đó gọi lại vé.",
+    "en": "Ticket {ticket} is parked at counter {counter}: that counter recalls it."
+  },
+  "ticket_not_done": {
+    "vi": "Vé {ticket} chưa kết thúc ({status:ticket}): không cần mở lại.",
+    "en": "Ticket {ticket} is not finished ({status:ticket}): nothing to reopen."
+  },
+  "queue_empty": {
+    "vi": "Không còn ai đang chờ. Chờ khách mới.",
+    "en": "Nobody is waiting. Wait for the next customer."
+  },
+  "no_current_ticket": {
+    "vi": "Quầy {counter} chưa phục vụ vé nào. Gọi số trước.",
+    "en": "Counter {counter} is serving no ticket. Call a number first."
+  },
+  "same_counter": {
+    "vi": "Vé đã ở quầy này. Chọn quầy khác để chuyển.",
+    "en": "The ticket is already at this counter. Choose another counter."
+  },
+  "confirm_unpaid": {
+    "vi": "Vé {ticket} còn {unpaid:count} hoá đơn chưa thu ({total:money}). Xác nhận và chọn lý do để kết thúc vé.",
+    "en": "Ticket {ticket} still has {unpaid:count} unpaid invoice(s) ({total:money}). Confirm and choose a reason to finish it."
+  },
+  "invalid_lookup_transition": {
+    "vi": "Hoá đơn {invoice} đang ở trạng thái “{status:lookup}”: không đổi được như vậy. Tải lại màn hình.",
+    "en": "Invoice {invoice} is “{status:lookup}”: it cannot change that way. Reload the screen."
+  },
+  "already_delivered": {
+    "vi": "Hoá đơn giấy {invoice} đã giao quầy {delivered_to} lúc {delivered_at:datetime}: không hoàn tác F9 được nữa.",
+    "en": "The paper of invoice {invoice} was delivered to {delivered_to} at {delivered_at:datetime}: F9 can no longer be undone."
+  },
+  "not_found_yet": {
+    "vi": "Chưa tìm thấy hoá đơn giấy {invoice} ({lookup_status:lookup}): để vé tạm chờ và phục vụ khách khác.",
+    "en": "The paper of invoice {invoice} is not found yet ({lookup_status:lookup}): park the ticket and serve someone else."
+  },
+  "not_delivered_here": {
+    "vi": "Hoá đơn giấy {invoice} không giao cho quầy này: trả lại từ quầy đã nhận.",
+    "en": "The paper of invoice {invoice} was not delivered to this counter: return it from the counter that has it."
+  },
+  "nothing_to_return": {
+    "vi": "Hoá đơn {invoice} không có gì để trả lại (đã thu hoặc đã trả).",
+    "en": "Invoice {invoice} has nothing to return (paid or already returned)."
+  },
+  "invoice_moved": {
+    "vi": "Hoá đơn {invoice} đã chuyển sang vé {ticket} (khách quay lại): xử lý ở vé đó.",
+    "en": "Invoice {invoice} moved to ticket {ticket} (the customer came back): handle it there."
+  },
+  "invoice_returned": {
+    "vi": "Hoá đơn {invoice} đã trả lại kho: không thu trên vé này.",
+    "en": "Invoice {invoice} was returned: it is not collected on this ticket."
+  },
+  "already_paid": {
+    "vi": "Hoá đơn {invoice} đã thu rồi: không thu lần nữa.",
+    "en": "Invoice {invoice} is already paid: do not collect it again."
+  },
+  "already_returned": {
+    "vi": "Hoá đơn {invoice} đã trả lại rồi.",
+    "en": "Invoice {invoice} is already returned."
+  },
+  "already_paid_elsewhere": {
+    "vi": "Hoá đơn {invoice} đã được trả nơi khác (ngân hàng, ví điện tử): không thu.",
+    "en": "Invoice {invoice} was paid elsewhere (bank, wallet): do not collect it."
+  },
+  "already_moved": {
+    "vi": "Hoá đơn {invoice} đã chuyển sang vé khác: xử lý ở vé đó.",
+    "en": "Invoice {invoice} moved to another ticket: handle it there."
+  },
+  "tendered_short": {
+    "vi": "Tiền khách đưa {tendered:money} ít hơn số phải thu {amount:money}. Nhập lại số tiền khách đưa.",
+    "en": "Tendered {tendered:money} is less than the amount {amount:money}. Type the tendered amount again."
+  },
+  "amount_mismatch": {
+    "vi": "Số tiền {amount:money} không bằng tổng các hoá đơn đã chọn {expected:money}. Chọn lại hoá đơn.",
+    "en": "The amount {amount:money} is not the selected invoices' total {expected:money}. Select again."
+  },
+  "period_order": {
+    "vi": "Khách hàng {customer} trả các kỳ cũ nhất trước, không bỏ kỳ: chọn các kỳ {periods:list}.",
+    "en": "Customer {customer} pays the oldest periods first, without gaps: select {periods:list}."
+  },
+  "paid_elsewhere": {
+    "vi": "Hoá đơn {invoice} đã được trả nơi khác (ngân hàng, ví điện tử) sau khi lấy số: không thu, trả lại hoá đơn giấy.",
+    "en": "Invoice {invoice} was paid elsewhere (bank, wallet) since the ticket: do not collect it, return its paper."
+  },
+  "nothing_to_collect": {
+    "vi": "Vé {ticket} không còn gì để thu.",
+    "en": "Ticket {ticket} has nothing left to collect."
+  },
+  "unknown_payment": {
+    "vi": "Không có khoản thu {txn}. Tải lại danh sách.",
+    "en": "There is no payment {txn}. Reload the list."
+  },
+  "not_same_day": {
+    "vi": "Chỉ huỷ được khoản thu của hôm nay.",
+    "en": "Only a payment of today can be reversed."
+  },
+  "not_reversible": {
+    "vi": "Khoản thu {txn} đang “{status:payment}”: chỉ huỷ được khoản CMIS đã xác nhận.",
+    "en": "Payment {txn} is “{status:payment}”: only a payment CMIS confirmed can be reversed."
+  },
+  "not_your_payment": {
+    "vi": "Khoản thu này do {cashier} thu: chỉ người đó, thủ quỹ hoặc giám sát viên được huỷ.",
+    "en": "{cashier} took this payment: only they, the head cashier or the supervisor may reverse it."
+  },
+  "drawer_not_open": {
+    "vi": "Chưa mở két: nhập tiền đầu ca trước khi gọi số hoặc thu tiền.",
+    "en": "Open your drawer (count the float) before calling or collecting."
+  },
+  "drawer_open": {
+    "vi": "Két của bạn hôm nay đã mở rồi.",
+    "en": "Your drawer of today is already open."
+  },
+  "drawer_closed": {
+    "vi": "Két đã đóng: hôm nay không gọi số, không thu hay chuyển tiền qua két này nữa.",
+    "en": "The drawer is closed: no more calls, payments or cash moves through it today."
+  },
+  "drawer_elsewhere": {
+    "vi": "Két của bạn mở ở quầy {drawer_counter}, không phải {counter}: phục vụ khách tại quầy {drawer_counter}.",
+    "en": "Your drawer was opened at {drawer_counter}, not {counter}: serve customers at {drawer_counter}."
+  },
+  "head_cashier_closed": {
+    "vi": "Thủ quỹ ({head_cashier}) đã chốt tiền trong ngày: hôm nay không mở thêm két.",
+    "en": "The head cashier ({head_cashier}) has closed the day's cash: no drawer opens today."
+  },
+  "unknown_drawer": {
+    "vi": "Không có két {drawer}. Tải lại màn hình.",
+    "en": "There is no drawer {drawer}. Reload the screen."
+  },
+  "not_pending": {
+    "vi": "Két {drawer} không chờ duyệt chênh lệch. Tải lại màn hình.",
+    "en": "Drawer {drawer} is not awaiting approval. Reload the screen."
+  },
+  "same_cashier": {
+    "vi": "Chuyển tiền là giữa hai thu ngân khác nhau. Chọn người khác.",
+    "en": "A money movement is between two different cashiers. Choose someone else."
+  },
+  "more_than_drawer": {
+    "vi": "{amount:money} nhiều hơn số tiền két của bạn đang có ({expected:money}). Nhập lại số tiền.",
+    "en": "{amount:money} is more than your drawer holds ({expected:money}). Type the amount again."
+  },
+  "unknown_movement": {
+    "vi": "Không có lần chuyển tiền {movement}. Tải lại màn hình.",
+    "en": "There is no money movement {movement}. Reload the screen."
+  },
+  "not_your_movement": {
+    "vi": "Chỉ hai thu ngân của lần chuyển tiền này được sửa nó.",
+    "en": "Only the two cashiers of this movement may change it."
+  },
+  "nothing_to_withdraw": {
+    "vi": "Bạn chưa khai báo lần chuyển tiền này: không có gì để rút lại.",
+    "en": "You have not declared this movement: there is nothing to withdraw."
+  },
+  "movement_hanging": {
+    "vi": "Lần chuyển tiền {movement} còn chờ bên kia khai báo.",
+    "en": "Money movement {movement} still waits for the other side."
+  },
+  "movement_mismatch": {
+    "vi": "Lần chuyển tiền {movement} lệch số tiền giữa hai bên: hai bên khai báo lại.",
+    "en": "The two sides of money movement {movement} disagree: both declare again."
+  },
+  "movement_matched": {
+    "vi": "Lần chuyển tiền {movement} đã khớp: không sửa được nữa.",
+    "en": "Money movement {movement} is matched: it can no longer change."
+  },
+  "movement_cancelled": {
+    "vi": "Lần chuyển tiền {movement} đã huỷ.",
+    "en": "Money movement {movement} was cancelled."
+  },
+  "close_refused": {
+    "vi": "Chưa chốt được: còn {blockers:count} việc phải xong trước (xem danh sách).",
+    "en": "Cannot close yet: {blockers:count} thing(s) to settle first (see the list)."
+  },
+  "day_closed": {
+    "vi": "Ngày làm việc {day:date} đã kết thúc: không thay đổi gì được nữa.",
+    "en": "The business day {day:date} is closed: nothing more can change."
+  },
+  "unknown_device": {
+    "vi": "Không có thiết bị {device}. Tải lại danh sách.",
+    "en": "There is no device {device}. Reload the list."
+  },
+  "device_exists": {
+    "vi": "Đã có thiết bị {device}. Đặt tên khác.",
+    "en": "Device {device} exists already. Choose another name."
+  },
+  "config_device": {
+    "vi": "Thiết bị {device} khai trong config.yaml: sửa ở đó.",
+    "en": "Device {device} is in config.yaml: change it there."
+  },
+  "unknown_job": {
+    "vi": "Không có lệnh in {job}. Tải lại danh sách.",
+    "en": "There is no device job {job}. Reload the list."
+  },
+  "not_printable": {
+    "vi": "Lệnh {job} là lệnh cho bảng LED: không có gì để in lại.",
+    "en": "Job {job} lights a board: there is nothing to reprint."
+  },
+  "not_retryable": {
+    "vi": "Lệnh in {job} đang “{status:job}”: không gửi lại được lúc này.",
+    "en": "Job {job} is “{status:job}”: it cannot be sent again now."
+  },
+  "nothing_to_find": {
+    "vi": "Khách {customer} không còn hoá đơn nào cần tìm trên vé {ticket} ở quầy này. Chọn dòng khác.",
+    "en": "Customer {customer} has no paper left to find on ticket {ticket} at this counter. Pick another row."
+  },
+  "too_many_followers": {
+    "vi": "Đã có {limit} trang theo dõi vé này. Đóng bớt một trang rồi thử lại.",
+    "en": "{limit} pages already follow this ticket. Close one and try again."
+  },
+  "receipt_not_reprintable": {
+    "vi": "Khoản thu {txn} đang ở trạng thái “{status:payment}”: biên nhận không còn giá trị, không in lại được.",
+    "en": "Payment {txn} is “{status:payment}”: its receipt no longer stands and is not printed again."
+  },
+  "no_printer": {
+    "vi": "Quầy {counter} không có máy in biên nhận: báo giám sát viên kiểm tra cấu hình máy in.",
+    "en": "Counter {counter} has no receipt printer: ask the supervisor to check the printer setup."
+  },
+  "invalid_note_count": {
+    "vi": "Bảng kê không hợp lệ ở mục “{field:field}”: mỗi mệnh giá ghi số tờ, số nguyên từ 0 trở lên. Sửa lại số tờ.",
+    "en": "The count by note is not valid at “{field:field}”: give each note's number of notes, a whole number from 0. Correct the count."
+  },
+  "unknown_note": {
+    "vi": "Mệnh giá {note:money} không dùng ở quầy này (các mệnh giá: {notes:list}). Đếm lại theo các mệnh giá đó.",
+    "en": "{note:money} is not a note in use here (notes: {notes:list}). Count again in those notes."
+  },
+  "count_mismatch": {
+    "vi": "Bảng kê cộng lại được {total:money}, không khớp số đã khai {declared:money}. Đếm lại tiền.",
+    "en": "The notes counted add up to {total:money}, not the {declared:money} declared. Count the cash again."
+  },
+  "deposit_exceeds_count": {
+    "vi": "Tiền nộp ngân hàng có {deposit} tờ {note:money} nhưng ngăn kéo chỉ đếm được {counted} tờ. Đếm lại.",
+    "en": "The deposit has {deposit} notes of {note:money} but the drawer was counted with {counted}. Count again."
+  }
+};
+export const STATUSES = {
+  "ticket": {
+    "waiting": {
+      "vi": "Đang chờ",
+      "en": "Waiting"
+    },
+    "serving": {
+      "vi": "Đang phục vụ",
+      "en": "Serving"
+    },
+    "parked": {
+      "vi": "Tạm chờ",
+      "en": "Parked"
+    },
+    "no_show": {
+      "vi": "Vắng mặt",
+      "en": "No-show"
+    },
+    "done": {
+      "vi": "Xong",
+      "en": "Done"
+    }
+  },
+  "lookup": {
+    "pending": {
+      "vi": "Chờ tìm",
+      "en": "To find"
+    },
+    "found": {
+      "vi": "Đã có",
+      "en": "Found"
+    },
+    "deferred": {
+      "vi": "Tìm sau",
+      "en": "Later"
+    },
+    "missing": {
+      "vi": "Thất lạc",
+      "en": "Missing"
+    }
+  },
+  "pay": {
+    "unpaid": {
+      "vi": "Chưa thu",
+      "en": "Unpaid"
+    },
+    "paid": {
+      "vi": "Đã thu",
+      "en": "Paid"
+    },
+    "returned": {
+      "vi": "Trả lại",
+      "en": "Returned"
+    },
+    "paid_elsewhere": {
+      "vi": "Đã trả nơi khác",
+      "en": "Paid elsewhere"
+    },
+    "moved": {
+      "vi": "Đã chuyển sang vé khác",
+      "en": "Moved to another ticket"
+    }
+  },
+  "payment": {
+    "pending": {
+      "vi": "Chờ CMIS xác nhận",
+      "en": "Awaiting CMIS"
+    },
+    "confirmed": {
+      "vi": "CMIS đã xác nhận",
+      "en": "Confirmed by CMIS"
+    },
+    "refused": {
+      "vi": "CMIS từ chối",
+      "en": "Refused by CMIS"
+    },
+    "reversal_pending": {
+      "vi": "Chờ CMIS huỷ",
+      "en": "Reversal awaiting CMIS"
+    },
+    "reversed": {
+      "vi": "Đã huỷ",
+      "en": "Reversed"
+    }
+  },
+  "cmis_state": {
+    "BILLING": {
+      "vi": "Đã ghi nhận",
+      "en": "Booked"
+    },
+    "REVERT": {
+      "vi": "Đã huỷ",
+      "en": "Reversed"
+    },
+    "NOT_FOUND": {
+      "vi": "Không có",
+      "en": "Not found"
+    },
+    "IN_DOUBT": {
+      "vi": "Chưa rõ",
+      "en": "In doubt"
+    }
+  },
+  "drawer": {
+    "none": {
+      "vi": "Chưa mở",
+      "en": "Not open"
+    },
+    "open": {
+      "vi": "Đang mở",
+      "en": "Open"
+    },
+    "pending_approval": {
+      "vi": "Chờ duyệt chênh lệch",
+      "en": "Awaiting approval"
+    },
+    "closed": {
+      "vi": "Đã đóng",
+      "en": "Closed"
+    }
+  },
+  "movement": {
+    "hanging": {
+      "vi": "Đang treo",
+      "en": "Hanging"
+    },
+    "mismatch": {
+      "vi": "Lệch số tiền",
+      "en": "Mismatch"
+    },
+    "matched": {
+      "vi": "Đã khớp",
+      "en": "Matched"
+    },
+    "cancelled": {
+      "vi": "Đã huỷ",
+      "en": "Cancelled"
+    }
+  },
+  "reason": {
+    "not_enough_money": {
+      "vi": "Khách không đủ tiền",
+      "en": "Not enough money"
+    },
+    "fewer_periods": {
+      "vi": "Khách trả ít kỳ hơn",
+      "en": "Paid fewer periods"
+    },
+    "customer_left": {
+      "vi": "Khách bỏ về",
+      "en": "Customer left"
+    },
+    "paid_elsewhere": {
+      "vi": "Đã trả nơi khác",
+      "en": "Paid elsewhere"
+    },
+    "paper_missing": {
+      "vi": "Không tìm thấy hoá đơn giấy",
+      "en": "Paper invoice not found"
+    },
+    "other": {
+      "vi": "Lý do khác",
+      "en": "Other"
+    }
+  },
+  "blocker": {
+    "movement_hanging": {
+      "vi": "Chuyển tiền chờ bên kia khai báo",
+      "en": "Money movement hangs"
+    },
+    "movement_mismatch": {
+      "vi": "Chuyển tiền lệch số tiền",
+      "en": "Money movement disagrees"
+    },
+    "reversal_pending": {
+      "vi": "Lệnh huỷ khoản thu chờ CMIS",
+      "en": "Reversal awaiting CMIS"
+    },
+    "invoices_not_returned": {
+      "vi": "Hoá đơn giấy chưa thu, chưa trả lại",
+      "en": "Papers not returned"
+    },
+    "ticket_held": {
+      "vi": "Vé còn ở quầy",
+      "en": "Ticket still at a counter"
+    },
+    "drawer_open": {
+      "vi": "Két còn mở",
+      "en": "Drawer still open"
+    },
+    "drawer_pending_approval": {
+      "vi": "Két chờ duyệt chênh lệch",
+      "en": "Drawer awaiting approval"
+    },
+    "payments_unconfirmed": {
+      "vi": "Khoản thu chờ CMIS xác nhận",
+      "en": "Payments not confirmed"
+    },
+    "reconciliation_open": {
+      "vi": "Đối soát CMIS còn chênh lệch",
+      "en": "Reconciliation open"
+    }
+  },
+  "reconcile": {
+    "matched": {
+      "vi": "Khớp",
+      "en": "Matched"
+    },
+    "only_ours": {
+      "vi": "Chỉ có ở quầy",
+      "en": "Only ours"
+    },
+    "only_cmis": {
+      "vi": "Chỉ có ở CMIS",
+      "en": "Only at CMIS"
+    },
+    "amount_differs": {
+      "vi": "Lệch số tiền/trạng thái",
+      "en": "Differs"
+    },
+    "booked_next_day": {
+      "vi": "CMIS ghi sang ngày sau",
+      "en": "Booked the next day"
+    },
+    "from_day_before": {
+      "vi": "Của ngày hôm trước",
+      "en": "From the day before"
+    }
+  },
+  "why": {
+    "status": {
+      "vi": "Lệch trạng thái",
+      "en": "Status differs"
+    },
+    "amount": {
+      "vi": "Lệch số tiền",
+      "en": "Amount differs"
+    },
+    "invoices": {
+      "vi": "Lệch hoá đơn",
+      "en": "Invoices differ"
+    }
+  },
+  "counter_kind": {
+    "reception": {
+      "vi": "Tiếp nhận",
+      "en": "Reception"
+    },
+    "lookup": {
+      "vi": "Tra cứu",
+      "en": "Lookup"
+    },
+    "lookup_even": {
+      "vi": "Tra cứu (chẵn)",
+      "en": "Lookup (even)"
+    },
+    "lookup_odd": {
+      "vi": "Tra cứu (lẻ)",
+      "en": "Lookup (odd)"
+    },
+    "cashier": {
+      "vi": "Thu ngân",
+      "en": "Cashier"
+    }
+  },
+  "parity": {
+    "even": {
+      "vi": "chẵn",
+      "en": "even"
+    },
+    "odd": {
+      "vi": "lẻ",
+      "en": "odd"
+    }
+  },
+  "role": {
+    "reception": {
+      "vi": "Tiếp nhận",
+      "en": "Reception"
+    },
+    "lookup": {
+      "vi": "Tra cứu hoá đơn",
+      "en": "Lookup"
+    },
+    "cashier": {
+      "vi": "Thu ngân",
+      "en": "Cashier"
+    },
+    "head_cashier": {
+      "vi": "Thủ quỹ",
+      "en": "Head cashier"
+    },
+    "supervisor": {
+      "vi": "Giám sát",
+      "en": "Supervisor"
+    },
+    "admin": {
+      "vi": "Quản trị",
+      "en": "Admin"
+    },
+    "kiosk": {
+      "vi": "Máy lấy số",
+      "en": "Kiosk"
+    },
+    "display": {
+      "vi": "Màn hình phòng chờ",
+      "en": "Hall display"
+    },
+    "agent": {
+      "vi": "Máy điều khiển thiết bị",
+      "en": "Hall agent"
+    }
+  },
+  "job": {
+    "queued": {
+      "vi": "Chờ gửi",
+      "en": "Queued"
+    },
+    "sending": {
+      "vi": "Đang gửi",
+      "en": "Sending"
+    },
+    "done": {
+      "vi": "Đã xong",
+      "en": "Done"
+    },
+    "in_doubt": {
+      "vi": "Chưa rõ đã in chưa",
+      "en": "In doubt"
+    }
+  },
+  "job_kind": {
+    "print": {
+      "vi": "In",
+      "en": "Print"
+    },
+    "led": {
+      "vi": "Bảng LED",
+      "en": "LED board"
+    }
+  },
+  "level": {
+    "company": {
+      "vi": "Toàn công ty",
+      "en": "Company"
+    },
+    "branch": {
+      "vi": "Chi nhánh",
+      "en": "Branch"
+    },
+    "hall": {
+      "vi": "Điểm thu",
+      "en": "Hall"
+    }
+  },
+  "notice": {
+    "taken_over": {
+      "vi": "Khách quay lại: hoá đơn chuyển sang vé mới",
+      "en": "Customer back: taken over"
+    }
+  },
+  "bool": {
+    "true": {
+      "vi": "Có",
+      "en": "Yes"
+    },
+    "false": {
+      "vi": "Không",
+      "en": "No"
+    }
+  },
+  "print_job": {
+    "queued": {
+      "vi": "Chờ in",
+      "en": "Waiting to print"
+    },
+    "sending": {
+      "vi": "Đang in",
+      "en": "Printing"
+    },
+    "done": {
+      "vi": "Đã in",
+      "en": "Printed"
+    },
+    "in_doubt": {
+      "vi": "Chưa rõ đã in chưa",
+      "en": "In doubt"
+    }
+  },
+  "return_reason": {
+    "not_enough_money": {
+      "vi": "Khách không đủ tiền",
+      "en": "Not enough money"
+    },
+    "fewer_periods": {
+      "vi": "Khách trả ít kỳ hơn",
+      "en": "Paid fewer periods"
+    },
+    "customer_left": {
+      "vi": "Khách bỏ về",
+      "en": "Customer left"
+    },
+    "paid_elsewhere": {
+      "vi": "Đã thanh toán nơi khác",
+      "en": "Paid elsewhere"
+    },
+    "other": {
+      "vi": "Lý do khác",
+      "en": "Other"
+    }
+  },
+  "reconciliation_item": {
+    "only_ours": {
+      "vi": "Chỉ có ở quầy",
+      "en": "Only at the hall"
+    },
+    "only_cmis": {
+      "vi": "Chỉ có ở CMIS",
+      "en": "Only in CMIS"
+    },
+    "amount_differs": {
+      "vi": "Lệch số tiền/trạng thái",
+      "en": "Amount or state differs"
+    }
+  },
+  "lookup_counter": {
+    "even": {
+      "vi": "Tra cứu chẵn",
+      "en": "Even lookup"
+    },
+    "odd": {
+      "vi": "Tra cứu lẻ",
+      "en": "Odd lookup"
+    }
+  },
+  "yes_no": {
+    "true": {
+      "vi": "Có",
+      "en": "Yes"
+    },
+    "false": {
+      "vi": "Không",
+      "en": "No"
+    }
+  }
+};
+export const FIELDS = {
+  "amount": {
+    "vi": "số tiền thu",
+    "en": "the amount"
+  },
+  "tendered": {
+    "vi": "số tiền khách đưa",
+    "en": "the money tendered"
+  },
+  "cashier": {
+    "vi": "thu ngân",
+    "en": "the cashier"
+  },
+  "confirm": {
+    "vi": "xác nhận",
+    "en": "the confirmation"
+  },
+  "counted": {
+    "vi": "số tiền đếm được",
+    "en": "the cash counted"
+  },
+  "counter": {
+    "vi": "quầy",
+    "en": "the counter"
+  },
+  "customers": {
+    "vi": "mã khách hàng",
+    "en": "the customer codes"
+  },
+  "deposit": {
+    "vi": "thông tin nộp ngân hàng",
+    "en": "the bank deposit"
+  },
+  "deposit.amount": {
+    "vi": "số tiền nộp ngân hàng",
+    "en": "the bank deposit amount"
+  },
+  "bank": {
+    "vi": "tên ngân hàng nhận tiền nộp",
+    "en": "the deposit's bank"
+  },
+  "reference": {
+    "vi": "số chứng từ nộp ngân hàng",
+    "en": "the deposit slip number"
+  },
+  "notes": {
+    "vi": "bảng kê các loại tiền",
+    "en": "the count by note"
+  },
+  "customer": {
+    "vi": "mã khách hàng",
+    "en": "the customer code"
+  },
+  "deposit.notes": {
+    "vi": "bảng kê tiền nộp ngân hàng",
+    "en": "the deposit's count by note"
+  },
+  "deposit.bank": {
+    "vi": "tên ngân hàng nhận tiền nộp",
+    "en": "the deposit's bank"
+  },
+  "deposit.reference": {
+    "vi": "số chứng từ nộp ngân hàng",
+    "en": "the deposit slip number"
+  },
+  "float": {
+    "vi": "tiền đầu ca",
+    "en": "the float"
+  },
+  "id": {
+    "vi": "mã thiết bị",
+    "en": "the device id"
+  },
+  "invoice_id": {
+    "vi": "hoá đơn",
+    "en": "the invoice"
+  },
+  "invoices": {
+    "vi": "các hoá đơn",
+    "en": "the invoices"
+  },
+  "job": {
+    "vi": "lệnh in",
+    "en": "the device job"
+  },
+  "kind": {
+    "vi": "loại thiết bị",
+    "en": "the device kind"
+  },
+  "mark": {
+    "vi": "thao tác",
+    "en": "the action"
+  },
+  "note": {
+    "vi": "ghi chú",
+    "en": "the note"
+  },
+  "number": {
+    "vi": "số vé",
+    "en": "the ticket number"
+  },
+  "printer": {
+    "vi": "máy in",
+    "en": "the printer"
+  },
+  "reason": {
+    "vi": "lý do",
+    "en": "the reason"
+  },
+  "side": {
+    "vi": "chiều chuyển tiền",
+    "en": "the side of the movement"
+  },
+  "ticket": {
+    "vi": "số vé",
+    "en": "the ticket number"
+  },
+  "to": {
+    "vi": "đến (quầy hoặc ngày)",
+    "en": "to (counter or day)"
+  },
+  "txn": {
+    "vi": "mã giao dịch",
+    "en": "the transaction"
+  },
+  "date": {
+    "vi": "ngày",
+    "en": "the day"
+  },
+  "from": {
+    "vi": "từ ngày",
+    "en": "the first day"
+  },
+  "by": {
+    "vi": "cách tìm",
+    "en": "the kind of search"
+  },
+  "q": {
+    "vi": "nội dung tìm",
+    "en": "the search text"
+  },
+  "limit": {
+    "vi": "số kết quả",
+    "en": "the number of results"
+  },
+  "since": {
+    "vi": "số thứ tự sự kiện",
+    "en": "the event number"
+  },
+  "branch": {
+    "vi": "chi nhánh",
+    "en": "the branch"
+  },
+  "hall": {
+    "vi": "phòng thu",
+    "en": "the hall"
+  },
+  "level": {
+    "vi": "cấp báo cáo",
+    "en": "the report level"
+  },
+  "format": {
+    "vi": "định dạng báo cáo",
+    "en": "the report format"
+  },
+  "status": {
+    "vi": "trạng thái",
+    "en": "the status"
+  },
+  "username": {
+    "vi": "tên đăng nhập và mật khẩu",
+    "en": "the username and password"
+  },
+  "token": {
+    "vi": "mã đăng nhập",
+    "en": "the sign-in token"
+  }
+};
