@@ -8,6 +8,7 @@ PUBLIC, SIGNED_IN = "public", "signed-in"
 #: (method, path as the app declares it) -> (a concrete URL, the permission it needs)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/healthz"): ("/healthz", PUBLIC),
+    ("GET", "/openapi.json"): ("/openapi.json", PUBLIC),
     ("POST", "/api/auth/login"): ("/api/auth/login", PUBLIC),
     ("GET", "/api/me"): ("/api/me", SIGNED_IN),
     # C3: a counter nobody of the matrix holds (without a reason it changes nothing anyway)

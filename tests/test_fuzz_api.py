@@ -44,7 +44,7 @@ def shape(r: Any) -> str | None:
     except ValueError:
         return f"not JSON: {r.text[:80]!r}"
     err = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(err, dict) or set(err) != {"code", "message", "details"}:
+    if not isinstance(err, dict) or set(err) != {"code", "message", "message_en", "details"}:
         return f"not the error shape: {body!r:.200}"
     if not isinstance(err["code"], str) or not isinstance(err["details"], dict):
         return f"code or details of the wrong type: {err!r:.200}"

@@ -104,7 +104,7 @@ def seq(client: httpx.Client) -> int:
 def refused(r: httpx.Response, status: int = 400) -> dict[str, Any]:
     assert r.status_code == status, (r.status_code, r.text)
     err: dict[str, Any] = r.json()["error"]
-    assert set(err) == {"code", "message", "details"} and err["message"]
+    assert set(err) == {"code", "message", "message_en", "details"} and err["message"]
     return err
 
 
@@ -176,7 +176,7 @@ def test_a_bad_frame_gets_an_error_frame_and_the_socket_stays(
         ws.send(FRAMES[frame])
         msg = json.loads(ws.recv(timeout=10))
         assert msg["type"] == "error" and msg["code"] == "malformed_frame", msg
-        assert set(msg) == {"type", "code", "message", "details"}
+        assert set(msg) == {"type", "code", "message", "message_en", "details"}
         _ping(ws)
     assert seq(head) == before
     quiet(hall, mark)

@@ -136,13 +136,13 @@ def return_reason(value: object, field: str) -> str:
     return delivery.check_reason(value)
 
 
-@dataclass(frozen=True, slots=True)
 class OneOf:
     """A word from a fixed list (its words are public: the API's document lists them)."""
 
-    allowed: tuple[str, ...]
-    code: str
-    missing: type
+    __slots__ = ("allowed", "code", "missing")
+
+    def __init__(self, allowed: tuple[str, ...], code: str, missing: type) -> None:
+        self.allowed, self.code, self.missing = allowed, code, missing
 
     def __call__(self, value: object, field: str) -> str:
         if not isinstance(value, str) or value not in self.allowed:

@@ -45,6 +45,7 @@ class Op:
     fields: dict[str, Any] | None = None  # a body that is not a command's (login)
     cmis: bool = False  # asks CMIS first: may answer 424
     page: bool = False  # a page for a person: its "not found" is a page too (HTML)
+    refusals: tuple[tuple[str, tuple[str, ...]], ...] = ()  # more: (status, codes)
 
 
 def _actions() -> dict[str, type[c.Command]]:
@@ -64,7 +65,13 @@ _DAY = "date"  # YYYY-MM-DD, today when absent
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/healthz"): Op("The server is up (and which worker answered)", PUBLIC),
     ("GET", "/openapi.json"): Op("This document", PUBLIC),
-    ("POST", "/api/auth/login"): Op("Sign in: a bearer token", PUBLIC, body=True, fields=_LOGIN),
+    ("POST", "/api/auth/login"): Op(
+        "Sign in: a bearer token",
+        PUBLIC,
+        body=True,
+        fields=_LOGIN,
+        refusals=(("401", ("bad_credentials",)), ("429", ("too_many_requests",))),
+    ),
     ("POST", "/api/auth/logout"): Op("Sign out: the token ends"),
     ("POST", "/api/auth/counters/{counter}/sign-out"): Op(
         "End whoever holds a counter",
@@ -281,11 +288,12 @@ ERROR = {
     "properties": {
         "error": {
             "type": "object",
-            "required": ["code", "message", "details"],
+            "required": ["code", "message", "message_en", "details"],
             "additionalProperties": False,
             "properties": {
                 "code": {"type": "string", "description": "stable: what went wrong"},
-                "message": {"type": "string", "description": "what to do, for a person"},
+                "message": {"type": "string", "description": "what to do, in Vietnamese"},
+                "message_en": {"type": "string", "description": "the same, in English"},
                 "details": {"type": "object", "description": "the fields the message names"},
             },
         }
@@ -302,7 +310,7 @@ def _response(description: str, codes: list[str] | tuple[str, ...]) -> dict[str,
 
 
 #: a path parameter and the command field it fills, where their names differ
-_PATH_FIELDS = {"action": "mark", "code": "customer"}
+_PATH_FIELDS = dict((("action", "mark"), ("code", "customer")))
 
 
 def _path(path: str, kind: type[c.Command] | None = None) -> tuple[str, list[dict[str, Any]]]:
@@ -339,7 +347,7 @@ def operation(method: str, path: str, op: Op, kind: type[c.Command] | None) -> d
     if permission == PUBLIC:
         out["security"] = []
     else:
-        refusals["401"] = ["unauthenticated", "session_expired"]
+        refusals["401"] = ["unauthenticated"]
         refusals["403"] = ["forbidden", "wrong_role", "wrong_counter"]
     if kind is not None or op.fields is not None:
         fields = (
@@ -375,6 +383,8 @@ def operation(method: str, path: str, op: Op, kind: type[c.Command] | None) -> d
         refusals["413"] = ["body_too_large"]
     if op.cmis:
         refusals["424"] = ["cmis_unavailable", "cmis_bad_answer"]
+    for status, codes in op.refusals:
+        refusals.setdefault(status, []).extend(codes)
     if op.page:
         out["x-page"] = True
         refusals.pop("400", None)
