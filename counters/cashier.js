@@ -341,6 +341,13 @@ export function cashierScreen(ctx) {
     });
   }
 
+  /** Why a payment is not (yet) confirmed, in words (qms/words "payment_error"); CMIS's own
+   * text stays in the tooltip for the supervisor. */
+  function paymentError(p) {
+    const key = `payment_error.${p.error_code || "refused"}`;
+    return texts.has(key) ? msg(key) : p.error;
+  }
+
   const PAY_COLOURS = { confirmed: "ok", refused: "bad", pending: "warn", reversal_pending: "warn", reversed: "bad" };
 
   function paymentItem(p) {
@@ -363,7 +370,7 @@ export function cashierScreen(ctx) {
         }),
         p.receipt_no ? el("span", { className: "muted num", text: ` ${msg("receipt", { no: p.receipt_no })}` }) : null,
       ),
-      p.error ? el("div", { className: "error-text", text: p.error }) : null,
+      p.error ? el("div", { className: "error-text", title: p.error, text: paymentError(p) }) : null,
       p.paper.length ? el("div", { className: "pay-paper" }, ...p.paper.map(paperLine)) : null,
       p.reprintable
         ? el("button", {

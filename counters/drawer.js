@@ -164,16 +164,23 @@ export function drawerPanel(ctx) {
     box.hidden = !text;
     box.className = `notice ${tone}`.trim();
     box.dataset.tone = tone;
-    dr.noticeFor = text && about ? { id: about.id, status: about.status } : null;
+    dr.noticeFor = text && about ? { ...about } : null;
   }
 
-  /** A notice about a movement that has changed since (settled, withdrawn) is stale. */
+  /** A notice about a movement that has changed since (settled, withdrawn) is stale; so is
+   * "drawer opened" once the drawer's money has moved (the first payment). */
   function dropStaleNotice() {
     const about = dr.noticeFor;
     if (!about || !dr.data) return;
+    if (about.opened !== undefined) {
+      if (fingerprint(dr.data.drawer) !== about.opened) notice("");
+      return;
+    }
     const now = (dr.data.movements || []).find((m) => m.id === about.id);
     if (!now || now.status !== about.status) notice("");
   }
+
+  const fingerprint = (drawer) => JSON.stringify(drawer?.balance || null);
 
   /** Run one change: errors show in the panel; the answer and the refetch redraw it. */
   async function act(fn) {
@@ -215,7 +222,7 @@ export function drawerPanel(ctx) {
     if (d) {
       dr.data = { ...(dr.data || {}), drawer: d };
       $("#drawer-float").value = "";
-      notice(msg("drawer_opened", { amount: money(amount) }));
+      notice(msg("drawer_opened", { amount: money(amount) }), { about: { opened: fingerprint(d) } });
       render();
       dr.onChange();
       $("#call-number").focus();

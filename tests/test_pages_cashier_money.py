@@ -72,6 +72,7 @@ def test_tendered_echo_change_keyboard_periods_and_no_reticking(
 ) -> None:
     console = Console()
     page = cashier_page(browser, console, hall, "cashier1", "C1")
+    assert "Đã mở két" in page.inner_text("#drawer-notice")
     t = ready_ticket(people, customers.take(min_invoices=3, cut=False))
     invs = sorted(
         (i for c in t["customers"] for i in c["invoices"]),
@@ -118,6 +119,7 @@ def test_tendered_echo_change_keyboard_periods_and_no_reticking(
     page.wait_for_selector("#collect-amount[data-picked='0']")
     assert page.is_hidden("#change-due")
     page.wait_for_selector("#payments-log[data-count='1']")
+    page.wait_for_selector("#drawer-notice", state="hidden")  # "drawer opened" is old news
     page.keyboard.press("F4")
     page.wait_for_selector("#cashier-error:not([hidden])")
     assert "Chưa chọn kỳ nào" in page.inner_text("#cashier-error")

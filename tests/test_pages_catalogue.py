@@ -86,6 +86,8 @@ BUILT = {
     "counters": ["queue_ready", "queue_waiting", "queue_customers", "call", "recall", "col_collect"]
     + ["tab_counter"]
     + [f"payment.{s}" for s in ("confirmed", "refused", "pending")]
+    # why a payment is not confirmed (cashier.js paymentError)
+    + [f"payment_error.{s}" for s in ("051", "refused", "in_doubt", "wait_earlier")]
     # the cash pages: statuses of a drawer and of a money movement, return reasons, and
     # what stops a drawer or the day from closing (cashui.js)
     + [f"drawer.{s}" for s in ("none", "open", "pending_approval", "closed")]

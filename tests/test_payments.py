@@ -105,7 +105,9 @@ def test_reconciliation_matches_and_finds_what_only_cmis_has(
     raw = staff["sup"].http.get(f"/api/reconciliation?date={day}&format=csv")
     assert raw.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(raw.text)))
-    assert rows[0][0] == "category" and rows[1][:2] == ["only_cmis", "FOREIGN-1"]
+    assert rows[0][0] == "Kết quả / Result (category)"
+    assert rows[1][:2] == ["Chỉ có ở CMIS", "FOREIGN-1"], "the result in words, not a code"
+    assert {r[0] for r in rows[1:]} <= {"Khớp", "Chỉ có ở CMIS"}
     refused(lambda: staff["c1"].get("/api/reconciliation"), 403, "wrong_role")
     refused(lambda: staff["sup"].get("/api/reconciliation?date=22/11/2026"), 400, "invalid_request")
     view.close()

@@ -350,7 +350,7 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     assert figures(summary) == figures(report["totals"])
     txns = sections["transactions"]
     assert (
-        sum(int(t["total"]) for t in txns if t["counts"] == status_text("yes_no", "true"))
+        sum(int(t["total"]) for t in txns if t["counts"] == status_text("bool", "true"))
         == report["totals"]["net"]
     )
     assert {t["txn_id"] for t in txns} == {t["txn_id"] for t in report["transactions"]}
@@ -359,7 +359,7 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
     assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
     assert [x["returned_reason"] for x in sections["returns"]] == [
-        status_text("return_reason", "not_enough_money")
+        status_text("reason", "not_enough_money")
     ]
     # a cell a spreadsheet would run as a formula is written as text
     (reversal,) = [t for t in txns if t["txn_id"] == day["reversed"]]
@@ -501,8 +501,8 @@ def test_no_code_or_true_false_reaches_a_person(exports: dict[str, Any]) -> None
     statuses = {r["status"] for r in sheet["transactions"]["rows"]}
     assert statuses == {status_text("payment", s) for s in ("confirmed", "reversed", "refused")}
     assert {r["counts"] for r in sheet["transactions"]["rows"]} == {
-        status_text("yes_no", "true"),
-        status_text("yes_no", "false"),
+        status_text("bool", "true"),
+        status_text("bool", "false"),
     }
     assert all(
         re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"]) for r in sheet["transactions"]["rows"]
@@ -627,6 +627,7 @@ def test_company_view_across_branches(staff: dict[str, Staff], day: dict[str, An
         day["today"],
         "user:head-2",
     )
+    assert closed["closed_by_name"] == "Trương Thị Quỹ", "the report names who closed in full"
     assert closed["summary"]["deposit"]["reference"] == "NT-0001"
     assert {(r["branch"], r["closed"]) for r in company["by_day"]} == {
         ("PE0100", False),

@@ -299,12 +299,8 @@ STORED = {
     "level": list(reports.LEVELS),
     "notice": [code for _, kind, code in dict_codes() if kind == "notice" and code not in ERRORS],
     "bool": ["true", "false"],
-    # the reports' groups (qms/usecases/report_export.py)
-    "return_reason": list(delivery.RETURN_REASONS),
-    # the open items of a reconciliation (reconcile.py counts them in open_items)
-    "reconciliation_item": ["only_ours", "only_cmis", "amount_differs"],
-    "lookup_counter": ["even", "odd"],
-    "yes_no": ["true", "false"],
+    # why a payment is not (yet) confirmed: the codes the poster writes first
+    "payment_error": [*payments.ERROR_CODES, "refused"],
 }
 
 

@@ -19,6 +19,28 @@ if TYPE_CHECKING:
 STATUSES = ("pending", "confirmed", "refused", "reversal_pending", "reversed")
 
 
+#: the situations the poster names at the head of a payment's error ("in_doubt: ...")
+ERROR_CODES = (
+    "051",
+    "021",
+    "022",
+    "031",
+    "in_doubt",
+    "reverted",
+    "wait_earlier",
+    "reversal_refused",
+)
+
+
+def error_code(error: str | None) -> str | None:
+    """Which words explain a payment's stored error: its leading code when the hall has
+    words for it, else "refused" (a CMIS code the hall has no advice for)."""
+    if not error:
+        return None
+    head = error.split(":", 1)[0].strip()
+    return head if head in ERROR_CODES else "refused"
+
+
 def public(p: Payment) -> dict[str, Any]:
     """A payment as the API and events show it; ``age_s`` tells how long it has waited."""
     now = dt.datetime.now(dt.UTC)
@@ -34,7 +56,8 @@ def public(p: Payment) -> dict[str, Any]:
         "status": p.status,
         "receipt_no": p.receipt_no,
         "attempts": p.attempts,
-        "error": p.last_error,
+        "error": p.last_error,  # as CMIS said it, for the log and programs
+        "error_code": error_code(p.last_error),  # what the pages put in words
         "created_at": p.created_at.astimezone(dt.UTC).isoformat(),
         "age_s": int((now - p.created_at).total_seconds()),
         "reversal_reason": p.reversal_reason,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from integrations.cmis.base import CmisPayment, PaymentState
+from qms import words
 
 #: our statuses that mean "CMIS should have it as BILLING" / "as REVERT"
 IN_EFFECT = ("pending", "confirmed", "reversal_pending")
@@ -115,31 +116,39 @@ def _row(p: Ours | None, c: CmisPayment | None) -> dict[str, Any]:
     }
 
 
-CSV_HEADER = [
-    "category",
-    "txn_id",
-    "customer_code",
-    "our_total",
-    "our_status",
-    "cmis_total",
-    "cmis_state",
+#: the CSV's columns: (key, Vietnamese, English); cells a person reads are words, amounts
+#: plain integers a spreadsheet can add (as the day's reports write them)
+CSV_COLUMNS = [
+    ("category", "Kết quả", "Result"),
+    ("txn_id", "Mã giao dịch", "Transaction"),
+    ("customer_code", "Mã khách hàng", "Customer"),
+    ("our_total", "Số tiền tại quầy", "Our amount"),
+    ("our_status", "Trạng thái tại quầy", "Our status"),
+    ("cmis_total", "Số tiền CMIS", "CMIS amount"),
+    ("cmis_state", "Trạng thái CMIS", "CMIS state"),
 ]
+CSV_HEADER = [f"{vi} / {en} ({key})" for key, vi, en in CSV_COLUMNS]
+
+
+def _words(group: str, code: str | None) -> str:
+    return words.status_text(group, code) if code else ""
 
 
 def csv_rows(report: dict[str, Any]) -> list[list[str]]:
+    """The reconciliation as a CSV a supervisor reads: results and states in words."""
     rows = [CSV_HEADER]
     for category in ("amount_differs", "only_ours", "only_cmis", "matched"):
         for r in report[category]:
             o, c = r["ours"] or {}, r["cmis"] or {}
             rows.append(
                 [
-                    category,
+                    words.status_text("reconcile", category),
                     r["txn_id"],
                     r["customer_code"],
                     str(o.get("total", "")),
-                    o.get("status", ""),
+                    _words("payment", o.get("status")),
                     str(c.get("total", "")),
-                    c.get("state", ""),
+                    _words("cmis_state", c.get("state")),
                 ]
             )
     return rows

@@ -508,6 +508,44 @@ export const STATUSES = {
       "en": "Reversed"
     }
   },
+  "payment_error": {
+    "051": {
+      "vi": "Khách đã thanh toán nơi khác (ngân hàng, điểm thu hộ): trả lại tiền cho khách, trả hoá đơn về kho.",
+      "en": "Paid elsewhere (bank, payment network): refund the customer, return the paper."
+    },
+    "021": {
+      "vi": "CMIS báo còn kỳ cũ hơn chưa thanh toán: kiểm tra nợ cũ của khách với CMIS.",
+      "en": "CMIS says an older period is unpaid: check the customer's older debts with CMIS."
+    },
+    "022": {
+      "vi": "CMIS báo các kỳ không liền nhau: kiểm tra nợ của khách với CMIS.",
+      "en": "CMIS says the periods are not consecutive: check the customer's debts with CMIS."
+    },
+    "031": {
+      "vi": "Số tiền khác với CMIS: kiểm tra tổng tiền các hoá đơn với CMIS.",
+      "en": "The amount differs from CMIS: check the invoices' totals with CMIS."
+    },
+    "refused": {
+      "vi": "CMIS từ chối khoản thu: kiểm tra nợ của khách với CMIS.",
+      "en": "CMIS refused the payment: check the customer's debts with CMIS."
+    },
+    "in_doubt": {
+      "vi": "CMIS chưa trả lời dứt khoát: hệ thống sẽ hỏi lại, chưa cần làm gì.",
+      "en": "CMIS has not decided yet: the hall asks again; nothing to do yet."
+    },
+    "reverted": {
+      "vi": "CMIS ghi giao dịch này đã bị huỷ.",
+      "en": "CMIS shows this transaction reversed."
+    },
+    "wait_earlier": {
+      "vi": "Chờ CMIS xác nhận khoản thu trước của khách, rồi gửi khoản này.",
+      "en": "Waiting for this customer's earlier payment to be settled with CMIS, then this one is sent."
+    },
+    "reversal_refused": {
+      "vi": "CMIS không nhận lệnh huỷ: khoản thu vẫn còn; báo thủ quỹ kiểm tra với CMIS.",
+      "en": "CMIS did not take the reversal: the payment stands; ask the head cashier to check with CMIS."
+    }
+  },
   "cmis_state": {
     "BILLING": {
       "vi": "Đã ghi nhận",
@@ -810,62 +848,6 @@ export const STATUSES = {
     "in_doubt": {
       "vi": "Chưa rõ đã in chưa",
       "en": "In doubt"
-    }
-  },
-  "return_reason": {
-    "not_enough_money": {
-      "vi": "Khách không đủ tiền",
-      "en": "Not enough money"
-    },
-    "fewer_periods": {
-      "vi": "Khách trả ít kỳ hơn",
-      "en": "Paid fewer periods"
-    },
-    "customer_left": {
-      "vi": "Khách bỏ về",
-      "en": "Customer left"
-    },
-    "paid_elsewhere": {
-      "vi": "Đã thanh toán nơi khác",
-      "en": "Paid elsewhere"
-    },
-    "other": {
-      "vi": "Lý do khác",
-      "en": "Other"
-    }
-  },
-  "reconciliation_item": {
-    "only_ours": {
-      "vi": "Chỉ có ở quầy",
-      "en": "Only at the hall"
-    },
-    "only_cmis": {
-      "vi": "Chỉ có ở CMIS",
-      "en": "Only in CMIS"
-    },
-    "amount_differs": {
-      "vi": "Lệch số tiền/trạng thái",
-      "en": "Amount or state differs"
-    }
-  },
-  "lookup_counter": {
-    "even": {
-      "vi": "Tra cứu chẵn",
-      "en": "Even lookup"
-    },
-    "odd": {
-      "vi": "Tra cứu lẻ",
-      "en": "Odd lookup"
-    }
-  },
-  "yes_no": {
-    "true": {
-      "vi": "Có",
-      "en": "Yes"
-    },
-    "false": {
-      "vi": "Không",
-      "en": "No"
     }
   }
 };

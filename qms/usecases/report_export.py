@@ -264,7 +264,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
             [
                 BRANCH,
                 DATE,
-                _words("category", "Loại", "Kind", "reconciliation_item", 1.3),
+                _words("category", "Loại", "Kind", "reconcile", 1.3),
                 Column("txn_id", "Mã giao dịch", "Transaction", width=2.0),
                 Column("customer_code", "Mã khách hàng", "Customer", width=1.2),
                 Column("our_total", "Quầy", "Ours", "money"),
@@ -299,7 +299,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 *where,
                 DATE,
                 *PAPER,
-                _words("returned_reason", "Lý do", "Reason", "return_reason", 1.6),
+                _words("returned_reason", "Lý do", "Reason", "reason", 1.6),
                 Column("returned_by_name", "Người trả", "Returned by", width=1.5),
                 Column("returned_at", "Lúc trả", "Returned at", "datetime", 1.1),
             ],
@@ -313,7 +313,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 *where,
                 DATE,
                 *PAPER,
-                _words("lookup", "Tra cứu", "Lookup", "lookup_counter"),
+                _words("lookup", "Tra cứu", "Lookup", "parity"),
             ],
             returns["to_return"],
             {"total": rsum["to_return_total"]},
@@ -365,7 +365,14 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 Column("counts", "Tính vào thực thu", "In net", "yesno", 0.7),
                 Column("receipt_no", "Số biên nhận CMIS", "CMIS receipt", pdf=False),
                 Column("reversal_reason", "Lý do hủy", "Why reversed", pdf=False),
-                Column("error", "CMIS từ chối vì", "Why refused", pdf=False),
+                Column(
+                    "error_code",
+                    "CMIS từ chối vì",
+                    "Why refused",
+                    "words",
+                    group="payment_error",
+                    pdf=False,
+                ),
             ],
             [{**t, "invoices": len(t["invoice_ids"])} for t in data["transactions"]],
             {"total": totals["net"]},
@@ -448,7 +455,7 @@ def _closure(c: dict[str, Any]) -> dict[str, Any]:
         "hall": c["hall"],
         "date": c["date"],
         "closed_at": c["closed_at"],
-        "closed_by": c["closed_by"].partition(":")[2] or c["closed_by"],
+        "closed_by": c["closed_by_name"],  # the person's full name, as they sign
         "cashiers": len(s.get("cashiers", [])),
         "collected": sum(int(r["total"]) for r in s.get("cashiers", [])),
         "deposit": (s.get("deposit") or {}).get("amount"),
@@ -466,7 +473,7 @@ def cell_text(value: Any, col: Column, tz: ZoneInfo) -> str:
     if col.kind == "words":
         return words.status_text(col.group or "", str(value))
     if col.kind == "yesno":
-        return words.status_text("yes_no", "true" if value else "false")
+        return words.status_text("bool", "true" if value else "false")
     if col.kind == "date":
         return words.date(value)
     if col.kind == "datetime":

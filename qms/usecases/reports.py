@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, and_, col, or_, select
 
 from integrations.cmis.base import CmisPayment
-from qms.domain import delivery, drawers, movements, reconcile
+from qms.domain import delivery, drawers, movements, payments, reconcile
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest
@@ -198,7 +198,8 @@ def _transaction(
         "status": p.status,
         "counts": p.status not in drawers.GIVEN_BACK,
         "receipt_no": p.receipt_no,
-        "error": p.last_error if p.status == "refused" else None,  # CMIS's why, and what to do
+        "error": p.last_error if p.status == "refused" else None,  # CMIS's why, as it said it
+        "error_code": payments.error_code(p.last_error) if p.status == "refused" else None,
         "reversal_reason": p.reversal_reason,
         "reversed_at": iso(p.reversed_at),
     }
@@ -488,7 +489,7 @@ def _times(
 
 
 def _closures(
-    session: Session, branches: dict[str, Branch], days: list[dt.date]
+    session: Session, branches: dict[str, Branch], days: list[dt.date], names: dict[str, str]
 ) -> list[dict[str, Any]]:
     rows = session.exec(
         select(DayClosure)
@@ -506,6 +507,7 @@ def _closures(
             "date": c.business_day.isoformat(),
             "closed_at": iso(c.closed_at),
             "closed_by": c.closed_by,
+            "closed_by_name": names.get(_username(c.closed_by), _username(c.closed_by)),
             "summary": json.loads(c.summary),
         }
         for c in rows
@@ -533,7 +535,7 @@ def build(
         )
         for p in payments
     ]
-    closures = _closures(session, branches, days)
+    closures = _closures(session, branches, days, names)
     closed = {(c["branch"], c["date"]) for c in closures}
     money = _money(rows, branches)
     for r in money["by_day"]:

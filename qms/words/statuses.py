@@ -36,6 +36,43 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "reversal_pending": ("Chờ CMIS huỷ", "Reversal awaiting CMIS"),
         "reversed": ("Đã huỷ", "Reversed"),
     },
+    # why a payment is not (yet) confirmed, by the code that opens its stored error
+    # (qms.workers.poster): CMIS's refusal codes, then the hall's own situations
+    "payment_error": {
+        "051": (
+            "Khách đã thanh toán nơi khác (ngân hàng, điểm thu hộ): trả lại tiền cho khách, trả hoá đơn về kho.",
+            "Paid elsewhere (bank, payment network): refund the customer, return the paper.",
+        ),
+        "021": (
+            "CMIS báo còn kỳ cũ hơn chưa thanh toán: kiểm tra nợ cũ của khách với CMIS.",
+            "CMIS says an older period is unpaid: check the customer's older debts with CMIS.",
+        ),
+        "022": (
+            "CMIS báo các kỳ không liền nhau: kiểm tra nợ của khách với CMIS.",
+            "CMIS says the periods are not consecutive: check the customer's debts with CMIS.",
+        ),
+        "031": (
+            "Số tiền khác với CMIS: kiểm tra tổng tiền các hoá đơn với CMIS.",
+            "The amount differs from CMIS: check the invoices' totals with CMIS.",
+        ),
+        "refused": (
+            "CMIS từ chối khoản thu: kiểm tra nợ của khách với CMIS.",
+            "CMIS refused the payment: check the customer's debts with CMIS.",
+        ),
+        "in_doubt": (
+            "CMIS chưa trả lời dứt khoát: hệ thống sẽ hỏi lại, chưa cần làm gì.",
+            "CMIS has not decided yet: the hall asks again; nothing to do yet.",
+        ),
+        "reverted": ("CMIS ghi giao dịch này đã bị huỷ.", "CMIS shows this transaction reversed."),
+        "wait_earlier": (
+            "Chờ CMIS xác nhận khoản thu trước của khách, rồi gửi khoản này.",
+            "Waiting for this customer's earlier payment to be settled with CMIS, then this one is sent.",
+        ),
+        "reversal_refused": (
+            "CMIS không nhận lệnh huỷ: khoản thu vẫn còn; báo thủ quỹ kiểm tra với CMIS.",
+            "CMIS did not take the reversal: the payment stands; ask the head cashier to check with CMIS.",
+        ),
+    },
     # what CMIS says of one of our transactions (integrations.cmis.base.PaymentState)
     "cmis_state": {
         "BILLING": ("Đã ghi nhận", "Booked"),
@@ -149,27 +186,5 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "sending": ("Đang in", "Printing"),
         "done": ("Đã in", "Printed"),
         "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
-    },
-    # the reports' columns (qms/usecases/report_export.py): a return's reason, an open
-    # item of the reconciliation, the lookup counter of a paper, a yes/no cell
-    "return_reason": {
-        "not_enough_money": ("Khách không đủ tiền", "Not enough money"),
-        "fewer_periods": ("Khách trả ít kỳ hơn", "Paid fewer periods"),
-        "customer_left": ("Khách bỏ về", "Customer left"),
-        "paid_elsewhere": ("Đã thanh toán nơi khác", "Paid elsewhere"),
-        "other": ("Lý do khác", "Other"),
-    },
-    "reconciliation_item": {
-        "only_ours": ("Chỉ có ở quầy", "Only at the hall"),
-        "only_cmis": ("Chỉ có ở CMIS", "Only in CMIS"),
-        "amount_differs": ("Lệch số tiền/trạng thái", "Amount or state differs"),
-    },
-    "lookup_counter": {
-        "even": ("Tra cứu chẵn", "Even lookup"),
-        "odd": ("Tra cứu lẻ", "Odd lookup"),
-    },
-    "yes_no": {
-        "true": ("Có", "Yes"),
-        "false": ("Không", "No"),
     },
 }

@@ -250,9 +250,9 @@ class PaymentPoster:
             if state == cmis.PaymentState.BILLING:
                 return "confirmed", None, None
             if state == cmis.PaymentState.IN_DOUBT:
-                return None, None, "CMIS is still deciding (TIMEOUT): asking again later"
+                return None, None, "in_doubt: CMIS is still deciding (TIMEOUT): asking again later"
             if state == cmis.PaymentState.REVERT:
-                return "refused", None, "CMIS shows this transaction reverted"
+                return "refused", None, "reverted: CMIS shows this transaction reverted"
         branch = self.hall.branch(p.branch_id)
         request = cmis.PaymentRequest(
             txn_id=p.txn_id,
@@ -274,13 +274,17 @@ class PaymentPoster:
             if exc.code in ORDER_CODES:
                 # "an older period is unpaid": maybe only not applied yet at CMIS
                 if await anyio.to_thread.run_sync(self._earlier_in_doubt, p):
-                    return None, None, f"{exc.code}: {WAIT_EARLIER}"
+                    return None, None, f"wait_earlier: {exc.code}: {WAIT_EARLIER}"
                 if p.attempts > 0:
                     state = await self._state(p)
                     if state == cmis.PaymentState.BILLING:
                         return "confirmed", None, None
                     if state == cmis.PaymentState.IN_DOUBT:
-                        return None, None, "CMIS is still deciding (TIMEOUT): asking again later"
+                        return (
+                            None,
+                            None,
+                            "in_doubt: CMIS is still deciding (TIMEOUT): asking again later",
+                        )
             advice = ADVICE.get(exc.code, "check the customer's debts with CMIS")
             return "refused", None, f"{exc.code}: {exc.message} — {advice}"
         return "confirmed", receipt.receipt_no, None
@@ -292,12 +296,12 @@ class PaymentPoster:
             if state == cmis.PaymentState.REVERT:
                 return "reversed", None, None
             if state == cmis.PaymentState.IN_DOUBT:
-                return None, None, "CMIS is still deciding (TIMEOUT): asking again later"
+                return None, None, "in_doubt: CMIS is still deciding (TIMEOUT): asking again later"
         await self._in_turn(p, partial(self._count_send, p.txn_id))
         try:
             await self._call(p, client.reverse_payment(p.txn_id, p.reversal_reason or ""))
         except cmis.PaymentUnknown as exc:
-            return "confirmed", None, f"{exc.code}: reversal refused by CMIS: {exc.message}"
+            return "confirmed", None, f"reversal_refused: {exc.code}: {exc.message}"
         return "reversed", None, None
 
     async def step(self, p: Payment) -> None:
@@ -309,7 +313,7 @@ class PaymentPoster:
                 outcome = await self._reverse(p)
         except cmis.CmisError as exc:
             log.warning("payment %s in doubt, will retry: %s", p.txn_id, exc)
-            outcome = (None, None, f"in doubt, will retry: {exc}")
+            outcome = (None, None, f"in_doubt: will retry: {exc}")
         await self._in_turn(p, partial(self._settle, p.txn_id, expect, *outcome))
 
     # --- the loop -------------------------------------------------------------------------
