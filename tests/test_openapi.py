@@ -76,6 +76,16 @@ def test_each_operation_has_roles_and_the_error_shape(doc: dict[str, Any]) -> No
             assert "401" in refusals and "403" in refusals, (method, path)
 
 
+def test_each_routes_permission_is_the_one_the_role_matrix_checks(doc: dict[str, Any]) -> None:
+    """tests/test_roles.py calls every route with every role: its table is the truth."""
+    for method, _, op in operations(doc):
+        expected = ROUTES[(method, op["x-route"])][1]
+        if op["x-route"] == "/api/snapshot":  # each view has its permission: view.<view>
+            assert op["x-permission"] == openapi.SIGNED_IN and expected.startswith("view.")
+            continue
+        assert op["x-permission"] == expected, (method, op["x-route"])
+
+
 def test_a_change_takes_its_body_and_permission_from_its_command(doc: dict[str, Any]) -> None:
     collect = doc["paths"]["/api/counters/{counter}/collect"]["post"]
     assert collect["x-permission"] == USE_CASES[c.Collect][0] == "cashier.act"

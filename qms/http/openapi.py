@@ -109,7 +109,10 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/counters/{counter}/payments/{txn}/reprint"): Op(
         "A copy of a receipt", command=c.ReprintReceipt, body=True
     ),
-    ("GET", "/api/snapshot"): Op("A view's state and its seq", "view.display", query=("view",)),
+    ("GET", "/api/snapshot"): Op(
+        "A view's state and its seq; the view's own permission (view.display, ...)",
+        query=("view",),
+    ),
     ("GET", "/api/events"): Op(
         "Events after a seq (for clients without a websocket)",
         "events.read",
