@@ -25,8 +25,8 @@ from qms.usecases.auth import PERMISSIONS
 from qms.usecases.hall import USE_CASES
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
-_INT = {"type": "integer", "minimum": 0}
-_STR = {"type": "string"}
+_INT: dict[str, Any] = {"type": "integer", "minimum": 0}
+_STR: dict[str, Any] = {"type": "string"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class Op:
     body: bool = False
     query: tuple[str, ...] = ()
     actions: bool = False
-    fields: dict[str, Any] | None = None  # a body that is not a command's (login)
+    #: a body that is not a command's (login): field -> (schema, required)
+    fields: dict[str, tuple[dict[str, Any], bool]] | None = None
     cmis: bool = False  # asks CMIS first: may answer 424
     page: bool = False  # a page for a person: its "not found" is a page too (HTML)
     refusals: tuple[tuple[str, tuple[str, ...]], ...] = ()  # more: (status, codes)
@@ -54,10 +55,10 @@ def _actions() -> dict[str, type[c.Command]]:
     return CASHIER_COMMANDS
 
 
-_LOGIN = {
-    "username": _STR,
-    "password": _STR,
-    "counter": {"type": ["string", "null"], "description": "the counter signed in at (C1)"},
+_LOGIN: dict[str, tuple[dict[str, Any], bool]] = {
+    "username": (_STR, True),
+    "password": (_STR, True),
+    "counter": ({"type": ["string", "null"], "description": "the counter to sign in at"}, False),
 }
 _DAY = "date"  # YYYY-MM-DD, today when absent
 
@@ -77,7 +78,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "End whoever holds a counter",
         "session.end",
         body=True,
-        fields={"reason": {"type": ["string", "null"]}},
+        fields={"reason": ({"type": ["string", "null"]}, False)},
     ),
     ("GET", "/api/me"): Op("Who is signed in, their branch and its counters"),
     ("GET", "/api/counters"): Op("The branches' counters (for the sign-in page)", PUBLIC),
@@ -357,8 +358,8 @@ def operation(method: str, path: str, op: Op, kind: type[c.Command] | None) -> d
             command_fields(kind)
             if kind is not None
             else {
-                name: (schema, name != "counter" and name != "reason", ("invalid_request",))
-                for name, schema in (op.fields or {}).items()
+                name: (schema, required, ("invalid_request",))
+                for name, (schema, required) in (op.fields or {}).items()
             }
         )
         in_path = {p["name"] for p in params}
