@@ -94,7 +94,7 @@ def test_a_change_takes_its_body_and_permission_from_its_command(doc: dict[str, 
     assert sorted(body["required"]) == ["amount", "invoices"]
     assert "counter" not in body["properties"]  # the path says which counter
     assert body["properties"]["amount"]["maximum"] == 10**12
-    assert body["properties"]["invoices"]["items"]["maximum"] == 2**63 - 1
+    assert body["properties"]["invoices"]["items"]["maximum"] == 2**31 - 1
     assert "invalid_amount" in collect["responses"]["400"]["x-error-codes"]
     assert "cmis_bad_answer" in collect["responses"]["424"]["x-error-codes"]
     # each key of the counter is its own path, with its own body

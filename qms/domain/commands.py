@@ -74,8 +74,9 @@ def optional_text(value: object, field: str) -> str | None:
     return None if value is None else text(value, field)
 
 
-#: the largest id or number a database column stores (signed 64-bit): a path may say more
-MAX_ID = 2**63 - 1
+#: the largest id or number every database keeps: ids, ticket and invoice numbers are
+#: PostgreSQL ``integer`` columns (signed 32-bit); a path or a body may say more
+MAX_ID = 2**31 - 1
 
 
 def _is_id(value: object, low: int) -> TypeGuard[int]:

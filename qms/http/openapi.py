@@ -433,8 +433,8 @@ def document(routes: list[BaseRoute]) -> dict[str, Any]:
             "description": (
                 "Generated from the server's routes and commands. The guide: docs/api.md; "
                 f"the websocket: docs/protocol.md. A JSON body nests at most {MAX_DEPTH} "
-                "levels; integers fit in signed 64 bits. Every refusal has the one error "
-                "shape; x-error-codes lists the codes a status may carry."
+                "levels; integers fit in signed 64 bits, ids in 32. Every refusal has the "
+                "one error shape; x-error-codes lists the codes a status may carry."
             ),
         },
         "paths": paths,

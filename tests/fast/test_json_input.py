@@ -45,8 +45,8 @@ def test_what_the_hall_sends_reads_unchanged() -> None:
     assert err.value.code == "malformed_json" and "reason" not in err.value.details
 
 
-@pytest.mark.parametrize("value", [2**63, -(2**63), 0.5, True, "1"])
-def test_ids_are_whole_and_fit_in_64_bits(value: object) -> None:
+@pytest.mark.parametrize("value", [2**31, -(2**31), 2**63, 0.5, True, "1"])
+def test_ids_are_whole_and_fit_in_the_databases_integer_column(value: object) -> None:
     with pytest.raises(BadRequest):
         c.whole(value, "id")
     with pytest.raises(BadRequest):
