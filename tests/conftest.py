@@ -316,6 +316,24 @@ def customers(demo: DemoData, hall: HallServer) -> Customers:
 
 
 @pytest.fixture(scope="module")
+def people(hall: HallServer) -> Iterator[dict[str, Staff]]:
+    """API clients that set a page test's scene: the kiosk, both lookup counters, cashier2,
+    the head cashier and the supervisor; cashier1's and cashier3's counters are left to
+    the pages under test to sign in at."""
+    p = {
+        "kiosk": Device(hall.base, "demo-kiosk-1"),
+        "even": Staff(hall.base, "lookup1", "LE"),
+        "odd": Staff(hall.base, "lookup2", "LO"),
+        "c2": Staff(hall.base, "cashier2", "C2"),
+        "head": Staff(hall.base, "head", "C4"),
+        "sup": Staff(hall.base, "supervisor", None),
+    }
+    yield p
+    for s in p.values():
+        s.close()
+
+
+@pytest.fixture(scope="module")
 def staff(hall: HallServer) -> Iterator[dict[str, Staff]]:
     """The hall's people, each signed in at their desk: c1..c4 are cashier counters."""
     people = {
