@@ -63,6 +63,13 @@ class ServerSettings(_Model):
         "the client's address, not the balancer's.",
     )
 
+    metrics_token: str | None = Field(
+        None,
+        min_length=16,
+        description="Bearer token Prometheus sends to GET /metrics (at least 16 characters; "
+        'give it as {"$env": "QMS_METRICS_TOKEN"}). None: /metrics is refused.',
+    )
+
     @field_validator("forwarded_allow_ips")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ pages' data-* attributes, never on time."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -190,12 +191,24 @@ def test_papers_to_return_head_deposit_and_day_close(
     head.wait_for_selector("#drawer[data-status=closed]")
     assert "Vietcombank" in head.inner_text("#drawer-stop")
 
+    # the report's days read dd/mm/yyyy whatever the browser's language; a day that is not
+    # one is refused on the page, in words
+    typed = sup.input_value("#report-from")
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", typed), typed
+    sup.fill("#report-from", "31/02/2026")
+    sup.click("#report-csv")
+    sup.wait_for_selector("#report-error:not([hidden])")
+    assert "ngày/tháng/năm" in sup.inner_text("#report-error")
+    sup.fill("#report-from", typed)
+
     # the day's report as a file (the API wants the bearer token: the page fetches it)
     with sup.expect_download() as got:
         sup.click("#report-csv")
     assert got.value.failure() is None
     name = got.value.suggested_filename
     assert name.startswith("report-branch-PE0100-") and name.endswith(".csv")
+    d, m, y = typed.split("/")
+    assert f"{y}-{m}-{d}" in name, "the day typed dd/mm/yyyy is the report's day"
     assert Path(got.value.path()).read_bytes().startswith("\ufeff#report,".encode())
 
     # nothing stands in the way any more: close the day, after a confirmation

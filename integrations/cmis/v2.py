@@ -121,6 +121,8 @@ class _Answer:
 class Cmis2Client(HttpAdapter):
     """``CmisClient`` over CMIS 2.0; one pooled ``httpx.AsyncClient`` for all calls."""
 
+    version = "2.0"
+
     idempotent_posting: bool = True  # CMIS 2.0 deduplicates payments by Idempotency-Key
 
     # --- CmisClient -----------------------------------------------------------------------

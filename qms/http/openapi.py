@@ -66,6 +66,11 @@ _DAY = "date"  # YYYY-MM-DD, today when absent
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/healthz"): Op("The server is up (and which worker answered)", PUBLIC),
     ("GET", "/openapi.json"): Op("This document", PUBLIC),
+    ("GET", "/metrics"): Op(
+        "Prometheus metrics (text): no role opens it, the bearer server.metrics_token does",
+        PUBLIC,
+        refusals=(("401", ("metrics_token_wrong",)), ("403", ("metrics_off",))),
+    ),
     ("POST", "/api/auth/login"): Op(
         "Sign in: a bearer token",
         PUBLIC,

@@ -18,6 +18,7 @@ import os
 from typing import Any
 
 import anyio.to_thread
+from prometheus_client import Gauge
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms.devices import agent_link
@@ -45,6 +46,21 @@ CLIENT_MESSAGES = {
     "ping": (),
     "ack": ("job", "ok", "error"),
 }
+
+#: open sockets by the kind of view they follow: "none" until one subscribes, "cashier"
+#: for every cashier:CODE, "follow" for the phones' (qms/live/follow_ws.py); with
+#: --workers N, the sum over the live workers
+CONNECTIONS = Gauge(
+    "qms_websocket_connections",
+    "Open websockets by view (none: not subscribed yet).",
+    ["view"],
+    multiprocess_mode="livesum",
+)
+
+
+def view_kind(view: str | None) -> str:
+    """The metrics' label of a view: bounded, whatever the counters' codes."""
+    return "none" if view is None else view.split(":", 1)[0]
 
 
 def _error(exc: QmsError) -> dict[str, Any]:
@@ -149,6 +165,9 @@ class Connection:
             self._subscribed = subscribed
             if self.write is not None:
                 self.sub.direct = self.take
+        if view_kind(checked) != view_kind(self.view):
+            CONNECTIONS.labels(view_kind(self.view)).dec()
+            CONNECTIONS.labels(view_kind(checked)).inc()
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
@@ -311,6 +330,7 @@ async def endpoint(ws: WebSocket) -> None:
     state = ws.app.state
     conn = Connection(ws, state.hall, state.auth, inbox, state.frames, state.outbox)
     reader = asyncio.create_task(_reader(ws, inbox))
+    CONNECTIONS.labels("none").inc()
     try:
         while True:
             conn.waiting = True
@@ -344,5 +364,6 @@ async def endpoint(ws: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass  # the client went away mid-send
     finally:
+        CONNECTIONS.labels(view_kind(conn.view)).dec()
         reader.cancel()
         await conn.unsubscribe()

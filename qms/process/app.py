@@ -37,6 +37,7 @@ from qms.http import (
     devices,
     enrollment,
     follow,
+    metrics,
     reports,
     search,
     stats,
@@ -104,6 +105,7 @@ def from_env() -> Starlette:
     from qms import config
     from qms.process import multiworker
 
+    multiworker.worker_metrics()
     return create_app(config.load(os.environ["QMS_CONFIG"]), ready=multiworker.banner)
 
 
@@ -207,6 +209,7 @@ def create_app(
         *search.routes,
         *stats.routes,
         *devices.routes,
+        *metrics.routes,
         *audio.routes(announce.DEFAULT_FOLDER),
         WebSocketRoute(WS_PATH, endpoint),
         Route("/", lambda request: RedirectResponse("/counters/")),
@@ -223,7 +226,7 @@ def create_app(
     app = (HallApp if direct else Starlette)(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(metrics.RequestMetrics), Middleware(SecurityHeaders)],
         exception_handlers={
             QmsError: on_qms_error,
             HTTPException: on_http_error,

@@ -425,6 +425,14 @@ export const ERRORS = {
   "deposit_exceeds_count": {
     "vi": "Tiền nộp ngân hàng có {deposit} tờ {note:money} nhưng ngăn kéo chỉ đếm được {counted} tờ. Đếm lại.",
     "en": "The deposit has {deposit} notes of {note:money} but the drawer was counted with {counted}. Count again."
+  },
+  "metrics_off": {
+    "vi": "Số liệu giám sát (/metrics) đang tắt. Quản trị viên đặt server.metrics_token trong config.yaml rồi khởi động lại.",
+    "en": "Metrics (/metrics) are off. An administrator sets server.metrics_token in config.yaml and restarts the server."
+  },
+  "metrics_token_wrong": {
+    "vi": "Thiếu hoặc sai mã truy cập số liệu giám sát. Gửi tiêu đề Authorization: Bearer với giá trị server.metrics_token.",
+    "en": "The metrics token is missing or wrong. Send the header Authorization: Bearer with the value of server.metrics_token."
   }
 };
 export const STATUSES = {
