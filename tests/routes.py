@@ -8,6 +8,7 @@ PUBLIC, SIGNED_IN = "public", "signed-in"
 #: (method, path as the app declares it) -> (a concrete URL, the permission it needs)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/healthz"): ("/healthz", PUBLIC),
+    ("GET", "/openapi.json"): ("/openapi.json", PUBLIC),
     # no role opens it: the metrics token does (none configured here: 403 metrics_off)
     ("GET", "/metrics"): ("/metrics", PUBLIC),
     ("POST", "/api/auth/login"): ("/api/auth/login", PUBLIC),

@@ -17,6 +17,7 @@ from qms.domain import commands as c
 from qms.domain import reconcile
 from qms.domain.errors import BadRequest, NotFound, UnsupportedMediaType
 from qms.domain.masking import mask_name
+from qms.http import openapi
 from qms.http.errors import read_json
 from qms.usecases import csv_safe, queries
 from qms.usecases.auth import Authenticator, Principal
@@ -238,7 +239,8 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
 
 async def get_ticket(request: Request) -> Response:
     who = await principal(request)
-    return ok(await _hall(request).ticket(who, request.path_params["number"]))
+    number = c.ticket_number(request.path_params["number"], "number")
+    return ok(await _hall(request).ticket(who, number))
 
 
 async def reopen_ticket(request: Request) -> Response:
@@ -302,7 +304,7 @@ def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    if not c.ASCII_DIGITS.fullmatch(raw) or int(raw) > c.MAX_ID:
         raise BadRequest(f"{name} is a non-negative integer", code="invalid_request", field=name)
     return int(raw)
 
@@ -369,6 +371,7 @@ async def reconciliation(request: Request) -> Response:
 
 routes = [
     Route("/healthz", healthz),
+    Route("/openapi.json", openapi.openapi_json),
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
     Route("/api/auth/password", change_password, methods=["POST"]),

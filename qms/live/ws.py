@@ -22,7 +22,7 @@ from prometheus_client import Gauge
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms.devices import agent_link
-from qms.domain import events
+from qms.domain import events, json_input
 from qms.domain.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.domain.events import EventRecord
 from qms.live import ws_direct
@@ -113,10 +113,7 @@ class Connection:
             raise BadRequest("send text frames with JSON objects", code="malformed_frame")
         if len(raw) > MAX_FRAME:
             raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
-        try:
-            msg = json.loads(raw)
-        except ValueError:
-            raise BadRequest("frame is not valid JSON", code="malformed_frame") from None
+        msg = json_input.loads(raw, code="malformed_frame", what="frame")
         kind = msg.get("type") if isinstance(msg, dict) else None
         if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
             raise BadRequest(

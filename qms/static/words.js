@@ -54,6 +54,10 @@ export const ERRORS = {
     "vi": "Lỗi máy chủ: thay đổi chưa được lưu. Thử lại; nếu vẫn lỗi, báo quản lý.",
     "en": "Server error: nothing was saved. Try again; if it happens again, tell the supervisor."
   },
+  "value_out_of_range": {
+    "vi": "Số vừa nhập lớn hơn mức cơ sở dữ liệu lưu được, chưa có gì thay đổi. Kiểm tra lại số rồi thử lại; nếu số đúng, báo quản trị viên.",
+    "en": "A number is larger than the database can keep; nothing was changed. Check the number and try again; if it is right, tell the admin."
+  },
   "malformed_json": {
     "vi": "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
     "en": "The server could not read what was sent. Reload the page and try again."
