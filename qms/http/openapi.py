@@ -79,6 +79,23 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         refusals=(("401", ("bad_credentials",)), ("429", ("too_many_requests",))),
     ),
     ("POST", "/api/auth/logout"): Op("Sign out: the token ends"),
+    ("POST", "/api/auth/password"): Op(
+        "Change one's own password: the person's other sessions end, this one goes on",
+        body=True,
+        fields={"password": (_STR, True), "new_password": (_STR, True)},
+        refusals=(
+            ("403", ("wrong_password",)),
+            ("415", ("unsupported_media_type",)),
+            ("429", ("too_many_requests",)),
+        ),
+    ),
+    ("POST", "/api/auth/sign-in-failures/unlock"): Op(
+        "Forget a name's failed sign-ins (all addresses, or one): it signs in again at once",
+        "sign_in.unlock",
+        body=True,
+        fields={"username": (_STR, True), "address": ({"type": ["string", "null"]}, False)},
+        refusals=(("404", ("unknown_user",)),),
+    ),
     ("POST", "/api/auth/counters/{counter}/sign-out"): Op(
         "End whoever holds a counter",
         "session.end",
@@ -86,7 +103,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         fields={"reason": ({"type": ["string", "null"]}, False)},
     ),
     ("GET", "/api/me"): Op("Who is signed in, their branch and its counters"),
-    ("GET", "/api/counters"): Op("The branches' counters (for the sign-in page)", PUBLIC),
+    ("GET", "/api/counters"): Op("The counters of the caller's own branch"),
     ("GET", "/api/customers/{code}"): Op(
         "A customer's debts, from CMIS", "customer.read", query=("for",), cmis=True
     ),
