@@ -185,6 +185,10 @@ export const CASH_TEXTS = {
     vi: (d) => `Chưa đóng được: còn ${d.n} việc`,
     en: (d) => `Not yet: ${d.n} left`,
   },
+  day_typed_wrong: {
+    vi: "Ngày viết theo dạng ngày/tháng/năm, ví dụ 07/12/2026: sửa lại ô ngày.",
+    en: "Write a day as day/month/year, e.g. 07/12/2026: correct the date box.",
+  },
   no_drawer_yet: { vi: "Chưa có két nào mở", en: "No drawer opened yet" },
   no_movement_yet: { vi: "Chưa có chuyển tiền", en: "No movement yet" },
 

@@ -4,7 +4,7 @@
 // report downloads. Live: websocket events refetch the HTTP answers (coalesced).
 // The shell makes one section over its ctx; the section's state lives in its one object,
 // which each start (each sign-in) resets. Words: cash-texts.js.
-import { date } from "/static/format.js";
+import { date, isoDay } from "/static/format.js";
 import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";
@@ -273,8 +273,19 @@ export function cashSection(ctx) {
     const box = $("#report-error");
     showError(box, null);
     const day = cp.today || cp.data?.business_day || "";
-    const from = $("#report-from").value || day;
-    const to = $("#report-to").value || from;
+    const typed = (id) => {
+      const box = $(id);
+      const iso = box.value.trim() ? isoDay(box.value) : "";
+      box.setAttribute("aria-invalid", String(iso === null));
+      return iso;
+    };
+    const [fromDay, toDay] = [typed("#report-from"), typed("#report-to")];
+    if (fromDay === null || toDay === null) {
+      showError(box, msg("day_typed_wrong"));
+      return;
+    }
+    const from = fromDay || day;
+    const to = toDay || from;
     const level = $("#report-level").value;
     const q = new URLSearchParams({ from, to, level, format });
     const path = `/api/reports?${q}`;
@@ -627,16 +638,16 @@ export function cashSection(ctx) {
     $("#day-close").hidden = closed;
     $("#day-close").disabled = cp.busy || (day && !day.can_close) || false;
     $("#day-confirm").hidden = !cp.confirming || closed;
-    $("#day-confirm-date").textContent = cp.today || "";
+    $("#day-confirm-date").textContent = date(cp.today);
     $("#day-confirm-yes").disabled = cp.busy;
   }
 
   function render() {
     const data = cp.data;
     $("#cash-past").hidden = isToday();
-    if (cp.today && !$("#cash-date").value) $("#cash-date").value = cp.today;
-    if (cp.today && !$("#report-from").value) $("#report-from").value = cp.today;
-    if (cp.today && !$("#report-to").value) $("#report-to").value = cp.today;
+    for (const id of ["#cash-date", "#report-from", "#report-to"]) {
+      if (cp.today && !$(id).value) $(id).value = date(cp.today);
+    }
     const t = data ? data.totals : null;
     $("#cash-expected").textContent = t ? money(t.expected) : "—";
     $("#cash-collected").textContent = t ? money(t.collected) : "—";
@@ -667,7 +678,9 @@ export function cashSection(ctx) {
     cp.wired = true;
     $("#cash-refresh").addEventListener("click", cashRefresh);
     $("#cash-date").addEventListener("change", (e) => {
-      const v = e.target.value;
+      const v = e.target.value.trim() ? isoDay(e.target.value) : "";
+      e.target.setAttribute("aria-invalid", String(v === null));
+      if (v === null) return; // not a day: the box says so, the page stays on its day
       cp.date = !v || v === cp.today ? "" : v;
       cp.data = cp.papers = null;
       render();

@@ -187,6 +187,7 @@ async function enter() {
   session.principal = me.principal;
   session.counters = me.counters;
   session.branch = me.branch;
+  rememberCounters(me.counters);
   const p = me.principal;
   $("#branch-name").textContent = me.branch.name;
   $("#whoami").textContent = `${p.full_name || p.name} (${p.name})`;
@@ -284,21 +285,33 @@ function startSocket(view) {
 
 // ----------------------------------------------------------------------------------
 
-/** The counters come from the server's config, so a hall with other desks needs no edit. */
-async function loadCounters() {
+/** The desks named by /api/me at the last sign-in in this browser (the server lists a
+ * branch's counters only to someone signed in there), else those written in the page. */
+const COUNTERS_KEY = "qms.counters";
+
+function loadCounters() {
+  let counters = null;
   try {
-    const { branches } = await api("/api/counters");
-    const select = $("#login-counter");
-    const keep = select.value;
-    for (const opt of [...select.options]) if (opt.value) opt.remove();
-    for (const b of branches) {
-      for (const c of b.counters) {
-        select.append(el("option", { value: c.code, text: `${c.code} — ${c.name}` }));
-      }
-    }
-    select.value = keep;
+    counters = JSON.parse(localStorage.getItem(COUNTERS_KEY) || "null");
   } catch {
-    // offline: the list written in the page still works for the demo hall
+    counters = null;
+  }
+  if (!Array.isArray(counters) || counters.length === 0) return;
+  const select = $("#login-counter");
+  const keep = select.value;
+  for (const opt of [...select.options]) if (opt.value) opt.remove();
+  for (const c of counters) {
+    select.append(el("option", { value: c.code, text: `${c.code} — ${c.name}` }));
+  }
+  select.value = keep;
+}
+
+function rememberCounters(counters) {
+  try {
+    const desks = counters.map((c) => ({ code: c.code, name: c.name }));
+    localStorage.setItem(COUNTERS_KEY, JSON.stringify(desks));
+  } catch {
+    /* storage unavailable: the page's own list */
   }
 }
 

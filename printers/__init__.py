@@ -8,7 +8,10 @@ Modules, one concept each:
 - ``vietnamese``, ``tcvn3``: Vietnamese text in the printers' code pages (CP1258, TCVN-3);
 - ``raster``: the same layout drawn with Pillow (image mode, fallback lines, previews);
 - ``render``: layout -> a python-escpos printer, in text or image mode;
+- ``escpos_read``: ESC/POS bytes back to the commands they are, for ``dissect`` and
+  ``replay``;
 - ``dissect``: ESC/POS bytes back to readable text (console backend, tests);
+- ``replay``: ESC/POS bytes back to one picture a job (``preview`` of printer files);
 - ``backends``: python-escpos printers built from config; ``console`` (text to the log)
   and ``network`` (python-escpos's, with a socket leak fixed) are its own printer classes;
 - ``preview``: ``python -m printers.preview OUTDIR`` writes PNG previews;

@@ -2,10 +2,10 @@
 received (``data/prints/*.bin``, one file a printer, every job appended) becomes one
 picture a job, so a person checks the paper itself, not a sample.
 
-It reads the commands ``printers.render`` sends (python-escpos's set, text in a code page,
-GS v 0 rasters, feeds, cuts), decoding text as ``printers.dissect`` does; text is drawn in
-a fixed-width font in font A's 12x24-dot cells, magnified as the printer would. Anything
-else is an error, not a guess.
+The bytes are read by ``printers.escpos_read``, as ``printers.dissect`` reads them for text
+(python-escpos's set, text in a code page, GS v 0 rasters, feeds, cuts; anything else is an
+error, not a guess); text is drawn in a fixed-width font in font A's 12x24-dot cells,
+magnified as the printer would.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from printers.dissect import ALIGN, ESC_ONE_ARG, Decoder, page_decoders, unknown_page
-from printers.layout import Align, nfc
+from printers import escpos_read as esc
+from printers.layout import nfc
 from printers.raster import FONT_DIR
 
 CELL_W, CELL_H, LINE_GAP = 12, 24, 6  # font A, and the gap of the default line spacing
@@ -64,15 +64,10 @@ def _cells(text: str, bold: bool) -> Image.Image:
 
 @dataclass
 class _Job:
-    """The state of the printer while one job is read."""
+    """The printed strips of one job, and the style its text is drawn in."""
 
     dots: int
-    decoders: dict[int, Decoder]
-    page: int = 0
-    align: Align = "left"
-    bold: bool = False
-    width: int = 1
-    height: int = 1
+    style: esc.Style = field(default_factory=esc.Style)
     line: list[str] = field(default_factory=list)
     strips: list[Image.Image] = field(default_factory=list)
 
@@ -80,12 +75,13 @@ class _Job:
         """The line so far, printed (an empty one is a blank line)."""
         text = nfc("".join(self.line))
         self.line = []
-        w, h = CELL_W * self.width, CELL_H * self.height
-        cell = _cells(text, self.bold)
+        st = self.style
+        w, h = CELL_W * st.width, CELL_H * st.height
+        cell = _cells(text, st.bold)
         grown = cell.resize((max(1, w * len(text)), h)) if (w, h) != (CELL_W, CELL_H) else cell
-        strip = Image.new("L", (self.dots, h + LINE_GAP * self.height), WHITE)
+        strip = Image.new("L", (self.dots, h + LINE_GAP * st.height), WHITE)
         room = self.dots - grown.width
-        x = {"left": 0, "center": room // 2, "right": room}[self.align]
+        x = {"left": 0, "center": room // 2, "right": room}[st.align]
         strip.paste(grown, (max(0, x), 0))
         self.strips.append(strip.point(lambda v: 0 if v < 160 else 255).convert("1"))
 
@@ -113,71 +109,26 @@ class _Job:
 def jobs(data: bytes, profile: Any, dots: int = 576) -> list[Image.Image]:
     """Each job of ``data`` (the printed part up to its cut) as a 1-bit image ``dots``
     wide; a job printed without a cut at the end is the last picture."""
-    decoders = page_decoders(profile)
     out: list[Image.Image] = []
-    job = _Job(dots, decoders)
-    i, n = 0, len(data)
-    while i < n:
-        b = data[i]
-        if b == 0x0A:
-            job.text()
-            i += 1
-        elif b == 0x1B:
-            i = _esc(data, i, job)
-        elif b == 0x1D:
-            if data[i + 1] == ord("V"):  # a cut: this job is done
+    job = _Job(dots)
+    for cmd in esc.commands(data, profile, cut_resets=True):
+        match cmd:
+            case esc.Text(text):
+                job.line.append(text)
+            case esc.LineFeed():
+                job.text()
+            case esc.Feed(lines):
+                job.feed(lines)
+            case esc.Style():
+                job.style = cmd
+            case esc.Raster(width, height, bits):
+                job.image(Image.frombytes("1", (width, height), bits.translate(_INVERTED)))
+            case esc.Cut():  # this job is done
                 if job.line:
                     job.text()
                 out.append(job.picture())
-                job = _Job(dots, decoders)
-                i += 4 if data[i + 2] in (65, 66) else 3
-            else:
-                i = _gs(data, i, job)
-        elif b < 0x20:
-            raise ValueError(f"control byte 0x{b:02X} at {i}")
-        else:
-            job.line.append(job.decoders.get(job.page, unknown_page)(b))
-            i += 1
+                job = _Job(dots)
     if job.strips or job.line:
         job.feed(0)
         out.append(job.picture())
     return out
-
-
-def _esc(data: bytes, i: int, job: _Job) -> int:
-    cmd = data[i + 1]
-    if cmd == ord("@"):
-        job.page, job.align, job.bold, job.width, job.height = 0, "left", False, 1, 1
-        return i + 2
-    if cmd == ord("2"):
-        return i + 2
-    arg = data[i + 2]
-    if cmd == ord("t"):
-        job.page = arg
-    elif cmd == ord("a"):
-        job.align = ALIGN[arg]
-    elif cmd == ord("E"):
-        job.bold = bool(arg)
-    elif cmd == ord("d"):
-        job.feed(arg)
-    elif cmd not in ESC_ONE_ARG:
-        raise ValueError(f"ESC 0x{cmd:02X} at {i}")
-    return i + 3
-
-
-def _gs(data: bytes, i: int, job: _Job) -> int:
-    cmd = data[i + 1]
-    if cmd == ord("!"):
-        job.width, job.height = (data[i + 2] >> 4) + 1, (data[i + 2] & 0x0F) + 1
-        return i + 3
-    if cmd == ord("v") and data[i + 2] == ord("0"):
-        wb = data[i + 4] + 256 * data[i + 5]
-        h = data[i + 6] + 256 * data[i + 7]
-        raster = data[i + 8 : i + 8 + wb * h].translate(_INVERTED)
-        job.image(Image.frombytes("1", (wb * 8, h), raster))
-        return i + 8 + wb * h
-    if cmd == ord("(") and data[i + 2] in (ord("k"), ord("L")):
-        return i + 5 + data[i + 3] + 256 * data[i + 4]
-    if cmd == ord("B"):
-        return i + 3
-    raise ValueError(f"GS 0x{cmd:02X} at {i}")

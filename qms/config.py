@@ -56,11 +56,18 @@ class ServerSettings(_Model):
         "and uvicorn versions it was tested with (otherwise the usual path, with a "
         "warning at start); off: every frame goes the usual way.",
     )
-    forwarded_allow_ips: tuple[str, ...] = Field(
-        ("127.0.0.1", "::1"),
+    trusted_proxies: tuple[str, ...] = Field(
+        (),
         description="Load balancers (IP addresses or networks) whose X-Forwarded-For and "
         "X-Forwarded-Proto are believed: behind one, sign-in limits and the audit log see "
-        "the client's address, not the balancer's.",
+        "the client's address, not the balancer's. Empty (the default): no one's; the "
+        "address is the connection's. The old name forwarded_allow_ips still works.",
+    )
+    metrics_token: str | None = Field(
+        None,
+        min_length=16,
+        description="Bearer token Prometheus sends to GET /metrics (at least 16 characters; "
+        'give it as {"$env": "QMS_METRICS_TOKEN"}). None: /metrics is refused.',
     )
 
     connection_guard: bool = Field(
@@ -115,7 +122,16 @@ class ServerSettings(_Model):
         "which carries many clients' connections.",
     )
 
-    @field_validator("forwarded_allow_ips", "unlimited_addresses")
+    @model_validator(mode="before")
+    @classmethod
+    def _old_name(cls, data: Any) -> Any:
+        """``forwarded_allow_ips``, the setting's name before 2026-12, still read."""
+        if isinstance(data, dict) and "forwarded_allow_ips" in data:
+            data = dict(data)
+            data.setdefault("trusted_proxies", data.pop("forwarded_allow_ips"))
+        return data
+
+    @field_validator("trusted_proxies", "unlimited_addresses")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
@@ -250,13 +266,37 @@ class CashSettings(_Model):
 
 
 class AuthSettings(_Model):
-    session_hours: int = Field(12, ge=1, le=72, description="Staff session lifetime.")
+    session_hours: float = Field(
+        12,
+        gt=0,
+        le=72,
+        description="Staff session lifetime, in hours; at its end the session's sockets "
+        "close too (4401).",
+    )
     demo_accounts: bool = Field(True, description="Create the demo staff on an empty database.")
     login_failures: int = Field(
-        5, ge=1, le=1000, description="Failed sign-ins allowed per username in the window."
+        5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins under one name from one address in the window before "
+        "that name from that address waits (docs/security.md).",
     )
     login_failures_per_address: int = Field(
-        20, ge=1, le=10_000, description="Failed sign-ins allowed per client address."
+        20, ge=1, le=10_000, description="Failed sign-ins from one address, any name."
+    )
+    login_failures_per_name: int = Field(
+        50,
+        ge=1,
+        le=100_000,
+        description="Failed sign-ins under one name from all addresses before tries from "
+        "an address the name never signed in from wait; its usual addresses do not.",
+    )
+    login_delay_s: int = Field(
+        15,
+        ge=1,
+        le=3600,
+        description="The first wait past a limit, doubled at each further failure, up "
+        "to the window.",
     )
     login_window_s: int = Field(
         300, ge=1, le=86_400, description="The window failed sign-ins are counted over."

@@ -21,7 +21,8 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def cut_customer() -> str:
-    """A demo customer whose supply is cut for debt, with two periods or more to pay."""
+    """A demo customer whose supply is cut for debt, with two periods or more to pay, past
+    the codes the kiosk issued above."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
@@ -30,7 +31,9 @@ def cut_customer() -> str:
     today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     demo = build_demo_data(unit="PE0100", customers=SIM_CUSTOMERS, seed=SIM_SEED, today=today)
     return next(
-        c.code for c in demo.customers.values() if c.supply == "CUT" and len(c.invoices) >= 2
+        c.code
+        for c in demo.customers.values()
+        if c.supply == "CUT" and len(c.invoices) >= 2 and c.code > "PE0100" + "0000100"
     )
 
 
@@ -87,10 +90,11 @@ def main() -> None:
     try:
         state = stage(hall)
         with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            b = p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, "--lang=vi-VN"])
 
             def page(w: int, h: int) -> Any:
-                return b.new_page(viewport={"width": w, "height": h})
+                # a hall's machines run in Vietnamese: date boxes read dd/mm/yyyy
+                return b.new_page(viewport={"width": w, "height": h}, locale="vi-VN")
 
             pg = page(1920, 1080)
             pg.goto(f"{hall.base}/displays/?token=demo-display-1")
@@ -138,7 +142,8 @@ def main() -> None:
             pg = page(1440, 900)
             sign_in(pg, hall, "supervisor", "")
             pg.click("#tab-cash")
-            pg.wait_for_selector("#export-box")
+            pg.wait_for_selector("body[data-view=cash] #cash-view[data-loaded=true]")
+            pg.wait_for_selector("#day-box[data-can-close=false]")
             pg.locator("#export-box").scroll_into_view_if_needed()
             pg.screenshot(path=OUT / "reports.png")
             pg = page(1440, 900)

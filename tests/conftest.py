@@ -82,10 +82,16 @@ class HallServer:
     """`qms serve` in a child process; waits for its start-up banner, never sleeps."""
 
     def __init__(
-        self, tmp: Path, raw: dict[str, Any] | None = None, workers: int = 1, **over: object
+        self,
+        tmp: Path,
+        raw: dict[str, Any] | None = None,
+        workers: int = 1,
+        log_level: str = "warning",
+        **over: object,
     ) -> None:
         self.tmp = tmp
         self.workers = workers
+        self.log_level = log_level
         self.port = free_port()
         self.sim_port = free_port()
         self.config = hall_config(tmp, self.sim_port, **over)
@@ -111,7 +117,7 @@ class HallServer:
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
+                self.log_level,
                 "--workers",
                 str(self.workers),
             ],
@@ -313,6 +319,24 @@ def hall(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Hal
 @pytest.fixture(scope="module")
 def customers(demo: DemoData, hall: HallServer) -> Customers:
     return Customers(demo)
+
+
+@pytest.fixture(scope="module")
+def people(hall: HallServer) -> Iterator[dict[str, Staff]]:
+    """API clients that set a page test's scene: the kiosk, both lookup counters, cashier2,
+    the head cashier and the supervisor; cashier1's and cashier3's counters are left to
+    the pages under test to sign in at."""
+    p = {
+        "kiosk": Device(hall.base, "demo-kiosk-1"),
+        "even": Staff(hall.base, "lookup1", "LE"),
+        "odd": Staff(hall.base, "lookup2", "LO"),
+        "c2": Staff(hall.base, "cashier2", "C2"),
+        "head": Staff(hall.base, "head", "C4"),
+        "sup": Staff(hall.base, "supervisor", None),
+    }
+    yield p
+    for s in p.values():
+        s.close()
 
 
 @pytest.fixture(scope="module")

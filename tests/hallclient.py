@@ -65,3 +65,15 @@ class Device(Staff):
         self.token = token
         self.counter = counter
         self.http.headers["Authorization"] = f"Bearer {token}"
+
+
+def ready_ticket(people: dict[str, Staff], code: str) -> dict[str, Any]:
+    """A ticket for ``code`` whose paper invoices the lookup counters have all found (F9),
+    as it stands after."""
+    number = people["kiosk"].post("/api/tickets", {"customers": [code]})["number"]
+    t = people["sup"].get(f"/api/tickets/{number}")
+    for c in t["customers"]:
+        for inv in c["invoices"]:
+            clerk = people["even"] if inv["lookup"] == "even" else people["odd"]
+            clerk.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
+    return people["sup"].get(f"/api/tickets/{number}")  # type: ignore[no-any-return]

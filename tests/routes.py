@@ -8,6 +8,9 @@ PUBLIC, SIGNED_IN = "public", "signed-in"
 #: (method, path as the app declares it) -> (a concrete URL, the permission it needs)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/healthz"): ("/healthz", PUBLIC),
+    ("GET", "/openapi.json"): ("/openapi.json", PUBLIC),
+    # no role opens it: the metrics token does (none configured here: 403 metrics_off)
+    ("GET", "/metrics"): ("/metrics", PUBLIC),
     ("POST", "/api/auth/login"): ("/api/auth/login", PUBLIC),
     ("GET", "/api/me"): ("/api/me", SIGNED_IN),
     # C3: a counter nobody of the matrix holds (without a reason it changes nothing anyway)
@@ -15,7 +18,12 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "/api/auth/counters/C3/sign-out",
         "session.end",
     ),
-    ("GET", "/api/counters"): ("/api/counters", PUBLIC),
+    ("GET", "/api/counters"): ("/api/counters", SIGNED_IN),
+    ("POST", "/api/auth/password"): ("/api/auth/password", SIGNED_IN),
+    ("POST", "/api/auth/sign-in-failures/unlock"): (
+        "/api/auth/sign-in-failures/unlock",
+        "sign_in.unlock",
+    ),
     ("GET", "/api/customers/{code}"): ("/api/customers/PE01000000001", "customer.read"),
     ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
     ("GET", "/api/tickets/{number:int}"): ("/api/tickets/1", "ticket.read"),

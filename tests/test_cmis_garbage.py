@@ -45,6 +45,8 @@ ANSWERS: dict[str, Response] = {
             ],
         }
     ),
+    # nested past the stack: a RecursionError once, a 500 at issue or F4
+    "PE01000000004": Response("[" * 100_000 + "]" * 100_000, media_type="application/json"),
 }
 
 

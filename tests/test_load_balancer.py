@@ -134,8 +134,9 @@ def balanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
     for name in ("a", "b", "lb"):
         (tmp / name).mkdir()
     with postgres_database() as url:
-        a = HallServer(tmp / "a", database__url=url, bus__url=bus_url)
-        b = HallServer(tmp / "b", database__url=url, bus__url=bus_url)
+        lb = {"server__trusted_proxies": ["127.0.0.1"]}  # nginx, on this machine
+        a = HallServer(tmp / "a", database__url=url, bus__url=bus_url, **lb)
+        b = HallServer(tmp / "b", database__url=url, bus__url=bus_url, **lb)
         remote = {"mode": "remote", "v2_url": a.cmis_url, "v1_url": a.cmis_url}
         b.edit_config(lambda raw: raw["cmis"].update(remote))
         with a.running(), b.running():  # one after the other: the first creates the schema
@@ -210,9 +211,9 @@ def test_two_hosts_behind_nginx_are_one_hall(balanced: Balanced, demo: Any) -> N
 
 
 def test_a_forwarded_address_counts_only_from_a_configured_balancer(tmp_path: Path) -> None:
-    """With the balancer elsewhere (``server.forwarded_allow_ips``), a client on loopback
+    """With the balancer elsewhere (``server.trusted_proxies``), a client on loopback
     cannot pass itself off as another address with the header."""
-    with HallServer(tmp_path, server__forwarded_allow_ips=["192.0.2.1"]).running() as hall:
+    with HallServer(tmp_path, server__trusted_proxies=["192.0.2.1"]).running() as hall:
         r = httpx.post(
             f"{hall.base}/api/auth/login",
             json={"username": "supervisor", "password": "demo123"},

@@ -5,7 +5,7 @@ pages' data-* attributes, never on time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,37 +13,10 @@ import pytest
 
 from tests.browser import Console, sign_in
 from tests.conftest import Customers, HallServer
-from tests.hallclient import ApiError, Device, Staff
+from tests.hallclient import ApiError, Staff, ready_ticket
 
 FLOAT = 500_000
 OUT = 300_000
-
-
-@pytest.fixture(scope="module")
-def people(hall: HallServer) -> Iterator[dict[str, Staff]]:
-    """API clients for setup; cashier1 has none: the page opens that drawer."""
-    p = {
-        "kiosk": Device(hall.base, "demo-kiosk-1"),
-        "even": Staff(hall.base, "lookup1", "LE"),
-        "odd": Staff(hall.base, "lookup2", "LO"),
-        "c2": Staff(hall.base, "cashier2", "C2"),
-        "head": Staff(hall.base, "head", "C4"),
-        "sup": Staff(hall.base, "supervisor", None),
-    }
-    yield p
-    for s in p.values():
-        s.close()
-
-
-def ready_ticket(people: dict[str, Staff], code: str) -> dict[str, Any]:
-    """A ticket whose paper invoices the lookup counters have all found (F9)."""
-    number = people["kiosk"].post("/api/tickets", {"customers": [code]})["number"]
-    t = people["sup"].get(f"/api/tickets/{number}")
-    for c in t["customers"]:
-        for inv in c["invoices"]:
-            clerk = people["even"] if inv["lookup"] == "even" else people["odd"]
-            clerk.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
-    return t
 
 
 def head_drawer_open(people: dict[str, Staff]) -> None:
@@ -218,12 +191,24 @@ def test_papers_to_return_head_deposit_and_day_close(
     head.wait_for_selector("#drawer[data-status=closed]")
     assert "Vietcombank" in head.inner_text("#drawer-stop")
 
+    # the report's days read dd/mm/yyyy whatever the browser's language; a day that is not
+    # one is refused on the page, in words
+    typed = sup.input_value("#report-from")
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", typed), typed
+    sup.fill("#report-from", "31/02/2026")
+    sup.click("#report-csv")
+    sup.wait_for_selector("#report-error:not([hidden])")
+    assert "ngày/tháng/năm" in sup.inner_text("#report-error")
+    sup.fill("#report-from", typed)
+
     # the day's report as a file (the API wants the bearer token: the page fetches it)
     with sup.expect_download() as got:
         sup.click("#report-csv")
     assert got.value.failure() is None
     name = got.value.suggested_filename
     assert name.startswith("report-branch-PE0100-") and name.endswith(".csv")
+    d, m, y = typed.split("/")
+    assert f"{y}-{m}-{d}" in name, "the day typed dd/mm/yyyy is the report's day"
     assert Path(got.value.path()).read_bytes().startswith("\ufeff#report,".encode())
 
     # nothing stands in the way any more: close the day, after a confirmation

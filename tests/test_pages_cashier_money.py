@@ -7,42 +7,15 @@ of a difference. One server for the module; waits are on the pages' data-* attri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.browser import Console, sign_in
 from tests.conftest import Customers, HallServer
-from tests.hallclient import ApiError, Device, Staff
+from tests.hallclient import ApiError, Staff, ready_ticket
 
 VIEW = {"width": 1440, "height": 1000}
-
-
-@pytest.fixture(scope="module")
-def people(hall: HallServer) -> Iterator[dict[str, Staff]]:
-    p = {
-        "kiosk": Device(hall.base, "demo-kiosk-1"),
-        "even": Staff(hall.base, "lookup1", "LE"),
-        "odd": Staff(hall.base, "lookup2", "LO"),
-        "c2": Staff(hall.base, "cashier2", "C2"),
-        "head": Staff(hall.base, "head", "C4"),
-        "sup": Staff(hall.base, "supervisor", None),
-    }
-    yield p
-    for s in p.values():
-        s.close()
-
-
-def ready_ticket(people: dict[str, Staff], code: str) -> dict[str, Any]:
-    """A ticket whose paper invoices the lookup counters have all found (F9)."""
-    number = people["kiosk"].post("/api/tickets", {"customers": [code]})["number"]
-    t = people["sup"].get(f"/api/tickets/{number}")
-    for c in t["customers"]:
-        for inv in c["invoices"]:
-            clerk = people["even"] if inv["lookup"] == "even" else people["odd"]
-            clerk.post(f"/api/tickets/{number}/invoices/{inv['invoice_id']}/found")
-    return people["sup"].get(f"/api/tickets/{number}")  # type: ignore[no-any-return]
 
 
 def cashier_page(browser: Any, console: Console, hall: HallServer, user: str, counter: str) -> Any:

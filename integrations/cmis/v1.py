@@ -38,7 +38,7 @@ from integrations.cmis.base import (
     SearchBy,
     Supply,
 )
-from integrations.cmis.http_client import MAX_ANSWER, HttpAdapter, TooLong, request_id
+from integrations.cmis.http_client import CALL_ERRORS, MAX_ANSWER, HttpAdapter, TooLong, request_id
 from integrations.cmis.v1_wire import (
     BUSY,
     MALFORMED,
@@ -201,6 +201,8 @@ class _Reply:
 
 class Cmis1Client(HttpAdapter):
     """``CmisClient`` over CMIS 1.0; one pooled ``httpx.AsyncClient`` for all calls."""
+
+    version = "1.0"
 
     idempotent_posting: bool = False  # BILLING is executed anew on every call
 
@@ -439,6 +441,7 @@ class Cmis1Client(HttpAdapter):
             if reply.code != BUSY:
                 return reply
             problem, busy = "CMIS busy (096)", True
+            CALL_ERRORS.labels(self.version, "busy").inc()  # an HTTP 200 that says busy
         raise CmisUnavailable(
             f"{command}: {problem}",
             code=BUSY if busy else "",

@@ -121,6 +121,8 @@ class _Answer:
 class Cmis2Client(HttpAdapter):
     """``CmisClient`` over CMIS 2.0; one pooled ``httpx.AsyncClient`` for all calls."""
 
+    version = "2.0"
+
     idempotent_posting: bool = True  # CMIS 2.0 deduplicates payments by Idempotency-Key
 
     # --- CmisClient -----------------------------------------------------------------------
@@ -300,8 +302,8 @@ class Cmis2Client(HttpAdapter):
         """The JSON object of a success, or the project error for CMIS's error answer."""
         if r.status in ok:
             try:
-                obj = json.loads(r.content)
-            except (ValueError, UnicodeDecodeError):
+                obj = _loads(r.content)
+            except ValueError:
                 raise CmisBadAnswer(
                     f"{what}: HTTP {r.status} answer is not JSON "
                     f"({r.content_type or 'no content-type'})",
@@ -315,11 +317,22 @@ class Cmis2Client(HttpAdapter):
 _request_id = request_id
 
 
+def _loads(content: bytes) -> Any:
+    """CMIS's JSON, or ValueError for garbage: not JSON, nested past the stack, or text
+    with a lone surrogate (no page, paper or database could carry it)."""
+    try:
+        obj = json.loads(content)
+        json.dumps(obj, ensure_ascii=False).encode()
+    except (RecursionError, UnicodeError) as e:  # UnicodeDecodeError is a ValueError too
+        raise ValueError(f"not usable JSON: {type(e).__name__}") from None
+    return obj
+
+
 def _error_code(r: Reply) -> str | None:
     """CMIS's MA_LOI, or None when the error answer is not CMIS-shaped."""
     try:
-        obj = json.loads(r.content)
-    except (ValueError, UnicodeDecodeError):
+        obj = _loads(r.content)
+    except ValueError:
         return None
     code = obj.get("MA_LOI") if isinstance(obj, dict) else None
     return code if isinstance(code, str) else None

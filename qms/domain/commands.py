@@ -14,7 +14,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeGuard, TypeVar
 
 from qms.domain import delivery, money
 from qms.domain.errors import BadRequest, NotFound
@@ -22,6 +22,8 @@ from qms.domain.tickets import check_codes
 
 C = TypeVar("C", bound="Command")
 Check = Callable[[object, str], Any]
+#: a number written in ASCII digits (``str.isdigit`` also takes "²" and "①")
+ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 class Command:
@@ -41,6 +43,11 @@ def parse(cls: type[C], data: Mapping[str, object], **path: object) -> C:
             raw = check(raw, name)
         values[name] = raw
     return cls(**values)
+
+
+def field_checks(cls: type[Command]) -> tuple[tuple[str, tuple[Check, ...]], ...]:
+    """Each field of ``cls`` with its checks (the API's document reads them too)."""
+    return _checks(cls)  # type: ignore[arg-type]  # a class is hashable
 
 
 @cache
@@ -67,15 +74,26 @@ def optional_text(value: object, field: str) -> str | None:
     return None if value is None else text(value, field)
 
 
+#: the largest id or number every database keeps: ids, ticket and invoice numbers are
+#: PostgreSQL ``integer`` columns (signed 32-bit); a path or a body may say more
+MAX_ID = 2**31 - 1
+
+
+def _is_id(value: object, low: int) -> TypeGuard[int]:
+    return not isinstance(value, bool) and isinstance(value, int) and low <= value <= MAX_ID
+
+
 def whole(value: object, field: str) -> int:
-    """An id or a number: a whole number (JSON's true is not 1)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"{field} is a whole number", code="invalid_request", field=field)
+    """An id or a number: a whole number the database can store (JSON's true is not 1)."""
+    if not _is_id(value, -MAX_ID):
+        raise BadRequest(
+            f"{field} is a whole number of at most {MAX_ID}", code="invalid_request", field=field
+        )
     return value
 
 
 def ticket_number(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not _is_id(value, 1):
         raise BadRequest(
             "a ticket number is a positive integer", code="invalid_ticket_number", field=field
         )
@@ -96,11 +114,7 @@ def optional_amount(value: object, field: str) -> int | None:
 
 def invoice_ids(value: object, field: str) -> tuple[int, ...]:
     """A non-empty list of distinct invoice ids."""
-    if (
-        not isinstance(value, list)
-        or not value
-        or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
-    ):
+    if not isinstance(value, list) or not value or not all(_is_id(v, -MAX_ID) for v in value):
         raise BadRequest(
             f"{field} is a non-empty list of invoice ids", code="invalid_request", field=field
         )
@@ -123,13 +137,24 @@ def return_reason(value: object, field: str) -> str:
     return delivery.check_reason(value)
 
 
-def one_of(*allowed: str, code: str = "invalid_request", missing: type = BadRequest) -> Check:
-    def check(value: object, field: str) -> str:
-        if not isinstance(value, str) or value not in allowed:
-            raise missing(f"{field} is one of " + ", ".join(allowed), code=code, field=field)
+class OneOf:
+    """A word from a fixed list (its words are public: the API's document lists them)."""
+
+    __slots__ = ("allowed", "code", "missing")
+
+    def __init__(self, allowed: tuple[str, ...], code: str, missing: type) -> None:
+        self.allowed, self.code, self.missing = allowed, code, missing
+
+    def __call__(self, value: object, field: str) -> str:
+        if not isinstance(value, str) or value not in self.allowed:
+            raise self.missing(
+                f"{field} is one of " + ", ".join(self.allowed), code=self.code, field=field
+            )
         return value
 
-    return check
+
+def one_of(*allowed: str, code: str = "invalid_request", missing: type = BadRequest) -> Check:
+    return OneOf(allowed, code, missing)
 
 
 def note(value: object, field: str) -> str:
@@ -313,7 +338,11 @@ def note_count(value: object, field: str) -> NoteCount | None:
     out: dict[int, int] = {}
     for key, n in value.items():
         where = f"{field}.{key}"
-        if not isinstance(key, str) or not key.isdigit() or int(key) <= 0:
+        if (
+            not isinstance(key, str)
+            or not ASCII_DIGITS.fullmatch(key)
+            or not 0 < int(key) <= MAX_ID
+        ):
             raise BadRequest(
                 f"{where}: a note is a positive amount in đồng",
                 code="invalid_note_count",

@@ -81,6 +81,11 @@ class TooLarge(QmsError):
     code = "body_too_large"
 
 
+class UnsupportedMediaType(QmsError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class TooMany(QmsError):
     status = 429
     code = "too_many_requests"

@@ -52,6 +52,8 @@ EVENT_TYPES: dict[str, str] = {
     "device.enrolled": "a supervisor enrolled a kiosk, display or hall agent",
     "device.revoked": "a supervisor revoked a device: its token is refused, its connections close",
     "day.closed": "the head cashier or the supervisor closed the business day",
+    "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "
+    "supervisor signed a counter out): their sockets close in every worker",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 from typing import Any
@@ -14,8 +15,9 @@ from starlette.routing import Route
 
 from qms.domain import commands as c
 from qms.domain import reconcile
-from qms.domain.errors import BadRequest, NotFound
+from qms.domain.errors import BadRequest, NotFound, UnsupportedMediaType
 from qms.domain.masking import mask_name
+from qms.http import openapi
 from qms.http.errors import read_json
 from qms.usecases import csv_safe, queries
 from qms.usecases.auth import Authenticator, Principal
@@ -57,7 +59,20 @@ async def healthz(request: Request) -> Response:
     return ok({"status": "ok", "worker": os.getpid()})
 
 
+def _json_only(request: Request) -> None:
+    """Sign-in takes JSON only: a cross-site form (``text/plain``, urlencoded) cannot send
+    it, so another site's page cannot drive sign-in from a browser in the hall."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "application/json":
+        raise UnsupportedMediaType(
+            "send the sign-in as JSON (Content-Type: application/json)",
+            code="unsupported_media_type",
+            content_type=kind[:100] or "-",
+        )
+
+
 async def login(request: Request) -> Response:
+    _json_only(request)
     data = await body(request)
     username, password, counter = data.get("username"), data.get("password"), data.get("counter")
     if not isinstance(username, str) or not isinstance(password, str):
@@ -69,7 +84,9 @@ async def login(request: Request) -> Response:
     auth: Authenticator = request.app.state.auth
     address = request.client.host if request.client else ""
     now = _hall(request).clock.now()
-    token, who = await _run(auth.login, username, password, counter, now, address)
+    token, who, replaced = await _run(auth.login, username, password, counter, now, address)
+    if replaced:  # the person's old session at this counter: its sockets close
+        await _hall(request).bus.publish(who.branch_id, replaced)
     return ok({"token": token, "principal": who.public()})
 
 
@@ -78,12 +95,30 @@ async def _run(fn: Any, *args: Any) -> Any:
 
 
 async def logout(request: Request) -> Response:
+    """The session ends here and its sockets in every worker (``session.ended``)."""
     who = await principal(request)
     token = _token(request)
     assert token is not None
-    await _run(request.app.state.auth.logout, token)
-    await _hall(request).record(who, "auth.logout")
+    hall = _hall(request)
+    auth: Authenticator = request.app.state.auth
+    await hall.commit(who.branch_id, functools.partial(auth.logout, token, hall.clock.now()))
+    await hall.record(who, "auth.logout")
     return ok({"status": "signed out"})
+
+
+async def change_password(request: Request) -> Response:
+    """A signed-in person's own password: ``{"password", "new_password"}``; their other
+    sessions end, this one goes on."""
+    who = await principal(request)
+    _json_only(request)
+    data = await body(request)
+    hall = _hall(request)
+    auth: Authenticator = request.app.state.auth
+    work = functools.partial(
+        auth.change_password, who, data.get("password"), data.get("new_password"),
+        hall.clock.now(),
+    )  # fmt: skip
+    return ok(await hall.commit(who.branch_id, work))
 
 
 async def end_counter_session(request: Request) -> Response:
@@ -91,9 +126,22 @@ async def end_counter_session(request: Request) -> Response:
     who = await principal(request)
     data = await body(request)
     auth: Authenticator = request.app.state.auth
-    now = _hall(request).clock.now()
+    hall = _hall(request)
     counter = request.path_params["counter"]
-    return ok(await _run(auth.end_counter_session, who, counter, data.get("reason"), now))
+    work = functools.partial(
+        auth.end_counter_session, who, counter, data.get("reason"), hall.clock.now()
+    )
+    return ok(await hall.commit(who.branch_id, work))
+
+
+async def unlock_sign_in(request: Request) -> Response:
+    """A supervisor lets a name sign in again at once: ``{"username", "address"?}``
+    forgets its failed tries (all addresses, or the one given); audited."""
+    who = await principal(request)
+    data = await body(request)
+    auth: Authenticator = request.app.state.auth
+    now = _hall(request).clock.now()
+    return ok(await _run(auth.unlock, who, data.get("username"), data.get("address"), now))
 
 
 async def me(request: Request) -> Response:
@@ -112,8 +160,11 @@ async def me(request: Request) -> Response:
 
 
 async def counters(request: Request) -> Response:
-    """Public: the sign-in page lists the desks before anyone is signed in."""
-    hall = _hall(request)
+    """The counters of the asker's own branch: a signed-in person or a device (the
+    sign-in page keeps the list it got last time; other branches' desks are no one's
+    business here)."""
+    who = await principal(request)
+    b = _hall(request).branch(who.branch_id)
     return ok(
         {
             "branches": [
@@ -125,7 +176,6 @@ async def counters(request: Request) -> Response:
                         for c in b.counters.values()
                     ],
                 }
-                for b in hall.branches.values()
             ]
         }
     )
@@ -189,7 +239,8 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
 
 async def get_ticket(request: Request) -> Response:
     who = await principal(request)
-    return ok(await _hall(request).ticket(who, request.path_params["number"]))
+    number = c.ticket_number(request.path_params["number"], "number")
+    return ok(await _hall(request).ticket(who, number))
 
 
 async def reopen_ticket(request: Request) -> Response:
@@ -253,7 +304,7 @@ def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    if not c.ASCII_DIGITS.fullmatch(raw) or int(raw) > c.MAX_ID:
         raise BadRequest(f"{name} is a non-negative integer", code="invalid_request", field=name)
     return int(raw)
 
@@ -320,9 +371,12 @@ async def reconciliation(request: Request) -> Response:
 
 routes = [
     Route("/healthz", healthz),
+    Route("/openapi.json", openapi.openapi_json),
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/auth/password", change_password, methods=["POST"]),
     Route("/api/auth/counters/{counter}/sign-out", end_counter_session, methods=["POST"]),
+    Route("/api/auth/sign-in-failures/unlock", unlock_sign_in, methods=["POST"]),
     Route("/api/me", me),
     Route("/api/counters", counters),
     Route("/api/customers/{code}", customer),

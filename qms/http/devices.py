@@ -20,7 +20,8 @@ async def list_jobs(request: Request) -> Response:
 
 async def retry_job(request: Request) -> Response:
     who = await principal(request)
-    return ok(await queries.retry_job(_hall(request), who, request.path_params["job"]), 202)
+    job = c.whole(request.path_params["job"], "job")
+    return ok(await queries.retry_job(_hall(request), who, job), 202)
 
 
 async def reprint_job(request: Request) -> Response:

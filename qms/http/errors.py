@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -11,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from qms.domain import json_input
 from qms.domain.errors import BadRequest, QmsError, TooLarge
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,12 @@ async def on_crash(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
-    """The body as a JSON object, refused past ``max_bytes`` even without Content-Length."""
+    """The body as a JSON object, refused past ``max_bytes`` even without Content-Length,
+    and refused when ``json_input`` finds it too deep or holding what no column keeps."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+    if declared is not None and (
+        not declared.isascii() or not declared.isdigit() or int(declared) > max_bytes
+    ):
         raise TooLarge(f"request body is larger than {max_bytes} bytes", limit=max_bytes)
     chunks: list[bytes] = []
     size = 0
@@ -105,10 +108,7 @@ async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
     raw = b"".join(chunks)
     if not raw:
         return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("request body is not valid JSON", code="malformed_json") from None
+    data = json_input.loads(raw, code="malformed_json")
     if not isinstance(data, dict):
         raise BadRequest("request body must be a JSON object", code="malformed_json")
     return data

@@ -30,9 +30,25 @@ def _page() -> bytes:
 
 def follow_url(request: Request, token: str) -> str:
     """``server.public_url`` if set (a kiosk opened as 127.0.0.1 would print a QR no phone
-    can reach), else the scheme and host the kiosk used to reach the server."""
-    base = request.app.state.settings.server.public_url or str(request.base_url)
+    can reach), else the address the connection came in on: never the ``Host`` header,
+    which whoever sends the request writes (a QR to another site)."""
+    base = request.app.state.settings.server.public_url or bound_url(request)
     return f"{base.rstrip('/')}/t/{token}"
+
+
+def bound_url(request: Request) -> str:
+    """The server's own address for this connection (the socket's, as the ASGI server
+    reports it), with the scheme it was reached by."""
+    server = request.scope.get("server")
+    if not server:
+        settings = request.app.state.settings.server
+        server = (settings.host, settings.port)
+    host, port = server[0], server[1]
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    scheme = str(request.scope.get("scheme", "http"))
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
 
 
 async def _view(request: Request) -> dict[str, object]:

@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms.domain.errors import NotFound, QmsError, StoreUnavailable, TooMany
 from qms.live.inbox import Inbox
+from qms.live.ws import CONNECTIONS
 from qms.usecases import follow
 from qms.usecases.hall import Hall
 
@@ -66,9 +67,11 @@ def _slot(token: str) -> Any:
             limit=MAX_PER_TICKET,
         )
     _open[token] += 1
+    CONNECTIONS.labels("follow").inc()
     try:
         yield
     finally:
+        CONNECTIONS.labels("follow").dec()
         _open[token] -= 1
         if _open[token] <= 0:
             del _open[token]

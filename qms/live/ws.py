@@ -19,10 +19,11 @@ import random
 from typing import Any
 
 import anyio.to_thread
+from prometheus_client import Gauge
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms.devices import agent_link
-from qms.domain import events
+from qms.domain import events, json_input
 from qms.domain.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.domain.events import EventRecord
 from qms.live import ws_direct
@@ -39,6 +40,9 @@ CLOSE_UNAUTHENTICATED = 4401
 #: closed for not authenticating within ``server.ws_auth_deadline_s`` of opening
 CLOSE_AUTH_DEADLINE = 4408
 _GONE = object()
+_EXPIRED = object()  # the session's end came: look again
+#: events a connection looks at before forwarding: they may end it
+ENDING = frozenset({"device.revoked", "session.ended"})
 
 #: client message types and the keys they carry; docs/protocol.md is checked against it.
 CLIENT_MESSAGES = {
@@ -48,6 +52,21 @@ CLIENT_MESSAGES = {
     "ping": (),
     "ack": ("job", "ok", "error"),
 }
+
+#: open sockets by the kind of view they follow: "none" until one subscribes, "cashier"
+#: for every cashier:CODE, "follow" for the phones' (qms/live/follow_ws.py); with
+#: --workers N, the sum over the live workers
+CONNECTIONS = Gauge(
+    "qms_websocket_connections",
+    "Open websockets by view (none: not subscribed yet).",
+    ["view"],
+    multiprocess_mode="livesum",
+)
+
+
+def view_kind(view: str | None) -> str:
+    """The metrics' label of a view: bounded, whatever the counters' codes."""
+    return "none" if view is None else view.split(":", 1)[0]
 
 
 def _error(exc: QmsError) -> dict[str, Any]:
@@ -70,6 +89,8 @@ class Connection:
         self.hall = hall
         self.auth = auth
         self.principal: Principal | None = None
+        self.token: str | None = None
+        self._expiry: asyncio.TimerHandle | None = None
         self.view: str | None = None
         self.last_seq = 0
         # the bus subscription's context, left when the connection ends (an exit stack
@@ -95,10 +116,7 @@ class Connection:
             raise BadRequest("send text frames with JSON objects", code="malformed_frame")
         if len(raw) > MAX_FRAME:
             raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
-        try:
-            msg = json.loads(raw)
-        except ValueError:
-            raise BadRequest("frame is not valid JSON", code="malformed_frame") from None
+        msg = json_input.loads(raw, code="malformed_frame", what="frame")
         kind = msg.get("type") if isinstance(msg, dict) else None
         if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
             raise BadRequest(
@@ -120,28 +138,67 @@ class Connection:
         if self.principal is None:
             raise Unauthenticated("send an auth frame first", code="unauthenticated")
         if kind == "ack":
+            await self.recheck()
             await self.ack(msg.get("job"), msg.get("ok"), msg.get("error"))
         elif kind == "subscribe":
             await self.subscribe(msg.get("view"), msg.get("since"))
         elif kind == "resume":
             if self.view is None:
                 raise BadRequest("subscribe to a view first", code="not_subscribed")
+            await self.recheck()
             await self.catch_up(_since(msg.get("since")))
 
     async def authenticate(self, token: object) -> None:
         if not isinstance(token, str):
             raise BadRequest("auth needs a token", code="invalid_request", field="token")
-        now = self.hall.clock.now()
-        if self.auth.inline(token):
-            who = self.auth.resolve(token, now)
-        else:
-            who = await anyio.to_thread.run_sync(self.auth.resolve, token, now)
+        who = await self._resolve(token)
         if self.principal is not None and who.branch_id != self.principal.branch_id:
             raise BadRequest(
                 "a connection stays in one branch", code="invalid_request", field="token"
             )
-        self.principal = who
+        self.principal, self.token = who, token
+        self._expire_at(who)
         await self.send({"type": "ready", "principal": who.public(), "worker": os.getpid()})
+
+    async def _resolve(self, token: str) -> Principal:
+        """The same check as every HTTP request's (``Authenticator.resolve``)."""
+        now = self.hall.clock.now()
+        if self.auth.inline(token):
+            return self.auth.resolve(token, now)
+        who: Principal = await anyio.to_thread.run_sync(self.auth.resolve, token, now)
+        return who
+
+    async def recheck(self) -> None:
+        """Before a subscribe, a resume or an ack, and at the session's end: is the
+        session still good? Unauthenticated (4401) if not."""
+        if self.token is not None:
+            self.principal = await self._resolve(self.token)
+            self._expire_at(self.principal)
+
+    def _expire_at(self, who: Principal) -> None:
+        """Wake the loop when a staff session expires, to close it (4401)."""
+        self.cancel_expiry()
+        if who.expires_at is None:
+            return
+        delay = (who.expires_at - self.hall.clock.now()).total_seconds()
+        loop = asyncio.get_running_loop()
+        self._expiry = loop.call_later(max(0.0, delay) + 0.05, self._expired)
+
+    def _expired(self) -> None:
+        self._expiry = None
+        try:
+            self.inbox.put_nowait(_EXPIRED)
+        except asyncio.QueueFull:  # the loop is busy: ask again in a second
+            self._expiry = asyncio.get_running_loop().call_later(1.0, self._expired)
+
+    def retry_expiry(self) -> None:
+        self.cancel_expiry()
+        self._expiry = asyncio.get_running_loop().call_later(5.0, self._expired)
+
+    def cancel_expiry(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
 
     async def subscribe(self, view: object, since: object) -> None:
         assert self.principal is not None
@@ -155,6 +212,13 @@ class Connection:
             self._subscribed = subscribed
             if self.write is not None:
                 self.sub.direct = self.take
+        # the session checked once on the bus: an ending committed after this check
+        # comes as an event, one before it is refused here
+        await self.recheck()
+        check_view(self.principal, checked)  # as the session is now (its counter)
+        if view_kind(checked) != view_kind(self.view):
+            CONNECTIONS.labels(view_kind(self.view)).dec()
+            CONNECTIONS.labels(view_kind(checked)).inc()
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
@@ -204,6 +268,7 @@ class Connection:
         rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, until=until)
         ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
         if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
+            await self.recheck()  # what the snapshot skips may have ended the session
             await self.send_snapshot()
             return
         self.last_seq = since
@@ -216,9 +281,8 @@ class Connection:
         if isinstance(ev, Resync):
             await self.resync(ev.seq)
             return
-        who = self.principal
-        if ev.type == "device.revoked" and who and who.label == f"device:{ev.data['device']['id']}":
-            raise Unauthenticated("this device was revoked", code="device_revoked")
+        if ev.type in ENDING:
+            self.end_if_mine(ev)
         if self.view is None or ev.seq <= self.last_seq:
             return
         if self.view == "agent":
@@ -235,6 +299,21 @@ class Connection:
         self.last_seq = ev.seq
         await self.ws.send_text(self.frames.event(self.view, ev))
 
+    def end_if_mine(self, ev: EventRecord) -> None:
+        """Unauthenticated when ``ev`` ends this connection's device or session."""
+        who = self.principal
+        if who is None:
+            return
+        if ev.type == "device.revoked" and who.label == f"device:{ev.data['device']['id']}":
+            raise Unauthenticated("this device was revoked", code="device_revoked")
+        if ev.type == "session.ended" and who.session in ev.data.get("sessions", ()):
+            raise Unauthenticated(
+                "this session ended (signed out, password changed or account disabled): "
+                "sign in again",
+                code="session_ended",
+                reason=ev.data.get("reason"),
+            )
+
     def take(self, ev: EventRecord) -> bool:
         """The next event, promised to the outbox if nothing is in the way
         (``qms.live.ws_direct``): the loop is waiting, nothing is queued before it, it follows
@@ -246,7 +325,7 @@ class Connection:
             or self.view is None
             or self.view == "agent"
             or ev.seq != self.last_seq + 1
-            or ev.type == "device.revoked"
+            or ev.type in ENDING
             or self.write is None
             or self.outbox is None
         ):
@@ -330,6 +409,7 @@ async def endpoint(ws: WebSocket) -> None:
     deadline_s = state.settings.server.ws_auth_deadline_s
     # between 80 and 100 % of the bound: silent sockets opened together close apart
     deadline = asyncio.get_running_loop().time() + deadline_s * (0.8 + 0.2 * random.random())
+    CONNECTIONS.labels("none").inc()
     try:
         while True:
             conn.waiting = True
@@ -362,6 +442,16 @@ async def endpoint(ws: WebSocket) -> None:
             if conn.principal is None and asyncio.get_running_loop().time() > deadline:
                 await _close_late(ws, conn, deadline_s)
                 break
+            if item is _EXPIRED:
+                try:
+                    await conn.recheck()
+                except Unauthenticated as exc:
+                    await conn.send(_error(exc))
+                    await ws.close(CLOSE_UNAUTHENTICATED)
+                    break
+                except QmsError:  # the database is away: look again in a while
+                    conn.retry_expiry()
+                continue
             try:
                 await conn.handle(conn.parse(item.text))
             except Unauthenticated as exc:
@@ -373,5 +463,7 @@ async def endpoint(ws: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass  # the client went away mid-send
     finally:
+        CONNECTIONS.labels(view_kind(conn.view)).dec()
         reader.cancel()
+        conn.cancel_expiry()
         await conn.unsubscribe()

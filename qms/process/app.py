@@ -17,7 +17,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
@@ -30,6 +29,7 @@ from qms.domain import branch as branch_mod
 from qms.domain.clock import Clock
 from qms.domain.errors import QmsError
 from qms.http import (
+    access_log,
     api,
     audio,
     audit,
@@ -37,12 +37,14 @@ from qms.http import (
     devices,
     enrollment,
     follow,
+    metrics,
     reports,
     search,
     stats,
 )
 from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
 from qms.http.headers import SecurityHeaders
+from qms.http.pages import PageFiles
 from qms.live import ws_direct
 from qms.live.bus import make_bus
 from qms.live.ws import endpoint
@@ -105,6 +107,7 @@ def from_env() -> Starlette:
     from qms import config
     from qms.process import guard, multiworker
 
+    multiworker.worker_metrics()
     settings = config.load(os.environ["QMS_CONFIG"])
     guard.install(settings.server, guard.raise_open_files())  # before the first connection
     return create_app(settings, ready=multiworker.banner)
@@ -140,6 +143,7 @@ def create_app(
     """The hall's ASGI app; ``ready`` is told once the lifespan has started everything."""
     clock = clock or Clock(settings.timezone)
     started = Started()
+    access_log.install()  # no device token in the access log
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -214,23 +218,21 @@ def create_app(
         *search.routes,
         *stats.routes,
         *devices.routes,
+        *metrics.routes,
         *audio.routes(announce.DEFAULT_FOLDER),
         WebSocketRoute(WS_PATH, endpoint),
         Route("/", lambda request: RedirectResponse("/counters/")),
-        Mount("/static", StaticFiles(directory=_pages_dir("qms") / "static"), name="static"),
-        Mount("/kiosk", StaticFiles(directory=_pages_dir("kiosk"), html=True), name="kiosk"),
-        Mount(
-            "/counters", StaticFiles(directory=_pages_dir("counters"), html=True), name="counters"
-        ),
-        Mount(
-            "/displays", StaticFiles(directory=_pages_dir("displays"), html=True), name="displays"
-        ),
+        # the page file types only, never the packages' Python (qms.http.pages)
+        Mount("/static", PageFiles(directory=_pages_dir("qms") / "static"), name="static"),
+        Mount("/kiosk", PageFiles(directory=_pages_dir("kiosk"), html=True), name="kiosk"),
+        Mount("/counters", PageFiles(directory=_pages_dir("counters"), html=True), name="counters"),
+        Mount("/displays", PageFiles(directory=_pages_dir("displays"), html=True), name="displays"),
     ]
     direct = settings.server.direct_frames and ws_direct.supported()
     app = (HallApp if direct else Starlette)(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(metrics.RequestMetrics), Middleware(SecurityHeaders)],
         exception_handlers={
             QmsError: on_qms_error,
             HTTPException: on_http_error,

@@ -88,7 +88,8 @@ def uvicorn_options(settings: config.Settings) -> dict[str, Any]:
         "ws": ws_direct.uvicorn_ws(settings.server.direct_frames),
         "ws_max_size": 65536,
         "ws_per_message_deflate": WS_DEFLATE,
-        "forwarded_allow_ips": list(settings.server.forwarded_allow_ips),
+        "proxy_headers": bool(settings.server.trusted_proxies),
+        "forwarded_allow_ips": list(settings.server.trusted_proxies),
         "lifespan": "on",
     }
 
@@ -145,6 +146,41 @@ def _user_add(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"qms: user {args.username} ({args.role}) created")
+    return 0
+
+
+def _user_change(args: argparse.Namespace) -> int:
+    """``qms user passwd|disable|enable NAME``: the person's sessions end, and their
+    sockets on every running server (within the servers' seq watch, ~2 s)."""
+    import datetime as dt
+
+    from qms.storage import db
+    from qms.usecases import auth
+
+    source = config.locate(args.config)
+    try:
+        settings = config.load(source)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    now = dt.datetime.now(dt.UTC)
+    engine = db.make_engine(settings.database.url)
+    db.create_schema(engine)
+    try:
+        if args.user_command == "passwd":
+            password = sys.stdin.readline().rstrip("\n")
+            ended = auth.set_password(engine, args.username, password, now)
+            done = "has a new password"
+        else:
+            active = args.user_command == "enable"
+            ended = auth.set_active(engine, args.username, active, now)
+            done = "enabled" if active else "disabled"
+    except ValueError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"qms: user {args.username} {done}; {ended} session(s) ended")
     return 0
 
 
@@ -209,6 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--branch", required=True)
     add.add_argument("--config", default=None, help=CONFIG_HELP)
     add.set_defaults(func=_user_add)
+    for name, text in (
+        ("passwd", "set a new password, read from stdin; every session of the person ends"),
+        ("disable", "the account signs in nowhere; its sessions and sockets end at once"),
+        ("enable", "the account may sign in again"),
+    ):
+        change = user_sub.add_parser(name, help=text)
+        change.add_argument("username")
+        change.add_argument("--config", default=None, help=CONFIG_HELP)
+        change.set_defaults(func=_user_change)
     ag = sub.add_parser("agent", help="run a hall's printers and LED boards for a central server")
     ag.add_argument("--server", required=True, help="ws://central-host:8080/ws")
     ag.add_argument("--branch", required=True)

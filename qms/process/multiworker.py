@@ -10,7 +10,9 @@ them, the leader (``qms.workers.leader``), runs the background workers.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -25,6 +27,9 @@ from qms.config import Settings
 from qms.domain.clock import Clock
 from qms.process import guard
 from qms.process.cli import uvicorn_options
+
+#: prometheus_client's multiprocess mode: read by each worker at its first import of it
+METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def _prepare(settings: Settings) -> None:
@@ -77,6 +82,10 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         yaml.safe_dump(raw, f, allow_unicode=True)
     os.environ["QMS_CONFIG"] = f.name
     os.environ["QMS_WORKER_BASE"] = f"http://{host}:{port}"
+    # the workers' metrics, added up by whichever answers /metrics: a new empty folder at
+    # each start (no count of an earlier run is added in), removed at the end
+    metrics_dir = tempfile.mkdtemp(prefix="qms-metrics-")
+    os.environ[METRICS_DIR] = metrics_dir
     try:
         config = uvicorn.Config(
             "qms.process.app:from_env",
@@ -92,9 +101,20 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         Multiprocess(config, sockets=[sock]).run()
     finally:
         os.unlink(f.name)
+        shutil.rmtree(metrics_dir, ignore_errors=True)
         if stop is not None:
             stop()
     return 0
+
+
+def worker_metrics() -> None:
+    """A worker's live gauges (its open websockets) leave the shared folder with it; a
+    worker killed outright leaves them until the next start."""
+    folder = os.environ.get(METRICS_DIR)
+    if folder:
+        from prometheus_client import multiprocess
+
+        atexit.register(multiprocess.mark_process_dead, os.getpid(), folder)
 
 
 def banner(started: Any) -> None:

@@ -25,6 +25,20 @@ export function date(value) {
   return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
+const TYPED_DAY = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
+
+/** A day typed as the hall writes it ("7/12/2026", "07/12/2026") as "YYYY-MM-DD" for the
+ * server; null when it is not a day of the calendar. Date boxes are text boxes, so they
+ * read dd/mm/yyyy whatever language the browser was installed in. */
+export function isoDay(text) {
+  const m = TYPED_DAY.exec(String(text || ""));
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const when = new Date(Date.UTC(y, mo - 1, d));
+  if (when.getUTCFullYear() !== y || when.getUTCMonth() !== mo - 1 || when.getUTCDate() !== d) return null;
+  return `${y}-${pad(mo)}-${pad(d)}`;
+}
+
 /** The time of day of a moment, HH:MM (a day's lists: the day is the page's). */
 export function time(value) {
   if (!value) return "";

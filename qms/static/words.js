@@ -54,9 +54,17 @@ export const ERRORS = {
     "vi": "Lỗi máy chủ: thay đổi chưa được lưu. Thử lại; nếu vẫn lỗi, báo quản lý.",
     "en": "Server error: nothing was saved. Try again; if it happens again, tell the supervisor."
   },
+  "value_out_of_range": {
+    "vi": "Số vừa nhập lớn hơn mức cơ sở dữ liệu lưu được, chưa có gì thay đổi. Kiểm tra lại số rồi thử lại; nếu số đúng, báo quản trị viên.",
+    "en": "A number is larger than the database can keep; nothing was changed. Check the number and try again; if it is right, tell the admin."
+  },
   "malformed_json": {
     "vi": "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
     "en": "The server could not read what was sent. Reload the page and try again."
+  },
+  "unsupported_media_type": {
+    "vi": "Yêu cầu phải gửi dạng JSON (Content-Type: application/json), không phải {content_type}. Gửi lại bằng JSON.",
+    "en": "Send this request as JSON (Content-Type: application/json), not {content_type}. Send it again as JSON."
   },
   "malformed_frame": {
     "vi": "Màn hình gửi dữ liệu không đọc được. Tải lại trang.",
@@ -85,6 +93,10 @@ export const ERRORS = {
   "device_revoked": {
     "vi": "Thiết bị này đã bị thu hồi. Báo quản lý để đăng ký lại.",
     "en": "This device was revoked. Ask the supervisor to enrol it again."
+  },
+  "session_ended": {
+    "vi": "Phiên làm việc đã kết thúc (đã đăng xuất, đổi mật khẩu, tài khoản bị khoá hoặc giám sát viên cho quầy đăng xuất). Đăng nhập lại.",
+    "en": "This session has ended (signed out, password changed, account disabled or the counter signed out by a supervisor). Sign in again."
   },
   "invalid_request": {
     "vi": "Mục “{field:field}” chưa đúng hoặc còn trống. Điền lại rồi gửi.",
@@ -121,6 +133,18 @@ export const ERRORS = {
   "bad_credentials": {
     "vi": "Sai tên đăng nhập hoặc mật khẩu. Nhập lại.",
     "en": "Wrong username or password. Type them again."
+  },
+  "wrong_password": {
+    "vi": "Mật khẩu hiện tại không đúng. Nhập lại mật khẩu đang dùng.",
+    "en": "The current password is wrong. Type the password you use now again."
+  },
+  "weak_password": {
+    "vi": "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
+    "en": "A password has at least 6 characters. Choose a longer one."
+  },
+  "unknown_user": {
+    "vi": "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
+    "en": "There is no user {user} in this branch. Check the username."
   },
   "wrong_role": {
     "vi": "Tài khoản này không được làm việc này. Nhờ người có quyền (thủ quỹ, giám sát viên) làm.",
@@ -421,6 +445,14 @@ export const ERRORS = {
   "deposit_exceeds_count": {
     "vi": "Tiền nộp ngân hàng có {deposit} tờ {note:money} nhưng ngăn kéo chỉ đếm được {counted} tờ. Đếm lại.",
     "en": "The deposit has {deposit} notes of {note:money} but the drawer was counted with {counted}. Count again."
+  },
+  "metrics_off": {
+    "vi": "Số liệu giám sát (/metrics) đang tắt. Quản trị viên đặt server.metrics_token trong config.yaml rồi khởi động lại.",
+    "en": "Metrics (/metrics) are off. An administrator sets server.metrics_token in config.yaml and restarts the server."
+  },
+  "metrics_token_wrong": {
+    "vi": "Thiếu hoặc sai mã truy cập số liệu giám sát. Gửi tiêu đề Authorization: Bearer với giá trị server.metrics_token.",
+    "en": "The metrics token is missing or wrong. Send the header Authorization: Bearer with the value of server.metrics_token."
   }
 };
 export const STATUSES = {
@@ -1027,5 +1059,13 @@ export const FIELDS = {
   "token": {
     "vi": "mã đăng nhập",
     "en": "the sign-in token"
+  },
+  "address": {
+    "vi": "địa chỉ máy (IP)",
+    "en": "the machine's address (IP)"
+  },
+  "password": {
+    "vi": "mật khẩu hiện tại và mật khẩu mới",
+    "en": "the current and the new password"
   }
 };

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlmodel import Session
 
-from qms.domain.errors import StoreUnavailable
+from qms.domain.errors import BadRequest, QmsError, StoreUnavailable
 from qms.storage import models  # noqa: F401  (registers the tables
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,14 @@ def lost_connection(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
-def unavailable(exc: BaseException) -> StoreUnavailable | None:
+def unavailable(exc: BaseException) -> QmsError | None:
     """The refusal a user gets for a database failure, or None for a bug (a constraint,
     a bad query) that must stay a crash."""
+    if isinstance(exc, DataError):  # an amount past PostgreSQL's integer column, say
+        return BadRequest(
+            "a number is larger than the database keeps: nothing was changed",
+            code="value_out_of_range",
+        )
     if isinstance(exc, CommitUncertain):
         return StoreUnavailable(
             "the connection to the database was lost while saving: look before trying again",
@@ -125,7 +130,7 @@ def retrying(work: Callable[[], T]) -> T:
             refusal = unavailable(exc)
             if refusal is None:
                 raise
-            log.warning("database unavailable: %s", exc)
+            log.warning("database refused the transaction: %s", exc)
             raise refusal from exc
     raise AssertionError("unreachable")
 

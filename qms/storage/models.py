@@ -274,6 +274,9 @@ class AuditEntry(SQLModel, table=True):
     """One state-changing action: who (``actor``, ``role``), from where (``via``: the
     counter signed in at, or the device), what, and whether it was done or refused."""
 
+    #: a sign-in's look for the name's usual addresses, and one person's entries
+    __table_args__ = (Index("ix_auditentry_actor_action_at", "actor", "action", "at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = _ts()
     branch_id: str = Field(index=True)  # "" for a sign-in under an unknown name

@@ -24,8 +24,18 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from prometheus_client import Histogram
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+#: time a write transaction queued before its turn (``Load.waited_s``, one by one): the
+#: writers of a branch outrunning its database (/metrics)
+WAIT = Histogram(
+    "qms_writer_wait_seconds",
+    "Time a write transaction waited in its branch's writer lane before it began.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
 
 @dataclass
@@ -101,6 +111,7 @@ class Lane:
         load.cpu_s += time.thread_time() - cpu
         load.waited_s += waited
         load.longest_wait_s = max(load.longest_wait_s, waited)
+        WAIT.observe(waited)
 
 
 def _call_soon(fut: asyncio.Future[Any], fn: Callable[..., None], *args: Any) -> None:

@@ -7,22 +7,25 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, or_
 from sqlalchemy import select as core_select  # sqlmodel's types take at most 4 columns
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from qms.config import Settings
 from qms.devices import registry as device_registry
+from qms.domain import events
 from qms.domain.branch import Branch
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TooMany, Unauthenticated
+from qms.domain.events import EventRecord
 from qms.storage import rows
-from qms.storage.db import read_session
-from qms.storage.models import AuthSession, User
+from qms.storage.db import read_session, write_session
+from qms.storage.models import AuditEntry, AuthSession, User
+from qms.storage.sequences import lock_branch
 from qms.usecases import audit
 from qms.usecases.ratelimit import FailureLimiter
 
@@ -63,7 +66,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"supervisor", "admin"}),
     "devices.enroll": frozenset({"supervisor", "admin"}),
     "session.end": frozenset({"supervisor", "admin"}),
+    "sign_in.unlock": frozenset({"supervisor", "admin"}),
 }
+
+#: an address a name signed in from within these days is the name's own: the name's
+#: failures from elsewhere do not hold it up (docs/security.md)
+USUAL_DAYS = 30
 
 #: the counters one person holds at a time: where the money is (docs/security.md)
 HELD_KINDS = ("cashier",)
@@ -109,6 +117,9 @@ class Principal:
     branch_id: str
     counter: str | None = None
     full_name: str = ""
+    #: a staff session's id (``session_id``) and end: a socket closes when either comes
+    session: str | None = field(default=None, compare=False)
+    expires_at: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -163,6 +174,32 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def session_id(token_hash: str) -> str:
+    """A session's name in a ``session.ended`` event: the start of its token's hash (the
+    hash itself opens nothing, but an id need not be the key)."""
+    return token_hash[:16]
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 6:
+        raise BadRequest("a password has at least 6 characters", code="weak_password")
+
+
+def ended(
+    s: Session, branch_id: str, username: str, hashes: list[str], now: dt.datetime, why: str
+) -> EventRecord:
+    """The event that closes these sessions' sockets in every worker and host
+    (``session.ended``), in the transaction that ends them; a process that missed it on
+    the bus finds it in the events table by its seq watch. The caller locked the branch
+    before changing any row (``lock_branch``), as every writer does."""
+    data = {"user": username, "sessions": sorted(session_id(h) for h in hashes), "reason": why}
+    return events.append(s, branch_id, "session.ended", data, now)
+
+
+def _sessions_of(s: Session, user_id: int | None) -> list[AuthSession]:
+    return list(s.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all())
+
+
 class Authenticator:
     """Logs staff in and resolves bearer tokens (staff sessions or device tokens)."""
 
@@ -177,8 +214,13 @@ class Authenticator:
         }
         a = settings.auth
         self.failures = FailureLimiter(
-            {"name": a.login_failures, "address": a.login_failures_per_address},
+            {
+                "pair": a.login_failures,
+                "address": a.login_failures_per_address,
+                "name": a.login_failures_per_name,
+            },
             a.login_window_s,
+            a.login_delay_s,
         )
 
     def login(
@@ -188,12 +230,19 @@ class Authenticator:
         counter: str | None,
         now: dt.datetime,
         address: str = "",
-    ) -> tuple[str, Principal]:
-        """Sign a person in. Failed tries are counted per username and per client address;
-        past the limit sign-in is refused (429) until they age out. Each try is audited."""
-        keys = {"name": username[:100], "address": address[:100]}
+    ) -> tuple[str, Principal, list[EventRecord]]:
+        """Sign a person in. Failed tries are counted per name from an address, per
+        address and per name; past a limit the next try waits (429, a delay doubling
+        with each failure; ``qms.usecases.ratelimit``). The name's count from everywhere
+        does not hold up an address the name signed in from before: a guesser elsewhere
+        does not lock the cashier out at their counter. Each try is audited."""
+        name, where = username[:100], address[:100]
+        keys = {"pair": f"{name}|{where}", "address": where, "name": name}
         with Session(self.engine) as s:
-            wait = self.failures.retry_after(s, now, **keys)
+            checked = dict(keys)
+            if self._usual(s, name, where, now):
+                del checked["name"]
+            wait = self.failures.retry_after(s, now, **checked)
             user = s.exec(select(User).where(User.username == username)).first()
             if wait:  # the entry goes to the name's branch
                 self._audit_login(now, user, username, address, "too_many_requests", s)
@@ -219,14 +268,15 @@ class Authenticator:
                     exc.audited = True
                     raise
             holds = self._holds(user.branch_id, counter)
+            replaced: list[EventRecord] = []
             if holds is not None:
                 try:
-                    self._free(s, user, holds, now)
+                    replaced = self._free(s, user, holds, now)
                 except Conflict as exc:
                     self._audit_login(now, user, username, address, exc.code, s)
                     exc.audited = True
                     raise
-            self.failures.succeeded(s, name=keys["name"])
+            self.failures.forget(s, pair=keys["pair"])
             token = secrets.token_urlsafe(32)
             s.add(
                 AuthSession(
@@ -240,7 +290,7 @@ class Authenticator:
             )
             who = self._principal(user, counter)
             audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, counter or address,
-                                     "auth.login"))  # fmt: skip
+                                     "auth.login", where or None))  # fmt: skip
             try:
                 s.commit()
             except IntegrityError:  # another sign-in took the counter meanwhile (PostgreSQL)
@@ -250,24 +300,80 @@ class Authenticator:
                 self._audit_login(now, user, username, address, taken.code, s)
                 taken.audited = True
                 raise taken from None
-            return token, who
+            return token, who, replaced
+
+    @staticmethod
+    def _usual(s: Session, name: str, address: str, now: dt.datetime) -> bool:
+        """Whether ``name`` signed in from ``address`` in the last USUAL_DAYS days (the
+        audit log's sign-ins name their address)."""
+        if not address:
+            return False
+        found = s.exec(
+            select(AuditEntry.id)
+            .where(
+                AuditEntry.actor == f"user:{name}",
+                AuditEntry.action == "auth.login",
+                AuditEntry.outcome == "ok",
+                AuditEntry.target == address,
+                col(AuditEntry.at) > now - dt.timedelta(days=USUAL_DAYS),
+            )
+            .limit(1)
+        ).first()
+        return found is not None
+
+    def unlock(
+        self, who: Principal, username: object, address: object, now: dt.datetime
+    ) -> dict[str, object]:
+        """A supervisor forgets a name's failed sign-ins (from every address, or from
+        ``address`` with that address's own count), so its waits end now; audited."""
+        require(who, "sign_in.unlock")
+        if not isinstance(username, str) or not username:
+            raise BadRequest("give the username", code="invalid_request", field="username")
+        if address is not None and (not isinstance(address, str) or not address):
+            raise BadRequest("address is an IP address", code="invalid_request", field="address")
+        with write_session(self.engine) as s:
+            user = s.exec(select(User).where(User.username == username)).first()
+            if user is None or user.branch_id != who.branch_id:
+                raise NotFound(f"no user {username} here", code="unknown_user", user=username)
+            name = username[:100]
+            if address is None:
+                n = self.failures.forget(s, name=name)
+                n += self.failures.forget(s, prefix=True, pair=f"{name}|")
+            else:
+                n = self.failures.forget(s, pair=f"{name}|{address[:100]}", address=address[:100])
+            target = name if address is None else f"{name} {address[:100]}"
+            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
+                                     "auth.unlock", target))  # fmt: skip
+        return {"username": username, "address": address, "forgotten": n}
 
     def _holds(self, branch_id: str, counter: str | None) -> str | None:
         """The key a session at ``counter`` holds: only cashier counters are held."""
         c = self.branches[branch_id].counter(counter or "")
         return f"{branch_id}/{c.code}" if c is not None and c.kind in HELD_KINDS else None
 
-    def _free(self, s: Session, user: User, holds: str, now: dt.datetime) -> None:
+    def _free(self, s: Session, user: User, holds: str, now: dt.datetime) -> list[EventRecord]:
         """Make room at a counter: the person's own old session there and an expired one
-        give way; a colleague's live session refuses the sign-in (``counter_taken``)."""
-        s.exec(
-            delete(AuthSession).where(
+        give way, and their sockets close (``session.ended``); a colleague's live session
+        refuses the sign-in (``counter_taken``)."""
+        lock_branch(s, user.branch_id)  # first, as every session ending does: no deadlock
+        gone = s.exec(
+            select(AuthSession, User.username)
+            .join(User, col(User.id) == AuthSession.user_id)
+            .where(
                 col(AuthSession.holds) == holds,
                 or_(col(AuthSession.user_id) == user.id, col(AuthSession.expires_at) <= now),
             )
-        )
+        ).all()
+        for sess, _ in gone:
+            s.delete(sess)
+        s.flush()
         if s.exec(select(AuthSession).where(AuthSession.holds == holds)).first() is not None:
             raise self._taken(s, holds, holds.partition("/")[2])
+        out = []
+        for name in sorted({n for _, n in gone}):
+            hashes = [x.token_hash for x, n in gone if n == name]
+            out.append(ended(s, user.branch_id, name, hashes, now, "replaced"))
+        return out
 
     @staticmethod
     def _taken(s: Session, holds: str, counter: str) -> Conflict:
@@ -288,16 +394,19 @@ class Authenticator:
 
     def end_counter_session(
         self, who: Principal, counter: object, reason: object, now: dt.datetime
-    ) -> dict[str, object]:
+    ) -> tuple[dict[str, object], list[EventRecord]]:
         """A supervisor signs out whoever holds a counter (a cashier gone home signed in,
-        a lost token), so a colleague can take it over; audited with the reason."""
+        a lost token), so a colleague can take it over; audited with the reason. Their
+        sockets close too (``session.ended``). Run in the branch's writer lane
+        (``Hall.commit``), which publishes the event."""
         require(who, "session.end")
         if not isinstance(counter, str) or self.branches[who.branch_id].counter(counter) is None:
             raise NotFound(f"no counter {counter}", code="unknown_counter", counter=counter)
         if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 200:
             raise BadRequest("give the reason (3 to 200 characters)", code="invalid_reason")
         holds = self._holds(who.branch_id, counter)
-        with Session(self.engine) as s:
+        with write_session(self.engine) as s:
+            lock_branch(s, who.branch_id)  # before any row changes, as every writer
             found = s.exec(
                 select(AuthSession, User.username)
                 .join(User, col(User.id) == AuthSession.user_id)
@@ -312,13 +421,16 @@ class Authenticator:
                 )
             ).all()
             names = sorted({name for _, name in found})
+            emitted = []
+            for name in names:
+                hashes = [sess.token_hash for sess, n in found if n == name]
+                emitted.append(ended(s, who.branch_id, name, hashes, now, "signed_out"))
             for sess, _ in found:
                 s.delete(sess)
             target = f"{counter} {' '.join(names) or '-'}: {reason.strip()}"
             audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
                                      "auth.end_counter_session", target[:200]))  # fmt: skip
-            s.commit()
-        return {"counter": counter, "signed_out": names, "reason": reason.strip()}
+        return {"counter": counter, "signed_out": names, "reason": reason.strip()}, emitted
 
     def _audit_login(
         self,
@@ -389,14 +501,68 @@ class Authenticator:
             found.branch_id,
             found.counter_code,
             found.full_name,
+            session_id(h),
+            found.expires_at,
         )
 
-    def logout(self, token: str) -> None:
-        with Session(self.engine) as s:
-            sess = s.get(AuthSession, _token_hash(token))
-            if sess is not None:
-                s.delete(sess)
+    def logout(self, token: str, now: dt.datetime) -> tuple[None, list[EventRecord]]:
+        """End this session, and its sockets wherever they are (``Hall.commit``)."""
+        h = _token_hash(token)
+        with write_session(self.engine) as s:
+            sess = s.get(AuthSession, h)
+            user = s.get(User, sess.user_id) if sess is not None else None
+            if sess is None or user is None:
+                return None, []
+            lock_branch(s, user.branch_id)  # before any row changes, as every writer
+            s.delete(sess)
+            return None, [ended(s, user.branch_id, user.username, [h], now, "logout")]
+
+    def change_password(
+        self, who: Principal, current: object, new: object, now: dt.datetime
+    ) -> tuple[dict[str, object], list[EventRecord]]:
+        """A signed-in person changes their own password: their other sessions end, and
+        their sockets; the session that asked goes on. Audited, never the passwords. A
+        wrong current password counts as a failed sign-in of the name from this session
+        (the same waits), so a token left open is no way to guess the password."""
+        if not isinstance(current, str) or not isinstance(new, str):
+            raise BadRequest(
+                "give password and new_password", code="invalid_request", field="password"
+            )
+        if who.kind != "staff" or who.session is None:
+            raise Forbidden("only a person changes a password", code="wrong_role")
+        _check_password(new)
+        pair = f"{who.name[:100]}|session:{who.session}"
+        with write_session(self.engine) as s:
+            lock_branch(s, who.branch_id)  # before any row changes, as every writer
+            wait = self.failures.retry_after(s, now, pair=pair)
+            if wait:
+                raise TooMany(
+                    f"too many wrong passwords: try again in {wait} s", retry_after_s=wait
+                )
+            user = s.exec(select(User).where(User.username == who.name)).first()
+            try:
+                _hasher.verify(user.password_hash if user else _dummy_hash(), current)
+            except (VerificationError, InvalidHashError):
+                user = None
+            if user is None:
+                self.failures.failed(s, now, pair=pair)
+                audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
+                                         "auth.password", who.name, "wrong_password"))  # fmt: skip
                 s.commit()
+                refused = Forbidden("the current password is wrong", code="wrong_password")
+                refused.audited = True
+                raise refused
+            user.password_hash = hash_password(new)
+            s.add(user)
+            mine = who.session
+            others = [x for x in _sessions_of(s, user.id) if session_id(x.token_hash) != mine]
+            for x in others:
+                s.delete(x)
+            ev = ended(s, user.branch_id, user.username, [x.token_hash for x in others], now,
+                       "password_changed")  # fmt: skip
+            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
+                                     "auth.password", who.name))  # fmt: skip
+        return {"status": "password changed", "signed_out": len(others)}, [ev]
 
 
 DEMO_PASSWORD = "demo123"
@@ -426,6 +592,50 @@ def create_user(
             raise ValueError(f"user {username} exists already")
         s.add(_user(username, full_name, role, branch_id, hash_password(password)))
         s.commit()
+
+
+def set_password(engine: Engine, username: str, password: str, now: dt.datetime) -> int:
+    """``qms user passwd``: a new password; every session of the person ends, and its
+    sockets (``session.ended``, which servers find by their seq watch). Returns how
+    many sessions ended."""
+    if len(password) < 6:
+        raise ValueError("a password has at least 6 characters")
+    return _change_user(engine, username, now, "password_changed", password_hash=password)
+
+
+def set_active(engine: Engine, username: str, active: bool, now: dt.datetime) -> int:
+    """``qms user disable`` / ``enable``: a disabled account signs in nowhere, and its
+    sessions and sockets end at once. Returns how many sessions ended."""
+    return _change_user(engine, username, now, "enabled" if active else "disabled", active=active)
+
+
+def _change_user(
+    engine: Engine,
+    username: str,
+    now: dt.datetime,
+    why: str,
+    *,
+    password_hash: str | None = None,
+    active: bool | None = None,
+) -> int:
+    with write_session(engine) as s:
+        user = s.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            raise ValueError(f"no user {username}")
+        lock_branch(s, user.branch_id)  # before any row changes, as every writer
+        if password_hash is not None:
+            user.password_hash = hash_password(password_hash)
+        if active is not None:
+            user.active = active
+        s.add(user)
+        gone = [] if active else _sessions_of(s, user.id)
+        for x in gone:
+            s.delete(x)
+        if gone:
+            ended(s, user.branch_id, username, [x.token_hash for x in gone], now, why)
+        action = {"password_changed": "auth.password"}.get(why, f"auth.{why}")
+        audit.add(s, audit.entry(now, user.branch_id, "cli", "admin", None, action, username))
+        return len(gone)
 
 
 def _user(username: str, full_name: str, role: str, branch_id: str, password_hash: str) -> User:

@@ -1,10 +1,14 @@
-"""Failed sign-ins counted per key (a username, a client address) over a sliding window:
-past the limit, sign-in is refused for that key until old failures age out.
+"""Failed sign-ins counted per key (a name from one address, an address, a name from
+anywhere) over a sliding window: past a key's limit, each further try under that key
+waits a delay that doubles with every failure, up to the window (docs/security.md).
+
+A wait slows whoever fails, never locks a key for good: the failures age out, and a try
+refused while waiting is not counted, so a guesser only lengthens their own wait. The
+person at their counter is another key (their own address) than the guesser's.
 
 The failures are rows of the database (``SignInFailure``), written in the sign-in's own
 transaction: every worker and every host behind a balancer counts the same ones, and a
-restart forgets none. Counted in each process's memory, a guesser got each process's
-allowance, and a restart gave it afresh.
+restart forgets none.
 """
 
 from __future__ import annotations
@@ -12,38 +16,45 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from qms.storage.models import SignInFailure
 
 
 class FailureLimiter:
-    """``limits``: the failures allowed in ``window_s`` for each kind of key."""
+    """``limits``: the failures allowed in ``window_s`` for each kind of key before the
+    waits start; ``delay_s``: the first wait, doubled at each failure after it."""
 
-    def __init__(self, limits: dict[str, int], window_s: float) -> None:
+    def __init__(self, limits: dict[str, int], window_s: float, delay_s: float = 15) -> None:
         self.limits = limits
         self.window = dt.timedelta(seconds=window_s)
+        self.delay = dt.timedelta(seconds=delay_s)
 
     @staticmethod
     def key(kind: str, value: str) -> str:
         return f"{kind}:{value}"
 
+    def wait_after(self, failures: int, limit: int) -> dt.timedelta:
+        """The wait after the latest of ``failures`` (none below ``limit``)."""
+        if failures < limit:
+            return dt.timedelta(0)
+        wait: dt.timedelta = self.delay * 2 ** min(failures - limit, 20)
+        return min(self.window, wait)
+
     def retry_after(self, s: Session, now: dt.datetime, **keys: str) -> int:
-        """Seconds until every key (``name="ana", address="10.0.0.9"``) may try again."""
+        """Seconds until every key (``pair="ana|10.0.0.9", address="10.0.0.9"``) may try."""
         wait = dt.timedelta(0)
         for kind, value in keys.items():
-            limit = self.limits[kind]
-            recent = s.execute(
-                select(col(SignInFailure.at))
+            count, latest = s.execute(
+                select(func.count(), func.max(col(SignInFailure.at)))
                 .where(col(SignInFailure.key) == self.key(kind, value))
                 .where(col(SignInFailure.at) > now - self.window)
-                .order_by(col(SignInFailure.at).desc())
-                .limit(limit)
-            ).scalars()
-            ats = list(recent)
-            if len(ats) >= limit:  # free again when the limit-th newest ages out
-                wait = max(wait, ats[-1] + self.window - now)
+            ).one()
+            if latest is not None:
+                if latest.tzinfo is None:  # SQLite gives naive UTC back
+                    latest = latest.replace(tzinfo=dt.UTC)
+                wait = max(wait, latest + self.wait_after(count, self.limits[kind]) - now)
         return math.ceil(wait.total_seconds())
 
     def failed(self, s: Session, now: dt.datetime, **keys: str) -> None:
@@ -52,6 +63,13 @@ class FailureLimiter:
         for kind, value in keys.items():
             s.add(SignInFailure(key=self.key(kind, value), at=now))
 
-    def succeeded(self, s: Session, **keys: str) -> None:
+    def forget(self, s: Session, *, prefix: bool = False, **keys: str) -> int:
+        """Forget the keys' failures (a right password, a supervisor's unlock); with
+        ``prefix``, every key starting so. Returns how many were forgotten."""
+        n = 0
         for kind, value in keys.items():
-            s.execute(delete(SignInFailure).where(col(SignInFailure.key) == self.key(kind, value)))
+            k = self.key(kind, value)
+            key = col(SignInFailure.key)
+            where = key.startswith(k, autoescape=True) if prefix else key == k
+            n += s.execute(delete(SignInFailure).where(where)).rowcount  # type: ignore[attr-defined]
+        return n

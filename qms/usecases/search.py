@@ -134,7 +134,12 @@ def parse(by: object, text: object, limit: object) -> Query:
         raise BadRequest("q holds control characters", code="invalid_request", field="q")
     n = DEFAULT_LIMIT
     if limit is not None:
-        if not isinstance(limit, str) or not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+        if (
+            not isinstance(limit, str)
+            or not limit.isascii()
+            or not limit.isdigit()
+            or not 1 <= int(limit) <= MAX_LIMIT
+        ):
             raise BadRequest(f"limit is 1 to {MAX_LIMIT}", code="invalid_request", field="limit")
         n = int(limit)
     return Query(key, q, n)

@@ -63,9 +63,19 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Lỗi máy chủ: thay đổi chưa được lưu. Thử lại; nếu vẫn lỗi, báo quản lý.",
         "Server error: nothing was saved. Try again; if it happens again, tell the supervisor.",
     ),
+    "value_out_of_range": (
+        "Số vừa nhập lớn hơn mức cơ sở dữ liệu lưu được, chưa có gì thay đổi. Kiểm tra lại số rồi thử lại; nếu số đúng, báo quản trị viên.",
+        "A number is larger than the database can keep; nothing was changed. Check the number and try again; if it is right, tell the admin.",
+    ),
     "malformed_json": (
         "Máy chủ không đọc được dữ liệu gửi lên. Tải lại trang rồi thử lại.",
         "The server could not read what was sent. Reload the page and try again.",
+    ),
+    "unsupported_media_type": (
+        "Yêu cầu phải gửi dạng JSON (Content-Type: application/json), không phải "
+        "{content_type}. Gửi lại bằng JSON.",
+        "Send this request as JSON (Content-Type: application/json), not {content_type}. "
+        "Send it again as JSON.",
     ),
     # --- the live connection (websocket) -----------------------------------------------
     "malformed_frame": (
@@ -95,6 +105,12 @@ ERRORS: dict[str, tuple[str, str]] = {
     "device_revoked": (
         "Thiết bị này đã bị thu hồi. Báo quản lý để đăng ký lại.",
         "This device was revoked. Ask the supervisor to enrol it again.",
+    ),
+    "session_ended": (
+        "Phiên làm việc đã kết thúc (đã đăng xuất, đổi mật khẩu, tài khoản bị khoá hoặc "
+        "giám sát viên cho quầy đăng xuất). Đăng nhập lại.",
+        "This session has ended (signed out, password changed, account disabled or the "
+        "counter signed out by a supervisor). Sign in again.",
     ),
     # --- input --------------------------------------------------------------------------
     "invalid_request": (
@@ -133,6 +149,18 @@ ERRORS: dict[str, tuple[str, str]] = {
     "bad_credentials": (
         "Sai tên đăng nhập hoặc mật khẩu. Nhập lại.",
         "Wrong username or password. Type them again.",
+    ),
+    "wrong_password": (
+        "Mật khẩu hiện tại không đúng. Nhập lại mật khẩu đang dùng.",
+        "The current password is wrong. Type the password you use now again.",
+    ),
+    "weak_password": (
+        "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
+        "A password has at least 6 characters. Choose a longer one.",
+    ),
+    "unknown_user": (
+        "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
+        "There is no user {user} in this branch. Check the username.",
     ),
     "wrong_role": (
         "Tài khoản này không được làm việc này. Nhờ người có quyền (thủ quỹ, giám sát viên) làm.",
@@ -452,6 +480,14 @@ ERRORS: dict[str, tuple[str, str]] = {
     "deposit_exceeds_count": (
         "Tiền nộp ngân hàng có {deposit} tờ {note:money} nhưng ngăn kéo chỉ đếm được {counted} tờ. Đếm lại.",
         "The deposit has {deposit} notes of {note:money} but the drawer was counted with {counted}. Count again.",
+    ),
+    "metrics_off": (
+        "Số liệu giám sát (/metrics) đang tắt. Quản trị viên đặt server.metrics_token trong config.yaml rồi khởi động lại.",
+        "Metrics (/metrics) are off. An administrator sets server.metrics_token in config.yaml and restarts the server.",
+    ),
+    "metrics_token_wrong": (
+        "Thiếu hoặc sai mã truy cập số liệu giám sát. Gửi tiêu đề Authorization: Bearer với giá trị server.metrics_token.",
+        "The metrics token is missing or wrong. Send the header Authorization: Bearer with the value of server.metrics_token.",
     ),
     # --- the server's limits: connections, request heads, a websocket's sign-in ---------
     "too_many_connections": (

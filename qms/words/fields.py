@@ -48,4 +48,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "status": ("trạng thái", "the status"),
     "username": ("tên đăng nhập và mật khẩu", "the username and password"),
     "token": ("mã đăng nhập", "the sign-in token"),
+    "address": ("địa chỉ máy (IP)", "the machine's address (IP)"),
+    "password": ("mật khẩu hiện tại và mật khẩu mới", "the current and the new password"),
 }

@@ -438,6 +438,9 @@ GARBAGE_DEBTS: dict[str, Callable[[str], bytes | Response]] = {
     "not-xml": lambda c: b"<response><code>000</code>",
     "json": lambda c: b'{"code": "000"}',
     "dtd-bomb": lambda c: BOMB,
+    # nested deeper than any stack: parsed without recursion, then found off-contract
+    "deep": lambda c: _response("000", "<x>" * 100_000 + "</x>" * 100_000),
+    "surrogate-ref": lambda c: _debts(c, name="&#xD800;"),
     "latin-1": lambda c: _debts(c, name="Lê").decode().encode("latin-1", "replace"),
     "wrong-root": lambda c: _debts(c).replace(b"response>", b"answer>"),
     "missing-code": lambda c: _debts(c).replace(b"<code>000</code>", b""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import json
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -276,6 +277,10 @@ GARBAGE_DEBTS: dict[str, Any] = {
     "other-customer": _debts(MA_KHANG="XX00000000999"),
     "supply-unknown": _debts(TTRANG_CDIEN="MAYBE"),
     "name-number": _debts(TEN_KHANG=12),
+    # nested past the stack: json.loads raised RecursionError, a 500 at issue or F4
+    "deep": Response(b"[" * 100_000 + b"]" * 100_000, media_type="application/json"),
+    "deep-error": Response(b"[" * 100_000 + b"]" * 100_000, status_code=409),
+    "surrogate-name": None,  # a lone surrogate no page, paper or database can carry
     "404-html": PlainTextResponse("Not Found", status_code=404),
     "418-json": JSONResponse({"MA_LOI": "9999"}, status_code=418),
     "409-unknown-code": JSONResponse({"MA_LOI": "777"}, status_code=409),
@@ -303,6 +308,9 @@ class Garbage:
                 return streamed_past_max_answer("application/json")
             case = CASES[int(code[2:])] if code != GOOD_CODE else "good"
             answer = GARBAGE_DEBTS.get(case, GOOD_DEBTS)
+            if case == "surrogate-name":  # json.dumps writes it as the escape \\ud800
+                raw = json.dumps({**GOOD_DEBTS, "MA_KHANG": code, "TEN_KHANG": "\ud800"})
+                return Response(raw, media_type="application/json")
             if isinstance(answer, Response):
                 return answer
             if isinstance(answer, dict) and "MA_KHANG" in answer and case != "other-customer":
