@@ -35,6 +35,7 @@ async def on_qms_error(request: Request, exc: Exception) -> JSONResponse:
 async def _audit_refusal(request: Request, exc: QmsError) -> None:
     """A change refused before it reached the hall (role, sign-in, body): who tried it.
     Nobody signed in: counted and sampled (``audit.Refusals``), not stored one by one."""
+    from qms.http.metrics import ANONYMOUS_REFUSALS, template
     from qms.usecases import audit
 
     hall = request.app.state.hall
@@ -43,7 +44,8 @@ async def _audit_refusal(request: Request, exc: QmsError) -> None:
     address = request.client.host if request.client else ""
     if who is None:
         refusals: audit.Refusals = request.app.state.refusals
-        route = getattr(request.scope.get("route"), "path", None) or request.url.path
+        route = template(request.scope.get("route"))
+        ANONYMOUS_REFUSALS.labels(route, exc.code).inc()
         entries = refusals.due(now)
         sample = refusals.note(now, address, f"{request.method} {route}", exc.code)
         if sample is not None:

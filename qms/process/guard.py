@@ -225,6 +225,13 @@ def spread(bound_s: float) -> float:
     return bound_s * (0.8 + 0.2 * random.random())
 
 
+def _count(reason: str) -> None:
+    """One more in the metrics (imported here: the multi-worker parent serves none)."""
+    from qms.http.metrics import REFUSED_CONNECTIONS
+
+    REFUSED_CONNECTIONS.labels(reason).inc()
+
+
 def seconds(value: float) -> float | int:
     """A bound for the words: 5, not 5.0."""
     return int(value) if value.is_integer() else value
@@ -337,7 +344,7 @@ class GuardedHttp(HttpToolsProtocol):
     def evict(self) -> None:
         """Closed to make room (``Guard.make_room``): its slot is free at once."""
         assert self.guard is not None
-        self._answer("late")
+        self._answer("late", counted_as="evicted")
         if self.guard_address is not None:
             self.guard.counter.release(self.guard_address)
             self.guard_address = None
@@ -351,8 +358,9 @@ class GuardedHttp(HttpToolsProtocol):
             return
         self._answer("late")
 
-    def _answer(self, why: str) -> None:
+    def _answer(self, why: str, counted_as: str | None = None) -> None:
         assert self.guard is not None
+        _count(counted_as or why)
         self._stop_head_timer()
         self.in_head = False
         if not self.transport.is_closing():
