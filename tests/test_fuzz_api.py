@@ -69,7 +69,9 @@ def fuzz(operation: Any, mode: GenerationMode, base: str, auth: dict[str, str],
     @given(case=operation.as_strategy(generation_mode=mode))
     def call(case: Any) -> None:
         r = case.call(base_url=base, headers=auth, timeout=30)
-        where = f"{case.method} {case.formatted_path} ({mode.value})"
+        where = (
+            f"{case.method} {case.formatted_path} ({mode.value}; {case.as_curl_command()[:300]})"
+        )
         if r.status_code >= 500:
             problems.append(f"{where}: {r.status_code} {r.text[:200]}")
         elif r.status_code >= 400 and not page and (wrong := shape(r)):
