@@ -70,6 +70,58 @@ class ServerSettings(_Model):
         'give it as {"$env": "QMS_METRICS_TOKEN"}). None: /metrics is refused.',
     )
 
+    connection_guard: bool = Field(
+        True,
+        description="Bound every connection (qms/process/guard.py): the request head's time "
+        "and size, and connections per client address and in total. Needs the uvicorn "
+        "versions it was tested with (otherwise off, with a warning at start).",
+    )
+    head_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="A request's head (request line and headers) arrives whole within this "
+        "many seconds of the connection or of the request's first byte; otherwise 408 and "
+        "the connection is closed.",
+    )
+    max_head_bytes: int = Field(
+        32768,
+        ge=4096,
+        le=1048576,
+        description="Largest request head (request line and headers), bytes; a larger one "
+        "gets 431 and the connection is closed.",
+    )
+    keep_alive_s: int = Field(
+        5, ge=1, le=300, description="An idle connection between requests is closed after this."
+    )
+    ws_auth_deadline_s: float = Field(
+        5.0,
+        gt=0,
+        le=120,
+        description="A websocket that has not authenticated within this many seconds of "
+        "opening is closed (code 4408, docs/protocol.md).",
+    )
+    max_connections: int = Field(
+        8192,
+        ge=16,
+        le=1_000_000,
+        description="Open connections (HTTP and websockets) per server process; past it, "
+        "503 and closed. Lowered at start to what the open-file limit allows.",
+    )
+    max_connections_per_address: int = Field(
+        256,
+        ge=1,
+        le=1_000_000,
+        description="Open connections per client address; past it, 503 and closed. Not for "
+        "the addresses of `unlimited_addresses`.",
+    )
+    unlimited_addresses: tuple[str, ...] = Field(
+        ("127.0.0.1", "::1"),
+        description="Addresses or networks not held to `max_connections_per_address` (still "
+        "counted in `max_connections`): this host itself, or a load balancer in front, "
+        "which carries many clients' connections.",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _old_name(cls, data: Any) -> Any:
@@ -79,7 +131,7 @@ class ServerSettings(_Model):
             data.setdefault("trusted_proxies", data.pop("forwarded_allow_ips"))
         return data
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "unlimited_addresses")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
@@ -251,6 +303,24 @@ class AuthSettings(_Model):
     )
 
 
+class AuditSettings(_Model):
+    retention_days: int = Field(
+        400,
+        ge=0,
+        le=36_500,
+        description="Audit entries older than this many days are deleted (hourly, by the "
+        "process that runs the background workers); 0 keeps them for ever.",
+    )
+    refusal_window_s: int = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="Refused requests of nobody signed in are counted per route and code "
+        "over this window and stored as one entry each; the first of each address in a "
+        "window is stored as well (at most 20 a window).",
+    )
+
+
 class PrinterSettings(_Model):
     """A receipt/ticket printer; ``backend`` is python-escpos's connection (see
     docs/printing.md): network, usb, serial, file, console or dummy."""
@@ -352,6 +422,7 @@ class Settings(_Model):
     cashier: CashierSettings = CashierSettings()
     cash: CashSettings = CashSettings()
     auth: AuthSettings = AuthSettings()
+    audit: AuditSettings = AuditSettings()
     branches: list[BranchSettings] = Field(
         min_length=1,
         description="Branches (id, name, collection_point, cmis_version, counters).",

@@ -33,22 +33,37 @@ async def on_qms_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _audit_refusal(request: Request, exc: QmsError) -> None:
-    """A change refused before it reached the hall (role, sign-in, body): who tried it."""
+    """A change refused before it reached the hall (role, sign-in, body): who tried it.
+    Nobody signed in: counted and sampled (``audit.Refusals``), not stored one by one."""
+    from qms.http.metrics import ANONYMOUS_REFUSALS, template
     from qms.usecases import audit
 
+    hall = request.app.state.hall
+    now = hall.clock.now()
     who = getattr(request.state, "principal", None)
-    address = request.client.host if request.client else None
+    address = request.client.host if request.client else ""
+    if who is None:
+        refusals: audit.Refusals = request.app.state.refusals
+        route = template(request.scope.get("route"))
+        ANONYMOUS_REFUSALS.labels(route, exc.code).inc()
+        entries = refusals.due(now)
+        sample = refusals.note(now, address, f"{request.method} {route}", exc.code)
+        if sample is not None:
+            entries.append(sample)
+        if entries:
+            await anyio.to_thread.run_sync(audit.write_all, hall.engine, entries)
+        return
     row = audit.entry(
-        request.app.state.hall.clock.now(),
-        who.branch_id if who else "",
-        who.label if who else "anonymous",
-        who.role if who else "",
-        who.via if who else address,
+        now,
+        who.branch_id,
+        who.label,
+        who.role,
+        who.via,
         f"{request.method} {request.url.path}",
         None,
         exc.code,
     )
-    await anyio.to_thread.run_sync(audit.write, request.app.state.hall.engine, row)
+    await anyio.to_thread.run_sync(audit.write, hall.engine, row)
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:

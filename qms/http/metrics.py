@@ -55,6 +55,19 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+#: issue 24's bounded resources (docs/security.md): what was held off
+REFUSED_CONNECTIONS = Counter(
+    "qms_connections_refused",
+    "Connections the guard closed: a cap (total, address), a head too slow (late) or too "
+    "large (large), or made room for a new one (evicted).",
+    ["reason"],
+)
+ANONYMOUS_REFUSALS = Counter(
+    "qms_anonymous_refusals",
+    "Refused changes of nobody signed in, by route template and code (counted, not stored "
+    "one by one).",
+    ["route", "code"],
+)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 #: the label of a path no route serves: one label, whatever the path
 UNMATCHED = "unmatched"

@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import os
+import random
 from typing import Any
 
 import anyio.to_thread
@@ -36,6 +37,8 @@ from qms.usecases.hall import REPLAY_LIMIT, Hall
 log = logging.getLogger(__name__)
 MAX_FRAME = 4096
 CLOSE_UNAUTHENTICATED = 4401
+#: closed for not authenticating within ``server.ws_auth_deadline_s`` of opening
+CLOSE_AUTH_DEADLINE = 4408
 _GONE = object()
 _EXPIRED = object()  # the session's end came: look again
 #: events a connection looks at before forwarding: they may end it
@@ -387,18 +390,38 @@ class _Frame:
         self.text = text
 
 
+async def _close_late(ws: WebSocket, conn: Connection, deadline_s: float) -> None:
+    err = Unauthenticated(
+        f"send an auth frame within {deadline_s:g} s of connecting",
+        code="auth_deadline",
+        limit_s=int(deadline_s) if deadline_s.is_integer() else deadline_s,
+    )
+    await conn.send(_error(err))
+    await ws.close(CLOSE_AUTH_DEADLINE)
+
+
 async def endpoint(ws: WebSocket) -> None:
     await ws.accept()
     inbox = Inbox(QUEUE_SIZE)
     state = ws.app.state
     conn = Connection(ws, state.hall, state.auth, inbox, state.frames, state.outbox)
     reader = asyncio.create_task(_reader(ws, inbox))
+    deadline_s = state.settings.server.ws_auth_deadline_s
+    # between 80 and 100 % of the bound: silent sockets opened together close apart
+    deadline = asyncio.get_running_loop().time() + deadline_s * (0.8 + 0.2 * random.random())
     CONNECTIONS.labels("none").inc()
     try:
         while True:
             conn.waiting = True
             try:
-                item = await inbox.get()
+                if conn.principal is None:  # a socket that never signs in is not kept
+                    async with asyncio.timeout_at(deadline):
+                        item = await inbox.get()
+                else:
+                    item = await inbox.get()
+            except TimeoutError:
+                await _close_late(ws, conn, deadline_s)
+                break
             finally:
                 conn.waiting = False
             if state.outbox is not None:  # frames promised to this connection go first
@@ -415,6 +438,9 @@ async def endpoint(ws: WebSocket) -> None:
                     conn.behind()
                 continue
             if item is _GONE:
+                break
+            if conn.principal is None and asyncio.get_running_loop().time() > deadline:
+                await _close_late(ws, conn, deadline_s)
                 break
             if item is _EXPIRED:
                 try:

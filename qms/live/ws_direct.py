@@ -107,7 +107,9 @@ def writer(ws: WebSocket) -> Writer | None:
     send = getattr(ws, "_send", None)  # Starlette keeps the ASGI send it was given
     proto: Any = getattr(send, "__self__", None)  # a bound method of uvicorn's protocol
     cls = _sansio_protocol()
-    if cls is None or type(proto) is not cls:
+    # a subclass is the connection guard's (qms/process/guard.py): it only counts the
+    # connection, and writes as uvicorn's does
+    if cls is None or not isinstance(proto, cls):
         return None
     conn, transport = proto.conn, proto.transport
     if conn.extensions:

@@ -51,9 +51,10 @@ from qms.live.ws import endpoint
 from qms.live.ws_frames import FrameCache
 from qms.process import banner, demo_cmis, memory
 from qms.storage import db, migrate
+from qms.usecases import audit as audit_log
 from qms.usecases.auth import Authenticator, seed_demo_staff
 from qms.usecases.hall import Hall
-from qms.workers import leader
+from qms.workers import audit_upkeep, leader
 from qms.workers.debt_fetcher import DebtFetcher
 from qms.workers.device_worker import DeviceWorker
 from qms.workers.poster import PaymentPoster
@@ -104,10 +105,12 @@ def from_env() -> Starlette:
     """The app of one worker process of ``qms serve --workers N``: its config file is
     named in ``QMS_CONFIG`` (the parent wrote it, with CMIS already running)."""
     from qms import config
-    from qms.process import multiworker
+    from qms.process import guard, multiworker
 
     multiworker.worker_metrics()
-    return create_app(config.load(os.environ["QMS_CONFIG"]), ready=multiworker.banner)
+    settings = config.load(os.environ["QMS_CONFIG"])
+    guard.install(settings.server, guard.raise_open_files())  # before the first connection
+    return create_app(settings, ready=multiworker.banner)
 
 
 #: the hall's websocket (docs/protocol.md)
@@ -181,19 +184,23 @@ def create_app(
                         PaymentPoster(hall, concurrency=settings.cmis.post_concurrency).run(),
                         DebtFetcher(hall).run(),
                         hall.wake_from_bus(),
+                        audit_upkeep.prune(engine, clock, settings.audit.retention_days),
                     )
                 finally:
                     await asyncio.to_thread(devices.close)
 
             workers = asyncio.create_task(leader.lead(engine, background))
             watch = asyncio.create_task(hall.watch_seq())  # in every process
+            refused = asyncio.create_task(
+                audit_upkeep.write_refusals(engine, clock, app.state.refusals)
+            )
             memory.settle()
             if ready is not None:
                 ready(started)
             try:
                 yield
             finally:
-                for task in (workers, watch):
+                for task in (workers, watch, refused):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
@@ -238,4 +245,5 @@ def create_app(
     app.state.frames = FrameCache()  # event frames, encoded once per view
     app.state.outbox = ws_direct.Outbox() if direct else None  # straight to waiting displays
     app.state.started = started
+    app.state.refusals = audit_log.Refusals(settings.audit.refusal_window_s)
     return app

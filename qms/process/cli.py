@@ -9,10 +9,12 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from qms import config
+from qms.live import ws_direct
 
 #: permessage-deflate declined: the hall's frames are small JSON on a LAN, and each
 #: connection's zlib state cost ~40 KiB of the server's memory and CPU at every frame
@@ -27,7 +29,6 @@ def _serve(args: argparse.Namespace) -> int:
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return 2
-    from qms.live import ws_direct
     from qms.process import banner, memory
     from qms.process.app import create_app
 
@@ -43,6 +44,9 @@ def _serve(args: argparse.Namespace) -> int:
         from qms.process import multiworker
 
         return multiworker.serve(settings, str(source), host, port, args.workers, args.log_level)
+    from qms.process import guard
+
+    guarded = guard.install(settings.server, guard.raise_open_files())
     if settings.server.pin_cpu:
         from qms.process import cpu
 
@@ -58,6 +62,7 @@ def _serve(args: argparse.Namespace) -> int:
             if self.started:
                 started = app.state.started
                 text = banner.lines(base, settings, source, started.cmis_url, started.demo_staff)
+                text.insert(-1, f"  {guarded}")
                 print("\n".join(text), flush=True)  # one write: "hall ready" comes last
 
     server = Server(
@@ -66,16 +71,27 @@ def _serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             log_level=args.log_level,
-            ws=ws_direct.uvicorn_ws(settings.server.direct_frames),
-            ws_max_size=65536,
-            ws_per_message_deflate=WS_DEFLATE,
-            proxy_headers=bool(settings.server.trusted_proxies),
-            forwarded_allow_ips=list(settings.server.trusted_proxies),
-            lifespan="on",
+            **uvicorn_options(settings),
         )
     )
     server.run()
     return 0 if server.started else 1
+
+
+def uvicorn_options(settings: config.Settings) -> dict[str, Any]:
+    """What every ``qms serve`` process tells uvicorn (one process or each of N)."""
+    from qms.process import guard
+
+    return {
+        "http": guard.GuardedHttp if guard.current() is not None else "auto",
+        "timeout_keep_alive": settings.server.keep_alive_s,
+        "ws": ws_direct.uvicorn_ws(settings.server.direct_frames),
+        "ws_max_size": 65536,
+        "ws_per_message_deflate": WS_DEFLATE,
+        "proxy_headers": bool(settings.server.trusted_proxies),
+        "forwarded_allow_ips": list(settings.server.trusted_proxies),
+        "lifespan": "on",
+    }
 
 
 def _cmis_sim(args: argparse.Namespace) -> int:

@@ -25,8 +25,8 @@ from uvicorn.supervisors import Multiprocess
 
 from qms.config import Settings
 from qms.domain.clock import Clock
-from qms.live import ws_direct
-from qms.process.cli import WS_DEFLATE
+from qms.process import guard
+from qms.process.cli import uvicorn_options
 
 #: prometheus_client's multiprocess mode: read by each worker at its first import of it
 METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -74,6 +74,8 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         cmis, stop = _simulator(settings)
         raw["cmis"].update(mode="remote", v2_url=cmis, v1_url=cmis)
     _prepare(settings)
+    # the workers inherit the raised limit; each installs its own guard (``app.from_env``)
+    print(f"qms: {guard.install(settings.server, guard.raise_open_files())}", flush=True)
     with tempfile.NamedTemporaryFile(
         "w", suffix=".yaml", prefix="qms-workers-", encoding="utf-8", delete=False
     ) as f:
@@ -92,12 +94,7 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             port=port,
             workers=n,
             log_level=log,
-            ws=ws_direct.uvicorn_ws(settings.server.direct_frames),
-            ws_max_size=65536,
-            ws_per_message_deflate=WS_DEFLATE,
-            proxy_headers=bool(settings.server.trusted_proxies),
-            forwarded_allow_ips=list(settings.server.trusted_proxies),
-            lifespan="on",
+            **uvicorn_options(settings),
         )
         sock = config.bind_socket()
         sock.listen(2048)  # a client arriving before a worker accepts waits, is not refused

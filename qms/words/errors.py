@@ -489,4 +489,21 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Thiếu hoặc sai mã truy cập số liệu giám sát. Gửi tiêu đề Authorization: Bearer với giá trị server.metrics_token.",
         "The metrics token is missing or wrong. Send the header Authorization: Bearer with the value of server.metrics_token.",
     ),
+    # --- the server's limits: connections, request heads, a websocket's sign-in ---------
+    "too_many_connections": (
+        "Máy chủ đang có quá nhiều kết nối (tối đa {limit}). Đóng bớt trang hoặc thử lại sau vài giây.",
+        "The server has too many connections (at most {limit}). Close some pages or try again in a few seconds.",
+    ),
+    "header_too_large": (
+        "Phần đầu của yêu cầu lớn hơn {limit} byte. Xoá cookie của trang hoặc rút ngắn địa chỉ rồi thử lại.",
+        "The request's headers are larger than {limit} bytes. Clear the page's cookies or shorten the address and try again.",
+    ),
+    "request_timeout": (
+        "Phần đầu của yêu cầu không đến đủ trong {limit_s} giây. Kiểm tra mạng rồi thử lại.",
+        "The request's headers did not arrive within {limit_s} s. Check the network and try again.",
+    ),
+    "auth_deadline": (
+        "Kết nối chưa đăng nhập trong {limit_s} giây nên đã bị đóng. Tải lại trang để kết nối lại.",
+        "The connection did not sign in within {limit_s} s and was closed. Reload the page to connect again.",
+    ),
 }
