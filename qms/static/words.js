@@ -453,6 +453,22 @@ export const ERRORS = {
   "metrics_token_wrong": {
     "vi": "Thiếu hoặc sai mã truy cập số liệu giám sát. Gửi tiêu đề Authorization: Bearer với giá trị server.metrics_token.",
     "en": "The metrics token is missing or wrong. Send the header Authorization: Bearer with the value of server.metrics_token."
+  },
+  "too_many_connections": {
+    "vi": "Máy chủ đang có quá nhiều kết nối (tối đa {limit}). Đóng bớt trang hoặc thử lại sau vài giây.",
+    "en": "The server has too many connections (at most {limit}). Close some pages or try again in a few seconds."
+  },
+  "header_too_large": {
+    "vi": "Phần đầu của yêu cầu lớn hơn {limit} byte. Xoá cookie của trang hoặc rút ngắn địa chỉ rồi thử lại.",
+    "en": "The request's headers are larger than {limit} bytes. Clear the page's cookies or shorten the address and try again."
+  },
+  "request_timeout": {
+    "vi": "Phần đầu của yêu cầu không đến đủ trong {limit_s} giây. Kiểm tra mạng rồi thử lại.",
+    "en": "The request's headers did not arrive within {limit_s} s. Check the network and try again."
+  },
+  "auth_deadline": {
+    "vi": "Kết nối chưa đăng nhập trong {limit_s} giây nên đã bị đóng. Tải lại trang để kết nối lại.",
+    "en": "The connection did not sign in within {limit_s} s and was closed. Reload the page to connect again."
   }
 };
 export const STATUSES = {
