@@ -6,8 +6,21 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
+
+#: an amount of đồng: 64-bit (PostgreSQL's ``integer`` stops at 2.147.483.647 đ, less than a
+#: big hall's day in the head cashier's drawer); SQLite's INTEGER is 64-bit already
+MONEY = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -141,9 +154,9 @@ class TicketInvoice(SQLModel, table=True):
     year: int
     month: int
     sub_period: int
-    amount: int
-    vat: int
-    total: int
+    amount: int = Field(sa_type=MONEY)
+    vat: int = Field(sa_type=MONEY)
+    total: int = Field(sa_type=MONEY)
     series: str
     number: str
     book_code: str
@@ -174,7 +187,7 @@ class Payment(SQLModel, table=True):
     cashier: str
     customer_code: str
     invoice_ids: str  # JSON list of CMIS invoice ids
-    total: int
+    total: int = Field(sa_type=MONEY)
     created_at: dt.datetime = _ts()
     # pending -> confirmed | refused; confirmed -> reversal_pending -> reversed (or back)
     status: str = Field(default="pending", index=True)
@@ -219,18 +232,20 @@ class Drawer(SQLModel, table=True):
     cashier_name: str
     role: str  # cashier | head_cashier
     counter_code: str  # where it was opened
-    float_amount: int
+    float_amount: int = Field(sa_type=MONEY)
     opened_at: dt.datetime = _ts()
     # open -> closed, or open -> pending_approval (counted differs) -> closed
     status: str = "open"
-    counted: int | None = None
-    expected: int | None = None  # at closing
-    difference: int | None = None  # counted - expected
+    counted: int | None = Field(default=None, sa_type=MONEY)
+    expected: int | None = Field(default=None, sa_type=MONEY)  # at closing
+    difference: int | None = Field(default=None, sa_type=MONEY)  # counted - expected
     closed_at: dt.datetime | None = _ts(nullable=True)
     approved_by: str | None = None
     approved_at: dt.datetime | None = _ts(nullable=True)
     approval_note: str | None = None
-    deposit_amount: int | None = None  # head cashier: taken to the bank
+    deposit_amount: int | None = Field(
+        default=None, sa_type=MONEY
+    )  # head cashier: taken to the bank
     deposit_bank: str | None = None
     deposit_ref: str | None = None  # the bank's deposit slip number
     #: the counts by note, JSON [[note, how many], ...] largest first (a count sheet each)
@@ -249,9 +264,9 @@ class MoneyMovement(SQLModel, table=True):
     business_day: dt.date
     from_cashier: str  # usernames
     to_cashier: str
-    out_amount: int | None = None  # the sender's declaration
+    out_amount: int | None = Field(default=None, sa_type=MONEY)  # the sender's declaration
     out_at: dt.datetime | None = _ts(nullable=True)
-    in_amount: int | None = None  # the receiver's declaration
+    in_amount: int | None = Field(default=None, sa_type=MONEY)  # the receiver's declaration
     in_at: dt.datetime | None = _ts(nullable=True)
     status: str = "hanging"  # hanging | mismatch | matched | cancelled
     #: how many times each side has declared: a slip carries it, so the slip of a
