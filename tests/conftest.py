@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -140,6 +141,16 @@ class HallServer:
                 ready += 1  # each worker says so
                 if ready == self.workers:
                     return self
+
+    def wait_line(self, text: str, bound_s: float = 10.0) -> str:
+        """The next line of the server's output holding ``text``, waited for (bounded)."""
+        deadline = time.monotonic() + bound_s
+        while True:
+            line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            if line == "":
+                raise RuntimeError("qms serve exited:\n" + "".join(self.log))
+            if text in line:
+                return line
 
     def _pump(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stdout is not None
