@@ -32,6 +32,8 @@ class Invoice:
     total: int
     series: str
     number: str
+    #: HAN_TT, the date by which it must be paid (None: this CMIS did not say)
+    due: dt.date | None = None
 
     @property
     def period_key(self) -> tuple[int, int, int]:
@@ -104,6 +106,51 @@ class CmisPayment:
     at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DisconnectionCandidate:
+    """One line of CMIS's disconnection list for a day: a connected customer with an
+    invoice past its due date by more than CMIS's notice period."""
+
+    code: str
+    name: str
+    address: str
+    unit: str
+    book_code: str
+    supply: Supply
+    periods: int  # SO_KY_NO: periods owed
+    overdue: int  # TIEN_NO_QUA_HAN: the overdue total, VND
+    oldest_due: dt.date  # HAN_TT_CU_NHAT
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyChange:
+    """A cut or a reconnection done in the field, to report to CMIS; ``key`` is ours and is
+    the idempotency key (2.0; 1.0 is idempotent by state)."""
+
+    key: str
+    customer_code: str
+    supply: Supply
+    at: dt.datetime
+    staff: str  # MA_NV of the crew member who did it
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookInvoice:
+    """One unpaid invoice of a book, as CMIS lists them for counting the paper held."""
+
+    invoice_id: int
+    customer_code: str
+    book_code: str
+    year: int
+    month: int
+    sub_period: int
+    total: int
+    series: str
+    number: str
+    due: dt.date | None
+
+
 class SearchBy(enum.StrEnum):
     NAME = "name"
     ADDRESS = "address"
@@ -135,6 +182,12 @@ class CustomerNotFound(CmisError):
 
 class PaymentRefused(CmisError):
     """A payment rule said no (021, 022, 031, 051, 0422): the payment did not take effect."""
+
+
+class SupplyRefused(CmisError):
+    """CMIS refused a supply change: ``061`` nothing overdue to cut for (paid meanwhile),
+    ``062`` a reconnection while an overdue invoice is unpaid, ``0422`` key reused. The
+    change did not take effect."""
 
 
 class PaymentUnknown(CmisError):
@@ -169,5 +222,17 @@ class CmisClient(Protocol):
     async def reverse_payment(self, txn_id: str, reason: str) -> None: ...
 
     async def payments_for_day(self, day: dt.date, collection_point: str) -> list[CmisPayment]: ...
+
+    async def disconnection_list(
+        self, unit: str, as_of: dt.date, book_code: str | None = None
+    ) -> list[DisconnectionCandidate]: ...
+
+    async def change_supply(self, change: SupplyChange) -> Supply:
+        """Report a cut or a reconnection; the supply CMIS holds after it. Raises
+        ``SupplyRefused`` (061/062), ``CustomerNotFound``, ``CmisUnavailable`` (outcome
+        unknown: send again, it is idempotent)."""
+        ...
+
+    async def unpaid_invoices_of_book(self, unit: str, book_code: str) -> list[BookInvoice]: ...
 
     async def aclose(self) -> None: ...
