@@ -328,3 +328,97 @@ class SignInFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str  # name:USERNAME or address:ADDRESS
     at: dt.datetime = _ts()
+
+
+# --- field work: disconnection rounds, crews, orders, supply changes (docs/field.md) ------
+
+
+class Crew(SQLModel, table=True):
+    """A field crew (tổ công tác, usually two people with the ``crew`` role) of a branch."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    code: str  # short and stable: "T1"
+    name: str  # as printed: "Tổ 1 - Quận 3"
+    members: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of usernames
+    active: bool = True
+    created_at: dt.datetime = _ts()
+
+    __table_args__ = (UniqueConstraint("branch_id", "code"),)
+
+
+class FieldRound(SQLModel, table=True):
+    """A business day's disconnection round: the list pulled from CMIS for chosen books,
+    assigned to crews, closed by the supervisor at day end (no result after that)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    books: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of book codes
+    pulled_at: dt.datetime | None = _ts(nullable=True)  # the last pull CMIS answered
+    stale: bool = False  # the last pull failed: the list shown is the one pulled before
+    stale_since: dt.datetime | None = _ts(nullable=True)
+    status: str = "open"  # open -> closed
+    closed_at: dt.datetime | None = _ts(nullable=True)
+    closed_by: str | None = None
+
+    __table_args__ = (UniqueConstraint("branch_id", "business_day"),)
+
+
+class FieldOrder(SQLModel, table=True):
+    """One order to a crew: cut a customer's supply for overdue debt (from a round), or
+    reconnect it once paid (created in the payment's transaction, with a deadline)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    kind: str = Field(index=True)  # cut | reconnect
+    round_id: int | None = Field(default=None, foreign_key="fieldround.id", index=True)
+    business_day: dt.date  # the day it was created (a round's day; a payment's day)
+    customer_code: str = Field(index=True)
+    customer_name: str
+    address: str
+    unit: str
+    book_code: str
+    periods: int = 0  # periods owed when listed
+    overdue: int = Field(default=0, sa_type=MONEY)  # overdue total when listed (cut) / paid
+    oldest_due: dt.date | None = None
+    # open (nobody's) -> assigned -> done | not_done; open/assigned -> cancelled
+    status: str = Field(default="open", index=True)
+    crew_id: int | None = Field(default=None, foreign_key="crew.id", index=True)
+    route_no: int | None = None  # position in the crew's route
+    assigned_at: dt.datetime | None = _ts(nullable=True)
+    reason: str | None = None  # not_done: why; cancelled: why (words: statuses "field_reason")
+    receipt_no: str | None = None  # not_done as paid_on_spot: the receipt the crew saw
+    note: str | None = None
+    done_at: dt.datetime | None = _ts(nullable=True)  # when the crew says it happened
+    result_at: dt.datetime | None = _ts(nullable=True)  # when the server heard it
+    result_key: str | None = Field(default=None, unique=True)  # the phone's idempotency key
+    done_by: str | None = None  # user:NAME who sent the result
+    created_at: dt.datetime = _ts()
+    paid_at: dt.datetime | None = _ts(nullable=True)  # reconnect: when the debt was paid
+    deadline: dt.datetime | None = _ts(nullable=True)  # reconnect: done by then
+    payments: str | None = None  # reconnect: JSON list of txn ids that paid the debt
+    cmis_error: str | None = None  # 062 on a reconnection: what CMIS still wants
+    version: int = 0
+
+
+class SupplyChange(SQLModel, table=True):
+    """The outbox row of a cut or reconnection reported to CMIS, written in the
+    transaction of the crew's result: CMIS hears of it exactly once (docs/field.md)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    order_id: int = Field(foreign_key="fieldorder.id", index=True)
+    key: str = Field(unique=True)  # idempotency key sent to CMIS 2.0
+    customer_code: str = Field(index=True)
+    supply: str  # CUT | CONNECTED
+    at: dt.datetime = _ts()
+    staff: str  # MA_NV: the crew member's username
+    reason: str
+    # pending -> posted | refused
+    status: str = Field(default="pending", index=True)
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = _ts(nullable=True)
+    last_error: str | None = None
+    error_code: str | None = None  # CMIS's 061 / 062 / 0017 / 0422 when refused
+    posted_at: dt.datetime | None = _ts(nullable=True)
