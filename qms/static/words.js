@@ -809,6 +809,14 @@ export const STATUSES = {
       "vi": "Quản trị",
       "en": "Admin"
     },
+    "field_leader": {
+      "vi": "Đội trưởng công tác",
+      "en": "Field team leader"
+    },
+    "crew": {
+      "vi": "Tổ công tác",
+      "en": "Field crew"
+    },
     "kiosk": {
       "vi": "Máy lấy số",
       "en": "Kiosk"

@@ -29,7 +29,10 @@ from qms.storage.sequences import lock_branch
 from qms.usecases import audit
 from qms.usecases.ratelimit import FailureLimiter
 
-ROLES = ("reception", "lookup", "cashier", "head_cashier", "supervisor", "admin")
+ROLES = (
+    "reception", "lookup", "cashier", "head_cashier", "supervisor", "admin",
+    "field_leader", "crew",
+)  # fmt: skip
 DEVICE_ROLES = ("kiosk", "display", "agent")
 STAFF = frozenset(ROLES)
 
@@ -67,6 +70,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "devices.enroll": frozenset({"supervisor", "admin"}),
     "session.end": frozenset({"supervisor", "admin"}),
     "sign_in.unlock": frozenset({"supervisor", "admin"}),
+    # field work (docs/field.md): the team leader (or the supervisor) pulls and assigns
+    # the day's disconnection list; a crew reports its own orders' results
+    "field.read": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
+    "field.manage": frozenset({"field_leader", "supervisor"}),
+    "field.crew": frozenset({"crew"}),
 }
 
 #: an address a name signed in from within these days is the name's own: the name's
@@ -576,6 +584,11 @@ DEMO_STAFF = [
     ("head", "Đặng Văn Trưởng", "head_cashier"),
     ("supervisor", "Bùi Thị Giám Sát", "supervisor"),
     ("admin", "Quản Trị Viên", "admin"),
+    ("doitruong", "Trương Văn Đội", "field_leader"),
+    ("crew1", "Lý Văn Cắt", "crew"),
+    ("crew2", "Mai Văn Đóng", "crew"),
+    ("crew3", "Đinh Công Điện", "crew"),
+    ("crew4", "Hồ Văn Lưới", "crew"),
 ]
 
 

@@ -150,6 +150,8 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "head_cashier": ("Thủ quỹ", "Head cashier"),
         "supervisor": ("Giám sát", "Supervisor"),
         "admin": ("Quản trị", "Admin"),
+        "field_leader": ("Đội trưởng công tác", "Field team leader"),
+        "crew": ("Tổ công tác", "Field crew"),
         "kiosk": ("Máy lấy số", "Kiosk"),
         "display": ("Màn hình phòng chờ", "Hall display"),
         "agent": ("Máy điều khiển thiết bị", "Hall agent"),
