@@ -69,6 +69,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/invoices/papers"): ("/api/invoices/papers", "delivery.read"),
     ("POST", "/api/invoices/returns"): ("/api/invoices/returns", "invoice.return"),
     ("GET", "/api/reports"): ("/api/reports", "reports.read"),
+    ("GET", "/api/reports/productivity"): ("/api/reports/productivity", "reports.read"),
     ("GET", "/api/audit"): ("/api/audit", "audit.read"),
     ("GET", "/t/{token}"): ("/t/unknown-token", PUBLIC),
     ("GET", "/t/{token}/qr.svg"): ("/t/unknown-token/qr.svg", PUBLIC),

@@ -179,6 +179,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "reports.read",
         query=("level", "format", "from", "to", "branch", "hall"),
     ),
+    ("GET", "/api/reports/productivity"): Op(
+        "Productivity per crew, cashier and lookup clerk over days (JSON, CSV or PDF)",
+        "reports.read",
+        query=("level", "format", "from", "to", "branch", "hall"),
+    ),
     ("GET", "/api/audit"): Op("The audit log", "audit.read", query=(_DAY, "actor", "limit")),
     ("GET", "/api/stats/hourly"): Op(
         "Waits and service times by hour", "stats.read", query=(_DAY,)

@@ -1,5 +1,6 @@
 """Reports over HTTP: the query's level, range and format; the JSON, CSV or PDF answer.
-Who may see what is ``qms.usecases.reporting``."""
+Who may see what is ``qms.usecases.reporting``; the productivity report (năng suất) takes
+the same query (``qms.usecases.productivity``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from qms.domain.branch import Branch
 from qms.domain.errors import BadRequest
 from qms.http.api import ok, principal
-from qms.usecases import reporting, reports
+from qms.usecases import productivity, reporting, reports
 from qms.usecases.hall import Hall
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,18 @@ def _choice(request: Request, name: str, allowed: tuple[str, ...], default: str)
     return value
 
 
-def _filename(data: dict[str, object], scope_name: str, ext: str) -> str:
+def _filename(data: dict[str, object], scope_name: str, ext: str, kind: str = "report") -> str:
     """``report-branch-PE0100-2026-11-01-2026-11-30.pdf``: ASCII only, safe in a header."""
-    name = f"report-{data['level']}-{scope_name}-{data['from']}-{data['to']}.{ext}"
+    name = f"{kind}-{data['level']}-{scope_name}-{data['from']}-{data['to']}.{ext}"
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+def _scope_name(level: str, branches: list[Branch]) -> str:
+    return {
+        "company": "company",
+        "branch": branches[0].id,
+        "hall": branches[0].collection_point,
+    }[level]
 
 
 async def report(request: Request) -> Response:
@@ -63,11 +73,7 @@ async def report(request: Request) -> Response:
     )
     if fmt == "json":
         return ok(data)
-    name = {
-        "company": "company",
-        "branch": branches[0].id,
-        "hall": branches[0].collection_point,
-    }[level]
+    name = _scope_name(level, branches)
     from qms.usecases import report_export  # fpdf2 loads on the first export, not at start-up
 
     if fmt == "csv":
@@ -80,4 +86,29 @@ async def report(request: Request) -> Response:
     return Response(body, media_type=media, headers={"content-disposition": disposition})
 
 
-routes = [Route("/api/reports", report)]
+async def productivity_report(request: Request) -> Response:
+    """Productivity per crew, cashier and lookup clerk over a range of days: JSON, CSV, PDF."""
+    who = await principal(request)
+    level = _choice(request, "level", reports.LEVELS, "branch")
+    fmt = _choice(request, "format", FORMATS, "json")
+    q = request.query_params
+    start, end = _date(request, "from"), _date(request, "to")
+    data, branches = await productivity.report(
+        _hall(request), who, level, q.get("branch"), q.get("hall"), start, end
+    )
+    if fmt == "json":
+        return ok(data)
+    from qms.usecases import productivity_export  # fpdf2 loads on the first export
+
+    export = productivity_export.csv_bytes if fmt == "csv" else productivity_export.pdf_bytes
+    body = await anyio.to_thread.run_sync(export, data)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/pdf"
+    name = _filename(data, _scope_name(level, branches), fmt, "productivity")
+    disposition = f'attachment; filename="{name}"'
+    return Response(body, media_type=media, headers={"content-disposition": disposition})
+
+
+routes = [
+    Route("/api/reports", report),
+    Route("/api/reports/productivity", productivity_report),
+]
