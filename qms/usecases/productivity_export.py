@@ -277,6 +277,7 @@ def _bars(pdf: _Pdf, title: str, rows: list[tuple[str, list[int]]], legend: list
             pdf.set_xy(pdf.l_margin + label_w + w + 1, y + n * 4)
             pdf.cell(15, 4, str(v))
         pdf.set_y(y + height + 1.5)
+    pdf.set_fill_color(255, 255, 255)  # the tables after it fill their own cells
 
 
 def _charts(pdf: _Pdf, key: str, data: dict[str, Any]) -> None:
@@ -337,7 +338,7 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
     for s in sections(data):
         if s.pdf_only_if_rows and not s.rows:
             continue
-        if pdf.will_page_break(20):
+        if pdf.will_page_break(35):  # a title stays with its table's first rows
             pdf.add_page()
         pdf.ln(3)
         pdf.set_font(FONT, "B", 10)
