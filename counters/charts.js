@@ -1,7 +1,7 @@
 // The supervisor's charts of today by hour: waits (issued → called) and service times
 // (called → finished), from GET /api/stats/hourly. Chart.js is served from /static/vendor
 // and loaded only when a supervisor view opens; refreshed when the hall moves (debounced)
-// and every minute.
+// and every minute. Also the productivity section's bar charts (barChart).
 
 const CHART_SRC = "/static/vendor/chart.umd.min.js";
 const OPEN_FROM = 7; // the hall's usual hours, widened when tickets fall outside them
@@ -216,4 +216,37 @@ export class HourlyCharts {
     canvas.dataset.ready = "true";
     canvas.dataset.hours = String(config.data.labels.length);
   }
+}
+
+/**
+ * A bar chart made once and then updated in place (the productivity section's): labels,
+ * datasets [{label, data, color}], stacked or side by side. Returns the chart to pass
+ * back as ``existing`` next time; the canvas gets data-ready and data-bars.
+ */
+export function barChart(Chart, canvas, existing, { labels, datasets, stacked = false }) {
+  const data = {
+    labels,
+    datasets: datasets.map((d) => ({ label: d.label, data: d.data, backgroundColor: d.color })),
+  };
+  let chart = existing;
+  if (chart && chart.data.datasets.length === data.datasets.length) {
+    chart.data.labels = labels;
+    data.datasets.forEach((d, i) => {
+      chart.data.datasets[i].data = d.data;
+    });
+    chart.update("none");
+  } else {
+    chart?.destroy();
+    chart = new Chart(canvas, {
+      type: "bar",
+      data,
+      options: baseOptions({
+        x: { stacked, grid: { display: false } },
+        y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+      }),
+    });
+  }
+  canvas.dataset.ready = "true";
+  canvas.dataset.bars = String(labels.length);
+  return chart;
 }

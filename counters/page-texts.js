@@ -180,4 +180,16 @@ export const PAGE_TEXTS = {
   "page.ticket_qr": { vi: "Mã QR theo dõi lượt", en: "QR code to follow the ticket" },
   "page.wait_by_hour": { vi: "Thời gian chờ theo giờ", en: "Wait by hour" },
   "page.service_by_hour": { vi: "Thời gian phục vụ theo giờ", en: "Service by hour" },
+  "page.productivity": { vi: "Năng suất", en: "Productivity" },
+  "page.pr_span": { vi: "Xem theo", en: "Span" },
+  "page.pr_show": { vi: "Xem", en: "Show" },
+  "page.pr_orders_per_crew": { vi: "Lệnh theo tổ công tác", en: "Orders per field crew" },
+  "page.pr_tickets_per_cashier": { vi: "Vé và giao dịch theo thu ngân", en: "Tickets and payments per cashier" },
+  "page.pr_crews": { vi: "Tổ công tác", en: "Field crews" },
+  "page.pr_cashiers": { vi: "Thu ngân", en: "Cashiers" },
+  "page.pr_lookup": { vi: "Tra cứu hoá đơn", en: "Lookup clerks" },
+  "page.pr_idle_note": {
+    vi: "Thời gian rảnh = thời gian mở két tại quầy − thời gian phục vụ. Phục vụ: từ lần gọi số cuối đến khi vé kết thúc.",
+    en: "Idle = drawer open at the counter − time serving. Service: from the last call to the ticket's end.",
+  },
 };

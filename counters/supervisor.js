@@ -1,8 +1,10 @@
 // The supervisor's hall view: tickets by status, each counter's work, the paper still
-// to find, every ticket of the day, payments awaiting CMIS, and the hourly charts.
+// to find, every ticket of the day, payments awaiting CMIS, the hourly charts, and the
+// productivity section (productivity.js).
 import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
 import { HourlyCharts } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
+import { productivityPanel } from "/counters/productivity.js";
 
 const CHART_EVENTS = new Set([
   "ticket.issued",
@@ -15,7 +17,8 @@ const CHART_EVENTS = new Set([
 /** The screen over the shell's shared state (ctx: hall, mode, call, queueRender). */
 export function supervisorScreen(ctx) {
   const { call, queueRender } = ctx;
-  const sv = { pending: 0, charts: null, clock: null };
+  const sv = { pending: 0, charts: null, clock: null, today: "" };
+  const productivity = productivityPanel(ctx);
 
   const ACTIVE = new Set(["waiting", "serving", "parked"]);
 
@@ -149,6 +152,7 @@ export function supervisorScreen(ctx) {
     });
     sv.charts.start();
     sv.clock = setInterval(queueRender, 30000); // waits grow without events
+    productivity.start(sv.today);
   }
 
   function stopSupervisor() {
@@ -156,10 +160,13 @@ export function supervisorScreen(ctx) {
     sv.charts = null;
     clearInterval(sv.clock);
     sv.clock = null;
+    productivity.stop();
   }
 
   function onSnapshot(data) {
-    if (ctx.mode === "supervisor") sv.pending = data.payments_pending || 0;
+    if (ctx.mode !== "supervisor") return;
+    sv.pending = data.payments_pending || 0;
+    sv.today = data.business_day || sv.today;
   }
 
   function onEvent(evt) {

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from sqlmodel import Session, create_engine
 
 from qms.storage.models import Crew, FieldOrder
+from tests.browser import Console, sign_in
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 
@@ -411,3 +412,46 @@ def test_bad_ranges_are_400(staff: dict[str, Staff], day: dict[str, Any]) -> Non
     early = (today - dt.timedelta(days=200)).isoformat()
     error = refused(staff["sup"], f"{URL}?from={early}&to={day['today']}", 400, "invalid_request")
     assert error["details"]["max_days"] == 92
+
+
+# --- the supervisor's page ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_supervisor_page_shows_productivity(
+    browser: Any, hall: HallServer, day: dict[str, Any], field: dict[str, Any]
+) -> None:
+    console = Console()
+    page = console.watch(browser.new_page(viewport={"width": 1400, "height": 1200}))
+    sign_in(page, hall, "supervisor", "")
+    today = f"{day['today']}_{day['today']}_branch"
+    page.wait_for_selector(f"#pr-box[data-ready='{today}']")
+    page.wait_for_selector("#pr-chart-crews[data-ready=true][data-bars='2']")
+    page.wait_for_selector("#pr-chart-cashiers[data-ready=true]")
+    t1 = [c.strip() for c in page.locator("#pr-crews tbody tr[data-key=T1] td").all_inner_texts()]
+    # crew, name, orders, done, cuts, reconnections, not done, ..., median, worst, late
+    assert t1[:6] == ["T1", "Tổ 1 - Quận 1", "7", "5", "3", "2"]
+    assert t1[-3:] == ["40:00", "3:00:00", "1"]
+    total = page.locator("#pr-crews tfoot tr.total td").all_inner_texts()
+    assert total[1] == "13"  # orders, the column after the name
+    c1 = page.locator("#pr-cashiers tbody tr[data-key=cashier1] td").all_inner_texts()
+    assert c1[2] == "3"  # tickets served
+    assert "Không làm được / Not done" in page.inner_text("#pr-reasons")
+    # the whole month, then the PDF of it
+    page.select_option("#pr-span", "month")
+    page.click("#pr-show")
+    first = f"{day['today'][:8]}01"
+    page.wait_for_selector(f"#pr-box[data-ready='{first}_{day['today']}_branch']")
+    rows = page.locator("#pr-crews tbody tr[data-key=T1] td").all_inner_texts()
+    yesterday = (field["today"] - dt.timedelta(days=1)).isoformat()
+    assert rows[2] == ("8" if first <= yesterday else "7")  # yesterday's cut, if in the month
+    with page.expect_download() as got:
+        page.click("#pr-pdf")
+    assert got.value.suggested_filename == (
+        f"productivity-branch-{BRANCH}-{first}-{day['today']}.pdf"
+    )
+    page.fill("#pr-day", "31/02/2026")
+    page.click("#pr-show")
+    page.wait_for_selector("#pr-day[aria-invalid=true]")
+    assert console.errors == []
+    page.close()
