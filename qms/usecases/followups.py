@@ -31,6 +31,11 @@ WAKES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     "payment.collected": ("poster", lambda data: True),
     "payment.reversal_requested": ("poster", lambda data: True),
     "ticket.issued": ("debts", lambda data: bool(data["ticket"].get("debts_pending"))),
+    # a done cut or reconnection is reported to CMIS; a reconnection waits for the
+    # customer's payment to be confirmed first
+    "field.order_done": ("supply", lambda data: data["order"]["status"] == "done"),
+    "field.supply_retried": ("supply", lambda data: True),
+    "payment.confirmed": ("supply", lambda data: True),
 }
 #: the device worker: an event that may have queued a job (``device.job``: for an agent)
 DEVICE_KINDS = frozenset({*PAPER_AND_LIGHT, "device.job"})
