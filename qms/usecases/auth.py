@@ -75,6 +75,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "field.read": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
     "field.manage": frozenset({"field_leader", "supervisor"}),
     "field.crew": frozenset({"crew"}),
+    "view.field": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
+    "view.crew": frozenset({"crew"}),
 }
 
 #: an address a name signed in from within these days is the name's own: the name's
