@@ -111,7 +111,7 @@ def _route_key(o: Data) -> tuple[bool, int, int]:
 
 def cut_total(orders: Iterable[Data]) -> int:
     """The overdue money a list of cut orders stands for (reconnections are paid)."""
-    return sum(int(o["overdue"]) for o in orders if o["kind"] == "cut")
+    return sum(o["overdue"] for o in orders if o["kind"] == "cut")
 
 
 # --- ESC/POS --------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def cut_slip(
     """Phiếu cắt điện: one customer's order to cut, carried to the door. The debt in
     figures and in words, the oldest due date and the reason; blanks for the meter, its
     reading and the time of the cut; the crew; who signs."""
-    overdue = int(order["overdue"])
+    overdue = order["overdue"]
     blocks: list[Block] = [
         *_title(branch, CUT_TITLE),
         *_order_head(order, at, tz),
@@ -197,7 +197,7 @@ def reconnection_slip(
     """Phiếu đóng điện: a cut customer has paid, restore the supply before the deadline.
     When the debt was paid and by which transactions, the deadline in large print, the
     crew (blanks when none is assigned yet), the meter and time blanks, who signs."""
-    paid = int(order["overdue"])
+    paid = order["overdue"]
     payments = order.get("payments") or []
     paid_at = local_time(order["paid_at"], tz) if order.get("paid_at") else DOTS
     blocks: list[Block] = [
@@ -274,10 +274,10 @@ def crew_list(
 def _list_entry(n: int, o: Data, tz: str) -> list[Block]:
     if o["kind"] == "reconnect":
         what = [Text(f"   {deadline_line(o, tz)}", bold=True)]
-        money = f"đã nộp {vnd(int(o['overdue']))}"
+        money = f"đã nộp {vnd(o['overdue'])}"
     else:
         what = [Text(f"   {o['periods']} kỳ nợ, hạn cũ nhất {oldest_due(o)}")]
-        money = vnd(int(o["overdue"]))
+        money = vnd(o["overdue"])
     return [
         Row(f"{n}. {plain(o['customer_code'])} (phiếu {o['id']})", money, bold=True),
         Text(f"   {plain(o['customer_name'])}"),

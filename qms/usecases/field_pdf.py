@@ -21,9 +21,10 @@ from qms.words.in_words import amount_in_words
 
 Data = Any
 MARGIN = 12  # mm
-LINE = 5  # mm, a line of 9 pt
+LINE = 4.5  # mm, a line of 9 pt
 HALF = 297 / 2  # where an A4 page is cut in two
 LABEL = 66  # mm, the label column of a slip's fields
+LIST_CELL = 240  # characters of a name or an address in the list's table
 #: the list's columns: heading, relative width, right-aligned
 COLUMNS = (
     ("#", 5, False),
@@ -99,7 +100,7 @@ def _signers(pdf: FPDF, signers: Sequence[tuple[str, str]]) -> None:
         pdf.set_xy(pdf.l_margin + n * width, top + LINE)
         pdf.set_font(FONT, "", 7.5)
         pdf.cell(width, 4, f"{en} {fd.SIGN_HERE}", align="C")
-    pdf.set_y(top + LINE + 4 + 18)  # room to sign
+    pdf.set_y(top + LINE + 4 + 15)  # room to sign
 
 
 def _crew(pdf: FPDF, crew: Data | None) -> None:
@@ -159,14 +160,20 @@ def _list(pdf: _Pdf, crew: Data | None, orders: Sequence[Data], branch: str, day
     _signers(pdf, fd.LIST_SIGNERS)
 
 
+def _short(text: str, limit: int = LIST_CELL) -> str:
+    """A cell of the list holds a page at most (fpdf2 cannot split a row): a name or an
+    address longer than ``limit`` is cut, with "…"; its slip prints it whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _list_row(row: Any, n: int, o: Data, tz: str) -> None:
-    address = plain(o["address"])
+    address = _short(plain(o["address"]))
     if o["kind"] == "reconnect":
         address = f"{address}\n{fd.deadline_line(o, tz)}"
-        periods, amount = "", f"đã nộp {vnd(int(o['overdue']))}"
+        periods, amount = "", f"đã nộp {vnd(o['overdue'])}"
     else:
-        periods, amount = str(o["periods"]), vnd(int(o["overdue"]))
-    cells = (str(n), str(o["id"]), plain(o["customer_code"]), plain(o["customer_name"]),
+        periods, amount = str(o["periods"]), vnd(o["overdue"])
+    cells = (str(n), str(o["id"]), plain(o["customer_code"]), _short(plain(o["customer_name"])),
              address, periods, amount, "")  # fmt: skip
     for text in cells:
         row.cell(nfc(text))
@@ -175,9 +182,8 @@ def _list_row(row: Any, n: int, o: Data, tz: str) -> None:
 # --- the slips ----------------------------------------------------------------------------
 
 
-def _order_fields(pdf: FPDF, order: Data, at: str, tz: str) -> None:
-    _field(pdf, "Ngày / Day", local_date(order["business_day"]))
-    _field(pdf, "In lúc / Printed", local_time(at, tz))
+def _order_fields(pdf: FPDF, order: Data) -> None:
+    _field(pdf, "Ngày / Day", local_date(order["business_day"]))  # printed at: the foot
     for label, value in fd.customer_fields(order):
         _field(pdf, label, value, "B" if label.startswith("Mã khách") else "")
 
@@ -185,17 +191,16 @@ def _order_fields(pdf: FPDF, order: Data, at: str, tz: str) -> None:
 def _blanks(pdf: FPDF, label: tuple[str, str], time: tuple[str, str]) -> None:
     """What the crew writes at the door, with room for a hand."""
     pdf.ln(1)
-    _field(pdf, label[0], "")
-    _text(pdf, f"({label[1]})", 7.5)
+    _text(pdf, f"{label[0]}: ({label[1]})")
     pdf.set_font(FONT, "", 9)
     pdf.cell(0, 9, f"{fd.DOTS * 3}  /  {fd.DOTS * 3}", new_x="LMARGIN", new_y="NEXT")
     _field(pdf, *time)
 
 
 def _cut_slip(pdf: FPDF, order: Data, crew: Data | None, branch: str, at: str, tz: str) -> None:
-    overdue = int(order["overdue"])
+    overdue = order["overdue"]
     _title(pdf, branch, fd.CUT_TITLE, f"Số phiếu / Order no. {order['id']}")
-    _order_fields(pdf, order, at, tz)
+    _order_fields(pdf, order)
     _field(pdf, "Số kỳ nợ / Periods owed", str(order["periods"]))
     _field(pdf, "Hạn thanh toán cũ nhất / Oldest due", fd.oldest_due(order))
     _field(pdf, "TIỀN NỢ QUÁ HẠN / OVERDUE", vnd(overdue), "B", 10.5)
@@ -209,9 +214,9 @@ def _cut_slip(pdf: FPDF, order: Data, crew: Data | None, branch: str, at: str, t
 def _reconnect_slip(
     pdf: FPDF, order: Data, crew: Data | None, branch: str, at: str, tz: str
 ) -> None:
-    paid = int(order["overdue"])
+    paid = order["overdue"]
     _title(pdf, branch, fd.RECONNECT_TITLE, f"Số phiếu / Order no. {order['id']}")
-    _order_fields(pdf, order, at, tz)
+    _order_fields(pdf, order)
     _text(pdf, fd.PAID_NOTE[0], 9.5, "B")
     _text(pdf, fd.PAID_NOTE[1], 8)
     _field(pdf, "Số tiền đã nộp / Paid", vnd(paid), "B")
@@ -275,7 +280,8 @@ def cut_slips_pdf(
     who = f"{crew['code']} {crew['name']}" if crew else ""
     pdf = _new(
         f"Danh sách cắt điện {local_date(day)} {plain(who)}",
-        f"Cắt điện / Disconnection · {local_date(day)} · {plain(who)}",
+        f"Cắt điện / Disconnection · {local_date(day)} · {plain(who)} · "
+        f"in lúc / printed {local_time(at, tz)}",
     )
     _list(pdf, crew, orders, branch, day, at, tz)
     _slips(pdf, [o for _, mine in fd.route(orders) for o in mine], crew, branch, at, tz)
@@ -288,7 +294,8 @@ def reconnection_pdf(
     """One reconnection slip on an A4 page (the crew left blank when none is assigned)."""
     pdf = _new(
         f"Phiếu đóng điện {order['id']} {plain(order['customer_code'])}",
-        f"{fd.RECONNECT_TITLE[0]} · {order['id']} · {plain(order['customer_code'])}",
+        f"{fd.RECONNECT_TITLE[0]} · {order['id']} · {plain(order['customer_code'])} · "
+        f"in lúc / printed {local_time(at, tz)}",
     )
     pdf.add_page()
     _reconnect_slip(pdf, order, crew, branch, at, tz)
