@@ -14,15 +14,13 @@ drawn as an image by the renderer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-from printers.documents import Time, header, signatures
+from printers.documents import Data, Time, header, signatures
 from printers.formats import HALL_TZ, local_date, local_time, vnd
 from printers.layout import Block, Cut, Document, Feed, Row, Rule, Text, plain
 from qms.words.in_words import amount_in_words
 
-Data = Mapping[str, Any]
 #: (label "tiếng Việt / English", value) as both the roll and the sheet print it
 Field = tuple[str, str]
 
@@ -91,8 +89,9 @@ def crew_fields(crew: Data | None) -> list[Field]:
 
 
 def _member(m: Data) -> str:
+    """ "Lý Văn Cắt (crew1)"; the login alone when the account has no full name."""
     name, login = plain(m.get("full_name")), plain(m.get("username"))
-    return f"{name} ({login})" if name and login else name or login
+    return f"{name} ({login})" if name and login and name != login else name or login
 
 
 def route(orders: Iterable[Data]) -> list[tuple[str, list[Data]]]:

@@ -14,12 +14,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from printers import field_documents as fd
+from printers.documents import Data, Time
 from printers.formats import HALL_TZ, local_date, local_time, vnd
 from printers.layout import nfc, plain
 from qms.usecases.report_export import FONT, dejavu
 from qms.words.in_words import amount_in_words
 
-Data = Any
 MARGIN = 12  # mm
 LINE = 4.5  # mm, a line of 9 pt
 HALF = 297 / 2  # where an A4 page is cut in two
@@ -111,8 +111,9 @@ def _crew(pdf: FPDF, crew: Data | None) -> None:
 # --- the crew's list ----------------------------------------------------------------------
 
 
-def _list(pdf: _Pdf, crew: Data | None, orders: Sequence[Data], branch: str, day: str,
-          at: str, tz: str) -> None:  # fmt: skip
+def _list(
+    pdf: _Pdf, crew: Data | None, orders: Sequence[Data], branch: str, day: str, at: Time, tz: str
+) -> None:
     pdf.add_page()
     _title(pdf, branch, fd.LIST_TITLE)
     _field(pdf, "Ngày / Day", local_date(day))
@@ -197,7 +198,7 @@ def _blanks(pdf: FPDF, label: tuple[str, str], time: tuple[str, str]) -> None:
     _field(pdf, *time)
 
 
-def _cut_slip(pdf: FPDF, order: Data, crew: Data | None, branch: str, at: str, tz: str) -> None:
+def _cut_slip(pdf: FPDF, order: Data, crew: Data | None, branch: str, at: Time, tz: str) -> None:
     overdue = order["overdue"]
     _title(pdf, branch, fd.CUT_TITLE, f"Số phiếu / Order no. {order['id']}")
     _order_fields(pdf, order)
@@ -212,7 +213,7 @@ def _cut_slip(pdf: FPDF, order: Data, crew: Data | None, branch: str, at: str, t
 
 
 def _reconnect_slip(
-    pdf: FPDF, order: Data, crew: Data | None, branch: str, at: str, tz: str
+    pdf: FPDF, order: Data, crew: Data | None, branch: str, at: Time, tz: str
 ) -> None:
     paid = order["overdue"]
     _title(pdf, branch, fd.RECONNECT_TITLE, f"Số phiếu / Order no. {order['id']}")
@@ -243,8 +244,9 @@ def _height(pdf: _Pdf, draw: Any, *args: Any) -> float:
     return float(height)
 
 
-def _slips(pdf: _Pdf, orders: Sequence[Data], crew: Data | None, branch: str, at: str,
-           tz: str) -> None:  # fmt: skip
+def _slips(
+    pdf: _Pdf, orders: Sequence[Data], crew: Data | None, branch: str, at: Time, tz: str
+) -> None:
     """One slip per order: the top half of a new page, the bottom half of the page
     before when the slip before stood alone on its top half, or a page when too long."""
     room = HALF - MARGIN - 6.5  # from the top margin to 4 mm above the cut, and the same
@@ -272,7 +274,7 @@ def cut_slips_pdf(
     *,
     branch: str,
     day: str,
-    at: str,
+    at: Time,
     tz: str = HALL_TZ,
 ) -> bytes:
     """A crew's day on A4: its list, then one slip per order in route order (a
@@ -289,7 +291,7 @@ def cut_slips_pdf(
 
 
 def reconnection_pdf(
-    order: Data, crew: Data | None, *, branch: str, at: str, tz: str = HALL_TZ
+    order: Data, crew: Data | None, *, branch: str, at: Time, tz: str = HALL_TZ
 ) -> bytes:
     """One reconnection slip on an A4 page (the crew left blank when none is assigned)."""
     pdf = _new(

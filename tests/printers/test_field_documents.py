@@ -91,6 +91,12 @@ def test_a_reconnection_not_yet_assigned_leaves_the_crew_to_write_in() -> None:
     assert not any("crew1" in line for line in lines)
 
 
+def test_a_member_without_a_full_name_prints_once() -> None:
+    crew = {**CREW, "members": [{"username": "crew3", "full_name": "crew3"}]}
+    lines = printed(cut(crew=crew))
+    assert "Thành viên / Member                        crew3" in lines
+
+
 def test_the_deadline_is_in_the_halls_time() -> None:
     order = {**RECONNECT_ORDER, "deadline": "2026-12-08T02:12:00+00:00"}
     assert fd.deadline_line(order) == "Đóng điện trước: 08/12/2026 09:12"
