@@ -248,6 +248,19 @@ class CashierSettings(_Model):
 DENOMINATIONS = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
 
 
+class FieldSettings(_Model):
+    reconnect_hours: int = Field(
+        24,
+        ge=1,
+        le=720,
+        description="A supply cut for debt is reconnected within this many hours of the "
+        "payment that settled it; later is overdue (red on the supervisor's board).",
+    )
+    max_books: int = Field(
+        100, ge=1, le=1000, description="Books one pull of the disconnection list may name."
+    )
+
+
 class CashSettings(_Model):
     denominations: tuple[int, ...] = Field(
         DENOMINATIONS,
@@ -421,6 +434,7 @@ class Settings(_Model):
     lookup: LookupSettings = LookupSettings()
     cashier: CashierSettings = CashierSettings()
     cash: CashSettings = CashSettings()
+    field: FieldSettings = FieldSettings()
     auth: AuthSettings = AuthSettings()
     audit: AuditSettings = AuditSettings()
     branches: list[BranchSettings] = Field(

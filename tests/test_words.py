@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from integrations.cmis.base import PaymentState
+from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
 from qms.domain import cashier, delivery, errors, movements, payments, reconcile
+from qms.domain.field import orders as field_orders
 from qms.http.errors import _HTTP_CODES
 from qms.usecases import auth, queries, reports
 from qms.words import ERRORS, STATUSES, error_text
@@ -301,6 +302,12 @@ STORED = {
     "bool": ["true", "false"],
     # why a payment is not (yet) confirmed: the codes the poster writes first
     "payment_error": [*payments.ERROR_CODES, "refused"],
+    "field_kind": list(field_orders.KINDS),
+    "field_status": list(field_orders.STATUSES),
+    "field_reason": [*field_orders.NOT_DONE_REASONS, *field_orders.CANCEL_REASONS],
+    "field_round": list(field_orders.ROUND_STATUSES),
+    "supply_change": list(field_orders.SUPPLY_STATUSES),
+    "supply": [s.value for s in Supply],
 }
 
 

@@ -33,6 +33,8 @@ class Branch:
     printers: frozenset[str] = frozenset()  # ids of the branch's printers
     config_devices: frozenset[str] = frozenset()  # ids of the devices in config.yaml
     denominations: tuple[int, ...] = DENOMINATIONS  # notes a count by note may name
+    reconnect_hours: int = 24  # a paid cut customer is reconnected within this
+    max_books: int = 100  # books one pull of the disconnection list may name
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -62,4 +64,6 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         printers=frozenset(p.id for p in b.printers),
         config_devices=frozenset(d.id for d in settings.devices),
         denominations=settings.cash.denominations,
+        reconnect_hours=settings.field.reconnect_hours,
+        max_books=settings.field.max_books,
     )

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from qms.domain import delivery, drawers, tickets
 from qms.domain.cashier import current, my_counter
 from qms.domain.errors import Conflict, Unprocessable
+from qms.domain.field import reconnect
 from qms.domain.ticket_view import period_order
 from qms.domain.tx import Tx
 from qms.storage import rows
@@ -200,6 +201,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
     state = tickets.state(tx, ticket)  # its read flushes the ticket first
     # tendered: the receipt prints what the customer gave and the change
     tx.emit("payment.collected", {"ticket": state, "payments": payments, "tendered": given})
+    reconnect.after_payment(tx, state, payments)  # a cut customer's reconnection is owed now
     return {"ticket": state, "payments": payments, "change": given - total}
 
 

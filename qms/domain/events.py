@@ -52,6 +52,18 @@ EVENT_TYPES: dict[str, str] = {
     "device.enrolled": "a supervisor enrolled a kiosk, display or hall agent",
     "device.revoked": "a supervisor revoked a device: its token is refused, its connections close",
     "day.closed": "the head cashier or the supervisor closed the business day",
+    "field.crew_saved": "the team leader created or changed a field crew",
+    "field.round_pulled": "the day's disconnection list was pulled from CMIS into the round",
+    "field.round_stale": "a pull of the disconnection list failed: the last list is kept, stale",
+    "field.round_closed": "the team leader closed the day's round: no more results",
+    "field.orders_assigned": "field orders were assigned to crews (by hand or balanced)",
+    "field.orders_unassigned": "field orders were taken back from their crew",
+    "field.order_done": "a crew reported an order's result: done, or not done with why",
+    "field.order_cancelled": "a field order was cancelled before its result (paid, off the list)",
+    "field.reconnect_created": "a reconnection order was created: a cut customer's debt is paid",
+    "field.supply_posted": "CMIS took a cut or a reconnection",
+    "field.supply_refused": "CMIS refused a cut (061) or a reconnection (062)",
+    "field.supply_retried": "the team leader sent a refused supply change again",
     "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "
     "supervisor signed a counter out): their sockets close in every worker",
 }

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from qms.domain import commands as c
 from qms.domain import delivery, money, tickets
+from qms.domain.field import commands as fc
 from qms.domain.json_input import MAX_DEPTH
 from qms.usecases.auth import PERMISSIONS
 from qms.usecases.hall import USE_CASES
@@ -148,6 +149,75 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Ask for a payment's reversal", command=c.Reverse, body=True
     ),
     ("GET", "/api/cmis"): Op("CMIS's health as the hall sees it", "cmis.read"),
+    # field work (docs/field.md)
+    ("GET", "/api/field"): Op(
+        "Today's disconnection round by book, crews, open reconnections, supply changes",
+        "field.read",
+    ),
+    ("GET", "/api/field/crews"): Op("The branch's field crews", "field.read"),
+    ("POST", "/api/field/crews"): Op("Create or change a crew", command=fc.SaveCrew, body=True),
+    ("POST", "/api/field/rounds/pull"): Op(
+        "Pull today's disconnection list from CMIS for some books",
+        "field.manage",
+        body=True,
+        fields={
+            "books": (
+                {"type": "array", "items": {"type": "string", "pattern": fc.BOOK_CODE.pattern}},
+                True,
+            )
+        },
+        cmis=True,
+        refusals=(
+            ("400", ("invalid_book_code",)),
+            ("409", ("round_closed",)),
+            ("422", ("book_of_other_unit", "too_many_books")),
+            ("424", ("field_list_stale",)),
+        ),
+    ),
+    ("GET", "/api/field/crews/{code}/papers.pdf"): Op(
+        "A crew's list and its cut slips on A4 (PDF)",
+        "field.read",
+        refusals=(("400", ("invalid_crew_code",)), ("404", ("unknown_crew",))),
+    ),
+    ("POST", "/api/field/crews/{code}/print"): Op(
+        "Print a crew's list and slips on the slip printer (ESC/POS)",
+        "field.manage",
+        refusals=(
+            ("400", ("invalid_crew_code",)),
+            ("404", ("unknown_crew",)),
+            ("409", ("no_slip_printer",)),
+        ),
+    ),
+    ("GET", "/api/field/orders/{id:int}/slip.pdf"): Op(
+        "One order's slip on A4 (PDF)", "field.read", refusals=(("404", ("unknown_order",)),)
+    ),
+    ("POST", "/api/field/rounds/close"): Op(
+        "Close today's round: no more results", command=fc.CloseRound
+    ),
+    ("POST", "/api/field/orders/assign"): Op(
+        "Assign orders to a crew", command=fc.Assign, body=True
+    ),
+    ("POST", "/api/field/orders/unassign"): Op(
+        "Take orders back from their crew", command=fc.Unassign, body=True
+    ),
+    ("POST", "/api/field/orders/auto-assign"): Op(
+        "Assign the round's open orders over crews, balanced by count and book",
+        command=fc.AutoAssign,
+        body=True,
+    ),
+    ("POST", "/api/field/supply/{id:int}/retry"): Op(
+        "Send a supply change CMIS refused again", command=fc.RetrySupply
+    ),
+    ("GET", "/api/field/my-orders"): Op("The signed-in crew's orders in route order", "field.crew"),
+    ("POST", "/api/field/orders/{id:int}/check"): Op(
+        "At the door: does the customer still owe? (asks CMIS; cancels the order if not)",
+        "field.crew",
+        cmis=True,
+        refusals=(("403", ("not_your_order", "not_in_crew")), ("404", ("unknown_order",))),
+    ),
+    ("POST", "/api/field/orders/{id:int}/result"): Op(
+        "A crew's result for its order (idempotent by key)", command=fc.Report, body=True
+    ),
     ("GET", "/api/server"): Op("This worker's load", "server.read"),
     ("GET", "/api/reconciliation"): Op(
         "Our payments against CMIS's for a day", "cmis.read", query=(_DAY, "format"), cmis=True
@@ -224,6 +294,7 @@ _NOTES = {
 }
 _WORDS = {"type": "string", "minLength": 3, "maxLength": 200}
 _CODE = {"type": "string", "pattern": tickets.CUSTOMER_CODE.pattern}
+_CREW = {"type": "string", "pattern": fc.CREW_CODE.pattern}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -279,6 +350,39 @@ CHECKS: dict[Any, tuple[dict[str, Any], tuple[str, ...]]] = {
         ("deposit_required", "invalid_amount", "invalid_request", "invalid_note_count"),
     ),
     c.device_id: ({"type": "string", "pattern": c.DEVICE_ID.pattern}, ("invalid_request",)),
+    # field work (qms/domain/field/commands.py)
+    fc.crew_code: (_CREW, ("invalid_crew_code",)),
+    fc.crew_name: ({"type": "string", "minLength": 1, "maxLength": 60}, ("invalid_request",)),
+    fc.default_true: ({"type": ["boolean", "null"]}, ("invalid_request",)),
+    fc.members: (
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": fc.USERNAME.pattern},
+            "minItems": 1,
+            "maxItems": 4,
+            "uniqueItems": True,
+        },
+        ("invalid_request",),
+    ),
+    fc.order_ids: (
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": c.MAX_ID},
+            "minItems": 1,
+            "maxItems": fc.MAX_IDS,
+        },
+        ("invalid_request",),
+    ),
+    fc.optional_crew_codes: (
+        _nullable({"type": "array", "items": _CREW, "minItems": 1}),
+        ("invalid_request", "invalid_crew_code"),
+    ),
+    fc.result_key: ({"type": "string", "pattern": fc.RESULT_KEY.pattern}, ("invalid_request",)),
+    fc.moment: (
+        {"type": "string", "format": "date-time", "maxLength": 40},
+        ("invalid_time",),
+    ),
+    fc.short_text: (_nullable({"type": "string", "maxLength": 200}), ("invalid_request",)),
 }
 
 

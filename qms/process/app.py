@@ -42,6 +42,7 @@ from qms.http import (
     search,
     stats,
 )
+from qms.http import field as field_http
 from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
 from qms.http.headers import SecurityHeaders
 from qms.http.pages import PageFiles
@@ -57,7 +58,9 @@ from qms.usecases.hall import Hall
 from qms.workers import audit_upkeep, leader
 from qms.workers.debt_fetcher import DebtFetcher
 from qms.workers.device_worker import DeviceWorker
+from qms.workers.field_watch import FieldWatch
 from qms.workers.poster import PaymentPoster
+from qms.workers.supply_poster import SupplyPoster
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +186,8 @@ def create_app(
                         device_worker.run(hall.commit),
                         PaymentPoster(hall, concurrency=settings.cmis.post_concurrency).run(),
                         DebtFetcher(hall).run(),
+                        SupplyPoster(hall).run(),
+                        FieldWatch(hall).run(),
                         hall.wake_from_bus(),
                         audit_upkeep.prune(engine, clock, settings.audit.retention_days),
                     )
@@ -211,6 +216,7 @@ def create_app(
     routes = [
         *api.routes,
         *cash.routes,
+        *field_http.routes,
         *reports.routes,
         *audit.routes,
         *enrollment.routes,

@@ -469,6 +469,126 @@ export const ERRORS = {
   "auth_deadline": {
     "vi": "Kết nối chưa đăng nhập trong {limit_s} giây nên đã bị đóng. Tải lại trang để kết nối lại.",
     "en": "The connection did not sign in within {limit_s} s and was closed. Reload the page to connect again."
+  },
+  "invalid_crew_code": {
+    "vi": "Mã tổ gồm 1 đến 10 chữ in hoa, chữ số hoặc dấu -, ví dụ T1. Sửa lại mã tổ.",
+    "en": "A crew code is 1 to 10 capital letters, digits or -, e.g. T1. Correct the crew code."
+  },
+  "invalid_book_code": {
+    "vi": "Mã sổ ghi chỉ số không đúng (ví dụ PE0100A012). Nhập lại danh sách mã sổ.",
+    "en": "A book code is not right (e.g. PE0100A012). Type the book codes again."
+  },
+  "invalid_time": {
+    "vi": "Thời gian chưa đúng. Kiểm tra đồng hồ của điện thoại rồi gửi lại.",
+    "en": "The time is not right. Check the phone's clock and send again."
+  },
+  "invalid_outcome": {
+    "vi": "Kết quả phải là đã làm hoặc chưa làm được. Chọn lại kết quả.",
+    "en": "The result is done or not done. Choose the result again."
+  },
+  "invalid_not_done_reason": {
+    "vi": "Chọn lý do chưa làm được: khách trả tiền tại chỗ, vắng nhà, không tiếp cận được công tơ, khách không cho, sai địa chỉ.",
+    "en": "Choose why it was not done: paid on the spot, absent, meter inaccessible, refused, wrong address."
+  },
+  "receipt_no_required": {
+    "vi": "Khách trả tiền tại chỗ: nhập số biên nhận khách đưa xem.",
+    "en": "Paid on the spot: type the number of the receipt the customer showed."
+  },
+  "implausible_time": {
+    "vi": "Thời gian của kết quả không hợp lý. Kiểm tra đồng hồ của điện thoại rồi gửi lại.",
+    "en": "The result's time is not plausible. Check the phone's clock and send again."
+  },
+  "not_crew_member": {
+    "vi": "{user} không phải nhân viên tổ công tác của chi nhánh này. Chọn người khác hoặc nhờ quản trị tạo tài khoản.",
+    "en": "{user} is not a field crew person of this branch. Choose someone else or ask the admin for an account."
+  },
+  "member_in_other_crew": {
+    "vi": "{user} đang ở tổ {crew}. Bỏ người này khỏi tổ {crew} trước.",
+    "en": "{user} is in crew {crew}. Take them out of crew {crew} first."
+  },
+  "crew_has_orders": {
+    "vi": "Tổ {crew} còn lệnh chưa làm. Giao các lệnh đó cho tổ khác trước.",
+    "en": "Crew {crew} still has orders to do. Assign them to another crew first."
+  },
+  "not_in_crew": {
+    "vi": "Tài khoản {user} chưa thuộc tổ công tác nào. Báo đội trưởng xếp vào tổ.",
+    "en": "Account {user} is in no field crew. Ask the team leader to add you to a crew."
+  },
+  "unknown_crew": {
+    "vi": "Không có tổ {crew}. Chọn tổ trong danh sách.",
+    "en": "There is no crew {crew}. Choose a crew from the list."
+  },
+  "crew_inactive": {
+    "vi": "Tổ {crew} đang nghỉ. Chọn tổ khác hoặc cho tổ làm việc lại.",
+    "en": "Crew {crew} is stood down. Choose another crew or bring it back."
+  },
+  "no_crews": {
+    "vi": "Chưa có tổ công tác nào đang làm việc. Tạo tổ trước khi giao lệnh.",
+    "en": "No field crew is working. Add a crew before assigning orders."
+  },
+  "unknown_order": {
+    "vi": "Không có lệnh số {order}. Tải lại danh sách lệnh.",
+    "en": "There is no order {order}. Reload the list of orders."
+  },
+  "order_finished": {
+    "vi": "Lệnh số {order} đã kết thúc ({status:field_status}). Không giao lại được.",
+    "en": "Order {order} is over ({status:field_status}). It cannot be assigned."
+  },
+  "order_of_other_day": {
+    "vi": "Lệnh số {order} thuộc đợt của ngày khác. Chỉ giao lệnh của đợt hôm nay.",
+    "en": "Order {order} is of another day's round. Only today's round can be assigned."
+  },
+  "already_assigned": {
+    "vi": "Lệnh số {order} đã giao cho tổ {crew}. Thu hồi lệnh khỏi tổ {crew} trước nếu muốn giao lại.",
+    "en": "Order {order} is assigned to crew {crew}. Take it back from crew {crew} first to reassign it."
+  },
+  "not_your_order": {
+    "vi": "Lệnh số {order} không phải của tổ anh/chị. Tải lại danh sách lệnh của tổ.",
+    "en": "Order {order} is not your crew's. Reload your crew's orders."
+  },
+  "key_reused": {
+    "vi": "Mã gửi kết quả này đã dùng cho lệnh khác. Tải lại trang rồi nhập lại kết quả.",
+    "en": "This result's key was used for another order. Reload the page and enter the result again."
+  },
+  "order_cancelled": {
+    "vi": "Lệnh số {order} đã huỷ ({reason:field_reason}). KHÔNG cắt điện; nếu đã cắt, đóng điện lại ngay.",
+    "en": "Order {order} was cancelled ({reason:field_reason}). Do NOT cut; if you already did, reconnect now."
+  },
+  "order_has_result": {
+    "vi": "Lệnh số {order} đã có kết quả ({status:field_status}). Không gửi lại được.",
+    "en": "Order {order} already has a result ({status:field_status}). It cannot be sent again."
+  },
+  "no_round": {
+    "vi": "Hôm nay chưa lấy danh sách cắt điện. Lấy danh sách từ CMIS trước.",
+    "en": "Today's disconnection list has not been pulled. Pull it from CMIS first."
+  },
+  "round_closed": {
+    "vi": "Đợt cắt điện ngày {day:date} đã khoá sổ. Không nhận thêm kết quả hay giao lệnh.",
+    "en": "The round of {day:date} is closed. No more results or assignments are taken."
+  },
+  "book_of_other_unit": {
+    "vi": "Sổ {book} không thuộc đơn vị {unit}. Chỉ lấy danh sách các sổ của đơn vị mình.",
+    "en": "Book {book} is not of unit {unit}. Pull only your own unit's books."
+  },
+  "too_many_books": {
+    "vi": "Mỗi lần lấy tối đa {limit} sổ. Chia danh sách sổ thành nhiều lần.",
+    "en": "At most {limit} books at a time. Pull the books in several goes."
+  },
+  "no_slip_printer": {
+    "vi": "Chi nhánh chưa có máy in phiếu đóng cắt. Tải bản PDF để in trên giấy A4.",
+    "en": "This branch has no slip printer. Download the PDF and print it on A4."
+  },
+  "field_list_stale": {
+    "vi": "CMIS không trả danh sách cắt điện. Danh sách lấy lúc {pulled_at:datetime} vẫn giữ nguyên (đã cũ). Lấy lại sau ít phút.",
+    "en": "CMIS did not give the disconnection list. The list pulled at {pulled_at:datetime} is kept (stale). Pull again in a few minutes."
+  },
+  "unknown_supply_change": {
+    "vi": "Không có báo cáo đóng cắt số {id}. Tải lại trang.",
+    "en": "There is no supply change {id}. Reload the page."
+  },
+  "supply_not_refused": {
+    "vi": "Báo cáo đóng cắt số {id} đang ở trạng thái {status:supply_change}: không cần gửi lại.",
+    "en": "Supply change {id} is {status:supply_change}: nothing to send again."
   }
 };
 export const STATUSES = {
@@ -905,9 +1025,169 @@ export const STATUSES = {
       "vi": "Chưa rõ đã in chưa",
       "en": "In doubt"
     }
+  },
+  "field_kind": {
+    "cut": {
+      "vi": "Cắt điện",
+      "en": "Cut"
+    },
+    "reconnect": {
+      "vi": "Đóng điện lại",
+      "en": "Reconnect"
+    }
+  },
+  "field_status": {
+    "open": {
+      "vi": "Chưa giao",
+      "en": "Not assigned"
+    },
+    "assigned": {
+      "vi": "Đã giao tổ",
+      "en": "Assigned"
+    },
+    "done": {
+      "vi": "Đã làm",
+      "en": "Done"
+    },
+    "not_done": {
+      "vi": "Chưa làm được",
+      "en": "Not done"
+    },
+    "cancelled": {
+      "vi": "Đã huỷ",
+      "en": "Cancelled"
+    }
+  },
+  "field_reason": {
+    "paid_on_spot": {
+      "vi": "Khách trả tiền tại chỗ",
+      "en": "Paid on the spot"
+    },
+    "absent": {
+      "vi": "Khách vắng nhà",
+      "en": "Customer absent"
+    },
+    "inaccessible": {
+      "vi": "Không tiếp cận được công tơ",
+      "en": "Meter inaccessible"
+    },
+    "refused": {
+      "vi": "Khách không cho cắt",
+      "en": "Refused"
+    },
+    "wrong_address": {
+      "vi": "Sai địa chỉ",
+      "en": "Wrong address"
+    },
+    "paid_at_counter": {
+      "vi": "Khách đã nộp tiền tại quầy",
+      "en": "Paid at the counter"
+    },
+    "paid_meanwhile": {
+      "vi": "Khách đã thanh toán (CMIS không còn nợ quá hạn)",
+      "en": "Paid meanwhile"
+    },
+    "paid_elsewhere": {
+      "vi": "Khách đã thanh toán nơi khác",
+      "en": "Paid elsewhere"
+    },
+    "off_list": {
+      "vi": "CMIS đã rút khỏi danh sách cắt",
+      "en": "No longer on CMIS's list"
+    },
+    "withdrawn": {
+      "vi": "Đội trưởng huỷ lệnh",
+      "en": "Withdrawn by the team leader"
+    }
+  },
+  "field_round": {
+    "open": {
+      "vi": "Đang làm",
+      "en": "Open"
+    },
+    "closed": {
+      "vi": "Đã khoá sổ",
+      "en": "Closed"
+    }
+  },
+  "supply_change": {
+    "pending": {
+      "vi": "Chờ gửi CMIS",
+      "en": "Waiting for CMIS"
+    },
+    "posted": {
+      "vi": "CMIS đã nhận",
+      "en": "Taken by CMIS"
+    },
+    "refused": {
+      "vi": "CMIS từ chối",
+      "en": "Refused by CMIS"
+    }
+  },
+  "supply": {
+    "CUT": {
+      "vi": "Đã cắt điện",
+      "en": "Cut"
+    },
+    "CONNECTED": {
+      "vi": "Đang có điện",
+      "en": "Connected"
+    }
   }
 };
 export const FIELDS = {
+  "books": {
+    "vi": "danh sách mã sổ",
+    "en": "the book codes"
+  },
+  "code": {
+    "vi": "mã",
+    "en": "the code"
+  },
+  "name": {
+    "vi": "tên",
+    "en": "the name"
+  },
+  "members": {
+    "vi": "thành viên của tổ",
+    "en": "the crew's members"
+  },
+  "active": {
+    "vi": "đang làm việc",
+    "en": "working"
+  },
+  "orders": {
+    "vi": "danh sách lệnh",
+    "en": "the orders"
+  },
+  "crew": {
+    "vi": "tổ công tác",
+    "en": "the crew"
+  },
+  "crews": {
+    "vi": "các tổ công tác",
+    "en": "the crews"
+  },
+  "key": {
+    "vi": "mã gửi kết quả",
+    "en": "the result's key"
+  },
+  "outcome": {
+    "vi": "kết quả",
+    "en": "the result"
+  },
+  "at": {
+    "vi": "thời gian",
+    "en": "the time"
+  },
+  "receipt_no": {
+    "vi": "số biên nhận",
+    "en": "the receipt number"
+  },
+  "order": {
+    "vi": "lệnh",
+    "en": "the order"
+  },
   "amount": {
     "vi": "số tiền thu",
     "en": "the amount"

@@ -24,6 +24,7 @@ PAPER_AND_LIGHT: dict[str, Callable[[Tx, dict[str, Any]], None]] = {
     "movement.withdrawn": jobs.cancel_slip,
     "day.closed": jobs.day_end,
     "drawer.closed": jobs.count_sheets,
+    "field.reconnect_created": jobs.reconnection_ordered,
 }
 
 #: event kind -> the worker to wake after commit, when the event asks for it
@@ -31,6 +32,11 @@ WAKES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     "payment.collected": ("poster", lambda data: True),
     "payment.reversal_requested": ("poster", lambda data: True),
     "ticket.issued": ("debts", lambda data: bool(data["ticket"].get("debts_pending"))),
+    # a done cut or reconnection is reported to CMIS; a reconnection waits for the
+    # customer's payment to be confirmed first
+    "field.order_done": ("supply", lambda data: data["order"]["status"] == "done"),
+    "field.supply_retried": ("supply", lambda data: True),
+    "payment.confirmed": ("supply", lambda data: True),
 }
 #: the device worker: an event that may have queued a job (``device.job``: for an agent)
 DEVICE_KINDS = frozenset({*PAPER_AND_LIGHT, "device.job"})

@@ -37,8 +37,14 @@ from qms.domain.clock import Clock, iso
 from qms.domain.commands import Command, parse
 from qms.domain.errors import DependencyFailed, NotFound, QmsError
 from qms.domain.events import EventRecord
+from qms.domain.field import assign as field_assign
+from qms.domain.field import commands as fc
+from qms.domain.field import crews as field_crews
+from qms.domain.field import results as field_results
+from qms.domain.field import rounds as field_rounds
+from qms.domain.field import supply as field_supply
 from qms.domain.ticket_view import load_parts
-from qms.domain.tx import Actor, Tx, allowed_any_day
+from qms.domain.tx import Actor, Tx, allowed_any_day, any_day
 from qms.live.bus import Bus, Resync
 from qms.storage.db import read_session, retrying, write_session
 from qms.storage.sequences import lock_branch
@@ -86,6 +92,14 @@ USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     c.Enroll: ("devices.enroll", registry.enroll),
     c.Revoke: ("devices.enroll", registry.revoke),
     c.Reprint: ("devices.retry", jobs.reprint),
+    # field work (docs/field.md): not the hall's cash day, so it goes on after the close
+    fc.SaveCrew: ("field.manage", any_day(field_crews.save)),
+    fc.Assign: ("field.manage", any_day(field_assign.assign)),
+    fc.Unassign: ("field.manage", any_day(field_assign.unassign)),
+    fc.AutoAssign: ("field.manage", any_day(field_assign.auto_assign)),
+    fc.CloseRound: ("field.manage", any_day(field_rounds.close)),
+    fc.RetrySupply: ("field.manage", any_day(field_supply.retry)),
+    fc.Report: ("field.crew", any_day(field_results.report)),
 }
 
 
@@ -107,6 +121,7 @@ class Hall:
         self.payments_waiting = asyncio.Event()
         self.debts_waiting = asyncio.Event()
         self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
+        self.supply_waiting = asyncio.Event()  # a cut or reconnection to report to CMIS
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
@@ -200,6 +215,7 @@ class Hall:
             "poster": self.payments_waiting,
             "debts": self.debts_waiting,
             "devices": self.devices_waiting if devices else None,
+            "supply": self.supply_waiting,
         }
         for name in workers:
             if (event := waiting[name]) is not None:
@@ -233,7 +249,7 @@ class Hall:
                 while True:
                     ev = await sub.get()
                     if isinstance(ev, Resync):  # something may have been missed: look
-                        self.wake({"poster", "debts", "devices"})
+                        self.wake({"poster", "debts", "devices", "supply"})
                     else:
                         self.wake(followups.workers_to_wake([ev]))
 

@@ -17,7 +17,13 @@ from qms.domain.errors import BadRequest
 from qms.domain.ticket_view import ticket_states
 from qms.storage.models import DayClosure, Payment, Ticket
 
-VIEW = re.compile(r"^(display|supervisor|agent|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$")
+VIEW = re.compile(
+    r"^(display|supervisor|agent|field|crew|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$"
+)
+#: the field views (docs/field.md) hear of field work only; the crew's phone only which
+#: orders changed, and asks for its own again
+FIELD_VIEWS = ("field", "crew")
+CREW_ORDER_KEYS = ("id", "status", "reason", "crew", "kind")
 RECENT_CALLS = 20
 RECENT_DONE = 100
 #: what a lookup view keeps of an event besides its trimmed ticket: paper facts only.
@@ -91,6 +97,8 @@ def project_ticket(view: str, t: dict[str, Any]) -> dict[str, Any]:
 def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
     if view == "agent":
         return {}  # an agent gets jobs, not the hall's news
+    if view in FIELD_VIEWS:
+        return _field_event(view, data)
     out: dict[str, Any] = {}
     if "ticket" in data:
         out["ticket"] = project_ticket(view, data["ticket"])
@@ -107,6 +115,20 @@ def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
         if k == "day" and view.startswith("cashier:"):
             v = {"business_day": v["business_day"], "closed_by": v["closed_by"]}
         out[k] = v
+    return out
+
+
+def _field_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Field events whole for the team leader's board; for a crew, the orders it may need
+    to fetch again (ids and status, no names or amounts). Other events: nothing."""
+    if "ticket" in data:
+        return {}
+    if view == "field":
+        return dict(data)
+    orders = [o for o in (data.get("orders") or [data.get("order")]) if isinstance(o, dict)]
+    out: dict[str, Any] = {"orders": [{k: o.get(k) for k in CREW_ORDER_KEYS} for o in orders]}
+    if "crew_id" in data:
+        out["crew_id"] = data["crew_id"]
     return out
 
 
@@ -130,6 +152,9 @@ def _visible(view: str, t: dict[str, Any]) -> bool:
 def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str, Any]:
     """The state a view starts from; ``seq`` is read in the same transaction."""
     seq = events.current_seq(session, branch.id)
+    if view in FIELD_VIEWS:  # the field pages read their state over HTTP (/api/field)
+        base = {"branch": {"id": branch.id, "name": branch.name}, "business_day": day.isoformat()}
+        return {"seq": seq, "view": view, "data": base}
     q = select(Ticket).where(Ticket.branch_id == branch.id, Ticket.business_day == day)
     if view == "display":
         q = q.where(col(Ticket.called_at).is_not(None)).order_by(col(Ticket.called_at).desc())

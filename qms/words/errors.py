@@ -506,4 +506,125 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Kết nối chưa đăng nhập trong {limit_s} giây nên đã bị đóng. Tải lại trang để kết nối lại.",
         "The connection did not sign in within {limit_s} s and was closed. Reload the page to connect again.",
     ),
+    # --- field work: crews, the disconnection round, results (docs/field.md) -------------
+    "invalid_crew_code": (
+        "Mã tổ gồm 1 đến 10 chữ in hoa, chữ số hoặc dấu -, ví dụ T1. Sửa lại mã tổ.",
+        "A crew code is 1 to 10 capital letters, digits or -, e.g. T1. Correct the crew code.",
+    ),
+    "invalid_book_code": (
+        "Mã sổ ghi chỉ số không đúng (ví dụ PE0100A012). Nhập lại danh sách mã sổ.",
+        "A book code is not right (e.g. PE0100A012). Type the book codes again.",
+    ),
+    "invalid_time": (
+        "Thời gian chưa đúng. Kiểm tra đồng hồ của điện thoại rồi gửi lại.",
+        "The time is not right. Check the phone's clock and send again.",
+    ),
+    "invalid_outcome": (
+        "Kết quả phải là đã làm hoặc chưa làm được. Chọn lại kết quả.",
+        "The result is done or not done. Choose the result again.",
+    ),
+    "invalid_not_done_reason": (
+        "Chọn lý do chưa làm được: khách trả tiền tại chỗ, vắng nhà, không tiếp cận được công tơ, khách không cho, sai địa chỉ.",
+        "Choose why it was not done: paid on the spot, absent, meter inaccessible, refused, wrong address.",
+    ),
+    "receipt_no_required": (
+        "Khách trả tiền tại chỗ: nhập số biên nhận khách đưa xem.",
+        "Paid on the spot: type the number of the receipt the customer showed.",
+    ),
+    "implausible_time": (
+        "Thời gian của kết quả không hợp lý. Kiểm tra đồng hồ của điện thoại rồi gửi lại.",
+        "The result's time is not plausible. Check the phone's clock and send again.",
+    ),
+    "not_crew_member": (
+        "{user} không phải nhân viên tổ công tác của chi nhánh này. Chọn người khác hoặc nhờ quản trị tạo tài khoản.",
+        "{user} is not a field crew person of this branch. Choose someone else or ask the admin for an account.",
+    ),
+    "member_in_other_crew": (
+        "{user} đang ở tổ {crew}. Bỏ người này khỏi tổ {crew} trước.",
+        "{user} is in crew {crew}. Take them out of crew {crew} first.",
+    ),
+    "crew_has_orders": (
+        "Tổ {crew} còn lệnh chưa làm. Giao các lệnh đó cho tổ khác trước.",
+        "Crew {crew} still has orders to do. Assign them to another crew first.",
+    ),
+    "not_in_crew": (
+        "Tài khoản {user} chưa thuộc tổ công tác nào. Báo đội trưởng xếp vào tổ.",
+        "Account {user} is in no field crew. Ask the team leader to add you to a crew.",
+    ),
+    "unknown_crew": (
+        "Không có tổ {crew}. Chọn tổ trong danh sách.",
+        "There is no crew {crew}. Choose a crew from the list.",
+    ),
+    "crew_inactive": (
+        "Tổ {crew} đang nghỉ. Chọn tổ khác hoặc cho tổ làm việc lại.",
+        "Crew {crew} is stood down. Choose another crew or bring it back.",
+    ),
+    "no_crews": (
+        "Chưa có tổ công tác nào đang làm việc. Tạo tổ trước khi giao lệnh.",
+        "No field crew is working. Add a crew before assigning orders.",
+    ),
+    "unknown_order": (
+        "Không có lệnh số {order}. Tải lại danh sách lệnh.",
+        "There is no order {order}. Reload the list of orders.",
+    ),
+    "order_finished": (
+        "Lệnh số {order} đã kết thúc ({status:field_status}). Không giao lại được.",
+        "Order {order} is over ({status:field_status}). It cannot be assigned.",
+    ),
+    "order_of_other_day": (
+        "Lệnh số {order} thuộc đợt của ngày khác. Chỉ giao lệnh của đợt hôm nay.",
+        "Order {order} is of another day's round. Only today's round can be assigned.",
+    ),
+    "already_assigned": (
+        "Lệnh số {order} đã giao cho tổ {crew}. Thu hồi lệnh khỏi tổ {crew} trước nếu muốn giao lại.",
+        "Order {order} is assigned to crew {crew}. Take it back from crew {crew} first to reassign it.",
+    ),
+    "not_your_order": (
+        "Lệnh số {order} không phải của tổ anh/chị. Tải lại danh sách lệnh của tổ.",
+        "Order {order} is not your crew's. Reload your crew's orders.",
+    ),
+    "key_reused": (
+        "Mã gửi kết quả này đã dùng cho lệnh khác. Tải lại trang rồi nhập lại kết quả.",
+        "This result's key was used for another order. Reload the page and enter the result again.",
+    ),
+    "order_cancelled": (
+        "Lệnh số {order} đã huỷ ({reason:field_reason}). KHÔNG cắt điện; nếu đã cắt, đóng điện lại ngay.",
+        "Order {order} was cancelled ({reason:field_reason}). Do NOT cut; if you already did, reconnect now.",
+    ),
+    "order_has_result": (
+        "Lệnh số {order} đã có kết quả ({status:field_status}). Không gửi lại được.",
+        "Order {order} already has a result ({status:field_status}). It cannot be sent again.",
+    ),
+    "no_round": (
+        "Hôm nay chưa lấy danh sách cắt điện. Lấy danh sách từ CMIS trước.",
+        "Today's disconnection list has not been pulled. Pull it from CMIS first.",
+    ),
+    "round_closed": (
+        "Đợt cắt điện ngày {day:date} đã khoá sổ. Không nhận thêm kết quả hay giao lệnh.",
+        "The round of {day:date} is closed. No more results or assignments are taken.",
+    ),
+    "book_of_other_unit": (
+        "Sổ {book} không thuộc đơn vị {unit}. Chỉ lấy danh sách các sổ của đơn vị mình.",
+        "Book {book} is not of unit {unit}. Pull only your own unit's books.",
+    ),
+    "too_many_books": (
+        "Mỗi lần lấy tối đa {limit} sổ. Chia danh sách sổ thành nhiều lần.",
+        "At most {limit} books at a time. Pull the books in several goes.",
+    ),
+    "no_slip_printer": (
+        "Chi nhánh chưa có máy in phiếu đóng cắt. Tải bản PDF để in trên giấy A4.",
+        "This branch has no slip printer. Download the PDF and print it on A4.",
+    ),
+    "field_list_stale": (
+        "CMIS không trả danh sách cắt điện. Danh sách lấy lúc {pulled_at:datetime} vẫn giữ nguyên (đã cũ). Lấy lại sau ít phút.",
+        "CMIS did not give the disconnection list. The list pulled at {pulled_at:datetime} is kept (stale). Pull again in a few minutes.",
+    ),
+    "unknown_supply_change": (
+        "Không có báo cáo đóng cắt số {id}. Tải lại trang.",
+        "There is no supply change {id}. Reload the page.",
+    ),
+    "supply_not_refused": (
+        "Báo cáo đóng cắt số {id} đang ở trạng thái {status:supply_change}: không cần gửi lại.",
+        "Supply change {id} is {status:supply_change}: nothing to send again.",
+    ),
 }

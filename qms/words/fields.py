@@ -4,6 +4,19 @@
 from __future__ import annotations
 
 FIELDS: dict[str, tuple[str, str]] = {
+    "books": ("danh sách mã sổ", "the book codes"),
+    "code": ("mã", "the code"),
+    "name": ("tên", "the name"),
+    "members": ("thành viên của tổ", "the crew's members"),
+    "active": ("đang làm việc", "working"),
+    "orders": ("danh sách lệnh", "the orders"),
+    "crew": ("tổ công tác", "the crew"),
+    "crews": ("các tổ công tác", "the crews"),
+    "key": ("mã gửi kết quả", "the result's key"),
+    "outcome": ("kết quả", "the result"),
+    "at": ("thời gian", "the time"),
+    "receipt_no": ("số biên nhận", "the receipt number"),
+    "order": ("lệnh", "the order"),
     "amount": ("số tiền thu", "the amount"),
     "tendered": ("số tiền khách đưa", "the money tendered"),
     "cashier": ("thu ngân", "the cashier"),

@@ -189,4 +189,43 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "done": ("Đã in", "Printed"),
         "in_doubt": ("Chưa rõ đã in chưa", "In doubt"),
     },
+    # field work (docs/field.md): an order's kind and status (FieldOrder)
+    "field_kind": {
+        "cut": ("Cắt điện", "Cut"),
+        "reconnect": ("Đóng điện lại", "Reconnect"),
+    },
+    "field_status": {
+        "open": ("Chưa giao", "Not assigned"),
+        "assigned": ("Đã giao tổ", "Assigned"),
+        "done": ("Đã làm", "Done"),
+        "not_done": ("Chưa làm được", "Not done"),
+        "cancelled": ("Đã huỷ", "Cancelled"),
+    },
+    # why an order was not done (typed by the crew) or was cancelled (FieldOrder.reason)
+    "field_reason": {
+        "paid_on_spot": ("Khách trả tiền tại chỗ", "Paid on the spot"),
+        "absent": ("Khách vắng nhà", "Customer absent"),
+        "inaccessible": ("Không tiếp cận được công tơ", "Meter inaccessible"),
+        "refused": ("Khách không cho cắt", "Refused"),
+        "wrong_address": ("Sai địa chỉ", "Wrong address"),
+        "paid_at_counter": ("Khách đã nộp tiền tại quầy", "Paid at the counter"),
+        "paid_meanwhile": ("Khách đã thanh toán (CMIS không còn nợ quá hạn)", "Paid meanwhile"),
+        "paid_elsewhere": ("Khách đã thanh toán nơi khác", "Paid elsewhere"),
+        "off_list": ("CMIS đã rút khỏi danh sách cắt", "No longer on CMIS's list"),
+        "withdrawn": ("Đội trưởng huỷ lệnh", "Withdrawn by the team leader"),
+    },
+    "field_round": {
+        "open": ("Đang làm", "Open"),
+        "closed": ("Đã khoá sổ", "Closed"),
+    },
+    # a supply change reported to CMIS (SupplyChange.status) and the supply itself
+    "supply_change": {
+        "pending": ("Chờ gửi CMIS", "Waiting for CMIS"),
+        "posted": ("CMIS đã nhận", "Taken by CMIS"),
+        "refused": ("CMIS từ chối", "Refused by CMIS"),
+    },
+    "supply": {
+        "CUT": ("Đã cắt điện", "Cut"),
+        "CONNECTED": ("Đang có điện", "Connected"),
+    },
 }

@@ -85,6 +85,10 @@ class FakeCmis:
     book_day: Callable[[cmis.PaymentRequest], dt.date] = lambda req: req.at.date()
     refuse: dict[int, str] = field(default_factory=dict)  # invoice id -> CMIS's MA_LOI
     down: bool = False  # not answering: every call fails as a timeout would
+    #: the day's disconnection list as CMIS would give it; supply changes CMIS took
+    listed: list[cmis.DisconnectionCandidate] = field(default_factory=list)
+    supply_changes: list[cmis.SupplyChange] = field(default_factory=list)
+    supply_refuse: dict[str, str] = field(default_factory=dict)  # customer -> 061 / 062
     _issued: dict[int, cmis.Invoice] = field(default_factory=dict)  # every invoice, by id
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(700_001))
     _codes: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -193,6 +197,25 @@ class FakeCmis:
     async def payments_for_day(self, day: dt.date, collection_point: str) -> list[cmis.CmisPayment]:
         self._answer()
         return [p for d, p in self.booked.values() if d == day]
+
+    async def disconnection_list(
+        self, unit: str, as_of: dt.date, book_code: str | None = None
+    ) -> list[cmis.DisconnectionCandidate]:
+        self._answer()
+        return [c for c in self.listed if book_code in (None, c.book_code)]
+
+    async def change_supply(self, change: cmis.SupplyChange) -> cmis.Supply:
+        self._answer()
+        if change.customer_code in self.supply_refuse:
+            code = self.supply_refuse[change.customer_code]
+            raise cmis.SupplyRefused(f"refused {code}", code=code)
+        if all(c.key != change.key for c in self.supply_changes):
+            self.supply_changes.append(change)
+        return change.supply
+
+    async def unpaid_invoices_of_book(self, unit: str, book_code: str) -> list[cmis.BookInvoice]:
+        self._answer()
+        return []
 
     async def aclose(self) -> None:
         return None

@@ -10,6 +10,7 @@ import pytest
 from qms.domain import commands as c
 from qms.domain import events
 from qms.domain.errors import Forbidden
+from qms.domain.field import commands as fc
 from qms.usecases.auth import DEVICE_ROLES, PERMISSIONS, ROLES, Principal
 from qms.usecases.hall import USE_CASES
 from tests.fast.conftest import BRANCH, Rig
@@ -30,7 +31,12 @@ def blank(kind: type[c.Command]) -> c.Command:
 
 def test_every_command_has_its_line_in_the_table() -> None:
     """A new command without a permission would run for anyone who can send it."""
-    kinds = [k for k in vars(c).values() if isinstance(k, type) and issubclass(k, c.Command)]
+    kinds = [
+        k
+        for module in (c, fc)
+        for k in vars(module).values()
+        if isinstance(k, type) and issubclass(k, c.Command)
+    ]
     assert set(kinds) - {c.Command} == set(USE_CASES)
     for permission, _ in USE_CASES.values():
         assert PERMISSIONS[permission], permission

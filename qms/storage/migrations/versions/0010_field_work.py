@@ -12,7 +12,7 @@ depends_on = None
 MONEY = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _ts(name: str, nullable: bool = True) -> sa.Column:
+def _ts(name: str, nullable: bool = True) -> sa.Column[object]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 

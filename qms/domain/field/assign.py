@@ -1,0 +1,207 @@
+"""Orders to crews: by hand, or balanced automatically by count and by book.
+
+The automatic plan keeps each book with one crew where it can (a crew works a compact
+area, one route), largest books first to the least-loaded crew; a book bigger than a
+crew's fair share is cut into runs of consecutive addresses. Orders already assigned
+count in each crew's load and are never moved."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import col, select
+
+from qms.domain.errors import Conflict, NotFound, Unprocessable
+from qms.domain.field.commands import Assign, AutoAssign, Unassign
+from qms.domain.field.orders import LIVE, many, route_key, today_round
+from qms.domain.tx import Tx
+from qms.storage.models import Crew, FieldOrder
+
+#: a book up to this much over a crew's fair share stays whole
+WHOLE_BOOK_SLACK = 1.25
+
+
+def plan(books: dict[str, list[int]], loads: dict[str, int]) -> dict[int, str]:
+    """Which crew takes each order. ``books``: book -> its order ids in route order;
+    ``loads``: crew -> orders it has already. Deterministic for the same input."""
+    if not loads:
+        return {}
+    total = sum(len(ids) for ids in books.values()) + sum(loads.values())
+    share = math.ceil(total / len(loads))
+    cap = max(1, math.floor(share * WHOLE_BOOK_SLACK))
+    pieces: list[tuple[str, list[int]]] = []
+    for book, ids in books.items():
+        if len(ids) <= cap:
+            pieces.append((book, ids))
+        else:  # runs of consecutive addresses, as even as the book allows
+            n = math.ceil(len(ids) / share)
+            size = math.ceil(len(ids) / n)
+            pieces += [(book, ids[i : i + size]) for i in range(0, len(ids), size)]
+    pieces.sort(key=lambda p: (-len(p[1]), p[0], p[1][0]))
+    load = dict(loads)
+    out: dict[int, str] = {}
+    for _book, ids in pieces:
+        crew = min(sorted(load), key=lambda c: load[c])
+        for i in ids:
+            out[i] = crew
+        load[crew] += len(ids)
+    return out
+
+
+def _crew(tx: Tx, code: str) -> Crew:
+    c = tx.session.exec(
+        select(Crew).where(Crew.branch_id == tx.branch_id, Crew.code == code)
+    ).first()
+    if c is None:
+        raise NotFound(f"no crew {code}", code="unknown_crew", crew=code)
+    if not c.active:
+        raise Conflict(f"crew {code} is stood down", code="crew_inactive", crew=code)
+    return c
+
+
+def _orders(tx: Tx, ids: tuple[int, ...]) -> list[FieldOrder]:
+    found = {
+        o.id: o
+        for o in tx.session.exec(
+            select(FieldOrder).where(
+                col(FieldOrder.id).in_(ids), FieldOrder.branch_id == tx.branch_id
+            )
+        ).all()
+    }
+    for i in ids:
+        if i not in found:
+            raise NotFound(f"no field order {i}", code="unknown_order", order=i)
+    return [found[i] for i in ids]
+
+
+def _workable(tx: Tx, o: FieldOrder) -> None:
+    if o.status not in LIVE:
+        raise Conflict(
+            f"order {o.id} is {o.status}: nothing to assign",
+            code="order_finished",
+            order=o.id,
+            status=o.status,
+        )
+    if o.kind == "cut":
+        r = today_round(tx)
+        if r is None or r.id != o.round_id:
+            raise Conflict(
+                f"order {o.id} is of another day's round", code="order_of_other_day", order=o.id
+            )
+        if r.status == "closed":
+            raise Conflict(
+                "the round is closed", code="round_closed", day=r.business_day.isoformat()
+            )
+
+
+def renumber(tx: Tx, crew_id: int) -> None:
+    """A crew's route: its live orders by book and address, after what it has done."""
+    mine = list(tx.session.exec(select(FieldOrder).where(FieldOrder.crew_id == crew_id)).all())
+    worked = [o for o in mine if o.status not in LIVE and o.route_no is not None]
+    start = max((o.route_no or 0 for o in worked), default=0)
+    live = sorted(
+        (o for o in mine if o.status in LIVE),
+        key=lambda o: (o.kind != "reconnect", route_key(o.book_code, o.address)),
+    )
+    for n, o in enumerate(live, start=start + 1):
+        if o.route_no != n:
+            o.route_no = n
+            tx.session.add(o)
+
+
+def _give(tx: Tx, orders: list[FieldOrder], crew: Crew) -> None:
+    for o in orders:
+        o.crew_id, o.status, o.assigned_at = crew.id, "assigned", tx.now
+        o.version += 1
+        tx.session.add(o)
+    tx.session.flush()
+    assert crew.id is not None
+    renumber(tx, crew.id)
+    tx.session.flush()
+
+
+def assign(tx: Tx, cmd: Assign) -> dict[str, Any]:
+    """Orders to one crew. An order another crew holds is refused (unassign it first):
+    one order, one crew, whoever asks at the same moment."""
+    crew = _crew(tx, cmd.crew)
+    orders = _orders(tx, cmd.orders)
+    for o in orders:
+        _workable(tx, o)
+        if o.crew_id is not None and o.crew_id != crew.id:
+            held = tx.session.get(Crew, o.crew_id)
+            raise Conflict(
+                f"order {o.id} is assigned to crew {held.code if held else o.crew_id}: "
+                "unassign it first",
+                code="already_assigned",
+                order=o.id,
+                crew=held.code if held else "",
+            )
+    _give(tx, orders, crew)
+    shown = many(tx, orders)
+    tx.emit("field.orders_assigned", {"crew": crew.code, "orders": shown})
+    return {"crew": crew.code, "orders": shown}
+
+
+def unassign(tx: Tx, cmd: Unassign) -> dict[str, Any]:
+    orders = _orders(tx, cmd.orders)
+    crews = set()
+    for o in orders:
+        _workable(tx, o)
+        if o.crew_id is not None:
+            crews.add(o.crew_id)
+        o.crew_id, o.status, o.route_no, o.assigned_at = None, "open", None, None
+        o.version += 1
+        tx.session.add(o)
+    tx.session.flush()
+    for c in crews:
+        renumber(tx, c)
+    shown = many(tx, orders)
+    tx.emit("field.orders_unassigned", {"orders": shown, "crew_ids": sorted(crews)})
+    return {"orders": shown}
+
+
+def auto_assign(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
+    """The round's unassigned orders over the crews, balanced (``plan``)."""
+    r = today_round(tx)
+    if r is None:
+        raise Conflict("pull today's list first", code="no_round")
+    if r.status == "closed":
+        raise Conflict("the round is closed", code="round_closed", day=r.business_day.isoformat())
+    if cmd.crews:
+        crews = [_crew(tx, code) for code in cmd.crews]
+    else:
+        crews = list(
+            tx.session.exec(
+                select(Crew).where(Crew.branch_id == tx.branch_id, col(Crew.active).is_(True))
+            ).all()
+        )
+    if not crews:
+        raise Unprocessable("no crew to assign to: add a crew first", code="no_crews")
+    ids = {c.id for c in crews}
+    orders = list(tx.session.exec(select(FieldOrder).where(FieldOrder.round_id == r.id)).all())
+    loads = {c.code: 0 for c in crews}
+    by_id = {c.id: c.code for c in crews}
+    books: dict[str, list[FieldOrder]] = defaultdict(list)
+    for o in orders:
+        if o.status == "open" and o.crew_id is None:
+            books[o.book_code].append(o)
+        elif o.crew_id in ids and o.status in LIVE:
+            loads[by_id[o.crew_id]] += 1
+    for b in books.values():
+        b.sort(key=lambda o: route_key(o.book_code, o.address))
+    chosen = plan({b: [o.id or 0 for o in os] for b, os in sorted(books.items())}, loads)
+    per_crew: dict[str, list[FieldOrder]] = defaultdict(list)
+    for os in books.values():
+        for o in os:
+            per_crew[chosen[o.id or 0]].append(o)
+    for crew in crews:
+        if per_crew.get(crew.code):
+            _give(tx, per_crew[crew.code], crew)
+    counts = {c.code: loads[c.code] + len(per_crew.get(c.code, [])) for c in crews}
+    tx.emit(
+        "field.orders_assigned",
+        {"crews": counts, "assigned": sum(len(v) for v in per_crew.values())},
+    )
+    return {"crews": counts, "assigned": sum(len(v) for v in per_crew.values())}

@@ -1,0 +1,212 @@
+"""The day's disconnection round: what CMIS listed for the chosen books, kept as orders.
+
+A pull adds the customers newly listed, refreshes the figures of orders not yet worked,
+and cancels the orders of customers CMIS no longer lists (they paid, or settled): a crew
+is told before it walks there. A pull CMIS does not answer leaves the last list as it was,
+marked stale, so the team leader knows what they are looking at."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import col, select
+
+from integrations.cmis.base import DisconnectionCandidate
+from qms.domain.clock import iso
+from qms.domain.errors import Conflict, Unprocessable
+from qms.domain.field.commands import CloseRound
+from qms.domain.field.orders import LIVE, many, route_key, today_round
+from qms.domain.tx import Tx
+from qms.storage import rows
+from qms.storage.models import FieldOrder, FieldRound
+
+
+def check_books(tx: Tx, books: Iterable[str]) -> list[str]:
+    """Books of this branch's unit only: another unit's customers are another hall's."""
+    wanted = list(books)
+    if len(wanted) > tx.branch.max_books:
+        raise Unprocessable(
+            f"at most {tx.branch.max_books} books in one pull",
+            code="too_many_books",
+            limit=tx.branch.max_books,
+        )
+    for b in wanted:
+        if not b.startswith(tx.branch_id):
+            raise Unprocessable(
+                f"book {b} is not of unit {tx.branch_id}",
+                code="book_of_other_unit",
+                book=b,
+                unit=tx.branch_id,
+            )
+    return wanted
+
+
+def _open_round(tx: Tx, books: list[str]) -> FieldRound:
+    r = today_round(tx)
+    if r is None:
+        r = FieldRound(branch_id=tx.branch_id, business_day=tx.business_day, books="[]")
+    elif r.status == "closed":
+        raise Conflict(
+            f"the round of {tx.business_day.isoformat()} is closed",
+            code="round_closed",
+            day=tx.business_day.isoformat(),
+        )
+    r.books = json.dumps(sorted(set(json.loads(r.books)) | set(books)))
+    return r
+
+
+def pulled(tx: Tx, books: list[str], listed: list[DisconnectionCandidate]) -> dict[str, Any]:
+    """Keep what CMIS listed for ``books`` today as the round's orders."""
+    r = _open_round(tx, books)
+    r.pulled_at, r.stale, r.stale_since = tx.now, False, None
+    tx.session.add(r)
+    tx.session.flush()
+    assert r.id is not None
+    mine = set(books)
+    listed = [c for c in listed if c.book_code in mine]
+    existing = {
+        o.customer_code: o
+        for o in tx.session.exec(select(FieldOrder).where(FieldOrder.round_id == r.id)).all()
+    }
+    fresh = []
+    refreshed = 0
+    for c in listed:
+        o = existing.pop(c.code, None)
+        if o is None:
+            fresh.append(
+                {
+                    "branch_id": tx.branch_id,
+                    "kind": "cut",
+                    "round_id": r.id,
+                    "business_day": tx.business_day,
+                    "customer_code": c.code,
+                    "customer_name": c.name,
+                    "address": c.address,
+                    "unit": c.unit,
+                    "book_code": c.book_code,
+                    "periods": c.periods,
+                    "overdue": c.overdue,
+                    "oldest_due": c.oldest_due,
+                    "status": "open",
+                    "created_at": tx.now,
+                    "version": 0,
+                }
+            )
+        elif o.status in LIVE and (o.periods, o.overdue) != (c.periods, c.overdue):
+            o.periods, o.overdue, o.oldest_due = c.periods, c.overdue, c.oldest_due
+            o.version += 1
+            tx.session.add(o)
+            refreshed += 1
+    if fresh:
+        tx.session.connection().execute(insert(rows.table(FieldOrder)), fresh)
+    # listed before for these books, not now: CMIS took them off (paid, settled)
+    dropped = [o for o in existing.values() if o.book_code in mine and o.status in LIVE]
+    for o in dropped:
+        cancel(tx, o, "off_list")
+    summary = {
+        "round": round_public(r),
+        "added": len(fresh),
+        "refreshed": refreshed,
+        "cancelled": len(dropped),
+        "listed": len(listed),
+    }
+    tx.emit("field.round_pulled", summary)
+    return summary
+
+
+def pull_failed(tx: Tx, books: list[str]) -> dict[str, Any]:
+    """CMIS did not answer: the list already pulled stays, marked stale since now."""
+    r = today_round(tx)
+    if r is None or r.status == "closed":
+        return {"round": round_public(r) if r else None}
+    if not r.stale:
+        r.stale, r.stale_since = True, tx.now
+        tx.session.add(r)
+        tx.emit("field.round_stale", {"round": round_public(r)})
+    return {"round": round_public(r)}
+
+
+def cancel(tx: Tx, o: FieldOrder, reason: str, **more: Any) -> None:
+    """End an order nobody worked yet; its crew's phone is told by the event."""
+    crew_id = o.crew_id
+    o.status, o.reason = "cancelled", reason
+    o.result_at = tx.now
+    o.version += 1
+    tx.session.add(o)
+    tx.session.flush()
+    (shown,) = many(tx, [o])
+    tx.emit("field.order_cancelled", {"order": shown, "crew_id": crew_id, **more})
+
+
+def close(tx: Tx, cmd: CloseRound) -> dict[str, Any]:
+    """Close today's round: results after this are refused; orders not worked stay
+    listed as not worked (they are CMIS's again tomorrow)."""
+    r = today_round(tx)
+    if r is None:
+        raise Conflict("no round today to close", code="no_round")
+    if r.status == "closed":
+        raise Conflict(
+            f"the round of {r.business_day.isoformat()} is closed",
+            code="round_closed",
+            day=r.business_day.isoformat(),
+        )
+    r.status, r.closed_at, r.closed_by = "closed", tx.now, tx.actor.label
+    tx.session.add(r)
+    out = round_public(r)
+    tx.emit("field.round_closed", {"round": out})
+    return out
+
+
+def round_public(r: FieldRound) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "business_day": r.business_day.isoformat(),
+        "books": json.loads(r.books),
+        "pulled_at": iso(r.pulled_at),
+        "stale": r.stale,
+        "stale_since": iso(r.stale_since),
+        "status": r.status,
+        "closed_at": iso(r.closed_at),
+        "closed_by": r.closed_by,
+    }
+
+
+def board(tx: Tx) -> dict[str, Any]:
+    """Today's round for the team leader: its orders grouped by book, in route order,
+    with each crew's load."""
+    r = today_round(tx)
+    if r is None:
+        return {"round": None, "books": [], "crews": {}}
+    found = list(tx.session.exec(select(FieldOrder).where(FieldOrder.round_id == r.id)).all())
+    found.sort(key=lambda o: route_key(o.book_code, o.address))
+    shown = many(tx, found)
+    books: dict[str, list[dict[str, Any]]] = {}
+    load: dict[str, dict[str, int]] = {}
+    for o in shown:
+        books.setdefault(o["book_code"], []).append(o)
+        if o["crew"]:
+            per = load.setdefault(o["crew"], {"orders": 0, "done": 0, "not_done": 0})
+            per["orders"] += 1
+            if o["status"] in ("done", "not_done"):
+                per[o["status"]] += 1
+    return {
+        "round": round_public(r),
+        "books": [{"book_code": b, "orders": os} for b, os in sorted(books.items())],
+        "crews": load,
+    }
+
+
+def live_cut_orders(tx: Tx, customer_code: str) -> list[FieldOrder]:
+    return list(
+        tx.session.exec(
+            select(FieldOrder).where(
+                FieldOrder.branch_id == tx.branch_id,
+                FieldOrder.customer_code == customer_code,
+                FieldOrder.kind == "cut",
+                col(FieldOrder.status).in_(LIVE),
+            )
+        ).all()
+    )

@@ -1,0 +1,323 @@
+"""Field work in-process: the team leader's round and crews, the crew's results, and what
+a payment does to a customer on the list (the order cancelled, or a reconnection owed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from integrations.cmis import base as cmis
+from qms.domain.errors import QmsError
+from qms.domain.field import commands as fc
+from qms.storage.models import FieldOrder, SupplyChange
+from qms.usecases import field
+from qms.usecases.auth import Principal, create_user
+from qms.workers.supply_poster import SupplyPoster
+from tests.fast.conftest import BRANCH, Rig, invoices, staff
+
+LEADER = staff("doitruong", "field_leader", None)
+BOOKS = ("PE0100A011", "PE0100A012", "PE0100B020")
+_keys = itertools.count(1)
+
+
+def now(rig: Rig) -> str:
+    return rig.clock.now().isoformat()
+
+
+def key() -> str:
+    return f"phone-key-{next(_keys):06d}"
+
+
+def crew_person(name: str) -> Principal:
+    return staff(name, "crew", None)
+
+
+@pytest.fixture
+def hall(rig: Rig) -> Rig:
+    """Two crews of two, and a disconnection list of 12 customers over 3 books."""
+    for n in range(1, 5):
+        create_user(rig.engine, f"crew{n}", f"Thợ Điện {n}", "crew", BRANCH, "mat-khau-dai-du")
+    run(rig, fc.SaveCrew, {"code": "T1", "name": "Tổ 1", "members": ["crew1", "crew2"]})
+    run(rig, fc.SaveCrew, {"code": "T2", "name": "Tổ 2", "members": ["crew3", "crew4"]})
+    for n in range(12):
+        book = BOOKS[0] if n < 6 else BOOKS[1] if n < 9 else BOOKS[2]
+        code = rig.cmis.customer([(2026, 9, 1), (2026, 10, 1)], book_code=book)
+        rig.cmis.listed.append(
+            cmis.DisconnectionCandidate(
+                code=code,
+                name=f"Khách {n}",
+                address=f"{20 - n} Lê Lợi, Quận 1",
+                unit=BRANCH,
+                book_code=book,
+                supply=cmis.Supply.CONNECTED,
+                periods=2,
+                overdue=330_000,
+                oldest_due=dt.date(2026, 10, 20),
+            )
+        )
+    return rig
+
+
+def run(
+    rig: Rig, kind: type[Any], data: dict[str, Any], who: Principal = LEADER, **path: Any
+) -> Any:
+    return rig.run(field.run(rig.hall, who, kind, data, **path))
+
+
+def refused(
+    rig: Rig, code: str, kind: type[Any], data: dict[str, Any], who: Principal = LEADER, **path: Any
+) -> QmsError:
+    with pytest.raises(QmsError) as err:
+        run(rig, kind, data, who, **path)
+    assert err.value.code == code, (err.value.code, err.value.message)
+    return err.value
+
+
+def pull(rig: Rig) -> dict[str, Any]:
+    return rig.run(field.pull(rig.hall, LEADER, {"books": list(BOOKS)}))  # type: ignore[no-any-return]
+
+
+def board(rig: Rig) -> dict[str, Any]:
+    return rig.run(field.board(rig.hall, LEADER))  # type: ignore[no-any-return]
+
+
+def mine(rig: Rig, who: str) -> list[dict[str, Any]]:
+    return rig.run(field.my_orders(rig.hall, crew_person(who)))["orders"]  # type: ignore[no-any-return]
+
+
+def result(rig: Rig, who: str, order: int, k: str | None = None, **more: Any) -> dict[str, Any]:
+    data = {"key": k or key(), "outcome": "done", "at": rig.clock.now().isoformat(), **more}
+    return run(rig, fc.Report, data, crew_person(who), order=order)  # type: ignore[no-any-return]
+
+
+def test_the_list_is_grouped_by_book_in_route_order_and_balanced_over_crews(hall: Rig) -> None:
+    pulled = pull(hall)
+    assert pulled["added"] == 12
+    shown = board(hall)
+    assert [b["book_code"] for b in shown["books"]] == list(BOOKS)
+    first = shown["books"][0]["orders"]
+    numbers = [int(o["address"].split()[0]) for o in first]
+    assert numbers == sorted(numbers)  # by house number along Lê Lợi
+    done = run(hall, fc.AutoAssign, {})
+    assert done["assigned"] == 12 and sorted(done["crews"].values()) == [6, 6]
+    # each book stays with one crew where it fits: a crew works a compact area
+    per_book = {b["book_code"]: {o["crew"] for o in b["orders"]} for b in board(hall)["books"]}
+    assert all(len(crews) == 1 for crews in per_book.values())
+    t1 = mine(hall, "crew1")
+    assert [o["route_no"] for o in t1] == list(range(1, len(t1) + 1))
+    # pulled again: nothing doubles, assignments stay
+    assert pull(hall)["added"] == 0
+    assert len(mine(hall, "crew2")) == len(t1)
+
+
+def test_an_order_goes_to_one_crew_and_only_that_crew_reports_it(hall: Rig) -> None:
+    pull(hall)
+    order = board(hall)["books"][0]["orders"][0]["id"]
+    run(hall, fc.Assign, {"orders": [order], "crew": "T1"})
+    err = refused(hall, "already_assigned", fc.Assign, {"orders": [order], "crew": "T2"})
+    assert err.details["crew"] == "T1"
+    data = {"key": key(), "outcome": "done", "at": hall.clock.now().isoformat()}
+    refused(hall, "not_your_order", fc.Report, data, crew_person("crew3"), order=order)
+
+
+def test_a_result_sent_twice_counts_once_and_reaches_cmis_once(hall: Rig) -> None:
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]
+    k = key()
+    first = result(hall, "crew1", order["id"], k)
+    again = result(hall, "crew2", order["id"], k)  # the phone resent after a lost answer
+    assert first["repeat"] is False and again["repeat"] is True
+    assert again["order"]["status"] == "done"
+    absent = {"key": key(), "outcome": "not_done", "reason": "absent", "at": now(hall)}
+    other = refused(
+        hall, "order_has_result", fc.Report, absent, crew_person("crew1"), order=order["id"]
+    )
+    assert other.details["status"] == "done"
+    poster = SupplyPoster(hall.hall)
+    assert hall.run(poster.run_once()) == 1
+    assert hall.run(poster.run_once()) == 0
+    assert [(c.customer_code, c.supply) for c in hall.cmis.supply_changes] == [
+        (order["customer_code"], cmis.Supply.CUT)
+    ]
+
+
+def test_not_done_needs_a_reason_and_paid_on_the_spot_a_receipt(hall: Rig) -> None:
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]["id"]
+    now = hall.clock.now().isoformat()
+    why_not = {"key": key(), "outcome": "not_done", "at": now}
+    refused(hall, "invalid_not_done_reason", fc.Report, why_not, crew_person("crew1"), order=order)
+    refused(hall, "receipt_no_required", fc.Report,
+            {"key": key(), "outcome": "not_done", "reason": "paid_on_spot", "at": now},
+            crew_person("crew1"), order=order)  # fmt: skip
+    done = result(
+        hall, "crew1", order, outcome="not_done", reason="paid_on_spot", receipt_no="BL-778"
+    )
+    assert done["order"]["status"] == "not_done" and done["order"]["receipt_no"] == "BL-778"
+    assert hall.read(lambda s: s.exec(select(SupplyChange)).all()) == []  # nothing for CMIS
+
+
+def test_a_payment_at_the_counter_cancels_the_cut_and_the_crew_is_refused(hall: Rig) -> None:
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]
+    hall.open_drawers("c1")
+    hall.collect("c1", order["customer_code"])  # pays everything while the crew walks there
+    now = mine(hall, "crew1")
+    gone = next(o for o in now if o["id"] == order["id"])
+    assert (gone["status"], gone["reason"]) == ("cancelled", "paid_at_counter")
+    err = refused(hall, "order_cancelled", fc.Report,
+                  {"key": key(), "outcome": "done", "at": hall.clock.now().isoformat()},
+                  crew_person("crew1"), order=order["id"])  # fmt: skip
+    assert err.details["reason"] == "paid_at_counter"
+
+
+def test_a_cut_customer_paying_gets_a_reconnection_in_the_same_transaction(hall: Rig) -> None:
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]
+    result(hall, "crew1", order["id"])  # cut
+    hall.clock.move(hours=2)
+    hall.open_drawers("c1")
+    paid = hall.collect("c1", order["customer_code"])
+    txn = paid["payments"][0]["txn_id"]
+    recon = [
+        o for o in board(hall)["reconnections"] if o["customer_code"] == order["customer_code"]
+    ]
+    assert len(recon) == 1
+    r = recon[0]
+    assert r["payments"] == [txn] and r["crew"] == "T1"  # back to the crew that cut it
+    deadline = dt.datetime.fromisoformat(r["deadline"]) - dt.datetime.fromisoformat(r["paid_at"])
+    assert deadline == dt.timedelta(hours=24)
+    assert r["seconds_left"] == 24 * 3600 and r["overdue_deadline"] is False
+    hall.clock.move(hours=25)
+    (late,) = [o for o in board(hall)["reconnections"] if o["id"] == r["id"]]
+    assert late["overdue_deadline"] is True and late["seconds_left"] < 0
+    # reconnected: reported to CMIS once the payment is confirmed
+    result(hall, "crew2", r["id"])
+    poster = SupplyPoster(hall.hall)
+    hall.run(poster.run_once())
+    assert [c.supply for c in hall.cmis.supply_changes] == [cmis.Supply.CUT]  # payment first
+    hall.post_payments()
+    hall.run(poster.run_once())
+    assert [c.supply for c in hall.cmis.supply_changes] == [cmis.Supply.CUT, cmis.Supply.CONNECTED]
+
+
+def test_cmis_refusing_a_reconnection_062_shows_what_it_still_wants(hall: Rig) -> None:
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]
+    code = order["customer_code"]
+    result(hall, "crew1", order["id"])
+    poster = SupplyPoster(hall.hall)
+    hall.run(poster.run_once())  # the cut: taken
+    hall.open_drawers("c1")
+    hall.collect("c1", code)
+    hall.post_payments()
+    (r,) = [o for o in board(hall)["reconnections"] if o["customer_code"] == code]
+    result(hall, "crew1", r["id"])
+    hall.cmis.supply_refuse[code] = "062"
+    hall.cmis.debts[code] = dataclasses.replace(
+        hall.cmis.debts[code],
+        invoices=(
+            cmis.Invoice(9, 2026, 11, 1, 100, 10, 110, "1K26TAA", "0001", dt.date(2026, 11, 20)),
+        ),
+    )
+    hall.run(poster.run_once())  # the reconnection: refused
+    shown = board(hall)
+    (refused_change,) = [c for c in shown["supply_changes"] if c["status"] == "refused"]
+    assert refused_change["error_code"] == "062"
+    (still,) = [o for o in shown["reconnections"] if o["id"] == r["id"]]
+    assert still["cmis_error"]["code"] == "062"
+    assert still["cmis_error"]["invoices"][0]["period"] == "11/2026"
+    del hall.cmis.supply_refuse[code]
+    run(hall, fc.RetrySupply, {}, id=refused_change["id"])
+    hall.run(poster.run_once())
+    assert hall.cmis.supply_changes[-1].supply == cmis.Supply.CONNECTED
+
+
+def test_cmis_down_keeps_the_last_list_marked_stale(hall: Rig) -> None:
+    pull(hall)
+    hall.cmis.down = True
+    with pytest.raises(QmsError) as err:
+        pull(hall)
+    assert err.value.code == "field_list_stale"
+    shown = board(hall)
+    assert shown["round"]["stale"] is True
+    assert sum(len(b["orders"]) for b in shown["books"]) == 12  # nothing lost
+
+
+def test_a_book_of_another_unit_and_a_closed_round_are_refused(hall: Rig) -> None:
+    with pytest.raises(QmsError) as err:
+        hall.run(field.pull(hall.hall, LEADER, {"books": ["PE0200A011"]}))
+    assert err.value.code == "book_of_other_unit"
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]["id"]
+    run(hall, fc.CloseRound, {})
+    refused(hall, "round_closed", fc.Report,
+            {"key": key(), "outcome": "done", "at": hall.clock.now().isoformat()},
+            crew_person("crew1"), order=order)  # fmt: skip
+    with pytest.raises(QmsError) as err:
+        hall.run(field.my_orders(hall.hall, staff("cashier1", "cashier", "C1")))
+    assert err.value.code == "wrong_role"
+
+
+def test_customers_cmis_no_longer_lists_are_cancelled_at_the_next_pull(hall: Rig) -> None:
+    pull(hall)
+    gone = hall.cmis.listed.pop(0)
+    again = pull(hall)
+    assert again["cancelled"] == 1
+    orders = hall.read(
+        lambda s: s.exec(select(FieldOrder).where(FieldOrder.customer_code == gone.code)).all()
+    )
+    assert [(o.status, o.reason) for o in orders] == [("cancelled", "off_list")]
+    assert invoices  # the shared helpers stay importable for the next tests
+
+
+def test_a_cut_customer_paying_elsewhere_gets_a_reconnection_from_the_watch(hall: Rig) -> None:
+    from qms.workers.field_watch import FieldWatch
+
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    first, second = mine(hall, "crew1")[:2]
+    result(hall, "crew1", first["id"])
+    result(hall, "crew1", second["id"])
+    watch = FieldWatch(hall.hall)
+    assert hall.run(watch.run_once()) == 0  # both still owe
+    hall.cmis.debts[first["customer_code"]] = dataclasses.replace(
+        hall.cmis.debts[first["customer_code"]], invoices=()
+    )  # paid at a bank
+    assert hall.run(watch.run_once()) == 1
+    assert hall.run(watch.run_once()) == 0  # once
+    (r,) = board(hall)["reconnections"]
+    assert (r["customer_code"], r["reason"], r["crew"]) == (
+        first["customer_code"],
+        "paid_elsewhere",
+        "T1",
+    )
+
+
+def test_a_crews_papers_carry_its_orders_in_route_order(hall: Rig) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    orders = mine(hall, "crew1")
+    body = hall.run(field.crew_papers_pdf(hall.hall, LEADER, "T1"))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    positions = [text.index(o["customer_code"]) for o in orders]
+    assert positions == sorted(positions)  # the list in route order
+    assert "PHIẾU CẮT ĐIỆN" in text
+    with pytest.raises(QmsError) as err:  # this hall has no slip printer: PDF it is
+        hall.run(field.print_crew_papers(hall.hall, LEADER, "T1"))
+    assert err.value.code == "no_slip_printer"
