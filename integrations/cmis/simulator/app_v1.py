@@ -29,11 +29,14 @@ from integrations.cmis.simulator.faults_v1 import InDoubt, InDoubtConfig
 from integrations.cmis.simulator.ledger import (
     BILLING,
     KEY_REUSED,
+    SUPPLIES,
     UNKNOWN_TXN,
+    Candidate,
     Ledger,
     LedgerError,
     PaymentOrder,
     SimPayment,
+    SupplyOrder,
 )
 from integrations.cmis.v1_wire import (
     BUSY,
@@ -44,10 +47,12 @@ from integrations.cmis.v1_wire import (
     STATUS_TIMEOUT,
     add,
     format_amount,
+    format_date,
     format_period,
     format_time,
     parse_amount,
     parse_date,
+    parse_minute,
     parse_xml,
     to_xml,
 )
@@ -58,6 +63,8 @@ MAX_REQUEST = 64 * 1024
 MAX_HITS = 100
 MAX_BILLS = 100
 CUSTOMER_CODE = re.compile(r"[A-Z]{2}[0-9]{11}")
+UNIT = re.compile(r"[A-Z]{2}[0-9]{4}")
+BOOK = re.compile(r"[A-Z]{2}[0-9]{4}[A-Z0-9]{1,10}")
 AUDIT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 BILL_ID = re.compile(r"[1-9][0-9]{0,17}")
 SEARCH_BY = ("name", "address", "meter", "id_card", "bank_account")
@@ -77,6 +84,8 @@ MESSAGES = {
     "051": "Hóa đơn đã được thanh toán",
     UNKNOWN_TXN: "Không tìm thấy giao dịch",
     "2007": "Giao dịch không cùng ngày",
+    "061": "Khách hàng không có nợ quá hạn để cắt điện",
+    "062": "Khách hàng còn nợ quá hạn, chưa thể đóng điện",
 }
 
 
@@ -212,6 +221,25 @@ def _bill(parent: ET.Element, i: SimInvoice) -> None:
     add(el, "vat", format_amount(i.vat))
     add(el, "series", i.series)
     add(el, "number", i.number)
+    add(el, "due", format_date(i.due))
+
+
+def _candidate(parent: ET.Element, c: Candidate) -> None:
+    el = _customer(parent, c.customer)
+    add(el, "supply", c.supply)
+    add(el, "periods", str(c.periods))
+    add(el, "overdue", format_amount(c.overdue))
+    add(el, "oldest-due", format_date(c.oldest_due))
+
+
+def _unit_and_book(body: ET.Element, *, book_required: bool) -> tuple[str, str | None]:
+    unit = _one(body, "unit")
+    if not UNIT.fullmatch(unit):
+        raise _Malformed("unit")
+    book = _optional(body, "book") or None
+    if (book is None and book_required) or (book is not None and not BOOK.fullmatch(book)):
+        raise _Malformed("book")
+    return unit, book
 
 
 def _trans(parent: ET.Element, p: SimPayment) -> None:
@@ -302,6 +330,9 @@ class Cmis1Service:
             "CHECK-TRANS": self.check_trans,
             "TRANSACTION-CANCELLATION": self.cancel,
             "TRANS-BY-DATE": self.trans_by_date,
+            "DISCONNECTION-LIST": self.disconnection_list,
+            "SUPPLY-CHANGE": self.supply_change,
+            "BILLS-BY-BOOK": self.bills_by_book,
         }
 
     def routes(self) -> list[Route]:
@@ -416,6 +447,46 @@ class Cmis1Service:
         body = ET.Element("body")
         for p in self.ledger.payments_for_day(day, None):
             _trans(body, p)
+        return OK, body
+
+    def disconnection_list(self, call: _Call) -> tuple[str, ET.Element]:
+        unit, book = _unit_and_book(call.body, book_required=False)
+        try:
+            as_of = parse_date(_one(call.body, "as-of"))
+        except ValueError:
+            raise _Malformed("as-of") from None
+        body = ET.Element("body")
+        for c in self.ledger.disconnection_list(unit, as_of, book):
+            _candidate(body, c)
+        return OK, body
+
+    def supply_change(self, call: _Call) -> tuple[str, ET.Element]:
+        """Idempotent by state: no key, a repeat finds the state set and answers ``000``."""
+        supply = _one(call.body, "supply")
+        if supply not in SUPPLIES:
+            raise _Malformed("supply")
+        try:
+            at = parse_minute(_one(call.body, "time"))
+        except ValueError:
+            raise _Malformed("time") from None
+        order = SupplyOrder(
+            customer_code=_customer_code(call.body),
+            supply=supply,
+            at=at,
+            staff=_label(_one(call.body, "staff"), "staff"),
+            reason=_optional(call.body, "reason")[:500],
+        )
+        body = ET.Element("body")
+        add(body, "supply", self.ledger.change_supply(None, order))
+        return OK, body
+
+    def bills_by_book(self, call: _Call) -> tuple[str, ET.Element]:
+        unit, book = _unit_and_book(call.body, book_required=True)
+        assert book is not None
+        body = ET.Element("body")
+        for i in self.ledger.unpaid_of_book(unit, book):
+            _bill(body, i)
+            add(body[-1], "customer-code", i.customer_code)
         return OK, body
 
     # --- admin (not CMIS) ----------------------------------------------------------------
