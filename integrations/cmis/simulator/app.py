@@ -177,7 +177,10 @@ def _date(raw: str) -> dt.date:
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:
     return {
-        **_customer_json(c.customer),
+        "MA_KHANG": c.code,
+        "TEN_KHANG": c.name,
+        "DCHI_KHANG": c.address,
+        "MA_SOGCS": c.book_code,
         "TTRANG_CDIEN": c.supply,
         "SO_KY_NO": c.periods,
         "TIEN_NO_QUA_HAN": c.overdue,

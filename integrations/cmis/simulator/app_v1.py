@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -55,6 +57,7 @@ from integrations.cmis.v1_wire import (
     parse_minute,
     parse_xml,
     to_xml,
+    xml_text,
 )
 
 V1_PREFIX = "/cmis1/"
@@ -104,16 +107,23 @@ class _Call:
     billed: bool = False
 
 
-def answer_xml(code: str, body: ET.Element | None = None) -> bytes:
-    """``<response><code/><message/><body/></response>``."""
+def answer_xml(code: str, body: ET.Element | bytes | None = None) -> bytes:
+    """``<response><code/><message/><body/></response>``; a ``bytes`` body is the inside of
+    ``<body>``, already serialized (``_candidates_xml``: ElementTree is too slow for a
+    list of thousands)."""
     root = ET.Element("response")
     add(root, "code", code)
     add(root, "message", MESSAGES.get(code, ""))
+    if isinstance(body, bytes):
+        root.append(ET.Element("body"))
+        head, empty, tail = to_xml(root).rpartition(b"<body />")
+        assert empty, "ElementTree writes an empty element as <body />"
+        return head + b"<body>" + body + b"</body>" + tail
     root.append(body if body is not None else ET.Element("body"))
     return to_xml(root)
 
 
-def _xml_response(code: str, body: ET.Element | None = None) -> Response:
+def _xml_response(code: str, body: ET.Element | bytes | None = None) -> Response:
     return Response(answer_xml(code, body), media_type="application/xml; charset=utf-8")
 
 
@@ -224,12 +234,22 @@ def _bill(parent: ET.Element, i: SimInvoice) -> None:
     add(el, "due", format_date(i.due))
 
 
-def _candidate(parent: ET.Element, c: Candidate) -> None:
-    el = _customer(parent, c.customer)
-    add(el, "supply", c.supply)
-    add(el, "periods", str(c.periods))
-    add(el, "overdue", format_amount(c.overdue))
-    add(el, "oldest-due", format_date(c.oldest_due))
+def _text(value: str) -> str:
+    """Text as ``add`` would write it: what XML cannot carry as spaces, then escaped."""
+    return escape(xml_text(value))
+
+
+def _candidates_xml(found: list[Candidate]) -> bytes:
+    """``<customer>`` elements, written as text: ~4 times faster than ElementTree for the
+    thousands of a whole unit's list."""
+    return "".join(
+        f"<customer><code>{_text(c.code)}</code><name>{_text(c.name)}</name>"
+        f"<address>{_text(c.address)}</address><book>{_text(c.book_code)}</book>"
+        f"<supply>{c.supply}</supply><periods>{c.periods}</periods>"
+        f"<overdue>{format_amount(c.overdue)}</overdue>"
+        f"<oldest-due>{format_date(c.oldest_due)}</oldest-due></customer>"
+        for c in found
+    ).encode()
 
 
 def _unit_and_book(body: ET.Element, *, book_required: bool) -> tuple[str, str | None]:
@@ -323,7 +343,7 @@ class Cmis1Service:
         self.ledger = ledger
         self.audits = AuditBook(ledger)
         self.in_doubt = InDoubt(lambda: self.ledger.clock())
-        self._commands = {
+        self._commands: dict[str, Callable[[_Call], tuple[str, ET.Element | bytes]]] = {
             "CUSTOMER-BILL": self.customer_bill,
             "SEARCH-CUSTOMER": self.search_customer,
             "BILLING": self.billing,
@@ -344,6 +364,7 @@ class Cmis1Service:
 
     async def endpoint(self, request: Request) -> Response:
         call: _Call | None = None
+        body: ET.Element | bytes | None
         try:
             call = _parse_call(await _read_body(request), frozenset(self._commands))
             code, body = self._commands[call.command](call)
@@ -449,16 +470,13 @@ class Cmis1Service:
             _trans(body, p)
         return OK, body
 
-    def disconnection_list(self, call: _Call) -> tuple[str, ET.Element]:
+    def disconnection_list(self, call: _Call) -> tuple[str, bytes]:
         unit, book = _unit_and_book(call.body, book_required=False)
         try:
             as_of = parse_date(_one(call.body, "as-of"))
         except ValueError:
             raise _Malformed("as-of") from None
-        body = ET.Element("body")
-        for c in self.ledger.disconnection_list(unit, as_of, book):
-            _candidate(body, c)
-        return OK, body
+        return OK, _candidates_xml(self.ledger.disconnection_list(unit, as_of, book))
 
     def supply_change(self, call: _Call) -> tuple[str, ET.Element]:
         """Idempotent by state: no key, a repeat finds the state set and answers ``000``."""
