@@ -151,10 +151,11 @@ def _engine(hall: HallServer) -> Any:
 @pytest.fixture(scope="module")
 def field(hall: HallServer, day: dict[str, Any]) -> dict[str, Any]:
     """Two crews' orders of today and one of yesterday, written as the field work writes
-    them: T1 three cuts done, one not done (absent), one still assigned, two reconnections
-    (40 minutes after payment, and 3 hours against a 2-hour deadline); T2 two not done
+    them: P1 three cuts done, one not done (absent), one still assigned, two reconnections
+    (40 minutes after payment, and 3 hours against a 2-hour deadline); P2 two not done
     (paid on the spot, refused) and one cancelled; two orders nobody holds and one
-    cancelled before anyone held it; yesterday, one cut done by T1."""
+    cancelled before anyone held it; yesterday, one cut done by P1. The demo crews T1 and
+    T2 hold nothing: rows of zeros."""
     today = dt.date.fromisoformat(day["today"])
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     engine = _engine(hall)
@@ -168,8 +169,8 @@ def field(hall: HallServer, day: dict[str, Any]) -> dict[str, Any]:
                 created_at=now,
             )
             for code, name, members in (
-                ("T1", "Tổ 1 - Quận 1", ["crew1", "crew2"]),
-                ("T2", "Tổ 2 - Quận 3", ["crew3", "crew4"]),
+                ("P1", "Tổ 1 - Quận 1", ["crew1", "crew2"]),
+                ("P2", "Tổ 2 - Quận 3", ["crew3", "crew4"]),
             )
         ]
         s.add_all(crews)
@@ -237,7 +238,7 @@ def field(hall: HallServer, day: dict[str, Any]) -> dict[str, Any]:
 def test_crew_figures_add_up(staff: dict[str, Staff], field: dict[str, Any]) -> None:
     crews = staff["sup"].get(URL)["crews"]
     rows = {r["crew"]: r for r in crews["rows"]}
-    t1, t2 = rows["T1"], rows["T2"]
+    t1, t2 = rows["P1"], rows["P2"]
     assert t1["name"] == "Tổ 1 - Quận 1"
     assert t1["members"] == "Lý Văn Cắt, Mai Văn Đóng"  # names, as the crews sign
     assert {k: t1[k] for k in ("assigned", "done", "cuts", "reconnections", "not_done")} == {
@@ -285,7 +286,7 @@ def test_a_range_of_days_takes_each_day(staff: dict[str, Staff], field: dict[str
     by_day = {r["date"]: r["orders"] for r in report["crews"]["by_day"]}
     assert by_day == {yesterday: 1, field["today"].isoformat(): 13}
     rows = {r["crew"]: r for r in report["crews"]["rows"]}
-    assert (rows["T1"]["assigned"], rows["T1"]["cuts"]) == (8, 4)
+    assert (rows["P1"]["assigned"], rows["P1"]["cuts"]) == (8, 4)
     only = staff["sup"].get(f"{URL}?from={yesterday}&to={yesterday}")
     assert only["crews"]["totals"]["orders"] == 1
     assert only["cashiers"]["totals"]["tickets_served"] == 0
@@ -335,8 +336,8 @@ def test_csv_holds_the_same_figures(
             assert int(mine[key]) == row[key], key  # plain integers a spreadsheet adds
     assert int(sheet["cashiers"]["total"]["net"]) == report["cashiers"]["totals"]["net"]
     crews = sheet["crews"]
-    assert [c["crew"] for c in crews["rows"]] == ["T1", "T2", ""]
-    assert crews["rows"][2]["name"] == "Chưa giao tổ / Not assigned"
+    assert [c["crew"] for c in crews["rows"]] == ["P1", "P2", "T1", "T2", ""]
+    assert crews["rows"][4]["name"] == "Chưa giao tổ / Not assigned"
     assert int(crews["total"]["orders"]) == report["crews"]["totals"]["orders"]
     assert int(crews["rows"][0]["reconnect_worst_s"]) == 3 * 3600
     assert int(sheet["lookup"]["total"]["found"]) == len(SERVES)
@@ -357,7 +358,7 @@ def test_pdf_reads_back_in_vietnamese(
         "Thu ngân / Cashiers",
         "Tra cứu hóa đơn / Lookup clerks",
         "Chưa giao tổ / Not assigned",
-        "3:00:00",  # T1's worst reconnection, as a person reads it
+        "3:00:00",  # P1's worst reconnection, as a person reads it
         "40:00",
         "Lệnh đã làm theo tổ / Orders done per crew",  # the bar chart's title
     ):
@@ -426,11 +427,11 @@ def test_supervisor_page_shows_productivity(
     sign_in(page, hall, "supervisor", "")
     today = f"{day['today']}_{day['today']}_branch"
     page.wait_for_selector(f"#pr-box[data-ready='{today}']")
-    page.wait_for_selector("#pr-chart-crews[data-ready=true][data-bars='2']")
+    page.wait_for_selector("#pr-chart-crews[data-ready=true][data-bars='4']")
     page.wait_for_selector("#pr-chart-cashiers[data-ready=true]")
-    t1 = [c.strip() for c in page.locator("#pr-crews tbody tr[data-key=T1] td").all_inner_texts()]
+    t1 = [c.strip() for c in page.locator("#pr-crews tbody tr[data-key=P1] td").all_inner_texts()]
     # crew, name, orders, done, cuts, reconnections, not done, ..., median, worst, late
-    assert t1[:6] == ["T1", "Tổ 1 - Quận 1", "7", "5", "3", "2"]
+    assert t1[:6] == ["P1", "Tổ 1 - Quận 1", "7", "5", "3", "2"]
     assert t1[-3:] == ["40:00", "3:00:00", "1"]
     total = page.locator("#pr-crews tfoot tr.total td").all_inner_texts()
     assert total[1] == "13"  # orders, the column after the name
@@ -442,7 +443,7 @@ def test_supervisor_page_shows_productivity(
     page.click("#pr-show")
     first = f"{day['today'][:8]}01"
     page.wait_for_selector(f"#pr-box[data-ready='{first}_{day['today']}_branch']")
-    rows = page.locator("#pr-crews tbody tr[data-key=T1] td").all_inner_texts()
+    rows = page.locator("#pr-crews tbody tr[data-key=P1] td").all_inner_texts()
     yesterday = (field["today"] - dt.timedelta(days=1)).isoformat()
     assert rows[2] == ("8" if first <= yesterday else "7")  # yesterday's cut, if in the month
     with page.expect_download() as got:
