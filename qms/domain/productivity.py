@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-#: why an order was not done, as the crew reports it (FieldOrder.reason on not_done)
-NOT_DONE_REASONS = ("paid_on_spot", "absent", "inaccessible", "refused", "wrong_address")
+from qms.domain.field.orders import NOT_DONE_REASONS
+
 #: any other reason a crew gave (an older phone, a reason added later)
 OTHER = "other"
 #: an order's statuses while a crew holds it

@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 from printers.layout import nfc
 from printers.raster import FONT_DIR, FONTS
 from qms import words
+from qms.domain.field.orders import NOT_DONE_REASONS
 from qms.domain.productivity import OTHER
 from qms.usecases import csv_safe
 from qms.usecases.report_export import (
@@ -34,15 +35,12 @@ from qms.usecases.report_export import (
     _Pdf,
     cell_text,
 )
+from qms.words import STATUSES
 
 TITLE = ("BÁO CÁO NĂNG SUẤT", "Productivity report")
-#: why an order was not done, as a column's words (Vietnamese, English)
+#: why an order was not done, as a column's words (Vietnamese, English): the crews' own
 REASON_WORDS = {
-    "paid_on_spot": ("Trả tại chỗ", "Paid on the spot"),
-    "absent": ("Vắng nhà", "Absent"),
-    "inaccessible": ("Không tiếp cận được", "Inaccessible"),
-    "refused": ("Không cho cắt", "Refused"),
-    "wrong_address": ("Sai địa chỉ", "Wrong address"),
+    **{k: STATUSES["field_reason"][k] for k in NOT_DONE_REASONS},
     OTHER: ("Lý do khác", "Other reason"),
 }
 BAR = (11, 83, 148)  # the pages' brand blue
