@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from qms.domain import drawers
 from qms.domain import productivity as rules
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
+from qms.storage import rows as tables
 from qms.storage.models import Crew, Drawer, FieldOrder, Payment, Ticket, TicketInvoice, User
 from qms.usecases import reporting, reports
 from qms.usecases.auth import Principal, require
@@ -62,25 +64,35 @@ def _crews(
             .order_by(col(Crew.branch_id), col(Crew.code))
         ).all()
     }
-    orders = session.exec(
-        select(FieldOrder).where(*_in_range(FieldOrder, ids, days)).order_by(col(FieldOrder.id))
-    ).all()
+    o = tables.table(FieldOrder)
+    orders = session.connection().execute(
+        sa.select(
+            o.c.branch_id,
+            o.c.business_day,
+            o.c.kind,
+            o.c.status,
+            o.c.reason,
+            o.c.crew_id,
+            o.c.paid_at,
+            o.c.done_at,
+            o.c.deadline,
+        ).where(o.c.branch_id.in_(ids), o.c.business_day >= days[0], o.c.business_day <= days[-1])
+    )
     per_crew: dict[int, rules.CrewTally] = {
         c: rules.CrewTally() for c, x in crews.items() if x.active
     }
     nobody: dict[str, rules.CrewTally] = {}
     per_day: dict[tuple[str, dt.date], rules.CrewTally] = {}
     total = rules.CrewTally()
-    for o in orders:
-        held = o.crew_id is not None and o.status in rules.HELD
-        one = rules.CrewTally()
-        one.add(o.kind, o.status, o.reason, held, o.paid_at, o.done_at, o.deadline)
-        if held and o.crew_id is not None and o.crew_id in crews:
-            per_crew.setdefault(o.crew_id, rules.CrewTally()).merge(one)
-        else:
-            nobody.setdefault(o.branch_id, rules.CrewTally()).merge(one)
-        per_day.setdefault((o.branch_id, o.business_day), rules.CrewTally()).merge(one)
-        total.merge(one)
+    for bid, day, kind, status, reason, crew_id, paid_at, done_at, deadline in orders:
+        held = crew_id is not None and crew_id in crews and status in rules.HELD
+        mine = (
+            per_crew.setdefault(crew_id, rules.CrewTally())
+            if held
+            else nobody.setdefault(bid, rules.CrewTally())
+        )
+        for tally in (mine, per_day.setdefault((bid, day), rules.CrewTally()), total):
+            tally.add(kind, status, reason, held, paid_at, done_at, deadline)
     rows = []
     for cid, tally in per_crew.items():
         c = crews[cid]
@@ -123,12 +135,14 @@ def _cashiers(
 ) -> dict[str, Any]:
     ids = list(branches)
     shifts: dict[str, list[rules.Shift]] = defaultdict(list)
+    #: the drawers of each branch, counter and day: who may have served a ticket there
+    at_counter: dict[tuple[str, str, dt.date], list[rules.Shift]] = defaultdict(list)
     drawer_names: dict[tuple[str, str], str] = {}
     counters: dict[tuple[str, str], set[str]] = defaultdict(set)
     for d in session.exec(select(Drawer).where(*_in_range(Drawer, ids, days))).all():
-        shifts[d.branch_id].append(
-            rules.Shift(d.cashier, d.counter_code, d.business_day, d.opened_at, d.closed_at)
-        )
+        x = rules.Shift(d.cashier, d.counter_code, d.business_day, d.opened_at, d.closed_at)
+        shifts[d.branch_id].append(x)
+        at_counter[(d.branch_id, x.counter, x.day)].append(x)
         drawer_names[(d.branch_id, d.cashier)] = d.cashier_name
         counters[(d.branch_id, d.cashier)].add(d.counter_code)
     tallies: dict[tuple[str, str], rules.CashierTally] = {
@@ -141,40 +155,54 @@ def _cashiers(
         k = (*key, day)
         last_act[k] = max(last_act.get(k, at), at)
 
-    payments = session.exec(
-        select(Payment).where(*_in_range(Payment, ids, days)).order_by(col(Payment.created_at))
-    ).all()
-    for p in payments:
-        who = _username(p.cashier)
-        payers[p.ticket_id].append(who)
-        key = (p.branch_id, who)
+    p = tables.table(Payment)
+    payments = session.connection().execute(
+        sa.select(
+            p.c.branch_id,
+            p.c.business_day,
+            p.c.ticket_id,
+            p.c.counter_code,
+            p.c.cashier,
+            p.c.total,
+            p.c.status,
+            p.c.created_at,
+        )
+        .where(p.c.branch_id.in_(ids), p.c.business_day >= days[0], p.c.business_day <= days[-1])
+        .order_by(p.c.created_at)
+    )
+    for bid, day, ticket_id, counter, label, amount, status, created_at in payments:
+        who = _username(label)
+        payers[ticket_id].append(who)
+        key = (bid, who)
         t = tallies.setdefault(key, rules.CashierTally())
         t.payments += 1
-        t.collected += p.total
-        if p.status in drawers.GIVEN_BACK:
-            t.given_back += p.total
-        counters[key].add(p.counter_code)
-        acted(key, p.business_day, p.created_at)
-    tickets = session.exec(
-        select(Ticket).where(
-            *_in_range(Ticket, ids, days),
-            Ticket.status == "done",
-            col(Ticket.called_at).is_not(None),
-            col(Ticket.finished_at).is_not(None),
+        t.collected += amount
+        if status in drawers.GIVEN_BACK:
+            t.given_back += amount
+        counters[key].add(counter)
+        acted(key, day, created_at)
+    tk = tables.table(Ticket)
+    tickets = session.connection().execute(
+        sa.select(
+            tk.c.id,
+            tk.c.branch_id,
+            tk.c.business_day,
+            tk.c.counter_code,
+            tk.c.called_at,
+            tk.c.finished_at,
+        ).where(
+            tk.c.branch_id.in_(ids),
+            tk.c.business_day >= days[0],
+            tk.c.business_day <= days[-1],
+            tk.c.status == "done",
+            tk.c.called_at.is_not(None),
+            tk.c.finished_at.is_not(None),
         )
-    ).all()
+    )
     spans: dict[tuple[str, str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for ticket in tickets:
-        if ticket.called_at is None or ticket.finished_at is None:
-            continue  # the query's: only tickets called and finished
-        s = rules.Service(
-            ticket.counter_code or "",
-            ticket.business_day,
-            ticket.called_at,
-            ticket.finished_at,
-            tuple(payers.get(ticket.id or 0, ())),
-        )
-        key = (ticket.branch_id, rules.server_of(s, shifts[ticket.branch_id]))
+    for tid, bid, day, counter, called_at, finished_at in tickets:
+        s = rules.Service(counter or "", day, called_at, finished_at, tuple(payers.get(tid, ())))
+        key = (bid, rules.server_of(s, at_counter.get((bid, s.counter, s.day), [])))
         tally = tallies.setdefault(key, rules.CashierTally())
         tally.tickets_served += 1
         tally.services.append(rules.seconds(s.called_at, s.finished_at) or 0)
@@ -213,16 +241,22 @@ def _cashiers(
 def _clerks(
     session: Session, branches: dict[str, Branch], days: list[dt.date], names: dict[str, str]
 ) -> dict[str, Any]:
-    found = session.exec(
-        select(TicketInvoice, Ticket)
-        .join(Ticket, col(Ticket.id) == TicketInvoice.ticket_id)
-        .where(*_in_range(Ticket, list(branches), days), TicketInvoice.pay_status != "moved")
-    ).all()
+    i, t = tables.table(TicketInvoice), tables.table(Ticket)
+    found = session.connection().execute(
+        sa.select(
+            i.c.lookup_status, i.c.looked_up_by, i.c.looked_up_at, t.c.issued_at, t.c.branch_id
+        )
+        .join(t, t.c.id == i.c.ticket_id)
+        .where(
+            t.c.branch_id.in_(list(branches)),
+            t.c.business_day >= days[0],
+            t.c.business_day <= days[-1],
+            i.c.pay_status != "moved",
+        )
+    )
     tallies: dict[tuple[str, str], rules.ClerkTally] = {}
     total = rules.ClerkTally()
-    for inv, ticket in found:
-        status, by, at = inv.lookup_status, inv.looked_up_by, inv.looked_up_at
-        issued_at, bid = ticket.issued_at, ticket.branch_id
+    for status, by, at, issued_at, bid in found:
         total.add(status, issued_at, at)
         if status in ("found", "deferred", "missing"):
             tallies.setdefault((bid, _username(by)), rules.ClerkTally()).add(status, issued_at, at)
