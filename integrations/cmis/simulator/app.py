@@ -482,6 +482,26 @@ def _admin_routes(ledger: Ledger, faults: Faults) -> list[Route]:
             return JSONResponse({"error": "unknown invoice"}, status_code=404)
         return JSONResponse({"ID_HDON": int(raw), "paid_elsewhere": True})
 
+    async def supply_changes(request: Request) -> Response:
+        """The supply changes CMIS made (``?customer=CODE`` for one customer's): a test
+        counts them to see a cut or a reconnection reached CMIS once."""
+        code = request.query_params.get("customer")
+        made = ledger.supply_changes(code)
+        return JSONResponse(
+            {
+                "changes": [
+                    {
+                        "customer": c.order.customer_code,
+                        "supply": c.order.supply,
+                        "staff": c.order.staff,
+                        "key": c.key,
+                        "recorded_at": c.recorded_at.isoformat(),
+                    }
+                    for c in made
+                ]
+            }
+        )
+
     async def get_settings(request: Request) -> Response:
         return JSONResponse({"notice_days": ledger.notice_days})
 
@@ -504,4 +524,5 @@ def _admin_routes(ledger: Ledger, faults: Faults) -> list[Route]:
         Route("/admin/faults", put_faults, methods=["PUT"]),
         Route("/admin/clock", put_clock, methods=["PUT"]),
         Route("/admin/invoices/{invoice_id}/paid-elsewhere", paid_elsewhere, methods=["POST"]),
+        Route("/admin/supply-changes", supply_changes, methods=["GET"]),
     ]
