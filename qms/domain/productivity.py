@@ -103,16 +103,6 @@ class CrewTally:
         elif status == "cancelled":
             self.cancelled += 1
 
-    def merge(self, other: CrewTally) -> None:
-        for name in (
-            "orders open assigned done not_done in_progress cancelled cuts reconnections "
-            "reconnections_late"
-        ).split():
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for k, n in other.not_done_by.items():
-            self.not_done_by[k] += n
-        self.reconnect_times.extend(other.reconnect_times)
-
     def row(self) -> dict[str, Any]:
         return {
             "orders": self.orders,
