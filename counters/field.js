@@ -33,6 +33,7 @@ const st = {
   people: new Map(), // crew accounts known: username -> full name
   timer: null,
   loading: false,
+  loadFailed: false, // the error box shows the board's fetch failing, not an action's refusal
   again: false,
   clock: null,
 };
@@ -222,11 +223,15 @@ async function refresh() {
     const data = await call("/api/field");
     st.data = data;
     st.skew = Date.parse(data.now) - Date.now() || 0;
-    showError($("#fb-error"), null);
+    if (st.loadFailed) showError($("#fb-error"), null); // an action's refusal stays shown
+    st.loadFailed = false;
     render();
     $("#board-view").dataset.loaded = "true";
   } catch (err) {
-    if (err.status !== 401) fail($("#fb-error"), err);
+    if (err.status !== 401) {
+      fail($("#fb-error"), err);
+      st.loadFailed = true;
+    }
   } finally {
     st.loading = false;
     if (st.again) {
