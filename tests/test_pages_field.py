@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from integrations.cmis.simulator.data import DemoData
-from tests.browser import Console
+from tests.browser import Console, sign_in
 from tests.conftest import HallServer
 from tests.hallclient import Staff, ready_ticket
 
@@ -116,7 +116,7 @@ def test_pull_crews_auto_and_hand_assignment_with_the_refusal_in_vietnamese(
     page.check("#crews tr[data-crew=CB] input.auto-pick")
     page.click("#auto-assign")
     page.wait_for_selector("#fb-notice:has-text('Đã chia')")
-    page.wait_for_function("!document.querySelector('#books tbody tr[data-status=open]')")
+    page.wait_for_selector("#books tbody tr[data-status=open]", state="detached")
     crews = Counter(r["crew"] for r in rows(page, "#books tbody tr"))
     assert set(crews) == {"CA", "CB"}
     # books of a few orders each stay whole: a crew works a compact area
@@ -222,3 +222,19 @@ def test_cmis_down_keeps_the_list_marked_stale_and_the_reader_cannot_act(
             assert not reader.is_visible(button), button
     finally:
         reader.close()
+
+
+def test_the_supervisor_goes_from_the_hall_to_the_board_signed_in(
+    browser: Any, hall: HallServer, console: Console
+) -> None:
+    page = console.watch(browser.new_page(viewport={"width": 1500, "height": 1000}))
+    try:
+        sign_in(page, hall, "supervisor", "")
+        page.wait_for_selector("body[data-view=supervisor]")
+        page.click("#sv-field")
+        page.wait_for_selector("body[data-manage=true] #board-view[data-loaded=true]")
+        assert page.url.endswith("/counters/field.html")
+        assert page.is_hidden("#login-view") and page.is_visible("#to-hall")
+        assert page.query_selector_all("#books section.book"), "today's round, as pulled"
+    finally:
+        page.close()
