@@ -70,7 +70,9 @@ export const FIELD_TEXTS = {
   "fb.oldest_due": { vi: "Hạn cũ nhất", en: "Oldest due" },
   "fb.crew": { vi: "Tổ", en: "Crew" },
   "fb.status": { vi: "Trạng thái", en: "Status" },
-  "fb.result": { vi: "Kết quả", en: "Result" },
+  "fb.slip": { vi: "Phiếu", en: "Slip" },
+  slip_pdf: { vi: "PDF", en: "PDF" },
+  slip_pdf_title: { vi: "Tải phiếu của lệnh này (PDF, A4)", en: "Download this order's slip (PDF, A4)" },
   pick_book: { vi: "Chọn cả sổ", en: "Select the whole book" },
   pick_order: { vi: "Chọn lệnh", en: "Select the order" },
   book_count: {

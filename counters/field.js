@@ -353,6 +353,21 @@ function pickBox(o, label) {
   );
 }
 
+/** One order's slip (cut or reconnection) as A4 PDF. */
+function slipCell(o) {
+  return el(
+    "td",
+    { className: "slip" },
+    el("button", {
+      type: "button",
+      className: "slip-pdf",
+      text: msg("slip_pdf"),
+      title: msg("slip_pdf_title"),
+      on: { click: () => download(`/api/field/orders/${o.id}/slip.pdf`, `phieu-${o.id}.pdf`) },
+    }),
+  );
+}
+
 function orderRow(o) {
   return el(
     "tr",
@@ -371,6 +386,7 @@ function orderRow(o) {
     el("td", { className: "num", text: date(o.oldest_due) }),
     el("td", { className: "crew num", text: o.crew || "" }),
     statusCell(o),
+    slipCell(o),
   );
 }
 
@@ -382,9 +398,17 @@ function bookSection(b) {
     "tr",
     {},
     el("th", { className: "manage" }),
-    ...["fb.no", "fb.customer", "fb.address", "fb.periods", "fb.overdue", "fb.oldest_due", "fb.crew", "fb.status"].map(
-      (k) => el("th", { text: msg(k) }),
-    ),
+    ...[
+      "fb.no",
+      "fb.customer",
+      "fb.address",
+      "fb.periods",
+      "fb.overdue",
+      "fb.oldest_due",
+      "fb.crew",
+      "fb.status",
+      "fb.slip",
+    ].map((k) => el("th", { text: msg(k) })),
   );
   return el(
     "section",
@@ -681,6 +705,7 @@ function reconnectionRow(o, now) {
       text: LIVE.has(o.status) ? msg(late ? "overdue_by" : "left", { hm: hm(left) }) : "",
     }),
     statusCell(o),
+    slipCell(o),
   );
 }
 
@@ -691,7 +716,7 @@ function renderReconnections() {
   $("#reconnections tbody").replaceChildren(
     ...(list.length
       ? list.map((o) => reconnectionRow(o, now))
-      : [el("tr", { className: "empty" }, el("td", { colSpan: 8, text: msg("no_reconnections") }))]),
+      : [el("tr", { className: "empty" }, el("td", { colSpan: 9, text: msg("no_reconnections") }))]),
   );
 }
 

@@ -112,7 +112,7 @@ BUILT = {
     + [f"supply.{s}" for s in STATUSES["supply"]]
     + [f"supply_error.{s}" for s in ("061", "062", "0017")]
     + [f"fb.{s}" for s in ("no", "customer", "address", "periods", "overdue", "oldest_due")]
-    + ["fb.crew", "fb.status"],
+    + ["fb.crew", "fb.status", "fb.slip"],
     "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
     + ["error.unknown_ticket", "error.network"],
     "kiosk": [
