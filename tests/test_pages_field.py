@@ -188,6 +188,38 @@ def test_a_crew_result_and_a_counter_payment_appear_live(
     assert "còn 23:" in page.text_content(f"{row} td.left")  # hh:mm, counting down
 
 
+def test_a_cut_cmis_refuses_shows_with_its_code_and_is_sent_again(
+    board: Any, hall: HallServer, demo: DemoData
+) -> None:
+    page = board
+    crew2 = Staff(hall.base, "crew2", None)
+    try:
+        mine = crew2.get("/api/field/my-orders")["orders"]
+        order = next(o for o in mine if o["kind"] == "cut" and o["status"] == "assigned")
+        code = order["customer_code"]
+        # the customer paid at a bank before the crew got there; the crew cut all the same
+        for inv in demo.customers[code].invoices:
+            url = f"{hall.cmis_url}/admin/invoices/{inv.invoice_id}/paid-elsewhere"
+            httpx.post(url).raise_for_status()
+        now = dt.datetime.now(dt.UTC).isoformat()
+        crew2.post(
+            f"/api/field/orders/{order['id']}/result",
+            {"key": uuid.uuid4().hex, "outcome": "done", "at": now},
+        )
+    finally:
+        crew2.close()
+    # CMIS answers 061 (nothing overdue): shown in words, and the supply is owed back
+    row = f"#refusals tr[data-customer={code}][data-code='061']"
+    page.wait_for_selector(row)
+    assert "khách không còn nợ quá hạn" in page.text_content(f"{row} td.why")
+    page.wait_for_selector(f"#reconnections tr[data-customer={code}][data-status=assigned]")
+    reason = page.text_content(f"#reconnections tr[data-customer={code}] td.status")
+    assert "Khách đã thanh toán (CMIS không còn nợ quá hạn)" in reason
+    change = page.get_attribute(row, "data-change")
+    page.click(f"{row} button.retry")
+    page.wait_for_selector(f"#fb-notice:has-text('Đã gửi lại báo cáo số {change}')")
+
+
 def test_cmis_down_keeps_the_list_marked_stale_and_the_reader_cannot_act(
     board: Any, browser: Any, hall: HallServer, console: Console, books: list[str]
 ) -> None:
