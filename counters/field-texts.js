@@ -112,8 +112,8 @@ export const FIELD_TEXTS = {
   print_papers: { vi: "In danh sách + phiếu cắt", en: "Print list and cut slips" },
   download_pdf: { vi: "Tải PDF", en: "Download PDF" },
   print_sent: {
-    vi: ({ crew }) => `Đã gửi lệnh in danh sách và phiếu cắt của tổ ${crew}.`,
-    en: ({ crew }) => `The list and cut slips of crew ${crew} were sent to the printer.`,
+    vi: ({ crew, orders }) => `Đã gửi máy in: danh sách và ${orders} phiếu của tổ ${crew}.`,
+    en: ({ crew, orders }) => `Sent to the printer: crew ${crew}'s list and ${orders} slips.`,
   },
   crew_saved: { vi: ({ crew }) => `Đã lưu tổ ${crew}.`, en: ({ crew }) => `Crew ${crew} saved.` },
   stood_down: { vi: "Nghỉ", en: "Stood down" },

@@ -627,7 +627,7 @@ async function onSaveCrew(e) {
 
 async function printPapers(code) {
   const out = await act($("#fb-error"), () => post(`/api/field/crews/${encodeURIComponent(code)}/print`));
-  if (out) notice(msg("print_sent", { crew: code }));
+  if (out) notice(msg("print_sent", { crew: code, orders: out.orders }));
 }
 
 /** Papers are behind the bearer token: fetch the file, then hand it to the browser. */

@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -146,6 +147,18 @@ def test_pull_crews_auto_and_hand_assignment_with_the_refusal_in_vietnamese(
     assert f"Lệnh số {other} đã giao cho tổ CB" in said
     assert f"Order {other} is assigned to crew CB" in said
     assert page.get_attribute(f"#books tr[data-order='{other}']", "data-crew") == "CB"
+
+    # the crew's papers: on the slip printer, and as A4 PDF; one order's slip too
+    page.click("#crews tr[data-crew=CB] button.print")
+    page.wait_for_selector(f"#fb-notice:has-text('danh sách và {crews['CB']} phiếu của tổ CB')")
+    with page.expect_download() as got:
+        page.click("#crews tr[data-crew=CB] button.pdf")
+    assert got.value.suggested_filename == "cat-dien-CB.pdf"
+    assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as got:
+        page.click(f"#books tr[data-order='{other}'] button.slip-pdf")
+    assert got.value.suggested_filename == f"phieu-{other}.pdf"
+    assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
 
 
 def test_a_crew_result_and_a_counter_payment_appear_live(
