@@ -5,23 +5,19 @@
 // `field` view of the websocket hears a field.* event, so a crew's result or a payment's
 // reconnection shows without a reload. The supervisor and the team leader act; the head
 // cashier and the admin read (the buttons their role may not use are hidden).
-import { $, $$, api, el, HallSocket, showConnection, showError } from "/static/qms.js";
-import { date, dateTime, money, time } from "/static/format.js";
-import { BOTH, Catalogue } from "/static/i18n.js";
-import { SHARED_TEXTS } from "/static/texts.js";
-import { FIELD_TEXTS } from "/counters/field-texts.js";
-
-const texts = new Catalogue({ ...SHARED_TEXTS, ...FIELD_TEXTS }, { lang: BOTH });
-const msg = (key, vars) => texts.t(key, vars);
+import { $, api, el, HallSocket, showConnection, showError } from "/static/qms.js";
+import { date, time } from "/static/format.js";
+import { act, fail, LIVE, msg, notice, texts } from "/counters/field-common.js";
+import { crewsPanel } from "/counters/field-crews.js";
+import { orderList } from "/counters/field-list.js";
+import { reconnectPanel } from "/counters/field-reconnect.js";
 
 /** The counters page keeps its session here too: signed in at /counters/ is signed in here. */
 const SESSION_KEY = "qms.session";
 const READERS = new Set(["field_leader", "supervisor", "head_cashier", "admin"]); // field.read
 const MANAGERS = new Set(["field_leader", "supervisor"]); // field.manage
-const LIVE = new Set(["open", "assigned"]);
 const REFRESH_MS = 120; // a burst of events makes one fetch
 const TICK_MS = 15000; // the reconnections' time left
-const BADGE = { open: "", assigned: "info", done: "ok", not_done: "warn", cancelled: "bad" };
 
 const st = {
   session: null, // {token, principal}
@@ -69,29 +65,25 @@ async function call(path, opts = {}) {
 
 const post = (path, body = {}) => call(path, { method: "POST", body });
 
-/** A refusal in the hall's words for its code, both languages. */
-function fail(box, err) {
-  showError(box, texts.explain(err));
-}
-
-function notice(text) {
-  const box = $("#fb-notice");
-  box.textContent = text;
-  box.hidden = !text;
-}
-
-/** Run an action; its refusal shows in `box`. Returns the answer, or null when refused. */
-async function act(box, fn) {
-  showError(box, null);
-  try {
-    return await fn();
-  } catch (err) {
-    if (err.status !== 401) fail(box, err);
-    return null;
-  }
-}
-
 const canManage = () => MANAGERS.has(st.session?.principal?.role);
+
+/** What the board's parts share: its state, the API, and a fresh fetch. */
+const ctx = {
+  st,
+  call,
+  post,
+  refresh: () => refresh(),
+  signedOut: (err) => signedOut(err),
+  allOrders: () => allOrders(),
+  onSelect: () => {
+    list.render();
+    reconnect.render();
+    list.renderSelection();
+  },
+};
+const list = orderList(ctx);
+const crews = crewsPanel(ctx);
+const reconnect = reconnectPanel(ctx, list);
 
 function show(view) {
   document.body.dataset.view = view;
@@ -182,7 +174,7 @@ async function enter() {
   startSocket();
   refresh();
   clearInterval(st.clock);
-  st.clock = setInterval(renderReconnections, TICK_MS);
+  st.clock = setInterval(reconnect.render, TICK_MS);
 }
 
 function startSocket() {
@@ -257,11 +249,11 @@ function render() {
     for (const m of c.members) st.people.set(m.username, m.full_name);
   }
   renderRound();
-  renderBooks();
-  renderCrews();
-  renderReconnections();
-  renderRefusals();
-  renderSelection();
+  list.render();
+  crews.render();
+  reconnect.render();
+  reconnect.renderRefusals();
+  list.renderSelection();
 }
 
 // ----------------------------------------------------------------------------------
@@ -325,459 +317,6 @@ async function onCloseYes() {
 }
 
 // ----------------------------------------------------------------------------------
-// the list by book, and assignment
-
-function statusCell(o) {
-  return el(
-    "td",
-    { className: "status" },
-    el("span", { className: `badge ${BADGE[o.status] || ""}`.trim(), text: msg(`field_status.${o.status}`) }),
-    o.reason ? el("div", { className: "muted reason", text: msg(`field_reason.${o.reason}`) }) : null,
-    o.receipt_no ? el("div", { className: "muted", text: `${msg("receipt")}: ${o.receipt_no}` }) : null,
-  );
-}
-
-function pickBox(o, label) {
-  return el(
-    "td",
-    { className: "manage pick-cell" },
-    el("input", {
-      type: "checkbox",
-      className: "pick",
-      checked: st.selected.has(o.id),
-      disabled: !LIVE.has(o.status),
-      "aria-label": `${msg(label)} ${o.id}`,
-      dataset: { order: o.id },
-      on: { change: (e) => toggle([o.id], e.target.checked) },
-    }),
-  );
-}
-
-/** One order's slip (cut or reconnection) as A4 PDF. */
-function slipCell(o) {
-  return el(
-    "td",
-    { className: "slip" },
-    el("button", {
-      type: "button",
-      className: "slip-pdf",
-      text: msg("slip_pdf"),
-      title: msg("slip_pdf_title"),
-      on: { click: () => download(`/api/field/orders/${o.id}/slip.pdf`, `phieu-${o.id}.pdf`) },
-    }),
-  );
-}
-
-function orderRow(o) {
-  return el(
-    "tr",
-    { dataset: { order: o.id, status: o.status, crew: o.crew || "", customer: o.customer_code } },
-    pickBox(o, "pick_order"),
-    el("td", { className: "num route", text: o.route_no ?? "" }),
-    el(
-      "td",
-      { className: "customer" },
-      el("span", { className: "num", text: o.customer_code }),
-      el("div", { text: o.customer_name }),
-    ),
-    el("td", { className: "address", text: o.address }),
-    el("td", { className: "num", text: o.periods }),
-    el("td", { className: "money", dataset: { amount: o.overdue }, text: money(o.overdue) }),
-    el("td", { className: "num", text: date(o.oldest_due) }),
-    el("td", { className: "crew num", text: o.crew || "" }),
-    statusCell(o),
-    slipCell(o),
-  );
-}
-
-function bookSection(b) {
-  const live = b.orders.filter((o) => LIVE.has(o.status)).map((o) => o.id);
-  const open = b.orders.filter((o) => o.status === "open").length;
-  const all = live.length > 0 && live.every((id) => st.selected.has(id));
-  const head = el(
-    "tr",
-    {},
-    el("th", { className: "manage" }),
-    ...[
-      "fb.no",
-      "fb.customer",
-      "fb.address",
-      "fb.periods",
-      "fb.overdue",
-      "fb.oldest_due",
-      "fb.crew",
-      "fb.status",
-      "fb.slip",
-    ].map((k) => el("th", { text: msg(k) })),
-  );
-  return el(
-    "section",
-    { className: "book", dataset: { book: b.book_code } },
-    el(
-      "h3",
-      {},
-      el(
-        "label",
-        { className: "manage pick-book-label" },
-        el("input", {
-          type: "checkbox",
-          className: "pick-book",
-          checked: all,
-          disabled: !live.length,
-          "aria-label": `${msg("pick_book")} ${b.book_code}`,
-          on: { change: (e) => toggle(live, e.target.checked) },
-        }),
-      ),
-      el("span", { className: "num", text: b.book_code }),
-      " ",
-      el("span", { className: "muted", text: msg("book_count", { n: b.orders.length, open }) }),
-    ),
-    el("table", { className: "orders" }, el("thead", {}, head), el("tbody", {}, ...b.orders.map(orderRow))),
-  );
-}
-
-function renderBooks() {
-  const books = st.data.books || [];
-  $("#books").replaceChildren(
-    ...(books.length ? books.map(bookSection) : [el("p", { className: "muted empty", text: msg("no_orders") })]),
-  );
-}
-
-function toggle(ids, on) {
-  for (const id of ids) {
-    if (on) st.selected.add(id);
-    else st.selected.delete(id);
-  }
-  renderBooks();
-  renderReconnections();
-  renderSelection();
-}
-
-function renderSelection() {
-  $("#selected-count").textContent = String(st.selected.size);
-  const select = $("#assign-crew");
-  const keep = select.value;
-  const active = (st.data?.crew_list || []).filter((c) => c.active);
-  select.replaceChildren(...active.map((c) => el("option", { value: c.code, text: `${c.code} — ${c.name}` })));
-  if (active.some((c) => c.code === keep)) select.value = keep;
-}
-
-async function onAssign() {
-  const box = $("#fb-error");
-  const orders = [...st.selected];
-  const crew = $("#assign-crew").value;
-  if (!orders.length) return showError(box, msg("nothing_selected"));
-  if (!crew) return showError(box, msg("no_crew_chosen"));
-  const out = await act(box, () => post("/api/field/orders/assign", { orders, crew }));
-  if (out) {
-    st.selected.clear();
-    notice(msg("assigned_notice", { n: orders.length, crew }));
-  }
-  refresh();
-}
-
-async function onUnassign() {
-  const box = $("#fb-error");
-  const orders = [...st.selected];
-  if (!orders.length) return showError(box, msg("nothing_selected"));
-  const out = await act(box, () => post("/api/field/orders/unassign", { orders }));
-  if (out) {
-    st.selected.clear();
-    notice(msg("unassigned_notice", { n: orders.length }));
-  }
-  refresh();
-}
-
-async function onAutoAssign() {
-  const active = new Set((st.data?.crew_list || []).filter((c) => c.active).map((c) => c.code));
-  const chosen = [...st.autoCrews].filter((c) => active.has(c));
-  const body = chosen.length ? { crews: chosen } : {};
-  const out = await act($("#fb-error"), () => post("/api/field/orders/auto-assign", body));
-  if (out) {
-    const crews = Object.entries(out.crews || {})
-      .map(([c, n]) => `${c} ${n}`)
-      .join(", ");
-    notice(msg("auto_notice", { n: out.assigned, crews }));
-  }
-  refresh();
-}
-
-// ----------------------------------------------------------------------------------
-// crews: load, papers, the form
-
-function crewRow(c) {
-  const load = st.data.crews?.[c.code] || { orders: 0, done: 0, not_done: 0 };
-  const code = encodeURIComponent(c.code);
-  return el(
-    "tr",
-    { dataset: { crew: c.code, active: String(c.active), orders: load.orders, done: load.done } },
-    el(
-      "td",
-      { className: "manage" },
-      el("input", {
-        type: "checkbox",
-        className: "auto-pick",
-        checked: st.autoCrews.has(c.code),
-        disabled: !c.active,
-        "aria-label": `${msg("fb.auto")} ${c.code}`,
-        on: {
-          change: (e) => (e.target.checked ? st.autoCrews.add(c.code) : st.autoCrews.delete(c.code)),
-        },
-      }),
-    ),
-    el(
-      "td",
-      {},
-      el("strong", { className: "num", text: c.code }),
-      el("div", { text: c.name }),
-      c.active ? null : el("span", { className: "badge warn", text: msg("stood_down") }),
-    ),
-    el("td", { text: c.members.map((m) => m.full_name || m.username).join(", ") }),
-    el("td", { className: "num load", text: `${load.orders} / ${load.done} / ${load.not_done}` }),
-    el(
-      "td",
-      { className: "papers" },
-      el("button", {
-        type: "button",
-        className: "manage edit",
-        text: msg("edit"),
-        on: { click: () => editCrew(c) },
-      }),
-      el("button", {
-        type: "button",
-        className: "manage print",
-        text: msg("print_papers"),
-        on: { click: () => printPapers(c.code) },
-      }),
-      el("button", {
-        type: "button",
-        className: "pdf",
-        text: msg("download_pdf"),
-        on: { click: () => download(`/api/field/crews/${code}/papers.pdf`, `to-${c.code}.pdf`) },
-      }),
-    ),
-  );
-}
-
-function renderCrews() {
-  const crews = st.data.crew_list || [];
-  $("#crews tbody").replaceChildren(
-    ...(crews.length
-      ? crews.map(crewRow)
-      : [el("tr", { className: "empty" }, el("td", { colSpan: 5, text: msg("no_crews_yet") }))]),
-  );
-  renderPeople();
-}
-
-/** The crew accounts known (members of the crews, and those typed), as ticks. */
-function renderPeople(checked = null) {
-  const ticked = checked || new Set($$("#crew-people input:checked").map((i) => i.value));
-  const names = [...st.people.keys()].sort();
-  $("#crew-people").replaceChildren(
-    ...names.map((u) =>
-      el(
-        "label",
-        { className: "inline person" },
-        el("input", { type: "checkbox", value: u, checked: ticked.has(u), dataset: { user: u } }),
-        ` ${st.people.get(u)} (${u})`,
-      ),
-    ),
-  );
-}
-
-function editCrew(c) {
-  $("#crew-code").value = c.code;
-  $("#crew-name").value = c.name;
-  $("#crew-active").checked = c.active;
-  $("#crew-more").value = "";
-  renderPeople(new Set(c.members.map((m) => m.username)));
-  showError($("#crew-error"), null);
-  $("#crew-name").focus();
-}
-
-function newCrew() {
-  $("#crew-form").reset();
-  $("#crew-active").checked = true;
-  renderPeople(new Set());
-  showError($("#crew-error"), null);
-  $("#crew-code").focus();
-}
-
-async function onSaveCrew(e) {
-  e.preventDefault();
-  const box = $("#crew-error");
-  const typed = $("#crew-more")
-    .value.split(/[\s,;]+/)
-    .filter(Boolean);
-  const members = [...new Set([...$$("#crew-people input:checked").map((i) => i.value), ...typed])];
-  if (!members.length) return showError(box, msg("no_members_chosen"));
-  const body = {
-    code: $("#crew-code").value.trim().toUpperCase(),
-    name: $("#crew-name").value.trim(),
-    members,
-    active: $("#crew-active").checked,
-  };
-  const out = await act(box, () => post("/api/field/crews", body));
-  if (!out) return;
-  for (const m of out.members) st.people.set(m.username, m.full_name);
-  newCrew();
-  notice(msg("crew_saved", { crew: out.code }));
-  refresh();
-}
-
-async function printPapers(code) {
-  const out = await act($("#fb-error"), () => post(`/api/field/crews/${encodeURIComponent(code)}/print`));
-  if (out) notice(msg("print_sent", { crew: code, orders: out.orders }));
-}
-
-/** Papers are behind the bearer token: fetch the file, then hand it to the browser. */
-async function download(path, fallback) {
-  const box = $("#fb-error");
-  showError(box, null);
-  let res;
-  try {
-    res = await fetch(path, {
-      headers: { Authorization: `Bearer ${st.session?.token}` },
-      cache: "no-store",
-      credentials: "omit",
-    });
-  } catch {
-    fail(box, { code: "network", details: {} });
-    return;
-  }
-  if (!res.ok) {
-    let err = {};
-    try {
-      err = (await res.json()).error || {};
-    } catch {
-      /* not JSON */
-    }
-    const refusal = { code: err.code || `http_${res.status}`, message: err.message, details: err.details || {} };
-    if (res.status === 401) signedOut(refusal);
-    else fail(box, refusal);
-    return;
-  }
-  const blob = await res.blob();
-  const given = /filename="?([^";]+)"?/.exec(res.headers.get("Content-Disposition") || "");
-  const name = given ? given[1] : fallback;
-  const url = URL.createObjectURL(blob);
-  const a = el("a", { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30000);
-  $("#board-view").dataset.downloaded = name;
-}
-
-// ----------------------------------------------------------------------------------
-// reconnections and CMIS's refusals
-
-/** Seconds as hh:mm, whole minutes. */
-function hm(seconds) {
-  const minutes = Math.floor(Math.abs(seconds) / 60);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
-}
-
-function reconnectionRow(o, now) {
-  const left = o.deadline ? Math.floor((Date.parse(o.deadline) - now) / 1000) : 0;
-  const late = LIVE.has(o.status) && left < 0;
-  return el(
-    "tr",
-    {
-      className: late ? "overdue" : "",
-      dataset: { order: o.id, status: o.status, crew: o.crew || "", customer: o.customer_code, overdue: String(late) },
-    },
-    pickBox(o, "pick_order"),
-    el(
-      "td",
-      { className: "customer" },
-      el("span", { className: "num", text: o.customer_code }),
-      el("div", { text: o.customer_name }),
-    ),
-    el("td", { className: "address", text: o.address }),
-    el("td", { className: "crew num", text: o.crew || msg("not_assigned") }),
-    el("td", { className: "num", text: dateTime(o.paid_at) }),
-    el("td", { className: "num deadline", dataset: { deadline: o.deadline || "" }, text: dateTime(o.deadline) }),
-    el("td", {
-      className: `num left ${late ? "late" : ""}`.trim(),
-      dataset: { seconds: left },
-      text: LIVE.has(o.status) ? msg(late ? "overdue_by" : "left", { hm: hm(left) }) : "",
-    }),
-    statusCell(o),
-    slipCell(o),
-  );
-}
-
-function renderReconnections() {
-  if (!st.data) return;
-  const list = st.data.reconnections || [];
-  const now = Date.now() + st.skew;
-  $("#reconnections tbody").replaceChildren(
-    ...(list.length
-      ? list.map((o) => reconnectionRow(o, now))
-      : [el("tr", { className: "empty" }, el("td", { colSpan: 9, text: msg("no_reconnections") }))]),
-  );
-}
-
-function cmisWhy(code) {
-  const key = `supply_error.${code}`;
-  return texts.has(key) ? msg(key) : msg("supply_error_other", { code });
-}
-
-function refusalRow(c, orders) {
-  const o = orders.get(c.order_id);
-  const invoices = o?.cmis_error?.invoices || [];
-  return el(
-    "tr",
-    { dataset: { change: c.id, order: c.order_id, code: c.error_code || "", customer: c.customer_code } },
-    el(
-      "td",
-      { className: "customer" },
-      el("span", { className: "num", text: c.customer_code }),
-      o ? el("div", { text: o.customer_name }) : null,
-    ),
-    el("td", { text: `${msg(`supply.${c.supply}`)} · ${dateTime(c.at)}` }),
-    el("td", { className: "why", text: cmisWhy(c.error_code) }),
-    el(
-      "td",
-      { className: "invoices" },
-      el(
-        "ul",
-        { className: "plain" },
-        ...invoices.map((i) =>
-          el("li", {
-            dataset: { invoice: i.invoice_id ?? "" },
-            text: msg("invoice_line", { period: i.period, amount: money(i.total), due: date(i.due) }),
-          }),
-        ),
-      ),
-    ),
-    el(
-      "td",
-      { className: "manage" },
-      el("button", { type: "button", className: "retry", text: msg("retry"), on: { click: () => retry(c.id) } }),
-    ),
-  );
-}
-
-function renderRefusals() {
-  const refused = (st.data.supply_changes || []).filter((c) => c.status === "refused");
-  const orders = new Map(allOrders().map((o) => [o.id, o]));
-  $("#refusals tbody").replaceChildren(
-    ...(refused.length
-      ? refused.map((c) => refusalRow(c, orders))
-      : [el("tr", { className: "empty" }, el("td", { colSpan: 5, text: msg("no_refusals") }))]),
-  );
-}
-
-async function retry(id) {
-  const out = await act($("#fb-error"), () => post(`/api/field/supply/${id}/retry`));
-  if (out) notice(msg("retry_sent", { id }));
-  refresh();
-}
-
-// ----------------------------------------------------------------------------------
 
 function main() {
   texts.apply();
@@ -785,11 +324,8 @@ function main() {
   $("#login-form").addEventListener("submit", onLogin);
   $("#logout").addEventListener("click", onLogout);
   $("#pull-form").addEventListener("submit", onPull);
-  $("#assign").addEventListener("click", onAssign);
-  $("#unassign").addEventListener("click", onUnassign);
-  $("#auto-assign").addEventListener("click", onAutoAssign);
-  $("#crew-form").addEventListener("submit", onSaveCrew);
-  $("#crew-new").addEventListener("click", newCrew);
+  list.wire();
+  crews.wire();
   $("#close-round").addEventListener("click", () => {
     $("#close-confirm").hidden = false;
     $("#close-yes").focus();

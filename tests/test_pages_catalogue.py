@@ -44,7 +44,11 @@ PAGES = {
     ),
     "field": (
         ["qms/static/texts.js", "counters/field-texts.js"],
-        ["counters/field.js", "counters/field.html"],
+        [
+            f"counters/{n}.js"
+            for n in ("field", "field-common", "field-list", "field-crews", "field-reconnect")
+        ]
+        + ["counters/field.html"],
     ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
