@@ -283,3 +283,22 @@ def test_the_supervisor_goes_from_the_hall_to_the_board_signed_in(
         assert page.query_selector_all("#books section.book"), "today's round, as pulled"
     finally:
         page.close()
+
+
+def test_a_reconnection_past_its_deadline_turns_red(
+    browser: Any, hall: HallServer, console: Console
+) -> None:
+    page = console.watch(browser.new_page(viewport={"width": 1500, "height": 1000}))
+    try:
+        page.clock.install()  # this page's clock, moved on below; the server's stays
+        page.goto(f"{hall.base}/counters/field.html")
+        page.fill("#login-username", "supervisor")
+        page.fill("#login-password", "demo123")
+        page.click("#login-submit")
+        page.wait_for_selector("#reconnections tr[data-overdue=false] td.left")
+        page.clock.fast_forward("25:00:00")  # a day and an hour later, nobody reconnected
+        late = "#reconnections tr.overdue[data-overdue=true] td.left.late"
+        page.wait_for_selector(late)
+        assert "quá hạn 01:0" in page.text_content(late)
+    finally:
+        page.close()
