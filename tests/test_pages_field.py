@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -23,18 +24,21 @@ from tests.hallclient import Staff, ready_ticket
 
 pytestmark = pytest.mark.browser
 
-#: books pulled: the demo unit's with the most customers surely on the list
+#: books pulled
 BOOKS = 3
 
 
 @pytest.fixture(scope="module")
-def books(demo: DemoData) -> list[str]:
-    """Books of the demo unit where several connected customers owe three months or more
-    (overdue by weeks whatever the day: on CMIS's disconnection list)."""
-    owing = Counter(
-        c.book_code for c in demo.customers.values() if c.supply != "CUT" and len(c.invoices) >= 3
-    )
-    return sorted(b for b, _ in owing.most_common(BOOKS))
+def books(hall: HallServer) -> list[str]:
+    """Books of the demo unit with a few customers each on CMIS's list today, as the
+    simulator lists them."""
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    r = httpx.get(f"{hall.cmis_url}/v2/disconnections?unit=PE0100&as_of={today}", timeout=10)
+    r.raise_for_status()
+    per_book = Counter(c["MA_SOGCS"] for c in r.json()["DANH_SACH"])
+    chosen = sorted(b for b, n in per_book.items() if 4 <= n <= 10)[:BOOKS]
+    assert len(chosen) == BOOKS, per_book
+    return chosen
 
 
 @pytest.fixture(scope="module")
