@@ -88,21 +88,27 @@ export function crewsPanel(ctx) {
     );
   }
 
+  /** The form opens for a new crew or an edit, and closes once saved (or given up). */
+  function openForm(open) {
+    $("#crew-form").hidden = !open;
+    showError($("#crew-error"), null);
+  }
+
   function editCrew(c) {
+    openForm(true);
     $("#crew-code").value = c.code;
     $("#crew-name").value = c.name;
     $("#crew-active").checked = c.active;
     $("#crew-more").value = "";
     renderPeople(new Set(c.members.map((m) => m.username)));
-    showError($("#crew-error"), null);
     $("#crew-name").focus();
   }
 
   function newCrew() {
+    openForm(true);
     $("#crew-form").reset();
     $("#crew-active").checked = true;
     renderPeople(new Set());
-    showError($("#crew-error"), null);
     $("#crew-code").focus();
   }
 
@@ -123,7 +129,8 @@ export function crewsPanel(ctx) {
     const out = await act(box, () => post("/api/field/crews", body));
     if (!out) return;
     for (const m of out.members) st.people.set(m.username, m.full_name);
-    newCrew();
+    $("#crew-form").reset();
+    openForm(false);
     notice(msg("crew_saved", { crew: out.code }));
     refresh();
   }
@@ -136,6 +143,7 @@ export function crewsPanel(ctx) {
   function wire() {
     $("#crew-form").addEventListener("submit", onSaveCrew);
     $("#crew-new").addEventListener("click", newCrew);
+    $("#crew-cancel").addEventListener("click", () => openForm(false));
   }
 
   return { render: renderCrews, wire };

@@ -84,6 +84,28 @@ def stage(hall: HallServer) -> dict[str, Any]:
     }
 
 
+def field_round(hall: HallServer) -> None:
+    """Three books of today's disconnection list pulled, shared over the demo crews, one
+    cut done (field-board.png)."""
+    import datetime as dt
+    from collections import Counter
+    from zoneinfo import ZoneInfo
+
+    import httpx
+
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    listed = httpx.get(f"{hall.cmis_url}/v2/disconnections?unit=PE0100&as_of={today}").json()
+    per_book = Counter(c["MA_SOGCS"] for c in listed["DANH_SACH"])
+    books = sorted(b for b, n in per_book.items() if 3 <= n <= 6)[:3]
+    leader, crew = Staff(hall.base, "doitruong", None), Staff(hall.base, "crew1", None)
+    leader.post("/api/field/rounds/pull", {"books": books})
+    leader.post("/api/field/orders/auto-assign", {})
+    first = crew.get("/api/field/my-orders")["orders"][0]
+    at = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).isoformat()
+    body = {"key": "screenshot-0001", "outcome": "done", "at": at}
+    crew.post(f"/api/field/orders/{first['id']}/result", body)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     hall = HallServer(Path(tempfile.mkdtemp())).start()
@@ -152,6 +174,15 @@ def main() -> None:
             pg.wait_for_selector("#cash-moves tr[data-status=hanging]")
             pg.wait_for_selector("#day-box[data-can-close=false]")
             pg.screenshot(path=OUT / "cash.png")
+
+            field_round(hall)
+            pg = page(1440, 900)
+            pg.goto(f"{hall.base}/counters/field.html")
+            pg.fill("#login-username", "doitruong")
+            pg.fill("#login-password", "demo123")
+            pg.click("#login-submit")
+            pg.wait_for_selector("#board-view[data-loaded=true] #books tr[data-status=done]")
+            pg.screenshot(path=OUT / "field-board.png")
             b.close()
         paper(hall)
         print(f"screenshots in {OUT} (serving {state})")
