@@ -306,3 +306,17 @@ def test_a_reconnection_past_its_deadline_turns_red(
         assert "quá hạn 01:0" in page.text_content(late)
     finally:
         page.close()
+
+
+def test_the_round_closes_after_a_confirmation(board: Any) -> None:
+    page = board
+    page.click("#close-round")
+    page.wait_for_selector("#close-confirm:not([hidden])")
+    page.click("#close-no")  # thought better of it: nothing changes
+    page.wait_for_selector("#close-confirm", state="hidden")
+    assert page.get_attribute("#round-box", "data-status") == "open"
+    page.click("#close-round")
+    page.click("#close-yes")
+    page.wait_for_selector("#round-box[data-status=closed]")
+    assert "Đã khoá sổ" in page.text_content("#round-info [data-item=status]")
+    assert page.is_disabled("#pull-submit") and page.is_disabled("#close-round")
