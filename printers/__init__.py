@@ -1,10 +1,12 @@
 """Printed documents of the hall (ticket, receipt, cash slips, reconnection slip, day-end
-summary) as a printer-independent layout, rendered to ESC/POS with python-escpos.
+summary, the field crews' papers) as a printer-independent layout, rendered to ESC/POS
+with python-escpos.
 
 Modules, one concept each:
 
 - ``layout``: the blocks a document is made of, and the paper widths;
 - ``documents``: the six documents and a test page, pure functions of plain values;
+- ``field_documents``: the field crews' cut slip, reconnection slip and list;
 - ``vietnamese``, ``tcvn3``: Vietnamese text in the printers' code pages (CP1258, TCVN-3);
 - ``raster``: the same layout drawn with Pillow (image mode, fallback lines, previews);
 - ``render``: layout -> a python-escpos printer, in text or image mode;

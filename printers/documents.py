@@ -19,7 +19,8 @@ Data = Mapping[str, Any]
 Time = str | dt.datetime
 
 
-def _header(branch: str, title: str) -> list[Block]:
+def header(branch: str, title: str) -> list[Block]:
+    """The branch, then the document's title, large: every paper starts so."""
     return [
         Text(branch, align="center", bold=True),
         Text(title, align="center", bold=True, height=2),
@@ -30,7 +31,8 @@ def _unpaid(customer: Data) -> list[Data]:
     return [i for i in customer.get("invoices", []) if i.get("pay_status", "unpaid") == "unpaid"]
 
 
-def _signatures(left: str, right: str, left_name: str = "", right_name: str = "") -> list[Block]:
+def signatures(left: str, right: str, left_name: str = "", right_name: str = "") -> list[Block]:
+    """Two signers side by side, room to sign, and their names when known."""
     return [
         Feed(),
         Row(left, right, bold=True),
@@ -112,7 +114,7 @@ def receipt(
         else []
     )
     blocks = [
-        *_header(branch, "BIÊN NHẬN THU TIỀN ĐIỆN"),
+        *header(branch, "BIÊN NHẬN THU TIỀN ĐIỆN"),
         Text("Electricity payment receipt", align="center"),
         *copy,
         *when,
@@ -180,7 +182,7 @@ def count_sheet(sheet: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
     "counter", "notes": [{"note", "count", "amount"}], "total", "bank"?, "reference"?}``."""
     what, left, right = COUNT_TITLES[sheet["kind"]]
     blocks: list[Block] = [
-        *_header(branch, "BẢNG KÊ CÁC LOẠI TIỀN"),
+        *header(branch, "BẢNG KÊ CÁC LOẠI TIỀN"),
         Text("Cash count by note", align="center"),
         Text(what, align="center", bold=True),
         Rule(),
@@ -203,7 +205,7 @@ def count_sheet(sheet: Data, *, branch: str, tz: str = HALL_TZ) -> Document:
         Rule(heavy=True),
         Text("Bằng chữ / In words:"),
         Text(amount_in_words(sheet["total"]) + ".", bold=True),
-        *_signatures(left, right, sheet["cashier"]),
+        *signatures(left, right, sheet["cashier"]),
         Cut(),
     ]
     return Document(f"count-{sheet['kind']}", tuple(blocks))
@@ -231,7 +233,7 @@ def slip_number(movement: Data) -> str:
 def _cash_slip(name: str, title: str, movement: Data, branch: str, tz: str) -> Document:
     void = bool(movement.get("void"))
     blocks = [
-        *_header(branch, title),
+        *header(branch, title),
         *(_void_banner() if void else []),
         Text("Bàn giao tiền cuối ngày", align="center"),
         Rule(),
@@ -245,7 +247,7 @@ def _cash_slip(name: str, title: str, movement: Data, branch: str, tz: str) -> D
         Rule(heavy=True),
         Row("SỐ TIỀN", vnd(movement["amount"]), bold=True),
         Rule(heavy=True),
-        *_signatures("BÊN GIAO", "BÊN NHẬN", movement["from_cashier"], movement["to_cashier"]),
+        *signatures("BÊN GIAO", "BÊN NHẬN", movement["from_cashier"], movement["to_cashier"]),
         *(_void_banner() if void else []),
         Cut(),
     ]
@@ -271,7 +273,7 @@ def cancellation_slip(movement: Data, *, branch: str, tz: str = HALL_TZ) -> Docu
     kind = "Xuất tiền / Money out" if movement["side"] == "out" else "Nhận tiền / Money in"
     number = slip_number(movement)
     blocks = [
-        *_header(branch, "PHIẾU HUỶ / CANCELLATION"),
+        *header(branch, "PHIẾU HUỶ / CANCELLATION"),
         Text(VOID_BANNER, align="center", bold=True, width=2, height=2),
         Rule(),
         Row("Phiếu bị huỷ / Slip", number, bold=True),
@@ -285,7 +287,7 @@ def cancellation_slip(movement: Data, *, branch: str, tz: str = HALL_TZ) -> Docu
         Rule(heavy=True),
         Text(f"Phiếu số {number} không còn giá trị", align="center", bold=True),
         Text(f"Slip no. {number} is void", align="center"),
-        *_signatures("BÊN GIAO", "BÊN NHẬN", movement["from_cashier"], movement["to_cashier"]),
+        *signatures("BÊN GIAO", "BÊN NHẬN", movement["from_cashier"], movement["to_cashier"]),
         Cut(),
     ]
     return Document("money-cancel", tuple(blocks))
@@ -300,7 +302,7 @@ def reconnection_slip(
     paid_ids = {i for p in mine for i in p["invoice_ids"]}
     paid = [i for i in customer.get("invoices", []) if i["invoice_id"] in paid_ids]
     blocks: list[Block] = [
-        *_header(branch, "PHIẾU ĐÓNG CẮT ĐIỆN"),
+        *header(branch, "PHIẾU ĐÓNG CẮT ĐIỆN"),
         Text("LỆNH ĐÓNG ĐIỆN LẠI", align="center", bold=True),
         Rule(),
         Row("Mã khách hàng", customer["code"]),
@@ -315,7 +317,7 @@ def reconnection_slip(
         Row("TỔNG ĐÃ THU", vnd(sum(p["total"] for p in mine)), bold=True),
         Row("Thời gian thu", local_time(at, tz)),
         *(Row("Mã giao dịch", p["txn_id"]) for p in mine),
-        *_signatures("NGƯỜI LẬP PHIẾU", "NGƯỜI ĐÓNG ĐIỆN"),
+        *signatures("NGƯỜI LẬP PHIẾU", "NGƯỜI ĐÓNG ĐIỆN"),
         Cut(),
     ]
     return Document("reconnection", tuple(blocks))
@@ -373,7 +375,7 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
     movements: Sequence[Data] = summary.get("movements", [])
     itemised = all("counted" in c for c in cashiers)
     blocks: list[Block] = [
-        *_header(branch, "BÁO CÁO THU TIỀN CUỐI NGÀY"),
+        *header(branch, "BÁO CÁO THU TIỀN CUỐI NGÀY"),
         Text("Day-end cash report", align="center"),
         Rule(),
         Row("Ngày / Day", local_date(summary["day"])),
@@ -430,7 +432,7 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
         ]
     if not movements:
         blocks.append(Text("  (không có / none)"))
-    blocks += [Rule(), *_signatures("NGƯỜI LẬP", "KẾ TOÁN"), Cut()]
+    blocks += [Rule(), *signatures("NGƯỜI LẬP", "KẾ TOÁN"), Cut()]
     return Document("day-end", tuple(blocks))
 
 

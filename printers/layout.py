@@ -3,6 +3,7 @@ bytes, a raster image or a PNG preview, so the three cannot drift apart."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -108,6 +109,19 @@ class Document:
 def nfc(text: str) -> str:
     """Vietnamese from CMIS or a keyboard may come decomposed; one form everywhere."""
     return unicodedata.normalize("NFC", text)
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+")
+_SPACES = re.compile(r" {2,}")
+
+
+def plain(text: object) -> str:
+    """Text from outside (CMIS's names and addresses, a keyboard) as one printable line:
+    control characters (a tab, a bell, a line break, bidi overrides) would reach the
+    printer as commands or break a ``Text``, and a lone surrogate (valid JSON) cannot be
+    encoded: they become spaces; NFC."""
+    spaced = _CONTROLS.sub(" ", nfc("" if text is None else str(text)))
+    return _SPACES.sub(" ", spaced).strip()
 
 
 def wrap(text: str, columns: int) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from printers import documents
+from printers import documents, field_documents
 from printers.layout import Document
 
 BRANCH = "Điện lực Sài Gòn — Phòng thu tiền"
@@ -211,6 +211,51 @@ DEPOSIT_SHEET: dict[str, Any] = {
 }
 
 
+CREW: dict[str, Any] = {
+    "code": "T1",
+    "name": "Tổ 1 - Quận 3",
+    "members": [
+        {"username": "crew1", "full_name": "Lý Văn Cắt"},
+        {"username": "crew2", "full_name": "Hồ Thị Đóng"},
+    ],
+}
+
+
+def _order(oid: int, code: str, name: str, address: str, book: str, **more: Any) -> dict[str, Any]:
+    return {
+        "id": oid,
+        "kind": "cut",
+        "customer_code": code,
+        "customer_name": name,
+        "address": address,
+        "unit": "PE0100",
+        "book_code": book,
+        "business_day": "2026-12-07",
+        **more,
+    }
+
+
+#: a crew's day, listed out of route order as a query might return them
+FIELD_ORDERS: list[dict[str, Any]] = [
+    _order(19, "PE01000012399", "Trần Văn Bảy", "9 Nguyễn Đình Chiểu, Phường 6, Quận 3",
+           "PE0100A013", periods=1, overdue=456_000, oldest_due="2026-11-05", route_no=3),
+    _order(17, "PE01000012345", "Nguyễn Thị Ánh Tuyết",
+           "123/4 Võ Văn Tần, Phường Võ Thị Sáu, Quận 3, TP. Hồ Chí Minh",
+           "PE0100A012", periods=2, overdue=1_234_000, oldest_due="2026-10-25", route_no=1),
+    _order(18, "PE01000012367", "Lê Ngọc Hưởng", "45 Lê Quý Đôn, Phường 6, Quận 3",
+           "PE0100A012", periods=3, overdue=2_002_089, oldest_due="2026-09-25", route_no=2),
+]  # fmt: skip
+RECONNECT_ORDER: dict[str, Any] = {
+    **FIELD_ORDERS[1],
+    "id": 31,
+    "kind": "reconnect",
+    "paid_at": "2026-12-07T09:12:00+07:00",
+    "deadline": "2026-12-08T09:12:00+07:00",
+    "payments": ["PE0100-20261207-000042"],
+}
+FIELD_AT = "2026-12-07T00:35:00+00:00"  # 07:35 in the hall
+
+
 def all_documents() -> dict[str, Document]:
     """Every document once, by name."""
     paid = {
@@ -253,5 +298,8 @@ def all_documents() -> dict[str, Document]:
         documents.reconnection_slip(paid["customers"][0], PAYMENTS, branch=BRANCH, at=AT),
         documents.day_end_summary(SUMMARY, branch=BRANCH),
         documents.test_page("quay-2 (TM-T20II)", "text:tcvn3"),
+        field_documents.cut_slip(FIELD_ORDERS[1], CREW, branch=BRANCH, at=FIELD_AT),
+        field_documents.reconnection_slip(RECONNECT_ORDER, None, branch=BRANCH, at=FIELD_AT),
+        field_documents.crew_list(CREW, FIELD_ORDERS, branch=BRANCH, day="2026-12-07", at=FIELD_AT),
     ]
     return {d.name: d for d in docs}

@@ -167,3 +167,38 @@ def test_an_operators_own_escpos_cache_directory_is_kept(
     (tmp_path / "cache").write_text("a file where the directory would go")
     assert capabilities_cache.use() is None  # escpos keeps its own temp directory
     assert "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ
+
+
+def test_the_field_papers_print_from_their_jobs_payloads(tmp_path: Path) -> None:
+    """A cut slip, a reconnection slip (no crew yet) and a crew's list, queued as print
+    jobs with the payloads the field work writes, print as the documents themselves."""
+    from printers import field_documents
+
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    out = tmp_path / "slips.bin"
+    for p in raw["branches"][0]["printers"]:
+        p["backend"] = {"kind": "file", "path": str(out)}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    devices = Devices(config.load(tmp_path / "config.yaml"))
+    setup = devices.printers["kiosk-1"]
+    base = {"branch": samples.BRANCH, "at": samples.FIELD_AT}
+    order, crew = samples.FIELD_ORDERS[1], samples.CREW
+    jobs = [
+        ("cut-slip", {**base, "order": order, "crew": crew},
+         field_documents.cut_slip(order, crew, **base)),
+        ("reconnect-slip", {**base, "order": samples.RECONNECT_ORDER, "crew": None},
+         field_documents.reconnection_slip(samples.RECONNECT_ORDER, None, **base)),
+        ("crew-list", {**base, "day": "2026-12-07", "crew": crew, "orders": samples.FIELD_ORDERS},
+         field_documents.crew_list(crew, samples.FIELD_ORDERS, day="2026-12-07", **base)),
+    ]  # fmt: skip
+    try:
+        for n, (document, payload, doc) in enumerate(jobs, start=1):
+            job = DeviceJob(
+                id=n, branch_id=raw["branches"][0]["id"], target="kiosk-1", kind="print",
+                document=document, payload=json.dumps(payload), created_at=Clock().now(),
+            )  # fmt: skip
+            devices.send(job)
+            expected = render_bytes(doc, setup.paper, setup.mode, setup.profile)
+            assert out.read_bytes().endswith(expected), document
+    finally:
+        devices.close()

@@ -89,6 +89,9 @@ class Devices:
             "money-cancel": self._money_cancel,
             "day-end": self._day_end,
             "count-sheet": self._count_sheet,
+            "cut-slip": self._cut_slip,
+            "reconnect-slip": self._reconnect_slip,
+            "crew-list": self._crew_list,
         }
 
     def follow_url(self, token: str) -> str:
@@ -149,6 +152,29 @@ class Devices:
         from printers import documents
 
         return documents.count_sheet(p["sheet"], branch=p["branch"])
+
+    def _cut_slip(self, p: dict[str, Any]) -> Any:
+        """``{"branch", "at", "order": field order, "crew": crew | None}``."""
+        from printers import field_documents
+
+        return field_documents.cut_slip(p["order"], p.get("crew"), branch=p["branch"], at=p["at"])
+
+    def _reconnect_slip(self, p: dict[str, Any]) -> Any:
+        """``{"branch", "at", "order": reconnect order, "crew": crew | None}``: the crew
+        left blank when the order is not assigned yet."""
+        from printers import field_documents
+
+        return field_documents.reconnection_slip(
+            p["order"], p.get("crew"), branch=p["branch"], at=p["at"]
+        )
+
+    def _crew_list(self, p: dict[str, Any]) -> Any:
+        """``{"branch", "at", "day": business day, "crew": crew, "orders": [order]}``."""
+        from printers import field_documents
+
+        return field_documents.crew_list(
+            p.get("crew"), p["orders"], branch=p["branch"], day=p["day"], at=p["at"]
+        )
 
     def _render(self, job: DeviceJob, setup: Any) -> bytes:
         return self.renderer.render(self.documents[job.document](json.loads(job.payload)), setup)

@@ -58,6 +58,7 @@ from qms.usecases.hall import Hall
 from qms.workers import audit_upkeep, leader
 from qms.workers.debt_fetcher import DebtFetcher
 from qms.workers.device_worker import DeviceWorker
+from qms.workers.field_watch import FieldWatch
 from qms.workers.poster import PaymentPoster
 from qms.workers.supply_poster import SupplyPoster
 
@@ -186,6 +187,7 @@ def create_app(
                         PaymentPoster(hall, concurrency=settings.cmis.post_concurrency).run(),
                         DebtFetcher(hall).run(),
                         SupplyPoster(hall).run(),
+                        FieldWatch(hall).run(),
                         hall.wake_from_bus(),
                         audit_upkeep.prune(engine, clock, settings.audit.retention_days),
                     )

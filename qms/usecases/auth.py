@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TooMany
 from qms.domain.events import EventRecord
 from qms.storage import rows
 from qms.storage.db import read_session, write_session
-from qms.storage.models import AuditEntry, AuthSession, User
+from qms.storage.models import AuditEntry, AuthSession, Crew, User
 from qms.storage.sequences import lock_branch
 from qms.usecases import audit
 from qms.usecases.ratelimit import FailureLimiter
@@ -592,6 +593,7 @@ DEMO_STAFF = [
     ("crew3", "Đinh Công Điện", "crew"),
     ("crew4", "Hồ Văn Lưới", "crew"),
 ]
+DEMO_CREWS = [("T1", "Tổ 1", ["crew1", "crew2"]), ("T2", "Tổ 2", ["crew3", "crew4"])]
 
 
 def create_user(
@@ -676,5 +678,15 @@ def seed_demo_staff(engine: Engine, branch_id: str) -> list[str]:
     with Session(engine) as s:
         for username, full_name, role in DEMO_STAFF:
             s.add(_user(username, full_name, role, branch_id, hashed))
+        for code, name, members in DEMO_CREWS:  # the demo's field crews (docs/field.md)
+            s.add(
+                Crew(
+                    branch_id=branch_id,
+                    code=code,
+                    name=name,
+                    members=json.dumps(members),
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
         s.commit()
     return [u for u, _, _ in DEMO_STAFF]

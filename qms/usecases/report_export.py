@@ -614,15 +614,21 @@ def _signatures(pdf: _Pdf, s: Section, when: dt.datetime) -> None:
     pdf.set_y(top + 50)
 
 
-def pdf_bytes(data: dict[str, Any]) -> bytes:
-    """The report on A4 landscape pages, Vietnamese in DejaVu Sans, money as VND."""
-    tz = ZoneInfo(data["timezone"])
-    pdf = _Pdf(orientation="L", unit="mm", format="A4")
+def dejavu(pdf: FPDF) -> None:
+    """DejaVu Sans, regular and bold, as ``FONT``: every Vietnamese letter and tone mark,
+    embedded (a PDF's standard fonts have none of them)."""
     for style, bold in (("", False), ("B", True)):
         path = FONT_DIR / FONTS[bold]
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: install Debian's fonts-dejavu-core")
         pdf.add_font(FONT, style, str(path))
+
+
+def pdf_bytes(data: dict[str, Any]) -> bytes:
+    """The report on A4 landscape pages, Vietnamese in DejaVu Sans, money as VND."""
+    tz = ZoneInfo(data["timezone"])
+    pdf = _Pdf(orientation="L", unit="mm", format="A4")
+    dejavu(pdf)
     period = f"{words.date(data['from'])} – {words.date(data['to'])}"
     pdf.title_line = nfc(f"Báo cáo thu tiền điện · {LEVEL_NAMES[data['level']]} · {period}")
     pdf.set_title(nfc(f"Báo cáo thu tiền điện {period}"))

@@ -280,3 +280,26 @@ def test_customers_cmis_no_longer_lists_are_cancelled_at_the_next_pull(hall: Rig
     )
     assert [(o.status, o.reason) for o in orders] == [("cancelled", "off_list")]
     assert invoices  # the shared helpers stay importable for the next tests
+
+
+def test_a_cut_customer_paying_elsewhere_gets_a_reconnection_from_the_watch(hall: Rig) -> None:
+    from qms.workers.field_watch import FieldWatch
+
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    first, second = mine(hall, "crew1")[:2]
+    result(hall, "crew1", first["id"])
+    result(hall, "crew1", second["id"])
+    watch = FieldWatch(hall.hall)
+    assert hall.run(watch.run_once()) == 0  # both still owe
+    hall.cmis.debts[first["customer_code"]] = dataclasses.replace(
+        hall.cmis.debts[first["customer_code"]], invoices=()
+    )  # paid at a bank
+    assert hall.run(watch.run_once()) == 1
+    assert hall.run(watch.run_once()) == 0  # once
+    (r,) = board(hall)["reconnections"]
+    assert (r["customer_code"], r["reason"], r["crew"]) == (
+        first["customer_code"],
+        "paid_elsewhere",
+        "T1",
+    )

@@ -76,6 +76,20 @@ READS = {
         "TỔNG CỘNG / TOTAL                  121.824.000 đ",
         "Một trăm hai mươi mốt triệu tám trăm hai mươi",
     ),
+    "cut-slip": (
+        "Mã khách hàng / Customer           PE01000012345",
+        "TIỀN NỢ QUÁ HẠN / OVERDUE            1.234.000 đ",
+        "Một triệu hai trăm ba mươi bốn nghìn đồng.",
+        "Số công tơ / Chỉ số khi cắt:",
+    ),
+    "reconnect-slip": (
+        "Đóng điện trước: 08/12/2026 09:12",
+        "Mã giao dịch / Txn        PE0100-20261207-000042",
+    ),
+    "crew-list": (
+        "1. PE01000012345 (phiếu 17)          1.234.000 đ",
+        "TỔNG CỘNG / TOTAL: 3 phiếu cắt       3.692.089 đ",
+    ),
     "money-out-void": (
         "HUỶ / VOID",
         "Phiếu này đã bị huỷ, không còn giá trị / This",

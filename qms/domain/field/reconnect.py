@@ -156,3 +156,42 @@ def board(tx: Tx) -> list[dict[str, Any]]:
         shown["seconds_left"] = int(left)
         shown["overdue_deadline"] = o.status in LIVE and left < 0
     return out
+
+
+#: a cut this old without a reconnection is no longer watched (it is CMIS's business)
+WATCH_DAYS = 90
+
+
+def cut_customers(tx: Tx) -> list[str]:
+    """Customers whose supply our crews cut and who have no reconnection yet: the ones
+    to watch for a payment made elsewhere (bank, payment network)."""
+    since = tx.business_day - dt.timedelta(days=WATCH_DAYS)
+    done = tx.session.exec(
+        select(FieldOrder)
+        .where(
+            FieldOrder.branch_id == tx.branch_id,
+            FieldOrder.business_day >= since,
+            col(FieldOrder.status).in_(("done", *LIVE)),
+        )
+        .order_by(col(FieldOrder.id))
+    ).all()
+    latest: dict[str, FieldOrder] = {}
+    live_reconnect: set[str] = set()
+    for o in done:
+        if o.kind == "reconnect" and o.status in LIVE:
+            live_reconnect.add(o.customer_code)
+        if o.status == "done":
+            latest[o.customer_code] = o
+    return sorted(
+        code for code, o in latest.items() if o.kind == "cut" and code not in live_reconnect
+    )
+
+
+def paid_elsewhere(tx: Tx, code: str) -> FieldOrder | None:
+    """CMIS shows no overdue invoice of a customer we cut: they paid elsewhere, and the
+    supply is owed back (looked at again under the lock: a payment at a counter may
+    have made the order meanwhile)."""
+    cut = _last_cut(tx, code)
+    if cut is None or live_reconnection(tx, code) is not None:
+        return None
+    return create(tx, cut, paid_at=tx.now, payments=[], cause="paid_elsewhere")
