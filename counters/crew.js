@@ -348,11 +348,13 @@ function renderOrder() {
   const cancelled = o.status === "cancelled";
   const banner = $("#order-banner");
   banner.hidden = !cancelled;
-  banner.textContent = cancelled
-    ? o.reason === "paid_meanwhile" || String(o.reason || "").startsWith("paid")
+  const paid = String(o.reason || "").startsWith("paid");
+  const why = lang.t(`field_reason.${o.reason || "withdrawn"}`);
+  banner.textContent = !cancelled
+    ? ""
+    : paid
       ? msg("crew.do_not_cut")
-      : msg("crew.cancelled_banner", { order: o.id, reason: lang.t(`field_reason.${o.reason}`) })
-    : "";
+      : msg("crew.cancelled_banner", { order: o.id, reason: why });
   const canAct = isLive(o) && !entry;
   $("#order-actions").hidden = !canAct;
   $("#btn-check").hidden = o.kind !== "cut";
@@ -402,12 +404,15 @@ async function check() {
   renderOrder();
   try {
     const res = await call(`/api/field/orders/${o.id}/check`, { method: "POST", body: {} });
-    let text;
-    if (!res.go) text = msg("crew.do_not_cut");
-    else if (res.checked) text = msg("crew.check_go", { amount: money(res.overdue || 0), n: res.periods || 0 });
-    else text = msg("crew.check_unknown");
-    state.checks.set(o.id, { go: res.go, text });
-    if (!res.go) state.banners.set(o.id, res.reason || res.order.reason);
+    if (res.go) {
+      const text = res.checked
+        ? msg("crew.check_go", { amount: money(res.overdue || 0), n: res.periods || 0 })
+        : msg("crew.check_unknown");
+      state.checks.set(o.id, { go: true, text });
+    } else {
+      state.checks.delete(o.id); // the order's own banner says it: do not cut
+      state.banners.set(o.id, res.reason || res.order.reason);
+    }
     state.orders = state.orders.map((x) => (x.id === res.order.id ? res.order : x));
     render();
     fetchSoon();

@@ -1,6 +1,7 @@
 """The crew's phone (counters/crew.html) in Debian chromium on a 360×740 screen, against a
-real server and its demo CMIS: the team leader pulls books and assigns six orders to crew
-T1 over the API; the phone lists them in route order and records a cut; results typed
+real server and its demo CMIS: the team leader pulls books and assigns seven orders to crew
+T1 over the API; the phone lists them in route order, records a cut, and checks with
+CMIS before cutting (a customer who paid at a bank: do not cut); results typed
 without signal wait on the phone, survive a reload and arrive once when the signal is
 back; an answer lost on the way makes the phone send the same key again, and the server
 holds one result; a payment at the counter cancels an order on the phone as it shows it,
@@ -10,11 +11,13 @@ and the server's events, each bounded; nothing sleeps."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
@@ -25,8 +28,9 @@ from tests.conftest import HallServer
 from tests.hallclient import Device, Staff, ready_ticket
 
 PHONE = {"width": 360, "height": 740}
-CREW_ORDERS = 6  # the orders T1 gets: one for each step below
+CREW_ORDERS = 7  # the orders T1 gets: one for each step below
 WAIT_MS = 20_000
+ID_AND_ROUTE = "ls => ls.map(l => [+l.dataset.id, +l.dataset.route])"
 
 
 class FieldFeed:
@@ -76,7 +80,7 @@ class FieldFeed:
 @pytest.fixture(scope="module")
 def scene(hall: HallServer, demo: DemoData) -> Iterator[dict[str, Any]]:
     """Today's round pulled by the team leader from the books with the most customers
-    owing three months or more (on CMIS's list whatever the day), six of its cut orders
+    owing three months or more (on CMIS's list whatever the day), seven of its cut orders
     assigned to T1 (crew1, crew2); a cashier with an open drawer; the board's socket."""
     leader = Staff(hall.base, "doitruong", None)
     per_book: dict[str, int] = {}
@@ -170,6 +174,25 @@ def cmis_supply_changes(hall: HallServer, customer: str) -> int:
     )
 
 
+def pay_at_a_bank(hall: HallServer, code: str) -> None:
+    """Everything the customer owes, paid straight to CMIS (as a bank would): the hall
+    does not know until it asks."""
+    owed = httpx.get(f"{hall.cmis_url}/v2/customers/{code}/debts").json()["HOA_DON"]
+    paid = httpx.post(
+        f"{hall.cmis_url}/v2/payments",
+        headers={"Idempotency-Key": f"BANK-{code}"},
+        json={
+            "MA_KHANG": code,
+            "ID_HDON": [i["ID_HDON"] for i in owed],
+            "TONG_TIEN": sum(i["TONG_TIEN"] for i in owed),
+            "MA_DIEM_THU": "BANK-VCB",
+            "MA_THU_NGAN": "bank",
+            "THOI_GIAN": dt.datetime.now(dt.UTC).isoformat(),
+        },
+    )
+    assert paid.status_code == 201, paid.text
+
+
 @pytest.mark.browser
 def test_a_crew_signs_in_sees_its_orders_in_route_order_and_records_a_cut(
     browser: Any, hall: HallServer, scene: dict[str, Any], console: Console
@@ -189,7 +212,7 @@ def test_a_crew_signs_in_sees_its_orders_in_route_order_and_records_a_cut(
 
     assert page.inner_text("#crew-name") == "T1 — Tổ 1"
     assert "Lý Văn Cắt" in page.inner_text("#crew-members")
-    shown = page.eval_on_selector_all("#todo li", "ls => ls.map(l => [+l.dataset.id, +l.dataset.route])")
+    shown = page.eval_on_selector_all("#todo li", ID_AND_ROUTE)
     routes = [r for _, r in shown]
     assert routes == sorted(routes) and len(shown) == CREW_ORDERS
     by_id = {o["id"]: o for o in mine["orders"]}
@@ -223,6 +246,19 @@ def test_a_crew_signs_in_sees_its_orders_in_route_order_and_records_a_cut(
     order_at(page, first["id"], "done", "done")
     assert board_order(scene, first["id"])["status"] == "done"
     page.wait_for_selector("body[data-queue='0']")
+
+    # paid at a bank on the way: the check says do not cut, and the order leaves the list
+    paid = page.eval_on_selector_all("#todo li", "ls => ls.map(l => +l.dataset.id)")[0]
+    pay_at_a_bank(hall, by_id[paid]["customer_code"])
+    page.click(f"#todo li[data-id='{paid}'] button.open")
+    page.click("#btn-check")
+    stop = page.wait_for_selector("#order-banner:not([hidden])")
+    assert stop.inner_text() == "KHÔNG CẮT — khách đã thanh toán"
+    assert page.is_hidden("#btn-done")
+    page.click("#back")
+    order_at(page, paid, "done", "cancelled")
+    assert page.query_selector(f"#todo li[data-id='{paid}']") is None
+    assert board_order(scene, paid)["reason"] == "paid_meanwhile"
     context.close()
 
 
