@@ -132,6 +132,11 @@ function took(got, at) {
   state.crew = got.crew;
   state.orders = got.orders;
   state.fetchedAt = at;
+  // a refusal stays on its order while the phone lists it, no longer
+  const listed = new Set(got.orders.map((o) => String(o.id)));
+  const refused = refusedMap();
+  for (const id of Object.keys(refused)) if (!listed.has(id)) delete refused[id];
+  store(REFUSED_KEY, refused);
   store(ORDERS_KEY, { user: state.session.principal.name, crew: got.crew, orders: got.orders, at });
   render();
 }

@@ -5,7 +5,8 @@ CMIS before cutting (a customer who paid at a bank: do not cut); results typed
 without signal wait on the phone, survive a reload and arrive once when the signal is
 back; an answer lost on the way makes the phone send the same key again, and the server
 holds one result; a payment at the counter cancels an order on the phone as it shows it,
-and a cut queued for it is refused in words. Waits are on the page's data-* attributes
+a cut queued for it is refused in words, and a cut customer's payment brings their
+reconnection to the top of the list. Waits are on the page's data-* attributes
 and the server's events, each bounded; nothing sleeps."""
 
 from __future__ import annotations
@@ -381,4 +382,15 @@ def test_a_payment_at_the_counter_cancels_the_order_on_the_phone_and_a_queued_cu
         assert "KHÔNG cắt điện; nếu đã cắt, đóng điện lại ngay" in words
         order_at(page, queued, "done", "cancelled")
         page.wait_for_selector("body[data-queue='0']")
-    assert board_order(scene, queued)["status"] == "cancelled"
+        assert board_order(scene, queued)["status"] == "cancelled"
+
+        # a customer the crew cut pays: the reconnection comes back to the crew, on top
+        mine = people["crew1"].get("/api/field/my-orders")["orders"]
+        was_cut = next(o for o in mine if o["kind"] == "cut" and o["status"] == "done")
+        pay_at_the_counter(was_cut["customer_code"])
+        first = page.wait_for_selector("#todo li:first-child[data-kind=reconnect]")
+        assert "Đóng điện trước " in first.inner_text()
+        assert was_cut["address"] in first.inner_text()
+        first.query_selector("button.open").click()
+        assert page.inner_text("#btn-done") == "Đã đóng điện"
+        assert page.is_hidden("#btn-check")  # nothing to check before reconnecting
