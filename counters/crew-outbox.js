@@ -6,7 +6,7 @@
 // network, a 5xx, a timeout) keeps it for the next try, with a growing pause.
 
 const KEY_SHAPE = /^[A-Za-z0-9_-]{8,64}$/;
-//: refusals that say nothing about the result itself: kept, sent again later
+// refusals that say nothing about the result itself: kept, sent again later
 const NOT_AN_ANSWER = new Set([0, 401, 408, 429]);
 
 /** A result's key, made once when the result is typed: "r-" and a random UUID. */

@@ -260,6 +260,10 @@ def test_a_crew_signs_in_sees_its_orders_in_route_order_and_records_a_cut(
     order_at(page, paid, "done", "cancelled")
     assert page.query_selector(f"#todo li[data-id='{paid}']") is None
     assert board_order(scene, paid)["reason"] == "paid_meanwhile"
+
+    page.click("#lang-toggle")  # English on the toggle, the orders' words too
+    assert page.inner_text("[data-i18n='crew.to_do']") == "To do"
+    assert "Overdue " in page.inner_text("#todo li:first-child")
     context.close()
 
 
