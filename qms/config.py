@@ -191,6 +191,20 @@ class SimulatorSettings(_Model):
     port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
     customers: int = Field(10_000, ge=1, le=1_000_000, description="Demo customers generated.")
     seed: int = Field(2026, description="Seed of the deterministic demo data.")
+    books: int | None = Field(
+        None,
+        ge=1,
+        le=360,
+        description="Books the demo customers are spread over (none: 360, ~28 customers a "
+        "book at 10,000).",
+    )
+    notice_days: int = Field(
+        7,
+        ge=0,
+        le=3650,
+        description="Days past an invoice's due date before its customer is on the "
+        "disconnection list; also at run time via PUT /admin/settings.",
+    )
     ledger: str | None = Field(
         "data/cmis-sim-ledger.jsonl", description="Where the simulator keeps its payments."
     )

@@ -51,6 +51,12 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/payments"): ("/api/payments", "payment.read"),
     ("GET", "/api/field"): ("/api/field", "field.read"),
     ("GET", "/api/field/crews"): ("/api/field/crews", "field.read"),
+    ("GET", "/api/field/crews/{code}/papers.pdf"): ("/api/field/crews/T9/papers.pdf", "field.read"),
+    ("POST", "/api/field/crews/{code}/print"): ("/api/field/crews/T9/print", "field.manage"),
+    ("GET", "/api/field/orders/{id:int}/slip.pdf"): (
+        "/api/field/orders/999999/slip.pdf",
+        "field.read",
+    ),
     ("POST", "/api/field/crews"): ("/api/field/crews", "field.manage"),
     ("POST", "/api/field/rounds/pull"): ("/api/field/rounds/pull", "field.manage"),
     ("POST", "/api/field/rounds/close"): ("/api/field/rounds/close", "field.manage"),

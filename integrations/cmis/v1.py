@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 import httpx
 
 from integrations.cmis.base import (
+    BookInvoice,
     CmisBadAnswer,
     CmisError,
     CmisPayment,
@@ -29,6 +30,7 @@ from integrations.cmis.base import (
     CustomerDebts,
     CustomerNotFound,
     CustomerSummary,
+    DisconnectionCandidate,
     Invoice,
     PaymentReceipt,
     PaymentRefused,
@@ -37,6 +39,8 @@ from integrations.cmis.base import (
     PaymentUnknown,
     SearchBy,
     Supply,
+    SupplyChange,
+    SupplyRefused,
 )
 from integrations.cmis.http_client import CALL_ERRORS, MAX_ANSWER, HttpAdapter, TooLong, request_id
 from integrations.cmis.v1_wire import (
@@ -50,12 +54,15 @@ from integrations.cmis.v1_wire import (
     STATUS_NOT_FOUND,
     STATUS_REVERT,
     STATUS_TIMEOUT,
+    SUPPLY_CODES,
     UNKNOWN_CUSTOMER,
     UNKNOWN_TXN,
     add,
     format_amount,
     format_date,
+    format_minute,
     parse_amount,
+    parse_date,
     parse_period,
     parse_time,
     parse_xml,
@@ -157,6 +164,21 @@ class _Xml:
             return parse_time(raw)
         except ValueError:
             raise self.bad(f"<{tag}> is not dd/MM/yyyy HH:mm:ss: {raw!r}") from None
+
+    def optional_date(self, tag: str) -> dt.date | None:
+        raw = self.optional(tag)
+        if raw is None:
+            return None
+        try:
+            return parse_date(raw)
+        except ValueError:
+            raise self.bad(f"<{tag}> is not dd/MM/yyyy: {raw!r}") from None
+
+    def date(self, tag: str) -> dt.date:
+        day = self.optional_date(tag)
+        if day is None:
+            raise self.bad(f"missing <{tag}>")
+        return day
 
     def choice(self, tag: str, allowed: tuple[str, ...]) -> str:
         v = self.text(tag)
@@ -357,6 +379,105 @@ class Cmis1Client(HttpAdapter):
             )
         return out
 
+    async def disconnection_list(
+        self, unit: str, as_of: dt.date, book_code: str | None = None
+    ) -> list[DisconnectionCandidate]:
+        """``DISCONNECTION-LIST``."""
+        rid = _request_id()
+        fields = [("unit", unit), ("as-of", format_date(as_of))]
+        if book_code is not None:
+            fields.insert(1, ("book", book_code))
+        what = "disconnection list"
+        reply = await self._call("DISCONNECTION-LIST", fields, rid, what=what, retry=True)
+        if reply.code != OK:
+            raise self._error(reply, what)
+        out = []
+        for c in reply.body().all("customer"):
+            code, book = c.customer_code("code"), c.text("book")
+            if code[:6] != unit:
+                raise c.bad(f"{code} is not of unit {unit}")
+            if book_code is not None and book != book_code:
+                raise c.bad(f"<book> {book!r} is not the book asked for, {book_code!r}")
+            out.append(
+                DisconnectionCandidate(
+                    code=code,
+                    name=clean_text(c.text("name", allow_empty=True)),
+                    address=clean_text(c.text("address", allow_empty=True)),
+                    unit=unit,
+                    book_code=book,
+                    supply=Supply(c.choice("supply", tuple(s.value for s in Supply))),
+                    periods=c.integer("periods", low=1),
+                    overdue=c.amount("overdue"),
+                    oldest_due=c.date("oldest-due"),
+                )
+            )
+        if len({c.code for c in out}) != len(out):
+            raise reply.root.bad("repeated customer")
+        return out
+
+    async def change_supply(self, change: SupplyChange) -> Supply:
+        """``SUPPLY-CHANGE``, retried like a read: CMIS 1.0 is idempotent by state (a
+        repeat finds the state set and answers ``000``); ``change.key`` is not sent."""
+        if change.at.utcoffset() is None:
+            raise ValueError("SupplyChange.at must be timezone-aware")
+        rid = _request_id()
+        code = change.customer_code
+        if not CUSTOMER_CODE.fullmatch(code):
+            raise CustomerNotFound(
+                f"malformed customer code {code!r}", code=MALFORMED, request_id=rid
+            )
+        fields = [
+            ("customer-code", code),
+            ("supply", Supply(change.supply).value),
+            ("staff", change.staff),
+            ("reason", change.reason),
+            ("time", format_minute(change.at)),
+        ]
+        what = "supply change"
+        reply = await self._call("SUPPLY-CHANGE", fields, rid, what=what, retry=True)
+        if reply.code in SUPPLY_CODES:
+            raise SupplyRefused(f"{what}: refused by CMIS", code=reply.code, request_id=rid)
+        if reply.code == MALFORMED:
+            raise SupplyRefused(
+                "CMIS found the supply change malformed", code=MALFORMED, request_id=rid
+            )
+        if reply.code != OK:
+            raise self._error(reply, what)
+        body = reply.body()
+        supply = Supply(body.choice("supply", tuple(s.value for s in Supply)))
+        if supply != change.supply:
+            raise body.bad(f"asked for {change.supply}, CMIS answered {supply} with 000")
+        return supply
+
+    async def unpaid_invoices_of_book(self, unit: str, book_code: str) -> list[BookInvoice]:
+        """``BILLS-BY-BOOK``; 1.0 bills carry no book: each is of the book asked for."""
+        rid = _request_id()
+        fields = [("unit", unit), ("book", book_code)]
+        what = "invoices of a book"
+        reply = await self._call("BILLS-BY-BOOK", fields, rid, what=what, retry=True)
+        if reply.code != OK:
+            raise self._error(reply, what)
+        out = []
+        for b in reply.body().all("bill"):
+            i = self._invoice(b)
+            out.append(
+                BookInvoice(
+                    invoice_id=i.invoice_id,
+                    customer_code=b.customer_code("customer-code"),
+                    book_code=book_code,
+                    year=i.year,
+                    month=i.month,
+                    sub_period=i.sub_period,
+                    total=i.total,
+                    series=clean_text(b.text("series", allow_empty=True)),
+                    number=clean_text(b.text("number", allow_empty=True)),
+                    due=i.due,
+                )
+            )
+        if len({i.invoice_id for i in out}) != len(out):
+            raise reply.root.bad("repeated <bill-id>")
+        return out
+
     # --- plumbing -------------------------------------------------------------------------
 
     @staticmethod
@@ -377,6 +498,7 @@ class Cmis1Client(HttpAdapter):
             total=total,
             series=b.optional("series") or "",
             number=b.optional("number") or "",
+            due=b.optional_date("due"),
         )
 
     @staticmethod

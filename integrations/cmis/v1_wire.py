@@ -29,6 +29,9 @@ BUSY = "096"
 UNKNOWN_TXN = "2006"
 NOT_SAME_DAY = "2007"
 RULE_CODES = frozenset({"021", "022", "031", "051"})
+NOTHING_OVERDUE = "061"  # SUPPLY-CHANGE: a cut of a customer with nothing overdue
+STILL_OVERDUE = "062"  # SUPPLY-CHANGE: a reconnection while an overdue invoice is unpaid
+SUPPLY_CODES = frozenset({NOTHING_OVERDUE, STILL_OVERDUE})
 
 # CHECK-TRANS ``<status>`` values.
 STATUS_BILLING = "BILLING"
@@ -40,6 +43,7 @@ STATUSES = (STATUS_BILLING, STATUS_REVERT, STATUS_TIMEOUT, STATUS_NOT_FOUND)
 _AMOUNT = re.compile(r"0|[1-9][0-9]{0,2}(?:\.[0-9]{3})*")
 _DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _TIME = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_MINUTE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4}) ([0-9]{2}):([0-9]{2})")
 _PERIOD = re.compile(r"(0[1-9]|1[0-2])/([0-9]{4})")
 # XML 1.0 cannot carry these at all, not even as character references.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -84,6 +88,20 @@ def parse_time(text: str) -> dt.datetime:
         raise ValueError(f"not a dd/MM/yyyy HH:mm:ss time: {text!r}")
     d, mo, y, h, mi, s = (int(g) for g in m.groups())
     return dt.datetime(y, mo, d, h, mi, s, tzinfo=VN)
+
+
+def format_minute(t: dt.datetime) -> str:
+    """``dd/MM/yyyy HH:mm`` in UTC+7 (``SUPPLY-CHANGE``'s ``<time>``)."""
+    local = t.astimezone(VN)
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def parse_minute(text: str) -> dt.datetime:
+    m = _MINUTE.fullmatch(text)
+    if not m:
+        raise ValueError(f"not a dd/MM/yyyy HH:mm time: {text!r}")
+    d, mo, y, h, mi = (int(g) for g in m.groups())
+    return dt.datetime(y, mo, d, h, mi, tzinfo=VN)
 
 
 def format_period(year: int, month: int) -> str:

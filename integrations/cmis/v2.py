@@ -19,6 +19,7 @@ from urllib.parse import quote
 import httpx
 
 from integrations.cmis.base import (
+    BookInvoice,
     CmisBadAnswer,
     CmisError,
     CmisPayment,
@@ -26,6 +27,7 @@ from integrations.cmis.base import (
     CustomerDebts,
     CustomerNotFound,
     CustomerSummary,
+    DisconnectionCandidate,
     Invoice,
     PaymentReceipt,
     PaymentRefused,
@@ -34,12 +36,16 @@ from integrations.cmis.base import (
     PaymentUnknown,
     SearchBy,
     Supply,
+    SupplyChange,
+    SupplyRefused,
 )
 from integrations.cmis.http_client import HttpAdapter, Reply, TooLong, request_id
 
 VN = dt.timezone(dt.timedelta(hours=7), "+07:00")
 RULE_CODES = frozenset({"021", "022", "031", "051"})
+SUPPLY_CODES = frozenset({"061", "062"})
 CUSTOMER_CODE = re.compile(r"[A-Z]{2}[0-9]{11}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
 _SPACES = re.compile(r" {2,}")
 
@@ -113,6 +119,25 @@ class _Answer:
         if t.utcoffset() is None:
             raise self.bad(f"{key} has no UTC offset: {raw!r}")
         return t
+
+    def date(self, key: str) -> dt.date:
+        raw = self.text(key)
+        if not _DATE.fullmatch(raw):
+            raise self.bad(f"{key} is not a YYYY-MM-DD date: {raw!r}")
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise self.bad(f"{key} is not a calendar date: {raw!r}") from None
+
+    def optional_date(self, key: str) -> dt.date | None:
+        """None when CMIS does not send the field (or sends null)."""
+        return None if self.obj.get(key) is None else self.date(key)
+
+    def customer_code(self, key: str) -> str:
+        v = self.text(key)
+        if not CUSTOMER_CODE.fullmatch(v):
+            raise self.bad(f"{key} is not a customer code: {v!r}")
+        return v
 
     def sub(self, v: object, what: str) -> _Answer:
         return _Answer(v, f"{self.what}: {what}", self.request_id)
@@ -241,6 +266,99 @@ class Cmis2Client(HttpAdapter):
             )
         return out
 
+    async def disconnection_list(
+        self, unit: str, as_of: dt.date, book_code: str | None = None
+    ) -> list[DisconnectionCandidate]:
+        rid = _request_id()
+        params = {"unit": unit, "as_of": as_of.isoformat()}
+        if book_code is not None:
+            params["book"] = book_code
+        r = await self._send("GET", "/v2/disconnections", rid, params=params, retry=True)
+        a = self._ok(r, rid, "disconnection list", {200})
+        out = []
+        for n, item in enumerate(a.items("DANH_SACH")):
+            c = a.sub(item, f"DANH_SACH[{n}]")
+            code, book = c.customer_code("MA_KHANG"), c.text("MA_SOGCS")
+            if code[:6] != unit:
+                raise c.bad(f"{code} is not of unit {unit}")
+            if book_code is not None and book != book_code:
+                raise c.bad(f"book {book!r} is not the book asked for, {book_code!r}")
+            out.append(
+                DisconnectionCandidate(
+                    code=code,
+                    name=clean_text(c.text("TEN_KHANG", allow_empty=True)),
+                    address=clean_text(c.text("DCHI_KHANG", allow_empty=True)),
+                    unit=unit,
+                    book_code=book,
+                    supply=Supply(c.choice("TTRANG_CDIEN", tuple(Supply))),
+                    periods=c.integer("SO_KY_NO", low=1),
+                    overdue=c.integer("TIEN_NO_QUA_HAN"),
+                    oldest_due=c.date("HAN_TT_CU_NHAT"),
+                )
+            )
+        if len({c.code for c in out}) != len(out):
+            raise a.bad("repeated MA_KHANG")
+        return out
+
+    async def change_supply(self, change: SupplyChange) -> Supply:
+        """Safe to call again with the same change: CMIS 2.0 deduplicates by ``key``."""
+        if change.at.utcoffset() is None:
+            raise ValueError("SupplyChange.at must be timezone-aware")
+        rid = _request_id()
+        code = change.customer_code
+        if not CUSTOMER_CODE.fullmatch(code):
+            raise CustomerNotFound(f"malformed customer code {code!r}", code="0400", request_id=rid)
+        body = {
+            "TTRANG_CDIEN": Supply(change.supply).value,
+            "THOI_GIAN": change.at.astimezone(VN).isoformat(),
+            "MA_NV": change.staff,
+            "LY_DO": change.reason,
+        }
+        headers = {"Idempotency-Key": change.key}
+        path = f"/v2/customers/{code}/supply"
+        r = await self._send("POST", path, rid, json_body=body, headers=headers, retry=True)
+        if r.status == 400:
+            raise SupplyRefused(
+                "CMIS found the supply change malformed", code="0400", request_id=rid
+            )
+        if r.status not in (200, 201):
+            raise _error_for(r, rid, "supply change", SUPPLY_CODES, SupplyRefused)
+        a = self._ok(r, rid, "supply change", {200, 201})
+        if a.text("MA_KHANG") != code:
+            raise a.bad(f"MA_KHANG is not {code}")
+        supply = Supply(a.choice("TTRANG_CDIEN", tuple(Supply)))
+        if supply != change.supply:
+            raise a.bad(f"asked for {change.supply}, CMIS answered {supply} with a success")
+        return supply
+
+    async def unpaid_invoices_of_book(self, unit: str, book_code: str) -> list[BookInvoice]:
+        rid = _request_id()
+        params = {"unit": unit, "book": book_code, "status": "unpaid"}
+        r = await self._send("GET", "/v2/invoices", rid, params=params, retry=True)
+        a = self._ok(r, rid, "invoices of a book", {200})
+        out = []
+        for n, item in enumerate(a.items("HOA_DON")):
+            b = a.sub(item, f"HOA_DON[{n}]")
+            if b.text("MA_SOGCS") != book_code:
+                raise b.bad(f"MA_SOGCS is not {book_code!r}")
+            out.append(
+                BookInvoice(
+                    invoice_id=b.integer("ID_HDON", low=1),
+                    customer_code=b.customer_code("MA_KHANG"),
+                    book_code=book_code,
+                    year=b.integer("NAM", low=2000, high=2100),
+                    month=b.integer("THANG", low=1, high=12),
+                    sub_period=b.integer("KY", low=1, high=3),
+                    total=b.integer("TONG_TIEN"),
+                    series=clean_text(b.text("KIHIEU_SERY", allow_empty=True)),
+                    number=clean_text(b.text("SO_SERY", allow_empty=True)),
+                    due=b.optional_date("HAN_TT"),
+                )
+            )
+        if len({i.invoice_id for i in out}) != len(out):
+            raise a.bad("repeated ID_HDON")
+        return out
+
     # --- plumbing -------------------------------------------------------------------------
 
     @staticmethod
@@ -257,6 +375,7 @@ class Cmis2Client(HttpAdapter):
             total=total,
             series=a.text("KIHIEU_SERY", allow_empty=True),
             number=a.text("SO_SERY", allow_empty=True),
+            due=a.optional_date("HAN_TT"),
         )
 
     async def _send(
@@ -338,14 +457,21 @@ def _error_code(r: Reply) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _error_for(r: Reply, rid: str, what: str) -> CmisError:
+def _error_for(
+    r: Reply,
+    rid: str,
+    what: str,
+    rules: frozenset[str] = RULE_CODES,
+    refused: type[CmisError] = PaymentRefused,
+) -> CmisError:
+    """``rules``: the 409 codes of this call, raised as ``refused`` (with 422 ``0422``)."""
     code = _error_code(r)
     status = r.status
     details: dict[str, object] = {"status": status}
     if status == 404 and code == "0017":
         return CustomerNotFound(f"{what}: unknown customer", code=code, request_id=rid)
-    if (status == 409 and code in RULE_CODES) or (status == 422 and code == "0422"):
-        return PaymentRefused(f"{what}: refused by CMIS", code=code, request_id=rid)
+    if (status == 409 and code in rules) or (status == 422 and code == "0422"):
+        return refused(f"{what}: refused by CMIS", code=code, request_id=rid)
     if (status == 404 and code == "2006") or (status == 409 and code == "2007"):
         reason = "unknown transaction" if code == "2006" else "not the same business day"
         return PaymentUnknown(f"{what}: {reason}", code=code, request_id=rid)

@@ -178,8 +178,8 @@ def cashier_name(tx: Tx) -> str:
 
 
 def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
-    """F4 prints a receipt at its counter, and a reconnection slip for a customer whose
-    supply was cut for debt once all of their invoices are settled."""
+    """F4 prints a receipt at its counter (the reconnection slip of a cut customer who
+    settled is the reconnection order's: ``reconnection_ordered``)."""
     ticket = data["ticket"]
     counter = tx.branch.counter(tx.actor.counter or "")
     extra = {
@@ -195,12 +195,6 @@ def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
         extra["copy"] = True
     if counter and counter.printer:
         _add(tx, counter.printer, "print", "receipt", extra)
-    if tx.branch.slip_printer and not data.get("copy"):
-        for c in ticket["customers"]:
-            settled = all(i["pay_status"] != "unpaid" for i in c["invoices"])
-            paid_now = any(p["customer_code"] == c["code"] for p in data["payments"])
-            if c["supply"] == "CUT" and settled and paid_now:
-                _add(tx, tx.branch.slip_printer, "print", "reconnection", {**extra, "customer": c})
 
 
 def _with_receipt_numbers(tx: Tx, payload: dict[str, Any]) -> None:
@@ -284,3 +278,40 @@ def retry(engine: Engine, branch_id: str, job_id: int) -> dict[str, Any]:
         job.next_attempt_at = None
         s.add(job)
         return {"id": job.id, "status": job.status, "document": job.document}
+
+
+def reconnection_ordered(tx: Tx, data: dict[str, Any]) -> None:
+    """A reconnection order prints its slip (phiếu đóng điện) on the branch's slip
+    printer. It names the payments that settled the debt, so the cashier's list of the
+    day shows the slip beside the payment that caused it."""
+    if not tx.branch.slip_printer:
+        return
+    order = data["order"]
+    code = order["customer_code"]
+    payload = {
+        **_base(tx),
+        "order": order,
+        "crew": data.get("crew"),
+        "customer": {"code": code},
+        "payments": [{"txn_id": t, "customer_code": code} for t in order["payments"]],
+    }
+    _add(tx, tx.branch.slip_printer, "print", "reconnection", payload)
+
+
+def crew_papers(tx: Tx, crew: dict[str, Any], orders: list[dict[str, Any]]) -> list[int]:
+    """A crew's papers on the slip printer: its list, then one slip per order (a cut
+    slip, or a reconnection slip). The ids of the jobs queued."""
+    if not tx.branch.slip_printer:
+        raise Conflict(
+            "this branch has no slip printer: download the PDF instead", code="no_slip_printer"
+        )
+    base = _base(tx)
+    target = tx.branch.slip_printer
+    day = tx.business_day.isoformat()
+    ids = [
+        _add(tx, target, "print", "crew-list", {**base, "day": day, "crew": crew, "orders": orders})
+    ]
+    for o in orders:
+        doc = "cut-slip" if o["kind"] == "cut" else "reconnect-slip"
+        ids.append(_add(tx, target, "print", doc, {**base, "order": o, "crew": crew}))
+    return ids

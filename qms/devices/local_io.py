@@ -122,8 +122,14 @@ class Devices:
         )  # fmt: skip
 
     def _reconnection(self, p: dict[str, Any]) -> Any:
-        from printers import documents
+        """A reconnection order's slip; a job queued before orders existed (an F4's own
+        slip, ``customer`` and ``payments``) prints as it did."""
+        from printers import documents, field_documents
 
+        if "order" in p:
+            return field_documents.reconnection_slip(
+                p["order"], p.get("crew"), branch=p["branch"], at=p["at"]
+            )
         return documents.reconnection_slip(
             p["customer"], p["payments"], branch=p["branch"], at=p["at"]
         )

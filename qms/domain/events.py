@@ -62,6 +62,7 @@ EVENT_TYPES: dict[str, str] = {
     "field.order_cancelled": "a field order was cancelled before its result (paid, off the list)",
     "field.reconnect_created": "a reconnection order was created: a cut customer's debt is paid",
     "field.supply_posted": "CMIS took a cut or a reconnection",
+    "field.supply_in_doubt": "a supply change got no usable answer from CMIS; it is sent again",
     "field.supply_refused": "CMIS refused a cut (061) or a reconnection (062)",
     "field.supply_retried": "the team leader sent a refused supply change again",
     "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "

@@ -76,10 +76,39 @@ async def report(request: Request) -> Response:
     return ok(await _run(request, fc.Report, order=request.path_params["id"]))
 
 
+def _pdf(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def crew_papers_pdf(request: Request) -> Response:
+    who = await principal(request)
+    code = request.path_params["code"]
+    body = await field.crew_papers_pdf(_hall(request), who, code)
+    return _pdf(body, f"cat-dien-{code}.pdf")
+
+
+async def order_slip_pdf(request: Request) -> Response:
+    who = await principal(request)
+    oid = request.path_params["id"]
+    return _pdf(await field.order_slip_pdf(_hall(request), who, oid), f"phieu-{oid}.pdf")
+
+
+async def print_crew_papers(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await field.print_crew_papers(_hall(request), who, request.path_params["code"]))
+
+
 routes = [
     Route("/api/field", board),
     Route("/api/field/crews", crews),
     Route("/api/field/crews", save_crew, methods=["POST"]),
+    Route("/api/field/crews/{code}/papers.pdf", crew_papers_pdf),
+    Route("/api/field/crews/{code}/print", print_crew_papers, methods=["POST"]),
+    Route("/api/field/orders/{id:int}/slip.pdf", order_slip_pdf),
     Route("/api/field/rounds/pull", pull, methods=["POST"]),
     Route("/api/field/rounds/close", close_round, methods=["POST"]),
     Route("/api/field/orders/assign", assign, methods=["POST"]),

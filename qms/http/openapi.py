@@ -174,6 +174,23 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             ("424", ("field_list_stale",)),
         ),
     ),
+    ("GET", "/api/field/crews/{code}/papers.pdf"): Op(
+        "A crew's list and its cut slips on A4 (PDF)",
+        "field.read",
+        refusals=(("400", ("invalid_crew_code",)), ("404", ("unknown_crew",))),
+    ),
+    ("POST", "/api/field/crews/{code}/print"): Op(
+        "Print a crew's list and slips on the slip printer (ESC/POS)",
+        "field.manage",
+        refusals=(
+            ("400", ("invalid_crew_code",)),
+            ("404", ("unknown_crew",)),
+            ("409", ("no_slip_printer",)),
+        ),
+    ),
+    ("GET", "/api/field/orders/{id:int}/slip.pdf"): Op(
+        "One order's slip on A4 (PDF)", "field.read", refusals=(("404", ("unknown_order",)),)
+    ),
     ("POST", "/api/field/rounds/close"): Op(
         "Close today's round: no more results", command=fc.CloseRound
     ),

@@ -108,6 +108,8 @@ def _cmis_sim(args: argparse.Namespace) -> int:
         args.port,
         customers=args.customers,
         seed=args.seed,
+        books=args.books,
+        notice_days=args.notice_days,
         ledger=args.ledger,
         faults=faults,
     )
@@ -223,6 +225,18 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--port", type=int, default=8091)
     sim.add_argument("--customers", type=int, default=10_000)
     sim.add_argument("--seed", type=int, default=2026)
+    sim.add_argument(
+        "--books",
+        type=int,
+        default=None,
+        help="spread the customers over this many books (default: 360)",
+    )
+    sim.add_argument(
+        "--notice-days",
+        type=int,
+        default=7,
+        help="days past a due date before a customer is on the disconnection list",
+    )
     sim.add_argument("--ledger", default=None)
     sim.add_argument(
         "--faults",

@@ -64,6 +64,8 @@ async def start(settings: Settings, clock: Clock) -> DemoCmis:
         "unit": settings.branches[0].id,
         "customers": s.customers,
         "seed": s.seed,
+        "books": s.books,
+        "notice_days": s.notice_days,
         "today": clock.business_day().isoformat(),  # the hall's day, fake clocks included
         "faults": s.faults,
     }
@@ -123,8 +125,11 @@ async def _serve(spec: dict[str, Any]) -> None:
         customers=spec["customers"],
         seed=spec["seed"],
         today=dt.date.fromisoformat(spec["today"]),
+        books=spec.get("books"),
     )
-    app = create_app(data, ledger_path=ledger, faults=FaultConfig.from_json(spec["faults"]))
+    faults = FaultConfig.from_json(spec["faults"])
+    notice = spec.get("notice_days", 7)
+    app = create_app(data, ledger_path=ledger, faults=faults, notice_days=notice)
     deadline = time.monotonic() + BIND_RETRY_S
     while True:
         try:

@@ -574,6 +574,10 @@ export const ERRORS = {
     "vi": "Mỗi lần lấy tối đa {limit} sổ. Chia danh sách sổ thành nhiều lần.",
     "en": "At most {limit} books at a time. Pull the books in several goes."
   },
+  "no_slip_printer": {
+    "vi": "Chi nhánh chưa có máy in phiếu đóng cắt. Tải bản PDF để in trên giấy A4.",
+    "en": "This branch has no slip printer. Download the PDF and print it on A4."
+  },
   "field_list_stale": {
     "vi": "CMIS không trả danh sách cắt điện. Danh sách lấy lúc {pulled_at:datetime} vẫn giữ nguyên (đã cũ). Lấy lại sau ít phút.",
     "en": "CMIS did not give the disconnection list. The list pulled at {pulled_at:datetime} is kept (stale). Pull again in a few minutes."

@@ -5,20 +5,22 @@ transaction, the branch's lock, audit, events); CMIS is asked before, never insi
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
+import anyio.to_thread
 from sqlmodel import col, select
 
 from integrations.cmis import base as cmis
+from qms.devices import jobs
 from qms.domain.commands import Command
 from qms.domain.errors import DependencyFailed, Forbidden
 from qms.domain.field import commands as fc
 from qms.domain.field import crews, reconnect, results, rounds, supply
-from qms.domain.field.orders import LIVE, get, many, my_crew
+from qms.domain.field.orders import LIVE, crew_papers, get, many, my_crew
 from qms.domain.tx import Tx, any_day
-from qms.storage.models import SupplyChange
+from qms.storage.models import Crew, SupplyChange
 from qms.usecases.auth import Principal, require
 from qms.usecases.hall import Hall
 
@@ -145,5 +147,77 @@ async def check_before_cut(hall: Hall, who: Principal, order_id: object) -> dict
     return {"order": shown, "go": False, "checked": True, "reason": "paid_meanwhile"}
 
 
-def today(hall: Hall) -> dt.date:
-    return hall.clock.business_day()
+async def crew_papers_pdf(hall: Hall, who: Principal, code: object) -> bytes:
+    """A crew's list and one slip per order still to do, on A4."""
+    require(who, "field.read")
+    crew_code = fc.crew_code(code, "crew")
+    branch = hall.branch(who.branch_id)
+    crew, orders = await hall.peek(who, lambda tx: crew_papers(tx, crew_code))
+    from qms.usecases import field_pdf  # fpdf2 loads on the first paper, not at start-up
+
+    day = hall.clock.business_day().isoformat()
+    at = hall.clock.now().isoformat()
+    return await anyio.to_thread.run_sync(
+        partial(
+            field_pdf.cut_slips_pdf,
+            crew,
+            orders,
+            branch=branch.name,
+            day=day,
+            at=at,
+            tz=_zone(hall),
+        )
+    )
+
+
+async def order_slip_pdf(hall: Hall, who: Principal, order_id: object) -> bytes:
+    """One order's slip on A4: a cut slip, or a reconnection slip."""
+    require(who, "field.read")
+    oid = fc.order_ids([order_id], "order")[0]
+    branch = hall.branch(who.branch_id)
+
+    def read(tx: Tx) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        o = get(tx, oid)
+        crew = None
+        if o.crew_id is not None:
+            crew_row = tx.session.get(Crew, o.crew_id)
+            if crew_row is not None:
+                crew = crew_papers(tx, crew_row.code)[0]
+        (shown,) = many(tx, [o])
+        return crew, shown
+
+    crew, order = await hall.peek(who, read)
+    from qms.usecases import field_pdf
+
+    at = hall.clock.now().isoformat()
+    if order["kind"] == "reconnect":
+        make = partial(
+            field_pdf.reconnection_pdf, order, crew, branch=branch.name, at=at, tz=_zone(hall)
+        )
+    else:
+        make = partial(
+            field_pdf.cut_slips_pdf, crew, [order], branch=branch.name,
+            day=order["business_day"], at=at, tz=_zone(hall),
+        )  # fmt: skip
+    return await anyio.to_thread.run_sync(make)
+
+
+async def print_crew_papers(hall: Hall, who: Principal, code: object) -> dict[str, Any]:
+    """A crew's list and slips on the branch's slip printer (ESC/POS 80 mm)."""
+    require(who, "field.manage")
+    crew_code = fc.crew_code(code, "crew")
+
+    def queue(tx: Tx, _: object) -> dict[str, Any]:
+        crew, orders = crew_papers(tx, crew_code)
+        return {
+            "crew": crew_code,
+            "orders": len(orders),
+            "jobs": jobs.crew_papers(tx, crew, orders),
+        }
+
+    return await hall.change(who, any_day(queue), crew_code, action="field.print_papers")
+
+
+def _zone(hall: Hall) -> str:
+    """The hall's zone name, for the papers' times."""
+    return str(hall.clock.tz)

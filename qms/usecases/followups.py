@@ -24,6 +24,7 @@ PAPER_AND_LIGHT: dict[str, Callable[[Tx, dict[str, Any]], None]] = {
     "movement.withdrawn": jobs.cancel_slip,
     "day.closed": jobs.day_end,
     "drawer.closed": jobs.count_sheets,
+    "field.reconnect_created": jobs.reconnection_ordered,
 }
 
 #: event kind -> the worker to wake after commit, when the event asks for it

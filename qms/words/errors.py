@@ -611,6 +611,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Mỗi lần lấy tối đa {limit} sổ. Chia danh sách sổ thành nhiều lần.",
         "At most {limit} books at a time. Pull the books in several goes.",
     ),
+    "no_slip_printer": (
+        "Chi nhánh chưa có máy in phiếu đóng cắt. Tải bản PDF để in trên giấy A4.",
+        "This branch has no slip printer. Download the PDF and print it on A4.",
+    ),
     "field_list_stale": (
         "CMIS không trả danh sách cắt điện. Danh sách lấy lúc {pulled_at:datetime} vẫn giữ nguyên (đã cũ). Lấy lại sau ít phút.",
         "CMIS did not give the disconnection list. The list pulled at {pulled_at:datetime} is kept (stale). Pull again in a few minutes.",

@@ -151,8 +151,7 @@ class SupplyPoster:
     def _in_doubt(tx: Tx, change_id: int, message: str) -> None:
         c = tx.session.get(SupplyChange, change_id)
         if c is not None and c.status == "pending":
-            c.last_error = message[:300]
-            tx.session.add(c)
+            supply.in_doubt(tx, c, message)
 
     async def run(self) -> None:
         async def step() -> bool:

@@ -303,3 +303,21 @@ def test_a_cut_customer_paying_elsewhere_gets_a_reconnection_from_the_watch(hall
         "paid_elsewhere",
         "T1",
     )
+
+
+def test_a_crews_papers_carry_its_orders_in_route_order(hall: Rig) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    orders = mine(hall, "crew1")
+    body = hall.run(field.crew_papers_pdf(hall.hall, LEADER, "T1"))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    positions = [text.index(o["customer_code"]) for o in orders]
+    assert positions == sorted(positions)  # the list in route order
+    assert "PHIẾU CẮT ĐIỆN" in text
+    with pytest.raises(QmsError) as err:  # this hall has no slip printer: PDF it is
+        hall.run(field.print_crew_papers(hall.hall, LEADER, "T1"))
+    assert err.value.code == "no_slip_printer"

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import tracemalloc
 
 from integrations.cmis.simulator.data import build_demo_data
 
 TODAY = dt.date(2026, 3, 14)
 #: sha256 of repr(list(customers.values())) for 800 customers on TODAY, as built when the
-#: data was still ten thousand dataclass records: the columns changed nothing
+#: data was still ten thousand dataclass records: the columns changed nothing (the due
+#: dates, added since and computed from the period, are left out of the digest)
 RECORDS_800 = "6deb5f1e8e63975144fa9a5ce56acee327333de7a9b88aeb92f6f24409bebf01"
 
 
 def test_the_same_records_as_before_the_columns() -> None:
     data = build_demo_data(customers=800, today=TODAY)
-    digest = hashlib.sha256(repr(list(data.customers.values())).encode()).hexdigest()
-    assert digest == RECORDS_800
+    shown = repr(list(data.customers.values()))
+    without_due = re.sub(r", due=datetime\.date\([0-9, ]+\)", "", shown)
+    assert "due=" not in without_due
+    assert hashlib.sha256(without_due.encode()).hexdigest() == RECORDS_800
 
 
 def test_read_like_dicts() -> None:

@@ -142,6 +142,7 @@ def test_customer_bill_owes_with_every_contract_element(http: httpx.Client, sim_
             "vat": dotted(inv.vat),
             "series": inv.series,
             "number": inv.number,
+            "due": f"{inv.due.day:02d}/{inv.due.month:02d}/{inv.due.year}",
         }
         assert DOTTED.fullmatch(fields["amount"] or "")
 

@@ -181,6 +181,7 @@ def test_debts_answer_has_the_contract_fields(http: httpx.Client, sim_v2: Any) -
         "TONG_TIEN": inv.total,
         "KIHIEU_SERY": inv.series,
         "SO_SERY": inv.number,
+        "HAN_TT": inv.due.isoformat(),
     }
     assert [i["ID_HDON"] for i in d["HOA_DON"]] == [i.invoice_id for i in c.invoices]
 

@@ -163,6 +163,7 @@ def test_get_debts_maps_to_project_types(sim_v2: Any) -> None:
             total=i.total,
             series=i.series,
             number=i.number,
+            due=i.due,  # <due> parsed
         )
         for i in c.invoices
     ]

@@ -102,7 +102,9 @@ def test_get_debts_maps_to_project_types(sim_v2: Any) -> None:
         total=first.total,
         series=first.series,
         number=first.number,
+        due=first.due,
     )
+    assert first.due is not None  # HAN_TT parsed
     assert [i.invoice_id for i in debts.invoices] == [i.invoice_id for i in c.invoices]
     free = sim_v2.take(invoices=0)
     assert with_client(sim_v2.url, lambda cl: cl.get_debts(free.code)).invoices == ()

@@ -24,16 +24,23 @@ from integrations.cmis.simulator.app_v1 import Cmis1Middleware, Cmis1Service
 from integrations.cmis.simulator.data import DemoData, SimCustomer, SimInvoice, build_demo_data
 from integrations.cmis.simulator.faults import FaultConfig, FaultMiddleware, Faults
 from integrations.cmis.simulator.ledger import (
+    DEFAULT_NOTICE_DAYS,
     MALFORMED,
+    SUPPLIES,
     VN,
+    Candidate,
     Ledger,
     LedgerError,
     PaymentOrder,
     SimPayment,
+    SupplyOrder,
     journal_params,
 )
 
 CUSTOMER_CODE = re.compile(r"[A-Z]{2}[0-9]{11}")
+UNIT = re.compile(r"[A-Z]{2}[0-9]{4}")
+BOOK = re.compile(r"[A-Z]{2}[0-9]{4}[A-Z0-9]{1,10}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TXN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 SEARCH_BY = ("name", "address", "meter", "id_card", "bank_account")
 MAX_LIMIT = 100
@@ -49,6 +56,8 @@ V2_STATUS = {
     "022": 409,
     "031": 409,
     "051": 409,
+    "061": 409,
+    "062": 409,
     "2007": 409,
     "0422": 422,
 }
@@ -61,6 +70,7 @@ def default_demo_data(
     customers: int = 10_000,
     seed: int = 2026,
     today: dt.date | None = None,
+    books: int | None = None,
 ) -> DemoData:
     """Demo data for a (re)started simulator: a journal's own parameters win, so a
     simulator restarted on another day still matches the invoices it was paid for."""
@@ -71,9 +81,14 @@ def default_demo_data(
             customers=params["customers"],
             seed=params["seed"],
             today=dt.date.fromisoformat(params["today"]),
+            books=params.get("books"),
         )
     return build_demo_data(
-        unit=unit, customers=customers, seed=seed, today=today or dt.datetime.now(VN).date()
+        unit=unit,
+        customers=customers,
+        seed=seed,
+        today=today or dt.datetime.now(VN).date(),
+        books=books,
     )
 
 
@@ -82,12 +97,16 @@ def create_app(
     *,
     ledger_path: pathlib.Path | None = None,
     faults: FaultConfig | None = None,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
 ) -> Starlette:
     """A CMIS 2.0 and 1.0 simulator; ``app.state`` holds ``data``, ``ledger``, ``faults``
-    and ``cmis1`` (the 1.0 service, with its ``in_doubt`` knob)."""
+    and ``cmis1`` (the 1.0 service, with its ``in_doubt`` knob). ``notice_days`` (also
+    ``ledger.notice_days``, ``PUT /admin/settings``) decides who is on the disconnection
+    list."""
     if data is None:
         data = default_demo_data(ledger_path)
     ledger = Ledger(data, journal=ledger_path)
+    ledger.notice_days = _notice_days(notice_days)
     live_faults = Faults(faults)
     v1 = Cmis1Service(ledger)
     routes = [
@@ -141,6 +160,78 @@ def _int(v: object) -> int:
     return v
 
 
+def _notice_days(v: object) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 3650:
+        raise ValueError("notice_days must be an integer of days, 0 to 3650")
+    return v
+
+
+def _date(raw: str) -> dt.date:
+    if not DATE.fullmatch(raw):
+        raise _Malformed("date")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as e:
+        raise _Malformed("date") from e
+
+
+def _candidate_json(c: Candidate) -> dict[str, Any]:
+    return {
+        "MA_KHANG": c.code,
+        "TEN_KHANG": c.name,
+        "DCHI_KHANG": c.address,
+        "MA_SOGCS": c.book_code,
+        "TTRANG_CDIEN": c.supply,
+        "SO_KY_NO": c.periods,
+        "TIEN_NO_QUA_HAN": c.overdue,
+        "HAN_TT_CU_NHAT": c.oldest_due.isoformat(),
+    }
+
+
+def _book_invoice_json(i: SimInvoice, book: str) -> dict[str, Any]:
+    return {
+        "ID_HDON": i.invoice_id,
+        "MA_KHANG": i.customer_code,
+        "MA_SOGCS": book,
+        "KY": i.sub_period,
+        "THANG": i.month,
+        "NAM": i.year,
+        "TONG_TIEN": i.total,
+        "KIHIEU_SERY": i.series,
+        "SO_SERY": i.number,
+        "HAN_TT": i.due.isoformat(),
+    }
+
+
+def _supply_order(code: str, body: dict[str, Any]) -> SupplyOrder:
+    supply = body.get("TTRANG_CDIEN")
+    if supply not in SUPPLIES:
+        raise _Malformed("TTRANG_CDIEN")
+    try:
+        at = dt.datetime.fromisoformat(_str_field(body, "THOI_GIAN"))
+    except ValueError as e:
+        raise _Malformed("THOI_GIAN") from e
+    if at.utcoffset() is None:
+        raise _Malformed("THOI_GIAN needs an offset")
+    reason = body.get("LY_DO", "")
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise _Malformed("LY_DO")
+    return SupplyOrder(
+        customer_code=code, supply=supply, at=at, staff=_str_field(body, "MA_NV"), reason=reason
+    )
+
+
+def _unit_and_book(q: Any, *, book_required: bool) -> tuple[str, str | None]:
+    unit, book = q.get("unit", ""), q.get("book")
+    if not UNIT.fullmatch(unit):
+        raise _Malformed("unit")
+    if book is None and book_required:
+        raise _Malformed("book")
+    if book is not None and not BOOK.fullmatch(book):
+        raise _Malformed("book")
+    return unit, book
+
+
 def _invoice_json(i: SimInvoice) -> dict[str, Any]:
     return {
         "ID_HDON": i.invoice_id,
@@ -152,6 +243,7 @@ def _invoice_json(i: SimInvoice) -> dict[str, Any]:
         "TONG_TIEN": i.total,
         "KIHIEU_SERY": i.series,
         "SO_SERY": i.number,
+        "HAN_TT": i.due.isoformat(),
     }
 
 
@@ -236,6 +328,9 @@ class _V2:
             Route("/v2/payments", h(self.day), methods=["GET"]),
             Route("/v2/payments/{txn}", h(self.status), methods=["GET"]),
             Route("/v2/payments/{txn}/reversal", h(self.reverse), methods=["POST"]),
+            Route("/v2/disconnections", h(self.disconnections), methods=["GET"]),
+            Route("/v2/customers/{code}/supply", h(self.supply), methods=["POST"]),
+            Route("/v2/invoices", h(self.book_invoices), methods=["GET"]),
         ]
 
     @staticmethod
@@ -314,6 +409,32 @@ class _V2:
         found = self.ledger.payments_for_day(day, point)
         return JSONResponse({"GIAO_DICH": [_payment_json(p) for p in found]})
 
+    async def disconnections(self, request: Request) -> Response:
+        q = request.query_params
+        unit, book = _unit_and_book(q, book_required=False)
+        found = self.ledger.disconnection_list(unit, _date(q.get("as_of", "")), book)
+        return JSONResponse({"DANH_SACH": [_candidate_json(c) for c in found]})
+
+    async def supply(self, request: Request) -> Response:
+        code = request.path_params["code"]
+        if not CUSTOMER_CODE.fullmatch(code):
+            raise _Malformed("MA_KHANG")
+        key = request.headers.get("idempotency-key", "")
+        if not TXN_ID.fullmatch(key):
+            raise _Malformed("Idempotency-Key")
+        order = _supply_order(code, await _json_object(request))
+        supply = self.ledger.change_supply(key, order)
+        return JSONResponse({"MA_KHANG": code, "TTRANG_CDIEN": supply})
+
+    async def book_invoices(self, request: Request) -> Response:
+        q = request.query_params
+        unit, book = _unit_and_book(q, book_required=True)
+        if q.get("status") != "unpaid":
+            raise _Malformed("status")
+        assert book is not None
+        found = self.ledger.unpaid_of_book(unit, book)
+        return JSONResponse({"HOA_DON": [_book_invoice_json(i, book) for i in found]})
+
 
 # --- admin (not CMIS: for demos and tests) ------------------------------------------------
 
@@ -361,9 +482,47 @@ def _admin_routes(ledger: Ledger, faults: Faults) -> list[Route]:
             return JSONResponse({"error": "unknown invoice"}, status_code=404)
         return JSONResponse({"ID_HDON": int(raw), "paid_elsewhere": True})
 
+    async def supply_changes(request: Request) -> Response:
+        """The supply changes CMIS made (``?customer=CODE`` for one customer's): a test
+        counts them to see a cut or a reconnection reached CMIS once."""
+        code = request.query_params.get("customer")
+        made = ledger.supply_changes(code)
+        return JSONResponse(
+            {
+                "changes": [
+                    {
+                        "customer": c.order.customer_code,
+                        "supply": c.order.supply,
+                        "staff": c.order.staff,
+                        "key": c.key,
+                        "recorded_at": c.recorded_at.isoformat(),
+                    }
+                    for c in made
+                ]
+            }
+        )
+
+    async def get_settings(request: Request) -> Response:
+        return JSONResponse({"notice_days": ledger.notice_days})
+
+    async def put_settings(request: Request) -> Response:
+        """``{"notice_days": N}``: days past a due date before the disconnection list."""
+        try:
+            obj = json.loads(await request.body())
+            if not isinstance(obj, dict) or set(obj) - {"notice_days"}:
+                raise ValueError("known settings: notice_days")
+            if "notice_days" in obj:
+                ledger.notice_days = _notice_days(obj["notice_days"])
+        except (ValueError, TypeError) as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        return JSONResponse({"notice_days": ledger.notice_days})
+
     return [
+        Route("/admin/settings", get_settings, methods=["GET"]),
+        Route("/admin/settings", put_settings, methods=["PUT"]),
         Route("/admin/faults", get_faults, methods=["GET"]),
         Route("/admin/faults", put_faults, methods=["PUT"]),
         Route("/admin/clock", put_clock, methods=["PUT"]),
         Route("/admin/invoices/{invoice_id}/paid-elsewhere", paid_elsewhere, methods=["POST"]),
+        Route("/admin/supply-changes", supply_changes, methods=["GET"]),
     ]

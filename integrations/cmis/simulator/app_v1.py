@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -29,11 +31,14 @@ from integrations.cmis.simulator.faults_v1 import InDoubt, InDoubtConfig
 from integrations.cmis.simulator.ledger import (
     BILLING,
     KEY_REUSED,
+    SUPPLIES,
     UNKNOWN_TXN,
+    Candidate,
     Ledger,
     LedgerError,
     PaymentOrder,
     SimPayment,
+    SupplyOrder,
 )
 from integrations.cmis.v1_wire import (
     BUSY,
@@ -44,12 +49,15 @@ from integrations.cmis.v1_wire import (
     STATUS_TIMEOUT,
     add,
     format_amount,
+    format_date,
     format_period,
     format_time,
     parse_amount,
     parse_date,
+    parse_minute,
     parse_xml,
     to_xml,
+    xml_text,
 )
 
 V1_PREFIX = "/cmis1/"
@@ -58,6 +66,8 @@ MAX_REQUEST = 64 * 1024
 MAX_HITS = 100
 MAX_BILLS = 100
 CUSTOMER_CODE = re.compile(r"[A-Z]{2}[0-9]{11}")
+UNIT = re.compile(r"[A-Z]{2}[0-9]{4}")
+BOOK = re.compile(r"[A-Z]{2}[0-9]{4}[A-Z0-9]{1,10}")
 AUDIT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 BILL_ID = re.compile(r"[1-9][0-9]{0,17}")
 SEARCH_BY = ("name", "address", "meter", "id_card", "bank_account")
@@ -77,6 +87,8 @@ MESSAGES = {
     "051": "Hóa đơn đã được thanh toán",
     UNKNOWN_TXN: "Không tìm thấy giao dịch",
     "2007": "Giao dịch không cùng ngày",
+    "061": "Khách hàng không có nợ quá hạn để cắt điện",
+    "062": "Khách hàng còn nợ quá hạn, chưa thể đóng điện",
 }
 
 
@@ -95,16 +107,23 @@ class _Call:
     billed: bool = False
 
 
-def answer_xml(code: str, body: ET.Element | None = None) -> bytes:
-    """``<response><code/><message/><body/></response>``."""
+def answer_xml(code: str, body: ET.Element | bytes | None = None) -> bytes:
+    """``<response><code/><message/><body/></response>``; a ``bytes`` body is the inside of
+    ``<body>``, already serialized (``_candidates_xml``: ElementTree is too slow for a
+    list of thousands)."""
     root = ET.Element("response")
     add(root, "code", code)
     add(root, "message", MESSAGES.get(code, ""))
+    if isinstance(body, bytes):
+        root.append(ET.Element("body"))
+        head, empty, tail = to_xml(root).rpartition(b"<body />")
+        assert empty, "ElementTree writes an empty element as <body />"
+        return head + b"<body>" + body + b"</body>" + tail
     root.append(body if body is not None else ET.Element("body"))
     return to_xml(root)
 
 
-def _xml_response(code: str, body: ET.Element | None = None) -> Response:
+def _xml_response(code: str, body: ET.Element | bytes | None = None) -> Response:
     return Response(answer_xml(code, body), media_type="application/xml; charset=utf-8")
 
 
@@ -212,6 +231,35 @@ def _bill(parent: ET.Element, i: SimInvoice) -> None:
     add(el, "vat", format_amount(i.vat))
     add(el, "series", i.series)
     add(el, "number", i.number)
+    add(el, "due", format_date(i.due))
+
+
+def _text(value: str) -> str:
+    """Text as ``add`` would write it: what XML cannot carry as spaces, then escaped."""
+    return escape(xml_text(value))
+
+
+def _candidates_xml(found: list[Candidate]) -> bytes:
+    """``<customer>`` elements, written as text: ~4 times faster than ElementTree for the
+    thousands of a whole unit's list."""
+    return "".join(
+        f"<customer><code>{_text(c.code)}</code><name>{_text(c.name)}</name>"
+        f"<address>{_text(c.address)}</address><book>{_text(c.book_code)}</book>"
+        f"<supply>{c.supply}</supply><periods>{c.periods}</periods>"
+        f"<overdue>{format_amount(c.overdue)}</overdue>"
+        f"<oldest-due>{format_date(c.oldest_due)}</oldest-due></customer>"
+        for c in found
+    ).encode()
+
+
+def _unit_and_book(body: ET.Element, *, book_required: bool) -> tuple[str, str | None]:
+    unit = _one(body, "unit")
+    if not UNIT.fullmatch(unit):
+        raise _Malformed("unit")
+    book = _optional(body, "book") or None
+    if (book is None and book_required) or (book is not None and not BOOK.fullmatch(book)):
+        raise _Malformed("book")
+    return unit, book
 
 
 def _trans(parent: ET.Element, p: SimPayment) -> None:
@@ -295,13 +343,16 @@ class Cmis1Service:
         self.ledger = ledger
         self.audits = AuditBook(ledger)
         self.in_doubt = InDoubt(lambda: self.ledger.clock())
-        self._commands = {
+        self._commands: dict[str, Callable[[_Call], tuple[str, ET.Element | bytes]]] = {
             "CUSTOMER-BILL": self.customer_bill,
             "SEARCH-CUSTOMER": self.search_customer,
             "BILLING": self.billing,
             "CHECK-TRANS": self.check_trans,
             "TRANSACTION-CANCELLATION": self.cancel,
             "TRANS-BY-DATE": self.trans_by_date,
+            "DISCONNECTION-LIST": self.disconnection_list,
+            "SUPPLY-CHANGE": self.supply_change,
+            "BILLS-BY-BOOK": self.bills_by_book,
         }
 
     def routes(self) -> list[Route]:
@@ -313,6 +364,7 @@ class Cmis1Service:
 
     async def endpoint(self, request: Request) -> Response:
         call: _Call | None = None
+        body: ET.Element | bytes | None
         try:
             call = _parse_call(await _read_body(request), frozenset(self._commands))
             code, body = self._commands[call.command](call)
@@ -416,6 +468,43 @@ class Cmis1Service:
         body = ET.Element("body")
         for p in self.ledger.payments_for_day(day, None):
             _trans(body, p)
+        return OK, body
+
+    def disconnection_list(self, call: _Call) -> tuple[str, bytes]:
+        unit, book = _unit_and_book(call.body, book_required=False)
+        try:
+            as_of = parse_date(_one(call.body, "as-of"))
+        except ValueError:
+            raise _Malformed("as-of") from None
+        return OK, _candidates_xml(self.ledger.disconnection_list(unit, as_of, book))
+
+    def supply_change(self, call: _Call) -> tuple[str, ET.Element]:
+        """Idempotent by state: no key, a repeat finds the state set and answers ``000``."""
+        supply = _one(call.body, "supply")
+        if supply not in SUPPLIES:
+            raise _Malformed("supply")
+        try:
+            at = parse_minute(_one(call.body, "time"))
+        except ValueError:
+            raise _Malformed("time") from None
+        order = SupplyOrder(
+            customer_code=_customer_code(call.body),
+            supply=supply,
+            at=at,
+            staff=_label(_one(call.body, "staff"), "staff"),
+            reason=_optional(call.body, "reason")[:500],
+        )
+        body = ET.Element("body")
+        add(body, "supply", self.ledger.change_supply(None, order))
+        return OK, body
+
+    def bills_by_book(self, call: _Call) -> tuple[str, ET.Element]:
+        unit, book = _unit_and_book(call.body, book_required=True)
+        assert book is not None
+        body = ET.Element("body")
+        for i in self.ledger.unpaid_of_book(unit, book):
+            _bill(body, i)
+            add(body[-1], "customer-code", i.customer_code)
         return OK, body
 
     # --- admin (not CMIS) ----------------------------------------------------------------

@@ -71,16 +71,25 @@ class DemoData:
     records are made when read."""
 
     def __init__(
-        self, *, unit: str, seed: int, today: dt.date, store: Store, awkward: tuple[str, ...]
+        self,
+        *,
+        unit: str,
+        seed: int,
+        today: dt.date,
+        store: Store,
+        awkward: tuple[str, ...],
+        books: int | None = None,
     ) -> None:
         self.unit = unit
         self.seed = seed
         self.today = today
         self.store = store
+        self.books = books
         self.customers = Customers(store)
         self.invoices = Invoices(store)
         self.awkward = awkward
         self._folded: dict[str, Column] = {}
+        self._by_book: dict[str, list[int]] | None = None
 
     def __repr__(self) -> str:
         return f"DemoData({self.params})"
@@ -95,12 +104,25 @@ class DemoData:
     @property
     def params(self) -> dict[str, object]:
         """What identifies this data set (written at the head of a ledger journal)."""
-        return {
+        params: dict[str, object] = {
             "unit": self.unit,
             "seed": self.seed,
             "today": self.today.isoformat(),
             "customers": len(self.customers),
         }
+        if self.books is not None:  # absent by default: older journals keep matching
+            params["books"] = self.books
+        return params
+
+    def by_book(self) -> dict[str, list[int]]:
+        """Book code -> its customers' indexes, in code order (built once: data is static)."""
+        if self._by_book is None:
+            index: dict[str, list[int]] = {}
+            books = self.store.columns["book_code"]
+            for i in range(len(self.store)):
+                index.setdefault(books[i], []).append(i)
+            self._by_book = index
+        return self._by_book
 
     def select(
         self,
@@ -183,12 +205,22 @@ def build_demo_data(
     customers: int = 10_000,
     seed: int = 2026,
     today: dt.date,
+    books: int | None = None,
 ) -> DemoData:
     """Build ``customers`` customers of ``unit`` with 0–6 consecutive unpaid invoices each.
 
     ~15 % owe nothing, ~5 % are cut for debt (and always owe at least two invoices); a few
-    months are split into sub-periods. Deterministic for a given (unit, customers, seed, today).
+    months are split into sub-periods. Deterministic for a given (unit, customers, seed,
+    today, books). Customers spread over 360 books (``A001``..``F060``), or over the first
+    ``books`` of them when given (e.g. 50: a few hundred customers a book); the rest of the
+    data is the same either way.
+
+    Invoices are due at the end of the month after their period plus a few days
+    (``packed.due_date``): on any day, a customer owing three months or more is overdue by
+    three weeks at least, one owing only last month is not yet due.
     """
+    if books is not None and not 1 <= books <= len(_BOOK_LETTERS) * 60:
+        raise ValueError(f"books must be between 1 and {len(_BOOK_LETTERS) * 60}")
     if len(unit) != 6 or not unit[:2].isupper() or not unit[2:].isdigit():
         raise ValueError(f"unit must be 2 capital letters + 4 digits, got {unit!r}")
     if not 1 <= customers <= 9_999_999:
@@ -250,7 +282,7 @@ def build_demo_data(
         fields = {
             "name": name,
             "address": address,
-            "book_code": f"{unit}{choice(_BOOK_LETTERS)}{randrange(1, 61):03d}",
+            "book_code": _book(unit, choice(_BOOK_LETTERS), randrange(1, 61), books),
             "meter": _unique(rng, meters, lambda g: f"{g.randrange(10**9, 10**10)}"),
             "id_card": _unique(
                 rng,
@@ -266,4 +298,14 @@ def build_demo_data(
     # made after the loop: a string kept from inside it would pin an arena of its garbage
     awkward = [store.code(i - 1) for i in range(_AWKWARD_EVERY, customers + 1, _AWKWARD_EVERY)]
     awkward = awkward[: len(_AWKWARD)]
-    return DemoData(unit=unit, seed=seed, today=today, store=store, awkward=tuple(awkward))
+    return DemoData(
+        unit=unit, seed=seed, today=today, store=store, awkward=tuple(awkward), books=books
+    )
+
+
+def _book(unit: str, letter: str, number: int, books: int | None) -> str:
+    """The book code drawn (same draws whatever ``books``), folded onto ``books`` books."""
+    if books is not None:
+        n = (_BOOK_LETTERS.index(letter) * 60 + number - 1) % books
+        letter, number = _BOOK_LETTERS[n // 60], n % 60 + 1
+    return f"{unit}{letter}{number:03d}"

@@ -20,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 LOSE_MODES = ("500", "close")
 INVOICE_FAULTS = ("busy", "error", "hang", "lose")
 _BILL_ID = re.compile(rb"<bill-id>\s*([0-9]+)\s*</bill-id>")
+_CUSTOMER = re.compile(rb"<customer-code>\s*([A-Z0-9]+)\s*</customer-code>")
+_SUPPLY_PATH = re.compile(r"/v2/customers/([A-Z0-9]+)/supply")
 CMIS_PREFIXES = ("/v2/", "/cmis1/")
 ADMIN_PREFIX = "/admin/"
 
@@ -42,6 +44,10 @@ class FaultConfig:
       invoices gets that fault, each time, while it is set (``busy``: ``503``; ``error``:
       ``500``; ``hang``: ``hang_ms``; ``lose``: done, answer lost). One customer's post can
       thus fail while their next one, or another customer's, goes through.
+    - ``supply_faults``: ``{"<customer code>": "busy" | "error" | "hang" | "lose"}``, the
+      same for every supply change of these customers (2.0 ``POST
+      /v2/customers/{code}/supply``, 1.0 ``SUPPLY-CHANGE``); ``lose``: the cut or
+      reconnection is recorded, its answer lost.
     """
 
     latency_ms: int = 0
@@ -54,6 +60,7 @@ class FaultConfig:
     lose_answer_mode: str = "500"
     trickle_ms: int = 0
     invoice_faults: dict[str, str] = field(default_factory=dict)
+    supply_faults: dict[str, str] = field(default_factory=dict)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -74,6 +81,11 @@ class FaultConfig:
             isinstance(k, str) and k.isdigit() and v in INVOICE_FAULTS for k, v in faults.items()
         ):
             raise ValueError(f"invoice_faults maps invoice ids to one of {INVOICE_FAULTS}")
+        faults = self.supply_faults
+        if not isinstance(faults, dict) or not all(
+            isinstance(k, str) and v in INVOICE_FAULTS for k, v in faults.items()
+        ):
+            raise ValueError(f"supply_faults maps customer codes to one of {INVOICE_FAULTS}")
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -148,8 +160,8 @@ class FaultMiddleware:
             await asyncio.sleep(cfg.latency_ms / 1000)
         if cfg.trickle_ms:
             send = _trickle(send, receive, cfg.trickle_ms / 1000)
-        if cfg.invoice_faults and scope["method"] == "POST":
-            receive, targeted = await _invoice_fault(receive, cfg.invoice_faults)
+        if (cfg.invoice_faults or cfg.supply_faults) and scope["method"] == "POST":
+            receive, targeted = await _targeted_fault(path, receive, cfg)
             if targeted == "busy":
                 await _send_all(send, _json_answer(503, "0503"))
                 return
@@ -211,10 +223,20 @@ async def _read_all(receive: Receive) -> tuple[list[Message], Receive]:
     return body, replay
 
 
-async def _invoice_fault(receive: Receive, faults: dict[str, str]) -> tuple[Receive, str]:
-    """The fault set for an invoice this payment call pays ("" for none)."""
+async def _targeted_fault(path: str, receive: Receive, cfg: FaultConfig) -> tuple[Receive, str]:
+    """The fault set for an invoice this payment call pays, or for the customer whose
+    supply this call changes ("" for none)."""
     body, receive = await _read_all(receive)
     raw = b"".join(m.get("body", b"") for m in body)
+    if cfg.supply_faults:
+        m = _SUPPLY_PATH.fullmatch(path)
+        code = m.group(1) if m else None
+        if code is None and b"<command>SUPPLY-CHANGE</command>" in raw:
+            found = _CUSTOMER.search(raw)
+            code = found.group(1).decode() if found else None
+        if code is not None and code in cfg.supply_faults:
+            return receive, cfg.supply_faults[code]
+    faults = cfg.invoice_faults
     ids: list[str] = []
     if raw.lstrip().startswith(b"{"):  # 2.0: {"ID_HDON": [...], ...}
         try:

@@ -4,8 +4,13 @@ Protocol-agnostic on purpose: the 2.0 JSON API (and later the 1.0 XML one) parse
 wire format into a ``PaymentOrder`` and map a ``LedgerError.code`` back to their own
 answer. Every CMIS payment rule is enforced here, once, for every version.
 
+It also holds each customer's supply state (from the demo data's CUT/CONNECTED, then
+every cut and reconnection reported) and answers what is computed from both: the
+disconnection list of a day (``notice_days`` decides who is on it) and the unpaid invoices
+of a book.
+
 Persistence is an append-only journal of JSON lines, written before memory is changed and
-replayed at start, so a restarted simulator keeps what it was paid.
+replayed at start, so a restarted simulator keeps what it was paid and who is cut.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ import pathlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from integrations.cmis.simulator.data import DemoData, SimCustomer, SimInvoice
+from integrations.cmis.simulator.data import CONNECTED, CUT, DemoData, SimCustomer, SimInvoice
+from integrations.cmis.simulator.packed import FIRST_INVOICE, VAT_PERCENT, due_date
 
 VN = dt.timezone(dt.timedelta(hours=7), "+07:00")
 
@@ -35,6 +41,12 @@ ALREADY_PAID = "051"
 KEY_REUSED = "0422"
 UNKNOWN_TXN = "2006"
 NOT_SAME_DAY = "2007"
+NOTHING_OVERDUE = "061"
+STILL_OVERDUE = "062"
+SUPPLIES = (CONNECTED, CUT)
+
+#: days past an invoice's due date before CMIS puts its customer up for disconnection
+DEFAULT_NOTICE_DAYS = 7
 
 _ELSEWHERE = ""  # marker in ``_paid_by``: paid through a bank / payment network, not a txn
 _JOURNAL_VERSION = 1
@@ -88,6 +100,58 @@ class PaymentOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class SupplyOrder:
+    """A cut or reconnection reported; two are "the same body" when they are equal."""
+
+    customer_code: str
+    supply: str
+    at: dt.datetime
+    staff: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "customer_code": self.customer_code,
+            "supply": self.supply,
+            "at": self.at.isoformat(),
+            "staff": self.staff,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> SupplyOrder:
+        return cls(
+            customer_code=obj["customer_code"],
+            supply=obj["supply"],
+            at=dt.datetime.fromisoformat(obj["at"]),
+            staff=obj["staff"],
+            reason=obj["reason"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyChange:
+    """A change of supply state CMIS made (a repeat that found the state set is none)."""
+
+    key: str | None
+    order: SupplyOrder
+    recorded_at: dt.datetime
+
+
+class Candidate(NamedTuple):
+    """One line of the disconnection list (a tuple: thousands are made per call)."""
+
+    code: str
+    name: str
+    address: str
+    book_code: str
+    supply: str
+    periods: int
+    overdue: int
+    oldest_due: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class SimPayment:
     """A payment CMIS accepted; ``recorded_at`` (CMIS's clock) decides its business day."""
 
@@ -137,6 +201,10 @@ class Ledger:
         self._payments: dict[str, SimPayment] = {}
         self._refusals: dict[str, tuple[PaymentOrder, str]] = {}  # first answer was a refusal
         self._receipts = 0
+        self.notice_days = DEFAULT_NOTICE_DAYS
+        self._cut: dict[int, bool] = {}  # customer index -> cut, where it changed
+        self._supply_keys: dict[str, tuple[SupplyOrder, str]] = {}  # key -> order, answer
+        self._changes: list[SupplyChange] = []
         if journal is not None:
             self._open_journal(journal)
 
@@ -149,10 +217,72 @@ class Ledger:
         return c
 
     def unpaid(self, code: str) -> tuple[SimCustomer, list[SimInvoice]]:
-        """The customer and their unpaid invoices, oldest first."""
+        """The customer (with their supply state now) and their unpaid invoices, oldest first."""
         c = self.customer(code)
         with self._lock:
+            supply = self._supply_of(self.data.store.index(code) or 0, c.supply)
+            c = c if supply == c.supply else dataclasses.replace(c, supply=supply)
             return c, [i for i in c.invoices if i.invoice_id not in self._paid_by]
+
+    def supply_changes(self, code: str | None = None) -> list[SupplyChange]:
+        """Supply changes made (of one customer, or all), oldest first."""
+        with self._lock:
+            return [c for c in self._changes if code in (None, c.order.customer_code)]
+
+    def disconnection_list(
+        self, unit: str, as_of: dt.date, book: str | None = None
+    ) -> list[Candidate]:
+        """Connected customers with an unpaid invoice due more than ``notice_days`` before
+        ``as_of``, by book then address: ``periods`` every unpaid invoice, ``overdue`` the
+        total of those past their due date on ``as_of``, ``oldest_due`` the oldest due date."""
+        st, data = self.data.store, self.data
+        if unit != data.unit:
+            return []
+        by_book = data.by_book()
+        books = [book] if book is not None else sorted(by_book)
+        limit = as_of - dt.timedelta(days=self.notice_days)
+        found: list[tuple[int, int, int, dt.date]] = []
+        year, month, amount, paid = st.year, st.month, st.amount, self._paid_by
+        with self._lock:
+            for b in books:
+                for i in by_book.get(b, ()):
+                    first, n = st.first[i], st.count[i]
+                    if not n or self._cut.get(i, bool(st.cut[i])):
+                        continue
+                    periods, overdue, oldest = 0, 0, None
+                    for k in range(first, first + n):
+                        if FIRST_INVOICE + k in paid:
+                            continue
+                        due = due_date(year[k], month[k])
+                        periods += 1
+                        if oldest is None:
+                            oldest = due
+                        if due < as_of:
+                            total = amount[k] + amount[k] * VAT_PERCENT // 100
+                            overdue += total
+                    if oldest is not None and oldest < limit:
+                        found.append((i, periods, overdue, oldest))
+        col = st.columns
+        name, address, book_code = col["name"], col["address"], col["book_code"]
+        out = [
+            Candidate(st.code(i), name[i], address[i], book_code[i], CONNECTED, p, owed, oldest)
+            for i, p, owed, oldest in found
+        ]
+        out.sort(key=lambda c: (c.book_code, c.address, c.code))
+        return out
+
+    def unpaid_of_book(self, unit: str, book: str) -> list[SimInvoice]:
+        """Every unpaid invoice of the customers of a book, by customer then period."""
+        st = self.data.store
+        if unit != self.data.unit:
+            return []
+        with self._lock:
+            return [
+                st.invoice(k)
+                for i in self.data.by_book().get(book, ())
+                for k in st.invoice_range(i)
+                if FIRST_INVOICE + k not in self._paid_by
+            ]
 
     def payment(self, txn_id: str) -> SimPayment:
         with self._lock:
@@ -239,7 +369,59 @@ class Ledger:
             self._append({"op": "elsewhere", "invoice": invoice_id})
             self._paid_by[invoice_id] = _ELSEWHERE
 
+    def change_supply(self, key: str | None, order: SupplyOrder) -> str:
+        """Cut or reconnect; the state after. Already in that state: no change, no error.
+        ``key`` (2.0's Idempotency-Key): a repeat with the same order gets the first answer,
+        with another ``0422``; None (1.0): idempotent by state only."""
+        with self._lock:
+            if key is not None and key in self._supply_keys:
+                first, answer = self._supply_keys[key]
+                if first != order:
+                    raise LedgerError(KEY_REUSED, f"{key} was used for another supply change")
+                if answer not in SUPPLIES:
+                    raise LedgerError(answer, "same answer as the first call")
+                return answer
+            try:
+                changed = self._check_supply(order)
+            except LedgerError as e:
+                if key is not None and e.code != MALFORMED:
+                    entry: dict[str, Any] = {
+                        "op": "supply-refuse",
+                        "key": key,
+                        "order": order.to_json(),
+                    }
+                    self._append({**entry, "code": e.code})
+                    self._supply_keys[key] = (order, e.code)
+                raise
+            if changed or key is not None:
+                now = self.clock()
+                entry = {"op": "supply", "key": key, "order": order.to_json()}
+                self._append({**entry, "changed": changed, "recorded_at": now.isoformat()})
+                self._apply_supply(key, order, changed, now)
+            return order.supply
+
     # --- rules ----------------------------------------------------------------------------
+
+    def _supply_of(self, i: int, static: str) -> str:
+        cut = self._cut.get(i)
+        return static if cut is None else (CUT if cut else CONNECTED)
+
+    def _check_supply(self, order: SupplyOrder) -> bool:
+        """CMIS's supply rules; True when the state changes."""
+        if order.supply not in SUPPLIES:
+            raise LedgerError(MALFORMED, f"supply {order.supply!r}")
+        c = self.customer(order.customer_code)
+        i = self.data.store.index(c.code)
+        assert i is not None
+        if self._supply_of(i, c.supply) == order.supply:
+            return False
+        today = self.clock().astimezone(VN).date()
+        overdue = any(inv.due < today for inv in c.invoices if inv.invoice_id not in self._paid_by)
+        if order.supply == CUT and not overdue:
+            raise LedgerError(NOTHING_OVERDUE, "nothing overdue to cut for")
+        if order.supply == CONNECTED and overdue:
+            raise LedgerError(STILL_OVERDUE, "an overdue invoice is still unpaid")
+        return True
 
     def _check(self, order: PaymentOrder) -> None:
         """CMIS's payment rules, in the order CMIS reports them."""
@@ -276,6 +458,17 @@ class Ledger:
             if self._paid_by.get(i) == txn_id:
                 del self._paid_by[i]
         return p
+
+    def _apply_supply(
+        self, key: str | None, order: SupplyOrder, changed: bool, at: dt.datetime
+    ) -> None:
+        if key is not None:
+            self._supply_keys[key] = (order, order.supply)
+        if changed:
+            i = self.data.store.index(order.customer_code)
+            assert i is not None
+            self._cut[i] = order.supply == CUT
+            self._changes.append(SupplyChange(key, order, at))
 
     # --- journal --------------------------------------------------------------------------
 
@@ -324,5 +517,13 @@ class Ledger:
             self._apply_reversal(e["txn"], e["reason"], dt.datetime.fromisoformat(e["at"]))
         elif op == "elsewhere":
             self._paid_by[int(e["invoice"])] = _ELSEWHERE
+        elif op == "supply":
+            order = SupplyOrder.from_json(e["order"])
+            if self.data.store.index(order.customer_code) is None:
+                raise ValueError(f"unknown customer {order.customer_code}")
+            at = dt.datetime.fromisoformat(e["recorded_at"])
+            self._apply_supply(e["key"], order, bool(e["changed"]), at)
+        elif op == "supply-refuse":
+            self._supply_keys[e["key"]] = (SupplyOrder.from_json(e["order"]), e["code"])
         else:
             raise ValueError(f"unknown op {op!r}")

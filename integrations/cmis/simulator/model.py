@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 CONNECTED = "CONNECTED"
@@ -22,6 +23,7 @@ class SimInvoice:
     total: int
     series: str
     number: str
+    due: dt.date  # HAN_TT: the date by which it must be paid
 
     @property
     def period_key(self) -> tuple[int, int, int]:

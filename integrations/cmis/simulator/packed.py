@@ -10,6 +10,8 @@ others (invoice ids, VAT, totals, series, numbers) computed again. ``Customers``
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import functools
 import io
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -19,10 +21,20 @@ from integrations.cmis.simulator.model import CONNECTED, CUT, SimCustomer, SimIn
 
 FIRST_INVOICE = 310_000_001
 VAT_PERCENT = 8
+#: an invoice is due this many days after the end of the month that follows its period
+DUE_DAYS = 5
 
 
 def invoice_number(invoice_id: int) -> str:
     return f"{(invoice_id * 7_919) % 9_000_000 + 1_000_000:07d}"
+
+
+@functools.cache
+def due_date(year: int, month: int) -> dt.date:
+    """HAN_TT of an invoice of ``month``/``year`` (any sub-period): the end of the next
+    month, plus ``DUE_DAYS``. Period January 2026 is due on 5 March 2026."""
+    months = year * 12 + month - 1 + 2  # the first day of the second month after the period
+    return dt.date(months // 12, months % 12 + 1, 1) + dt.timedelta(days=DUE_DAYS - 1)
 
 
 class Column:
@@ -171,6 +183,7 @@ class Store:
             total=amount + vat,
             series=f"1K{year % 100:02d}T{self.unit[:2]}",
             number=invoice_number(invoice_id),
+            due=due_date(year, self.month[k]),
         )
 
     def invoice_range(self, i: int) -> range:

@@ -24,12 +24,13 @@ class SimulatorProcess:
     """`qms cmis-sim` on a free loopback port, its journal in ``tmp``; started at once,
     ready when the constructor returns (uvicorn said it listens)."""
 
-    def __init__(self, tmp: Path, customers: int, seed: int) -> None:
+    def __init__(self, tmp: Path, customers: int, seed: int, *extra: str) -> None:
         self.journal = tmp / "ledger.jsonl"
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "qms", "cmis-sim", "--port", str(self.port)]
         cmd += ["--customers", str(customers), "--seed", str(seed), "--ledger", str(self.journal)]
+        cmd += extra  # more `qms cmis-sim` flags, e.g. "--books", "50"
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )

@@ -128,14 +128,19 @@ def run_forever(
     customers: int = 10_000,
     seed: int = 2026,
     today: dt.date | None = None,
+    books: int | None = None,
+    notice_days: int = 7,
     log_level: str = "info",
 ) -> None:
     """Blocking: the standalone simulator behind ``qms cmis-sim`` (Ctrl-C stops it).
 
     With a ``ledger`` journal that already exists, its demo-data parameters win over
-    ``unit``/``customers``/``seed``/``today``: the payments in it refer to that data.
+    ``unit``/``customers``/``seed``/``today``/``books``: the payments in it refer to that data.
+    ``notice_days`` decides who is on the disconnection list.
     """
     ledger_path = pathlib.Path(ledger) if ledger is not None else None
-    data = default_demo_data(ledger_path, unit=unit, customers=customers, seed=seed, today=today)
-    app = create_app(data, ledger_path=ledger_path, faults=faults)
+    data = default_demo_data(
+        ledger_path, unit=unit, customers=customers, seed=seed, today=today, books=books
+    )
+    app = create_app(data, ledger_path=ledger_path, faults=faults, notice_days=notice_days)
     uvicorn.run(app, host=host, port=port, log_level=log_level, ws="none")

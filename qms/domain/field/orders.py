@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from qms.domain.clock import iso
 from qms.domain.errors import Forbidden, NotFound
 from qms.domain.tx import Tx
-from qms.storage.models import Crew, FieldOrder, FieldRound
+from qms.storage.models import Crew, FieldOrder, FieldRound, User
 
 KINDS = ("cut", "reconnect")
 #: an order's life: open (nobody's) -> assigned -> done | not_done; or cancelled first
@@ -129,3 +129,20 @@ def my_crew(tx: Tx) -> Crew:
         code="not_in_crew",
         user=name,
     )
+
+
+def crew_papers(tx: Tx, code: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A crew (with its members' names) and the orders its papers carry: the ones still
+    to do, in route order."""
+    crew = tx.session.exec(
+        select(Crew).where(Crew.branch_id == tx.branch_id, Crew.code == code)
+    ).first()
+    if crew is None:
+        raise NotFound(f"no crew {code}", code="unknown_crew", crew=code)
+    people = tx.session.exec(select(User).where(User.branch_id == tx.branch_id)).all()
+    names = {u.username: u.full_name or u.username for u in people}
+    mine = tx.session.exec(
+        select(FieldOrder).where(FieldOrder.crew_id == crew.id, col(FieldOrder.status).in_(LIVE))
+    ).all()
+    ordered = sorted(mine, key=lambda o: (o.route_no or 0, o.id or 0))
+    return crew_public(crew, names), [public(o, crew) for o in ordered]

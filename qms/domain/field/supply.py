@@ -62,6 +62,14 @@ def posted(tx: Tx, change: SupplyChange) -> None:
     tx.emit("field.supply_posted", {"change": public(change)})
 
 
+def in_doubt(tx: Tx, change: SupplyChange, message: str) -> None:
+    """No usable answer: CMIS may have made the change or not. It is sent again (safe:
+    idempotent on both versions); the board sees it waiting."""
+    change.last_error = message[:300]
+    tx.session.add(change)
+    tx.emit("field.supply_in_doubt", {"change": public(change)})
+
+
 def refused(
     tx: Tx, change: SupplyChange, code: str, message: str, invoices: list[dict[str, Any]]
 ) -> None:
