@@ -1,13 +1,14 @@
 """The crew's phone (counters/crew.html) in Debian chromium on a 360×740 screen, against a
-real server and its demo CMIS: the team leader pulls books and assigns seven orders to crew
+real server and its demo CMIS: the team leader pulls books and assigns eight orders to crew
 T1 over the API; the phone lists them in route order, records a cut, and checks with
 CMIS before cutting (a customer who paid at a bank: do not cut); results typed
 without signal wait on the phone, survive a reload and arrive once when the signal is
 back; an answer lost on the way makes the phone send the same key again, and the server
 holds one result; a payment at the counter cancels an order on the phone as it shows it,
-a cut queued for it is refused in words, and a cut customer's payment brings their
-reconnection to the top of the list. Waits are on the page's data-* attributes
-and the server's events, each bounded; nothing sleeps."""
+a cut queued for it is refused in words, a cut customer's payment brings their
+reconnection to the top of the list, and a result sent after the round closed is refused.
+Waits are on the page's data-* attributes and the server's events, each bounded; nothing
+sleeps."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from tests.conftest import HallServer
 from tests.hallclient import Device, Staff, ready_ticket
 
 PHONE = {"width": 360, "height": 740}
-CREW_ORDERS = 7  # the orders T1 gets: one for each step below
+CREW_ORDERS = 8  # the orders T1 gets: one for each step below
 WAIT_MS = 20_000
 ID_AND_ROUTE = "ls => ls.map(l => [+l.dataset.id, +l.dataset.route])"
 
@@ -81,7 +82,7 @@ class FieldFeed:
 @pytest.fixture(scope="module")
 def scene(hall: HallServer, demo: DemoData) -> Iterator[dict[str, Any]]:
     """Today's round pulled by the team leader from the books with the most customers
-    owing three months or more (on CMIS's list whatever the day), seven of its cut orders
+    owing three months or more (on CMIS's list whatever the day), eight of its cut orders
     assigned to T1 (crew1, crew2); a cashier with an open drawer; the board's socket."""
     leader = Staff(hall.base, "doitruong", None)
     per_book: dict[str, int] = {}
@@ -355,9 +356,9 @@ def test_a_payment_at_the_counter_cancels_the_order_on_the_phone_and_a_queued_cu
 
     with phone(browser, hall, console) as (context, page):
         live = page.eval_on_selector_all("#todo li", "ls => ls.map(l => +l.dataset.id)")
-        assert len(live) == 2
+        assert len(live) == 3
         customer = {o["id"]: o["customer_code"] for o in scene["orders"]["orders"]}
-        shown, queued = live
+        shown, queued, late = live
 
         # on the phone, online: the payment cancels it and the phone says so at once
         pay_at_the_counter(customer[shown])
@@ -394,3 +395,16 @@ def test_a_payment_at_the_counter_cancels_the_order_on_the_phone_and_a_queued_cu
         first.query_selector("button.open").click()
         assert page.inner_text("#btn-done") == "Đã đóng điện"
         assert page.is_hidden("#btn-check")  # nothing to check before reconnecting
+        page.click("#back")
+
+        # a cut typed without signal, sent after the team leader closed the round
+        context.set_offline(True)
+        page.wait_for_selector("body[data-net=offline]")
+        cut(page, late)
+        closed = people["leader"].post("/api/field/rounds/close")
+        context.set_offline(False)
+        refusal = page.wait_for_selector(
+            f"#todo li[data-id='{late}'] .refusal[data-code=round_closed]"
+        )
+        day = closed["business_day"]
+        assert refusal.inner_text() == error_text("round_closed", {"day": day}, "vi")
