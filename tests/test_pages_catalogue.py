@@ -50,6 +50,10 @@ PAGES = {
         ]
         + ["counters/field.html"],
     ),
+    "crew": (
+        ["qms/static/texts.js", "counters/crew-texts.js"],
+        ["counters/crew.js", "counters/crew-outbox.js", "counters/crew.html"],
+    ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
@@ -126,6 +130,11 @@ BUILT = {
         "error.no_debt",
     ],
     "display": [],
+    # the crew's phone: an order's kind, status and reasons (crew.js)
+    "crew": [f"field_kind.{s}" for s in STATUSES["field_kind"]]
+    + [f"field_status.{s}" for s in STATUSES["field_status"]]
+    + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
+    + ["crew.done_cut", "crew.done_reconnect", "crew.late", "crew.deadline"],
 }
 
 
