@@ -320,3 +320,16 @@ def test_the_round_closes_after_a_confirmation(board: Any) -> None:
     page.wait_for_selector("#round-box[data-status=closed]")
     assert "Đã khoá sổ" in page.text_content("#round-info [data-item=status]")
     assert page.is_disabled("#pull-submit") and page.is_disabled("#close-round")
+
+
+def test_the_team_leader_signed_in_at_the_counters_page_lands_on_the_board(
+    browser: Any, hall: HallServer, console: Console
+) -> None:
+    page = console.watch(browser.new_page(viewport={"width": 1500, "height": 1000}))
+    try:
+        sign_in(page, hall, "doitruong", "")
+        page.wait_for_selector("body[data-manage=true] #board-view[data-loaded=true]")
+        assert page.url.endswith("/counters/field.html")
+        assert page.is_hidden("#login-view") and page.is_hidden("#to-hall")
+    finally:
+        page.close()
