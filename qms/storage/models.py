@@ -469,7 +469,10 @@ class InventoryScan(SQLModel, table=True):
     clerk: str
     at: dt.datetime = _ts()
 
-    __table_args__ = (UniqueConstraint("inventory_id", "series", "number"),)
+    __table_args__ = (
+        UniqueConstraint("inventory_id", "series", "number"),
+        Index("ix_inventoryscan_book", "inventory_id", "book_code"),  # a book's progress
+    )
 
 
 class InventoryExpected(SQLModel, table=True):

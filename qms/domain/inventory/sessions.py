@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from integrations.cmis.base import BookInvoice
@@ -285,19 +286,22 @@ def books_of(tx: Tx, inv: Inventory) -> list[InventoryBook]:
 
 
 def book_public(tx: Tx, b: InventoryBook) -> dict[str, Any]:
-    scans = tx.session.exec(
-        select(InventoryScan.times).where(
+    scanned, doubles = tx.session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((col(InventoryScan.times) > 1, 1), else_=0)), 0),
+        ).where(
             InventoryScan.inventory_id == b.inventory_id, InventoryScan.book_code == b.book_code
         )
-    ).all()
+    ).one()
     return {
         "book_code": b.book_code,
         "status": b.status,
         "clerk": b.clerk.partition(":")[2] if b.clerk else None,
         "started_at": iso(b.started_at),
         "finished_at": iso(b.finished_at),
-        "scanned": len(scans),
-        "doubles": sum(1 for t in scans if t > 1),
+        "scanned": int(scanned),
+        "doubles": int(doubles),
     }
 
 

@@ -90,6 +90,7 @@ def upgrade() -> None:
     for table in ("inventorybook", "inventoryscan", "inventoryexpected", "inventorycash"):
         op.create_index(f"ix_{table}_inventory_id", table, ["inventory_id"])
     op.create_index("ix_ticketinvoice_number", "ticketinvoice", ["number"])
+    op.create_index("ix_inventoryscan_book", "inventoryscan", ["inventory_id", "book_code"])
 
 
 def downgrade() -> None:
