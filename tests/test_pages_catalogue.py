@@ -42,6 +42,10 @@ PAGES = {
         ]
         + ["counters/index.html"],
     ),
+    "inventory": (
+        ["qms/static/texts.js", "counters/inventory-texts.js"],
+        ["counters/inventory.js", "counters/inventory.html"],
+    ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
@@ -110,6 +114,9 @@ BUILT = {
         "error.no_debt",
     ],
     "display": [],
+    # the inventory page: a session's and a book's status (inventory.js)
+    "inventory": [f"inventory.{s}" for s in STATUSES["inventory"]]
+    + [f"inventory_book.{s}" for s in STATUSES["inventory_book"]],
 }
 
 

@@ -31,7 +31,13 @@ async def listing(hall: Hall, who: Principal) -> list[dict[str, Any]]:
 
 async def state(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]:
     require(who, "inventory.read")
-    return await hall.peek(who, lambda tx: sessions.state(tx, sessions.get(tx, inventory_id)))
+
+    def shown(tx: Tx) -> dict[str, Any]:
+        # the notes the cash is counted in (config cash.denominations), for the page's form
+        out = sessions.state(tx, sessions.get(tx, inventory_id))
+        return {**out, "denominations": sorted(tx.branch.denominations, reverse=True)}
+
+    return await hall.peek(who, shown)
 
 
 async def compare(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]:
