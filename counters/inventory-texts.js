@@ -27,9 +27,9 @@ export const INVENTORY_TEXTS = {
   "inv.scanned": { vi: "Đã quét", en: "Scanned" },
   "inv.doubles": { vi: "Quét trùng", en: "Double" },
   "inv.count_book": { vi: "Đếm sổ này", en: "Count this book" },
-  "inv.compare": { vi: "So sánh với CMIS", en: "Compare with CMIS" },
+  "inv.compare": { vi: "Đối chiếu với CMIS", en: "Compare with CMIS" },
   "inv.compared": {
-    vi: (v) => `Đã so sánh: ${v.n} hoá đơn CMIS chưa thu`,
+    vi: (v) => `Đã đối chiếu: ${v.n} hoá đơn CMIS chưa thu`,
     en: (v) => `Compared: ${v.n} unpaid at CMIS`,
   },
   "inv.close": { vi: "Kết thúc đợt", en: "Close the inventory" },
@@ -40,7 +40,10 @@ export const INVENTORY_TEXTS = {
   "inv.save_cash": { vi: "Lưu bảng kê", en: "Save the count" },
   "inv.total": { vi: "Tổng", en: "Total" },
   "inv.counting_book": { vi: "Đang đếm sổ", en: "Counting book" },
-  "inv.scan_here": { vi: "Quét mã vạch, hoặc gõ ký hiệu và số rồi Enter", en: "Scan the barcode, or type series and number, then Enter" },
+  "inv.scan_here": {
+    vi: "Quét mã vạch, hoặc gõ ký hiệu và số rồi Enter",
+    en: "Scan the barcode, or type series and number, then Enter",
+  },
   "inv.count_so_far": { vi: "Số tờ đã quét", en: "Papers scanned" },
   "inv.done": { vi: "Xong sổ", en: "Book done" },
   "inv.leave": { vi: "Đổi sổ", en: "Other book" },

@@ -166,8 +166,16 @@ function addMember() {
     el(
       "div",
       { className: "member" },
-      el("input", { className: "member-name", placeholder: msg("inv.member_name"), "aria-label": `${msg("inv.member_name")} ${n}` }),
-      el("input", { className: "member-role", placeholder: msg("inv.member_role"), "aria-label": `${msg("inv.member_role")} ${n}` }),
+      el("input", {
+        className: "member-name",
+        placeholder: msg("inv.member_name"),
+        "aria-label": `${msg("inv.member_name")} ${n}`,
+      }),
+      el("input", {
+        className: "member-role",
+        placeholder: msg("inv.member_role"),
+        "aria-label": `${msg("inv.member_role")} ${n}`,
+      }),
     ),
   );
 }

@@ -77,7 +77,7 @@ def _session(pdf: FPDF, data: dict[str, Any], branch: str, tz: str) -> None:
     for label, value in (
         ("Số đợt / Session no.", str(inv["id"])),
         ("Mở lúc / Opened", f"{_when(inv['opened_at'], tz)} ({plain(inv['opened_by'])})"),
-        ("So sánh CMIS / Compared with CMIS", _when(inv["compared_at"], tz)),
+        ("Đối chiếu CMIS / Compared with CMIS", _when(inv["compared_at"], tz)),
         ("Kết thúc / Closed", _when(inv["closed_at"], tz)),
         ("Trạng thái / Status", f"{status[0]} / {status[1]}"),
     ):
@@ -99,7 +99,7 @@ def _session(pdf: FPDF, data: dict[str, Any], branch: str, tz: str) -> None:
 def _totals(pdf: FPDF, data: dict[str, Any]) -> None:
     _heading(pdf, "Tổng hợp theo sổ", "Totals per book")
     if not data["compared"]:
-        _text(pdf, "Chưa so sánh với CMIS: chỉ có số đã quét. / Not compared with CMIS yet: "
+        _text(pdf, "Chưa đối chiếu với CMIS: chỉ có số đã quét. / Not compared with CMIS yet: "
               "only the count.", 9, "B")  # fmt: skip
     pdf.set_font(FONT, "", 7.5)
     with pdf.table(
