@@ -437,7 +437,8 @@ async function scanOne(code) {
     if (res.double) answer("double", msg("inv.scanned_twice", { code: shown }));
     else answer("ok", msg("inv.scanned_ok", { code: shown, n: res.book.scanned }));
   } catch (err) {
-    answer("refused", texts.explainText(err), err.code);
+    // the code as typed, so the clerk knows which paper to put aside or scan again
+    answer("refused", `${code}: ${texts.explainText(err)}`, err.code);
   }
 }
 

@@ -13,6 +13,7 @@ from fpdf.fonts import FontFace
 from printers.formats import HALL_TZ, local_time, vnd
 from printers.layout import nfc, plain
 from qms import words
+from qms.domain.inventory.record import DIFFERENCES
 from qms.usecases.report_export import FONT, dejavu
 from qms.words.in_words import amount_in_words
 
@@ -33,7 +34,7 @@ TOTALS = (
     ("Thừa / Extra", "extra", False),
     ("Quét trùng / Double", "doubles", False),
 )
-#: a book's lists in the order the record gives them
+#: a book's lists as the record gives them (the kinds of difference: ``DIFFERENCES``)
 LISTS = ("missing_list", "at_counter_list", "extra_list", "double_list")
 
 
@@ -127,47 +128,62 @@ def _totals(pdf: FPDF, data: dict[str, Any]) -> None:
 
 
 def _differences(pdf: FPDF, data: dict[str, Any]) -> None:
+    """Book by book, each kind of difference under a line saying what it asks of the
+    hall, then its papers (a table of short cells: thousands of lines stay quick)."""
     _heading(pdf, "Danh sách chênh lệch theo sổ", "Differences per book")
     listed = False
     for b in data["books"]:
-        items = [(i.get("why", k.removesuffix("_list")), i) for k in LISTS for i in b[k]]
-        if not items:
+        kinds: dict[str, list[dict[str, Any]]] = {k: [] for k in DIFFERENCES}
+        for key in LISTS:
+            for i in b[key]:
+                kinds[i.get("why", key.removesuffix("_list"))].append(i)
+        count = sum(map(len, kinds.values()))
+        if not count:
             continue
         listed = True
-        _text(pdf, f"Sổ / Book {plain(b['book_code'])} ({len(items)})", 9, "B")
-        pdf.set_font(FONT, "", 7.5)
-        with pdf.table(
-            col_widths=(18, 13, 11, 20, 9, 14, 34),
-            text_align=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
-            headings_style=HEAD,
-            padding=(0.6, 1),
-            repeat_headings=1,
-        ) as t:
-            head = t.row()
-            for h in ("Chênh lệch / Difference", "Ký hiệu / Series", "Số / Number",
-                      "Khách hàng / Customer", "Kỳ / Period", "Tiền / Amount",
-                      "Việc cần làm / What to do"):  # fmt: skip
-                head.cell(h, align="CENTER")
-            for why, i in items:
-                kind = words.STATUSES["inventory_difference"].get(why, (why, why))
-                action = words.STATUSES["inventory_action"].get(why, (why, why))
-                total = i.get("total")
-                detail = f" ×{i['times']}" if why == "double" else ""
-                where = f" ({plain(i['where'])})" if why == "at_counter" else ""
-                row = t.row()
-                for text in (
-                    f"{kind[0]}{detail} / {kind[1]}",
-                    plain(i["series"]),
-                    plain(i["number"]),
-                    plain(i.get("customer_code", "")),
-                    plain(i.get("period", "")),
-                    vnd(total) if isinstance(total, int) else "",
-                    f"{action[0]}{where} / {action[1]}",
-                ):
-                    row.cell(nfc(text))
-        pdf.ln(1.5)
+        if pdf.will_page_break(30):
+            pdf.add_page()
+        _text(pdf, f"Sổ / Book {plain(b['book_code'])} ({count})", 9.5, "B")
+        for why, items in kinds.items():
+            if items:
+                _difference(pdf, why, items)
     if not listed:
         _text(pdf, "Không có chênh lệch. / No differences.")
+
+
+def _difference(pdf: FPDF, why: str, items: list[dict[str, Any]]) -> None:
+    kind = words.STATUSES["inventory_difference"][why]
+    action = words.STATUSES["inventory_action"][why]
+    if pdf.will_page_break(20):
+        pdf.add_page()
+    _text(pdf, f"{kind[0]} / {kind[1]} ({len(items)}): {action[0]} / {action[1]}", 8.5, "B")
+    pdf.set_font(FONT, "", 7.5)
+    with pdf.table(
+        col_widths=(6, 12, 11, 20, 9, 14, 14),
+        text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
+        headings_style=HEAD,
+        padding=(0.4, 1),
+        repeat_headings=1,
+    ) as t:
+        head = t.row()
+        for h in ("#", "Ký hiệu / Series", "Số / Number", "Khách hàng / Customer", "Kỳ / Period",
+                  "Tiền / Amount", "Ghi chú / Note"):  # fmt: skip
+            head.cell(h, align="CENTER")
+        for n, i in enumerate(items, 1):
+            total = i.get("total")
+            note = {"at_counter": plain(i.get("where", "")), "double": f"×{i.get('times', 2)}"}
+            row = t.row()
+            for text in (
+                str(n),
+                plain(i["series"]),
+                plain(i["number"]),
+                plain(i.get("customer_code", "")),
+                plain(i.get("period", "")),
+                vnd(total) if isinstance(total, int) else "",
+                note.get(why, ""),
+            ):
+                row.cell(nfc(text))
+    pdf.ln(1)
 
 
 def _cash(pdf: FPDF, data: dict[str, Any]) -> None:
