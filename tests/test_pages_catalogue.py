@@ -54,6 +54,10 @@ PAGES = {
         ["qms/static/texts.js", "counters/crew-texts.js"],
         ["counters/crew.js", "counters/crew-outbox.js", "counters/crew.html"],
     ),
+    "inventory": (
+        ["qms/static/texts.js", "counters/inventory-texts.js"],
+        ["counters/inventory.js", "counters/inventory.html"],
+    ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
@@ -135,6 +139,9 @@ BUILT = {
     + [f"field_status.{s}" for s in STATUSES["field_status"]]
     + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
     + ["crew.done_cut", "crew.done_reconnect", "crew.late", "crew.deadline"],
+    # the inventory page: a session's and a book's status (inventory.js)
+    "inventory": [f"inventory.{s}" for s in STATUSES["inventory"]]
+    + [f"inventory_book.{s}" for s in STATUSES["inventory_book"]],
 }
 
 

@@ -72,12 +72,19 @@ async def close(request: Request) -> Response:
 async def record(request: Request) -> Response:
     who = await principal(request)
     data = await inventory.inventory_record(_hall(request), who, _id(request))
-    if request.query_params.get("format") == "csv":
-        name = f"kiem-ke-{data['inventory']['id']}.csv"
+    wanted = request.query_params.get("format")
+    name = f"kiem-ke-{data['inventory']['id']}"
+    if wanted == "pdf":
+        return Response(
+            await inventory.record_pdf(_hall(request), who, data),
+            media_type="application/pdf",
+            headers={"content-disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    if wanted == "csv":
         return Response(
             inventory.record_csv(data).encode("utf-8-sig"),
             media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="{name}"'},
+            headers={"content-disposition": f'attachment; filename="{name}.csv"'},
         )
     return ok(data)
 

@@ -185,7 +185,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         ),
     ),
     ("GET", "/api/inventories/{id:int}/record"): Op(
-        "The inventory record (JSON, or CSV with format=csv)",
+        "The inventory record (JSON; the CSV with format=csv, the A4 PDF with format=pdf)",
         "inventory.read",
         query=("format",),
         refusals=(("404", ("unknown_inventory",)),),

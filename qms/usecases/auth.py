@@ -82,6 +82,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inventory.manage": frozenset({"supervisor", "admin"}),
     "inventory.scan": frozenset({"lookup", "head_cashier", "supervisor"}),
     "inventory.cash": frozenset({"head_cashier", "supervisor"}),
+    # the scanning page's live progress: the inventory.* events only (projections.py)
+    "view.inventory": frozenset({"supervisor", "head_cashier", "admin", "lookup"}),
     "view.field": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
     "view.crew": frozenset({"crew"}),
 }

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+from functools import partial
 from typing import Any
+
+import anyio
 
 from integrations.cmis import base as cmis
 from qms import words
@@ -28,7 +31,13 @@ async def listing(hall: Hall, who: Principal) -> list[dict[str, Any]]:
 
 async def state(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]:
     require(who, "inventory.read")
-    return await hall.peek(who, lambda tx: sessions.state(tx, sessions.get(tx, inventory_id)))
+
+    def shown(tx: Tx) -> dict[str, Any]:
+        # the notes the cash is counted in (config cash.denominations), for the page's form
+        out = sessions.state(tx, sessions.get(tx, inventory_id))
+        return {**out, "denominations": sorted(tx.branch.denominations, reverse=True)}
+
+    return await hall.peek(who, shown)
 
 
 async def compare(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]:
@@ -68,6 +77,20 @@ async def compare(hall: Hall, who: Principal, inventory_id: int) -> dict[str, An
 async def inventory_record(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]:
     require(who, "inventory.read")
     return await hall.peek(who, lambda tx: record.build(tx, inventory_id))
+
+
+async def record_pdf(hall: Hall, who: Principal, data: dict[str, Any]) -> bytes:
+    """The record on A4, drawn off the event loop (a record of thousands of lines)."""
+    from qms.usecases import inventory_pdf  # fpdf2 loads on the first paper, not at start-up
+
+    draw = partial(
+        inventory_pdf.record_pdf,
+        data,
+        branch=hall.branch(who.branch_id).name,
+        at=hall.clock.now().isoformat(),
+        tz=str(hall.clock.tz),
+    )
+    return await anyio.to_thread.run_sync(draw)
 
 
 #: the record's lines in the CSV: which list, and what it asks of the hall
