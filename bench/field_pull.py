@@ -15,7 +15,7 @@ work; then the same stream while ``doitruong`` runs ``--cycles`` times: pull 50 
 (``POST /api/field/rounds/pull``), auto-assign over five crews, read the board
 (``GET /api/field``). The window is exactly the cycles' span.
 
-    python -m bench.field_pull [--cycles 3] [--displays 20] [--every 1.0] [--idle-s 30]
+    python -m bench.field_pull [--cycles 3] [--displays 20] [--every 0.5] [--idle-s 30]
 """
 
 from __future__ import annotations
@@ -117,6 +117,8 @@ class Stream:
         self.displays = displays
         self.calls: list[int] = []
         self.f4s: list[int] = []
+        self.phase = "idle"  # what the team leader is doing as a round starts
+        self.by_phase: dict[str, list[int]] = {}  # the round's slower of call and F4
         self.failed: list[str] = []
         self.ran_out = False
 
@@ -132,6 +134,7 @@ class Stream:
                 self.ran_out = True
                 break
             t = self.tickets.pop()
+            phase = self.phase
             try:
                 sent = h.now_us()
                 await http.post(f"/api/counters/{counter}/call", {"number": t["number"]})
@@ -143,6 +146,7 @@ class Stream:
                 sent = h.now_us()
                 await http.post(f"/api/counters/{counter}/collect", body)
                 self.f4s.append(h.now_us() - sent)
+                self.by_phase.setdefault(phase, []).append(max(self.calls[-1], self.f4s[-1]))
             except (h.HttpError, OSError, RuntimeError, asyncio.IncompleteReadError) as exc:
                 self.failed.append(f"ticket {t['number']}: {exc}")
 
@@ -155,15 +159,20 @@ class Stream:
         )
 
 
-async def field_cycles(leader: h.Http, books: list[list[str]]) -> list[dict[str, Any]]:
+async def field_cycles(
+    leader: h.Http, books: list[list[str]], stream: Stream
+) -> list[dict[str, Any]]:
     """Pull, auto-assign and read the board, once per group of books."""
     out = []
     for group in books:
+        stream.phase = "pull"
         t0 = time.perf_counter()
         pulled = await leader.post("/api/field/rounds/pull", {"books": group})
         t1 = time.perf_counter()
+        stream.phase = "auto-assign"
         assigned = await leader.post("/api/field/orders/auto-assign", {"crews": CREWS})
         t2 = time.perf_counter()
+        stream.phase = "board"
         board = await leader.get("/api/field")
         t3 = time.perf_counter()
         out.append(
@@ -203,6 +212,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         tickets = await staff.ready_tickets(server, codes[:need])
         prep_s = time.perf_counter() - t0
+        prepared = len(tickets)
         tickets.reverse()  # popped from the end: served in number order
         desks = await h.cashiers(server.base)
         conns = await h.open_many(server.ws_url, h.DISPLAY, "display", args.displays)
@@ -226,7 +236,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(args.every)  # the stream is under way
         profile = h.Profile(server, "field_pull")
         t0 = time.perf_counter()
-        cycles = await field_cycles(leader, groups)
+        cycles = await field_cycles(leader, groups, loaded)
         field_s = time.perf_counter() - t0
         profile.stop()
         stop.set()
@@ -238,7 +248,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await http.close()
     return {
         "prep_s": prep_s,
-        "tickets": len(tickets),
+        "tickets": prepared,
         "idle": idle,
         "loaded": loaded,
         "cycles": cycles,
@@ -253,7 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=3, help="groups of 50 books pulled")
     parser.add_argument("--displays", type=int, default=20)
-    parser.add_argument("--every", type=float, default=1.0, help="seconds between a desk's rounds")
+    parser.add_argument("--every", type=float, default=0.5, help="seconds between a desk's rounds")
     parser.add_argument("--idle-s", type=float, default=30.0, help="the window without a pull")
     parser.add_argument(
         "--loaded-max-s", type=float, default=120.0, help="tickets prepared for this long a pull"
@@ -279,6 +289,8 @@ def main() -> None:
     print(h.line("  during pulls: call -> slowest display", loaded.calls))
     print(h.line("  during pulls: F4 answer", loaded.f4s))
     print(f"  {r['cpu_loaded']}")
+    for phase, worst in sorted(loaded.by_phase.items()):
+        print(h.line(f"  rounds started during the {phase}: slower of call and F4", worst))
     for label, q, lo in (("call -> display", idle.calls, loaded.calls),
                          ("F4", idle.f4s, loaded.f4s)):  # fmt: skip
         print(f"  p99 ratio {label}: {h.pct(lo, 99) / max(1, h.pct(q, 99)):.2f}x")
