@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from qms.domain.commands import Command
 from qms.domain.field import commands as fc
+from qms.domain.field.orders import share_gil
 from qms.http.api import body, ok, principal
 from qms.usecases import field
 from qms.usecases.hall import Hall
@@ -39,7 +40,11 @@ def _board_json(out: dict[str, Any]) -> bytes:
     """The board as JSON (as ``ok`` writes it), book by book in a worker thread: a day's
     list is megabytes, and one ``json.dumps`` of it would hold the event loop (and the
     GIL) for as long as it runs; between books the hall's other answers go out."""
-    books = b",".join(_dumps(b) for b in out["books"])
+    parts = []
+    for b in out["books"]:
+        parts.append(_dumps(b))
+        share_gil()
+    books = b",".join(parts)
     rest = _dumps({k: v for k, v in out.items() if k != "books"})[:-1]
     return rest + (b"," if rest != b"{" else b"") + b'"books":[' + books + b"]}"
 

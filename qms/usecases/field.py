@@ -26,9 +26,9 @@ from qms.usecases.hall import Hall
 
 #: CMIS calls of one pull at once (one per book)
 PULL_CONCURRENCY = 8
-#: books kept in one transaction of a pull (~100 orders a book): the branch's lock is let
+#: books kept in one transaction of a pull (~130 orders a book): the branch's lock is let
 #: go between parts, so a counter's call or F4 waits for one part, not for the whole list
-PULL_PART_BOOKS = 5
+PULL_PART_BOOKS = 2
 #: orders given in one transaction of a balanced assignment, for the same reason
 ASSIGN_PART_ORDERS = 400
 

@@ -19,7 +19,7 @@ from integrations.cmis.base import DisconnectionCandidate
 from qms.domain.clock import iso
 from qms.domain.errors import Conflict, Unprocessable
 from qms.domain.field.commands import CloseRound
-from qms.domain.field.orders import LIVE, many, route_key, today_round
+from qms.domain.field.orders import LIVE, SHARE_EVERY, many, route_key, share_gil, today_round
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import FieldOrder, FieldRound
@@ -82,7 +82,9 @@ def pulled(
     }
     fresh = []
     refreshed = 0
-    for c in listed:
+    for n, c in enumerate(listed, 1):
+        if n % SHARE_EVERY == 0:
+            share_gil()
         o = existing.pop(c.code, None)
         if o is None:
             fresh.append(
