@@ -16,6 +16,9 @@ const SESSION_KEY = "qms.session";
 const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter", "cash"];
 const CASH_ROLES = new Set(["head_cashier", "supervisor", "admin"]); // cash.read
 const EXPIRED = msg("session_expired");
+/** The field roles sign in here too, then go to their own page: the crew's phone, the
+ * team leader's board. */
+const FIELD_PAGES = { crew: "/counters/crew.html", field_leader: "/counters/field.html" };
 
 /** What the screens share; only the shell changes session and mode. */
 const ctx = {
@@ -212,6 +215,9 @@ async function enter() {
     setMode("supervisor");
     view = "supervisor";
     screens.supervisor.start();
+  } else if (FIELD_PAGES[p.role]) {
+    location.replace(FIELD_PAGES[p.role]); // field work has pages of its own (docs/field.md)
+    return;
   } else {
     setMode("nocounter");
     return;

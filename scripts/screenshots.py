@@ -37,6 +37,33 @@ def cut_customer() -> str:
     )
 
 
+def crew_round(hall: HallServer) -> None:
+    """Today's round for crew T1: six cut orders from the two books with the most
+    customers owing three months or more, the first of them cut."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from integrations.cmis.simulator.data import build_demo_data
+
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    demo = build_demo_data(unit="PE0100", customers=SIM_CUSTOMERS, seed=SIM_SEED, today=today)
+    per_book: dict[str, int] = {}
+    for c in demo.customers.values():
+        if c.supply != "CUT" and len(c.invoices) >= 3:
+            per_book[c.book_code] = per_book.get(c.book_code, 0) + 1
+    leader = Staff(hall.base, "doitruong", None)
+    leader.post("/api/field/rounds/pull", {"books": sorted(per_book, key=per_book.get)[-2:]})
+    listed = [o for b in leader.get("/api/field")["books"] for o in b["orders"]]
+    picked = [o["id"] for o in listed if o["status"] == "open"][:6]
+    leader.post("/api/field/orders/assign", {"orders": picked, "crew": "T1"})
+    crew = Staff(hall.base, "crew1", None)
+    first = crew.get("/api/field/my-orders")["orders"][0]["id"]
+    at = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).isoformat(timespec="seconds")
+    crew.post(
+        f"/api/field/orders/{first}/result", {"key": "screenshot-1", "outcome": "done", "at": at}
+    )
+
+
 def stage(hall: HallServer) -> dict[str, Any]:
     """Twelve tickets: some found, two called, one parked, one paid; four drawers open,
     one movement to the head cashier matched and one hanging."""
@@ -152,11 +179,35 @@ def main() -> None:
             pg.wait_for_selector("#cash-moves tr[data-status=hanging]")
             pg.wait_for_selector("#day-box[data-can-close=false]")
             pg.screenshot(path=OUT / "cash.png")
+
+            crew_round(hall)
+            crew_phone(page(360, 740), hall)
+
+            # the team leader's board over the same round, the rest of it shared to T2
+            leader = Staff(hall.base, "doitruong", None)
+            leader.post("/api/field/orders/auto-assign", {"crews": ["T2"]})
+            pg = page(1440, 900)
+            pg.goto(f"{hall.base}/counters/field.html")
+            pg.fill("#login-username", "doitruong")
+            pg.fill("#login-password", "demo123")
+            pg.click("#login-submit")
+            pg.wait_for_selector("#board-view[data-loaded=true] #books tr[data-status=done]")
+            pg.screenshot(path=OUT / "field-board.png")
             b.close()
         paper(hall)
         print(f"screenshots in {OUT} (serving {state})")
     finally:
         hall.stop()
+
+
+def crew_phone(pg: Any, hall: HallServer) -> None:
+    """The crew's phone (docs/field.md), signed in as crew1 of T1."""
+    pg.goto(f"{hall.base}/counters/crew.html")
+    pg.fill("#login-username", "crew1")
+    pg.fill("#login-password", "demo123")
+    pg.click("#login-submit")
+    pg.wait_for_selector("body[data-view=list][data-state=online] #done li")
+    pg.screenshot(path=OUT / "crew-phone.png")
 
 
 def paper(hall: HallServer) -> None:

@@ -49,6 +49,34 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/snapshot"): ("/api/snapshot?view=supervisor", "view.supervisor"),
     ("GET", "/api/events"): ("/api/events?view=display", "events.read"),
     ("GET", "/api/payments"): ("/api/payments", "payment.read"),
+    ("GET", "/api/inventories"): ("/api/inventories", "inventory.read"),
+    ("POST", "/api/inventories"): ("/api/inventories", "inventory.manage"),
+    ("GET", "/api/inventories/{id:int}"): ("/api/inventories/999999", "inventory.read"),
+    ("POST", "/api/inventories/{id:int}/books/{book}/take"): (
+        "/api/inventories/999999/books/PE0100A011/take",
+        "inventory.scan",
+    ),
+    ("POST", "/api/inventories/{id:int}/books/{book}/scan"): (
+        "/api/inventories/999999/books/PE0100A011/scan",
+        "inventory.scan",
+    ),
+    ("POST", "/api/inventories/{id:int}/books/{book}/finish"): (
+        "/api/inventories/999999/books/PE0100A011/finish",
+        "inventory.scan",
+    ),
+    ("POST", "/api/inventories/{id:int}/cash"): ("/api/inventories/999999/cash", "inventory.cash"),
+    ("POST", "/api/inventories/{id:int}/compare"): (
+        "/api/inventories/999999/compare",
+        "inventory.manage",
+    ),
+    ("GET", "/api/inventories/{id:int}/record"): (
+        "/api/inventories/999999/record",
+        "inventory.read",
+    ),
+    ("POST", "/api/inventories/{id:int}/close"): (
+        "/api/inventories/999999/close",
+        "inventory.manage",
+    ),
     ("GET", "/api/field"): ("/api/field", "field.read"),
     ("GET", "/api/field/crews"): ("/api/field/crews", "field.read"),
     ("GET", "/api/field/crews/{code}/papers.pdf"): ("/api/field/crews/T9/papers.pdf", "field.read"),

@@ -42,6 +42,22 @@ PAGES = {
         ]
         + ["counters/index.html"],
     ),
+    "field": (
+        ["qms/static/texts.js", "counters/field-texts.js"],
+        [
+            f"counters/{n}.js"
+            for n in ("field", "field-common", "field-list", "field-crews", "field-reconnect")
+        ]
+        + ["counters/field.html"],
+    ),
+    "crew": (
+        ["qms/static/texts.js", "counters/crew-texts.js"],
+        ["counters/crew.js", "counters/crew-outbox.js", "counters/crew.html"],
+    ),
+    "inventory": (
+        ["qms/static/texts.js", "counters/inventory-texts.js"],
+        ["counters/inventory.js", "counters/inventory.html"],
+    ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
@@ -101,6 +117,14 @@ BUILT = {
     + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")]
     # the supervisor's counter table: each counter's kind (a lookup counter's parity)
     + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")],
+    # the field board: an order's status and why, the round's, CMIS's refusals
+    "field": [f"field_status.{s}" for s in STATUSES["field_status"]]
+    + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
+    + [f"field_round.{s}" for s in STATUSES["field_round"]]
+    + [f"supply.{s}" for s in STATUSES["supply"]]
+    + [f"supply_error.{s}" for s in ("061", "062", "0017")]
+    + [f"fb.{s}" for s in ("no", "customer", "address", "periods", "overdue", "oldest_due")]
+    + ["fb.crew", "fb.status", "fb.slip"],
     "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
     + ["error.unknown_ticket", "error.network"],
     "kiosk": [
@@ -110,6 +134,14 @@ BUILT = {
         "error.no_debt",
     ],
     "display": [],
+    # the crew's phone: an order's kind, status and reasons (crew.js)
+    "crew": [f"field_kind.{s}" for s in STATUSES["field_kind"]]
+    + [f"field_status.{s}" for s in STATUSES["field_status"]]
+    + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
+    + ["crew.done_cut", "crew.done_reconnect", "crew.late", "crew.deadline"],
+    # the inventory page: a session's and a book's status (inventory.js)
+    "inventory": [f"inventory.{s}" for s in STATUSES["inventory"]]
+    + [f"inventory_book.{s}" for s in STATUSES["inventory_book"]],
 }
 
 
@@ -208,6 +240,20 @@ def test_counters_page_static_words_are_the_catalogues() -> None:
     assert not differ, f"attribute differs from the catalogue: {differ}"
     bilingual = re.findall(rf"""\b{ATTR}="[^"]* / [^"]*\"""", html)
     assert len(bilingual) == len(attrs), "every attribute in two languages is marked"
+
+
+def test_field_page_static_words_are_the_catalogues() -> None:
+    words = catalogue(PAGES["field"][0])
+    html = (ROOT / "counters/field.html").read_text(encoding="utf-8")
+    marked = MARKED.findall(html)
+    assert len(marked) > 30
+    differ = [
+        (key, vi, en)
+        for key, vi, en in marked
+        if (" ".join(vi.split()), " ".join(en.split())) != (words[key]["vi"], words[key]["en"])
+    ]
+    assert not differ, f"page text differs from the catalogue: {differ}"
+    assert html.count('<span class="en">') == len(marked)
 
 
 # --- the hall's words on the pages (qms/static/words.js, generated from qms/words) -------

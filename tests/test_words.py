@@ -19,6 +19,8 @@ from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
 from qms.domain import cashier, delivery, errors, movements, payments, reconcile
 from qms.domain.field import orders as field_orders
+from qms.domain.inventory import record as inventory_record
+from qms.domain.inventory import sessions as inventory_sessions
 from qms.http.errors import _HTTP_CODES
 from qms.usecases import auth, queries, reports
 from qms.words import ERRORS, STATUSES, error_text
@@ -36,7 +38,7 @@ DEFAULT_CODE = {
 }
 #: CMIS's own errors carry CMIS's codes (MA_LOI, e.g. "0400"); the use cases turn them
 #: into the hall's (unknown_customer, cmis_unavailable...), which are checked
-CMIS_ERRORS = {"CmisError", "CustomerNotFound", "PaymentRefused", "PaymentUnknown"}
+CMIS_ERRORS = {"CmisError", "CustomerNotFound", "PaymentRefused", "PaymentUnknown", "SupplyRefused"}
 CMIS_ERRORS |= {"CmisUnavailable", "CmisBadAnswer", "bad"}
 
 
@@ -308,6 +310,10 @@ STORED = {
     "field_round": list(field_orders.ROUND_STATUSES),
     "supply_change": list(field_orders.SUPPLY_STATUSES),
     "supply": [s.value for s in Supply],
+    "inventory": list(inventory_sessions.STATUSES),
+    "inventory_book": list(inventory_sessions.BOOK_STATUSES),
+    "inventory_difference": list(inventory_record.DIFFERENCES),
+    "inventory_action": list(inventory_record.DIFFERENCES),
 }
 
 

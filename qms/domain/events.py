@@ -65,6 +65,12 @@ EVENT_TYPES: dict[str, str] = {
     "field.supply_in_doubt": "a supply change got no usable answer from CMIS; it is sent again",
     "field.supply_refused": "CMIS refused a cut (061) or a reconnection (062)",
     "field.supply_retried": "the team leader sent a refused supply change again",
+    "inventory.opened": "the supervisor opened an inventory session with its committee and books",
+    "inventory.book": "a clerk took, resumed or finished counting a book of an inventory",
+    "inventory.scanned": "a paper invoice was found in a rack (scanned again: counted once)",
+    "inventory.cash_counted": "cash was counted by note for the inventory",
+    "inventory.compared": "CMIS's unpaid invoices of the inventory's books were fetched",
+    "inventory.closed": "the inventory was closed: its record is final",
     "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "
     "supervisor signed a counter out): their sockets close in every worker",
 }

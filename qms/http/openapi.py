@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from qms.domain import commands as c
 from qms.domain import delivery, money, tickets
 from qms.domain.field import commands as fc
+from qms.domain.inventory import commands as ic
 from qms.domain.json_input import MAX_DEPTH
 from qms.usecases.auth import PERMISSIONS
 from qms.usecases.hall import USE_CASES
@@ -149,6 +150,49 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Ask for a payment's reversal", command=c.Reverse, body=True
     ),
     ("GET", "/api/cmis"): Op("CMIS's health as the hall sees it", "cmis.read"),
+    # the year-end inventory (docs/inventory.md)
+    ("GET", "/api/inventories"): Op("The branch's inventory sessions", "inventory.read"),
+    ("POST", "/api/inventories"): Op(
+        "Open an inventory with its committee and books", command=ic.OpenInventory, body=True
+    ),
+    ("GET", "/api/inventories/{id:int}"): Op(
+        "An inventory: books and their progress, the cash counted",
+        "inventory.read",
+        refusals=(("404", ("unknown_inventory",)),),
+    ),
+    ("POST", "/api/inventories/{id:int}/books/{book}/take"): Op(
+        "Start or resume counting a book (one clerk per book)", command=ic.TakeBook
+    ),
+    ("POST", "/api/inventories/{id:int}/books/{book}/scan"): Op(
+        "A paper invoice found in the book's rack (a barcode or typed series and number)",
+        command=ic.Scan,
+        body=True,
+    ),
+    ("POST", "/api/inventories/{id:int}/books/{book}/finish"): Op(
+        "A book counted", command=ic.FinishBook
+    ),
+    ("POST", "/api/inventories/{id:int}/cash"): Op(
+        "Cash counted by note for the inventory", command=ic.CountCash, body=True
+    ),
+    ("POST", "/api/inventories/{id:int}/compare"): Op(
+        "Fetch CMIS's unpaid invoices of the books for the record",
+        "inventory.manage",
+        cmis=True,
+        refusals=(
+            ("404", ("unknown_inventory",)),
+            ("409", ("inventory_closed",)),
+            ("424", ("inventory_compare_unavailable",)),
+        ),
+    ),
+    ("GET", "/api/inventories/{id:int}/record"): Op(
+        "The inventory record (JSON; the CSV with format=csv, the A4 PDF with format=pdf)",
+        "inventory.read",
+        query=("format",),
+        refusals=(("404", ("unknown_inventory",)),),
+    ),
+    ("POST", "/api/inventories/{id:int}/close"): Op(
+        "Close the inventory: its record is final", command=ic.CloseInventory
+    ),
     # field work (docs/field.md)
     ("GET", "/api/field"): Op(
         "Today's disconnection round by book, crews, open reconnections, supply changes",
@@ -378,6 +422,36 @@ CHECKS: dict[Any, tuple[dict[str, Any], tuple[str, ...]]] = {
         ("invalid_time",),
     ),
     fc.short_text: (_nullable({"type": "string", "maxLength": 200}), ("invalid_request",)),
+    fc.books: (
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": fc.BOOK_CODE.pattern},
+            "minItems": 1,
+        },
+        ("invalid_book_code",),
+    ),
+    # the year-end inventory (qms/domain/inventory/commands.py)
+    ic.title: ({"type": "string", "minLength": 3, "maxLength": 120}, ("invalid_request",)),
+    ic.committee: (
+        {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["name", "role"],
+                "properties": {"name": _STR, "role": _STR},
+            },
+        },
+        ("invalid_committee",),
+    ),
+    ic.book: ({"type": "string", "pattern": fc.BOOK_CODE.pattern}, ("invalid_book_code",)),
+    ic.barcode: (
+        {"type": "string", "maxLength": 63, "description": "the invoice's series and number"},
+        ("not_an_invoice",),
+    ),
+    ic.holder: ({"type": "string", "minLength": 1, "maxLength": 60}, ("invalid_request",)),
+    ic.notes: (_NOTES, ("invalid_note_count",)),
 }
 
 

@@ -40,7 +40,7 @@ class FrameCache:
         key = (ev.branch_id, ev.seq, view)
         found = self._frames.get(key)
         if found is None:
-            data = projections.project_event(view, ev.data)
+            data = projections.project_event(view, ev.data, ev.type)
             text = json.dumps({"type": "event", **ev.wire(), "data": data}, ensure_ascii=False)
             found = self._frames[key] = (text, None)
             if len(self._frames) > self.size:

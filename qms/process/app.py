@@ -43,6 +43,7 @@ from qms.http import (
     stats,
 )
 from qms.http import field as field_http
+from qms.http import inventory as inventory_http
 from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
 from qms.http.headers import SecurityHeaders
 from qms.http.pages import PageFiles
@@ -217,6 +218,7 @@ def create_app(
         *api.routes,
         *cash.routes,
         *field_http.routes,
+        *inventory_http.routes,
         *reports.routes,
         *audit.routes,
         *enrollment.routes,

@@ -589,6 +589,42 @@ export const ERRORS = {
   "supply_not_refused": {
     "vi": "Báo cáo đóng cắt số {id} đang ở trạng thái {status:supply_change}: không cần gửi lại.",
     "en": "Supply change {id} is {status:supply_change}: nothing to send again."
+  },
+  "invalid_committee": {
+    "vi": "Hội đồng kiểm kê gồm 1 đến 10 người, mỗi người có họ tên và chức vụ. Nhập lại hội đồng.",
+    "en": "The committee is 1 to 10 people, each with a name and a role. Enter the committee again."
+  },
+  "not_an_invoice": {
+    "vi": "Mã vừa quét không phải mã vạch hoá đơn. Quét mã trên hoá đơn, hoặc gõ ký hiệu và số (ví dụ 1K26TPE 0012345).",
+    "en": "What was scanned is no invoice's barcode. Scan the code on the invoice, or type its series and number (e.g. 1K26TPE 0012345)."
+  },
+  "unknown_inventory": {
+    "vi": "Không có đợt kiểm kê số {inventory}. Chọn đợt trong danh sách.",
+    "en": "There is no inventory {inventory}. Choose one from the list."
+  },
+  "inventory_closed": {
+    "vi": "Đợt kiểm kê số {inventory} đã kết thúc. Không quét hay đếm thêm được.",
+    "en": "Inventory {inventory} is closed. Nothing more can be scanned or counted."
+  },
+  "book_not_in_session": {
+    "vi": "Sổ {book} không thuộc đợt kiểm kê này. Chọn sổ trong danh sách của đợt.",
+    "en": "Book {book} is not in this inventory. Choose a book of this inventory."
+  },
+  "book_taken": {
+    "vi": "Sổ {book} đang do {clerk} đếm. Mỗi sổ một người đếm: chọn sổ khác.",
+    "en": "Book {book} is being counted by {clerk}. One clerk per book: choose another book."
+  },
+  "invoice_of_other_book": {
+    "vi": "Hoá đơn {series} {number} thuộc sổ {book}, không nằm trong đợt kiểm kê này. Để riêng để kiểm theo sổ của nó.",
+    "en": "Invoice {series} {number} is of book {book}, not in this inventory. Put it aside for its own book's count."
+  },
+  "inventory_not_compared": {
+    "vi": "Chưa đối chiếu với CMIS. Bấm Đối chiếu trước khi kết thúc kiểm kê.",
+    "en": "Not compared with CMIS yet. Compare before closing the inventory."
+  },
+  "inventory_compare_unavailable": {
+    "vi": "CMIS không trả danh sách hoá đơn chưa thu. Số đã đếm vẫn giữ nguyên: đối chiếu lại sau ít phút.",
+    "en": "CMIS did not give the unpaid invoices. The count is kept: compare again in a few minutes."
   }
 };
 export const STATUSES = {
@@ -1133,9 +1169,93 @@ export const STATUSES = {
       "vi": "Đang có điện",
       "en": "Connected"
     }
+  },
+  "inventory": {
+    "open": {
+      "vi": "Đang kiểm kê",
+      "en": "Open"
+    },
+    "closed": {
+      "vi": "Đã kết thúc",
+      "en": "Closed"
+    }
+  },
+  "inventory_book": {
+    "waiting": {
+      "vi": "Chưa đếm",
+      "en": "Not started"
+    },
+    "counting": {
+      "vi": "Đang đếm",
+      "en": "Counting"
+    },
+    "counted": {
+      "vi": "Đã đếm xong",
+      "en": "Counted"
+    }
+  },
+  "inventory_difference": {
+    "missing": {
+      "vi": "Thiếu",
+      "en": "Missing"
+    },
+    "at_counter": {
+      "vi": "Đang ở quầy",
+      "en": "At a counter"
+    },
+    "paid_here": {
+      "vi": "Thừa: đã thu tại phòng",
+      "en": "Extra: paid here"
+    },
+    "not_owed": {
+      "vi": "Thừa: CMIS không còn nợ",
+      "en": "Extra: not owed at CMIS"
+    },
+    "double": {
+      "vi": "Quét trùng",
+      "en": "Scanned twice"
+    }
+  },
+  "inventory_action": {
+    "missing": {
+      "vi": "Tìm lại; không thấy thì báo mất",
+      "en": "Look for it; if not found, report it lost"
+    },
+    "at_counter": {
+      "vi": "Lấy lại từ quầy về giá",
+      "en": "Fetch it back from the counter"
+    },
+    "paid_here": {
+      "vi": "Đã thu: chuyển về bộ phận hoá đơn",
+      "en": "Paid: return it to invoice records"
+    },
+    "not_owed": {
+      "vi": "Đã thanh toán hoặc CMIS không biết: chuyển về bộ phận hoá đơn",
+      "en": "Paid or unknown to CMIS: return it to invoice records"
+    },
+    "double": {
+      "vi": "Đã tính một lần",
+      "en": "Counted once"
+    }
   }
 };
 export const FIELDS = {
+  "title": {
+    "vi": "tên đợt kiểm kê",
+    "en": "the inventory's title"
+  },
+  "committee": {
+    "vi": "hội đồng kiểm kê",
+    "en": "the committee"
+  },
+  "book": {
+    "vi": "mã sổ",
+    "en": "the book code"
+  },
+  "holder": {
+    "vi": "người giữ tiền",
+    "en": "who holds the cash"
+  },
   "books": {
     "vi": "danh sách mã sổ",
     "en": "the book codes"

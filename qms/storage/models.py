@@ -158,7 +158,7 @@ class TicketInvoice(SQLModel, table=True):
     vat: int = Field(sa_type=MONEY)
     total: int = Field(sa_type=MONEY)
     series: str
-    number: str
+    number: str = Field(index=True)  # a paper found at the inventory: is it out, or paid?
     book_code: str
     parity: str  # even | odd: which lookup counter pulls the paper
     lookup_status: str = "pending"  # pending | found | deferred | missing
@@ -422,3 +422,83 @@ class SupplyChange(SQLModel, table=True):
     last_error: str | None = None
     error_code: str | None = None  # CMIS's 061 / 062 / 0017 / 0422 when refused
     posted_at: dt.datetime | None = _ts(nullable=True)
+
+
+# --- the year-end inventory of paper invoices and cash (docs/inventory.md) -----------------
+
+
+class Inventory(SQLModel, table=True):
+    """An inventory session (kiểm kê): a committee counts the paper invoices of chosen
+    books against CMIS's unpaid ones, and the cash, for the inventory record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    title: str
+    committee: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{name, role}]
+    status: str = "open"  # open -> closed
+    opened_at: dt.datetime = _ts()
+    opened_by: str
+    compared_at: dt.datetime | None = _ts(nullable=True)  # CMIS's lists last fetched
+    closed_at: dt.datetime | None = _ts(nullable=True)
+    closed_by: str | None = None
+
+
+class InventoryBook(SQLModel, table=True):
+    """One book of a session: who counts it (one clerk at a time) and how far."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inventory_id: int = Field(foreign_key="inventory.id", index=True)
+    book_code: str
+    clerk: str | None = None  # user:NAME counting it now
+    status: str = "waiting"  # waiting -> counting -> counted
+    started_at: dt.datetime | None = _ts(nullable=True)
+    finished_at: dt.datetime | None = _ts(nullable=True)
+
+    __table_args__ = (UniqueConstraint("inventory_id", "book_code"),)
+
+
+class InventoryScan(SQLModel, table=True):
+    """A paper invoice found in a rack: one row per invoice, however often scanned."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inventory_id: int = Field(foreign_key="inventory.id", index=True)
+    book_code: str
+    series: str
+    number: str
+    times: int = 1  # scanned more than once: listed once, as a double scan
+    clerk: str
+    at: dt.datetime = _ts()
+
+    __table_args__ = (
+        UniqueConstraint("inventory_id", "series", "number"),
+        Index("ix_inventoryscan_book", "inventory_id", "book_code"),  # a book's progress
+    )
+
+
+class InventoryExpected(SQLModel, table=True):
+    """CMIS's unpaid invoices of a session's book, as last fetched for the comparison."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inventory_id: int = Field(foreign_key="inventory.id", index=True)
+    book_code: str
+    invoice_id: int
+    customer_code: str
+    series: str
+    number: str
+    period: str  # MM/YYYY (sub-period after a dot when there are several)
+    total: int = Field(sa_type=MONEY)
+    due: dt.date | None = None
+
+
+class InventoryCash(SQLModel, table=True):
+    """Cash counted at the inventory, by denomination, per holder (a drawer, the safe)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inventory_id: int = Field(foreign_key="inventory.id", index=True)
+    holder: str
+    notes: str = Field(sa_column=Column(Text, nullable=False))  # JSON {"500000": 3, ...}
+    total: int = Field(sa_type=MONEY)
+    counted_by: str
+    at: dt.datetime = _ts()
+
+    __table_args__ = (UniqueConstraint("inventory_id", "holder"),)

@@ -76,6 +76,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "field.read": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
     "field.manage": frozenset({"field_leader", "supervisor"}),
     "field.crew": frozenset({"crew"}),
+    # the year-end inventory (docs/inventory.md): the supervisor opens and closes it with
+    # the committee; clerks count the racks; the cash is counted by those who keep it
+    "inventory.read": frozenset({"supervisor", "head_cashier", "admin", "lookup"}),
+    "inventory.manage": frozenset({"supervisor", "admin"}),
+    "inventory.scan": frozenset({"lookup", "head_cashier", "supervisor"}),
+    "inventory.cash": frozenset({"head_cashier", "supervisor"}),
+    # the scanning page's live progress: the inventory.* events only (projections.py)
+    "view.inventory": frozenset({"supervisor", "head_cashier", "admin", "lookup"}),
     "view.field": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
     "view.crew": frozenset({"crew"}),
 }

@@ -43,6 +43,8 @@ from qms.domain.field import crews as field_crews
 from qms.domain.field import results as field_results
 from qms.domain.field import rounds as field_rounds
 from qms.domain.field import supply as field_supply
+from qms.domain.inventory import commands as ic
+from qms.domain.inventory import sessions as inventory_sessions
 from qms.domain.ticket_view import load_parts
 from qms.domain.tx import Actor, Tx, allowed_any_day, any_day
 from qms.live.bus import Bus, Resync
@@ -100,6 +102,13 @@ USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     fc.CloseRound: ("field.manage", any_day(field_rounds.close)),
     fc.RetrySupply: ("field.manage", any_day(field_supply.retry)),
     fc.Report: ("field.crew", any_day(field_results.report)),
+    # the year-end inventory (docs/inventory.md): not of the cash day either
+    ic.OpenInventory: ("inventory.manage", any_day(inventory_sessions.open_inventory)),
+    ic.TakeBook: ("inventory.scan", any_day(inventory_sessions.take_book)),
+    ic.Scan: ("inventory.scan", any_day(inventory_sessions.scan)),
+    ic.FinishBook: ("inventory.scan", any_day(inventory_sessions.finish_book)),
+    ic.CountCash: ("inventory.cash", any_day(inventory_sessions.count_cash)),
+    ic.CloseInventory: ("inventory.manage", any_day(inventory_sessions.close)),
 }
 
 

@@ -18,11 +18,14 @@ from qms.domain.ticket_view import ticket_states
 from qms.storage.models import DayClosure, Payment, Ticket
 
 VIEW = re.compile(
-    r"^(display|supervisor|agent|field|crew|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$"
+    r"^(display|supervisor|agent|field|crew|inventory|lookup-even|lookup-odd|cashier:[A-Z][A-Z0-9]{0,7})$"
 )
 #: the field views (docs/field.md) hear of field work only; the crew's phone only which
 #: orders changed, and asks for its own again
 FIELD_VIEWS = ("field", "crew")
+#: the inventory pages' view (docs/inventory.md) hears the ``inventory.*`` events whole,
+#: and nothing of tickets or cash: a lookup clerk's scanning page needs no more
+INVENTORY_VIEW = "inventory"
 CREW_ORDER_KEYS = ("id", "status", "reason", "crew", "kind")
 RECENT_CALLS = 20
 RECENT_DONE = 100
@@ -35,7 +38,8 @@ LOOKUP_KEYS = ("invoice_id", "invoice_ids", "later", "reason", "from", "to", "cu
 def check_view(view: object, branch: Branch) -> str:
     if not isinstance(view, str) or not VIEW.match(view):
         raise BadRequest(
-            "view is display, lookup-even, lookup-odd, cashier:CODE or supervisor",
+            "view is display, lookup-even, lookup-odd, cashier:CODE, supervisor, field, crew or "
+            "inventory",
             code="invalid_view",
         )
     if view.startswith("cashier:"):
@@ -94,9 +98,11 @@ def project_ticket(view: str, t: dict[str, Any]) -> dict[str, Any]:
     return t
 
 
-def project_event(view: str, data: dict[str, Any]) -> dict[str, Any]:
+def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, Any]:
     if view == "agent":
         return {}  # an agent gets jobs, not the hall's news
+    if view == INVENTORY_VIEW:
+        return dict(data) if kind.startswith("inventory.") else {}
     if view in FIELD_VIEWS:
         return _field_event(view, data)
     out: dict[str, Any] = {}
@@ -152,7 +158,7 @@ def _visible(view: str, t: dict[str, Any]) -> bool:
 def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str, Any]:
     """The state a view starts from; ``seq`` is read in the same transaction."""
     seq = events.current_seq(session, branch.id)
-    if view in FIELD_VIEWS:  # the field pages read their state over HTTP (/api/field)
+    if view in (*FIELD_VIEWS, INVENTORY_VIEW):  # these pages read their state over HTTP
         base = {"branch": {"id": branch.id, "name": branch.name}, "business_day": day.isoformat()}
         return {"seq": seq, "view": view, "data": base}
     q = select(Ticket).where(Ticket.branch_id == branch.id, Ticket.business_day == day)

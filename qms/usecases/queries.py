@@ -26,7 +26,7 @@ async def events(
     checked = projections.check_view(view, hall.branch(who.branch_id))
     check_view(who, checked)
     rows = await hall.replay(who.branch_id, since, limit)
-    return [{**r.wire(), "data": projections.project_event(checked, r.data)} for r in rows]
+    return [{**r.wire(), "data": projections.project_event(checked, r.data, r.type)} for r in rows]
 
 
 async def payments(

@@ -627,4 +627,41 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Báo cáo đóng cắt số {id} đang ở trạng thái {status:supply_change}: không cần gửi lại.",
         "Supply change {id} is {status:supply_change}: nothing to send again.",
     ),
+    # --- the year-end inventory (docs/inventory.md) --------------------------------------
+    "invalid_committee": (
+        "Hội đồng kiểm kê gồm 1 đến 10 người, mỗi người có họ tên và chức vụ. Nhập lại hội đồng.",
+        "The committee is 1 to 10 people, each with a name and a role. Enter the committee again.",
+    ),
+    "not_an_invoice": (
+        "Mã vừa quét không phải mã vạch hoá đơn. Quét mã trên hoá đơn, hoặc gõ ký hiệu và số (ví dụ 1K26TPE 0012345).",
+        "What was scanned is no invoice's barcode. Scan the code on the invoice, or type its series and number (e.g. 1K26TPE 0012345).",
+    ),
+    "unknown_inventory": (
+        "Không có đợt kiểm kê số {inventory}. Chọn đợt trong danh sách.",
+        "There is no inventory {inventory}. Choose one from the list.",
+    ),
+    "inventory_closed": (
+        "Đợt kiểm kê số {inventory} đã kết thúc. Không quét hay đếm thêm được.",
+        "Inventory {inventory} is closed. Nothing more can be scanned or counted.",
+    ),
+    "book_not_in_session": (
+        "Sổ {book} không thuộc đợt kiểm kê này. Chọn sổ trong danh sách của đợt.",
+        "Book {book} is not in this inventory. Choose a book of this inventory.",
+    ),
+    "book_taken": (
+        "Sổ {book} đang do {clerk} đếm. Mỗi sổ một người đếm: chọn sổ khác.",
+        "Book {book} is being counted by {clerk}. One clerk per book: choose another book.",
+    ),
+    "invoice_of_other_book": (
+        "Hoá đơn {series} {number} thuộc sổ {book}, không nằm trong đợt kiểm kê này. Để riêng để kiểm theo sổ của nó.",
+        "Invoice {series} {number} is of book {book}, not in this inventory. Put it aside for its own book's count.",
+    ),
+    "inventory_not_compared": (
+        "Chưa đối chiếu với CMIS. Bấm Đối chiếu trước khi kết thúc kiểm kê.",
+        "Not compared with CMIS yet. Compare before closing the inventory.",
+    ),
+    "inventory_compare_unavailable": (
+        "CMIS không trả danh sách hoá đơn chưa thu. Số đã đếm vẫn giữ nguyên: đối chiếu lại sau ít phút.",
+        "CMIS did not give the unpaid invoices. The count is kept: compare again in a few minutes.",
+    ),
 }

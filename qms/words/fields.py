@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 FIELDS: dict[str, tuple[str, str]] = {
+    "title": ("tên đợt kiểm kê", "the inventory's title"),
+    "committee": ("hội đồng kiểm kê", "the committee"),
+    "book": ("mã sổ", "the book code"),
+    "holder": ("người giữ tiền", "who holds the cash"),
     "books": ("danh sách mã sổ", "the book codes"),
     "code": ("mã", "the code"),
     "name": ("tên", "the name"),

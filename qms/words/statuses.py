@@ -228,4 +228,32 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "CUT": ("Đã cắt điện", "Cut"),
         "CONNECTED": ("Đang có điện", "Connected"),
     },
+    # the year-end inventory (docs/inventory.md)
+    "inventory": {
+        "open": ("Đang kiểm kê", "Open"),
+        "closed": ("Đã kết thúc", "Closed"),
+    },
+    "inventory_book": {
+        "waiting": ("Chưa đếm", "Not started"),
+        "counting": ("Đang đếm", "Counting"),
+        "counted": ("Đã đếm xong", "Counted"),
+    },
+    # a difference of the inventory record, and what it asks of the hall
+    "inventory_difference": {
+        "missing": ("Thiếu", "Missing"),
+        "at_counter": ("Đang ở quầy", "At a counter"),
+        "paid_here": ("Thừa: đã thu tại phòng", "Extra: paid here"),
+        "not_owed": ("Thừa: CMIS không còn nợ", "Extra: not owed at CMIS"),
+        "double": ("Quét trùng", "Scanned twice"),
+    },
+    "inventory_action": {
+        "missing": ("Tìm lại; không thấy thì báo mất", "Look for it; if not found, report it lost"),
+        "at_counter": ("Lấy lại từ quầy về giá", "Fetch it back from the counter"),
+        "paid_here": ("Đã thu: chuyển về bộ phận hoá đơn", "Paid: return it to invoice records"),
+        "not_owed": (
+            "Đã thanh toán hoặc CMIS không biết: chuyển về bộ phận hoá đơn",
+            "Paid or unknown to CMIS: return it to invoice records",
+        ),
+        "double": ("Đã tính một lần", "Counted once"),
+    },
 }

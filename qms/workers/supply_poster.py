@@ -31,13 +31,21 @@ log = logging.getLogger(__name__)
 
 
 def _heads(session: Any, now: dt.datetime) -> list[SupplyChange]:
-    """Each customer's oldest pending change, when it is due and may go now."""
+    """Each customer's oldest pending change, when it is due and may go now. (Woken by
+    every payment's confirmation too: with nothing pending it is one indexed read.)"""
     pending = session.exec(
         select(SupplyChange).where(SupplyChange.status == "pending").order_by(col(SupplyChange.id))
     ).all()
+    if not pending:
+        return []
+    codes = {c.customer_code for c in pending}
     waiting_pay = {
-        (p.branch_id, p.customer_code)
-        for p in session.exec(select(Payment).where(Payment.status == "pending")).all()
+        (branch, code)
+        for branch, code in session.exec(
+            select(Payment.branch_id, Payment.customer_code).where(
+                Payment.status == "pending", col(Payment.customer_code).in_(codes)
+            )
+        ).all()
     }
     seen: set[tuple[str, str]] = set()
     out = []

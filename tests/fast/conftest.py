@@ -215,7 +215,15 @@ class FakeCmis:
 
     async def unpaid_invoices_of_book(self, unit: str, book_code: str) -> list[cmis.BookInvoice]:
         self._answer()
-        return []
+        return [
+            cmis.BookInvoice(
+                i.invoice_id, d.code, book_code, i.year, i.month, i.sub_period, i.total,
+                i.series, i.number, i.due,
+            )
+            for d in self.debts.values()
+            if d.book_code == book_code
+            for i in d.invoices
+        ]  # fmt: skip
 
     async def aclose(self) -> None:
         return None

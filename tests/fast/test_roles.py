@@ -11,6 +11,7 @@ from qms.domain import commands as c
 from qms.domain import events
 from qms.domain.errors import Forbidden
 from qms.domain.field import commands as fc
+from qms.domain.inventory import commands as ic
 from qms.usecases.auth import DEVICE_ROLES, PERMISSIONS, ROLES, Principal
 from qms.usecases.hall import USE_CASES
 from tests.fast.conftest import BRANCH, Rig
@@ -33,7 +34,7 @@ def test_every_command_has_its_line_in_the_table() -> None:
     """A new command without a permission would run for anyone who can send it."""
     kinds = [
         k
-        for module in (c, fc)
+        for module in (c, fc, ic)
         for k in vars(module).values()
         if isinstance(k, type) and issubclass(k, c.Command)
     ]

@@ -101,7 +101,14 @@ def _workable(tx: Tx, o: FieldOrder) -> None:
 
 def renumber(tx: Tx, crew_id: int) -> None:
     """A crew's route: its live orders by book and address, after what it has done."""
-    mine = list(tx.session.exec(select(FieldOrder).where(FieldOrder.crew_id == crew_id)).all())
+    mine = list(
+        tx.session.exec(
+            select(FieldOrder).where(
+                FieldOrder.crew_id == crew_id,
+                col(FieldOrder.status).in_(LIVE) | (FieldOrder.business_day == tx.business_day),
+            )
+        ).all()
+    )
     worked = [o for o in mine if o.status not in LIVE and o.route_no is not None]
     start = max((o.route_no or 0 for o in worked), default=0)
     live = sorted(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from qms.domain.errors import BadRequest, Conflict, Forbidden
 from qms.domain.field import supply
@@ -103,12 +103,16 @@ def report(tx: Tx, cmd: Report) -> dict[str, Any]:
 def my_orders(tx: Tx) -> dict[str, Any]:
     """The acting crew's orders still to do, then the ones it ended lately, in route order."""
     crew = my_crew(tx)
-    mine = tx.session.exec(select(FieldOrder).where(FieldOrder.crew_id == crew.id)).all()
     since = tx.now - RECENT
-    shown = [
-        o
-        for o in mine
-        if o.status in LIVE or o.business_day == tx.business_day or (o.result_at or since) > since
-    ]
+    shown = list(
+        tx.session.exec(
+            select(FieldOrder).where(
+                FieldOrder.crew_id == crew.id,
+                col(FieldOrder.status).in_(LIVE)
+                | (FieldOrder.business_day == tx.business_day)
+                | (col(FieldOrder.result_at) > since),
+            )
+        ).all()
+    )
     shown.sort(key=lambda o: (o.status not in LIVE, o.route_no or 0, o.id or 0))
     return {"crew": crew_public(crew, names(tx)), "orders": many(tx, shown)}
