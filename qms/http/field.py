@@ -4,17 +4,22 @@ the crew's orders, check at the door and results. Handlers parse and call one us
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from qms.domain.commands import Command
 from qms.domain.field import commands as fc
+from qms.domain.field.orders import share_gil
 from qms.http.api import body, ok, principal
 from qms.usecases import field
 from qms.usecases.hall import Hall
+
+JSON = "application/json"
 
 
 def _hall(request: Request) -> Hall:
@@ -27,7 +32,27 @@ async def _run(request: Request, kind: type[Command], **path: object) -> Any:
 
 
 async def board(request: Request) -> Response:
-    return ok(await field.board(_hall(request), await principal(request)))
+    out = await field.board(_hall(request), await principal(request))
+    return Response(await anyio.to_thread.run_sync(_board_json, out), media_type=JSON)
+
+
+def _board_json(out: dict[str, Any]) -> bytes:
+    """The board as JSON (as ``ok`` writes it), book by book in a worker thread: a day's
+    list is megabytes, and one ``json.dumps`` of it would hold the event loop (and the
+    GIL) for as long as it runs; between books the hall's other answers go out."""
+    parts = []
+    for b in out["books"]:
+        parts.append(_dumps(b))
+        share_gil()
+    books = b",".join(parts)
+    rest = _dumps({k: v for k, v in out.items() if k != "books"})[:-1]
+    return rest + (b"," if rest != b"{" else b"") + b'"books":[' + books + b"]}"
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(
+        value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
 
 
 async def crews(request: Request) -> Response:
@@ -52,7 +77,8 @@ async def unassign(request: Request) -> Response:
 
 
 async def auto_assign(request: Request) -> Response:
-    return ok(await _run(request, fc.AutoAssign))
+    who = await principal(request)
+    return ok(await field.auto_assign(_hall(request), who, await body(request)))
 
 
 async def close_round(request: Request) -> Response:

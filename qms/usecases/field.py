@@ -14,10 +14,10 @@ from sqlmodel import col, select
 
 from integrations.cmis import base as cmis
 from qms.devices import jobs
-from qms.domain.commands import Command
+from qms.domain.commands import Command, parse
 from qms.domain.errors import DependencyFailed, Forbidden
+from qms.domain.field import assign, crews, reconnect, results, rounds, supply
 from qms.domain.field import commands as fc
-from qms.domain.field import crews, reconnect, results, rounds, supply
 from qms.domain.field.orders import LIVE, crew_papers, get, many, my_crew
 from qms.domain.tx import Tx, any_day
 from qms.storage.models import Crew, SupplyChange
@@ -26,12 +26,20 @@ from qms.usecases.hall import Hall
 
 #: CMIS calls of one pull at once (one per book)
 PULL_CONCURRENCY = 8
+#: books kept in one transaction of a pull (~130 orders a book): the branch's lock is let
+#: go between parts, so a counter's call or F4 waits for one part, not for the whole list
+PULL_PART_BOOKS = 2
+#: orders given in one transaction of a balanced assignment, for the same reason
+ASSIGN_PART_ORDERS = 400
 
 
 async def run(
     hall: Hall, who: Principal, kind: type[Command], data: Mapping[str, object], **path: object
 ) -> Any:
-    """A field command as sent (its rule and permission are in ``hall.USE_CASES``)."""
+    """A field command as sent (its rule and permission are in ``hall.USE_CASES``); the
+    balanced assignment goes in parts (``auto_assign``)."""
+    if kind is fc.AutoAssign:
+        return await auto_assign(hall, who, data)
     return await hall.run(who, kind, data, **path)
 
 
@@ -63,8 +71,42 @@ async def pull(hall: Hall, who: Principal, data: Mapping[str, object]) -> dict[s
             pulled_at=r["pulled_at"] if r else None,
             request_id=exc.request_id,
         ) from None
-    listed = [c for found in lists for c in found]
-    return await hall.change(who, any_day(rounds.pulled), list(books), listed, action="field.pull")
+    parts = [list(books[i : i + PULL_PART_BOOKS]) for i in range(0, len(books), PULL_PART_BOOKS)]
+    per_book = dict(zip(books, lists, strict=True))
+    total = {"added": 0, "refreshed": 0, "cancelled": 0, "listed": 0}
+    done: dict[str, Any] = {}
+    for n, part in enumerate(parts, 1):
+        listed = [c for b in part for c in per_book[b]]
+        done = await hall.change(
+            who, any_day(rounds.pulled), part, listed, n, len(parts), action="field.pull"
+        )
+        for k in total:
+            total[k] += done[k]
+    return {"round": done["round"], **total, "parts": len(parts)}
+
+
+async def auto_assign(hall: Hall, who: Principal, data: Mapping[str, object]) -> dict[str, Any]:
+    """The round's unassigned orders balanced over the crews (``assign.plan``): planned
+    on one reading, then given in parts of ``ASSIGN_PART_ORDERS``, each in its own
+    transaction, so the hall's counters are not held up behind thousands of rows. An
+    order taken by hand meanwhile stays with the crew that took it."""
+    require(who, "field.manage")
+    cmd = parse(fc.AutoAssign, data)
+    chosen = await hall.peek(who, assign.auto_plan, cmd)
+    parts = [
+        (code, ids[i : i + ASSIGN_PART_ORDERS])
+        for code, ids in chosen["orders"].items()
+        for i in range(0, len(ids), ASSIGN_PART_ORDERS)
+    ]
+    counts = dict(chosen["loads"])
+    assigned = 0
+    for n, (code, ids) in enumerate(parts, 1):
+        given = await hall.change(
+            who, any_day(assign.give_part), code, ids, n, len(parts), action="field.auto_assign"
+        )
+        counts.update(given["crews"])
+        assigned += given["assigned"]
+    return {"crews": counts, "assigned": assigned, "parts": len(parts)}
 
 
 async def board(hall: Hall, who: Principal) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlmodel import select
 from integrations.cmis import base as cmis
 from qms.domain.errors import QmsError
 from qms.domain.field import commands as fc
+from qms.domain.field.orders import route_key
 from qms.storage.models import FieldOrder, SupplyChange
 from qms.usecases import field
 from qms.usecases.auth import Principal, create_user
@@ -321,3 +322,23 @@ def test_a_crews_papers_carry_its_orders_in_route_order(hall: Rig) -> None:
     with pytest.raises(QmsError) as err:  # this hall has no slip printer: PDF it is
         hall.run(field.print_crew_papers(hall.hall, LEADER, "T1"))
     assert err.value.code == "no_slip_printer"
+
+
+def test_a_big_list_is_kept_and_assigned_in_parts_with_whole_routes(
+    hall: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # parts of one book and of four orders: the counters never wait for the whole list
+    monkeypatch.setattr(field, "PULL_PART_BOOKS", 1)
+    monkeypatch.setattr(field, "ASSIGN_PART_ORDERS", 4)
+    pulled = pull(hall)
+    assert (pulled["added"], pulled["listed"], pulled["parts"]) == (12, 12, 3)
+    assert pulled["round"]["books"] == sorted(BOOKS)
+    done = run(hall, fc.AutoAssign, {})
+    assert done["assigned"] == 12 and sorted(done["crews"].values()) == [6, 6]
+    assert done["parts"] >= 3
+    for who in ("crew1", "crew3"):
+        route = mine(hall, who)
+        assert [o["route_no"] for o in route] == list(range(1, 7))
+        keys = [route_key(o["book_code"], o["address"]) for o in route]
+        assert keys == sorted(keys)  # walked in book and house order, across the parts
+    assert run(hall, fc.AutoAssign, {})["assigned"] == 0  # nothing left, nothing moved

@@ -11,13 +11,16 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from qms.domain.errors import Conflict, NotFound, Unprocessable
 from qms.domain.field.commands import Assign, AutoAssign, Unassign
 from qms.domain.field.orders import LIVE, many, route_key, today_round
 from qms.domain.tx import Tx
-from qms.storage.models import Crew, FieldOrder
+from qms.storage import rows
+from qms.storage.models import Crew, FieldOrder, FieldRound
 
 #: a book up to this much over a crew's fair share stays whole
 WHOLE_BOOK_SLACK = 1.25
@@ -170,12 +173,22 @@ def unassign(tx: Tx, cmd: Unassign) -> dict[str, Any]:
 
 
 def auto_assign(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
-    """The round's unassigned orders over the crews, balanced (``plan``)."""
-    r = today_round(tx)
-    if r is None:
-        raise Conflict("pull today's list first", code="no_round")
-    if r.status == "closed":
-        raise Conflict("the round is closed", code="round_closed", day=r.business_day.isoformat())
+    """The round's unassigned orders over the crews, balanced (``plan``), in one
+    transaction (the API gives them in parts: ``usecases.field.auto_assign``)."""
+    chosen = auto_plan(tx, cmd)
+    for code, ids in chosen["orders"].items():
+        _give_rows(tx, ids, chosen["crew_ids"][code])
+    counts = {code: chosen["loads"][code] + len(ids) for code, ids in chosen["orders"].items()}
+    assigned = sum(len(ids) for ids in chosen["orders"].values())
+    tx.emit("field.orders_assigned", {"crews": counts, "assigned": assigned})
+    return {"crews": counts, "assigned": assigned}
+
+
+def auto_plan(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
+    """Which crew takes each unassigned order of the round: ``orders`` (crew -> ids in
+    route order), ``loads`` (crew -> live orders it holds already), ``crew_ids``. A round
+    is thousands of orders: they are read as rows, not as objects."""
+    r = _open_round(tx)
     if cmd.crews:
         crews = [_crew(tx, code) for code in cmd.crews]
     else:
@@ -187,10 +200,15 @@ def auto_assign(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
     if not crews:
         raise Unprocessable("no crew to assign to: add a crew first", code="no_crews")
     ids = {c.id for c in crews}
-    orders = list(tx.session.exec(select(FieldOrder).where(FieldOrder.round_id == r.id)).all())
+    t = rows.table(FieldOrder)
+    orders = tx.session.execute(
+        core_select(t.c.id, t.c.status, t.c.crew_id, t.c.book_code, t.c.address).where(
+            t.c.round_id == r.id
+        )
+    ).all()
     loads = {c.code: 0 for c in crews}
     by_id = {c.id: c.code for c in crews}
-    books: dict[str, list[FieldOrder]] = defaultdict(list)
+    books: dict[str, list[Any]] = defaultdict(list)
     for o in orders:
         if o.status == "open" and o.crew_id is None:
             books[o.book_code].append(o)
@@ -198,17 +216,88 @@ def auto_assign(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
             loads[by_id[o.crew_id]] += 1
     for b in books.values():
         b.sort(key=lambda o: route_key(o.book_code, o.address))
-    chosen = plan({b: [o.id or 0 for o in os] for b, os in sorted(books.items())}, loads)
-    per_crew: dict[str, list[FieldOrder]] = defaultdict(list)
-    for os in books.values():
-        for o in os:
-            per_crew[chosen[o.id or 0]].append(o)
-    for crew in crews:
-        if per_crew.get(crew.code):
-            _give(tx, per_crew[crew.code], crew)
-    counts = {c.code: loads[c.code] + len(per_crew.get(c.code, [])) for c in crews}
-    tx.emit(
-        "field.orders_assigned",
-        {"crews": counts, "assigned": sum(len(v) for v in per_crew.values())},
+    chosen = plan({b: [o.id for o in os] for b, os in sorted(books.items())}, loads)
+    per_crew: dict[str, list[int]] = {c.code: [] for c in crews}
+    for _book, os in sorted(books.items()):  # each crew's orders in route order: its parts
+        for o in os:  # go on the end of its route, none renumbered
+            per_crew[chosen[o.id]].append(o.id)
+    return {"orders": per_crew, "loads": loads, "crew_ids": {c.code: c.id for c in crews}}
+
+
+def give_part(tx: Tx, code: str, ids: list[int], part: int, parts: int) -> dict[str, Any]:
+    """One part of a balanced assignment: ``ids`` to crew ``code``, those still open and
+    nobody's (one taken by hand meanwhile stays where it is), in their own transaction."""
+    r = _open_round(tx)
+    crew = _crew(tx, code)
+    assert crew.id is not None
+    t = rows.table(FieldOrder)
+    still = [
+        i
+        for (i,) in tx.session.execute(
+            core_select(t.c.id).where(
+                t.c.id.in_(ids), t.c.round_id == r.id, t.c.status == "open", t.c.crew_id.is_(None)
+            )
+        ).all()
+    ]
+    _give_rows(tx, still, crew.id)
+    held = tx.session.execute(
+        core_select(func.count())
+        .select_from(t)
+        .where(t.c.crew_id == crew.id, t.c.round_id == r.id, t.c.status.in_(LIVE))
+    ).scalar_one()
+    out = {"crews": {code: held}, "assigned": len(still), "part": part, "parts": parts}
+    tx.emit("field.orders_assigned", out)
+    return out
+
+
+def _open_round(tx: Tx) -> FieldRound:
+    r = today_round(tx)
+    if r is None:
+        raise Conflict("pull today's list first", code="no_round")
+    if r.status == "closed":
+        raise Conflict("the round is closed", code="round_closed", day=r.business_day.isoformat())
+    return r
+
+
+def _give_rows(tx: Tx, new: list[int], crew_id: int) -> None:
+    """``new`` (open orders) to a crew, and the crew's route numbered again as ``renumber``
+    does, in two statements of many rows each."""
+    if not new:
+        return
+    t = rows.table(FieldOrder)
+    fresh = set(new)
+    mine = tx.session.execute(
+        core_select(t.c.id, t.c.kind, t.c.status, t.c.book_code, t.c.address, t.c.route_no).where(
+            or_(t.c.crew_id == crew_id, t.c.id.in_(new))
+        )
+    ).all()
+    worked = [o for o in mine if o.id not in fresh and o.status not in LIVE]
+    start = max((o.route_no or 0 for o in worked), default=0)
+    live = sorted(
+        (o for o in mine if o.id in fresh or o.status in LIVE),
+        key=lambda o: (o.kind != "reconnect", route_key(o.book_code, o.address)),
     )
-    return {"crews": counts, "assigned": sum(len(v) for v in per_crew.values())}
+    given, moved = [], []
+    for n, o in enumerate(live, start=start + 1):
+        if o.id in fresh:
+            given.append({"oid": o.id, "n": n})
+        elif o.route_no != n:
+            moved.append({"oid": o.id, "n": n})
+    conn = tx.session.connection()
+    if given:
+        conn.execute(
+            update(t)
+            .where(t.c.id == bindparam("oid"), t.c.status == "open", t.c.crew_id.is_(None))
+            .values(
+                crew_id=crew_id,
+                status="assigned",
+                assigned_at=tx.now,
+                route_no=bindparam("n"),
+                version=t.c.version + 1,
+            ),
+            given,
+        )
+    if moved:
+        conn.execute(
+            update(t).where(t.c.id == bindparam("oid")).values(route_no=bindparam("n")), moved
+        )

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from integrations.cmis.base import DisconnectionCandidate
 from qms.domain.clock import iso
 from qms.domain.errors import Conflict, Unprocessable
 from qms.domain.field.commands import CloseRound
-from qms.domain.field.orders import LIVE, many, route_key, today_round
+from qms.domain.field.orders import LIVE, SHARE_EVERY, many, route_key, share_gil, today_round
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import FieldOrder, FieldRound
@@ -58,8 +59,11 @@ def _open_round(tx: Tx, books: list[str]) -> FieldRound:
     return r
 
 
-def pulled(tx: Tx, books: list[str], listed: list[DisconnectionCandidate]) -> dict[str, Any]:
-    """Keep what CMIS listed for ``books`` today as the round's orders."""
+def pulled(
+    tx: Tx, books: list[str], listed: list[DisconnectionCandidate], part: int = 1, parts: int = 1
+) -> dict[str, Any]:
+    """Keep what CMIS listed for ``books`` today as the round's orders; a big pull comes
+    in ``parts`` (a few books each, one transaction each), this being ``part``."""
     r = _open_round(tx, books)
     r.pulled_at, r.stale, r.stale_since = tx.now, False, None
     tx.session.add(r)
@@ -67,13 +71,20 @@ def pulled(tx: Tx, books: list[str], listed: list[DisconnectionCandidate]) -> di
     assert r.id is not None
     mine = set(books)
     listed = [c for c in listed if c.book_code in mine]
+    # only these books' orders: a round pulled in parts does not read its other books again
     existing = {
         o.customer_code: o
-        for o in tx.session.exec(select(FieldOrder).where(FieldOrder.round_id == r.id)).all()
+        for o in tx.session.exec(
+            select(FieldOrder).where(
+                FieldOrder.round_id == r.id, col(FieldOrder.book_code).in_(books)
+            )
+        ).all()
     }
     fresh = []
     refreshed = 0
-    for c in listed:
+    for n, c in enumerate(listed, 1):
+        if n % SHARE_EVERY == 0:
+            share_gil()
         o = existing.pop(c.code, None)
         if o is None:
             fresh.append(
@@ -103,7 +114,7 @@ def pulled(tx: Tx, books: list[str], listed: list[DisconnectionCandidate]) -> di
     if fresh:
         tx.session.connection().execute(insert(rows.table(FieldOrder)), fresh)
     # listed before for these books, not now: CMIS took them off (paid, settled)
-    dropped = [o for o in existing.values() if o.book_code in mine and o.status in LIVE]
+    dropped = [o for o in existing.values() if o.status in LIVE]
     for o in dropped:
         cancel(tx, o, "off_list")
     summary = {
@@ -112,6 +123,8 @@ def pulled(tx: Tx, books: list[str], listed: list[DisconnectionCandidate]) -> di
         "refreshed": refreshed,
         "cancelled": len(dropped),
         "listed": len(listed),
+        "part": part,
+        "parts": parts,
     }
     tx.emit("field.round_pulled", summary)
     return summary
@@ -180,9 +193,11 @@ def board(tx: Tx) -> dict[str, Any]:
     r = today_round(tx)
     if r is None:
         return {"round": None, "books": [], "crews": {}}
-    found = list(tx.session.exec(select(FieldOrder).where(FieldOrder.round_id == r.id)).all())
+    # read as rows, not objects: the board is the whole day's list, thousands of orders
+    t = rows.table(FieldOrder)
+    found = list(tx.session.execute(core_select(t).where(t.c.round_id == r.id)).all())
     found.sort(key=lambda o: route_key(o.book_code, o.address))
-    shown = many(tx, found)
+    shown = many(tx, cast(list[FieldOrder], found))
     books: dict[str, list[dict[str, Any]]] = {}
     load: dict[str, dict[str, int]] = {}
     for o in shown:
