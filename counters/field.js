@@ -185,7 +185,10 @@ function startSocket() {
     onStatus: (online) => showConnection(online),
     onSnapshot: () => queueRefresh(), // after a (re)connection: what was missed is in the answer
     onEvent: (evt) => {
-      if (String(evt.event || "").startsWith("field.")) queueRefresh();
+      // a pull or a balanced assignment comes in parts: the board is fetched at the last
+      const data = evt.data || {};
+      const partial = Number.isInteger(data.part) && data.part < data.parts;
+      if (String(evt.event || "").startsWith("field.") && !partial) queueRefresh();
     },
     onError: (frame) => fail($("#fb-error"), frame),
     onUnauthenticated: (frame) => signedOut(frame || { code: "unauthenticated" }),

@@ -273,6 +273,13 @@ class FieldSettings(_Model):
     max_books: int = Field(
         100, ge=1, le=1000, description="Books one pull of the disconnection list may name."
     )
+    share_gil_every: int = Field(
+        20,
+        ge=0,
+        le=100_000,
+        description="While a pull or the board handles thousands of orders, let the "
+        "server's other threads (a counter's F4) run every this many orders; 0: off.",
+    )
 
 
 class CashSettings(_Model):

@@ -43,7 +43,7 @@ def _board_json(out: dict[str, Any]) -> bytes:
     parts = []
     for b in out["books"]:
         parts.append(_dumps(b))
-        share_gil()
+        share_gil()  # off with field.share_gil_every: 0
     books = b",".join(parts)
     rest = _dumps({k: v for k, v in out.items() if k != "books"})[:-1]
     return rest + (b"," if rest != b"{" else b"") + b'"books":[' + books + b"]}"

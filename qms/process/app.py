@@ -28,6 +28,7 @@ from qms.devices.local_io import Devices
 from qms.domain import branch as branch_mod
 from qms.domain.clock import Clock
 from qms.domain.errors import QmsError
+from qms.domain.field import orders as field_orders
 from qms.http import (
     access_log,
     api,
@@ -151,6 +152,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        field_orders.SHARE_EVERY = settings.field.share_gil_every  # docs/config.md
         engine = db.make_engine(settings.database.url)
         migrate.ensure_schema(engine)  # Alembic only in a child, and only when behind
         branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}

@@ -83,7 +83,7 @@ def pulled(
     fresh = []
     refreshed = 0
     for n, c in enumerate(listed, 1):
-        if n % SHARE_EVERY == 0:
+        if SHARE_EVERY and n % SHARE_EVERY == 0:
             share_gil()
         o = existing.pop(c.code, None)
         if o is None:
