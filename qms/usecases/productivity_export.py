@@ -7,7 +7,6 @@ times as m:ss (h:mm:ss past an hour). The PDF adds a bar chart per table.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,6 @@ from printers.raster import FONT_DIR, FONTS
 from qms import words
 from qms.domain.field.orders import NOT_DONE_REASONS
 from qms.domain.productivity import OTHER
-from qms.usecases import csv_safe
 from qms.usecases.report_export import (
     BRANCH,
     DATE,
@@ -30,10 +28,10 @@ from qms.usecases.report_export import (
     Column,
     Section,
     _heading,
-    _in_csv,
     _line,
     _Pdf,
     cell_text,
+    sections_csv,
 )
 from qms.words import STATUSES
 
@@ -189,25 +187,10 @@ def _in_pdf(value: Any, col: Column, tz: ZoneInfo) -> str:
 
 
 def csv_bytes(data: dict[str, Any]) -> bytes:
-    """One CSV file, section after section, UTF-8 with a BOM."""
+    """One CSV file, section after section, UTF-8 with a BOM (as the payment report's)."""
     tz = ZoneInfo(data["timezone"])
-    buf = io.StringIO()
-    w = csv_safe.Writer(buf, lineterminator="\r\n")
-    w.writerow(["#report", f"{TITLE[0].capitalize()} / {TITLE[1]}"])
-    for label, value in _heading(data, tz):
-        w.writerow([label, value])
-    for s in sections(data):
-        w.writerow([])
-        w.writerow([f"#{s.key}", s.title])
-        w.writerow([f"{c.heading()} ({c.key})" for c in s.columns])
-        for r in s.rows:
-            w.writerow([_in_csv(r.get(c.key), c, tz) for c in s.columns])
-        if s.total is not None:
-            cells = [_in_csv(s.total.get(c.key), c, tz) for c in s.columns]
-            w.writerow([s.total_label, *cells[1:]])
-        for note in s.notes:
-            w.writerow([note])
-    return nfc(buf.getvalue()).encode("utf-8-sig")
+    title = f"{TITLE[0].capitalize()} / {TITLE[1]}"
+    return sections_csv(title, _heading(data, tz), sections(data), tz)
 
 
 # --- PDF ------------------------------------------------------------------------------------

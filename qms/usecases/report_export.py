@@ -516,12 +516,21 @@ def _heading(data: dict[str, Any], tz: ZoneInfo) -> list[tuple[str, str]]:
 def csv_bytes(data: dict[str, Any]) -> bytes:
     """One CSV file, section after section, UTF-8 with a BOM."""
     tz = ZoneInfo(data["timezone"])
+    title = "Báo cáo thu tiền điện / Payment report"
+    return sections_csv(title, _heading(data, tz), sections(data), tz)
+
+
+def sections_csv(
+    title: str, heading: list[tuple[str, str]], parts: list[Section], tz: ZoneInfo
+) -> bytes:
+    """A report's CSV (this one's and the productivity report's): its title and heading
+    lines, then each section with its columns, rows, total and notes."""
     buf = io.StringIO()
     w = csv_safe.Writer(buf, lineterminator="\r\n")
-    w.writerow(["#report", "Báo cáo thu tiền điện / Payment report"])
-    for label, value in _heading(data, tz):
+    w.writerow(["#report", title])
+    for label, value in heading:
         w.writerow([label, value])
-    for s in sections(data):
+    for s in parts:
         w.writerow([])
         w.writerow([f"#{s.key}", s.title])
         w.writerow([f"{c.heading()} ({c.key})" for c in s.columns])
