@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fpdf.fonts import FontFace
-
 from printers.layout import nfc
 from printers.raster import FONT_DIR, FONTS
 from qms import words
@@ -23,14 +21,13 @@ from qms.usecases.report_export import (
     FONT,
     HALL,
     LEVEL_NAMES,
-    MM_PER_WIDTH,
-    NUMBERS,
     Column,
     Section,
     _heading,
     _line,
     _Pdf,
     cell_text,
+    pdf_table,
     sections_csv,
 )
 from qms.words import STATUSES
@@ -196,35 +193,6 @@ def csv_bytes(data: dict[str, Any]) -> bytes:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def _table(pdf: _Pdf, s: Section, tz: ZoneInfo) -> None:
-    cols = [c for c in s.columns if c.pdf]
-    pdf.set_font(FONT, "", 6.3 if s.small else 7.5)
-    bold = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
-    with pdf.table(
-        col_widths=tuple(c.width for c in cols),
-        width=min(pdf.epw, sum(c.width for c in cols) * MM_PER_WIDTH),
-        align="LEFT",
-        text_align=tuple("RIGHT" if c.kind in NUMBERS else "LEFT" for c in cols),
-        headings_style=bold,
-        line_height=pdf.font_size * 1.6,
-        padding=(0.6, 1),
-    ) as table:
-        head = table.row()
-        for c in cols:
-            head.cell(nfc(c.heading()), align="CENTER")
-        for r in s.rows:
-            row = table.row()
-            for c in cols:
-                row.cell(nfc(_in_pdf(r.get(c.key), c, tz)))
-        if s.total is not None:
-            strong = FontFace(emphasis="BOLD")
-            span = next((n for n, c in enumerate(cols) if n and s.total.get(c.key) is not None), 1)
-            row = table.row()
-            row.cell(s.total_label, style=strong, colspan=span, align="LEFT")
-            for c in cols[span:]:
-                row.cell(nfc(_in_pdf(s.total.get(c.key), c, tz)), style=strong)
-
-
 def _bars(pdf: _Pdf, title: str, rows: list[tuple[str, list[int]]], legend: list[str]) -> None:
     """A horizontal bar chart: one line per row, one bar per figure (at most two)."""
     if not rows or not any(v for _, vs in rows for v in vs):
@@ -327,7 +295,7 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
         if not s.rows:
             _line(pdf, "Không có dữ liệu / No data.", 8)
             continue
-        _table(pdf, s, tz)
+        pdf_table(pdf, s, tz, _in_pdf)
         for note in s.notes:
             _line(pdf, note, 7, h=4)
         _charts(pdf, s.key, data)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -558,7 +558,12 @@ class _Pdf(FPDF):
         self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="R")
 
 
-def _pdf_table(pdf: _Pdf, s: Section, tz: ZoneInfo) -> None:
+def pdf_table(
+    pdf: _Pdf, s: Section, tz: ZoneInfo, cell: Callable[[Any, Column, ZoneInfo], str] | None = None
+) -> None:
+    """A section as a PDF table (this report's and the productivity report's, which
+    writes its durations its own way: ``cell``)."""
+    cell = cell or _in_pdf
     cols = [c for c in s.columns if c.pdf]
     pdf.set_font(FONT, "", 6.5 if s.small else 7.5)
     align = tuple("RIGHT" if c.kind in NUMBERS else "LEFT" for c in cols)
@@ -578,20 +583,25 @@ def _pdf_table(pdf: _Pdf, s: Section, tz: ZoneInfo) -> None:
         for r in s.rows:
             row = table.row()
             for c in cols:
-                row.cell(nfc(_in_pdf(r.get(c.key), c, tz)))
+                row.cell(nfc(cell(r.get(c.key), c, tz)))
         if s.total is not None:
-            _total_row(table.row(), cols, s.total, s.total_label, tz)
+            _total_row(table.row(), cols, s.total, s.total_label, tz, cell)
 
 
 def _total_row(
-    row: Any, cols: list[Column], total: Mapping[str, Any], label: str, tz: ZoneInfo
+    row: Any,
+    cols: list[Column],
+    total: Mapping[str, Any],
+    label: str,
+    tz: ZoneInfo,
+    cell: Callable[[Any, Column, ZoneInfo], str],
 ) -> None:
     """The label spans the columns up to the first figure; then each figure in bold."""
     strong = FontFace(emphasis="BOLD")
     span = next((n for n, c in enumerate(cols) if n and total.get(c.key) is not None), 1)
     row.cell(label, style=strong, colspan=span, align="LEFT")
     for c in cols[span:]:
-        row.cell(nfc(_in_pdf(total.get(c.key), c, tz)), style=strong)
+        row.cell(nfc(cell(total.get(c.key), c, tz)), style=strong)
 
 
 def _line(pdf: _Pdf, text: str, size: float = 9, style: str = "", h: float = 5) -> None:
@@ -678,7 +688,7 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
         if not s.rows:
             _line(pdf, "Không có dữ liệu / No data.", 8)
             continue
-        _pdf_table(pdf, s, tz)
+        pdf_table(pdf, s, tz)
         for note in s.notes:
             _line(pdf, note, 7, h=4)
     if pdf.will_page_break(75):  # the total, in words, stays on the page its signers sign

@@ -99,8 +99,21 @@ def _workable(tx: Tx, o: FieldOrder) -> None:
             )
 
 
+def route_numbers(mine: list[Any], fresh: frozenset[int] = frozenset()) -> list[tuple[Any, int]]:
+    """A crew's route, numbered: its live orders (and ``fresh``, being given to it) by
+    book and address, reconnections first, after the numbers of what it has done. Each
+    order with its number; ``mine`` are rows or orders of the crew (live, and today's)."""
+    worked = [o for o in mine if o.id not in fresh and o.status not in LIVE]
+    start = max((o.route_no or 0 for o in worked), default=0)
+    live = sorted(
+        (o for o in mine if o.id in fresh or o.status in LIVE),
+        key=lambda o: (o.kind != "reconnect", route_key(o.book_code, o.address)),
+    )
+    return [(o, n) for n, o in enumerate(live, start=start + 1)]
+
+
 def renumber(tx: Tx, crew_id: int) -> None:
-    """A crew's route: its live orders by book and address, after what it has done."""
+    """Number a crew's route again (``route_numbers``) after its orders changed."""
     mine = list(
         tx.session.exec(
             select(FieldOrder).where(
@@ -109,13 +122,7 @@ def renumber(tx: Tx, crew_id: int) -> None:
             )
         ).all()
     )
-    worked = [o for o in mine if o.status not in LIVE and o.route_no is not None]
-    start = max((o.route_no or 0 for o in worked), default=0)
-    live = sorted(
-        (o for o in mine if o.status in LIVE),
-        key=lambda o: (o.kind != "reconnect", route_key(o.book_code, o.address)),
-    )
-    for n, o in enumerate(live, start=start + 1):
+    for o, n in route_numbers(mine):
         if o.route_no != n:
             o.route_no = n
             tx.session.add(o)
@@ -265,20 +272,18 @@ def _give_rows(tx: Tx, new: list[int], crew_id: int) -> None:
     if not new:
         return
     t = rows.table(FieldOrder)
-    fresh = set(new)
+    fresh = frozenset(new)
     mine = tx.session.execute(
         core_select(t.c.id, t.c.kind, t.c.status, t.c.book_code, t.c.address, t.c.route_no).where(
-            or_(t.c.crew_id == crew_id, t.c.id.in_(new))
+            or_(
+                (t.c.crew_id == crew_id)
+                & (t.c.status.in_(LIVE) | (t.c.business_day == tx.business_day)),
+                t.c.id.in_(new),
+            )
         )
     ).all()
-    worked = [o for o in mine if o.id not in fresh and o.status not in LIVE]
-    start = max((o.route_no or 0 for o in worked), default=0)
-    live = sorted(
-        (o for o in mine if o.id in fresh or o.status in LIVE),
-        key=lambda o: (o.kind != "reconnect", route_key(o.book_code, o.address)),
-    )
     given, moved = [], []
-    for n, o in enumerate(live, start=start + 1):
+    for o, n in route_numbers(list(mine), fresh):
         if o.id in fresh:
             given.append({"oid": o.id, "n": n})
         elif o.route_no != n:
