@@ -187,6 +187,14 @@ def test_a_ticket_paid_by_its_printed_qr_leaves_the_queue_and_its_paper_is_count
     rig.refused("c1", c.CallNext("C1"), "queue_empty")
     (p,) = rig.payments()
     assert (p.cashier, p.counter_code, p.method) == ("bank:vietqr", "", "vietqr")
+    # the customer asks for a paper receipt: any counter prints the copy
+    rig.do("c1", c.ReprintReceipt("C1", p.txn_id))
+
+    def receipts(session: Any) -> list[tuple[str, str]]:
+        jobs = session.exec(select(DeviceJob).where(DeviceJob.document == "receipt")).all()
+        return [(j.target, json.loads(j.payload)["payments"][0]["method"]) for j in jobs]
+
+    assert rig.read(receipts) == [("r1", "vietqr")]
     # its papers stay in the rack, paid: counted once, delivered-and-paid at their lookup
     # counter, never "to return"
     papers = rig.read(delivery.report, rig.branch, rig.day)
