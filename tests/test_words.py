@@ -18,6 +18,7 @@ import pytest
 from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
 from qms.domain import cashier, delivery, errors, movements, payments, reconcile
+from qms.domain.bank import takings
 from qms.domain.field import orders as field_orders
 from qms.domain.inventory import record as inventory_record
 from qms.domain.inventory import sessions as inventory_sessions
@@ -272,6 +273,8 @@ STORED = {
     "lookup": LOOKUP,
     "pay": PAY,
     "payment": list(payments.STATUSES),
+    "method": list(payments.METHODS),
+    "taken_by": [takings.WHILE_WAITING],
     "cmis_state": [s.value for s in PaymentState],
     "drawer": DRAWER,
     "movement": MOVEMENT,

@@ -712,6 +712,22 @@ export const STATUSES = {
       "en": "Reversed"
     }
   },
+  "method": {
+    "cash": {
+      "vi": "Tiền mặt",
+      "en": "Cash"
+    },
+    "vietqr": {
+      "vi": "VietQR (chuyển khoản)",
+      "en": "VietQR (bank transfer)"
+    }
+  },
+  "taken_by": {
+    "bank:vietqr": {
+      "vi": "Chuyển khoản khi chờ",
+      "en": "Paid by QR while waiting"
+    }
+  },
   "payment_error": {
     "051": {
       "vi": "Khách đã thanh toán nơi khác (ngân hàng, điểm thu hộ): trả lại tiền cho khách, trả hoá đơn về kho.",
