@@ -6,7 +6,8 @@ the bank statement's state."""
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,47 +15,49 @@ import pytest
 from printers import documents
 from printers.formats import vnd
 from printers.layout import Row, Text
-from qms.config import BankSettings
 from qms.domain import closing
 from qms.domain import commands as c
-from qms.domain.bank import credits
 from qms.usecases import productivity, report_export, reports
-from qms.usecases.auth import Principal
 from tests.fast.conftest import BRANCH, FLOAT, Rig, invoices
-from tests.test_reports import csv_file
+from tests.fast.test_bank import body, csv_of, notify
+from tests.test_reports import csv_file, pdf_text
 
 WAITING = "Chuyển khoản khi chờ / Paid by QR while waiting"
 A, B, C, D = 110_000, 231_000, 352_000, 473_000  # cash C1, QR at C2, QR waiting, cash C2
 
 
 @pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    r = Rig(tmp_path, "2.0", bank=True)
+    try:
+        yield r
+    finally:
+        r.close()
+
+
+@pytest.fixture
 def day(rig: Rig) -> dict[str, Any]:
     """The day: cashier1 takes A in cash at C1; cashier2 shows a QR for B at C2 (paid by
     the bank) and takes D in cash; a ticket pays C by its printed QR, never called."""
-    bank = BankSettings(enabled=True, webhook_secret="s" * 16)
-    rig.hall.branches[BRANCH] = rig.branch = dataclasses.replace(rig.branch, bank=bank)
     a, b, cw, d = (rig.cmis.customer(totals=[x]) for x in (A, B, C, D))
     rig.open_drawers("c1", "c2")
     rig.collect("c1", a)
     t = rig.serve("c2", b)
     shown = rig.do("c2", c.ShowQr("C2", tuple(i["invoice_id"] for i in invoices(t)), B))
-    qr_at_counter = pay(rig, shown["ref"], B, "FT-COUNTER-1")
+    at_counter = pay(rig, shown["ref"], B)
     waiting = rig.issue(cw)
-    qr_waiting = pay(rig, waiting["qr"]["ref"], C, "FT-WAITING-1")
+    paid_waiting = pay(rig, waiting["qr"]["ref"], C)
     rig.collect("c2", d)
     rig.post_payments()  # CMIS has all four, whatever their method
-    return {"counter": qr_at_counter, "waiting": qr_waiting, "ticket": waiting["number"]}
+    return {"counter": at_counter, "waiting": paid_waiting}
 
 
-def pay(rig: Rig, ref: str, amount: int, bank_txn: str) -> dict[str, Any]:
-    """The bank's notification of a transfer naming ``ref``, taken as the webhook takes it."""
-    note = credits.Notification(
-        bank_txn, rig.branch.bank.account, amount, "VND", f"TT tien dien {ref}", rig.clock.now()
-    )
-    bank = Principal("device", "bank", "system", BRANCH)
-    got = rig.run(rig.hall.change(bank, credits.receive, note, action="bank.notify"))
+def pay(rig: Rig, ref: str, amount: int) -> str:
+    """The bank's signed notification of a transfer naming ``ref``; its bank id."""
+    sent = body(ref, amount)
+    got = notify(rig, sent)
     assert got["status"] == "applied", got
-    return got["credit"]  # type: ignore[no-any-return]
+    return str(sent["transaction_id"])
 
 
 def report(rig: Rig) -> dict[str, Any]:
@@ -91,8 +94,9 @@ def test_every_figure_is_split_by_method_and_adds_up(rig: Rig, day: dict[str, An
             assert sum(x[key] for x in r[section]) == r["totals"][key], (section, key)
     txns = {t["bank_txn"]: t for t in r["transactions"]}
     assert txns[None]["method"] == "cash"
-    assert (txns["FT-COUNTER-1"]["method"], txns["FT-COUNTER-1"]["counter"]) == ("vietqr", "C2")
-    paid_waiting = txns["FT-WAITING-1"]
+    at_counter = txns[day["counter"]]
+    assert (at_counter["method"], at_counter["counter"]) == ("vietqr", "C2")
+    paid_waiting = txns[day["waiting"]]
     assert (paid_waiting["cashier_name"], paid_waiting["counter"]) == (WAITING, "")
     # CMIS has both methods: the reconciliation matches all of it, and says which is which
     (recon,) = r["reconciliation"]["days"]
@@ -119,28 +123,37 @@ def test_the_csv_names_the_methods_and_the_while_waiting_group(
         str(A + D),
         str(B + C),
     )
-    assert any(n.startswith("Chuyển khoản khi chờ: vé trả bằng mã VietQR") for n in cashiers["notes"])
+    assert any(
+        n.startswith("Chuyển khoản khi chờ: vé trả bằng mã VietQR") for n in cashiers["notes"]
+    )
     methods = {t["bank_txn"]: t["method"] for t in sheet["transactions"]["rows"]}
-    assert methods == {"": "Tiền mặt", "FT-COUNTER-1": "VietQR (chuyển khoản)",
-                       "FT-WAITING-1": "VietQR (chuyển khoản)"}  # fmt: skip
+    qr = "Chuyển khoản VietQR"
+    assert methods == {"": "Tiền mặt", day["counter"]: qr, day["waiting"]: qr}
     cells = {v for s in sheet.values() for row in s["rows"] for v in row.values()}
     assert not cells & {"bank:vietqr", "vietqr", "cash"}  # codes never reach a person
     (recon,) = sheet["reconciliation"]["rows"]
     assert (recon["our_cash"], recon["our_vietqr"]) == (str(A + D), str(B + C))
 
 
+def test_the_pdf_gives_the_net_of_each_method(rig: Rig, day: dict[str, Any]) -> None:
+    text = " ".join(pdf_text(report_export.pdf_bytes(report(rig))).split())
+    net = f"Tổng cộng thực thu / Net total: {vnd(A + B + C + D)}"
+    split = f"Trong đó tiền mặt / Of which cash: {vnd(A + D)}; VietQR: {vnd(B + C)}"
+    assert f"{net} " in text and split in text
+    # its row: payments, collected, refused, reversed, net payments, net cash, VietQR, net
+    assert f"{WAITING} 1 {vnd(C)} 0 đ 0 đ 1 0 đ {vnd(C)} {vnd(C)}" in text
+    assert "bank:vietqr" not in text
+
+
 def test_productivity_says_which_net_is_cash(rig: Rig, day: dict[str, Any]) -> None:
     now = rig.clock.now()
-    got = rig.read(productivity.build, "branch", [rig.branch], [rig.day], rig.clock.tz, now, rig.day)
+    got = rig.read(
+        productivity.build, "branch", [rig.branch], [rig.day], rig.clock.tz, now, rig.day
+    )
     rows = {x["cashier"]: x for x in got["cashiers"]["rows"]}
     assert money(rows["cashier2"]) == (D, B, B + D)
     assert rows["bank:vietqr"]["name"] == WAITING and money(rows["bank:vietqr"]) == (0, C, C)
     assert money(got["cashiers"]["totals"]) == (A + D, B + C, A + B + C + D)
-
-
-def statement(*lines: tuple[str, int, str]) -> str:
-    head = "Ngày giao dịch,Số tham chiếu,Ghi nợ,Ghi có,Nội dung\n"
-    return head + "".join(f"07/12/2026 10:30:00,{ref},,{amount},{text}\n" for ref, amount, text in lines)
 
 
 def lines(doc: documents.Document) -> list[str]:
@@ -155,9 +168,9 @@ def test_the_day_close_keeps_cash_and_noncash_apart(rig: Rig, day: dict[str, Any
     cash = rig.read(closing.overview, rig.branch, rig.day)["totals"]
     assert (cash["collected"], cash["noncash"], cash["takings"]) == (A + D, B + C, A + B + C + D)
     deposit = 5_000_000  # yesterday's cash, banked: no customer's payment, cleared by hand
-    imported = rig.do("head", c.ImportStatement(statement(
-        ("FT-COUNTER-1", B, "TT tien dien"), ("FT-WAITING-1", C, "TT tien dien"),
-        ("NOP-0001", deposit, "Nop tien mat"),
+    imported = rig.do("head", c.ImportStatement(csv_of(
+        (day["counter"], B, "TT tien dien"), (day["waiting"], C, "TT tien dien"),
+        ("NOP0001", deposit, "Nop tien mat"),
     )))  # fmt: skip
     (line,) = imported["unmatched"]
     rig.do("head", c.ClearLine(line["id"], "Tiền mặt nộp ngân hàng ngày 06/12"))
@@ -165,10 +178,10 @@ def test_the_day_close_keeps_cash_and_noncash_apart(rig: Rig, day: dict[str, Any
     rig.do("c2", c.CloseDrawer(FLOAT + D))
     closed = rig.do("sup", c.CloseDay())
     by_name = {x["cashier"]: x for x in closed["cashiers"]}
-    two = by_name["Cashier2"]
+    two = by_name["cashier2"]
     assert (two["total"], two["expected"], two["difference"]) == (D, FLOAT + D, 0)
     assert (two["noncash_payments"], two["noncash"]) == (1, B)
-    assert (by_name["Cashier1"]["noncash_payments"], by_name["Cashier1"]["noncash"]) == (0, 0)
+    assert (by_name["cashier1"]["noncash_payments"], by_name["cashier1"]["noncash"]) == (0, 0)
     bank = closed["noncash"]
     assert [(x["name"], x["counter"], x["total"]) for x in bank["cashiers"]] == [
         ("cashier2", "C2", B),
@@ -199,8 +212,8 @@ def test_the_day_close_keeps_cash_and_noncash_apart(rig: Rig, day: dict[str, Any
 
 def test_a_day_closed_before_vietqr_prints_as_before() -> None:
     """A summary stored before the split (no ``noncash``) prints with no non-cash part."""
-    old = {"day": "2026-11-30", "at": "2026-11-30T10:00:00+00:00", "movements": [],
-           "cashiers": [{"cashier": "An", "counter": "C1", "payments": 1, "total": 9_000}]}  # fmt: skip
+    an = {"cashier": "An", "counter": "C1", "payments": 1, "total": 9_000}
+    old = {"day": "2026-11-30", "at": "2026-11-30T10:00:00+00:00", "cashiers": [an]}
     paper = lines(documents.day_end_summary(old, branch="X"))
     assert "  1 giao dịch | 9.000 đ" in paper
     assert not [x for x in paper if "VietQR" in x or "NON-CASH" in x]
