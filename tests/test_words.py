@@ -18,9 +18,9 @@ import pytest
 from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
 from qms.domain import cashier, delivery, errors, movements, payments, reconcile
-from qms.domain.bank import takings
 from qms.domain.bank import credits as bank_credits
 from qms.domain.bank import statement as bank_statement
+from qms.domain.bank import takings
 from qms.domain.field import orders as field_orders
 from qms.domain.inventory import record as inventory_record
 from qms.domain.inventory import sessions as inventory_sessions

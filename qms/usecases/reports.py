@@ -46,8 +46,10 @@ LEVELS = ("company", "branch", "hall")
 MAX_DAYS = 92
 UNCONFIRMED = ("pending", "reversal_pending")  # CMIS has not had its say yet
 #: the figures of a row split by method: ``net_cash``, ``net_vietqr``, ``payments_cash``...
-SPLIT = ("payments", "collected", "refused", "reversed", "given_back", "net_count", "net")
-SPLIT += ("unconfirmed",)
+SPLIT = (
+    *("payments", "collected", "refused", "reversed", "given_back"),
+    *("net_count", "net", "unconfirmed"),
+)
 
 
 def check_range(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:
@@ -292,7 +294,7 @@ def _reconciliation(
                 p.txn_id, p.customer_code, tuple(json.loads(p.invoice_ids)), p.total, p.status
             )
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for b in branches:
         for day in days:
             mine = ours.get((b.id, day), [])
