@@ -8,6 +8,11 @@ since, was handed back (``drawers.GIVEN_BACK``); ``net`` = collected - given bac
 what the drawers expect (``drawers.balance``), what the day-end summary prints and what
 reconciliation calls ``our_total``. Money is integer đồng throughout.
 
+Cash and VietQR apart: every figure of every row again per method (``net_cash``,
+``net_vietqr``...; only ``net_cash`` is in the drawers); a ticket paid by its printed QR
+before its call has no cashier (``takings.WHILE_WAITING``) and is a row of its own,
+named in words.
+
 Transport-free: the caller asks CMIS for its lists and hands them in (``CmisDay``), so a
 CMIS that does not answer leaves that day's reconciliation unavailable, not the report.
 """
