@@ -156,6 +156,25 @@ def test_productivity_says_which_net_is_cash(rig: Rig, day: dict[str, Any]) -> N
     assert money(got["cashiers"]["totals"]) == (A + D, B + C, A + B + C + D)
 
 
+def test_a_vietqr_payment_cmis_refused_is_given_back_by_the_bank(rig: Rig) -> None:
+    """Its money went back to the customer from the bank: given back as VietQR, while the
+    drawer of the cashier who showed the QR is untouched."""
+    code = rig.cmis.customer(totals=[B])
+    rig.open_drawers("c1")
+    t = rig.serve("c1", code)
+    (inv,) = invoices(t)
+    rig.cmis.refuse[inv["invoice_id"]] = "051"  # paid at another bank meanwhile
+    pay(rig, rig.do("c1", c.ShowQr("C1", (inv["invoice_id"],), B))["ref"], B)
+    assert [p.status for p in rig.post_payments()] == ["refused"]
+    r = report(rig)["totals"]
+    assert (r["refused_vietqr"], r["given_back_vietqr"], r["net_vietqr"]) == (B, B, 0)
+    assert (r["collected_cash"], r["given_back_cash"]) == (0, 0)
+    cash = rig.read(closing.overview, rig.branch, rig.day)
+    assert cash["drawers"][0]["balance"]["expected"] == FLOAT
+    (row,) = cash["noncash"]["cashiers"]
+    assert (row["payments"], row["given_back"], row["total"]) == (1, B, 0)
+
+
 def lines(doc: documents.Document) -> list[str]:
     return [
         b.text if isinstance(b, Text) else f"{b.left} | {b.right}"
