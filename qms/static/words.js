@@ -768,6 +768,12 @@ export const STATUSES = {
       "en": "Reversed"
     }
   },
+  "taken_by": {
+    "bank:vietqr": {
+      "vi": "Chuyển khoản khi chờ",
+      "en": "Paid by QR while waiting"
+    }
+  },
   "payment_error": {
     "051": {
       "vi": "Khách đã thanh toán nơi khác (ngân hàng, điểm thu hộ): trả lại tiền cho khách, trả hoá đơn về kho.",

@@ -36,6 +36,11 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "reversal_pending": ("Chờ CMIS huỷ", "Reversal awaiting CMIS"),
         "reversed": ("Đã huỷ", "Reversed"),
     },
+    # who took a payment when no person did (Payment.cashier): a ticket's QR paid before
+    # its number was called (qms.domain.bank.takings.WHILE_WAITING)
+    "taken_by": {
+        "bank:vietqr": ("Chuyển khoản khi chờ", "Paid by QR while waiting"),
+    },
     # why a payment is not (yet) confirmed, by the code that opens its stored error
     # (qms.workers.poster): CMIS's refusal codes, then the hall's own situations
     "payment_error": {
