@@ -11,12 +11,13 @@ import uuid
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from qms.domain import delivery, drawers, tickets
 from qms.domain.cashier import current, my_counter
+from qms.domain.einvoice import NO_PAPER, READY
 from qms.domain.errors import Conflict, Unprocessable
 from qms.domain.field import reconnect
 from qms.domain.ticket_view import period_order
@@ -49,14 +50,17 @@ _PAID_TODAY = (
     .limit(1)
 )
 #: one customer's collected invoices, in one statement; paper already at a counter stays
-#: named there
+#: named there; an e-invoice has no paper to hold
 _PAID = (
     _I.update()
     .where(_I.c.id.in_(bindparam("ids", expanding=True)))
     .values(
         pay_status="paid",
         payment_txn=bindparam("txn"),
-        delivered_to=func.coalesce(_I.c.delivered_to, bindparam("code")),
+        delivered_to=case(
+            (_I.c.lookup_status == NO_PAPER, None),
+            else_=func.coalesce(_I.c.delivered_to, bindparam("code")),
+        ),
     )
 )
 
@@ -106,7 +110,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
                 code="paid_elsewhere",
                 invoice=i,
             )
-        if inv.lookup_status != "found":
+        if inv.lookup_status not in READY:
             raise Conflict(
                 f"the paper of invoice {i} is not found yet ({inv.lookup_status}): park the "
                 "ticket and serve someone else",

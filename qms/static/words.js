@@ -666,6 +666,10 @@ export const STATUSES = {
     "missing": {
       "vi": "Thất lạc",
       "en": "Missing"
+    },
+    "none": {
+      "vi": "Hoá đơn điện tử",
+      "en": "E-invoice"
     }
   },
   "pay": {
