@@ -172,7 +172,8 @@ def receipt(
         Text("Cảm ơn quý khách! / Thank you!", align="center"),
         Cut(),
     ]
-    return Document("receipt-copy" if reprint else "receipt", tuple(blocks))
+    name = "receipt-copy" if reprint else "receipt-einvoice" if einvoices else "receipt"
+    return Document(name, tuple(blocks))
 
 
 def _einvoice(e: Data) -> list[Block]:
