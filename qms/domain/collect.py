@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from qms.domain import delivery, drawers, tickets
+from qms.domain import delivery, drawers, einvoice, tickets
 from qms.domain.cashier import current, my_counter
 from qms.domain.einvoice import NO_PAPER, READY
 from qms.domain.errors import Conflict, Unprocessable
@@ -231,6 +231,7 @@ def return_invoices(tx: Tx, cmd: ReturnInvoices) -> dict[str, Any]:
                 invoice=i,
                 ticket=inv.moved_to,
             )
+        einvoice.refuse_return(inv)
         if inv.pay_status not in ("unpaid", "paid_elsewhere"):
             raise Conflict(
                 f"invoice {i} is already {inv.pay_status}",

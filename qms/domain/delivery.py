@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from qms.domain import tickets
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
-from qms.domain.einvoice import NO_PAPER
+from qms.domain.einvoice import NO_PAPER, refuse_return
 from qms.domain.errors import BadRequest, Conflict, Forbidden
 from qms.domain.tx import Tx
 from qms.storage.models import Ticket, TicketInvoice
@@ -198,6 +198,7 @@ def return_papers(tx: Tx, cmd: ReturnPapers) -> Any:
     counter = tx.branch.counter(tx.actor.counter or "")
     for i in invoice_ids:
         inv = tickets.invoice_on(ticket, rows, i)
+        refuse_return(inv)
         if not to_return(inv):
             raise Conflict(
                 f"invoice {i} has nothing to return ({inv.lookup_status}, {inv.pay_status})",

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qms.domain.branch import Branch
+from qms.domain.errors import Conflict
 
 #: the lookup status of an invoice that has no paper (an e-invoice branch's)
 NO_PAPER = "none"
@@ -21,6 +22,16 @@ READY = ("found", NO_PAPER)
 def first_lookup(branch: Branch) -> str:
     """The lookup status an invoice of ``branch`` starts with on a ticket."""
     return "pending" if branch.paper_invoices else NO_PAPER
+
+
+def refuse_return(inv: Any) -> None:
+    """An e-invoice has no paper: asking to give it back is a mistake, said plainly."""
+    if inv.lookup_status == NO_PAPER:
+        raise Conflict(
+            f"invoice {inv.invoice_id} is an e-invoice: there is no paper to return",
+            code="no_paper",
+            invoice=inv.invoice_id,
+        )
 
 
 def lookup_url(template: str, *, series: str, number: str, customer: str, invoice: int) -> str:

@@ -87,10 +87,10 @@ def test_an_unpaid_einvoice_is_not_paper_to_return_and_the_day_closes(paperless:
         "C2": 0,
         "C4": 0,
     }, "an e-invoice is no paper handed to a counter, paid or not"
-    rig.refused(
-        "head", c.ReturnInvoices("C4", t["number"], (newer["invoice_id"],), "fewer_periods"),
-        "not_delivered_here",
-    )  # fmt: skip
+    ids = (newer["invoice_id"],)
+    err = rig.refused("head", c.ReturnInvoices("C4", t["number"], ids, "fewer_periods"), "no_paper")
+    assert err.details == {"invoice": newer["invoice_id"]}
+    rig.refused("head", c.ReturnPapers(t["number"], ids, "fewer_periods"), "no_paper")
     rig.post_payments()
     rig.do("head", c.CloseDrawer(FLOAT + 100_000, deposit(FLOAT + 100_000)))
     closed = rig.do("head", c.CloseDay())
