@@ -374,6 +374,44 @@ def _drawer_lines(c: Data) -> list[Block]:
             who = c["approved_by"].split(":", 1)[-1]
             out.append(Text(f"    Đã duyệt / Approved: {who}: {c.get('approval_note') or ''}"))
     out.append(Row("  = Thực đếm / Counted", vnd(c["counted"]), bold=True))
+    if c.get("noncash_payments"):  # beside the drawer, never in it: the money is at the bank
+        label = f"  VietQR, ngoài két / not in drawer ({c['noncash_payments']})"
+        out.append(Row(label, vnd(c["noncash"])))
+    return out
+
+
+def _noncash_lines(noncash: Data, cash: int) -> list[Block]:
+    """The day's VietQR: per cashier who showed the QR and the QRs paid while waiting,
+    its total, the bank statement's lines (matched, cleared, any still unmatched) and the
+    credits decided by hand; then cash and VietQR together."""
+    out: list[Block] = [Rule(), Text("VIETQR (KHÔNG TIỀN MẶT) / NON-CASH", bold=True)]
+    for r in noncash["cashiers"]:
+        counter = f" ({r['counter']})" if r.get("counter") else ""
+        out.append(Text(f"{r['name']}{counter}"))
+        out.append(Row(f"  {r['payments']} giao dịch / payments", vnd(r["total"])))
+        if r["given_back"]:
+            out.append(Row("  trong đó trả lại / given back", _less(r["given_back"])))
+    if not noncash["cashiers"]:
+        out.append(Text("  (không có / none)"))
+    total = f"Tổng VietQR / Non-cash ({noncash['payments']})"
+    out.append(Row(total, vnd(noncash["total"]), bold=True))
+    st, cr = noncash["statement"], noncash["credits"]
+    out += [
+        Text("Sao kê ngân hàng / Bank statement", bold=True),
+        Row(f"  Khớp / Matched ({st['matched']})", vnd(st["matched_total"])),
+        Row(f"  Đã giải trình / Cleared ({st['cleared']})", vnd(st["cleared_total"])),
+    ]
+    if st["unmatched"]:
+        out.append(Row(f"  Chưa khớp / Unmatched ({st['unmatched']})", vnd(st["unmatched_total"])))
+    if cr["resolved"]:
+        label = f"  Ngoại lệ đã xử lý / Exceptions ({cr['resolved']})"
+        out.append(Row(label, vnd(cr["resolved_total"])))
+    out += [
+        Rule(heavy=True),
+        Row("TỔNG THU / ALL TAKINGS", vnd(cash + noncash["total"]), bold=True),
+        Row("  Tiền mặt / Cash", vnd(cash)),
+        Row("  VietQR / Non-cash", vnd(noncash["total"])),
+    ]
     return out
 
 
@@ -385,13 +423,15 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
 
     ``summary``: ``{"day", "at", "cashiers": [{"cashier", "counter", "payments", "total",
     "float", "collected", "given_back", "money_in", "money_out", "expected", "counted",
-    "difference", "approved_by", "approval_note"}], "movements": [{"from_cashier",
-    "to_cashier", "amount", "at"}], "deposit": {"amount", "bank", "reference"}}``. A
-    summary of a day closed before drawers were itemised (no ``counted``) prints each
-    cashier's count and total only."""
+    "difference", "approved_by", "approval_note", "noncash_payments", "noncash"}],
+    "movements": [{"from_cashier", "to_cashier", "amount", "at"}], "deposit": {"amount",
+    "bank", "reference"}, "noncash": qms.domain.bank.takings.day}``. A summary of a day
+    closed before drawers were itemised (no ``counted``) prints each cashier's count and
+    total only; one closed before VietQR (no ``noncash``) prints no non-cash part."""
     cashiers: Sequence[Data] = summary["cashiers"]
     movements: Sequence[Data] = summary.get("movements", [])
     itemised = all("counted" in c for c in cashiers)
+    noncash: Data | None = summary.get("noncash")
     blocks: list[Block] = [
         *header(branch, "BÁO CÁO THU TIỀN CUỐI NGÀY"),
         Text("Day-end cash report", align="center"),
@@ -426,10 +466,16 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
             Row("  = Phải có / Expected", vnd(sums["expected"]), bold=True),
             Row("  Chênh lệch đã duyệt / Approved", _signed(sums["difference"])),
             Row("  = Thực đếm / Counted", vnd(sums["counted"]), bold=True),
-            Row("Thu trong ngày / Takings", vnd(total), bold=True),
+            Row(
+                "Thu tiền mặt / Cash takings" if noncash else "Thu trong ngày / Takings",
+                vnd(total),
+                bold=True,
+            ),
         ]
     else:
         blocks.append(Row(f"TỔNG CỘNG ({count} giao dịch)", vnd(total), bold=True))
+    if noncash:
+        blocks += _noncash_lines(noncash, total)
     deposit = summary.get("deposit")
     if deposit:
         blocks += [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qms.config import DENOMINATIONS, BranchSettings, Settings
+from qms.config import DENOMINATIONS, BankSettings, BranchSettings, Settings
 from qms.domain.routing import RULES, Rule
 
 
@@ -37,6 +37,8 @@ class Branch:
     max_books: int = 100  # books one pull of the disconnection list may name
     paper_invoices: bool = True  # False: e-invoices only, no lookup step (docs/einvoice.md)
     einvoice_lookup_url: str | None = None  # the receipt's QR, filled per invoice
+    #: pay by VietQR: the account, the webhook's secret (frozen: one value serves every branch)
+    bank: BankSettings = field(default_factory=BankSettings)
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -70,4 +72,5 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         max_books=settings.field.max_books,
         paper_invoices=b.paper_invoices,
         einvoice_lookup_url=b.einvoice_lookup_url,
+        bank=settings.bank,
     )

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from qms.domain.commands import Reverse
 
 STATUSES = ("pending", "confirmed", "refused", "reversal_pending", "reversed")
+#: how the customer paid (Payment.method): only cash goes into a drawer (docs/noncash.md)
+METHODS = ("cash", "vietqr")
 
 
 #: the situations the poster names at the head of a payment's error ("in_doubt: ...")
@@ -61,6 +63,8 @@ def public(p: Payment) -> dict[str, Any]:
         "created_at": p.created_at.astimezone(dt.UTC).isoformat(),
         "age_s": int((now - p.created_at).total_seconds()),
         "reversal_reason": p.reversal_reason,
+        "method": p.method,  # cash | vietqr
+        "bank_txn": p.bank_txn,
     }
 
 

@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import col, select
 
 from integrations.cmis import base as cmis
-from qms.config import BranchSettings, CounterSettings, PrinterSettings, Settings
+from qms.config import BankSettings, BranchSettings, CounterSettings, PrinterSettings, Settings
 from qms.domain import branch as branch_mod
 from qms.domain import commands as c
 from qms.domain.clock import Clock
@@ -234,9 +234,11 @@ class FakeCmis:
 
 #: the e-invoice lookup URL of a hall without paper (``paper=False``)
 LOOKUP_URL = "https://hoadon.evnhcmc.vn/tra-cuu?series={series}&number={number}&code={customer}"
+#: the bank of a rig that takes VietQR (tests/fast/test_bank.py signs with it)
+BANK = BankSettings(enabled=True, webhook_secret="fast-tier-bank-secret")
 
 
-def settings(cmis_version: str = "2.0", paper: bool = True) -> Settings:
+def settings(cmis_version: str = "2.0", *, bank: bool = False, paper: bool = True) -> Settings:
     """A small hall: reception, the even and odd lookup counters, three cashier counters
     (C4 the head cashier's), receipt printers so F4's follow-up work runs too. Without
     ``paper``: e-invoices only, no lookup counters (docs/einvoice.md)."""
@@ -262,7 +264,7 @@ def settings(cmis_version: str = "2.0", paper: bool = True) -> Settings:
         paper_invoices=paper,
         einvoice_lookup_url=None if paper else LOOKUP_URL,
     )
-    return Settings(branches=[branch])
+    return Settings(branches=[branch], bank=BANK if bank else BankSettings())
 
 
 def staff(name: str, role: str, counter: str | None) -> Principal:
@@ -284,9 +286,11 @@ class Rig:
     """One hall for one test, driven as its staff would: every change goes through
     ``hall.execute`` with a command, as the HTTP handlers send it."""
 
-    def __init__(self, tmp: Path, cmis_version: str, paper: bool = True) -> None:
+    def __init__(
+        self, tmp: Path, cmis_version: str, *, bank: bool = False, paper: bool = True
+    ) -> None:
         self.runner = asyncio.Runner()
-        self.settings = settings(cmis_version, paper)
+        self.settings = settings(cmis_version, bank=bank, paper=paper)
         self.engine = db.make_engine(f"sqlite:///{tmp / 'qms.db'}")
         migrate.ensure_schema(self.engine)
         self.cmis = FakeCmis(idempotent_posting=cmis_version == "2.0")
