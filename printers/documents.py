@@ -96,17 +96,21 @@ def receipt(
     tendered: int | None = None,
     reprint: bool = False,
     reprinted_at: Time | None = None,
+    einvoices: Sequence[Data] = (),
 ) -> Document:
     """The receipt after F4, and its reprint: what was paid, invoice by invoice; who took
     it (``cashier``: the full name); what the customer gave and the change; CMIS's receipt
     number for each payment CMIS has confirmed, and for one not yet confirmed a line that
     says so (a reprint after confirmation carries the number). ``reprint`` marks it a copy,
     so two papers for one payment never both look like the original; ``reprinted_at`` says
-    under the mark when the copy was made."""
+    under the mark when the copy was made. ``einvoices`` (a branch without paper:
+    ``qms.domain.einvoice.on_receipt``) names each paid invoice's e-invoice, its series,
+    number and the QR of the URL where the customer fetches it."""
     invoices = {
         i["invoice_id"]: i for c in ticket_state["customers"] for i in c.get("invoices", [])
     }
     names = {c["code"]: c["name"] for c in ticket_state["customers"]}
+    electronic = {e["invoice_id"]: e for e in einvoices}
     copy = [Text(COPY_BANNER, align="center", bold=True, width=2, height=2)] if reprint else []
     when = (
         [Text(f"In lại lúc {local_time(reprinted_at, tz)} / Reprinted", align="center")]
@@ -133,6 +137,8 @@ def receipt(
                 blocks.append(Text(f"  Hóa đơn {invoice_id}"))
             else:
                 blocks.append(Row(f"  Kỳ {inv['period']}", vnd(inv["total"])))
+            if invoice_id in electronic:
+                blocks += _einvoice(electronic[invoice_id])
         if len(payments) > 1:
             blocks.append(Row("  Cộng / Subtotal", vnd(p["total"])))
         if p.get("receipt_no"):
@@ -166,7 +172,19 @@ def receipt(
         Text("Cảm ơn quý khách! / Thank you!", align="center"),
         Cut(),
     ]
-    return Document("receipt-copy" if reprint else "receipt", tuple(blocks))
+    name = "receipt-copy" if reprint else "receipt-einvoice" if einvoices else "receipt"
+    return Document(name, tuple(blocks))
+
+
+def _einvoice(e: Data) -> list[Block]:
+    """One e-invoice on a receipt: its series and number, and the QR to fetch it."""
+    return [
+        Text("    Hoá đơn điện tử / E-invoice"),
+        Row("    Ký hiệu / Series", e["series"]),
+        Row("    Số / Number", e["number"]),
+        QR(e["url"], module=4),
+        Text("Quét mã để tra cứu hoá đơn điện tử / Scan to get the e-invoice", align="center"),
+    ]
 
 
 COUNT_TITLES = {

@@ -22,6 +22,7 @@ from qms.domain import productivity as rules
 from qms.domain.bank import takings
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
+from qms.domain.einvoice import NO_PAPER
 from qms.storage import rows as tables
 from qms.storage.models import Crew, Drawer, FieldOrder, Payment, Ticket, TicketInvoice, User
 from qms.usecases import reporting, reports
@@ -271,6 +272,7 @@ def _clerks(
             t.c.business_day >= days[0],
             t.c.business_day <= days[-1],
             i.c.pay_status != "moved",
+            i.c.lookup_status != NO_PAPER,  # an e-invoice: no paper to look up
         )
     )
     tallies: dict[tuple[str, str], rules.ClerkTally] = {}

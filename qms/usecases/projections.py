@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from qms.domain import events
 from qms.domain.branch import Branch
+from qms.domain.einvoice import NO_PAPER
 from qms.domain.errors import BadRequest
 from qms.domain.ticket_view import ticket_states
 from qms.storage.models import DayClosure, Payment, Ticket
@@ -41,6 +42,10 @@ def check_view(view: object, branch: Branch) -> str:
             "view is display, lookup-even, lookup-odd, cashier:CODE, supervisor, field, crew or "
             "inventory",
             code="invalid_view",
+        )
+    if view.startswith("lookup-") and not branch.paper_invoices:
+        raise BadRequest(
+            f"branch {branch.id} has no paper invoices: no lookup view", code="invalid_view"
         )
     if view.startswith("cashier:"):
         c = branch.counter(view.split(":", 1)[1])
@@ -85,7 +90,7 @@ def lookup_ticket(t: dict[str, Any], parity: str) -> dict[str, Any]:
             {k: inv[k] for k in keep}
             for c in t["customers"]
             for inv in c["invoices"]
-            if inv["lookup"] == parity
+            if inv["lookup"] == parity and inv["lookup_status"] != NO_PAPER
         ],
     }
 

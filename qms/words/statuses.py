@@ -19,6 +19,8 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "found": ("Đã có", "Found"),
         "deferred": ("Tìm sau", "Later"),
         "missing": ("Thất lạc", "Missing"),
+        # an e-invoice branch's invoice: no paper to find, ready at once (docs/einvoice.md)
+        "none": ("Hoá đơn điện tử", "E-invoice"),
     },
     # an invoice on a ticket (TicketInvoice.pay_status)
     "pay": {
