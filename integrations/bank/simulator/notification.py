@@ -61,6 +61,7 @@ class Notification:
     attempts: list[Attempt] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)  # one per finished copy
     released: asyncio.Event = field(default_factory=asyncio.Event)  # out of order: go
+    sending: asyncio.Event = field(default_factory=asyncio.Event)  # holds are over
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
     def finish(self) -> None:

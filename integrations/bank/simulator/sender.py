@@ -120,6 +120,7 @@ class Sender:
 
     async def _copies(self, n: Notification, copies: int, *, signed: bool) -> None:
         n.state = "sending"
+        n.sending.set()
         await asyncio.gather(*(self._send(n, c, signed) for c in range(1, copies + 1)))
         n.finish()
 
