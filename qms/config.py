@@ -499,6 +499,59 @@ class BranchSettings(_Model):
         return self
 
 
+class BankSettings(_Model):
+    """Pay by VietQR (docs/noncash.md): the hall's account, and its bank's notifications."""
+
+    enabled: bool = Field(
+        False,
+        description="Cashier screens and tickets offer a VietQR; the webhook takes credits.",
+    )
+    bank_bin: str = Field(
+        "970436",
+        pattern=r"^[0-9]{6}$",
+        description="The NAPAS acquirer BIN of the hall's bank (970436: Vietcombank).",
+    )
+    account: str = Field(
+        "0071000123456",
+        pattern=r"^[0-9A-Za-z]{4,19}$",
+        description="The hall's account number that VietQR payments are credited to.",
+    )
+    account_name: str = Field(
+        "TONG CONG TY DIEN LUC TP HCM",
+        min_length=1,
+        max_length=60,
+        description="The account holder's name as the bank shows it to the payer.",
+    )
+    on_ticket: bool = Field(
+        True, description="Print a VietQR for the ticket's whole debt so a customer can pay "
+        "while waiting.",
+    )
+    webhook_secret: str | None = Field(
+        None,
+        min_length=16,
+        description="Shared with the bank: signs its notifications (HMAC-SHA256); give it "
+        "with $env. Required when enabled.",
+    )
+    max_age_s: int = Field(
+        300,
+        ge=30,
+        le=86400,
+        description="A notification signed longer ago than this is refused (replay window).",
+    )
+    statement_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s]+$",
+        description="Where the head cashier's \"fetch from the bank\" button GETs the day's "
+        "statement (`{url}/statement?date=`); unset: the CSV is uploaded by hand.",
+    )
+
+    @model_validator(mode="after")
+    def _secret(self) -> BankSettings:
+        if self.enabled and not self.webhook_secret:
+            raise ValueError("bank.webhook_secret is required when bank.enabled is true")
+        return self
+
+
 class DeviceSettings(_Model):
     id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
     kind: Literal["kiosk", "display", "agent"]
@@ -518,6 +571,7 @@ class Settings(_Model):
     cashier: CashierSettings = CashierSettings()
     cash: CashSettings = CashSettings()
     field: FieldSettings = FieldSettings()
+    bank: BankSettings = BankSettings()
     auth: AuthSettings = AuthSettings()
     audit: AuditSettings = AuditSettings()
     branches: list[BranchSettings] = Field(

@@ -198,6 +198,9 @@ class Payment(SQLModel, table=True):
     confirmed_at: dt.datetime | None = _ts(nullable=True)
     reversal_reason: str | None = None
     reversed_at: dt.datetime | None = _ts(nullable=True)
+    # cash | vietqr: only cash goes into a drawer (docs/noncash.md)
+    method: str = Field(default="cash", sa_column_kwargs={"server_default": "cash"})
+    bank_txn: str | None = Field(default=None, index=True)  # the credit that paid it
 
 
 class DeviceJob(SQLModel, table=True):
@@ -502,3 +505,68 @@ class InventoryCash(SQLModel, table=True):
     at: dt.datetime = _ts()
 
     __table_args__ = (UniqueConstraint("inventory_id", "holder"),)
+
+
+class QrRequest(SQLModel, table=True):
+    """A VietQR shown or printed for an amount: its reference names the ticket and the
+    invoices the credit pays (docs/noncash.md)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True)  # in the transfer's description; QMS + 8 letters/digits
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    invoice_ids: str  # JSON list of CMIS invoice ids
+    amount: int = Field(sa_type=MONEY)
+    source: str  # ticket (printed on it) | counter (on a cashier's screen)
+    counter_code: str | None = None
+    cashier: str | None = None  # who showed it: a counter's QR is that cashier's non-cash
+    created_at: dt.datetime = _ts()
+    status: str = "open"  # open | paid
+    paid_by: str | None = None  # the bank transaction id
+
+
+class BankCredit(SQLModel, table=True):
+    """A credit the bank notified (or a statement line brought): applied to its QR's
+    invoices, or an exception the head cashier resolves. Taken once per bank id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    bank_txn: str = Field(unique=True)
+    branch_id: str = Field(index=True)
+    business_day: dt.date  # the hall's day it arrived in
+    account: str
+    amount: int = Field(sa_type=MONEY)
+    currency: str
+    description: str
+    ref: str | None = None  # the QR reference read off the description
+    credited_at: dt.datetime = _ts()  # the bank's time
+    received_at: dt.datetime = _ts()
+    via: str  # notification | statement
+    status: str = Field(default="applied", index=True)  # applied | exception | resolved
+    reason: str | None = None  # why an exception: short, over, unknown_reference, ...
+    payments: str = "[]"  # JSON list of our txn ids it paid
+    resolution: str | None = None  # refunded | applied_by_hand | other
+    note: str | None = None
+    resolved_by: str | None = None
+    resolved_at: dt.datetime | None = _ts(nullable=True)
+
+
+class StatementLine(SQLModel, table=True):
+    """A credit line of an imported bank statement, matched to a credit by the bank's id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    bank_txn: str
+    booked_at: dt.datetime = _ts()
+    amount: int = Field(sa_type=MONEY)
+    description: str
+    imported_at: dt.datetime = _ts()
+    imported_by: str
+    status: str = "unmatched"  # matched | unmatched | cleared
+    credit_id: int | None = Field(default=None, foreign_key="bankcredit.id")
+    note: str | None = None
+    cleared_by: str | None = None
+    cleared_at: dt.datetime | None = _ts(nullable=True)
+
+    __table_args__ = (UniqueConstraint("branch_id", "bank_txn"),)
