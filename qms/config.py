@@ -288,24 +288,6 @@ class BankSimulatorSettings(_Model):
         return v
 
 
-class BankSettings(_Model):
-    # the hall's side (bank.webhook_secret, bank.account, …) is the receiver's; the
-    # simulator reads the same keys, so both ends agree
-    webhook_secret: str = Field(
-        "demo-bank-secret",
-        min_length=8,
-        description="Shared with the bank: signs its notifications (from the environment "
-        'in production: {"$env": "QMS_BANK_SECRET"}).',
-    )
-    account: str = Field(
-        "0071000123456", pattern=r"^[0-9]{6,19}$", description="The hall's account number."
-    )
-    bank_bin: str = Field(
-        "970436", pattern=r"^[0-9]{6}$", description="The account's bank (NAPAS acquirer BIN)."
-    )
-    simulator: BankSimulatorSettings = BankSimulatorSettings()
-
-
 class LookupSettings(_Model):
     rule: Literal["book_code_last_digit", "invoice_number_last_digit"] = Field(
         "book_code_last_digit", description="Which digit's parity routes an invoice."
@@ -544,11 +526,14 @@ class BankSettings(_Model):
         description="Where the head cashier's \"fetch from the bank\" button GETs the day's "
         "statement (`{url}/statement?date=`); unset: the CSV is uploaded by hand.",
     )
+    simulator: BankSimulatorSettings = BankSimulatorSettings()
 
     @model_validator(mode="after")
     def _secret(self) -> BankSettings:
         if self.enabled and not self.webhook_secret:
             raise ValueError("bank.webhook_secret is required when bank.enabled is true")
+        if self.simulator.enabled and not self.webhook_secret:
+            raise ValueError("bank.webhook_secret is required when bank.simulator.enabled")
         return self
 
 
@@ -566,7 +551,6 @@ class Settings(_Model):
     bus: BusSettings = BusSettings()
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Zone of the business day.")
     cmis: CmisSettings = CmisSettings()
-    bank: BankSettings = BankSettings()
     lookup: LookupSettings = LookupSettings()
     cashier: CashierSettings = CashierSettings()
     cash: CashSettings = CashSettings()

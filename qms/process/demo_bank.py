@@ -36,6 +36,7 @@ async def start(settings: Settings, hall: str) -> DemoBank:
     listens."""
     b = settings.bank
     s = b.simulator
+    assert b.webhook_secret is not None  # config validation requires it
     spec = {
         "parent": os.getpid(),
         "host": s.host,
