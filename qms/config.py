@@ -505,7 +505,8 @@ class BankSettings(_Model):
         description="The account holder's name as the bank shows it to the payer.",
     )
     on_ticket: bool = Field(
-        True, description="Print a VietQR for the ticket's whole debt so a customer can pay "
+        True,
+        description="Print a VietQR for the ticket's whole debt so a customer can pay "
         "while waiting.",
     )
     webhook_secret: str | None = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qms.config import DENOMINATIONS, BranchSettings, Settings
+from qms.config import DENOMINATIONS, BankSettings, BranchSettings, Settings
 from qms.domain.routing import RULES, Rule
 
 
@@ -35,6 +35,8 @@ class Branch:
     denominations: tuple[int, ...] = DENOMINATIONS  # notes a count by note may name
     reconnect_hours: int = 24  # a paid cut customer is reconnected within this
     max_books: int = 100  # books one pull of the disconnection list may name
+    #: pay by VietQR: the account, the webhook's secret (frozen: one value serves every branch)
+    bank: BankSettings = field(default_factory=BankSettings)
 
     @property
     def counter_names(self) -> dict[str, str]:
@@ -66,4 +68,5 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         denominations=settings.cash.denominations,
         reconnect_hours=settings.field.reconnect_hours,
         max_books=settings.field.max_books,
+        bank=settings.bank,
     )

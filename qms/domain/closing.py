@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from qms.domain import delivery, drawers, movements
+from qms.domain.bank import statement
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, Conflict, NotFound
@@ -310,6 +311,8 @@ def day_blockers(tx: Tx, open_items: int) -> list[dict[str, Any]]:
                 invoices=papers,
             )
         )
+    # non-cash: every bank credit decided and on the imported statement (docs/noncash.md)
+    out += [_blocker(code, text, **more) for code, text, more in statement.blockers(s, branch, day)]
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func
@@ -27,6 +28,9 @@ from qms.storage.models import Payment, Ticket, TicketInvoice
 if TYPE_CHECKING:
     from qms.domain.commands import Collect, ReturnInvoices
 
+#: the paper states a payment may go ahead on: found by a lookup counter, or no paper at
+#: all (an e-invoice branch)
+READY = ("found", "none")
 SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
 GONE = (*SETTLED, "moved")  # nothing left to collect on this ticket
 _I = rows.table(TicketInvoice)
@@ -71,14 +75,37 @@ def txn_id(tx: Tx) -> str:
 
 
 def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
-    code, ids, total = cmd.counter, cmd.invoices, cmd.amount
+    code, total = cmd.counter, cmd.amount
     my_counter(tx, code)
     drawers.open_at(tx, code)  # only into the collector's own open drawer, of this counter
     given = total if cmd.tendered is None else cmd.tendered
     ticket = current(tx, code)
     on_ticket = _invoices_of(tx, ticket.id)
-    by_id = {r.invoice_id: r for r in on_ticket}
+    per_customer = choose(tx, ticket, on_ticket, cmd.invoices, total)
+    if given < total:
+        raise Unprocessable(
+            f"tendered {given} đ is less than the amount {total} đ",
+            code="tendered_short",
+            tendered=given,
+            amount=total,
+        )
+    payments = record(tx, ticket, on_ticket, per_customer, counter=code, cashier=tx.actor.label)
+    state = tickets.state(tx, ticket)  # its read flushes the ticket first
+    # tendered: the receipt prints what the customer gave and the change
+    tx.emit("payment.collected", {"ticket": state, "payments": payments, "tendered": given})
+    reconnect.after_payment(tx, state, payments)  # a cut customer's reconnection is owed now
+    return {"ticket": state, "payments": payments, "change": given - total}
 
+
+def choose(
+    tx: Tx, ticket: Ticket, on_ticket: list[Any], ids: Sequence[int], total: int, *,
+    paper: bool = True,
+) -> dict[str, list[Any]]:  # fmt: skip
+    """The invoices ``ids`` of the ticket, checked for a payment of ``total``: each still
+    owed here, its paper found (unless ``paper`` is False: paid by QR, the paper is filed
+    later), paid on no other ticket of the day, oldest periods first per customer, and the
+    amount their exact sum. Grouped by customer: one payment each."""
+    by_id = {r.invoice_id: r for r in on_ticket}
     chosen: list[Any] = []
     for i in ids:
         inv = tickets.invoice_on(ticket, by_id, i)
@@ -106,7 +133,7 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
                 code="paid_elsewhere",
                 invoice=i,
             )
-        if inv.lookup_status != "found":
+        if paper and inv.lookup_status not in READY:
             raise Conflict(
                 f"the paper of invoice {i} is not found yet ({inv.lookup_status}): park the "
                 "ticket and serve someone else",
@@ -118,8 +145,8 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
     # The same invoice paid on another ticket of the day (CMIS may not know yet). Safe
     # from a race: every change of a branch runs under its lock (Hall.change takes
     # counters_seq.lock_branch: a row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite), so
-    # two F4s on one invoice never both get past this read.
-    other = tx.session.connection().execute(_PAID_TODAY, tx.today(ids=ids)).first()
+    # two F4s (or an F4 and a bank credit) on one invoice never both get past this read.
+    other = tx.session.connection().execute(_PAID_TODAY, tx.today(ids=list(ids))).first()
     if other is not None:
         raise Conflict(
             f"invoice {other.invoice_id} is already paid on ticket {other.number}",
@@ -156,14 +183,22 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
             expected=expected,
             amount=total,
         )
-    if given < total:
-        raise Unprocessable(
-            f"tendered {given} đ is less than the amount {total} đ",
-            code="tendered_short",
-            tendered=given,
-            amount=total,
-        )
+    return dict(per_customer)
 
+
+def record(
+    tx: Tx,
+    ticket: Ticket,
+    on_ticket: list[Any],
+    per_customer: dict[str, list[Any]],
+    *,
+    counter: str,
+    cashier: str,
+    method: str = "cash",
+    bank_txn: str | None = None,
+) -> list[dict[str, Any]]:
+    """One payment per customer and its invoices marked paid, in the caller's transaction
+    (the outbox row CMIS is posted from); the ticket is done once nothing is left on it."""
     payments = []
     conn = tx.session.connection()
     for cust, picked in per_customer.items():
@@ -174,16 +209,18 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
             branch_id=tx.branch_id,
             business_day=tx.business_day,
             ticket_id=ticket.id or 0,
-            counter_code=code,
-            cashier=tx.actor.label,
+            counter_code=counter,
+            cashier=cashier,
             customer_code=cust,
             invoice_ids=json.dumps(paid_ids),
             total=sum(r.total for r in picked),
             created_at=tx.now,
+            method=method,
+            bank_txn=bank_txn,
         )
         rows.insert(tx.session, Payment, payment)
         keys = [r.id for r in picked]
-        conn.execute(_PAID, {"ids": keys, "txn": payment["txn_id"], "code": code})
+        conn.execute(_PAID, {"ids": keys, "txn": payment["txn_id"], "code": counter or None})
         payments.append(
             {
                 "txn_id": payment["txn_id"],
@@ -191,18 +228,22 @@ def collect(tx: Tx, cmd: Collect) -> dict[str, Any]:
                 "invoice_ids": paid_ids,
                 "total": payment["total"],
                 "status": payment["status"],
+                "method": method,
             }
         )
-    paid = {inv.id for inv in chosen}
+    paid = {inv.id for picked in per_customer.values() for inv in picked}
     if all(r.pay_status in GONE or r.id in paid for r in on_ticket):
         ticket.status = "done"
         ticket.finished_at = tx.now
+        if method != "cash" and ticket.counter_code is None:
+            ticket.finish_reason = "paid_qr"  # paid while waiting: never called
         tx.session.add(ticket)
-    state = tickets.state(tx, ticket)  # its read flushes the ticket first
-    # tendered: the receipt prints what the customer gave and the change
-    tx.emit("payment.collected", {"ticket": state, "payments": payments, "tendered": given})
-    reconnect.after_payment(tx, state, payments)  # a cut customer's reconnection is owed now
-    return {"ticket": state, "payments": payments, "change": given - total}
+    return payments
+
+
+def invoices_of(tx: Tx, ticket_id: int | None) -> list[Any]:
+    """A ticket's invoices as F4 reads them (rows, not ORM objects)."""
+    return _invoices_of(tx, ticket_id)
 
 
 def return_invoices(tx: Tx, cmd: ReturnInvoices) -> dict[str, Any]:

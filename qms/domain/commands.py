@@ -482,4 +482,74 @@ class Reprint(Command):
     job: Whole
 
 
+# --- non-cash: VietQR, the bank's credits, the statement (docs/noncash.md) ----------------
+
+#: a statement upload's size: a busy hall's month is a few thousand lines
+MAX_STATEMENT_CHARS = 4_000_000
+
+
+def statement_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest("send the statement's CSV text", code="invalid_statement", field=field)
+    if len(value) > MAX_STATEMENT_CHARS:
+        raise BadRequest(
+            f"a statement is at most {MAX_STATEMENT_CHARS} characters: import it a day at a time",
+            code="invalid_statement",
+            field=field,
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ShowQr(Command):
+    """A VietQR on the cashier's screen for the invoices about to be paid."""
+
+    action = "bank.show_qr"
+    counter: Text
+    invoices: Invoices
+    amount: Amount
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveCredit(Command):
+    """The head cashier's decision on a bank credit that was not applied."""
+
+    action = "bank.resolve"
+    id: Whole
+    resolution: Annotated[str, one_of("refunded", "other")]
+    note: Annotated[str, note]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyCredit(Command):
+    """A credit kept as an exception, applied to its QR after all by the head cashier."""
+
+    action = "bank.apply"
+    id: Whole
+    note: Annotated[str, note]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStatement(Command):
+    action = "bank.import_statement"
+    csv: Annotated[str, statement_text]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveLine(Command):
+    """A statement line the bank never notified, taken as its notification."""
+
+    action = "bank.receive_line"
+    id: Whole
+
+
+@dataclass(frozen=True, slots=True)
+class ClearLine(Command):
+    """A statement line that is no customer's payment, with what it is."""
+
+    action = "bank.clear_line"
+    id: Whole
+    note: Annotated[str, note]
+
+
 __all__ = ["Command", "parse"]

@@ -87,6 +87,7 @@ def balance(session: Session, d: Drawer) -> dict[str, int]:
             Payment.branch_id == d.branch_id,
             Payment.business_day == d.business_day,
             Payment.cashier == f"user:{d.cashier}",
+            Payment.method == "cash",  # a QR payment's money is at the bank, not here
         )
         .group_by(Payment.status)
     ).all()

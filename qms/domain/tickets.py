@@ -158,9 +158,16 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
     rows.insert_many(s, TicketInvoice, invoices)
     parts = ([rows.view(c) for c in written], sorted(map(rows.view, invoices), key=invoice_order))
     state = ticket_state(s, rows.view(ticket), tx.branch.counter_names, parts)
-    tx.emit("ticket.issued", {"ticket": state, **({"taken_over": taken} if taken else {})})
+    more: dict[str, Any] = {"taken_over": taken} if taken else {}
+    if len(known) == len(customers):  # every debt known: one QR pays the whole ticket
+        from qms.domain.bank import qr  # here: it builds on F4, which imports this module
+
+        if (shown := qr.for_ticket(tx, ticket_id, invoices)) is not None:
+            more["qr"] = shown
+    tx.emit("ticket.issued", {"ticket": state, **more})
     _announce_taken(tx, number, taken)
-    return {**state, "notices": [_notice(t) for t in taken]} if taken else state
+    out = {**state, "qr": more.get("qr")}
+    return {**out, "notices": [_notice(t) for t in taken]} if taken else out
 
 
 def _take_over(

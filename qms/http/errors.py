@@ -95,6 +95,17 @@ async def on_crash(request: Request, exc: Exception) -> JSONResponse:
 async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
     """The body as a JSON object, refused past ``max_bytes`` even without Content-Length,
     and refused when ``json_input`` finds it too deep or holding what no column keeps."""
+    raw = await read_raw(request, max_bytes)
+    if not raw:
+        return {}
+    data = json_input.loads(raw, code="malformed_json")
+    if not isinstance(data, dict):
+        raise BadRequest("request body must be a JSON object", code="malformed_json")
+    return data
+
+
+async def read_raw(request: Request, max_bytes: int) -> bytes:
+    """The body's bytes, refused past ``max_bytes`` even without Content-Length."""
     declared = request.headers.get("content-length")
     if declared is not None and (
         not declared.isascii() or not declared.isdigit() or int(declared) > max_bytes
@@ -107,10 +118,4 @@ async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
         if size > max_bytes:
             raise TooLarge(f"request body is larger than {max_bytes} bytes", limit=max_bytes)
         chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw:
-        return {}
-    data = json_input.loads(raw, code="malformed_json")
-    if not isinstance(data, dict):
-        raise BadRequest("request body must be a JSON object", code="malformed_json")
-    return data
+    return b"".join(chunks)

@@ -43,6 +43,7 @@ from qms.http import (
     search,
     stats,
 )
+from qms.http import bank as bank_http
 from qms.http import field as field_http
 from qms.http import inventory as inventory_http
 from qms.http.errors import on_crash, on_http_error, on_qms_error, on_store_error
@@ -243,6 +244,7 @@ def create_app(
     routes = [
         *api.routes,
         *cash.routes,
+        *bank_http.routes,
         *field_http.routes,
         *inventory_http.routes,
         *reports.routes,

@@ -86,6 +86,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view.inventory": frozenset({"supervisor", "head_cashier", "admin", "lookup"}),
     "view.field": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
     "view.crew": frozenset({"crew"}),
+    # pay by VietQR (docs/noncash.md): the head cashier decides what the bank brought
+    "bank.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "bank.resolve": frozenset({"head_cashier", "supervisor"}),
 }
 
 #: an address a name signed in from within these days is the name's own: the name's

@@ -32,6 +32,9 @@ from qms.domain import (
     tickets,
 )
 from qms.domain import commands as c
+from qms.domain.bank import credits as bank_credits
+from qms.domain.bank import qr as bank_qr
+from qms.domain.bank import statement as bank_statement
 from qms.domain.branch import Branch
 from qms.domain.clock import Clock, iso
 from qms.domain.commands import Command, parse
@@ -109,6 +112,14 @@ USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     ic.FinishBook: ("inventory.scan", any_day(inventory_sessions.finish_book)),
     ic.CountCash: ("inventory.cash", any_day(inventory_sessions.count_cash)),
     ic.CloseInventory: ("inventory.manage", any_day(inventory_sessions.close)),
+    # pay by VietQR (docs/noncash.md); a decision on a credit that came after the close,
+    # and the statement that shows it, are not of the cash day's queue
+    c.ShowQr: ("cashier.act", bank_qr.show),
+    c.ResolveCredit: ("bank.resolve", any_day(bank_credits.resolve)),
+    c.ApplyCredit: ("bank.resolve", bank_credits.apply_by_hand),
+    c.ImportStatement: ("bank.resolve", any_day(bank_statement.import_lines)),
+    c.ReceiveLine: ("bank.resolve", any_day(bank_statement.receive_line)),
+    c.ClearLine: ("bank.resolve", any_day(bank_statement.clear_line)),
 }
 
 
