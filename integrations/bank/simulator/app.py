@@ -182,6 +182,20 @@ def create_app(
         return JSONResponse({"status": "reset"})
 
     async def transactions(request: Request) -> Response:
+        """Every line; ``?wait_s=N``: first wait (at most N s) until every notification
+        has its outcome, so a tester waits on the bank, not on a clock."""
+        raw = request.query_params.get("wait_s")
+        if raw is not None:
+            try:
+                bound = float(raw)
+                if not 0 <= bound <= 120:
+                    raise ValueError
+            except ValueError:
+                return _error("bad_wait", "wait_s is seconds, 0 to 120")
+            try:
+                await sender(request).wait_idle(bound)
+            except TimeoutError:
+                return _error("still_sending", f"notifications still out after {bound} s", 409)
         notices = sender(request).by_id
         rows = []
         for e in list(ledger.entries):
