@@ -122,7 +122,7 @@ def test_a_ticket_paid_by_qr_while_waiting_despite_duplicates_and_out_of_order(
     second_attempts = notices[txn[second["number"]]]["attempts"]
     # out of order: the second was answered before the first was even sent
     assert second_attempts[0]["at"] <= min(a["at"] for a in first_attempts)
-    answers = sorted(json.loads(a["answer"])["data"]["status"] for a in first_attempts)
+    answers = sorted(json.loads(a["answer"])["status"] for a in first_attempts)
     assert answers == ["applied", "repeat", "repeat"]
 
     for t in (first, second):

@@ -71,7 +71,7 @@ class Receiver:
             self.got.append(Received(time.monotonic(), body, signed, status))
             self.cond.notify_all()
         if status == 200:
-            return JSONResponse({"data": {"status": "repeat" if seen else "applied"}})
+            return JSONResponse({"status": "repeat" if seen else "applied"})
         return JSONResponse({"error": {"code": str(status), "message": "scripted"}}, status)
 
     def of(self, txn: str) -> list[Received]:
@@ -191,7 +191,7 @@ def test_duplicate_sends_the_same_notification_three_times(bank: Bank) -> None:
     }
     assert len(bank.receiver.of(once)) == 1
     answers = sorted(
-        json.loads(a["answer"])["data"]["status"] for a in txns[dup]["notification"]["attempts"]
+        json.loads(a["answer"])["status"] for a in txns[dup]["notification"]["attempts"]
     )
     assert answers == ["applied", "repeat", "repeat"]
 
