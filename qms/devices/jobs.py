@@ -166,10 +166,10 @@ def number_lit(tx: Tx, data: dict[str, Any]) -> None:
             _add(tx, counter.code, "led", "number", {"number": ticket["number"]})
 
 
-def cashier_name(tx: Tx) -> str:
-    """The full name a paper prints for the acting cashier: as their drawer was opened
-    (the day's name), else their account's, else the login."""
-    name = tx.actor.label.partition(":")[2]
+def cashier_name(tx: Tx, label: str | None = None) -> str:
+    """The full name a paper prints for the acting cashier (or the one ``label`` names):
+    as their drawer was opened (the day's name), else their account's, else the login."""
+    name = (tx.actor.label if label is None else label).partition(":")[2]
     d = drawers.find(tx.session, tx.branch_id, tx.business_day, name)
     if d is not None:
         return d.cashier_name
@@ -181,16 +181,24 @@ def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
     """F4 prints a receipt at its counter (the reconnection slip of a cut customer who
     settled is the reconnection order's: ``reconnection_ordered``)."""
     ticket = data["ticket"]
-    counter = tx.branch.counter(tx.actor.counter or "")
+    # a VietQR credit names the counter and cashier of its QR (the bank is the actor);
+    # paid while waiting, it names none and prints nowhere
+    by_qr = data.get("method") == "vietqr"
+    code = data.get("counter") if by_qr else tx.actor.counter
+    label = (data.get("cashier") or "") if by_qr else tx.actor.label
+    counter = tx.branch.counter(code or "")
     extra = {
         **_base(tx),
         "ticket": ticket,
         "payments": data["payments"],
         "counter": counter.name if counter else "",
-        "cashier": tx.actor.label,
-        "cashier_name": cashier_name(tx),
+        "cashier": label,
+        "cashier_name": cashier_name(tx, label),
         "tendered": data.get("tendered"),
     }
+    if by_qr:
+        extra["method"] = "vietqr"
+        extra["bank_txn"] = data.get("bank_txn")
     if data.get("copy"):  # printed again (receipts.reprint): BẢN SAO / COPY, no second slip
         extra["copy"] = True
     if counter and counter.printer:

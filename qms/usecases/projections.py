@@ -142,6 +142,10 @@ def _mine(counter: str, data: dict[str, Any]) -> bool:
     """Whether a cash event concerns the cashier at ``counter`` (any other event does)."""
     if "drawer" in data:
         return bool(data["drawer"]["counter"] == counter)
+    if "qr" in data:  # a QR shown at a counter: that counter's
+        return bool(data.get("counter") == counter)
+    if {"credit", "line", "import"} & data.keys():  # the bank's side: the head cashier's
+        return False
     if "movement" in data:
         return counter in data.get("counters", ())
     return True
