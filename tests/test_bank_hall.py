@@ -46,6 +46,11 @@ def people(bank_hall: tuple[HallServer, str]) -> Iterator[dict[str, Staff]]:
         s.close()
 
 
+@pytest.fixture(scope="module")
+def customers(demo: DemoData, bank_hall: tuple[HallServer, str]) -> Customers:
+    return Customers(demo)
+
+
 @pytest.fixture
 def bank(bank_hall: tuple[HallServer, str]) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=bank_hall[1], timeout=30) as client:
@@ -95,11 +100,10 @@ def test_the_banner_names_the_bank(bank_hall: tuple[HallServer, str]) -> None:
 def test_a_ticket_paid_by_qr_while_waiting_despite_duplicates_and_out_of_order(
     bank_hall: tuple[HallServer, str],
     people: dict[str, Staff],
-    demo: DemoData,
+    customers: Customers,
     bank: httpx.Client,
 ) -> None:
     hall, _ = bank_hall
-    customers = Customers(demo)
     view = ViewClient(hall.ws_url, people["sup"].token, "supervisor").connect()
     view.apply(view.recv())
     try:
@@ -142,12 +146,9 @@ def test_a_ticket_paid_by_qr_while_waiting_despite_duplicates_and_out_of_order(
 def test_a_lost_notification_is_an_unmatched_line_once_the_statement_is_in(
     bank_hall: tuple[HallServer, str],
     people: dict[str, Staff],
-    demo: DemoData,
+    customers: Customers,
     bank: httpx.Client,
 ) -> None:
-    customers = Customers(demo)
-    for _ in range(10):  # the other test's customers
-        customers.take(invoices=1)
     t = issued(people, customers.take(invoices=1))
     bank.post("/admin/faults", json={"lose": {"next": 1}}).raise_for_status()
     r = bank.post("/pay", json={"payload": t["qr"]["payload"]})
