@@ -311,3 +311,21 @@ def test_the_statement_has_the_day_s_credits_and_refunds_with_running_balance(
     assert statement(bank, today - dt.timedelta(days=1)) == []
     bad = bank.http.get("/statement?date=07/12/2026")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_date"
+
+
+@pytest.mark.parametrize(
+    ("faults", "names"),
+    [
+        ({"lose": {"rate": 2}}, "lose: rate"),
+        ({"duplicate": {"next": -1}}, "duplicate: next"),
+        ({"copies": 5}, "copies"),
+        ({"flood": True}, "unknown fields"),
+    ],
+)
+def test_bad_faults_are_refused_by_name_and_the_old_ones_stay(
+    bank: Bank, faults: dict[str, Any], names: str
+) -> None:
+    bank.faults(lose={"next": 1})
+    r = bank.http.post("/admin/faults", json=faults)
+    assert r.status_code == 400 and names in r.json()["error"]["message"]
+    assert bank.http.get("/admin/faults").json()["lose"] == {"rate": 0.0, "next": 1}

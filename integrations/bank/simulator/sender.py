@@ -147,6 +147,8 @@ class Sender:
             if attempt < r.tries:
                 await asyncio.sleep(min(pause, r.max_s))
                 pause *= 2
+        if outcome == "gave_up":
+            log.warning("bank: gave up on %s after %s tries", n.entry.transaction_id, r.tries)
         n.outcomes.append(outcome)
 
     def _release_before(self, n: Notification) -> None:
