@@ -234,7 +234,13 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
             }
             for c in t["customers"]
         ],
+        # the VietQR printed on the ticket, to show on the kiosk's screen too
+        "qr": None if not t.get("qr") else {k: t["qr"][k] for k in KIOSK_QR},
     }
+
+
+#: what a kiosk's screen needs of the ticket's QR: no ids of the hall's records
+KIOSK_QR = ("ref", "amount", "payload", "account", "account_name", "bank_bin")
 
 
 async def get_ticket(request: Request) -> Response:
@@ -282,6 +288,7 @@ CASHIER_COMMANDS: dict[str, type[c.Command]] = {
     "finish": c.Finish,
     "collect": c.Collect,
     "return": c.ReturnInvoices,
+    "qr": c.ShowQr,  # a VietQR for the chosen invoices (docs/noncash.md)
 }
 
 
