@@ -4,6 +4,16 @@
 // its scripts (period, tab_hall, lookup.missing…) live in texts.js or qms/static/texts.js.
 
 export const PAGE_TEXTS = {
+  "page.qr_pay": { vi: "Mã QR", en: "QR" },
+  "page.qr_alt": { vi: "Mã VietQR để chuyển khoản", en: "VietQR to pay by transfer" },
+  "page.qr_amount": { vi: "Số tiền chuyển", en: "Amount" },
+  "page.qr_payee": { vi: "Người nhận", en: "Payee" },
+  "page.qr_reference": { vi: "Nội dung chuyển khoản", en: "Reference" },
+  "page.qr_close": { vi: "Đóng mã QR", en: "Close the QR" },
+  "page.drawer_cash_only": {
+    vi: "Chỉ tính tiền mặt: khoản chuyển khoản VietQR không vào két.",
+    en: "Cash only: VietQR transfers are not in the drawer.",
+  },
   "page.offline_reconnecting": { vi: "Mất kết nối — đang kết nối lại…", en: "Offline — reconnecting…" },
   "page.cash": { vi: "Tiền mặt", en: "Cash" },
   "page.inventory": { vi: "Kiểm kê", en: "Inventory" },

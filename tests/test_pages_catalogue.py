@@ -61,6 +61,7 @@ PAGES = {
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
+    "counter-display": (["displays/texts.js"], ["displays/counter.js", "displays/counter.html"]),
 }
 
 # A catalogue module exports objects of {key: {vi, en}}; each text is a string or a
@@ -134,6 +135,7 @@ BUILT = {
         "error.no_debt",
     ],
     "display": [],
+    "counter-display": [],
     # the crew's phone: an order's kind, status and reasons (crew.js)
     "crew": [f"field_kind.{s}" for s in STATUSES["field_kind"]]
     + [f"field_status.{s}" for s in STATUSES["field_status"]]

@@ -154,7 +154,10 @@ def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
 def ticket_printed(tx: Tx, data: dict[str, Any]) -> None:
     """A ticket prints where it was issued (a kiosk's printer, the reception's)."""
     if printer := _issuing_printer(tx):
-        _add(tx, printer, "print", "ticket", {**_base(tx), "ticket": data["ticket"]})
+        payload = {**_base(tx), "ticket": data["ticket"]}
+        if shown := data.get("qr"):  # the ticket's VietQR: pay while waiting
+            payload["qr"] = {"payload": shown["payload"], "amount": shown["amount"]}
+        _add(tx, printer, "print", "ticket", payload)
 
 
 def number_lit(tx: Tx, data: dict[str, Any]) -> None:
@@ -166,10 +169,10 @@ def number_lit(tx: Tx, data: dict[str, Any]) -> None:
             _add(tx, counter.code, "led", "number", {"number": ticket["number"]})
 
 
-def cashier_name(tx: Tx) -> str:
-    """The full name a paper prints for the acting cashier: as their drawer was opened
-    (the day's name), else their account's, else the login."""
-    name = tx.actor.label.partition(":")[2]
+def cashier_name(tx: Tx, label: str | None = None) -> str:
+    """The full name a paper prints for a cashier (``label``, else the acting one): as
+    their drawer was opened (the day's name), else their account's, else the login."""
+    name = (label or tx.actor.label).partition(":")[2]
     d = drawers.find(tx.session, tx.branch_id, tx.business_day, name)
     if d is not None:
         return d.cashier_name
@@ -179,17 +182,26 @@ def cashier_name(tx: Tx) -> str:
 
 def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
     """F4 prints a receipt at its counter (the reconnection slip of a cut customer who
-    settled is the reconnection order's: ``reconnection_ordered``)."""
+    settled is the reconnection order's: ``reconnection_ordered``). A QR paid at a counter
+    prints there too, when the bank's credit comes: the counter and the cashier who showed
+    the QR are in the event (the actor is the bank), the bank's transaction id instead of
+    the cash given. A ticket's own QR paid while waiting names no counter: no paper."""
     ticket = data["ticket"]
-    counter = tx.branch.counter(tx.actor.counter or "")
+    by_bank = data.get("method", "cash") != "cash"
+    code = data.get("counter") if by_bank else tx.actor.counter
+    label = (data.get("cashier") or "") if by_bank else tx.actor.label
+    counter = tx.branch.counter(code or "")
+    paid = data["payments"]
+    if by_bank:
+        paid = [{**p, "bank_txn": p.get("bank_txn") or data.get("bank_txn")} for p in paid]
     extra = {
         **_base(tx),
         "ticket": ticket,
-        "payments": data["payments"],
+        "payments": paid,
         "counter": counter.name if counter else "",
-        "cashier": tx.actor.label,
-        "cashier_name": cashier_name(tx),
-        "tendered": data.get("tendered"),
+        "cashier": label,
+        "cashier_name": cashier_name(tx, label) if label else "",
+        "tendered": None if by_bank else data.get("tendered"),
     }
     if data.get("copy"):  # printed again (receipts.reprint): BẢN SAO / COPY, no second slip
         extra["copy"] = True

@@ -39,7 +39,21 @@ async def notification(request: Request) -> Response:
 
 
 async def show_qr(request: Request) -> Response:
-    return ok(await _run(request, c.ShowQr, counter=request.path_params["counter"]), 201)
+    """The cashier's QR, with its SVG for the screen (``bank.show_qr``)."""
+    who = await principal(request)
+    counter = request.path_params["counter"]
+    return ok(await bank.show_qr(_hall(request), who, await body(request), counter), 201)
+
+
+async def qr_of(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await bank.qr_of(_hall(request), who, request.path_params["ref"]))
+
+
+async def ticket_pay_svg(request: Request) -> Response:
+    """The ticket's own QR for its follow page: public, the follow token is the key."""
+    svg = await bank.ticket_pay_svg(_hall(request), request.path_params["token"])
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
 
 
 async def ticket_qr(request: Request) -> Response:
@@ -101,6 +115,8 @@ routes = [
     Route("/api/bank/notifications", notification, methods=["POST"]),
     Route("/api/counters/{counter}/qr", show_qr, methods=["POST"]),
     Route("/api/tickets/{number:int}/qr", ticket_qr),
+    Route("/api/qr/{ref}", qr_of),
+    Route("/t/{token}/pay.svg", ticket_pay_svg),
     Route("/api/bank/day", day),
     Route("/api/bank/credits", credits),
     Route("/api/bank/credits/{id:int}/resolve", resolve, methods=["POST"]),

@@ -427,6 +427,12 @@ export function deviceToken(storageKey) {
   }
 }
 
+/** An SVG the server drew (a VietQR) as an image's source: a data URL, never HTML in the
+ * page (the pages' CSP allows data: images). */
+export function svgSource(svg) {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}
+
 export const CUSTOMER_CODE = /^[A-Z]{2}[0-9]{11}$/;
 
 /** Normalise what a person or a barcode scanner typed into a customer code. */

@@ -19,9 +19,11 @@ from qms.config import BankSettings
 from qms.domain import json_input
 from qms.domain.bank import credits, statement
 from qms.domain.bank import qr as bank_qr
-from qms.domain.commands import ImportStatement
+from qms.devices import qr as qr_image
+from qms.domain.commands import ImportStatement, ShowQr
 from qms.domain.errors import DependencyFailed, NotFound, Unauthenticated
 from qms.domain.tickets import row_by_number
+from qms.usecases import follow
 from qms.domain.tx import Tx
 from qms.storage.models import Payment
 from qms.usecases.auth import Principal, require
@@ -158,6 +160,45 @@ async def ticket_qr(hall: Hall, who: Principal, number: object) -> dict[str, Any
         return {"number": t.number, "qr": bank_qr.of_ticket(tx.session, t, bank)}
 
     return await hall.peek(who, read)
+
+
+def with_svg(shown: dict[str, Any]) -> dict[str, Any]:
+    """A QR as a page draws it: its payload as SVG made here (segno), so no page carries a
+    QR library and the domain stays free of images."""
+    return {**shown, "svg": qr_image.svg(shown["payload"]).decode()}
+
+
+async def show_qr(hall: Hall, who: Principal, body: Mapping[str, object], counter: str) -> Any:
+    """The cashier's QR (``ShowQr``: F4's checks, then a QR for exactly that amount), with
+    its drawing for the screen."""
+    return with_svg(await hall.run(who, ShowQr, body, counter=counter))
+
+
+async def qr_of(hall: Hall, who: Principal, ref: str) -> dict[str, Any]:
+    """One QR by its reference, drawn: the customer display at a counter hears only the
+    reference of the QR its cashier asked for (``qr.shown``), and fetches the rest here."""
+    require(who, "view.display")
+
+    def read(session: Session) -> dict[str, Any]:
+        found = bank_qr.get(session, who.branch_id, ref)
+        return bank_qr.public(found, hall.branch(who.branch_id).bank)
+
+    return with_svg(await hall.read(read))
+
+
+async def ticket_pay_svg(hall: Hall, token: str) -> bytes:
+    """The follow page's payment QR: the ticket's own (printed) QR while it is unpaid. The
+    follow token is the key, as for the follow link's QR."""
+
+    def read(session: Session) -> dict[str, Any] | None:
+        ticket = follow.find(session, token)
+        bank = hall.branch(ticket.branch_id).bank
+        return follow.open_ticket_qr(session, ticket, bank)
+
+    shown = await hall.read(read)
+    if shown is None:
+        raise NotFound("this ticket has no QR waiting to be paid", code="qr_not_open")
+    return qr_image.svg(shown["payload"])
 
 
 async def fetch_statement(hall: Hall, who: Principal, when: dt.date | None) -> dict[str, Any]:
