@@ -118,6 +118,30 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/cash/drawers/{id:int}/recount"): ("/api/cash/drawers/1/recount", "cash.approve"),
     ("GET", "/api/cash/day"): ("/api/cash/day", "day.close"),
     ("POST", "/api/cash/day/close"): ("/api/cash/day/close", "day.close"),
+    # pay by VietQR: the webhook's credential is its signature, not a role
+    ("POST", "/api/bank/notifications"): ("/api/bank/notifications", PUBLIC),
+    ("POST", "/api/counters/{counter}/qr"): ("/api/counters/C3/qr", "cashier.act"),
+    ("GET", "/api/tickets/{number:int}/qr"): ("/api/tickets/1/qr", "ticket.read"),
+    ("GET", "/api/bank/day"): ("/api/bank/day", "bank.read"),
+    ("GET", "/api/bank/credits"): ("/api/bank/credits", "bank.read"),
+    ("POST", "/api/bank/credits/{id:int}/resolve"): (
+        "/api/bank/credits/999999/resolve",
+        "bank.resolve",
+    ),
+    ("POST", "/api/bank/credits/{id:int}/apply"): (
+        "/api/bank/credits/999999/apply",
+        "bank.resolve",
+    ),
+    ("POST", "/api/bank/statements"): ("/api/bank/statements", "bank.resolve"),
+    ("POST", "/api/bank/statements/fetch"): ("/api/bank/statements/fetch", "bank.resolve"),
+    ("POST", "/api/bank/statement-lines/{id:int}/receive"): (
+        "/api/bank/statement-lines/999999/receive",
+        "bank.resolve",
+    ),
+    ("POST", "/api/bank/statement-lines/{id:int}/clear"): (
+        "/api/bank/statement-lines/999999/clear",
+        "bank.resolve",
+    ),
     ("GET", "/api/invoices/papers"): ("/api/invoices/papers", "delivery.read"),
     ("POST", "/api/invoices/returns"): ("/api/invoices/returns", "invoice.return"),
     ("GET", "/api/reports"): ("/api/reports", "reports.read"),

@@ -18,6 +18,8 @@ import pytest
 from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
 from qms.domain import cashier, delivery, errors, movements, payments, reconcile
+from qms.domain.bank import credits as bank_credits
+from qms.domain.bank import statement as bank_statement
 from qms.domain.field import orders as field_orders
 from qms.domain.inventory import record as inventory_record
 from qms.domain.inventory import sessions as inventory_sessions
@@ -275,7 +277,7 @@ STORED = {
     "cmis_state": [s.value for s in PaymentState],
     "drawer": DRAWER,
     "movement": MOVEMENT,
-    "reason": list(delivery.RETURN_REASONS) + list(cashier.FINISH_REASONS),
+    "reason": [*delivery.RETURN_REASONS, *cashier.FINISH_REASONS, "paid_qr"],
     "blocker": [code for _, kind, code in dict_codes() if kind == "blocker"],
     "reconcile": [k for k, v in reconcile.reconcile([], []).items() if isinstance(v, list)],
     "why": sorted(
@@ -314,6 +316,13 @@ STORED = {
     "inventory_book": list(inventory_sessions.BOOK_STATUSES),
     "inventory_difference": list(inventory_record.DIFFERENCES),
     "inventory_action": list(inventory_record.DIFFERENCES),
+    "method": ["cash", "vietqr"],
+    "credit": list(bank_credits.STATUSES),
+    "credit_reason": list(bank_credits.REASONS),
+    "credit_resolution": list(bank_credits.RESOLUTIONS),
+    "statement_line": list(bank_statement.STATUSES),
+    "qr_source": ["ticket", "counter"],
+    "qr_status": ["open", "paid"],
 }
 
 

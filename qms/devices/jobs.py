@@ -154,10 +154,7 @@ def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
 def ticket_printed(tx: Tx, data: dict[str, Any]) -> None:
     """A ticket prints where it was issued (a kiosk's printer, the reception's)."""
     if printer := _issuing_printer(tx):
-        payload = {**_base(tx), "ticket": data["ticket"]}
-        if shown := data.get("qr"):  # the ticket's VietQR: pay while waiting
-            payload["qr"] = {"payload": shown["payload"], "amount": shown["amount"]}
-        _add(tx, printer, "print", "ticket", payload)
+        _add(tx, printer, "print", "ticket", {**_base(tx), "ticket": data["ticket"]})
 
 
 def number_lit(tx: Tx, data: dict[str, Any]) -> None:
@@ -170,9 +167,9 @@ def number_lit(tx: Tx, data: dict[str, Any]) -> None:
 
 
 def cashier_name(tx: Tx, label: str | None = None) -> str:
-    """The full name a paper prints for a cashier (``label``, else the acting one): as
-    their drawer was opened (the day's name), else their account's, else the login."""
-    name = (label or tx.actor.label).partition(":")[2]
+    """The full name a paper prints for the acting cashier (or the one ``label`` names):
+    as their drawer was opened (the day's name), else their account's, else the login."""
+    name = (tx.actor.label if label is None else label).partition(":")[2]
     d = drawers.find(tx.session, tx.branch_id, tx.business_day, name)
     if d is not None:
         return d.cashier_name
@@ -182,27 +179,29 @@ def cashier_name(tx: Tx, label: str | None = None) -> str:
 
 def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
     """F4 prints a receipt at its counter (the reconnection slip of a cut customer who
-    settled is the reconnection order's: ``reconnection_ordered``). A QR paid at a counter
-    prints there too, when the bank's credit comes: the counter and the cashier who showed
-    the QR are in the event (the actor is the bank), the bank's transaction id instead of
-    the cash given. A ticket's own QR paid while waiting names no counter: no paper."""
+    settled is the reconnection order's: ``reconnection_ordered``)."""
     ticket = data["ticket"]
-    by_bank = data.get("method", "cash") != "cash"
-    code = data.get("counter") if by_bank else tx.actor.counter
-    label = (data.get("cashier") or "") if by_bank else tx.actor.label
+    # a VietQR credit names the counter and cashier of its QR (the bank is the actor);
+    # paid while waiting, it names none and prints nowhere
+    by_qr = data.get("method") == "vietqr"
+    code = data.get("counter") if by_qr else tx.actor.counter
+    label = (data.get("cashier") or "") if by_qr else tx.actor.label
     counter = tx.branch.counter(code or "")
-    paid = data["payments"]
-    if by_bank:
-        paid = [{**p, "bank_txn": p.get("bank_txn") or data.get("bank_txn")} for p in paid]
     extra = {
         **_base(tx),
         "ticket": ticket,
-        "payments": paid,
+        # a QR's payments print the bank's transaction id (printers.documents.receipt)
+        "payments": [{**p, "bank_txn": data.get("bank_txn")} for p in data["payments"]]
+        if by_qr
+        else data["payments"],
         "counter": counter.name if counter else "",
         "cashier": label,
-        "cashier_name": cashier_name(tx, label) if label else "",
-        "tendered": None if by_bank else data.get("tendered"),
+        "cashier_name": cashier_name(tx, label),
+        "tendered": data.get("tendered"),
     }
+    if by_qr:
+        extra["method"] = "vietqr"
+        extra["bank_txn"] = data.get("bank_txn")
     if data.get("copy"):  # printed again (receipts.reprint): BẢN SAO / COPY, no second slip
         extra["copy"] = True
     if counter and counter.printer:

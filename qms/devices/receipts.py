@@ -91,7 +91,8 @@ def reprint(tx: Tx, cmd: ReprintReceipt) -> dict[str, Any]:
     p = tx.session.exec(
         select(Payment).where(Payment.txn_id == cmd.txn, Payment.branch_id == tx.branch_id)
     ).first()
-    if p is None or p.business_day != tx.business_day or p.counter_code != cmd.counter:
+    # a payment by QR while waiting was taken at no counter: any counter prints its copy
+    if p is None or p.business_day != tx.business_day or p.counter_code not in (cmd.counter, ""):
         raise NotFound(
             f"no payment {cmd.txn} taken at {cmd.counter} today",
             code="unknown_payment",
@@ -110,7 +111,7 @@ def reprint(tx: Tx, cmd: ReprintReceipt) -> dict[str, Any]:
         )
     same_f4 = [
         q
-        for q in _of_counter(tx, cmd.counter)
+        for q in _of_counter(tx, p.counter_code)
         if q.ticket_id == p.ticket_id and q.created_at == p.created_at
     ]
     ticket = tx.session.get(Ticket, p.ticket_id)

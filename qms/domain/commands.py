@@ -490,12 +490,18 @@ MAX_STATEMENT_CHARS = 4_000_000
 
 def statement_text(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise BadRequest("send the statement's CSV text", code="invalid_statement", field=field)
+        raise BadRequest(
+            "send the statement's CSV text",
+            code="invalid_statement",
+            field=field,
+            reason="no CSV text was sent",
+        )
     if len(value) > MAX_STATEMENT_CHARS:
         raise BadRequest(
             f"a statement is at most {MAX_STATEMENT_CHARS} characters: import it a day at a time",
             code="invalid_statement",
             field=field,
+            reason="the file is too large: export one day at a time",
         )
     return value
 

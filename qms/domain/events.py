@@ -71,6 +71,13 @@ EVENT_TYPES: dict[str, str] = {
     "inventory.cash_counted": "cash was counted by note for the inventory",
     "inventory.compared": "CMIS's unpaid invoices of the inventory's books were fetched",
     "inventory.closed": "the inventory was closed: its record is final",
+    "qr.shown": "a cashier showed a VietQR for the invoices about to be paid",
+    "bank.credit_applied": "a bank credit paid its QR's invoices (the payment.collected before it)",
+    "bank.credit_exception": "a bank credit was not applied: it waits for the head cashier",
+    "bank.credit_resolved": "the head cashier decided a bank credit (refunded, applied, other)",
+    "bank.statement_imported": "lines of the bank statement were imported and matched",
+    "bank.line_matched": "an unmatched statement line was taken as its notification",
+    "bank.line_cleared": "a statement line was cleared with a note: no customer's payment",
     "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "
     "supervisor signed a counter out): their sockets close in every worker",
 }

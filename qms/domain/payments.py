@@ -61,7 +61,7 @@ def public(p: Payment) -> dict[str, Any]:
         "created_at": p.created_at.astimezone(dt.UTC).isoformat(),
         "age_s": int((now - p.created_at).total_seconds()),
         "reversal_reason": p.reversal_reason,
-        "method": p.method,  # cash | vietqr: a receipt and the cashier's log say which
+        "method": p.method,  # cash | vietqr
         "bank_txn": p.bank_txn,
     }
 

@@ -94,6 +94,7 @@ async def import_statement(request: Request) -> Response:
             raise BadRequest(
                 "the statement is not UTF-8 text: export it again as CSV (UTF-8)",
                 code="invalid_statement",
+                reason="not UTF-8 text",
             ) from None
     return ok(await _hall(request).run(who, c.ImportStatement, data), 201)
 

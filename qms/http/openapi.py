@@ -314,6 +314,64 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/audio/manifest.json"): Op("The announcement clips there are", PUBLIC),
     ("GET", "/audio/{file}"): Op("One announcement clip (WAV)", PUBLIC),
     ("GET", "/"): Op("To the counters' pages", PUBLIC),
+    # pay by VietQR (docs/noncash.md)
+    ("POST", "/api/bank/notifications"): Op(
+        "The bank's notification of a credit (signed: X-Bank-Timestamp, X-Bank-Signature)",
+        PUBLIC,
+        body=True,
+        fields={
+            "transaction_id": ({"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, True),
+            "account": (_STR, True),
+            "amount": ({"type": "integer", "minimum": 1, "description": "đồng"}, True),
+            "currency": ({"type": "string", "pattern": "^[A-Z]{3}$"}, True),
+            "description": (_STR, True),
+            "credited_at": ({"type": "string", "format": "date-time"}, True),
+        },
+        refusals=(
+            ("400", ("invalid_notification", "invalid_amount", "malformed_json")),
+            ("401", ("bad_signature", "stale_notification")),
+            ("404", ("qr_disabled",)),
+        ),
+    ),
+    ("POST", "/api/counters/{counter}/qr"): Op(
+        "A VietQR for the invoices about to be paid", command=c.ShowQr, body=True
+    ),
+    ("GET", "/api/tickets/{number:int}/qr"): Op("A ticket's VietQRs", "ticket.read"),
+    ("GET", "/api/bank/day"): Op(
+        "The day's non-cash side: per cashier, statement, exceptions, blockers",
+        "bank.read",
+        query=(_DAY,),
+    ),
+    ("GET", "/api/bank/credits"): Op(
+        "The bank's credits (status=exception: every open one)",
+        "bank.read",
+        query=(_DAY, "status"),
+    ),
+    ("POST", "/api/bank/credits/{id:int}/resolve"): Op(
+        "Decide a credit that was not applied", command=c.ResolveCredit, body=True
+    ),
+    ("POST", "/api/bank/credits/{id:int}/apply"): Op(
+        "Apply a credit to its QR's invoices after all", command=c.ApplyCredit, body=True
+    ),
+    ("POST", "/api/bank/statements"): Op(
+        "Import a bank statement (the CSV as text/csv, or JSON {csv})",
+        command=c.ImportStatement,
+        body=True,
+    ),
+    ("POST", "/api/bank/statements/fetch"): Op(
+        "Fetch the day's statement from the bank and import it",
+        "bank.resolve",
+        query=(_DAY,),
+        refusals=(("404", ("statement_url_missing",)), ("424", ("bank_unavailable",))),
+    ),
+    ("POST", "/api/bank/statement-lines/{id:int}/receive"): Op(
+        "Take an unnotified statement line as its notification", command=c.ReceiveLine
+    ),
+    ("POST", "/api/bank/statement-lines/{id:int}/clear"): Op(
+        "Clear a statement line that is no customer's payment, with a note",
+        command=c.ClearLine,
+        body=True,
+    ),
 }
 
 _QUERY: dict[str, dict[str, Any]] = {
@@ -377,6 +435,10 @@ CHECKS: dict[Any, tuple[dict[str, Any], tuple[str, ...]]] = {
     ),
     c.note: (_WORDS, ("invalid_request",)),
     c.reversal_reason: (_WORDS, ("invalid_reason",)),
+    c.statement_text: (
+        {"type": "string", "minLength": 1, "maxLength": c.MAX_STATEMENT_CHARS},
+        ("invalid_statement",),
+    ),
     c.note_count: (_nullable(_NOTES), ("invalid_note_count",)),
     c.deposit_of: (
         _nullable(

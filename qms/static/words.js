@@ -625,6 +625,62 @@ export const ERRORS = {
   "inventory_compare_unavailable": {
     "vi": "CMIS không trả danh sách hoá đơn chưa thu. Số đã đếm vẫn giữ nguyên: đối chiếu lại sau ít phút.",
     "en": "CMIS did not give the unpaid invoices. The count is kept: compare again in a few minutes."
+  },
+  "qr_disabled": {
+    "vi": "Phòng thu này chưa bật thanh toán VietQR. Thu tiền mặt, hoặc nhờ quản trị bật mục bank trong cấu hình.",
+    "en": "This hall takes no VietQR payments. Take cash, or ask the administrator to enable bank in the config."
+  },
+  "bad_signature": {
+    "vi": "Thông báo không có chữ ký hợp lệ của ngân hàng: không ghi nhận.",
+    "en": "The notification is not signed by the bank: not taken."
+  },
+  "stale_notification": {
+    "vi": "Thông báo đã ký quá lâu, không nhận lại. Ngân hàng gửi lại thông báo mới.",
+    "en": "The notification was signed too long ago and is not taken. The bank sends it again, freshly signed."
+  },
+  "invalid_notification": {
+    "vi": "Thông báo của ngân hàng không đúng mẫu ({field:field}): không ghi nhận.",
+    "en": "The bank's notification is not in the agreed form ({field:field}): not taken."
+  },
+  "unknown_reference": {
+    "vi": "Không có mã QR {ref} ở phòng thu này.",
+    "en": "No QR with reference {ref} in this hall."
+  },
+  "unknown_credit": {
+    "vi": "Không có khoản chuyển khoản số {credit}. Tải lại danh sách.",
+    "en": "No bank credit {credit}. Reload the list."
+  },
+  "credit_not_open": {
+    "vi": "Khoản chuyển khoản {credit} đã được xử lý ({status:credit}). Tải lại danh sách.",
+    "en": "Bank credit {credit} is decided already ({status:credit}). Reload the list."
+  },
+  "credit_not_applicable": {
+    "vi": "Không áp dụng được khoản này vào hoá đơn ({reason:credit_reason}): hoàn tiền cho khách, hoặc xử lý khác và ghi chú.",
+    "en": "This credit cannot pay its invoices ({reason:credit_reason}): refund it, or resolve it otherwise with a note."
+  },
+  "invalid_statement": {
+    "vi": "Không đọc được sao kê: {reason}. Xuất lại sao kê từ ngân hàng dạng CSV (UTF-8) rồi nhập lại.",
+    "en": "The statement cannot be read: {reason}. Export it again from the bank as CSV (UTF-8) and import it again."
+  },
+  "unknown_line": {
+    "vi": "Không có dòng sao kê số {line}. Tải lại danh sách.",
+    "en": "No statement line {line}. Reload the list."
+  },
+  "line_not_open": {
+    "vi": "Dòng sao kê {line} đã xử lý ({status:statement_line}). Tải lại danh sách.",
+    "en": "Statement line {line} is settled already ({status:statement_line}). Reload the list."
+  },
+  "line_amount_differs": {
+    "vi": "Dòng sao kê {line} trùng mã giao dịch với một khoản đã nhận nhưng khác số tiền: báo ngân hàng, rồi ghi chú dòng này.",
+    "en": "Statement line {line} has the id of a credit already taken but another amount: tell the bank, then clear this line with a note."
+  },
+  "statement_url_missing": {
+    "vi": "Chưa cấu hình địa chỉ lấy sao kê của ngân hàng: tải tệp CSV sao kê lên.",
+    "en": "No bank statement address is configured: upload the statement's CSV instead."
+  },
+  "bank_unavailable": {
+    "vi": "Ngân hàng không trả lời. Thử lại sau ít phút, hoặc tải tệp CSV sao kê lên.",
+    "en": "The bank did not answer. Try again in a few minutes, or upload the statement's CSV."
   }
 };
 export const STATUSES = {
@@ -825,6 +881,10 @@ export const STATUSES = {
       "vi": "Không tìm thấy hoá đơn giấy",
       "en": "Paper invoice not found"
     },
+    "paid_qr": {
+      "vi": "Đã chuyển khoản khi chờ",
+      "en": "Paid by QR while waiting"
+    },
     "other": {
       "vi": "Lý do khác",
       "en": "Other"
@@ -866,6 +926,128 @@ export const STATUSES = {
     "reconciliation_open": {
       "vi": "Đối soát CMIS còn chênh lệch",
       "en": "Reconciliation open"
+    },
+    "bank_exceptions_open": {
+      "vi": "Tiền chuyển khoản chờ kế toán trưởng quyết định",
+      "en": "Bank credits awaiting a decision"
+    },
+    "statement_unmatched": {
+      "vi": "Dòng sao kê chưa khớp",
+      "en": "Statement lines unmatched"
+    },
+    "statement_missing": {
+      "vi": "Chưa nhập sao kê ngân hàng",
+      "en": "Bank statement not imported"
+    }
+  },
+  "method": {
+    "cash": {
+      "vi": "Tiền mặt",
+      "en": "Cash"
+    },
+    "vietqr": {
+      "vi": "Chuyển khoản VietQR",
+      "en": "VietQR transfer"
+    }
+  },
+  "credit": {
+    "applied": {
+      "vi": "Đã gạch nợ",
+      "en": "Applied"
+    },
+    "exception": {
+      "vi": "Chờ xử lý",
+      "en": "Exception"
+    },
+    "resolved": {
+      "vi": "Đã xử lý",
+      "en": "Resolved"
+    }
+  },
+  "credit_reason": {
+    "currency": {
+      "vi": "Không phải tiền đồng",
+      "en": "Not in đồng"
+    },
+    "wrong_account": {
+      "vi": "Không phải tài khoản của phòng thu",
+      "en": "Not the hall's account"
+    },
+    "unknown_reference": {
+      "vi": "Không rõ mã tham chiếu",
+      "en": "Unknown reference"
+    },
+    "other_day": {
+      "vi": "Mã QR của ngày khác",
+      "en": "A QR of another day"
+    },
+    "day_closed": {
+      "vi": "Ngày đã chốt",
+      "en": "Day already closed"
+    },
+    "already_paid": {
+      "vi": "Hoá đơn đã được thu trước đó",
+      "en": "Invoices already paid"
+    },
+    "invoices_changed": {
+      "vi": "Hoá đơn đã thay đổi",
+      "en": "Invoices changed"
+    },
+    "short": {
+      "vi": "Chuyển thiếu",
+      "en": "Short"
+    },
+    "over": {
+      "vi": "Chuyển thừa",
+      "en": "Over"
+    }
+  },
+  "credit_resolution": {
+    "refunded": {
+      "vi": "Đã hoàn tiền",
+      "en": "Refunded"
+    },
+    "applied": {
+      "vi": "Đã áp dụng",
+      "en": "Applied by hand"
+    },
+    "other": {
+      "vi": "Xử lý khác",
+      "en": "Other"
+    }
+  },
+  "statement_line": {
+    "matched": {
+      "vi": "Khớp",
+      "en": "Matched"
+    },
+    "unmatched": {
+      "vi": "Chưa khớp",
+      "en": "Unmatched"
+    },
+    "cleared": {
+      "vi": "Không phải tiền thu (đã ghi chú)",
+      "en": "Cleared with a note"
+    }
+  },
+  "qr_source": {
+    "ticket": {
+      "vi": "In trên phiếu",
+      "en": "Printed on the ticket"
+    },
+    "counter": {
+      "vi": "Tại quầy",
+      "en": "At the counter"
+    }
+  },
+  "qr_status": {
+    "open": {
+      "vi": "Chờ thanh toán",
+      "en": "Awaiting payment"
+    },
+    "paid": {
+      "vi": "Đã thanh toán",
+      "en": "Paid"
     }
   },
   "reconcile": {
@@ -1491,5 +1673,37 @@ export const FIELDS = {
   "password": {
     "vi": "mật khẩu hiện tại và mật khẩu mới",
     "en": "the current and the new password"
+  },
+  "transaction_id": {
+    "vi": "mã giao dịch ngân hàng",
+    "en": "the bank's transaction id"
+  },
+  "currency": {
+    "vi": "loại tiền",
+    "en": "the currency"
+  },
+  "description": {
+    "vi": "nội dung chuyển khoản",
+    "en": "the transfer's description"
+  },
+  "credited_at": {
+    "vi": "thời điểm ghi có",
+    "en": "the time credited"
+  },
+  "account": {
+    "vi": "số tài khoản",
+    "en": "the account"
+  },
+  "body": {
+    "vi": "nội dung thông báo",
+    "en": "the notification"
+  },
+  "csv": {
+    "vi": "tệp sao kê",
+    "en": "the statement file"
+  },
+  "resolution": {
+    "vi": "cách xử lý",
+    "en": "the decision"
   }
 };

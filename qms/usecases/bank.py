@@ -68,7 +68,7 @@ async def notify(hall: Hall, raw: bytes, headers: Mapping[str, str]) -> dict[str
     """The bank's notification of a credit: checked, then taken once in the transaction of
     the branch whose QR it names (applied, or an exception; a repeat changes nothing)."""
     check_signature(hall, raw, headers)
-    n = credits.parse(json_input.loads(raw, code="invalid_notification", what="notification"))
+    n = credits.parse(json_input.loads(raw, code="malformed_json", what="notification"))
     first = next(iter(hall.branches))
 
     def which(session: Session) -> str:

@@ -120,8 +120,6 @@ def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, 
     if view.startswith("lookup-"):
         out.update((k, data[k]) for k in LOOKUP_KEYS if k in data)
         return out
-    if view.startswith("cashier:") and kind.startswith("bank."):
-        return out  # the bank's credits are the head cashier's to decide, not a counter's
     if view.startswith("cashier:") and not _mine(view[8:], data):
         return out  # a cashier sees their own cash, not their colleagues'
     for k, v in data.items():
@@ -136,12 +134,15 @@ def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, 
 def _qr_shown(view: str, data: dict[str, Any]) -> dict[str, Any]:
     """A cashier asked for a QR (its ``ticket`` is the number): a display hears the counter
     and the QR's reference only (its customer display fetches the QR by it: amounts stay
-    off the displays' socket); a lookup screen nothing; staff views all of it."""
+    off the displays' socket); a lookup screen and another counter nothing; that
+    counter's cashier and the supervisor all of it."""
     where = {"counter": data.get("counter"), "ticket": data.get("ticket")}
     if view == "display":
         return {**where, "ref": (data.get("qr") or {}).get("ref")}
     if view.startswith("lookup-"):
         return {}
+    if view.startswith("cashier:") and not _mine(view[8:], data):
+        return {}  # another counter's QR
     return dict(data)
 
 
@@ -163,6 +164,10 @@ def _mine(counter: str, data: dict[str, Any]) -> bool:
     """Whether a cash event concerns the cashier at ``counter`` (any other event does)."""
     if "drawer" in data:
         return bool(data["drawer"]["counter"] == counter)
+    if "qr" in data:  # a QR shown at a counter: that counter's
+        return bool(data.get("counter") == counter)
+    if {"credit", "line", "import"} & data.keys():  # the bank's side: the head cashier's
+        return False
     if "movement" in data:
         return counter in data.get("counters", ())
     return True

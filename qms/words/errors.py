@@ -664,4 +664,61 @@ ERRORS: dict[str, tuple[str, str]] = {
         "CMIS không trả danh sách hoá đơn chưa thu. Số đã đếm vẫn giữ nguyên: đối chiếu lại sau ít phút.",
         "CMIS did not give the unpaid invoices. The count is kept: compare again in a few minutes.",
     ),
+    # --- pay by VietQR, the bank's credits and statement (docs/noncash.md) -------------
+    "qr_disabled": (
+        "Phòng thu này chưa bật thanh toán VietQR. Thu tiền mặt, hoặc nhờ quản trị bật mục bank trong cấu hình.",
+        "This hall takes no VietQR payments. Take cash, or ask the administrator to enable bank in the config.",
+    ),
+    "bad_signature": (
+        "Thông báo không có chữ ký hợp lệ của ngân hàng: không ghi nhận.",
+        "The notification is not signed by the bank: not taken.",
+    ),
+    "stale_notification": (
+        "Thông báo đã ký quá lâu, không nhận lại. Ngân hàng gửi lại thông báo mới.",
+        "The notification was signed too long ago and is not taken. The bank sends it again, freshly signed.",
+    ),
+    "invalid_notification": (
+        "Thông báo của ngân hàng không đúng mẫu ({field:field}): không ghi nhận.",
+        "The bank's notification is not in the agreed form ({field:field}): not taken.",
+    ),
+    "unknown_reference": (
+        "Không có mã QR {ref} ở phòng thu này.",
+        "No QR with reference {ref} in this hall.",
+    ),
+    "unknown_credit": (
+        "Không có khoản chuyển khoản số {credit}. Tải lại danh sách.",
+        "No bank credit {credit}. Reload the list.",
+    ),
+    "credit_not_open": (
+        "Khoản chuyển khoản {credit} đã được xử lý ({status:credit}). Tải lại danh sách.",
+        "Bank credit {credit} is decided already ({status:credit}). Reload the list.",
+    ),
+    "credit_not_applicable": (
+        "Không áp dụng được khoản này vào hoá đơn ({reason:credit_reason}): hoàn tiền cho khách, hoặc xử lý khác và ghi chú.",
+        "This credit cannot pay its invoices ({reason:credit_reason}): refund it, or resolve it otherwise with a note.",
+    ),
+    "invalid_statement": (
+        "Không đọc được sao kê: {reason}. Xuất lại sao kê từ ngân hàng dạng CSV (UTF-8) rồi nhập lại.",
+        "The statement cannot be read: {reason}. Export it again from the bank as CSV (UTF-8) and import it again.",
+    ),
+    "unknown_line": (
+        "Không có dòng sao kê số {line}. Tải lại danh sách.",
+        "No statement line {line}. Reload the list.",
+    ),
+    "line_not_open": (
+        "Dòng sao kê {line} đã xử lý ({status:statement_line}). Tải lại danh sách.",
+        "Statement line {line} is settled already ({status:statement_line}). Reload the list.",
+    ),
+    "line_amount_differs": (
+        "Dòng sao kê {line} trùng mã giao dịch với một khoản đã nhận nhưng khác số tiền: báo ngân hàng, rồi ghi chú dòng này.",
+        "Statement line {line} has the id of a credit already taken but another amount: tell the bank, then clear this line with a note.",
+    ),
+    "statement_url_missing": (
+        "Chưa cấu hình địa chỉ lấy sao kê của ngân hàng: tải tệp CSV sao kê lên.",
+        "No bank statement address is configured: upload the statement's CSV instead.",
+    ),
+    "bank_unavailable": (
+        "Ngân hàng không trả lời. Thử lại sau ít phút, hoặc tải tệp CSV sao kê lên.",
+        "The bank did not answer. Try again in a few minutes, or upload the statement's CSV.",
+    ),
 }

@@ -67,4 +67,12 @@ FIELDS: dict[str, tuple[str, str]] = {
     "token": ("mã đăng nhập", "the sign-in token"),
     "address": ("địa chỉ máy (IP)", "the machine's address (IP)"),
     "password": ("mật khẩu hiện tại và mật khẩu mới", "the current and the new password"),
+    "transaction_id": ("mã giao dịch ngân hàng", "the bank's transaction id"),
+    "currency": ("loại tiền", "the currency"),
+    "description": ("nội dung chuyển khoản", "the transfer's description"),
+    "credited_at": ("thời điểm ghi có", "the time credited"),
+    "account": ("số tài khoản", "the account"),
+    "body": ("nội dung thông báo", "the notification"),
+    "csv": ("tệp sao kê", "the statement file"),
+    "resolution": ("cách xử lý", "the decision"),
 }

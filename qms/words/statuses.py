@@ -101,6 +101,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "customer_left": ("Khách bỏ về", "Customer left"),
         "paid_elsewhere": ("Đã trả nơi khác", "Paid elsewhere"),
         "paper_missing": ("Không tìm thấy hoá đơn giấy", "Paper invoice not found"),
+        "paid_qr": ("Đã chuyển khoản khi chờ", "Paid by QR while waiting"),
         "other": ("Lý do khác", "Other"),
     },
     # what stops a drawer or the day from closing (qms/domain/closing.py)
@@ -114,6 +115,56 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "drawer_pending_approval": ("Két chờ duyệt chênh lệch", "Drawer awaiting approval"),
         "payments_unconfirmed": ("Khoản thu chờ CMIS xác nhận", "Payments not confirmed"),
         "reconciliation_open": ("Đối soát CMIS còn chênh lệch", "Reconciliation open"),
+        "bank_exceptions_open": (
+            "Tiền chuyển khoản chờ kế toán trưởng quyết định",
+            "Bank credits awaiting a decision",
+        ),
+        "statement_unmatched": ("Dòng sao kê chưa khớp", "Statement lines unmatched"),
+        "statement_missing": ("Chưa nhập sao kê ngân hàng", "Bank statement not imported"),
+    },
+    # how a payment was made (Payment.method; docs/noncash.md)
+    "method": {
+        "cash": ("Tiền mặt", "Cash"),
+        "vietqr": ("Chuyển khoản VietQR", "VietQR transfer"),
+    },
+    # a credit the bank notified (BankCredit.status)
+    "credit": {
+        "applied": ("Đã gạch nợ", "Applied"),
+        "exception": ("Chờ xử lý", "Exception"),
+        "resolved": ("Đã xử lý", "Resolved"),
+    },
+    # why a credit was not applied (BankCredit.reason)
+    "credit_reason": {
+        "currency": ("Không phải tiền đồng", "Not in đồng"),
+        "wrong_account": ("Không phải tài khoản của phòng thu", "Not the hall's account"),
+        "unknown_reference": ("Không rõ mã tham chiếu", "Unknown reference"),
+        "other_day": ("Mã QR của ngày khác", "A QR of another day"),
+        "day_closed": ("Ngày đã chốt", "Day already closed"),
+        "already_paid": ("Hoá đơn đã được thu trước đó", "Invoices already paid"),
+        "invoices_changed": ("Hoá đơn đã thay đổi", "Invoices changed"),
+        "short": ("Chuyển thiếu", "Short"),
+        "over": ("Chuyển thừa", "Over"),
+    },
+    # the head cashier's decision on a credit (BankCredit.resolution)
+    "credit_resolution": {
+        "refunded": ("Đã hoàn tiền", "Refunded"),
+        "applied": ("Đã áp dụng", "Applied by hand"),
+        "other": ("Xử lý khác", "Other"),
+    },
+    # a line of an imported bank statement (StatementLine.status)
+    "statement_line": {
+        "matched": ("Khớp", "Matched"),
+        "unmatched": ("Chưa khớp", "Unmatched"),
+        "cleared": ("Không phải tiền thu (đã ghi chú)", "Cleared with a note"),
+    },
+    # where a VietQR was offered (QrRequest.source / status)
+    "qr_source": {
+        "ticket": ("In trên phiếu", "Printed on the ticket"),
+        "counter": ("Tại quầy", "At the counter"),
+    },
+    "qr_status": {
+        "open": ("Chờ thanh toán", "Awaiting payment"),
+        "paid": ("Đã thanh toán", "Paid"),
     },
     # day-end reconciliation with CMIS (qms/domain/reconcile.py)
     "reconcile": {

@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import col, select
 
 from integrations.cmis import base as cmis
-from qms.config import BranchSettings, CounterSettings, PrinterSettings, Settings
+from qms.config import BankSettings, BranchSettings, CounterSettings, PrinterSettings, Settings
 from qms.domain import branch as branch_mod
 from qms.domain import commands as c
 from qms.domain.clock import Clock
@@ -232,7 +232,11 @@ class FakeCmis:
 # --- the hall and its people -------------------------------------------------------------
 
 
-def settings(cmis_version: str = "2.0") -> Settings:
+#: the bank of a rig that takes VietQR (tests/fast/test_bank.py signs with it)
+BANK = BankSettings(enabled=True, webhook_secret="fast-tier-bank-secret")
+
+
+def settings(cmis_version: str = "2.0", *, bank: bool = False) -> Settings:
     """A small hall: reception, the even and odd lookup counters, three cashier counters
     (C4 the head cashier's), receipt printers so F4's follow-up work runs too."""
     counters = [
@@ -252,7 +256,7 @@ def settings(cmis_version: str = "2.0") -> Settings:
         counters=counters,
         printers=[PrinterSettings(id=f"r{n}") for n in (1, 2, 4)],
     )
-    return Settings(branches=[branch])
+    return Settings(branches=[branch], bank=BANK if bank else BankSettings())
 
 
 def staff(name: str, role: str, counter: str | None) -> Principal:
@@ -274,9 +278,9 @@ class Rig:
     """One hall for one test, driven as its staff would: every change goes through
     ``hall.execute`` with a command, as the HTTP handlers send it."""
 
-    def __init__(self, tmp: Path, cmis_version: str) -> None:
+    def __init__(self, tmp: Path, cmis_version: str, *, bank: bool = False) -> None:
         self.runner = asyncio.Runner()
-        self.settings = settings(cmis_version)
+        self.settings = settings(cmis_version, bank=bank)
         self.engine = db.make_engine(f"sqlite:///{tmp / 'qms.db'}")
         migrate.ensure_schema(self.engine)
         self.cmis = FakeCmis(idempotent_posting=cmis_version == "2.0")

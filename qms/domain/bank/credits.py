@@ -83,7 +83,9 @@ def parse(data: object) -> Notification:
     """A notification's JSON body, checked field by field: an amount is a whole number of
     đồng (``"1.234"`` or ``1234.5`` is refused: the hall never guesses at money)."""
     if not isinstance(data, dict):
-        raise BadRequest("a notification is a JSON object", code="invalid_notification")
+        raise BadRequest(
+            "a notification is a JSON object", code="invalid_notification", field="body"
+        )
     txn = _field(data, "transaction_id", str)
     if not _TXN.fullmatch(txn):
         raise BadRequest(

@@ -83,7 +83,9 @@ def parse(text: str) -> list[Line]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if header is None:
-        raise BadRequest("the statement is empty", code="invalid_statement")
+        raise BadRequest(
+            "the statement is empty", code="invalid_statement", reason="the file is empty"
+        )
     names = [h.strip().lower() for h in header]
     where: dict[str, int] = {}
     for key, aliases in COLUMNS.items():
@@ -93,6 +95,7 @@ def parse(text: str) -> list[Line]:
                 f"the statement has no column {aliases[0]!r}",
                 code="invalid_statement",
                 column=aliases[0],
+                reason=f"no column {aliases[0]!r}",
             )
         where[key] = at
     out: list[Line] = []
