@@ -5,17 +5,7 @@
 // as payment.collected, method vietqr) pays them. The day's payments of the
 // counter come from the server (a reload keeps them), follow CMIS's answers and the
 // printers', and a receipt prints again as a copy.
-import {
-  $,
-  el,
-  money,
-  showError,
-  svgSource,
-  timeOf,
-  LOOKUP_STATUS,
-  PAY_STATUS,
-  TICKET_STATUS,
-} from "/static/qms.js";
+import { $, el, money, showError, svgSource, timeOf, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
 import { byPeriod, counterMessage, customerInvoices, msg, texts } from "/counters/common.js";
 import { coalesce, parseAmount } from "/counters/cashui.js";
 
@@ -388,7 +378,11 @@ export function cashierScreen(ctx) {
         }),
         p.receipt_no ? el("span", { className: "muted num", text: ` ${msg("receipt", { no: p.receipt_no })}` }) : null,
         p.method && p.method !== "cash"
-          ? el("span", { className: "badge info method", dataset: { method: p.method }, text: msg(`method.${p.method}`) })
+          ? el("span", {
+              className: "badge info method",
+              dataset: { method: p.method },
+              text: msg(`method.${p.method}`),
+            })
           : null,
       ),
       p.error ? el("div", { className: "error-text", title: p.error, text: paymentError(p) }) : null,

@@ -4,6 +4,8 @@
 // its scripts (period, tab_hall, lookup.missing…) live in texts.js or qms/static/texts.js.
 
 export const PAGE_TEXTS = {
+  "page.pay_qr": { vi: "Mã VietQR thanh toán", en: "VietQR to pay" },
+  "page.scan_to_pay_now": { vi: "Quét để thanh toán ngay", en: "Scan to pay now" },
   "page.qr_pay": { vi: "Mã QR", en: "QR" },
   "page.qr_alt": { vi: "Mã VietQR để chuyển khoản", en: "VietQR to pay by transfer" },
   "page.qr_amount": { vi: "Số tiền chuyển", en: "Amount" },
