@@ -69,7 +69,10 @@ function blockerVi(b, nameOf) {
     id: m.id,
     from: nameOf(m.from_cashier),
     to: nameOf(m.to_cashier),
-    n: b.code === "reconciliation_open" ? b.open_items : (b.invoices || b.txn_ids || []).length,
+    n:
+      b.code === "reconciliation_open"
+        ? b.open_items
+        : (b.invoices || b.txn_ids || b.credits || b.bank_txns || []).length,
     ticket: b.ticket,
     cashier: nameOf(b.cashier),
   });

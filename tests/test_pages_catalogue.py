@@ -38,6 +38,7 @@ PAGES = {
                 "drawer",
                 "cashui",
                 "notes",
+                "noncash",
             )
         ]
         + ["counters/index.html"],
@@ -117,7 +118,11 @@ BUILT = {
     + [f"blocker.{s}" for s in STATUSES["blocker"]]
     + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")]
     # the supervisor's counter table: each counter's kind (a lookup counter's parity)
-    + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")],
+    + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")]
+    # the non-cash panel (noncash.js): a credit's reason, a statement line's status, a method
+    + [f"credit_reason.{s}" for s in STATUSES["credit_reason"]]
+    + [f"statement_line.{s}" for s in STATUSES["statement_line"]]
+    + [f"method.{s}" for s in STATUSES["method"]],
     # the field board: an order's status and why, the round's, CMIS's refusals
     "field": [f"field_status.{s}" for s in STATUSES["field_status"]]
     + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
