@@ -234,6 +234,8 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
             }
             for c in t["customers"]
         ],
+        # the ticket's VietQR: the kiosk draws it from /t/{follow_token}/pay.svg
+        "qr": {"ref": t["qr"]["ref"], "amount": t["qr"]["amount"]} if t.get("qr") else None,
     }
 
 
