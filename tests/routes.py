@@ -120,7 +120,6 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/cash/day/close"): ("/api/cash/day/close", "day.close"),
     # pay by VietQR: the webhook's credential is its signature, not a role
     ("POST", "/api/bank/notifications"): ("/api/bank/notifications", PUBLIC),
-    ("POST", "/api/counters/{counter}/qr"): ("/api/counters/C3/qr", "cashier.act"),
     ("GET", "/api/tickets/{number:int}/qr"): ("/api/tickets/1/qr", "ticket.read"),
     ("GET", "/api/qr/{ref}"): ("/api/qr/QMSAAAAAAAA", "view.display"),
     ("GET", "/t/{token}/pay.svg"): ("/t/unknown-token/pay.svg", PUBLIC),

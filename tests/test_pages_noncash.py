@@ -160,7 +160,9 @@ def test_the_cashier_shows_a_qr_the_bank_pays_and_the_counter_display_follows(
     page.wait_for_selector("#qr-box[data-state=paid]")
     assert "Đã nhận chuyển khoản" in page.inner_text("#qr-status")
     page.wait_for_selector(f"#collect-result[data-method=vietqr][data-ticket='{t['number']}']")
-    page.wait_for_selector(f"tr[data-invoice-id='{invoices[0]['invoice_id']}'][data-pay-status=paid]")
+    page.wait_for_selector(
+        f"tr[data-invoice-id='{invoices[0]['invoice_id']}'][data-pay-status=paid]"
+    )
     shown.wait_for_selector(f"body[data-mode=paid] #paid[data-ticket='{t['number']}']")
     assert "Đã thanh toán" in shown.inner_text("#paid")
     page.wait_for_selector("#payments-log .method[data-method=vietqr]")
@@ -275,10 +277,8 @@ def test_the_head_cashier_decides_an_over_payment_and_clears_a_statement_line_th
     head.fill(f"{row} input.note", "Hoàn tiền FT26341000123")
     head.click(f"{row} button.refunded")
     head.wait_for_selector(row, state="detached")
-    decided = sup.get(f"/api/bank/credits?status=resolved")["credits"]
-    assert any(
-        c["id"] == over["credit"]["id"] and c["resolution"] == "refunded" for c in decided
-    )
+    decided = sup.get("/api/bank/credits?status=resolved")["credits"]
+    assert any(c["id"] == over["credit"]["id"] and c["resolution"] == "refunded" for c in decided)
 
     # the day's statement: every credit of the day, and one line nobody knows of
     day = sup.get("/api/bank/credits")["credits"]

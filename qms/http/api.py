@@ -19,7 +19,7 @@ from qms.domain.errors import BadRequest, NotFound, UnsupportedMediaType
 from qms.domain.masking import mask_name
 from qms.http import openapi
 from qms.http.errors import read_json
-from qms.usecases import csv_safe, queries
+from qms.usecases import bank, csv_safe, queries
 from qms.usecases.auth import Authenticator, Principal
 from qms.usecases.hall import Hall
 
@@ -234,9 +234,13 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
             }
             for c in t["customers"]
         ],
-        # the ticket's VietQR: the kiosk draws it from /t/{follow_token}/pay.svg
-        "qr": {"ref": t["qr"]["ref"], "amount": t["qr"]["amount"]} if t.get("qr") else None,
+        # the VietQR printed on the ticket, to show on the kiosk's screen too
+        "qr": None if not t.get("qr") else {k: t["qr"][k] for k in KIOSK_QR},
     }
+
+
+#: what a kiosk's screen needs of the ticket's QR: no ids of the hall's records
+KIOSK_QR = ("ref", "amount", "payload", "account", "account_name", "bank_bin")
 
 
 async def get_ticket(request: Request) -> Response:
@@ -284,6 +288,7 @@ CASHIER_COMMANDS: dict[str, type[c.Command]] = {
     "finish": c.Finish,
     "collect": c.Collect,
     "return": c.ReturnInvoices,
+    "qr": c.ShowQr,  # a VietQR for the chosen invoices (docs/noncash.md)
 }
 
 
@@ -294,7 +299,10 @@ async def cashier_action(request: Request) -> Response:
         action = request.path_params["action"]
         raise NotFound(f"unknown cashier action {action}", code="unknown_action")
     data = await body(request)
-    return ok(await _hall(request).run(who, kind, data, counter=request.path_params["counter"]))
+    result = await _hall(request).run(who, kind, data, counter=request.path_params["counter"])
+    if kind is c.ShowQr:
+        result = bank.with_svg(result)  # the screen shows the QR the server drew
+    return ok(result)
 
 
 async def snapshot(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""Pay by VietQR over HTTP (docs/noncash.md): the bank's webhook, a cashier's QR, and the
+"""Pay by VietQR over HTTP (docs/noncash.md): the bank's webhook, a ticket's QR, and the
 head cashier's credits, exceptions and statement. Handlers parse the request and call one
 use case (``qms.usecases.bank`` for the webhook and the reads, a command through
 ``Hall.run`` for the changes), which checks the role."""
@@ -36,13 +36,6 @@ async def notification(request: Request) -> Response:
     """The bank's webhook: no staff token, the signature is the credential."""
     raw = await read_raw(request, NOTIFICATION_BYTES)
     return ok(await bank.notify(_hall(request), raw, request.headers))
-
-
-async def show_qr(request: Request) -> Response:
-    """The cashier's QR, with its SVG for the screen (``bank.show_qr``)."""
-    who = await principal(request)
-    counter = request.path_params["counter"]
-    return ok(await bank.show_qr(_hall(request), who, await body(request), counter), 201)
 
 
 async def qr_of(request: Request) -> Response:
@@ -114,7 +107,6 @@ async def clear_line(request: Request) -> Response:
 
 routes = [
     Route("/api/bank/notifications", notification, methods=["POST"]),
-    Route("/api/counters/{counter}/qr", show_qr, methods=["POST"]),
     Route("/api/tickets/{number:int}/qr", ticket_qr),
     Route("/api/qr/{ref}", qr_of),
     Route("/t/{token}/pay.svg", ticket_pay_svg),

@@ -333,9 +333,6 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             ("404", ("qr_disabled",)),
         ),
     ),
-    ("POST", "/api/counters/{counter}/qr"): Op(
-        "A VietQR for the invoices about to be paid", command=c.ShowQr, body=True
-    ),
     ("GET", "/api/tickets/{number:int}/qr"): Op("A ticket's VietQRs", "ticket.read"),
     ("GET", "/api/qr/{ref}"): Op(
         "One VietQR by its reference, with its SVG (a counter's customer display)",

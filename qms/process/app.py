@@ -218,10 +218,9 @@ def create_app(
                 engine.dispose()
 
     routes = [
-        # first: POST /api/counters/{counter}/qr is not one of api's /{counter}/{action}
-        *bank_http.routes,
         *api.routes,
         *cash.routes,
+        *bank_http.routes,
         *field_http.routes,
         *inventory_http.routes,
         *reports.routes,

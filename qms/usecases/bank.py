@@ -16,16 +16,16 @@ from sqlmodel import Session, col, select
 
 from integrations.bank import signing
 from qms.config import BankSettings
+from qms.devices import qr as qr_image
 from qms.domain import json_input
 from qms.domain.bank import credits, statement
 from qms.domain.bank import qr as bank_qr
-from qms.devices import qr as qr_image
-from qms.domain.commands import ImportStatement, ShowQr
+from qms.domain.commands import ImportStatement
 from qms.domain.errors import DependencyFailed, NotFound, Unauthenticated
 from qms.domain.tickets import row_by_number
-from qms.usecases import follow
 from qms.domain.tx import Tx
 from qms.storage.models import Payment
+from qms.usecases import follow
 from qms.usecases.auth import Principal, require
 from qms.usecases.hall import Hall
 
@@ -166,12 +166,6 @@ def with_svg(shown: dict[str, Any]) -> dict[str, Any]:
     """A QR as a page draws it: its payload as SVG made here (segno), so no page carries a
     QR library and the domain stays free of images."""
     return {**shown, "svg": qr_image.svg(shown["payload"]).decode()}
-
-
-async def show_qr(hall: Hall, who: Principal, body: Mapping[str, object], counter: str) -> Any:
-    """The cashier's QR (``ShowQr``: F4's checks, then a QR for exactly that amount), with
-    its drawing for the screen."""
-    return with_svg(await hall.run(who, ShowQr, body, counter=counter))
 
 
 async def qr_of(hall: Hall, who: Principal, ref: str) -> dict[str, Any]:
