@@ -47,8 +47,6 @@ export const CASH_TEXTS = {
     en: (d) => `${d.added} statement line(s) imported, ${d.matched} matched`,
   },
   noncash_line_done: { vi: (d) => `Đã xử lý dòng ${d.txn}`, en: (d) => `Line ${d.txn} settled` },
-  noncash_ref: { vi: (d) => `Mã ${d.ref}`, en: (d) => `Reference ${d.ref}` },
-  noncash_no_ref: { vi: "Không có mã tham chiếu", en: "No reference" },
 
   "blocker.movement_hanging": {
     vi: (d) => `Chuyển tiền #${d.id} ${d.from} → ${d.to} còn treo: thiếu khai báo một bên`,

@@ -122,7 +122,7 @@ export function noncashPanel(ctx, { act }) {
         el("span", { className: "muted num", text: `${c.bank_txn} · ${timeOf(c.credited_at)}` }),
         el("div", {
           className: "muted",
-          text: `${c.ref ? msg("noncash_ref", { ref: c.ref }) : msg("noncash_no_ref")} — ${c.description}`,
+          text: `${c.ref || "—"} · ${c.description}`,
         }),
       ),
       canDecide()
