@@ -68,7 +68,7 @@ function render() {
   // the ticket's own VietQR while it can pay it (drawn by the server: /t/TOKEN/pay.svg)
   const pay = $("#follow-pay");
   const payable = Boolean(v.pay_qr) && status !== "expired";
-  if (payable && pay.hidden) $("#follow-pay-qr").src = `/t/${encodeURIComponent(token)}/pay.svg?n=${v.number}`;
+  if (payable && pay.hidden) $("#follow-pay-qr").src = `/t/${encodeURIComponent(token)}/pay.svg`;
   pay.hidden = !payable;
   $("#follow-paid").hidden = !v.paid_qr;
   document.body.dataset.paid = v.paid_qr ? "qr" : "";
