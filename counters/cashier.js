@@ -10,6 +10,8 @@ import { byPeriod, counterMessage, customerInvoices, msg, texts } from "/counter
 import { coalesce, parseAmount } from "/counters/cashui.js";
 
 const noop = () => {};
+/** Lookup statuses F4 may take: the paper found, or none at all (an e-invoice branch). */
+const READY = new Set(["found", "none"]);
 
 /** The screen over the shell's shared state (ctx: session, hall, mode, post, queueRender, drawer). */
 export function cashierScreen(ctx) {
@@ -61,7 +63,7 @@ export function cashierScreen(ctx) {
     for (const c of t.customers || []) {
       const open = c.invoices.filter((i) => i.pay_status !== "paid").sort(byPeriod);
       for (const inv of open) {
-        if (inv.pay_status === "unpaid" && inv.lookup_status === "found") ok.add(inv.invoice_id);
+        if (inv.pay_status === "unpaid" && READY.has(inv.lookup_status)) ok.add(inv.invoice_id);
         else break;
       }
     }
@@ -116,13 +118,12 @@ export function cashierScreen(ctx) {
   }
 
   function invoiceRow(t, c, inv, ok) {
-    const paper =
-      inv.lookup_status === "found"
-        ? el("span", { className: "badge ok", text: msg("paper_found") })
-        : el("span", {
-            className: "badge warn",
-            text: msg("paper_waiting", { status: LOOKUP_STATUS[inv.lookup_status] || inv.lookup_status }),
-          });
+    const paper = READY.has(inv.lookup_status)
+      ? el("span", { className: "badge ok", text: msg(inv.lookup_status === "none" ? "paper_none" : "paper_found") })
+      : el("span", {
+          className: "badge warn",
+          text: msg("paper_waiting", { status: LOOKUP_STATUS[inv.lookup_status] || inv.lookup_status }),
+        });
     const payCls = { paid: "ok", returned: "bad", unpaid: "" }[inv.pay_status] || "";
     return el(
       "tr",
@@ -216,7 +217,7 @@ export function cashierScreen(ctx) {
       ready.dataset.ready = "";
     } else {
       const unpaid = t.customers.flatMap((c) => c.invoices).filter((i) => i.pay_status === "unpaid");
-      const missing = unpaid.filter((i) => i.lookup_status !== "found");
+      const missing = unpaid.filter((i) => !READY.has(i.lookup_status));
       ready.hidden = false;
       if (unpaid.length === 0) {
         ready.dataset.ready = "paid";

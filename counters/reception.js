@@ -1,7 +1,7 @@
 // Reception: customer codes (typed, scanned or found by name, address, meter...) go in a
 // basket and become one ticket; a ticket can be found again, followed live and reprinted.
 import { date, dateTime } from "/static/format.js";
-import { $, el, money, showError, normaliseCode, CUSTOMER_CODE, TICKET_STATUS } from "/static/qms.js";
+import { $, el, money, showError, normaliseCode, CUSTOMER_CODE, LOOKUP_STATUS, TICKET_STATUS } from "/static/qms.js";
 import { counterMessage, customerInvoices, holder, msg } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: session, hall, call, post). */
@@ -172,7 +172,15 @@ export function receptionScreen(ctx) {
               el("td", { className: "num", text: i.period }),
               el("td", { className: "num muted", text: `${i.series} / ${i.number}` }),
               el("td", {
-                text: i.lookup === "even" ? msg("lookup_even") : i.lookup === "odd" ? msg("lookup_odd") : i.lookup,
+                // an e-invoice branch's invoice has no paper, so no lookup counter
+                text:
+                  i.lookup_status === "none"
+                    ? LOOKUP_STATUS.none
+                    : i.lookup === "even"
+                      ? msg("lookup_even")
+                      : i.lookup === "odd"
+                        ? msg("lookup_odd")
+                        : i.lookup,
               }),
               el("td", { className: "money", text: money(i.total) }),
             ),

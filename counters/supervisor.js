@@ -123,7 +123,8 @@ export function supervisorScreen(ctx) {
         ? tickets.map((t) => {
             const invs = (t.customers || []).flatMap((c) => c.invoices);
             const unpaid = invs.filter((i) => i.pay_status === "unpaid");
-            const found = unpaid.filter((i) => i.lookup_status === "found").length;
+            // "none": an e-invoice, no paper to find (docs/einvoice.md)
+            const found = unpaid.filter((i) => i.lookup_status === "found" || i.lookup_status === "none").length;
             return el(
               "tr",
               { dataset: { ticket: t.number, status: t.status } },

@@ -34,6 +34,7 @@ export const COUNTERS_TEXTS = {
 
   // cashier
   paper_found: { vi: "Đã có hoá đơn", en: "Found" },
+  paper_none: { vi: "Hoá đơn điện tử", en: "E-invoice" },
   paper_waiting: { vi: (d) => `Chờ hoá đơn (${d.status})`, en: (d) => `Waiting for paper (${d.status})` },
   collect_period: { vi: (d) => `Thu kỳ ${d.period}`, en: (d) => `Collect ${d.period}` },
   no_ticket: { vi: "Chưa gọi số", en: "No ticket" },

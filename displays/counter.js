@@ -95,7 +95,7 @@ function onSnapshot(data) {
 function onEvent(evt) {
   const d = evt.data || {};
   if (evt.event === "qr.shown") {
-    if (d.counter === counter && d.ref) showQr(d.ref, d.ticket);
+    if (d.counter === counter && d.ref) showQr(d.ref, d.number);
     return;
   }
   const t = state.event(evt);

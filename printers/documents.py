@@ -115,17 +115,21 @@ def receipt(
     tendered: int | None = None,
     reprint: bool = False,
     reprinted_at: Time | None = None,
+    einvoices: Sequence[Data] = (),
 ) -> Document:
     """The receipt after F4, and its reprint: what was paid, invoice by invoice; who took
     it (``cashier``: the full name); what the customer gave and the change; CMIS's receipt
     number for each payment CMIS has confirmed, and for one not yet confirmed a line that
     says so (a reprint after confirmation carries the number). ``reprint`` marks it a copy,
     so two papers for one payment never both look like the original; ``reprinted_at`` says
-    under the mark when the copy was made."""
+    under the mark when the copy was made. ``einvoices`` (a branch without paper:
+    ``qms.domain.einvoice.on_receipt``) names each paid invoice's e-invoice, its series,
+    number and the QR of the URL where the customer fetches it."""
     invoices = {
         i["invoice_id"]: i for c in ticket_state["customers"] for i in c.get("invoices", [])
     }
     names = {c["code"]: c["name"] for c in ticket_state["customers"]}
+    electronic = {e["invoice_id"]: e for e in einvoices}
     copy = [Text(COPY_BANNER, align="center", bold=True, width=2, height=2)] if reprint else []
     when = (
         [Text(f"In lại lúc {local_time(reprinted_at, tz)} / Reprinted", align="center")]
@@ -152,6 +156,8 @@ def receipt(
                 blocks.append(Text(f"  Hóa đơn {invoice_id}"))
             else:
                 blocks.append(Row(f"  Kỳ {inv['period']}", vnd(inv["total"])))
+            if invoice_id in electronic:
+                blocks += _einvoice(electronic[invoice_id])
         if len(payments) > 1:
             blocks.append(Row("  Cộng / Subtotal", vnd(p["total"])))
         if p.get("receipt_no"):
@@ -189,7 +195,19 @@ def receipt(
         Text("Cảm ơn quý khách! / Thank you!", align="center"),
         Cut(),
     ]
-    return Document("receipt-copy" if reprint else "receipt", tuple(blocks))
+    name = "receipt-copy" if reprint else "receipt-einvoice" if einvoices else "receipt"
+    return Document(name, tuple(blocks))
+
+
+def _einvoice(e: Data) -> list[Block]:
+    """One e-invoice on a receipt: its series and number, and the QR to fetch it."""
+    return [
+        Text("    Hoá đơn điện tử / E-invoice"),
+        Row("    Ký hiệu / Series", e["series"]),
+        Row("    Số / Number", e["number"]),
+        QR(e["url"], module=4),
+        Text("Quét mã để tra cứu hoá đơn điện tử / Scan to get the e-invoice", align="center"),
+    ]
 
 
 COUNT_TITLES = {
@@ -379,6 +397,44 @@ def _drawer_lines(c: Data) -> list[Block]:
             who = c["approved_by"].split(":", 1)[-1]
             out.append(Text(f"    Đã duyệt / Approved: {who}: {c.get('approval_note') or ''}"))
     out.append(Row("  = Thực đếm / Counted", vnd(c["counted"]), bold=True))
+    if c.get("noncash_payments"):  # beside the drawer, never in it: the money is at the bank
+        label = f"  VietQR, ngoài két / not in drawer ({c['noncash_payments']})"
+        out.append(Row(label, vnd(c["noncash"])))
+    return out
+
+
+def _noncash_lines(noncash: Data, cash: int) -> list[Block]:
+    """The day's VietQR: per cashier who showed the QR and the QRs paid while waiting,
+    its total, the bank statement's lines (matched, cleared, any still unmatched) and the
+    credits decided by hand; then cash and VietQR together."""
+    out: list[Block] = [Rule(), Text("VIETQR (KHÔNG TIỀN MẶT) / NON-CASH", bold=True)]
+    for r in noncash["cashiers"]:
+        counter = f" ({r['counter']})" if r.get("counter") else ""
+        out.append(Text(f"{r['name']}{counter}"))
+        out.append(Row(f"  {r['payments']} giao dịch / payments", vnd(r["total"])))
+        if r["given_back"]:
+            out.append(Row("  trong đó trả lại / given back", _less(r["given_back"])))
+    if not noncash["cashiers"]:
+        out.append(Text("  (không có / none)"))
+    total = f"Tổng VietQR / Non-cash ({noncash['payments']})"
+    out.append(Row(total, vnd(noncash["total"]), bold=True))
+    st, cr = noncash["statement"], noncash["credits"]
+    out += [
+        Text("Sao kê ngân hàng / Bank statement", bold=True),
+        Row(f"  Khớp / Matched ({st['matched']})", vnd(st["matched_total"])),
+        Row(f"  Đã giải trình / Cleared ({st['cleared']})", vnd(st["cleared_total"])),
+    ]
+    if st["unmatched"]:
+        out.append(Row(f"  Chưa khớp / Unmatched ({st['unmatched']})", vnd(st["unmatched_total"])))
+    if cr["resolved"]:
+        label = f"  Ngoại lệ đã xử lý / Exceptions ({cr['resolved']})"
+        out.append(Row(label, vnd(cr["resolved_total"])))
+    out += [
+        Rule(heavy=True),
+        Row("TỔNG THU / ALL TAKINGS", vnd(cash + noncash["total"]), bold=True),
+        Row("  Tiền mặt / Cash", vnd(cash)),
+        Row("  VietQR / Non-cash", vnd(noncash["total"])),
+    ]
     return out
 
 
@@ -390,13 +446,15 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
 
     ``summary``: ``{"day", "at", "cashiers": [{"cashier", "counter", "payments", "total",
     "float", "collected", "given_back", "money_in", "money_out", "expected", "counted",
-    "difference", "approved_by", "approval_note"}], "movements": [{"from_cashier",
-    "to_cashier", "amount", "at"}], "deposit": {"amount", "bank", "reference"}}``. A
-    summary of a day closed before drawers were itemised (no ``counted``) prints each
-    cashier's count and total only."""
+    "difference", "approved_by", "approval_note", "noncash_payments", "noncash"}],
+    "movements": [{"from_cashier", "to_cashier", "amount", "at"}], "deposit": {"amount",
+    "bank", "reference"}, "noncash": qms.domain.bank.takings.day}``. A summary of a day
+    closed before drawers were itemised (no ``counted``) prints each cashier's count and
+    total only; one closed before VietQR (no ``noncash``) prints no non-cash part."""
     cashiers: Sequence[Data] = summary["cashiers"]
     movements: Sequence[Data] = summary.get("movements", [])
     itemised = all("counted" in c for c in cashiers)
+    noncash: Data | None = summary.get("noncash")
     blocks: list[Block] = [
         *header(branch, "BÁO CÁO THU TIỀN CUỐI NGÀY"),
         Text("Day-end cash report", align="center"),
@@ -431,10 +489,16 @@ def day_end_summary(summary: Data, *, branch: str, tz: str = HALL_TZ) -> Documen
             Row("  = Phải có / Expected", vnd(sums["expected"]), bold=True),
             Row("  Chênh lệch đã duyệt / Approved", _signed(sums["difference"])),
             Row("  = Thực đếm / Counted", vnd(sums["counted"]), bold=True),
-            Row("Thu trong ngày / Takings", vnd(total), bold=True),
+            Row(
+                "Thu tiền mặt / Cash takings" if noncash else "Thu trong ngày / Takings",
+                vnd(total),
+                bold=True,
+            ),
         ]
     else:
         blocks.append(Row(f"TỔNG CỘNG ({count} giao dịch)", vnd(total), bold=True))
+    if noncash:
+        blocks += _noncash_lines(noncash, total)
     deposit = summary.get("deposit")
     if deposit:
         blocks += [

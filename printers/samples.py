@@ -254,6 +254,18 @@ RECONNECT_ORDER: dict[str, Any] = {
     "payments": ["PE0100-20261207-000042"],
 }
 FIELD_AT = "2026-12-07T00:35:00+00:00"  # 07:35 in the hall
+#: where a paperless branch's customer fetches an e-invoice (docs/einvoice.md)
+EINVOICE_URL = "https://hoadon.evnhcmc.vn/tra-cuu?series={series}&number={number}&code={customer}"
+#: the first payment's invoices as e-invoices: what a paperless branch's receipt names
+EINVOICES = [
+    {
+        "invoice_id": iid,
+        "series": "1K26TSG",
+        "number": number,
+        "url": EINVOICE_URL.format(series="1K26TSG", number=number, customer="PE01000012345"),
+    }
+    for iid, number in (("HD-2026-01-77", "00012345"), ("HD-2026-02-77", "00067890"))
+]
 
 
 def all_documents() -> dict[str, Document]:
@@ -285,6 +297,15 @@ def all_documents() -> dict[str, Document]:
             at=AT,
             tendered=TENDERED,
             reprint=True,
+        ),
+        documents.receipt(
+            paid,
+            PAYMENTS[:1],
+            branch=BRANCH,
+            counter="Quầy 2",
+            cashier="Phạm Thị Hồng Nhung",
+            at=AT,
+            einvoices=EINVOICES,
         ),
         documents.count_sheet(SHEET, branch=BRANCH),
         documents.count_sheet(DEPOSIT_SHEET, branch=BRANCH),

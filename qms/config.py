@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import os
+import string
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -406,6 +408,31 @@ class CounterSettings(_Model):
         return self
 
 
+#: what an e-invoice lookup URL may name: the invoice's series and number, its customer,
+#: CMIS's invoice id
+LOOKUP_URL_FIELDS = ("series", "number", "customer", "invoice")
+
+
+def check_lookup_url(template: str) -> None:
+    """An e-invoice lookup URL template: http(s), a host, only known placeholders, each
+    bare (no format spec): raises ValueError naming what is wrong."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"einvoice_lookup_url is not a template: {exc}") from None
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in LOOKUP_URL_FIELDS or spec or conversion:
+            raise ValueError(
+                f"einvoice_lookup_url: unknown placeholder {{{name}}}; it may use "
+                + ", ".join(f"{{{f}}}" for f in LOOKUP_URL_FIELDS)
+            )
+    url = urlsplit(template)
+    if url.scheme not in ("http", "https") or not url.netloc or "{" in url.netloc:
+        raise ValueError("einvoice_lookup_url is an http:// or https:// URL with a fixed host")
+
+
 class BranchSettings(_Model):
     id: str = Field(pattern=r"^[A-Z]{2}[0-9]{4}$", description="MA_DVIQLY, e.g. PE0100.")
     name: str
@@ -415,6 +442,26 @@ class BranchSettings(_Model):
     printers: list[PrinterSettings] = []
     slip_printer: str | None = None  # reconnection slips for the field team
     device_agent: str | None = None  # a hall agent (device id) drives this branch's devices
+    paper_invoices: bool = Field(
+        True,
+        description="The branch keeps paper invoices in racks, pulled by the lookup counters "
+        "(F9/F10). false: e-invoices only: no lookup step, a ticket is ready for the cashier "
+        "as soon as CMIS's debts arrive, the receipt prints each e-invoice's series, number "
+        "and lookup QR (docs/einvoice.md).",
+    )
+    einvoice_lookup_url: str | None = Field(
+        None,
+        description="Where a customer fetches an e-invoice, the receipt's QR: an http(s) URL "
+        "with the placeholders {series}, {number}, {customer}, {invoice} (CMIS's ID_HDON). "
+        "Required when paper_invoices is false.",
+    )
+
+    @field_validator("einvoice_lookup_url")
+    @classmethod
+    def _lookup_url(cls, v: str | None) -> str | None:
+        if v is not None:
+            check_lookup_url(v)
+        return v
 
     @model_validator(mode="after")
     def _counters(self) -> BranchSettings:
@@ -422,7 +469,19 @@ class BranchSettings(_Model):
         if len(set(codes)) != len(codes):
             raise ValueError("counter codes must be unique")
         parities = {c.parity for c in self.counters if c.kind == "lookup"}
-        if parities != {"even", "odd"}:
+        lookups = [c.code for c in self.counters if c.kind == "lookup"]
+        if not self.paper_invoices:
+            if lookups:
+                raise ValueError(
+                    f"branch {self.id} has paper_invoices: false, so no paper to look up: "
+                    f"remove its lookup counters ({', '.join(lookups)})"
+                )
+            if not self.einvoice_lookup_url:
+                raise ValueError(
+                    f"branch {self.id} has paper_invoices: false: einvoice_lookup_url is "
+                    "required (the receipt's QR is how the customer fetches the e-invoice)"
+                )
+        elif parities != {"even", "odd"}:
             raise ValueError("a branch needs an even and an odd lookup counter")
         if not any(c.kind == "cashier" for c in self.counters):
             raise ValueError("a branch needs at least one cashier counter")

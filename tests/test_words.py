@@ -20,6 +20,7 @@ from qms.config import CounterSettings
 from qms.domain import cashier, delivery, errors, movements, payments, reconcile
 from qms.domain.bank import credits as bank_credits
 from qms.domain.bank import statement as bank_statement
+from qms.domain.bank import takings
 from qms.domain.field import orders as field_orders
 from qms.domain.inventory import record as inventory_record
 from qms.domain.inventory import sessions as inventory_sessions
@@ -274,6 +275,7 @@ STORED = {
     "lookup": LOOKUP,
     "pay": PAY,
     "payment": list(payments.STATUSES),
+    "taken_by": [takings.WHILE_WAITING],
     "cmis_state": [s.value for s in PaymentState],
     "drawer": DRAWER,
     "movement": MOVEMENT,

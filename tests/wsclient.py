@@ -56,7 +56,7 @@ class ViewClient:
                 self.send({"type": "resume", "since": self.last})
                 return
             t = msg["data"].get("ticket")
-            if t is not None:
+            if isinstance(t, dict):  # qr.shown names its ticket by number only
                 self.tickets[t["number"]] = t
             self.last = msg["seq"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from qms.domain import drawers, events, movements
+from qms.domain import drawers, einvoice, events, movements
 from qms.domain.clock import iso
 from qms.domain.errors import Conflict, NotFound
 from qms.domain.tx import Tx, any_day
@@ -203,6 +203,8 @@ def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
         "cashier_name": cashier_name(tx, label),
         "tendered": data.get("tendered"),
     }
+    if found := einvoice.on_receipt(tx.branch, ticket, data["payments"]):
+        extra["einvoices"] = found  # no paper: the receipt names the e-invoices
     if by_qr:
         extra["method"] = "vietqr"
         extra["bank_txn"] = data.get("bank_txn")

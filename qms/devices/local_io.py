@@ -121,7 +121,7 @@ class Devices:
             cashier=p.get("cashier_name") or (p["cashier"] or "").split(":", 1)[-1],
             at=p["payments"][0]["created_at"] if asked else p["at"],
             tendered=p.get("tendered"), reprint=asked or p.get("reprint_of") is not None,
-            reprinted_at=p["at"] if asked else None,
+            reprinted_at=p["at"] if asked else None, einvoices=p.get("einvoices", ()),
         )  # fmt: skip
 
     def _reconnection(self, p: dict[str, Any]) -> Any:

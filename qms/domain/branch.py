@@ -35,6 +35,8 @@ class Branch:
     denominations: tuple[int, ...] = DENOMINATIONS  # notes a count by note may name
     reconnect_hours: int = 24  # a paid cut customer is reconnected within this
     max_books: int = 100  # books one pull of the disconnection list may name
+    paper_invoices: bool = True  # False: e-invoices only, no lookup step (docs/einvoice.md)
+    einvoice_lookup_url: str | None = None  # the receipt's QR, filled per invoice
     #: pay by VietQR: the account, the webhook's secret (frozen: one value serves every branch)
     bank: BankSettings = field(default_factory=BankSettings)
 
@@ -68,5 +70,7 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         denominations=settings.cash.denominations,
         reconnect_hours=settings.field.reconnect_hours,
         max_books=settings.field.max_books,
+        paper_invoices=b.paper_invoices,
+        einvoice_lookup_url=b.einvoice_lookup_url,
         bank=settings.bank,
     )

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from qms.domain import drawers, tickets
 from qms.domain.branch import CounterInfo
+from qms.domain.einvoice import READY
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
 from qms.domain.tx import Tx
 from qms.storage import rows
@@ -70,7 +71,7 @@ _NOT_READY = exists().where(
     and_(
         col(TicketInvoice.ticket_id) == col(Ticket.id),
         col(TicketInvoice.pay_status) == "unpaid",
-        col(TicketInvoice.lookup_status) != "found",
+        col(TicketInvoice.lookup_status).not_in(READY),
     )
 )
 #: the next ticket to call, by call policy

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from qms.domain import delivery, drawers, movements
-from qms.domain.bank import statement
+from qms.domain.bank import statement, takings
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, Conflict, NotFound
@@ -317,17 +317,24 @@ def day_blockers(tx: Tx, open_items: int) -> list[dict[str, Any]]:
 
 
 def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> dict[str, Any]:
-    """The day-end summary as printed: each drawer adding up (float, collections, money
-    moved, expected, approved difference, counted), every movement."""
+    """The day-end summary as printed: each drawer adding up in cash (float, collections,
+    money moved, expected, approved difference, counted) with its cashier's non-cash
+    beside it, every movement, and the day's non-cash with the bank statement's state."""
     rows = []
+    bank = takings.day(session, branch.id, day)
+    by_cashier = {r["cashier"]: r for r in bank["cashiers"] if not r["while_waiting"]}
     for d in drawers.of_day(session, branch.id, day):
         b = drawers.balance(session, d)
+        other = by_cashier.get(d.cashier, {})
         rows.append(
             {
                 "cashier": d.cashier_name,
                 "counter": d.counter_code,
                 "payments": b["payments"],
                 "total": b["collected"] - b["given_back"],
+                # the cashier's QRs paid at the counter: at the bank, not in the drawer
+                "noncash_payments": other.get("payments", 0),
+                "noncash": other.get("total", 0),
                 **{k: b[k] for k in ("float", "collected", "given_back", "money_in", "money_out")},
                 "expected": b["expected"] if d.expected is None else d.expected,
                 "counted": d.counted,
@@ -346,7 +353,13 @@ def summary(session: Session, branch: Branch, day: dt.date, at: dt.datetime) -> 
         for m in movements.of_day(session, branch.id, day)
         if m.status == "matched"
     ]
-    return {"day": day.isoformat(), "at": iso(at), "cashiers": rows, "movements": moves}
+    return {
+        "day": day.isoformat(),
+        "at": iso(at),
+        "cashiers": rows,
+        "movements": moves,
+        "noncash": bank,
+    }
 
 
 def close_day(tx: Tx, open_items: int) -> dict[str, Any]:
@@ -388,6 +401,8 @@ def overview(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
     closure = drawers.day_closed(session, branch.id, day)
     ds = [drawers.public(session, d) for d in drawers.of_day(session, branch.id, day)]
     ms = [movements.public(m) for m in movements.of_day(session, branch.id, day)]
+    bank = takings.day(session, branch.id, day)
+    cash = sum(d["balance"]["collected"] - d["balance"]["given_back"] for d in ds)
     return {
         "branch": branch.id,
         "business_day": day.isoformat(),
@@ -396,10 +411,14 @@ def overview(session: Session, branch: Branch, day: dt.date) -> dict[str, Any]:
         else {"at": iso(closure.closed_at), "by": closure.closed_by, **json.loads(closure.summary)},
         "drawers": ds,
         "movements": ms,
+        "noncash": bank,
         "totals": {
             "expected": sum(d["balance"]["expected"] for d in ds),
-            "collected": sum(d["balance"]["collected"] - d["balance"]["given_back"] for d in ds),
+            "collected": cash,  # net cash, in the drawers: what the head cashier counts
             "differences": sum(d["difference"] or 0 for d in ds),
             "hanging": sum(1 for m in ms if m["status"] in movements.OPEN),
+            "noncash": bank["total"],  # net VietQR: at the bank, never in a drawer
+            "noncash_payments": bank["payments"],
+            "takings": cash + bank["total"],  # both: what the hall took today
         },
     }

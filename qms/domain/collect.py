@@ -12,12 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from qms.domain import delivery, drawers, tickets
+from qms.domain import delivery, drawers, einvoice, tickets
 from qms.domain.cashier import current, my_counter
+from qms.domain.einvoice import NO_PAPER, READY
 from qms.domain.errors import Conflict, Unprocessable
 from qms.domain.field import reconnect
 from qms.domain.ticket_view import period_order
@@ -28,9 +29,6 @@ from qms.storage.models import Payment, Ticket, TicketInvoice
 if TYPE_CHECKING:
     from qms.domain.commands import Collect, ReturnInvoices
 
-#: the paper states a payment may go ahead on: found by a lookup counter, or no paper at
-#: all (an e-invoice branch)
-READY = ("found", "none")
 SETTLED = ("paid", "paid_elsewhere")  # nothing left to collect
 GONE = (*SETTLED, "moved")  # nothing left to collect on this ticket
 _I = rows.table(TicketInvoice)
@@ -53,14 +51,17 @@ _PAID_TODAY = (
     .limit(1)
 )
 #: one customer's collected invoices, in one statement; paper already at a counter stays
-#: named there
+#: named there; an e-invoice has no paper to hold
 _PAID = (
     _I.update()
     .where(_I.c.id.in_(bindparam("ids", expanding=True)))
     .values(
         pay_status="paid",
         payment_txn=bindparam("txn"),
-        delivered_to=func.coalesce(_I.c.delivered_to, bindparam("code")),
+        delivered_to=case(
+            (_I.c.lookup_status == NO_PAPER, None),
+            else_=func.coalesce(_I.c.delivered_to, bindparam("code")),
+        ),
     )
 )
 
@@ -268,6 +269,7 @@ def return_invoices(tx: Tx, cmd: ReturnInvoices) -> dict[str, Any]:
                 invoice=i,
                 ticket=inv.moved_to,
             )
+        einvoice.refuse_return(inv)
         if inv.pay_status not in ("unpaid", "paid_elsewhere"):
             raise Conflict(
                 f"invoice {i} is already {inv.pay_status}",

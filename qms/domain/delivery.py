@@ -3,6 +3,7 @@ back to invoice management, and the return itself (who, when, why).
 
 An invoice's paper is *pulled* once a lookup counter found it (F9); it is *delivered* to
 the cashier counter holding its ticket. Pulled paper that is not paid is *to return*.
+An e-invoice (``einvoice.NO_PAPER``, a branch without paper) is none of these.
 
 A paper is counted once, by invoice id, across the day's tickets: a customer who came back
 on a new ticket took their paper along (the old row is ``moved``), and a paper returned
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, select
 from qms.domain import tickets
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
+from qms.domain.einvoice import NO_PAPER, refuse_return
 from qms.domain.errors import BadRequest, Conflict, Forbidden
 from qms.domain.tx import Tx
 from qms.storage.models import Ticket, TicketInvoice
@@ -80,6 +82,8 @@ def _papers(session: Session, branch_id: str, day: dt.date) -> list[tuple[Ticket
     for inv, number, status in _rows(session, branch_id, day):
         if inv.pay_status == "moved":
             continue  # counted on the ticket that took it over
+        if inv.lookup_status == NO_PAPER:
+            continue  # an e-invoice: no paper left a rack
         if inv.lookup_status != "found" and inv.pay_status != "paid":
             continue  # this claim never pulled it
         latest[inv.invoice_id] = (inv, number, status)
@@ -194,6 +198,7 @@ def return_papers(tx: Tx, cmd: ReturnPapers) -> Any:
     counter = tx.branch.counter(tx.actor.counter or "")
     for i in invoice_ids:
         inv = tickets.invoice_on(ticket, rows, i)
+        refuse_return(inv)
         if not to_return(inv):
             raise Conflict(
                 f"invoice {i} has nothing to return ({inv.lookup_status}, {inv.pay_status})",

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from qms.domain.commands import Reverse
 
 STATUSES = ("pending", "confirmed", "refused", "reversal_pending", "reversed")
+#: how the customer paid (Payment.method): only cash goes into a drawer (docs/noncash.md)
+METHODS = ("cash", "vietqr")
 
 
 #: the situations the poster names at the head of a payment's error ("in_doubt: ...")

@@ -191,14 +191,18 @@ class CashierTally:
     payments: int = 0
     collected: int = 0
     given_back: int = 0
+    net_vietqr: int = 0  # of the net, paid by VietQR: at the bank, not in the drawer
 
     def row(self) -> dict[str, Any]:
+        net = self.collected - self.given_back
         return {
             "tickets_served": self.tickets_served,
             "payments": self.payments,
             "collected": self.collected,
             "given_back": self.given_back,
-            "net": self.collected - self.given_back,
+            "net": net,
+            "net_cash": net - self.net_vietqr,
+            "net_vietqr": self.net_vietqr,
             "service_median_s": median(self.services),
             "service_s": sum(self.services),
             "open_s": self.open_s,

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from qms.domain.clock import iso
+from qms.domain.einvoice import READY
 from qms.storage import rows
 from qms.storage.models import Ticket, TicketCustomer, TicketInvoice
 
@@ -114,7 +115,7 @@ def ticket_state(
         ],
         "total_due": sum(i.total for i in unpaid),
         "total_paid": sum(i.total for i in invoices if i.pay_status == "paid"),
-        "ready": bool(unpaid) and all(i.lookup_status == "found" for i in unpaid),
+        "ready": bool(unpaid) and all(i.lookup_status in READY for i in unpaid),
         "debts_pending": any(c.debts == "pending" for c in customers),
     }
 

@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from integrations.cmis.base import CustomerDebts
+from qms.domain.einvoice import first_lookup
 from qms.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.domain.ticket_view import invoice_order, ticket_state
 from qms.domain.tx import Tx
@@ -262,7 +263,9 @@ def _described(d: CustomerDebts | None) -> dict[str, str]:
 def _invoices(
     tx: Tx, ticket_id: int, customer_id: int, d: CustomerDebts, paid: set[int]
 ) -> list[rows.Row]:
-    """Rows of a customer's unpaid invoices as CMIS gave them, less those we were paid."""
+    """Rows of a customer's unpaid invoices as CMIS gave them, less those we were paid;
+    in a branch without paper, born ready (``einvoice.NO_PAPER``)."""
+    lookup = first_lookup(tx.branch)
     return [
         rows.new(
             TicketInvoice,
@@ -280,6 +283,7 @@ def _invoices(
             number=inv.number,
             book_code=d.book_code,
             parity=tx.branch.route(d.book_code, inv.number),
+            lookup_status=lookup,
         )
         for inv in d.invoices
         if inv.invoice_id not in paid

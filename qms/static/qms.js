@@ -375,7 +375,7 @@ export const timeOf = time;
 // Staff pages show both languages; qms/static/texts.js holds the words.
 const shared = new Catalogue(SHARED_TEXTS, { lang: BOTH });
 export const TICKET_STATUS = wordsOf(shared, "ticket", ["waiting", "serving", "parked", "no_show", "done"]);
-export const LOOKUP_STATUS = wordsOf(shared, "lookup", ["pending", "found", "deferred", "missing"]);
+export const LOOKUP_STATUS = wordsOf(shared, "lookup", ["pending", "found", "deferred", "missing", "none"]);
 export const PAY_STATUS = wordsOf(shared, "pay", ["unpaid", "paid", "returned", "paid_elsewhere", "moved"]);
 
 /** Mirror the socket's state on the page: body[data-state] and the #offline banner. */

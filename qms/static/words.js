@@ -258,6 +258,10 @@ export const ERRORS = {
     "vi": "Hoá đơn {invoice} không có gì để trả lại (đã thu hoặc đã trả).",
     "en": "Invoice {invoice} has nothing to return (paid or already returned)."
   },
+  "no_paper": {
+    "vi": "Hoá đơn {invoice} là hoá đơn điện tử: không có hoá đơn giấy để trả lại.",
+    "en": "Invoice {invoice} is an e-invoice: there is no paper to return."
+  },
   "invoice_moved": {
     "vi": "Hoá đơn {invoice} đã chuyển sang vé {ticket} (khách quay lại): xử lý ở vé đó.",
     "en": "Invoice {invoice} moved to ticket {ticket} (the customer came back): handle it there."
@@ -726,6 +730,10 @@ export const STATUSES = {
     "missing": {
       "vi": "Thất lạc",
       "en": "Missing"
+    },
+    "none": {
+      "vi": "Hoá đơn điện tử",
+      "en": "E-invoice"
     }
   },
   "pay": {
@@ -770,6 +778,12 @@ export const STATUSES = {
     "reversed": {
       "vi": "Đã huỷ",
       "en": "Reversed"
+    }
+  },
+  "taken_by": {
+    "bank:vietqr": {
+      "vi": "Chuyển khoản khi chờ",
+      "en": "Paid by QR while waiting"
     }
   },
   "payment_error": {

@@ -161,7 +161,7 @@ class TicketInvoice(SQLModel, table=True):
     number: str = Field(index=True)  # a paper found at the inventory: is it out, or paid?
     book_code: str
     parity: str  # even | odd: which lookup counter pulls the paper
-    lookup_status: str = "pending"  # pending | found | deferred | missing
+    lookup_status: str = "pending"  # pending | found | deferred | missing | none
     looked_up_at: dt.datetime | None = _ts(nullable=True)
     looked_up_by: str | None = None
     delivered_to: str | None = None  # cashier counter code holding the paper

@@ -19,8 +19,10 @@ from sqlmodel import Session, col, select
 
 from qms.domain import drawers
 from qms.domain import productivity as rules
+from qms.domain.bank import takings
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
+from qms.domain.einvoice import NO_PAPER
 from qms.storage import rows as tables
 from qms.storage.models import Crew, Drawer, FieldOrder, Payment, Ticket, TicketInvoice, User
 from qms.usecases import reporting, reports
@@ -35,6 +37,14 @@ def _username(label: str | None) -> str:
     """``user:cashier1`` -> ``cashier1`` (a device label stays as it is)."""
     kind, _, name = (label or "").partition(":")
     return name if kind == "user" else label or ""
+
+
+def _name(who: str, full: str | None) -> str:
+    """A cashier's row's name: the person's, the QRs paid while waiting in words, or
+    *Không rõ* for payments nobody can be credited with."""
+    if takings.while_waiting(who):
+        return takings.label_words(who)
+    return (full or who) if who else UNKNOWN
 
 
 def _in_range(model: Any, ids: list[str], days: list[dt.date]) -> list[Any]:
@@ -166,11 +176,12 @@ def _cashiers(
             p.c.total,
             p.c.status,
             p.c.created_at,
+            p.c.method,
         )
         .where(p.c.branch_id.in_(ids), p.c.business_day >= days[0], p.c.business_day <= days[-1])
         .order_by(p.c.created_at)
     )
-    for bid, day, ticket_id, counter, label, amount, status, created_at in payments:
+    for bid, day, ticket_id, counter, label, amount, status, created_at, method in payments:
         who = _username(label)
         payers[ticket_id].append(who)
         key = (bid, who)
@@ -179,6 +190,8 @@ def _cashiers(
         t.collected += amount
         if status in drawers.GIVEN_BACK:
             t.given_back += amount
+        elif method != "cash":
+            t.net_vietqr += amount
         counters[key].add(counter)
         acted(key, day, created_at)
     tk = tables.table(Ticket)
@@ -223,12 +236,19 @@ def _cashiers(
             {
                 **_where(branches[bid]),
                 "cashier": who,
-                "name": (names.get(who) or drawer_names.get((bid, who)) or who) if who else UNKNOWN,
+                "name": _name(who, names.get(who) or drawer_names.get((bid, who))),
                 "counters": ", ".join(sorted(counters[(bid, who)])),
                 **tally.row(),
             }
         )
-        for name in ("tickets_served", "open_s", "payments", "collected", "given_back"):
+        for name in (
+            "tickets_served",
+            "open_s",
+            "payments",
+            "collected",
+            "given_back",
+            "net_vietqr",
+        ):
             setattr(total, name, getattr(total, name) + getattr(tally, name))
         total.services.extend(tally.services)
         total.busy_s += min(tally.busy_s, tally.open_s)
@@ -252,6 +272,7 @@ def _clerks(
             t.c.business_day >= days[0],
             t.c.business_day <= days[-1],
             i.c.pay_status != "moved",
+            i.c.lookup_status != NO_PAPER,  # an e-invoice: no paper to look up
         )
     )
     tallies: dict[tuple[str, str], rules.ClerkTally] = {}

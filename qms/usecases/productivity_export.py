@@ -125,6 +125,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 _n("payments", "Số giao dịch", "Payments"),
                 Column("collected", "Đã thu", "Collected", "money", 1.1, pdf=False),
                 Column("given_back", "Hoàn lại khách", "Given back", "money", pdf=False),
+                Column("net_cash", "Thực thu tiền mặt", "Net cash", "money", 1.1),
+                Column("net_vietqr", "Thực thu VietQR", "Net VietQR", "money", 1.1),
                 Column("net", "Thực thu", "Net", "money", 1.1),
                 _s("service_median_s", "Phục vụ: trung vị", "Service median"),
                 _s("service_s", "Thời gian phục vụ", "Time serving", 0.9),

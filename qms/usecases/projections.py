@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from qms.domain import events
 from qms.domain.branch import Branch
+from qms.domain.einvoice import NO_PAPER
 from qms.domain.errors import BadRequest
 from qms.domain.ticket_view import ticket_states
 from qms.storage.models import DayClosure, Payment, Ticket
@@ -44,6 +45,10 @@ def check_view(view: object, branch: Branch) -> str:
             "view is display, lookup-even, lookup-odd, cashier:CODE, supervisor, field, crew or "
             "inventory",
             code="invalid_view",
+        )
+    if view.startswith("lookup-") and not branch.paper_invoices:
+        raise BadRequest(
+            f"branch {branch.id} has no paper invoices: no lookup view", code="invalid_view"
         )
     if view.startswith("cashier:"):
         c = branch.counter(view.split(":", 1)[1])
@@ -88,7 +93,7 @@ def lookup_ticket(t: dict[str, Any], parity: str) -> dict[str, Any]:
             {k: inv[k] for k in keep}
             for c in t["customers"]
             for inv in c["invoices"]
-            if inv["lookup"] == parity
+            if inv["lookup"] == parity and inv["lookup_status"] != NO_PAPER
         ],
     }
 
@@ -132,11 +137,11 @@ def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, 
 
 
 def _qr_shown(view: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A cashier asked for a QR (its ``ticket`` is the number): a display hears the counter
+    """A cashier asked for a QR for ticket ``number``: a display hears the counter
     and the QR's reference only (its customer display fetches the QR by it: amounts stay
     off the displays' socket); a lookup screen and another counter nothing; that
     counter's cashier and the supervisor all of it."""
-    where = {"counter": data.get("counter"), "ticket": data.get("ticket")}
+    where = {"counter": data.get("counter"), "number": data.get("number")}
     if view == "display":
         return {**where, "ref": (data.get("qr") or {}).get("ref")}
     if view.startswith("lookup-"):

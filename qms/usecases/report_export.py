@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,7 +81,36 @@ class Section:
     table: bool = True  # False: the PDF draws it its own way (the signature block)
 
 
+#: how each method reads in a column's label: (Vietnamese, English)
+METHOD_LABELS = {"cash": ("tiền mặt", "cash"), "vietqr": ("VietQR", "VietQR")}
+#: the figures of ``reports.SPLIT`` as they read: (key, Vietnamese, English, kind)
+SPLIT_FIGURES = (
+    ("payments", "Số giao dịch", "Payments", "count"),
+    ("collected", "Đã thu", "Collected", "money"),
+    ("refused", "CMIS từ chối", "Refused", "money"),
+    ("reversed", "Đã hủy", "Reversed", "money"),
+    ("given_back", "Hoàn lại khách", "Given back", "money"),
+    ("net_count", "Số GD thực thu", "Net payments", "count"),
+    ("net", "Thực thu", "Net", "money"),
+    ("unconfirmed", "Chờ CMIS xác nhận", "Unconfirmed", "money"),
+)
+
+
+def _split_columns() -> list[Column]:
+    """Every figure again for each method (``net_cash``: "Thực thu tiền mặt / Net cash");
+    the PDF shows the net of each beside the net, the CSV all of them."""
+    out = []
+    for method, (vi, en) in METHOD_LABELS.items():
+        for key, label, english, kind in SPLIT_FIGURES:
+            shown = key == "net"
+            out.append(
+                Column(f"{key}_{method}", f"{label} {vi}", f"{english} {en}", kind, 1.1, pdf=shown)
+            )
+    return out
+
+
 def _tally_columns(first: list[Column]) -> list[Column]:
+    split = {c.key: c for c in _split_columns()}
     return [
         *first,
         Column("payments", "Số giao dịch", "Payments", "count", 0.8),
@@ -92,12 +121,20 @@ def _tally_columns(first: list[Column]) -> list[Column]:
         Column("reversed", "Đã hủy", "Reversed", "money", 1.1),
         Column("given_back", "Hoàn lại khách", "Given back", "money", 1.1, pdf=False),
         Column("net_count", "Số GD thực thu", "Net payments", "count", 0.8),
+        split.pop("net_cash"),
+        split.pop("net_vietqr"),
         Column("net", "Thực thu", "Net", "money", 1.2),
         Column("unconfirmed_count", "Số GD chờ CMIS", "Unconfirmed", "count", pdf=False),
         Column("unconfirmed", "Chờ CMIS xác nhận", "Unconfirmed", "money", 1.1),
+        *split.values(),
     ]
 
 
+#: a person's account as it is; the QRs paid while waiting (``bank:vietqr``) in words
+ACCOUNT = Column("cashier", "Tài khoản", "Account", "words", 0.9, group="taken_by")
+WHILE_WAITING = Column(
+    "while_waiting", "Chuyển khoản khi chờ", "Paid by QR while waiting", "yesno", pdf=False
+)
 BRANCH = Column("branch", "Chi nhánh", "Branch", width=0.8)
 HALL = Column("hall", "Điểm thu", "Hall", width=1.1)
 DATE = Column("date", "Ngày", "Day", "date", 0.8)
@@ -179,12 +216,14 @@ def sections(data: dict[str, Any]) -> list[Section]:
             _tally_columns(
                 [
                     *where,
-                    Column("cashier", "Tài khoản", "Account", width=0.9),
+                    ACCOUNT,
                     Column("name", "Thu ngân", "Cashier", width=1.5),
+                    WHILE_WAITING,
                 ]
             ),
             data["by_cashier"],
             totals,
+            notes=[WAITING_NOTE] if any(r["while_waiting"] for r in data["by_cashier"]) else [],
         ),
         Section(
             "by_counter",
@@ -194,6 +233,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
                     *where,
                     Column("counter", "Mã quầy", "Counter", width=0.6),
                     Column("name", "Quầy", "Name"),
+                    WHILE_WAITING,
                 ]
             ),
             data["by_counter"],
@@ -234,6 +274,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 "Phải có = tiền đầu ca + đã thu − hoàn lại khách + nhận chuyển − giao chuyển; "
                 "chênh lệch = kiểm đếm − phải có lúc đóng két. Expected = float + collected − "
                 "given back + moved in − moved out; difference = counted − expected at closing.",
+                "Két chỉ tính tiền mặt; VietQR nằm ở tài khoản ngân hàng. "
+                "A drawer counts cash only; VietQR is at the bank.",
                 *_counted_in_words(cash["summary"]),
             ],
         ),
@@ -245,6 +287,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 DATE,
                 Column("available", "CMIS trả lời", "CMIS answered", "yesno", 0.7),
                 Column("our_total", "Quầy thu (thực thu)", "Ours (net)", "money"),
+                Column("our_cash", "Trong đó tiền mặt", "Of which cash", "money"),
+                Column("our_vietqr", "Trong đó VietQR", "Of which VietQR", "money"),
                 Column("cmis_total", "CMIS ghi nhận", "CMIS", "money"),
                 Column("open_items", "Chênh lệch", "Open items", "count", 0.7),
                 Column("matched", "Khớp", "Matched", "count", 0.6),
@@ -253,6 +297,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
             recon["days"],
             {
                 "our_total": recon["summary"]["our_total"],
+                "our_cash": recon["summary"]["our_cash"],
+                "our_vietqr": recon["summary"]["our_vietqr"],
                 "cmis_total": recon["summary"]["cmis_total"],
                 "open_items": recon["summary"]["open_items"],
             },
@@ -267,6 +313,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 _words("category", "Loại", "Kind", "reconcile", 1.3),
                 Column("txn_id", "Mã giao dịch", "Transaction", width=2.0),
                 Column("customer_code", "Mã khách hàng", "Customer", width=1.2),
+                _words("method", "Hình thức", "Method", "method", 0.9),
                 Column("our_total", "Quầy", "Ours", "money"),
                 _words("our_status", "Trạng thái quầy", "Our status", "payment"),
                 Column("cmis_total", "CMIS", "CMIS", "money"),
@@ -341,7 +388,8 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 Column("closed_at", "Lúc chốt", "Closed at", "datetime", 1.1),
                 Column("closed_by", "Người chốt", "Closed by", width=1.2),
                 Column("cashiers", "Số thu ngân", "Cashiers", "count", 0.7),
-                Column("collected", "Thực thu (khi chốt)", "Net (at close)", "money"),
+                Column("collected", "Tiền mặt thực thu (khi chốt)", "Net cash (at close)", "money"),
+                Column("noncash", "VietQR thực thu (khi chốt)", "Net VietQR (at close)", "money"),
                 Column("deposit", "Nộp ngân hàng", "Bank deposit", "money"),
             ],
             [_closure(c) for c in data["closures"]],
@@ -354,13 +402,16 @@ def sections(data: dict[str, Any]) -> list[Section]:
                 Column("at", "Lúc thu", "At", "datetime", 1.1),
                 Column("txn_id", "Mã giao dịch", "Transaction", width=2.3),
                 Column("counter", "Quầy", "Counter", width=0.6),
-                Column("cashier", "Tài khoản", "Account", pdf=False),
+                replace(ACCOUNT, pdf=False),
                 Column("cashier_name", "Thu ngân", "Cashier", width=1.4),
+                WHILE_WAITING,
                 Column("customer_code", "Mã khách hàng", "Customer code", width=1.2),
                 Column("customer_name", "Tên khách hàng", "Customer name", width=1.8),
                 Column("invoice_ids", "Hóa đơn", "Invoices", "list", pdf=False),
                 Column("invoices", "Số HĐ", "Invoices", "count", 0.6),
                 Column("total", "Số tiền", "Amount", "money"),
+                _words("method", "Hình thức", "Method", "method", 0.9),
+                Column("bank_txn", "Mã giao dịch ngân hàng", "Bank transaction", width=1.3),
                 _words("status", "Trạng thái", "Status", "payment", 1.0),
                 Column("counts", "Tính vào thực thu", "In net", "yesno", 0.7),
                 Column("receipt_no", "Số biên nhận CMIS", "CMIS receipt", pdf=False),
@@ -399,6 +450,19 @@ def sections(data: dict[str, Any]) -> list[Section]:
     if not company:
         out = [s for s in out if s.key not in ("by_branch", "by_hall")]
     return out
+
+
+WAITING_NOTE = (
+    "Chuyển khoản khi chờ: vé trả bằng mã VietQR in trên vé trước khi được gọi, không qua "
+    "thu ngân nào. Paid by QR while waiting: tickets paid by the QR printed on them before "
+    "their call, by no cashier."
+)
+
+
+def _by_method(totals: dict[str, Any]) -> str:
+    """The net of each method, as the first page gives it under the net total."""
+    cash, qr = words.money(totals["net_cash"]), words.money(totals["net_vietqr"])
+    return f"Trong đó tiền mặt / Of which cash: {cash}; VietQR: {qr}"
 
 
 def _counted_in_words(summary: dict[str, Any]) -> list[str]:
@@ -458,6 +522,7 @@ def _closure(c: dict[str, Any]) -> dict[str, Any]:
         "closed_by": c["closed_by_name"],  # the person's full name, as they sign
         "cashiers": len(s.get("cashiers", [])),
         "collected": sum(int(r["total"]) for r in s.get("cashiers", [])),
+        "noncash": (s.get("noncash") or {}).get("total"),  # none before VietQR
         "deposit": (s.get("deposit") or {}).get("amount"),
     }
 
@@ -666,6 +731,7 @@ def pdf_bytes(data: dict[str, Any]) -> bytes:
     _line(pdf, f"Tổng cộng thực thu / Net total: {words.money(net)}", 11, "B", 6)
     in_words = f"Bằng chữ / In words: {amount_in_words(net)}"
     _line(pdf, in_words, 9.5, "", 5)
+    _line(pdf, _by_method(data["totals"]), 9.5, "", 5)
     _line(
         pdf,
         "Thực thu = đã thu − (CMIS từ chối + đã hủy): số tiền thực giữ lại, như két tiền "

@@ -8,6 +8,11 @@ since, was handed back (``drawers.GIVEN_BACK``); ``net`` = collected - given bac
 what the drawers expect (``drawers.balance``), what the day-end summary prints and what
 reconciliation calls ``our_total``. Money is integer đồng throughout.
 
+Cash and VietQR apart: every figure of every row again per method (``net_cash``,
+``net_vietqr``...; only ``net_cash`` is in the drawers); a ticket paid by its printed QR
+before its call has no cashier (``takings.WHILE_WAITING``) and is a row of its own,
+named in words.
+
 Transport-free: the caller asks CMIS for its lists and hands them in (``CmisDay``), so a
 CMIS that does not answer leaves that day's reconciliation unavailable, not the report.
 """
@@ -25,10 +30,11 @@ from sqlmodel import Session, and_, col, or_, select
 
 from integrations.cmis.base import CmisPayment
 from qms.domain import delivery, drawers, movements, payments, reconcile
+from qms.domain.bank import takings
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest
-from qms.domain.payments import STATUSES
+from qms.domain.payments import METHODS, STATUSES
 from qms.storage.models import (
     DayClosure,
     Drawer,
@@ -44,6 +50,11 @@ from qms.usecases import stats
 LEVELS = ("company", "branch", "hall")
 MAX_DAYS = 92
 UNCONFIRMED = ("pending", "reversal_pending")  # CMIS has not had its say yet
+#: the figures of a row split by method: ``net_cash``, ``net_vietqr``, ``payments_cash``...
+SPLIT = (
+    *("payments", "collected", "refused", "reversed", "given_back"),
+    *("net_count", "net", "unconfirmed"),
+)
 
 
 def check_range(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:
@@ -122,15 +133,37 @@ class Tally:
 
 
 @dataclass
+class Split:
+    """A tally of every payment, and one of each method (cash in the drawers, VietQR at
+    the bank); a row gives both, ``net`` = ``net_cash`` + ``net_vietqr`` and so on."""
+
+    all: Tally = field(default_factory=Tally)
+    methods: dict[str, Tally] = field(default_factory=lambda: {m: Tally() for m in METHODS})
+
+    def add(self, status: str, total: int, method: str) -> None:
+        self.all.add(status, total)
+        self.methods[method].add(status, total)
+
+    def row(self) -> dict[str, int]:
+        out = self.all.row()
+        for method, t in self.methods.items():
+            mine = t.row()
+            out.update({f"{k}_{method}": mine[k] for k in SPLIT})
+        return out
+
+
+@dataclass
 class _Grouping:
     """Tallies by a key; each row carries its key's labels."""
 
-    rows: dict[tuple[Any, ...], tuple[dict[str, Any], Tally]] = field(default_factory=dict)
+    rows: dict[tuple[Any, ...], tuple[dict[str, Any], Split]] = field(default_factory=dict)
 
-    def add(self, key: tuple[Any, ...], labels: dict[str, Any], status: str, total: int) -> None:
+    def add(
+        self, key: tuple[Any, ...], labels: dict[str, Any], status: str, total: int, method: str
+    ) -> None:
         if key not in self.rows:
-            self.rows[key] = (labels, Tally())
-        self.rows[key][1].add(status, total)
+            self.rows[key] = (labels, Split())
+        self.rows[key][1].add(status, total, method)
 
     def out(self) -> list[dict[str, Any]]:
         return [{**labels, **t.row()} for _, (labels, t) in sorted(self.rows.items())]
@@ -180,6 +213,7 @@ def _transaction(
     local = p.created_at.astimezone(tz)
     cashier = _username(p.cashier)
     invoice_ids = json.loads(p.invoice_ids)
+    waiting = takings.while_waiting(p.cashier)
     return {
         "txn_id": p.txn_id,
         "branch": b.id,
@@ -190,7 +224,10 @@ def _transaction(
         "hour": local.hour,
         "counter": p.counter_code,
         "cashier": cashier,
-        "cashier_name": names.get(cashier, cashier),
+        "cashier_name": takings.label_words(p.cashier) if waiting else names.get(cashier, cashier),
+        "while_waiting": waiting,  # a ticket's QR paid before its call: no counter, no drawer
+        "method": p.method,
+        "bank_txn": p.bank_txn,
         "customer_code": p.customer_code,
         "customer_name": customer,
         "invoice_ids": invoice_ids,
@@ -207,33 +244,40 @@ def _transaction(
 
 def _money(rows: list[dict[str, Any]], branches: dict[str, Branch]) -> dict[str, Any]:
     """The payment tallies, every grouping from the same rows."""
-    total = Tally()
+    total = Split()
     by_status = {s: {"count": 0, "total": 0} for s in STATUSES}
     groups = {k: _Grouping() for k in ("branch", "hall", "day", "cashier", "counter", "hour")}
     for r in rows:
         b = branches[r["branch"]]
-        status, amount = r["status"], r["total"]
-        total.add(status, amount)
+        status, amount, method = r["status"], r["total"], r["method"]
+        total.add(status, amount, method)
         by_status[status]["count"] += 1
         by_status[status]["total"] += amount
         where = {"branch": b.id, "hall": b.collection_point}
         counter = b.counter(r["counter"])
+        waiting = r["while_waiting"]  # its own row, after the people and the counters
         keyed = {
             "branch": ((b.id,), {"branch": b.id, "name": b.name, "hall": b.collection_point}),
             "hall": ((b.collection_point,), {"hall": b.collection_point, "branch": b.id}),
             "day": ((b.id, r["date"]), {**where, "date": r["date"]}),
             "cashier": (
-                (b.id, r["cashier"]),
+                (b.id, waiting, r["cashier"]),
                 {**where, "cashier": r["cashier"], "name": r["cashier_name"]},
             ),
             "counter": (
-                (b.id, r["counter"]),
-                {**where, "counter": r["counter"], "name": counter.name if counter else ""},
+                (b.id, waiting, r["counter"]),
+                {
+                    **where,
+                    "counter": r["counter"],
+                    "name": r["cashier_name"] if waiting else counter.name if counter else "",
+                },
             ),
             "hour": ((r["hour"],), {"hour": r["hour"]}),
         }
+        for name in ("cashier", "counter"):
+            keyed[name][1]["while_waiting"] = waiting
         for name, (key, labels) in keyed.items():
-            groups[name].add(key, labels, status, amount)
+            groups[name].add(key, labels, status, amount, method)
     return {
         "totals": total.row(),
         "by_status": by_status,
@@ -248,22 +292,38 @@ def _reconciliation(
     cmis: Mapping[tuple[str, dt.date], CmisDay],
 ) -> dict[str, Any]:
     ours: dict[tuple[str, dt.date], list[reconcile.Ours]] = {}
+    method = {p.txn_id: p.method for p in payments}
     for p in payments:
         ours.setdefault((p.branch_id, p.business_day), []).append(
             reconcile.Ours(
                 p.txn_id, p.customer_code, tuple(json.loads(p.invoice_ids)), p.total, p.status
             )
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for b in branches:
         for day in days:
             mine = ours.get((b.id, day), [])
             got = cmis.get((b.id, day), CmisDay(error="Chưa hỏi CMIS / CMIS was not asked"))
             head = {"branch": b.id, "hall": b.collection_point, "date": day.isoformat()}
+            # CMIS has every payment, whatever its method: ours in effect, split by method
+            split = {
+                f"our_{m}": sum(
+                    o.total
+                    for o in mine
+                    if o.status in reconcile.IN_EFFECT and method[o.txn_id] == m
+                )
+                for m in METHODS
+            }
             if got.payments is None:
                 our_total = sum(o.total for o in mine if o.status in reconcile.IN_EFFECT)
                 rows.append(
-                    {**head, "available": False, "error": got.error, "our_total": our_total}
+                    {
+                        **head,
+                        "available": False,
+                        "error": got.error,
+                        "our_total": our_total,
+                        **split,
+                    }
                 )
                 continue
             later: tuple[CmisPayment, ...] = ()
@@ -279,12 +339,14 @@ def _reconciliation(
                     "available": True,
                     "error": None,
                     "our_total": r["our_total"],
+                    **split,
                     "cmis_total": r["cmis_total"],
                     "open_items": r["open_items"],
                     "matched": len(r["matched"]),
-                    "only_ours": r["only_ours"],
-                    "only_cmis": r["only_cmis"],
-                    "amount_differs": r["amount_differs"],
+                    **{
+                        cat: [{**i, "method": method.get(i["txn_id"])} for i in r[cat]]
+                        for cat in ("only_ours", "only_cmis", "amount_differs")
+                    },
                 }
             )
     done = [r for r in rows if r["available"]]
@@ -296,6 +358,7 @@ def _reconciliation(
             "unavailable": len(rows) - len(done),
             "open_items": sum(r["open_items"] for r in done),
             "our_total": sum(r["our_total"] for r in done),
+            **{f"our_{m}": sum(r[f"our_{m}"] for r in done) for m in METHODS},
             "cmis_total": sum(r["cmis_total"] for r in done),
         },
     }

@@ -286,6 +286,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Hoá đơn {invoice} không có gì để trả lại (đã thu hoặc đã trả).",
         "Invoice {invoice} has nothing to return (paid or already returned).",
     ),
+    "no_paper": (
+        "Hoá đơn {invoice} là hoá đơn điện tử: không có hoá đơn giấy để trả lại.",
+        "Invoice {invoice} is an e-invoice: there is no paper to return.",
+    ),
     "invoice_moved": (
         "Hoá đơn {invoice} đã chuyển sang vé {ticket} (khách quay lại): xử lý ở vé đó.",
         "Invoice {invoice} moved to ticket {ticket} (the customer came back): handle it there.",

@@ -19,6 +19,8 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "found": ("Đã có", "Found"),
         "deferred": ("Tìm sau", "Later"),
         "missing": ("Thất lạc", "Missing"),
+        # an e-invoice branch's invoice: no paper to find, ready at once (docs/einvoice.md)
+        "none": ("Hoá đơn điện tử", "E-invoice"),
     },
     # an invoice on a ticket (TicketInvoice.pay_status)
     "pay": {
@@ -35,6 +37,11 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "refused": ("CMIS từ chối", "Refused by CMIS"),
         "reversal_pending": ("Chờ CMIS huỷ", "Reversal awaiting CMIS"),
         "reversed": ("Đã huỷ", "Reversed"),
+    },
+    # who took a payment when no person did (Payment.cashier): a ticket's QR paid before
+    # its number was called (qms.domain.bank.takings.WHILE_WAITING)
+    "taken_by": {
+        "bank:vietqr": ("Chuyển khoản khi chờ", "Paid by QR while waiting"),
     },
     # why a payment is not (yet) confirmed, by the code that opens its stored error
     # (qms.workers.poster): CMIS's refusal codes, then the hall's own situations

@@ -232,17 +232,23 @@ class FakeCmis:
 # --- the hall and its people -------------------------------------------------------------
 
 
+#: the e-invoice lookup URL of a hall without paper (``paper=False``)
+LOOKUP_URL = "https://hoadon.evnhcmc.vn/tra-cuu?series={series}&number={number}&code={customer}"
 #: the bank of a rig that takes VietQR (tests/fast/test_bank.py signs with it)
 BANK = BankSettings(enabled=True, webhook_secret="fast-tier-bank-secret")
 
 
-def settings(cmis_version: str = "2.0", *, bank: bool = False) -> Settings:
+def settings(cmis_version: str = "2.0", *, bank: bool = False, paper: bool = True) -> Settings:
     """A small hall: reception, the even and odd lookup counters, three cashier counters
-    (C4 the head cashier's), receipt printers so F4's follow-up work runs too."""
-    counters = [
-        CounterSettings(code="R1", name="Tiếp nhận", kind="reception"),
+    (C4 the head cashier's), receipt printers so F4's follow-up work runs too. Without
+    ``paper``: e-invoices only, no lookup counters (docs/einvoice.md)."""
+    lookups = [
         CounterSettings(code="LE", name="Tra cứu chẵn", kind="lookup", parity="even"),
         CounterSettings(code="LO", name="Tra cứu lẻ", kind="lookup", parity="odd"),
+    ]
+    counters = [
+        CounterSettings(code="R1", name="Tiếp nhận", kind="reception"),
+        *(lookups if paper else []),
         *(
             CounterSettings(code=f"C{n}", name=f"Quầy {n}", kind="cashier", printer=f"r{n}")
             for n in (1, 2, 4)
@@ -255,6 +261,8 @@ def settings(cmis_version: str = "2.0", *, bank: bool = False) -> Settings:
         cmis_version=cmis_version,  # type: ignore[arg-type]
         counters=counters,
         printers=[PrinterSettings(id=f"r{n}") for n in (1, 2, 4)],
+        paper_invoices=paper,
+        einvoice_lookup_url=None if paper else LOOKUP_URL,
     )
     return Settings(branches=[branch], bank=BANK if bank else BankSettings())
 
@@ -278,9 +286,11 @@ class Rig:
     """One hall for one test, driven as its staff would: every change goes through
     ``hall.execute`` with a command, as the HTTP handlers send it."""
 
-    def __init__(self, tmp: Path, cmis_version: str, *, bank: bool = False) -> None:
+    def __init__(
+        self, tmp: Path, cmis_version: str, *, bank: bool = False, paper: bool = True
+    ) -> None:
         self.runner = asyncio.Runner()
-        self.settings = settings(cmis_version, bank=bank)
+        self.settings = settings(cmis_version, bank=bank, paper=paper)
         self.engine = db.make_engine(f"sqlite:///{tmp / 'qms.db'}")
         migrate.ensure_schema(self.engine)
         self.cmis = FakeCmis(idempotent_posting=cmis_version == "2.0")

@@ -274,6 +274,7 @@ def test_a_notification_is_refused_unsigned_forged_stale_or_malformed(rig: Rig) 
     refused("invalid_amount", data={**note, "amount": "100000"})
     refused("invalid_amount", data={**note, "amount": 100000.5})
     refused("invalid_notification", data={**note, "credited_at": "07/12/2026"})
+    refused("invalid_notification", data={**note, "description": "QMS\x00"})
     with pytest.raises(QmsError) as err:
         rig.run(bank_uc.notify(rig.hall, json.dumps(note).encode(), {}))
     assert err.value.code == "bad_signature"
@@ -336,6 +337,8 @@ def test_a_statement_the_hall_cannot_read_is_refused_whole(rig: Rig) -> None:
     err = rig.refused("head", c.ImportStatement(bad), "invalid_statement")
     assert err.details["row"] == 2
     rig.refused("head", c.ImportStatement("Ngày,Số\n1,2\n"), "invalid_statement")
+    rig.refused("head", c.ImportStatement("a\x00b\n"), "invalid_statement")
+    rig.refused("head", c.ImportStatement("x" * 200_000), "invalid_statement")
     english = "Transaction Date,Reference,Debit,Credit,Balance,Description\n"
     english += "07/12/2026 09:00:00,FT7,,250000,0,QMSABCDEFGH\n"
     english += "07/12/2026 09:01:00,FT8,10000,,0,phi\n"  # a debit: not the hall's takings

@@ -22,7 +22,7 @@ from tests.fast.test_bank import body, notify
 
 SHOWN = {
     "counter": "C1",
-    "ticket": 12,
+    "number": 12,
     "qr": {"ref": "QMSABCDEFGH", "amount": 185_000, "payload": "000201", "account": "1"},
 }
 
@@ -38,7 +38,7 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
 
 def test_a_qr_shown_reaches_each_view_as_much_as_it_may_see() -> None:
     display = project_event("display", SHOWN, "qr.shown")
-    assert display == {"counter": "C1", "ticket": 12, "ref": "QMSABCDEFGH"}
+    assert display == {"counter": "C1", "number": 12, "ref": "QMSABCDEFGH"}
     assert "185000" not in json.dumps(display), "no amount on a display's socket"
     assert project_event("lookup-even", SHOWN, "qr.shown") == {}
     assert project_event("cashier:C2", SHOWN, "qr.shown") == {}, "another counter's QR"

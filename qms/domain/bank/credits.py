@@ -70,7 +70,7 @@ class Notification:
 
 def _field(data: dict[str, Any], name: str, kind: type) -> Any:
     value = data.get(name)
-    if not isinstance(value, kind) or isinstance(value, bool):
+    if not isinstance(value, kind) or isinstance(value, bool) or "\x00" in str(value):
         raise BadRequest(
             f"the notification's {name} is missing or not a {kind.__name__}",
             code="invalid_notification",

@@ -86,7 +86,8 @@ def show(tx: Tx, cmd: ShowQr) -> dict[str, Any]:
     collect.choose(tx, ticket, on_ticket, cmd.invoices, cmd.amount)
     r = _create(tx, ticket.id or 0, list(cmd.invoices), cmd.amount, "counter", cmd.counter)
     shown = public(r, bank)
-    tx.emit("qr.shown", {"counter": cmd.counter, "ticket": ticket.number, "qr": shown})
+    # "number", not "ticket": every view trims an event's "ticket" as a ticket's state
+    tx.emit("qr.shown", {"counter": cmd.counter, "number": ticket.number, "qr": shown})
     return shown
 
 

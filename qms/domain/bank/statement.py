@@ -80,6 +80,21 @@ def _when(raw: str, row: int) -> dt.datetime:
 def parse(text: str) -> list[Line]:
     """The credit lines of a statement CSV (UTF-8, a BOM allowed), or a refusal naming the
     first line the hall cannot read. Debit lines are skipped."""
+    if "\x00" in text:  # no database keeps it, no bank exports it
+        raise BadRequest(
+            "the statement holds NUL characters", code="invalid_statement", reason="not a CSV"
+        )
+    try:
+        return _parse(text)
+    except csv.Error as e:  # a field past the csv module's limit, a broken quote
+        raise BadRequest(
+            f"the statement is not a CSV the hall can read: {e}",
+            code="invalid_statement",
+            reason="not a CSV",
+        ) from None
+
+
+def _parse(text: str) -> list[Line]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if header is None:
