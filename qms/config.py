@@ -247,6 +247,49 @@ class CmisSettings(_Model):
     simulator: SimulatorSettings = SimulatorSettings()
 
 
+class BankRetrySettings(_Model):
+    tries: int = Field(
+        6, ge=1, le=20, description="Attempts to deliver one notification before the bank gives up."
+    )
+    first_s: float = Field(
+        1.0, gt=0, le=600, description="Wait after the first failed attempt; doubles each time."
+    )
+    max_s: float = Field(60.0, gt=0, le=3600, description="Longest wait between two attempts.")
+    timeout_s: float = Field(10.0, gt=0, le=120, description="Bound on one delivery POST, seconds.")
+    concurrency: int = Field(16, ge=1, le=256, description="Deliveries in flight at once.")
+
+
+class BankSimulatorSettings(_Model):
+    enabled: bool = Field(
+        False,
+        description="Run the bank simulator as a child process of `qms serve` "
+        "(docs/bank-simulator.md); it notifies this hall and serves its statement.",
+    )
+    host: str = Field("127.0.0.1", description="Interface of the bank simulator.")
+    port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
+    ledger: str | None = Field(
+        "data/bank-sim-ledger.jsonl",
+        description="Where the simulator keeps the account's lines (none: in memory only).",
+    )
+    opening_balance: int = Field(
+        0, ge=0, description="The account's balance before its first line, đồng."
+    )
+    retry: BankRetrySettings = BankRetrySettings()
+    faults: dict[str, Any] = Field(
+        {},
+        description="Fault injection at start (duplicate, delay, out_of_order, bad_signature, "
+        "lose, down, …); also at run time via POST /admin/faults.",
+    )
+
+    @field_validator("faults")
+    @classmethod
+    def _faults(cls, v: dict[str, Any]) -> dict[str, Any]:
+        from integrations.bank.simulator.faults import FaultConfig
+
+        FaultConfig.from_json(v)  # raises ValueError naming the field
+        return v
+
+
 class LookupSettings(_Model):
     rule: Literal["book_code_last_digit", "invoice_number_last_digit"] = Field(
         "book_code_last_digit", description="Which digit's parity routes an invoice."
@@ -543,11 +586,14 @@ class BankSettings(_Model):
         description="Where the head cashier's \"fetch from the bank\" button GETs the day's "
         "statement (`{url}/statement?date=`); unset: the CSV is uploaded by hand.",
     )
+    simulator: BankSimulatorSettings = BankSimulatorSettings()
 
     @model_validator(mode="after")
     def _secret(self) -> BankSettings:
         if self.enabled and not self.webhook_secret:
             raise ValueError("bank.webhook_secret is required when bank.enabled is true")
+        if self.simulator.enabled and not self.webhook_secret:
+            raise ValueError("bank.webhook_secret is required when bank.simulator.enabled")
         return self
 
 

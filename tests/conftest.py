@@ -71,6 +71,9 @@ def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
     raw["cmis"]["simulator"].update(
         port=sim_port, customers=SIM_CUSTOMERS, seed=SIM_SEED, ledger=str(tmp / "ledger.jsonl")
     )
+    # the bank simulator only where a test asks for it (tests/test_bank_hall.py): one more
+    # process in every hall server would cost the suite its start-up
+    raw["bank"]["simulator"].update(enabled=False, port=0, ledger=str(tmp / "bank.jsonl"))
     for key, value in over.items():
         section, _, name = key.partition("__")
         raw[section][name] = value

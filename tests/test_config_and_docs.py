@@ -40,6 +40,8 @@ def base() -> dict[str, Any]:
         (("branches", 0, "id"), "pe0100", "branches.0.id"),
         (("devices", 0, "token_sha256"), "abc", "devices.0.token_sha256"),
         (("server", "prot"), 1, "server.prot"),
+        (("bank", "simulator", "faults"), {"lose": {"rate": 2}}, "bank.simulator.faults"),
+        (("bank", "simulator", "port"), -1, "bank.simulator.port"),
     ],
 )
 def test_bad_value_names_its_key(path: tuple[Any, ...], value: object, key: str) -> None:

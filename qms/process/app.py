@@ -53,7 +53,7 @@ from qms.live import ws_direct
 from qms.live.bus import make_bus
 from qms.live.ws import endpoint
 from qms.live.ws_frames import FrameCache
-from qms.process import banner, demo_cmis, memory
+from qms.process import banner, demo_bank, demo_cmis, memory
 from qms.storage import db, migrate
 from qms.usecases import audit as audit_log
 from qms.usecases.auth import Authenticator, seed_demo_staff
@@ -73,6 +73,7 @@ class Started:
     """What the lifespan opened, for the CLI's start-up banner and for tests."""
 
     cmis_url: str = ""
+    bank_url: str = ""  # the bank simulator's, when ``bank.simulator.enabled``
     demo_staff: list[banner.Account] = field(default_factory=list)  # on the demo password
 
 
@@ -105,6 +106,26 @@ async def _cmis(
             await client.aclose()
         if sim is not None:
             await sim.stop()
+
+
+@contextlib.asynccontextmanager
+async def _bank(settings: Settings, base: str, started: Started) -> AsyncIterator[None]:
+    """The bank simulator, notifying this hall at ``base``, when enabled; a server of
+    ``--workers`` has it from the parent (``QMS_BANK_URL``)."""
+    started.bank_url = os.environ.get(BANK_URL_ENV, "")
+    sim = None
+    if settings.bank.simulator.enabled and not started.bank_url:
+        sim = await demo_bank.start(settings, base)
+        started.bank_url = sim.url
+    try:
+        yield
+    finally:
+        if sim is not None:
+            await sim.stop()
+
+
+#: the bank simulator's URL, given by the parent of ``--workers`` to each worker
+BANK_URL_ENV = "QMS_BANK_URL"
 
 
 def from_env() -> Starlette:
@@ -145,9 +166,12 @@ def create_app(
     *,
     clock: Clock | None = None,
     ready: Callable[[Started], None] | None = None,
+    base: str | None = None,
 ) -> Starlette:
-    """The hall's ASGI app; ``ready`` is told once the lifespan has started everything."""
+    """The hall's ASGI app; ``ready`` is told once the lifespan has started everything;
+    ``base`` is where the server listens (the bank simulator notifies it there)."""
     clock = clock or Clock(settings.timezone)
+    base = base or f"http://{settings.server.host}:{settings.server.port}"
     started = Started()
     access_log.install()  # no device token in the access log
 
@@ -167,7 +191,7 @@ def create_app(
             # hashing the demo password overlaps the simulator's demo data being built
             staff = asyncio.ensure_future(asyncio.to_thread(demo))
         bus = make_bus(settings.bus.url)
-        async with _cmis(settings, clock, started) as clients:
+        async with _cmis(settings, clock, started) as clients, _bank(settings, base, started):
             if staff is not None:
                 started.demo_staff = await staff
             hall = Hall(engine, bus, clients, branches, clock)

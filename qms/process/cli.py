@@ -51,8 +51,8 @@ def _serve(args: argparse.Namespace) -> int:
         from qms.process import cpu
 
         cpu.pin()  # before any thread or child: they start from its choice
-    app = create_app(settings)
     base = f"http://{host}:{port}"
+    app = create_app(settings, base=base)
 
     class Server(uvicorn.Server):
         """Prints the banner once the socket listens, so "ready" means ready."""
@@ -63,6 +63,8 @@ def _serve(args: argparse.Namespace) -> int:
                 started = app.state.started
                 text = banner.lines(base, settings, source, started.cmis_url, started.demo_staff)
                 text.insert(-1, f"  {guarded}")
+                if started.bank_url:
+                    text.insert(-1, f"  bank simulator: {started.bank_url}")
                 print("\n".join(text), flush=True)  # one write: "hall ready" comes last
 
     server = Server(

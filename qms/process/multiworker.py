@@ -45,13 +45,18 @@ def _prepare(settings: Settings) -> None:
     asyncio.run(announce.prepare(settings))
 
 
-def _simulator(settings: Settings) -> tuple[str, Any]:
-    """The demo CMIS in a thread of the parent, for as long as the parent lives."""
-    from qms.process import demo_cmis
+def _simulator(settings: Settings, bank_for: str | None = None) -> tuple[str, Any]:
+    """The demo CMIS (or, given the hall's URL, the demo bank) in a thread of the parent,
+    for as long as the parent lives."""
+    from qms.process import demo_bank, demo_cmis
 
     loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, name="cmis-simulator", daemon=True).start()
-    coro = demo_cmis.start(settings, Clock(settings.timezone))
+    threading.Thread(target=loop.run_forever, name="simulator", daemon=True).start()
+    coro: Any = (
+        demo_cmis.start(settings, Clock(settings.timezone))
+        if bank_for is None
+        else demo_bank.start(settings, bank_for)
+    )
     sim = asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=60)
 
     def stop() -> None:
@@ -73,6 +78,11 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
     if settings.cmis.mode == "simulator":
         cmis, stop = _simulator(settings)
         raw["cmis"].update(mode="remote", v2_url=cmis, v1_url=cmis)
+    bank_stop = None
+    if settings.bank.simulator.enabled:  # one bank for all workers (``app._bank``)
+        from qms.process.app import BANK_URL_ENV
+
+        os.environ[BANK_URL_ENV], bank_stop = _simulator(settings, f"http://{host}:{port}")
     _prepare(settings)
     # the workers inherit the raised limit; each installs its own guard (``app.from_env``)
     print(f"qms: {guard.install(settings.server, guard.raise_open_files())}", flush=True)
@@ -104,6 +114,8 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         shutil.rmtree(metrics_dir, ignore_errors=True)
         if stop is not None:
             stop()
+        if bank_stop is not None:
+            bank_stop()
     return 0
 
 

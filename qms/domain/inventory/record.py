@@ -22,6 +22,7 @@ from qms.storage.models import (
     InventoryCash,
     InventoryExpected,
     InventoryScan,
+    Ticket,
     TicketInvoice,
 )
 
@@ -38,8 +39,12 @@ def _out_at_counter(tx: Tx, keys: set[tuple[str, str]]) -> dict[tuple[str, str],
     if not keys:
         return {}
     rows = tx.session.exec(
-        select(TicketInvoice.series, TicketInvoice.number, TicketInvoice.delivered_to).where(
-            TicketInvoice.lookup_status == "found", col(TicketInvoice.pay_status).in_(OUT)
+        select(TicketInvoice.series, TicketInvoice.number, TicketInvoice.delivered_to)
+        .join(Ticket, col(Ticket.id) == TicketInvoice.ticket_id)
+        .where(
+            Ticket.branch_id == tx.branch_id,  # this hall's counters, not another's
+            TicketInvoice.lookup_status == "found",
+            col(TicketInvoice.pay_status).in_(OUT),
         )
     ).all()
     return {(s, n): where or "lookup" for s, n, where in rows if (s, n) in keys}
