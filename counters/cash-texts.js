@@ -19,6 +19,35 @@ export const CASH_TEXTS = {
 
   // what stops a drawer or the business day from closing: the Vietnamese line shows,
   // then the server's own English message (the English here is for completeness)
+  "blocker.bank_exceptions_open": {
+    vi: (d) => `${d.n} khoản chuyển khoản chờ kế toán trưởng quyết định (mục Không dùng tiền mặt)`,
+    en: (d) => `${d.n} bank credit(s) wait for the head cashier's decision (Non-cash panel)`,
+  },
+  "blocker.statement_unmatched": {
+    vi: (d) => `${d.n} dòng sao kê ngân hàng chưa khớp khoản thu nào: nhận hoặc ghi chú`,
+    en: (d) => `${d.n} bank statement line(s) match no credit: receive or clear them`,
+  },
+  "blocker.statement_missing": {
+    vi: (d) => `${d.n} khoản chuyển khoản chưa có trên sao kê đã nhập: nhập sao kê hôm nay`,
+    en: (d) => `${d.n} transfer(s) are not on an imported statement yet: import today's`,
+  },
+
+  // the non-cash panel (noncash.js)
+  noncash_none: { vi: "Không có", en: "None" },
+  noncash_note: { vi: "Ghi chú (số tham chiếu hoàn tiền…)", en: "Note (refund reference…)" },
+  noncash_refunded: { vi: "Đã hoàn tiền", en: "Refunded" },
+  noncash_other: { vi: "Khác", en: "Other" },
+  noncash_apply: { vi: "Áp dụng", en: "Apply" },
+  noncash_receive: { vi: "Nhận", en: "Receive" },
+  noncash_clear: { vi: "Không phải tiền thu", en: "Clear" },
+  noncash_note_needed: { vi: "Ghi chú ít nhất 3 ký tự.", en: "Write a note of at least 3 characters." },
+  noncash_resolved: { vi: (d) => `Đã xử lý khoản ${d.txn}`, en: (d) => `Credit ${d.txn} decided` },
+  noncash_imported: {
+    vi: (d) => `Đã nhập ${d.added} dòng sao kê, ${d.matched} dòng khớp`,
+    en: (d) => `${d.added} statement line(s) imported, ${d.matched} matched`,
+  },
+  noncash_line_done: { vi: (d) => `Đã xử lý dòng ${d.txn}`, en: (d) => `Line ${d.txn} settled` },
+
   "blocker.movement_hanging": {
     vi: (d) => `Chuyển tiền #${d.id} ${d.from} → ${d.to} còn treo: thiếu khai báo một bên`,
     en: (d) => `Movement #${d.id} ${d.from} → ${d.to} is hanging: one side has not declared it`,

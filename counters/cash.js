@@ -9,6 +9,7 @@ import { $, el, money, showError, timeOf } from "/static/qms.js";
 import { msg, texts } from "/counters/common.js";
 import { badge, blockerItem, coalesce, reasonText, returnControls, signedMoney } from "/counters/cashui.js";
 import { countedTd } from "/counters/notes.js";
+import { noncashPanel } from "/counters/noncash.js";
 
 const noop = () => {};
 const APPROVE_ROLES = new Set(["supervisor", "admin"]); // cash.approve
@@ -19,10 +20,10 @@ const REVERSALS_SHOWN = 60; // the newest payments listed; the filter finds olde
 
 // events after which the overview or the papers may read differently
 const OVERVIEW_EVENTS =
-  /^(drawer|movement|day|invoice)\.|^payment\.(collected|confirmed|refused|reversal_requested|reversed|reversal_refused)$|^ticket\.(called|transferred)$/;
+  /^(drawer|movement|day|invoice|bank)\.|^payment\.(collected|confirmed|refused|reversal_requested|reversed|reversal_refused)$|^ticket\.(called|transferred)$/;
 // events after which the day's blockers may differ (each check asks CMIS for its list)
 const DAY_EVENTS =
-  /^(drawer|movement|day)\.|^invoice\.(returned|paid_elsewhere)$|^payment\.(confirmed|refused|reversed)$/;
+  /^(drawer|movement|day|bank)\.|^invoice\.(returned|paid_elsewhere)$|^payment\.(confirmed|refused|reversed)$/;
 
 /** The cash section over the shell's shared state (ctx: session, call, post). */
 export function cashSection(ctx) {
@@ -47,6 +48,8 @@ export function cashSection(ctx) {
     refresh: noop,
     refreshDay: noop,
   };
+  // the non-cash panel: VietQR payments, the bank's exceptions, the statement (noncash.js)
+  const noncash = noncashPanel(ctx, { act: (box, fn) => act(box, fn) });
 
   // ----------------------------------------------------------------------------------
   // life cycle (called by the shell)
@@ -58,6 +61,7 @@ export function cashSection(ctx) {
     Object.assign(cp, { payments: null, reversing: null, reversalReasons: new Map() });
     $("#reversal-filter").value = "";
     notice("", "#reversal-notice");
+    noncash.start(principal.role);
     Object.assign(cp, { busy: false, confirming: false, visible: false, stale: true });
     cp.refresh = coalesce(load, 150);
     cp.refreshDay = coalesce(loadDay, 1200);
@@ -134,6 +138,8 @@ export function cashSection(ctx) {
       cp.data = data;
       cp.papers = papers;
       if (!cp.date) cp.today = data.business_day;
+      await noncash.load(cp.date, isToday());
+      if (!cp.live) return;
       if (canReverse()) {
         const q = `?date=${encodeURIComponent(data.business_day)}`;
         cp.payments = (await ctx.call(`/api/payments${q}`)).payments;
@@ -671,6 +677,7 @@ export function cashSection(ctx) {
     renderPapers();
     renderDay();
     renderReversals();
+    noncash.render();
   }
 
   function wire() {

@@ -1,9 +1,11 @@
 // The cashier counter: call a number (F2 next, digits then Enter, F3 recall), choose the
 // periods (+ / − from the keyboard), collect them (F4), park (F6), no-show (F7), finish
-// (F8; with invoices unpaid a dialog asks why), transfer. The day's payments of the
+// (F8; with invoices unpaid a dialog asks why), transfer; or show a VietQR for the
+// periods chosen (F9), the customer scans it off the screen and the bank's credit (pushed
+// as payment.collected, method vietqr) pays them. The day's payments of the
 // counter come from the server (a reload keeps them), follow CMIS's answers and the
 // printers', and a receipt prints again as a copy.
-import { $, el, money, showError, timeOf, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
+import { $, el, money, showError, svgSource, timeOf, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
 import { byPeriod, counterMessage, customerInvoices, msg, texts } from "/counters/common.js";
 import { coalesce, parseAmount } from "/counters/cashui.js";
 
@@ -22,6 +24,7 @@ export function cashierScreen(ctx) {
     payments: [], // GET /api/counters/{code}/payments: today's, newest first
     paymentsLoaded: false,
     reprinting: null, // txn_id of the copy being asked for
+    qr: null, // the VietQR on screen: POST .../qr's answer, with its ticket and whether paid
     refreshPayments: noop,
   };
 
@@ -31,6 +34,7 @@ export function cashierScreen(ctx) {
     cs.shown = null;
     cs.payments = [];
     cs.paymentsLoaded = false;
+    cs.qr = null;
     cs.refreshPayments.cancel?.();
     cs.refreshPayments = coalesce(loadPayments, 150);
     setTendered("");
@@ -197,6 +201,9 @@ export function cashierScreen(ctx) {
       cs.shown = number;
       $("#tendered").value = "";
     }
+    // another customer called: the last one's QR goes (a paid one stays until then)
+    if (cs.qr && t && t.number !== cs.qr.ticket) cs.qr = null;
+    renderQr();
     const box = $("#current");
     box.dataset.ticket = t ? String(t.number) : "";
     box.classList.toggle("idle", !t);
@@ -259,6 +266,7 @@ export function cashierScreen(ctx) {
     due.dataset.picked = String(picked.length);
     renderTendered(t ? amount : null);
     $("#btn-collect").disabled = cs.busy || !t || picked.length === 0 || !ctx.drawer.canCollect();
+    $("#btn-qr").disabled = cs.busy || !t || picked.length === 0;
     for (const id of ["#btn-recall", "#btn-park", "#btn-no-show", "#btn-finish", "#btn-transfer"]) {
       $(id).disabled = cs.busy || !t;
     }
@@ -370,6 +378,13 @@ export function cashierScreen(ctx) {
           text: texts.has(`payment.${p.status}`) ? msg(`payment.${p.status}`) : p.status,
         }),
         p.receipt_no ? el("span", { className: "muted num", text: ` ${msg("receipt", { no: p.receipt_no })}` }) : null,
+        p.method && p.method !== "cash"
+          ? el("span", {
+              className: "badge info method",
+              dataset: { method: p.method },
+              text: msg(`method.${p.method}`),
+            })
+          : null,
       ),
       p.error ? el("div", { className: "error-text", title: p.error, text: paymentError(p) }) : null,
       p.paper.length ? el("div", { className: "pay-paper" }, ...p.paper.map(paperLine)) : null,
@@ -484,12 +499,14 @@ export function cashierScreen(ctx) {
   }
 
   function callNumber(n) {
+    cs.qr = null;
     $("#collect-result").hidden = true;
     $("#slip-result").hidden = true;
     return cashierAction("call", { number: n }, { after: () => ($("#call-number").value = "") });
   }
 
   function callNext() {
+    cs.qr = null;
     $("#collect-result").hidden = true;
     $("#slip-result").hidden = true;
     return cashierAction("call-next");
@@ -524,7 +541,9 @@ export function cashierScreen(ctx) {
           change: res.change ? money(res.change) : "",
         });
         box.dataset.ticket = String(res.ticket.number);
+        box.dataset.method = "cash";
         box.hidden = false;
+        cs.qr = null; // paid in cash after all: the QR is not to be paid any more
         showSlips(res);
         cs.refreshPayments();
       },
@@ -541,6 +560,75 @@ export function cashierScreen(ctx) {
     box.dataset.txns = txns.join(",");
     box.hidden = !txns.length;
     box.replaceChildren(...txns.map(() => el("div", { dataset: { status: "loading" }, text: msg("slip_queued") })));
+  }
+
+  /** F9: a VietQR for the periods chosen, checked by the server as F4 is (found, oldest
+   * first, the exact sum); a refusal shows as F4's do. */
+  async function showQr() {
+    const t = currentTicket();
+    if (!t || cs.busy) return;
+    const picked = pickedInvoices(t);
+    if (!picked.length) {
+      showError($("#cashier-error"), msg(eligible(t).size ? "nothing_picked" : "nothing_ready"));
+      return;
+    }
+    const amount = picked.reduce((s, i) => s + i.total, 0);
+    showError($("#cashier-error"), null);
+    cs.busy = true;
+    renderCashier();
+    try {
+      const res = await post(`/api/counters/${cs.code}/qr`, { invoices: picked.map((i) => i.invoice_id), amount });
+      cs.qr = { ...res, ticket: t.number, paid: false };
+      $("#collect-result").hidden = true;
+    } catch (err) {
+      showError($("#cashier-error"), { code: err.code, message: counterMessage(err) || err.message });
+    } finally {
+      cs.busy = false;
+      queueRender();
+    }
+  }
+
+  function closeQr() {
+    cs.qr = null;
+    renderQr();
+  }
+
+  function renderQr() {
+    const box = $("#qr-box");
+    const q = cs.qr;
+    box.hidden = !q;
+    box.dataset.ref = q ? q.ref : "";
+    box.dataset.ticket = q ? String(q.ticket) : "";
+    box.dataset.state = q ? (q.paid ? "paid" : "waiting") : "";
+    const img = $("#qr-image");
+    if (!q) {
+      img.removeAttribute("src");
+      img.dataset.ref = "";
+      return;
+    }
+    if (img.dataset.ref !== q.ref) {
+      img.src = svgSource(q.svg);
+      img.dataset.ref = q.ref;
+    }
+    $("#qr-amount").textContent = money(q.amount);
+    $("#qr-account").textContent = q.account_name;
+    $("#qr-ref").textContent = q.ref;
+    const status = $("#qr-status");
+    status.textContent = q.paid ? msg("qr_paid") : msg("qr_waiting", { ticket: q.ticket });
+    status.className = `qr-status badge ${q.paid ? "ok" : "warn"}`;
+  }
+
+  /** The bank's credit for this counter's QR came: the screen says so, the receipt prints. */
+  function qrPaid(d) {
+    const number = d.ticket?.number;
+    if (cs.qr && cs.qr.ticket === number) cs.qr.paid = true;
+    const total = (d.payments || []).reduce((s, p) => s + p.total, 0);
+    const box = $("#collect-result");
+    box.textContent = msg("qr_received", { ticket: number ?? "?", amount: money(total) });
+    box.dataset.ticket = String(number ?? "");
+    box.dataset.method = "vietqr";
+    box.hidden = false;
+    renderQr();
   }
 
   /** F8. With invoices still unpaid, finishing lets the customer go without paying them:
@@ -590,8 +678,14 @@ export function cashierScreen(ctx) {
       F6: () => cashierAction("park"),
       F7: () => cashierAction("no-show"),
       F8: finish,
+      F9: showQr,
     };
     if ($("#finish-dialog").open) return; // the dialog has its own keys: Enter, Esc
+    if (e.key === "Escape" && cs.qr) {
+      e.preventDefault();
+      closeQr();
+      return;
+    }
     const fn = map[e.key];
     if (fn) {
       e.preventDefault();
@@ -651,6 +745,8 @@ export function cashierScreen(ctx) {
     });
     $("#finish-cancel").addEventListener("click", () => $("#finish-dialog").close());
     $("#btn-collect").addEventListener("click", collect);
+    $("#btn-qr").addEventListener("click", showQr);
+    $("#qr-close").addEventListener("click", closeQr);
     $("#tendered").addEventListener("input", () => renderTendered(null));
     $("#btn-transfer").addEventListener("click", () => {
       const to = $("#transfer-to").value;
@@ -666,7 +762,12 @@ export function cashierScreen(ctx) {
     if (type === "device.job" && d.job) {
       updateJob(d.job);
     } else if (type === "payment.collected" || type === "receipt.reprinted") {
-      if (d.ticket?.counter?.code === cs.code || (d.payments || []).some((p) => p.counter === cs.code)) {
+      if (type === "payment.collected" && d.method === "vietqr" && d.counter === cs.code) qrPaid(d);
+      if (
+        d.counter === cs.code ||
+        d.ticket?.counter?.code === cs.code ||
+        (d.payments || []).some((p) => p.counter === cs.code)
+      ) {
         cs.refreshPayments();
       }
     } else if (type.startsWith("payment.") && d.payment?.counter === cs.code) {

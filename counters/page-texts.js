@@ -4,6 +4,35 @@
 // its scripts (period, tab_hall, lookup.missing…) live in texts.js or qms/static/texts.js.
 
 export const PAGE_TEXTS = {
+  "page.pay_qr": { vi: "Mã VietQR thanh toán", en: "VietQR to pay" },
+  "page.scan_to_pay_now": { vi: "Quét để thanh toán ngay", en: "Scan to pay now" },
+  "page.drawers_cash_only": {
+    vi: "Két chỉ tính tiền mặt: khoản chuyển khoản VietQR nằm ở mục Không dùng tiền mặt bên dưới.",
+    en: "Drawers count cash only: VietQR transfers are in the Non-cash panel below.",
+  },
+  "page.noncash": { vi: "Không dùng tiền mặt", en: "Non-cash" },
+  "page.noncash_total": { vi: "Chuyển khoản hôm nay", en: "Transfers today" },
+  "page.noncash_exceptions": { vi: "Chờ xử lý", en: "Exceptions" },
+  "page.noncash_unmatched": { vi: "Dòng sao kê chưa khớp", en: "Statement lines unmatched" },
+  "page.noncash_count": { vi: "Số khoản", en: "Payments" },
+  "page.noncash_amount": { vi: "Đã chuyển khoản", en: "Transferred" },
+  "page.noncash_exception_queue": {
+    vi: "Tiền chuyển khoản chờ quyết định",
+    en: "Bank credits awaiting a decision",
+  },
+  "page.statement": { vi: "Sao kê ngân hàng", en: "Bank statement" },
+  "page.statement_import": { vi: "Nhập sao kê (CSV)", en: "Import a statement (CSV)" },
+  "page.statement_fetch": { vi: "Lấy sao kê từ ngân hàng", en: "Fetch from the bank" },
+  "page.qr_pay": { vi: "Mã QR", en: "QR" },
+  "page.qr_alt": { vi: "Mã VietQR để chuyển khoản", en: "VietQR to pay by transfer" },
+  "page.qr_amount": { vi: "Số tiền chuyển", en: "Amount" },
+  "page.qr_payee": { vi: "Người nhận", en: "Payee" },
+  "page.qr_reference": { vi: "Nội dung chuyển khoản", en: "Reference" },
+  "page.qr_close": { vi: "Đóng mã QR", en: "Close the QR" },
+  "page.drawer_cash_only": {
+    vi: "Chỉ tính tiền mặt: khoản chuyển khoản VietQR không vào két.",
+    en: "Cash only: VietQR transfers are not in the drawer.",
+  },
   "page.offline_reconnecting": { vi: "Mất kết nối — đang kết nối lại…", en: "Offline — reconnecting…" },
   "page.cash": { vi: "Tiền mặt", en: "Cash" },
   "page.inventory": { vi: "Kiểm kê", en: "Inventory" },

@@ -137,6 +137,11 @@ export function receptionScreen(ctx) {
       qr.removeAttribute("src");
       qr.hidden = true;
     }
+    // the ticket's own VietQR (made at issue, printed on it): pay while waiting
+    const pay = $("#rc-ticket-pay");
+    pay.hidden = !(t.qr && t.follow_token);
+    pay.dataset.ref = t.qr && t.follow_token ? t.qr.ref : "";
+    if (!pay.hidden) $("#rc-ticket-pay-qr").src = `/t/${encodeURIComponent(t.follow_token)}/pay.svg`;
     renderReceptionLive();
     // customers back after a no-show or an unpaid finish: the new ticket took them over
     const notices = t.notices || [];

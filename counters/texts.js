@@ -21,6 +21,17 @@ export const COUNTERS_TEXTS = {
   paper_at: { vi: (d) => `Đã giao ${d.name} từ ${d.at}`, en: (d) => `At ${d.name} since ${d.at}` },
   nothing_to_find: { vi: "Không có hoá đơn cần tìm", en: "Nothing to find" },
 
+  // cashier: a VietQR for the invoices chosen (F9), paid when the bank's credit comes
+  qr_waiting: {
+    vi: (d) => `Vé ${d.ticket}: chờ khách chuyển khoản`,
+    en: (d) => `Ticket ${d.ticket}: waiting for the transfer`,
+  },
+  qr_paid: { vi: "Đã nhận chuyển khoản", en: "Transfer received" },
+  qr_received: {
+    vi: (d) => `Vé ${d.ticket}: đã nhận chuyển khoản ${d.amount} — biên nhận đang in`,
+    en: (d) => `Ticket ${d.ticket}: transfer of ${d.amount} received — the receipt is printing`,
+  },
+
   // cashier
   paper_found: { vi: "Đã có hoá đơn", en: "Found" },
   paper_none: { vi: "Hoá đơn điện tử", en: "E-invoice" },

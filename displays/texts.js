@@ -13,4 +13,21 @@ export const DISPLAY_TEXTS = {
   number: { vi: "Mời số", en: "Number" },
   to: { vi: "đến", en: "to" },
   recent: { vi: "Số vừa gọi", en: "Recent calls" },
+
+  // the customer display at a cashier counter (counter.html): the QR its cashier shows
+  counter_display_help: {
+    vi: "Mở trang với ?counter=C1&token=… của màn hình.",
+    en: "Open this page with ?counter=C1&token=… of the display.",
+  },
+  now_serving: { vi: "Đang phục vụ số", en: "Now serving" },
+  qr_alt: { vi: "Mã VietQR để chuyển khoản", en: "VietQR to pay by transfer" },
+  scan_to_pay: {
+    vi: "Quét mã bằng ứng dụng ngân hàng để thanh toán",
+    en: "Scan with your bank app to pay",
+  },
+  amount: { vi: "Số tiền", en: "Amount" },
+  payee: { vi: "Người nhận", en: "Payee" },
+  reference: { vi: "Nội dung", en: "Reference" },
+  paid: { vi: "Đã thanh toán", en: "Paid" },
+  thanks: { vi: "Cảm ơn quý khách!", en: "Thank you!" },
 };

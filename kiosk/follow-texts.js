@@ -32,6 +32,12 @@ export const FOLLOW_TEXTS = {
     vi: "Vui lòng liên hệ quầy tiếp nhận để được gọi lại.",
     en: "Please ask at the reception counter to be called again.",
   },
+  pay_qr_alt: { vi: "Mã VietQR thanh toán", en: "VietQR to pay" },
+  pay_qr_caption: {
+    vi: "Quét mã bằng ứng dụng ngân hàng để thanh toán ngay, không cần chờ.",
+    en: "Scan with your bank app to pay now, no need to wait.",
+  },
+  paid_by_qr: { vi: "Đã thanh toán qua chuyển khoản.", en: "Paid by bank transfer." },
   msg_done: { vi: "Cảm ơn quý khách!", en: "Thank you!" },
   msg_expired: {
     vi: (d) => `Vé này của ngày ${d.day}; vui lòng lấy số mới.`,

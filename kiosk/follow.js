@@ -65,6 +65,13 @@ function render() {
   else if (status === "done") message = lang.t("msg_done");
   else if (status === "expired") message = lang.t("msg_expired", { day: date(v.business_day) });
   show($("#follow-message"), message);
+  // the ticket's own VietQR while it can pay it (drawn by the server: /t/TOKEN/pay.svg)
+  const pay = $("#follow-pay");
+  const payable = Boolean(v.pay_qr) && status !== "expired";
+  if (payable && pay.hidden) $("#follow-pay-qr").src = `/t/${encodeURIComponent(token)}/pay.svg`;
+  pay.hidden = !payable;
+  $("#follow-paid").hidden = !v.paid_qr;
+  document.body.dataset.paid = v.paid_qr ? "qr" : "";
   document.title =
     status === "serving" && counter ? lang.t("go_to", counter) : `${v.number} — ${lang.t(`st_${status}`)}`;
 }

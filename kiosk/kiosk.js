@@ -214,6 +214,23 @@ function showFollow(t) {
   box.hidden = false;
 }
 
+/** The ticket's own VietQR (when the hall prints one): pay from a bank app while waiting.
+ * Drawn by the server for the ticket's follow token, as the follow link's QR is. */
+function showPay(t) {
+  const box = $("#ticket-pay");
+  const img = $("#ticket-pay-qr");
+  if (!t.qr || !t.follow_token) {
+    box.hidden = true;
+    box.dataset.ref = "";
+    img.removeAttribute("src");
+    return;
+  }
+  img.src = `/t/${encodeURIComponent(t.follow_token)}/pay.svg`;
+  box.dataset.ref = t.qr.ref;
+  $("#ticket-pay-amount").textContent = money(t.qr.amount);
+  box.hidden = false;
+}
+
 function showResult(t) {
   shownTicket = t;
   $("#ticket-number").textContent = String(t.number);
@@ -221,6 +238,7 @@ function showResult(t) {
   $("#ticket-total").textContent = money(t.total_due);
   $("#debts-pending").hidden = !t.debts_pending;
   showFollow(t);
+  showPay(t);
   $("#start-view").hidden = true;
   $("#result-view").hidden = false;
   document.body.dataset.screen = "result";
@@ -245,6 +263,8 @@ function reset() {
   renderBasket();
   $("#ticket-follow").hidden = true;
   $("#ticket-qr").removeAttribute("src");
+  $("#ticket-pay").hidden = true;
+  $("#ticket-pay-qr").removeAttribute("src");
   $("#result-view").hidden = true;
   $("#start-view").hidden = dayClosed;
   document.body.dataset.screen = "start";

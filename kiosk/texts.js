@@ -43,6 +43,11 @@ export const KIOSK_TEXTS = {
     vi: "Vui lòng chờ gọi số trên màn hình.",
     en: "Please wait for your number on the screen.",
   },
+  pay_qr_alt: { vi: "Mã VietQR thanh toán", en: "VietQR to pay" },
+  pay_qr_caption: {
+    vi: "Quét mã để thanh toán ngay, không cần chờ.",
+    en: "Scan to pay now, no need to wait.",
+  },
   qr_alt: { vi: "Mã QR theo dõi lượt", en: "QR code to follow your turn" },
   qr_caption: {
     vi: "Quét mã bằng điện thoại để theo dõi lượt của quý khách.",

@@ -43,9 +43,17 @@ def signatures(left: str, right: str, left_name: str = "", right_name: str = "")
     ]
 
 
-def ticket(state: Data, *, branch: str, follow_url: str, tz: str = HALL_TZ) -> Document:
+#: the ticket's VietQR, above the code: the customer pays from a bank app while waiting
+PAY_NOW = ("Quét mã để thanh toán ngay, không cần chờ", "Scan to pay now, no need to wait")
+
+
+def ticket(
+    state: Data, *, branch: str, follow_url: str, tz: str = HALL_TZ, pay: Data | None = None
+) -> Document:
     """The queue ticket: the number, very large; every customer on it with each unpaid
-    invoice; the total to bring; a QR code to follow the ticket on a phone."""
+    invoice; the total to bring; with ``pay`` (``{"payload", "amount"}``: the ticket's own
+    VietQR), a QR any bank app pays the whole ticket with; a QR code to follow the ticket
+    on a phone."""
     blocks: list[Block] = [
         Text(branch, align="center", bold=True),
         Text("SỐ THỨ TỰ", align="center"),
@@ -67,6 +75,16 @@ def ticket(state: Data, *, branch: str, follow_url: str, tz: str = HALL_TZ) -> D
         Rule(heavy=True),
         Row("TỔNG CỘNG", vnd(total), bold=True),
         Feed(),
+    ]
+    if pay:
+        blocks += [
+            Text(PAY_NOW[0], align="center", bold=True),
+            Text(PAY_NOW[1], align="center"),
+            Row("Chuyển khoản VietQR / Amount", vnd(pay["amount"]), bold=True),
+            QR(pay["payload"]),
+            Rule(),
+        ]
+    blocks += [
         QR(follow_url),
         Text("Quét mã để theo dõi lượt của quý khách", align="center"),
         Text("Vui lòng chờ gọi số", align="center"),
@@ -76,6 +94,7 @@ def ticket(state: Data, *, branch: str, follow_url: str, tz: str = HALL_TZ) -> D
 
 
 COPY_BANNER = "BẢN SAO / COPY"
+BY_QR = "Chuyển khoản VietQR"
 UNCONFIRMED = "Chưa được CMIS xác nhận / Not yet confirmed by CMIS"
 #: a payment undone since: its reprint says so beside the amount
 UNDONE = {
@@ -148,12 +167,16 @@ def receipt(
         if p.get("status") in UNDONE:  # a reprint after it: the paper must say so
             blocks.append(Text(f"  {UNDONE[p['status']]}", bold=True))
         blocks.append(Row("  Mã giao dịch / Txn", p["txn_id"]))
+        if p.get("bank_txn"):  # paid by VietQR: the bank's id finds the transfer
+            blocks.append(Row("  Mã GD ngân hàng / Bank txn", p["bank_txn"]))
     total = sum(p["total"] for p in payments)
     blocks += [
         Rule(heavy=True),
         Row("TỔNG ĐÃ THU / TOTAL PAID", vnd(total), bold=True),
     ]
-    if tendered is not None:
+    if payments and all(p.get("method", "cash") == "vietqr" for p in payments):
+        blocks.append(Row("Hình thức / Paid by", BY_QR, bold=True))  # no cash given, no change
+    elif tendered is not None:
         blocks += [
             Row("Khách đưa / Tendered", vnd(tendered)),
             Row("Tiền thối lại / Change", vnd(tendered - total), bold=True),

@@ -108,7 +108,55 @@ def stage(hall: HallServer) -> dict[str, Any]:
     return {
         "serving": full[3]["number"],
         "follow": issued[9]["follow_token"],
+        "over": issued[10]["qr"],  # paid 10.000 đ too much (noncash.png)
     }
+
+
+def noncash(page: Any, hall: HallServer, state: dict[str, Any]) -> None:
+    """Pay by VietQR (docs/noncash.md): cashier2's QR (F9) on the screen and on the customer
+    display at C2; an over-payment waiting in the head cashier's non-cash panel."""
+    import datetime as dt
+    import json
+
+    import httpx
+
+    from integrations.bank import signing
+
+    shown = page(1280, 720)
+    shown.goto(f"{hall.base}/displays/counter.html?counter=C2&token=demo-display-2")
+    shown.wait_for_selector("body[data-state=online][data-mode=idle]")
+    pg = page(1440, 900)
+    sign_in(pg, hall, "cashier2", "C2")
+    pg.wait_for_selector("#ready[data-ready=true]")
+    pg.keyboard.press("F9")
+    pg.wait_for_selector("#qr-box[data-state=waiting]")
+    pg.locator("#qr-box").scroll_into_view_if_needed()
+    pg.wait_for_timeout(300)  # the QR image decodes
+    pg.screenshot(path=OUT / "cashier-qr.png")
+    shown.wait_for_selector("body[data-mode=qr]")
+    shown.wait_for_timeout(300)
+    shown.screenshot(path=OUT / "counter-display.png")
+
+    qr = state["over"]
+    raw = json.dumps(
+        {
+            "transaction_id": "FT26341000123",
+            "account": qr["account"],
+            "amount": qr["amount"] + 10_000,
+            "currency": "VND",
+            "description": f"{qr['ref']} thanh toan tien dien",
+            "credited_at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+    ).encode()
+    secret = "demo-bank-secret-0123456789"  # the demo config's (bank.webhook_secret)
+    headers = signing.headers(secret, int(dt.datetime.now(dt.UTC).timestamp()), raw)
+    httpx.post(f"{hall.base}/api/bank/notifications", content=raw, headers=headers, timeout=30)
+    pg = page(1440, 900)
+    sign_in(pg, hall, "head", "C4")
+    pg.click("#tab-cash")
+    pg.wait_for_selector("#noncash-exceptions li[data-reason=over]")
+    pg.locator("#noncash").scroll_into_view_if_needed()
+    pg.screenshot(path=OUT / "noncash.png")
 
 
 def main() -> None:
@@ -179,6 +227,8 @@ def main() -> None:
             pg.wait_for_selector("#cash-moves tr[data-status=hanging]")
             pg.wait_for_selector("#day-box[data-can-close=false]")
             pg.screenshot(path=OUT / "cash.png")
+
+            noncash(page, hall, state)
 
             crew_round(hall)
             crew_phone(page(360, 740), hall)

@@ -121,6 +121,8 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     # pay by VietQR: the webhook's credential is its signature, not a role
     ("POST", "/api/bank/notifications"): ("/api/bank/notifications", PUBLIC),
     ("GET", "/api/tickets/{number:int}/qr"): ("/api/tickets/1/qr", "ticket.read"),
+    ("GET", "/api/qr/{ref}"): ("/api/qr/QMSAAAAAAAA", "view.display"),
+    ("GET", "/t/{token}/pay.svg"): ("/t/unknown-token/pay.svg", PUBLIC),
     ("GET", "/api/bank/day"): ("/api/bank/day", "bank.read"),
     ("GET", "/api/bank/credits"): ("/api/bank/credits", "bank.read"),
     ("POST", "/api/bank/credits/{id:int}/resolve"): (

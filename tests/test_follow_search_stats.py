@@ -31,6 +31,8 @@ PUBLIC_KEYS = {
     "issued_at",
     "called_at",
     "recalls",
+    "pay_qr",
+    "paid_qr",
 }
 
 

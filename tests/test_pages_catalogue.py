@@ -38,6 +38,7 @@ PAGES = {
                 "drawer",
                 "cashui",
                 "notes",
+                "noncash",
             )
         ]
         + ["counters/index.html"],
@@ -61,6 +62,7 @@ PAGES = {
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
+    "counter-display": (["displays/texts.js"], ["displays/counter.js", "displays/counter.html"]),
 }
 
 # A catalogue module exports objects of {key: {vi, en}}; each text is a string or a
@@ -116,7 +118,11 @@ BUILT = {
     + [f"blocker.{s}" for s in STATUSES["blocker"]]
     + [f"ticket.{s}" for s in ("waiting", "serving", "parked", "no_show", "done")]
     # the supervisor's counter table: each counter's kind (a lookup counter's parity)
-    + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")],
+    + [f"counter_kind.{s}" for s in ("reception", "lookup_even", "lookup_odd", "cashier")]
+    # the non-cash panel (noncash.js): a credit's reason, a statement line's status, a method
+    + [f"credit_reason.{s}" for s in STATUSES["credit_reason"]]
+    + [f"statement_line.{s}" for s in STATUSES["statement_line"]]
+    + [f"method.{s}" for s in STATUSES["method"]],
     # the field board: an order's status and why, the round's, CMIS's refusals
     "field": [f"field_status.{s}" for s in STATUSES["field_status"]]
     + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
@@ -134,6 +140,7 @@ BUILT = {
         "error.no_debt",
     ],
     "display": [],
+    "counter-display": [],
     # the crew's phone: an order's kind, status and reasons (crew.js)
     "crew": [f"field_kind.{s}" for s in STATUSES["field_kind"]]
     + [f"field_status.{s}" for s in STATUSES["field_status"]]

@@ -152,9 +152,13 @@ def reprint(tx: Tx, cmd: Reprint) -> dict[str, Any]:
 
 
 def ticket_printed(tx: Tx, data: dict[str, Any]) -> None:
-    """A ticket prints where it was issued (a kiosk's printer, the reception's)."""
+    """A ticket prints where it was issued (a kiosk's printer, the reception's), with its
+    VietQR when the issue made one: the customer pays from a bank app while waiting."""
     if printer := _issuing_printer(tx):
-        _add(tx, printer, "print", "ticket", {**_base(tx), "ticket": data["ticket"]})
+        payload = {**_base(tx), "ticket": data["ticket"]}
+        if shown := data.get("qr"):
+            payload["qr"] = {"payload": shown["payload"], "amount": shown["amount"]}
+        _add(tx, printer, "print", "ticket", payload)
 
 
 def number_lit(tx: Tx, data: dict[str, Any]) -> None:
@@ -190,7 +194,10 @@ def receipt_printed(tx: Tx, data: dict[str, Any]) -> None:
     extra = {
         **_base(tx),
         "ticket": ticket,
-        "payments": data["payments"],
+        # a QR's payments print the bank's transaction id (printers.documents.receipt)
+        "payments": [{**p, "bank_txn": data.get("bank_txn")} for p in data["payments"]]
+        if by_qr
+        else data["payments"],
         "counter": counter.name if counter else "",
         "cashier": label,
         "cashier_name": cashier_name(tx, label),

@@ -104,7 +104,10 @@ class Devices:
 
         ticket = p["ticket"]
         return documents.ticket(
-            ticket, branch=p["branch"], follow_url=self.follow_url(ticket["follow_token"])
+            ticket,
+            branch=p["branch"],
+            follow_url=self.follow_url(ticket["follow_token"]),
+            pay=p.get("qr"),
         )
 
     def _receipt(self, p: dict[str, Any]) -> Any:
@@ -115,7 +118,7 @@ class Devices:
         asked = bool(p.get("copy"))
         return documents.receipt(
             p["ticket"], p["payments"], branch=p["branch"], counter=p["counter"],
-            cashier=p.get("cashier_name") or p["cashier"].split(":", 1)[-1],
+            cashier=p.get("cashier_name") or (p["cashier"] or "").split(":", 1)[-1],
             at=p["payments"][0]["created_at"] if asked else p["at"],
             tendered=p.get("tendered"), reprint=asked or p.get("reprint_of") is not None,
             reprinted_at=p["at"] if asked else None, einvoices=p.get("einvoices", ()),

@@ -19,7 +19,7 @@ from qms.domain.errors import BadRequest, NotFound, UnsupportedMediaType
 from qms.domain.masking import mask_name
 from qms.http import openapi
 from qms.http.errors import read_json
-from qms.usecases import csv_safe, queries
+from qms.usecases import bank, csv_safe, queries
 from qms.usecases.auth import Authenticator, Principal
 from qms.usecases.hall import Hall
 
@@ -299,7 +299,10 @@ async def cashier_action(request: Request) -> Response:
         action = request.path_params["action"]
         raise NotFound(f"unknown cashier action {action}", code="unknown_action")
     data = await body(request)
-    return ok(await _hall(request).run(who, kind, data, counter=request.path_params["counter"]))
+    result = await _hall(request).run(who, kind, data, counter=request.path_params["counter"])
+    if kind is c.ShowQr:
+        result = bank.with_svg(result)  # the screen shows the QR the server drew
+    return ok(result)
 
 
 async def snapshot(request: Request) -> Response:

@@ -38,6 +38,17 @@ async def notification(request: Request) -> Response:
     return ok(await bank.notify(_hall(request), raw, request.headers))
 
 
+async def qr_of(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await bank.qr_of(_hall(request), who, request.path_params["ref"]))
+
+
+async def ticket_pay_svg(request: Request) -> Response:
+    """The ticket's own QR for its follow page: public, the follow token is the key."""
+    svg = await bank.ticket_pay_svg(_hall(request), request.path_params["token"])
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
+
+
 async def ticket_qr(request: Request) -> Response:
     who = await principal(request)
     return ok(await bank.ticket_qr(_hall(request), who, request.path_params["number"]))
@@ -97,6 +108,8 @@ async def clear_line(request: Request) -> Response:
 routes = [
     Route("/api/bank/notifications", notification, methods=["POST"]),
     Route("/api/tickets/{number:int}/qr", ticket_qr),
+    Route("/api/qr/{ref}", qr_of),
+    Route("/t/{token}/pay.svg", ticket_pay_svg),
     Route("/api/bank/day", day),
     Route("/api/bank/credits", credits),
     Route("/api/bank/credits/{id:int}/resolve", resolve, methods=["POST"]),

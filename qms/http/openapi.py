@@ -334,6 +334,16 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         ),
     ),
     ("GET", "/api/tickets/{number:int}/qr"): Op("A ticket's VietQRs", "ticket.read"),
+    ("GET", "/api/qr/{ref}"): Op(
+        "One VietQR by its reference, with its SVG (a counter's customer display)",
+        "view.display",
+        refusals=(("404", ("unknown_reference",)),),
+    ),
+    ("GET", "/t/{token}/pay.svg"): Op(
+        "The ticket's own VietQR while it can pay it (SVG; the follow token is the key)",
+        PUBLIC,
+        refusals=(("404", ("unknown_ticket", "qr_not_open")),),
+    ),
     ("GET", "/api/bank/day"): Op(
         "The day's non-cash side: per cashier, statement, exceptions, blockers",
         "bank.read",

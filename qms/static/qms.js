@@ -22,16 +22,17 @@ export class ApiError extends Error {
  * Call the JSON API. Returns the parsed JSON body, or throws an ApiError with the
  * server's code/message/details (code "network" when the server cannot be reached).
  */
-export async function api(path, { method = "GET", body, token } = {}) {
+export async function api(path, { method = "GET", body, token, contentType } = {}) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  // JSON, unless the body is a text of its own kind (a bank statement's CSV: text/csv)
+  if (body !== undefined) headers["Content-Type"] = contentType || "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || contentType ? body : JSON.stringify(body),
       cache: "no-store",
       credentials: "omit",
     });
@@ -425,6 +426,12 @@ export function deviceToken(storageKey) {
   } catch {
     return null;
   }
+}
+
+/** An SVG the server drew (a VietQR) as an image's source: a data URL, never HTML in the
+ * page (the pages' CSP allows data: images). */
+export function svgSource(svg) {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
 export const CUSTOMER_CODE = /^[A-Z]{2}[0-9]{11}$/;

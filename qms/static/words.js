@@ -650,6 +650,10 @@ export const ERRORS = {
     "vi": "Không có mã QR {ref} ở phòng thu này.",
     "en": "No QR with reference {ref} in this hall."
   },
+  "qr_not_open": {
+    "vi": "Vé này không còn mã QR chờ thanh toán (đã thanh toán, hoặc đã thu một phần tại quầy).",
+    "en": "This ticket has no QR waiting to be paid (paid already, or partly paid at a counter)."
+  },
   "unknown_credit": {
     "vi": "Không có khoản chuyển khoản số {credit}. Tải lại danh sách.",
     "en": "No bank credit {credit}. Reload the list."

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from integrations.bank import signing
 from qms.config import BankSettings
+from qms.devices import qr as qr_image
 from qms.domain import json_input
 from qms.domain.bank import credits, statement
 from qms.domain.bank import qr as bank_qr
@@ -24,6 +25,7 @@ from qms.domain.errors import DependencyFailed, NotFound, Unauthenticated
 from qms.domain.tickets import row_by_number
 from qms.domain.tx import Tx
 from qms.storage.models import Payment
+from qms.usecases import follow
 from qms.usecases.auth import Principal, require
 from qms.usecases.hall import Hall
 
@@ -158,6 +160,39 @@ async def ticket_qr(hall: Hall, who: Principal, number: object) -> dict[str, Any
         return {"number": t.number, "qr": bank_qr.of_ticket(tx.session, t, bank)}
 
     return await hall.peek(who, read)
+
+
+def with_svg(shown: dict[str, Any]) -> dict[str, Any]:
+    """A QR as a page draws it: its payload as SVG made here (segno), so no page carries a
+    QR library and the domain stays free of images."""
+    return {**shown, "svg": qr_image.svg(shown["payload"]).decode()}
+
+
+async def qr_of(hall: Hall, who: Principal, ref: str) -> dict[str, Any]:
+    """One QR by its reference, drawn: the customer display at a counter hears only the
+    reference of the QR its cashier asked for (``qr.shown``), and fetches the rest here."""
+    require(who, "view.display")
+
+    def read(session: Session) -> dict[str, Any]:
+        found = bank_qr.get(session, who.branch_id, ref)
+        return bank_qr.public(found, hall.branch(who.branch_id).bank)
+
+    return with_svg(await hall.read(read))
+
+
+async def ticket_pay_svg(hall: Hall, token: str) -> bytes:
+    """The follow page's payment QR: the ticket's own (printed) QR while it is unpaid. The
+    follow token is the key, as for the follow link's QR."""
+
+    def read(session: Session) -> dict[str, Any] | None:
+        ticket = follow.find(session, token)
+        bank = hall.branch(ticket.branch_id).bank
+        return follow.open_ticket_qr(session, ticket, bank)
+
+    shown = await hall.read(read)
+    if shown is None:
+        raise NotFound("this ticket has no QR waiting to be paid", code="qr_not_open")
+    return qr_image.svg(shown["payload"])
 
 
 async def fetch_statement(hall: Hall, who: Principal, when: dt.date | None) -> dict[str, Any]:

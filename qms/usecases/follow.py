@@ -2,8 +2,10 @@
 
 The token is the ticket's only credential (it is printed as a QR code), so this view is
 public: the number, its status, how many tickets are ahead, the estimated wait, the counter
-to go to. Never a name, a customer code or an amount. Transport-free: the HTTP route and
-the follow socket (``qms.live.follow_ws``) call :func:`public_view`.
+to go to; whether the ticket's own VietQR can pay it now (the QR itself is an image,
+``/t/{token}/pay.svg``), or was paid by one. Never a name, a customer code or an amount.
+Transport-free: the HTTP route and the follow socket (``qms.live.follow_ws``) call
+:func:`public_view`.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from qms.config import BankSettings
+from qms.domain.bank import qr as bank_qr
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import NotFound
-from qms.storage.models import Ticket
+from qms.storage.models import Ticket, TicketInvoice
 
 #: what ``secrets.token_urlsafe`` makes; anything else cannot be a token, so no query
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -103,6 +107,36 @@ def estimate_minutes(session: Session, ticket: Ticket, ahead: int, now: dt.datet
     return max(1, math.ceil(seconds / 60))
 
 
+#: a ticket still to be paid: its printed QR may pay it
+LIVE = ("waiting", "serving", "parked")
+
+
+def open_ticket_qr(session: Session, ticket: Ticket, bank: BankSettings) -> dict[str, Any] | None:
+    """The QR printed on the ticket while it can still pay it: enabled, the ticket live, the
+    QR not paid and every invoice it names still unpaid (a part paid in cash meanwhile
+    would turn its credit into an exception: the page stops offering it)."""
+    if not bank.enabled or ticket.status not in LIVE:
+        return None
+    shown = next(
+        (
+            r
+            for r in bank_qr.of_ticket(session, ticket, bank)
+            if r["source"] == "ticket" and r["status"] == "open"
+        ),
+        None,
+    )
+    if shown is None:
+        return None
+    paid = session.exec(
+        select(TicketInvoice.id).where(
+            TicketInvoice.ticket_id == ticket.id,
+            col(TicketInvoice.invoice_id).in_(shown["invoice_ids"]),
+            TicketInvoice.pay_status != "unpaid",
+        )
+    ).first()
+    return None if paid is not None else shown
+
+
 def branch_of(session: Session, token: str) -> str:
     """The branch whose events can change what the token's holder sees."""
     return find(session, token).branch_id
@@ -130,6 +164,9 @@ def public_view(
     if ticket.counter_code and ticket.status in ("serving", "parked"):
         name = branch.counter_names.get(ticket.counter_code, "") if branch else ""
         counter = {"code": ticket.counter_code, "name": name or ticket.counter_code}
+    pay = None
+    if branch is not None and not expired:
+        pay = open_ticket_qr(session, ticket, branch.bank)
     ahead = ahead_of(session, ticket) if waiting else None
     wait = None
     if ahead is not None and now is not None:
@@ -146,4 +183,7 @@ def public_view(
         "issued_at": iso(ticket.issued_at),
         "called_at": iso(ticket.called_at),
         "recalls": ticket.recalls,
+        # the ticket's QR pays it now (drawn at /t/{token}/pay.svg); paid by a QR while waiting
+        "pay_qr": pay is not None,
+        "paid_qr": ticket.finish_reason == "paid_qr",
     }

@@ -34,6 +34,9 @@ RECENT_DONE = 100
 #: A list of what may pass, not of what may not: a key added to an event later (a
 #: payment's total, a cashier's name) stays off the lookup screens until named here.
 LOOKUP_KEYS = ("invoice_id", "invoice_ids", "later", "reason", "from", "to", "customer")
+#: what a display keeps of a payment: how it was paid, and where (the customer display at
+#: a counter says "paid" for a QR paid there; docs/displays.md). No amount, no name.
+DISPLAY_PAYMENT_KEYS = ("method", "counter")
 
 
 def check_view(view: object, branch: Branch) -> str:
@@ -110,10 +113,14 @@ def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, 
         return dict(data) if kind.startswith("inventory.") else {}
     if view in FIELD_VIEWS:
         return _field_event(view, data)
+    if kind == "qr.shown":
+        return _qr_shown(view, data)
     out: dict[str, Any] = {}
     if "ticket" in data:
         out["ticket"] = project_ticket(view, data["ticket"])
     if view == "display":
+        if kind == "payment.collected":
+            out.update((k, data[k]) for k in DISPLAY_PAYMENT_KEYS if k in data)
         return out
     if view.startswith("lookup-"):
         out.update((k, data[k]) for k in LOOKUP_KEYS if k in data)
@@ -127,6 +134,21 @@ def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, 
             v = {"business_day": v["business_day"], "closed_by": v["closed_by"]}
         out[k] = v
     return out
+
+
+def _qr_shown(view: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A cashier asked for a QR for ticket ``number``: a display hears the counter
+    and the QR's reference only (its customer display fetches the QR by it: amounts stay
+    off the displays' socket); a lookup screen and another counter nothing; that
+    counter's cashier and the supervisor all of it."""
+    where = {"counter": data.get("counter"), "number": data.get("number")}
+    if view == "display":
+        return {**where, "ref": (data.get("qr") or {}).get("ref")}
+    if view.startswith("lookup-"):
+        return {}
+    if view.startswith("cashier:") and not _mine(view[8:], data):
+        return {}  # another counter's QR
+    return dict(data)
 
 
 def _field_event(view: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -689,6 +689,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Không có mã QR {ref} ở phòng thu này.",
         "No QR with reference {ref} in this hall.",
     ),
+    "qr_not_open": (
+        "Vé này không còn mã QR chờ thanh toán (đã thanh toán, hoặc đã thu một phần tại quầy).",
+        "This ticket has no QR waiting to be paid (paid already, or partly paid at a counter).",
+    ),
     "unknown_credit": (
         "Không có khoản chuyển khoản số {credit}. Tải lại danh sách.",
         "No bank credit {credit}. Reload the list.",

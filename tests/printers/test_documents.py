@@ -252,3 +252,30 @@ def test_a_void_slip_says_so_and_a_redeclared_one_has_its_own_number() -> None:
     assert "PHIẾU XUẤT TIỀN" in lines and "SỐ TIỀN | 48.750.000 đ" in lines
     valid = texts(documents.money_out_slip({**MOVEMENT, "version": 2}, branch="B"))
     assert "HUỶ / VOID" not in valid and "Số phiếu | 7.2" in valid
+
+
+PAY = {"payload": "00020101021238570010A000000727", "amount": 2_678_217}
+
+
+def test_a_ticket_with_its_vietqr_asks_to_pay_now_above_the_follow_link() -> None:
+    """The ticket's own VietQR (bank.on_ticket): the words, the amount and the payload's
+    QR, before the follow link's; without one the ticket is as it was."""
+    doc = documents.ticket(TICKET, branch=BRANCH, follow_url=FOLLOW_URL, pay=PAY)
+    lines = texts(doc)
+    assert documents.PAY_NOW[0] in lines and documents.PAY_NOW[1] in lines
+    assert "Chuyển khoản VietQR / Amount | 2.678.217 đ" in lines
+    codes = [b.data for b in doc.blocks if isinstance(b, QR)]
+    assert codes == [PAY["payload"], FOLLOW_URL]
+    plain = documents.ticket(TICKET, branch=BRANCH, follow_url=FOLLOW_URL)
+    assert documents.PAY_NOW[0] not in texts(plain)
+
+
+def test_a_receipt_paid_by_vietqr_names_the_transfer_not_cash_given() -> None:
+    paid = [{**p, "method": "vietqr", "bank_txn": "FT26341000777"} for p in PAYMENTS]
+    doc = documents.receipt(
+        TICKET, paid, branch=BRANCH, counter="Quầy 2", cashier="Phạm Thị Hồng Nhung", at=AT
+    )
+    lines = texts(doc)
+    assert f"Hình thức / Paid by | {documents.BY_QR}" in lines
+    assert lines.count("  Mã GD ngân hàng / Bank txn | FT26341000777") == len(paid)
+    assert not any(line.startswith(("Khách đưa", "Tiền thối")) for line in lines)

@@ -81,3 +81,20 @@ def test_printing_loads_no_network_stack() -> None:
         "print([m for m in ('ssl', 'segno', 'urllib.request') if m in sys.modules])"
     )
     assert fresh_python(code) == "[]"
+
+
+@pytest.mark.parametrize("paper", [PAPER_58, PAPER_80], ids=["58mm", "80mm"])
+def test_the_tickets_vietqr_scans_as_its_payload_beside_the_follow_link(
+    paper: Paper, tmp_path: Path
+) -> None:
+    """A bank app reads the printed payload exactly (its CRC covers every character)."""
+    from printers import documents
+    from printers.samples import BRANCH, TICKET
+    from qms.domain.vietqr import payload
+
+    pay = payload("970436", "0071000123456", 2_678_217, "QMSABCDEFGH")
+    doc = documents.ticket(
+        TICKET, branch=BRANCH, follow_url=FOLLOW_URL, pay={"payload": pay, "amount": 2_678_217}
+    )
+    data = render_bytes(doc, paper, "image", "TM-T20II")
+    assert sorted(scan(printed_images(data), tmp_path)) == sorted([pay, FOLLOW_URL])
