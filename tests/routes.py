@@ -4,6 +4,8 @@ needs: the role matrix and the fuzzer walk this table."""
 from __future__ import annotations
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
+#: no role opens it: a signature over the body does (the bank's webhook)
+BANK_SIGNED = "bank-signed"
 
 #: (method, path as the app declares it) -> (a concrete URL, the permission it needs)
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {
@@ -119,7 +121,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/cash/day"): ("/api/cash/day", "day.close"),
     ("POST", "/api/cash/day/close"): ("/api/cash/day/close", "day.close"),
     # pay by VietQR: the webhook's credential is its signature, not a role
-    ("POST", "/api/bank/notifications"): ("/api/bank/notifications", PUBLIC),
+    ("POST", "/api/bank/notifications"): ("/api/bank/notifications", BANK_SIGNED),
     ("GET", "/api/tickets/{number:int}/qr"): ("/api/tickets/1/qr", "ticket.read"),
     ("GET", "/api/qr/{ref}"): ("/api/qr/QMSAAAAAAAA", "view.display"),
     ("GET", "/t/{token}/pay.svg"): ("/t/unknown-token/pay.svg", PUBLIC),

@@ -20,7 +20,7 @@ from qms import config
 from qms.process.app import create_app
 from qms.usecases.auth import PERMISSIONS
 from tests.conftest import ROOT, HallServer
-from tests.routes import PUBLIC, ROUTES, SIGNED_IN
+from tests.routes import BANK_SIGNED, PUBLIC, ROUTES, SIGNED_IN
 
 #: who asks: role -> (username or device token, counter); None is nobody signed in
 PEOPLE: dict[str, tuple[str, str | None] | None] = {
@@ -47,7 +47,9 @@ def test_every_route_is_in_the_matrix() -> None:
         if m != "HEAD"
     }
     assert declared == set(ROUTES)
-    assert {need for _, need in ROUTES.values()} - {PUBLIC, SIGNED_IN} <= set(PERMISSIONS)
+    assert {need for _, need in ROUTES.values()} - {PUBLIC, SIGNED_IN, BANK_SIGNED} <= set(
+        PERMISSIONS
+    )
 
 
 def test_devices_reach_no_money_and_no_names() -> None:
@@ -183,6 +185,9 @@ def test_every_role_on_every_route(tokens: tuple[HallServer, dict[str, str | Non
                     wrong.append(f"{method} {url} as {role}: sets a cookie")
                 if r.status_code >= 500:
                     wrong.append(f"{method} {url} as {role}: {got}")
+                elif need == BANK_SIGNED:  # no token opens it, whoever holds one
+                    if (r.status_code, code) != (401, "bad_signature"):
+                        wrong.append(f"{method} {url} as {role}: {got}, but it needs a signature")
                 elif url.startswith("/api/") and r.status_code >= 400 and body is None:
                     wrong.append(f"{method} {url} as {role}: not the error shape: {r.text[:80]}")
                 elif allowed(role, need) and (r.status_code == 401 or code == "wrong_role"):

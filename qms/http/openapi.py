@@ -27,6 +27,8 @@ from qms.usecases.auth import PERMISSIONS
 from qms.usecases.hall import USE_CASES
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
+#: no staff token: the request's signature is its credential (the bank's webhook)
+BANK_SIGNED = "bank-signed"
 _INT: dict[str, Any] = {"type": "integer", "minimum": 0}
 _STR: dict[str, Any] = {"type": "string"}
 
@@ -317,7 +319,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     # pay by VietQR (docs/noncash.md)
     ("POST", "/api/bank/notifications"): Op(
         "The bank's notification of a credit (signed: X-Bank-Timestamp, X-Bank-Signature)",
-        PUBLIC,
+        BANK_SIGNED,
         body=True,
         fields={
             "transaction_id": ({"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, True),
@@ -622,7 +624,7 @@ def operation(method: str, path: str, op: Op, kind: type[c.Command] | None) -> d
             for q in op.query
         ],
     }
-    if permission == PUBLIC:
+    if permission in (PUBLIC, BANK_SIGNED):
         out["security"] = []
     else:
         refusals["401"] = ["unauthenticated"]
