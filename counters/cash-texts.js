@@ -20,7 +20,7 @@ export const CASH_TEXTS = {
   // what stops a drawer or the business day from closing: the Vietnamese line shows,
   // then the server's own English message (the English here is for completeness)
   "blocker.bank_exceptions_open": {
-    vi: (d) => `${d.n} khoản chuyển khoản chờ kế toán trưởng quyết định (mục Không dùng tiền mặt)`,
+    vi: (d) => `${d.n} khoản chuyển khoản chờ thủ quỹ quyết định (mục Không dùng tiền mặt)`,
     en: (d) => `${d.n} bank credit(s) wait for the head cashier's decision (Non-cash panel)`,
   },
   "blocker.statement_unmatched": {
@@ -83,18 +83,6 @@ export const CASH_TEXTS = {
   "blocker.reconciliation_open": {
     vi: (d) => `Đối soát với CMIS còn ${d.n} mục chưa khớp`,
     en: (d) => `${d.n} item(s) of the CMIS reconciliation still open`,
-  },
-  "blocker.bank_exceptions_open": {
-    vi: (d) => `${d.n} khoản chuyển khoản chờ thu ngân trưởng quyết định (hoàn tiền, áp dụng hoặc ghi chú)`,
-    en: (d) => `${d.n} bank credit(s) await the head cashier's decision (refund, apply or a note)`,
-  },
-  "blocker.statement_unmatched": {
-    vi: (d) => `${d.n} dòng sao kê ngân hàng chưa khớp: nhận vào hoặc ghi chú từng dòng`,
-    en: (d) => `${d.n} bank statement line(s) unmatched: receive or clear each with a note`,
-  },
-  "blocker.statement_missing": {
-    vi: (d) => `${d.n} khoản chuyển khoản chưa có trong sao kê: nhập sao kê hôm nay`,
-    en: (d) => `${d.n} non-cash credit(s) not on a statement yet: import today's statement`,
   },
 
   // the cashier's drawer panel (drawer.js)

@@ -189,8 +189,8 @@ export function noncashPanel(ctx, { act }) {
             el(
               "tr",
               { dataset: { cashier: c.cashier } },
-              el("td", { text: (c.cashier || "").replace(/^(user|device):/, "") }),
-              el("td", { className: "num", text: String(c.count) }),
+              el("td", { text: c.name || c.cashier }),
+              el("td", { className: "num", text: String(c.payments) }),
               el("td", { className: "money", text: money(c.total) }),
             ),
           )

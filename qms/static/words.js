@@ -946,7 +946,7 @@ export const STATUSES = {
       "en": "Reconciliation open"
     },
     "bank_exceptions_open": {
-      "vi": "Tiền chuyển khoản chờ kế toán trưởng quyết định",
+      "vi": "Tiền chuyển khoản chờ thủ quỹ quyết định",
       "en": "Bank credits awaiting a decision"
     },
     "statement_unmatched": {

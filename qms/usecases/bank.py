@@ -7,24 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from integrations.bank import signing
 from qms.config import BankSettings
 from qms.devices import qr as qr_image
 from qms.domain import json_input
-from qms.domain.bank import credits, statement
+from qms.domain.bank import credits, statement, takings
 from qms.domain.bank import qr as bank_qr
 from qms.domain.commands import ImportStatement
 from qms.domain.errors import DependencyFailed, NotFound, Unauthenticated
 from qms.domain.tickets import row_by_number
 from qms.domain.tx import Tx
-from qms.storage.models import Payment
 from qms.usecases import follow
 from qms.usecases.auth import Principal, require
 from qms.usecases.hall import Hall
@@ -96,40 +94,6 @@ async def credits_of(
     return {"credits": found}
 
 
-def _noncash(session: Session, branch_id: str, day: dt.date) -> dict[str, Any]:
-    """The day's non-cash payments, per cashier (a QR paid while waiting is the bank's)."""
-    found = session.exec(
-        select(Payment)
-        .where(
-            Payment.branch_id == branch_id,
-            Payment.business_day == day,
-            Payment.method != "cash",
-        )
-        .order_by(col(Payment.id))
-    ).all()
-    per: dict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "total": 0, "payments": []})
-    for p in found:
-        row = per[p.cashier]
-        row["count"] += 1
-        row["total"] += p.total if p.status not in ("reversed", "refused") else 0
-        row["payments"].append(
-            {
-                "txn_id": p.txn_id,
-                "customer_code": p.customer_code,
-                "total": p.total,
-                "status": p.status,
-                "bank_txn": p.bank_txn,
-                "counter": p.counter_code or None,
-                "method": p.method,
-            }
-        )
-    return {
-        "business_day": day.isoformat(),
-        "cashiers": [{"cashier": k, **v} for k, v in sorted(per.items())],
-        "total": sum(v["total"] for v in per.values()),
-    }
-
-
 async def day(hall: Hall, who: Principal, when: dt.date | None) -> dict[str, Any]:
     """The non-cash side of a day at a glance: per cashier, the statement's lines, the
     credits waiting for a decision, and what stands between it and the close."""
@@ -138,7 +102,8 @@ async def day(hall: Hall, who: Principal, when: dt.date | None) -> dict[str, Any
 
     def read(session: Session) -> dict[str, Any]:
         return {
-            **_noncash(session, who.branch_id, d),
+            "business_day": d.isoformat(),
+            **takings.noncash(session, who.branch_id, d),
             "statement": statement.of_day(session, who.branch_id, d),
             "exceptions": credits.listing(session, who.branch_id, None, "exception"),
             "blockers": [

@@ -123,7 +123,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "payments_unconfirmed": ("Khoản thu chờ CMIS xác nhận", "Payments not confirmed"),
         "reconciliation_open": ("Đối soát CMIS còn chênh lệch", "Reconciliation open"),
         "bank_exceptions_open": (
-            "Tiền chuyển khoản chờ kế toán trưởng quyết định",
+            "Tiền chuyển khoản chờ thủ quỹ quyết định",
             "Bank credits awaiting a decision",
         ),
         "statement_unmatched": ("Dòng sao kê chưa khớp", "Statement lines unmatched"),
