@@ -8,27 +8,20 @@ process, its own core; it ends when its stdin closes and dies with the server (S
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import signal
-import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qms.process import cpu
-from qms.process.demo_cmis import DemoCmis, _die_with, _until_stdin_closes
+from qms.process.child import Child, serve, spawn
+from qms.process.child import main as child_main
 
 if TYPE_CHECKING:  # the child imports none of the server
     from qms.config import Settings
 
 STARTUP_TIMEOUT_S = 30.0
-BIND_RETRY_S = 10.0
 
 
-class DemoBank(DemoCmis):
-    """The running child: ``url`` (no trailing slash) and ``stop()``."""
+class DemoBank(Child):
+    """The running bank simulator: ``url`` (no trailing slash) and ``stop()``."""
 
 
 async def start(settings: Settings, hall: str) -> DemoBank:
@@ -38,7 +31,6 @@ async def start(settings: Settings, hall: str) -> DemoBank:
     s = b.simulator
     assert b.webhook_secret is not None  # config validation requires it
     spec = {
-        "parent": os.getpid(),
         "host": s.host,
         "port": s.port,
         "hall": hall,
@@ -50,24 +42,8 @@ async def start(settings: Settings, hall: str) -> DemoBank:
         "retry": s.retry.model_dump(),
         "faults": s.faults,
     }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "qms.process.demo_bank",
-        json.dumps(spec),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    try:
-        line = await asyncio.wait_for(proc.stdout.readline(), STARTUP_TIMEOUT_S)
-    except TimeoutError:
-        line = b""
-    url = line.decode().strip()
-    if not url.startswith("http"):
-        await DemoBank(proc, "").stop(grace=1)
-        raise RuntimeError(f"the bank simulator did not start on {s.host}:{s.port}")
-    return DemoBank(proc, url)
+    child = await spawn("qms.process.demo_bank", spec, "bank simulator", STARTUP_TIMEOUT_S)
+    return DemoBank(child.proc, child.url)
 
 
 # --- the child -------------------------------------------------------------------------
@@ -78,7 +54,6 @@ async def _serve(spec: dict[str, Any]) -> None:
     from integrations.bank.simulator.faults import FaultConfig
     from integrations.bank.simulator.ledger import Ledger
     from integrations.bank.simulator.sender import Retry
-    from integrations.cmis.simulator.server import start_simulator
 
     config = BankConfig(
         spec["hall"], spec["secret"], spec["account"], spec["bank_bin"], spec["opening_balance"]
@@ -91,28 +66,11 @@ async def _serve(spec: dict[str, Any]) -> None:
         retry=Retry(**spec["retry"]),
         ledger=ledger,
     )
-    deadline = time.monotonic() + BIND_RETRY_S
-    while True:
-        try:
-            sim = await start_simulator(app, spec["host"], spec["port"], log_level="warning")
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.05)  # bounded: the port of a killed predecessor frees
-    done = asyncio.Event()
-    _until_stdin_closes(asyncio.get_running_loop(), done)
-    print(sim.url, flush=True)
-    await done.wait()
-    await sim.stop()
+    await serve(app, spec["host"], spec["port"])
 
 
 def main() -> None:
-    cpu.release()  # off the server's core
-    spec = json.loads(sys.argv[1])
-    _die_with(spec["parent"])
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it stops us
-    asyncio.run(_serve(spec))
+    child_main(_serve)
 
 
 if __name__ == "__main__":
