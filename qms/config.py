@@ -588,6 +588,13 @@ class BankSettings(_Model):
     )
     simulator: BankSimulatorSettings = BankSimulatorSettings()
 
+    credits_yield: bool = Field(
+        True,
+        description="A bank credit's transaction waits while a person's is queued in its "
+        "branch (a burst of notifications does not stand before a cashier's F4); false: "
+        "arrival order.",
+    )
+
     @model_validator(mode="after")
     def _secret(self) -> BankSettings:
         if self.enabled and not self.webhook_secret:

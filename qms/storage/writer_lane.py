@@ -38,6 +38,9 @@ WAIT = Histogram(
 )
 
 
+_Item = tuple[Callable[[], Any], Callable[[Any], Any], "asyncio.Future[Any]", float]
+
+
 @dataclass
 class Load:
     """What a lane has done since it began: for operators asking whether the server keeps
@@ -61,9 +64,10 @@ class Lane:
 
     def __init__(self, pool: Executor) -> None:
         self._pool = pool
-        self._queue: deque[
-            tuple[Callable[[], Any], Callable[[Any], Any], asyncio.Future[Any], float]
-        ] = deque()
+        self._queue: deque[_Item] = deque()
+        #: work no person waits at a counter for (a bank's credits): it takes its turn when
+        #: no person's is queued, so a burst of it does not stand before a cashier's F4
+        self._later: deque[_Item] = deque()
         self._mutex = threading.Lock()
         self._draining = False
         self.load = Load()
@@ -72,12 +76,16 @@ class Lane:
     @property
     def waiting(self) -> int:
         """Transactions queued, not yet begun."""
-        return len(self._queue)
+        return len(self._queue) + len(self._later)
 
-    async def run(self, work: Callable[[], T], then: Callable[[T], object]) -> T:
+    async def run(
+        self, work: Callable[[], T], then: Callable[[T], object], *, later: bool = False
+    ) -> T:
+        """``later``: background work, begun only when no other transaction is queued
+        (still in commit order with them: its events are published in seq order)."""
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         with self._mutex:
-            self._queue.append((work, then, fut, time.perf_counter()))
+            (self._later if later else self._queue).append((work, then, fut, time.perf_counter()))
             start, self._draining = not self._draining, True
         if start:
             self._pool.submit(self._drain)
@@ -86,10 +94,10 @@ class Lane:
     def _drain(self) -> None:
         while True:
             with self._mutex:
-                if not self._queue:
+                if not (self._queue or self._later):
                     self._draining = False
                     return
-                work, then, fut, queued_at = self._queue.popleft()
+                work, then, fut, queued_at = (self._queue or self._later).popleft()
             if fut.cancelled():  # the caller left before its turn: nothing was done
                 continue
             began, cpu = time.perf_counter(), time.thread_time()

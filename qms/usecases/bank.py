@@ -74,7 +74,11 @@ async def notify(hall: Hall, raw: bytes, headers: Mapping[str, str]) -> dict[str
 
     branch_id = await hall.read(which)
     bank = Principal("device", "bank", "system", branch_id)
-    result: dict[str, Any] = await hall.change(bank, credits.receive, n, action="bank.notify")
+    # a burst of credits takes its turns after the staff's: no F4 waits behind a bank
+    later = _settings(hall).credits_yield
+    result: dict[str, Any] = await hall.change(
+        bank, credits.receive, n, action="bank.notify", later=later
+    )
     return result
 
 

@@ -164,7 +164,12 @@ class Hall:
             ) from None
 
     async def change(
-        self, principal: Principal, fn: Callable[..., T], *args: Any, action: str | None = None
+        self,
+        principal: Principal,
+        fn: Callable[..., T],
+        *args: Any,
+        action: str | None = None,
+        later: bool = False,
     ) -> T:
         """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
 
@@ -198,7 +203,7 @@ class Hall:
                 raise
             return result, tx.emitted
 
-        return await self.commit(branch.id, work)
+        return await self.commit(branch.id, work, later=later)
 
     async def commit(
         self,
@@ -206,10 +211,11 @@ class Hall:
         work: Callable[[], tuple[T, list[EventRecord]]],
         *,
         wake_devices: bool = True,
+        later: bool = False,
     ) -> T:
         """Run ``work`` (a write transaction returning its result and events) in the
-        branch's writer lane (``qms.storage.writer_lane``: one at a time, in arrival order), and
-        publish its events in commit order."""
+        branch's writer lane (``qms.storage.writer_lane``: one at a time, in arrival order;
+        ``later``: after the people's), and publish its events in commit order."""
 
         sending: list[asyncio.Future[None]] = []
 
@@ -223,7 +229,7 @@ class Hall:
                 # started in seq order; a slow Redis holds up this answer, not the next change
                 sending.append(asyncio.ensure_future(to_redis))
 
-        result, _ = await self._lanes[branch_id].run(partial(retrying, work), publish)
+        result, _ = await self._lanes[branch_id].run(partial(retrying, work), publish, later=later)
         # the lane ran publish before this task resumed
         for sent in sending:
             await asyncio.shield(sent)  # the events go out even if the caller left
