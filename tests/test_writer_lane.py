@@ -147,3 +147,39 @@ def test_the_lane_counts_its_writes_waits_and_time_spent_not_working() -> None:
         assert load.busy_s - load.cpu_s >= held_s / 2, "the blocked write did no work"
 
     run(main())
+
+
+def test_background_work_waits_for_the_people_queued_and_publishes_in_commit_order() -> None:
+    """A burst of bank credits (``later``) never stands before a cashier's F4 queued
+    behind the transaction in hand; every result still publishes in commit order."""
+    ran: list[str] = []
+    published: list[str] = []
+    first_in = threading.Event()
+    go_on = threading.Event()
+
+    def work(name: str) -> str:
+        if name == "credit-0":
+            first_in.set()
+            assert go_on.wait(10), "the test never let the first credit finish"
+        ran.append(name)
+        return name
+
+    async def main() -> None:
+        lane = Lane(ThreadPoolExecutor(2))
+        credits = [
+            asyncio.ensure_future(
+                lane.run(lambda n=f"credit-{i}": work(n), published.append, later=True)
+            )
+            for i in range(3)
+        ]
+        assert await asyncio.to_thread(first_in.wait, 10)  # credit-0 holds the lane
+        f4 = asyncio.ensure_future(lane.run(lambda: work("f4"), published.append))
+        await asyncio.sleep(0)  # one turn of the loop: the F4's task queues itself
+        assert lane.waiting == 3  # credit-1, credit-2, then the F4, behind credit-0
+        go_on.set()
+        assert await f4 == "f4"
+        await asyncio.gather(*credits)
+
+    run(main())
+    assert ran == ["credit-0", "f4", "credit-1", "credit-2"]
+    assert published == ran
