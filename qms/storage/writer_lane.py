@@ -1,4 +1,5 @@
-"""A branch's write transactions, one after another in arrival order, in a thread.
+"""A branch's write transactions, one after another in arrival order, in a thread; work
+no person waits for at a counter (a bank's credits) may ask to go after the people's.
 
 The database serialises a branch's writers anyway (SQLite's write lock, the branch row
 lock on PostgreSQL), but its busy handler does not queue them fairly. Queueing them here
