@@ -72,7 +72,8 @@ async def notify(hall: Hall, raw: bytes, headers: Mapping[str, str]) -> dict[str
     def which(session: Session) -> str:
         return credits.branch_of(session, n, first)
 
-    branch_id = await hall.read(which)
+    # one branch: no read to learn whose QR it is (receive reads the QR again anyway)
+    branch_id = first if len(hall.branches) == 1 else await hall.read(which)
     bank = Principal("device", "bank", "system", branch_id)
     # a burst of credits takes its turns after the staff's: no F4 waits behind a bank
     later = _settings(hall).credits_yield

@@ -342,4 +342,6 @@ def test_a_statement_the_hall_cannot_read_is_refused_whole(rig: Rig) -> None:
     english = "Transaction Date,Reference,Debit,Credit,Balance,Description\n"
     english += "07/12/2026 09:00:00,FT7,,250000,0,QMSABCDEFGH\n"
     english += "07/12/2026 09:01:00,FT8,10000,,0,phi\n"  # a debit: not the hall's takings
-    assert rig.do("head", c.ImportStatement(english))["added"] == 1
+    english += "07/12/2026 09:00:00,FT7,,250000,0,QMSABCDEFGH\n"  # exported twice: once
+    got = rig.do("head", c.ImportStatement(english))
+    assert (got["added"], got["already_imported"]) == (1, 1)

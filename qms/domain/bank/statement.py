@@ -155,17 +155,16 @@ def import_lines(tx: Tx, cmd: ImportStatement) -> dict[str, Any]:
     same export twice, or a later export of the same day, adds only what is new) and match
     each to the credit with its bank id."""
     lines = parse(cmd.csv)
+    txns = [line.bank_txn for line in lines]
+    imported = _known_lines(tx, txns)  # earlier imports; a line twice in one file too
+    found = _credits_of(tx, txns)
     added, known = [], 0
     for line in lines:
-        seen = tx.session.exec(
-            select(StatementLine.id).where(
-                StatementLine.branch_id == tx.branch_id, StatementLine.bank_txn == line.bank_txn
-            )
-        ).first()
-        if seen is not None:
+        if line.bank_txn in imported:
             known += 1
             continue
-        credit = credits.find(tx.session, line.bank_txn)
+        imported.add(line.bank_txn)
+        credit = found.get(line.bank_txn)
         row = rows.new(
             StatementLine,
             branch_id=tx.branch_id,
@@ -176,8 +175,8 @@ def import_lines(tx: Tx, cmd: ImportStatement) -> dict[str, Any]:
             description=line.description,
             imported_at=tx.now,
             imported_by=tx.actor.label,
-            status="unmatched" if credit is None or credit.amount != line.amount else "matched",
-            credit_id=None if credit is None else credit.id,
+            status="unmatched" if credit is None or credit[1] != line.amount else "matched",
+            credit_id=None if credit is None else credit[0],
         )
         row["id"] = rows.insert(tx.session, StatementLine, row)
         added.append(public(rows.view(row)))
@@ -189,6 +188,41 @@ def import_lines(tx: Tx, cmd: ImportStatement) -> dict[str, Any]:
         "unmatched": [a for a in added if a["status"] == "unmatched"],
     }
     tx.emit("bank.statement_imported", {"import": out})
+    return out
+
+
+#: ids per IN (...) query: far below any database's limit on a statement's parameters
+_CHUNK = 1000
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _known_lines(tx: Tx, txns: list[str]) -> set[str]:
+    """Of these bank ids, those a statement of this branch already brought."""
+    out: set[str] = set()
+    for part in _chunks(txns):
+        out.update(
+            tx.session.exec(
+                select(StatementLine.bank_txn).where(
+                    StatementLine.branch_id == tx.branch_id, col(StatementLine.bank_txn).in_(part)
+                )
+            ).all()
+        )
+    return out
+
+
+def _credits_of(tx: Tx, txns: list[str]) -> dict[str, tuple[int, int]]:
+    """The credits the hall took with these bank ids: (id, amount) by bank id."""
+    out: dict[str, tuple[int, int]] = {}
+    for part in _chunks(txns):
+        for txn, key, amount in tx.session.exec(
+            select(BankCredit.bank_txn, BankCredit.id, BankCredit.amount).where(
+                col(BankCredit.bank_txn).in_(part)
+            )
+        ).all():
+            out[txn] = (key or 0, amount)
     return out
 
 
