@@ -6,7 +6,7 @@
 // again, and an order cancelled while open (paid at the counter) shows "do not cut".
 import { dateTime, money, time } from "/static/format.js";
 import { Catalogue } from "/static/i18n.js";
-import { $, api, el, HallSocket, showConnection, showError } from "/static/qms.js";
+import { $, api, endSession, el, HallSocket, showConnection, showError } from "/static/qms.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 import { CREW_TEXTS } from "/counters/crew-texts.js";
 import { newKey, Outbox } from "/counters/crew-outbox.js";
@@ -514,13 +514,7 @@ async function onLogin(e) {
 async function onLogout() {
   const token = state.session?.token;
   signedOut(null);
-  if (token) {
-    try {
-      await api("/api/auth/logout", { method: "POST", token });
-    } catch {
-      /* already gone */
-    }
-  }
+  await endSession(token);
 }
 
 function signedOut(message) {

@@ -5,7 +5,7 @@
 // `field` view of the websocket hears a field.* event, so a crew's result or a payment's
 // reconnection shows without a reload. The supervisor and the team leader act; the head
 // cashier and the admin read (the buttons their role may not use are hidden).
-import { $, api, el, HallSocket, showConnection, showError } from "/static/qms.js";
+import { $, api, endSession, el, HallSocket, showConnection, showError } from "/static/qms.js";
 import { date, time } from "/static/format.js";
 import { act, fail, LIVE, msg, notice, texts } from "/counters/field-common.js";
 import { crewsPanel } from "/counters/field-crews.js";
@@ -117,13 +117,7 @@ async function onLogin(e) {
 async function onLogout() {
   const token = st.session?.token;
   signedOut(null);
-  if (token) {
-    try {
-      await api("/api/auth/logout", { method: "POST", token });
-    } catch {
-      /* already gone */
-    }
-  }
+  await endSession(token);
 }
 
 function signedOut(err) {

@@ -4,7 +4,7 @@
 // book and scans: the scan box keeps the keyboard (a USB scanner types the code and
 // Enter), and every scan is answered at once, green, amber (a double) or red (a refusal
 // in the hall's words for its code). Server text is only ever set as textContent.
-import { $, api, el, HallSocket, money, showConnection, showError } from "/static/qms.js";
+import { $, api, endSession, el, HallSocket, money, showConnection, showError } from "/static/qms.js";
 import { BOTH, Catalogue } from "/static/i18n.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 import { INVENTORY_TEXTS } from "/counters/inventory-texts.js";
@@ -104,11 +104,7 @@ async function onLogin(e) {
 async function onLogout() {
   const token = st.token;
   signedOut(null);
-  try {
-    await api("/api/auth/logout", { method: "POST", token });
-  } catch {
-    /* signed out here either way */
-  }
+  await endSession(token);
 }
 
 async function start() {

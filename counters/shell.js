@@ -3,7 +3,7 @@
 // cashier and the supervisor also reach the cash section (cash.js), the cashier has a
 // drawer (drawer.js). This shell owns the session, the socket and the state the screens
 // share (ctx), and switches screens; each screen keeps its own state inside it.
-import { $, api, el, HallSocket, HallState, showConnection, showError } from "/static/qms.js";
+import { $, api, endSession, el, HallSocket, HallState, showConnection, showError } from "/static/qms.js";
 import { counterMessage, texts, msg } from "/counters/common.js";
 import { drawerPanel } from "/counters/drawer.js";
 import { cashSection } from "/counters/cash.js";
@@ -148,13 +148,7 @@ async function onLogin(e) {
 async function onLogout() {
   const token = ctx.session?.token;
   signedOut(null);
-  if (token) {
-    try {
-      await api("/api/auth/logout", { method: "POST", token });
-    } catch {
-      /* already gone */
-    }
-  }
+  await endSession(token);
 }
 
 function signedOut(message) {

@@ -285,6 +285,12 @@ def test_the_supervisor_goes_from_the_hall_to_the_board_signed_in(
         assert page.url.endswith("/counters/field.html")
         assert page.is_hidden("#login-view") and page.is_visible("#to-hall")
         assert page.query_selector_all("#books section.book"), "today's round, as pulled"
+        # signing out on the board ends the session on the server, not only on the page
+        token = page.evaluate("JSON.parse(sessionStorage.getItem('qms.session')).token")
+        page.click("#logout")
+        page.wait_for_selector("#login-view:not([hidden])")
+        me = httpx.get(f"{hall.base}/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 401
     finally:
         page.close()
 

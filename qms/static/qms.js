@@ -62,6 +62,17 @@ export async function api(path, { method = "GET", body, token, contentType } = {
 
 // --- websocket ---------------------------------------------------------------------
 
+/** End a staff session on the server; the page has signed out already, so an answer that
+ * never comes (offline, the session gone) changes nothing. */
+export async function endSession(token) {
+  if (!token) return;
+  try {
+    await api("/api/auth/logout", { method: "POST", token });
+  } catch {
+    /* signed out here either way */
+  }
+}
+
 export function wsUrl(path = "/ws") {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${location.host}${path}`;
