@@ -301,6 +301,18 @@ class CashierSettings(_Model):
         "lowest_number",
         description="Call next: lowest waiting number, or tickets with all invoices found first.",
     )
+    priority: bool = Field(
+        True,
+        description="Priority customers (elderly, disabled, pregnant, with a small child) "
+        "are called first; the kiosk shows its button (docs/priority.md).",
+    )
+    priority_max_in_row: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Fairness bound: after this many priority calls in a row, the next call "
+        "goes to a normal ticket if one waits.",
+    )
 
 
 #: the notes in use (coins are out of use): what a count by note lists, largest first
@@ -604,6 +616,87 @@ class BankSettings(_Model):
         return self
 
 
+class NotifyRetrySettings(_Model):
+    tries: int = Field(8, ge=1, le=50, description="Sends of one message before it is failed.")
+    first_s: float = Field(1.0, gt=0, le=600, description="Wait after the first failed send.")
+    max_s: float = Field(60.0, gt=0, le=3600, description="Longest wait between two sends.")
+
+
+class SmsGatewaySettings(_Model):
+    """An SMS brandname gateway's JSON API (docs/notify.md)."""
+
+    url: str = Field(
+        "http://127.0.0.1:9/sms", pattern=r"^https?://[^\s]+$", description="Its send URL."
+    )
+    api_key: str | None = Field(None, description="Its API key; give it with $env.")
+    secret_key: str | None = Field(None, description="Its secret key; give it with $env.")
+    brandname: str = Field("EVNHCMC", min_length=1, max_length=11, description="Sender name.")
+
+
+class ZaloGatewaySettings(_Model):
+    """Zalo ZNS (notification templates to a phone number; docs/notify.md)."""
+
+    url: str = Field(
+        "https://business.openapi.zalo.me/message/template",
+        pattern=r"^https?://[^\s]+$",
+        description="The ZNS send-by-phone URL.",
+    )
+    access_token: str | None = Field(None, description="The Official Account's token; $env.")
+    template_near: str = Field("near", min_length=1, description="ZNS template: turn is near.")
+    template_called: str = Field("called", min_length=1, description="ZNS template: called.")
+
+
+class NotifySimulatorSettings(_Model):
+    enabled: bool = Field(
+        True, description="Start the local gateway simulator with `qms serve` (demo default)."
+    )
+    host: str = Field("127.0.0.1", description="Interface of the gateway simulator.")
+    port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
+    faults: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Injected faults (docs/notify.md): fail_next, hang_next, rate_per_s.",
+    )
+
+
+class NotifySettings(_Model):
+    """"Your turn is near" by SMS or Zalo (docs/notify.md)."""
+
+    enabled: bool = Field(
+        True, description="The kiosk offers to leave a phone number; messages are sent."
+    )
+    near_ahead: int = Field(
+        3, ge=1, le=50, description="Send \"your turn is near\" when this many tickets are ahead."
+    )
+    gateway: Literal["simulator", "sms", "zalo"] = Field(
+        "simulator", description="Where messages go: the local simulator, SMS or Zalo ZNS."
+    )
+    rate_per_s: float = Field(
+        5.0, gt=0, le=1000, description="Messages sent per second at most (the gateway's limit)."
+    )
+    timeout_s: float = Field(5.0, gt=0, le=60, description="Bound on one send, seconds.")
+    retry: NotifyRetrySettings = NotifyRetrySettings()
+    sms: SmsGatewaySettings = SmsGatewaySettings()
+    zalo: ZaloGatewaySettings = ZaloGatewaySettings()
+    simulator: NotifySimulatorSettings = NotifySimulatorSettings()
+
+
+class ForecastSettings(_Model):
+    """Tomorrow's arrivals and the counters to open (docs/forecast.md)."""
+
+    target_wait_min: float = Field(
+        10.0, gt=0, le=240, description="Median wait the counters' suggestion keeps under."
+    )
+    history_days: int = Field(
+        91, ge=14, le=730, description="Days of the hall's history the forecast learns from."
+    )
+    demo_history_days: int = Field(
+        120,
+        ge=0,
+        le=730,
+        description="Days of simulated history the demo hall gets on an empty database; 0: none.",
+    )
+
+
 class DeviceSettings(_Model):
     id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
     kind: Literal["kiosk", "display", "agent"]
@@ -623,6 +716,8 @@ class Settings(_Model):
     cash: CashSettings = CashSettings()
     field: FieldSettings = FieldSettings()
     bank: BankSettings = BankSettings()
+    notify: NotifySettings = NotifySettings()
+    forecast: ForecastSettings = ForecastSettings()
     auth: AuthSettings = AuthSettings()
     audit: AuditSettings = AuditSettings()
     branches: list[BranchSettings] = Field(

@@ -117,6 +117,8 @@ class Ticket(SQLModel, table=True):
     recalls: int = 0
     #: why a ticket was finished (F8) with invoices still unpaid (cashier.FINISH_REASONS)
     finish_reason: str | None = None
+    #: a priority customer (docs/priority.md): elderly | disabled | pregnant | child
+    priority: str | None = None
     # the secret in the ticket's QR code: a customer follows the ticket with it, unsigned in
     follow_token: str = Field(default_factory=lambda: secrets.token_urlsafe(12), unique=True)
 
@@ -570,3 +572,64 @@ class StatementLine(SQLModel, table=True):
     cleared_at: dt.datetime | None = _ts(nullable=True)
 
     __table_args__ = (UniqueConstraint("branch_id", "bank_txn"),)
+
+
+class CallStreak(SQLModel, table=True):
+    """How many priority tickets were called in a row today: the fairness bound's count
+    (docs/priority.md). Written under the branch's lock with the call it counts."""
+
+    branch_id: str = Field(primary_key=True)
+    business_day: dt.date = Field(primary_key=True)
+    priority_in_row: int = 0
+
+
+class TicketContact(SQLModel, table=True):
+    """A phone number left at the kiosk for "your turn is near" (docs/notify.md), with
+    the consent it was given under. The number is erased at day end or on withdrawal."""
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    phone: str | None = None  # E.164 without "+", e.g. 84912345678; None once erased
+    channel: str = "sms"  # sms | zalo
+    consent: str  # the consent text's version the customer agreed to
+    consent_at: dt.datetime = _ts()
+    withdrawn_at: dt.datetime | None = _ts(nullable=True)
+
+
+class OutMessage(SQLModel, table=True):
+    """One message to a customer's phone, queued in the transaction that made it due and
+    sent by the notifier (docs/notify.md). ``key`` (ticket and kind) makes it once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # "{ticket_id}:near" | "{ticket_id}:called"
+    branch_id: str = Field(index=True)
+    business_day: dt.date
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    kind: str  # near | called
+    channel: str  # sms | zalo
+    phone: str | None = None  # erased at day end
+    params: str = "{}"  # JSON: number, counter, ahead: what the text is made from
+    status: str = Field(default="queued", index=True)  # queued | sent | failed | dropped
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = _ts(nullable=True)
+    created_at: dt.datetime = _ts()
+    sent_at: dt.datetime | None = _ts(nullable=True)
+    gateway_ref: str | None = None
+    last_error: str | None = None
+
+
+class HourFigures(SQLModel, table=True):
+    """One past hour of a hall: arrivals and service, the forecast's history
+    (docs/forecast.md). Rolled up from the tickets once a day is over; the demo hall's
+    simulated months are marked ``simulated``."""
+
+    branch_id: str = Field(primary_key=True)
+    day: dt.date = Field(primary_key=True)
+    hour: int = Field(primary_key=True)  # 0-23 of the hall's clock
+    arrivals: int = 0
+    served: int = 0
+    service_s: int = 0  # sum of service seconds of the ``served``
+    wait_s: int = 0  # sum of waits (issued to called) of the tickets called in the hour
+    called: int = 0
+    simulated: bool = False
