@@ -30,6 +30,10 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/tickets"): ("/api/tickets", "ticket.issue"),
     ("GET", "/api/tickets/{number:int}"): ("/api/tickets/1", "ticket.read"),
     ("POST", "/api/tickets/{number:int}/reopen"): ("/api/tickets/9999/reopen", "ticket.reopen"),
+    ("POST", "/api/tickets/{number:int}/priority"): (
+        "/api/tickets/9999/priority",
+        "ticket.priority.mark",
+    ),
     ("POST", "/api/tickets/{number:int}/customers/{code}/found"): (
         "/api/tickets/9999/customers/PE01000000001/found",
         "lookup.mark",
@@ -153,6 +157,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/t/{token}"): ("/t/unknown-token", PUBLIC),
     ("GET", "/t/{token}/qr.svg"): ("/t/unknown-token/qr.svg", PUBLIC),
     ("GET", "/api/follow/{token}"): ("/api/follow/unknown-token", PUBLIC),
+    ("POST", "/api/follow/{token}/stop"): ("/api/follow/unknown-token/stop", PUBLIC),
     ("GET", "/api/customers"): ("/api/customers?by=name&q=Nguy", "customer.search"),
     ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
     ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),

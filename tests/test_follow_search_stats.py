@@ -33,6 +33,9 @@ PUBLIC_KEYS = {
     "recalls",
     "pay_qr",
     "paid_qr",
+    "priority",
+    "near",  # "your turn is near", as the message says it
+    "notify",  # the number left for messages, masked, and whether they still go
 }
 
 

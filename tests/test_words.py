@@ -17,7 +17,16 @@ import pytest
 
 from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
-from qms.domain import cashier, delivery, errors, movements, payments, reconcile
+from qms.domain import (
+    cashier,
+    delivery,
+    errors,
+    movements,
+    notices,
+    payments,
+    priority,
+    reconcile,
+)
 from qms.domain.bank import credits as bank_credits
 from qms.domain.bank import statement as bank_statement
 from qms.domain.bank import takings
@@ -299,6 +308,9 @@ STORED = {
         "lookup_odd",
     ],
     "parity": ["even", "odd"],
+    "priority": list(priority.KINDS),
+    "message": list(notices.STATUSES),
+    "message_kind": list(notices.KINDS),
     "role": list(auth.ROLES) + list(auth.DEVICE_ROLES),
     "job": list(queries.JOB_STATUSES),
     "print_job": list(queries.JOB_STATUSES),

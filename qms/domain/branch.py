@@ -35,6 +35,8 @@ class Branch:
     denominations: tuple[int, ...] = DENOMINATIONS  # notes a count by note may name
     reconnect_hours: int = 24  # a paid cut customer is reconnected within this
     max_books: int = 100  # books one pull of the disconnection list may name
+    priority_max_in_row: int = 0  # the priority lane's fairness bound; 0: no priority lane
+    near_ahead: int = 0  # "your turn is near" at this many ahead; 0: no messages
     paper_invoices: bool = True  # False: e-invoices only, no lookup step (docs/einvoice.md)
     einvoice_lookup_url: str | None = None  # the receipt's QR, filled per invoice
     #: pay by VietQR: the account, the webhook's secret (frozen: one value serves every branch)
@@ -70,6 +72,10 @@ def from_settings(b: BranchSettings, settings: Settings) -> Branch:
         denominations=settings.cash.denominations,
         reconnect_hours=settings.field.reconnect_hours,
         max_books=settings.field.max_books,
+        priority_max_in_row=settings.cashier.priority_max_in_row
+        if settings.cashier.priority
+        else 0,
+        near_ahead=settings.notify.near_ahead if settings.notify.enabled else 0,
         paper_invoices=b.paper_invoices,
         einvoice_lookup_url=b.einvoice_lookup_url,
         bank=settings.bank,

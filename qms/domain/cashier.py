@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import col, select
 
-from qms.domain import drawers, tickets
+from qms.domain import drawers, notices, priority, tickets
 from qms.domain.branch import CounterInfo
 from qms.domain.einvoice import READY
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         CallNext,
         CallNumber,
         Finish,
+        MarkPriority,
         NoShow,
         Park,
         Recall,
@@ -74,11 +75,31 @@ _NOT_READY = exists().where(
         col(TicketInvoice.lookup_status).not_in(READY),
     )
 )
-#: the next ticket to call, by call policy
-_NEXT = {
-    "lowest_number": _WAITING.order_by(col(Ticket.number)).limit(1).with_for_update(),
-    "ready_first": _WAITING.order_by(_NOT_READY, col(Ticket.number)).limit(1).with_for_update(),
+_NORMAL = col(Ticket.priority).is_(None)  # ordered by: False (a priority ticket) first
+#: the order of each call policy; with a priority lane, priority tickets first (among the
+#: ready ones, for ready_first: a priority customer is not called to wait for paper)
+_ORDER = {
+    ("lowest_number", False): (col(Ticket.number),),
+    ("ready_first", False): (_NOT_READY, col(Ticket.number)),
+    ("lowest_number", True): (_NORMAL, col(Ticket.number)),
+    ("ready_first", True): (_NOT_READY, _NORMAL, col(Ticket.number)),
 }
+#: the next ticket to call, by (call policy, priority lane on); "normal": the fairness
+#: bound was reached, a normal ticket is called if one waits (docs/priority.md)
+_NEXT = {key: _WAITING.order_by(*order).limit(1).with_for_update() for key, order in _ORDER.items()}
+_NEXT_NORMAL = {
+    policy: _WAITING.where(_NORMAL).order_by(*_ORDER[(policy, False)]).limit(1).with_for_update()
+    for policy in ("lowest_number", "ready_first")
+}
+
+
+def _next_waiting(tx: Tx) -> Ticket | None:
+    policy, lane = tx.branch.call_policy, priority.enabled(tx)
+    if lane and priority.normal_first(tx):
+        ticket = tx.session.exec(_NEXT_NORMAL[policy], params=tx.today()).first()
+        if ticket is not None:
+            return ticket
+    return tx.session.exec(_NEXT[(policy, lane)], params=tx.today()).first()
 
 
 def serving(tx: Tx, code: str) -> Ticket | None:
@@ -131,9 +152,11 @@ def _call(tx: Tx, ticket: Ticket, code: str, event: str = "ticket.called") -> di
     ticket.recalls = 0
     tx.session.add(ticket)
     _deliver_found(tx, ticket, code)
+    priority.count_call(tx, ticket)
     tx.session.flush()
     state = tickets.state(tx, ticket)
     tx.emit(event, {"ticket": state})
+    notices.on_call(tx, ticket)
     return state
 
 
@@ -142,7 +165,7 @@ def call_next(tx: Tx, cmd: CallNext) -> dict[str, Any]:
     my_counter(tx, code)
     drawers.open_at(tx, code)  # no one is called to a counter that cannot take the money
     _ensure_free(tx, code)
-    ticket = tx.session.exec(_NEXT[tx.branch.call_policy], params=tx.today()).first()
+    ticket = _next_waiting(tx)
     if ticket is None:
         raise Conflict("nobody is waiting", code="queue_empty")
     return _call(tx, ticket, code)
@@ -196,6 +219,16 @@ def _moved(ticket: Ticket, moved_to: Iterable[int | None]) -> Conflict:
         ticket=ticket.number,
         moved_to=to,
     )
+
+
+def mark_priority(tx: Tx, cmd: MarkPriority) -> dict[str, Any]:
+    """Reception marks a waiting ticket as a priority customer's, or takes the mark off."""
+    ticket = tickets.by_number(tx, cmd.number)
+    priority.mark(tx, ticket, cmd.priority)
+    tx.session.flush()
+    state = tickets.state(tx, ticket)
+    tx.emit("ticket.priority", {"ticket": state})
+    return state
 
 
 def recall(tx: Tx, cmd: Recall) -> dict[str, Any]:

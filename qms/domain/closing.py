@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from qms.domain import delivery, drawers, movements
+from qms.domain import delivery, drawers, movements, notices
 from qms.domain.bank import statement, takings
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
@@ -390,6 +390,8 @@ def close_day(tx: Tx, open_items: int) -> dict[str, Any]:
         summary=json.dumps(data, ensure_ascii=False),
     )
     tx.session.add(closure)
+    # the day's phone numbers go with it (docs/notify.md): kept no longer than needed
+    notices.erase_until(tx.session, tx.branch_id, tx.business_day)
     tx.session.flush()
     out = {"business_day": tx.business_day.isoformat(), "closed_by": tx.actor.label, **data}
     tx.emit("day.closed", {"day": out, "head_counter": head.counter_code if head else None})

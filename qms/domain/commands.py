@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, ClassVar, TypeGuard, TypeVar
 
-from qms.domain import delivery, money
+from qms.domain import delivery, money, notices, priority
 from qms.domain.errors import BadRequest, NotFound
 from qms.domain.tickets import check_codes
 
@@ -42,7 +42,18 @@ def parse(cls: type[C], data: Mapping[str, object], **path: object) -> C:
         for check in checks:
             raw = check(raw, name)
         values[name] = raw
-    return cls(**values)
+    command = cls(**values)
+    _check_whole(command)
+    return command
+
+
+def _check_whole(command: Command) -> None:
+    """Rules across fields: a number left without the consent box ticked is refused."""
+    if isinstance(command, IssueTicket) and command.phone is not None and not command.consent:
+        raise BadRequest(
+            "tick the consent box to leave a phone number", code="consent_required",
+            field="consent",
+        )  # fmt: skip
 
 
 def field_checks(cls: type[Command]) -> tuple[tuple[str, tuple[Check, ...]], ...]:
@@ -133,6 +144,25 @@ def optional_bool(value: object, field: str) -> bool | None:
     return value
 
 
+def priority_kind(value: object, field: str) -> str | None:
+    return priority.check_kind(value)
+
+
+def optional_phone(value: object, field: str) -> str | None:
+    """A number left for messages; "" is no number (the kiosk's empty field)."""
+    return None if value is None or value == "" else notices.check_phone(value, field)
+
+
+def notice_channel(value: object, field: str) -> str:
+    if value is None:
+        return "sms"
+    if not isinstance(value, str) or value not in notices.CHANNELS:
+        raise BadRequest(
+            f"{field} is one of " + ", ".join(notices.CHANNELS), code="invalid_request", field=field
+        )
+    return value
+
+
 def return_reason(value: object, field: str) -> str:
     return delivery.check_reason(value)
 
@@ -183,6 +213,26 @@ Invoices = Annotated[tuple[int, ...], invoice_ids]
 class IssueTicket(Command):
     action = "tickets.issue"
     customers: Annotated[tuple[str, ...], customer_codes]
+    #: a priority customer (docs/priority.md); a role that may not mark one is refused
+    priority: Annotated[str | None, priority_kind] = None
+    #: "your turn is near" (docs/notify.md): a Vietnamese mobile, given with consent
+    phone: Annotated[str | None, optional_phone] = None
+    channel: Annotated[str, notice_channel] = "sms"
+    consent: Annotated[bool | None, optional_bool] = None
+
+    @property
+    def contact(self) -> tuple[str, str] | None:
+        """(phone, channel) when a number was left; its consent is checked at parse."""
+        return (self.phone, self.channel) if self.phone is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkPriority(Command):
+    """Reception marks (or unmarks: null) a waiting ticket as a priority customer."""
+
+    action = "tickets.priority"
+    number: Number
+    priority: Annotated[str | None, priority_kind] = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,7 @@ def ticket_state(
         "finished_at": iso(ticket.finished_at),
         "recalls": ticket.recalls,
         "finish_reason": ticket.finish_reason,
+        "priority": ticket.priority,
         "follow_token": ticket.follow_token,
         "customers": [
             {

@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from integrations.cmis.base import CustomerDebts
+from qms.domain import notices
 from qms.domain.einvoice import first_lookup
 from qms.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.domain.ticket_view import invoice_order, ticket_state
@@ -116,10 +117,21 @@ def refuse_if_busy(tx: Tx, codes: list[str]) -> None:
         )
 
 
-def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
+def issue(
+    tx: Tx,
+    customers: Sequence[CustomerDebts | str],
+    priority: str | None = None,
+    contact: tuple[str, str] | None = None,
+) -> dict[str, Any]:
     """Create a ticket. A bare code is a customer whose debts CMIS could not give now
-    (down): the ticket still gets its number, marked debts pending, filled in later."""
+    (down): the ticket still gets its number, marked debts pending, filled in later.
+    ``priority``: a priority customer's kind; ``contact``: (phone, channel) for "your turn
+    is near", given with consent (docs/notify.md)."""
     s = tx.session
+    if priority is not None and tx.branch.priority_max_in_row <= 0:
+        raise Conflict("this hall serves no priority lane", code="priority_off")
+    if contact is not None and tx.branch.near_ahead <= 0:
+        raise Conflict("this hall sends no messages", code="notify_off")
     codes = [c if isinstance(c, str) else c.code for c in customers]
     refuse_if_busy(tx, codes)
     known = [c for c in customers if not isinstance(c, str)]
@@ -138,8 +150,11 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
         number=number,
         issued_at=tx.now,
         issued_by=tx.actor.label,
+        priority=priority,
     )
     ticket_id = rows.insert(s, Ticket, ticket)
+    if contact is not None:
+        notices.leave(tx, ticket_id, *contact)
     written: list[rows.Row] = []
     invoices: list[rows.Row] = []
     for pos, c in enumerate(customers):
@@ -168,6 +183,8 @@ def issue(tx: Tx, customers: Sequence[CustomerDebts | str]) -> dict[str, Any]:
     tx.emit("ticket.issued", {"ticket": state, **more})
     _announce_taken(tx, number, taken)
     out = {**state, "qr": more.get("qr")}
+    if contact is not None:
+        out["notify"] = {"phone": notices.masked(contact[0]), "channel": contact[1]}
     return {**out, "notices": [_notice(t) for t in taken]} if taken else out
 
 

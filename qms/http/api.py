@@ -225,6 +225,8 @@ def _kiosk_ticket(t: dict[str, Any]) -> dict[str, Any]:
         "total_due": t["total_due"],
         "debts_pending": t["debts_pending"],
         "follow_token": t["follow_token"],
+        "priority": t.get("priority"),
+        "notify": t.get("notify"),  # the number left for messages, masked
         "customers": [
             {
                 "code": c["code"],
@@ -247,6 +249,14 @@ async def get_ticket(request: Request) -> Response:
     who = await principal(request)
     number = c.ticket_number(request.path_params["number"], "number")
     return ok(await _hall(request).ticket(who, number))
+
+
+async def mark_priority(request: Request) -> Response:
+    """Reception marks a waiting ticket as a priority customer's (null: unmarks it)."""
+    who = await principal(request)
+    data = await body(request)
+    number = request.path_params["number"]
+    return ok(await _hall(request).run(who, c.MarkPriority, data, number=number))
 
 
 async def reopen_ticket(request: Request) -> Response:
@@ -393,6 +403,7 @@ routes = [
     Route("/api/tickets", issue_ticket, methods=["POST"]),
     Route("/api/tickets/{number:int}", get_ticket),
     Route("/api/tickets/{number:int}/reopen", reopen_ticket, methods=["POST"]),
+    Route("/api/tickets/{number:int}/priority", mark_priority, methods=["POST"]),
     Route(
         "/api/tickets/{number:int}/customers/{code}/found",
         lookup_customer_found,

@@ -14,7 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 from qms.devices import qr
 from qms.domain.errors import QmsError
 from qms.live import follow_ws
-from qms.usecases import follow
+from qms.usecases import follow, notify
 from qms.usecases.hall import Hall
 
 
@@ -85,9 +85,16 @@ async def status(request: Request) -> Response:
     return JSONResponse(await _view(request))
 
 
+async def stop_messages(request: Request) -> Response:
+    """The holder withdraws consent: no more messages, the number erased."""
+    hall = _hall(request)
+    return JSONResponse(await notify.withdraw(hall, request.path_params["token"]))
+
+
 routes = [
     Route("/t/{token}", page),
     Route("/t/{token}/qr.svg", qr_svg),
     Route("/api/follow/{token}", status),
+    Route("/api/follow/{token}/stop", stop_messages, methods=["POST"]),
     WebSocketRoute("/t/{token}/ws", follow_ws.endpoint),
 ]

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from qms.domain import commands as c
-from qms.domain import delivery, money, tickets
+from qms.domain import delivery, money, notices, priority, tickets
 from qms.domain.field import commands as fc
 from qms.domain.inventory import commands as ic
 from qms.domain.json_input import MAX_DEPTH
@@ -120,6 +120,9 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/tickets"): Op("Issue a ticket", command=c.IssueTicket, body=True, cmis=True),
     ("GET", "/api/tickets/{number:int}"): Op("A ticket of today", "ticket.read"),
     ("POST", "/api/tickets/{number:int}/reopen"): Op("Reopen a ticket", command=c.Reopen),
+    ("POST", "/api/tickets/{number:int}/priority"): Op(
+        "Mark a waiting ticket as a priority customer's", command=c.MarkPriority, body=True
+    ),
     ("POST", "/api/tickets/{number:int}/customers/{code}/found"): Op(
         "F9 on a customer: all their papers found", command=c.LookupCustomerFound
     ),
@@ -313,6 +316,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/t/{token}"): Op("The customer's follow page (HTML)", PUBLIC, page=True),
     ("GET", "/t/{token}/qr.svg"): Op("The follow page's QR code (SVG)", PUBLIC),
     ("GET", "/api/follow/{token}"): Op("A followed ticket's state", PUBLIC),
+    ("POST", "/api/follow/{token}/stop"): Op(
+        "Withdraw consent: no more messages, the number erased",
+        PUBLIC,
+        refusals=(("404", ("unknown_ticket", "no_contact")),),
+    ),
     ("GET", "/audio/manifest.json"): Op("The announcement clips there are", PUBLIC),
     ("GET", "/audio/{file}"): Op("One announcement clip (WAV)", PUBLIC),
     ("GET", "/"): Op("To the counters' pages", PUBLIC),
@@ -438,6 +446,18 @@ CHECKS: dict[Any, tuple[dict[str, Any], tuple[str, ...]]] = {
     ),
     c.customer_code: (_CODE, ("invalid_customer_code",)),
     c.optional_bool: ({"type": ["boolean", "null"]}, ("invalid_request",)),
+    c.priority_kind: (
+        {"type": ["string", "null"], "enum": [*priority.KINDS, None]},
+        ("unknown_priority",),
+    ),
+    c.optional_phone: (
+        {"type": ["string", "null"], "minLength": 8, "maxLength": 20, "examples": ["0912345678"]},
+        ("invalid_phone",),
+    ),
+    c.notice_channel: (
+        {"type": ["string", "null"], "enum": [*notices.CHANNELS, None]},
+        ("invalid_request",),
+    ),
     c.return_reason: (
         {"type": "string", "enum": list(delivery.RETURN_REASONS)},
         ("invalid_reason",),

@@ -689,6 +689,34 @@ export const ERRORS = {
   "bank_unavailable": {
     "vi": "Ngân hàng không trả lời. Thử lại sau ít phút, hoặc tải tệp CSV sao kê lên.",
     "en": "The bank did not answer. Try again in a few minutes, or upload the statement's CSV."
+  },
+  "unknown_priority": {
+    "vi": "Loại ưu tiên không hợp lệ: chọn người cao tuổi, người khuyết tật, phụ nữ mang thai hoặc người bế con nhỏ.",
+    "en": "Unknown priority: choose elderly, disabled, pregnant or with a small child."
+  },
+  "priority_off": {
+    "vi": "Điểm thu này không có hàng ưu tiên. Cấp số thường cho khách.",
+    "en": "This hall has no priority lane. Issue a normal ticket."
+  },
+  "ticket_not_waiting": {
+    "vi": "Vé {ticket} không còn đang chờ ({status:ticket}): không đổi ưu tiên được nữa.",
+    "en": "Ticket {ticket} is no longer waiting ({status:ticket}): its priority cannot change."
+  },
+  "invalid_phone": {
+    "vi": "Số điện thoại không hợp lệ: nhập số di động Việt Nam, ví dụ 0912 345 678.",
+    "en": "Not a valid phone number: give a Vietnamese mobile number, e.g. 0912 345 678."
+  },
+  "consent_required": {
+    "vi": "Để nhận tin nhắn, hãy đánh dấu đồng ý cho phép dùng số điện thoại; hoặc bỏ trống số điện thoại.",
+    "en": "To get messages, tick the consent box for your phone number; or leave the number empty."
+  },
+  "notify_off": {
+    "vi": "Điểm thu này không gửi tin nhắn báo lượt. Bỏ trống số điện thoại.",
+    "en": "This hall sends no turn messages. Leave the phone number empty."
+  },
+  "no_contact": {
+    "vi": "Vé này không có số điện thoại nhận tin: không có gì để dừng.",
+    "en": "This ticket has no phone number for messages: nothing to stop."
   }
 };
 export const STATUSES = {
@@ -1228,6 +1256,52 @@ export const STATUSES = {
       "en": "Hall"
     }
   },
+  "priority": {
+    "elderly": {
+      "vi": "Người cao tuổi",
+      "en": "Elderly"
+    },
+    "disabled": {
+      "vi": "Người khuyết tật",
+      "en": "Disabled"
+    },
+    "pregnant": {
+      "vi": "Phụ nữ mang thai",
+      "en": "Pregnant"
+    },
+    "child": {
+      "vi": "Người bế con nhỏ",
+      "en": "With a small child"
+    }
+  },
+  "message": {
+    "queued": {
+      "vi": "Chờ gửi",
+      "en": "Queued"
+    },
+    "sent": {
+      "vi": "Đã gửi",
+      "en": "Sent"
+    },
+    "failed": {
+      "vi": "Gửi không được",
+      "en": "Failed"
+    },
+    "dropped": {
+      "vi": "Bỏ (không cần nữa)",
+      "en": "Dropped"
+    }
+  },
+  "message_kind": {
+    "near": {
+      "vi": "Sắp đến lượt",
+      "en": "Turn is near"
+    },
+    "called": {
+      "vi": "Được gọi",
+      "en": "Called"
+    }
+  },
   "notice": {
     "taken_over": {
       "vi": "Khách quay lại: hoá đơn chuyển sang vé mới",
@@ -1723,5 +1797,21 @@ export const FIELDS = {
   "resolution": {
     "vi": "cách xử lý",
     "en": "the decision"
+  },
+  "priority": {
+    "vi": "loại ưu tiên",
+    "en": "the priority"
+  },
+  "phone": {
+    "vi": "số điện thoại",
+    "en": "the phone number"
+  },
+  "channel": {
+    "vi": "kênh nhắn tin",
+    "en": "the message channel"
+  },
+  "consent": {
+    "vi": "sự đồng ý nhận tin",
+    "en": "the consent"
   }
 };

@@ -40,6 +40,10 @@ STAFF = frozenset(ROLES)
 #: action -> roles allowed. The role x endpoint test matrix reads this table.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "ticket.issue": frozenset({"reception", "supervisor", "admin", "kiosk"}),
+    # a priority customer (docs/priority.md): the kiosk's button, reception's mark at issue
+    "ticket.priority": frozenset({"reception", "supervisor", "kiosk"}),
+    # and a waiting ticket marked (or unmarked) afterwards, at reception's desk
+    "ticket.priority.mark": frozenset({"reception", "supervisor"}),
     "ticket.read": STAFF,
     "ticket.reopen": frozenset({"head_cashier", "supervisor"}),
     "customer.read": frozenset({"reception", "supervisor", "admin", "kiosk"}),

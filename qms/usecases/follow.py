@@ -21,6 +21,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from qms.config import BankSettings
+from qms.domain import notices, priority
 from qms.domain.bank import qr as bank_qr
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
@@ -41,20 +42,22 @@ def find(session: Session, token: str) -> Ticket:
     return ticket
 
 
-def ahead_of(session: Session, ticket: Ticket) -> int:
-    """Waiting tickets with a lower number, same branch and day: the call order of
-    ``lowest_number`` (a counter calling by number may of course jump the line)."""
-    count = session.exec(
-        select(func.count())
-        .select_from(Ticket)
-        .where(
+def ahead_of(session: Session, ticket: Ticket, bound: int = 0) -> int:
+    """Tickets called before this one if no one else came: the call order of
+    ``lowest_number`` with the priority lane and its fairness bound (``bound``; 0: no
+    lane). A counter calling by number may of course jump the line."""
+    waiting = session.exec(
+        select(Ticket.number, Ticket.priority).where(
             Ticket.branch_id == ticket.branch_id,
             Ticket.business_day == ticket.business_day,
             Ticket.status == "waiting",
-            col(Ticket.number) < ticket.number,
         )
-    ).one()
-    return int(count)
+    ).all()
+    if not bound:
+        return sum(1 for n, _ in waiting if n < ticket.number)
+    streak = priority.streak(session, ticket.branch_id, ticket.business_day)
+    order = priority.call_order([(n, p is not None) for n, p in waiting], streak, bound)
+    return priority.ahead(order).get(ticket.number, 0)
 
 
 #: service times of the tickets finished in this window make the estimate
@@ -167,7 +170,10 @@ def public_view(
     pay = None
     if branch is not None and not expired:
         pay = open_ticket_qr(session, ticket, branch.bank)
-    ahead = ahead_of(session, ticket) if waiting else None
+    bound = branch.priority_max_in_row if branch else 0
+    ahead = ahead_of(session, ticket, bound) if waiting else None
+    near_at = branch.near_ahead if branch else 0
+    contact = notices.contact_of(session, ticket.id)
     wait = None
     if ahead is not None and now is not None:
         wait = estimate_minutes(session, ticket, ahead, now)
@@ -186,4 +192,14 @@ def public_view(
         # the ticket's QR pays it now (drawn at /t/{token}/pay.svg); paid by a QR while waiting
         "pay_qr": pay is not None,
         "paid_qr": ticket.finish_reason == "paid_qr",
+        "priority": ticket.priority,
+        # "your turn is near" (docs/notify.md): the page says it as the message does
+        "near": ahead is not None and near_at > 0 and ahead <= near_at,
+        "notify": None
+        if contact is None
+        else {
+            "phone": notices.masked(contact.phone),
+            "active": notices.active(contact) and not expired,
+            "withdrawn": contact.withdrawn_at is not None,
+        },
     }

@@ -37,6 +37,7 @@ WAKES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     "field.order_done": ("supply", lambda data: data["order"]["status"] == "done"),
     "field.supply_retried": ("supply", lambda data: True),
     "payment.confirmed": ("supply", lambda data: True),
+    "notice.queued": ("notifier", lambda data: True),  # "your turn is near" (docs/notify.md)
 }
 #: the device worker: an event that may have queued a job (``device.job``: for an agent)
 DEVICE_KINDS = frozenset({*PAPER_AND_LIGHT, "device.job"})

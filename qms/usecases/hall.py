@@ -71,6 +71,7 @@ BUS_GRACE_S = 0.5
 #: every command: the permission it needs and the rule that runs it in one transaction
 USE_CASES: dict[type[Command], tuple[str, Callable[[Tx, Any], Any]]] = {
     c.IssueTicket: ("ticket.issue", tickets.issue),
+    c.MarkPriority: ("ticket.priority.mark", cashier.mark_priority),
     c.Reopen: ("ticket.reopen", cashier.reopen),
     c.LookupMark: ("lookup.mark", lookup.mark),
     c.LookupCustomerFound: ("lookup.mark", lookup.found_customer),
@@ -142,6 +143,7 @@ class Hall:
         self.debts_waiting = asyncio.Event()
         self.devices_waiting = asyncio.Event()  # a change may have queued paper or light
         self.supply_waiting = asyncio.Event()  # a cut or reconnection to report to CMIS
+        self.notices_waiting = asyncio.Event()  # a message to a customer's phone is queued
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
@@ -242,6 +244,7 @@ class Hall:
             "debts": self.debts_waiting,
             "devices": self.devices_waiting if devices else None,
             "supply": self.supply_waiting,
+            "notifier": self.notices_waiting,
         }
         for name in workers:
             if (event := waiting[name]) is not None:
@@ -371,10 +374,14 @@ class Hall:
         permission, rule = USE_CASES[type(command)]
         require(principal, permission)
         if isinstance(command, c.IssueTicket):
+            if command.priority is not None:
+                require(principal, "ticket.priority")  # before CMIS is asked anything
             found = await self.fetch_debts(
                 principal.branch_id, list(command.customers), pending_ok=True
             )
-            return await self.change(principal, rule, found, action=command.action)
+            return await self.change(
+                principal, rule, found, command.priority, command.contact, action=command.action
+            )
         if isinstance(command, c.Collect):
             await self.refresh_debts_at(principal, command.counter)
         if isinstance(command, c.CloseDay):

@@ -64,6 +64,7 @@ def display_ticket(t: dict[str, Any]) -> dict[str, Any]:
         "counter": t["counter"],
         "called_at": t["called_at"],
         "recalls": t["recalls"],
+        "priority": t.get("priority"),  # the display marks a priority customer's call
     }
 
 

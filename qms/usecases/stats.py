@@ -5,6 +5,7 @@ wait (issued to called) in the hour of the call; a service (called to finished) 
 ``served`` in the hour it finished. So a past hour's figures do not move any more, and a
 ticket still waiting adds nothing yet. A ticket called again (parked, transferred) counts
 from its last call. Seconds are integers; ``None`` where an hour has nothing to measure.
+``lanes``: the same figures for priority and normal tickets apart (docs/priority.md).
 """
 
 from __future__ import annotations
@@ -74,12 +75,26 @@ def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict
     ).all()
     hours = [Figures() for _ in range(24)]
     day_total = Figures()
+    # the two lanes apart (docs/priority.md): does the priority lane wait less, and how
+    # much longer do the others wait for it
+    lanes = {"priority": Figures(), "normal": Figures()}
+    lane_hours = {k: [Figures() for _ in range(24)] for k in lanes}
     for t in tickets:
-        observe(t, lambda at: (hours[at.astimezone(tz).hour], day_total))
+        lane = "priority" if t.priority else "normal"
+
+        def buckets(at: dt.datetime, lane: str = lane) -> tuple[Figures, ...]:
+            h = at.astimezone(tz).hour
+            return hours[h], day_total, lanes[lane], lane_hours[lane][h]
+
+        observe(t, buckets)
     return {
         "branch": branch_id,
         "date": day.isoformat(),
         "timezone": str(tz),
-        "hours": [{"hour": n, **h.row()} for n, h in enumerate(hours)],
+        "hours": [
+            {"hour": n, **h.row(), "lanes": {k: v[n].row() for k, v in lane_hours.items()}}
+            for n, h in enumerate(hours)
+        ],
         "day": day_total.row(),
+        "lanes": {k: v.row() for k, v in lanes.items()},
     }

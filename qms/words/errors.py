@@ -729,4 +729,33 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Ngân hàng không trả lời. Thử lại sau ít phút, hoặc tải tệp CSV sao kê lên.",
         "The bank did not answer. Try again in a few minutes, or upload the statement's CSV.",
     ),
+    # priority customers and "your turn is near" (docs/priority.md, docs/notify.md)
+    "unknown_priority": (
+        "Loại ưu tiên không hợp lệ: chọn người cao tuổi, người khuyết tật, phụ nữ mang thai hoặc người bế con nhỏ.",
+        "Unknown priority: choose elderly, disabled, pregnant or with a small child.",
+    ),
+    "priority_off": (
+        "Điểm thu này không có hàng ưu tiên. Cấp số thường cho khách.",
+        "This hall has no priority lane. Issue a normal ticket.",
+    ),
+    "ticket_not_waiting": (
+        "Vé {ticket} không còn đang chờ ({status:ticket}): không đổi ưu tiên được nữa.",
+        "Ticket {ticket} is no longer waiting ({status:ticket}): its priority cannot change.",
+    ),
+    "invalid_phone": (
+        "Số điện thoại không hợp lệ: nhập số di động Việt Nam, ví dụ 0912 345 678.",
+        "Not a valid phone number: give a Vietnamese mobile number, e.g. 0912 345 678.",
+    ),
+    "consent_required": (
+        "Để nhận tin nhắn, hãy đánh dấu đồng ý cho phép dùng số điện thoại; hoặc bỏ trống số điện thoại.",
+        "To get messages, tick the consent box for your phone number; or leave the number empty.",
+    ),
+    "notify_off": (
+        "Điểm thu này không gửi tin nhắn báo lượt. Bỏ trống số điện thoại.",
+        "This hall sends no turn messages. Leave the phone number empty.",
+    ),
+    "no_contact": (
+        "Vé này không có số điện thoại nhận tin: không có gì để dừng.",
+        "This ticket has no phone number for messages: nothing to stop.",
+    ),
 }

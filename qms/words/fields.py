@@ -75,4 +75,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "body": ("nội dung thông báo", "the notification"),
     "csv": ("tệp sao kê", "the statement file"),
     "resolution": ("cách xử lý", "the decision"),
+    "priority": ("loại ưu tiên", "the priority"),
+    "phone": ("số điện thoại", "the phone number"),
+    "channel": ("kênh nhắn tin", "the message channel"),
+    "consent": ("sự đồng ý nhận tin", "the consent"),
 }

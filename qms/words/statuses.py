@@ -231,6 +231,24 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "branch": ("Chi nhánh", "Branch"),
         "hall": ("Điểm thu", "Hall"),
     },
+    # a priority customer's kind (Ticket.priority, docs/priority.md)
+    "priority": {
+        "elderly": ("Người cao tuổi", "Elderly"),
+        "disabled": ("Người khuyết tật", "Disabled"),
+        "pregnant": ("Phụ nữ mang thai", "Pregnant"),
+        "child": ("Người bế con nhỏ", "With a small child"),
+    },
+    # a message to a customer's phone (OutMessage.status, .kind; docs/notify.md)
+    "message": {
+        "queued": ("Chờ gửi", "Queued"),
+        "sent": ("Đã gửi", "Sent"),
+        "failed": ("Gửi không được", "Failed"),
+        "dropped": ("Bỏ (không cần nữa)", "Dropped"),
+    },
+    "message_kind": {
+        "near": ("Sắp đến lượt", "Turn is near"),
+        "called": ("Được gọi", "Called"),
+    },
     # a notice given with a ticket (qms/domain/tickets.py)
     "notice": {
         "taken_over": ("Khách quay lại: hoá đơn chuyển sang vé mới", "Customer back: taken over"),
