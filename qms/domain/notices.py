@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from qms.domain import priority
+from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, NotFound
 from qms.domain.tx import Tx
 from qms.storage.models import OutMessage, Ticket, TicketContact
@@ -97,7 +98,7 @@ def withdraw(tx: Tx, ticket: Ticket) -> dict[str, Any]:
         tx.session.add(contact)
         dropped = _drop(tx.session, [ticket.id], erase=True)
         tx.emit("notice.withdrawn", {"number": ticket.number, "dropped": dropped})
-    return {"number": ticket.number, "withdrawn_at": contact.withdrawn_at.isoformat()}
+    return {"number": ticket.number, "withdrawn_at": iso(contact.withdrawn_at)}
 
 
 def _drop(session: Session, ticket_ids: list[int | None], *, erase: bool, kind: str = "") -> int:
