@@ -648,7 +648,9 @@ class ZaloGatewaySettings(_Model):
 
 class NotifySimulatorSettings(_Model):
     enabled: bool = Field(
-        True, description="Start the local gateway simulator with `qms serve` (demo default)."
+        False,
+        description="Start the local gateway simulator with `qms serve` (config.yaml, the "
+        "embedded default, turns it on).",
     )
     host: str = Field("127.0.0.1", description="Interface of the gateway simulator.")
     port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
