@@ -90,6 +90,7 @@ def lookup_ticket(t: dict[str, Any], parity: str) -> dict[str, Any]:
         "status": t["status"],
         "counter": t["counter"],
         "issued_at": t["issued_at"],
+        "priority": t.get("priority"),  # its paper is pulled first (docs/priority.md)
         "invoices": [
             {k: inv[k] for k in keep}
             for c in t["customers"]
