@@ -44,6 +44,26 @@ def run_async(coro: Coroutine[Any, Any, T], bound_s: float = 60) -> T:
         return pool.submit(asyncio.run, asyncio.wait_for(coro, bound_s)).result()
 
 
+class LoopThread:
+    """An event loop in a daemon thread; ``run`` executes a coroutine there and waits. For
+    a test that keeps one loop across calls (the fast tier's hall): it works whether the
+    calling thread has a running loop (Playwright's sync API leaves one) or not, so a test
+    process may run browser and in-process tests in any order (pytest-xdist)."""
+
+    def __init__(self, name: str = "test-loop") -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = 10.0) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        self.loop.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

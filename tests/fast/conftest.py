@@ -8,7 +8,6 @@ server start. The end-to-end tier (the rest of ``tests/``) keeps the real HTTP p
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import json
@@ -33,6 +32,7 @@ from qms.storage.models import Payment
 from qms.usecases.auth import Principal
 from qms.usecases.hall import Hall
 from qms.workers.poster import PaymentPoster
+from tests.conftest import LoopThread
 
 T = TypeVar("T")
 BRANCH = "PE0100"
@@ -289,7 +289,7 @@ class Rig:
     def __init__(
         self, tmp: Path, cmis_version: str, *, bank: bool = False, paper: bool = True
     ) -> None:
-        self.runner = asyncio.Runner()
+        self.runner = LoopThread("rig-loop")  # not the main thread's: see LoopThread
         self.settings = settings(cmis_version, bank=bank, paper=paper)
         self.engine = db.make_engine(f"sqlite:///{tmp / 'qms.db'}")
         migrate.ensure_schema(self.engine)
@@ -316,7 +316,7 @@ class Rig:
     # --- doing and being refused
 
     def run(self, coro: Any) -> Any:
-        return self.runner.run(coro)
+        return self.runner.run(coro, timeout=300)
 
     def do(self, who: str, command: Command) -> dict[str, Any]:
         return self.run(self.hall.execute(self.people[who], command))  # type: ignore[no-any-return]

@@ -4,13 +4,13 @@ CMIS 1.0's next-day booking included."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
 
 from integrations.cmis.base import CmisPayment, PaymentRequest, PaymentState
 from qms.domain.reconcile import Ours, reconcile
+from tests.conftest import run_async
 from tests.fast.conftest import FakeCmis, Rig
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
@@ -134,7 +134,7 @@ def test_the_fake_cmis_books_a_post_once() -> None:
     code = fake.customer([(2026, 11, 1)])
     inv = fake.debts[code].invoices[0]
     req = PaymentRequest("T1", code, (inv.invoice_id,), inv.total, "P", "c", AT)
-    first = asyncio.run(fake.post_payment(req))
-    again = asyncio.run(fake.post_payment(req))
+    first = run_async(fake.post_payment(req))
+    again = run_async(fake.post_payment(req))
     assert first == again
-    assert len(asyncio.run(fake.payments_for_day(AT.date(), "P"))) == 1
+    assert len(run_async(fake.payments_for_day(AT.date(), "P"))) == 1

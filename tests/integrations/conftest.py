@@ -8,10 +8,8 @@ so each takes customers nobody used before (``SimV2.take``) and never resets sta
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -25,6 +23,7 @@ from integrations.cmis.simulator.faults import FaultConfig
 from integrations.cmis.simulator.faults_v1 import InDoubtConfig
 from integrations.cmis.simulator.ledger import VN, Ledger
 from integrations.cmis.simulator.server import RunningSimulator, start_simulator
+from tests.conftest import LoopThread
 
 TODAY = dt.date(2026, 3, 14)
 NOW = dt.datetime(2026, 3, 14, 9, 30, tzinfo=VN)
@@ -38,23 +37,6 @@ def streamed_past_max_answer(media_type: str) -> StreamingResponse:
     return StreamingResponse(
         (chunk for _ in range(MAX_ANSWER // len(chunk) + 2)), media_type=media_type
     )
-
-
-class LoopThread:
-    """An event loop in a daemon thread; ``run`` executes a coroutine there and waits."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="sim-loop", daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
-        self.loop.close()
 
 
 class FakeClock:

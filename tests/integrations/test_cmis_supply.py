@@ -8,7 +8,6 @@ that day too. Tests take customers nobody used (``sim_v2.take``).
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import itertools
@@ -42,6 +41,7 @@ from integrations.cmis.simulator.server import start_simulator
 from integrations.cmis.v1 import Cmis1Client
 from integrations.cmis.v1_wire import add, format_minute, parse_minute, parse_xml, to_xml
 from integrations.cmis.v2 import Cmis2Client
+from tests.conftest import run_async
 from tests.integrations.conftest import NOW, TODAY, FakeClock
 
 T = TypeVar("T")
@@ -61,7 +61,7 @@ def run(version: str, url: str, fn: Callable[[Any], Awaitable[T]], **kw: Any) ->
         async with client:
             return await fn(client)
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def expect(

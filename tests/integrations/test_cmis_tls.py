@@ -14,7 +14,7 @@ import pytest
 
 from integrations.cmis.base import CmisUnavailable
 from integrations.cmis.v2 import Cmis2Client
-from tests.conftest import require_service
+from tests.conftest import require_service, run_async
 
 
 def self_signed(tmp: Path) -> tuple[Path, Path]:
@@ -55,5 +55,5 @@ def test_a_cmis_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> None
             with pytest.raises(CmisUnavailable, match=r"(?i)certificate"):
                 await client.get_debts("PE01000000001")
 
-    asyncio.run(asyncio.wait_for(main(), 30))
+    run_async(asyncio.wait_for(main(), 30))
     assert requests == [], "no request reached a server the client does not trust"

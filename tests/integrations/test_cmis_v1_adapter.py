@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import socket
@@ -51,6 +50,7 @@ from integrations.cmis.v1_wire import (
     xml_text,
 )
 from integrations.cmis.v2 import Cmis2Client
+from tests.conftest import run_async
 from tests.integrations.conftest import streamed_past_max_answer
 
 T = TypeVar("T")
@@ -65,7 +65,7 @@ def with_client(url: str, fn: Callable[[Cmis1Client], Awaitable[T]], **kw: Any) 
         async with Cmis1Client(url, **kw) as client:
             return await fn(client)
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def expect(
@@ -300,7 +300,7 @@ def test_a_2_0_payment_is_visible_to_the_1_0_adapter(sim_v2: Any) -> None:
         async with Cmis2Client(sim_v2.url) as v2:
             await v2.post_payment(req)
 
-    asyncio.run(pay_v2())
+    run_async(pay_v2())
     state = with_client(sim_v2.url, lambda cl: cl.payment_status(req.txn_id))
     assert state is PaymentState.BILLING
     listed = with_client(sim_v2.url, lambda cl: cl.payments_for_day(AT.date(), POINT))

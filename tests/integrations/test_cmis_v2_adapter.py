@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import json
@@ -40,6 +39,7 @@ from integrations.cmis.simulator.faults import FaultConfig
 from integrations.cmis.simulator.ledger import VN
 from integrations.cmis.simulator.server import start_simulator
 from integrations.cmis.v2 import Cmis2Client, clean_text
+from tests.conftest import run_async
 from tests.integrations.conftest import streamed_past_max_answer
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def with_client(url: str, fn: Callable[[Cmis2Client], Awaitable[T]], **kw: Any) 
         async with Cmis2Client(url, **kw) as client:
             return await fn(client)
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def expect(
