@@ -659,13 +659,13 @@ class NotifySimulatorSettings(_Model):
 
 
 class NotifySettings(_Model):
-    """"Your turn is near" by SMS or Zalo (docs/notify.md)."""
+    """ "Your turn is near" by SMS or Zalo (docs/notify.md)."""
 
     enabled: bool = Field(
         True, description="The kiosk offers to leave a phone number; messages are sent."
     )
     near_ahead: int = Field(
-        3, ge=1, le=50, description="Send \"your turn is near\" when this many tickets are ahead."
+        3, ge=1, le=50, description='Send "your turn is near" when this many tickets are ahead.'
     )
     gateway: Literal["simulator", "sms", "zalo"] = Field(
         "simulator", description="Where messages go: the local simulator, SMS or Zalo ZNS."

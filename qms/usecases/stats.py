@@ -67,8 +67,11 @@ def observe(t: Ticket, buckets: Callable[[dt.datetime], Iterable[Figures]]) -> N
             bucket.services.append(service)
 
 
-def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict[str, Any]:
-    """24 rows (hours 0 to 23 of ``tz``) and the day's totals, from the ticket table."""
+def by_hour(
+    session: Session, branch_id: str, day: dt.date, tz: ZoneInfo
+) -> tuple[list[Figures], Figures]:
+    """A day's figures for hours 0 to 23 of ``tz``, and the day's, from the ticket table
+    (the hourly charts and the forecast's roll-up: one count for both)."""
     tickets = session.exec(
         select(Ticket).where(Ticket.branch_id == branch_id, Ticket.business_day == day)
     ).all()
@@ -76,6 +79,12 @@ def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict
     day_total = Figures()
     for t in tickets:
         observe(t, lambda at: (hours[at.astimezone(tz).hour], day_total))
+    return hours, day_total
+
+
+def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict[str, Any]:
+    """24 rows (hours 0 to 23 of ``tz``) and the day's totals, from the ticket table."""
+    hours, day_total = by_hour(session, branch_id, day, tz)
     return {
         "branch": branch_id,
         "date": day.isoformat(),
