@@ -11,7 +11,7 @@ docs/forecast.md says what it assumes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,9 +51,17 @@ class Past:
     """The history of a window: arrivals by hour of each day with rows, and services."""
 
     arrivals: dict[dt.date, list[int]] = field(default_factory=dict)
-    served: int = 0
-    service_s: int = 0
+    services: dict[dt.date, list[int]] = field(default_factory=dict)  # [served, seconds]
     simulated: set[dt.date] = field(default_factory=set)
+
+    def mean_service_s(self, since: dt.date) -> tuple[float, str]:
+        """The mean service of the days from ``since``, and where it came from: the
+        history, or ``DEFAULT_SERVICE_S`` when it holds too few services to say."""
+        kept = [v for d, v in self.services.items() if d >= since]
+        served = sum(n for n, _ in kept)
+        if served < MIN_SERVICES:
+            return float(DEFAULT_SERVICE_S), "default"
+        return sum(s for _, s in kept) / served, "history"
 
 
 def read_past(session: Session, branch_id: str, first: dt.date, until: dt.date) -> Past:
@@ -66,8 +74,9 @@ def read_past(session: Session, branch_id: str, first: dt.date, until: dt.date) 
     ).all()
     for r in found:
         past.arrivals.setdefault(r.day, [0] * model.HOURS)[r.hour] = r.arrivals
-        past.served += r.served
-        past.service_s += r.service_s
+        day = past.services.setdefault(r.day, [0, 0])
+        day[0] += r.served
+        day[1] += r.service_s
         if r.simulated:
             past.simulated.add(r.day)
     return past
@@ -170,7 +179,7 @@ def seed_demo_history(engine: Engine, branch_id: str, today: dt.date, days: int,
                 ).all()
             )
             made = [
-                rows.new(HourFigures, branch_id=branch_id, simulated=True, **vars_of(h))
+                rows.new(HourFigures, branch_id=branch_id, simulated=True, **asdict(h))
                 for h in history_simulator.history(branch_id, today, days, seed)
                 if h.day not in real
             ]
@@ -188,10 +197,6 @@ def seed_demo(engine: Engine, settings: Settings, today: dt.date) -> int:
         return 0
     seed = settings.cmis.simulator.seed
     return sum(seed_demo_history(engine, b.id, today, days, seed) for b in settings.branches)
-
-
-def vars_of(h: history_simulator.SimHour) -> dict[str, Any]:
-    return {k: getattr(h, k) for k in h.__slots__}
 
 
 # --- the day's view -----------------------------------------------------------------------
@@ -246,11 +251,7 @@ def view(
     came = actual(session, branch.id, day, today, tz)
     naive = model.baseline(past.arrivals, day)
     cashiers = sum(1 for c in branch.counters.values() if c.kind == "cashier")
-    service_s, service_from = (
-        (past.service_s / past.served, "history")
-        if past.served >= MIN_SERVICES
-        else (float(DEFAULT_SERVICE_S), "default")
-    )
+    service_s, service_from = past.mean_service_s(window_start)
     forecast = fitted.hours(day) if fitted is not None else None
     hours = []
     for n in range(model.HOURS):
