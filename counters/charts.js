@@ -1,7 +1,8 @@
 // The supervisor's charts of today by hour: waits (issued → called) and service times
 // (called → finished), from GET /api/stats/hourly. Chart.js is served from /static/vendor
 // and loaded only when a supervisor view opens; refreshed when the hall moves (debounced)
-// and every minute. Also the productivity section's bar charts (barChart).
+// and every minute. Also the productivity section's bar charts (barChart) and the
+// forecast section's chart (forecastChart).
 
 const CHART_SRC = "/static/vendor/chart.umd.min.js";
 const OPEN_FROM = 7; // the hall's usual hours, widened when tickets fall outside them
@@ -248,5 +249,64 @@ export function barChart(Chart, canvas, existing, { labels, datasets, stacked = 
   }
   canvas.dataset.ready = "true";
   canvas.dataset.bars = String(labels.length);
+  return chart;
+}
+
+/**
+ * The forecast section's chart (forecast.js): what came by hour as bars, the forecast as
+ * a line, last week's same day dashed. rows: [{hour, forecast, actual, baseline}];
+ * labels: {actual, forecast, baseline}. Made once, then updated in place; the canvas gets
+ * data-ready and data-hours.
+ */
+export function forecastChart(Chart, canvas, existing, rows, labels) {
+  const datasets = [
+    {
+      type: "bar",
+      label: labels.actual,
+      data: rows.map((h) => h.actual),
+      backgroundColor: "rgba(11, 83, 148, .55)",
+      order: 2,
+    },
+    {
+      type: "line",
+      label: labels.forecast,
+      data: rows.map((h) => h.forecast),
+      borderColor: BAD,
+      backgroundColor: BAD,
+      spanGaps: true,
+      order: 0,
+    },
+    {
+      type: "line",
+      label: labels.baseline,
+      data: rows.map((h) => h.baseline),
+      borderColor: MUTED,
+      backgroundColor: MUTED,
+      borderDash: [4, 4],
+      spanGaps: true,
+      order: 1,
+    },
+  ];
+  const hours = rows.map((h) => `${h.hour}h`);
+  let chart = existing;
+  if (chart) {
+    chart.data.labels = hours;
+    datasets.forEach((d, i) => {
+      chart.data.datasets[i].data = d.data;
+      chart.data.datasets[i].label = d.label;
+    });
+    chart.update("none");
+  } else {
+    chart = new Chart(canvas, {
+      type: "bar",
+      data: { labels: hours, datasets },
+      options: baseOptions({
+        x: { grid: { display: false } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "khách / customers" } },
+      }),
+    });
+  }
+  canvas.dataset.ready = "true";
+  canvas.dataset.hours = String(rows.length);
   return chart;
 }

@@ -211,6 +211,18 @@ export const PAGE_TEXTS = {
   "page.ticket_qr": { vi: "Mã QR theo dõi lượt", en: "QR code to follow the ticket" },
   "page.wait_by_hour": { vi: "Thời gian chờ theo giờ", en: "Wait by hour" },
   "page.service_by_hour": { vi: "Thời gian phục vụ theo giờ", en: "Service by hour" },
+  "page.forecast": { vi: "Dự báo lượt khách", en: "Arrivals forecast" },
+  "page.fc_chart": {
+    vi: "Lượt khách theo giờ: thực tế (cột), dự báo (đường)",
+    en: "Customers by hour: actual (bars), forecast (line)",
+  },
+  "page.fc_counters": { vi: "Quầy thu nên mở", en: "Counters to open" },
+  "page.fc_median_wait": { vi: "Chờ trung vị, phút", en: "Median wait, min" },
+  "page.fc_day_hint": { vi: "để trống: ngày mai", en: "empty: tomorrow" },
+  "page.fc_note": {
+    vi: "Quầy nên mở: ít quầy thu nhất giữ thời gian chờ trung vị dưới mục tiêu, theo mô hình hàng đợi M/M/c với số khách dự báo và thời gian phục vụ trung bình. Đầu tháng đông khách hơn nhiều.",
+    en: "Counters to open: the fewest cashier counters keeping the median wait under the target, by the M/M/c queueing model with the forecast customers and the mean service time. The first days of a month are much busier.",
+  },
   "page.productivity": { vi: "Năng suất", en: "Productivity" },
   "page.pr_span": { vi: "Xem theo", en: "Span" },
   "page.pr_show": { vi: "Xem", en: "Show" },

@@ -1,9 +1,10 @@
 // The supervisor's hall view: tickets by status, each counter's work, the paper still
-// to find, every ticket of the day, payments awaiting CMIS, the hourly charts, and the
-// productivity section (productivity.js).
+// to find, every ticket of the day, payments awaiting CMIS, the hourly charts, the
+// arrivals forecast (forecast.js) and the productivity section (productivity.js).
 import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
 import { HourlyCharts } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
+import { forecastPanel } from "/counters/forecast.js";
 import { productivityPanel } from "/counters/productivity.js";
 
 const CHART_EVENTS = new Set([
@@ -19,6 +20,7 @@ export function supervisorScreen(ctx) {
   const { call, queueRender } = ctx;
   const sv = { pending: 0, charts: null, clock: null, today: "" };
   const productivity = productivityPanel(ctx);
+  const forecast = forecastPanel(ctx);
 
   const ACTIVE = new Set(["waiting", "serving", "parked"]);
 
@@ -154,6 +156,7 @@ export function supervisorScreen(ctx) {
     sv.charts.start();
     sv.clock = setInterval(queueRender, 30000); // waits grow without events
     productivity.start(sv.today);
+    forecast.start();
   }
 
   function stopSupervisor() {
@@ -162,6 +165,7 @@ export function supervisorScreen(ctx) {
     clearInterval(sv.clock);
     sv.clock = null;
     productivity.stop();
+    forecast.stop();
   }
 
   function onSnapshot(data) {

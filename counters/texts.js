@@ -195,6 +195,54 @@ export const COUNTERS_TEXTS = {
   "pr.reason.wrong_address": { vi: "Sai địa chỉ", en: "Wrong address" },
   "pr.reason.other": { vi: "Lý do khác", en: "Other reason" },
 
+  // supervisor: arrivals forecast (forecast.js, docs/forecast.md)
+  "fc.hour": { vi: "Giờ", en: "Hour" },
+  "fc.forecast": { vi: "Dự báo", en: "Forecast" },
+  "fc.actual": { vi: "Thực tế", en: "Actual" },
+  "fc.baseline": { vi: "Cùng thứ tuần trước", en: "Same day last week" },
+  "fc.not_enough": { vi: "(không đủ quầy)", en: "(not enough counters)" },
+  "fc.closed": { vi: "Ngày nghỉ: không dự báo khách", en: "Closed: no customers forecast" },
+  "fc.summary": {
+    vi: (d) => `Dự báo ${d.total} khách; cần mở tối đa ${d.counters} quầy thu`,
+    en: (d) => `${d.total} customers forecast; up to ${d.counters} cashier counters`,
+  },
+  "fc.actual_so_far": { vi: (d) => `Thực tế đến giờ: ${d.n} khách`, en: (d) => `So far: ${d.n} customers` },
+  "fc.actual_day": { vi: (d) => `Thực tế: ${d.n} khách`, en: (d) => `Actual: ${d.n} customers` },
+  "fc.short": {
+    vi: (d) => `Lúc ${d.hours}: mở cả ${d.counters} quầy thu, thời gian chờ trung vị vẫn quá ${d.target} phút.`,
+    en: (d) => `At ${d.hours}: even all ${d.counters} cashier counters leave the median wait over ${d.target} min.`,
+  },
+  "fc.accuracy": {
+    vi: (d) =>
+      `Sai số trung bình ±${d.mae} khách/giờ (${d.pct}%) trên ${d.days} ngày gần nhất, ` +
+      `cả ngày ±${d.day_mae} khách (${d.day_pct}%); cách đơn giản (cùng thứ tuần trước): ` +
+      `±${d.base_mae} khách/giờ (${d.base_pct}%), cả ngày ${d.base_day_pct}%.`,
+    en: (d) =>
+      `Average error ±${d.mae} customers/hour (${d.pct}%) over the last ${d.days} days, ` +
+      `±${d.day_mae} a day (${d.day_pct}%); the simple way (same weekday last week): ` +
+      `±${d.base_mae}/hour (${d.base_pct}%), ${d.base_day_pct}% a day.`,
+  },
+  "fc.no_accuracy": { vi: "Chưa đủ lịch sử để đo sai số.", en: "Not enough history to measure the error yet." },
+  "fc.no_model": {
+    vi: (d) => `Chưa đủ lịch sử để dự báo: cần ít nhất ${d.min} ngày có khách, mới có ${d.days}.`,
+    en: (d) => `Not enough history to forecast: at least ${d.min} days with customers, ${d.days} so far.`,
+  },
+  "fc.inputs": {
+    vi: (d) =>
+      `Phục vụ trung bình ${d.service} (${d.from}); mục tiêu chờ trung vị ≤ ${d.target} phút; ` +
+      `học từ ${d.days} ngày (${d.first} – ${d.last})`,
+    en: (d) =>
+      `Mean service ${d.service} (${d.from}); median wait target ≤ ${d.target} min; ` +
+      `learnt from ${d.days} days (${d.first} – ${d.last})`,
+  },
+  "fc.service_time": { vi: (d) => `${d.m} phút ${d.s} giây`, en: (d) => `${d.m} min ${d.s} s` },
+  "fc.service_history": { vi: "theo lịch sử", en: "from the history" },
+  "fc.service_default": { vi: "mặc định, lịch sử còn ít", en: "a default: little history" },
+  "fc.simulated": {
+    vi: (d) => `${d.n} ngày là lịch sử mô phỏng (phòng thu demo)`,
+    en: (d) => `${d.n} days of simulated history (demo hall)`,
+  },
+
   // refusals of the day's rules (whose counter, whose drawer, one live claim per
   // invoice, one place per paper, a closed day)
   "error.customer_on_active_ticket": {

@@ -307,6 +307,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/api/stats/hourly"): Op(
         "Waits and service times by hour", "stats.read", query=(_DAY,)
     ),
+    # month-start peak planning (docs/forecast.md)
+    ("GET", "/api/forecast"): Op(
+        "A day's arrivals forecast by hour and the cashier counters to open (tomorrow when "
+        "no date)",
+        "stats.read",
+        query=(_DAY,),
+    ),
     ("GET", "/api/device-jobs"): Op("Print and LED jobs", "devices.read", query=("status",)),
     ("POST", "/api/device-jobs/{job:int}/retry"): Op("Try a failed job again", "devices.retry"),
     ("POST", "/api/device-jobs/{job:int}/reprint"): Op("Print a document again", command=c.Reprint),

@@ -38,6 +38,7 @@ from qms.http import (
     devices,
     enrollment,
     follow,
+    forecast,
     metrics,
     reports,
     search,
@@ -56,6 +57,7 @@ from qms.live.ws_frames import FrameCache
 from qms.process import banner, demo_bank, demo_cmis, memory
 from qms.storage import db, migrate
 from qms.usecases import audit as audit_log
+from qms.usecases import forecast as forecasting
 from qms.usecases.auth import Authenticator, seed_demo_staff
 from qms.usecases.hall import Hall
 from qms.workers import audit_upkeep, leader
@@ -180,6 +182,10 @@ def create_app(
         field_orders.SHARE_EVERY = settings.field.share_gil_every  # docs/config.md
         engine = db.make_engine(settings.database.url)
         migrate.ensure_schema(engine)  # Alembic only in a child, and only when behind
+        # the demo hall's months of history for the forecast: one bulk insert, first start only
+        history = asyncio.ensure_future(
+            asyncio.to_thread(forecasting.seed_demo, engine, settings, clock.business_day())
+        )
         branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
         staff = None
         if settings.auth.demo_accounts:
@@ -194,6 +200,7 @@ def create_app(
         async with _cmis(settings, clock, started) as clients, _bank(settings, base, started):
             if staff is not None:
                 started.demo_staff = await staff
+            await history
             hall = Hall(engine, bus, clients, branches, clock)
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches)
@@ -253,6 +260,7 @@ def create_app(
         *follow.routes,
         *search.routes,
         *stats.routes,
+        *forecast.routes,
         *devices.routes,
         *metrics.routes,
         *audio.routes(announce.DEFAULT_FOLDER),

@@ -35,12 +35,14 @@ METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 def _prepare(settings: Settings) -> None:
     from qms.devices import announce
     from qms.storage import db, migrate
+    from qms.usecases import forecast
     from qms.usecases.auth import seed_demo_staff
 
     engine = db.make_engine(settings.database.url)
     migrate.ensure_schema(engine)  # the parent lives on: Alembic in a child
     if settings.auth.demo_accounts:
         seed_demo_staff(engine, settings.branches[0].id)
+    forecast.seed_demo(engine, settings, Clock(settings.timezone).business_day())
     engine.dispose()
     asyncio.run(announce.prepare(settings))
 

@@ -68,25 +68,45 @@ def observe(t: Ticket, buckets: Callable[[dt.datetime], Iterable[Figures]]) -> N
             bucket.services.append(service)
 
 
-def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict[str, Any]:
-    """24 rows (hours 0 to 23 of ``tz``) and the day's totals, from the ticket table."""
+@dataclass
+class Day:
+    """A day's figures: by hour, the whole day, and both again per lane."""
+
+    hours: list[Figures]
+    total: Figures
+    lanes: dict[str, Figures]
+    lane_hours: dict[str, list[Figures]]
+
+
+def by_hour(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> Day:
+    """A day's figures for hours 0 to 23 of ``tz``, and the day's, from the ticket table
+    (the hourly charts and the forecast's roll-up: one count for both). The two lanes
+    apart (docs/priority.md): does the priority lane wait less, and how much longer do
+    the others wait for it."""
     tickets = session.exec(
         select(Ticket).where(Ticket.branch_id == branch_id, Ticket.business_day == day)
     ).all()
-    hours = [Figures() for _ in range(24)]
-    day_total = Figures()
-    # the two lanes apart (docs/priority.md): does the priority lane wait less, and how
-    # much longer do the others wait for it
-    lanes = {"priority": Figures(), "normal": Figures()}
-    lane_hours = {k: [Figures() for _ in range(24)] for k in lanes}
+    out = Day(
+        [Figures() for _ in range(24)],
+        Figures(),
+        {"priority": Figures(), "normal": Figures()},
+        {k: [Figures() for _ in range(24)] for k in ("priority", "normal")},
+    )
     for t in tickets:
         lane = "priority" if t.priority else "normal"
 
         def buckets(at: dt.datetime, lane: str = lane) -> tuple[Figures, ...]:
             h = at.astimezone(tz).hour
-            return hours[h], day_total, lanes[lane], lane_hours[lane][h]
+            return out.hours[h], out.total, out.lanes[lane], out.lane_hours[lane][h]
 
         observe(t, buckets)
+    return out
+
+
+def hourly(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> dict[str, Any]:
+    """24 rows (hours 0 to 23 of ``tz``) and the day's totals, from the ticket table."""
+    d = by_hour(session, branch_id, day, tz)
+    hours, day_total, lanes, lane_hours = d.hours, d.total, d.lanes, d.lane_hours
     return {
         "branch": branch_id,
         "date": day.isoformat(),
