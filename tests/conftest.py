@@ -96,6 +96,8 @@ def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
     # the bank simulator only where a test asks for it (tests/test_bank_hall.py): one more
     # process in every hall server would cost the suite its start-up
     raw["bank"]["simulator"].update(enabled=False, port=0, ledger=str(tmp / "bank.jsonl"))
+    # the same for the notification gateway's simulator (tests/test_notify_*.py ask for it)
+    raw["notify"]["simulator"].update(enabled=False, port=0)
     for key, value in over.items():
         section, _, name = key.partition("__")
         raw[section][name] = value
