@@ -1,10 +1,11 @@
 // The supervisor's hall view: tickets by status, each counter's work, the paper still
 // to find, every ticket of the day, payments awaiting CMIS, the hourly charts, and the
-// productivity section (productivity.js).
+// productivity section (productivity.js) and the messages to customers' phones (notices.js).
 import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
 import { HourlyCharts } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
 import { productivityPanel } from "/counters/productivity.js";
+import { noticesPanel } from "/counters/notices.js";
 
 const CHART_EVENTS = new Set([
   "ticket.issued",
@@ -19,6 +20,7 @@ export function supervisorScreen(ctx) {
   const { call, queueRender } = ctx;
   const sv = { pending: 0, charts: null, clock: null, today: "" };
   const productivity = productivityPanel(ctx);
+  const notices = noticesPanel(ctx);
 
   const ACTIVE = new Set(["waiting", "serving", "parked"]);
 
@@ -154,6 +156,7 @@ export function supervisorScreen(ctx) {
     sv.charts.start();
     sv.clock = setInterval(queueRender, 30000); // waits grow without events
     productivity.start(sv.today);
+    notices.start();
   }
 
   function stopSupervisor() {
@@ -162,6 +165,7 @@ export function supervisorScreen(ctx) {
     clearInterval(sv.clock);
     sv.clock = null;
     productivity.stop();
+    notices.stop();
   }
 
   function onSnapshot(data) {
@@ -174,6 +178,7 @@ export function supervisorScreen(ctx) {
     const d = evt.data || {};
     if (ctx.mode !== "supervisor") return;
     if (sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
+    notices.onEvent(evt);
     if (evt.event === "payment.collected") sv.pending += (d.payments || []).length;
     if (evt.event === "payment.confirmed" || evt.event === "payment.refused") sv.pending = Math.max(0, sv.pending - 1);
   }

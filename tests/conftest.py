@@ -76,6 +76,9 @@ def hall_config(tmp: Path, sim_port: int, **over: object) -> Path:
     # the bank simulator only where a test asks for it (tests/test_bank_hall.py): one more
     # process in every hall server would cost the suite its start-up
     raw["bank"]["simulator"].update(enabled=False, port=0, ledger=str(tmp / "bank.jsonl"))
+    # notify: the gateway simulator likewise only where asked (tests/test_notify_server.py);
+    # without it the notifier does not run and messages stay queued
+    raw.setdefault("notify", {}).setdefault("simulator", {})["enabled"] = False
     for key, value in over.items():
         section, _, name = key.partition("__")
         raw[section][name] = value

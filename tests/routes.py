@@ -160,6 +160,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/follow/{token}/stop"): ("/api/follow/unknown-token/stop", PUBLIC),
     ("GET", "/api/customers"): ("/api/customers?by=name&q=Nguy", "customer.search"),
     ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
+    ("GET", "/api/notices"): ("/api/notices", "notify.read"),  # notify (docs/notify.md)
     ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),
     ("POST", "/api/device-jobs/{job:int}/retry"): ("/api/device-jobs/1/retry", "devices.retry"),
     ("POST", "/api/device-jobs/{job:int}/reprint"): (

@@ -33,9 +33,9 @@ class Message:
 class GatewayError(Exception):
     """A send that did not end in the gateway's id; ``code``: the gateway's own, if any."""
 
-    def __init__(self, message: str, *, code: str = "") -> None:
+    def __init__(self, message: str, *, gateway_code: str = "") -> None:
         super().__init__(message)
-        self.code = code
+        self.code = gateway_code
 
     def __str__(self) -> str:
         text = super().__str__()
@@ -49,8 +49,10 @@ class Rejected(GatewayError):
 class Unavailable(GatewayError):
     """Nothing was taken; try later (``retry_after``: seconds the gateway asked for)."""
 
-    def __init__(self, message: str, *, code: str = "", retry_after: float | None = None) -> None:
-        super().__init__(message, code=code)
+    def __init__(
+        self, message: str, *, gateway_code: str = "", retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, gateway_code=gateway_code)
         self.retry_after = retry_after
 
 

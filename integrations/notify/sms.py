@@ -63,8 +63,8 @@ class SmsGateway:
         if code == DUPLICATE:
             return f"dup:{message.key}"  # taken by an earlier send of ours
         if code in REJECTED:
-            raise Rejected(error or "SMS refused", code=code)
-        raise Unavailable(error or "SMS gateway refused the account", code=code)
+            raise Rejected(error or "SMS refused", gateway_code=code)
+        raise Unavailable(error or "SMS gateway refused the account", gateway_code=code)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -39,11 +39,13 @@ class JsonPoster:
             raise Unknown(f"gateway answer lost: {type(e).__name__}") from e
         if r.status_code == 429:
             after = retry_after(r.headers.get("retry-after"))
-            raise Unavailable("gateway rate limit", code="429", retry_after=after)
+            raise Unavailable("gateway rate limit", gateway_code="429", retry_after=after)
         if r.status_code >= 500:
-            raise Unavailable(f"gateway error {r.status_code}", code=str(r.status_code))
+            raise Unavailable(f"gateway error {r.status_code}", gateway_code=str(r.status_code))
         if r.status_code >= 400:
-            raise Rejected(f"gateway refused the request {r.status_code}", code=str(r.status_code))
+            raise Rejected(
+                f"gateway refused the request {r.status_code}", gateway_code=str(r.status_code)
+            )
         if len(r.content) > MAX_ANSWER:
             raise Unknown("gateway answer too long")
         try:

@@ -44,8 +44,8 @@ class ZaloGateway:
                 raise Unknown("ZNS answer without msg_id")
             return msg_id
         if error in RETRY_LATER:
-            raise Unavailable(text or "ZNS unknown error", code=str(error))
-        raise Rejected(text or "ZNS refused", code=str(error))
+            raise Unavailable(text or "ZNS unknown error", gateway_code=str(error))
+        raise Rejected(text or "ZNS refused", gateway_code=str(error))
 
     async def aclose(self) -> None:
         await self._http.aclose()
