@@ -249,8 +249,8 @@ def create_app(
                     engine, clock, devices.send, bus, wake=hall.devices_waiting,
                     branches=in_process, prefetch=devices.prefetch,
                 )  # fmt: skip
-                notifier = []  # "your turn is near" (docs/notify.md), when a gateway is there
-                if gateway is not None:
+                notifier = []  # "your turn is near" (docs/notify.md)
+                if settings.notify.enabled:
                     notifier.append(Notifier(hall, gateway, settings.notify).run())
                 try:
                     await asyncio.gather(

@@ -6,7 +6,8 @@ the gateway bounded by ``notify.timeout_s``, and its outcome recorded in another
 are paced at ``notify.rate_per_s``, and a 429's Retry-After holds all of them. A send
 that is not known to have been taken goes again with the same key; the gateway
 deduplicates it, so no phone gets a message twice. It also erases the numbers of days
-before today once a day, in case no one closed a day."""
+before today once a day, in case no one closed a day (with no gateway configured, only
+that)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ class Notifier:
     def __init__(
         self,
         hall: Hall,
-        gateway: ByChannel,
+        gateway: ByChannel | None,
         settings: NotifySettings,
         *,
         idle_s: float = 5.0,
@@ -98,6 +99,8 @@ class Notifier:
         """One pass: every due message sent (or retried). The seconds until the next one
         is due (0: more are due now), at most ``idle_s``."""
         await self.erase_old()
+        if self.gateway is None:  # no gateway configured: messages wait, numbers still go
+            return self.idle_s
         due = await self.hall.read(notice_sends.due, self.hall.clock.now(), self.batch)
         gate = asyncio.Semaphore(self.concurrency)
         tasks = []
@@ -131,6 +134,7 @@ class Notifier:
         if c is None:
             return
         message = Message(c.key, c.kind, c.channel, c.phone, c.text, c.plain, c.params)
+        assert self.gateway is not None  # run_once sends nothing without one
         try:
             async with asyncio.timeout(timeout + 1.0):  # the adapter's own bound, and ours
                 ref = await self.gateway.send(message)
