@@ -63,7 +63,11 @@ def claim(tx: Tx, message_id: int, unanswered: dt.timedelta) -> Claimed | None:
     """Count this attempt; None when the message is no longer to be sent (or not yet).
     ``unanswered``: when it goes again if no outcome is ever recorded."""
     m = tx.session.get(OutMessage, message_id)
-    if m is None or m.status != "queued" or m.phone is None:
+    if m is None or m.status != "queued":
+        return None
+    if m.phone is None:  # its number was erased: nothing to send it to, ever
+        m.status = "dropped"
+        tx.session.add(m)
         return None
     if m.next_attempt_at is not None and m.next_attempt_at > tx.now:
         return None  # another pass took it a moment ago

@@ -108,7 +108,8 @@ class Notifier:
             await gate.acquire()
             await self.pace.wait()
             tasks.append(asyncio.create_task(self._one(message_id, branch_id, gate)))
-        await asyncio.gather(*tasks)
+        if not all(await asyncio.gather(*tasks)):
+            return self.idle_s  # the database failed us: not again at once
         if len(due) >= self.batch:
             return 0.0
         upcoming = await self.hall.read(notice_sends.next_due)
@@ -117,13 +118,16 @@ class Notifier:
         wait = (upcoming - self.hall.clock.now()).total_seconds()
         return min(self.idle_s, max(0.0, wait))
 
-    async def _one(self, message_id: int, branch_id: str, gate: asyncio.Semaphore) -> None:
+    async def _one(self, message_id: int, branch_id: str, gate: asyncio.Semaphore) -> bool:
+        """False when the message's transactions failed (its claim's time brings it back)."""
         try:
             await self._send(message_id, branch_id)
-        except Exception:  # the database went away mid-way: the claim's time brings it back
+        except Exception:
             log.exception("notifier: message %s", message_id)
+            return False
         finally:
             gate.release()
+        return True
 
     async def _send(self, message_id: int, branch_id: str) -> None:
         who = self._system(branch_id)
