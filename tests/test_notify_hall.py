@@ -5,7 +5,6 @@ withdrawals and the day's end."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -217,10 +216,3 @@ def test_the_next_day_the_numbers_are_erased_and_yesterdays_queue_dropped(
     contacts = rig.read(lambda s: list(s.exec(select(TicketContact)).all()))
     assert contacts and all(k.phone is None for k in contacts)
     assert deliveries(sim) == {}
-
-
-def test_backoff_doubles_to_its_bound() -> None:
-    from qms.domain.notice_sends import backoff
-
-    assert [backoff(a, 1.0, 5.0).total_seconds() for a in (1, 2, 3, 4)] == [1, 2, 4, 5]
-    assert dt.timedelta(0) < backoff(1, 0.5, 60) < dt.timedelta(seconds=1)

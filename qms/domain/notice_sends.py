@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,15 @@ class Claimed:
     text: str
     plain: str
     attempts: int
+
+
+#: a run of digits as long as a phone number (a gateway's reason may quote the number)
+_NUMBER = re.compile(r"\+?\d[\d .-]{6,}\d")
+
+
+def reason(error: str) -> str:
+    """A gateway's reason as the hall keeps and shows it: short, and never a number."""
+    return _NUMBER.sub("…", error)[:500]
 
 
 def backoff(attempts: int, first_s: float, max_s: float) -> dt.timedelta:
@@ -120,7 +130,7 @@ def failed(tx: Tx, message_id: int, error: str) -> None:
 
 def _fail(tx: Tx, m: OutMessage, error: str) -> None:
     m.status = "failed"
-    m.last_error = error[:500]
+    m.last_error = reason(error)
     m.next_attempt_at = None
     tx.session.add(m)
     tx.emit("notice.failed", _event(m, attempts=m.attempts, error=m.last_error))
@@ -135,7 +145,7 @@ def retry(tx: Tx, message_id: int, error: str, wait: dt.timedelta, tries: int) -
     if m.attempts >= tries:
         _fail(tx, m, error)
         return
-    m.last_error = error[:500]
+    m.last_error = reason(error)
     m.next_attempt_at = tx.now + wait
     tx.session.add(m)
 

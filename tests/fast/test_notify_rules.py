@@ -1,0 +1,39 @@
+"""The notifier's rules that need no gateway: the pacing (sends start at most
+``rate_per_s`` a second, a gateway's Retry-After holds them all; on a clock the test
+moves, nothing waits), the backoff, and the reasons kept without phone numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qms.domain.notice_sends import backoff, reason
+from qms.workers.notifier import Pace
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_sends_are_spaced_at_the_rate_and_a_hold_pushes_them_all_back() -> None:
+    now = Ticks()
+    pace = Pace(4.0, now)
+    assert [pace.slot() for _ in range(4)] == [0.0, 0.25, 0.5, 0.75]  # 4 a second, no more
+    now.t += 5  # idle a while: the next goes at once, no burst credit is saved up
+    assert pace.slot() == 0.0
+    assert pace.slot() == 0.25
+    pace.hold(2.0)  # a 429 asked for two seconds
+    assert pace.slot() == 2.0
+
+
+def test_a_gateways_reason_never_keeps_a_phone_number() -> None:
+    assert reason("Phone 0912 345 678 blocked (99)") == "Phone … blocked (99)"
+    assert reason("+84912345678 invalid (-108)") == "… invalid (-108)"
+
+
+def test_backoff_doubles_to_its_bound() -> None:
+    assert [backoff(a, 1.0, 5.0).total_seconds() for a in (1, 2, 3, 4)] == [1, 2, 4, 5]
+    assert dt.timedelta(0) < backoff(1, 0.5, 60) < dt.timedelta(seconds=1)
