@@ -15,9 +15,14 @@ import pytest
 from sqlmodel import col, select
 
 from integrations.cmis.simulator.server import RunningSimulator, start_simulator
-from integrations.notify.base import make_gateway
+from integrations.notify.base import SMS_PATH, ZNS_PATH, make_gateway
 from integrations.notify.simulator.app import create_app
-from qms.config import NotifyRetrySettings, NotifySettings
+from qms.config import (
+    NotifyRetrySettings,
+    NotifySettings,
+    SmsGatewaySettings,
+    ZaloGatewaySettings,
+)
 from qms.domain import commands as c
 from qms.storage.models import Event, OutMessage, TicketContact
 from qms.usecases import notify
@@ -194,6 +199,27 @@ def test_zalo_chosen_goes_by_zns(rig: Rig, sim: RunningSimulator) -> None:
     [got] = inbox(sim)["messages"]
     assert got["channel"] == "zalo" and got["template_id"] == "called"
     assert got["template_data"]["branch"] == rig.branch.name
+
+
+@pytest.mark.parametrize("gateway", ["sms", "zalo"])
+def test_a_real_gateways_config_sends_every_message_its_way(
+    rig: Rig, sim: RunningSimulator, gateway: str
+) -> None:
+    """notify.gateway sms (or zalo) as a hall configures it, pointed at the simulator:
+    both customers' messages go by that one gateway, whatever channel they chose."""
+    settings = NotifySettings(
+        gateway=gateway,  # type: ignore[arg-type]
+        sms=SmsGatewaySettings(url=sim.url + SMS_PATH, api_key="K", secret_key="S"),
+        zalo=ZaloGatewaySettings(url=sim.url + ZNS_PATH, access_token="T", template_called="9"),
+    )
+    n = Notifier(rig.hall, make_gateway(settings, None), settings)
+    rig.gateways.append(n.gateway)  # type: ignore[attr-defined]
+    queue(rig, 2, channel="zalo" if gateway == "sms" else "sms")
+    drain(rig, n)
+    got = inbox(sim)["messages"]
+    assert {m["channel"] for m in got} == {gateway} and len(got) == 2
+    assert {m.channel for m in messages(rig)} == {gateway}  # as it went
+    assert {e["channel"] for e in events(rig, "notice.sent")} == {gateway}
 
 
 def test_withdrawn_between_queue_and_send_is_not_sent(rig: Rig, sim: RunningSimulator) -> None:

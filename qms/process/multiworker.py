@@ -87,9 +87,9 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         from qms.process.app import BANK_URL_ENV
 
         os.environ[BANK_URL_ENV], bank_stop = _simulator(settings, f"http://{host}:{port}")
-    notify_stop = None
     from qms.process import demo_notify
 
+    notify_stop = None
     if demo_notify.wanted(settings):  # one gateway simulator for all workers (``app._notify``)
         from qms.process.app import NOTIFY_URL_ENV
 

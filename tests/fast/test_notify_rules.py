@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from integrations.notify.base import make_gateway
+from qms.config import NotifySettings
 from qms.domain.notice_sends import backoff, reason
 from qms.workers.notifier import Pace
 
@@ -37,3 +41,12 @@ def test_a_gateways_reason_never_keeps_a_phone_number() -> None:
 def test_backoff_doubles_to_its_bound() -> None:
     assert [backoff(a, 1.0, 5.0).total_seconds() for a in (1, 2, 3, 4)] == [1, 2, 4, 5]
     assert dt.timedelta(0) < backoff(1, 0.5, 60) < dt.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("gateway", "missing"),
+    [("simulator", "no simulator"), ("sms", "api_key"), ("zalo", "access_token")],
+)
+def test_a_gateway_without_what_it_needs_is_refused_at_start(gateway: str, missing: str) -> None:
+    with pytest.raises(ValueError, match=missing):
+        make_gateway(NotifySettings(gateway=gateway), None)  # type: ignore[arg-type]
