@@ -21,6 +21,21 @@ REJECTED = frozenset({"99", "104", "108", "118", "146", "177"})
 #: the message waits for its retries; anything else unknown is retried too (same key)
 SMS_TYPE = "2"  # customer care (chăm sóc khách hàng), the type a brandname notice goes by
 
+#: GSM 03.38's basic characters: a text of only these is sent as 7-bit, 160 a message
+GSM7 = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_LOOKALIKE = {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "·": "."}
+
+
+def gsm7(text: str) -> str:
+    """The text in GSM 7-bit (``IsUnicode`` 0): dashes and quotes as their plain
+    lookalikes, anything else outside the alphabet as "?" (the branch's name may hold
+    a "—"; one such character would make the gateway garble or split the message)."""
+    out = "".join(_LOOKALIKE.get(ch, ch) for ch in text)
+    return "".join(ch if ch in GSM7 else "?" for ch in out)
+
 
 def local(phone: str) -> str:
     """84912345678 -> 0912345678, the form the gateway's examples use."""
@@ -41,7 +56,7 @@ class SmsGateway:
             "ApiKey": self.api_key,
             "SecretKey": self.secret_key,
             "Phone": local(message.phone),
-            "Content": message.plain,
+            "Content": gsm7(message.plain),
             "Brandname": self.brandname,
             "SmsType": SMS_TYPE,
             "IsUnicode": "0",

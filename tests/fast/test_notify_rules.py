@@ -9,7 +9,9 @@ import datetime as dt
 import pytest
 
 from integrations.notify.base import make_gateway
+from integrations.notify.sms import gsm7
 from qms.config import NotifySettings
+from qms.domain import notices
 from qms.domain.notice_sends import backoff, reason
 from qms.workers.notifier import Pace
 
@@ -50,3 +52,11 @@ def test_backoff_doubles_to_its_bound() -> None:
 def test_a_gateway_without_what_it_needs_is_refused_at_start(gateway: str, missing: str) -> None:
     with pytest.raises(ValueError, match=missing):
         make_gateway(NotifySettings(gateway=gateway), None)  # type: ignore[arg-type]
+
+
+def test_an_sms_is_gsm_7bit_even_with_a_dash_in_the_branchs_name() -> None:
+    branch = "Điện lực Sài Gòn — Phòng thu tiền"
+    text = gsm7(notices.text("near", {"number": 12, "ahead": 2}, branch, plain=True))
+    assert "Dien luc Sai Gon - Phong thu tien" in text and "?" not in text
+    assert len(text) <= 160  # one message
+    assert gsm7("Số “12” → quầy 2") == 'S? "12" ? qu?y 2'  # never sent unplain: still safe
