@@ -1,7 +1,8 @@
 """The notifier against the real gateway simulator on loopback, in an in-process hall
 (tests/fast's Rig: real SQLite, a clock that moves only when told): messages queued by
 real calls, sent exactly once per key through failures, hangs, rate limits, refusals,
-withdrawals and the day's end."""
+withdrawals and the day's end. (Here, not at the top of tests/: the Rig's event loop
+must run before the session's Chromium takes the main thread's.)"""
 
 from __future__ import annotations
 
@@ -33,18 +34,11 @@ from tests.integrations.conftest import LoopThread
 PASSES = 60  # a bound on the notifier's passes: every test's messages settle well before
 
 
-@pytest.fixture(scope="module")
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread()
-    yield thread
-    thread.close()
-
-
 @pytest.fixture
-def sim(loop: LoopThread) -> Iterator[RunningSimulator]:
-    running = loop.run(start_simulator(create_app(), "127.0.0.1", 0))
+def sim(loop_thread: LoopThread) -> Iterator[RunningSimulator]:
+    running = loop_thread.run(start_simulator(create_app(), "127.0.0.1", 0))
     yield running
-    loop.run(running.stop(grace=3))
+    loop_thread.run(running.stop(grace=3))
 
 
 @pytest.fixture
