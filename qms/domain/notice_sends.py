@@ -69,9 +69,10 @@ def next_due(session: Session) -> dt.datetime | None:
     ).one()
 
 
-def claim(tx: Tx, message_id: int, unanswered: dt.timedelta) -> Claimed | None:
+def claim(tx: Tx, message_id: int, unanswered: dt.timedelta, tries: int) -> Claimed | None:
     """Count this attempt; None when the message is no longer to be sent (or not yet).
-    ``unanswered``: when it goes again if no outcome is ever recorded."""
+    ``unanswered``: when it goes again if no outcome is ever recorded; after ``tries``
+    such attempts it fails (no outcome recorded ``tries`` times is an outcome too)."""
     m = tx.session.get(OutMessage, message_id)
     if m is None or m.status != "queued":
         return None
@@ -81,6 +82,9 @@ def claim(tx: Tx, message_id: int, unanswered: dt.timedelta) -> Claimed | None:
         return None
     if m.next_attempt_at is not None and m.next_attempt_at > tx.now:
         return None  # another pass took it a moment ago
+    if m.attempts >= tries:
+        _fail(tx, m, m.last_error or "no outcome recorded for its sends")
+        return None
     m.attempts += 1
     m.next_attempt_at = tx.now + unanswered
     tx.session.add(m)

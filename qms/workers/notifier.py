@@ -134,7 +134,10 @@ class Notifier:
         timeout = self.settings.timeout_s
         # unanswered (a crash mid-send): again after the send's bound and one backoff
         unanswered = dt.timedelta(seconds=timeout) + self._backoff(1)
-        c = await self.hall.change(who, notice_sends.claim, message_id, unanswered, later=True)
+        tries = self.settings.retry.tries
+        c = await self.hall.change(
+            who, notice_sends.claim, message_id, unanswered, tries, later=True
+        )
         if c is None:
             return
         message = Message(c.key, c.kind, c.channel, c.phone, c.text, c.plain, c.params)
@@ -145,15 +148,21 @@ class Notifier:
         except Rejected as e:
             await self.hall.change(who, notice_sends.failed, message_id, str(e), later=True)
             return
-        except (Unavailable, Unknown, TimeoutError) as e:
-            err: GatewayError = e if isinstance(e, GatewayError) else Unknown("no answer in time")
+        except Exception as e:  # unavailable, unknown, our bound, or an adapter's bug
+            err: GatewayError
+            if isinstance(e, Unavailable | Unknown):
+                err = e
+            elif isinstance(e, TimeoutError):
+                err = Unknown("no answer in time")
+            else:
+                log.exception("notify %s: the adapter failed", c.key)
+                err = Unknown(f"adapter error: {type(e).__name__}")
             wait = self._backoff(c.attempts)
             after = getattr(err, "retry_after", None)
             if after:  # the gateway asked for a pause: all sends keep it
                 self.pace.hold(after)
                 wait = max(wait, dt.timedelta(seconds=after))
             log.info("notify %s: %s", c.key, err)
-            tries = self.settings.retry.tries
             await self.hall.change(
                 who, notice_sends.retry, message_id, str(err), wait, tries, later=True
             )

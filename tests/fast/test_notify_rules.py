@@ -11,9 +11,13 @@ import pytest
 from integrations.notify.base import make_gateway
 from integrations.notify.sms import gsm7
 from qms.config import NotifySettings
-from qms.domain import notices
+from qms.domain import commands as c
+from qms.domain import notice_sends, notices
 from qms.domain.notice_sends import backoff, reason
+from qms.storage.models import OutMessage
+from qms.usecases.auth import Principal
 from qms.workers.notifier import Pace
+from tests.fast.conftest import BRANCH, Rig
 
 
 class Ticks:
@@ -60,3 +64,34 @@ def test_an_sms_is_gsm_7bit_even_with_a_dash_in_the_branchs_name() -> None:
     assert "Dien luc Sai Gon - Phong thu tien" in text and "?" not in text
     assert len(text) <= 160  # one message
     assert gsm7("Số “12” → quầy 2") == 'S? "12" ? qu?y 2'  # never sent unplain: still safe
+
+
+def test_a_send_whose_outcome_is_never_recorded_goes_again_then_fails(rig: Rig) -> None:
+    """A crash between the claim and the outcome: the claim's time brings the message
+    back with the same key; after ``tries`` claims with no outcome it fails."""
+    rig.open_drawers("c1")
+    t = rig.find(
+        rig.do(
+            "reception",
+            c.IssueTicket(customers=(rig.cmis.customer(),), phone="84912345678", consent=True),
+        )
+    )
+    rig.do("c1", c.CallNumber(counter="C1", number=t["number"]))
+    system = Principal("device", "notifier", "system", BRANCH)
+    [(message_id, _)] = rig.read(notice_sends.due, rig.clock.now(), 10)
+    later = dt.timedelta(seconds=6)
+
+    def claim() -> notice_sends.Claimed | None:
+        got = rig.run(rig.hall.change(system, notice_sends.claim, message_id, later, 2))
+        return got  # type: ignore[no-any-return]
+
+    first = claim()
+    assert first is not None and first.attempts == 1 and first.key == f"{t['id']}:called"
+    assert claim() is None  # not due again before its time
+    rig.clock.move(seconds=6)
+    second = claim()
+    assert second is not None and second.key == first.key and second.attempts == 2
+    rig.clock.move(seconds=6)
+    assert claim() is None
+    m = rig.read(lambda s: s.get(OutMessage, message_id))
+    assert (m.status, m.attempts) == ("failed", 2)
