@@ -1,11 +1,13 @@
 // The supervisor's hall view: tickets by status, each counter's work, the paper still
 // to find, every ticket of the day, payments awaiting CMIS, the hourly charts, the
-// arrivals forecast (forecast.js) and the productivity section (productivity.js).
+// arrivals forecast (forecast.js), the productivity section (productivity.js) and the
+// messages to customers' phones (notices.js).
 import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
 import { HourlyCharts } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
 import { forecastPanel } from "/counters/forecast.js";
 import { productivityPanel } from "/counters/productivity.js";
+import { noticesPanel } from "/counters/notices.js";
 
 const CHART_EVENTS = new Set([
   "ticket.issued",
@@ -21,6 +23,7 @@ export function supervisorScreen(ctx) {
   const sv = { pending: 0, charts: null, clock: null, today: "" };
   const productivity = productivityPanel(ctx);
   const forecast = forecastPanel(ctx);
+  const notices = noticesPanel(ctx);
 
   const ACTIVE = new Set(["waiting", "serving", "parked"]);
 
@@ -157,6 +160,7 @@ export function supervisorScreen(ctx) {
     sv.clock = setInterval(queueRender, 30000); // waits grow without events
     productivity.start(sv.today);
     forecast.start();
+    notices.start();
   }
 
   function stopSupervisor() {
@@ -166,6 +170,7 @@ export function supervisorScreen(ctx) {
     sv.clock = null;
     productivity.stop();
     forecast.stop();
+    notices.stop();
   }
 
   function onSnapshot(data) {
@@ -178,6 +183,7 @@ export function supervisorScreen(ctx) {
     const d = evt.data || {};
     if (ctx.mode !== "supervisor") return;
     if (sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
+    notices.onEvent(evt);
     if (evt.event === "payment.collected") sv.pending += (d.payments || []).length;
     if (evt.event === "payment.confirmed" || evt.event === "payment.refused") sv.pending = Math.max(0, sv.pending - 1);
   }

@@ -159,6 +159,8 @@ export const COUNTERS_TEXTS = {
   tab_counter: { vi: "Quầy thu", en: "Counter" },
   tab_hall: { vi: "Phòng thu", en: "Hall" },
 
+  // supervisor: turn messages (notices.js)
+  nt_erased: { vi: "đã xoá", en: "erased" },
   // supervisor: productivity (productivity.js)
   "pr.crew": { vi: "Tổ", en: "Crew" },
   "pr.crew_name": { vi: "Tên tổ", en: "Name" },

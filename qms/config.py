@@ -656,7 +656,7 @@ class NotifySimulatorSettings(_Model):
     port: int = Field(0, ge=0, le=65535, description="Its port; 0 picks a free one.")
     faults: dict[str, Any] = Field(
         default_factory=dict,
-        description="Injected faults (docs/notify.md): fail_next, hang_next, rate_per_s.",
+        description="Faults (docs/notify.md): fail_next, hang_next, hang_s, rate_per_s, reject.",
     )
 
 

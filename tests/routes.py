@@ -161,6 +161,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/customers"): ("/api/customers?by=name&q=Nguy", "customer.search"),
     ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
     ("GET", "/api/forecast"): ("/api/forecast", "stats.read"),  # docs/forecast.md
+    ("GET", "/api/notices"): ("/api/notices", "notify.read"),  # notify (docs/notify.md)
     ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),
     ("POST", "/api/device-jobs/{job:int}/retry"): ("/api/device-jobs/1/retry", "devices.retry"),
     ("POST", "/api/device-jobs/{job:int}/reprint"): (

@@ -314,6 +314,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "stats.read",
         query=(_DAY,),
     ),
+    # --- notify (docs/notify.md) ---
+    ("GET", "/api/notices"): Op(
+        "The day's messages to customers' phones, by status", "notify.read", query=(_DAY,)
+    ),
+    # --- end notify ---
     ("GET", "/api/device-jobs"): Op("Print and LED jobs", "devices.read", query=("status",)),
     ("POST", "/api/device-jobs/{job:int}/retry"): Op("Try a failed job again", "devices.retry"),
     ("POST", "/api/device-jobs/{job:int}/reprint"): Op("Print a document again", command=c.Reprint),

@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 
 from integrations.cmis.base import CmisClient
 from integrations.cmis.factory import make_client
+from integrations.notify.base import ByChannel, make_gateway
 from qms.config import Settings
 from qms.devices import announce
 from qms.devices.local_io import Devices
@@ -40,6 +41,7 @@ from qms.http import (
     follow,
     forecast,
     metrics,
+    notices,
     reports,
     search,
     stats,
@@ -54,7 +56,7 @@ from qms.live import ws_direct
 from qms.live.bus import make_bus
 from qms.live.ws import endpoint
 from qms.live.ws_frames import FrameCache
-from qms.process import banner, demo_bank, demo_cmis, memory
+from qms.process import banner, demo_bank, demo_cmis, demo_notify, memory
 from qms.storage import db, migrate
 from qms.usecases import audit as audit_log
 from qms.usecases import forecast as forecasting
@@ -64,6 +66,7 @@ from qms.workers import audit_upkeep, leader
 from qms.workers.debt_fetcher import DebtFetcher
 from qms.workers.device_worker import DeviceWorker
 from qms.workers.field_watch import FieldWatch
+from qms.workers.notifier import Notifier
 from qms.workers.poster import PaymentPoster
 from qms.workers.supply_poster import SupplyPoster
 
@@ -76,6 +79,7 @@ class Started:
 
     cmis_url: str = ""
     bank_url: str = ""  # the bank simulator's, when ``bank.simulator.enabled``
+    notify_url: str = ""  # the gateway simulator's (docs/notify.md)
     demo_staff: list[banner.Account] = field(default_factory=list)  # on the demo password
 
 
@@ -128,6 +132,38 @@ async def _bank(settings: Settings, base: str, started: Started) -> AsyncIterato
 
 #: the bank simulator's URL, given by the parent of ``--workers`` to each worker
 BANK_URL_ENV = "QMS_BANK_URL"
+
+
+# --- notify: the gateway simulator and the gateway (docs/notify.md) -----------------------
+
+
+@contextlib.asynccontextmanager
+async def _notify(settings: Settings, started: Started) -> AsyncIterator[ByChannel | None]:
+    """The gateway the notifier sends through (None: messages are off, or no gateway runs
+    and they wait queued); the simulator, when it is the gateway and enabled; a server
+    of ``--workers`` has it from the parent (``QMS_NOTIFY_URL``)."""
+    started.notify_url = os.environ.get(NOTIFY_URL_ENV, "")
+    sim = None
+    if demo_notify.wanted(settings) and not started.notify_url:
+        sim = await demo_notify.start(settings)
+        started.notify_url = sim.url
+    gateway = None
+    try:
+        if settings.notify.enabled:
+            try:
+                gateway = make_gateway(settings.notify, started.notify_url or None)
+            except ValueError as e:
+                log.warning("notify: no gateway, messages stay queued: %s", e)
+        yield gateway
+    finally:
+        if gateway is not None:
+            await gateway.aclose()
+        if sim is not None:
+            await sim.stop()
+
+
+#: the gateway simulator's URL, given by the parent of ``--workers`` to each worker
+NOTIFY_URL_ENV = "QMS_NOTIFY_URL"
 
 
 def from_env() -> Starlette:
@@ -197,7 +233,11 @@ def create_app(
             # hashing the demo password overlaps the simulator's demo data being built
             staff = asyncio.ensure_future(asyncio.to_thread(demo))
         bus = make_bus(settings.bus.url)
-        async with _cmis(settings, clock, started) as clients, _bank(settings, base, started):
+        async with (
+            _cmis(settings, clock, started) as clients,
+            _bank(settings, base, started),
+            _notify(settings, started) as gateway,
+        ):
             if staff is not None:
                 started.demo_staff = await staff
             await history
@@ -216,8 +256,12 @@ def create_app(
                     engine, clock, devices.send, bus, wake=hall.devices_waiting,
                     branches=in_process, prefetch=devices.prefetch,
                 )  # fmt: skip
+                notifier = []  # "your turn is near" (docs/notify.md)
+                if settings.notify.enabled:
+                    notifier.append(Notifier(hall, gateway, settings.notify).run())
                 try:
                     await asyncio.gather(
+                        *notifier,
                         device_worker.run(hall.commit),
                         PaymentPoster(hall, concurrency=settings.cmis.post_concurrency).run(),
                         DebtFetcher(hall).run(),
@@ -261,6 +305,7 @@ def create_app(
         *search.routes,
         *stats.routes,
         *forecast.routes,
+        *notices.routes,
         *devices.routes,
         *metrics.routes,
         *audio.routes(announce.DEFAULT_FOLDER),

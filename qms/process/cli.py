@@ -65,6 +65,8 @@ def _serve(args: argparse.Namespace) -> int:
                 text.insert(-1, f"  {guarded}")
                 if started.bank_url:
                     text.insert(-1, f"  bank simulator: {started.bank_url}")
+                if started.notify_url:
+                    text.insert(-1, f"  SMS/Zalo gateway simulator: {started.notify_url}/messages")
                 print("\n".join(text), flush=True)  # one write: "hall ready" comes last
 
     server = Server(

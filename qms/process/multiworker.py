@@ -47,15 +47,19 @@ def _prepare(settings: Settings) -> None:
     asyncio.run(announce.prepare(settings))
 
 
-def _simulator(settings: Settings, bank_for: str | None = None) -> tuple[str, Any]:
-    """The demo CMIS (or, given the hall's URL, the demo bank) in a thread of the parent,
-    for as long as the parent lives."""
-    from qms.process import demo_bank, demo_cmis
+def _simulator(
+    settings: Settings, bank_for: str | None = None, *, notify: bool = False
+) -> tuple[str, Any]:
+    """The demo CMIS (or, given the hall's URL, the demo bank; or with ``notify`` the
+    gateway simulator) in a thread of the parent, for as long as the parent lives."""
+    from qms.process import demo_bank, demo_cmis, demo_notify
 
     loop = asyncio.new_event_loop()
     threading.Thread(target=loop.run_forever, name="simulator", daemon=True).start()
     coro: Any = (
-        demo_cmis.start(settings, Clock(settings.timezone))
+        demo_notify.start(settings)
+        if notify
+        else demo_cmis.start(settings, Clock(settings.timezone))
         if bank_for is None
         else demo_bank.start(settings, bank_for)
     )
@@ -85,6 +89,13 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
         from qms.process.app import BANK_URL_ENV
 
         os.environ[BANK_URL_ENV], bank_stop = _simulator(settings, f"http://{host}:{port}")
+    from qms.process import demo_notify
+
+    notify_stop = None
+    if demo_notify.wanted(settings):  # one gateway simulator for all workers (``app._notify``)
+        from qms.process.app import NOTIFY_URL_ENV
+
+        os.environ[NOTIFY_URL_ENV], notify_stop = _simulator(settings, notify=True)
     _prepare(settings)
     # the workers inherit the raised limit; each installs its own guard (``app.from_env``)
     print(f"qms: {guard.install(settings.server, guard.raise_open_files())}", flush=True)
@@ -118,6 +129,8 @@ def serve(settings: Settings, config_path: str, host: str, port: int, n: int, lo
             stop()
         if bank_stop is not None:
             bank_stop()
+        if notify_stop is not None:
+            notify_stop()
     return 0
 
 

@@ -63,6 +63,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view.supervisor": frozenset({"head_cashier", "supervisor", "admin"}),
     "customer.search": frozenset({"reception", "supervisor", "admin"}),
     "stats.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    # the day's messages to customers' phones, numbers masked (docs/notify.md)
+    "notify.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "cash.own": frozenset({"cashier", "head_cashier"}),
     "cash.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "cash.approve": frozenset({"supervisor", "admin"}),

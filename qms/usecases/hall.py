@@ -278,7 +278,7 @@ class Hall:
                 while True:
                     ev = await sub.get()
                     if isinstance(ev, Resync):  # something may have been missed: look
-                        self.wake({"poster", "debts", "devices", "supply"})
+                        self.wake({"poster", "debts", "devices", "supply", "notifier"})
                     else:
                         self.wake(followups.workers_to_wake([ev]))
 

@@ -1,0 +1,1 @@
+"""A local notification gateway for the embedded default and the tests (docs/notify.md)."""
