@@ -3,7 +3,7 @@ and the messages it is owed, queued in the transaction of the call that made the
 
 Two messages at most per ticket, each once: ``near`` when ``near_ahead`` or fewer tickets
 are ahead in the call order (``priority.call_order``), and ``called`` when it is called.
-The key ``{ticket}:{kind}`` is unique, so no move of the queue can queue one twice; the
+The key (branch, day, ticket, kind) is unique, so no move of the queue can queue one twice; the
 notifier (qms/workers/notifier.py) sends what is queued. Withdrawing consent erases the
 number and drops what is not sent; the day's numbers are erased at day end.
 """
@@ -177,7 +177,8 @@ def _announce(tx: Tx, queued: list[str]) -> None:
 
 
 def _queue(tx: Tx, contact: Any, ticket: Any, kind: str, params: dict[str, Any]) -> list[str]:
-    key = f"{ticket.id}:{kind}"
+    # the gateway's dedupe key too: the branch and day keep it unique beyond this database
+    key = f"{tx.branch_id}-{tx.business_day:%Y%m%d}-{ticket.id}-{kind}"
     if tx.session.exec(select(OutMessage.id).where(OutMessage.key == key)).first() is not None:
         return []
     tx.session.add(

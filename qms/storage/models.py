@@ -602,7 +602,7 @@ class OutMessage(SQLModel, table=True):
     sent by the notifier (docs/notify.md). ``key`` (ticket and kind) makes it once."""
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True)  # "{ticket_id}:near" | "{ticket_id}:called"
+    key: str = Field(unique=True)  # "{branch}-{yyyymmdd}-{ticket_id}-{near|called}"
     branch_id: str = Field(index=True)
     business_day: dt.date
     ticket_id: int = Field(foreign_key="ticket.id", index=True)

@@ -86,7 +86,11 @@ def test_a_send_whose_outcome_is_never_recorded_goes_again_then_fails(rig: Rig) 
         return got  # type: ignore[no-any-return]
 
     first = claim()
-    assert first is not None and first.attempts == 1 and first.key == f"{t['id']}:called"
+    assert (
+        first is not None
+        and first.attempts == 1
+        and first.key == f"PE0100-{rig.day:%Y%m%d}-{t['id']}-called"
+    )
     assert claim() is None  # not due again before its time
     rig.clock.move(seconds=6)
     second = claim()

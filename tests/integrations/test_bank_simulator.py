@@ -27,7 +27,7 @@ from integrations.bank.simulator.ledger import STATEMENT_HEADER, VN
 from integrations.bank.simulator.sender import Retry, Sender
 from integrations.cmis.simulator.server import RunningSimulator, start_simulator
 from qms.domain import vietqr
-from tests.integrations.conftest import LoopThread
+from tests.conftest import LoopThread
 
 SECRET = "test-bank-secret"
 ACCOUNT = "0071000123456"

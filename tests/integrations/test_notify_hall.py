@@ -29,7 +29,7 @@ from qms.storage.models import Event, OutMessage, TicketContact
 from qms.usecases import notify
 from qms.workers.notifier import Notifier
 from tests.fast.conftest import Rig
-from tests.integrations.conftest import LoopThread
+from tests.conftest import LoopThread
 
 PASSES = 60  # a bound on the notifier's passes: every test's messages settle well before
 
@@ -85,6 +85,11 @@ def queue(rig: Rig, n: int = 5, channel: str = "sms") -> list[dict[str, Any]]:
     return tickets
 
 
+def key(rig: Rig, ticket: dict[str, Any], kind: str) -> str:
+    """A message's key, as the gateway dedupes it: branch, day, ticket and kind."""
+    return f"{rig.branch.id}-{rig.day:%Y%m%d}-{ticket['id']}-{kind}"
+
+
 def messages(rig: Rig) -> list[OutMessage]:
     return rig.read(lambda s: list(s.exec(select(OutMessage).order_by(col(OutMessage.id))).all()))
 
@@ -132,7 +137,7 @@ def test_the_gateway_failing_then_recovering_delivers_each_message_exactly_once(
     drain(rig, n)
     # 2's "near" was dropped by its call ("called" says more): every other one, once
     done = [m for m in messages(rig) if m.status != "dropped"]
-    assert [m.key for m in messages(rig) if m.status == "dropped"] == [f"{tickets[1]['id']}:near"]
+    assert [m.key for m in messages(rig) if m.status == "dropped"] == [key(rig, tickets[1], "near")]
     assert deliveries(sim) == {m.key: 1 for m in done}
     assert {m.status for m in done} == {"sent"} and all(m.gateway_ref for m in done)
     # every attempt either met the outage (3) or delivered
@@ -142,7 +147,7 @@ def test_the_gateway_failing_then_recovering_delivers_each_message_exactly_once(
     assert len(sent) == len(done)
     assert all(set(e) == {"number", "kind", "channel"} for e in sent)  # never the phone
     # the sms carries the plain text, the ticket's number in it
-    first = next(m for m in inbox(sim)["messages"] if m["key"] == f"{tickets[0]['id']}:called")
+    first = next(m for m in inbox(sim)["messages"] if m["key"] == key(rig, tickets[0], "called"))
     assert f"so {tickets[0]['number']}" in first["text"].lower()
 
 
