@@ -28,8 +28,8 @@ from qms.domain import commands as c
 from qms.storage.models import Event, OutMessage, TicketContact
 from qms.usecases import notify
 from qms.workers.notifier import Notifier
-from tests.fast.conftest import Rig
 from tests.conftest import LoopThread
+from tests.fast.conftest import Rig
 
 PASSES = 60  # a bound on the notifier's passes: every test's messages settle well before
 
