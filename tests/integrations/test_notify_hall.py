@@ -1,8 +1,7 @@
 """The notifier against the real gateway simulator on loopback, in an in-process hall
 (tests/fast's Rig: real SQLite, a clock that moves only when told): messages queued by
 real calls, sent exactly once per key through failures, hangs, rate limits, refusals,
-withdrawals and the day's end. (Here, not at the top of tests/: the Rig's event loop
-must run before the session's Chromium takes the main thread's.)"""
+withdrawals and the day's end."""
 
 from __future__ import annotations
 
