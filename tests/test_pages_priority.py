@@ -19,6 +19,7 @@ from tests.conftest import Customers, HallServer
 from tests.hallclient import Device, Staff
 
 PUSH_BOUND_MS = 4_000  # a push takes milliseconds; the bound only ends a broken test
+HEIGHT = "() => document.documentElement.scrollHeight"  # a kiosk page that needs no scrolling
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,7 @@ def test_kiosk_issues_a_priority_ticket_with_a_phone_and_the_display_marks_its_c
     for box in (kinds.nth(i).bounding_box() for i in range(4)):
         assert box and box["height"] >= 60 and box["width"] >= 200, box  # elderly hands
     kiosk.click("#priority-kinds [data-kind=elderly]")
+    assert kiosk.evaluate(HEIGHT) <= 1920, "with the options, 'Lấy số' is still on screen"
     assert kiosk.get_attribute("#priority-kinds [data-kind=elderly]", "aria-pressed") == "true"
     assert kiosk.is_hidden("#consent-text")  # the phone's fields open on a touch
     kiosk.click("#notify-open")
@@ -102,6 +104,7 @@ def test_kiosk_issues_a_priority_ticket_with_a_phone_and_the_display_marks_its_c
     kiosk.click("#take-ticket")
     kiosk.wait_for_selector("body[data-screen=result] #ticket-priority:visible")
     number = int(kiosk.inner_text("#ticket-number"))
+    assert kiosk.evaluate(HEIGHT) <= 1920, "the ticket screen fits: the number stays in view"
     assert kiosk.inner_text("#ticket-priority") == "Ưu tiên: Người cao tuổi"
     assert kiosk.inner_text("#ticket-notify") == "Tin nhắn sẽ gửi đến 0912***678 (Zalo)"
     token = kiosk.get_attribute("#ticket-qr", "src").split("/")[2]  # type: ignore[union-attr]
