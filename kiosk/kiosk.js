@@ -369,7 +369,7 @@ function relabel() {
   renderTicketCustomers();
   renderTicketExtras();
   if (lastError) showError(errorBox, { code: lastError.code, message: explain(lastError) });
-  if (!$("#start-view").hidden) input.focus();
+  if (!$("#start-view").hidden) (typing === phone && !$("#notify-fields").hidden ? phone : input).focus();
 }
 
 function main() {
