@@ -6,7 +6,7 @@
 // counter come from the server (a reload keeps them), follow CMIS's answers and the
 // printers', and a receipt prints again as a copy.
 import { $, el, money, showError, svgSource, timeOf, LOOKUP_STATUS, PAY_STATUS, TICKET_STATUS } from "/static/qms.js";
-import { byPeriod, counterMessage, customerInvoices, msg, texts } from "/counters/common.js";
+import { byPeriod, counterMessage, customerInvoices, msg, priorityText, texts } from "/counters/common.js";
 import { coalesce, parseAmount } from "/counters/cashui.js";
 
 const noop = () => {};
@@ -211,6 +211,11 @@ export function cashierScreen(ctx) {
     const st = $("#current-status");
     st.textContent = t ? TICKET_STATUS[t.status] || t.status : msg("no_ticket");
     st.dataset.status = t ? t.status : "";
+    // a priority customer (docs/priority.md): the cashier sees why they came first
+    const prio = $("#current-priority");
+    prio.hidden = !t?.priority;
+    prio.dataset.kind = t?.priority || "";
+    prio.textContent = t?.priority ? priorityText(t.priority) : "";
     const ready = $("#ready");
     if (!t) {
       ready.hidden = true;
@@ -280,6 +285,15 @@ export function cashierScreen(ctx) {
       "li",
       { dataset: { ticket: t.number, status: t.status } },
       el("span", { className: "n num", text: t.number }),
+      // a priority customer: "call next" serves them first (docs/priority.md)
+      t.priority
+        ? el("span", {
+            className: "badge prio-badge",
+            dataset: { priority: t.priority },
+            title: `${texts.in("en", "priority_mark")}: ${texts.in("en", `priority.${t.priority}`)}`,
+            text: texts.in("vi", "priority_mark"),
+          })
+        : null,
       el("span", {
         className: `badge ${t.ready ? "ok" : "warn"}`,
         dataset: { ready: t.ready ? "true" : "false" },

@@ -1,7 +1,8 @@
 // The supervisor's charts of today by hour: waits (issued → called) and service times
 // (called → finished), from GET /api/stats/hourly. Chart.js is served from /static/vendor
 // and loaded only when a supervisor view opens; refreshed when the hall moves (debounced)
-// and every minute. Also the productivity section's bar charts (barChart) and the
+// and every minute. The wait chart draws the priority lane's average apart
+// (docs/priority.md). Also the productivity section's bar charts (barChart) and the
 // forecast section's chart (forecastChart).
 
 const CHART_SRC = "/static/vendor/chart.umd.min.js";
@@ -11,6 +12,7 @@ const BRAND = "#0b5394";
 const BAD = "#b03a2e";
 const MUTED = "#5d6d7e";
 const OK = "#1e8449";
+const PRIORITY = "#b7791f";
 
 let loading = null;
 
@@ -33,7 +35,7 @@ export function loadChartJs() {
   return loading;
 }
 
-const minutes = (s) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
+export const minutes = (s) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
 
 /** The hours to show: opening hours, widened to every hour that saw a ticket. */
 export function hourRange(hours) {
@@ -78,6 +80,18 @@ function waitConfig(rows) {
           borderColor: BAD,
           backgroundColor: BAD,
           spanGaps: true,
+          yAxisID: "y",
+          order: 1,
+        },
+        {
+          type: "line",
+          label: "Ưu tiên, trung bình / Priority, average",
+          data: rows.map((h) => minutes(h.lanes?.priority?.wait_avg_s)),
+          borderColor: PRIORITY,
+          backgroundColor: PRIORITY,
+          pointStyle: "rectRot",
+          pointRadius: 5,
+          showLine: false,
           yAxisID: "y",
           order: 1,
         },
@@ -150,10 +164,10 @@ function baseOptions(scales) {
 export class HourlyCharts {
   /**
    * fetchStats(): the JSON of GET /api/stats/hourly; canvases: {wait, service};
-   * onError(err | null) shows or clears a failure.
+   * onError(err | null) shows or clears a failure; onStats(stats) gets each answer.
    */
-  constructor({ fetchStats, canvases, onError, debounceMs = 3000, everyMs = 60000 }) {
-    Object.assign(this, { fetchStats, canvases, onError, debounceMs, everyMs });
+  constructor({ fetchStats, canvases, onError, onStats = () => {}, debounceMs = 3000, everyMs = 60000 }) {
+    Object.assign(this, { fetchStats, canvases, onError, onStats, debounceMs, everyMs });
     this.charts = {};
     this.timer = null;
     this.debounce = null;
@@ -191,6 +205,7 @@ export class HourlyCharts {
     try {
       const [Chart, stats] = await Promise.all([loadChartJs(), this.fetchStats()]);
       if (!this.running) return;
+      this.onStats(stats);
       const rows = hourRange(stats.hours || []);
       this.draw(Chart, "wait", waitConfig(rows));
       this.draw(Chart, "service", serviceConfig(rows));

@@ -66,3 +66,11 @@ export const msg = (key, vars) => texts.t(key, vars);
 /** The refusals of the day's rules in words (counters/texts.js, "error.<code>"), or null:
  * then the server's message shows. */
 export const counterMessage = (err) => texts.error(err);
+
+/** The kinds of priority customer, as the server names them (qms/domain/priority.py). */
+export const PRIORITY_KINDS = ["elderly", "disabled", "pregnant", "child"];
+
+/** "Ưu tiên: Người cao tuổi / Priority: Elderly": a priority ticket's mark on staff pages. */
+export function priorityText(kind) {
+  return texts.each((lang) => `${texts.in(lang, "priority_mark")}: ${texts.in(lang, `priority.${kind}`)}`);
+}

@@ -4,6 +4,18 @@
 // its scripts (period, tab_hall, lookup.missing…) live in texts.js or qms/static/texts.js.
 
 export const PAGE_TEXTS = {
+  // priority customers (docs/priority.md): reception's mark at issue and its waiting list
+  "page.priority_customer": { vi: "Khách ưu tiên", en: "Priority customer" },
+  "page.waiting_tickets": { vi: "Vé đang chờ", en: "Waiting tickets" },
+  "page.priority": { vi: "Ưu tiên", en: "Priority" },
+  "page.lanes_today": { vi: "Khách ưu tiên và khách thường hôm nay", en: "Priority and normal customers today" },
+  "page.lane_called": { vi: "Đã gọi", en: "Called" },
+  "page.lane_served": { vi: "Xong", en: "Served" },
+  "page.lane_wait_avg": { vi: "Chờ trung bình, phút", en: "Average wait, min" },
+  "page.lane_wait_p90": { vi: "Chờ P90, phút", en: "P90 wait, min" },
+  "page.lane_service_avg": { vi: "Phục vụ trung bình, phút", en: "Average service, min" },
+  "page.lane_priority": { vi: "Ưu tiên", en: "Priority" },
+  "page.lane_normal": { vi: "Thường", en: "Normal" },
   "page.pay_qr": { vi: "Mã VietQR thanh toán", en: "VietQR to pay" },
   "page.scan_to_pay_now": { vi: "Quét để thanh toán ngay", en: "Scan to pay now" },
   "page.drawers_cash_only": {

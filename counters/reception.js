@@ -1,13 +1,25 @@
 // Reception: customer codes (typed, scanned or found by name, address, meter...) go in a
 // basket and become one ticket; a ticket can be found again, followed live and reprinted.
+// A priority customer (docs/priority.md) is marked at issue, or later on the waiting list.
 import { date, dateTime } from "/static/format.js";
 import { $, el, money, showError, normaliseCode, CUSTOMER_CODE, LOOKUP_STATUS, TICKET_STATUS } from "/static/qms.js";
-import { counterMessage, customerInvoices, holder, msg } from "/counters/common.js";
+import { counterMessage, customerInvoices, holder, msg, PRIORITY_KINDS, priorityText } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: session, hall, call, post). */
 export function receptionScreen(ctx) {
   const { call, post } = ctx;
-  const rc = { basket: [], busy: false, shown: null, hits: [], searching: false, closed: false };
+  const rc = {
+    basket: [],
+    busy: false,
+    shown: null,
+    hits: [],
+    searching: false,
+    closed: false,
+    priority: false, // the hall has the priority lane (the snapshot's branch.priority)
+    marking: new Set(), // waiting tickets whose mark is being sent
+    rows: new Map(), // number -> its row on the waiting list, kept while it does not change
+    drawn: false,
+  };
 
   function renderBasket() {
     $("#rc-basket").replaceChildren(
@@ -104,8 +116,12 @@ export function receptionScreen(ctx) {
     for (const c of rc.basket) c.bad = false;
     renderBasket();
     try {
-      const t = await post("/api/tickets", { customers: rc.basket.map((c) => c.code) });
+      const body = { customers: rc.basket.map((c) => c.code) };
+      const kind = rc.priority ? $("#rc-priority").value : "";
+      if (kind) body.priority = kind;
+      const t = await post("/api/tickets", body);
       rc.basket = [];
+      $("#rc-priority").value = "";
       showTicket(t);
     } catch (err) {
       const d = err.details || {};
@@ -125,6 +141,7 @@ export function receptionScreen(ctx) {
     box.hidden = false;
     box.dataset.ticket = String(t.number);
     $("#rc-ticket-number").textContent = String(t.number);
+    renderShownPriority(t);
     $("#rc-ticket-branch").textContent = ctx.session?.branch?.name || "";
     $("#rc-ticket-issued").textContent = dateTime(t.issued_at) || date(t.business_day);
     const qr = $("#rc-ticket-qr");
@@ -190,11 +207,21 @@ export function receptionScreen(ctx) {
     );
   }
 
+  /** The shown (and printed) ticket's priority mark: "Ưu tiên: Người cao tuổi / ...". */
+  function renderShownPriority(t) {
+    const mark = $("#rc-ticket-priority");
+    mark.hidden = !t.priority;
+    mark.dataset.kind = t.priority || "";
+    mark.textContent = t.priority ? priorityText(t.priority) : "";
+  }
+
   /** The shown ticket's status follows the hall live (the display view carries it). */
   function renderReceptionLive() {
+    renderWaiting();
     if (!rc.shown) return;
     const live = ctx.hall.tickets.get(rc.shown.number);
     const t = live || rc.shown;
+    if (live && live.priority !== undefined) renderShownPriority(live);
     const badge = $("#rc-ticket-status");
     badge.replaceWith(
       el("span", {
@@ -240,6 +267,91 @@ export function receptionScreen(ctx) {
     }
     document.body.dataset.printed = String(rc.shown.number);
     window.print();
+  }
+
+  // --- the waiting list: a priority customer's ticket marked, and marked here ---
+
+  /** Mark (a kind) or unmark (null) a waiting ticket; the ticket.priority event redraws it. */
+  async function markPriority(number, kind) {
+    const box = $("#rc-waiting-error");
+    showError(box, null);
+    rc.marking.add(number);
+    renderWaiting(true);
+    try {
+      ctx.hall.put(await post(`/api/tickets/${number}/priority`, { priority: kind }));
+    } catch (err) {
+      showError(box, { code: err.code, message: counterMessage(err) || err.message });
+    } finally {
+      rc.marking.delete(number);
+      renderWaiting(true);
+    }
+  }
+
+  function priorityCell(t) {
+    const kind = t.priority || null;
+    const busy = rc.marking.has(t.number);
+    if (kind) {
+      return el(
+        "td",
+        {},
+        el("span", { className: "badge prio-badge", dataset: { kind }, text: priorityText(kind) }),
+        rc.priority
+          ? el("button", {
+              type: "button",
+              className: "unmark",
+              text: msg("priority_unmark"),
+              disabled: busy,
+              on: { click: () => markPriority(t.number, null) },
+            })
+          : null,
+      );
+    }
+    if (!rc.priority) return el("td", { className: "muted", text: "—" });
+    return el(
+      "td",
+      {},
+      el(
+        "select",
+        {
+          className: "mark",
+          disabled: busy,
+          "aria-label": msg("priority_choose"),
+          on: { change: (e) => e.target.value && markPriority(t.number, e.target.value) },
+        },
+        el("option", { value: "", text: msg("priority_choose") }),
+        ...PRIORITY_KINDS.map((k) => el("option", { value: k, text: msg(`priority.${k}`) })),
+      ),
+    );
+  }
+
+  /** A row is kept while its ticket's mark is unchanged, and the list redrawn only when
+   * its tickets change: a select being opened is not swept away by the hall's events. */
+  function renderWaiting(force = false) {
+    const waiting = ctx.hall.list((t) => t.status === "waiting");
+    $("#rc-waiting-count").textContent = String(waiting.length);
+    const body = $("#rc-waiting tbody");
+    const rows = new Map();
+    let changed = force || !rc.drawn || waiting.length !== rc.rows.size;
+    for (const t of waiting) {
+      const key = `${t.priority || ""}|${rc.priority}`;
+      let tr = rc.rows.get(t.number);
+      if (!tr || tr.dataset.key !== key || force) {
+        tr = el(
+          "tr",
+          { dataset: { ticket: String(t.number), priority: t.priority || "", key } },
+          el("td", { className: "num", text: String(t.number) }),
+          priorityCell(t),
+        );
+        changed = true;
+      }
+      rows.set(t.number, tr);
+    }
+    rc.rows = rows;
+    if (!changed) return;
+    rc.drawn = true;
+    if (waiting.length === 0) {
+      body.replaceChildren(el("tr", { className: "empty" }, el("td", { colSpan: 2, text: msg("waiting_none") })));
+    } else body.replaceChildren(...rows.values());
   }
 
   // --- customer search (no receipt: name, address, meter, ID card, bank account) ---
@@ -331,6 +443,10 @@ export function receptionScreen(ctx) {
   }
 
   function wireReception() {
+    $("#rc-priority").replaceChildren(
+      el("option", { value: "", text: msg("priority_none") }),
+      ...PRIORITY_KINDS.map((k) => el("option", { value: k, text: msg(`priority.${k}`) })),
+    );
     $("#rc-form").addEventListener("submit", (e) => {
       e.preventDefault();
       rcAdd();
@@ -366,7 +482,12 @@ export function receptionScreen(ctx) {
     enter: () => $("#rc-code").focus(),
     wire: wireReception,
     render: renderReceptionLive,
-    onSnapshot: (data) => rcClosed(Boolean(data.day_closed)),
+    onSnapshot: (data) => {
+      rcClosed(Boolean(data.day_closed));
+      rc.priority = Boolean(data.branch?.priority);
+      $("#rc-priority-box").hidden = !rc.priority;
+      rc.drawn = false; // a new snapshot: the list is drawn again
+    },
     onEvent: (evt) => {
       if (evt.event === "day.closed") rcClosed(true);
     },

@@ -3,7 +3,7 @@
 // arrivals forecast (forecast.js), the productivity section (productivity.js) and the
 // messages to customers' phones (notices.js).
 import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
-import { HourlyCharts } from "/counters/charts.js";
+import { HourlyCharts, minutes } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
 import { forecastPanel } from "/counters/forecast.js";
 import { productivityPanel } from "/counters/productivity.js";
@@ -148,6 +148,29 @@ export function supervisorScreen(ctx) {
     );
   }
 
+  /** The day's two lanes side by side: does the priority lane wait less, and what does
+   * it cost the others (GET /api/stats/hourly, "lanes"; docs/priority.md). */
+  function renderLanes(stats) {
+    const lanes = stats.lanes || {};
+    const figure = (v) => el("td", { className: "num", text: v === null || v === undefined ? "—" : String(v) });
+    for (const lane of ["priority", "normal"]) {
+      const row = $(`#sv-lanes tr[data-lane=${lane}]`);
+      const f = lanes[lane] || {};
+      row.replaceChildren(
+        row.firstElementChild,
+        figure(f.issued ?? 0),
+        figure(f.called ?? 0),
+        figure(f.served ?? 0),
+        figure(minutes(f.wait_avg_s)),
+        figure(minutes(f.wait_p90_s)),
+        figure(minutes(f.service_avg_s)),
+      );
+      for (const [key, value] of Object.entries(f))
+        row.dataset[key.replace(/_(\w)/g, (_m, c) => c.toUpperCase())] = String(value ?? "");
+    }
+    $("#sv-lanes").dataset.ready = "true";
+  }
+
   /** Charts and the minute counters of the supervisor view run only while it is open. */
   function startSupervisor() {
     stopSupervisor();
@@ -155,6 +178,7 @@ export function supervisorScreen(ctx) {
       fetchStats: () => call("/api/stats/hourly"),
       canvases: { wait: $("#sv-chart-wait"), service: $("#sv-chart-service") },
       onError: (err) => showError($("#sv-charts-error"), err),
+      onStats: renderLanes,
     });
     sv.charts.start();
     sv.clock = setInterval(queueRender, 30000); // waits grow without events

@@ -121,6 +121,12 @@ export const COUNTERS_TEXTS = {
   lookup_even: { vi: "Chẵn", en: "even" },
   lookup_odd: { vi: "Lẻ", en: "odd" },
   reprint_which: { vi: "Nhập số vé cần in lại.", en: "Type the number of the ticket to reprint." },
+  // priority customers (docs/priority.md): the kinds are "priority.<kind>" (words.js)
+  priority_mark: { vi: "Ưu tiên", en: "Priority" },
+  priority_none: { vi: "Không ưu tiên", en: "No priority" },
+  priority_choose: { vi: "Đánh dấu ưu tiên…", en: "Mark as priority…" },
+  priority_unmark: { vi: "Bỏ ưu tiên", en: "Unmark" },
+  waiting_none: { vi: "Không có vé nào đang chờ.", en: "No ticket is waiting." },
   search_short: { vi: (d) => `Nhập ít nhất ${d.n} ký tự.`, en: (d) => `Type at least ${d.n} characters.` },
   searching: { vi: "Đang tìm…", en: "Searching…" },
   results: {

@@ -27,6 +27,10 @@ function setMode(mode) {
 function render() {
   $("#serving-number").textContent = face.serving != null ? String(face.serving) : "—";
   $("#idle").dataset.ticket = face.serving != null ? String(face.serving) : "";
+  // a priority customer's ticket is marked under its number (docs/priority.md)
+  const kind = face.serving != null ? state.tickets.get(face.serving)?.priority : null;
+  $("#serving-priority").hidden = !kind;
+  $("#idle").dataset.priority = kind || "";
   const box = $("#qr");
   const q = face.qr;
   box.dataset.ref = q ? q.ref : "";

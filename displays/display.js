@@ -1,5 +1,6 @@
 // Hall display: the number each cashier counter is serving, and the latest calls.
-// The display view never carries names, codes or amounts.
+// The display view never carries names, codes or amounts. A priority customer's call
+// (docs/priority.md) is marked beside the number, never over it.
 import { $, el, timeOf, HallSocket, HallState, showConnection, deviceToken } from "/static/qms.js";
 import { BOTH, Catalogue } from "/static/i18n.js";
 import { Announcer } from "/displays/announcer.js";
@@ -16,6 +17,17 @@ let serving = {}; // counter code -> ticket number
 let recent = []; // [{number, counter: {code, name}, at, event, recalls}]
 const flashUntil = new Map(); // key -> time: numbers to highlight
 let announcer = null;
+const texts = new Catalogue(DISPLAY_TEXTS, { lang: BOTH });
+
+/** The priority kind of a ticket the display knows (null: a normal ticket, or unknown). */
+function priorityOf(number) {
+  return state.tickets.get(number)?.priority || null;
+}
+
+/** The "Ưu tiên / Priority" badge of a priority ticket, or nothing. */
+function priorityBadge(kind) {
+  return kind ? el("span", { className: "prio", dataset: { kind }, text: texts.t("priority") }) : null;
+}
 
 // ----------------------------------------------------------------------------------
 
@@ -35,7 +47,14 @@ function applyServing(t) {
 function pushRecent(t, event, at) {
   if (!t.counter) return;
   recent = recent.filter((r) => r.number !== t.number);
-  recent.unshift({ number: t.number, counter: t.counter, at, event, recalls: t.recalls || 0 });
+  recent.unshift({
+    number: t.number,
+    counter: t.counter,
+    at,
+    event,
+    recalls: t.recalls || 0,
+    priority: t.priority || null,
+  });
   recent = recent.slice(0, 20);
 }
 
@@ -61,12 +80,14 @@ function render() {
   $("#counters").replaceChildren(
     ...cashiers.map((c) => {
       const n = serving[c.code];
+      const kind = n != null ? priorityOf(n) : null;
       return el(
         "div",
         {
-          className: `tile${n != null ? " busy" : ""}${n != null && isFlashing(`${c.code}:${n}`) ? " flash" : ""}`,
-          dataset: { counter: c.code, ticket: n != null ? n : "" },
+          className: `tile${n != null ? " busy" : ""}${n != null && isFlashing(`${c.code}:${n}`) ? " flash" : ""}${kind ? " priority" : ""}`,
+          dataset: { counter: c.code, ticket: n != null ? n : "", priority: kind || "" },
         },
+        priorityBadge(kind),
         el("div", { className: "name", text: c.name }),
         el("div", { className: "number num", id: `counter-${c.code}`, text: n != null ? n : "—" }),
       );
@@ -81,6 +102,9 @@ function render() {
     banner.classList.toggle("flash", isFlashing(`${last.counter.code}:${last.number}`));
     $("#last-call-number").textContent = String(last.number);
     $("#last-call-counter").textContent = last.counter.name || counterName(last.counter.code);
+    banner.dataset.priority = last.priority || "";
+    banner.classList.toggle("priority", Boolean(last.priority));
+    $("#last-call-priority").hidden = !last.priority;
   } else {
     banner.hidden = true;
   }
@@ -90,12 +114,13 @@ function render() {
       el(
         "li",
         {
-          dataset: { ticket: r.number, counter: r.counter.code, event: r.event || "" },
-          className: isFlashing(`${r.counter.code}:${r.number}`) ? "flash" : "",
+          dataset: { ticket: r.number, counter: r.counter.code, event: r.event || "", priority: r.priority || "" },
+          className:
+            `${isFlashing(`${r.counter.code}:${r.number}`) ? "flash" : ""}${r.priority ? " priority" : ""}`.trim(),
         },
         el("span", { className: "n num", text: r.number }),
         el("span", { className: "arrow", text: "→" }),
-        el("span", { className: "c", text: r.counter.name || counterName(r.counter.code) }),
+        el("span", { className: "c" }, r.counter.name || counterName(r.counter.code), " ", priorityBadge(r.priority)),
         el("span", { className: "t num", text: timeOf(r.at) }),
       ),
     ),
@@ -150,7 +175,14 @@ function onSnapshot(data) {
   recent = state
     .list((t) => t.called_at && t.counter)
     .sort((a, b) => String(b.called_at).localeCompare(String(a.called_at)))
-    .map((t) => ({ number: t.number, counter: t.counter, at: t.called_at, event: "", recalls: t.recalls }));
+    .map((t) => ({
+      number: t.number,
+      counter: t.counter,
+      at: t.called_at,
+      event: "",
+      recalls: t.recalls,
+      priority: t.priority || null,
+    }));
   render();
 }
 
@@ -171,7 +203,7 @@ function tick() {
 }
 
 function main() {
-  new Catalogue(DISPLAY_TEXTS, { lang: BOTH }).apply();
+  texts.apply();
   tick();
   setInterval(tick, 10000);
   showConnection(false);

@@ -13,6 +13,8 @@ export const DISPLAY_TEXTS = {
   number: { vi: "Mời số", en: "Number" },
   to: { vi: "đến", en: "to" },
   recent: { vi: "Số vừa gọi", en: "Recent calls" },
+  // a priority customer's call (docs/priority.md)
+  priority: { vi: "Ưu tiên", en: "Priority" },
 
   // the customer display at a cashier counter (counter.html): the QR its cashier shows
   counter_display_help: {

@@ -43,6 +43,40 @@ export const FOLLOW_TEXTS = {
     vi: (d) => `Vé này của ngày ${d.day}; vui lòng lấy số mới.`,
     en: (d) => `This ticket is from ${d.day}; please take a new number.`,
   },
+  // a priority customer's ticket (docs/priority.md)
+  priority: { vi: (d) => `Ưu tiên: ${d.kind}`, en: (d) => `Priority: ${d.kind}` },
+  "kind.elderly": { vi: "Người cao tuổi", en: "Elderly" },
+  "kind.disabled": { vi: "Người khuyết tật", en: "Disabled" },
+  "kind.pregnant": { vi: "Phụ nữ mang thai", en: "Pregnant" },
+  "kind.child": { vi: "Người bế con nhỏ", en: "With a small child" },
+  // "your turn is near" (docs/notify.md): the page says it as the message does
+  near: {
+    vi: "Sắp đến lượt quý khách — vui lòng đến gần quầy",
+    en: "Your turn is near — please come close to the counters",
+  },
+  phone_active: {
+    vi: (d) => `Tin nhắn báo lượt gửi đến ${d.phone}`,
+    en: (d) => `Turn messages go to ${d.phone}`,
+  },
+  phone_ended: {
+    vi: (d) => `Không gửi thêm tin nhắn đến ${d.phone}`,
+    en: (d) => `No more messages to ${d.phone}`,
+  },
+  phone_withdrawn: {
+    vi: "Quý khách đã dừng nhận tin nhắn: số điện thoại đã được xoá.",
+    en: "You stopped the messages: your phone number was erased.",
+  },
+  stop: { vi: "Dừng nhận tin nhắn", en: "Stop messages" },
+  stop_confirm: {
+    vi: "Dừng hẳn tin nhắn cho vé này? Số điện thoại sẽ bị xoá ngay.",
+    en: "Stop the messages for this ticket for good? Your number is erased at once.",
+  },
+  stop_yes: { vi: "Dừng nhận tin", en: "Stop them" },
+  stop_no: { vi: "Không, giữ lại", en: "No, keep them" },
+  stopped: {
+    vi: "Đã dừng. Sẽ không có tin nhắn nào nữa; số điện thoại đã được xoá.",
+    en: "Stopped. No more messages; your number was erased.",
+  },
   "error.unknown_ticket": {
     vi: "Không tìm thấy vé. Vui lòng kiểm tra lại mã QR trên vé.",
     en: "Ticket not found. Please check the QR code on your ticket.",

@@ -2,8 +2,10 @@
 // the follow token in the address is the key. The server pushes the ticket's public view
 // over a socket of its own (/t/TOKEN/ws) whenever it changes: no polling. Shows how many
 // are ahead and the estimated wait; no names and no amounts (the server sends none).
+// "Your turn is near" shows as the message says it (docs/notify.md), and the holder may
+// stop the messages to the number left at the kiosk (POST /api/follow/TOKEN/stop).
 import { date, time } from "/static/format.js";
-import { $ } from "/static/qms.js";
+import { $, api } from "/static/qms.js";
 import { Catalogue } from "/static/i18n.js";
 import { FOLLOW_TEXTS } from "/kiosk/follow-texts.js";
 
@@ -20,6 +22,8 @@ let socket = null;
 let retry = 0;
 let retryTimer = null;
 let stopped = false;
+let stopAnswer = null; // after "stop messages": {ok: true} or the refusal
+let stopping = false;
 
 function show(node, text) {
   node.hidden = !text;
@@ -72,8 +76,71 @@ function render() {
   pay.hidden = !payable;
   $("#follow-paid").hidden = !v.paid_qr;
   document.body.dataset.paid = v.paid_qr ? "qr" : "";
+  renderPriority(v);
+  $("#follow-near").hidden = !(status === "waiting" && v.near);
+  document.body.classList.toggle("near", status === "waiting" && Boolean(v.near));
+  renderNotify(v);
   document.title =
     status === "serving" && counter ? lang.t("go_to", counter) : `${v.number} — ${lang.t(`st_${status}`)}`;
+}
+
+function renderPriority(v) {
+  const mark = $("#follow-priority");
+  mark.dataset.kind = v.priority || "";
+  show(mark, v.priority ? lang.t("priority", { kind: lang.t(`kind.${v.priority}`) }) : "");
+}
+
+/** The number left for messages (masked by the server) and the button that stops them;
+ * pushed like the rest, so a stop made on another phone shows here too. */
+function renderNotify(v) {
+  const box = $("#follow-notify");
+  const n = v.notify;
+  const shown = Boolean(n && (n.withdrawn || n.phone));
+  box.hidden = !shown;
+  if (!shown) return;
+  box.dataset.active = String(Boolean(n.active));
+  box.dataset.withdrawn = String(Boolean(n.withdrawn));
+  $("#follow-phone").textContent = n.withdrawn
+    ? lang.t("phone_withdrawn")
+    : lang.t(n.active ? "phone_active" : "phone_ended", { phone: n.phone });
+  const stop = $("#follow-stop");
+  stop.hidden = !n.active || !$("#follow-confirm").hidden;
+  stop.disabled = stopping;
+  if (!n.active) $("#follow-confirm").hidden = true;
+  const result = $("#follow-stop-result");
+  result.dataset.result = stopAnswer ? (stopAnswer.ok ? "stopped" : stopAnswer.code || "error") : "";
+  result.classList.toggle("error", Boolean(stopAnswer && !stopAnswer.ok));
+  show(result, stopAnswer ? (stopAnswer.ok ? lang.t("stopped") : lang.explainText(stopAnswer)) : "");
+}
+
+function askStop() {
+  $("#follow-confirm").hidden = false;
+  $("#follow-stop").hidden = true;
+  $("#follow-stop-yes").focus();
+}
+
+function cancelStop() {
+  $("#follow-confirm").hidden = true;
+  render();
+}
+
+async function stopMessages() {
+  if (stopping) return;
+  stopping = true;
+  $("#follow-stop-yes").disabled = true;
+  try {
+    await api(`/api/follow/${encodeURIComponent(token)}/stop`, { method: "POST" });
+    stopAnswer = { ok: true };
+    // the socket pushes the new view too; until it comes, this one says it is stopped
+    if (view?.notify) view = { ...view, notify: { ...view.notify, active: false, withdrawn: true, phone: null } };
+  } catch (err) {
+    stopAnswer = err;
+  } finally {
+    stopping = false;
+    $("#follow-stop-yes").disabled = false;
+    $("#follow-confirm").hidden = true;
+    render();
+  }
 }
 
 /** The socket: a "view" frame is the whole public view; an "error" frame says why it
@@ -137,6 +204,9 @@ function main() {
   lang.apply();
   lang.bindToggle($("#lang-toggle"));
   lang.onChange(render);
+  $("#follow-stop").addEventListener("click", askStop);
+  $("#follow-stop-yes").addEventListener("click", stopMessages);
+  $("#follow-stop-no").addEventListener("click", cancelStop);
   document.addEventListener("visibilitychange", onVisibility);
   connect();
 }

@@ -31,8 +31,15 @@ let idleTimer = null;
 let lastError = null; // shown again in the other language on a toggle
 let shownTicket = null;
 let dayClosed = false; // the business day is closed: no code entry, a notice instead
+// what the hall offers (the snapshot's branch): the priority buttons, a phone for messages
+const offers = { priority: false, notify: false };
+let priority = null; // the kind chosen on this ticket, or null
+let channel = "sms";
+let typing = null; // the field the on-screen keypad types into (#code or #phone)
+let notifyOpen = false; // the phone number's fields, opened by a touch (they take room)
 
 const input = $("#code");
+const phone = $("#phone");
 const errorBox = $("#error");
 
 /** In the kiosk's language: its own words, else the hall's for the code (i18n.js). */
@@ -109,6 +116,45 @@ function renderBasket() {
   $("#basket-total").textContent = money(basket.reduce((s, c) => s + c.total, 0));
   $("#take-ticket").disabled = busy || basket.length === 0;
   $("#add-customer").disabled = busy;
+  renderOptions();
+}
+
+/** The priority buttons and the phone for messages, once a customer is in the basket and
+ * when the hall offers them: the first screen stays the code and its keypad. */
+function renderOptions() {
+  const some = basket.length > 0;
+  document.body.dataset.basket = some ? "some" : "";
+  $("#priority-box").hidden = !(some && offers.priority);
+  $("#notify-box").hidden = !(some && offers.notify);
+  $("#notify-fields").hidden = !notifyOpen;
+  $("#notify-open").setAttribute("aria-expanded", String(notifyOpen));
+  document.body.dataset.priority = priority || "";
+  for (const b of $$("#priority-kinds [data-kind]")) {
+    b.setAttribute("aria-pressed", String(b.dataset.kind === priority));
+    b.disabled = busy;
+  }
+  for (const b of $$("#channels [data-channel]")) b.setAttribute("aria-pressed", String(b.dataset.channel === channel));
+}
+
+/** A kind pressed again is unpressed: no priority. */
+function choosePriority(kind) {
+  priority = priority === kind ? null : kind;
+  renderOptions();
+}
+
+/** What the ticket asks for besides its customers: the priority kind and the phone for
+ * messages with its consent (the server checks the number and the consent: its refusals
+ * show in words). Only what the hall offers is sent. */
+function extras() {
+  const out = {};
+  if (offers.priority && priority) out.priority = priority;
+  const number = phone.value.trim();
+  if (offers.notify && notifyOpen && number) {
+    out.phone = number;
+    out.channel = channel;
+    out.consent = $("#consent").checked;
+  }
+  return out;
 }
 
 function removeCustomer(code) {
@@ -166,13 +212,14 @@ async function takeTicket() {
     const t = await api("/api/tickets", {
       method: "POST",
       token,
-      body: { customers: basket.map((c) => c.code) },
+      body: { customers: basket.map((c) => c.code), ...extras() },
     });
     showResult(t);
   } catch (err) {
     const bad = (err.details && (err.details.customers || [err.details.customer])) || [];
     for (const c of basket) c.bad = bad.includes(c.code);
     fail(err);
+    if (err.code === "invalid_phone") phone.select();
   } finally {
     setBusy(false);
   }
@@ -231,10 +278,25 @@ function showPay(t) {
   box.hidden = false;
 }
 
+/** The ticket's priority mark and where its messages go (the number masked by the server). */
+function renderTicketExtras() {
+  const t = shownTicket;
+  const mark = $("#ticket-priority");
+  mark.hidden = !t?.priority;
+  mark.dataset.kind = t?.priority || "";
+  mark.textContent = t?.priority ? lang.t("ticket_priority", { kind: lang.t(`kind_${t.priority}`) }) : "";
+  const line = $("#ticket-notify");
+  line.hidden = !t?.notify;
+  line.textContent = t?.notify
+    ? lang.t("messages_to", { phone: t.notify.phone, channel: t.notify.channel === "zalo" ? "Zalo" : "SMS" })
+    : "";
+}
+
 function showResult(t) {
   shownTicket = t;
   $("#ticket-number").textContent = String(t.number);
   renderTicketCustomers();
+  renderTicketExtras();
   $("#ticket-total").textContent = money(t.total_due);
   $("#debts-pending").hidden = !t.debts_pending;
   showFollow(t);
@@ -259,12 +321,19 @@ function reset() {
   shownTicket = null;
   basket.length = 0;
   input.value = "";
+  priority = null; // the next customer chooses again, and leaves their own number or none
+  channel = "sms";
+  notifyOpen = false;
+  phone.value = "";
+  $("#consent").checked = false;
+  typing = input;
   clearError();
   renderBasket();
   $("#ticket-follow").hidden = true;
   $("#ticket-qr").removeAttribute("src");
   $("#ticket-pay").hidden = true;
   $("#ticket-pay-qr").removeAttribute("src");
+  renderTicketExtras();
   $("#result-view").hidden = true;
   $("#start-view").hidden = dayClosed;
   document.body.dataset.screen = "start";
@@ -275,16 +344,19 @@ function reset() {
 function touched() {
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
-    if (!$("#start-view").hidden && (basket.length || input.value)) reset();
+    if (!$("#start-view").hidden && (basket.length || input.value || phone.value)) reset();
   }, IDLE_SECONDS * 1000);
 }
 
+/** The keypad types into the code, or into the phone number once that was touched. */
 function keypad(key) {
-  if (key === "back") input.value = input.value.slice(0, -1);
-  else if (key === "clear") input.value = "";
-  else if (key === "PE") input.value = `PE${input.value.replace(/^[A-Za-z]{0,2}/, "")}`;
-  else input.value += key;
-  input.focus();
+  const field = typing === phone && !$("#notify-fields").hidden && !$("#notify-box").hidden ? phone : input;
+  if (key === "back") field.value = field.value.slice(0, -1);
+  else if (key === "clear") field.value = "";
+  else if (key === "PE") {
+    if (field === input) input.value = `PE${input.value.replace(/^[A-Za-z]{0,2}/, "")}`;
+  } else if (field.value.length < field.maxLength) field.value += key;
+  field.focus();
 }
 
 function tick() {
@@ -295,8 +367,9 @@ function tick() {
 function relabel() {
   renderBasket();
   renderTicketCustomers();
+  renderTicketExtras();
   if (lastError) showError(errorBox, { code: lastError.code, message: explain(lastError) });
-  if (!$("#start-view").hidden) input.focus();
+  if (!$("#start-view").hidden) (typing === phone && !$("#notify-fields").hidden ? phone : input).focus();
 }
 
 function main() {
@@ -320,6 +393,21 @@ function main() {
   $("#clear-all").addEventListener("click", reset);
   $("#done").addEventListener("click", reset);
   for (const b of $$("#keypad [data-key]")) b.addEventListener("click", () => keypad(b.dataset.key));
+  for (const b of $$("#priority-kinds [data-kind]")) b.addEventListener("click", () => choosePriority(b.dataset.kind));
+  $("#notify-open").addEventListener("click", () => {
+    notifyOpen = !notifyOpen;
+    renderOptions();
+    if (notifyOpen) phone.focus();
+  });
+  for (const b of $$("#channels [data-channel]")) {
+    b.addEventListener("click", () => {
+      channel = b.dataset.channel;
+      renderOptions();
+    });
+  }
+  typing = input;
+  input.addEventListener("focus", () => (typing = input));
+  phone.addEventListener("focus", () => (typing = phone));
   for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, touched, { passive: true });
   renderBasket();
   input.focus();
@@ -332,6 +420,12 @@ function main() {
     onStatus: showConnection,
     onSnapshot: (data) => {
       if (data.branch?.name) $("#branch-name").textContent = data.branch.name;
+      offers.priority = Boolean(data.branch?.priority);
+      offers.notify = Boolean(data.branch?.notify);
+      document.body.dataset.offers = [offers.priority && "priority", offers.notify && "notify"]
+        .filter(Boolean)
+        .join(" ");
+      renderOptions();
       showClosed(Boolean(data.day_closed));
     },
     onEvent: (evt) => {

@@ -61,6 +61,31 @@ export const KIOSK_TEXTS = {
     en: (d) => `${d.n} ${d.n === 1 ? "period" : "periods"}: ${d.list}`,
   },
   periods: { vi: (d) => `Kỳ: ${d.list}`, en: (d) => `Periods: ${d.list}` },
+  // a priority customer (docs/priority.md): shown when the hall has the lane
+  priority_title: { vi: "Ưu tiên", en: "Priority" },
+  priority_help: {
+    vi: "Người cao tuổi, người khuyết tật, phụ nữ mang thai, người bế con nhỏ được gọi trước.",
+    en: "Elderly, disabled, pregnant customers and those with a small child are called first.",
+  },
+  kind_elderly: { vi: "Người cao tuổi", en: "Elderly" },
+  kind_disabled: { vi: "Người khuyết tật", en: "Disabled" },
+  kind_pregnant: { vi: "Phụ nữ mang thai", en: "Pregnant" },
+  kind_child: { vi: "Người bế con nhỏ", en: "With a small child" },
+  ticket_priority: { vi: (d) => `Ưu tiên: ${d.kind}`, en: (d) => `Priority: ${d.kind}` },
+  // "your turn is near" (docs/notify.md). The consent text is version 2026-12
+  // (qms/domain/notices.py CONSENT): change both together.
+  phone_title: { vi: "Nhận tin nhắn báo lượt (không bắt buộc)", en: "Get a message when your turn is near (optional)" },
+  phone_label: { vi: "Số điện thoại di động", en: "Mobile phone number" },
+  channel_label: { vi: "Gửi qua", en: "Send by" },
+  consent_text: {
+    vi: "Số điện thoại chỉ dùng để gửi quý khách hai tin nhắn hôm nay: khi sắp đến lượt và khi được gọi. Số được xoá vào cuối ngày. Quý khách có thể dừng nhận tin bất cứ lúc nào trên trang theo dõi lượt (mã QR trên vé).",
+    en: "Your number is used only to send you two messages today: when your turn is near and when you are called. It is erased at the end of the day. You can stop the messages at any time on the follow page (the QR code on your ticket).",
+  },
+  consent_agree: { vi: "Tôi đồng ý nhận tin nhắn như trên", en: "I agree to get these messages" },
+  messages_to: {
+    vi: (d) => `Tin nhắn sẽ gửi đến ${d.phone} (${d.channel})`,
+    en: (d) => `Messages will go to ${d.phone} (${d.channel})`,
+  },
   "error.invalid_customer_code": {
     vi: "Mã khách hàng không hợp lệ: 2 chữ cái và 11 chữ số, ví dụ PE01000012345.",
     en: "Invalid customer code: 2 letters and 11 digits, e.g. PE01000012345.",

@@ -14,6 +14,7 @@ from printers.formats import HALL_TZ, local_date, local_time, vnd
 from printers.layout import QR, Block, Cut, Document, Feed, Row, Rule, Text
 from printers.vietnamese import TONES, VOWELS
 from qms.words.in_words import amount_in_words
+from qms.words.statuses import STATUSES
 
 Data = Mapping[str, Any]
 Time = str | dt.datetime
@@ -43,6 +44,22 @@ def signatures(left: str, right: str, left_name: str = "", right_name: str = "")
     ]
 
 
+#: a priority customer's ticket (docs/priority.md): the mark under the number, and the kind
+PRIORITY_MARK = "ƯU TIÊN"
+
+
+def priority_lines(kind: str | None) -> list[Block]:
+    """The priority mark of a ticket, large, then its kind in both languages (none for a
+    normal ticket): the customer shows it, staff see why the number came early."""
+    if not kind:
+        return []
+    vi, en = STATUSES["priority"].get(kind, (kind, kind))
+    return [
+        Text(PRIORITY_MARK, align="center", bold=True, width=2, height=2),
+        Text(f"PRIORITY: {vi} / {en}", align="center", bold=True),
+    ]
+
+
 #: the ticket's VietQR, above the code: the customer pays from a bank app while waiting
 PAY_NOW = ("Quét mã để thanh toán ngay, không cần chờ", "Scan to pay now, no need to wait")
 
@@ -53,11 +70,12 @@ def ticket(
     """The queue ticket: the number, very large; every customer on it with each unpaid
     invoice; the total to bring; with ``pay`` (``{"payload", "amount"}``: the ticket's own
     VietQR), a QR any bank app pays the whole ticket with; a QR code to follow the ticket
-    on a phone."""
+    on a phone. A priority customer's ticket is marked under its number."""
     blocks: list[Block] = [
         Text(branch, align="center", bold=True),
         Text("SỐ THỨ TỰ", align="center"),
         Text(str(state["number"]), align="center", bold=True, width=6, height=6),
+        *priority_lines(state.get("priority")),
         Text(local_time(state["issued_at"], tz), align="center"),
         Rule(),
     ]

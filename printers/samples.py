@@ -3,6 +3,7 @@ in the shapes the hall produces: ``ticket_state`` and ``payments.public``."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from printers import documents, field_documents
@@ -277,8 +278,13 @@ def all_documents() -> dict[str, Document]:
             for c in TICKET["customers"]
         ],
     }
+    # a priority customer's ticket (docs/priority.md): the mark under the number
+    priority = documents.ticket(
+        {**TICKET, "priority": "elderly"}, branch=BRANCH, follow_url=FOLLOW_URL
+    )
     docs = [
         documents.ticket(TICKET, branch=BRANCH, follow_url=FOLLOW_URL),
+        dataclasses.replace(priority, name="ticket-priority"),
         documents.receipt(
             paid,
             PAYMENTS,

@@ -122,7 +122,9 @@ BUILT = {
     # the non-cash panel (noncash.js): a credit's reason, a statement line's status, a method
     + [f"credit_reason.{s}" for s in STATUSES["credit_reason"]]
     + [f"statement_line.{s}" for s in STATUSES["statement_line"]]
-    + [f"method.{s}" for s in STATUSES["method"]],
+    + [f"method.{s}" for s in STATUSES["method"]]
+    # a priority customer's kind (reception's choice and marks, the cashier's ticket)
+    + [f"priority.{s}" for s in STATUSES["priority"]],
     # the field board: an order's status and why, the round's, CMIS's refusals
     "field": [f"field_status.{s}" for s in STATUSES["field_status"]]
     + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
@@ -132,8 +134,10 @@ BUILT = {
     + [f"fb.{s}" for s in ("no", "customer", "address", "periods", "overdue", "oldest_due")]
     + ["fb.crew", "fb.status", "fb.slip"],
     "follow": [f"st_{s}" for s in ("waiting", "serving", "parked", "no_show", "done", "expired")]
-    + ["error.unknown_ticket", "error.network"],
-    "kiosk": [
+    + ["error.unknown_ticket", "error.network"]
+    + [f"kind.{s}" for s in STATUSES["priority"]],
+    "kiosk": [f"kind_{s}" for s in STATUSES["priority"]]
+    + [
         "error.invalid_customer_code",
         "error.duplicate",
         "error.too_many_customers",

@@ -205,6 +205,23 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
         q = q.where(col(Ticket.status).in_(("waiting", "serving", "parked", "no_show")))
         q = q.order_by(col(Ticket.number))
     rows = list(session.exec(q).all())
+    if view == "display":
+        # and the waiting ones (number, status, priority only): reception's waiting list
+        # marks a priority customer's ticket (docs/priority.md)
+        called = {t.number for t in rows}
+        rows += [
+            t
+            for t in session.exec(
+                select(Ticket)
+                .where(
+                    Ticket.branch_id == branch.id,
+                    Ticket.business_day == day,
+                    Ticket.status == "waiting",
+                )
+                .order_by(col(Ticket.number))
+            ).all()
+            if t.number not in called
+        ]
     if view == "supervisor":
         # the day's latest finished tickets too, bounded so a snapshot stays small
         done = session.exec(
@@ -232,7 +249,13 @@ def snapshot(session: Session, branch: Branch, view: str, day: Any) -> dict[str,
     if view.startswith("lookup-"):
         projected = [t for t in projected if _visible(view, t)]
     data: dict[str, Any] = {
-        "branch": {"id": branch.id, "name": branch.name},
+        "branch": {
+            "id": branch.id,
+            "name": branch.name,
+            # what the kiosk offers: the priority buttons, the phone number for messages
+            "priority": branch.priority_max_in_row > 0,
+            "notify": branch.near_ahead > 0,
+        },
         "business_day": day.isoformat(),
         "counters": [
             {

@@ -279,3 +279,26 @@ def test_a_receipt_paid_by_vietqr_names_the_transfer_not_cash_given() -> None:
     assert f"Hình thức / Paid by | {documents.BY_QR}" in lines
     assert lines.count("  Mã GD ngân hàng / Bank txn | FT26341000777") == len(paid)
     assert not any(line.startswith(("Khách đưa", "Tiền thối")) for line in lines)
+
+
+@pytest.mark.parametrize("mode", ["text:cp1258", "text:tcvn3"])
+def test_a_priority_customers_ticket_is_marked_under_its_number(mode: str) -> None:
+    """The mark a customer shows and staff read (docs/priority.md): "ƯU TIÊN" large under
+    the number, then the kind in both languages; printable in text mode on both papers
+    (no line falls back to an image). A normal ticket carries no mark."""
+    from escpos.printer import Dummy
+
+    from printers.layout import PAPER_58, PAPER_80
+    from printers.render import render
+
+    doc = documents.ticket({**TICKET, "priority": "elderly"}, branch=BRANCH, follow_url=FOLLOW_URL)
+    lines = texts(doc)
+    at = lines.index("1042")
+    assert lines[at + 1 : at + 3] == ["ƯU TIÊN", "PRIORITY: Người cao tuổi / Elderly"]
+    mark = next(b for b in doc.blocks if isinstance(b, Text) and b.text == "ƯU TIÊN")
+    assert mark.bold and mark.width == mark.height == 2
+    for paper in (PAPER_58, PAPER_80):
+        printer = Dummy(profile="TM-T20II")
+        assert render(printer, doc, paper, mode) == []
+    plain = texts(documents.ticket(TICKET, branch=BRANCH, follow_url=FOLLOW_URL))
+    assert "ƯU TIÊN" not in plain and not any(t.startswith("PRIORITY") for t in plain)

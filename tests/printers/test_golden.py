@@ -59,6 +59,11 @@ def test_no_stray_goldens() -> None:
 
 #: what a person reads on each golden paper (text mode, decoded back from the bytes)
 READS = {
+    "ticket-priority": (
+        "1042",
+        "ƯU TIÊN",
+        "PRIORITY: Người cao tuổi / Elderly",
+    ),
     "receipt": (
         "Thu ngân / Cashier           Phạm Thị Hồng Nhung",
         "Khách đưa / Tendered                 2.700.000 đ",
