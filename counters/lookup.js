@@ -4,7 +4,7 @@
 // not yet delivered; arrows, Page Up/Down, Home and End move the selection, and after a
 // key the next paper to find is selected by itself.
 import { $, $$, el, showError, timeOf, LOOKUP_STATUS, TICKET_STATUS } from "/static/qms.js";
-import { byPeriod, counterMessage, holder, msg } from "/counters/common.js";
+import { byPeriod, counterMessage, holder, msg, priorityText } from "/counters/common.js";
 
 /** The screen over the shell's shared state (ctx: hall, call, post, queueRender, counterName). */
 export function lookupScreen(ctx) {
@@ -25,7 +25,9 @@ export function lookupScreen(ctx) {
         else if (inv.lookup_status === "found" && t.status !== "done") found.push(row);
       }
     }
+    // a priority customer's paper first: "call next" serves them first (docs/priority.md)
     const order = (a, b) =>
+      Boolean(b.t.priority) - Boolean(a.t.priority) ||
       a.t.number - b.t.number ||
       String(a.inv.book_code).localeCompare(String(b.inv.book_code)) ||
       byPeriod(a.inv, b.inv);
@@ -61,7 +63,12 @@ export function lookupScreen(ctx) {
         },
         on: { click: () => selectLookup(r.key) },
       },
-      el("td", { className: "ticket num", text: t.number }),
+      el(
+        "td",
+        { className: "ticket num" },
+        String(t.number),
+        t.priority ? el("span", { className: "badge prio-badge", title: priorityText(t.priority), text: "★" }) : null,
+      ),
       el("td", { className: "book num", text: inv.book_code }),
       el("td", { className: "num", text: `${inv.series} / ${inv.number}` }),
       el("td", { className: "num", text: inv.period }),

@@ -127,3 +127,32 @@ def test_f9_and_f8_move_on_to_the_next_paper_by_themselves(
     assert [now[i][0] for i in (first, second, third)] == ["found", "missing", "missing"]
     assert console.errors == []
     lookup.close()
+
+
+@pytest.mark.browser
+def test_a_priority_customers_paper_is_listed_first_and_marked(
+    browser: Any, hall: HallServer, customers: Customers, desk: dict[str, Staff]
+) -> None:
+    """ "Call next" serves a priority customer first (docs/priority.md): their paper is the
+    first to pull, whatever their number."""
+    console = Console()
+    lookup = console.watch(browser.new_page(viewport={"width": 1400, "height": 1000}))
+    sign_in(lookup, hall, "lookup1", "LE")
+    first = desk["reception"].post(
+        "/api/tickets", {"customers": [customers.take(invoices=1, parity="even")]}
+    )
+    later = desk["reception"].post(
+        "/api/tickets",
+        {"customers": [customers.take(invoices=1, parity="even")], "priority": "elderly"},
+    )
+    mine = f"#lookup-pending tr[data-ticket='{later['number']}']"
+    lookup.wait_for_selector(mine)
+    lookup.wait_for_selector(f"#lookup-pending tr[data-ticket='{first['number']}']")
+    order = lookup.eval_on_selector_all(
+        "#lookup-pending tr[data-ticket]", "rows => rows.map(r => Number(r.dataset.ticket))"
+    )
+    assert order.index(later["number"]) < order.index(first["number"])
+    badge = lookup.locator(f"{mine} .prio-badge")
+    assert badge.inner_text() == "★" and "Người cao tuổi" in (badge.get_attribute("title") or "")
+    assert console.errors == []
+    lookup.close()
