@@ -429,14 +429,14 @@ def test_cancellation_codes(http: httpx.Client, sim_v2: Any, clock: Any) -> None
 
 
 def test_trans_by_date(http: httpx.Client, sim_v2: Any, clock: Any) -> None:
-    clock.now = dt.datetime(2026, 3, 10, 10, 0, tzinfo=VN)
+    clock.now = dt.datetime(2026, 3, 20, 10, 0, tzinfo=VN)  # a day no other test pays on
     a, b, other = sim_v2.take(invoices=1), sim_v2.take(invoices=2), sim_v2.take(invoices=1)
     ta, tb, to = new_audit(), new_audit(), new_audit()
     receipt_a = bill(http, a, 1, ta).text("receipt")
     bill(http, b, 2, tb)
     call(http, "BILLING", billing_body(other, 1), audit=to, point="QT1W")
     cancel(http, tb)
-    day = call(http, "TRANS-BY-DATE", "<date>10/03/2026</date>")
+    day = call(http, "TRANS-BY-DATE", "<date>20/03/2026</date>")
     assert day.code == "000"
     trans = {t.findtext("audit-number"): t for t in day.body.findall("trans")}
     assert set(trans) == {ta, tb, to}, "every collection point's, as CMIS 1.0 lists them"
@@ -447,16 +447,16 @@ def test_trans_by_date(http: httpx.Client, sim_v2: Any, clock: Any) -> None:
         ("bill-id", str(a.invoices[0].invoice_id)),
         ("amount", dotted(a.invoices[0].total)),
         ("status", "BILLING"),
-        ("time", "10/03/2026 10:00:00"),
+        ("time", "20/03/2026 10:00:00"),
         ("receipt", receipt_a),
         ("collection-point", POINT),
     ]
     assert [e.text for e in trans[tb].findall("bill-id")] == [str(i.invoice_id) for i in b.invoices]
     assert trans[tb].findtext("status") == "REVERT"
-    assert call(http, "TRANS-BY-DATE", "<date>11/03/2026</date>").body.findall("trans") == []
+    assert call(http, "TRANS-BY-DATE", "<date>21/03/2026</date>").body.findall("trans") == []
     for bad in ("2026-03-10", "31/02/2026", "1/3/2026", "10/03/26", ""):
         assert call(http, "TRANS-BY-DATE", f"<date>{bad}</date>").code == "0400", bad
-    assert call(http, "TRANS-BY-DATE", "<date>10/03/2026</date>", point=None).code == "0400"
+    assert call(http, "TRANS-BY-DATE", "<date>20/03/2026</date>", point=None).code == "0400"
 
 
 # --- the envelope ------------------------------------------------------------------------

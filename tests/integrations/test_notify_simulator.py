@@ -3,7 +3,6 @@ adapters: the exact requests they send, dedupe by our key, and each fault."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from integrations.notify.base import SMS_PATH, ZNS_PATH, Message, Rejected, Unav
 from integrations.notify.simulator.app import create_app
 from integrations.notify.sms import SmsGateway
 from integrations.notify.zalo import ZaloGateway
+from tests.conftest import run_async
 from tests.integrations.conftest import LoopThread
 
 PHONE = "84912345678"
@@ -65,7 +65,7 @@ def send(gateway: SmsGateway | ZaloGateway, *messages: Message) -> list[Any]:
             await gateway.aclose()
         return out
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def inbox(sim: RunningSimulator, phone: str | None = None) -> dict[str, Any]:
