@@ -25,6 +25,7 @@ export function cashierScreen(ctx) {
     paymentsLoaded: false,
     reprinting: null, // txn_id of the copy being asked for
     qr: null, // the VietQR on screen: POST .../qr's answer, with its ticket and whether paid
+    printed: new Set(), // ids of the print jobs a device.job event said are done
     refreshPayments: noop,
   };
 
@@ -34,6 +35,7 @@ export function cashierScreen(ctx) {
     cs.shown = null;
     cs.payments = [];
     cs.paymentsLoaded = false;
+    cs.printed = new Set();
     cs.qr = null;
     cs.refreshPayments.cancel?.();
     cs.refreshPayments = coalesce(loadPayments, 150);
@@ -342,6 +344,8 @@ export function cashierScreen(ctx) {
       const data = await ctx.call(`/api/counters/${encodeURIComponent(code)}/payments`);
       if (cs.code !== code) return;
       cs.payments = data.payments || [];
+      // a job that printed while this list was on its way is not queued again on screen
+      for (const p of cs.payments) for (const j of p.paper) if (cs.printed.has(j.id)) j.status = "done";
       cs.paymentsLoaded = true;
       showError($("#payments-error"), null);
     } catch (err) {
@@ -472,6 +476,7 @@ export function cashierScreen(ctx) {
 
   /** A print job changed state: the payment showing it follows (no refetch). */
   function updateJob(job) {
+    if (job.status === "done") cs.printed.add(job.id); // final: a list fetched before it is stale
     let hit = false;
     for (const p of cs.payments) {
       for (const j of p.paper) {
