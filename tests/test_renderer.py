@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,28 @@ def test_renderer_restarts_leave_nothing_in_tmp_and_reuse_one_printer_database(
         pickles.append(kept.stat().st_mtime_ns)
     assert list(tmp.iterdir()) == []
     assert pickles[0] == pickles[1] == pickles[2]  # written once, not at every start
+
+
+def test_processes_starting_together_on_a_cold_cache_all_read_a_whole_printer_database(
+    tmp_path: Path,
+) -> None:
+    """A fresh machine: the server's renderer and a second worker's (or two test
+    processes) import python-escpos at the same moment. None reads a half-written
+    pickle, and one whole pickle is left, nothing else."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+    code = "import printers, escpos.capabilities as c; assert c.CAPABILITIES['profiles']"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    cache = tmp_path / "qms" / "escpos"
+    (kept,) = cache.iterdir()
+    assert kept.name.endswith(".capabilities.pickle") and kept.stat().st_size > 0
 
 
 def test_an_operators_own_escpos_cache_directory_is_kept(
