@@ -338,6 +338,10 @@ def test_returns_movements_and_times(staff: dict[str, Staff], day: dict[str, Any
     ]
     assert report["times"]["by_hour"] == busy
     assert report["times"]["overall"] == stats["day"]
+    # priority customers and the others apart, as the supervisor's charts count them
+    lanes = {row.pop("lane"): row for row in report["times"]["by_lane"]}
+    assert lanes == stats["lanes"]
+    assert lanes["priority"]["called"] + lanes["normal"]["called"] == stats["day"]["called"]
     assert report["closures"] == []
 
 

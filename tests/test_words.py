@@ -34,7 +34,7 @@ from qms.domain.field import orders as field_orders
 from qms.domain.inventory import record as inventory_record
 from qms.domain.inventory import sessions as inventory_sessions
 from qms.http.errors import _HTTP_CODES
-from qms.usecases import auth, queries, reports
+from qms.usecases import auth, queries, reports, stats
 from qms.words import ERRORS, STATUSES, error_text
 from qms.words.fields import FIELDS
 from qms.words.format import KINDS
@@ -309,6 +309,7 @@ STORED = {
     ],
     "parity": ["even", "odd"],
     "priority": list(priority.KINDS),
+    "lane": list(stats.LANES),
     "message": list(notices.STATUSES),
     "message_kind": list(notices.KINDS),
     "role": list(auth.ROLES) + list(auth.DEVICE_ROLES),

@@ -1274,6 +1274,16 @@ export const STATUSES = {
       "en": "With a small child"
     }
   },
+  "lane": {
+    "priority": {
+      "vi": "Ưu tiên",
+      "en": "Priority"
+    },
+    "normal": {
+      "vi": "Thường",
+      "en": "Other"
+    }
+  },
   "message": {
     "queued": {
       "vi": "Chờ gửi",

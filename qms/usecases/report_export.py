@@ -374,6 +374,13 @@ def sections(data: dict[str, Any]) -> list[Section]:
             times["overall"],
         ),
         Section(
+            "times_by_lane",
+            "Thời gian chờ: khách ưu tiên và khách thường / Waits: priority and other customers",
+            [_words("lane", "Hàng", "Lane", "lane"), *_time_columns()],
+            times["by_lane"],
+            times["overall"],
+        ),
+        Section(
             "times_by_day",
             "Thời gian chờ và phục vụ theo ngày / Waiting and service times by day",
             [*where, DATE, *_time_columns()],

@@ -526,16 +526,20 @@ def _times(
     hours: dict[int, stats.Figures] = {}
     per_day: dict[tuple[str, dt.date], stats.Figures] = {}
     overall = stats.Figures()
+    # priority customers and the others apart (docs/priority.md)
+    lanes = {k: stats.Figures() for k in stats.LANES}
 
     def hour(at: dt.datetime) -> stats.Figures:
         return hours.setdefault(at.astimezone(tz).hour, stats.Figures())
 
-    def buckets(day: stats.Figures) -> Callable[[dt.datetime], Iterable[stats.Figures]]:
-        return lambda at: (hour(at), day, overall)
+    def buckets(
+        day: stats.Figures, lane: stats.Figures
+    ) -> Callable[[dt.datetime], Iterable[stats.Figures]]:
+        return lambda at: (hour(at), day, overall, lane)
 
     for t in tickets:
         day = per_day.setdefault((t.branch_id, t.business_day), stats.Figures())
-        stats.observe(t, buckets(day))
+        stats.observe(t, buckets(day, lanes[stats.lane_of(t)]))
     return {
         "by_hour": [{"hour": h, **hours[h].row()} for h in sorted(hours)],
         "by_day": [
@@ -547,6 +551,7 @@ def _times(
             }
             for bid, day in sorted(per_day)
         ],
+        "by_lane": [{"lane": k, **v.row()} for k, v in lanes.items()],
         "overall": overall.row(),
     }
 

@@ -68,6 +68,14 @@ def observe(t: Ticket, buckets: Callable[[dt.datetime], Iterable[Figures]]) -> N
             bucket.services.append(service)
 
 
+#: the two lanes of the call order, counted apart (docs/priority.md)
+LANES = ("priority", "normal")
+
+
+def lane_of(t: Ticket) -> str:
+    return "priority" if t.priority else "normal"
+
+
 @dataclass
 class Day:
     """A day's figures: by hour, the whole day, and both again per lane."""
@@ -89,11 +97,11 @@ def by_hour(session: Session, branch_id: str, day: dt.date, tz: ZoneInfo) -> Day
     out = Day(
         [Figures() for _ in range(24)],
         Figures(),
-        {"priority": Figures(), "normal": Figures()},
-        {k: [Figures() for _ in range(24)] for k in ("priority", "normal")},
+        {k: Figures() for k in LANES},
+        {k: [Figures() for _ in range(24)] for k in LANES},
     )
     for t in tickets:
-        lane = "priority" if t.priority else "normal"
+        lane = lane_of(t)
 
         def buckets(at: dt.datetime, lane: str = lane) -> tuple[Figures, ...]:
             h = at.astimezone(tz).hour

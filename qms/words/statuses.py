@@ -238,6 +238,11 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "pregnant": ("Phụ nữ mang thai", "Pregnant"),
         "child": ("Người bế con nhỏ", "With a small child"),
     },
+    # the two lanes of the call order, in the statistics and reports (docs/priority.md)
+    "lane": {
+        "priority": ("Ưu tiên", "Priority"),
+        "normal": ("Thường", "Other"),
+    },
     # a message to a customer's phone (OutMessage.status, .kind; docs/notify.md)
     "message": {
         "queued": ("Chờ gửi", "Queued"),
