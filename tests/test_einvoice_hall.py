@@ -73,20 +73,8 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
         server.stop()
 
 
-def until(view: ViewClient, match: Any) -> dict[str, Any]:
-    """The data of the first event that matches, among the frames the view has had or,
-    each wait bounded, the next ones."""
-    seen = 0
-    while True:
-        for msg in view.frames[seen:]:
-            if msg.get("type") == "event" and match(msg["event"], msg["data"]):
-                return msg["data"]  # type: ignore[no-any-return]
-        seen = len(view.frames)
-        view.apply(view.recv(timeout=30))
-
-
 def confirmed(view: ViewClient, txn: str) -> None:
-    until(view, lambda e, d: e == "payment.confirmed" and d["payment"]["txn_id"] == txn)
+    view.until_match(lambda e, d: e == "payment.confirmed" and d["payment"]["txn_id"] == txn)
 
 
 def pay_one_of_two(cashier: Staff, number: int, invoices: list[dict[str, Any]]) -> str:
@@ -185,8 +173,7 @@ def test_an_einvoice_branch_day_beside_a_paper_branch_day(
         assert {i["lookup_status"] for i in invs_e} == {"none"} and t_e["ready"] is True
         e_txn = pay_one_of_two(e["head"], t_e["number"], invs_e)
         e["head"].act("finish", confirm=True, reason="fewer_periods")
-        receipt = until(
-            views["e"],
+        receipt = views["e"].until_match(
             lambda ev, d: (
                 ev == "device.job"
                 and d["job"]["document"] == "receipt"

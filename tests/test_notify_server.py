@@ -34,17 +34,6 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
         server.stop()
 
 
-def until(view: ViewClient, match: Any) -> dict[str, Any]:
-    """The first event that matches, among the frames had or the next ones (each bounded)."""
-    seen = 0
-    while True:
-        for msg in view.frames[seen:]:
-            if msg.get("type") == "event" and match(msg["event"], msg["data"]):
-                return msg["data"]  # type: ignore[no-any-return]
-        seen = len(view.frames)
-        view.recv(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def day(hall: HallServer, customers: Customers) -> Iterator[dict[str, Any]]:
     """Two customers leave numbers (one the gateway blocks); the first is called."""
@@ -63,8 +52,8 @@ def day(hall: HallServer, customers: Customers) -> Iterator[dict[str, Any]]:
         c1.open_drawer()
         c1.act("call", number=tickets[0]["number"])
         n0, n1 = tickets[0]["number"], tickets[1]["number"]
-        sent = until(view, lambda e, d: e == "notice.sent" and d["number"] == n0)
-        failed = until(view, lambda e, d: e == "notice.failed" and d["number"] == n1)
+        sent = view.until_match(lambda e, d: e == "notice.sent" and d["number"] == n0)
+        failed = view.until_match(lambda e, d: e == "notice.failed" and d["number"] == n1)
         yield {"tickets": tickets, "sent": sent, "failed": failed, "sup": sup, "c1": c1}
     finally:
         view.close()

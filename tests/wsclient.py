@@ -74,6 +74,17 @@ class ViewClient:
             if msg.get("event") == event and ticket.get("number") == number:
                 return msg
 
+    def until_match(self, match: Any, timeout: float = 30) -> dict[str, Any]:
+        """The data of the first event ``match(event, data)`` takes, among the frames
+        had or, each wait bounded, the next ones (applied as they come)."""
+        seen = 0
+        while True:
+            for msg in self.frames[seen:]:
+                if msg.get("type") == "event" and match(msg["event"], msg["data"]):
+                    return msg["data"]  # type: ignore[no-any-return]
+            seen = len(self.frames)
+            self.apply(self.recv(timeout))
+
     def close(self) -> None:
         if self.ws is not None:
             self._conn.__exit__(None, None, None)
