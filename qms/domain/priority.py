@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from qms.domain.errors import BadRequest, Conflict
 from qms.domain.tx import Tx
+from qms.storage import sequences
 from qms.storage.models import CallStreak, Ticket
 
 #: the kinds a ticket may be marked with; the words are in qms/words (status group)
@@ -59,23 +60,23 @@ def normal_first(tx: Tx) -> bool:
 
 
 _STREAK = CallStreak.__table__  # type: ignore[attr-defined]
+#: a normal call ends the run (no row yet is a run of 0 already)
+_RESET = (
+    update(_STREAK)
+    .where(_STREAK.c.branch_id == bindparam("branch"), _STREAK.c.business_day == bindparam("day"))
+    .values(priority_in_row=0)
+)
 
 
 def count_call(tx: Tx, ticket: Ticket) -> None:
-    """A call moves the streak: +1 for a priority ticket, back to 0 for a normal one.
-    One upsert, under the branch's lock like the call itself."""
+    """A call moves the run: +1 for a priority ticket (the counters' upsert), back to 0
+    for a normal one; under the branch's lock like the call itself."""
     if not enabled(tx):
         return
-    values = {"branch_id": tx.branch_id, "business_day": tx.business_day}
-    dialect = tx.session.get_bind().dialect.name
-    ins = (postgresql if dialect == "postgresql" else sqlite).insert(_STREAK)
-    stmt = ins.values(**values, priority_in_row=1 if ticket.priority else 0)
-    new = _STREAK.c.priority_in_row + 1 if ticket.priority else 0
-    tx.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["branch_id", "business_day"], set_={"priority_in_row": new}
-        )
-    )
+    if ticket.priority:
+        sequences.priority_call(tx.session, tx.branch_id, tx.business_day)
+    else:
+        tx.session.connection().execute(_RESET, tx.today())
 
 
 def mark(tx: Tx, ticket: Ticket, kind: str | None) -> None:

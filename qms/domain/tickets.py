@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from integrations.cmis.base import CustomerDebts
 from qms.domain import notices
+from qms.domain import priority as priority_lane
 from qms.domain.einvoice import first_lookup
 from qms.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
 from qms.domain.ticket_view import invoice_order, ticket_state
@@ -128,8 +129,8 @@ def issue(
     ``priority``: a priority customer's kind; ``contact``: (phone, channel) for "your turn
     is near", given with consent (docs/notify.md)."""
     s = tx.session
-    if priority is not None and tx.branch.priority_max_in_row <= 0:
-        raise Conflict("this hall serves no priority lane", code="priority_off")
+    if priority is not None:
+        priority_lane.refuse_if_off(tx)
     if contact is not None and tx.branch.near_ahead <= 0:
         raise Conflict("this hall sends no messages", code="notify_off")
     codes = [c if isinstance(c, str) else c.code for c in customers]

@@ -1,4 +1,5 @@
-"""Atomic per-key counters (event seq, ticket numbers) as one upsert ... RETURNING.
+"""Atomic per-key counters (event seq, ticket numbers, the run of priority calls) as one
+upsert ... RETURNING.
 
 The row lock taken by the upsert serialises writers of a branch until commit, so numbers
 are never shared and seq order is commit order, on SQLite and PostgreSQL alike.
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PgInsert
     from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
-from qms.storage.models import SeqCounter, TicketNumber
+from qms.storage.models import CallStreak, SeqCounter, TicketNumber
 
 
 @cache
@@ -53,6 +54,13 @@ def next_seq(session: Session, branch_id: str) -> int:
 def next_ticket_number(session: Session, branch_id: str, day: dt.date) -> int:
     return _bump(
         session, TicketNumber, {"branch_id": branch_id, "business_day": day}, "last_number"
+    )
+
+
+def priority_call(session: Session, branch_id: str, day: dt.date) -> int:
+    """One more priority call in a row: the fairness bound's count (docs/priority.md)."""
+    return _bump(
+        session, CallStreak, {"branch_id": branch_id, "business_day": day}, "priority_in_row"
     )
 
 

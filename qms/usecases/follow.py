@@ -45,16 +45,21 @@ def find(session: Session, token: str) -> Ticket:
 def ahead_of(session: Session, ticket: Ticket, bound: int = 0) -> int:
     """Tickets called before this one if no one else came: the call order of
     ``lowest_number`` with the priority lane and its fairness bound (``bound``; 0: no
-    lane). A counter calling by number may of course jump the line."""
-    waiting = session.exec(
-        select(Ticket.number, Ticket.priority).where(
-            Ticket.branch_id == ticket.branch_id,
-            Ticket.business_day == ticket.business_day,
-            Ticket.status == "waiting",
-        )
-    ).all()
+    lane, a count of the lower numbers). A counter calling by number may of course jump
+    the line."""
+    mine = (
+        Ticket.branch_id == ticket.branch_id,
+        Ticket.business_day == ticket.business_day,
+        Ticket.status == "waiting",
+    )
     if not bound:
-        return sum(1 for n, _ in waiting if n < ticket.number)
+        lower = (
+            select(func.count())
+            .select_from(Ticket)
+            .where(*mine, col(Ticket.number) < ticket.number)
+        )
+        return int(session.exec(lower).one())
+    waiting = session.exec(select(Ticket.number, Ticket.priority).where(*mine)).all()
     streak = priority.streak(session, ticket.branch_id, ticket.business_day)
     order = priority.call_order([(n, p is not None) for n, p in waiting], streak, bound)
     return priority.ahead(order).get(ticket.number, 0)
