@@ -58,6 +58,11 @@ class User(SQLModel, table=True):
     branch_id: str
     password_hash: str
     active: bool = True
+    #: the counters the person may sign in at (JSON list of codes); None: any of their kind
+    counters: str | None = None
+    must_change_password: bool = False  # after a reset: a new one at the next sign-in
+    password_changed_at: dt.datetime | None = _ts(nullable=True)
+    version: int = 1  # an edit made on a stale copy is refused (``stale_edit``)
 
 
 class AuthSession(SQLModel, table=True):
@@ -633,3 +638,90 @@ class HourFigures(SQLModel, table=True):
     wait_s: int = 0  # sum of waits (issued to called) of the tickets called in the hour
     called: int = 0
     simulated: bool = False
+
+
+# --- the organisation and its administration (docs/admin.md) ------------------------------
+
+
+class OrgBranch(SQLModel, table=True):
+    """A branch and its hall (one hall per branch: the spine's ``seq`` is per branch),
+    with the hall's operating parameters. Imported from config.yaml on the first start,
+    then managed in the admin pages; ``version`` refuses an edit made on a stale copy."""
+
+    id: str = Field(primary_key=True)  # e.g. PE0100
+    name: str
+    collection_point: str = Field(unique=True)  # the hall's code, e.g. PE0100-HALL1
+    cmis_version: str = "2.0"
+    paper_invoices: bool = True
+    einvoice_lookup_url: str | None = None
+    slip_printer: str | None = None
+    device_agent: str | None = None
+    params: str = "{}"  # JSON: the operating parameters (qms.domain.org.Params)
+    active: bool = True
+    version: int = 1
+    updated_at: dt.datetime = _ts()
+    updated_by: str = "config"
+
+
+class OrgCounter(SQLModel, table=True):
+    """A counter of a hall. Retired, never deleted: its tickets, payments and drawers keep
+    naming it; ``retired_at`` takes it out of sign-in and of the call."""
+
+    __table_args__ = (UniqueConstraint("branch_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str = Field(index=True)
+    code: str
+    name: str
+    kind: str  # reception | lookup | cashier
+    parity: str | None = None  # a lookup counter's even | odd
+    printer: str | None = None  # a printer id of the branch in config.yaml
+    led: str | None = None  # JSON: the LED board's {url, address, protocol}, or None
+    position: int = 0  # the order the hall lists its counters in
+    retired_at: dt.datetime | None = _ts(nullable=True)
+    version: int = 1
+
+
+class OrgState(SQLModel, table=True):
+    """The company's one row: its name, the password policy, and when config.yaml's
+    organisation was imported (once: after that the database is the truth)."""
+
+    id: int = Field(default=1, primary_key=True)
+    name: str = "Tổng công ty Điện lực"
+    password_policy: str = "{}"  # JSON: qms.domain.passwords.Policy
+    imported_at: dt.datetime = _ts()
+    version: int = 1
+
+
+class AlertRule(SQLModel, table=True):
+    """A threshold the hall is watched against (docs/alerts.md); ``branch_id`` None: every
+    branch of the company."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: str | None = Field(default=None, index=True)
+    kind: str  # wait_over | closed_while_queue | payment_unposted | device_offline | ...
+    threshold: int = Field(sa_type=MONEY)  # minutes, tickets, đồng or an hour, by kind
+    notify_phone: str | None = None  # also sent through the notification gateway
+    enabled: bool = True
+    version: int = 1
+    created_by: str = ""
+    created_at: dt.datetime = _ts()
+
+
+class Alert(SQLModel, table=True):
+    """A rule found broken. ``key`` (rule, branch, subject, day) raises it once; it is
+    acknowledged by a person (audited) and cleared when the condition is gone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    rule_id: int = Field(foreign_key="alertrule.id", index=True)
+    branch_id: str = Field(index=True)
+    kind: str
+    subject: str = ""  # the counter, device or payment concerned, if any
+    value: int = Field(default=0, sa_type=MONEY)  # what was measured, in its unit
+    detail: str = "{}"  # JSON: what the words are made from
+    raised_at: dt.datetime = _ts()
+    cleared_at: dt.datetime | None = _ts(nullable=True)
+    acked_at: dt.datetime | None = _ts(nullable=True)
+    acked_by: str | None = None
+    sent_at: dt.datetime | None = _ts(nullable=True)

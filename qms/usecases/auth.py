@@ -32,7 +32,7 @@ from qms.usecases.ratelimit import FailureLimiter
 
 ROLES = (
     "reception", "lookup", "cashier", "head_cashier", "supervisor", "admin",
-    "field_leader", "crew",
+    "field_leader", "crew", "branch_admin", "finance",
 )  # fmt: skip
 DEVICE_ROLES = ("kiosk", "display", "agent")
 STAFF = frozenset(ROLES)
@@ -49,7 +49,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "customer.read": frozenset({"reception", "supervisor", "admin", "kiosk"}),
     "lookup.mark": frozenset({"lookup"}),
     "cashier.act": frozenset({"cashier", "head_cashier"}),
-    "payment.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "payment.read": frozenset({"head_cashier", "supervisor", "admin", "finance", "branch_admin"}),
     "payment.reverse": frozenset({"cashier", "head_cashier", "supervisor"}),
     "cmis.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "server.read": frozenset({"supervisor", "admin"}),
@@ -66,13 +66,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the day's messages to customers' phones, numbers masked (docs/notify.md)
     "notify.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "cash.own": frozenset({"cashier", "head_cashier"}),
-    "cash.read": frozenset({"head_cashier", "supervisor", "admin"}),
+    "cash.read": frozenset({"head_cashier", "supervisor", "admin", "finance", "branch_admin"}),
     "cash.approve": frozenset({"supervisor", "admin"}),
     "day.close": frozenset({"head_cashier", "supervisor"}),
     "delivery.read": frozenset({"lookup", "cashier", "head_cashier", "supervisor", "admin"}),
     "invoice.return": frozenset({"lookup", "cashier", "head_cashier", "supervisor"}),
-    "reports.read": frozenset({"head_cashier", "supervisor", "admin"}),
-    "reports.company": frozenset({"admin"}),
+    "reports.read": frozenset({"head_cashier", "supervisor", "admin", "finance", "branch_admin"}),
+    "reports.company": frozenset({"admin", "finance"}),
     "audit.read": frozenset({"supervisor", "admin"}),
     "devices.enroll": frozenset({"supervisor", "admin"}),
     "session.end": frozenset({"supervisor", "admin"}),
@@ -95,6 +95,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # pay by VietQR (docs/noncash.md): the head cashier decides what the bank brought
     "bank.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "bank.resolve": frozenset({"head_cashier", "supervisor"}),
+    # administration (docs/admin.md): the company's admin everywhere, a branch admin in
+    # their own branch only (qms.domain.org.check_scope); new branches and the password
+    # policy are the company admin's
+    "admin.read": frozenset({"admin", "branch_admin"}),
+    "admin.manage": frozenset({"admin", "branch_admin"}),
+    "admin.company": frozenset({"admin"}),
+    # the company view (docs/company.md): every hall live; a branch admin sees their
+    # branch's; the finance manager reads the money, centrally, at any time (seed 000)
+    "company.read": frozenset({"admin", "branch_admin", "finance"}),
+    "view.company": frozenset({"admin", "branch_admin", "finance"}),
+    # alerts (docs/alerts.md): raised on thresholds, acknowledged by a person
+    "alerts.read": frozenset({"admin", "branch_admin", "finance", "supervisor", "head_cashier"}),
+    "alerts.ack": frozenset({"admin", "branch_admin", "supervisor", "head_cashier"}),
+    "alerts.manage": frozenset({"admin", "branch_admin"}),
 }
 
 #: an address a name signed in from within these days is the name's own: the name's
