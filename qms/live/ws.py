@@ -26,7 +26,7 @@ from qms.devices import agent_link
 from qms.domain import events, json_input
 from qms.domain.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.domain.events import EventRecord
-from qms.live import ws_direct
+from qms.live import presence, ws_direct
 from qms.live.bus import QUEUE_SIZE, Resync, Subscription
 from qms.live.inbox import Inbox
 from qms.live.ws_frames import FrameCache
@@ -219,6 +219,8 @@ class Connection:
         if view_kind(checked) != view_kind(self.view):
             CONNECTIONS.labels(view_kind(self.view)).dec()
             CONNECTIONS.labels(view_kind(checked)).inc()
+        if checked == "agent" and self.view != "agent":
+            presence.arrive(self.principal.name)  # the company view's "agent online"
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
@@ -464,6 +466,8 @@ async def endpoint(ws: WebSocket) -> None:
         pass  # the client went away mid-send
     finally:
         CONNECTIONS.labels(view_kind(conn.view)).dec()
+        if conn.view == "agent" and conn.principal is not None:
+            presence.leave(conn.principal.name)
         reader.cancel()
         conn.cancel_expiry()
         await conn.unsubscribe()
