@@ -1939,5 +1939,9 @@ export const FIELDS = {
   "what": {
     "vi": "loại thử",
     "en": "what to test"
+  },
+  "view": {
+    "vi": "màn hình theo dõi",
+    "en": "the view"
   }
 };
