@@ -1,0 +1,321 @@
+"""The company view through a real `qms serve` with two branches and real payments: the
+company's figures are the sum of its halls' reports (live today and over a period), money
+at several cashiers in cash and by VietQR, movements between cashiers; a branch admin sees
+their branch only; a payment in a hall reaches the company socket within a bound."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import yaml
+from websockets.sync.client import ClientConnection, connect
+
+from integrations.bank import signing
+from tests.conftest import Customers, HallServer
+from tests.hallclient import ApiError, Staff
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+OTHER = "PE0200"
+PASSWORD = "company-pass"
+BANK_SECRET = "company-bank-secret-0123456789"
+MOVED = 150_000
+#: the figures a report's row and the company's hall must agree on
+FIGURES = ("payments", "collected", "given_back", "net", "net_count", "net_cash", "net_vietqr")
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
+    """The default hall plus a second branch; its people, the finance manager and the
+    second branch's admin added with `qms user add`."""
+    server = HallServer(tmp_path_factory.mktemp("company"))
+    raw = yaml.safe_load(server.config.read_text(encoding="utf-8"))
+    first = raw["branches"][0]
+    raw["branches"].append(
+        {
+            **first,
+            "id": OTHER,
+            "name": "Điện lực Chợ Lớn — Phòng thu tiền",
+            "collection_point": f"{OTHER}-HALL1",
+        }
+    )
+    raw["bank"]["webhook_secret"] = BANK_SECRET
+    server.config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    server.start()  # first: demo accounts are made on an empty user table only
+    try:
+        for user, role, name, branch in (
+            ("reception-2", "reception", "Lý Thị Đón", OTHER),
+            ("lookup1-2", "lookup", "Mai Văn Tìm", OTHER),
+            ("head-2", "head_cashier", "Trương Thị Quỹ", OTHER),
+            ("badmin-2", "branch_admin", "Đỗ Văn Chi Nhánh", OTHER),
+            ("finance", "finance", "Phan Thị Tài Chính", "PE0100"),
+        ):
+            add_user(server, user, role, name, branch)
+        yield server
+    finally:
+        server.stop()
+
+
+def add_user(server: HallServer, user: str, role: str, name: str, branch: str) -> None:
+    cmd = ["user", "add", user, "--role", role, "--name", name, "--branch", branch]
+    done = subprocess.run(
+        [sys.executable, "-m", "qms", *cmd, "--config", str(server.config)],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=server.tmp,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def serve(desk: dict[str, Staff], cashier: Staff, code: str) -> list[dict[str, Any]]:
+    """Issue a ticket, find its papers, call it at the cashier: its invoices."""
+    t = desk["reception"].post("/api/tickets", {"customers": [code]})
+    invoices = t["customers"][0]["invoices"]
+    for inv in invoices:
+        desk[inv["lookup"]].post(f"/api/tickets/{t['number']}/invoices/{inv['invoice_id']}/found")
+    cashier.act("call", number=t["number"])
+    return list(invoices)
+
+
+def collect(cashier: Staff, invoices: list[dict[str, Any]]) -> int:
+    cashier.act(
+        "collect",
+        invoices=[i["invoice_id"] for i in invoices],
+        amount=sum(i["total"] for i in invoices),
+    )  # every invoice paid: the ticket is done
+    return sum(i["total"] for i in invoices)
+
+
+def pay_by_qr(hall: HallServer, qr: dict[str, Any], bank_txn: str) -> None:
+    """The bank's signed notification that the QR was paid in full."""
+    raw = json.dumps(
+        {
+            "transaction_id": bank_txn,
+            "account": qr["account"],
+            "amount": qr["amount"],
+            "currency": "VND",
+            "description": f"{qr['ref']} thanh toan tien dien",
+            "credited_at": dt.datetime.now(TZ).isoformat(),
+        }
+    ).encode()
+    headers = signing.headers(BANK_SECRET, int(time.time()), raw)
+    r = httpx.post(f"{hall.base}/api/bank/notifications", content=raw, headers=headers)
+    r.raise_for_status()
+    assert r.json()["credit"]["status"] == "applied"
+
+
+class CompanySocket:
+    """The company page's socket as a test drives it: auth, subscribe, frames."""
+
+    def __init__(self, hall: HallServer, token: str, view: str = "company") -> None:
+        self._conn = connect(f"ws://127.0.0.1:{hall.port}/ws/company", open_timeout=10)
+        self.ws: ClientConnection = self._conn.__enter__()
+        self.send({"type": "auth", "token": token})
+        assert self.recv()["type"] == "ready"
+        self.send({"type": "subscribe", "view": view})
+
+    def send(self, msg: dict[str, Any]) -> None:
+        self.ws.send(json.dumps(msg))
+
+    def recv(self, timeout: float = 10) -> dict[str, Any]:
+        return dict(json.loads(self.ws.recv(timeout=timeout)))
+
+    def until_hall(
+        self, branch: str, match: Callable[[dict[str, Any]], bool], bound_s: float
+    ) -> dict[str, Any]:
+        """The first ``company.hall`` frame of ``branch`` that ``match`` takes, each wait
+        bounded by what is left of ``bound_s``."""
+        deadline = time.monotonic() + bound_s
+        while True:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no matching figures of {branch} within {bound_s} s"
+            msg = self.recv(timeout=left)
+            if msg["type"] == "company.hall" and msg["hall"]["branch"] == branch:
+                if match(msg["hall"]):
+                    return msg
+
+    def close(self) -> None:
+        self._conn.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def day(
+    hall: HallServer, staff: dict[str, Staff], customers: Customers
+) -> Iterator[dict[str, Any]]:
+    """PE0100: cash at C1 (twice) and C2, a VietQR paid at C2, money handed from C1 to
+    the head cashier. PE0200: one payment at its head cashier, a ticket left waiting."""
+    desk = {"reception": staff["reception"], "even": staff["even"], "odd": staff["odd"]}
+    other = {
+        "reception": Staff(hall.base, "reception-2", "R1", PASSWORD),
+        "even": Staff(hall.base, "lookup1-2", "LE", PASSWORD),
+        "head": Staff(hall.base, "head-2", "C4", PASSWORD),
+    }
+    people = {
+        "admin": Staff(hall.base, "admin", None),
+        "finance": Staff(hall.base, "finance", None, PASSWORD),
+        "badmin": Staff(hall.base, "badmin-2", None, PASSWORD),
+    }
+    c1, c2, c4 = staff["c1"], staff["c2"], staff["c4"]
+    try:
+        cash = {"cashier1": 0, "cashier2": 0}
+        for who, cashier in (("cashier1", c1), ("cashier1", c1), ("cashier2", c2)):
+            cash[who] += collect(cashier, serve(desk, cashier, customers.take(invoices=1)))
+        invoices = serve(desk, c2, customers.take(invoices=1))
+        ids = [i["invoice_id"] for i in invoices]
+        shown = c2.post("/api/counters/C2/qr", {"invoices": ids, "amount": invoices[0]["total"]})
+        pay_by_qr(hall, shown, "FT26341009001")
+        qr_paid = invoices[0]["total"]
+        c1.post("/api/cash/movements", {"side": "out", "cashier": "head", "amount": MOVED})
+        c4.post("/api/cash/movements", {"side": "in", "cashier": "cashier1", "amount": MOVED})
+        head = other["head"]
+        head.open_drawer()
+        other_cash = collect(head, serve(other, head, customers.take(invoices=1, parity="even")))
+        waiting = other["reception"].post("/api/tickets", {"customers": [customers.take()]})
+        yield {
+            "cash": cash,
+            "qr": qr_paid,
+            "other_cash": other_cash,
+            "waiting": waiting["number"],
+            "other": other,
+            **people,
+        }
+    finally:
+        for s in (*other.values(), *people.values()):
+            s.close()
+
+
+def by_branch(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {h["branch"]: h for h in data["halls"]}
+
+
+def cashier_net(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    return {r["cashier"]: (r["net"], r["net_cash"], r["net_vietqr"]) for r in rows}
+
+
+def test_the_live_figures_are_the_halls_reports_of_today(day: dict[str, Any]) -> None:
+    admin = day["admin"]
+    live = admin.get("/api/company")
+    halls = by_branch(live)
+    assert set(halls) == {"PE0100", OTHER}
+    for branch, h in halls.items():
+        report = admin.get(f"/api/reports?level=branch&branch={branch}")
+        assert {k: h["money"][k] for k in FIGURES if k in h["money"]} == {
+            k: report["totals"][k] for k in FIGURES if k in h["money"]
+        }
+        assert cashier_net(h["money"]["by_cashier"]) == cashier_net(report["by_cashier"])
+    ours = halls["PE0100"]["money"]
+    assert ours["net_vietqr"] == day["qr"]
+    assert ours["net_cash"] == sum(day["cash"].values())
+    per_cashier = cashier_net(ours["by_cashier"])
+    assert per_cashier["cashier1"] == (day["cash"]["cashier1"],) * 2 + (0,)
+    assert per_cashier["cashier2"] == (
+        day["cash"]["cashier2"] + day["qr"],
+        day["cash"]["cashier2"],
+        day["qr"],
+    )
+    assert halls[OTHER]["money"]["net"] == day["other_cash"]
+    assert live["total"]["net"] == sum(h["money"]["net"] for h in halls.values())
+    assert live["total"]["net_vietqr"] == day["qr"]
+    (moved,) = ours["movements"]["rows"]
+    assert (moved["from_cashier"], moved["to_cashier"], moved["status"]) == (
+        "cashier1",
+        "head",
+        "matched",
+    )
+    assert moved["out_amount"] == MOVED
+    assert ours["drawers"]["open"] == 4  # C1..C4 opened theirs this morning, none closed
+
+
+def test_a_halls_queue_counters_and_cmis_are_shown(day: dict[str, Any]) -> None:
+    other = by_branch(day["finance"].get("/api/company"))[OTHER]
+    assert other["queue"]["waiting"] >= 1
+    assert other["queue"]["oldest_wait_s"] is not None
+    counters = {c["code"]: c for c in other["counters"]["rows"]}
+    assert counters["C4"]["open"] and counters["C4"]["staff"]["username"] == "head-2"
+    assert not counters["C1"]["open"]
+    assert other["cmis"]["healthy"] is True  # CMIS answered its debts and payments
+    assert other["cmis"]["outbox"]["unconfirmed"] >= 0
+    assert other["devices"]["printers"], "the branch's printers are listed"
+
+
+def test_the_period_is_the_sum_of_the_halls_reports(day: dict[str, Any]) -> None:
+    finance = day["finance"]
+    today = dt.datetime.now(TZ).date()
+    start = today.replace(day=1).isoformat()
+    period = finance.get(f"/api/company/period?from={start}&to={today.isoformat()}")
+    company = finance.get(f"/api/reports?level=company&from={start}&to={today.isoformat()}")
+    assert period["totals"] == company["totals"]
+    summed = dict.fromkeys(FIGURES, 0)
+    for h in period["halls"]:
+        report = finance.get(
+            f"/api/reports?level=branch&branch={h['branch']}&from={start}&to={today.isoformat()}"
+        )
+        assert {k: h["totals"][k] for k in FIGURES} == {k: report["totals"][k] for k in FIGURES}
+        assert h["by_cashier"] == report["by_cashier"]
+        for k in FIGURES:
+            summed[k] += h["totals"][k]
+    assert summed == {k: period["totals"][k] for k in FIGURES}
+    assert sum(d["net"] for d in period["by_date"]) == period["totals"]["net"]
+    assert period["movements"]["matched_total"] == MOVED
+
+
+def test_a_branch_admin_sees_their_branch_only(hall: HallServer, day: dict[str, Any]) -> None:
+    badmin = day["badmin"]
+    assert [h["branch"] for h in badmin.get("/api/company")["halls"]] == [OTHER]
+    assert [h["branch"] for h in badmin.get("/api/company/period")["halls"]] == [OTHER]
+    for path in ("/api/company?branch=PE0100", "/api/company/period?branch=PE0100"):
+        with pytest.raises(ApiError) as err:
+            badmin.get(path)
+        assert (err.value.status, err.value.code) == (403, "wrong_branch")
+    s = CompanySocket(hall, badmin.token, "company:PE0100")
+    try:
+        assert s.recv()["code"] == "wrong_branch"
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status", "code"),
+    [
+        ("c1", "/api/company", 403, "wrong_role"),
+        ("admin", "/api/company?branch=PE0999", 404, "unknown_branch"),
+        ("admin", "/api/company/period?from=2026-13-01", 400, "invalid_request"),
+        ("admin", "/api/company/period?from=2099-01-02&to=2099-01-01", 400, "invalid_request"),
+    ],
+)
+def test_bad_asks_are_refused_in_the_error_shape(
+    day: dict[str, Any], staff: dict[str, Staff], who: str, path: str, status: int, code: str
+) -> None:
+    person = staff[who] if who in staff else day[who]
+    with pytest.raises(ApiError) as err:
+        person.get(path)
+    assert (err.value.status, err.value.code) == (status, code)
+
+
+def test_a_payment_reaches_the_company_socket(
+    hall: HallServer, day: dict[str, Any], customers: Customers
+) -> None:
+    """Within 5 s of F4 at PE0200's counter, the company page has the hall's new money."""
+    s = CompanySocket(hall, day["admin"].token)
+    try:
+        snap = s.recv()
+        assert snap["type"] == "snapshot"
+        before = by_branch(snap["data"])[OTHER]["money"]["net"]
+        other = day["other"]
+        paid = collect(
+            other["head"], serve(other, other["head"], customers.take(invoices=1, parity="even"))
+        )
+        got = s.until_hall(OTHER, lambda h: h["money"]["net"] == before + paid, bound_s=5)
+        assert got["hall"]["money"]["by_cashier"][0]["cashier"] == "head-2"
+    finally:
+        s.close()
