@@ -20,6 +20,7 @@ import yaml
 from websockets.sync.client import ClientConnection, connect
 
 from integrations.bank import signing
+from tests.browser import Console
 from tests.conftest import Customers, HallServer
 from tests.hallclient import ApiError, Staff
 
@@ -319,3 +320,74 @@ def test_a_payment_reaches_the_company_socket(
         assert got["hall"]["money"]["by_cashier"][0]["cashier"] == "head-2"
     finally:
         s.close()
+
+
+def vnd(n: int) -> str:
+    """As the pages write money: 2.002.089 đ."""
+    return f"{n:,} đ".replace(",", ".")
+
+
+@pytest.mark.browser
+def test_the_company_page_in_chromium(
+    browser: Any, hall: HallServer, day: dict[str, Any], customers: Customers
+) -> None:
+    """The finance manager signs in on the company page: every hall, in Vietnamese; a
+    payment in a hall shows without a reload; a hall's cashiers on expanding it; the
+    month per hall and summed with its charts; English by the toggle. A branch admin's
+    page shows their hall only."""
+    console = Console()
+    page = console.watch(browser.new_page(viewport={"width": 1500, "height": 1000}))
+    page.goto(f"{hall.base}/counters/company.html")
+    page.fill("#login-username", "finance")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("body[data-state=online]")
+    ours, theirs = "#halls tr.hall[data-branch='PE0100']", f"#halls tr.hall[data-branch='{OTHER}']"
+    page.wait_for_selector(theirs)
+    assert page.locator("#alerts-panel").count() == 1  # the alerts' module fills it
+    assert "Phòng thu" in page.inner_text("#halls thead")
+    live = by_branch(day["finance"].get("/api/company"))
+    assert page.inner_text(f"{theirs} td.net") == vnd(live[OTHER]["money"]["net"])
+    assert page.inner_text(f"{ours} td.noncash") == vnd(day["qr"])
+
+    other = day["other"]
+    paid = collect(
+        other["head"], serve(other, other["head"], customers.take(invoices=1, parity="even"))
+    )
+    now = live[OTHER]["money"]["net"] + paid
+    page.wait_for_selector(f"{theirs} td.net:text-is('{vnd(now)}')", timeout=10_000)
+    assert page.inner_text("#company-total [data-figure=net] strong") == vnd(
+        now + live["PE0100"]["money"]["net"]
+    )
+
+    page.click(f"{ours} button.details")
+    cashiers = page.inner_text("tr.detail[data-branch='PE0100'] table.by-cashier")
+    assert "cashier1" in cashiers and "cashier2" in cashiers
+    assert vnd(day["cash"]["cashier1"]) in cashiers
+    moves = page.inner_text("tr.detail[data-branch='PE0100'] table.movements")
+    assert vnd(MOVED) in moves
+
+    page.select_option("#period-mode", "month")
+    page.click("#period-show")
+    page.wait_for_selector("#chart-halls[data-ready=true]")
+    assert page.locator("#period-halls tbody tr").count() == 2
+    today = dt.datetime.now(TZ).date()
+    period = day["finance"].get(f"/api/company/period?from={today.replace(day=1)}&to={today}")
+    page.wait_for_selector(f"#period-halls tfoot td:text-is('{vnd(period['totals']['net'])}')")
+    assert page.get_attribute("#chart-halls", "data-bars") == "2"
+
+    page.click("#lang-toggle")
+    assert "Hall" in page.inner_text("#halls thead")
+    assert "Phòng thu" not in page.inner_text("#halls thead")
+
+    mine = console.watch(browser.new_context().new_page())
+    mine.goto(f"{hall.base}/counters/company.html")
+    mine.fill("#login-username", "badmin-2")
+    mine.fill("#login-password", PASSWORD)
+    mine.click("#login-submit")
+    mine.wait_for_selector(theirs)
+    assert mine.locator("#halls tr.hall").count() == 1
+    assert mine.is_hidden("#scope")
+    assert not console.errors, console.errors
+    mine.context.close()
+    page.close()
