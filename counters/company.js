@@ -13,7 +13,8 @@ const lang = new Catalogue({ ...SHARED_TEXTS, ...STATUS_TEXTS, ...COMPANY_TEXTS 
 const msg = (key, vars) => lang.t(key, vars);
 /** The counters page's sign-in, shared in this tab (counters/shell.js). */
 const SESSION_KEY = "qms.session";
-/** Who may open a hall's supervisor page (view.supervisor): their own branch's. */
+/** Who may open their own hall's whole supervisor page (view.supervisor); any other hall
+ * in scope opens as its live board, read-only (/counters/?branch=ID). */
 const SUPERVISES = new Set(["head_cashier", "supervisor", "admin"]);
 const SEES_COMPANY = new Set(["admin", "finance"]);
 const CASH = "#0b5394";
@@ -292,10 +293,12 @@ function hallRows(h) {
   const m = h.money;
   const moves = m.movements;
   const wait = waitOf(h);
-  const supervise =
-    SUPERVISES.has(st.principal?.role) && st.principal?.branch === h.branch
-      ? el("a", { className: "supervisor-link", href: "/counters/", text: msg("co.supervisor") })
-      : null;
+  const own = SUPERVISES.has(st.principal?.role) && st.principal?.branch === h.branch;
+  const supervise = el("a", {
+    className: "supervisor-link",
+    href: own ? "/counters/" : `/counters/?branch=${encodeURIComponent(h.branch)}`,
+    text: msg("co.supervisor"),
+  });
   const row = el(
     "tr",
     { className: "hall", dataset: { branch: h.branch } },

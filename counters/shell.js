@@ -19,6 +19,10 @@ const EXPIRED = msg("session_expired");
 /** The field roles sign in here too, then go to their own page: the crew's phone, the
  * team leader's board. */
 const FIELD_PAGES = { crew: "/counters/crew.html", field_leader: "/counters/field.html" };
+/** A hall watched from the company view (docs/company.md): /counters/?branch=ID opens its
+ * supervisor's board read-only, for the company view's roles. */
+const WATCH = new URLSearchParams(location.search).get("branch");
+const WATCHERS = new Set(["admin", "finance", "branch_admin"]);
 
 /** What the screens share; only the shell changes session and mode. */
 const ctx = {
@@ -193,6 +197,14 @@ async function enter() {
   $("#counter-label").textContent = counter ? `${counter.code} — ${counter.name}` : "";
 
   let view = null;
+  if (WATCH && !counter && WATCHERS.has(p.role)) {
+    document.body.dataset.watch = WATCH;
+    setMode("supervisor");
+    shell.home = ctx.mode;
+    screens.supervisor.start({ watch: true });
+    startSocket("supervisor", WATCH);
+    return;
+  }
   if (counter && counter.kind === "lookup") {
     setMode("lookup");
     view = `lookup-${counter.parity}`;
@@ -246,12 +258,13 @@ function showTab(which) {
   }
 }
 
-function startSocket(view) {
+function startSocket(view, branch = null) {
   if (shell.sock) shell.sock.stop();
   ctx.hall.snapshot({});
   shell.sock = new HallSocket({
     token: ctx.session.token,
     view,
+    branch,
     onStatus: (online) => {
       showConnection(online);
       if (online) {
@@ -260,6 +273,7 @@ function startSocket(view) {
       }
     },
     onSnapshot: (data) => {
+      if (branch && data.branch) $("#branch-name").textContent = data.branch.name; // the watched hall's
       ctx.hall.snapshot(data);
       screens.supervisor.onSnapshot(data);
       screens.reception.onSnapshot(data);

@@ -380,6 +380,13 @@ def test_the_company_page_in_chromium(
     assert "Hall" in page.inner_text("#halls thead")
     assert "Phòng thu" not in page.inner_text("#halls thead")
 
+    # drill-down: the other branch's hall, its live board read-only
+    page.click(f"{theirs} a.supervisor-link")
+    page.wait_for_selector(f"body[data-watch='{OTHER}'][data-state=online]")
+    page.wait_for_selector(f"#sv-tickets tr[data-ticket='{day['waiting']}']")
+    assert page.is_hidden("#fc-box") and page.is_hidden("#sv-lanes")
+    assert "Chợ Lớn" in page.inner_text("#branch-name")
+
     mine = console.watch(browser.new_context().new_page())
     mine.goto(f"{hall.base}/counters/company.html")
     mine.fill("#login-username", "badmin-2")
@@ -391,3 +398,61 @@ def test_the_company_page_in_chromium(
     assert not console.errors, console.errors
     mine.context.close()
     page.close()
+
+
+def hall_socket(hall: HallServer, token: str, frame: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The hall socket (/ws) signed in, ``frame`` sent: its answers, each wait bounded."""
+    with connect(hall.ws_url, open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "ready"
+        ws.send(json.dumps(frame))
+        while True:
+            yield json.loads(ws.recv(timeout=10))
+
+
+def test_a_watched_halls_board_comes_live_to_the_company_roles(
+    hall: HallServer, day: dict[str, Any], customers: Customers
+) -> None:
+    """The drill-down: the company's admin (of PE0100) follows PE0200's supervisor view,
+    read-only, its snapshot and then its events."""
+    frames = hall_socket(
+        hall, day["admin"].token, {"type": "subscribe", "view": "supervisor", "branch": OTHER}
+    )
+    snap = next(frames)
+    assert snap["type"] == "snapshot" and snap["data"]["branch"]["id"] == OTHER
+    assert day["waiting"] in {t["number"] for t in snap["data"]["tickets"]}
+    issued = day["other"]["reception"].post("/api/tickets", {"customers": [customers.take()]})
+    for msg in frames:  # each wait bounded (10 s)
+        if msg.get("event") == "ticket.issued":
+            assert msg["data"]["ticket"]["number"] == issued["number"]
+            assert msg["seq"] > snap["seq"]
+            break
+    frames.close()
+
+
+@pytest.mark.parametrize(
+    ("who", "frame", "code"),
+    [
+        ("badmin", {"view": "supervisor", "branch": "PE0100"}, "wrong_branch"),
+        ("finance", {"view": "display", "branch": OTHER}, "invalid_view"),
+        ("finance", {"view": "supervisor", "branch": "PE0999"}, "unknown_branch"),
+        ("finance", {"view": "supervisor", "branch": 7}, "invalid_request"),
+        ("finance", {"view": "supervisor"}, "wrong_role"),  # one's own hall: the view's roles
+    ],
+)
+def test_watching_a_hall_outside_ones_scope_is_refused(
+    hall: HallServer, day: dict[str, Any], who: str, frame: dict[str, Any], code: str
+) -> None:
+    frames = hall_socket(hall, day[who].token, {"type": "subscribe", **frame})
+    answer = next(frames)
+    frames.close()
+    assert (answer["type"], answer["code"]) == ("error", code)
+
+
+def test_a_cashier_may_not_watch_another_hall(hall: HallServer, staff: dict[str, Staff]) -> None:
+    frames = hall_socket(
+        hall, staff["c1"].token, {"type": "subscribe", "view": "supervisor", "branch": OTHER}
+    )
+    answer = next(frames)
+    frames.close()
+    assert (answer["type"], answer["code"]) == ("error", "wrong_role")
