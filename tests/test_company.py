@@ -456,3 +456,28 @@ def test_a_cashier_may_not_watch_another_hall(hall: HallServer, staff: dict[str,
     answer = next(frames)
     frames.close()
     assert (answer["type"], answer["code"]) == ("error", "wrong_role")
+
+
+def test_a_burst_in_one_hall_is_a_few_frames_not_one_per_event(
+    hall: HallServer, day: dict[str, Any], customers: Customers
+) -> None:
+    """Eight tickets issued back to back at PE0200 (eight events): the company socket
+    sends that hall's figures at most once a second, so fewer frames than events, the
+    last one with every ticket counted."""
+    s = CompanySocket(hall, day["finance"].token, f"company:{OTHER}")
+    try:
+        before = by_branch(s.recv()["data"])[OTHER]["queue"]["waiting"]
+        reception = day["other"]["reception"]
+        for _ in range(8):
+            reception.post("/api/tickets", {"customers": [customers.take(parity="even")]})
+        frames = 0
+
+        def counted(h: dict[str, Any]) -> bool:
+            nonlocal frames
+            frames += 1
+            return bool(h["queue"]["waiting"] == before + 8)
+
+        s.until_hall(OTHER, counted, bound_s=15)
+        assert frames < 8
+    finally:
+        s.close()
