@@ -26,7 +26,7 @@ from tests.hallclient import ApiError, Staff
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OTHER = "PE0200"
-PASSWORD = "company-pass"
+PASSWORD = "company-pass-29"
 BANK_SECRET = "company-bank-secret-0123456789"
 MOVED = 150_000
 #: the figures a report's row and the company's hall must agree on
@@ -40,12 +40,18 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
     server = HallServer(tmp_path_factory.mktemp("company"))
     raw = yaml.safe_load(server.config.read_text(encoding="utf-8"))
     first = raw["branches"][0]
+    own = {p["id"]: f"{p['id']}-2" for p in first["printers"]}  # printers: the company's ids
     raw["branches"].append(
         {
             **first,
             "id": OTHER,
             "name": "Điện lực Chợ Lớn — Phòng thu tiền",
             "collection_point": f"{OTHER}-HALL1",
+            "printers": [{**p, "id": own[p["id"]]} for p in first["printers"]],
+            "counters": [
+                {**c, "printer": own.get(c.get("printer") or "")} for c in first["counters"]
+            ],
+            "slip_printer": own.get(first.get("slip_printer") or ""),
         }
     )
     raw["bank"]["webhook_secret"] = BANK_SECRET

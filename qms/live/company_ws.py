@@ -29,6 +29,7 @@ from qms.domain.branch import Branch
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, QmsError, TooLarge, Unauthenticated
 from qms.domain.events import EventRecord
+from qms.domain.org import ORG
 from qms.live import presence
 from qms.live.bus import Resync
 from qms.live.inbox import Inbox
@@ -166,8 +167,8 @@ class Feed:
         await self.unsubscribe()
         stack = contextlib.AsyncExitStack()
         # subscribed before the snapshot's read, so no change falls between the two
-        for b in branches:
-            await stack.enter_async_context(self.hall.bus.subscribe(b.id, self.inbox))
+        for b_id in (*(b.id for b in branches), ORG):  # ORG: a hall added or retired
+            await stack.enter_async_context(self.hall.bus.subscribe(b_id, self.inbox))
         self._stack = stack
         if self.view is None:
             CONNECTIONS.labels("none").dec()
@@ -215,6 +216,11 @@ class Feed:
         if self.view is None:
             return
         at = self.now()
+        if isinstance(item, EventRecord) and item.branch_id == ORG:
+            # the organisation changed: look at the scope at the next refresh, once every
+            # worker reloaded it (qms.usecases.org)
+            self.refresh_at = min(self.refresh_at, at + MIN_GAP_S)
+            return
         ids = [item.branch_id] if isinstance(item, EventRecord) else [b.id for b in self.branches]
         for branch_id in ids:
             self.changed.setdefault(branch_id, at)
@@ -231,8 +237,13 @@ class Feed:
         all of them at the refresh."""
         now = self.now()
         if now >= self.refresh_at:
+            self.refresh_at = now + REFRESH_S  # first: a refusal below waits for the next
             await self.recheck()
-            self.refresh_at = now + REFRESH_S
+            assert self.principal is not None
+            scope = company.scope(self.hall, self.principal, parse_view(self.view))
+            if [b.id for b in scope] != [b.id for b in self.branches]:
+                await self.subscribe(self.view)  # a hall added or retired: a new snapshot
+                return
             due = {b.id: self.changed.get(b.id, now) for b in self.branches}
         else:
             due = {
@@ -242,9 +253,9 @@ class Feed:
             }
         by_id = {b.id: b for b in self.branches}
         wanted = [(by_id[b], at) for b, at in due.items() if b in by_id]
-        for b, _ in wanted:
-            self.changed.pop(b.id, None)
-            self.sent_at[b.id] = now
+        for branch_id in due:
+            self.changed.pop(branch_id, None)
+            self.sent_at[branch_id] = now
         halls = await asyncio.gather(*(self.read(b, at) for b, at in wanted))
         for figures in halls:
             await self.send({"type": "company.hall", "hall": figures, "at": figures["at"]})

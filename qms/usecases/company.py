@@ -64,7 +64,7 @@ def scope(hall: Hall, who: Principal, branch: str | None) -> list[Branch]:
         return [hall.branch(who.branch_id)]
     if branch is not None:
         return [hall.branch(branch)]
-    return [b for b in hall.branches.values() if getattr(b, "active", True)]
+    return list(hall.branches.values())  # the active ones: the organisation's cache
 
 
 # --- live -----------------------------------------------------------------------------
@@ -252,14 +252,16 @@ def hall_now(
     and movements, CMIS and its outbox, devices. Reads only; ``health`` is this process's
     view of the branch's CMIS, ``online`` the hall agents connected to it. The alerts
     compare these figures with their thresholds."""
-    is_open = getattr(branch, "is_open", None)
     return {
         "branch": branch.id,
         "name": branch.name,
         "hall": branch.collection_point,
         "business_day": day.isoformat(),
         "at": iso(now),
-        "open": bool(is_open(now)) if callable(is_open) else None,
+        # business hours (docs/admin.md): None where the hall has none (open whenever
+        # staff are in)
+        "open": None if branch.hours is None else branch.is_open(now.astimezone(tz)),
+        "hours": None if branch.hours is None else branch.hours.public(),
         "day_closed": session.get(DayClosure, (branch.id, day)) is not None,
         "queue": _queue(session, branch, day, now),
         "counters": _counters(session, branch, day, now),
