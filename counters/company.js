@@ -29,6 +29,7 @@ const st = {
   got: new Map(), // branch -> when they came (Date.now()): waits grow between frames
   branches: [], // [{id, name}] every branch the principal may choose
   open: new Set(), // the halls whose details are shown
+  at: null, // when the figures on show were read
   period: null,
   charts: { days: null, halls: null },
 };
@@ -198,7 +199,7 @@ function waitOf(h) {
 
 const minutesText = (s) => (s === null ? msg("co.none") : msg("co.minutes", { n: Math.floor(s / 60) }));
 
-function renderAll(at) {
+function renderAll(at = st.at) {
   const rows = [...st.halls.values()].flatMap(hallRows);
   $("#halls tbody").replaceChildren(...rows);
   renderTotal(at);
@@ -234,7 +235,10 @@ function renderTotal(at) {
       ),
     ),
   );
-  if (at) $("#updated").textContent = msg("co.updated", { at: timeOf(at) });
+  if (at) {
+    st.at = at;
+    $("#updated").textContent = msg("co.updated", { at: timeOf(at) });
+  }
 }
 
 function stateBadge(h) {
@@ -520,7 +524,7 @@ async function renderPeriod() {
 
 function relabel() {
   fillScope();
-  renderAll(null);
+  renderAll();
   if (st.period) {
     st.charts.days?.destroy();
     st.charts.halls?.destroy();
@@ -541,7 +545,7 @@ async function main() {
   $("#period-day").value = isoDate(new Date());
   $("#period-month").value = isoDate(new Date()).slice(0, 7);
   setInterval(() => {
-    if (st.halls.size) renderAll(null); // the waits grow between frames
+    if (st.halls.size) renderAll(); // the waits grow between frames
   }, 30000);
   const saved = loadSession();
   if (saved?.token) {

@@ -199,6 +199,7 @@ async function enter() {
   let view = null;
   if (WATCH && !counter && WATCHERS.has(p.role)) {
     document.body.dataset.watch = WATCH;
+    $("#counter-label").replaceChildren(el("a", { href: "/counters/company.html", text: msg("to_company") }));
     setMode("supervisor");
     shell.home = ctx.mode;
     screens.supervisor.start({ watch: true });

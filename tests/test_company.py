@@ -392,6 +392,8 @@ def test_the_company_page_in_chromium(
     page.wait_for_selector(f"#sv-tickets tr[data-ticket='{day['waiting']}']")
     assert page.is_hidden("#fc-box") and page.is_hidden("#sv-lanes")
     assert "Chợ Lớn" in page.inner_text("#branch-name")
+    page.click("#counter-label a")  # back to the company view
+    page.wait_for_selector(f"{theirs}")
 
     mine = console.watch(browser.new_context().new_page())
     mine.goto(f"{hall.base}/counters/company.html")
