@@ -162,8 +162,7 @@ function onSnapshot(data) {
 }
 
 function onHall(hall) {
-  if (!st.halls.has(hall.branch)) return; // not in the scope on show
-  st.halls.set(hall.branch, hall);
+  st.halls.set(hall.branch, hall); // the server's scope: a hall new to the page is shown too
   st.got.set(hall.branch, Date.now());
   const row = $(`#halls tr.hall[data-branch="${CSS.escape(hall.branch)}"]`);
   const rows = hallRows(hall);

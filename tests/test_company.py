@@ -489,3 +489,19 @@ def test_a_burst_in_one_hall_is_a_few_frames_not_one_per_event(
         assert frames < 8
     finally:
         s.close()
+
+
+def test_a_closed_company_socket_gives_its_channels_back(
+    hall: HallServer, day: dict[str, Any]
+) -> None:
+    """The socket listens to each hall's channel while open and leaves them all when the
+    page goes (GET /api/server counts this worker's subscriptions of one's branch)."""
+    admin = day["admin"]
+    before = admin.get("/api/server")["subscribers"]
+    s = CompanySocket(hall, admin.token)
+    assert s.recv()["type"] == "snapshot"
+    assert admin.get("/api/server")["subscribers"] == before + 1
+    s.close()
+    deadline = time.monotonic() + 10
+    while admin.get("/api/server")["subscribers"] != before:  # each ask a round trip
+        assert time.monotonic() < deadline, "the company socket kept its channel"

@@ -166,9 +166,13 @@ class Feed:
         branches = company.scope(self.hall, who, parse_view(view))
         await self.unsubscribe()
         stack = contextlib.AsyncExitStack()
-        # subscribed before the snapshot's read, so no change falls between the two
-        for b_id in (*(b.id for b in branches), ORG):  # ORG: a hall added or retired
-            await stack.enter_async_context(self.hall.bus.subscribe(b_id, self.inbox))
+        try:
+            # subscribed before the snapshot's read, so no change falls between the two
+            for b_id in (*(b.id for b in branches), ORG):  # ORG: a hall added or retired
+                await stack.enter_async_context(self.hall.bus.subscribe(b_id, self.inbox))
+        except BaseException:
+            await stack.aclose()  # the channels taken so far, given back
+            raise
         self._stack = stack
         if self.view is None:
             CONNECTIONS.labels("none").dec()
