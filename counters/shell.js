@@ -23,6 +23,8 @@ const FIELD_PAGES = { crew: "/counters/crew.html", field_leader: "/counters/fiel
  * supervisor's board read-only, for the company view's roles. */
 const WATCH = new URLSearchParams(location.search).get("branch");
 const WATCHERS = new Set(["admin", "finance", "branch_admin"]);
+/** The finance manager's page is the company view (docs/company.md). */
+const COMPANY_PAGE = "/counters/company.html";
 
 /** What the screens share; only the shell changes session and mode. */
 const ctx = {
@@ -222,6 +224,9 @@ async function enter() {
     setMode("supervisor");
     view = "supervisor";
     screens.supervisor.start();
+  } else if (p.role === "finance") {
+    location.replace(COMPANY_PAGE);
+    return;
   } else if (FIELD_PAGES[p.role]) {
     location.replace(FIELD_PAGES[p.role]); // field work has pages of its own (docs/field.md)
     return;
@@ -230,6 +235,7 @@ async function enter() {
     return;
   }
   shell.home = ctx.mode;
+  $("#sv-company").hidden = !WATCHERS.has(p.role); // the company view's roles
   setupTabs(p, counter);
   startSocket(view);
 }

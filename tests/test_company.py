@@ -337,17 +337,20 @@ def vnd(n: int) -> str:
 def test_the_company_page_in_chromium(
     browser: Any, hall: HallServer, day: dict[str, Any], customers: Customers
 ) -> None:
-    """The finance manager signs in on the company page: every hall, in Vietnamese; a
+    """The finance manager signs in (at the counters' page, which leads on to the company
+    view): every hall, in Vietnamese; a
     payment in a hall shows without a reload; a hall's cashiers on expanding it; the
     month per hall and summed with its charts; English by the toggle. A branch admin's
     page shows their hall only."""
     console = Console()
     page = console.watch(browser.new_page(viewport={"width": 1500, "height": 1000}))
-    page.goto(f"{hall.base}/counters/company.html")
+    page.goto(f"{hall.base}/counters/")  # the counters' sign-in leads finance on
     page.fill("#login-username", "finance")
     page.fill("#login-password", PASSWORD)
+    page.select_option("#login-counter", "")
     page.click("#login-submit")
-    page.wait_for_selector("body[data-state=online]")
+    page.wait_for_url("**/counters/company.html")
+    page.wait_for_selector("body.company[data-state=online]")
     ours, theirs = "#halls tr.hall[data-branch='PE0100']", f"#halls tr.hall[data-branch='{OTHER}']"
     page.wait_for_selector(theirs)
     assert page.locator("#alerts-panel").count() == 1  # the alerts' module fills it
