@@ -337,9 +337,9 @@ def vnd(n: int) -> str:
 def test_the_company_page_in_chromium(
     browser: Any, hall: HallServer, day: dict[str, Any], customers: Customers
 ) -> None:
-    """The finance manager signs in (at the counters' page, which leads on to the company
-    view): every hall, in Vietnamese; a
-    payment in a hall shows without a reload; a hall's cashiers on expanding it; the
+    """The finance manager signs in at the counters' page and lands on the company view:
+    every hall, in Vietnamese; a payment in a hall shows without a reload; a hall's
+    cashiers on expanding it; the drill-down to another hall's live board and back; the
     month per hall and summed with its charts; English by the toggle. A branch admin's
     page shows their hall only."""
     console = Console()
