@@ -248,7 +248,9 @@ class Feed:
             if [b.id for b in scope] != [b.id for b in self.branches]:
                 await self.subscribe(self.view)  # a hall added or retired: a new snapshot
                 return
-            due = {b.id: self.changed.get(b.id, now) for b in self.branches}
+            # a hall with no change of its own: a read of another socket's within the
+            # last second will do (pages refreshing together cost one read a hall)
+            due = {b.id: self.changed.get(b.id, now - MIN_GAP_S) for b in self.branches}
         else:
             due = {
                 b: at
