@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -144,7 +145,8 @@ class Feed:
         if not isinstance(token, str):
             raise BadRequest("auth needs a token", code="invalid_request", field="token")
         self.principal, self.token = await self._resolve(token), token
-        await self.send({"type": "ready", "principal": self.principal.public()})
+        ready = {"type": "ready", "principal": self.principal.public(), "worker": os.getpid()}
+        await self.send(ready)
 
     async def _resolve(self, token: str) -> Principal:
         now = self.hall.clock.now()
