@@ -48,6 +48,7 @@ export const PAGE_TEXTS = {
   "page.offline_reconnecting": { vi: "Mất kết nối — đang kết nối lại…", en: "Offline — reconnecting…" },
   "page.cash": { vi: "Tiền mặt", en: "Cash" },
   "page.inventory": { vi: "Kiểm kê", en: "Inventory" },
+  "page.company": { vi: "Toàn công ty", en: "The company" },
   "page.sign_out": { vi: "Đăng xuất", en: "Sign out" },
   "page.field_work": { vi: "Công tác cắt điện", en: "Field work" },
   "page.counter_sign_in": { vi: "Đăng nhập quầy", en: "Counter sign-in" },

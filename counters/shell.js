@@ -19,6 +19,12 @@ const EXPIRED = msg("session_expired");
 /** The field roles sign in here too, then go to their own page: the crew's phone, the
  * team leader's board. */
 const FIELD_PAGES = { crew: "/counters/crew.html", field_leader: "/counters/field.html" };
+/** A hall watched from the company view (docs/company.md): /counters/?branch=ID opens its
+ * supervisor's board read-only, for the company view's roles. */
+const WATCH = new URLSearchParams(location.search).get("branch");
+const WATCHERS = new Set(["admin", "finance", "branch_admin"]);
+/** The finance manager's page is the company view (docs/company.md). */
+const COMPANY_PAGE = "/counters/company.html";
 
 /** What the screens share; only the shell changes session and mode. */
 const ctx = {
@@ -193,6 +199,15 @@ async function enter() {
   $("#counter-label").textContent = counter ? `${counter.code} — ${counter.name}` : "";
 
   let view = null;
+  if (WATCH && !counter && WATCHERS.has(p.role)) {
+    document.body.dataset.watch = WATCH;
+    $("#counter-label").replaceChildren(el("a", { href: "/counters/company.html", text: msg("to_company") }));
+    setMode("supervisor");
+    shell.home = ctx.mode;
+    screens.supervisor.start({ watch: true });
+    startSocket("supervisor", WATCH);
+    return;
+  }
   if (counter && counter.kind === "lookup") {
     setMode("lookup");
     view = `lookup-${counter.parity}`;
@@ -209,6 +224,9 @@ async function enter() {
     setMode("supervisor");
     view = "supervisor";
     screens.supervisor.start();
+  } else if (p.role === "finance") {
+    location.replace(COMPANY_PAGE);
+    return;
   } else if (FIELD_PAGES[p.role]) {
     location.replace(FIELD_PAGES[p.role]); // field work has pages of its own (docs/field.md)
     return;
@@ -217,6 +235,7 @@ async function enter() {
     return;
   }
   shell.home = ctx.mode;
+  $("#sv-company").hidden = !WATCHERS.has(p.role); // the company view's roles
   setupTabs(p, counter);
   startSocket(view);
 }
@@ -246,12 +265,13 @@ function showTab(which) {
   }
 }
 
-function startSocket(view) {
+function startSocket(view, branch = null) {
   if (shell.sock) shell.sock.stop();
   ctx.hall.snapshot({});
   shell.sock = new HallSocket({
     token: ctx.session.token,
     view,
+    branch,
     onStatus: (online) => {
       showConnection(online);
       if (online) {
@@ -260,6 +280,7 @@ function startSocket(view) {
       }
     },
     onSnapshot: (data) => {
+      if (branch && data.branch) $("#branch-name").textContent = data.branch.name; // the watched hall's
       ctx.hall.snapshot(data);
       screens.supervisor.onSnapshot(data);
       screens.reception.onSnapshot(data);

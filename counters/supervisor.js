@@ -20,7 +20,8 @@ const CHART_EVENTS = new Set([
 /** The screen over the shell's shared state (ctx: hall, mode, call, queueRender). */
 export function supervisorScreen(ctx) {
   const { call, queueRender } = ctx;
-  const sv = { pending: 0, charts: null, clock: null, today: "" };
+  // watch: a hall watched from the company view (docs/company.md), its live board only
+  const sv = { pending: 0, charts: null, clock: null, today: "", watch: false };
   const productivity = productivityPanel(ctx);
   const forecast = forecastPanel(ctx);
   const notices = noticesPanel(ctx);
@@ -171,9 +172,13 @@ export function supervisorScreen(ctx) {
     $("#sv-lanes").dataset.ready = "true";
   }
 
-  /** Charts and the minute counters of the supervisor view run only while it is open. */
-  function startSupervisor() {
+  /** Charts and the minute counters of the supervisor view run only while it is open.
+   * A watched hall: the board alone (the other sections read one's own branch). */
+  function startSupervisor({ watch = false } = {}) {
     stopSupervisor();
+    sv.watch = watch;
+    sv.clock = setInterval(queueRender, 30000); // waits grow without events
+    if (watch) return;
     sv.charts = new HourlyCharts({
       fetchStats: () => call("/api/stats/hourly"),
       canvases: { wait: $("#sv-chart-wait"), service: $("#sv-chart-service") },
@@ -181,7 +186,6 @@ export function supervisorScreen(ctx) {
       onStats: renderLanes,
     });
     sv.charts.start();
-    sv.clock = setInterval(queueRender, 30000); // waits grow without events
     productivity.start(sv.today);
     forecast.start();
     notices.start();
@@ -207,7 +211,7 @@ export function supervisorScreen(ctx) {
     const d = evt.data || {};
     if (ctx.mode !== "supervisor") return;
     if (sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
-    notices.onEvent(evt);
+    if (!sv.watch) notices.onEvent(evt);
     if (evt.event === "payment.collected") sv.pending += (d.payments || []).length;
     if (evt.event === "payment.confirmed" || evt.event === "payment.refused") sv.pending = Math.max(0, sv.pending - 1);
   }

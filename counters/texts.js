@@ -164,6 +164,8 @@ export const COUNTERS_TEXTS = {
   no_tickets: { vi: "Chưa có vé", en: "No tickets yet" },
   tab_counter: { vi: "Quầy thu", en: "Counter" },
   tab_hall: { vi: "Phòng thu", en: "Hall" },
+  // a hall watched from the company view (docs/company.md): the way back
+  to_company: { vi: "← Toàn công ty", en: "← The company" },
 
   // supervisor: turn messages (notices.js)
   nt_erased: { vi: "đã xoá", en: "erased" },

@@ -154,6 +154,9 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/reports"): ("/api/reports", "reports.read"),
     ("GET", "/api/reports/productivity"): ("/api/reports/productivity", "reports.read"),
     ("GET", "/api/audit"): ("/api/audit", "audit.read"),
+    # the company view (docs/company.md)
+    ("GET", "/api/company"): ("/api/company", "company.read"),
+    ("GET", "/api/company/period"): ("/api/company/period", "company.read"),
     ("GET", "/t/{token}"): ("/t/unknown-token", PUBLIC),
     ("GET", "/t/{token}/qr.svg"): ("/t/unknown-token/qr.svg", PUBLIC),
     ("GET", "/api/follow/{token}"): ("/api/follow/unknown-token", PUBLIC),

@@ -59,6 +59,10 @@ PAGES = {
         ["qms/static/texts.js", "counters/inventory-texts.js"],
         ["counters/inventory.js", "counters/inventory.html"],
     ),
+    "company": (
+        ["qms/static/texts.js", "qms/static/i18n.js", "counters/company-texts.js"],
+        ["counters/company.js", "counters/company.html"],
+    ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
     "display": (["displays/texts.js"], ["displays/display.js", "displays/index.html"]),
@@ -150,6 +154,9 @@ BUILT = {
     + [f"field_status.{s}" for s in STATUSES["field_status"]]
     + [f"field_reason.{s}" for s in STATUSES["field_reason"]]
     + ["crew.done_cut", "crew.done_reconnect", "crew.late", "crew.deadline"],
+    # the company view: a hand-over's and a drawer's status (company.js)
+    "company": [f"move.{s}" for s in STATUSES["movement"]]
+    + [f"drawer.{s}" for s in STATUSES["drawer"]],
     # the inventory page: a session's and a book's status (inventory.js)
     "inventory": [f"inventory.{s}" for s in STATUSES["inventory"]]
     + [f"inventory_book.{s}" for s in STATUSES["inventory_book"]],

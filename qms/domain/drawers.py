@@ -109,14 +109,16 @@ def balance(session: Session, d: Drawer) -> dict[str, int]:
             *live, MoneyMovement.to_cashier == d.cashier
         )
     ).one()
-    expected = d.float_amount + collected - given_back + (in_ or 0) - (out or 0)
+    # PostgreSQL sums a bigint column as numeric: whole đồng all the same
+    in_, out = int(in_ or 0), int(out or 0)
+    expected = d.float_amount + collected - given_back + in_ - out
     return {
         "float": d.float_amount,
         "payments": count,
         "collected": collected,
         "given_back": given_back,
-        "money_in": (in_ or 0),
-        "money_out": (out or 0),
+        "money_in": in_,
+        "money_out": out,
         "expected": expected,
     }
 

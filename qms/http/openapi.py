@@ -303,6 +303,20 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "reports.read",
         query=("level", "format", "from", "to", "branch", "hall"),
     ),
+    # the company view (docs/company.md)
+    ("GET", "/api/company"): Op(
+        "Every hall's live figures (queue, counters, money, drawers, CMIS, devices)",
+        "company.read",
+        query=("branch",),
+        refusals=(("403", ("wrong_branch",)), ("404", ("unknown_branch",))),
+    ),
+    ("GET", "/api/company/period"): Op(
+        "The halls' figures over days, per hall and summed (the reports' figures)",
+        "company.read",
+        query=("from", "to", "branch"),
+        refusals=(("403", ("wrong_branch",)), ("404", ("unknown_branch",))),
+    ),
+    # --- end company view ---
     ("GET", "/api/audit"): Op("The audit log", "audit.read", query=(_DAY, "actor", "limit")),
     ("GET", "/api/stats/hourly"): Op(
         "Waits and service times by hour", "stats.read", query=(_DAY,)

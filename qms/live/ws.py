@@ -24,14 +24,15 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from qms.devices import agent_link
 from qms.domain import events, json_input
+from qms.domain.branch import Branch
 from qms.domain.errors import BadRequest, Forbidden, QmsError, TooLarge, Unauthenticated
 from qms.domain.events import EventRecord
-from qms.live import ws_direct
+from qms.live import presence, ws_direct
 from qms.live.bus import QUEUE_SIZE, Resync, Subscription
 from qms.live.inbox import Inbox
 from qms.live.ws_frames import FrameCache
-from qms.usecases import projections
-from qms.usecases.auth import Authenticator, Principal, check_view
+from qms.usecases import company, projections
+from qms.usecases.auth import Authenticator, Principal, check_view, require
 from qms.usecases.hall import REPLAY_LIMIT, Hall
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ ENDING = frozenset({"device.revoked", "session.ended"})
 #: client message types and the keys they carry; docs/protocol.md is checked against it.
 CLIENT_MESSAGES = {
     "auth": ("token",),
-    "subscribe": ("view", "since"),
+    "subscribe": ("view", "since", "branch"),
     "resume": ("since",),
     "ping": (),
     "ack": ("job", "ok", "error"),
@@ -92,6 +93,8 @@ class Connection:
         self.token: str | None = None
         self._expiry: asyncio.TimerHandle | None = None
         self.view: str | None = None
+        #: the branch the view follows: one's own, or a hall watched from the company view
+        self.branch_id: str | None = None
         self.last_seq = 0
         # the bus subscription's context, left when the connection ends (an exit stack
         # for this one context cost 0.85 KB a connection)
@@ -141,7 +144,7 @@ class Connection:
             await self.recheck()
             await self.ack(msg.get("job"), msg.get("ok"), msg.get("error"))
         elif kind == "subscribe":
-            await self.subscribe(msg.get("view"), msg.get("since"))
+            await self.subscribe(msg.get("view"), msg.get("since"), msg.get("branch"))
         elif kind == "resume":
             if self.view is None:
                 raise BadRequest("subscribe to a view first", code="not_subscribed")
@@ -200,11 +203,15 @@ class Connection:
             self._expiry.cancel()
             self._expiry = None
 
-    async def subscribe(self, view: object, since: object) -> None:
+    async def subscribe(self, view: object, since: object, watch: object = None) -> None:
         assert self.principal is not None
-        branch = self.hall.branch(self.principal.branch_id)
+        branch = (
+            self.watched(watch) if watch is not None else self.hall.branch(self.principal.branch_id)
+        )
         checked = projections.check_view(view, branch)
-        check_view(self.principal, checked)
+        self.check(checked, watch)
+        if self.sub is not None and self.branch_id != branch.id:
+            await self.unsubscribe()  # another hall: its own channel
         if self.sub is None:
             # subscribe before reading the snapshot, so nothing falls between the two
             subscribed = self.hall.bus.subscribe(branch.id, self.inbox)
@@ -215,10 +222,13 @@ class Connection:
         # the session checked once on the bus: an ending committed after this check
         # comes as an event, one before it is refused here
         await self.recheck()
-        check_view(self.principal, checked)  # as the session is now (its counter)
+        self.check(checked, watch)  # as the session is now (its counter)
+        self.branch_id = branch.id
         if view_kind(checked) != view_kind(self.view):
             CONNECTIONS.labels(view_kind(self.view)).dec()
             CONNECTIONS.labels(view_kind(checked)).inc()
+        if checked == "agent" and self.view != "agent":
+            presence.arrive(self.principal.name)  # the company view's "agent online"
         self.view = checked
         if checked == "agent":
             # a hall agent gets the jobs it has not acked yet, then each new one
@@ -228,6 +238,28 @@ class Connection:
             await self.send_snapshot()
         else:
             await self.catch_up(_since(since))
+
+    def watched(self, watch: object) -> Branch:
+        """The hall a company viewer watches (docs/company.md): a branch in their scope."""
+        assert self.principal is not None
+        if not isinstance(watch, str):
+            raise BadRequest("branch is a branch's id", code="invalid_request", field="branch")
+        (branch,) = company.scope(self.hall, self.principal, watch)
+        return branch
+
+    def check(self, view: str, watch: object) -> None:
+        """One's own hall: the view's role. A hall watched from the company view: its
+        supervisor's view only, read-only (the socket takes no command), for a role of
+        the company view; the scope was checked by ``watched``."""
+        assert self.principal is not None
+        if watch is None:
+            check_view(self.principal, view)
+        elif view != "supervisor":
+            raise BadRequest(
+                "a watched hall shows the supervisor's view", code="invalid_view", view=view
+            )
+        else:
+            require(self.principal, "view.company")
 
     async def hand_over(self, job_id: int | None, *, again: bool = True) -> None:
         assert self.principal is not None
@@ -254,8 +286,13 @@ class Connection:
             await self.hall.bus.publish(ev.branch_id, [ev])
 
     async def send_snapshot(self) -> None:
-        assert self.principal is not None
-        snap = await self.hall.snapshot(self.principal, self.view)
+        assert self.principal is not None and self.view is not None
+        if self.branch_id not in (None, self.principal.branch_id):  # a watched hall
+            branch = self.hall.branch(self.branch_id or "")
+            day = self.hall.clock.business_day()
+            snap = await self.hall.read(projections.snapshot, branch, self.view, day)
+        else:
+            snap = await self.hall.snapshot(self.principal, self.view)
         self.last_seq = snap["seq"]
         await self.send({"type": "snapshot", **snap})
 
@@ -264,7 +301,7 @@ class Connection:
         ``until``: a seq known to be committed (a hole's end, a nudge's seq), with which
         the connection may share other connections' read of the range (``Hall.replay``)."""
         assert self.principal is not None
-        branch_id = self.principal.branch_id
+        branch_id = self.branch_id or self.principal.branch_id
         rows = await self.hall.replay(branch_id, since, REPLAY_LIMIT + 1, until=until)
         ahead = not rows and since > await self.hall.read(events.current_seq, branch_id)
         if ahead or len(rows) > REPLAY_LIMIT or (rows and rows[0].seq != since + 1):
@@ -464,6 +501,8 @@ async def endpoint(ws: WebSocket) -> None:
         pass  # the client went away mid-send
     finally:
         CONNECTIONS.labels(view_kind(conn.view)).dec()
+        if conn.view == "agent" and conn.principal is not None:
+            presence.leave(conn.principal.name)
         reader.cancel()
         conn.cancel_expiry()
         await conn.unsubscribe()

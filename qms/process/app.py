@@ -36,6 +36,7 @@ from qms.http import (
     audio,
     audit,
     cash,
+    company,
     devices,
     enrollment,
     follow,
@@ -378,6 +379,7 @@ def create_app(
         *forecast.routes,
         *notices.routes,
         *devices.routes,
+        *company.routes,  # the company view (docs/company.md)
         *metrics.routes,
         *audio.routes(announce.DEFAULT_FOLDER),
         WebSocketRoute(WS_PATH, endpoint),

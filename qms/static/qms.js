@@ -96,6 +96,7 @@ export class HallSocket {
   constructor({
     token,
     view,
+    branch = null,
     url = wsUrl(),
     onSnapshot = noop,
     onEvent = noop,
@@ -108,6 +109,7 @@ export class HallSocket {
     maxBackoffMs = 5000,
   }) {
     Object.assign(this, { token, view, url, onSnapshot, onEvent, onStatus, onReady, onError });
+    this.branch = branch; // a hall watched from the company view (docs/company.md)
     this.onUnauthenticated = onUnauthenticated;
     this.pingMs = pingMs;
     this.deadMs = deadMs;
@@ -259,6 +261,7 @@ export class HallSocket {
         this.attempt = 0;
         this.resumeSentAt = 0;
         const sub = { type: "subscribe", view: this.view };
+        if (this.branch) sub.branch = this.branch;
         if (this.last !== null) sub.since = this.last;
         this.send(sub);
         clearInterval(this._pinger);

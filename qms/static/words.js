@@ -766,10 +766,6 @@ export const ERRORS = {
     "vi": "Chi nhánh hoặc phòng thu này đã có. Chọn mã khác.",
     "en": "This branch or hall exists already. Choose another code."
   },
-  "printer_exists": {
-    "vi": "Mã máy in này đã dùng ở phòng thu khác. Chọn mã khác.",
-    "en": "This printer id is another hall's. Choose another."
-  },
   "unknown_printer": {
     "vi": "Không có máy in này. Tải lại trang rồi chọn lại.",
     "en": "No such printer. Reload the page and choose again."
@@ -1943,5 +1939,9 @@ export const FIELDS = {
   "what": {
     "vi": "loại thử",
     "en": "what to test"
+  },
+  "view": {
+    "vi": "màn hình theo dõi",
+    "en": "the view"
   }
 };

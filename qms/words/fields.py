@@ -92,4 +92,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "slip_printer": ("máy in phiếu đóng cắt", "the slip printer"),
     "verb": ("thao tác", "the action"),
     "what": ("loại thử", "what to test"),
+    # the company view (docs/company.md)
+    "view": ("màn hình theo dõi", "the view"),
 }
