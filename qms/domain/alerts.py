@@ -40,6 +40,10 @@ KINDS: dict[str, Kind] = {
 }
 
 
+#: an alert's state: raised and not acknowledged, acknowledged, its condition gone
+STATES = ("open", "acked", "cleared")
+
+
 def check_kind(value: object) -> str:
     if not isinstance(value, str) or value not in KINDS:
         raise BadRequest(

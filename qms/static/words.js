@@ -1576,6 +1576,20 @@ export const STATUSES = {
       "en": "Day not closed"
     }
   },
+  "alert_status": {
+    "open": {
+      "vi": "Chưa xác nhận",
+      "en": "Not acknowledged"
+    },
+    "acked": {
+      "vi": "Đã xác nhận",
+      "en": "Acknowledged"
+    },
+    "cleared": {
+      "vi": "Đã hết",
+      "en": "Cleared"
+    }
+  },
   "alert_says": {
     "wait_over": {
       "vi": "Vé số {number} đã chờ {value} phút (ngưỡng {threshold} phút). Mở thêm quầy thu.",

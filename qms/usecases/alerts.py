@@ -42,7 +42,7 @@ from qms.usecases.hall import Hall
 
 LIST_LIMIT = 200
 STUCK_LIMIT = 500  # device jobs looked at per hall and pass: the oldest
-STATUSES = ("open", "all")
+FILTERS = ("open", "all")  # the listing's: not cleared, or every one
 RULE_FIELDS = ("branch", "kind", "threshold", "notify_phone", "enabled")
 
 
@@ -305,7 +305,7 @@ async def listing(
     """Alerts newest first: the open ones (not cleared; acknowledged or not), or all."""
     require(who, "alerts.read")
     status = status or "open"
-    if status not in STATUSES:
+    if status not in FILTERS:
         raise BadRequest("status is open or all", code="invalid_request", field="status")
     branches = _branches_of(hall, who, branch)
 

@@ -349,6 +349,11 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "drawer_difference": ("Két lệch tiền", "Drawer difference"),
         "day_not_closed": ("Chưa khoá sổ ngày", "Day not closed"),
     },
+    "alert_status": {
+        "open": ("Chưa xác nhận", "Not acknowledged"),
+        "acked": ("Đã xác nhận", "Acknowledged"),
+        "cleared": ("Đã hết", "Cleared"),
+    },
     "alert_says": {
         "wait_over": (
             "Vé số {number} đã chờ {value} phút (ngưỡng {threshold} phút). Mở thêm quầy thu.",
