@@ -87,6 +87,9 @@ EVENT_TYPES: dict[str, str] = {
     "again the same day when its condition came back",
     "alert.acked": "a person acknowledged an alert (audited)",
     "alert.cleared": "an alert's condition is gone (or its rule was turned off)",
+    "org.changed": "the organisation changed (a branch, counter, printer, device, account or "
+    "policy): every worker reloads it; in the stream ORG",
+    "hall.changed": "a hall's parameters, hours or counters changed: its pages reload them",
     "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "
     "supervisor signed a counter out): their sockets close in every worker",
 }

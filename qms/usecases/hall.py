@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
@@ -48,6 +49,7 @@ from qms.domain.field import rounds as field_rounds
 from qms.domain.field import supply as field_supply
 from qms.domain.inventory import commands as ic
 from qms.domain.inventory import sessions as inventory_sessions
+from qms.domain.org import ORG
 from qms.domain.ticket_view import load_parts
 from qms.domain.tx import Actor, Tx, allowed_any_day, any_day
 from qms.live.bus import Bus, Resync
@@ -145,6 +147,10 @@ class Hall:
         self.supply_waiting = asyncio.Event()  # a cut or reconnection to report to CMIS
         self.notices_waiting = asyncio.Event()  # a message to a customer's phone is queued
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
+        #: a CMIS client for a branch added later (``cmis``); None in tests of one hall
+        self.make_client: Callable[[Branch], cmis_types.CmisClient] | None = None
+        #: reloads this worker's organisation (``qms.usecases.org.Org.reload``)
+        self.reload_org: Callable[[], Awaitable[None]] | None = None
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
         self._replays: SharedReads[list[EventRecord]] = SharedReads()
@@ -155,7 +161,18 @@ class Hall:
         self._writers.shutdown(wait=True, cancel_futures=True)
 
     def cmis(self, branch_id: str) -> cmis_types.CmisClient:
-        return self.clients[branch_id]
+        client = self.clients.get(branch_id)
+        if client is None:  # a branch added in the admin pages since the start
+            if self.make_client is None:
+                raise KeyError(branch_id)
+            client = self.clients[branch_id] = self.make_client(self.branch(branch_id))
+        return client
+
+    def adopt(self, branches: dict[str, Branch]) -> None:
+        """After the organisation reloaded: a new branch gets its CMIS health watch (its
+        client comes at its first call). A branch's CMIS version is fixed at creation."""
+        for b in branches.values():
+            self.health.setdefault(b.id, Health(b.cmis_version))
 
     def branch(self, branch_id: str) -> Branch:
         try:
@@ -172,15 +189,17 @@ class Hall:
         *args: Any,
         action: str | None = None,
         later: bool = False,
+        branch: str | None = None,
     ) -> T:
         """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
+        ``branch``: another branch than the principal's (an admin's change, in scope).
 
         Closed is closed: a change of a person or a device (a kiosk's ticket) on a closed
         business day is refused here (``day_closed``), under the branch lock the close
         itself takes, unless the use case is marked ``tx.any_day``. One check covers every
         change, present and future; reads do not come here, nor the hall's own workers
         (role ``system``)."""
-        branch = self.branch(principal.branch_id)
+        target = self.branch(branch or principal.branch_id)
         if action is None and len(args) == 1 and isinstance(args[0], Command):
             action = args[0].action
         elif action is None:
@@ -191,21 +210,25 @@ class Hall:
             now = self.clock.now()
             try:
                 with write_session(self.engine) as session:
-                    lock_branch(session, branch.id)
+                    lock_branch(session, target.id)
                     actor = Actor(principal.label, principal.counter, principal.role)
-                    tx = Tx(session, branch, now, now.date(), actor)
+                    tx = Tx(session, target, now, now.date(), actor)
                     if guard:
                         drawers.refuse_if_day_closed(tx)
                     result = fn(tx, *args)
                     followups.queue_paper_and_light(tx)
-                    self._audit(partial(audit.add, session), principal, now, action, args, result)
+                    self._audit(
+                        partial(audit.add, session), principal, now, action, args, result, target.id
+                    )
             except QmsError as exc:
-                self._audit(partial(audit.write, self.engine), principal, now, action, args, exc)
+                self._audit(
+                    partial(audit.write, self.engine), principal, now, action, args, exc, target.id
+                )
                 exc.audited = True
                 raise
             return result, tx.emitted
 
-        return await self.commit(branch.id, work, later=later)
+        return await self.commit(target.id, work, later=later)
 
     async def commit(
         self,
@@ -226,15 +249,23 @@ class Hall:
             if not emitted:
                 return
             self.wake(followups.workers_to_wake(emitted), devices=wake_devices)
-            to_redis = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
-            if to_redis is not None:
-                # started in seq order; a slow Redis holds up this answer, not the next change
-                sending.append(asyncio.ensure_future(to_redis))
+            # each stream its own (an admin's change also appends to ORG, qms.usecases.org)
+            for stream, some in itertools.groupby(emitted, key=lambda ev: ev.branch_id):
+                to_redis = self.bus.publish_nowait(stream, list(some))  # local screens: now
+                if to_redis is not None:
+                    # started in seq order; a slow Redis holds up this answer, not the next
+                    sending.append(asyncio.ensure_future(to_redis))
 
-        result, _ = await self._lanes[branch_id].run(partial(retrying, work), publish, later=later)
+        result, done = await self._lanes[branch_id].run(
+            partial(retrying, work), publish, later=later
+        )
         # the lane ran publish before this task resumed
         for sent in sending:
             await asyncio.shield(sent)  # the events go out even if the caller left
+        if self.reload_org is not None and any(ev.branch_id == ORG for ev in done):
+            # this worker sees its own admin change before answering (the others reload
+            # from the bus within milliseconds): a revoked token is refused here at once
+            await asyncio.shield(self.reload_org())
         return result
 
     def wake(self, workers: set[str], *, devices: bool = True) -> None:
@@ -258,8 +289,10 @@ class Hall:
         action: str,
         args: tuple[Any, ...],
         result: object,
+        branch_id: str | None = None,
     ) -> None:
-        """Record a person's or a device's change (the hall's own workers are not)."""
+        """Record a person's or a device's change (the hall's own workers are not), in
+        the branch changed (an admin's change of another branch is in that one's log)."""
         if who.role == "system":
             return
         target = audit.target_of(args)
@@ -267,7 +300,8 @@ class Hall:
             named = [result[k] for k in ("number", "txn_id", "id") if result.get(k) is not None]
             target = audit.target_of(tuple(named[:1]))
         outcome = result.code if isinstance(result, QmsError) else "ok"
-        add(audit.entry(now, who.branch_id, who.label, who.role, who.via, action, target, outcome))
+        where = branch_id or who.branch_id
+        add(audit.entry(now, where, who.label, who.role, who.via, action, target, outcome))
 
     async def wake_from_bus(self) -> None:
         """For the process running the background workers: a change made in another
@@ -298,7 +332,7 @@ class Hall:
         send every display of the branch to the events table at once, which with hundreds
         of displays on a worker reaches them seconds later than the bus would."""
         latest: dict[str, int] = {}
-        for branch_id in self.branches:
+        for branch_id in [*self.branches, ORG]:
             try:
                 latest[branch_id] = await self.read(events.current_seq, branch_id)
             except Exception as exc:  # the database is away: the next round looks again
