@@ -21,6 +21,7 @@ from tests.procs import until
 from tests.wsclient import ViewClient
 
 PHONE = "0912345699"
+BA_PASSWORD = "chinhanh2026"  # the password policy: 8 characters with a digit
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
         done = subprocess.run(
             [sys.executable, "-m", "qms", "user", "add", "ba1", "--role", "branch_admin",
              "--name", "Quản Lý Chi Nhánh", "--branch", "PE0100", "--config", str(server.config)],
-            input="demo123\n", text=True, capture_output=True, cwd=server.tmp, timeout=60,
+            input=BA_PASSWORD + "\n", text=True, capture_output=True, cwd=server.tmp, timeout=60,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         yield server
@@ -212,7 +213,7 @@ def test_scope_and_bad_input_change_nothing(
     hall: HallServer, admin: Staff, people: dict[str, Staff]
 ) -> None:
     before = admin.get("/api/alert-rules")["rules"]
-    ba = Staff(hall.base, "ba1", None)
+    ba = Staff(hall.base, "ba1", None, password=BA_PASSWORD)
     try:
         cases = [
             (people["sup"], "POST", "/api/alert-rules", {"kind": "wait_over", "threshold": 1},

@@ -200,19 +200,6 @@ def check_scope(role: str, own_branch: str, branch: str | None) -> None:
         )
 
 
-def check_version(current: int, given: object) -> None:
-    """An edit made on a copy older than the record is refused, nothing lost."""
-    if isinstance(given, bool) or not isinstance(given, int):
-        raise BadRequest("version is the record's version, a number", code="invalid_request",
-                         field="version")  # fmt: skip
-    if given != current:
-        raise Conflict(
-            f"the record is at version {current}, not {given}: reload",
-            code="stale_edit",
-            current=current,
-        )
-
-
 def check_ackable(acked_by: str | None, acked_at: dt.datetime | None) -> None:
     """An alert is acknowledged once: the second person is told who did it."""
     if acked_by is not None:

@@ -743,8 +743,8 @@ export const ERRORS = {
     "en": "This account works with its own branch only, not with {branch}."
   },
   "stale_edit": {
-    "vi": "Bản ghi đã được người khác sửa sau khi bạn mở (phiên bản {current}). Tải lại rồi sửa lại.",
-    "en": "The record was changed by someone else since you opened it (version {current}). Reload and edit again."
+    "vi": "Bản ghi đã được người khác sửa sau khi bạn mở (phiên bản {version}). Tải lại rồi sửa lại.",
+    "en": "The record was changed by someone else since you opened it (version {version}). Reload and edit again."
   }
 };
 export const STATUSES = {

@@ -786,8 +786,8 @@ ERRORS: dict[str, tuple[str, str]] = {
         "This account works with its own branch only, not with {branch}.",
     ),
     "stale_edit": (
-        "Bản ghi đã được người khác sửa sau khi bạn mở (phiên bản {current}). Tải lại rồi sửa lại.",
-        "The record was changed by someone else since you opened it (version {current}). "
+        "Bản ghi đã được người khác sửa sau khi bạn mở (phiên bản {version}). Tải lại rồi sửa lại.",
+        "The record was changed by someone else since you opened it (version {version}). "
         "Reload and edit again.",
     ),
 }

@@ -251,7 +251,7 @@ def test_a_rule_turned_off_clears_its_alerts_and_a_stale_edit_is_refused(rig: Ri
     assert off["version"] == 2 and off["enabled"] is False
     with pytest.raises(QmsError) as err:  # a second admin, on the copy they read before
         rig.run(alerts.update_rule(rig.hall, ADMIN, r["id"], {"version": 1, "threshold": 9}))
-    assert err.value.code == "stale_edit" and err.value.details["current"] == 2
+    assert err.value.code == "stale_edit" and err.value.details["version"] == 2
     assert look(rig)["cleared"] == 1
     assert rig.run(alerts.list_rules(rig.hall, ADMIN))["rules"][0]["threshold"] == 0  # unchanged
 
