@@ -273,3 +273,55 @@ def test_the_supervisor_page_shows_an_alert_live_and_acknowledges_it_by_a_click(
     page.wait_for_selector(f"#sv-alerts li.alert[data-id='{alert['id']}']", state="detached")
     page.close()
     assert console.errors == []
+
+
+MOUNT_RULES = """async () => {
+  const { mountAlertRules } = await import("/counters/alert-rules.js");
+  const { api } = await import("/static/qms.js");
+  const token = JSON.parse(sessionStorage.getItem("qms.session")).token;
+  const box = document.createElement("section");
+  box.id = "rules-box";
+  document.body.prepend(box);
+  const call = (path, opts = {}) => api(path, { ...opts, token });
+  mountAlertRules(box, { call, branches: ["PE0100"], company: true });
+}"""
+
+
+@pytest.mark.browser
+def test_the_rules_form_adds_refuses_in_words_and_turns_a_rule_off(
+    browser: Any, hall: HallServer, admin: Staff
+) -> None:
+    """The mountable form as the admin pages will hold it, on a page of the hall."""
+    console = Console()
+    page = console.watch(browser.new_page(viewport={"width": 1400, "height": 1200}))
+    sign_in(page, hall, "admin", "")
+    page.evaluate(MOUNT_RULES)
+    form = page.locator("#rules-box form.alert-rule-form")
+    page.wait_for_selector("#rules-box table.alert-rules tbody tr[data-id]")  # the earlier rules
+    rows = "#rules-box tbody tr[data-id]"
+    before = page.locator(rows).count()
+    form.locator("select[name=kind]").select_option("day_not_closed")
+    assert "giờ trong ngày" in form.locator(".unit").inner_text()
+    form.locator("input[name=threshold]").fill("24")
+    form.locator("button[type=submit]").click()
+    error = page.locator("#rules-box .error[data-code=invalid_threshold]")
+    error.wait_for()
+    assert error.inner_text().startswith("Ngưỡng phải là số nguyên từ 0 đến 23")
+    form.locator("input[name=threshold]").fill("17")
+    form.locator("input[name=notify_phone]").fill("0912 345 677")
+    form.locator("select[name=branch]").select_option("")  # every branch
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[rows, before]
+    )
+    made = max(admin.get("/api/alert-rules")["rules"], key=lambda r: r["id"])
+    row = page.locator(f"#rules-box tr[data-id='{made['id']}']")
+    row.wait_for()
+    assert "Mọi chi nhánh" in row.inner_text() and "84912345677" in row.inner_text()
+    assert (made["kind"], made["threshold"], made["branch"]) == ("day_not_closed", 17, None)
+    row.locator("button.rule-toggle").click()
+    page.wait_for_selector(f"#rules-box tr[data-id='{made['id']}'][data-enabled=false]")
+    after = next(r for r in admin.get("/api/alert-rules")["rules"] if r["id"] == made["id"])
+    assert (after["enabled"], after["version"]) == (False, 2)
+    page.close()
+    assert console.errors == []
