@@ -24,6 +24,20 @@ PHONE = "0912345699"
 BA_PASSWORD = "chinhanh2026"  # the password policy: 8 characters with a digit
 
 
+#: C3's receipt printer, as config.yaml has it; the hall starts with it unplugged
+RECEIPT_C3 = {"id": "receipt-c3", "paper": 80,
+              "backend": {"kind": "file", "path": "data/prints/receipt-c3.bin"}}  # fmt: skip
+
+
+def unplugged(raw: dict[str, Any]) -> None:
+    """C3's printer on a network address where nothing listens: every job fails."""
+    (branch,) = raw["branches"]
+    for p in branch["printers"]:
+        if p["id"] == "receipt-c3":
+            p["backend"] = {"kind": "network", "host": "127.0.0.1", "port": free_port(),
+                            "timeout": 1}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
     sim_port = free_port()
@@ -32,6 +46,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
         notify__simulator={"enabled": True, "port": sim_port},
     )
     server.edit_config(lambda raw: raw.update(alerts={"every_s": 0.2}))
+    server.edit_config(unplugged)
     server.notify_url = f"http://127.0.0.1:{sim_port}"  # type: ignore[attr-defined]
     server.start()
     try:
@@ -207,6 +222,20 @@ def test_a_drawer_difference_until_approved_and_the_day_not_closed(
     open_day = raised(view, day)
     assert open_day["value"] == 0 and open_day["detail"]["day"]
     assert people["head"].post(f"/api/alerts/{open_day['id']}/ack")["acked_by"] == "head"
+
+
+def test_a_printer_offline_until_it_is_plugged_back(
+    hall: HallServer, admin: Staff, people: dict[str, Staff], view: ViewClient
+) -> None:
+    r = rule(admin, "device_offline", 0)
+    job = admin.post("/api/admin/branches/PE0100/counters/C3/test", {"what": "print"})
+    alert = raised(view, r)
+    assert (alert["subject"], alert["detail"]["device"]) == ("receipt-c3", "print")
+    assert alert["detail"]["error"]  # why the printer failed, for the supervisor
+    admin.post("/api/admin/branches/PE0100/printers", {**RECEIPT_C3, "version": 1})
+    heard(view, "alert.cleared", alert)  # the job printed on the printer plugged back
+    jobs = people["sup"].get("/api/device-jobs")["jobs"]
+    assert [j["status"] for j in jobs if j["id"] == job["job"]] == ["done"]
 
 
 def test_scope_and_bad_input_change_nothing(
