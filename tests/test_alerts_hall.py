@@ -275,6 +275,56 @@ def test_scope_and_bad_input_change_nothing(
     assert after[: len(before)] == before and len(after) == len(before) + 1
 
 
+def test_another_branchs_admin_sees_and_acknowledges_only_their_own(
+    hall: HallServer, admin: Staff, people: dict[str, Staff], view: ViewClient,
+    customers: Customers,
+) -> None:  # fmt: skip
+    """A second branch made in the admin API: a rule of every branch raises in the first
+    hall; the second branch's admin neither sees it nor acknowledges it, nor makes rules
+    for the first branch or for every branch; the company admin sees it by branch."""
+    admin.post("/api/admin/branches", {"id": "PE0200", "name": "Điện lực Hai",
+               "collection_point": "PE0200-HALL1", "cmis_version": "2.0",
+               "paper_invoices": True})  # fmt: skip
+    made = admin.post("/api/admin/staff", {"username": "ba2", "full_name": "Quản Lý Hai",
+                      "role": "branch_admin", "branch": "PE0200"})  # fmt: skip
+    ba2 = Staff(hall.base, "ba2", None, password=made["temporary_password"])
+    try:
+        ba2.post("/api/auth/password",
+                 {"password": made["temporary_password"], "new_password": BA_PASSWORD})  # fmt: skip
+        company = rule(admin, "wait_over", 0, branch=None)
+        assert company["branch"] is None
+        t = people["kiosk"].post("/api/tickets", {"customers": [customers.take()]})
+        alert = raised(view, company)
+        assert alert["branch"] == "PE0100"
+        assert ba2.get("/api/alerts")["alerts"] == []
+        for method, path, body, code in (
+            ("POST", f"/api/alerts/{alert['id']}/ack", None, "wrong_branch"),
+            ("GET", "/api/alerts?branch=PE0100", None, "wrong_branch"),
+            ("POST", "/api/alert-rules", {"kind": "wait_over", "threshold": 1,
+                                          "branch": "PE0100"}, "wrong_branch"),
+            ("POST", "/api/alert-rules", {"kind": "wait_over", "threshold": 1,
+                                          "branch": None}, "wrong_branch"),
+            ("PATCH", f"/api/alert-rules/{company['id']}", {"version": 1, "threshold": 9},
+             "wrong_branch"),
+        ):  # fmt: skip
+            with pytest.raises(ApiError) as err:
+                ba2.call(method, path, body)
+            assert (err.value.status, err.value.code) == (403, code), path
+        own = ba2.post("/api/alert-rules", {"kind": "closed_while_queue", "threshold": 3})
+        assert own["branch"] == "PE0200"
+        assert [r["id"] for r in ba2.get("/api/alert-rules")["rules"]] == [own["id"]]
+        by_branch = admin.get("/api/alerts?branch=PE0100")["alerts"]
+        assert alert["id"] in [a["id"] for a in by_branch]
+        assert admin.get("/api/alerts?branch=PE0200")["alerts"] == []
+        assert times(view, "alert.acked", alert) == 0  # the refusal changed nothing
+    finally:
+        ba2.close()
+    people["c2"].act("call", number=t["number"])
+    heard(view, "alert.cleared", alert)
+    free(people["c2"])
+    admin.call("PATCH", f"/api/alert-rules/{company['id']}", {"version": 1, "enabled": False})
+
+
 @pytest.mark.browser
 def test_the_supervisor_page_shows_an_alert_live_and_acknowledges_it_by_a_click(
     browser: Any, hall: HallServer, admin: Staff, people: dict[str, Staff], view: ViewClient,
