@@ -231,7 +231,6 @@ def test_a_printer_offline_until_it_is_plugged_back(
     job = admin.post("/api/admin/branches/PE0100/counters/C3/test", {"what": "print"})
     alert = raised(view, r)
     assert (alert["subject"], alert["detail"]["device"]) == ("receipt-c3", "print")
-    assert alert["detail"]["error"]  # why the printer failed, for the supervisor
     admin.post("/api/admin/branches/PE0100/printers", {**RECEIPT_C3, "version": 1})
     heard(view, "alert.cleared", alert)  # the job printed on the printer plugged back
     jobs = people["sup"].get("/api/device-jobs")["jobs"]
