@@ -1,13 +1,14 @@
 // The supervisor's hall view: tickets by status, each counter's work, the paper still
 // to find, every ticket of the day, payments awaiting CMIS, the hourly charts, the
 // arrivals forecast (forecast.js), the productivity section (productivity.js) and the
-// messages to customers' phones (notices.js).
+// messages to customers' phones (notices.js); on top, the hall's open alerts (alerts.js).
 import { $, el, money, showError, timeOf, TICKET_STATUS } from "/static/qms.js";
 import { HourlyCharts, minutes } from "/counters/charts.js";
 import { statusBadge, msg } from "/counters/common.js";
 import { forecastPanel } from "/counters/forecast.js";
 import { productivityPanel } from "/counters/productivity.js";
 import { noticesPanel } from "/counters/notices.js";
+import { mountAlerts } from "/counters/alerts.js";
 
 const CHART_EVENTS = new Set([
   "ticket.issued",
@@ -25,6 +26,7 @@ export function supervisorScreen(ctx) {
   const productivity = productivityPanel(ctx);
   const forecast = forecastPanel(ctx);
   const notices = noticesPanel(ctx);
+  let alerts = null; // mounted when the view first opens
 
   const ACTIVE = new Set(["waiting", "serving", "parked"]);
 
@@ -189,6 +191,8 @@ export function supervisorScreen(ctx) {
     productivity.start(sv.today);
     forecast.start();
     notices.start();
+    if (alerts) alerts.start();
+    else alerts = mountAlerts($("#sv-alerts"), { call });
   }
 
   function stopSupervisor() {
@@ -199,12 +203,14 @@ export function supervisorScreen(ctx) {
     productivity.stop();
     forecast.stop();
     notices.stop();
+    if (alerts) alerts.stop();
   }
 
   function onSnapshot(data) {
     if (ctx.mode !== "supervisor") return;
     sv.pending = data.payments_pending || 0;
     sv.today = data.business_day || sv.today;
+    if (alerts) alerts.reload(); // after a reconnect: what was raised meanwhile
   }
 
   function onEvent(evt) {
@@ -212,6 +218,7 @@ export function supervisorScreen(ctx) {
     if (ctx.mode !== "supervisor") return;
     if (sv.charts && CHART_EVENTS.has(evt.event)) sv.charts.poke();
     if (!sv.watch) notices.onEvent(evt);
+    if (alerts && !sv.watch) alerts.onEvent(evt);
     if (evt.event === "payment.collected") sv.pending += (d.payments || []).length;
     if (evt.event === "payment.confirmed" || evt.event === "payment.refused") sv.pending = Math.max(0, sv.pending - 1);
   }

@@ -412,6 +412,16 @@ class AuditSettings(_Model):
     )
 
 
+class AlertSettings(_Model):
+    every_s: float = Field(
+        30.0,
+        ge=0.1,
+        le=3600,
+        description="How often, in seconds, the process that runs the background workers "
+        "looks at every hall against the alert rules (docs/alerts.md).",
+    )
+
+
 class PrinterSettings(_Model):
     """A receipt/ticket printer; ``backend`` is python-escpos's connection (see
     docs/printing.md): network, usb, serial, file, console or dummy."""
@@ -722,6 +732,7 @@ class Settings(_Model):
     forecast: ForecastSettings = ForecastSettings()
     auth: AuthSettings = AuthSettings()
     audit: AuditSettings = AuditSettings()
+    alerts: AlertSettings = AlertSettings()
     branches: list[BranchSettings] = Field(
         min_length=1,
         description="Branches (id, name, collection_point, cmis_version, counters).",

@@ -165,6 +165,12 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/stats/hourly"): ("/api/stats/hourly", "stats.read"),
     ("GET", "/api/forecast"): ("/api/forecast", "stats.read"),  # docs/forecast.md
     ("GET", "/api/notices"): ("/api/notices", "notify.read"),  # notify (docs/notify.md)
+    # alerts (docs/alerts.md)
+    ("GET", "/api/alerts"): ("/api/alerts", "alerts.read"),
+    ("POST", "/api/alerts/{alert:int}/ack"): ("/api/alerts/999999/ack", "alerts.ack"),
+    ("GET", "/api/alert-rules"): ("/api/alert-rules", "alerts.manage"),
+    ("POST", "/api/alert-rules"): ("/api/alert-rules", "alerts.manage"),
+    ("PATCH", "/api/alert-rules/{rule:int}"): ("/api/alert-rules/999999", "alerts.manage"),
     ("GET", "/api/device-jobs"): ("/api/device-jobs", "devices.read"),
     ("POST", "/api/device-jobs/{job:int}/retry"): ("/api/device-jobs/1/retry", "devices.retry"),
     ("POST", "/api/device-jobs/{job:int}/reprint"): (

@@ -18,6 +18,7 @@ import pytest
 from integrations.cmis.base import PaymentState, Supply
 from qms.config import CounterSettings
 from qms.domain import (
+    alerts,
     cashier,
     delivery,
     errors,
@@ -338,6 +339,10 @@ STORED = {
     "statement_line": list(bank_statement.STATUSES),
     "qr_source": ["ticket", "counter"],
     "qr_status": ["open", "paid"],
+    # alerts (docs/alerts.md): each kind's name and what it says; an alert's state
+    "alert": list(alerts.KINDS),
+    "alert_says": list(alerts.KINDS),
+    "alert_status": list(alerts.STATES),
 }
 
 

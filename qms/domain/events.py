@@ -83,6 +83,10 @@ EVENT_TYPES: dict[str, str] = {
     "bank.statement_imported": "lines of the bank statement were imported and matched",
     "bank.line_matched": "an unmatched statement line was taken as its notification",
     "bank.line_cleared": "a statement line was cleared with a note: no customer's payment",
+    "alert.raised": "an alert rule found the hall over its threshold (docs/alerts.md); raised "
+    "again the same day when its condition came back",
+    "alert.acked": "a person acknowledged an alert (audited)",
+    "alert.cleared": "an alert's condition is gone (or its rule was turned off)",
     "org.changed": "the organisation changed (a branch, counter, printer, device, account or "
     "policy): every worker reloads it; in the stream ORG",
     "hall.changed": "a hall's parameters, hours or counters changed: its pages reload them",

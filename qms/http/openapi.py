@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from qms.domain import alerts as alert_rules
 from qms.domain import commands as c
 from qms.domain import delivery, money, notices, priority, tickets
 from qms.domain.field import commands as fc
@@ -333,6 +334,59 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "The day's messages to customers' phones, by status", "notify.read", query=(_DAY,)
     ),
     # --- end notify ---
+    # --- alerts (docs/alerts.md) ---
+    ("GET", "/api/alerts"): Op(
+        "Alerts, newest first: the open ones (not cleared) or all; a company role may name "
+        "a branch",
+        "alerts.read",
+        query=("status", "branch"),
+        refusals=(("403", ("wrong_branch",)), ("404", ("unknown_branch",))),
+    ),
+    ("POST", "/api/alerts/{alert:int}/ack"): Op(
+        "Acknowledge an alert (audited)",
+        "alerts.ack",
+        refusals=(
+            ("403", ("wrong_branch",)),
+            ("404", ("unknown_alert",)),
+            ("409", ("alert_acked",)),
+        ),
+    ),
+    ("GET", "/api/alert-rules"): Op("The alert rules and the kinds' units", "alerts.manage"),
+    ("POST", "/api/alert-rules"): Op(
+        "A new alert rule (branch null: every branch, the company admin's)",
+        "alerts.manage",
+        body=True,
+        fields={
+            "branch": ({"type": ["string", "null"]}, False),
+            "kind": ({"type": "string", "enum": list(alert_rules.KINDS)}, True),
+            "threshold": ({"type": "integer", "minimum": 0}, True),
+            "notify_phone": ({"type": ["string", "null"]}, False),
+            "enabled": ({"type": "boolean"}, False),
+        },
+        refusals=(
+            ("400", ("invalid_alert_kind", "invalid_threshold", "invalid_phone")),
+            ("403", ("wrong_branch",)),
+            ("404", ("unknown_branch",)),
+        ),
+    ),
+    ("PATCH", "/api/alert-rules/{rule:int}"): Op(
+        "Change an alert rule's threshold, phone or on/off, on the version read",
+        "alerts.manage",
+        body=True,
+        fields={
+            "version": ({"type": "integer", "minimum": 1}, True),
+            "threshold": ({"type": "integer", "minimum": 0}, False),
+            "notify_phone": ({"type": ["string", "null"]}, False),
+            "enabled": ({"type": "boolean"}, False),
+        },
+        refusals=(
+            ("400", ("invalid_threshold", "invalid_phone")),
+            ("403", ("wrong_branch",)),
+            ("404", ("unknown_alert_rule",)),
+            ("409", ("stale_edit",)),
+        ),
+    ),
+    # --- end alerts ---
     ("GET", "/api/device-jobs"): Op("Print and LED jobs", "devices.read", query=("status",)),
     ("POST", "/api/device-jobs/{job:int}/retry"): Op("Try a failed job again", "devices.retry"),
     ("POST", "/api/device-jobs/{job:int}/reprint"): Op("Print a document again", command=c.Reprint),

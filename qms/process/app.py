@@ -32,6 +32,7 @@ from qms.domain.errors import QmsError
 from qms.domain.field import orders as field_orders
 from qms.http import (
     access_log,
+    alerts,
     api,
     audio,
     audit,
@@ -66,6 +67,7 @@ from qms.usecases import org as org_mod
 from qms.usecases.auth import Authenticator, seed_demo_staff
 from qms.usecases.hall import Hall
 from qms.workers import audit_upkeep, leader
+from qms.workers.alert_watch import AlertWatch
 from qms.workers.debt_fetcher import DebtFetcher
 from qms.workers.device_worker import DeviceWorker
 from qms.workers.field_watch import FieldWatch
@@ -336,6 +338,7 @@ def create_app(
                         DebtFetcher(hall).run(),
                         SupplyPoster(hall).run(),
                         FieldWatch(hall).run(),
+                        AlertWatch(hall, gateway, settings.alerts.every_s).run(),
                         hall.wake_from_bus(),
                         audit_upkeep.prune(engine, clock, settings.audit.retention_days),
                     )
@@ -378,6 +381,7 @@ def create_app(
         *stats.routes,
         *forecast.routes,
         *notices.routes,
+        *alerts.routes,
         *devices.routes,
         *company.routes,  # the company view (docs/company.md)
         *metrics.routes,

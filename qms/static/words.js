@@ -718,6 +718,26 @@ export const ERRORS = {
     "vi": "Vé này không có số điện thoại nhận tin: không có gì để dừng.",
     "en": "This ticket has no phone number for messages: nothing to stop."
   },
+  "invalid_alert_kind": {
+    "vi": "Loại cảnh báo không hợp lệ: chọn một trong {kinds:list}.",
+    "en": "Unknown kind of alert: choose one of {kinds:list}."
+  },
+  "invalid_threshold": {
+    "vi": "Ngưỡng phải là số nguyên từ 0 đến {high} ({unit}). Nhập lại ngưỡng.",
+    "en": "The threshold is a whole number from 0 to {high} ({unit}). Enter it again."
+  },
+  "unknown_alert": {
+    "vi": "Không có cảnh báo số {alert}. Tải lại danh sách cảnh báo.",
+    "en": "There is no alert {alert}. Reload the list of alerts."
+  },
+  "unknown_alert_rule": {
+    "vi": "Không có quy tắc cảnh báo số {rule}. Tải lại danh sách quy tắc.",
+    "en": "There is no alert rule {rule}. Reload the list of rules."
+  },
+  "alert_acked": {
+    "vi": "Cảnh báo này đã được {acked_by} xác nhận lúc {acked_at:datetime}.",
+    "en": "This alert was acknowledged by {acked_by} at {acked_at:datetime}."
+  },
   "wrong_branch": {
     "vi": "Bạn chỉ quản trị chi nhánh của mình, không phải {branch}. Nhờ quản trị công ty.",
     "en": "You administer your own branch only, not {branch}. Ask the company's admin."
@@ -1589,6 +1609,72 @@ export const STATUSES = {
       "vi": "Đã tính một lần",
       "en": "Counted once"
     }
+  },
+  "alert": {
+    "wait_over": {
+      "vi": "Khách chờ quá lâu",
+      "en": "Waiting too long"
+    },
+    "closed_while_queue": {
+      "vi": "Quầy thu không có người khi hàng chờ dài",
+      "en": "Cashier counter unstaffed while the queue is long"
+    },
+    "payment_unposted": {
+      "vi": "Khoản thu chưa vào CMIS",
+      "en": "Payment not yet in CMIS"
+    },
+    "device_offline": {
+      "vi": "Máy in, bảng LED không hoạt động",
+      "en": "Printer or LED board offline"
+    },
+    "drawer_difference": {
+      "vi": "Két lệch tiền",
+      "en": "Drawer difference"
+    },
+    "day_not_closed": {
+      "vi": "Chưa khoá sổ ngày",
+      "en": "Day not closed"
+    }
+  },
+  "alert_status": {
+    "open": {
+      "vi": "Chưa xác nhận",
+      "en": "Not acknowledged"
+    },
+    "acked": {
+      "vi": "Đã xác nhận",
+      "en": "Acknowledged"
+    },
+    "cleared": {
+      "vi": "Đã hết",
+      "en": "Cleared"
+    }
+  },
+  "alert_says": {
+    "wait_over": {
+      "vi": "Vé số {number} đã chờ {value} phút (ngưỡng {threshold} phút). Mở thêm quầy thu.",
+      "en": "Ticket {number} has waited {value} min (threshold {threshold} min). Open another cashier counter."
+    },
+    "closed_while_queue": {
+      "vi": "{value} vé đang chờ mà quầy {counters:list} không có người (ngưỡng {threshold} vé). Cử thu ngân vào quầy.",
+      "en": "{value} tickets wait while counter {counters:list} is unstaffed (threshold {threshold}). Send a cashier to the counter."
+    },
+    "payment_unposted": {
+      "vi": "{count} khoản thu chưa được CMIS xác nhận, lâu nhất {value} phút (ngưỡng {threshold} phút). Xem tình trạng CMIS.",
+      "en": "{count} payments not confirmed by CMIS, the oldest for {value} min (threshold {threshold} min). Check CMIS's health."
+    },
+    "device_offline": {
+      "vi": "{subject} chưa in, chưa hiện được {value} phút (ngưỡng {threshold} phút). Kiểm tra máy in, giấy và máy trạm phòng thu.",
+      "en": "{subject} has not printed or shown for {value} min (threshold {threshold} min). Check the printer, its paper and the hall agent."
+    },
+    "drawer_difference": {
+      "vi": "Két quầy {subject} ({cashier_name}) lệch {value:money} (ngưỡng {threshold:money}). Đếm lại hoặc duyệt chênh lệch.",
+      "en": "The drawer of counter {subject} ({cashier_name}) differs by {value:money} (threshold {threshold:money}). Count again or approve the difference."
+    },
+    "day_not_closed": {
+      "vi": "Ngày {day:date} chưa khoá sổ lúc {threshold} giờ. Đối soát và khoá sổ ngày.",
+      "en": "The day {day:date} is not closed at {threshold}:00. Reconcile and close the day."
+    }
   }
 };
 export const FIELDS = {
@@ -1891,6 +1977,26 @@ export const FIELDS = {
   "consent": {
     "vi": "sự đồng ý nhận tin",
     "en": "the consent"
+  },
+  "threshold": {
+    "vi": "ngưỡng cảnh báo",
+    "en": "the threshold"
+  },
+  "notify_phone": {
+    "vi": "số điện thoại nhận cảnh báo",
+    "en": "the phone for alerts"
+  },
+  "enabled": {
+    "vi": "bật hay tắt",
+    "en": "on or off"
+  },
+  "version": {
+    "vi": "phiên bản bản ghi",
+    "en": "the record's version"
+  },
+  "alert_kind": {
+    "vi": "loại cảnh báo",
+    "en": "the kind of alert"
   },
   "cmis_version": {
     "vi": "phiên bản CMIS",

@@ -117,6 +117,8 @@ def project_event(view: str, data: dict[str, Any], kind: str = "") -> dict[str, 
         return _field_event(view, data)
     if kind == "qr.shown":
         return _qr_shown(view, data)
+    if kind.startswith("alert."):  # the supervisor's (docs/alerts.md): a count, a name
+        return dict(data) if view == "supervisor" else {}
     out: dict[str, Any] = {}
     if "ticket" in data:
         out["ticket"] = project_ticket(view, data["ticket"])

@@ -760,6 +760,27 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Vé này không có số điện thoại nhận tin: không có gì để dừng.",
         "This ticket has no phone number for messages: nothing to stop.",
     ),
+    # alerts (docs/alerts.md)
+    "invalid_alert_kind": (
+        "Loại cảnh báo không hợp lệ: chọn một trong {kinds:list}.",
+        "Unknown kind of alert: choose one of {kinds:list}.",
+    ),
+    "invalid_threshold": (
+        "Ngưỡng phải là số nguyên từ 0 đến {high} ({unit}). Nhập lại ngưỡng.",
+        "The threshold is a whole number from 0 to {high} ({unit}). Enter it again.",
+    ),
+    "unknown_alert": (
+        "Không có cảnh báo số {alert}. Tải lại danh sách cảnh báo.",
+        "There is no alert {alert}. Reload the list of alerts.",
+    ),
+    "unknown_alert_rule": (
+        "Không có quy tắc cảnh báo số {rule}. Tải lại danh sách quy tắc.",
+        "There is no alert rule {rule}. Reload the list of rules.",
+    ),
+    "alert_acked": (
+        "Cảnh báo này đã được {acked_by} xác nhận lúc {acked_at:datetime}.",
+        "This alert was acknowledged by {acked_by} at {acked_at:datetime}.",
+    ),
     # --- administration (docs/admin.md) --------------------------------------------------
     "wrong_branch": (
         "Bạn chỉ quản trị chi nhánh của mình, không phải {branch}. Nhờ quản trị công ty.",

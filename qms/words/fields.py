@@ -79,6 +79,12 @@ FIELDS: dict[str, tuple[str, str]] = {
     "phone": ("số điện thoại", "the phone number"),
     "channel": ("kênh nhắn tin", "the message channel"),
     "consent": ("sự đồng ý nhận tin", "the consent"),
+    # alert rules (docs/alerts.md)
+    "threshold": ("ngưỡng cảnh báo", "the threshold"),
+    "notify_phone": ("số điện thoại nhận cảnh báo", "the phone for alerts"),
+    "enabled": ("bật hay tắt", "on or off"),
+    "version": ("phiên bản bản ghi", "the record's version"),
+    "alert_kind": ("loại cảnh báo", "the kind of alert"),
     # administration (docs/admin.md)
     "cmis_version": ("phiên bản CMIS", "the CMIS version"),
     "collection_point": ("mã phòng thu", "the hall's code"),

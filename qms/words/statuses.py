@@ -339,4 +339,56 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "double": ("Đã tính một lần", "Counted once"),
     },
+    # alerts (docs/alerts.md): the kinds of rule, and what a raised alert says
+    "alert": {
+        "wait_over": ("Khách chờ quá lâu", "Waiting too long"),
+        "closed_while_queue": (
+            "Quầy thu không có người khi hàng chờ dài",
+            "Cashier counter unstaffed while the queue is long",
+        ),
+        "payment_unposted": ("Khoản thu chưa vào CMIS", "Payment not yet in CMIS"),
+        "device_offline": ("Máy in, bảng LED không hoạt động", "Printer or LED board offline"),
+        "drawer_difference": ("Két lệch tiền", "Drawer difference"),
+        "day_not_closed": ("Chưa khoá sổ ngày", "Day not closed"),
+    },
+    "alert_status": {
+        "open": ("Chưa xác nhận", "Not acknowledged"),
+        "acked": ("Đã xác nhận", "Acknowledged"),
+        "cleared": ("Đã hết", "Cleared"),
+    },
+    "alert_says": {
+        "wait_over": (
+            "Vé số {number} đã chờ {value} phút (ngưỡng {threshold} phút). Mở thêm quầy thu.",
+            "Ticket {number} has waited {value} min (threshold {threshold} min). Open another "
+            "cashier counter.",
+        ),
+        "closed_while_queue": (
+            "{value} vé đang chờ mà quầy {counters:list} không có người (ngưỡng {threshold} vé). "
+            "Cử thu ngân vào quầy.",
+            "{value} tickets wait while counter {counters:list} is unstaffed (threshold "
+            "{threshold}). Send a cashier to the counter.",
+        ),
+        "payment_unposted": (
+            "{count} khoản thu chưa được CMIS xác nhận, lâu nhất {value} phút (ngưỡng {threshold} "
+            "phút). Xem tình trạng CMIS.",
+            "{count} payments not confirmed by CMIS, the oldest for {value} min (threshold "
+            "{threshold} min). Check CMIS's health.",
+        ),
+        "device_offline": (
+            "{subject} chưa in, chưa hiện được {value} phút (ngưỡng {threshold} phút). Kiểm tra "
+            "máy in, giấy và máy trạm phòng thu.",
+            "{subject} has not printed or shown for {value} min (threshold {threshold} min). "
+            "Check the printer, its paper and the hall agent.",
+        ),
+        "drawer_difference": (
+            "Két quầy {subject} ({cashier_name}) lệch {value:money} (ngưỡng {threshold:money}). "
+            "Đếm lại hoặc duyệt chênh lệch.",
+            "The drawer of counter {subject} ({cashier_name}) differs by {value:money} "
+            "(threshold {threshold:money}). Count again or approve the difference.",
+        ),
+        "day_not_closed": (
+            "Ngày {day:date} chưa khoá sổ lúc {threshold} giờ. Đối soát và khoá sổ ngày.",
+            "The day {day:date} is not closed at {threshold}:00. Reconcile and close the day.",
+        ),
+    },
 }
