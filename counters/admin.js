@@ -84,6 +84,8 @@ function showTab(tab) {
   show(tab);
   history.replaceState(null, "", `${location.pathname}${location.search}#${tab}`);
   if (tab === "halls") halls.show();
+  // another admin's changes of accounts come by no event of this hall: a tab shows them
+  if (st.org) load();
 }
 
 // ----------------------------------------------------------------------------------
@@ -255,6 +257,9 @@ function main() {
   $("#secret-copy").addEventListener("click", () => navigator.clipboard?.writeText($("#secret-value").textContent));
   document.addEventListener("keydown", keys);
   window.addEventListener("online", () => load());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && st.org) load();
+  });
   staff.wire();
   halls.wire();
   clearForm($("#policy-form"));
