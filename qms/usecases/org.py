@@ -106,8 +106,11 @@ def import_config(engine: Engine, settings: Settings, now: dt.datetime) -> bool:
                             enrolled_by="config.yaml",
                         )
                     )
-    except IntegrityError:  # another worker imported first
-        return False
+    except IntegrityError:
+        with Session(engine) as s:
+            if s.get(OrgState, 1) is not None:  # another worker imported first
+                return False
+        raise
     log.info("organisation imported from config.yaml: %d branch(es)", len(settings.branches))
     return True
 
@@ -184,11 +187,11 @@ def read(session: Session, settings: Settings) -> tuple[dict[str, Branch], dict[
 
 def device_specs(
     session: Session, branch_ids: frozenset[str]
-) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
-    """What this process opens for the branches whose devices it drives: printers by id
-    (python-escpos's settings) and LED boards by (branch, counter)."""
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
+    """What this process opens for the branches whose devices it drives: printers by
+    (branch, id) (python-escpos's settings) and LED boards by (branch, counter)."""
     printers = {
-        p.id: {
+        (p.branch_id, p.id): {
             "id": p.id,
             "backend": json.loads(p.backend),
             "paper": p.paper,
