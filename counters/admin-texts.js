@@ -1,19 +1,8 @@
 // The admin page's words (counters/admin.html and admin*.js), Vietnamese first, English
 // second. Static texts carry data-i18n="adm.…"; the scripts ask with msg("…"). Refusals
-// come from their codes (qms/words/errors.py, through words.js).
+// come from their codes (qms/words/errors.py, through words.js); roles ("role.cashier")
+// and parities are the hall's statuses (qms/words/statuses.py, qms/static/texts.js).
 
-const ROLES = {
-  reception: ["Tiếp nhận", "Reception"],
-  lookup: ["Tra cứu hoá đơn", "Invoice lookup"],
-  cashier: ["Thu ngân", "Cashier"],
-  head_cashier: ["Thủ quỹ", "Head cashier"],
-  supervisor: ["Giám sát phòng thu", "Hall supervisor"],
-  admin: ["Quản trị công ty", "Company admin"],
-  field_leader: ["Đội trưởng cắt điện", "Field team leader"],
-  crew: ["Tổ cắt điện", "Field crew"],
-  branch_admin: ["Quản trị chi nhánh", "Branch admin"],
-  finance: ["Tài chính", "Finance"],
-};
 const WEEKDAYS = [
   ["Thứ 2", "Mon"],
   ["Thứ 3", "Tue"],
@@ -192,10 +181,6 @@ export const ADMIN_TEXTS = {
     ["lookup", ["Tra cứu", "Lookup"]],
     ["cashier", ["Thu tiền", "Cashier"]],
   ]),
-  ...table("parity", [
-    ["even", ["chẵn", "even"]],
-    ["odd", ["lẻ", "odd"]],
-  ]),
   no_printer: { vi: "— Không có —", en: "— None —" },
   retired_word: { vi: "Đã nghỉ", en: "Retired" },
   test_print: { vi: "In trang thử", en: "Print test page" },
@@ -269,6 +254,4 @@ export const ADMIN_TEXTS = {
       `Put this token in hall agent ${id}'s settings. It shows this once: if lost, revoke and enroll again.`,
   },
   device_revoked: { vi: ({ id }) => `Đã thu hồi thiết bị ${id}.`, en: ({ id }) => `Device ${id} revoked.` },
-  // roles, as the lists and forms name them
-  ...table("role", Object.entries(ROLES)),
 };
