@@ -241,12 +241,25 @@ def test_a_new_hall_set_up_from_the_admin_pages_works_a_day(
     cashier.wait_for_selector(f"#current-number:text-is('{number}')")
     cashier.wait_for_selector("#ready[data-ready=true]")
     display.wait_for_selector(f"#counter-C1:text-is('{number}')")
+    # C1 serves the ticket: the admin may not retire it, said in words with the number
+    tab(page, "halls")
+    page.click("#counters-table tr[data-code=C1] button.retire")
+    page.wait_for_selector("#retire-confirm[data-code=C1]:not([hidden])")
+    page.click("#retire-yes")
+    page.wait_for_selector("#counter-error[data-code=counter_serving]")
+    assert number in page.inner_text("#counter-error")
+    assert "Quầy đang phục vụ vé" in page.inner_text("#counter-error")
+    page.wait_for_selector("#counters-table tr[data-code=C1][data-retired=false]")
     printed = paper.stat().st_size
     cashier.keyboard.press("F4")
     cashier.wait_for_selector(f"#collect-result[data-ticket='{number}']")
     cashier.wait_for_selector("#payments-log li[data-status=confirmed]")
     cashier.wait_for_selector(f"#dr-expected[data-amount='{100000 + total}']")
     assert until(lambda: code.encode() in paper.read_bytes()[printed:]), "the receipt printed"
+    # C2 served nobody: retired after the confirm, its row kept
+    page.click("#counters-table tr[data-code=C2] button.retire")
+    page.click("#retire-yes")
+    page.wait_for_selector("#counters-table tr[data-code=C2][data-retired=true]")
     for p in (reception, cashier, display, kiosk):
         p.close()
 
@@ -256,7 +269,12 @@ def test_another_admins_save_in_between_is_said_and_nothing_typed_is_lost(
 ) -> None:
     made = admin.post(
         "/api/admin/staff",
-        {"username": "giamsat9", "full_name": "Đỗ Giám Sát", "role": "supervisor", "branch": "PE0100"},
+        {
+            "username": "giamsat9",
+            "full_name": "Đỗ Giám Sát",
+            "role": "supervisor",
+            "branch": "PE0100",
+        },
     )
     page = admin_page
     tab(page, "staff")
@@ -284,7 +302,11 @@ def test_another_admins_save_in_between_is_said_and_nothing_typed_is_lost(
     page.click("#staff-form button[type=submit]")
     page.wait_for_selector("#staff-form", state="hidden")
     page.wait_for_selector(f"{row} td.name:text-is('Đỗ Thị Giám Sát')")
-    saved = [u for u in admin.get("/api/admin/staff?branch=PE0100")["staff"] if u["username"] == "giamsat9"]
+    saved = [
+        u
+        for u in admin.get("/api/admin/staff?branch=PE0100")["staff"]
+        if u["username"] == "giamsat9"
+    ]
     assert saved[0]["full_name"] == "Đỗ Thị Giám Sát"
 
 

@@ -65,7 +65,14 @@ PAGES = {
         ["qms/static/texts.js", "counters/admin-texts.js"],
         [
             f"counters/{n}.js"
-            for n in ("admin", "admin-common", "admin-staff", "admin-halls", "admin-counters", "admin-devices")
+            for n in (
+                "admin",
+                "admin-common",
+                "admin-staff",
+                "admin-halls",
+                "admin-counters",
+                "admin-devices",
+            )
         ]
         + ["counters/admin.html"],
     ),
