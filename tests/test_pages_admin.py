@@ -347,3 +347,25 @@ def test_the_kiosk_says_the_hall_is_closed_outside_its_hours(
         kiosk.wait_for_selector("body[data-hall=open] #start-view:not([hidden])")
     assert kiosk.is_hidden("#hall-closed")
     kiosk.close()
+
+
+def test_a_branch_admin_lands_on_their_branch_only(
+    browser: Any, hall: HallServer, console: Console
+) -> None:
+    page = console.watch(browser.new_page(viewport={"width": 1400, "height": 1000}))
+    page.goto(f"{hall.base}/counters/")
+    page.fill("#login-username", "qtchinhanh")
+    page.fill("#login-password", "demo123")
+    page.click("#login-submit")
+    page.wait_for_url("**/counters/admin.html**")
+    page.wait_for_selector("body[data-loaded=true][data-company=false][data-role=branch_admin]")
+    assert page.is_hidden("#tab-policy") and page.is_hidden("#branch-new")
+    branches = page.eval_on_selector_all("#hall-pick option", "os => os.map(o => o.value)")
+    assert branches == ["PE0100"]
+    roles = page.eval_on_selector_all("#staff-role option", "os => os.map(o => o.value)")
+    assert "admin" not in roles and "finance" not in roles and "cashier" in roles
+    staff = page.eval_on_selector_all(
+        "#staff-table tbody tr", "rs => [...new Set(rs.map(r => r.dataset.branch))]"
+    )
+    assert staff == ["PE0100"]
+    page.close()
