@@ -153,6 +153,22 @@ def _branch(
     )
 
 
+def drift(settings: Settings, branches: dict[str, Branch]) -> list[str]:
+    """What config.yaml's organisation says that the database does not: after the first
+    start, such an edit is not read (the admin pages are), and the operator is told."""
+    out = []
+    for b in settings.branches:
+        held = branches.get(b.id)
+        if held is None:
+            out.append(f"branch {b.id} is in config.yaml, not in the database")
+            continue
+        mine = {c.code for c in b.counters}
+        theirs = set(held.counters) | set(held.former)
+        if mine - theirs:
+            out.append(f"counters {', '.join(sorted(mine - theirs))} of {b.id}")
+    return out
+
+
 @dataclass(frozen=True)
 class Device:
     """An active device's token, as the Authenticator resolves it without a query."""
