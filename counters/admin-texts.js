@@ -106,6 +106,7 @@ export const ADMIN_TEXTS = {
   "adm.min_length": { vi: "Số ký tự tối thiểu", en: "Minimum length" },
   "adm.require_digit": { vi: "Phải có chữ số", en: "Needs a digit" },
   "adm.require_letter": { vi: "Phải có chữ cái", en: "Needs a letter" },
+  "adm.forbid_username": { vi: "Không được chứa tên đăng nhập", en: "Not the username" },
   saved_policy: { vi: "Đã lưu quy định mật khẩu.", en: "Password policy saved." },
   policy_now: {
     vi: ({ min_length }) => `ít nhất ${min_length} ký tự`,

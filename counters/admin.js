@@ -143,11 +143,12 @@ function render() {
 async function loadPolicy() {
   const p = await call("/api/admin/policy");
   const form = $("#policy-form");
-  if (form.dataset.error) return; // a refused save stays as the admin typed it
+  if (form.dataset.error || form.dataset.dirty) return; // what the admin typed stays
   form.dataset.version = p.version;
   form.elements.min_length.value = p.min_length;
   form.elements.require_digit.checked = p.require_digit;
   form.elements.require_letter.checked = p.require_letter;
+  form.elements.forbid_username.checked = p.forbid_username !== false;
 }
 
 async function savePolicy(e) {
@@ -162,6 +163,7 @@ async function savePolicy(e) {
         min_length: Number(f.min_length.value),
         require_digit: f.require_digit.checked,
         require_letter: f.require_letter.checked,
+        forbid_username: f.forbid_username.checked,
       }),
     {
       reload: async () => {
@@ -173,6 +175,7 @@ async function savePolicy(e) {
   );
   if (out) {
     form.dataset.version = out.version;
+    form.dataset.dirty = "";
     notice(msg("saved_policy"));
   }
 }
@@ -253,6 +256,9 @@ function main() {
   for (const b of $$("#tabs [data-tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
   $("#logout").addEventListener("click", onLogout);
   $("#policy-form").addEventListener("submit", savePolicy);
+  $("#policy-form").addEventListener("input", (e) => {
+    e.currentTarget.dataset.dirty = "true";
+  });
   $("#secret-done").addEventListener("click", hideSecret);
   $("#secret-copy").addEventListener("click", () => navigator.clipboard?.writeText($("#secret-value").textContent));
   document.addEventListener("keydown", keys);

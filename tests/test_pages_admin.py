@@ -256,6 +256,16 @@ def test_a_new_hall_set_up_from_the_admin_pages_works_a_day(
     cashier.wait_for_selector("#payments-log li[data-status=confirmed]")
     cashier.wait_for_selector(f"#dr-expected[data-amount='{100000 + total}']")
     assert until(lambda: code.encode() in paper.read_bytes()[printed:]), "the receipt printed"
+    # C2 gets an LED board: its test number goes to the board's queue
+    page.click("#counters-table tr[data-code=C2] button.edit")
+    page.wait_for_selector("#counter-form[data-mode=edit]:not([hidden])")
+    assert page.is_disabled("#counter-form [name=kind]")  # a code and kind stay
+    page.fill("#counter-form [name=led_url]", "loop://")
+    page.fill("#counter-form [name=led_address]", "2")
+    page.click("#counter-form button[type=submit]")
+    page.wait_for_selector("#counters-table tr[data-code=C2] td.led:has-text('loop://')")
+    page.click("#counters-table tr[data-code=C2] button.test-led")
+    page.wait_for_selector("#adm-notice:has-text('8888')")
     # C2 served nobody: retired after the confirm, its row kept
     page.click("#counters-table tr[data-code=C2] button.retire")
     page.click("#retire-yes")
@@ -369,3 +379,38 @@ def test_a_branch_admin_lands_on_their_branch_only(
     )
     assert staff == ["PE0100"]
     page.close()
+
+
+def test_the_password_policy_is_set_on_the_page(
+    browser: Any, hall: HallServer, admin_page: Any, admin: Staff, console: Console
+) -> None:
+    page = admin_page
+    tab(page, "policy")
+    page.wait_for_selector("#policy-form[data-version]")
+    page.fill("#policy-form [name=min_length]", "10")
+    page.check("#policy-form [name=require_digit]")
+    page.check("#policy-form [name=require_letter]")
+    page.click("#policy-form button[type=submit]")
+    page.wait_for_selector("#adm-notice:has-text('quy định mật khẩu')")
+    policy = admin.get("/api/admin/policy")
+    assert (policy["min_length"], policy["require_digit"], policy["require_letter"]) == (
+        10,
+        True,
+        True,
+    )
+    # an account made now meets it at its first sign-in: nine characters are refused
+    tab(page, "staff")
+    page.keyboard.press("Alt+n")
+    fill_form(page, "#staff-form", {"full_name": "Trần Thủ Quỹ", "username": "thuquy9"})
+    page.select_option("#staff-form [name=role]", "head_cashier")
+    page.select_option("#staff-form [name=branch]", "PE0100")
+    page.click("#staff-form button[type=submit]")
+    once, _ = take_secret(page)
+    person = console.watch(browser.new_page())
+    first_sign_in(person, hall, "thuquy9", once, "")
+    choose_password(person, "quy-9-abc")
+    person.wait_for_selector("#password-error[data-code=weak_password]")
+    assert "10" in person.inner_text("#password-error")
+    choose_password(person, "quy-9-abcd")
+    person.wait_for_selector("body[data-view=supervisor][data-state=online]")
+    person.close()
