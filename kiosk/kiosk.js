@@ -55,6 +55,7 @@ function showClosed(closed) {
   dayClosed = closed;
   document.body.dataset.day = closed ? "closed" : "open";
   $("#day-closed").hidden = !closed;
+  $("#hall-closed").hidden = !hallClosed || closed; // the day's notice says more
   renderStart();
 }
 
