@@ -214,6 +214,7 @@ async function enter() {
   session.principal = me.principal;
   session.counters = me.counters;
   session.branch = me.branch;
+  saveSession(session); // as it is now (a password chosen since sign-in): other pages read it
   rememberCounters(me.counters);
   const p = me.principal;
   $("#branch-name").textContent = me.branch.name;
