@@ -534,6 +534,10 @@ function signedOut(message) {
 /** Signed in (or reloaded with a session): the cached list at once, then the server's. */
 async function enter() {
   const p = state.session.principal;
+  if (p.must_change_password) {
+    location.replace("/counters/"); // a one-time password: the counters page asks for their own
+    return;
+  }
   if (p.role === "field_leader") {
     location.replace("/counters/field.html");
     return;

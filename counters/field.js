@@ -150,7 +150,9 @@ async function enter() {
   try {
     me = await call("/api/me");
   } catch (err) {
-    if (err.status !== 401) fail($("#login-error"), err);
+    // a one-time password: the counters page asks for their own, then sends them back
+    if (err.code === "password_change_required") location.replace("/counters/");
+    else if (err.status !== 401) fail($("#login-error"), err);
     return;
   }
   const p = me.principal;

@@ -51,6 +51,24 @@ export const PAGE_TEXTS = {
   "page.company": { vi: "Toàn công ty", en: "The company" },
   "page.sign_out": { vi: "Đăng xuất", en: "Sign out" },
   "page.field_work": { vi: "Công tác cắt điện", en: "Field work" },
+  // the admin pages (counters/admin.html) and a one-time password's first sign-in
+  "page.admin": { vi: "Quản trị", en: "Administration" },
+  "page.new_password_title": { vi: "Chọn mật khẩu mới", en: "Choose your new password" },
+  "page.new_password_help": {
+    vi: "Mật khẩu vừa dùng chỉ dùng được một lần. Chọn mật khẩu của riêng bạn để tiếp tục.",
+    en: "The password you signed in with was for once. Choose your own to go on.",
+  },
+  "page.current_password": {
+    vi: "Mật khẩu hiện tại (mật khẩu dùng một lần)",
+    en: "Current password (the one-time password)",
+  },
+  "page.new_password": { vi: "Mật khẩu mới", en: "New password" },
+  "page.new_password_again": { vi: "Nhập lại mật khẩu mới", en: "New password again" },
+  "page.change_password": { vi: "Đổi mật khẩu và tiếp tục", en: "Change it and go on" },
+  "page.passwords_differ": {
+    vi: "Hai lần nhập mật khẩu mới không giống nhau. Gõ lại.",
+    en: "The two new passwords differ. Type them again.",
+  },
   "page.counter_sign_in": { vi: "Đăng nhập quầy", en: "Counter sign-in" },
   "page.username": { vi: "Tên đăng nhập", en: "Username" },
   "page.password": { vi: "Mật khẩu", en: "Password" },

@@ -11,14 +11,21 @@ import { lookupScreen } from "/counters/lookup.js";
 import { cashierScreen } from "/counters/cashier.js";
 import { receptionScreen } from "/counters/reception.js";
 import { supervisorScreen } from "/counters/supervisor.js";
+import { newPasswordForm } from "/counters/new-password.js";
 
 const SESSION_KEY = "qms.session";
-const VIEWS = ["login", "lookup", "cashier", "reception", "supervisor", "nocounter", "cash"];
+const VIEWS = ["login", "password", "lookup", "cashier", "reception", "supervisor", "nocounter", "cash"];
 const CASH_ROLES = new Set(["head_cashier", "supervisor", "admin"]); // cash.read
 const EXPIRED = msg("session_expired");
 /** The field roles sign in here too, then go to their own page: the crew's phone, the
- * team leader's board. */
-const FIELD_PAGES = { crew: "/counters/crew.html", field_leader: "/counters/field.html" };
+ * team leader's board; and the branch admin to the admin pages. */
+const FIELD_PAGES = {
+  crew: "/counters/crew.html",
+  field_leader: "/counters/field.html",
+  branch_admin: "/counters/admin.html",
+};
+/** The admin pages send an ended session here with ?next=admin: back there after it. */
+const NEXT_PAGES = { admin: { page: "/counters/admin.html", roles: new Set(["admin", "branch_admin"]) } };
 /** A hall watched from the company view (docs/company.md): /counters/?branch=ID opens its
  * supervisor's board read-only, for the company view's roles. */
 const WATCH = new URLSearchParams(location.search).get("branch");
@@ -45,6 +52,8 @@ const shell = {
   home: "login", // the signed-in person's own screen; the cash section is the other tab
   renderTimer: null,
 };
+// a one-time password (new account, reset): the person chooses their own first
+const newPassword = newPasswordForm({ call, onDone: () => enter() });
 const screens = {
   lookup: lookupScreen(ctx),
   cashier: cashierScreen(ctx),
@@ -142,7 +151,12 @@ async function onLogin(e) {
     });
     ctx.session = { token: res.token, principal: res.principal };
     saveSession(ctx.session);
+    const typed = $("#login-password").value;
     $("#login-password").value = "";
+    if (res.principal?.must_change_password) {
+      choosePassword(typed);
+      return;
+    }
     await enter();
   } catch (err) {
     showError(box, { code: err.code, message: counterMessage(err) || err.message });
@@ -157,6 +171,20 @@ async function onLogout() {
   await endSession(token);
 }
 
+/** The page that sent the person to sign in (?next=admin), if theirs: go back there. */
+function goOn(p) {
+  const next = NEXT_PAGES[new URLSearchParams(location.search).get("next")];
+  if (!next?.roles.has(p.role)) return false;
+  location.replace(next.page);
+  return true;
+}
+
+function choosePassword(typed) {
+  $("#logout").hidden = false;
+  setMode("password");
+  newPassword.open(typed);
+}
+
 function signedOut(message) {
   if (shell.sock) shell.sock.stop();
   shell.sock = null;
@@ -167,6 +195,7 @@ function signedOut(message) {
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   ctx.session = null;
   clearSession();
+  newPassword.forget();
   ctx.hall.snapshot({});
   showConnection(false);
   $("#logout").hidden = true;
@@ -183,13 +212,15 @@ async function enter() {
   try {
     me = await call("/api/me");
   } catch (err) {
-    if (err.status !== 401) showError($("#login-error"), err);
+    if (err.code === "password_change_required") choosePassword(null);
+    else if (err.status !== 401) showError($("#login-error"), err);
     return;
   }
   const session = ctx.session;
   session.principal = me.principal;
   session.counters = me.counters;
   session.branch = me.branch;
+  saveSession(session); // as it is now (a password chosen since sign-in): other pages read it
   rememberCounters(me.counters);
   const p = me.principal;
   $("#branch-name").textContent = me.branch.name;
@@ -197,7 +228,9 @@ async function enter() {
   $("#logout").hidden = false;
   const counter = me.counters.find((c) => c.code === p.counter) || null;
   $("#counter-label").textContent = counter ? `${counter.code} — ${counter.name}` : "";
+  $("#sv-admin").hidden = p.role !== "admin";
 
+  if (goOn(p)) return;
   let view = null;
   if (WATCH && !counter && WATCHERS.has(p.role)) {
     document.body.dataset.watch = WATCH;
@@ -342,6 +375,7 @@ function main() {
   loadCounters();
   $("#login-form").addEventListener("submit", onLogin);
   $("#logout").addEventListener("click", onLogout);
+  newPassword.wire();
   $("#tab-home").addEventListener("click", () => showTab("home"));
   $("#tab-cash").addEventListener("click", () => showTab("cash"));
   screens.lookup.wire();

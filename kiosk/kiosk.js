@@ -31,6 +31,8 @@ let idleTimer = null;
 let lastError = null; // shown again in the other language on a toggle
 let shownTicket = null;
 let dayClosed = false; // the business day is closed: no code entry, a notice instead
+let hallClosed = false; // outside the hall's business hours (GET /api/hall): the same
+const HALL_CHECK_MS = 60000; // the hours pass by themselves: the hall opens without an event
 // what the hall offers (the snapshot's branch): the priority buttons, a phone for messages
 const offers = { priority: false, notify: false };
 let priority = null; // the kind chosen on this ticket, or null
@@ -53,12 +55,49 @@ function showClosed(closed) {
   dayClosed = closed;
   document.body.dataset.day = closed ? "closed" : "open";
   $("#day-closed").hidden = !closed;
-  if (closed) $("#start-view").hidden = true;
+  $("#hall-closed").hidden = !hallClosed || closed; // the day's notice says more
+  renderStart();
+}
+
+/** The code entry shows unless the day or the hall is closed (or a ticket is on show). */
+function renderStart() {
+  if (dayClosed || hallClosed) $("#start-view").hidden = true;
   else if ($("#result-view").hidden) $("#start-view").hidden = false;
+}
+
+/** Outside business hours: "the hall is closed", with its hours, both languages; no
+ * ticket buttons. The day's close (above) says more and takes precedence. */
+function showHallClosed(closed, hours) {
+  hallClosed = closed;
+  document.body.dataset.hall = closed ? "closed" : "open";
+  $("#hall-closed").hidden = !closed || dayClosed;
+  if (hours) {
+    $("#hall-hours-vi").textContent = lang.in("vi", "hall_hours", hours);
+    $("#hall-hours-en").textContent = lang.in("en", "hall_hours", hours);
+  }
+  $("#hall-hours-vi").hidden = !hours;
+  $("#hall-hours-en").hidden = !hours;
+  renderStart();
+}
+
+/** Whether the hall serves now: at start, on hall.changed, after a reconnection, each
+ * minute (the hours pass by themselves) and after a hall_closed refusal. */
+async function checkHall() {
+  try {
+    const h = await api("/api/hall", { token });
+    if (h.name) $("#branch-name").textContent = h.name;
+    showHallClosed(!h.open, h.hours);
+  } catch {
+    /* offline: the socket's banner says so; the next check tries again */
+  }
 }
 
 function fail(err) {
   if (err && err.code === "day_closed") showClosed(true);
+  if (err && err.code === "hall_closed") {
+    showHallClosed(true, null);
+    checkHall(); // the hours to show with it
+  }
   lastError = err;
   showError(errorBox, { code: err.code, message: explain(err) });
 }
@@ -335,7 +374,7 @@ function reset() {
   $("#ticket-pay-qr").removeAttribute("src");
   renderTicketExtras();
   $("#result-view").hidden = true;
-  $("#start-view").hidden = dayClosed;
+  $("#start-view").hidden = dayClosed || hallClosed;
   document.body.dataset.screen = "start";
   lang.set("vi"); // a shared kiosk: the next customer starts in Vietnamese
   input.focus();
@@ -427,15 +466,19 @@ function main() {
         .join(" ");
       renderOptions();
       showClosed(Boolean(data.day_closed));
+      checkHall(); // after a reconnection too: the hours may have changed meanwhile
     },
     onEvent: (evt) => {
       if (evt.event === "day.closed") showClosed(true);
+      if (evt.event === "hall.changed") checkHall();
     },
     onUnauthenticated: () => {
       showConnection(false);
       fail({ code: "unauthenticated" });
     },
   }).start();
+  checkHall();
+  setInterval(checkHall, HALL_CHECK_MS);
 }
 
 main();

@@ -8,6 +8,18 @@ const CMIS_BUSY = {
   en: "The billing system is not answering, please try again.",
 };
 
+// the hall's business hours on the closed notice: days 0 = Monday … 6 = Sunday
+const VI_DAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"];
+const EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/** "Monday – Saturday" for a run of days, else the days one by one. */
+function dayList(days, names) {
+  const d = (Array.isArray(days) ? [...days] : []).sort((a, b) => a - b);
+  if (!d.length) return "—";
+  const run = d.length > 2 && d.every((x, i) => i === 0 || x === d[i - 1] + 1);
+  return run ? `${names[d[0]]} – ${names[d[d.length - 1]]}` : d.map((x) => names[x]).join(", ");
+}
+
 export const KIOSK_TEXTS = {
   offline: { vi: "Mất kết nối máy chủ — đang kết nối lại…", en: "Offline — reconnecting…" },
   subtitle: { vi: "Thu tiền điện", en: "Electricity bill payment" },
@@ -109,6 +121,10 @@ export const KIOSK_TEXTS = {
   "error.duplicate": {
     vi: (d) => `Mã ${d.customer} đã có trong danh sách: không cần thêm lần nữa.`,
     en: (d) => `${d.customer} is already in the list: no need to add it again.`,
+  },
+  hall_hours: {
+    vi: ({ open, close, days }) => `Giờ làm việc: ${open} – ${close}, ${dayList(days, VI_DAYS)}.`,
+    en: ({ open, close, days }) => `Opening hours: ${open} – ${close}, ${dayList(days, EN_DAYS)}.`,
   },
   "error.day_closed": {
     vi: "Phòng thu đã ngừng nhận khách hôm nay. Mời quý khách quay lại vào ngày làm việc sau.",

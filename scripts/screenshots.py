@@ -243,11 +243,35 @@ def main() -> None:
             pg.click("#login-submit")
             pg.wait_for_selector("#board-view[data-loaded=true] #books tr[data-status=done]")
             pg.screenshot(path=OUT / "field-board.png")
+
+            admin_pages(page(1440, 1000), hall)
             b.close()
         paper(hall)
         print(f"screenshots in {OUT} (serving {state})")
     finally:
         hall.stop()
+
+
+def admin_pages(pg: Any, hall: HallServer) -> None:
+    """The admin pages (docs/admin.md): the staff list with a one-time password on show,
+    and a hall's parameters, counters, printers and devices."""
+    pg.goto(f"{hall.base}/counters/?next=admin")
+    pg.fill("#login-username", "admin")
+    pg.fill("#login-password", "demo123")
+    pg.click("#login-submit")
+    pg.wait_for_selector("body[data-loaded=true][data-state=online]")
+    pg.click("#staff-new")
+    pg.fill("#staff-form [name=full_name]", "Lưu Thị Thu")
+    pg.fill("#staff-form [name=username]", "thu9")
+    pg.select_option("#staff-form [name=role]", "cashier")
+    pg.check("#sf-counters input[value=C3]")
+    pg.click("#staff-form button[type=submit]")
+    pg.wait_for_selector("#secret:not([hidden])")
+    pg.screenshot(path=OUT / "admin-staff.png")
+    pg.click("#secret-done")
+    pg.click("#tab-halls")
+    pg.wait_for_selector("#hall-detail[data-branch=PE0100]")
+    pg.screenshot(path=OUT / "admin-hall.png", full_page=True)
 
 
 def crew_phone(pg: Any, hall: HallServer) -> None:

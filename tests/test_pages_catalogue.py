@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from qms.domain.org import CALL_POLICIES, COUNTER_KINDS, LOOKUP_RULES
+from qms.usecases.auth import ROLES
 from qms.words import STATUSES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +64,21 @@ PAGES = {
     "company": (
         ["qms/static/texts.js", "qms/static/i18n.js", "counters/company-texts.js"],
         ["counters/company.js", "counters/company.html"],
+    ),
+    "admin": (
+        ["qms/static/texts.js", "counters/admin-texts.js"],
+        [
+            f"counters/{n}.js"
+            for n in (
+                "admin",
+                "admin-common",
+                "admin-staff",
+                "admin-halls",
+                "admin-counters",
+                "admin-devices",
+            )
+        ]
+        + ["counters/admin.html"],
     ),
     "kiosk": (["kiosk/texts.js"], ["kiosk/kiosk.js", "kiosk/index.html"]),
     "follow": (["kiosk/follow-texts.js"], ["kiosk/follow.js", "kiosk/follow.html"]),
@@ -146,7 +163,16 @@ BUILT = {
         "error.duplicate",
         "error.too_many_customers",
         "error.no_debt",
+        "hall_hours",
     ],
+    # the admin page: roles, a hall's choices and days, counter and device kinds, row buttons
+    "admin": [f"role.{s}" for s in ROLES]
+    + [f"call_policy.{s}" for s in CALL_POLICIES]
+    + [f"lookup_rule.{s}" for s in LOOKUP_RULES]
+    + [f"counter_kind_name.{s}" for s in COUNTER_KINDS]
+    + [f"weekday.{d}" for d in range(7)]
+    + ["parity.even", "parity.odd", "device_kind.kiosk", "device_kind.display", "device_kind.agent"]
+    + ["edit", "disable", "enable", "reset_password", "test_print", "test_led", "retire", "revoke"],
     "display": [],
     "counter-display": [],
     # the crew's phone: an order's kind, status and reasons (crew.js)
