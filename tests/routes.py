@@ -190,8 +190,8 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "admin.manage",
     ),
     ("GET", "/api/admin/policy"): ("/api/admin/policy", "admin.read"),
-    ("PUT", "/api/admin/policy"): ("/api/admin/policy", "admin.manage"),
-    ("POST", "/api/admin/branches"): ("/api/admin/branches", "admin.manage"),
+    ("PUT", "/api/admin/policy"): ("/api/admin/policy", "admin.company"),
+    ("POST", "/api/admin/branches"): ("/api/admin/branches", "admin.company"),
     ("PATCH", "/api/admin/branches/{id}"): ("/api/admin/branches/PE0100", "admin.manage"),
     ("POST", "/api/admin/branches/{id}/counters"): (
         "/api/admin/branches/PE0100/counters",

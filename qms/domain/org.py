@@ -149,11 +149,6 @@ def check_scope(role: str, own_branch: str, branch: str) -> None:
         )
 
 
-def check_company(role: str, what: str) -> None:
-    if role != "admin":
-        raise Forbidden(f"only the company's admin may {what}", code="wrong_role")
-
-
 def check_version(current: int, given: object) -> None:
     """An edit names the version it was made on; another admin's save in between refuses
     it, so the second is told and nothing the first saved is lost."""

@@ -72,8 +72,14 @@ def check(policy: Policy, password: object, username: str = "") -> str:
     if policy.forbid_username and username and username.lower() in password.lower():
         missing.append("username")
     if missing:
+        said = {
+            "length": f"at least {policy.min_length} characters",
+            "digit": "a digit",
+            "letter": "a letter",
+            "username": "not the username in it",
+        }
         raise BadRequest(
-            "the password misses: " + ", ".join(missing),
+            "the password needs " + ", ".join(said[m] for m in missing),
             code="weak_password",
             field="new_password",
             min_length=policy.min_length,

@@ -426,11 +426,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("GET", "/api/admin/policy"): Op("The password policy", "admin.read"),
     ("PUT", "/api/admin/policy"): Op(
-        "Set the password policy (company admin)", "admin.manage", body=True
+        "Set the password policy (company admin)", "admin.company", body=True
     ),
     ("POST", "/api/admin/branches"): Op(
         "Add a branch and its hall (company admin)",
-        "admin.manage",
+        "admin.company",
         body=True,
         refusals=(("409", ("branch_exists",)),),
     ),

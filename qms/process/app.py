@@ -284,7 +284,7 @@ def create_app(
                 retries=settings.cmis.retries,
             )
             org.listeners.append(hall.adopt)
-            hall.reload_org = org.reload
+            hall.reload_org, hall.load_org = org.reload, org.load
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches, org.devices)
             # displays speak from the first call: clips are made (or reused) before "ready";
@@ -313,18 +313,15 @@ def create_app(
 
                 await asyncio.to_thread(reopen)
                 spoken = [_clip_counters(branches)]
-                loop = asyncio.get_running_loop()
 
                 def listener(_: object) -> None:
-                    """org.load runs it in its thread: devices reopened; a counter added or
-                    renamed gets its spoken clip (the displays reload the manifest)."""
-                    reopen()
+                    """After a reload (on the loop): devices reopened in a thread; a counter
+                    added or renamed gets its spoken clip (the displays reload the manifest)."""
+                    hall.spawn(asyncio.to_thread(reopen))
                     now = _clip_counters(branches)
                     if now != spoken[0]:
                         spoken[0] = now
-                        loop.call_soon_threadsafe(
-                            asyncio.ensure_future, announce.prepare(settings, counters=now)
-                        )
+                        hall.spawn(announce.prepare(settings, counters=now))
 
                 org.listeners.append(listener)
                 notifier = []  # "your turn is near" (docs/notify.md)

@@ -695,8 +695,7 @@ def create_branch(
 async def new_branch(
     hall: Hall, who: Principal, data: dict[str, Any], base: org.Params
 ) -> dict[str, Any]:
-    require(who, "admin.manage")
-    org.check_company(who.role, "create a branch")
+    require(who, "admin.company")
 
     def work() -> tuple[dict[str, Any], list[Any]]:
         now = hall.clock.now()

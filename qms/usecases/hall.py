@@ -149,7 +149,10 @@ class Hall:
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
         #: a CMIS client for a branch added later (``cmis``); None in tests of one hall
         self.make_client: Callable[[Branch], cmis_types.CmisClient] | None = None
-        #: reloads this worker's organisation (``qms.usecases.org.Org.reload``)
+        #: reloads this worker's organisation (``qms.usecases.org.Org``): ``load`` in a
+        #: writer thread after an admin's change, ``reload`` from the event loop
+        self.load_org: Callable[[], None] | None = None
+        self._spawned: set[asyncio.Future[None]] = set()
         self.reload_org: Callable[[], Awaitable[None]] | None = None
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
@@ -167,6 +170,20 @@ class Hall:
                 raise KeyError(branch_id)
             client = self.clients[branch_id] = self.make_client(self.branch(branch_id))
         return client
+
+    def spawn(self, work: Awaitable[Any]) -> None:
+        """Background work the hall does not wait for (kept referenced until it ends);
+        a failure is logged."""
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("background work failed")
+
+        task = asyncio.ensure_future(run())
+        self._spawned.add(task)
+        task.add_done_callback(self._spawned.discard)
 
     def adopt(self, branches: dict[str, Branch]) -> None:
         """After the organisation reloaded: a new branch gets its CMIS health watch (its
@@ -256,16 +273,22 @@ class Hall:
                     # started in seq order; a slow Redis holds up this answer, not the next
                     sending.append(asyncio.ensure_future(to_redis))
 
-        result, done = await self._lanes[branch_id].run(
-            partial(retrying, work), publish, later=later
-        )
+        def work_then_reload() -> tuple[T, list[EventRecord]]:
+            done = retrying(work)
+            if self.load_org is not None and any(ev.branch_id == ORG for ev in done[1]):
+                # this worker's copy of the organisation first, then the events: a page
+                # they send to read the hall again reads the change, and a revoked token
+                # is refused here at once (the other workers reload from the bus)
+                try:
+                    self.load_org()
+                except Exception:  # committed: the seq watch's resync reloads it later
+                    log.exception("organisation reload after a change failed")
+            return done
+
+        result, _ = await self._lanes[branch_id].run(work_then_reload, publish, later=later)
         # the lane ran publish before this task resumed
         for sent in sending:
             await asyncio.shield(sent)  # the events go out even if the caller left
-        if self.reload_org is not None and any(ev.branch_id == ORG for ev in done):
-            # this worker sees its own admin change before answering (the others reload
-            # from the bus within milliseconds): a revoked token is refused here at once
-            await asyncio.shield(self.reload_org())
         return result
 
     def wake(self, workers: set[str], *, devices: bool = True) -> None:

@@ -232,7 +232,8 @@ def device_specs(
 class Org:
     """This process's copy of the organisation. ``branches`` is one dict for the life of
     the process, changed in place, so every holder (the hall, the authenticator, the
-    views) sees a reload at once."""
+    views) sees a reload at once. It is read in a thread and changed on the event loop
+    (``apply``), so no loop code iterating the dict ever sees it change under it."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
@@ -240,12 +241,20 @@ class Org:
         self.branches: dict[str, Branch] = {}
         self.devices: dict[str, Device] = {}
         self.seq = 0  # the ORG stream's seq this copy was read at
+        #: told after each reload, on the event loop: they must not block
         self.listeners: list[Callable[[dict[str, Branch]], None]] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
 
-    def load(self) -> None:
+    def read(self) -> tuple[dict[str, Branch], dict[str, Device], int]:
         with read_session(self.engine) as s:
             seq = events.current_seq(s, ORG)
             branches, devices = read(s, self.settings)
+        return branches, devices, seq
+
+    def apply(self, got: tuple[dict[str, Branch], dict[str, Device], int]) -> None:
+        branches, devices, seq = got
+        if seq < self.seq:
+            return  # an older read finishing after a newer one
         for gone in set(self.branches) - set(branches):
             del self.branches[gone]
         self.branches.update(branches)
@@ -255,8 +264,19 @@ class Org:
         for listener in self.listeners:
             listener(self.branches)
 
+    def load(self) -> None:
+        """Read now; from a thread (a writer's, after an admin's change), the copy is
+        changed by the loop before any callback this thread schedules after it (the
+        change's events): the loop runs them in order."""
+        got = self.read()
+        if self.loop is None:  # before the loop serves anything (start-up, tests)
+            self.apply(got)
+        else:
+            self.loop.call_soon_threadsafe(self.apply, got)
+
     async def reload(self) -> None:
-        await asyncio.to_thread(self.load)
+        self.loop = asyncio.get_running_loop()
+        self.apply(await asyncio.to_thread(self.read))
 
     async def follow(self, bus: Bus) -> None:
         """Reload on every ``org.changed`` from any worker, and on a resync (a message

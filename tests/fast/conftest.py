@@ -21,7 +21,6 @@ from sqlmodel import col, select
 
 from integrations.cmis import base as cmis
 from qms.config import BankSettings, BranchSettings, CounterSettings, PrinterSettings, Settings
-from qms.domain import branch as branch_mod
 from qms.domain import commands as c
 from qms.domain.clock import Clock
 from qms.domain.commands import Command
@@ -29,6 +28,7 @@ from qms.domain.errors import QmsError
 from qms.live.bus import make_bus
 from qms.storage import db, migrate
 from qms.storage.models import Payment
+from qms.usecases import org
 from qms.usecases.auth import Principal
 from qms.usecases.hall import Hall
 from qms.workers.poster import PaymentPoster
