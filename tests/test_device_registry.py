@@ -57,6 +57,7 @@ def test_enroll_use_and_revoke_a_display(hall: HallServer, staff: dict[str, Staf
     assert imported.get("/api/events?view=display&limit=1")["events"] is not None
     assert sup.post("/api/devices/display-2/revoke")["revoked_by"] == "user:supervisor"
     refused(lambda: imported.get("/api/events?view=display&limit=1"), 401, "unauthenticated")
+    imported.close()
     refused(lambda: sup.post("/api/devices/nope/revoke"), 404, "unknown_device")
     who = [e["action"] for e in sup.get("/api/audit?actor=user:supervisor")["entries"]]
     assert "device_registry.enroll" in who and "device_registry.revoke" in who
