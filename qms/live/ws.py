@@ -173,9 +173,13 @@ class Connection:
 
     async def recheck(self) -> None:
         """Before a subscribe, a resume or an ack, and at the session's end: is the
-        session still good? Unauthenticated (4401) if not."""
+        session still good? Unauthenticated (4401) if not. Asked of the database (a
+        device's revocation may not have reached this worker's copy yet)."""
         if self.token is not None:
-            self.principal = await self._resolve(self.token)
+            now = self.hall.clock.now()
+            self.principal = await anyio.to_thread.run_sync(
+                functools.partial(self.auth.resolve, self.token, now, strict=True)
+            )
             self._expire_at(self.principal)
 
     def _expire_at(self, who: Principal) -> None:

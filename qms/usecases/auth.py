@@ -587,15 +587,22 @@ class Authenticator:
         return self._sqlite or (token is not None and _token_hash(token) in self.known)
 
     def resolve(
-        self, token: str | None, now: dt.datetime, *, changing_password: bool = False
+        self,
+        token: str | None,
+        now: dt.datetime,
+        *,
+        changing_password: bool = False,
+        strict: bool = False,
     ) -> Principal:
         """Who the token is. A person whose password was reset may only choose a new one
-        (``changing_password``) or sign out until they do (``password_change_required``)."""
+        (``changing_password``) or sign out until they do (``password_change_required``).
+        ``strict``: a device is asked of the database, not of this worker's copy (a socket's
+        subscribe: a revocation committed a moment ago, not yet reloaded here, refuses)."""
         if not token:
             raise Unauthenticated("sign in first", code="unauthenticated")
         h = _token_hash(token)
         device = self.known.get(h)
-        if device is not None:
+        if device is not None and not strict:
             return Principal("device", device.id, device.kind, device.branch_id, None, device.id)
         with read_session(self.engine) as s:  # a read: it must not take the write lock
             found = s.connection().execute(_SIGNED_IN, {"h": h}).first()
