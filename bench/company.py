@@ -239,7 +239,8 @@ class Hall:
         self.missing: dict[int, int] = {}
         self.ready: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self.called_at: dict[int, int] = {}  # number -> when its call was sent (µs)
-        self.collected_at: list[tuple[int, int]] = []  # (F4 sent, F4 answered) (µs)
+        self.collected_at: list[tuple[int, int]] = []  # (F4 sent (µs), payments since)
+        self.payments = 0
         self.tickets = 0
 
     def customers_for_next(self) -> list[SimCustomer]:
@@ -355,8 +356,10 @@ async def cashier(run: Run, hall: Hall, counter: str, every_s: float, until: flo
             "amount": sum(i["total"] for i in invoices),
         }
         f0 = h.now_us()
-        await run.timed("F4", http, f"{base}/collect", body)
-        hall.collected_at.append((f0, h.now_us()))
+        out = await run.timed("F4", http, f"{base}/collect", body)
+        hall.payments += len(out["payments"])
+        if run.measuring:
+            hall.collected_at.append((f0, hall.payments))
         await asyncio.sleep(max(0.0, every_s - (time.perf_counter() - start)))
 
 
@@ -378,14 +381,15 @@ async def display(run: Run, branch: str, ws: Any) -> None:
 
 
 class CompanyWatch:
-    """HOOK: the company view's update delay. The company view (GET /api/company and the
-    push frame ``{"type": "company.hall", ...}``) is built by another engineer; on a tree
-    without it ``start`` says so and the figure is "not measured". The delay of one change
-    is from the F4 request of hall X to the first ``company.hall`` frame about X after it."""
+    """The company view's update delay, as a finance manager's page sees it: one company
+    socket (``/ws/company``, view ``company``) for every hall. The delay of an F4 in hall
+    X is from its request to the first ``company.hall`` frame of X whose day's payments
+    (``money.net_count``) include it. On a tree without the company view (no
+    ``GET /api/company``) the figure is "not measured"."""
 
     def __init__(self, base: str, ws_url: str) -> None:
         self.base, self.ws_url = base, ws_url
-        self.frames: dict[str, list[int]] = defaultdict(list)
+        self.frames: dict[str, list[tuple[int, int]]] = defaultdict(list)  # (at, payments)
         self.missing = ""
         self.ws: Any = None
         self.task: asyncio.Task[None] | None = None
@@ -401,7 +405,7 @@ class CompanyWatch:
             return
         finally:
             await http.close()
-        self.ws, _ = await h.open_view(self.ws_url, str(http.token), "company")
+        self.ws, _ = await h.open_view(f"{self.ws_url}/company", str(http.token), "company")
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -411,18 +415,22 @@ class CompanyWatch:
             async for raw in self.ws:
                 msg = json.loads(raw)
                 if msg.get("type") == "company.hall":
-                    hall = msg.get("hall") or msg.get("data", {}).get("branch")
-                    self.frames[str(hall)].append(h.now_us())
+                    hall = msg["hall"]
+                    count = hall["money"]["net_count"]
+                    self.frames[hall["branch"]].append((h.now_us(), count))
 
-    def delays(self, halls: list[Hall]) -> list[int]:
-        out = []
+    def delays(self, halls: list[Hall]) -> tuple[list[int], int]:
+        """(delays, F4s no frame showed)."""
+        out, unseen = [], 0
         for hall in halls:
-            seen = sorted(self.frames.get(hall.branch, []))
-            for sent, _ in hall.collected_at:
-                after = next((t for t in seen if t >= sent), None)
-                if after is not None:
-                    out.append(after - sent)
-        return out
+            frames = self.frames.get(hall.branch, [])
+            for sent, paid in hall.collected_at:
+                at = next((t for t, n in frames if n >= paid and t >= sent), None)
+                if at is None:
+                    unseen += 1
+                else:
+                    out.append(at - sent)
+        return out, unseen
 
     async def stop(self) -> None:
         if self.task is not None:
@@ -569,7 +577,7 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
         "slowest": slowest,
         "phones": phones,
         "missed": missed,
-        "company": watch.delays(halls) if not watch.missing else [],
+        "company": watch.delays(halls),
         "company_missing": watch.missing,
         "calls": sum(len(hall.called_at) for hall in halls),
         "issued": sum(hall.tickets for hall in halls),
@@ -603,8 +611,10 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         print(f"  calls no display of the hall showed: {r['missed']}")
     if r["phones"]:
         print("  " + h.line("call -> the customer's phone", r["phones"]))
-    if r["company"]:
-        print("  " + h.line("F4 -> company view frame (company.hall)", r["company"]))
+    company, unseen = r["company"]
+    if company:
+        print("  " + h.line("F4 -> the company view's frame of the hall", company))
+        print(f"  F4s no company frame showed before the end: {unseen}")
     else:
         print(f"  company view update delay: not measured ({r['company_missing'] or 'no frames'})")
     opened = r["phones_open"] or [0]
