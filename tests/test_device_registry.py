@@ -52,7 +52,11 @@ def test_enroll_use_and_revoke_a_display(hall: HallServer, staff: dict[str, Staf
     refused(lambda: screen.get("/api/events?view=display"), 401, "unauthenticated")
     screen.close()
     refused(lambda: sup.post("/api/devices/display-9/revoke"), 409, "device_revoked")
-    refused(lambda: sup.post("/api/devices/display-1/revoke"), 409, "config_device")
+    # a device config.yaml listed was imported on the first start: revoked like any other
+    imported = Device(hall.base, "demo-display-2")
+    assert imported.get("/api/events?view=display&limit=1")["events"] is not None
+    assert sup.post("/api/devices/display-2/revoke")["revoked_by"] == "user:supervisor"
+    refused(lambda: imported.get("/api/events?view=display&limit=1"), 401, "unauthenticated")
     refused(lambda: sup.post("/api/devices/nope/revoke"), 404, "unknown_device")
     who = [e["action"] for e in sup.get("/api/audit?actor=user:supervisor")["entries"]]
     assert "device_registry.enroll" in who and "device_registry.revoke" in who

@@ -59,8 +59,6 @@ class Devices:
         """Only ``branches`` (default all): a branch with a hall agent has its devices there.
         The LED boards' code (pyserial and the protocols, ~1 MiB) loads only for a hall
         that has a board."""
-        from printers.backends import PrinterSetup
-
         self.settings = settings
         self.renderer = Renderer()
         # one job rendered ahead at a time: the renderer process draws one job at a time
@@ -68,18 +66,14 @@ class Devices:
         self._ahead: OrderedDict[int, Future[bytes]] = OrderedDict()
         self._ahead_lock = threading.Lock()
         mine = [b for b in settings.branches if branches is None or b.id in branches]
-        self.printers = {
-            p.id: PrinterSetup.from_config(p.model_dump()) for b in mine for p in b.printers
-        }
+        self.printers: dict[str, Any] = {}
         self.boards: dict[tuple[str, str], Any] = {}
-        for b in mine:
-            leds = {c.code: c.led for c in b.counters if c.led is not None}
-            if not leds:
-                continue
-            from qms.devices.led.config import open_boards
-
-            for code, board in open_boards(leds).items():
-                self.boards[(b.id, code)] = board
+        self._printer_specs: dict[str, dict[str, Any]] = {}
+        self._led_specs: dict[tuple[str, str], dict[str, Any]] = {}
+        self.reconfigure(
+            {p.id: p.model_dump() for b in mine for p in b.printers},
+            {(b.id, c.code): c.led for b in mine for c in b.counters if c.led is not None},
+        )
         self.documents: dict[str, Callable[[dict[str, Any]], Any]] = {
             "ticket": self._ticket,
             "receipt": self._receipt,
@@ -93,6 +87,33 @@ class Devices:
             "reconnect-slip": self._reconnect_slip,
             "crew-list": self._crew_list,
         }
+
+    def reconfigure(
+        self, printers: dict[str, dict[str, Any]], leds: dict[tuple[str, str], dict[str, Any]]
+    ) -> None:
+        """Open what the organisation names now (config.yaml at first, then the admin
+        pages: docs/admin.md): printers by id, LED boards by (branch, counter). Only what
+        changed is reopened; a board whose line is shared reopens with its line."""
+        from printers.backends import PrinterSetup
+
+        if printers != self._printer_specs:
+            self.printers = {pid: PrinterSetup.from_config(spec) for pid, spec in printers.items()}
+            self._printer_specs = printers
+        if leds == self._led_specs:
+            return
+        if self.boards:
+            from qms.devices.led.config import close_boards
+
+            close_boards({f"{b}:{c}": board for (b, c), board in self.boards.items()})
+        boards: dict[tuple[str, str], Any] = {}
+        if leds:  # the boards' code (pyserial, ~1 MiB) loads only for a hall with a board
+            from qms.devices.led.config import open_boards
+
+            for branch in {b for b, _ in leds}:
+                mine = {c: spec for (b, c), spec in leds.items() if b == branch}
+                for code, board in open_boards(mine).items():
+                    boards[(branch, code)] = board
+        self.boards, self._led_specs = boards, leds
 
     def follow_url(self, token: str) -> str:
         server = self.settings.server

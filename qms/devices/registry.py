@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from qms.domain import org
 from qms.domain.clock import iso
 from qms.domain.errors import BadRequest, Conflict, NotFound
 from qms.domain.tx import Tx, any_day
@@ -67,6 +68,7 @@ def enroll(tx: Tx, cmd: Enroll) -> dict[str, Any]:
     tx.session.flush()
     out = public(d)
     tx.emit("device.enrolled", {"device": out})
+    tx.emitted.append(org.changed(tx.session, tx.now, "device", id=device_id))
     return {**out, "token": token}
 
 
@@ -89,6 +91,7 @@ def revoke(tx: Tx, cmd: Revoke) -> dict[str, Any]:
     tx.session.flush()
     out = public(d)
     tx.emit("device.revoked", {"device": out})
+    tx.emitted.append(org.changed(tx.session, tx.now, "device", id=device_id))
     return out
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from qms.config import DENOMINATIONS, BankSettings, BranchSettings, Settings
+from qms.domain.org import Hours, Params
 from qms.domain.routing import RULES, Rule
 
 
@@ -41,10 +43,18 @@ class Branch:
     einvoice_lookup_url: str | None = None  # the receipt's QR, filled per invoice
     #: pay by VietQR: the account, the webhook's secret (frozen: one value serves every branch)
     bank: BankSettings = field(default_factory=BankSettings)
+    hours: Hours | None = None  # business hours; None: open whenever staff are in
+    params: Params = field(default_factory=Params)  # as the admin pages set them
+    #: counters retired (code -> name): out of sign-in and calls, named in their history
+    former: dict[str, str] = field(default_factory=dict)
+
+    def is_open(self, local: dt.datetime) -> bool:
+        """Whether the hall serves at this local time (the kiosk says closed otherwise)."""
+        return self.hours is None or self.hours.is_open(local)
 
     @property
     def counter_names(self) -> dict[str, str]:
-        return {c.code: c.name for c in self.counters.values()}
+        return {**self.former, **{c.code: c.name for c in self.counters.values()}}
 
     def counter(self, code: str) -> CounterInfo | None:
         return self.counters.get(code)

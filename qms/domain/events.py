@@ -83,6 +83,9 @@ EVENT_TYPES: dict[str, str] = {
     "bank.statement_imported": "lines of the bank statement were imported and matched",
     "bank.line_matched": "an unmatched statement line was taken as its notification",
     "bank.line_cleared": "a statement line was cleared with a note: no customer's payment",
+    "org.changed": "the organisation changed (a branch, counter, printer, device, account or "
+    "policy): every worker reloads it; in the stream ORG",
+    "hall.changed": "a hall's parameters, hours or counters changed: its pages reload them",
     "session.ended": "staff sessions ended (sign-out, password changed, account disabled, a "
     "supervisor signed a counter out): their sockets close in every worker",
 }

@@ -26,7 +26,6 @@ from integrations.notify.base import ByChannel, make_gateway
 from qms.config import Settings
 from qms.devices import announce
 from qms.devices.local_io import Devices
-from qms.domain import branch as branch_mod
 from qms.domain.clock import Clock
 from qms.domain.errors import QmsError
 from qms.domain.field import orders as field_orders
@@ -60,6 +59,7 @@ from qms.process import banner, demo_bank, demo_cmis, demo_notify, memory
 from qms.storage import db, migrate
 from qms.usecases import audit as audit_log
 from qms.usecases import forecast as forecasting
+from qms.usecases import org as org_mod
 from qms.usecases.auth import Authenticator, seed_demo_staff
 from qms.usecases.hall import Hall
 from qms.workers import audit_upkeep, leader
@@ -112,6 +112,16 @@ async def _cmis(
             await client.aclose()
         if sim is not None:
             await sim.stop()
+
+
+def _cmis_url(settings: Settings, started: Started, version: str) -> str:
+    """Where a branch of this CMIS version is served (a branch added in the admin pages)."""
+    if settings.cmis.mode == "simulator":
+        return started.cmis_url
+    url = settings.cmis.v2_url if version == "2.0" else settings.cmis.v1_url
+    if not url:
+        raise ValueError(f"no CMIS {version} URL in config.yaml (cmis.v{version[0]}_url)")
+    return url
 
 
 @contextlib.asynccontextmanager
@@ -222,7 +232,12 @@ def create_app(
         history = asyncio.ensure_future(
             asyncio.to_thread(forecasting.seed_demo, engine, settings, clock.business_day())
         )
-        branches = {b.id: branch_mod.from_settings(b, settings) for b in settings.branches}
+        # the organisation lives in the database; config.yaml's is imported on a first start
+        await asyncio.to_thread(org_mod.import_config, engine, settings, clock.now())
+        org = org_mod.Org(engine, settings)
+        await org.reload()
+        branches = org.branches
+        app.state.org = org
         staff = None
         if settings.auth.demo_accounts:
 
@@ -242,20 +257,42 @@ def create_app(
                 started.demo_staff = await staff
             await history
             hall = Hall(engine, bus, clients, branches, clock)
+            hall.make_client = lambda b: make_client(
+                b.cmis_version,
+                _cmis_url(settings, started, b.cmis_version),
+                timeout=settings.cmis.timeout_s,
+                retries=settings.cmis.retries,
+            )
+            org.listeners.append(hall.adopt)
+            hall.reload_org = org.reload
             app.state.hall = hall
-            app.state.auth = Authenticator(engine, settings, branches)
+            app.state.auth = Authenticator(engine, settings, branches, org.devices)
             # displays speak from the first call: clips are made (or reused) before "ready";
             # under a second on a cold start, instant after
             await announce.prepare(settings)
-            in_process = frozenset(b.id for b in settings.branches if not b.device_agent)
+            def in_process() -> frozenset[str]:
+                """The branches whose devices this server drives (no hall agent)."""
+                return frozenset(b.id for b in branches.values() if not b.device_agent)
 
             async def background() -> None:
                 """CMIS poster, debt fetcher, printers and LED boards: in one process."""
-                devices = await asyncio.to_thread(Devices, settings, in_process)
+                devices = await asyncio.to_thread(Devices, settings, frozenset())
                 device_worker = DeviceWorker(
                     engine, clock, devices.send, bus, wake=hall.devices_waiting,
-                    branches=in_process, prefetch=devices.prefetch,
+                    branches=in_process(), prefetch=devices.prefetch,
                 )  # fmt: skip
+
+                def reopen() -> None:
+                    """Printers and LED boards as the organisation names them now."""
+                    mine = in_process()
+                    with db.read_session(engine) as s:
+                        printers, leds = org_mod.device_specs(s, mine)
+                    devices.reconfigure(printers, leds)
+                    device_worker.branches = mine
+
+                await asyncio.to_thread(reopen)
+                listener = lambda _: reopen()  # noqa: E731 - org.load runs it in its thread
+                org.listeners.append(listener)
                 notifier = []  # "your turn is near" (docs/notify.md)
                 if settings.notify.enabled:
                     notifier.append(Notifier(hall, gateway, settings.notify).run())
@@ -271,10 +308,12 @@ def create_app(
                         audit_upkeep.prune(engine, clock, settings.audit.retention_days),
                     )
                 finally:
+                    org.listeners.remove(listener)
                     await asyncio.to_thread(devices.close)
 
             workers = asyncio.create_task(leader.lead(engine, background))
             watch = asyncio.create_task(hall.watch_seq())  # in every process
+            following = asyncio.create_task(org.follow(bus))  # admin changes, every process
             refused = asyncio.create_task(
                 audit_upkeep.write_refusals(engine, clock, app.state.refusals)
             )
@@ -284,7 +323,7 @@ def create_app(
             try:
                 yield
             finally:
-                for task in (workers, watch, refused):
+                for task in (workers, watch, following, refused):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task

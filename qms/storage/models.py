@@ -682,6 +682,20 @@ class OrgCounter(SQLModel, table=True):
     version: int = 1
 
 
+class OrgPrinter(SQLModel, table=True):
+    """A hall's printer: its python-escpos connection (``backend``, docs/printing.md).
+    Counters, kiosks and the slip printer name it by ``id``."""
+
+    id: str = Field(primary_key=True)  # unique in the company: jobs name their printer
+    branch_id: str = Field(index=True)
+    backend: str  # JSON: {kind: network, host, port} and the like
+    paper: int = 80
+    mode: str = "image"
+    profile: str = "default"
+    retired_at: dt.datetime | None = _ts(nullable=True)
+    version: int = 1
+
+
 class OrgState(SQLModel, table=True):
     """The company's one row: its name, the password policy, and when config.yaml's
     organisation was imported (once: after that the database is the truth)."""

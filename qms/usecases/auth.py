@@ -8,7 +8,9 @@ import functools
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -242,18 +244,34 @@ def _sessions_of(s: Session, user_id: int | None) -> list[AuthSession]:
     return list(s.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all())
 
 
+@dataclass(frozen=True, slots=True)
+class _ConfigDevice:
+    id: str
+    kind: str
+    branch_id: str
+
+
 class Authenticator:
     """Logs staff in and resolves bearer tokens (staff sessions or device tokens)."""
 
-    def __init__(self, engine: Engine, settings: Settings, branches: dict[str, Branch]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        branches: dict[str, Branch],
+        devices: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``devices``: the active devices by token hash (``qms.usecases.org.Org.devices``,
+        reloaded in place when one is enrolled or revoked); None: config.yaml's."""
         self.engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
         self.session_ttl = dt.timedelta(hours=settings.auth.session_hours)
         self.branches = branches
-        self.devices = {
-            d.token_sha256: Principal("device", d.id, d.kind, d.branch, None, d.id)
-            for d in settings.devices
-        }
+        self.known: Mapping[str, Any] = (
+            devices
+            if devices is not None
+            else {d.token_sha256: _ConfigDevice(d.id, d.kind, d.branch) for d in settings.devices}
+        )
         a = settings.auth
         self.failures = FailureLimiter(
             {
@@ -513,15 +531,15 @@ class Authenticator:
         configured device's token is a dict lookup, and on SQLite a session is one indexed
         read that never waits for a writer (WAL), cheaper than the hand-off to a thread
         and back. Elsewhere it is a round trip to the database server."""
-        return self._sqlite or (token is not None and _token_hash(token) in self.devices)
+        return self._sqlite or (token is not None and _token_hash(token) in self.known)
 
     def resolve(self, token: str | None, now: dt.datetime) -> Principal:
         if not token:
             raise Unauthenticated("sign in first", code="unauthenticated")
         h = _token_hash(token)
-        device = self.devices.get(h)
+        device = self.known.get(h)
         if device is not None:
-            return device
+            return Principal("device", device.id, device.kind, device.branch_id, None, device.id)
         with read_session(self.engine) as s:  # a read: it must not take the write lock
             found = s.connection().execute(_SIGNED_IN, {"h": h}).first()
             if found is None:

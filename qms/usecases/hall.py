@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
@@ -48,6 +49,7 @@ from qms.domain.field import rounds as field_rounds
 from qms.domain.field import supply as field_supply
 from qms.domain.inventory import commands as ic
 from qms.domain.inventory import sessions as inventory_sessions
+from qms.domain.org import ORG
 from qms.domain.ticket_view import load_parts
 from qms.domain.tx import Actor, Tx, allowed_any_day, any_day
 from qms.live.bus import Bus, Resync
@@ -145,6 +147,10 @@ class Hall:
         self.supply_waiting = asyncio.Event()  # a cut or reconnection to report to CMIS
         self.notices_waiting = asyncio.Event()  # a message to a customer's phone is queued
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
+        #: a CMIS client for a branch added later (``cmis``); None in tests of one hall
+        self.make_client: Callable[[Branch], cmis_types.CmisClient] | None = None
+        #: reloads this worker's organisation (``qms.usecases.org.Org.reload``)
+        self.reload_org: Callable[[], Awaitable[None]] | None = None
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
         self._replays: SharedReads[list[EventRecord]] = SharedReads()
@@ -155,7 +161,18 @@ class Hall:
         self._writers.shutdown(wait=True, cancel_futures=True)
 
     def cmis(self, branch_id: str) -> cmis_types.CmisClient:
-        return self.clients[branch_id]
+        client = self.clients.get(branch_id)
+        if client is None:  # a branch added in the admin pages since the start
+            if self.make_client is None:
+                raise KeyError(branch_id)
+            client = self.clients[branch_id] = self.make_client(self.branch(branch_id))
+        return client
+
+    def adopt(self, branches: dict[str, Branch]) -> None:
+        """After the organisation reloaded: a new branch gets its CMIS health watch (its
+        client comes at its first call). A branch's CMIS version is fixed at creation."""
+        for b in branches.values():
+            self.health.setdefault(b.id, Health(b.cmis_version))
 
     def branch(self, branch_id: str) -> Branch:
         try:
@@ -226,15 +243,23 @@ class Hall:
             if not emitted:
                 return
             self.wake(followups.workers_to_wake(emitted), devices=wake_devices)
-            to_redis = self.bus.publish_nowait(branch_id, emitted)  # local screens: now
-            if to_redis is not None:
-                # started in seq order; a slow Redis holds up this answer, not the next change
-                sending.append(asyncio.ensure_future(to_redis))
+            # each stream its own (an admin's change also appends to ORG, qms.usecases.org)
+            for stream, some in itertools.groupby(emitted, key=lambda ev: ev.branch_id):
+                to_redis = self.bus.publish_nowait(stream, list(some))  # local screens: now
+                if to_redis is not None:
+                    # started in seq order; a slow Redis holds up this answer, not the next
+                    sending.append(asyncio.ensure_future(to_redis))
 
-        result, _ = await self._lanes[branch_id].run(partial(retrying, work), publish, later=later)
+        result, done = await self._lanes[branch_id].run(
+            partial(retrying, work), publish, later=later
+        )
         # the lane ran publish before this task resumed
         for sent in sending:
             await asyncio.shield(sent)  # the events go out even if the caller left
+        if self.reload_org is not None and any(ev.branch_id == ORG for ev in done):
+            # this worker sees its own admin change before answering (the others reload
+            # from the bus within milliseconds): a revoked token is refused here at once
+            await asyncio.shield(self.reload_org())
         return result
 
     def wake(self, workers: set[str], *, devices: bool = True) -> None:
@@ -298,7 +323,7 @@ class Hall:
         send every display of the branch to the events table at once, which with hundreds
         of displays on a worker reaches them seconds later than the bus would."""
         latest: dict[str, int] = {}
-        for branch_id in self.branches:
+        for branch_id in [*self.branches, ORG]:
             try:
                 latest[branch_id] = await self.read(events.current_seq, branch_id)
             except Exception as exc:  # the database is away: the next round looks again

@@ -71,6 +71,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_orgcounter_branch_id", "orgcounter", ["branch_id"])
     op.create_table(
+        "orgprinter",
+        _text("id"),
+        _text("branch_id"),
+        _text("backend"),
+        _int("paper", "80"),
+        _text("mode"),
+        _text("profile"),
+        _ts("retired_at"),
+        _int("version", "1"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_orgprinter_branch_id", "orgprinter", ["branch_id"])
+    op.create_table(
         "orgstate",
         sa.Column("id", sa.Integer(), nullable=False),
         _text("name"),
@@ -116,7 +129,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("alert", "alertrule", "orgstate", "orgcounter", "orgbranch"):
+    for name in ("alert", "alertrule", "orgstate", "orgprinter", "orgcounter", "orgbranch"):
         op.drop_table(name)
     with op.batch_alter_table("user") as t:
         for col in ("version", "password_changed_at", "must_change_password", "counters"):
