@@ -1,0 +1,166 @@
+"""The company's central server (issue 29, item 5): on PostgreSQL + Redis with
+`qms serve --workers 2`, an admin change made through one worker is seen by the other at
+once. The change goes through the admin API on a connection held by one worker; what the
+other worker shows is read on its own connections (a socket says which worker holds it in
+its ``ready`` frame, ``/healthz`` says which answers a keep-alive connection). Every wait
+is on a frame or a closing socket, bounded."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import HallServer, postgres_database, require_redis
+from tests.hallclient import ApiError, Staff
+from tests.wsclient import ViewClient
+
+BRANCH = "PE0100"
+BOUND_S = 15.0  # a frame or a closing crosses the bus at once; this only bounds the wait
+TRIES = 40  # connections made until the kernel hands one to the wanted worker
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
+    bus_url = require_redis()
+    with postgres_database() as url:
+        server = HallServer(tmp_path_factory.mktemp("company-scale"), workers=2)
+        server.edit_config(lambda raw: raw.update(database={"url": url}, bus={"url": bus_url}))
+        with server.running():
+            yield server
+
+
+class On:
+    """A signed-in person's HTTP calls on one keep-alive connection, i.e. one worker."""
+
+    def __init__(self, hall: HallServer, token: str, worker: int | None = None) -> None:
+        for _ in range(TRIES):
+            self.http = httpx.Client(
+                base_url=hall.base,
+                timeout=30,
+                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                headers={"authorization": f"Bearer {token}"},
+            )
+            self.worker = self.http.get("/healthz").json()["worker"]
+            if worker is None or self.worker == worker:
+                return
+            self.http.close()
+        raise AssertionError(f"no connection reached worker {worker}")
+
+    def call(self, method: str, path: str, json: Any = None) -> Any:
+        r = self.http.request(method, path, json=json)
+        assert self.http.get("/healthz").json()["worker"] == self.worker, "the same worker"
+        if r.status_code >= 400:
+            raise ApiError(r.status_code, r.json())
+        return r.json()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def view_on(hall: HallServer, token: str, view: str, worker: int) -> ViewClient:
+    """A subscribed socket held by ``worker`` (bounded tries), its snapshot applied."""
+    for _ in range(TRIES):
+        v = ViewClient(hall.ws_url, token, view).connect()
+        if v.frames[0]["worker"] == worker:
+            v.apply(v.recv())
+            return v
+        v.close()
+    raise AssertionError(f"no socket reached worker {worker}")
+
+
+@contextlib.contextmanager
+def admin_on_one_worker(hall: HallServer) -> Iterator[tuple[Staff, On, int]]:
+    """The company admin, their calls on one worker, and the other worker's pid (from a
+    second connection the kernel gave to it)."""
+    admin = Staff(hall.base, "admin", None)
+    here = On(hall, admin.token)
+    there = None
+    for _ in range(TRIES):
+        with httpx.Client(base_url=hall.base, timeout=10) as probe:
+            worker = probe.get("/healthz").json()["worker"]
+        if worker != here.worker:
+            there = worker
+            break
+    assert there is not None, "every connection went to one worker"
+    try:
+        yield admin, here, there
+    finally:
+        here.close()
+        admin.close()
+
+
+def counter_of(org: dict[str, Any], code: str) -> dict[str, Any]:
+    branch = next(b for b in org["branches"] if b["id"] == BRANCH)
+    return next(c for c in branch["counters"] if c["code"] == code)
+
+
+def test_a_counter_renamed_on_one_worker_is_renamed_on_the_other(hall: HallServer) -> None:
+    sup = Staff(hall.base, "supervisor", None)
+    with admin_on_one_worker(hall) as (who, admin, other):
+        screen = view_on(hall, sup.token, "supervisor", other)
+        before = counter_of(admin.call("GET", "/api/admin/org"), "C2")
+        assert before["name"] == "Quầy 2"
+
+        body = {"version": before["version"], "name": "Quầy 2 — Ưu tiên"}
+        renamed = admin.call("PATCH", f"/api/admin/branches/{BRANCH}/counters/C2", body)
+        assert renamed["name"] == "Quầy 2 — Ưu tiên"
+
+        # the other worker's screen is told, and what that worker shows is the new name
+        screen.until_match(lambda event, _: event == "hall.changed", timeout=BOUND_S)
+        screen.send({"type": "subscribe", "view": "supervisor"})
+        snap = screen.recv(timeout=BOUND_S)
+        assert snap["type"] == "snapshot"
+        names = {c["code"]: c["name"] for c in snap["data"]["counters"]}
+        assert names["C2"] == "Quầy 2 — Ưu tiên"
+        theirs = On(hall, sup.token, other)
+        assert counter_of(theirs.call("GET", "/api/admin/org"), "C2")["name"] == names["C2"]
+
+        # the version read before is stale now, on the other worker too
+        theirs_admin = On(hall, who.token, other)
+        with pytest.raises(ApiError) as stale:
+            theirs_admin.call("PATCH", f"/api/admin/branches/{BRANCH}/counters/C2", body)
+        assert (stale.value.status, stale.value.code) == (409, "stale_edit")
+        screen.close()
+        theirs.close()
+        theirs_admin.close()
+    sup.close()
+
+
+def test_a_cashier_disabled_on_one_worker_is_signed_out_on_the_other(hall: HallServer) -> None:
+    cashier = Staff(hall.base, "cashier3", "C3")
+    with admin_on_one_worker(hall) as (_, admin, other):
+        till = view_on(hall, cashier.token, "cashier:C3", other)
+        desk = On(hall, cashier.token, other)
+        assert desk.call("GET", "/api/me")["principal"]["name"] == "cashier3"
+        staff = admin.call("GET", f"/api/admin/staff?branch={BRANCH}")["staff"]
+        version = next(s["version"] for s in staff if s["username"] == "cashier3")
+
+        done = admin.call("POST", "/api/admin/staff/cashier3/disable", {"version": version})
+        assert done["user"]["active"] is False and done["sessions_ended"] >= 1
+
+        # the cashier's screen on the other worker closes, their next call there is refused
+        error = None
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                msg = till.recv(timeout=BOUND_S)
+                if msg["type"] == "error":
+                    error = msg["code"]
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert error == "session_ended"
+        with pytest.raises(ApiError) as refused:
+            desk.call("GET", "/api/me")
+        assert refused.value.status == 401
+        r = httpx.post(
+            f"{hall.base}/api/auth/login",
+            json={"username": "cashier3", "password": "demo123", "counter": "C3"},
+        )
+        assert r.status_code == 401, "a disabled account signs in on no worker"
+        desk.close()
+    cashier.close()
