@@ -264,6 +264,7 @@ class Run:
         self.phones_refused = 0
         self.phone_tasks: set[asyncio.Task[None]] = set()
         self.errors: list[str] = []
+        self.phones = True
 
     async def timed(self, what: str, http: h.Http, path: str, body: Any = None) -> Any:
         t0 = h.now_us()
@@ -288,9 +289,10 @@ async def issue(run: Run, hall: Hall) -> None:
         hall.lookups["even" if even else "odd"].put_nowait((t["number"], invoice_id))
     if not papers:
         hall.ready[t["number"]].set()
-    task = asyncio.create_task(phone(run, hall.branch, t["number"], t["follow_token"]))
-    run.phone_tasks.add(task)
-    task.add_done_callback(run.phone_tasks.discard)
+    if run.phones:
+        task = asyncio.create_task(phone(run, hall.branch, t["number"], t["follow_token"]))
+        run.phone_tasks.add(task)
+        task.add_done_callback(run.phone_tasks.discard)
 
 
 async def phone(run: Run, branch: str, number: int, token: str) -> None:
@@ -490,6 +492,7 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(2026)
     halls = [Hall(branch_id(i), payers[i :: args.halls], rng) for i in range(args.halls)]
     run = Run(server.base, server.base.replace("http://", "ws://"))
+    run.phones = not args.no_phones
 
     rss_start = server.rss_kib()
     t = time.perf_counter()
@@ -648,6 +651,7 @@ def main() -> None:
     p.add_argument("--tickets", type=int, default=150, help="arrivals a hall in the hour")
     p.add_argument("--queue", type=int, default=100, help="waiting (with phones) at the start")
     p.add_argument("--displays", type=int, default=3, help="a hall's")
+    p.add_argument("--no-phones", action="store_true", help="nobody follows a ticket")
     p.add_argument("--speed", type=float, default=6.0, help="the hour played this much faster")
     p.add_argument("--latency-ms", type=int, default=300, help="CMIS's answer time")
     p.add_argument("--customers", type=int, default=16_000, help="CMIS simulator's")
