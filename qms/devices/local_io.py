@@ -86,6 +86,7 @@ class Devices:
             "cut-slip": self._cut_slip,
             "reconnect-slip": self._reconnect_slip,
             "crew-list": self._crew_list,
+            "test-page": self._test_page,
         }
 
     def reconfigure(
@@ -197,6 +198,11 @@ class Devices:
         return field_documents.reconnection_slip(
             p["order"], p.get("crew"), branch=p["branch"], at=p["at"]
         )
+
+    def _test_page(self, p: dict[str, Any]) -> Any:
+        from printers import documents
+
+        return documents.test_page(p["printer"], p["mode"])
 
     def _crew_list(self, p: dict[str, Any]) -> Any:
         """``{"branch", "at", "day": business day, "crew": crew, "orders": [order]}``."""

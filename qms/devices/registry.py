@@ -112,3 +112,9 @@ def listing(session: Session, branch_id: str) -> list[dict[str, Any]]:
         .order_by(col(EnrolledDevice.enrolled_at))
     ).all()
     return [public(d) for d in rows]
+
+
+def branch_of(session: Session, device_id: str) -> str | None:
+    """The branch an enrolled device belongs to (None: no such device)."""
+    d = session.get(EnrolledDevice, device_id)
+    return d.branch_id if d else None

@@ -200,8 +200,7 @@ def check_retire(serving: list[int], kind: str, active_of_kind: int) -> None:
     counter of a kind the day needs (a cashier, a lookup counter of a parity)."""
     if serving:
         raise Conflict(
-            f"ticket {serving[0]} is being served at this counter: finish or hand it back "
-            "first",
+            f"ticket {serving[0]} is being served at this counter: finish or hand it back first",
             code="counter_serving",
             ticket=serving[0],
         )
@@ -216,3 +215,14 @@ def changed(session: Any, now: dt.datetime, what: str, **data: Any) -> EventReco
     """Append ``org.changed`` to the organisation's stream in the change's transaction:
     after commit it reaches every worker, which reloads (``qms.usecases.org.Org``)."""
     return events.append(session, ORG, "org.changed", {"what": what, **data}, now)
+
+
+def refuse_if_closed(hours: Hours | None, local: dt.datetime) -> None:
+    """A kiosk issues no ticket outside business hours (reception staff still may, for a
+    customer let in before closing)."""
+    if hours is not None and not hours.is_open(local):
+        raise Conflict(
+            f"the hall is closed: open {hours.open:%H:%M}-{hours.close:%H:%M}",
+            code="hall_closed",
+            hours=hours.public(),
+        )

@@ -40,9 +40,7 @@ def from_form(raw: object, base: Policy) -> Policy:
     if "min_length" in raw:
         n = raw["min_length"]
         if isinstance(n, bool) or not isinstance(n, int) or not 6 <= n <= 64:
-            raise BadRequest(
-                "min_length is 6 to 64", code="invalid_request", field="min_length"
-            )
+            raise BadRequest("min_length is 6 to 64", code="invalid_request", field="min_length")
         changes["min_length"] = n
     for key in ("require_digit", "require_letter", "forbid_username"):
         if key in raw:

@@ -11,7 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from integrations.cmis.base import CustomerDebts
-from qms.domain import notices
+from qms.domain import notices, org
 from qms.domain import priority as priority_lane
 from qms.domain.einvoice import first_lookup
 from qms.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -129,6 +129,8 @@ def issue(
     ``priority``: a priority customer's kind; ``contact``: (phone, channel) for "your turn
     is near", given with consent (docs/notify.md)."""
     s = tx.session
+    if tx.actor.label.startswith("device:"):
+        org.refuse_if_closed(tx.branch.hours, tx.now)
     if priority is not None:
         priority_lane.refuse_if_off(tx)
     if contact is not None and tx.branch.near_ahead <= 0:

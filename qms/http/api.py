@@ -34,14 +34,19 @@ def _token(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" else None
 
 
-async def principal(request: Request) -> Principal:
+async def principal(request: Request, *, changing_password: bool = False) -> Principal:
+    """Who asks; ``changing_password``: the two calls a person signed in with a one-time
+    password may make (choose their own, sign out)."""
     auth: Authenticator = request.app.state.auth
     token = _token(request)
     who: Principal
+    now = _hall(request).clock.now()
     if auth.inline(token):
-        who = auth.resolve(token, _hall(request).clock.now())
+        who = auth.resolve(token, now, changing_password=changing_password)
     else:
-        who = await _run(auth.resolve, token, _hall(request).clock.now())
+        who = await _run(
+            functools.partial(auth.resolve, changing_password=changing_password), token, now
+        )
     request.state.principal = who  # the audit log names who was refused
     return who
 
@@ -96,7 +101,7 @@ async def _run(fn: Any, *args: Any) -> Any:
 
 async def logout(request: Request) -> Response:
     """The session ends here and its sockets in every worker (``session.ended``)."""
-    who = await principal(request)
+    who = await principal(request, changing_password=True)
     token = _token(request)
     assert token is not None
     hall = _hall(request)
@@ -109,7 +114,7 @@ async def logout(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     """A signed-in person's own password: ``{"password", "new_password"}``; their other
     sessions end, this one goes on."""
-    who = await principal(request)
+    who = await principal(request, changing_password=True)
     _json_only(request)
     data = await body(request)
     hall = _hall(request)

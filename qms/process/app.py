@@ -45,6 +45,7 @@ from qms.http import (
     search,
     stats,
 )
+from qms.http import admin as admin_http
 from qms.http import bank as bank_http
 from qms.http import field as field_http
 from qms.http import inventory as inventory_http
@@ -270,6 +271,7 @@ def create_app(
             # displays speak from the first call: clips are made (or reused) before "ready";
             # under a second on a cold start, instant after
             await announce.prepare(settings)
+
             def in_process() -> frozenset[str]:
                 """The branches whose devices this server drives (no hall agent)."""
                 return frozenset(b.id for b in branches.values() if not b.device_agent)
@@ -334,6 +336,7 @@ def create_app(
     routes = [
         *api.routes,
         *cash.routes,
+        *admin_http.routes,
         *bank_http.routes,
         *field_http.routes,
         *inventory_http.routes,

@@ -21,13 +21,13 @@ from sqlmodel import Session, col, select
 
 from qms.config import Settings
 from qms.devices import registry as device_registry
-from qms.domain import events
+from qms.domain import events, passwords
 from qms.domain.branch import Branch
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TooMany, Unauthenticated
 from qms.domain.events import EventRecord
 from qms.storage import rows
 from qms.storage.db import read_session, write_session
-from qms.storage.models import AuditEntry, AuthSession, Crew, User
+from qms.storage.models import AuditEntry, AuthSession, Crew, OrgState, User
 from qms.storage.sequences import lock_branch
 from qms.usecases import audit
 from qms.usecases.ratelimit import FailureLimiter
@@ -55,8 +55,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.reverse": frozenset({"cashier", "head_cashier", "supervisor"}),
     "cmis.read": frozenset({"head_cashier", "supervisor", "admin"}),
     "server.read": frozenset({"supervisor", "admin"}),
-    "devices.read": frozenset({"head_cashier", "supervisor", "admin"}),
-    "devices.retry": frozenset({"supervisor", "admin"}),
+    "devices.read": frozenset({"head_cashier", "supervisor", "admin", "branch_admin"}),
+    "devices.retry": frozenset({"supervisor", "admin", "branch_admin"}),
     "events.read": STAFF | {"display", "kiosk"},
     "view.display": STAFF | {"display", "kiosk"},
     "view.agent": frozenset({"agent"}),
@@ -75,10 +75,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "invoice.return": frozenset({"lookup", "cashier", "head_cashier", "supervisor"}),
     "reports.read": frozenset({"head_cashier", "supervisor", "admin", "finance", "branch_admin"}),
     "reports.company": frozenset({"admin", "finance"}),
-    "audit.read": frozenset({"supervisor", "admin"}),
-    "devices.enroll": frozenset({"supervisor", "admin"}),
-    "session.end": frozenset({"supervisor", "admin"}),
-    "sign_in.unlock": frozenset({"supervisor", "admin"}),
+    "audit.read": frozenset({"supervisor", "admin", "branch_admin"}),
+    "devices.enroll": frozenset({"supervisor", "admin", "branch_admin"}),
+    "session.end": frozenset({"supervisor", "admin", "branch_admin"}),
+    "sign_in.unlock": frozenset({"supervisor", "admin", "branch_admin"}),
     # field work (docs/field.md): the team leader (or the supervisor) pulls and assigns
     # the day's disconnection list; a crew reports its own orders' results
     "field.read": frozenset({"field_leader", "supervisor", "head_cashier", "admin"}),
@@ -140,6 +140,7 @@ _SIGNED_IN = (
         _U.c.branch_id,
         _U.c.full_name,
         _U.c.active,
+        _U.c.must_change_password,
     )
     .join(_U, _U.c.id == _S.c.user_id)
     .where(_S.c.token_hash == bindparam("h"))
@@ -164,6 +165,8 @@ class Principal:
     #: a staff session's id (``session_id``) and end: a socket closes when either comes
     session: str | None = field(default=None, compare=False)
     expires_at: dt.datetime | None = field(default=None, compare=False)
+    #: signed in with a one-time password: only a new password may follow
+    must_change: bool = field(default=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -182,6 +185,7 @@ class Principal:
             "branch": self.branch_id,
             "counter": self.counter,
             "full_name": self.full_name,
+            "must_change_password": self.must_change,
         }
 
 
@@ -224,9 +228,10 @@ def session_id(token_hash: str) -> str:
     return token_hash[:16]
 
 
-def _check_password(password: str) -> None:
-    if len(password) < 6:
-        raise BadRequest("a password has at least 6 characters", code="weak_password")
+def policy_of(s: Session) -> passwords.Policy:
+    """The company's password policy (the admin pages set it; defaults before)."""
+    state = s.get(OrgState, 1)
+    return passwords.loads(state.password_policy if state else "{}")
 
 
 def ended(
@@ -521,10 +526,25 @@ class Authenticator:
                 code="wrong_counter",
                 counter=code,
             )
+        allowed = json.loads(user.counters) if user.counters else None
+        if allowed is not None and code not in allowed:  # the admin pages name their counters
+            raise Forbidden(
+                f"{user.username} may work at {', '.join(allowed)} only, not {code}",
+                code="counter_not_allowed",
+                counter=code,
+            )
 
     @staticmethod
     def _principal(user: User, counter: str | None) -> Principal:
-        return Principal("staff", user.username, user.role, user.branch_id, counter, user.full_name)
+        return Principal(
+            "staff",
+            user.username,
+            user.role,
+            user.branch_id,
+            counter,
+            user.full_name,
+            must_change=user.must_change_password,
+        )
 
     def inline(self, token: str | None) -> bool:
         """Whether ``resolve`` may run on the event loop rather than in a thread: a
@@ -533,7 +553,11 @@ class Authenticator:
         and back. Elsewhere it is a round trip to the database server."""
         return self._sqlite or (token is not None and _token_hash(token) in self.known)
 
-    def resolve(self, token: str | None, now: dt.datetime) -> Principal:
+    def resolve(
+        self, token: str | None, now: dt.datetime, *, changing_password: bool = False
+    ) -> Principal:
+        """Who the token is. A person whose password was reset may only choose a new one
+        (``changing_password``) or sign out until they do (``password_change_required``)."""
         if not token:
             raise Unauthenticated("sign in first", code="unauthenticated")
         h = _token_hash(token)
@@ -554,6 +578,11 @@ class Authenticator:
             )
         if not found.active:
             raise Unauthenticated("account disabled", code="unauthenticated")
+        if found.must_change_password and not changing_password:
+            raise Forbidden(
+                "choose your own password first: the one you signed in with was for once",
+                code="password_change_required",
+            )
         return Principal(
             "staff",
             found.username,
@@ -590,7 +619,6 @@ class Authenticator:
             )
         if who.kind != "staff" or who.session is None:
             raise Forbidden("only a person changes a password", code="wrong_role")
-        _check_password(new)
         pair = f"{who.name[:100]}|session:{who.session}"
         with write_session(self.engine) as s:
             lock_branch(s, who.branch_id)  # before any row changes, as every writer
@@ -612,7 +640,17 @@ class Authenticator:
                 refused = Forbidden("the current password is wrong", code="wrong_password")
                 refused.audited = True
                 raise refused
+            passwords.check(policy_of(s), new, user.username)  # after the current one
+            if new == current:
+                raise BadRequest(
+                    "choose a password other than the one you have",
+                    code="weak_password",
+                    field="new_password",
+                )
             user.password_hash = hash_password(new)
+            user.must_change_password = False
+            user.password_changed_at = now
+            user.version += 1
             s.add(user)
             mine = who.session
             others = [x for x in _sessions_of(s, user.id) if session_id(x.token_hash) != mine]
@@ -651,9 +689,11 @@ def create_user(
     """Add a staff account; refuses an unknown role, a short password or a taken name."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 6:
-        raise ValueError("a password has at least 6 characters")
     with Session(engine) as s:
+        try:
+            passwords.check(policy_of(s), password, username)
+        except BadRequest as exc:
+            raise ValueError(str(exc)) from None
         if s.exec(select(User).where(User.username == username)).first() is not None:
             raise ValueError(f"user {username} exists already")
         s.add(_user(username, full_name, role, branch_id, hash_password(password)))
@@ -664,8 +704,11 @@ def set_password(engine: Engine, username: str, password: str, now: dt.datetime)
     """``qms user passwd``: a new password; every session of the person ends, and its
     sockets (``session.ended``, which servers find by their seq watch). Returns how
     many sessions ended."""
-    if len(password) < 6:
-        raise ValueError("a password has at least 6 characters")
+    with Session(engine) as s:
+        try:
+            passwords.check(policy_of(s), password, username)
+        except BadRequest as exc:
+            raise ValueError(str(exc)) from None
     return _change_user(engine, username, now, "password_changed", password_hash=password)
 
 

@@ -189,15 +189,17 @@ class Hall:
         *args: Any,
         action: str | None = None,
         later: bool = False,
+        branch: str | None = None,
     ) -> T:
         """Run ``fn(tx, *args)`` in one write transaction; publish its events after commit.
+        ``branch``: another branch than the principal's (an admin's change, in scope).
 
         Closed is closed: a change of a person or a device (a kiosk's ticket) on a closed
         business day is refused here (``day_closed``), under the branch lock the close
         itself takes, unless the use case is marked ``tx.any_day``. One check covers every
         change, present and future; reads do not come here, nor the hall's own workers
         (role ``system``)."""
-        branch = self.branch(principal.branch_id)
+        target = self.branch(branch or principal.branch_id)
         if action is None and len(args) == 1 and isinstance(args[0], Command):
             action = args[0].action
         elif action is None:
@@ -208,21 +210,25 @@ class Hall:
             now = self.clock.now()
             try:
                 with write_session(self.engine) as session:
-                    lock_branch(session, branch.id)
+                    lock_branch(session, target.id)
                     actor = Actor(principal.label, principal.counter, principal.role)
-                    tx = Tx(session, branch, now, now.date(), actor)
+                    tx = Tx(session, target, now, now.date(), actor)
                     if guard:
                         drawers.refuse_if_day_closed(tx)
                     result = fn(tx, *args)
                     followups.queue_paper_and_light(tx)
-                    self._audit(partial(audit.add, session), principal, now, action, args, result)
+                    self._audit(
+                        partial(audit.add, session), principal, now, action, args, result, target.id
+                    )
             except QmsError as exc:
-                self._audit(partial(audit.write, self.engine), principal, now, action, args, exc)
+                self._audit(
+                    partial(audit.write, self.engine), principal, now, action, args, exc, target.id
+                )
                 exc.audited = True
                 raise
             return result, tx.emitted
 
-        return await self.commit(branch.id, work, later=later)
+        return await self.commit(target.id, work, later=later)
 
     async def commit(
         self,
@@ -283,8 +289,10 @@ class Hall:
         action: str,
         args: tuple[Any, ...],
         result: object,
+        branch_id: str | None = None,
     ) -> None:
-        """Record a person's or a device's change (the hall's own workers are not)."""
+        """Record a person's or a device's change (the hall's own workers are not), in
+        the branch changed (an admin's change of another branch is in that one's log)."""
         if who.role == "system":
             return
         target = audit.target_of(args)
@@ -292,7 +300,8 @@ class Hall:
             named = [result[k] for k in ("number", "txn_id", "id") if result.get(k) is not None]
             target = audit.target_of(tuple(named[:1]))
         outcome = result.code if isinstance(result, QmsError) else "ok"
-        add(audit.entry(now, who.branch_id, who.label, who.role, who.via, action, target, outcome))
+        where = branch_id or who.branch_id
+        add(audit.entry(now, where, who.label, who.role, who.via, action, target, outcome))
 
     async def wake_from_bus(self) -> None:
         """For the process running the background workers: a change made in another

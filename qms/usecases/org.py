@@ -30,7 +30,6 @@ from qms.storage.models import EnrolledDevice, OrgBranch, OrgCounter, OrgPrinter
 log = logging.getLogger(__name__)
 
 
-
 def config_params(settings: Settings) -> Params:
     """The operating parameters config.yaml gives a branch before anyone edits them."""
     return Params(
