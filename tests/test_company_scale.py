@@ -8,15 +8,18 @@ is on a frame or a closing socket, bounded."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import HallServer, postgres_database, require_redis
-from tests.hallclient import ApiError, Staff
+from tests.hallclient import ApiError, Device, Staff
+from tests.procs import until
 from tests.wsclient import ViewClient
 
 BRANCH = "PE0100"
@@ -101,36 +104,80 @@ def counter_of(org: dict[str, Any], code: str) -> dict[str, Any]:
     return next(c for c in branch["counters"] if c["code"] == code)
 
 
+def counter_names(hall: HallServer, token: str, worker: int) -> dict[str, str]:
+    """The counters a screen held by ``worker`` gets in its snapshot: that worker's own
+    copy of the organisation (``hall.branches``), not the database's rows."""
+    view = view_on(hall, token, "supervisor", worker)
+    try:
+        return {c["code"]: c["name"] for c in view.frames[-1]["data"]["counters"]}
+    finally:
+        view.close()
+
+
 def test_a_counter_renamed_on_one_worker_is_renamed_on_the_other(hall: HallServer) -> None:
     sup = Staff(hall.base, "supervisor", None)
     with admin_on_one_worker(hall) as (who, admin, other):
         screen = view_on(hall, sup.token, "supervisor", other)
         before = counter_of(admin.call("GET", "/api/admin/org"), "C2")
-        assert before["name"] == "Quầy 2"
+        assert before["name"] == counter_names(hall, sup.token, other)["C2"] == "Quầy 2"
 
         body = {"version": before["version"], "name": "Quầy 2 — Ưu tiên"}
         renamed = admin.call("PATCH", f"/api/admin/branches/{BRANCH}/counters/C2", body)
         assert renamed["name"] == "Quầy 2 — Ưu tiên"
 
-        # the other worker's screen is told, and what that worker shows is the new name
+        # the other worker's screen is told; a screen that (re)subscribes there then gets
+        # the new name: that worker reloaded its copy from the bus (it may do so a few
+        # milliseconds after the frame: ``hall.changed`` and ``org.changed`` travel apart)
         screen.until_match(lambda event, _: event == "hall.changed", timeout=BOUND_S)
-        screen.send({"type": "subscribe", "view": "supervisor"})
-        snap = screen.recv(timeout=BOUND_S)
-        assert snap["type"] == "snapshot"
-        names = {c["code"]: c["name"] for c in snap["data"]["counters"]}
-        assert names["C2"] == "Quầy 2 — Ưu tiên"
-        theirs = On(hall, sup.token, other)
-        assert counter_of(theirs.call("GET", "/api/admin/org"), "C2")["name"] == names["C2"]
+        assert until(
+            lambda: counter_names(hall, sup.token, other)["C2"] == "Quầy 2 — Ưu tiên", BOUND_S
+        ), "the other worker still shows the old name"
 
-        # the version read before is stale now, on the other worker too
-        theirs_admin = On(hall, who.token, other)
+        # the version read before is stale now, on the other worker too; nothing changes
+        theirs = On(hall, who.token, other)
+        body["name"] = "Quầy hai"
         with pytest.raises(ApiError) as stale:
-            theirs_admin.call("PATCH", f"/api/admin/branches/{BRANCH}/counters/C2", body)
+            theirs.call("PATCH", f"/api/admin/branches/{BRANCH}/counters/C2", body)
         assert (stale.value.status, stale.value.code) == (409, "stale_edit")
+        assert counter_of(theirs.call("GET", "/api/admin/org"), "C2")["name"] == "Quầy 2 — Ưu tiên"
         screen.close()
         theirs.close()
-        theirs_admin.close()
     sup.close()
+
+
+def test_business_hours_changed_on_one_worker_close_the_kiosk_on_the_other(
+    hall: HallServer,
+) -> None:
+    """The hall's parameters live in each worker's copy: the other worker's kiosk
+    answer (``GET /api/hall``) and a ticket issued there follow the new hours."""
+    kiosk = Device(hall.base, "demo-kiosk-1")
+    with admin_on_one_worker(hall) as (_, admin, other):
+        at_kiosk = On(hall, kiosk.token, other)
+        assert at_kiosk.call("GET", "/api/hall")["open"] is True
+        branch = admin.call("GET", "/api/admin/org")["branches"][0]
+        today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).weekday()
+        hours = {"open": "07:30", "close": "17:00", "days": [d for d in range(7) if d != today]}
+        done = admin.call(
+            "PATCH",
+            f"/api/admin/branches/{BRANCH}",
+            {"version": branch["version"], "params": {"hours": hours}},
+        )
+        assert done["params"]["hours"]["days"] == hours["days"]
+
+        assert until(lambda: at_kiosk.call("GET", "/api/hall")["open"] is False, BOUND_S)
+        with pytest.raises(ApiError) as closed:
+            at_kiosk.call("POST", "/api/tickets", {"customers": ["PE01000000003"]})
+        assert (closed.value.status, closed.value.code) == (409, "hall_closed")
+
+        # open all day again, for the other tests of the module
+        admin.call(
+            "PATCH",
+            f"/api/admin/branches/{BRANCH}",
+            {"version": done["version"], "params": {"hours": None}},
+        )
+        assert until(lambda: at_kiosk.call("GET", "/api/hall")["open"] is True, BOUND_S)
+        at_kiosk.close()
+    kiosk.close()
 
 
 def test_a_cashier_disabled_on_one_worker_is_signed_out_on_the_other(hall: HallServer) -> None:
