@@ -171,6 +171,40 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/devices"): ("/api/devices", "devices.enroll"),
     ("POST", "/api/devices"): ("/api/devices", "devices.enroll"),
     ("POST", "/api/devices/{id}/revoke"): ("/api/devices/nope/revoke", "devices.enroll"),
+    # administration (docs/admin.md): the names are unknown, so nothing changes
+    ("GET", "/api/admin/org"): ("/api/admin/org", "admin.read"),
+    ("GET", "/api/admin/staff"): ("/api/admin/staff", "admin.read"),
+    ("POST", "/api/admin/staff"): ("/api/admin/staff", "admin.manage"),
+    ("PATCH", "/api/admin/staff/{username}"): ("/api/admin/staff/nope", "admin.manage"),
+    ("POST", "/api/admin/staff/{username}/{verb}"): (
+        "/api/admin/staff/nope/disable",
+        "admin.manage",
+    ),
+    ("GET", "/api/admin/policy"): ("/api/admin/policy", "admin.read"),
+    ("PUT", "/api/admin/policy"): ("/api/admin/policy", "admin.manage"),
+    ("POST", "/api/admin/branches"): ("/api/admin/branches", "admin.manage"),
+    ("PATCH", "/api/admin/branches/{id}"): ("/api/admin/branches/PE0100", "admin.manage"),
+    ("POST", "/api/admin/branches/{id}/counters"): (
+        "/api/admin/branches/PE0100/counters",
+        "admin.manage",
+    ),
+    ("PATCH", "/api/admin/branches/{id}/counters/{code}"): (
+        "/api/admin/branches/PE0100/counters/C9",
+        "admin.manage",
+    ),
+    ("POST", "/api/admin/branches/{id}/counters/{code}/retire"): (
+        "/api/admin/branches/PE0100/counters/C9/retire",
+        "admin.manage",
+    ),
+    ("POST", "/api/admin/branches/{id}/counters/{code}/test"): (
+        "/api/admin/branches/PE0100/counters/C9/test",
+        "admin.manage",
+    ),
+    ("POST", "/api/admin/branches/{id}/printers"): (
+        "/api/admin/branches/PE0100/printers",
+        "admin.manage",
+    ),
+    ("GET", "/api/hall"): ("/api/hall", SIGNED_IN),
     ("GET", "/audio/manifest.json"): ("/audio/manifest.json", PUBLIC),
     ("GET", "/audio/{file}"): ("/audio/00000000000000000000.wav", PUBLIC),
     ("GET", "/"): ("/", PUBLIC),

@@ -204,7 +204,7 @@ def test_the_field_papers_print_from_their_jobs_payloads(tmp_path: Path) -> None
         p["backend"] = {"kind": "file", "path": str(out)}
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
     devices = Devices(config.load(tmp_path / "config.yaml"))
-    setup = devices.printers["kiosk-1"]
+    setup = devices.printers[("PE0100", "kiosk-1")]
     base = {"branch": samples.BRANCH, "at": samples.FIELD_AT}
     order, crew = samples.FIELD_ORDERS[1], samples.CREW
     jobs = [

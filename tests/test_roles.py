@@ -30,6 +30,8 @@ PEOPLE: dict[str, tuple[str, str | None] | None] = {
     "head_cashier": ("head", "C4"),
     "supervisor": ("supervisor", None),
     "admin": ("admin", None),
+    "branch_admin": ("qtchinhanh", None),
+    "finance": ("taichinh", None),
     "kiosk": ("demo-kiosk-1", None),
     "display": ("demo-display-1", None),
     "nobody": None,

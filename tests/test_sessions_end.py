@@ -199,6 +199,29 @@ def test_disabling_an_account_from_the_cli_closes_its_sockets(hall: HallServer) 
     assert sign_in(hall, "reception", "mat-khau-3") == 200
 
 
+def test_an_admin_disabling_a_cashier_closes_its_sockets_on_every_worker(
+    hall: HallServer,
+) -> None:
+    """The admin page's disable (issue 29): answered by one worker, the cashier's sockets
+    sit on both; each closes, and the token opens nothing on either worker after."""
+    cashier = person(hall, "cashier3", "C3")
+    socks = on_two_workers(hall, cashier.token, "cashier:C3")
+    admin = person(hall, "admin", None)
+    seen = [u for u in admin.get("/api/admin/staff")["staff"] if u["username"] == "cashier3"]
+
+    out = admin.post("/api/admin/staff/cashier3/disable", {"version": seen[0]["version"]})
+
+    assert out["user"]["active"] is False and out["sessions_ended"] == 1
+    for s in socks:
+        assert s.ended() == (4401, "session_ended")
+    with pytest.raises(ApiError) as refused:
+        cashier.get("/api/me")
+    assert refused.value.status == 401
+    assert sign_in(hall, "cashier3", "demo123", "C3") == 401
+    admin.post("/api/admin/staff/cashier3/enable", {"version": out["user"]["version"]})
+    assert sign_in(hall, "cashier3", "demo123", "C3") == 200
+
+
 def test_a_supervisor_signing_a_counter_out_closes_its_sockets(hall: HallServer) -> None:
     cashier = person(hall, "cashier2", "C2")
     sock = Sock(hall, cashier.token, "cashier:C2")

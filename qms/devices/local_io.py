@@ -66,12 +66,12 @@ class Devices:
         self._ahead: OrderedDict[int, Future[bytes]] = OrderedDict()
         self._ahead_lock = threading.Lock()
         mine = [b for b in settings.branches if branches is None or b.id in branches]
-        self.printers: dict[str, Any] = {}
+        self.printers: dict[tuple[str, str], Any] = {}  # (branch, printer id)
         self.boards: dict[tuple[str, str], Any] = {}
-        self._printer_specs: dict[str, dict[str, Any]] = {}
+        self._printer_specs: dict[tuple[str, str], dict[str, Any]] = {}
         self._led_specs: dict[tuple[str, str], dict[str, Any]] = {}
         self.reconfigure(
-            {p.id: p.model_dump() for b in mine for p in b.printers},
+            {(b.id, p.id): p.model_dump() for b in mine for p in b.printers},
             {(b.id, c.code): c.led for b in mine for c in b.counters if c.led is not None},
         )
         self.documents: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -90,15 +90,18 @@ class Devices:
         }
 
     def reconfigure(
-        self, printers: dict[str, dict[str, Any]], leds: dict[tuple[str, str], dict[str, Any]]
+        self,
+        printers: dict[tuple[str, str], dict[str, Any]],
+        leds: dict[tuple[str, str], dict[str, Any]],
     ) -> None:
         """Open what the organisation names now (config.yaml at first, then the admin
-        pages: docs/admin.md): printers by id, LED boards by (branch, counter). Only what
+        pages: docs/admin.md): printers and LED boards by (branch, id or counter): two
+        halls may both call theirs receipt-c1. Only what
         changed is reopened; a board whose line is shared reopens with its line."""
         from printers.backends import PrinterSetup
 
         if printers != self._printer_specs:
-            self.printers = {pid: PrinterSetup.from_config(spec) for pid, spec in printers.items()}
+            self.printers = {key: PrinterSetup.from_config(spec) for key, spec in printers.items()}
             self._printer_specs = printers
         if leds == self._led_specs:
             return
@@ -219,7 +222,7 @@ class Devices:
         """Start rendering a print job before its turn, while the job before it is written
         and sent: rendering is most of a print's time and touches no device, so the
         renderer's core draws the next ticket while this one goes out. Nothing is sent."""
-        setup = self.printers.get(job.target)
+        setup = self.printers.get((job.branch_id, job.target))
         with self._ahead_lock:
             if job.kind != "print" or setup is None or job.id is None or job.id in self._ahead:
                 return
@@ -234,7 +237,7 @@ class Devices:
                 raise LookupError(f"no LED board at counter {job.target}")
             board.deliver(json.loads(job.payload)["number"], LED_DELIVERY_S)
             return
-        setup = self.printers.get(job.target)
+        setup = self.printers.get((job.branch_id, job.target))
         if setup is None:
             raise LookupError(f"no printer {job.target} in config")
         with self._ahead_lock:

@@ -32,7 +32,14 @@ def _branch(who: Principal, raw: object) -> str:
     return raw
 
 
-async def _change(request: Request, fn: Any, *args: Any, branch: str, action: str) -> Any:
+async def _admin(request: Request) -> Principal:
+    """Who asks, allowed to administer: the role is checked before anything is looked up."""
+    who = await principal(request)
+    require(who, "admin.manage")
+    return who
+
+
+async def _change(request: Request, fn: Any, *args: Any, branch: object, action: str) -> Any:
     who = await principal(request)
     require(who, "admin.manage")
     branch = _branch(who, branch)
@@ -51,8 +58,8 @@ async def staff(request: Request) -> Response:
 
 
 async def add_staff(request: Request) -> Response:
+    who = await _admin(request)
     data = await body(request)
-    who = await principal(request)
     branch = data.get("branch", who.branch_id)
     out = await _change(request, admin.create_user, who.role, data, branch=branch,
                         action="admin.create_user")  # fmt: skip
@@ -72,8 +79,8 @@ async def _staff_branch(request: Request) -> str:
 
 
 async def edit_staff(request: Request) -> Response:
+    who = await _admin(request)
     data = await body(request)
-    who = await principal(request)
     name, branch = request.path_params["username"], await _staff_branch(request)
     out = await _change(request, admin.update_user, who.role, name, data, branch=branch,
                         action="admin.update_user")  # fmt: skip
@@ -81,8 +88,8 @@ async def edit_staff(request: Request) -> Response:
 
 
 async def staff_action(request: Request) -> Response:
+    who = await _admin(request)
     data = await body(request)
-    who = await principal(request)
     name, verb = request.path_params["username"], request.path_params["verb"]
     branch = await _staff_branch(request)
     version = data.get("version")
@@ -102,14 +109,14 @@ async def get_policy(request: Request) -> Response:
 
 
 async def put_policy(request: Request) -> Response:
+    who = await _admin(request)
     data = await body(request)
-    who = await principal(request)
-    require(who, "admin.manage")
     org.check_company(who.role, "set the password policy")
     return ok(await _hall(request).change(who, admin.set_policy, data, action="admin.policy"))
 
 
 async def add_branch(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     hall = _hall(request)
     base = org_use.config_params(request.app.state.settings)
@@ -117,6 +124,7 @@ async def add_branch(request: Request) -> Response:
 
 
 async def edit_branch(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     out = await _change(request, admin.update_branch, data, branch=request.path_params["id"],
                         action="admin.update_branch")  # fmt: skip
@@ -124,6 +132,7 @@ async def edit_branch(request: Request) -> Response:
 
 
 async def add_counter(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     out = await _change(request, admin.add_counter, data, branch=request.path_params["id"],
                         action="admin.add_counter")  # fmt: skip
@@ -131,6 +140,7 @@ async def add_counter(request: Request) -> Response:
 
 
 async def edit_counter(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     p = request.path_params
     out = await _change(request, admin.update_counter, p["code"], data, branch=p["id"],
@@ -139,6 +149,7 @@ async def edit_counter(request: Request) -> Response:
 
 
 async def retire_counter(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     p = request.path_params
     out = await _change(request, admin.retire_counter, p["code"], data.get("version"),
@@ -147,6 +158,7 @@ async def retire_counter(request: Request) -> Response:
 
 
 async def test_counter(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     p = request.path_params
     out = await _change(request, admin.test_device, p["code"], data.get("what"), branch=p["id"],
@@ -155,6 +167,7 @@ async def test_counter(request: Request) -> Response:
 
 
 async def save_printer(request: Request) -> Response:
+    await _admin(request)
     data = await body(request)
     out = await _change(request, admin.save_printer, data, branch=request.path_params["id"],
                         action="admin.save_printer")  # fmt: skip

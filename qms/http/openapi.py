@@ -333,6 +333,73 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         PUBLIC,
         refusals=(("404", ("unknown_ticket", "no_contact")),),
     ),
+    # administration (docs/admin.md)
+    ("GET", "/api/admin/org"): Op(
+        "The organisation: branches, halls, counters, printers", "admin.read"
+    ),
+    ("GET", "/api/admin/staff"): Op("Staff accounts", "admin.read", query=("branch",)),
+    ("POST", "/api/admin/staff"): Op(
+        "Add a staff account: its one-time password",
+        "admin.manage",
+        body=True,
+        refusals=(("403", ("wrong_branch",)), ("409", ("user_exists",))),
+    ),
+    ("PATCH", "/api/admin/staff/{username}"): Op(
+        "Change an account (name, role, counters), with its version",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("stale_edit", "last_admin")), ("404", ("unknown_user",))),
+    ),
+    ("POST", "/api/admin/staff/{username}/{verb}"): Op(
+        "Disable, enable or reset an account (its sessions end)",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("stale_edit", "last_admin")), ("404", ("unknown_user",))),
+    ),
+    ("GET", "/api/admin/policy"): Op("The password policy", "admin.read"),
+    ("PUT", "/api/admin/policy"): Op(
+        "Set the password policy (company admin)", "admin.manage", body=True
+    ),
+    ("POST", "/api/admin/branches"): Op(
+        "Add a branch and its hall (company admin)",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("branch_exists",)),),
+    ),
+    ("PATCH", "/api/admin/branches/{id}"): Op(
+        "A hall's name, slip printer and operating parameters (business hours...)",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("stale_edit",)),),
+    ),
+    ("POST", "/api/admin/branches/{id}/counters"): Op(
+        "Add a counter", "admin.manage", body=True, refusals=(("409", ("counter_exists",)),)
+    ),
+    ("PATCH", "/api/admin/branches/{id}/counters/{code}"): Op(
+        "Rename a counter, its printer or LED board",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("stale_edit", "counter_retired")),),
+    ),
+    ("POST", "/api/admin/branches/{id}/counters/{code}/retire"): Op(
+        "Retire a counter, its history kept",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("stale_edit", "counter_serving", "last_counter")),),
+    ),
+    ("POST", "/api/admin/branches/{id}/counters/{code}/test"): Op(
+        "Print a test page or light a test number",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("no_printer", "no_led")),),
+    ),
+    ("POST", "/api/admin/branches/{id}/printers"): Op(
+        "Add or change a printer",
+        "admin.manage",
+        body=True,
+        refusals=(("409", ("stale_edit",)),),
+    ),
+    ("GET", "/api/hall"): Op("Whether the hall is open now, and its hours"),
     ("GET", "/audio/manifest.json"): Op("The announcement clips there are", PUBLIC),
     ("GET", "/audio/{file}"): Op("One announcement clip (WAV)", PUBLIC),
     ("GET", "/"): Op("To the counters' pages", PUBLIC),

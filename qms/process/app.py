@@ -238,6 +238,14 @@ def create_app(
         org = org_mod.Org(engine, settings)
         await org.reload()
         branches = org.branches
+        unread = org_mod.drift(settings, branches)
+        if unread:
+            log.warning(
+                "config.yaml's organisation was imported on the first start; the database "
+                "holds it now and these edits are not read (use the admin pages, "
+                "docs/admin.md): %s",
+                "; ".join(unread),
+            )
         app.state.org = org
         staff = None
         if settings.auth.demo_accounts:

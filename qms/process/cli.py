@@ -134,49 +134,70 @@ def _settings_with_branch(args: argparse.Namespace) -> config.Settings | None:
     return settings
 
 
-def _user_add(args: argparse.Namespace) -> int:
-    from qms.storage import db
-    from qms.usecases.auth import create_user
+def _org_engine(args: argparse.Namespace) -> Any:
+    """The database of the config, its organisation imported (as a first start would):
+    the staff verbs name the branches and counters the database holds (docs/admin.md)."""
+    import datetime as dt
 
-    settings = _settings_with_branch(args)
-    if settings is None:
-        return 2
-    password = sys.stdin.readline().rstrip("\n")
+    from qms.storage import db
+    from qms.usecases import org
+
+    settings = config.load(config.locate(args.config))
     engine = db.make_engine(settings.database.url)
     db.create_schema(engine)
+    org.import_config(engine, settings, dt.datetime.now(dt.UTC))
+    return engine
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    """``qms user add``: the password from stdin, or none (an empty line): a one-time
+    password is printed, the person chooses their own at the first sign-in."""
+    from qms.usecases.auth import create_user
+
+    password = sys.stdin.readline().rstrip("\n")
+    counters = [c for c in (args.counters or "").split(",") if c]
     try:
-        create_user(engine, args.username, args.name, args.role, args.branch, password)
+        engine = _org_engine(args)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    try:
+        temporary = create_user(
+            engine, args.username, args.name, args.role, args.branch, password, counters
+        )
     except ValueError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
     print(f"qms: user {args.username} ({args.role}) created")
+    if temporary:
+        print(f"one-time password (hand it over; a new one is chosen at sign-in): {temporary}")
     return 0
 
 
 def _user_change(args: argparse.Namespace) -> int:
-    """``qms user passwd|disable|enable NAME``: the person's sessions end, and their
+    """``qms user passwd|disable|enable|reset NAME``: the person's sessions end, and their
     sockets on every running server (within the servers' seq watch, ~2 s)."""
     import datetime as dt
 
-    from qms.storage import db
     from qms.usecases import auth
 
-    source = config.locate(args.config)
     try:
-        settings = config.load(source)
+        engine = _org_engine(args)
     except config.ConfigError as exc:
         print(f"qms: {exc}", file=sys.stderr)
         return 2
     now = dt.datetime.now(dt.UTC)
-    engine = db.make_engine(settings.database.url)
-    db.create_schema(engine)
+    temporary = None
     try:
         if args.user_command == "passwd":
             password = sys.stdin.readline().rstrip("\n")
             ended = auth.set_password(engine, args.username, password, now)
             done = "has a new password"
+        elif args.user_command == "reset":
+            temporary, ended = auth.reset_password(engine, args.username, now)
+            done = "has a one-time password"
         else:
             active = args.user_command == "enable"
             ended = auth.set_active(engine, args.username, active, now)
@@ -187,6 +208,31 @@ def _user_change(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"qms: user {args.username} {done}; {ended} session(s) ended")
+    if temporary:
+        print(f"one-time password (hand it over; a new one is chosen at sign-in): {temporary}")
+    return 0
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    """``qms user list``: one account a line, tab-separated, for scripts."""
+    from qms.usecases import auth
+
+    try:
+        engine = _org_engine(args)
+    except config.ConfigError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return 2
+    try:
+        users = auth.list_users(engine, args.branch)
+    finally:
+        engine.dispose()
+    print("username\trole\tbranch\tactive\tmust_change_password\tcounters\tfull_name")
+    for u in users:
+        counters = ",".join(json.loads(u.counters)) if u.counters else "*"
+        print(
+            f"{u.username}\t{u.role}\t{u.branch_id}\t{'yes' if u.active else 'no'}\t"
+            f"{'yes' if u.must_change_password else 'no'}\t{counters}\t{u.full_name}"
+        )
     return 0
 
 
@@ -250,7 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     sim.set_defaults(func=_cmis_sim)
     user = sub.add_parser("user", help="staff accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True)
-    add = user_sub.add_parser("add", help="add an account; the password is read from stdin")
+    add = user_sub.add_parser(
+        "add", help="add an account; the password from stdin (empty: a one-time one, printed)"
+    )
     add.add_argument("username")
     add.add_argument("--role", required=True)
     add.add_argument(
@@ -261,12 +309,18 @@ def main(argv: list[str] | None = None) -> int:
         help="the person's full name, as receipts and slips print it (Phạm Thu Ngân)",
     )
     add.add_argument("--branch", required=True)
+    add.add_argument("--counters", default=None, help="the counters they may use: C1,C2")
     add.add_argument("--config", default=None, help=CONFIG_HELP)
     add.set_defaults(func=_user_add)
+    listing = user_sub.add_parser("list", help="the staff accounts, tab-separated")
+    listing.add_argument("--branch", default=None)
+    listing.add_argument("--config", default=None, help=CONFIG_HELP)
+    listing.set_defaults(func=_user_list)
     for name, text in (
         ("passwd", "set a new password, read from stdin; every session of the person ends"),
         ("disable", "the account signs in nowhere; its sessions and sockets end at once"),
         ("enable", "the account may sign in again"),
+        ("reset", "a one-time password, printed; a new one is chosen at the next sign-in"),
     ):
         change = user_sub.add_parser(name, help=text)
         change.add_argument("username")

@@ -139,8 +139,8 @@ export const ERRORS = {
     "en": "The current password is wrong. Type the password you use now again."
   },
   "weak_password": {
-    "vi": "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
-    "en": "A password has at least 6 characters. Choose a longer one."
+    "vi": "Mật khẩu chưa đạt quy định: ít nhất {min_length} ký tự, có cả chữ và số, không chứa tên đăng nhập, khác mật khẩu cũ. Chọn mật khẩu khác.",
+    "en": "The password does not meet the policy: at least {min_length} characters, letters and digits, not the username, not the old one. Choose another."
   },
   "unknown_user": {
     "vi": "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
@@ -717,6 +717,70 @@ export const ERRORS = {
   "no_contact": {
     "vi": "Vé này không có số điện thoại nhận tin: không có gì để dừng.",
     "en": "This ticket has no phone number for messages: nothing to stop."
+  },
+  "wrong_branch": {
+    "vi": "Bạn chỉ quản trị chi nhánh của mình, không phải {branch}. Nhờ quản trị công ty.",
+    "en": "You administer your own branch only, not {branch}. Ask the company's admin."
+  },
+  "stale_edit": {
+    "vi": "Người khác vừa sửa mục này sau khi bạn mở nó. Tải lại để xem bản mới rồi sửa lại; những gì bạn đã gõ vẫn còn trên màn hình.",
+    "en": "Someone else changed this since you opened it. Reload to see their version, then edit again; what you typed is still on screen."
+  },
+  "last_admin": {
+    "vi": "Đây là tài khoản quản trị công ty cuối cùng còn hoạt động. Tạo một quản trị khác trước.",
+    "en": "This is the last active company admin account. Make another admin first."
+  },
+  "password_change_required": {
+    "vi": "Mật khẩu vừa dùng chỉ dùng một lần. Đặt mật khẩu mới của bạn để tiếp tục.",
+    "en": "The password you used is for once only. Choose your own password to go on."
+  },
+  "counter_not_allowed": {
+    "vi": "Bạn không được phân công làm ở quầy {counter}. Chọn quầy được giao hoặc báo quản trị.",
+    "en": "You are not assigned to counter {counter}. Choose your counter or ask the admin."
+  },
+  "user_exists": {
+    "vi": "Tên đăng nhập {user} đã có người dùng. Chọn tên khác.",
+    "en": "The username {user} is taken. Choose another."
+  },
+  "counter_exists": {
+    "vi": "Quầy {counter} đã có (kể cả quầy đã nghỉ). Chọn mã quầy khác.",
+    "en": "Counter {counter} exists (retired ones count too). Choose another code."
+  },
+  "counter_retired": {
+    "vi": "Quầy này đã nghỉ: không sửa được nữa. Thêm quầy mới nếu cần.",
+    "en": "This counter is retired: it cannot change. Add a new counter if needed."
+  },
+  "counter_serving": {
+    "vi": "Quầy đang phục vụ vé {ticket}. Kết thúc hoặc trả vé về hàng chờ trước khi cho nghỉ quầy.",
+    "en": "The counter is serving ticket {ticket}. Finish it or put it back before retiring the counter."
+  },
+  "last_counter": {
+    "vi": "Đây là quầy cuối cùng loại này của phòng thu. Thêm quầy khác trước khi cho nghỉ.",
+    "en": "This is the hall's last counter of its kind. Add another before retiring it."
+  },
+  "no_led": {
+    "vi": "Quầy {counter} chưa gắn bảng LED. Khai bảng LED cho quầy trước.",
+    "en": "Counter {counter} has no LED board. Set one up first."
+  },
+  "branch_exists": {
+    "vi": "Chi nhánh hoặc phòng thu này đã có. Chọn mã khác.",
+    "en": "This branch or hall exists already. Choose another code."
+  },
+  "printer_exists": {
+    "vi": "Mã máy in này đã dùng ở phòng thu khác. Chọn mã khác.",
+    "en": "This printer id is another hall's. Choose another."
+  },
+  "unknown_printer": {
+    "vi": "Không có máy in này. Tải lại trang rồi chọn lại.",
+    "en": "No such printer. Reload the page and choose again."
+  },
+  "hall_closed": {
+    "vi": "Phòng thu tiền đang đóng cửa. Mời quý khách quay lại trong giờ làm việc.",
+    "en": "The hall is closed. Please come back during opening hours."
+  },
+  "hours_inverted": {
+    "vi": "Giờ đóng cửa phải sau giờ mở cửa. Sửa lại giờ.",
+    "en": "The closing time must be after the opening time. Correct the hours."
   }
 };
 export const STATUSES = {
@@ -1190,8 +1254,8 @@ export const STATUSES = {
       "en": "Supervisor"
     },
     "admin": {
-      "vi": "Quản trị",
-      "en": "Admin"
+      "vi": "Quản trị công ty",
+      "en": "Company admin"
     },
     "field_leader": {
       "vi": "Đội trưởng công tác",
@@ -1200,6 +1264,14 @@ export const STATUSES = {
     "crew": {
       "vi": "Tổ công tác",
       "en": "Field crew"
+    },
+    "branch_admin": {
+      "vi": "Quản trị chi nhánh",
+      "en": "Branch admin"
+    },
+    "finance": {
+      "vi": "Quản lý tài chính",
+      "en": "Finance manager"
     },
     "kiosk": {
       "vi": "Máy lấy số",
@@ -1823,5 +1895,53 @@ export const FIELDS = {
   "consent": {
     "vi": "sự đồng ý nhận tin",
     "en": "the consent"
+  },
+  "cmis_version": {
+    "vi": "phiên bản CMIS",
+    "en": "the CMIS version"
+  },
+  "collection_point": {
+    "vi": "mã phòng thu",
+    "en": "the hall's code"
+  },
+  "counters": {
+    "vi": "các quầy được làm",
+    "en": "the counters they may use"
+  },
+  "einvoice_lookup_url": {
+    "vi": "địa chỉ tra cứu hoá đơn điện tử",
+    "en": "the e-invoice lookup address"
+  },
+  "min_length": {
+    "vi": "độ dài tối thiểu",
+    "en": "the least length"
+  },
+  "new_password": {
+    "vi": "mật khẩu mới",
+    "en": "the new password"
+  },
+  "paper_invoices": {
+    "vi": "dùng hoá đơn giấy",
+    "en": "paper invoices"
+  },
+  "params": {
+    "vi": "thông số vận hành",
+    "en": "the operating parameters"
+  },
+  "policy": {
+    "vi": "quy định mật khẩu",
+    "en": "the password policy"
+  },
+  "slip_printer": {
+    "vi": "máy in phiếu đóng cắt",
+    "en": "the slip printer"
+  },
+  "verb": {
+    "vi": "thao tác",
+    "en": "the action"
+  },
+  "what": {
+    "vi": "loại thử",
+    "en": "what to test"
   }
 };

@@ -686,8 +686,8 @@ class OrgPrinter(SQLModel, table=True):
     """A hall's printer: its python-escpos connection (``backend``, docs/printing.md).
     Counters, kiosks and the slip printer name it by ``id``."""
 
-    id: str = Field(primary_key=True)  # unique in the company: jobs name their printer
-    branch_id: str = Field(index=True)
+    branch_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # jobs name their printer (with their branch)
     backend: str  # JSON: {kind: network, host, port} and the like
     paper: int = 80
     mode: str = "image"

@@ -7,8 +7,6 @@ every worker reloads. A company admin acts anywhere; a branch admin in their bra
 from __future__ import annotations
 
 import json
-import secrets
-import string
 from typing import Any
 
 from pydantic import ValidationError
@@ -44,8 +42,6 @@ from qms.usecases.auth import (
 )
 from qms.usecases.hall import Hall
 
-#: a one-time password's length (longer when the policy asks for more)
-TEMPORARY_LENGTH = 12
 #: the number a counter's test lights: every segment of a 4-digit board
 TEST_NUMBER = 8888
 
@@ -190,16 +186,6 @@ current_policy = policy_of
 # --- staff ------------------------------------------------------------------------------
 
 
-def temporary_password(policy: passwords.Policy) -> str:
-    """A one-time password the admin reads out; it meets any policy (letters and digits)."""
-    n = max(TEMPORARY_LENGTH, policy.min_length)
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        word = "".join(secrets.choice(alphabet) for _ in range(n))
-        if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
-            return word
-
-
 def _user(s: Session, username: object) -> User:
     found = (
         s.exec(select(User).where(User.username == username)).first()
@@ -209,6 +195,14 @@ def _user(s: Session, username: object) -> User:
     if found is None:
         raise NotFound(f"no staff account {username}", code="unknown_user", user=str(username))
     return found
+
+
+def _user_here(tx: Tx, username: str) -> User:
+    user = _user(tx.session, username)
+    if user.branch_id != tx.branch_id:
+        raise NotFound(f"no staff account {username} in {tx.branch_id}", code="unknown_user",
+                       user=username)  # fmt: skip
+    return user
 
 
 def staff_branch(s: Session, username: str) -> str:
@@ -226,7 +220,9 @@ def _counters_for(branch: Branch, role: str, raw: object) -> str | None:
     for code in raw:
         c = branch.counter(code)
         if c is None:
-            raise NotFound(f"no counter {code} in {branch.id}", code="unknown_counter")
+            raise NotFound(
+                f"no counter {code} in {branch.id}", code="unknown_counter", counter=code
+            )
         if kind is None or c.kind != kind:
             raise BadRequest(
                 f"a {role} does not sign in at counter {code}",
@@ -277,7 +273,7 @@ def create_user(tx: Tx, who_role: str, data: dict[str, Any]) -> dict[str, Any]:
     if tx.session.exec(select(User).where(User.username == username)).first() is not None:
         raise Conflict(f"the username {username} is taken", code="user_exists", user=username)
     counters = _counters_for(tx.branch, role, data.get("counters"))
-    temporary = temporary_password(current_policy(tx.session))
+    temporary = passwords.temporary(current_policy(tx.session))
     user = User(
         username=username,
         full_name=full_name,
@@ -297,9 +293,7 @@ def create_user(tx: Tx, who_role: str, data: dict[str, Any]) -> dict[str, Any]:
 @any_day
 def update_user(tx: Tx, who_role: str, username: str, data: dict[str, Any]) -> dict[str, Any]:
     lock_branch(tx.session, org.ORG)
-    user = _user(tx.session, username)
-    if user.branch_id != tx.branch_id:
-        raise NotFound(f"no staff account {username} in {tx.branch_id}", code="unknown_user")
+    user = _user_here(tx, username)
     org.check_version(user.version, data.get("version"))
     role = user.role
     if "role" in data:
@@ -333,9 +327,7 @@ def set_active(
 ) -> dict[str, Any]:
     """Disable (its sessions and sockets end at once, everywhere) or enable an account."""
     lock_branch(tx.session, org.ORG)
-    user = _user(tx.session, username)
-    if user.branch_id != tx.branch_id:
-        raise NotFound(f"no staff account {username} in {tx.branch_id}", code="unknown_user")
+    user = _user_here(tx, username)
     if user.role in org.COMPANY_ROLES and who_role != "admin":
         raise org_forbidden(user.role)
     org.check_version(user.version, version)
@@ -355,13 +347,11 @@ def set_active(
 def reset_password(tx: Tx, who_role: str, username: str, version: object) -> dict[str, Any]:
     """A one-time password; the person chooses their own at the next sign-in."""
     lock_branch(tx.session, org.ORG)
-    user = _user(tx.session, username)
-    if user.branch_id != tx.branch_id:
-        raise NotFound(f"no staff account {username} in {tx.branch_id}", code="unknown_user")
+    user = _user_here(tx, username)
     if user.role in org.COMPANY_ROLES and who_role != "admin":
         raise org_forbidden(user.role)
     org.check_version(user.version, version)
-    temporary = temporary_password(current_policy(tx.session))
+    temporary = passwords.temporary(current_policy(tx.session))
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.version += 1
@@ -546,11 +536,11 @@ def test_device(tx: Tx, code: str, what: object) -> dict[str, Any]:
     queue as the hall's paper and light, so what works here works for customers."""
     counter = tx.branch.counter(code)
     if counter is None:
-        raise NotFound(f"no counter {code} in {tx.branch_id}", code="unknown_counter")
+        raise NotFound(f"no counter {code} in {tx.branch_id}", code="unknown_counter", counter=code)
     if what == "print":
         if counter.printer is None:
             raise Conflict(f"counter {code} has no printer", code="no_printer", counter=code)
-        setup = tx.session.get(OrgPrinter, counter.printer)
+        setup = tx.session.get(OrgPrinter, (tx.branch_id, counter.printer))
         mode = setup.mode if setup else "image"
         job = jobs.add(
             tx, counter.printer, "print", "test-page", {"printer": counter.printer, "mode": mode}
@@ -616,15 +606,11 @@ def save_printer(tx: Tx, data: dict[str, Any]) -> dict[str, Any]:
         raise BadRequest(
             f"{where}: {first['msg']}", code="invalid_request", field=where.split(".")[0]
         ) from None
-    row = tx.session.get(OrgPrinter, p.id)
+    row = tx.session.get(OrgPrinter, (tx.branch_id, p.id))
     if row is None:
         if data.get("version") is not None:
             raise NotFound(f"no printer {p.id}", code="unknown_printer")
         row = OrgPrinter(id=p.id, branch_id=tx.branch_id, backend="{}")
-    elif row.branch_id != tx.branch_id:
-        raise Conflict(
-            f"printer id {p.id} is another hall's: choose another", code="printer_exists"
-        )
     else:
         org.check_version(row.version, data.get("version"))
         row.version += 1

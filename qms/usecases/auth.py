@@ -25,17 +25,26 @@ from qms.domain import events, passwords
 from qms.domain.branch import Branch
 from qms.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TooMany, Unauthenticated
 from qms.domain.events import EventRecord
+from qms.domain.org import ORG
 from qms.storage import rows
 from qms.storage.db import read_session, write_session
-from qms.storage.models import AuditEntry, AuthSession, Crew, OrgState, User
+from qms.storage.models import AuditEntry, AuthSession, Crew, OrgBranch, OrgCounter, OrgState, User
 from qms.storage.sequences import lock_branch
 from qms.usecases import audit
 from qms.usecases.ratelimit import FailureLimiter
 
 ROLES = (
-    "reception", "lookup", "cashier", "head_cashier", "supervisor", "admin",
-    "field_leader", "crew", "branch_admin", "finance",
-)  # fmt: skip
+    "reception",
+    "lookup",
+    "cashier",
+    "head_cashier",
+    "supervisor",
+    "admin",
+    "field_leader",
+    "crew",
+    "branch_admin",
+    "finance",
+)
 DEVICE_ROLES = ("kiosk", "display", "agent")
 STAFF = frozenset(ROLES)
 
@@ -354,8 +363,18 @@ class Authenticator:
                 )
             )
             who = self._principal(user, counter)
-            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, counter or address,
-                                     "auth.login", where or None))  # fmt: skip
+            audit.add(
+                s,
+                audit.entry(
+                    now,
+                    who.branch_id,
+                    who.label,
+                    who.role,
+                    counter or address,
+                    "auth.login",
+                    where or None,
+                ),
+            )
             try:
                 s.commit()
             except IntegrityError:  # another sign-in took the counter meanwhile (PostgreSQL)
@@ -407,8 +426,12 @@ class Authenticator:
             else:
                 n = self.failures.forget(s, pair=f"{name}|{address[:100]}", address=address[:100])
             target = name if address is None else f"{name} {address[:100]}"
-            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
-                                     "auth.unlock", target))  # fmt: skip
+            audit.add(
+                s,
+                audit.entry(
+                    now, who.branch_id, who.label, who.role, who.via, "auth.unlock", target
+                ),
+            )
         return {"username": username, "address": address, "forgotten": n}
 
     def _holds(self, branch_id: str, counter: str | None) -> str | None:
@@ -493,8 +516,18 @@ class Authenticator:
             for sess, _ in found:
                 s.delete(sess)
             target = f"{counter} {' '.join(names) or '-'}: {reason.strip()}"
-            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
-                                     "auth.end_counter_session", target[:200]))  # fmt: skip
+            audit.add(
+                s,
+                audit.entry(
+                    now,
+                    who.branch_id,
+                    who.label,
+                    who.role,
+                    who.via,
+                    "auth.end_counter_session",
+                    target[:200],
+                ),
+            )
         return {"counter": counter, "signed_out": names, "reason": reason.strip()}, emitted
 
     def _audit_login(
@@ -634,8 +667,19 @@ class Authenticator:
                 user = None
             if user is None:
                 self.failures.failed(s, now, pair=pair)
-                audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
-                                         "auth.password", who.name, "wrong_password"))  # fmt: skip
+                audit.add(
+                    s,
+                    audit.entry(
+                        now,
+                        who.branch_id,
+                        who.label,
+                        who.role,
+                        who.via,
+                        "auth.password",
+                        who.name,
+                        "wrong_password",
+                    ),
+                )
                 s.commit()
                 refused = Forbidden("the current password is wrong", code="wrong_password")
                 refused.audited = True
@@ -646,6 +690,8 @@ class Authenticator:
                     "choose a password other than the one you have",
                     code="weak_password",
                     field="new_password",
+                    min_length=policy_of(s).min_length,
+                    needs=["new"],
                 )
             user.password_hash = hash_password(new)
             user.must_change_password = False
@@ -656,10 +702,20 @@ class Authenticator:
             others = [x for x in _sessions_of(s, user.id) if session_id(x.token_hash) != mine]
             for x in others:
                 s.delete(x)
-            ev = ended(s, user.branch_id, user.username, [x.token_hash for x in others], now,
-                       "password_changed")  # fmt: skip
-            audit.add(s, audit.entry(now, who.branch_id, who.label, who.role, who.via,
-                                     "auth.password", who.name))  # fmt: skip
+            ev = ended(
+                s,
+                user.branch_id,
+                user.username,
+                [x.token_hash for x in others],
+                now,
+                "password_changed",
+            )
+            audit.add(
+                s,
+                audit.entry(
+                    now, who.branch_id, who.label, who.role, who.via, "auth.password", who.name
+                ),
+            )
         return {"status": "password changed", "signed_out": len(others)}, [ev]
 
 
@@ -674,6 +730,8 @@ DEMO_STAFF = [
     ("head", "Đặng Văn Trưởng", "head_cashier"),
     ("supervisor", "Bùi Thị Giám Sát", "supervisor"),
     ("admin", "Quản Trị Viên", "admin"),
+    ("qtchinhanh", "Quản Trị Chi Nhánh", "branch_admin"),
+    ("taichinh", "Kế Toán Trưởng", "finance"),
     ("doitruong", "Trương Văn Đội", "field_leader"),
     ("crew1", "Lý Văn Cắt", "crew"),
     ("crew2", "Mai Văn Đóng", "crew"),
@@ -684,20 +742,70 @@ DEMO_CREWS = [("T1", "Tổ 1", ["crew1", "crew2"]), ("T2", "Tổ 2", ["crew3", "
 
 
 def create_user(
-    engine: Engine, username: str, full_name: str, role: str, branch_id: str, password: str
-) -> None:
-    """Add a staff account; refuses an unknown role, a short password or a taken name."""
+    engine: Engine,
+    username: str,
+    full_name: str,
+    role: str,
+    branch_id: str,
+    password: str,
+    counters: list[str] | None = None,
+) -> str | None:
+    """``qms user add``: the same checks as the admin pages (role, policy, a taken name,
+    the branch and its counters). An empty ``password``: a one-time one, returned, that
+    the person replaces at their first sign-in."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     with Session(engine) as s:
+        temporary = None
+        if not password:
+            temporary = password = passwords.temporary(policy_of(s))
         try:
             passwords.check(policy_of(s), password, username)
         except BadRequest as exc:
             raise ValueError(str(exc)) from None
         if s.exec(select(User).where(User.username == username)).first() is not None:
             raise ValueError(f"user {username} exists already")
-        s.add(_user(username, full_name, role, branch_id, hash_password(password)))
+        branch = s.get(OrgBranch, branch_id)
+        if branch is None:
+            raise ValueError(f"no branch {branch_id}")
+        if counters:
+            codes = {
+                c.code
+                for c in s.exec(
+                    select(OrgCounter).where(
+                        OrgCounter.branch_id == branch_id, col(OrgCounter.retired_at).is_(None)
+                    )
+                )
+                if c.kind == COUNTER_KIND.get(role)
+            }
+            wrong = sorted(set(counters) - codes)
+            if wrong:
+                raise ValueError(f"a {role} of {branch_id} cannot work at {', '.join(wrong)}")
+        user = _user(username, full_name, role, branch_id, hash_password(password))
+        user.counters = json.dumps(sorted(set(counters))) if counters else None
+        user.must_change_password = temporary is not None
+        s.add(user)
         s.commit()
+    return temporary
+
+
+def reset_password(engine: Engine, username: str, now: dt.datetime) -> tuple[str, int]:
+    """``qms user reset``: a one-time password (returned) and the person's sessions end;
+    they choose their own at the next sign-in."""
+    with Session(engine) as s:
+        temporary = passwords.temporary(policy_of(s))
+    ended_n = _change_user(
+        engine, username, now, "password_reset", password_hash=temporary, must_change=True
+    )
+    return temporary, ended_n
+
+
+def list_users(engine: Engine, branch_id: str | None = None) -> list[User]:
+    with Session(engine) as s:
+        q = select(User).order_by(col(User.branch_id), col(User.username))
+        if branch_id is not None:
+            q = q.where(User.branch_id == branch_id)
+        return list(s.exec(q).all())
 
 
 def set_password(engine: Engine, username: str, password: str, now: dt.datetime) -> int:
@@ -726,23 +834,35 @@ def _change_user(
     *,
     password_hash: str | None = None,
     active: bool | None = None,
+    must_change: bool = False,
 ) -> int:
     with write_session(engine) as s:
         user = s.exec(select(User).where(User.username == username)).first()
         if user is None:
             raise ValueError(f"no user {username}")
         lock_branch(s, user.branch_id)  # before any row changes, as every writer
+        lock_branch(s, ORG)  # the last admin's count cannot race an admin page
+        if active is False and user.role == "admin" and user.active:
+            admins = s.exec(select(User).where(User.role == "admin", col(User.active))).all()
+            if len(admins) <= 1:
+                raise ValueError("the last active admin account: make another admin first")
         if password_hash is not None:
             user.password_hash = hash_password(password_hash)
+            user.must_change_password = must_change
+            user.password_changed_at = now
         if active is not None:
             user.active = active
+        user.version += 1
         s.add(user)
         gone = [] if active else _sessions_of(s, user.id)
         for x in gone:
             s.delete(x)
         if gone:
             ended(s, user.branch_id, username, [x.token_hash for x in gone], now, why)
-        action = {"password_changed": "auth.password"}.get(why, f"auth.{why}")
+        action = {
+            "password_changed": "auth.password",
+            "password_reset": "admin.reset_password",
+        }.get(why, f"auth.{why}")
         audit.add(s, audit.entry(now, user.branch_id, "cli", "admin", None, action, username))
         return len(gone)
 

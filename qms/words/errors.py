@@ -155,8 +155,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The current password is wrong. Type the password you use now again.",
     ),
     "weak_password": (
-        "Mật khẩu phải có ít nhất 6 ký tự. Chọn mật khẩu dài hơn.",
-        "A password has at least 6 characters. Choose a longer one.",
+        "Mật khẩu chưa đạt quy định: ít nhất {min_length} ký tự, có cả chữ và số, không chứa "
+        "tên đăng nhập, khác mật khẩu cũ. Chọn mật khẩu khác.",
+        "The password does not meet the policy: at least {min_length} characters, letters "
+        "and digits, not the username, not the old one. Choose another.",
     ),
     "unknown_user": (
         "Không có người dùng {user} ở chi nhánh này. Kiểm tra lại tên đăng nhập.",
@@ -757,5 +759,69 @@ ERRORS: dict[str, tuple[str, str]] = {
     "no_contact": (
         "Vé này không có số điện thoại nhận tin: không có gì để dừng.",
         "This ticket has no phone number for messages: nothing to stop.",
+    ),
+    # --- administration (docs/admin.md) --------------------------------------------------
+    "wrong_branch": (
+        "Bạn chỉ quản trị chi nhánh của mình, không phải {branch}. Nhờ quản trị công ty.",
+        "You administer your own branch only, not {branch}. Ask the company's admin.",
+    ),
+    "stale_edit": (
+        "Người khác vừa sửa mục này sau khi bạn mở nó. Tải lại để xem bản mới rồi sửa lại; "
+        "những gì bạn đã gõ vẫn còn trên màn hình.",
+        "Someone else changed this since you opened it. Reload to see their version, then "
+        "edit again; what you typed is still on screen.",
+    ),
+    "last_admin": (
+        "Đây là tài khoản quản trị công ty cuối cùng còn hoạt động. Tạo một quản trị khác trước.",
+        "This is the last active company admin account. Make another admin first.",
+    ),
+    "password_change_required": (
+        "Mật khẩu vừa dùng chỉ dùng một lần. Đặt mật khẩu mới của bạn để tiếp tục.",
+        "The password you used is for once only. Choose your own password to go on.",
+    ),
+    "counter_not_allowed": (
+        "Bạn không được phân công làm ở quầy {counter}. Chọn quầy được giao hoặc báo quản trị.",
+        "You are not assigned to counter {counter}. Choose your counter or ask the admin.",
+    ),
+    "user_exists": (
+        "Tên đăng nhập {user} đã có người dùng. Chọn tên khác.",
+        "The username {user} is taken. Choose another.",
+    ),
+    "counter_exists": (
+        "Quầy {counter} đã có (kể cả quầy đã nghỉ). Chọn mã quầy khác.",
+        "Counter {counter} exists (retired ones count too). Choose another code.",
+    ),
+    "counter_retired": (
+        "Quầy này đã nghỉ: không sửa được nữa. Thêm quầy mới nếu cần.",
+        "This counter is retired: it cannot change. Add a new counter if needed.",
+    ),
+    "counter_serving": (
+        "Quầy đang phục vụ vé {ticket}. Kết thúc hoặc trả vé về hàng chờ trước khi cho nghỉ quầy.",
+        "The counter is serving ticket {ticket}. Finish it or put it back before retiring "
+        "the counter.",
+    ),
+    "last_counter": (
+        "Đây là quầy cuối cùng loại này của phòng thu. Thêm quầy khác trước khi cho nghỉ.",
+        "This is the hall's last counter of its kind. Add another before retiring it.",
+    ),
+    "no_led": (
+        "Quầy {counter} chưa gắn bảng LED. Khai bảng LED cho quầy trước.",
+        "Counter {counter} has no LED board. Set one up first.",
+    ),
+    "branch_exists": (
+        "Chi nhánh hoặc phòng thu này đã có. Chọn mã khác.",
+        "This branch or hall exists already. Choose another code.",
+    ),
+    "unknown_printer": (
+        "Không có máy in này. Tải lại trang rồi chọn lại.",
+        "No such printer. Reload the page and choose again.",
+    ),
+    "hall_closed": (
+        "Phòng thu tiền đang đóng cửa. Mời quý khách quay lại trong giờ làm việc.",
+        "The hall is closed. Please come back during opening hours.",
+    ),
+    "hours_inverted": (
+        "Giờ đóng cửa phải sau giờ mở cửa. Sửa lại giờ.",
+        "The closing time must be after the opening time. Correct the hours.",
     ),
 }

@@ -79,4 +79,17 @@ FIELDS: dict[str, tuple[str, str]] = {
     "phone": ("số điện thoại", "the phone number"),
     "channel": ("kênh nhắn tin", "the message channel"),
     "consent": ("sự đồng ý nhận tin", "the consent"),
+    # administration (docs/admin.md)
+    "cmis_version": ("phiên bản CMIS", "the CMIS version"),
+    "collection_point": ("mã phòng thu", "the hall's code"),
+    "counters": ("các quầy được làm", "the counters they may use"),
+    "einvoice_lookup_url": ("địa chỉ tra cứu hoá đơn điện tử", "the e-invoice lookup address"),
+    "min_length": ("độ dài tối thiểu", "the least length"),
+    "new_password": ("mật khẩu mới", "the new password"),
+    "paper_invoices": ("dùng hoá đơn giấy", "paper invoices"),
+    "params": ("thông số vận hành", "the operating parameters"),
+    "policy": ("quy định mật khẩu", "the password policy"),
+    "slip_printer": ("máy in phiếu đóng cắt", "the slip printer"),
+    "verb": ("thao tác", "the action"),
+    "what": ("loại thử", "what to test"),
 }

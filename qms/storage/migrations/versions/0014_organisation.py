@@ -72,17 +72,16 @@ def upgrade() -> None:
     op.create_index("ix_orgcounter_branch_id", "orgcounter", ["branch_id"])
     op.create_table(
         "orgprinter",
-        _text("id"),
         _text("branch_id"),
+        _text("id"),
         _text("backend"),
         _int("paper", "80"),
         _text("mode"),
         _text("profile"),
         _ts("retired_at"),
         _int("version", "1"),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("branch_id", "id"),
     )
-    op.create_index("ix_orgprinter_branch_id", "orgprinter", ["branch_id"])
     op.create_table(
         "orgstate",
         sa.Column("id", sa.Integer(), nullable=False),
