@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import HallServer, postgres_database, require_redis
 from tests.hallclient import ApiError, Device, Staff
@@ -42,13 +41,13 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
 class On:
     """A signed-in person's HTTP calls on one keep-alive connection, i.e. one worker."""
 
-    def __init__(self, hall: HallServer, token: str, worker: int | None = None) -> None:
+    def __init__(self, hall: HallServer, token: str | None, worker: int | None = None) -> None:
         for _ in range(TRIES):
             self.http = httpx.Client(
                 base_url=hall.base,
                 timeout=30,
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                headers={"authorization": f"Bearer {token}"},
+                headers={"authorization": f"Bearer {token}"} if token else {},
             )
             self.worker = self.http.get("/healthz").json()["worker"]
             if worker is None or self.worker == worker:
@@ -180,34 +179,44 @@ def test_business_hours_changed_on_one_worker_close_the_kiosk_on_the_other(
     kiosk.close()
 
 
-def test_a_cashier_disabled_on_one_worker_is_signed_out_on_the_other(hall: HallServer) -> None:
-    cashier = Staff(hall.base, "cashier3", "C3")
+def test_a_counter_added_on_one_worker_opens_on_the_other_and_retired_closes(
+    hall: HallServer,
+) -> None:
+    """Sign-in checks the counter in the worker's own copy: a cashier signs in at a new
+    counter through the other worker, calls there, and once it is retired is refused
+    there. (Disabling an account on one worker and its sockets closing on both is
+    tests/test_sessions_end.py's.)"""
     with admin_on_one_worker(hall) as (_, admin, other):
-        till = view_on(hall, cashier.token, "cashier:C3", other)
-        desk = On(hall, cashier.token, other)
-        assert desk.call("GET", "/api/me")["principal"]["name"] == "cashier3"
-        staff = admin.call("GET", f"/api/admin/staff?branch={BRANCH}")["staff"]
-        version = next(s["version"] for s in staff if s["username"] == "cashier3")
+        door = On(hall, None, other)
 
-        done = admin.call("POST", "/api/admin/staff/cashier3/disable", {"version": version})
-        assert done["user"]["active"] is False and done["sessions_ended"] >= 1
+        def sign_in_at(counter: str) -> httpx.Response:
+            body = {"username": "cashier2", "password": "demo123", "counter": counter}
+            r = door.http.post("/api/auth/login", json=body)
+            assert door.http.get("/healthz").json()["worker"] == other
+            return r
 
-        # the cashier's screen on the other worker closes, their next call there is refused
-        error = None
-        with pytest.raises(ConnectionClosed) as closed:
-            while True:
-                msg = till.recv(timeout=BOUND_S)
-                if msg["type"] == "error":
-                    error = msg["code"]
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
-        assert error == "session_ended"
-        with pytest.raises(ApiError) as refused:
-            desk.call("GET", "/api/me")
-        assert refused.value.status == 401
-        r = httpx.post(
-            f"{hall.base}/api/auth/login",
-            json={"username": "cashier3", "password": "demo123", "counter": "C3"},
+        refused = sign_in_at("C9").json()["error"]
+        assert refused["code"] == "unknown_counter"
+        body = {"code": "C9", "name": "Quầy 9", "kind": "cashier"}
+        added = admin.call("POST", f"/api/admin/branches/{BRANCH}/counters", body)
+
+        assert until(lambda: sign_in_at("C9").status_code == 200, BOUND_S)
+        cashier = On(hall, sign_in_at("C9").json()["token"], other)
+        cashier.call("POST", "/api/cash/drawer/open", {"float": 0})
+        with pytest.raises(ApiError) as empty:  # a working counter: nobody waits here yet
+            cashier.call("POST", "/api/counters/C9/call-next")
+        assert empty.value.code == "queue_empty"
+
+        retired = admin.call(
+            "POST",
+            f"/api/admin/branches/{BRANCH}/counters/C9/retire",
+            {"version": added["version"]},
         )
-        assert r.status_code == 401, "a disabled account signs in on no worker"
-        desk.close()
-    cashier.close()
+        assert retired["retired"] is True
+        assert until(lambda: sign_in_at("C9").status_code == 403, BOUND_S)
+        assert sign_in_at("C9").json()["error"]["code"] == "unknown_counter"
+        with pytest.raises(ApiError) as gone:  # whoever was signed in there was signed out
+            cashier.call("GET", "/api/me")
+        assert gone.value.status == 401
+        cashier.close()
+        door.close()
