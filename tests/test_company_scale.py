@@ -3,7 +3,8 @@
 once. The change goes through the admin API on a connection held by one worker; what the
 other worker shows is read on its own connections (a socket says which worker holds it in
 its ``ready`` frame, ``/healthz`` says which answers a keep-alive connection). Every wait
-is on a frame or a closing socket, bounded."""
+is bounded: on a frame where there is one; the other worker's reload sends none of its
+own, so what that worker shows is read again until it changes (``tests.procs.until``)."""
 
 from __future__ import annotations
 
