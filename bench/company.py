@@ -265,6 +265,7 @@ class Run:
         self.phone_tasks: set[asyncio.Task[None]] = set()
         self.errors: list[str] = []
         self.phones = True
+        self.reopened = 0
 
     async def timed(self, what: str, http: h.Http, path: str, body: Any = None) -> Any:
         t0 = h.now_us()
@@ -365,18 +366,28 @@ async def cashier(run: Run, hall: Hall, counter: str, every_s: float, until: flo
         await asyncio.sleep(max(0.0, every_s - (time.perf_counter() - start)))
 
 
-async def display(run: Run, branch: str, ws: Any) -> None:
-    """A hall display: every frame read; when each call's frame came."""
+async def display(run: Run, server: h.Server, branch: str, n: int, ws: Any) -> None:
+    """A hall display: every frame read; when each call's frame came. Closed by the
+    server, it opens again, as the display page does (counted in ``run.reopened``)."""
     import websockets
 
-    try:
-        async for raw in ws:
-            if '"ticket.called"' in raw:
+    while True:
+        try:
+            async for raw in ws:
+                if '"ticket.called"' not in raw:
+                    continue
                 msg = json.loads(raw)
-                number = msg["data"]["ticket"]["number"]
-                run.display_seen[(branch, number)].append(h.now_us())
-    except websockets.ConnectionClosed:
-        pass
+                ticket = msg.get("data", {}).get("ticket") if msg.get("type") == "event" else None
+                if msg.get("event") == "ticket.called" and isinstance(ticket, dict):
+                    run.display_seen[(branch, ticket["number"])].append(h.now_us())
+        except websockets.ConnectionClosed:
+            pass
+        run.reopened += 1
+        try:
+            ws, _ = await h.open_view(server.ws_url, display_token(branch, n), "display")
+        except (OSError, RuntimeError, websockets.WebSocketException) as exc:
+            run.errors.append(f"display {branch}/{n} could not reopen: {exc!r}")
+            return
 
 
 # --- the company view (another engineer's work: GET /api/company, "company.hall") ---------
@@ -444,7 +455,7 @@ class CompanyWatch:
 # --- the run -------------------------------------------------------------------------------
 
 
-async def open_hall(run: Run, server: h.Server, hall: Hall, displays: int) -> list[Any]:
+async def open_hall(run: Run, server: h.Server, hall: Hall, displays: int) -> list[tuple[int, Any]]:
     """Everyone at their desk (drawers open), and the hall's displays connected."""
     for username, _, role, counter in staff_of(hall.branch):
         http = await sign_in(server.base, username, counter, PASSWORD)
@@ -455,7 +466,7 @@ async def open_hall(run: Run, server: h.Server, hall: Hall, displays: int) -> li
     screens = []
     for n in range(1, displays + 1):
         ws, _ = await h.open_view(server.ws_url, display_token(hall.branch, n), "display")
-        screens.append(ws)
+        screens.append((n, ws))
     return screens
 
 
@@ -498,10 +509,11 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     how = await enrol(server, args.halls)
     print(f"  staff: {9 * args.halls} accounts in {time.perf_counter() - t:.0f} s through {how}")
-    screens: list[tuple[str, Any]] = []
+    screens: list[tuple[str, int, Any]] = []
     for hall in halls:
-        screens += [(hall.branch, ws) for ws in await open_hall(run, server, hall, args.displays)]
-    readers = [asyncio.create_task(display(run, b, ws)) for b, ws in screens]
+        opened = await open_hall(run, server, hall, args.displays)
+        screens += [(hall.branch, n, ws) for n, ws in opened]
+    readers = [asyncio.create_task(display(run, server, b, n, ws)) for b, n, ws in screens]
     clerks = [
         asyncio.create_task(lookup(run, hall, p, hall.desks[c]))
         for hall in halls
@@ -525,7 +537,7 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
     )
     watch = CompanyWatch(server.base, server.ws_url)
     await watch.start()
-    h.settle(server, 60)
+    await asyncio.to_thread(h.settle, server, 60)  # the screens go on reading meanwhile
     rss_before = server.rss_kib()
 
     hour_s = 3600 / args.speed
@@ -566,7 +578,10 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
     await watch.stop()
     for task in (*readers, *run.phone_tasks):
         task.cancel()
-    for _, ws in screens:
+    for task in readers:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    for *_, ws in screens:
         await ws.close()
     for hall in halls:
         for http in hall.desks.values():
@@ -589,6 +604,7 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
         "phones_max": run.phones_max,
         "phones_refused": run.phones_refused,
         "errors": run.errors,
+        "reopened": run.reopened,
         "cpu": cpu,
         "server_cpu": server_cpu,
         "services_cpu": services,
@@ -608,8 +624,10 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
     for what in ("issue", "F9", "call", "F4"):
         if r["lat"][what]:
             print("  " + h.line(f"{what:>5}", r["lat"][what]))
-    print("  " + h.line("call -> display frame, every display", r["every"]))
-    print("  " + h.line("call -> display frame, slowest of the hall's", r["slowest"]))
+    if r["every"]:
+        print("  " + h.line("call -> display frame, every display", r["every"]))
+        print("  " + h.line("call -> display frame, slowest of the hall's", r["slowest"]))
+    print(f"  displays reopened after the server closed them: {r['reopened']}")
     if r["missed"]:
         print(f"  calls no display of the hall showed: {r['missed']}")
     if r["phones"]:
