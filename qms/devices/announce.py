@@ -29,6 +29,7 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import threading
 import wave
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypedDict
@@ -100,15 +102,26 @@ def counter_text(lang: str, code: str, name: str) -> str:
     return f"counter {int(m.group(1))}" if m else name
 
 
+#: a hall's counters as the clips need them: branch -> [(code, name, kind)]
+Counters = Mapping[str, Sequence[tuple[str, str, str]]]
+
+
+def config_counters(settings: Settings) -> dict[str, list[tuple[str, str, str]]]:
+    return {b.id: [(c.code, c.name, c.kind) for c in b.counters] for b in settings.branches}
+
+
 def build_clips(
     settings: Settings,
     folder: str | Path = DEFAULT_FOLDER,
     *,
     espeak: str = "espeak-ng",
     stop: threading.Event | None = None,
+    halls: Counters | None = None,
 ) -> Manifest:
     """Render every clip the displays may need into `folder`, reusing existing ones, and
-    write `manifest.json`. Never raises for a clip that fails: it is left out and logged."""
+    write `manifest.json`. Never raises for a clip that fails: it is left out and logged.
+    ``halls``: the organisation's counters (docs/admin.md); None: config.yaml's."""
+    halls = halls if halls is not None else config_counters(settings)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     old = _read_texts(folder)
@@ -126,10 +139,10 @@ def build_clips(
     for lang, words in WORDS.items():
         for text in [*words["digits"], words["lead"], words["to"]]:
             wanted[f"{lang}|{text}"] = (lang, str(text))
-        for b in settings.branches:
-            for c in b.counters:
-                if c.kind == "cashier":  # only cashiers call numbers
-                    text = counter_text(lang, c.code, c.name)
+        for mine in halls.values():
+            for code, name, kind in mine:
+                if kind == "cashier":  # only cashiers call numbers
+                    text = counter_text(lang, code, name)
                     wanted[f"{lang}|{text}"] = (lang, text)
 
     texts: dict[str, str] = {}
@@ -156,11 +169,11 @@ def build_clips(
             log.warning("announcements: %s clips incomplete, %s left out", lang, lang)
             continue
         counters: dict[str, dict[str, str]] = {}
-        for b in settings.branches:
-            for c in b.counters:
-                clip = texts.get(f"{lang}|{counter_text(lang, c.code, c.name)}")
-                if c.kind == "cashier" and clip:
-                    counters.setdefault(b.id, {})[c.code] = clip
+        for branch_id, mine in halls.items():
+            for code, name, kind in mine:
+                clip = texts.get(f"{lang}|{counter_text(lang, code, name)}")
+                if kind == "cashier" and clip:
+                    counters.setdefault(branch_id, {})[code] = clip
         langs[lang] = LangClips(
             digits=[d for d in digits if d], lead=lead, to=to, counters=counters
         )
@@ -169,12 +182,17 @@ def build_clips(
     return manifest
 
 
-async def prepare(settings: Settings, folder: str | Path = DEFAULT_FOLDER) -> None:
-    """For the lifespan: build in a thread, log any failure (a hall without sound still
-    works), and on cancel let the thread stop after its current clip."""
+async def prepare(
+    settings: Settings, folder: str | Path = DEFAULT_FOLDER, counters: Counters | None = None
+) -> None:
+    """For the lifespan (and again when the admin pages change a hall's counters): build
+    in a thread, log any failure (a hall without sound still works), and on cancel let the
+    thread stop after its current clip."""
     stop = threading.Event()
     try:
-        await asyncio.to_thread(build_clips, settings, folder, stop=stop)
+        await asyncio.to_thread(
+            functools.partial(build_clips, settings, folder, stop=stop, halls=counters)
+        )
     except asyncio.CancelledError:
         stop.set()
         raise

@@ -10,6 +10,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
@@ -113,6 +114,13 @@ async def _cmis(
             await client.aclose()
         if sim is not None:
             await sim.stop()
+
+
+def _clip_counters(branches: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    """Each hall's counters as the announcement clips need them."""
+    return {
+        b.id: [(c.code, c.name, c.kind) for c in b.counters.values()] for b in branches.values()
+    }
 
 
 def _cmis_url(settings: Settings, started: Started, version: str) -> str:
@@ -278,7 +286,7 @@ def create_app(
             app.state.auth = Authenticator(engine, settings, branches, org.devices)
             # displays speak from the first call: clips are made (or reused) before "ready";
             # under a second on a cold start, instant after
-            await announce.prepare(settings)
+            await announce.prepare(settings, counters=_clip_counters(branches))
 
             def in_process() -> frozenset[str]:
                 """The branches whose devices this server drives (no hall agent)."""
@@ -301,7 +309,20 @@ def create_app(
                     device_worker.branches = mine
 
                 await asyncio.to_thread(reopen)
-                listener = lambda _: reopen()  # noqa: E731 - org.load runs it in its thread
+                spoken = [_clip_counters(branches)]
+                loop = asyncio.get_running_loop()
+
+                def listener(_: object) -> None:
+                    """org.load runs it in its thread: devices reopened; a counter added or
+                    renamed gets its spoken clip (the displays reload the manifest)."""
+                    reopen()
+                    now = _clip_counters(branches)
+                    if now != spoken[0]:
+                        spoken[0] = now
+                        loop.call_soon_threadsafe(
+                            asyncio.ensure_future, announce.prepare(settings, counters=now)
+                        )
+
                 org.listeners.append(listener)
                 notifier = []  # "your turn is near" (docs/notify.md)
                 if settings.notify.enabled:

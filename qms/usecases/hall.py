@@ -316,7 +316,24 @@ class Hall:
                     else:
                         self.wake(followups.workers_to_wake([ev]))
 
-        await asyncio.gather(*(follow(b) for b in self.branches))
+        followed: dict[str, asyncio.Task[None]] = {}
+
+        def follow_new() -> None:
+            for b in list(self.branches):  # a branch added in the admin pages too
+                if b not in followed:
+                    followed[b] = asyncio.ensure_future(follow(b))
+
+        try:
+            follow_new()
+            async with self.bus.subscribe(ORG) as org_sub:
+                while True:
+                    await org_sub.get()  # the organisation changed
+                    if self.reload_org is not None:  # read it here: no race with its follower
+                        await self.reload_org()
+                    follow_new()
+        finally:
+            for task in followed.values():
+                task.cancel()
 
     async def watch_seq(self, every_s: float = RESYNC_S, grace_s: float = BUS_GRACE_S) -> None:
         """In every process: read each branch's latest seq now and then, and nudge the

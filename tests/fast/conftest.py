@@ -295,9 +295,11 @@ class Rig:
         migrate.ensure_schema(self.engine)
         self.cmis = FakeCmis(idempotent_posting=cmis_version == "2.0")
         self.clock = FakeClock(dt.datetime(2026, 12, 7, 10, 0, tzinfo=Clock(TZ).tz))
-        branches = {
-            b.id: branch_mod.from_settings(b, self.settings) for b in self.settings.branches
-        }
+        # the organisation as a server has it: config.yaml's imported on the first start
+        org.import_config(self.engine, self.settings, self.clock.now())
+        self.org = org.Org(self.engine, self.settings)
+        self.org.load()
+        branches = self.org.branches
         self.bus = make_bus("memory://")
         self.hall = Hall(self.engine, self.bus, {BRANCH: self.cmis}, branches, self.clock)
         self.people = PEOPLE
