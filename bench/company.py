@@ -26,13 +26,14 @@ service) six times the real one, so the load a second is the real peak's times s
 
 Measured over the hour: ticket issue p99, F4 p99, call -> display frame p99 (every
 display of the hall), call -> the called customer's phone p99, and the company view's
-update delay p99 (a change in a hall to the company view's ``company.hall`` frame for it;
-see ``CompanyWatch``); CPU of the server (parent and workers), of PostgreSQL + Redis and
+update delay p99 (an F4 in a hall to the company view's ``company.hall`` frame that
+counts it; see ``CompanyWatch``); CPU of the server (parent and workers), of PostgreSQL + Redis and
 of the bench, the server's memory, and from them a hall's share and how many such halls
 one core serves.
 
     python -m bench.company [--halls 30] [--tickets 150] [--queue 100] [--displays 3]
-        [--speed 6] [--latency-ms 300] [--customers 16000] [--workers 2] [--redis-db 9]
+        [--speed 6] [--latency-ms 300] [--customers 16000] [--workers 2] [--no-phones]
+        [--redis-db N (default: a database claimed as the tests claim theirs)]
 """
 
 from __future__ import annotations
