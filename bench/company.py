@@ -543,14 +543,19 @@ async def measure(server: h.Server, args: argparse.Namespace) -> dict[str, Any]:
 
     hour_s = 3600 / args.speed
     every_s = CASHIERS * hour_s / args.tickets
+    # --minutes: the hour's first minutes only, at its rates (the steady state, sooner)
+    window_s = hour_s if args.minutes is None else min(hour_s, args.minutes * 60)
     profile = h.Profile(server, "company")
     meter = h.CpuMeter(server)
     services0 = h.services_cpu_s()
     run.measuring = True
     t0 = time.perf_counter()
-    until = t0 + hour_s
+    until = t0 + window_s
     times = {
-        hall.branch: sorted(rng.uniform(0, hour_s) for _ in range(args.tickets)) for hall in halls
+        hall.branch: sorted(
+            t for t in (rng.uniform(0, hour_s) for _ in range(args.tickets)) if t < window_s
+        )
+        for hall in halls
     }
     comers = [asyncio.create_task(arrivals(run, hall, times[hall.branch], t0)) for hall in halls]
     tills = [
@@ -672,6 +677,12 @@ def main() -> None:
     p.add_argument("--displays", type=int, default=3, help="a hall's")
     p.add_argument("--no-phones", action="store_true", help="nobody follows a ticket")
     p.add_argument("--speed", type=float, default=6.0, help="the hour played this much faster")
+    p.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="play only the hour's first minutes (wall clock), at its rates",
+    )
     p.add_argument("--latency-ms", type=int, default=300, help="CMIS's answer time")
     p.add_argument("--customers", type=int, default=16_000, help="CMIS simulator's")
     p.add_argument("--workers", type=int, default=2)
