@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from qms.domain import events, org
+from qms.domain import org
 from qms.domain.errors import BadRequest
 from qms.http.api import body, ok, principal
 from qms.usecases import admin
@@ -179,11 +179,7 @@ async def hall_hours(request: Request) -> Response:
     """Whether the hall serves now, for the kiosk (it says closed outside the hours)."""
     who = await principal(request)
     hall = _hall(request)
-    # the kiosk asks on hall.changed, which reaches it before this worker's copy of the
-    # organisation reloads: a copy older than the ORG stream is reloaded first
-    copy = request.app.state.org
-    if await hall.read(events.current_seq, org.ORG) > copy.seq:
-        await copy.reload()
+    await hall.fresh_org()  # the kiosk asks on hall.changed, which may outrun the reload
     b = hall.branch(who.branch_id)
     now = hall.clock.now()
     return ok({

@@ -151,6 +151,7 @@ async def unlock_sign_in(request: Request) -> Response:
 
 async def me(request: Request) -> Response:
     who = await principal(request)
+    await _hall(request).fresh_org()  # pages ask again on hall.changed: its counters now
     branch = _hall(request).branch(who.branch_id)
     return ok(
         {

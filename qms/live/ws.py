@@ -209,6 +209,7 @@ class Connection:
 
     async def subscribe(self, view: object, since: object, watch: object = None) -> None:
         assert self.principal is not None
+        await self.hall.fresh_org()  # a page subscribing again after hall.changed
         branch = (
             self.watched(watch) if watch is not None else self.hall.branch(self.principal.branch_id)
         )

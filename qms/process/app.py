@@ -284,7 +284,7 @@ def create_app(
                 retries=settings.cmis.retries,
             )
             org.listeners.append(hall.adopt)
-            hall.reload_org, hall.load_org = org.reload, org.load
+            hall.org = org
             app.state.hall = hall
             app.state.auth = Authenticator(engine, settings, branches, org.devices)
             # displays speak from the first call: clips are made (or reused) before "ready";

@@ -60,6 +60,7 @@ from qms.storage.writer_lane import Lane, Load
 from qms.usecases import audit, followups, projections
 from qms.usecases.auth import Principal, check_view, require
 from qms.usecases.cmis_health import Health
+from qms.usecases.org import Org
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -149,11 +150,10 @@ class Hall:
         self.health = {b.id: Health(b.cmis_version) for b in branches.values()}
         #: a CMIS client for a branch added later (``cmis``); None in tests of one hall
         self.make_client: Callable[[Branch], cmis_types.CmisClient] | None = None
-        #: reloads this worker's organisation (``qms.usecases.org.Org``): ``load`` in a
-        #: writer thread after an admin's change, ``reload`` from the event loop
-        self.load_org: Callable[[], None] | None = None
+        #: this worker's copy of the organisation (``qms.usecases.org``); None in tests
+        #: of one hall built by hand
+        self.org: Org | None = None
         self._spawned: set[asyncio.Future[None]] = set()
-        self.reload_org: Callable[[], Awaitable[None]] | None = None
         self._writers = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="writer")
         self._lanes: defaultdict[str, Lane] = defaultdict(lambda: Lane(self._writers))
         self._replays: SharedReads[list[EventRecord]] = SharedReads()
@@ -170,6 +170,13 @@ class Hall:
                 raise KeyError(branch_id)
             client = self.clients[branch_id] = self.make_client(self.branch(branch_id))
         return client
+
+    async def fresh_org(self) -> None:
+        """Before answering what a page asks after ``hall.changed``: that event travels on
+        the hall's channel, apart from ``org.changed``, and may reach this worker before its
+        copy of the organisation reloads; a copy older than the ORG stream reloads now."""
+        if self.org is not None and await self.read(events.current_seq, ORG) > self.org.seq:
+            await self.org.reload()
 
     def spawn(self, work: Awaitable[Any]) -> None:
         """Background work the hall does not wait for (kept referenced until it ends);
@@ -275,12 +282,12 @@ class Hall:
 
         def work_then_reload() -> tuple[T, list[EventRecord]]:
             done = retrying(work)
-            if self.load_org is not None and any(ev.branch_id == ORG for ev in done[1]):
+            if self.org is not None and any(ev.branch_id == ORG for ev in done[1]):
                 # this worker's copy of the organisation first, then the events: a page
                 # they send to read the hall again reads the change, and a revoked token
                 # is refused here at once (the other workers reload from the bus)
                 try:
-                    self.load_org()
+                    self.org.load()
                 except Exception:  # committed: the seq watch's resync reloads it later
                     log.exception("organisation reload after a change failed")
             return done
@@ -351,8 +358,8 @@ class Hall:
             async with self.bus.subscribe(ORG) as org_sub:
                 while True:
                     await org_sub.get()  # the organisation changed
-                    if self.reload_org is not None:  # read it here: no race with its follower
-                        await self.reload_org()
+                    if self.org is not None:  # read it here: no race with its follower
+                        await self.org.reload()
                     follow_new()
         finally:
             for task in followed.values():

@@ -302,6 +302,7 @@ class Rig:
         branches = self.org.branches
         self.bus = make_bus("memory://")
         self.hall = Hall(self.engine, self.bus, {BRANCH: self.cmis}, branches, self.clock)
+        self.hall.org = self.org
         self.people = PEOPLE
         self.branch = branches[BRANCH]
 
