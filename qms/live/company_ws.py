@@ -34,7 +34,15 @@ from qms.domain.org import ORG
 from qms.live import presence
 from qms.live.bus import Resync
 from qms.live.inbox import Inbox
-from qms.live.ws import CLOSE_AUTH_DEADLINE, CLOSE_UNAUTHENTICATED, CONNECTIONS, MAX_FRAME
+from qms.live.ws import (
+    CLOSE_AUTH_DEADLINE,
+    CLOSE_UNAUTHENTICATED,
+    CONNECTIONS,
+    GONE,
+    MAX_FRAME,
+    Frame,
+    read_frames,
+)
 from qms.usecases import company
 from qms.usecases.auth import Authenticator, Principal, require
 from qms.usecases.hall import Hall
@@ -50,7 +58,6 @@ REFRESH_S = 10.0
 QUEUE = 256
 #: client frames: those of the hall socket (docs/protocol.md)
 CLIENT_MESSAGES = ("auth", "subscribe", "ping")
-_GONE = object()
 
 Figures = dict[str, Any]
 
@@ -269,29 +276,6 @@ class Feed:
             await self.send({"type": "company.hall", "hall": figures, "at": figures["at"]})
 
 
-async def _reader(ws: WebSocket, inbox: Inbox) -> None:
-    """The client's frames into the inbox (waiting when it is full: back-pressure)."""
-    try:
-        while True:
-            frame = await ws.receive()
-            if frame["type"] == "websocket.disconnect":
-                break
-            await inbox.put(_Frame(frame.get("text")))
-    except WebSocketDisconnect:
-        pass
-    finally:
-        if inbox.full():
-            inbox.get_nowait()
-        inbox.put_nowait(_GONE)
-
-
-class _Frame:
-    __slots__ = ("text",)
-
-    def __init__(self, text: str | None) -> None:
-        self.text = text
-
-
 def _error(exc: QmsError) -> dict[str, Any]:
     return {"type": "error", **exc.as_dict()["error"]}
 
@@ -301,7 +285,7 @@ async def endpoint(ws: WebSocket) -> None:
     state = ws.app.state
     inbox = Inbox(QUEUE)
     feed = Feed(ws, state.hall, state.auth, inbox)
-    reader = asyncio.create_task(_reader(ws, inbox))
+    reader = asyncio.create_task(read_frames(ws, inbox))
     loop = asyncio.get_running_loop()
     deadline_s = float(state.settings.server.ws_auth_deadline_s)
     auth_by = loop.time() + deadline_s
@@ -327,11 +311,11 @@ async def endpoint(ws: WebSocket) -> None:
                     )
                     await ws.close(CLOSE_AUTH_DEADLINE)
                     break
-                if item is _GONE:
+                if item is GONE:
                     break
                 if isinstance(item, EventRecord | Resync):
                     feed.ring(item)
-                elif isinstance(item, _Frame):
+                elif isinstance(item, Frame):
                     await feed.handle(item.text)
                 due = feed.due_at()
                 if due is not None and due <= loop.time():

@@ -40,7 +40,7 @@ MAX_FRAME = 4096
 CLOSE_UNAUTHENTICATED = 4401
 #: closed for not authenticating within ``server.ws_auth_deadline_s`` of opening
 CLOSE_AUTH_DEADLINE = 4408
-_GONE = object()
+GONE = object()
 _EXPIRED = object()  # the session's end came: look again
 #: events a connection looks at before forwarding: they may end it
 ENDING = frozenset({"device.revoked", "session.ended"})
@@ -407,23 +407,23 @@ def _since(value: object) -> int:
     return value
 
 
-async def _reader(ws: WebSocket, inbox: Inbox) -> None:
+async def read_frames(ws: WebSocket, inbox: Inbox) -> None:
     """The client's frames into the inbox (waiting when it is full: back-pressure)."""
     try:
         while True:
             frame = await ws.receive()
             if frame["type"] == "websocket.disconnect":
                 break
-            await inbox.put(_Frame(frame.get("text")))
+            await inbox.put(Frame(frame.get("text")))
     except WebSocketDisconnect:
         pass
     finally:
         if inbox.full():  # the connection is over: an event less matters no more
             inbox.get_nowait()
-        inbox.put_nowait(_GONE)
+        inbox.put_nowait(GONE)
 
 
-class _Frame:
+class Frame:
     """A client's frame in the inbox, told apart from the bus's events."""
 
     __slots__ = ("text",)
@@ -447,7 +447,7 @@ async def endpoint(ws: WebSocket) -> None:
     inbox = Inbox(QUEUE_SIZE)
     state = ws.app.state
     conn = Connection(ws, state.hall, state.auth, inbox, state.frames, state.outbox)
-    reader = asyncio.create_task(_reader(ws, inbox))
+    reader = asyncio.create_task(read_frames(ws, inbox))
     deadline_s = state.settings.server.ws_auth_deadline_s
     # between 80 and 100 % of the bound: silent sockets opened together close apart
     deadline = asyncio.get_running_loop().time() + deadline_s * (0.8 + 0.2 * random.random())
@@ -479,7 +479,7 @@ async def endpoint(ws: WebSocket) -> None:
                     await conn.send(_error(exc))
                     conn.behind()
                 continue
-            if item is _GONE:
+            if item is GONE:
                 break
             if conn.principal is None and asyncio.get_running_loop().time() > deadline:
                 await _close_late(ws, conn, deadline_s)
