@@ -73,6 +73,8 @@ def lines(
         query = f"?token={token}" if config.token_hash(token) == d.token_sha256 else ""
         out.append(f"    {d.kind} {d.id}: {base}/{PAGES[d.kind]}/{query}")
     out.append(f"    counters (staff sign in): {base}/counters/")
+    out.append(f"    administration: {base}/counters/admin.html")
+    out.append(f"    the company view: {base}/counters/company.html")
     if accounts:
         out.append(f"  demo accounts (password {DEMO_PASSWORD}):")
         roles: dict[str, list[str]] = {}
