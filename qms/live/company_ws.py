@@ -25,10 +25,9 @@ from typing import Any
 import anyio.to_thread
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from qms.domain import json_input
 from qms.domain.branch import Branch
 from qms.domain.clock import iso
-from qms.domain.errors import BadRequest, QmsError, TooLarge, Unauthenticated
+from qms.domain.errors import BadRequest, QmsError, Unauthenticated
 from qms.domain.events import EventRecord
 from qms.domain.org import ORG
 from qms.live import presence
@@ -39,8 +38,8 @@ from qms.live.ws import (
     CLOSE_UNAUTHENTICATED,
     CONNECTIONS,
     GONE,
-    MAX_FRAME,
     Frame,
+    parse_frame,
     read_frames,
 )
 from qms.usecases import company
@@ -128,17 +127,8 @@ class Feed:
     # --- the client's frames ----------------------------------------------------------
 
     async def handle(self, raw: str | None) -> None:
-        if raw is None:
-            raise BadRequest("send text frames with JSON objects", code="malformed_frame")
-        if len(raw) > MAX_FRAME:
-            raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
-        msg = json_input.loads(raw, code="malformed_frame", what="frame")
-        kind = msg.get("type") if isinstance(msg, dict) else None
-        if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
-            raise BadRequest(
-                "frame type is one of " + ", ".join(CLIENT_MESSAGES), code="unknown_message"
-            )
-        assert isinstance(msg, dict)
+        msg = parse_frame(raw, CLIENT_MESSAGES)
+        kind = msg["type"]
         if kind == "ping":
             await self.send({"type": "pong", "seq": 0})
         elif kind == "auth":

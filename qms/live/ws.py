@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import random
+from collections.abc import Collection
 from typing import Any
 
 import anyio.to_thread
@@ -115,18 +116,7 @@ class Connection:
     # --- client frames ----------------------------------------------------------------
 
     def parse(self, raw: str | None) -> dict[str, Any]:
-        if raw is None:
-            raise BadRequest("send text frames with JSON objects", code="malformed_frame")
-        if len(raw) > MAX_FRAME:
-            raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
-        msg = json_input.loads(raw, code="malformed_frame", what="frame")
-        kind = msg.get("type") if isinstance(msg, dict) else None
-        if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
-            raise BadRequest(
-                "frame type is one of " + ", ".join(CLIENT_MESSAGES), code="unknown_message"
-            )
-        assert isinstance(msg, dict)  # only a dict has a type
-        return msg
+        return parse_frame(raw, CLIENT_MESSAGES)
 
     async def handle(self, msg: dict[str, Any]) -> None:
         kind = msg["type"]
@@ -405,6 +395,21 @@ def _since(value: object) -> int:
             "since is the last seq you applied (an integer >= 0)", code="invalid_since"
         )
     return value
+
+
+def parse_frame(raw: str | None, messages: Collection[str]) -> dict[str, Any]:
+    """A client's frame as a JSON object of a known ``type`` (this socket's ``messages``),
+    read by the one reader of the hall's input; anything else refused in the error shape."""
+    if raw is None:
+        raise BadRequest("send text frames with JSON objects", code="malformed_frame")
+    if len(raw) > MAX_FRAME:
+        raise TooLarge(f"frames are at most {MAX_FRAME} bytes", code="frame_too_large")
+    msg = json_input.loads(raw, code="malformed_frame", what="frame")
+    kind = msg.get("type") if isinstance(msg, dict) else None
+    if not isinstance(kind, str) or kind not in messages:
+        raise BadRequest("frame type is one of " + ", ".join(messages), code="unknown_message")
+    assert isinstance(msg, dict)  # only a dict has a type
+    return msg
 
 
 async def read_frames(ws: WebSocket, inbox: Inbox) -> None:
