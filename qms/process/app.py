@@ -7,6 +7,7 @@ import contextlib
 import importlib.resources
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,13 +304,16 @@ def create_app(
                     branches=in_process(), prefetch=devices.prefetch,
                 )  # fmt: skip
 
+                reopening = threading.Lock()  # two quick changes: one reopen at a time
+
                 def reopen() -> None:
                     """Printers and LED boards as the organisation names them now."""
-                    mine = in_process()
-                    with db.read_session(engine) as s:
-                        printers, leds = org_mod.device_specs(s, mine)
-                    devices.reconfigure(printers, leds)
-                    device_worker.branches = mine
+                    with reopening:
+                        mine = in_process()
+                        with db.read_session(engine) as s:
+                            printers, leds = org_mod.device_specs(s, mine)
+                        devices.reconfigure(printers, leds)
+                        device_worker.branches = mine
 
                 await asyncio.to_thread(reopen)
                 spoken = [_clip_counters(branches)]
