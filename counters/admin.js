@@ -9,8 +9,8 @@ import { $, $$, api, endSession, HallSocket, showConnection, showError } from "/
 import { clearForm, hideSecret, msg, notice, submit, texts } from "/counters/admin-common.js";
 import { staffSection } from "/counters/admin-staff.js";
 import { hallsSection } from "/counters/admin-halls.js";
+import { clearSession, loadSession } from "/counters/session.js";
 
-const SESSION_KEY = "qms.session";
 const ADMINS = new Set(["admin", "branch_admin"]); // admin.read
 const SIGN_IN = "/counters/?next=admin";
 const RETRY_MAX_MS = 5000;
@@ -27,20 +27,8 @@ const st = {
   retryTimer: null,
 };
 
-function loadSession() {
-  try {
-    return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
-  } catch {
-    return null;
-  }
-}
-
 function toSignIn() {
-  try {
-    sessionStorage.removeItem(SESSION_KEY);
-  } catch {
-    /* ignore */
-  }
+  clearSession();
   location.replace(SIGN_IN);
 }
 

@@ -8,11 +8,11 @@ import { Catalogue, STATUS_TEXTS } from "/static/i18n.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 import { barChart, loadChartJs } from "/counters/charts.js";
 import { COMPANY_TEXTS } from "/counters/company-texts.js";
+import { clearSession, loadSession, saveSession } from "/counters/session.js";
 
 const lang = new Catalogue({ ...SHARED_TEXTS, ...STATUS_TEXTS, ...COMPANY_TEXTS }, { storageKey: "qms.company.lang" });
 const msg = (key, vars) => lang.t(key, vars);
 /** The counters page's sign-in, shared in this tab (counters/shell.js). */
-const SESSION_KEY = "qms.session";
 /** Who may open their own hall's whole supervisor page (view.supervisor); any other hall
  * in scope opens as its live board, read-only (/counters/?branch=ID). */
 const SUPERVISES = new Set(["head_cashier", "supervisor", "admin"]);
@@ -54,31 +54,11 @@ function setView(name) {
 
 // --- sign-in ------------------------------------------------------------------------
 
-function loadSession() {
-  try {
-    return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
-  } catch {
-    return null;
-  }
-}
-
-function saveSession() {
-  try {
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: st.token, principal: st.principal }));
-  } catch {
-    /* storage unavailable: the session lives as long as the page */
-  }
-}
-
 function signedOut(err) {
   st.socket?.stop();
   st.socket = null;
   st.token = st.principal = null;
-  try {
-    sessionStorage.removeItem(SESSION_KEY);
-  } catch {
-    /* ignore */
-  }
+  clearSession();
   $("#whoami").textContent = "";
   $("#logout").hidden = true;
   setView("login");
@@ -106,7 +86,7 @@ async function onLogin(e) {
     $("#login-password").value = "";
     st.token = res.token;
     st.principal = res.principal;
-    saveSession();
+    saveSession(st.token, st.principal);
     await start();
   } catch (err) {
     showError($("#login-error"), lang.explain(err));

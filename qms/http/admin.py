@@ -39,9 +39,10 @@ async def _admin(request: Request) -> Principal:
     return who
 
 
-async def _change(request: Request, fn: Any, *args: Any, branch: object, action: str) -> Any:
-    who = await principal(request)
-    require(who, "admin.manage")
+async def _change(
+    request: Request, who: Principal, fn: Any, *args: Any, branch: object, action: str
+) -> Any:
+    """``fn`` run by ``who`` (checked by ``_admin``) in ``branch``, within their scope."""
     branch = _branch(who, branch)
     hall = _hall(request)
     hall.branch(branch)  # 404 unknown_branch
@@ -61,7 +62,7 @@ async def add_staff(request: Request) -> Response:
     who = await _admin(request)
     data = await body(request)
     branch = data.get("branch", who.branch_id)
-    out = await _change(request, admin.create_user, who.role, data, branch=branch,
+    out = await _change(request, who, admin.create_user, who.role, data, branch=branch,
                         action="admin.create_user")  # fmt: skip
     return ok(out, 201)
 
@@ -82,7 +83,7 @@ async def edit_staff(request: Request) -> Response:
     who = await _admin(request)
     data = await body(request)
     name, branch = request.path_params["username"], await _staff_branch(request)
-    out = await _change(request, admin.update_user, who.role, name, data, branch=branch,
+    out = await _change(request, who, admin.update_user, who.role, name, data, branch=branch,
                         action="admin.update_user")  # fmt: skip
     return ok(out)
 
@@ -94,10 +95,11 @@ async def staff_action(request: Request) -> Response:
     branch = await _staff_branch(request)
     version = data.get("version")
     if verb in ("disable", "enable"):
-        out = await _change(request, admin.set_active, who.role, name, version, verb == "enable",
+        enable = verb == "enable"
+        out = await _change(request, who, admin.set_active, who.role, name, version, enable,
                             branch=branch, action=f"admin.{verb}_user")  # fmt: skip
     elif verb == "reset":
-        out = await _change(request, admin.reset_password, who.role, name, version,
+        out = await _change(request, who, admin.reset_password, who.role, name, version,
                             branch=branch, action="admin.reset_password")  # fmt: skip
     else:
         raise BadRequest("disable, enable or reset", code="invalid_request", field="verb")
@@ -121,56 +123,57 @@ async def add_branch(request: Request) -> Response:
     data = await body(request)
     hall = _hall(request)
     base = org_use.config_params(request.app.state.settings)
-    return ok(await admin.new_branch(hall, await principal(request), data, base), 201)
+    return ok(await admin.new_branch(hall, who, data, base), 201)
 
 
 async def edit_branch(request: Request) -> Response:
-    await _admin(request)
+    who = await _admin(request)
     data = await body(request)
-    out = await _change(request, admin.update_branch, data, branch=request.path_params["id"],
+    out = await _change(request, who, admin.update_branch, data, branch=request.path_params["id"],
                         action="admin.update_branch")  # fmt: skip
     return ok(out)
 
 
 async def add_counter(request: Request) -> Response:
-    await _admin(request)
+    who = await _admin(request)
     data = await body(request)
-    out = await _change(request, admin.add_counter, data, branch=request.path_params["id"],
+    out = await _change(request, who, admin.add_counter, data, branch=request.path_params["id"],
                         action="admin.add_counter")  # fmt: skip
     return ok(out, 201)
 
 
 async def edit_counter(request: Request) -> Response:
-    await _admin(request)
+    who = await _admin(request)
     data = await body(request)
     p = request.path_params
-    out = await _change(request, admin.update_counter, p["code"], data, branch=p["id"],
+    out = await _change(request, who, admin.update_counter, p["code"], data, branch=p["id"],
                         action="admin.update_counter")  # fmt: skip
     return ok(out)
 
 
 async def retire_counter(request: Request) -> Response:
-    await _admin(request)
+    who = await _admin(request)
     data = await body(request)
     p = request.path_params
-    out = await _change(request, admin.retire_counter, p["code"], data.get("version"),
+    out = await _change(request, who, admin.retire_counter, p["code"], data.get("version"),
                         branch=p["id"], action="admin.retire_counter")  # fmt: skip
     return ok(out)
 
 
 async def test_counter(request: Request) -> Response:
-    await _admin(request)
+    who = await _admin(request)
     data = await body(request)
     p = request.path_params
-    out = await _change(request, admin.test_device, p["code"], data.get("what"), branch=p["id"],
+    what = data.get("what")
+    out = await _change(request, who, admin.test_device, p["code"], what, branch=p["id"],
                         action="admin.test_device")  # fmt: skip
     return ok(out, 202)
 
 
 async def save_printer(request: Request) -> Response:
-    await _admin(request)
+    who = await _admin(request)
     data = await body(request)
-    out = await _change(request, admin.save_printer, data, branch=request.path_params["id"],
+    out = await _change(request, who, admin.save_printer, data, branch=request.path_params["id"],
                         action="admin.save_printer")  # fmt: skip
     return ok(out)
 

@@ -163,14 +163,19 @@ class Connection:
 
     async def recheck(self) -> None:
         """Before a subscribe, a resume or an ack, and at the session's end: is the
-        session still good? Unauthenticated (4401) if not. Asked of the database (a
-        device's revocation may not have reached this worker's copy yet)."""
-        if self.token is not None:
+        session still good? Unauthenticated (4401) if not. A device is asked of the
+        database (its revocation may not have reached this worker's copy yet); a person's
+        session is read there anyway."""
+        if self.token is None:
+            return
+        if self.principal is not None and self.principal.kind == "device":
             now = self.hall.clock.now()
             self.principal = await anyio.to_thread.run_sync(
                 functools.partial(self.auth.resolve, self.token, now, strict=True)
             )
-            self._expire_at(self.principal)
+        else:
+            self.principal = await self._resolve(self.token)
+        self._expire_at(self.principal)
 
     def _expire_at(self, who: Principal) -> None:
         """Wake the loop when a staff session expires, to close it (4401)."""

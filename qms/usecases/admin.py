@@ -181,8 +181,6 @@ async def policy(hall: Hall, who: Principal) -> dict[str, Any]:
     return await hall.read(read)
 
 
-current_policy = policy_of
-
 # --- staff ------------------------------------------------------------------------------
 
 
@@ -273,7 +271,7 @@ def create_user(tx: Tx, who_role: str, data: dict[str, Any]) -> dict[str, Any]:
     if tx.session.exec(select(User).where(User.username == username)).first() is not None:
         raise Conflict(f"the username {username} is taken", code="user_exists", user=username)
     counters = _counters_for(tx.branch, role, data.get("counters"))
-    temporary = passwords.temporary(current_policy(tx.session))
+    temporary = passwords.temporary(policy_of(tx.session))
     user = User(
         username=username,
         full_name=full_name,
@@ -351,7 +349,7 @@ def reset_password(tx: Tx, who_role: str, username: str, version: object) -> dic
     if user.role in org.COMPANY_ROLES and who_role != "admin":
         raise org_forbidden(user.role)
     org.check_version(user.version, version)
-    temporary = passwords.temporary(current_policy(tx.session))
+    temporary = passwords.temporary(policy_of(tx.session))
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.version += 1
