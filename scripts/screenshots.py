@@ -53,7 +53,11 @@ def crew_round(hall: HallServer) -> None:
             per_book[c.book_code] = per_book.get(c.book_code, 0) + 1
     leader = Staff(hall.base, "doitruong", None)
     leader.post("/api/field/rounds/pull", {"books": sorted(per_book, key=per_book.get)[-2:]})
-    listed = [o for b in leader.get("/api/field")["books"] for o in b["orders"]]
+    listed = [
+        o
+        for b in leader.get("/api/field")["books"]
+        for o in leader.get(f"/api/field/books/{b['book_code']}")["orders"]
+    ]
     picked = [o["id"] for o in listed if o["status"] == "open"][:6]
     leader.post("/api/field/orders/assign", {"orders": picked, "crew": "T1"})
     crew = Staff(hall.base, "crew1", None)

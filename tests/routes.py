@@ -84,6 +84,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
         "inventory.manage",
     ),
     ("GET", "/api/field"): ("/api/field", "field.read"),
+    ("GET", "/api/field/books/{code}"): ("/api/field/books/PE0100A999", "field.read"),
     ("GET", "/api/field/crews"): ("/api/field/crews", "field.read"),
     ("GET", "/api/field/crews/{code}/papers.pdf"): ("/api/field/crews/T9/papers.pdf", "field.read"),
     ("POST", "/api/field/crews/{code}/print"): ("/api/field/crews/T9/print", "field.manage"),

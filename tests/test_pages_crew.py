@@ -92,7 +92,7 @@ def scene(hall: HallServer, demo: DemoData) -> Iterator[dict[str, Any]]:
     books = sorted(per_book, key=lambda b: (-per_book[b], b))[:3]
     pulled = leader.post("/api/field/rounds/pull", {"books": books})
     assert pulled["added"] >= CREW_ORDERS, pulled
-    listed = [o for b in leader.get("/api/field")["books"] for o in b["orders"]]
+    listed = [o for b in sorted(books) for o in leader.get(f"/api/field/books/{b}")["orders"]]
     picked = [o["id"] for o in listed if o["kind"] == "cut" and o["status"] == "open"][:CREW_ORDERS]
     leader.post("/api/field/orders/assign", {"orders": picked, "crew": "T1"})
     people = {
@@ -161,8 +161,11 @@ def not_done(page: Any, order: int, reason: str) -> None:
 
 
 def board_order(scene: dict[str, Any], order: int) -> dict[str, Any]:
-    board = scene["people"]["leader"].get("/api/field")
-    return next(o for b in board["books"] for o in b["orders"] if o["id"] == order)
+    leader = scene["people"]["leader"]
+    books = [b["book_code"] for b in leader.get("/api/field")["books"]]
+    return next(
+        o for b in books for o in leader.get(f"/api/field/books/{b}")["orders"] if o["id"] == order
+    )
 
 
 def cmis_supply_changes(hall: HallServer, customer: str) -> list[str]:

@@ -4,22 +4,17 @@ the crew's orders, check at the door and results. Handlers parse and call one us
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from qms.domain.commands import Command
 from qms.domain.field import commands as fc
-from qms.domain.field.orders import share_gil
 from qms.http.api import body, ok, principal
 from qms.usecases import field
 from qms.usecases.hall import Hall
-
-JSON = "application/json"
 
 
 def _hall(request: Request) -> Hall:
@@ -32,27 +27,12 @@ async def _run(request: Request, kind: type[Command], **path: object) -> Any:
 
 
 async def board(request: Request) -> Response:
-    out = await field.board(_hall(request), await principal(request))
-    return Response(await anyio.to_thread.run_sync(_board_json, out), media_type=JSON)
+    return ok(await field.board(_hall(request), await principal(request)))
 
 
-def _board_json(out: dict[str, Any]) -> bytes:
-    """The board as JSON (as ``ok`` writes it), book by book in a worker thread: a day's
-    list is megabytes, and one ``json.dumps`` of it would hold the event loop (and the
-    GIL) for as long as it runs; between books the hall's other answers go out."""
-    parts = []
-    for b in out["books"]:
-        parts.append(_dumps(b))
-        share_gil()  # off with field.share_gil_every: 0
-    books = b",".join(parts)
-    rest = _dumps({k: v for k, v in out.items() if k != "books"})[:-1]
-    return rest + (b"," if rest != b"{" else b"") + b'"books":[' + books + b"]}"
-
-
-def _dumps(value: Any) -> bytes:
-    return json.dumps(
-        value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode("utf-8")
+async def book(request: Request) -> Response:
+    who = await principal(request)
+    return ok(await field.book(_hall(request), who, request.path_params["code"]))
 
 
 async def crews(request: Request) -> Response:
@@ -130,6 +110,7 @@ async def print_crew_papers(request: Request) -> Response:
 
 routes = [
     Route("/api/field", board),
+    Route("/api/field/books/{code}", book),
     Route("/api/field/crews", crews),
     Route("/api/field/crews", save_crew, methods=["POST"]),
     Route("/api/field/crews/{code}/papers.pdf", crew_papers_pdf),

@@ -201,8 +201,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     # field work (docs/field.md)
     ("GET", "/api/field"): Op(
-        "Today's disconnection round by book, crews, open reconnections, supply changes",
+        "Today's disconnection round counted by book, crews, open reconnections, supply changes",
         "field.read",
+    ),
+    ("GET", "/api/field/books/{code}"): Op(
+        "One book of today's round: its orders in route order",
+        "field.read",
+        refusals=(("400", ("invalid_book_code",)), ("404", ("book_not_in_round",))),
     ),
     ("GET", "/api/field/crews"): Op("The branch's field crews", "field.read"),
     ("POST", "/api/field/crews"): Op("Create or change a crew", command=fc.SaveCrew, body=True),

@@ -570,6 +570,10 @@ export const ERRORS = {
     "vi": "Đợt cắt điện ngày {day:date} đã khoá sổ. Không nhận thêm kết quả hay giao lệnh.",
     "en": "The round of {day:date} is closed. No more results or assignments are taken."
   },
+  "book_not_in_round": {
+    "vi": "Sổ {book} không có trong đợt cắt điện hôm nay. Lấy danh sách sổ này từ CMIS trước.",
+    "en": "Book {book} is not in today's round. Pull this book from CMIS first."
+  },
   "book_of_other_unit": {
     "vi": "Sổ {book} không thuộc đơn vị {unit}. Chỉ lấy danh sách các sổ của đơn vị mình.",
     "en": "Book {book} is not of unit {unit}. Pull only your own unit's books."

@@ -110,8 +110,8 @@ async def auto_assign(hall: Hall, who: Principal, data: Mapping[str, object]) ->
 
 
 async def board(hall: Hall, who: Principal) -> dict[str, Any]:
-    """The team leader's page: today's round by book, crews, open reconnections, and the
-    supply changes CMIS has not taken."""
+    """The team leader's page: today's round counted by book (a book's orders come with
+    ``book``), crews, open reconnections, and the supply changes CMIS has not taken."""
     require(who, "field.read")
 
     def read(tx: Tx) -> dict[str, Any]:
@@ -131,6 +131,13 @@ async def board(hall: Hall, who: Principal) -> dict[str, Any]:
         return out
 
     return await hall.peek(who, read)
+
+
+async def book(hall: Hall, who: Principal, code: object) -> dict[str, Any]:
+    """One book of today's round with its orders in route order (the board opened)."""
+    require(who, "field.read")
+    (book_code,) = fc.books([code], "book")
+    return await hall.peek(who, rounds.book_orders, book_code)
 
 
 async def crew_list(hall: Hall, who: Principal) -> list[dict[str, Any]]:

@@ -609,6 +609,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Đợt cắt điện ngày {day:date} đã khoá sổ. Không nhận thêm kết quả hay giao lệnh.",
         "The round of {day:date} is closed. No more results or assignments are taken.",
     ),
+    "book_not_in_round": (
+        "Sổ {book} không có trong đợt cắt điện hôm nay. Lấy danh sách sổ này từ CMIS trước.",
+        "Book {book} is not in today's round. Pull this book from CMIS first.",
+    ),
     "book_of_other_unit": (
         "Sổ {book} không thuộc đơn vị {unit}. Chỉ lấy danh sách các sổ của đơn vị mình.",
         "Book {book} is not of unit {unit}. Pull only your own unit's books.",

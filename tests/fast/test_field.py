@@ -84,7 +84,11 @@ def pull(rig: Rig) -> dict[str, Any]:
 
 
 def board(rig: Rig) -> dict[str, Any]:
-    return rig.run(field.board(rig.hall, LEADER))  # type: ignore[no-any-return]
+    """The board with every book opened, as the leader sees it book by book."""
+    out: dict[str, Any] = rig.run(field.board(rig.hall, LEADER))
+    for b in out["books"]:
+        b["orders"] = rig.run(field.book(rig.hall, LEADER, b["book_code"]))["orders"]
+    return out
 
 
 def mine(rig: Rig, who: str) -> list[dict[str, Any]]:
@@ -114,6 +118,28 @@ def test_the_list_is_grouped_by_book_in_route_order_and_balanced_over_crews(hall
     # pulled again: nothing doubles, assignments stay
     assert pull(hall)["added"] == 0
     assert len(mine(hall, "crew2")) == len(t1)
+
+
+def test_the_board_counts_each_book_as_its_opened_list_shows_it(hall: Rig) -> None:
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    summary = hall.run(field.board(hall.hall, LEADER))
+    assert [b["book_code"] for b in summary["books"]] == list(BOOKS)
+    for b in summary["books"]:
+        opened = hall.run(field.book(hall.hall, LEADER, b["book_code"]))["orders"]
+        assert b["count"] == len(opened) > 0
+        assert b["by_status"] == {"assigned": len(opened)}
+        per_crew: dict[str, int] = {}
+        for o in opened:
+            per_crew[o["crew"]] = per_crew.get(o["crew"], 0) + 1
+        assert b["by_crew"] == per_crew
+    assert {c: v["orders"] for c, v in summary["crews"].items()} == {"T1": 6, "T2": 6}
+    with pytest.raises(QmsError) as err:
+        hall.run(field.book(hall.hall, LEADER, "PE0100Z999"))
+    assert err.value.code == "book_not_in_round"
+    with pytest.raises(QmsError) as err:
+        hall.run(field.book(hall.hall, LEADER, "not a book"))
+    assert err.value.code == "invalid_book_code"
 
 
 def test_an_order_goes_to_one_crew_and_only_that_crew_reports_it(hall: Rig) -> None:

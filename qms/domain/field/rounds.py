@@ -11,15 +11,23 @@ import json
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from integrations.cmis.base import DisconnectionCandidate
 from qms.domain.clock import iso
-from qms.domain.errors import Conflict, Unprocessable
+from qms.domain.errors import Conflict, NotFound, Unprocessable
 from qms.domain.field.commands import CloseRound
-from qms.domain.field.orders import LIVE, SHARE_EVERY, many, route_key, share_gil, today_round
+from qms.domain.field.orders import (
+    LIVE,
+    SHARE_EVERY,
+    crews_by_id,
+    many,
+    route_key,
+    share_gil,
+    today_round,
+)
 from qms.domain.tx import Tx
 from qms.storage import rows
 from qms.storage.models import FieldOrder, FieldRound
@@ -188,29 +196,59 @@ def round_public(r: FieldRound) -> dict[str, Any]:
 
 
 def board(tx: Tx) -> dict[str, Any]:
-    """Today's round for the team leader: its orders grouped by book, in route order,
-    with each crew's load."""
+    """Today's round for the team leader: each book with its orders counted by status and
+    by crew, and each crew's load. A day's list is thousands of orders: the page opens a
+    book to read its orders (``book_orders``), so the board is counted in SQL, not sent."""
     r = today_round(tx)
     if r is None:
         return {"round": None, "books": [], "crews": {}}
-    # read as rows, not objects: the board is the whole day's list, thousands of orders
     t = rows.table(FieldOrder)
-    found = list(tx.session.execute(core_select(t).where(t.c.round_id == r.id)).all())
-    found.sort(key=lambda o: route_key(o.book_code, o.address))
-    shown = many(tx, cast(list[FieldOrder], found))
-    books: dict[str, list[dict[str, Any]]] = {}
+    counted = tx.session.execute(
+        core_select(t.c.book_code, t.c.status, t.c.crew_id, func.count())
+        .where(t.c.round_id == r.id)
+        .group_by(t.c.book_code, t.c.status, t.c.crew_id)
+    ).all()
+    codes = {c.id: c.code for c in crews_by_id(tx).values()}
+    books: dict[str, dict[str, Any]] = {}
     load: dict[str, dict[str, int]] = {}
-    for o in shown:
-        books.setdefault(o["book_code"], []).append(o)
-        if o["crew"]:
-            per = load.setdefault(o["crew"], {"orders": 0, "done": 0, "not_done": 0})
-            per["orders"] += 1
-            if o["status"] in ("done", "not_done"):
-                per[o["status"]] += 1
+    for book, status, crew_id, n in counted:
+        b = books.setdefault(book, {"book_code": book, "count": 0, "by_status": {}, "by_crew": {}})
+        b["count"] += n
+        b["by_status"][status] = b["by_status"].get(status, 0) + n
+        crew = codes.get(crew_id) if crew_id is not None else None
+        if crew is None:
+            continue
+        b["by_crew"][crew] = b["by_crew"].get(crew, 0) + n
+        per = load.setdefault(crew, {"orders": 0, "done": 0, "not_done": 0})
+        per["orders"] += n
+        if status in ("done", "not_done"):
+            per[status] += n
     return {
         "round": round_public(r),
-        "books": [{"book_code": b, "orders": os} for b, os in sorted(books.items())],
+        "books": [books[b] for b in sorted(books)],
         "crews": load,
+    }
+
+
+def book_orders(tx: Tx, book: str) -> dict[str, Any]:
+    """One book of today's round: its orders in route order, as the board shows them when
+    the team leader opens the book. A book not pulled today is ``book_not_in_round``."""
+    r = today_round(tx)
+    if r is None or book not in json.loads(r.books):
+        raise NotFound(
+            f"book {book} is not in today's round: pull it first",
+            code="book_not_in_round",
+            book=book,
+        )
+    t = rows.table(FieldOrder)
+    found = list(
+        tx.session.execute(core_select(t).where(t.c.round_id == r.id, t.c.book_code == book)).all()
+    )
+    found.sort(key=lambda o: route_key(o.book_code, o.address))
+    return {
+        "round": round_public(r),
+        "book_code": book,
+        "orders": many(tx, cast(list[FieldOrder], found)),
     }
 
 
