@@ -37,6 +37,7 @@ def invoice_state(inv: Any) -> dict[str, Any]:
         "moved_to": inv.moved_to,
         "payment_txn": inv.payment_txn,
         "returned_reason": inv.returned_reason,
+        "due": inv.due.isoformat() if inv.due else None,
     }
 
 

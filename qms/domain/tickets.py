@@ -304,6 +304,7 @@ def _invoices(
             book_code=d.book_code,
             parity=tx.branch.route(d.book_code, inv.number),
             lookup_status=lookup,
+            due=inv.due,
         )
         for inv in d.invoices
         if inv.invoice_id not in paid

@@ -180,6 +180,8 @@ class TicketInvoice(SQLModel, table=True):
     returned_reason: str | None = None
     returned_at: dt.datetime | None = _ts(nullable=True)
     returned_by: str | None = None
+    #: CMIS's due date (HAN_TT): a cut customer is reconnected once nothing past it is owed
+    due: dt.date | None = None
 
 
 class Payment(SQLModel, table=True):

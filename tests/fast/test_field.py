@@ -237,6 +237,49 @@ def test_a_cut_customer_paying_gets_a_reconnection_in_the_same_transaction(hall:
     assert [c.supply for c in hall.cmis.supply_changes] == [cmis.Supply.CUT, cmis.Supply.CONNECTED]
 
 
+def test_paying_what_is_overdue_brings_the_supply_back_what_is_not_due_may_wait(
+    hall: Rig,
+) -> None:
+    """CMIS's own rule (061/062): a cut customer who pays every overdue invoice is owed a
+    reconnection even with a bill not yet due; paying one overdue bill of two is not
+    enough."""
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    first, second = mine(hall, "crew1")[:2]
+    today = hall.clock.business_day()
+    dues = {
+        first["customer_code"]: (-30, 5),  # one overdue, one not yet due
+        second["customer_code"]: (-60, -30),  # both overdue
+    }
+    for o in (first, second):
+        result(hall, "crew1", o["id"])  # cut
+        d = hall.cmis.debts[o["customer_code"]]
+        hall.cmis.debts[d.code] = dataclasses.replace(
+            d,
+            invoices=tuple(
+                dataclasses.replace(i, due=today + dt.timedelta(days=days))
+                for i, days in zip(d.invoices, dues[d.code], strict=True)
+            ),
+        )
+    hall.open_drawers("c1", "c2")
+
+    def reconnections(code: str) -> list[dict[str, Any]]:
+        return [o for o in board(hall)["reconnections"] if o["customer_code"] == code]
+
+    # the second pays the older of two overdue bills: still owes, stays cut
+    t = hall.serve("c1", second["customer_code"])
+    hall.f4("c1", invoices(t)[:1])
+    assert reconnections(second["customer_code"]) == []
+    # the first pays the overdue bill and keeps the one not yet due: reconnected
+    t = hall.serve("c2", first["customer_code"])
+    overdue, later = invoices(t)
+    assert overdue["due"] < today.isoformat() < later["due"]
+    paid = hall.f4("c2", [overdue])
+    (r,) = reconnections(first["customer_code"])
+    assert r["payments"] == [p["txn_id"] for p in paid["payments"]]
+    assert r["overdue"] == overdue["total"]
+
+
 def test_cmis_refusing_a_reconnection_062_shows_what_it_still_wants(hall: Rig) -> None:
     pull(hall)
     run(hall, fc.AutoAssign, {})

@@ -101,13 +101,28 @@ def create(
     return o
 
 
+#: a ticket's invoice still owed: not paid here nor elsewhere (a returned paper is owed too)
+OWED = ("unpaid", "returned", "moved")
+
+
+def still_overdue(invoices: list[dict[str, Any]], day: dt.date) -> bool:
+    """Whether a customer still owes an invoice past its due date on ``day``, CMIS's own
+    test for a cut (``061``) and a reconnection (``062``). An invoice without a due date
+    counts as overdue: it must be paid before the supply comes back."""
+    return any(
+        i["pay_status"] in OWED and (i.get("due") is None or dt.date.fromisoformat(i["due"]) < day)
+        for i in invoices
+    )
+
+
 def after_payment(tx: Tx, ticket: dict[str, Any], payments: list[dict[str, Any]]) -> None:
-    """In the payment's transaction: a customer who has now paid every invoice of the
-    ticket is no longer to be cut (the payment wins: the order is cancelled, the crew
-    told), and a customer whose supply is cut gets their reconnection order."""
+    """In the payment's transaction: a customer who owes nothing overdue any more (what is
+    not yet due may stay) is no longer to be cut (the payment wins: the order is
+    cancelled, the crew told), and a customer whose supply is cut gets their
+    reconnection order."""
     for c in ticket["customers"]:
         mine = [p for p in payments if p["customer_code"] == c["code"]]
-        if not mine or any(i["pay_status"] == "unpaid" for i in c["invoices"]):
+        if not mine or still_overdue(c["invoices"], tx.business_day):
             continue
         for o in live_cut_orders(tx, c["code"]):
             cancel(tx, o, "paid_at_counter", payments=[p["txn_id"] for p in mine])
