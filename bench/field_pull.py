@@ -185,7 +185,7 @@ async def field_cycles(
                 "assigned": assigned["assigned"],
                 "crews": assigned["crews"],
                 "board_s": t3 - t2,
-                "board_orders": sum(len(b["orders"]) for b in board["books"]),
+                "board_orders": sum(b["count"] for b in board["books"]),
             }
         )
     return out

@@ -78,7 +78,14 @@ async def pull(hall: Hall, who: Principal, data: Mapping[str, object]) -> dict[s
     for n, part in enumerate(parts, 1):
         listed = [c for b in part for c in per_book[b]]
         done = await hall.change(
-            who, any_day(rounds.pulled), part, listed, n, len(parts), action="field.pull"
+            who,
+            any_day(rounds.pulled),
+            part,
+            listed,
+            n,
+            len(parts),
+            action="field.pull",
+            later=True,
         )
         for k in total:
             total[k] += done[k]
@@ -94,15 +101,23 @@ async def auto_assign(hall: Hall, who: Principal, data: Mapping[str, object]) ->
     cmd = parse(fc.AutoAssign, data)
     chosen = await hall.peek(who, assign.auto_plan, cmd)
     parts = [
-        (code, ids[i : i + ASSIGN_PART_ORDERS])
+        (code, ids[i : i + ASSIGN_PART_ORDERS], i + ASSIGN_PART_ORDERS >= len(ids))
         for code, ids in chosen["orders"].items()
         for i in range(0, len(ids), ASSIGN_PART_ORDERS)
     ]
     counts = dict(chosen["loads"])
     assigned = 0
-    for n, (code, ids) in enumerate(parts, 1):
+    for n, (code, ids, last) in enumerate(parts, 1):
         given = await hall.change(
-            who, any_day(assign.give_part), code, ids, n, len(parts), action="field.auto_assign"
+            who,
+            any_day(assign.give_part),
+            code,
+            ids,
+            n,
+            len(parts),
+            last,
+            action="field.auto_assign",
+            later=True,
         )
         counts.update(given["crews"])
         assigned += given["assigned"]

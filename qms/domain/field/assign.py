@@ -206,21 +206,22 @@ def auto_plan(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
         )
     if not crews:
         raise Unprocessable("no crew to assign to: add a crew first", code="no_crews")
-    ids = {c.id for c in crews}
     t = rows.table(FieldOrder)
-    orders = tx.session.execute(
-        core_select(t.c.id, t.c.status, t.c.crew_id, t.c.book_code, t.c.address).where(
-            t.c.round_id == r.id
-        )
-    ).all()
-    loads = {c.code: 0 for c in crews}
     by_id = {c.id: c.code for c in crews}
+    loads = {c.code: 0 for c in crews}
+    for crew_id, n in tx.session.execute(
+        core_select(t.c.crew_id, func.count())
+        .where(t.c.round_id == r.id, t.c.crew_id.in_(list(by_id)), t.c.status.in_(LIVE))
+        .group_by(t.c.crew_id)
+    ).all():
+        loads[by_id[crew_id]] = n
     books: dict[str, list[Any]] = defaultdict(list)
-    for o in orders:
-        if o.status == "open" and o.crew_id is None:
-            books[o.book_code].append(o)
-        elif o.crew_id in ids and o.status in LIVE:
-            loads[by_id[o.crew_id]] += 1
+    for o in tx.session.execute(
+        core_select(t.c.id, t.c.book_code, t.c.address).where(
+            t.c.round_id == r.id, t.c.status == "open", t.c.crew_id.is_(None)
+        )
+    ).all():
+        books[o.book_code].append(o)
     for b in books.values():
         b.sort(key=lambda o: route_key(o.book_code, o.address))
     chosen = plan({b: [o.id for o in os] for b, os in sorted(books.items())}, loads)
@@ -231,9 +232,13 @@ def auto_plan(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
     return {"orders": per_crew, "loads": loads, "crew_ids": {c.code: c.id for c in crews}}
 
 
-def give_part(tx: Tx, code: str, ids: list[int], part: int, parts: int) -> dict[str, Any]:
+def give_part(
+    tx: Tx, code: str, ids: list[int], part: int, parts: int, last: bool = True
+) -> dict[str, Any]:
     """One part of a balanced assignment: ``ids`` to crew ``code``, those still open and
-    nobody's (one taken by hand meanwhile stays where it is), in their own transaction."""
+    nobody's (one taken by hand meanwhile stays where it is), in their own transaction.
+    The crew's route is numbered again at its ``last`` part; before it, a part's orders
+    go on the end of the route (a crew of thousands is not sorted again at every part)."""
     r = _open_round(tx)
     crew = _crew(tx, code)
     assert crew.id is not None
@@ -246,7 +251,7 @@ def give_part(tx: Tx, code: str, ids: list[int], part: int, parts: int) -> dict[
             )
         ).all()
     ]
-    _give_rows(tx, still, crew.id)
+    _give_rows(tx, still, crew.id, renumber=last)
     held = tx.session.execute(
         core_select(func.count())
         .select_from(t)
@@ -266,12 +271,18 @@ def _open_round(tx: Tx) -> FieldRound:
     return r
 
 
-def _give_rows(tx: Tx, new: list[int], crew_id: int) -> None:
+def _give_rows(tx: Tx, new: list[int], crew_id: int, *, renumber: bool = True) -> None:
     """``new`` (open orders) to a crew, and the crew's route numbered again as ``renumber``
-    does, in two statements of many rows each."""
-    if not new:
-        return
+    does, in two statements of many rows each; without ``renumber``, ``new`` (in route
+    order) are numbered after the crew's last number."""
     t = rows.table(FieldOrder)
+    if not renumber:
+        last = tx.session.execute(
+            core_select(func.max(t.c.route_no)).where(t.c.crew_id == crew_id)
+        ).scalar_one()
+        given = [{"oid": oid, "n": (last or 0) + k} for k, oid in enumerate(new, 1)]
+        _update_given(tx, given, crew_id)
+        return
     fresh = frozenset(new)
     mine = tx.session.execute(
         core_select(t.c.id, t.c.kind, t.c.status, t.c.book_code, t.c.address, t.c.route_no).where(
@@ -288,21 +299,27 @@ def _give_rows(tx: Tx, new: list[int], crew_id: int) -> None:
             given.append({"oid": o.id, "n": n})
         elif o.route_no != n:
             moved.append({"oid": o.id, "n": n})
-    conn = tx.session.connection()
-    if given:
-        conn.execute(
-            update(t)
-            .where(t.c.id == bindparam("oid"), t.c.status == "open", t.c.crew_id.is_(None))
-            .values(
-                crew_id=crew_id,
-                status="assigned",
-                assigned_at=tx.now,
-                route_no=bindparam("n"),
-                version=t.c.version + 1,
-            ),
-            given,
-        )
+    _update_given(tx, given, crew_id)
     if moved:
-        conn.execute(
+        tx.session.connection().execute(
             update(t).where(t.c.id == bindparam("oid")).values(route_no=bindparam("n")), moved
         )
+
+
+def _update_given(tx: Tx, given: list[dict[str, int]], crew_id: int) -> None:
+    """Open orders (``oid``) to a crew with their route numbers (``n``), in one statement."""
+    if not given:
+        return
+    t = rows.table(FieldOrder)
+    tx.session.connection().execute(
+        update(t)
+        .where(t.c.id == bindparam("oid"), t.c.status == "open", t.c.crew_id.is_(None))
+        .values(
+            crew_id=crew_id,
+            status="assigned",
+            assigned_at=tx.now,
+            route_no=bindparam("n"),
+            version=t.c.version + 1,
+        ),
+        given,
+    )
