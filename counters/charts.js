@@ -236,13 +236,29 @@ export class HourlyCharts {
 
 /**
  * A bar chart made once and then updated in place (the productivity section's): labels,
- * datasets [{label, data, color}], stacked or side by side. Returns the chart to pass
- * back as ``existing`` next time; the canvas gets data-ready and data-bars.
+ * datasets [{label, data, color, minutes}], stacked or side by side; a dataset with
+ * ``minutes`` is a line over the bars, on a minutes axis at the right (a time beside the
+ * counts). Returns the chart to pass back as ``existing`` next time; the canvas gets
+ * data-ready and data-bars.
  */
 export function barChart(Chart, canvas, existing, { labels, datasets, stacked = false }) {
+  const timed = datasets.some((d) => d.minutes);
   const data = {
     labels,
-    datasets: datasets.map((d) => ({ label: d.label, data: d.data, backgroundColor: d.color })),
+    datasets: datasets.map((d) =>
+      d.minutes
+        ? {
+            type: "line",
+            label: d.label,
+            data: d.data,
+            borderColor: d.color,
+            backgroundColor: d.color,
+            spanGaps: true,
+            yAxisID: "t",
+            order: 0,
+          }
+        : { label: d.label, data: d.data, backgroundColor: d.color, order: 1 },
+    ),
   };
   let chart = existing;
   if (chart && chart.data.datasets.length === data.datasets.length) {
@@ -253,14 +269,20 @@ export function barChart(Chart, canvas, existing, { labels, datasets, stacked = 
     chart.update("none");
   } else {
     chart?.destroy();
-    chart = new Chart(canvas, {
-      type: "bar",
-      data,
-      options: baseOptions({
-        x: { stacked, grid: { display: false } },
-        y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
-      }),
+    const time = {
+      position: "right",
+      beginAtZero: true,
+      grid: { drawOnChartArea: false },
+      title: { display: true, text: "phút / min" },
+    };
+    const options = baseOptions({
+      x: { stacked, grid: { display: false } },
+      y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+      ...(timed ? { t: time } : {}),
     });
+    // the legend in the datasets' order, the line (drawn on top) last as given
+    options.plugins.legend.sort = (a, b) => a.datasetIndex - b.datasetIndex;
+    chart = new Chart(canvas, { type: "bar", data, options });
   }
   canvas.dataset.ready = "true";
   canvas.dataset.bars = String(labels.length);

@@ -268,6 +268,7 @@ export const PAGE_TEXTS = {
   "page.pr_show": { vi: "Xem", en: "Show" },
   "page.pr_orders_per_crew": { vi: "Lệnh theo tổ công tác", en: "Orders per field crew" },
   "page.pr_tickets_per_cashier": { vi: "Vé và giao dịch theo thu ngân", en: "Tickets and payments per cashier" },
+  "page.pr_papers_per_clerk": { vi: "Hoá đơn theo nhân viên tra cứu", en: "Papers per lookup clerk" },
   "page.pr_crews": { vi: "Tổ công tác", en: "Field crews" },
   "page.pr_cashiers": { vi: "Thu ngân", en: "Cashiers" },
   "page.pr_lookup": { vi: "Tra cứu hoá đơn", en: "Lookup clerks" },

@@ -1,10 +1,11 @@
 // The supervisor's productivity section (năng suất): per field crew, per cashier and per
-// lookup clerk, for a day or the month of a day, from GET /api/reports/productivity; two
-// bar charts; the same report as CSV or PDF. Definitions: docs/reports.md "Productivity".
+// lookup clerk, for a day or the month of a day, from GET /api/reports/productivity; three
+// bar charts (the clerks' with their median time to find as a line, in minutes); the same
+// report as CSV or PDF. Definitions: docs/reports.md "Productivity".
 import { date, isoDay } from "/static/format.js";
 import { $, el, money, showError } from "/static/qms.js";
 import { msg } from "/counters/common.js";
-import { barChart, loadChartJs } from "/counters/charts.js";
+import { barChart, loadChartJs, minutes } from "/counters/charts.js";
 
 const URL_PATH = "/api/reports/productivity";
 const REASONS = ["paid_on_spot", "absent", "inaccessible", "refused", "wrong_address", "other"];
@@ -167,6 +168,22 @@ export function productivityPanel(ctx) {
         },
         { label: msg("pr.payments"), data: cashiers.map((r) => r.payments), color: "rgba(30, 132, 73, .7)" },
       ],
+    });
+    const clerks = data.lookup.rows;
+    pr.charts.lookup = barChart(Chart, $("#pr-chart-lookup"), pr.charts.lookup, {
+      labels: clerks.map((r) => r.name),
+      datasets: [
+        { label: msg("pr.found"), data: clerks.map((r) => r.found), color: "rgba(30, 132, 73, .7)" },
+        { label: msg("pr.deferred"), data: clerks.map((r) => r.deferred), color: "rgba(183, 121, 31, .7)" },
+        { label: msg("pr.missing"), data: clerks.map((r) => r.missing), color: "rgba(176, 58, 46, .7)" },
+        {
+          label: msg("pr.find_median"),
+          data: clerks.map((r) => minutes(r.find_median_s)),
+          color: "#0b5394",
+          minutes: true,
+        },
+      ],
+      stacked: true,
     });
   }
 

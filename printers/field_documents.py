@@ -20,6 +20,7 @@ from printers.documents import Data, Time, header, signatures
 from printers.formats import HALL_TZ, local_date, local_time, vnd
 from printers.layout import Block, Cut, Document, Feed, Row, Rule, Text, plain
 from qms.words.in_words import amount_in_words
+from qms.words.statuses import STATUSES
 
 #: (label "tiếng Việt / English", value) as both the roll and the sheet print it
 Field = tuple[str, str]
@@ -39,13 +40,35 @@ RECONNECT_METER_BLANK = ("Số công tơ / Chỉ số khi đóng", "Meter no. / 
 DOTS = "................"
 CUT_TIME: Field = ("Giờ cắt / Time of cut", "....giờ....phút")
 RECONNECT_TIME: Field = ("Giờ đóng điện / Time done", "....giờ....phút")
-#: the result column of the list, in the letters a crew writes
+#: the result column of the list: the letter a crew writes for each outcome, a cut or one
+#: of the reasons an order is not done (qms.domain.field.orders.NOT_DONE_REASONS; a test
+#: keeps the two in step), read out in the legend with the hall's words for each reason
 RESULT_LABEL = "Kết quả / Result"
-RESULT_CODES = (
-    "Kết quả: C = đã cắt, N = khách nộp tiền tại chỗ, V = vắng nhà, K = không tiếp cận "
-    "được công tơ.",
-    "Result: C cut, N paid on the spot, V nobody home, K meter out of reach.",
+RESULT_LETTERS = (
+    ("C", "cut"),
+    ("N", "paid_on_spot"),
+    ("V", "absent"),
+    ("K", "inaccessible"),
+    ("T", "refused"),  # từ chối
+    ("S", "wrong_address"),  # sai địa chỉ
 )
+CUT_WORDS = ("đã cắt", "cut")
+
+
+def _result_codes() -> tuple[str, str]:
+    """The legend printed above the list, Vietnamese then English."""
+    reasons = STATUSES["field_reason"]
+
+    def said(outcome: str, lang: int) -> str:
+        words = CUT_WORDS[lang] if outcome == "cut" else reasons[outcome][lang]
+        return words[0].lower() + words[1:]
+
+    vi = ", ".join(f"{letter} = {said(o, 0)}" for letter, o in RESULT_LETTERS)
+    en = ", ".join(f"{letter} {said(o, 1)}" for letter, o in RESULT_LETTERS)
+    return f"Kết quả: {vi}.", f"Result: {en}."
+
+
+RESULT_CODES = _result_codes()
 SLIP_SIGNERS = (
     ("NGƯỜI LẬP PHIẾU", "Issued by"),
     ("TỔ CÔNG TÁC", "Crew"),

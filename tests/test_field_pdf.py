@@ -38,6 +38,8 @@ def test_the_list_then_two_slips_a_page_in_route_order() -> None:
     assert "TỔNG CỘNG / TOTAL: 3 phiếu cắt 3.692.089 đ" in first
     assert "Ba triệu sáu trăm chín mươi hai nghìn không trăm tám mươi chín đồng" in first
     assert "NGƯỜI GIAO VIỆC" in first and "TỔ CÔNG TÁC" in first
+    assert "T = khách không cho cắt, S = sai địa chỉ." in first  # the legend, as on the roll
+    assert "T refused, S wrong address." in first
     assert len(rest) == 2, "three slips: two on a page, one on the next"
     assert [p.count("PHIẾU CẮT ĐIỆN") for p in rest] == [2, 1]
     top, bottom = rest[0].index("Order no. 17"), rest[0].index("Order no. 18")

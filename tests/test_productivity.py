@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -429,6 +430,40 @@ def test_supervisor_page_shows_productivity(
     page.wait_for_selector(f"#pr-box[data-ready='{today}']")
     page.wait_for_selector("#pr-chart-crews[data-ready=true][data-bars='4']")
     page.wait_for_selector("#pr-chart-cashiers[data-ready=true]")
+    # the lookup clerks' chart: a clerk a column, found / deferred / missing stacked, and
+    # the median time to find as a line; its figures are the table's
+    page.wait_for_selector("#pr-chart-lookup[data-ready=true][data-bars='2']")
+    chart = page.evaluate(
+        """() => {
+          const c = window.Chart.getChart(document.querySelector("#pr-chart-lookup"));
+          return {labels: c.data.labels,
+                  sets: c.data.datasets.map((d) => [d.label, d.type || "bar", d.data])};
+        }"""
+    )
+    assert "Hoá đơn theo nhân viên tra cứu" in page.inner_text("#pr-box figure:nth-child(3)")
+    clerks = {
+        r[0]: r[1:]
+        for r in (
+            [c.strip() for c in row.locator("td").all_inner_texts()]
+            for row in page.locator("#pr-lookup tbody tr").all()
+        )
+    }
+    assert sorted(chart["labels"]) == sorted(clerks)
+    labels = [label for label, _, _ in chart["sets"]]
+    assert labels == [
+        "Tìm thấy (F9) / Found (F9)",
+        "Tìm sau (F10) / Deferred (F10)",
+        "Không tìm thấy / Missing",
+        "Tìm: trung vị / Find median",
+    ]
+    assert [kind for _, kind, _ in chart["sets"]] == ["bar", "bar", "bar", "line"]
+    found, deferred, missing, median = (figures for _, _, figures in chart["sets"])
+    for n, name in enumerate(chart["labels"]):
+        # the table's columns: found, deferred, missing, median (m:ss), worst
+        assert [str(found[n]), str(deferred[n]), str(missing[n])] == clerks[name][:3]
+        m, s = clerks[name][3].split(":")
+        assert median[n] == math.floor((int(m) * 60 + int(s)) / 6 + 0.5) / 10  # minutes
+    assert sum(deferred) == 1 and sum(missing) == 1  # one of each in the day
     t1 = [c.strip() for c in page.locator("#pr-crews tbody tr[data-key=P1] td").all_inner_texts()]
     # crew, name, orders, done, cuts, reconnections, not done, ..., median, worst, late
     assert t1[:6] == ["P1", "Tổ 1 - Quận 1", "7", "5", "3", "2"]

@@ -20,7 +20,14 @@ import pytest
 from sqlmodel import col, select
 
 from integrations.cmis import base as cmis
-from qms.config import BankSettings, BranchSettings, CounterSettings, PrinterSettings, Settings
+from qms.config import (
+    BankSettings,
+    BranchSettings,
+    CounterSettings,
+    FieldSettings,
+    PrinterSettings,
+    Settings,
+)
 from qms.domain import commands as c
 from qms.domain.clock import Clock
 from qms.domain.commands import Command
@@ -238,7 +245,13 @@ LOOKUP_URL = "https://hoadon.evnhcmc.vn/tra-cuu?series={series}&number={number}&
 BANK = BankSettings(enabled=True, webhook_secret="fast-tier-bank-secret")
 
 
-def settings(cmis_version: str = "2.0", *, bank: bool = False, paper: bool = True) -> Settings:
+def settings(
+    cmis_version: str = "2.0",
+    *,
+    bank: bool = False,
+    paper: bool = True,
+    field_work: FieldSettings | None = None,
+) -> Settings:
     """A small hall: reception, the even and odd lookup counters, three cashier counters
     (C4 the head cashier's), receipt printers so F4's follow-up work runs too. Without
     ``paper``: e-invoices only, no lookup counters (docs/einvoice.md)."""
@@ -264,7 +277,11 @@ def settings(cmis_version: str = "2.0", *, bank: bool = False, paper: bool = Tru
         paper_invoices=paper,
         einvoice_lookup_url=None if paper else LOOKUP_URL,
     )
-    return Settings(branches=[branch], bank=BANK if bank else BankSettings())
+    return Settings(
+        branches=[branch],
+        bank=BANK if bank else BankSettings(),
+        field=field_work or FieldSettings(),
+    )
 
 
 def staff(name: str, role: str, counter: str | None) -> Principal:
@@ -287,10 +304,16 @@ class Rig:
     ``hall.execute`` with a command, as the HTTP handlers send it."""
 
     def __init__(
-        self, tmp: Path, cmis_version: str, *, bank: bool = False, paper: bool = True
+        self,
+        tmp: Path,
+        cmis_version: str,
+        *,
+        bank: bool = False,
+        paper: bool = True,
+        field_work: FieldSettings | None = None,
     ) -> None:
         self.runner = LoopThread("rig-loop")  # not the main thread's: see LoopThread
-        self.settings = settings(cmis_version, bank=bank, paper=paper)
+        self.settings = settings(cmis_version, bank=bank, paper=paper, field_work=field_work)
         self.engine = db.make_engine(f"sqlite:///{tmp / 'qms.db'}")
         migrate.ensure_schema(self.engine)
         self.cmis = FakeCmis(idempotent_posting=cmis_version == "2.0")
@@ -420,8 +443,14 @@ def cmis_version() -> str:
 
 
 @pytest.fixture
-def rig(tmp_path: Path, cmis_version: str) -> Iterator[Rig]:
-    r = Rig(tmp_path, cmis_version)
+def field_work() -> FieldSettings:
+    """config.yaml's ``field:`` section, its defaults unless a test parametrises it."""
+    return FieldSettings()
+
+
+@pytest.fixture
+def rig(tmp_path: Path, cmis_version: str, field_work: FieldSettings) -> Iterator[Rig]:
+    r = Rig(tmp_path, cmis_version, field_work=field_work)
     try:
         yield r
     finally:

@@ -12,11 +12,12 @@ import pytest
 from sqlmodel import select
 
 from integrations.cmis import base as cmis
+from qms.config import FieldSettings
 from qms.domain.errors import QmsError
 from qms.domain.field import commands as fc
 from qms.domain.field.orders import route_key
-from qms.storage.models import FieldOrder, SupplyChange
-from qms.usecases import field
+from qms.storage.models import FieldOrder, OrgBranch, SupplyChange
+from qms.usecases import admin, field
 from qms.usecases.auth import Principal, create_user
 from qms.workers.supply_poster import SupplyPoster
 from tests.fast.conftest import BRANCH, Rig, invoices, staff
@@ -278,6 +279,57 @@ def test_paying_what_is_overdue_brings_the_supply_back_what_is_not_due_may_wait(
     (r,) = reconnections(first["customer_code"])
     assert r["payments"] == [p["txn_id"] for p in paid["payments"]]
     assert r["overdue"] == overdue["total"]
+
+
+ADMIN = Principal("staff", "quantri", "admin", BRANCH, None, full_name="Quản Trị")
+
+
+def set_reconnect_hours(rig: Rig, hours: int) -> None:
+    """What PATCH /api/admin/branches/{id} does with ``params``; then the hall's copy of
+    the organisation reloads, as every worker's does on ``org.changed``."""
+
+    def version(session: Any) -> int:
+        row = session.get(OrgBranch, BRANCH)
+        assert row is not None
+        return int(row.version)
+
+    data = {"version": rig.read(version), "params": {"reconnect_hours": hours}}
+    rig.run(rig.hall.change(ADMIN, admin.update_branch, data, action="admin.update_branch"))
+    rig.org.load()
+
+
+@pytest.mark.parametrize(
+    ("field_work", "how"),
+    [(FieldSettings(reconnect_hours=4), "config"), (FieldSettings(), "admin")],
+    ids=["config-yaml", "admin-params"],
+)
+def test_a_branch_with_a_4_hour_deadline_owes_the_reconnection_within_4_hours(
+    hall: Rig, how: str
+) -> None:
+    """``field.reconnect_hours: 4`` in config.yaml, or the hall's parameter changed to 4 by
+    an admin: the deadline is 4 hours after the payment, and the board shows the
+    reconnection late a minute past it, not a day later."""
+    if how == "admin":
+        set_reconnect_hours(hall, 4)
+    assert hall.hall.branch(BRANCH).reconnect_hours == 4
+    pull(hall)
+    run(hall, fc.AutoAssign, {})
+    order = mine(hall, "crew1")[0]
+    result(hall, "crew1", order["id"])  # cut
+    hall.clock.move(hours=1)
+    hall.open_drawers("c1")
+    paid_at = hall.clock.now()
+    hall.collect("c1", order["customer_code"])
+    (r,) = [o for o in board(hall)["reconnections"] if o["customer_code"] == order["customer_code"]]
+    assert dt.datetime.fromisoformat(r["paid_at"]) == paid_at
+    assert dt.datetime.fromisoformat(r["deadline"]) == paid_at + dt.timedelta(hours=4)
+    assert r["seconds_left"] == 4 * 3600 and r["overdue_deadline"] is False
+    hall.clock.move(hours=3, minutes=59)
+    (soon,) = [o for o in board(hall)["reconnections"] if o["id"] == r["id"]]
+    assert soon["seconds_left"] == 60 and soon["overdue_deadline"] is False
+    hall.clock.move(minutes=2)
+    (late,) = [o for o in board(hall)["reconnections"] if o["id"] == r["id"]]
+    assert late["seconds_left"] == -60 and late["overdue_deadline"] is True
 
 
 def test_cmis_refusing_a_reconnection_062_shows_what_it_still_wants(hall: Rig) -> None:

@@ -15,6 +15,7 @@ from printers.dissect import readable
 from printers.layout import PAPER_58, PAPER_80, Document, Paper, plain
 from printers.render import render
 from printers.samples import BRANCH, CREW, FIELD_AT, FIELD_ORDERS, RECONNECT_ORDER
+from qms.domain.field.orders import NOT_DONE_REASONS
 
 PROFILE = "TM-T20II"
 TEXT_MODES = ("text:cp1258", "text:tcvn3")
@@ -123,6 +124,25 @@ def test_the_crews_list_follows_the_route_book_by_book() -> None:
     assert "TỔNG CỘNG / TOTAL: 4 phiếu cắt       4.148.089 đ" in lines
     assert "Bốn triệu một trăm bốn mươi tám nghìn không trăm tám mươi chín đồng." in words_of(lines)
     assert "NGƯỜI GIAO VIỆC                      TỔ CÔNG TÁC" in lines
+
+
+def test_the_lists_legend_has_a_letter_for_every_way_an_order_ends() -> None:
+    """A crew back from a refusal or a wrong address finds its letter on the paper: the
+    legend names a cut and each reason the phone offers, in the hall's words."""
+    assert [o for _, o in fd.RESULT_LETTERS] == ["cut", *NOT_DONE_REASONS]
+    letters = [letter for letter, _ in fd.RESULT_LETTERS]
+    assert len(set(letters)) == len(letters)
+    doc = fd.crew_list(CREW, FIELD_ORDERS, branch=BRANCH, day="2026-12-07", at=FIELD_AT)
+    for paper in (PAPER_58, PAPER_80):
+        text = words_of(printed(doc, paper))
+        assert (
+            "Kết quả: C = đã cắt, N = khách trả tiền tại chỗ, V = khách vắng nhà, "
+            "K = không tiếp cận được công tơ, T = khách không cho cắt, S = sai địa chỉ."
+        ) in text
+        assert (
+            "Result: C cut, N paid on the spot, V customer absent, K meter inaccessible, "
+            "T refused, S wrong address."
+        ) in text
 
 
 def test_a_reconnection_on_the_list_shows_its_deadline_and_is_not_debt() -> None:

@@ -94,6 +94,8 @@ READS = {
     "crew-list": (
         "1. PE01000012345 (phiếu 17)          1.234.000 đ",
         "TỔNG CỘNG / TOTAL: 3 phiếu cắt       3.692.089 đ",
+        "tơ, T = khách không cho cắt, S = sai địa chỉ.",  # the legend's every reason
+        "absent, K meter inaccessible, T refused, S wrong",
     ),
     "money-out-void": (
         "HUỶ / VOID",
