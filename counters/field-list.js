@@ -1,13 +1,68 @@
-// The team leader's disconnection list (counters/field.html): the round's orders by book in
-// route order, ticked one by one or a book at a time, assigned to a crew, taken back, or
-// shared over the ticked crews automatically.
-import { $, el, money, showError } from "/static/qms.js";
+// The team leader's disconnection list (counters/field.html): one header per book with its
+// orders counted by status and by crew (GET /api/field), closed; a book opened shows its
+// orders in route order (GET /api/field/books/{code}), ticked one by one or the whole book,
+// assigned to a crew, taken back, or shared over the ticked crews automatically. A day is
+// thousands of orders: only the books opened are fetched, and fetched again when live.
+import { $, $$, el, money, showError } from "/static/qms.js";
 import { date } from "/static/format.js";
-import { act, download, LIVE, msg, notice, statusCell } from "/counters/field-common.js";
+import { act, download, fail, LIVE, msg, notice, statusCell } from "/counters/field-common.js";
 
-/** The list over the board's shared state (ctx: st, post, refresh, onSelect). */
+/** Books fetched at once when many are opened together ("Open all"). */
+const AT_ONCE = 4;
+
+/** A book's counts as its header shows them, in the order an order goes through. */
+const COUNTS = [
+  ["open", () => msg("book_open")],
+  ["assigned", () => msg("book_assigned")],
+  ["done", () => msg("book_done")],
+  ["not_done", () => msg("book_not_done")],
+  ["cancelled", () => msg("book_cancelled")],
+];
+
+/** A count with its words: the number once, the words in both languages. */
+function count(n, words, className, dataset) {
+  return el(
+    "span",
+    { className: `count ${className}`, dataset: { ...dataset, n } },
+    el("strong", { className: "num", text: n }),
+    " ",
+    el("span", { className: "words", text: words }),
+  );
+}
+
+/** At most `limit` calls of `fn` running; the others wait their turn. */
+function limiter(limit) {
+  let running = 0;
+  const waiting = [];
+  const next = () => {
+    if (running >= limit || !waiting.length) return;
+    running += 1;
+    const { fn, resolve, reject } = waiting.shift();
+    fn()
+      .then(resolve, reject)
+      .finally(() => {
+        running -= 1;
+        next();
+      });
+  };
+  return (fn) =>
+    new Promise((resolve, reject) => {
+      waiting.push({ fn, resolve, reject });
+      next();
+    });
+}
+
+/** The list over the board's shared state (ctx: st, call, post, refresh, onSelect). */
 export function orderList(ctx) {
-  const { st, post, refresh } = ctx;
+  const { st, call, post, refresh } = ctx;
+  // book code -> {orders: [...] | null, loading, again, error, tickAll}; a book is open
+  // while it has an entry here
+  const opened = new Map();
+  const turn = limiter(AT_ONCE);
+
+  const summaries = () => st.data?.books || [];
+  const liveIds = (orders) => orders.filter((o) => LIVE.has(o.status)).map((o) => o.id);
+  const sectionOf = (code) => $$("#books section.book").find((s) => s.dataset.book === code);
 
   function pickBox(o, label) {
     return el(
@@ -62,10 +117,7 @@ export function orderList(ctx) {
     );
   }
 
-  function bookSection(b) {
-    const live = b.orders.filter((o) => LIVE.has(o.status)).map((o) => o.id);
-    const open = b.orders.filter((o) => o.status === "open").length;
-    const all = live.length > 0 && live.every((id) => st.selected.has(id));
+  function ordersTable(orders) {
     const head = el(
       "tr",
       {},
@@ -82,37 +134,222 @@ export function orderList(ctx) {
         "fb.slip",
       ].map((k) => el("th", { text: msg(k) })),
     );
+    return el("table", { className: "orders" }, el("thead", {}, head), el("tbody", {}, ...orders.map(orderRow)));
+  }
+
+  /** What an open book shows under its header: its orders (the table drawn once per
+   * fetch, kept while only the counts change), or why not yet. */
+  function bookBody(code, id) {
+    const b = opened.get(code);
+    if (b?.orders) {
+      b.table ||= ordersTable(b.orders);
+      const body = el("div", { className: "book-body", id }, b.table);
+      return body;
+    }
+    const body = el("div", { className: "book-body", id, hidden: !b });
+    if (b?.error) body.append(el("p", { className: "error book-error", text: msg("book_failed") }));
+    else if (b) body.append(el("p", { className: "muted loading", text: msg("book_loading") }));
+    return body;
+  }
+
+  function bookSection(s, index) {
+    const code = s.book_code;
+    const b = opened.get(code);
+    const orders = b?.orders;
+    const live = orders ? liveIds(orders) : [];
+    const unassigned = s.by_status?.open || 0;
+    const tickable = orders ? live.length > 0 : unassigned + (s.by_status?.assigned || 0) > 0;
+    const id = `book-orders-${index}`;
+    const state = !b ? "closed" : orders ? "shown" : b.error ? "failed" : "loading";
+    const counts = COUNTS.filter(([k]) => s.by_status?.[k]).map(([k, words]) =>
+      count(s.by_status[k], words(), `st-${k}`, { status: k }),
+    );
+    const crews = Object.entries(s.by_crew || {})
+      .sort(([a], [c]) => a.localeCompare(c))
+      .map(([crew, n]) =>
+        el(
+          "span",
+          { className: "crew-count", dataset: { crew, n } },
+          el("span", { className: "num", text: crew }),
+          ` ${n}`,
+        ),
+      );
     return el(
       "section",
-      { className: "book", dataset: { book: b.book_code } },
+      { className: "book", dataset: { book: code, count: s.count, state, expanded: String(!!b) } },
       el(
         "h3",
-        {},
+        { className: "book-head" },
         el(
           "label",
           { className: "manage pick-book-label" },
           el("input", {
             type: "checkbox",
             className: "pick-book",
-            checked: all,
-            disabled: !live.length,
-            "aria-label": `${msg("pick_book")} ${b.book_code}`,
-            on: { change: (e) => toggle(live, e.target.checked) },
+            checked: live.length > 0 && live.every((i) => st.selected.has(i)),
+            disabled: !tickable,
+            "aria-label": `${msg("pick_book")} ${code}`,
+            dataset: { book: code },
+            on: { change: (e) => tickBook(code, e.target.checked) },
           }),
         ),
-        el("span", { className: "num", text: b.book_code }),
-        " ",
-        el("span", { className: "muted", text: msg("book_count", { n: b.orders.length, open }) }),
+        el(
+          "button",
+          {
+            type: "button",
+            className: "book-toggle",
+            "aria-expanded": String(!!b),
+            "aria-controls": id,
+            title: msg(b ? "close_book" : "open_book"),
+            on: { click: () => (opened.has(code) ? closeBook(code) : openBook(code)) },
+          },
+          el("span", { className: "caret", "aria-hidden": "true", text: b ? "▾" : "▸" }),
+          el("span", { className: "num code", text: code }),
+        ),
+        count(s.count, msg("book_orders"), "total", {}),
+        ...counts,
+        crews.length
+          ? el(
+              "span",
+              { className: "crews" },
+              el("span", { className: "muted", text: `${msg("book_by_crew")}:` }),
+              ...crews,
+            )
+          : null,
       ),
-      el("table", { className: "orders" }, el("thead", {}, head), el("tbody", {}, ...b.orders.map(orderRow))),
+      bookBody(code, id),
     );
   }
 
   function renderBooks() {
-    const books = st.data.books || [];
+    const books = summaries();
     $("#books").replaceChildren(
       ...(books.length ? books.map(bookSection) : [el("p", { className: "muted empty", text: msg("no_orders") })]),
     );
+    syncTicks(); // a kept table shows the ticks of when it was drawn
+    $("#open-all").disabled = !books.length || books.every((b) => opened.has(b.book_code));
+    $("#close-all").disabled = !opened.size;
+  }
+
+  /** One book again, in place, with the focus kept on its button. */
+  function renderBook(code) {
+    const books = summaries();
+    const index = books.findIndex((b) => b.book_code === code);
+    const old = sectionOf(code);
+    if (index < 0 || !old) return;
+    const active = document.activeElement;
+    const focused = old.contains(active)
+      ? ["book-toggle", "pick-book"].find((c) => active.classList.contains(c))
+      : null;
+    const fresh = bookSection(books[index], index);
+    old.replaceWith(fresh);
+    if (focused) fresh.querySelector(`.${focused}`)?.focus();
+    $("#open-all").disabled = books.every((b) => opened.has(b.book_code));
+    $("#close-all").disabled = !opened.size;
+  }
+
+  /** Fetch one open book: one fetch at a time for a book; asked again meanwhile, once more after. */
+  async function loadBook(code) {
+    const b = opened.get(code);
+    if (!b) return;
+    if (b.loading) {
+      b.again = true;
+      return;
+    }
+    b.loading = true;
+    try {
+      const out = await turn(() => call(`/api/field/books/${encodeURIComponent(code)}`));
+      if (opened.get(code) !== b) return; // closed meanwhile
+      b.orders = out.orders;
+      b.table = null;
+      b.error = null;
+      if (b.tickAll) {
+        b.tickAll = false;
+        for (const id of liveIds(b.orders)) st.selected.add(id);
+      }
+      prune();
+      renderBook(code);
+      ctx.afterBook();
+    } catch (err) {
+      if (opened.get(code) !== b || err.status === 401) return;
+      if (err.code === "book_not_in_round") {
+        opened.delete(code); // a new round without it: nothing to show
+        renderBook(code);
+        return;
+      }
+      b.error = err;
+      b.tickAll = false;
+      st.loadFailed = true; // the next summary fetched clears the box
+      if (!b.orders) renderBook(code);
+      fail($("#fb-error"), err);
+    } finally {
+      b.loading = false;
+      if (b.again && opened.get(code) === b) {
+        b.again = false;
+        loadBook(code);
+      }
+    }
+  }
+
+  function openBook(code, tickAll = false) {
+    if (opened.has(code)) return;
+    opened.set(code, { orders: null, table: null, loading: false, again: false, error: null, tickAll });
+    renderBook(code);
+    loadBook(code);
+  }
+
+  /** A book closed: its orders leave the page, and its ticks with them (what is ticked
+   * is what the leader sees). */
+  function closeBook(code) {
+    const b = opened.get(code);
+    if (!b) return;
+    opened.delete(code);
+    for (const id of (b.orders || []).map((o) => o.id)) st.selected.delete(id);
+    renderBook(code);
+    ctx.onSelect();
+  }
+
+  function openAll() {
+    for (const s of summaries()) openBook(s.book_code);
+    renderBooks();
+  }
+
+  function closeAll() {
+    for (const code of [...opened.keys()]) closeBook(code);
+    renderBooks();
+  }
+
+  /** The summary came again: books gone from the round are dropped, the open ones fetched. */
+  function reloadOpen() {
+    const present = new Set(summaries().map((s) => s.book_code));
+    for (const code of [...opened.keys()]) if (!present.has(code)) opened.delete(code);
+    for (const code of opened.keys()) loadBook(code);
+  }
+
+  /** Every order the page holds: those of the books open. */
+  function orders() {
+    return [...opened.values()].flatMap((b) => b.orders || []);
+  }
+
+  /** Ticks kept only for orders still live in an open book or among the reconnections. */
+  function prune() {
+    const live = new Set(
+      [...orders(), ...(st.data?.reconnections || [])].filter((o) => LIVE.has(o.status)).map((o) => o.id),
+    );
+    for (const id of [...st.selected]) if (!live.has(id)) st.selected.delete(id);
+  }
+
+  function tickBook(code, on) {
+    const b = opened.get(code);
+    if (!b) {
+      if (on) openBook(code, true); // ticked closed: opened, then its live orders ticked
+      return;
+    }
+    if (!b.orders) {
+      b.tickAll = on;
+      return;
+    }
+    toggle(liveIds(b.orders), on);
   }
 
   function toggle(ids, on) {
@@ -121,6 +358,16 @@ export function orderList(ctx) {
       else st.selected.delete(id);
     }
     ctx.onSelect();
+  }
+
+  /** The ticks as the selection has them, without drawing the rows again. */
+  function syncTicks() {
+    for (const box of $$("input.pick")) box.checked = st.selected.has(Number(box.dataset.order));
+    for (const box of $$("input.pick-book")) {
+      const b = opened.get(box.dataset.book);
+      const live = b?.orders ? liveIds(b.orders) : [];
+      box.checked = b?.tickAll || (live.length > 0 && live.every((i) => st.selected.has(i)));
+    }
   }
 
   function renderSelection() {
@@ -134,26 +381,26 @@ export function orderList(ctx) {
 
   async function onAssign() {
     const box = $("#fb-error");
-    const orders = [...st.selected];
+    const ids = [...st.selected];
     const crew = $("#assign-crew").value;
-    if (!orders.length) return showError(box, msg("nothing_selected"));
+    if (!ids.length) return showError(box, msg("nothing_selected"));
     if (!crew) return showError(box, msg("no_crew_chosen"));
-    const out = await act(box, () => post("/api/field/orders/assign", { orders, crew }));
+    const out = await act(box, () => post("/api/field/orders/assign", { orders: ids, crew }));
     if (out) {
       st.selected.clear();
-      notice(msg("assigned_notice", { n: orders.length, crew }));
+      notice(msg("assigned_notice", { n: ids.length, crew }));
     }
     refresh();
   }
 
   async function onUnassign() {
     const box = $("#fb-error");
-    const orders = [...st.selected];
-    if (!orders.length) return showError(box, msg("nothing_selected"));
-    const out = await act(box, () => post("/api/field/orders/unassign", { orders }));
+    const ids = [...st.selected];
+    if (!ids.length) return showError(box, msg("nothing_selected"));
+    const out = await act(box, () => post("/api/field/orders/unassign", { orders: ids }));
     if (out) {
       st.selected.clear();
-      notice(msg("unassigned_notice", { n: orders.length }));
+      notice(msg("unassigned_notice", { n: ids.length }));
     }
     refresh();
   }
@@ -172,11 +419,29 @@ export function orderList(ctx) {
     refresh();
   }
 
+  /** Signed out: nothing of the last person's list stays. */
+  function forget() {
+    opened.clear();
+  }
+
   function wire() {
     $("#assign").addEventListener("click", onAssign);
     $("#unassign").addEventListener("click", onUnassign);
     $("#auto-assign").addEventListener("click", onAutoAssign);
+    $("#open-all").addEventListener("click", openAll);
+    $("#close-all").addEventListener("click", closeAll);
   }
 
-  return { render: renderBooks, renderSelection, pickBox, slipCell, wire };
+  return {
+    render: renderBooks,
+    renderSelection,
+    syncTicks,
+    reloadOpen,
+    orders,
+    prune,
+    forget,
+    pickBox,
+    slipCell,
+    wire,
+  };
 }

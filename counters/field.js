@@ -1,13 +1,14 @@
 // The team leader's field board (docs/field.md): pull the day's disconnection list from
 // CMIS by book, assign it to crews by hand or balanced, keep the crews, watch the open
 // reconnections count down and the supply changes CMIS refused, print each crew's papers,
-// close the round. One source: GET /api/field, fetched again (coalesced) whenever the
-// `field` view of the websocket hears a field.* event, so a crew's result or a payment's
-// reconnection shows without a reload. The supervisor and the team leader act; the head
+// close the round. GET /api/field counts each book (by status, by crew); a book opened
+// fetches its orders (GET /api/field/books/{code}). Both are fetched again (coalesced),
+// the summary and the books open only, whenever the `field` view of the websocket hears
+// a field.* event, so a crew's result or a payment's reconnection shows without a reload. The supervisor and the team leader act; the head
 // cashier and the admin read (the buttons their role may not use are hidden).
 import { $, api, endSession, el, HallSocket, showConnection, showError } from "/static/qms.js";
 import { date, time } from "/static/format.js";
-import { act, fail, LIVE, msg, notice, texts } from "/counters/field-common.js";
+import { act, fail, msg, notice, texts } from "/counters/field-common.js";
 import { crewsPanel } from "/counters/field-crews.js";
 import { orderList } from "/counters/field-list.js";
 import { reconnectPanel } from "/counters/field-reconnect.js";
@@ -22,7 +23,7 @@ const TICK_MS = 15000; // the reconnections' time left
 const st = {
   session: null, // {token, principal}
   sock: null,
-  data: null, // the last GET /api/field
+  data: null, // the last GET /api/field (the books counted; their orders: field-list.js)
   skew: 0, // server clock minus this device's, ms
   selected: new Set(), // order ids ticked
   autoCrews: new Set(), // crews ticked for auto-assign
@@ -76,8 +77,13 @@ const ctx = {
   signedOut: (err) => signedOut(err),
   allOrders: () => allOrders(),
   onSelect: () => {
-    list.render();
-    reconnect.render();
+    list.syncTicks();
+    list.renderSelection();
+  },
+  /** A book's orders came: the refusals may name its customers, ticks may have gone. */
+  afterBook: () => {
+    reconnect.renderRefusals();
+    list.syncTicks();
     list.renderSelection();
   },
 };
@@ -128,6 +134,7 @@ function signedOut(err) {
   st.session = null;
   st.data = null;
   st.selected.clear();
+  list.forget();
   try {
     sessionStorage.removeItem(SESSION_KEY);
   } catch {
@@ -203,7 +210,8 @@ function queueRefresh() {
   }, REFRESH_MS);
 }
 
-/** One fetch at a time; events during it make one more after it. */
+/** One fetch of the summary at a time; events during it make one more after it. Each
+ * book open is fetched again after it (one fetch at a time per book, a few books at once). */
 async function refresh() {
   if (st.loading) {
     st.again = true;
@@ -217,6 +225,7 @@ async function refresh() {
     if (st.loadFailed) showError($("#fb-error"), null); // an action's refusal stays shown
     st.loadFailed = false;
     render();
+    list.reloadOpen();
     $("#board-view").dataset.loaded = "true";
   } catch (err) {
     if (err.status !== 401) {
@@ -232,18 +241,13 @@ async function refresh() {
   }
 }
 
+/** The orders the page holds: the open books' and the reconnections. */
 function allOrders() {
-  const d = st.data || {};
-  return [...(d.books || []).flatMap((b) => b.orders), ...(d.reconnections || [])];
+  return [...list.orders(), ...(st.data?.reconnections || [])];
 }
 
 function render() {
-  const live = new Set(
-    allOrders()
-      .filter((o) => LIVE.has(o.status))
-      .map((o) => o.id),
-  );
-  for (const id of [...st.selected]) if (!live.has(id)) st.selected.delete(id);
+  list.prune();
   for (const c of st.data.crew_list || []) {
     for (const m of c.members) st.people.set(m.username, m.full_name);
   }

@@ -245,7 +245,12 @@ def main() -> None:
             pg.fill("#login-username", "doitruong")
             pg.fill("#login-password", "demo123")
             pg.click("#login-submit")
-            pg.wait_for_selector("#board-view[data-loaded=true] #books tr[data-status=done]")
+            pg.wait_for_selector("#board-view[data-loaded=true] #books section.book")
+            # the books are closed until opened: the two of the round open, with T1's done
+            for toggle in pg.query_selector_all("#books section.book button.book-toggle")[:2]:
+                toggle.click()
+            pg.wait_for_selector("#books tr[data-status=done]")
+            pg.wait_for_selector("#books section.book[data-state=loading]", state="detached")
             pg.screenshot(path=OUT / "field-board.png")
 
             admin_pages(page(1440, 1000), hall)

@@ -21,6 +21,7 @@ from integrations.cmis.simulator.data import DemoData
 from tests.browser import Console, sign_in
 from tests.conftest import HallServer
 from tests.hallclient import Staff, ready_ticket
+from tests.wsclient import ViewClient
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +75,41 @@ def rows(page: Any, selector: str) -> list[dict[str, str]]:
     return page.eval_on_selector_all(selector, "els => els.map(e => ({...e.dataset}))")  # type: ignore[no-any-return]
 
 
+def heads(page: Any) -> list[dict[str, Any]]:
+    """Each book's header as the page shows it: the book, its orders, its counts by status
+    and by crew (the numbers read off the header's marked parts)."""
+    return page.eval_on_selector_all(  # type: ignore[no-any-return]
+        "#books section.book",
+        """els => els.map(e => ({
+            book_code: e.dataset.book,
+            count: Number(e.querySelector('.count.total').dataset.n),
+            by_status: Object.fromEntries([...e.querySelectorAll('.count[data-status]')]
+                .map(c => [c.dataset.status, Number(c.dataset.n)])),
+            by_crew: Object.fromEntries([...e.querySelectorAll('.crew-count')]
+                .map(c => [c.dataset.crew, Number(c.dataset.n)])),
+        }))""",
+    )
+
+
+def summary(api: dict[str, Any]) -> list[dict[str, Any]]:
+    """The books of GET /api/field as the headers should count them."""
+    keep = ("book_code", "count", "by_status", "by_crew")
+    return [{k: b[k] for k in keep} for b in api["books"]]
+
+
+def open_book(page: Any, book: str) -> None:
+    """A click on the book's code; its orders shown."""
+    page.click(f"section[data-book={book}][data-expanded=false] button.book-toggle")
+    page.wait_for_selector(f"section[data-book={book}][data-state=shown] tbody tr")
+    toggle = f"section[data-book={book}] button.book-toggle"
+    assert page.get_attribute(toggle, "aria-expanded") == "true"
+
+
+def open_all(page: Any) -> None:
+    page.click("#open-all")
+    page.wait_for_selector("#books section.book:not([data-state=shown])", state="detached")
+
+
 def save_crew(
     page: Any, code: str, name: str, ticks: list[str], typed: str = "", active: bool = True
 ) -> None:
@@ -101,13 +137,24 @@ def test_pull_crews_auto_and_hand_assignment_with_the_refusal_in_vietnamese(
     api = leader.get("/api/field")
     listed = [b["book_code"] for b in api["books"]]
     assert listed == books, "every book pulled has customers on the list"
-    # grouped by book, each in route order, as the server orders them
-    shown = page.eval_on_selector_all("#books section.book", "els => els.map(e => e.dataset.book)")
-    assert shown == listed
-    for b in api["books"]:
-        ids = [r["order"] for r in rows(page, f"section[data-book={b['book_code']}] tbody tr")]
-        assert ids == [str(o["id"]) for o in b["orders"]]
+    # one header a book, closed, counted as the server counts it
+    page.wait_for_selector(f"#books section.book[data-book={books[-1]}]")
+    assert heads(page) == summary(api)
+    assert not page.query_selector_all("#books tbody tr"), "no orders until a book is opened"
+    # opened, each book in route order, as the server orders them
+    for b in books:
+        open_book(page, b)
+        ids = [r["order"] for r in rows(page, f"section[data-book={b}] tbody tr")]
+        assert ids == [str(o["id"]) for o in leader.get(f"/api/field/books/{b}")["orders"]]
     assert "Chưa giao" in page.text_content("#books tbody tr[data-status=open] td.status")
+    # closed from the keyboard, opened again with the others by "Mở tất cả / Open all"
+    page.focus(f"section[data-book={books[0]}] button.book-toggle")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"section[data-book={books[0]}][data-expanded=false]")
+    toggle = f"section[data-book={books[0]}] button.book-toggle"
+    assert page.get_attribute(toggle, "aria-expanded") == "false"
+    assert not page.query_selector_all(f"section[data-book={books[0]}] tbody tr")
+    open_all(page)
 
     # the demo crews stood down, two crews made on the page: ticked and typed members
     save_crew(page, "T1", "Tổ 1", ["crew1", "crew2"], active=False)
@@ -165,6 +212,44 @@ def test_pull_crews_auto_and_hand_assignment_with_the_refusal_in_vietnamese(
     assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
 
 
+def test_book_headers_count_as_the_server_and_an_open_book_follows_others_live(
+    board: Any, leader: Staff, books: list[str]
+) -> None:
+    """Another person's assignment reaches the open book and every header without a
+    reload; the books left closed are not fetched for it."""
+    page = board
+    assert heads(page) == summary(leader.get("/api/field"))
+    page.click("#close-all")
+    page.wait_for_selector("#books section.book[data-expanded=true]", state="detached")
+    assert not page.query_selector_all("#books tbody tr")
+    book = books[1]
+    open_book(page, book)
+    fetched: list[str] = []
+
+    def book_fetch(request: Any) -> None:
+        if "/api/field/books/" in request.url:
+            fetched.append(request.url.rsplit("/", 1)[1])
+
+    page.on("request", book_fetch)
+    try:
+        order = leader.get(f"/api/field/books/{book}")["orders"][0]
+        crew, row = order["crew"], f"section[data-book={book}] tr[data-order='{order['id']}']"
+        head = f"section[data-book={book}] .book-head"
+        # taken back by another leader: the row and the header say so
+        leader.post("/api/field/orders/unassign", {"orders": [order["id"]]})
+        page.wait_for_selector(f"{row}[data-status=open][data-crew='']")
+        page.wait_for_selector(f"{head} .count[data-status=open][data-n='1']")
+        # and given back to its crew
+        leader.post("/api/field/orders/assign", {"orders": [order["id"]], "crew": crew})
+        page.wait_for_selector(f"{row}[data-status=assigned][data-crew={crew}]")
+        page.wait_for_selector(f"{head} .count[data-status=open]", state="detached")
+        assert heads(page) == summary(leader.get("/api/field"))
+    finally:
+        page.remove_listener("request", book_fetch)
+    assert fetched and set(fetched) == {book}, fetched
+    open_all(page)  # the tests below watch every book
+
+
 def test_a_crew_result_and_a_counter_payment_appear_live(
     board: Any, hall: HallServer, staff: dict[str, Staff]
 ) -> None:
@@ -203,6 +288,71 @@ def test_a_crew_result_and_a_counter_payment_appear_live(
     left = int(page.get_attribute(f"{row} td.left", "data-seconds") or "0")
     assert 23 * 3600 < left <= 24 * 3600  # reconnect_hours: 24 from the payment
     assert "còn 23:" in page.text_content(f"{row} td.left")  # hh:mm, counting down
+
+
+def vnd(amount: int) -> str:
+    """An amount as the hall writes it: 1.234.567 đ."""
+    return f"{amount:,} đ".replace(",", ".")
+
+
+def test_a_reconnection_cmis_refuses_062_shows_the_invoices_it_still_wants(
+    board: Any, hall: HallServer, staff: dict[str, Staff], leader: Staff
+) -> None:
+    """A cut customer pays at a counter, the payment is reversed (CMIS owed again), the
+    crew reconnects all the same: CMIS refuses with 062 and the board names the invoices
+    CMIS still wants, as CMIS has them."""
+    page = board
+    feed = ViewClient(hall.ws_url, staff["c4"].token, "supervisor").connect()
+    crew1 = Staff(hall.base, "crew1", None)
+    try:
+        mine = crew1.get("/api/field/my-orders")["orders"]
+        order = next(o for o in mine if o["kind"] == "cut" and o["status"] == "assigned")
+        code = order["customer_code"]
+
+        def said(event: str, key: str, **what: Any) -> dict[str, Any]:
+            return feed.until_match(
+                lambda e, d: e == event and all(d[key].get(k) == v for k, v in what.items())
+            )[key]
+
+        crew1.post(
+            f"/api/field/orders/{order['id']}/result",
+            {"key": uuid.uuid4().hex, "outcome": "done", "at": dt.datetime.now(dt.UTC).isoformat()},
+        )
+        said("field.supply_posted", "change", customer_code=code)  # CMIS: cut
+        t = ready_ticket(staff, code)
+        invs = [i for c in t["customers"] for i in c["invoices"] if i["pay_status"] == "unpaid"]
+        staff["c2"].act("call", number=t["number"])
+        staff["c2"].act(
+            "collect",
+            invoices=[i["invoice_id"] for i in invs],
+            amount=sum(i["total"] for i in invs),
+        )
+        txn = said("payment.confirmed", "payment", customer_code=code)["txn_id"]
+        # the money given back (a bad note found at the count): CMIS owes it all again
+        staff["c2"].post(f"/api/payments/{txn}/reverse", {"reason": "Tiền giả, trả lại khách"})
+        said("payment.reversed", "payment", txn_id=txn)
+        (r,) = [o for o in leader.get("/api/field")["reconnections"] if o["customer_code"] == code]
+        crew1.post(
+            f"/api/field/orders/{r['id']}/result",
+            {"key": uuid.uuid4().hex, "outcome": "done", "at": dt.datetime.now(dt.UTC).isoformat()},
+        )
+    finally:
+        crew1.close()
+        feed.close()
+    row = f"#refusals tr[data-customer={code}][data-code='062']"
+    page.wait_for_selector(f"{row} li[data-invoice]")
+    assert page.get_attribute(row, "data-order") == str(r["id"])
+    assert "khách vẫn còn nợ quá hạn" in page.text_content(f"{row} td.why")
+    assert r["customer_name"] in page.text_content(f"{row} td.customer")
+    owed = httpx.get(f"{hall.cmis_url}/v2/customers/{code}/debts").json()["HOA_DON"]
+    assert owed, "CMIS owes the reversed invoices again"
+    due = [dt.date.fromisoformat(i["HAN_TT"]) for i in owed]
+    wanted = [
+        f"Kỳ {i['THANG']:02d}/{i['NAM']}: {vnd(i['TONG_TIEN'])}, hạn {d:%d/%m/%Y}"
+        for i, d in zip(owed, due, strict=True)
+    ]
+    shown = page.eval_on_selector_all(f"{row} li", "els => els.map(e => e.textContent)")
+    assert [line.split(" / ")[0] for line in shown] == wanted
 
 
 def test_a_cut_cmis_refuses_shows_with_its_code_and_is_sent_again(
@@ -266,6 +416,7 @@ def test_cmis_down_keeps_the_list_marked_stale_and_the_reader_cannot_act(
         reader.click("#login-submit")
         reader.wait_for_selector("body[data-manage=false] #board-view[data-loaded=true]")
         assert reader.is_visible("#stale-banner") and reader.is_visible("#read-only")
+        open_all(reader)  # reading is not acting: the reader opens the books too
         assert len(rows(reader, "#books tbody tr")) == len(before)
         for button in ("#pull-submit", "#assign", "#auto-assign", "#close-round", "#crew-save"):
             assert not reader.is_visible(button), button
