@@ -3,8 +3,13 @@
 // with CMIS, counts the cash by note, downloads the record and closes. A clerk takes a
 // book and scans: the scan box keeps the keyboard (a USB scanner types the code and
 // Enter), and every scan is answered at once, green, amber (a double) or red (a refusal
-// in the hall's words for its code). Server text is only ever set as textContent.
+// in the hall's words for its code). Each scan carries a key made once: an answer lost
+// on the way (no network, a 5xx) sends it again with the same key, and the server answers
+// the first scan again instead of counting a false double. Once compared, the session
+// shows the record: each book's totals and its differences with what each means.
+// Server text is only ever set as textContent.
 import { $, api, endSession, el, HallSocket, money, showConnection, showError } from "/static/qms.js";
+import { newKey } from "/counters/crew-outbox.js";
 import { BOTH, Catalogue } from "/static/i18n.js";
 import { SHARED_TEXTS } from "/static/texts.js";
 import { INVENTORY_TEXTS } from "/counters/inventory-texts.js";
@@ -19,6 +24,10 @@ const MAY = {
   cash: new Set(["head_cashier", "supervisor"]),
 };
 const VIEWS = ["login", "list", "session", "scan"];
+// no answer from the hall (no network, a timeout, a 5xx): the scan is sent again, same key
+const NO_ANSWER = (err) => err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+const RESEND_MS = [300, 1000, 2500];
+const RECORD_KINDS = ["missing_list", "at_counter_list", "extra_list", "double_list"];
 
 const st = {
   token: null,
@@ -28,6 +37,7 @@ const st = {
   current: null, // the session on show, as GET /api/inventories/{id} gives it
   book: null, // the book this clerk is counting
   scans: Promise.resolve(), // scans answered in the order they were typed
+  unsent: new Map(), // "book code" -> the key of a scan that got no answer: scanned again, the same key
   notes: new Map(), // note -> its count box
 };
 
@@ -224,6 +234,59 @@ async function refresh() {
   }
 }
 
+/** Once compared, the record as the committee reads it: each book's totals, then each
+ * difference with what it means for the hall. */
+async function showRecord() {
+  const inv = st.current;
+  if (!inv?.compared_at) {
+    $("#record").hidden = true;
+    return;
+  }
+  let rec;
+  try {
+    rec = await call(`/api/inventories/${inv.id}/record`);
+  } catch (err) {
+    showError($("#session-error"), err);
+    return;
+  }
+  if (st.current?.id !== inv.id) return;
+  const cell = (text, className = "num") => el("td", { className, text: String(text) });
+  $("#record-books tbody").replaceChildren(
+    ...[...rec.books, { book_code: msg("inv.total"), ...rec.totals }].map((b) =>
+      el(
+        "tr",
+        { dataset: { book: b.book_code } },
+        cell(b.book_code, ""),
+        cell(b.expected),
+        cell(b.matched),
+        cell(b.at_counter),
+        cell(b.missing),
+        cell(b.extra),
+        cell(b.doubles),
+      ),
+    ),
+  );
+  const lines = rec.books.flatMap((b) =>
+    RECORD_KINDS.flatMap((list) =>
+      b[list].map((item) => {
+        const kind = item.why || list.replace(/_list$/, "");
+        return el(
+          "tr",
+          { dataset: { book: b.book_code, kind, paper: `${item.series}${item.number}` } },
+          cell(b.book_code, ""),
+          el("td", { className: "kind", text: msg(`inventory_difference.${kind}`) }),
+          cell(`${item.series} ${item.number}`),
+          cell(item.total === undefined ? "" : money(item.total), "money"),
+          el("td", { className: "action", text: msg(`inventory_action.${kind}`) }),
+        );
+      }),
+    ),
+  );
+  $("#record-diffs tbody").replaceChildren(...lines);
+  $("#record-none").hidden = lines.length > 0;
+  $("#record").hidden = false;
+}
+
 function renderSession() {
   const inv = st.current;
   const open = inv.status === "open";
@@ -238,6 +301,7 @@ function renderSession() {
   $("#inv-close").disabled = !open || !inv.compared_at;
   $("#cash-form").hidden = !may("cash") || !open;
   if (may("cash")) renderCash();
+  showRecord();
 }
 
 function bookRow(b) {
@@ -424,15 +488,35 @@ function answer(kind, text, code) {
   box.hidden = false;
 }
 
+/** One scan, sent until the hall answers (a few tries), always with the same key. */
+async function sendScan(path, body) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call(path, { method: "POST", body });
+    } catch (err) {
+      if (!NO_ANSWER(err) || attempt >= RESEND_MS.length) throw err;
+      await new Promise((done) => setTimeout(done, RESEND_MS[attempt]));
+    }
+  }
+}
+
 async function scanOne(code) {
   const path = `/api/inventories/${st.current.id}/books/${encodeURIComponent(st.book)}/scan`;
+  // a paper scanned again after its scan got no answer at all: the same key, no false double
+  const unsent = `${st.book} ${code.replace(/\s+/g, "").toUpperCase()}`;
+  const key = st.unsent.get(unsent) || newKey();
   try {
-    const res = await call(path, { method: "POST", body: { code } });
+    const res = await sendScan(path, { code, key });
+    st.unsent.delete(unsent);
     const shown = `${res.series} ${res.number}`;
-    $("#scan-count").textContent = String(res.book.scanned);
+    const n = res.book.scanned;
+    $("#scan-count").textContent = String(n);
     if (res.double) answer("double", msg("inv.scanned_twice", { code: shown }));
-    else answer("ok", msg("inv.scanned_ok", { code: shown, n: res.book.scanned }));
+    else if (res.extra) answer("extra", msg(`inv.scanned_${res.extra}`, { code: shown, n }), res.extra);
+    else answer("ok", msg("inv.scanned_ok", { code: shown, n }));
   } catch (err) {
+    if (NO_ANSWER(err)) st.unsent.set(unsent, key);
+    else st.unsent.delete(unsent);
     // the code as typed, so the clerk knows which paper to put aside or scan again
     answer("refused", `${code}: ${texts.explainText(err)}`, err.code);
   }

@@ -47,7 +47,7 @@ def test_a_new_database_matches_the_models(url: str) -> None:
     db.create_schema(engine)  # a second start changes nothing
     assert _drift(engine) == []
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0015"
+        assert MigrationContext.configure(conn).get_current_revision() == "0016"
     engine.dispose()
 
 
@@ -104,7 +104,7 @@ def test_a_server_migrates_in_a_child_and_skips_alembic_at_head(url: str) -> Non
     engine = db.make_engine(url)
     assert _drift(engine) == []
     with engine.connect() as conn:  # made from the models, Alembic knows it at head…
-        assert MigrationContext.configure(conn).get_current_revision() == "0015"
+        assert MigrationContext.configure(conn).get_current_revision() == "0016"
     with engine.begin() as conn:  # …and its migrations run on it both ways
         command.downgrade(_cfg(conn), db.BASELINE)
         command.upgrade(_cfg(conn), "head")

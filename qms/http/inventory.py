@@ -35,7 +35,8 @@ async def listing(request: Request) -> Response:
 
 
 async def open_inventory(request: Request) -> Response:
-    return ok(await _run(request, ic.OpenInventory), 201)
+    who = await principal(request)
+    return ok(await inventory.open_inventory(_hall(request), who, await body(request)), 201)
 
 
 async def state(request: Request) -> Response:

@@ -159,7 +159,10 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     # the year-end inventory (docs/inventory.md)
     ("GET", "/api/inventories"): Op("The branch's inventory sessions", "inventory.read"),
     ("POST", "/api/inventories"): Op(
-        "Open an inventory with its committee and books", command=ic.OpenInventory, body=True
+        "Open an inventory with its committee and books (CMIS's unpaid lists of the books "
+        "kept at once when CMIS answers)",
+        command=ic.OpenInventory,
+        body=True,
     ),
     ("GET", "/api/inventories/{id:int}"): Op(
         "An inventory: books and their progress, the cash counted",
@@ -170,9 +173,23 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Start or resume counting a book (one clerk per book)", command=ic.TakeBook
     ),
     ("POST", "/api/inventories/{id:int}/books/{book}/scan"): Op(
-        "A paper invoice found in the book's rack (a barcode or typed series and number)",
+        "A paper invoice found in the book's rack (a barcode or typed series and number; "
+        "an optional key makes sending it again safe)",
         command=ic.Scan,
         body=True,
+        refusals=(
+            ("404", ("unknown_inventory",)),
+            (
+                "409",
+                (
+                    "inventory_closed",
+                    "book_not_in_session",
+                    "book_taken",
+                    "invoice_of_other_book",
+                    "key_reused",
+                ),
+            ),
+        ),
     ),
     ("POST", "/api/inventories/{id:int}/books/{book}/finish"): Op(
         "A book counted", command=ic.FinishBook
@@ -665,6 +682,10 @@ CHECKS: dict[Any, tuple[dict[str, Any], tuple[str, ...]]] = {
         ("invalid_request", "invalid_crew_code"),
     ),
     fc.result_key: ({"type": "string", "pattern": fc.RESULT_KEY.pattern}, ("invalid_request",)),
+    ic.scan_key: (
+        _nullable({"type": "string", "pattern": fc.RESULT_KEY.pattern}),
+        ("invalid_request",),
+    ),
     fc.moment: (
         {"type": "string", "format": "date-time", "maxLength": 40},
         ("invalid_time",),

@@ -551,8 +551,8 @@ export const ERRORS = {
     "en": "Order {order} is not your crew's. Reload your crew's orders."
   },
   "key_reused": {
-    "vi": "Mã gửi kết quả này đã dùng cho lệnh khác. Tải lại trang rồi nhập lại kết quả.",
-    "en": "This result's key was used for another order. Reload the page and enter the result again."
+    "vi": "Mã gửi này đã dùng cho việc khác (một lệnh, một lần quét). Tải lại trang rồi làm lại.",
+    "en": "This key was used for something else (an order, a scan). Reload the page and do it again."
   },
   "order_cancelled": {
     "vi": "Lệnh số {order} đã huỷ ({reason:field_reason}). KHÔNG cắt điện; nếu đã cắt, đóng điện lại ngay.",
@@ -1587,6 +1587,10 @@ export const STATUSES = {
       "vi": "Thừa: CMIS không còn nợ",
       "en": "Extra: not owed at CMIS"
     },
+    "unknown": {
+      "vi": "Thừa: không rõ hoá đơn",
+      "en": "Extra: unknown"
+    },
     "double": {
       "vi": "Quét trùng",
       "en": "Scanned twice"
@@ -1606,8 +1610,12 @@ export const STATUSES = {
       "en": "Paid: return it to invoice records"
     },
     "not_owed": {
-      "vi": "Đã thanh toán hoặc CMIS không biết: chuyển về bộ phận hoá đơn",
-      "en": "Paid or unknown to CMIS: return it to invoice records"
+      "vi": "Đã thanh toán nơi khác: chuyển về bộ phận hoá đơn",
+      "en": "Paid elsewhere: return it to invoice records"
+    },
+    "unknown": {
+      "vi": "CMIS và sổ sách phòng thu không biết tờ này: xác định sổ của nó, báo bộ phận hoá đơn",
+      "en": "Unknown to CMIS and the hall's records: find its book, tell invoice records"
     },
     "double": {
       "vi": "Đã tính một lần",

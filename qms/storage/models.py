@@ -450,7 +450,10 @@ class Inventory(SQLModel, table=True):
     status: str = "open"  # open -> closed
     opened_at: dt.datetime = _ts()
     opened_by: str
-    compared_at: dt.datetime | None = _ts(nullable=True)  # CMIS's lists last fetched
+    compared_at: dt.datetime | None = _ts(nullable=True)  # CMIS's lists last compared
+    #: CMIS's unpaid lists of the books kept (at the opening or a comparison): a scan is
+    #: checked against them at once; None: CMIS was down at the opening
+    listed_at: dt.datetime | None = _ts(nullable=True)
     closed_at: dt.datetime | None = _ts(nullable=True)
     closed_by: str | None = None
 
@@ -500,6 +503,25 @@ class InventoryExpected(SQLModel, table=True):
     period: str  # MM/YYYY (sub-period after a dot when there are several)
     total: int = Field(sa_type=MONEY)
     due: dt.date | None = None
+
+    __table_args__ = (
+        Index("ix_inventoryexpected_paper", "inventory_id", "series", "number"),  # a scan
+    )
+
+
+class InventoryScanKey(SQLModel, table=True):
+    """A clerk's page's key for one scan: the same key sent again (its answer was lost)
+    answers the first scan again instead of counting a false double."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    inventory_id: int = Field(foreign_key="inventory.id")
+    book_code: str
+    series: str
+    number: str
+    times: int  # the paper's scans once this one was counted
+    extra: str | None = None  # the scan's flag: not_listed | unknown (sessions.scan)
+    at: dt.datetime = _ts()
 
 
 class InventoryCash(SQLModel, table=True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 from functools import partial
 from typing import Any
 
@@ -14,6 +15,7 @@ import anyio
 from integrations.cmis import base as cmis
 from qms import words
 from qms.domain.errors import DependencyFailed
+from qms.domain.inventory import commands as ic
 from qms.domain.inventory import record, sessions
 from qms.domain.tx import Tx, any_day
 from qms.usecases import csv_safe
@@ -22,6 +24,7 @@ from qms.usecases.hall import Hall
 
 #: CMIS calls of one comparison at once (one per book)
 COMPARE_CONCURRENCY = 8
+log = logging.getLogger(__name__)
 
 
 async def listing(hall: Hall, who: Principal) -> list[dict[str, Any]]:
@@ -40,6 +43,44 @@ async def state(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]
     return await hall.peek(who, shown)
 
 
+async def open_inventory(hall: Hall, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    """Open a session, then keep CMIS's unpaid invoices of its books at once, so every
+    scan is checked against them without asking CMIS (docs/inventory.md). CMIS not
+    answering leaves the session open without them: the count goes on, the comparison
+    checks."""
+    opened = await hall.run(who, ic.OpenInventory, data)
+    try:
+        listed = await _unpaid_lists(hall, who, [b["book_code"] for b in opened["books"]])
+    except cmis.CmisError:
+        log.warning("inventory %s opened without CMIS's lists: CMIS did not answer", opened["id"])
+        return opened
+    kept = await hall.change(
+        who,
+        any_day(partial(sessions.keep_expected, compared=False)),
+        opened["id"],
+        listed,
+        action="inventory.list",
+    )
+    return {**opened, "listed_at": kept["listed_at"]}
+
+
+async def _unpaid_lists(
+    hall: Hall, who: Principal, codes: list[str]
+) -> dict[str, list[cmis.BookInvoice]]:
+    """CMIS's unpaid invoices of these books, a few books at a time."""
+    client = hall.cmis(who.branch_id)
+    gate = asyncio.Semaphore(COMPARE_CONCURRENCY)
+
+    async def one(book: str) -> list[cmis.BookInvoice]:
+        async with gate:
+            return await hall.cmis_call(
+                who.branch_id, client.unpaid_invoices_of_book(who.branch_id, book)
+            )
+
+    lists = await asyncio.gather(*(one(b) for b in codes))
+    return dict(zip(codes, lists, strict=True))
+
+
 async def compare(hall: Hall, who: Principal, inventory_id: int) -> dict[str, Any]:
     """Fetch CMIS's unpaid invoices of the session's books and keep them for the record.
     CMIS not answering changes nothing: the count is kept, compare again later."""
@@ -50,17 +91,8 @@ async def compare(hall: Hall, who: Principal, inventory_id: int) -> dict[str, An
         return [b.book_code for b in sessions.books_of(tx, inv)]
 
     codes = await hall.peek(who, books)
-    client = hall.cmis(who.branch_id)
-    gate = asyncio.Semaphore(COMPARE_CONCURRENCY)
-
-    async def one(book: str) -> list[cmis.BookInvoice]:
-        async with gate:
-            return await hall.cmis_call(
-                who.branch_id, client.unpaid_invoices_of_book(who.branch_id, book)
-            )
-
     try:
-        lists = await asyncio.gather(*(one(b) for b in codes))
+        listed = await _unpaid_lists(hall, who, codes)
     except cmis.CmisError as exc:
         raise DependencyFailed(
             "CMIS did not give the unpaid invoices of the books; the count is kept: "
@@ -68,7 +100,6 @@ async def compare(hall: Hall, who: Principal, inventory_id: int) -> dict[str, An
             code="inventory_compare_unavailable",
             request_id=exc.request_id,
         ) from None
-    listed = dict(zip(codes, lists, strict=True))
     return await hall.change(
         who, any_day(sessions.keep_expected), inventory_id, listed, action="inventory.compare"
     )
@@ -98,11 +129,16 @@ LISTS = ("missing_list", "at_counter_list", "extra_list", "double_list")
 
 
 def record_csv(data: dict[str, Any]) -> str:
-    """The inventory record as CSV: a line per book with its totals, then a line per
-    difference with what it means for the hall (Vietnamese / English)."""
+    """The inventory record as CSV: the committee, a line per book with its totals, a
+    line per difference with what it means for the hall, then the cash by note per
+    holder (Vietnamese / English)."""
     out = io.StringIO()
     w = csv_safe.Writer(out)
     w.writerow(["Biên bản kiểm kê / Inventory record", data["inventory"]["title"]])
+    w.writerow(["Hội đồng kiểm kê / Committee", "Họ và tên / Name", "Chức vụ / Role"])
+    for m in data["inventory"]["committee"]:
+        w.writerow(["", m["name"], m["role"]])
+    w.writerow([])
     w.writerow(
         [
             "Sổ / Book", "Trạng thái / Status", "CMIS chưa thu / Unpaid at CMIS",
@@ -139,8 +175,15 @@ def record_csv(data: dict[str, Any]) -> str:
                     ]
                 )  # fmt: skip
     w.writerow([])
-    w.writerow(["Tiền mặt / Cash", "Người giữ / Holder", "Tổng / Total"])
+    w.writerow(
+        [
+            "Tiền mặt / Cash", "Người giữ / Holder", "Mệnh giá / Note", "Số tờ / Count",
+            "Thành tiền / Amount",
+        ]
+    )  # fmt: skip
     for c in data["cash"]:
-        w.writerow(["", c["holder"], c["total"]])
-    w.writerow(["", "TỔNG / TOTAL", data["cash_total"]])
+        for note, count in sorted(c["notes"].items(), key=lambda nc: -int(nc[0])):
+            w.writerow(["", c["holder"], int(note), count, int(note) * count])
+        w.writerow(["", c["holder"], "Cộng / Subtotal", "", c["total"]])
+    w.writerow(["", "TỔNG / TOTAL", "", "", data["cash_total"]])
     return out.getvalue()

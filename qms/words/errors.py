@@ -590,8 +590,8 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Order {order} is not your crew's. Reload your crew's orders.",
     ),
     "key_reused": (
-        "Mã gửi kết quả này đã dùng cho lệnh khác. Tải lại trang rồi nhập lại kết quả.",
-        "This result's key was used for another order. Reload the page and enter the result again.",
+        "Mã gửi này đã dùng cho việc khác (một lệnh, một lần quét). Tải lại trang rồi làm lại.",
+        "This key was used for something else (an order, a scan). Reload the page and do it again.",
     ),
     "order_cancelled": (
         "Lệnh số {order} đã huỷ ({reason:field_reason}). KHÔNG cắt điện; nếu đã cắt, đóng điện lại ngay.",

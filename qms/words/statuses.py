@@ -327,6 +327,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "at_counter": ("Đang ở quầy", "At a counter"),
         "paid_here": ("Thừa: đã thu tại phòng", "Extra: paid here"),
         "not_owed": ("Thừa: CMIS không còn nợ", "Extra: not owed at CMIS"),
+        "unknown": ("Thừa: không rõ hoá đơn", "Extra: unknown"),
         "double": ("Quét trùng", "Scanned twice"),
     },
     "inventory_action": {
@@ -334,8 +335,12 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "at_counter": ("Lấy lại từ quầy về giá", "Fetch it back from the counter"),
         "paid_here": ("Đã thu: chuyển về bộ phận hoá đơn", "Paid: return it to invoice records"),
         "not_owed": (
-            "Đã thanh toán hoặc CMIS không biết: chuyển về bộ phận hoá đơn",
-            "Paid or unknown to CMIS: return it to invoice records",
+            "Đã thanh toán nơi khác: chuyển về bộ phận hoá đơn",
+            "Paid elsewhere: return it to invoice records",
+        ),
+        "unknown": (
+            "CMIS và sổ sách phòng thu không biết tờ này: xác định sổ của nó, báo bộ phận hoá đơn",
+            "Unknown to CMIS and the hall's records: find its book, tell invoice records",
         ),
         "double": ("Đã tính một lần", "Counted once"),
     },

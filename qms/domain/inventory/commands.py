@@ -8,7 +8,7 @@ from typing import Annotated
 
 from qms.domain.commands import Command, NoteCount, Whole, note_count
 from qms.domain.errors import BadRequest
-from qms.domain.field.commands import books
+from qms.domain.field.commands import books, result_key
 
 #: what a paper invoice's barcode carries: its series (ký hiệu) and number (số), as
 #: printed, e.g. "1K26TPE0012345" or "1K26TPE 0012345"
@@ -72,6 +72,11 @@ def holder(value: object, field: str) -> str:
     return value.strip()
 
 
+def scan_key(value: object, field: str) -> str | None:
+    """The page's key for one scan (as a crew phone's for a result): absent, no check."""
+    return None if value is None else result_key(value, field)
+
+
 def notes(value: object, field: str) -> NoteCount:
     count = note_count(value, field)
     if count is None:
@@ -98,10 +103,13 @@ class TakeBook(Command):
 
 @dataclass(frozen=True, slots=True)
 class Scan(Command):
+    """A paper found in the rack; ``key`` makes sending it again after a lost answer safe."""
+
     action = "inventory.scan"
     id: Whole
     book: Annotated[str, book]
     code: Annotated[tuple[str, str], barcode]
+    key: Annotated[str | None, scan_key] = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ what was found in the racks and what the hall's records say is out at a counter.
 - at a counter: unpaid, not in the rack, but the hall's records have its paper out
   (found by a lookup counter, not paid, not returned): fetch it back, it is not lost;
 - missing: unpaid, not in the rack, not out: look for it, or report it lost;
-- extra: in the rack but not unpaid at CMIS: paid (here or elsewhere) or unknown to
-  CMIS: return it to invoice records (paid papers leave the racks);
+- extra: in the rack but not unpaid at CMIS: paid here, or paid elsewhere (the hall's
+  records know its book): return it to invoice records (paid papers leave the racks);
+  unknown to both CMIS's lists and the hall's records: find its book first;
 - double: scanned more than once (counted once)."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from qms.storage.models import (
 )
 
 #: the kinds of difference the record lists (their words: statuses "inventory_difference")
-DIFFERENCES = ("missing", "at_counter", "paid_here", "not_owed", "double")
+DIFFERENCES = ("missing", "at_counter", "paid_here", "not_owed", "unknown", "double")
 #: a paper a lookup counter found and nobody paid or returned is out of its rack
 OUT = ("unpaid",)
 
@@ -51,11 +52,16 @@ def _out_at_counter(tx: Tx, keys: set[tuple[str, str]]) -> dict[tuple[str, str],
 
 
 def _paid_here(tx: Tx, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of these (series, number), the papers this hall's counters took payment for (as the
+    at-a-counter check, another hall's tickets say nothing of this hall's racks)."""
     if not keys:
         return set()
     numbers = {n for _, n in keys}
     rows = tx.session.exec(
-        select(TicketInvoice.series, TicketInvoice.number).where(
+        select(TicketInvoice.series, TicketInvoice.number)
+        .join(Ticket, col(Ticket.id) == TicketInvoice.ticket_id)
+        .where(
+            Ticket.branch_id == tx.branch_id,
             col(TicketInvoice.number).in_(numbers),
             col(TicketInvoice.pay_status).in_(("paid", "paid_elsewhere")),
         )
@@ -63,19 +69,44 @@ def _paid_here(tx: Tx, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return {(s, n) for s, n in rows if (s, n) in keys}
 
 
+def _on_record(tx: Tx, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of these (series, number), the papers the hall's records know (on any hall's
+    ticket): their book is known, so an extra one was paid, not a stranger."""
+    if not keys:
+        return set()
+    rows = tx.session.exec(
+        select(TicketInvoice.series, TicketInvoice.number).where(
+            col(TicketInvoice.number).in_({n for _, n in keys})
+        )
+    ).all()
+    return {(s, n) for s, n in rows if (s, n) in keys}
+
+
+def _why_extra(key: tuple[str, str], paid: set[Any], known: set[Any]) -> str:
+    if key in paid:
+        return "paid_here"
+    return "not_owed" if key in known else "unknown"
+
+
 def build(tx: Tx, inventory_id: int) -> dict[str, Any]:
     inv = get(tx, inventory_id)
-    expected = tx.session.exec(
-        select(InventoryExpected).where(InventoryExpected.inventory_id == inv.id)
-    ).all()
+    compared = inv.compared_at is not None
+    # the lists kept at the opening check the scans; the record counts on a comparison's
+    expected = (
+        tx.session.exec(
+            select(InventoryExpected).where(InventoryExpected.inventory_id == inv.id)
+        ).all()
+        if compared
+        else []
+    )
     scans = tx.session.exec(select(InventoryScan).where(InventoryScan.inventory_id == inv.id)).all()
     want = {(e.series, e.number): e for e in expected}
     have = {(s.series, s.number): s for s in scans}
     not_found = set(want) - set(have)
     out = _out_at_counter(tx, not_found)
     extra_keys = set(have) - set(want)
-    paid = _paid_here(tx, extra_keys)
-    compared = inv.compared_at is not None
+    paid = _paid_here(tx, extra_keys) if compared else set()
+    known = _on_record(tx, extra_keys - paid) if compared else set()
     per_book: dict[str, dict[str, Any]] = {}
     lists: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for b in books_of(tx, inv):
@@ -123,7 +154,7 @@ def build(tx: Tx, inventory_id: int) -> dict[str, Any]:
             )
         if compared and key in extra_keys:
             t["extra"] += 1
-            why = "paid_here" if key in paid else "not_owed"
+            why = _why_extra(key, paid, known)
             lists[s.book_code]["extra"].append({"series": s.series, "number": s.number, "why": why})
     cash = tx.session.exec(
         select(InventoryCash)

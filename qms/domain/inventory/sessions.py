@@ -29,6 +29,7 @@ from qms.storage.models import (
     InventoryCash,
     InventoryExpected,
     InventoryScan,
+    InventoryScanKey,
     TicketInvoice,
 )
 
@@ -124,21 +125,37 @@ def _book_of_record(tx: Tx, series: str, number: str) -> str | None:
     ).first()
 
 
-def scan(tx: Tx, cmd: Scan) -> dict[str, Any]:
-    """One paper invoice found in the rack of ``cmd.book``. Scanned again: counted once,
-    flagged as a double scan."""
-    inv = get(tx, cmd.id, open_only=True)
-    b = _book(tx, inv, cmd.book)
-    _mine_or_free(tx, b)
-    series, number = cmd.code
+def _listed_book(tx: Tx, inv: Inventory, series: str, number: str) -> str | None:
+    """The session's book whose CMIS unpaid list (kept at the opening) has this paper."""
+    return tx.session.exec(
+        select(InventoryExpected.book_code)
+        .where(
+            InventoryExpected.inventory_id == inv.id,
+            InventoryExpected.series == series,
+            InventoryExpected.number == number,
+        )
+        .limit(1)
+    ).first()
+
+
+def _check_paper(tx: Tx, inv: Inventory, series: str, number: str) -> str | None:
+    """Whether a paper belongs to this count, from what the hall knows without asking
+    CMIS (a barcode carries no book): CMIS's unpaid lists of the session's books, kept at
+    the opening, then the hall's records. A paper of a book outside the session is
+    refused. Otherwise it is counted, flagged when it will be an extra: ``not_listed``
+    (the hall's records put it in a session's book, CMIS does not list it unpaid: paid)
+    or ``unknown`` (known to neither). No lists kept (CMIS down at the opening): no
+    flag, the comparison tells."""
+    if _listed_book(tx, inv, series, number) is not None:
+        return None
     known = _book_of_record(tx, series, number)
-    if known is not None and known != cmd.book:
-        other = tx.session.exec(
+    if known is not None:
+        ours = tx.session.exec(
             select(InventoryBook.id).where(
                 InventoryBook.inventory_id == inv.id, InventoryBook.book_code == known
             )
         ).first()
-        if other is None:
+        if ours is None:
             raise Conflict(
                 f"invoice {series} {number} is of book {known}, not in this inventory: "
                 "put it aside for its own book's count",
@@ -147,6 +164,58 @@ def scan(tx: Tx, cmd: Scan) -> dict[str, Any]:
                 series=series,
                 number=number,
             )
+    if inv.listed_at is None:
+        return None
+    return "unknown" if known is None else "not_listed"
+
+
+def _again(tx: Tx, inv: Inventory, cmd: Scan, series: str, number: str) -> dict[str, Any] | None:
+    """A scan sent again with its key (its answer was lost): the first answer, nothing
+    counted again; the key on another scan is refused."""
+    k = tx.session.exec(select(InventoryScanKey).where(InventoryScanKey.key == cmd.key)).first()
+    if k is None:
+        return None
+    if (k.inventory_id, k.book_code, k.series, k.number) != (inv.id, cmd.book, series, number):
+        raise Conflict(
+            "this scan's key was used for another scan", code="key_reused", key=cmd.key or ""
+        )
+    found = tx.session.exec(
+        select(InventoryScan).where(
+            InventoryScan.inventory_id == inv.id,
+            InventoryScan.series == series,
+            InventoryScan.number == number,
+        )
+    ).one()
+    return {**_answer(tx, _book(tx, inv, cmd.book), found, k.times, k.extra), "repeat": True}
+
+
+def _answer(
+    tx: Tx, b: InventoryBook, found: InventoryScan, times: int, extra: str | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "series": found.series,
+        "number": found.number,
+        "double": times > 1,
+        "extra": extra,
+        "book": book_public(tx, b),
+    }
+    if times > 1:
+        out.update(times=times, first_book=found.book_code, first_at=iso(found.at))
+    return out
+
+
+def scan(tx: Tx, cmd: Scan) -> dict[str, Any]:
+    """One paper invoice found in the rack of ``cmd.book``. Scanned again: counted once,
+    flagged as a double scan. Checked against what is kept, never by asking CMIS: a
+    scan's answer stays quick while clerks scan at once."""
+    inv = get(tx, cmd.id)
+    series, number = cmd.code
+    if cmd.key is not None and (first := _again(tx, inv, cmd, series, number)) is not None:
+        return first
+    inv = get(tx, cmd.id, open_only=True)
+    b = _book(tx, inv, cmd.book)
+    _mine_or_free(tx, b)
+    extra = _check_paper(tx, inv, series, number)
     if b.clerk != tx.actor.label or b.status != "counting":
         b.clerk, b.status, b.started_at = tx.actor.label, "counting", b.started_at or tx.now
         tx.session.add(b)
@@ -159,20 +228,8 @@ def scan(tx: Tx, cmd: Scan) -> dict[str, Any]:
     ).first()
     if found is not None:
         found.times += 1
-        tx.session.add(found)
-        tx.session.flush()
-        tx.emit("inventory.scanned", {"inventory_id": inv.id, "book": book_public(tx, b)})
-        return {
-            "series": series,
-            "number": number,
-            "double": True,
-            "times": found.times,
-            "first_book": found.book_code,
-            "first_at": iso(found.at),
-            "book": book_public(tx, b),
-        }
-    tx.session.add(
-        InventoryScan(
+    else:
+        found = InventoryScan(
             inventory_id=inv.id or 0,
             book_code=cmd.book,
             series=series,
@@ -180,11 +237,24 @@ def scan(tx: Tx, cmd: Scan) -> dict[str, Any]:
             clerk=tx.actor.label,
             at=tx.now,
         )
-    )
+    tx.session.add(found)
+    if cmd.key is not None:
+        tx.session.add(
+            InventoryScanKey(
+                key=cmd.key,
+                inventory_id=inv.id or 0,
+                book_code=cmd.book,
+                series=series,
+                number=number,
+                times=found.times,
+                extra=extra,
+                at=tx.now,
+            )
+        )
     tx.session.flush()
-    shown = book_public(tx, b)
-    tx.emit("inventory.scanned", {"inventory_id": inv.id, "book": shown})
-    return {"series": series, "number": number, "double": False, "book": shown}
+    out = _answer(tx, b, found, found.times, extra)
+    tx.emit("inventory.scanned", {"inventory_id": inv.id, "book": out["book"]})
+    return out
 
 
 def finish_book(tx: Tx, cmd: FinishBook) -> dict[str, Any]:
@@ -228,11 +298,14 @@ def count_cash(tx: Tx, cmd: CountCash) -> dict[str, Any]:
 
 
 def keep_expected(
-    tx: Tx, inventory_id: int, listed: dict[str, list[BookInvoice]]
+    tx: Tx, inventory_id: int, listed: dict[str, list[BookInvoice]], *, compared: bool = True
 ) -> dict[str, Any]:
-    """CMIS's unpaid invoices of the session's books, fetched for the comparison: they
-    replace what an earlier comparison kept (the scans are never touched)."""
-    inv = get(tx, inventory_id)
+    """CMIS's unpaid invoices of the session's books, fetched at the opening (to check
+    each scan at once) or for the comparison: they replace what was kept before (the
+    scans are never touched)."""
+    inv = get(tx, inventory_id, open_only=not compared)
+    if not compared and inv.compared_at is not None:  # a comparison's lists are newer
+        return {"inventory_id": inv.id, "listed_at": iso(inv.listed_at)}
     rows = tx.session.exec(
         select(InventoryExpected).where(InventoryExpected.inventory_id == inv.id)
     ).all()
@@ -254,8 +327,11 @@ def keep_expected(
         for book, invoices in listed.items()
         for i in invoices
     )
-    inv.compared_at = tx.now
+    inv.listed_at = tx.now
     tx.session.add(inv)
+    if not compared:
+        return {"inventory_id": inv.id, "listed_at": iso(tx.now)}
+    inv.compared_at = tx.now
     tx.emit("inventory.compared", {"inventory_id": inv.id, "at": iso(tx.now)})
     return {
         "inventory_id": inv.id,
@@ -330,6 +406,7 @@ def state(tx: Tx, inv: Inventory) -> dict[str, Any]:
         "opened_at": iso(inv.opened_at),
         "opened_by": inv.opened_by.partition(":")[2],
         "compared_at": iso(inv.compared_at),
+        "listed_at": iso(inv.listed_at),
         "closed_at": iso(inv.closed_at),
         "books": [book_public(tx, b) for b in books_of(tx, inv)],
         "cash": [cash_public(c) for c in cash],
