@@ -42,6 +42,14 @@ class ServerSettings(_Model):
         description="Address phones use to reach the hall (ticket QR codes); "
         "default: the address the kiosk used.",
     )
+    switch_interval_ms: float = Field(
+        1.0,
+        ge=0.1,
+        le=100,
+        description="How long one thread of the server may keep Python's interpreter "
+        "lock while another waits for it (Python's default is 5): a counter's request "
+        "waits at most this long each time a pull, a report or a renderer computes.",
+    )
     pin_cpu: bool = Field(
         False,
         description="Run `qms serve` (one process, not --workers) on one CPU core, on "
@@ -148,6 +156,15 @@ class DatabaseSettings(_Model):
     url: str = Field(
         "sqlite:///data/qms.db",
         description="SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB",
+    )
+    checkpoint_every_s: float = Field(
+        2.0,
+        ge=0,
+        le=600,
+        description="SQLite only: the server copies its write-ahead log back into the "
+        "database file itself, in the background, every this many seconds, instead of "
+        "inside whichever transaction finds the log full (a counter's F4 could wait for "
+        "it); 0: SQLite's automatic checkpoints.",
     )
 
     @field_validator("url")
@@ -330,12 +347,13 @@ class FieldSettings(_Model):
     max_books: int = Field(
         100, ge=1, le=1000, description="Books one pull of the disconnection list may name."
     )
-    share_gil_every: int = Field(
-        20,
-        ge=0,
-        le=100_000,
-        description="While a pull or the board handles thousands of orders, let the "
-        "server's other threads (a counter's F4) run every this many orders; 0: off.",
+    bulk_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="The share of the server's time a pull of the disconnection list or a "
+        "balanced assignment may take: after each part it rests, so the counters keep "
+        "their speed meanwhile; 1: no rest.",
     )
 
 

@@ -5,9 +5,10 @@ transaction, the branch's lock, audit, events); CMIS is asked before, never insi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from sqlmodel import col, select
@@ -24,13 +25,29 @@ from qms.storage.models import Crew, SupplyChange
 from qms.usecases.auth import Principal, require
 from qms.usecases.hall import Hall
 
+T = TypeVar("T")
+
 #: CMIS calls of one pull at once (one per book)
-PULL_CONCURRENCY = 8
+PULL_CONCURRENCY = 2
 #: books kept in one transaction of a pull (~130 orders a book): the branch's lock is let
 #: go between parts, so a counter's call or F4 waits for one part, not for the whole list
-PULL_PART_BOOKS = 2
+PULL_PART_BOOKS = 1
 #: orders given in one transaction of a balanced assignment, for the same reason
-ASSIGN_PART_ORDERS = 400
+ASSIGN_PART_ORDERS = 100
+#: the share of the server's time a pull or a balanced assignment may take: after each
+#: part it rests as long as the part took, times (1 - share) / share; 1: no rest
+BULK_SHARE = 0.5
+
+
+async def _paced(work: Awaitable[T]) -> T:
+    """One part of the team leader's bulk work, then a rest, so that it takes at most
+    ``BULK_SHARE`` of the server's time: the counters' calls and F4s keep their speed
+    while thousands of orders are pulled or given (docs/benchmarks.md, row 12)."""
+    began = time.perf_counter()
+    out = await work
+    if BULK_SHARE < 1:
+        await asyncio.sleep((time.perf_counter() - began) * (1 - BULK_SHARE) / BULK_SHARE)
+    return out
 
 
 async def run(
@@ -77,15 +94,17 @@ async def pull(hall: Hall, who: Principal, data: Mapping[str, object]) -> dict[s
     done: dict[str, Any] = {}
     for n, part in enumerate(parts, 1):
         listed = [c for b in part for c in per_book[b]]
-        done = await hall.change(
-            who,
-            any_day(rounds.pulled),
-            part,
-            listed,
-            n,
-            len(parts),
-            action="field.pull",
-            later=True,
+        done = await _paced(
+            hall.change(
+                who,
+                any_day(rounds.pulled),
+                part,
+                listed,
+                n,
+                len(parts),
+                action="field.pull",
+                later=True,
+            )
         )
         for k in total:
             total[k] += done[k]
@@ -108,16 +127,19 @@ async def auto_assign(hall: Hall, who: Principal, data: Mapping[str, object]) ->
     counts = dict(chosen["loads"])
     assigned = 0
     for n, (code, ids, last) in enumerate(parts, 1):
-        given = await hall.change(
-            who,
-            any_day(assign.give_part),
-            code,
-            ids,
-            n,
-            len(parts),
-            last,
-            action="field.auto_assign",
-            later=True,
+        given = await _paced(
+            hall.change(
+                who,
+                any_day(assign.give_part),
+                code,
+                ids,
+                n,
+                len(parts),
+                last,
+                chosen["on_the_end"].get(code),
+                action="field.auto_assign",
+                later=True,
+            )
         )
         counts.update(given["crews"])
         assigned += given["assigned"]

@@ -14,8 +14,11 @@ from sqlmodel import select
 from integrations.cmis import base as cmis
 from qms.config import FieldSettings
 from qms.domain.errors import QmsError
+from qms.domain.field import assign
 from qms.domain.field import commands as fc
 from qms.domain.field.orders import route_key
+from qms.domain.tx import Tx
+from qms.storage import rows
 from qms.storage.models import FieldOrder, OrgBranch, SupplyChange
 from qms.usecases import admin, field
 from qms.usecases.auth import Principal, create_user
@@ -443,6 +446,57 @@ def test_a_crews_papers_carry_its_orders_in_route_order(hall: Rig) -> None:
     with pytest.raises(QmsError) as err:  # this hall has no slip printer: PDF it is
         hall.run(field.print_crew_papers(hall.hall, LEADER, "T1"))
     assert err.value.code == "no_slip_printer"
+
+
+def routes_in_order(rig: Rig) -> None:
+    """Each crew's live orders numbered 1..n in book and house order."""
+    for who in ("crew1", "crew3"):
+        route = mine(rig, who)
+        assert [o["route_no"] for o in route] == list(range(1, len(route) + 1))
+        keys = [route_key(o["book_code"], o["address"]) for o in route]
+        assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [(BOOKS[:2], BOOKS[2:]), (BOOKS[1:], BOOKS[:1])],
+    ids=["later-books-on-the-end", "an-earlier-book-sorted-in"],
+)
+def test_a_second_pull_assigned_keeps_every_route_in_order(
+    hall: Rig, monkeypatch: pytest.MonkeyPatch, first: tuple[str, ...], then: tuple[str, ...]
+) -> None:
+    monkeypatch.setattr(field, "ASSIGN_PART_ORDERS", 2)
+    for books in (first, then):
+        hall.run(field.pull(hall.hall, LEADER, {"books": list(books)}))
+        run(hall, fc.AutoAssign, {})
+        routes_in_order(hall)
+    assert len(mine(hall, "crew1")) + len(mine(hall, "crew3")) == 12
+
+
+def test_a_hand_assignment_between_the_parts_is_sorted_into_the_route(
+    hall: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The leader gives an order by hand while a balanced assignment is under way: the
+    crew's last part finds its orders changed and numbers the whole route again."""
+    monkeypatch.setattr(field, "ASSIGN_PART_ORDERS", 2)
+    pull(hall)
+    give = assign.give_part
+    by_hand: list[int] = []
+
+    def meanwhile(tx: Tx, code: str, ids: list[int], part: int, parts: int, *more: Any) -> Any:
+        if part == 2:  # a leader's hand, between two parts: the last open order to T1
+            t = rows.table(FieldOrder)
+            (last,) = tx.session.execute(
+                select(t.c.id).where(t.c.status == "open").order_by(t.c.id.desc()).limit(1)
+            ).one()
+            by_hand.append(last)
+            assign.assign(tx, fc.Assign(orders=(last,), crew="T1"))
+        return give(tx, code, ids, part, parts, *more)
+
+    monkeypatch.setattr(assign, "give_part", meanwhile)
+    done = run(hall, fc.AutoAssign, {})
+    assert by_hand and done["assigned"] == 11  # the twelfth went by hand
+    routes_in_order(hall)
 
 
 def test_a_big_list_is_kept_and_assigned_in_parts_with_whole_routes(

@@ -226,32 +226,87 @@ def auto_plan(tx: Tx, cmd: AutoAssign) -> dict[str, Any]:
         b.sort(key=lambda o: route_key(o.book_code, o.address))
     chosen = plan({b: [o.id for o in os] for b, os in sorted(books.items())}, loads)
     per_crew: dict[str, list[int]] = {c.code: [] for c in crews}
+    first: dict[str, tuple[Any, ...]] = {}
     for _book, os in sorted(books.items()):  # each crew's orders in route order: its parts
-        for o in os:  # go on the end of its route, none renumbered
-            per_crew[chosen[o.id]].append(o.id)
-    return {"orders": per_crew, "loads": loads, "crew_ids": {c.code: c.id for c in crews}}
+        for o in os:
+            code = chosen[o.id]
+            per_crew[code].append(o.id)
+            first.setdefault(code, route_key(o.book_code, o.address))
+    return {
+        "orders": per_crew,
+        "loads": loads,
+        "crew_ids": {c.code: c.id for c in crews},
+        "on_the_end": _on_the_end(tx, by_id, per_crew, first),
+    }
+
+
+def _on_the_end(
+    tx: Tx, by_id: dict[Any, str], per_crew: dict[str, list[int]], first: dict[str, Any]
+) -> dict[str, int]:
+    """The crews whose new orders all come after the cut orders they hold (the usual day:
+    each pull's books after the last one's), with the live orders they will then hold:
+    their route stays in order with the new orders numbered on the end, and is not
+    sorted again (``give_part``). Where a new order comes between, the crew is left out."""
+    t = rows.table(FieldOrder)
+    held = {code: 0 for code in per_crew}
+    last: dict[str, tuple[Any, ...]] = {}
+    for o in tx.session.execute(
+        core_select(t.c.crew_id, t.c.kind, t.c.book_code, t.c.address).where(
+            t.c.crew_id.in_(list(by_id)), t.c.status.in_(LIVE)
+        )
+    ).all():
+        code = by_id[o.crew_id]
+        held[code] += 1
+        if o.kind == "cut" and code in first:
+            key = route_key(o.book_code, o.address)
+            if code not in last or last[code] < key:
+                last[code] = key
+    return {
+        code: held[code] + len(per_crew[code])
+        for code in per_crew
+        if code in first and (code not in last or last[code] < first[code])
+    }
 
 
 def give_part(
-    tx: Tx, code: str, ids: list[int], part: int, parts: int, last: bool = True
+    tx: Tx,
+    code: str,
+    ids: list[int],
+    part: int,
+    parts: int,
+    last: bool = True,
+    expect: int | None = None,
 ) -> dict[str, Any]:
     """One part of a balanced assignment: ``ids`` to crew ``code``, those still open and
     nobody's (one taken by hand meanwhile stays where it is), in their own transaction.
-    The crew's route is numbered again at its ``last`` part; before it, a part's orders
-    go on the end of the route (a crew of thousands is not sorted again at every part)."""
+    A part's orders go on the end of the crew's route (a crew of thousands is not sorted
+    again at every part). At its ``last`` part the route is numbered again, unless the
+    plan found the new orders all after the old (``expect``: the live orders the crew
+    then holds) and nothing else changed the crew's orders meanwhile."""
     r = _open_round(tx)
     crew = _crew(tx, code)
     assert crew.id is not None
     t = rows.table(FieldOrder)
-    still = [
+    free = {
         i
         for (i,) in tx.session.execute(
             core_select(t.c.id).where(
                 t.c.id.in_(ids), t.c.round_id == r.id, t.c.status == "open", t.c.crew_id.is_(None)
             )
         ).all()
-    ]
-    _give_rows(tx, still, crew.id, renumber=last)
+    }
+    still = [i for i in ids if i in free]  # in the plan's route order
+    if last and expect is not None:
+        _give_rows(tx, still, crew.id, renumber=False)
+        live = tx.session.execute(
+            core_select(func.count())
+            .select_from(t)
+            .where(t.c.crew_id == crew.id, t.c.status.in_(LIVE))
+        ).scalar_one()
+        if live != expect:  # taken, given or worked by hand meanwhile: sort it again
+            _give_rows(tx, [], crew.id)
+    else:
+        _give_rows(tx, still, crew.id, renumber=last)
     held = tx.session.execute(
         core_select(func.count())
         .select_from(t)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -118,29 +117,9 @@ def crews_by_id(tx: Tx) -> dict[int, Crew]:
     return {c.id: c for c in found if c.id is not None}
 
 
-#: orders handled between two offers of the GIL to the server's other threads; 0: never.
-#: Set at start from ``field.share_gil_every`` (docs/benchmarks.md, row 12, measures it)
-SHARE_EVERY = 20
-
-
 def many(tx: Tx, orders: list[FieldOrder]) -> list[dict[str, Any]]:
     crews = crews_by_id(tx)
-    out = []
-    for n, o in enumerate(orders, 1):
-        out.append(public(o, crews.get(o.crew_id or 0)))
-        if SHARE_EVERY and n % SHARE_EVERY == 0:
-            share_gil()
-    return out
-
-
-def share_gil() -> None:
-    """Let another thread of the server run now. A board of thousands of orders is a
-    second of Python in one thread; a counter's F4 in another gives the GIL up at each
-    database call and, without this, waits a whole switch interval (5 ms) to get it
-    back, each time: tens of calls, hundreds of ms. ``sleep(0)`` hands it over at once.
-    Off (``SHARE_EVERY`` 0): the thread keeps the GIL until the interpreter switches."""
-    if SHARE_EVERY:
-        time.sleep(0)
+    return [public(o, crews.get(o.crew_id or 0)) for o in orders]
 
 
 def get(tx: Tx, order_id: int) -> FieldOrder:

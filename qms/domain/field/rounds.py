@@ -21,11 +21,9 @@ from qms.domain.errors import Conflict, NotFound, Unprocessable
 from qms.domain.field.commands import CloseRound
 from qms.domain.field.orders import (
     LIVE,
-    SHARE_EVERY,
     crews_by_id,
     many,
     route_key,
-    share_gil,
     today_round,
 )
 from qms.domain.tx import Tx
@@ -90,9 +88,7 @@ def pulled(
     }
     fresh = []
     refreshed = 0
-    for n, c in enumerate(listed, 1):
-        if SHARE_EVERY and n % SHARE_EVERY == 0:
-            share_gil()
+    for c in listed:
         o = existing.pop(c.code, None)
         if o is None:
             fresh.append(
