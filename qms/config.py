@@ -42,14 +42,6 @@ class ServerSettings(_Model):
         description="Address phones use to reach the hall (ticket QR codes); "
         "default: the address the kiosk used.",
     )
-    switch_interval_ms: float = Field(
-        1.0,
-        ge=0.1,
-        le=100,
-        description="How long one thread of the server may keep Python's interpreter "
-        "lock while another waits for it (Python's default is 5): a counter's request "
-        "waits at most this long each time a pull, a report or a renderer computes.",
-    )
     pin_cpu: bool = Field(
         False,
         description="Run `qms serve` (one process, not --workers) on one CPU core, on "
@@ -156,15 +148,6 @@ class DatabaseSettings(_Model):
     url: str = Field(
         "sqlite:///data/qms.db",
         description="SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB",
-    )
-    checkpoint_every_s: float = Field(
-        2.0,
-        ge=0,
-        le=600,
-        description="SQLite only: the server copies its write-ahead log back into the "
-        "database file itself, in the background, every this many seconds, instead of "
-        "inside whichever transaction finds the log full (a counter's F4 could wait for "
-        "it); 0: SQLite's automatic checkpoints.",
     )
 
     @field_validator("url")

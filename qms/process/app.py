@@ -7,7 +7,6 @@ import contextlib
 import importlib.resources
 import logging
 import os
-import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -61,7 +60,7 @@ from qms.live.bus import make_bus
 from qms.live.ws import endpoint
 from qms.live.ws_frames import FrameCache
 from qms.process import banner, demo_bank, demo_cmis, demo_notify, memory
-from qms.storage import checkpoints, db, migrate
+from qms.storage import db, migrate
 from qms.usecases import audit as audit_log
 from qms.usecases import field as field_work
 from qms.usecases import forecast as forecasting
@@ -240,10 +239,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         field_work.BULK_SHARE = settings.field.bulk_share  # docs/config.md
-        sys.setswitchinterval(settings.server.switch_interval_ms / 1000)  # docs/config.md
-        every_s = settings.database.checkpoint_every_s
-        own = every_s > 0 and settings.database.url.startswith("sqlite")
-        engine = db.make_engine(settings.database.url, own_checkpoints=own)
+        engine = db.make_engine(settings.database.url)
         migrate.ensure_schema(engine)  # Alembic only in a child, and only when behind
         # the demo hall's months of history for the forecast: one bulk insert, first start only
         history = asyncio.ensure_future(
@@ -352,9 +348,6 @@ def create_app(
                     await asyncio.to_thread(devices.close)
 
             workers = asyncio.create_task(leader.lead(engine, background))
-            tasks = [workers]
-            if own:  # the WAL copied back in the background (qms.storage.checkpoints)
-                tasks.append(asyncio.create_task(checkpoints.run(engine, every_s)))
             watch = asyncio.create_task(hall.watch_seq())  # in every process
             following = asyncio.create_task(org.follow(bus))  # admin changes, every process
             refused = asyncio.create_task(
@@ -366,7 +359,7 @@ def create_app(
             try:
                 yield
             finally:
-                for task in (*tasks, watch, following, refused):
+                for task in (workers, watch, following, refused):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task

@@ -25,9 +25,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def make_engine(url: str, *, own_checkpoints: bool = False) -> Engine:
-    """``own_checkpoints`` (SQLite): no automatic checkpoint inside a commit; the server
-    runs them itself (``qms.storage.checkpoints``)."""
+def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -38,12 +36,12 @@ def make_engine(url: str, *, own_checkpoints: bool = False) -> Engine:
             pool_size=8,
             max_overflow=8,
         )
-        _sqlite_pragmas(engine, own_checkpoints)
+        _sqlite_pragmas(engine)
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(engine: Engine, own_checkpoints: bool) -> None:
+def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # sqlite3's, untyped by the event
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -52,8 +50,6 @@ def _sqlite_pragmas(engine: Engine, own_checkpoints: bool) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
-        if own_checkpoints:
-            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @event.listens_for(engine, "begin")
