@@ -80,7 +80,7 @@ export function reconnectPanel(ctx, list) {
         "td",
         { className: "customer" },
         el("span", { className: "num", text: c.customer_code }),
-        o ? el("div", { text: o.customer_name }) : null,
+        el("div", { text: o?.customer_name || c.customer_name || "" }),
       ),
       el("td", { text: `${msg(`supply.${c.supply}`)} · ${dateTime(c.at)}` }),
       el("td", { className: "why", text: cmisWhy(c.error_code) }),

@@ -379,6 +379,8 @@ def test_a_cut_cmis_refuses_shows_with_its_code_and_is_sent_again(
     row = f"#refusals tr[data-customer={code}][data-code='061']"
     page.wait_for_selector(row)
     assert "khách không còn nợ quá hạn" in page.text_content(f"{row} td.why")
+    # the customer named, whether the cut order's book is open on the board or not
+    assert demo.customers[code].name in page.text_content(f"{row} td.customer")
     page.wait_for_selector(f"#reconnections tr[data-customer={code}][data-status=assigned]")
     reason = page.text_content(f"#reconnections tr[data-customer={code}] td.status")
     assert "Khách đã thanh toán (CMIS không còn nợ quá hạn)" in reason

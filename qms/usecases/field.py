@@ -21,7 +21,7 @@ from qms.domain.field import assign, crews, reconnect, results, rounds, supply
 from qms.domain.field import commands as fc
 from qms.domain.field.orders import LIVE, crew_papers, get, many, my_crew
 from qms.domain.tx import Tx, any_day
-from qms.storage.models import Crew, SupplyChange
+from qms.storage.models import Crew, FieldOrder, SupplyChange
 from qms.usecases.auth import Principal, require
 from qms.usecases.hall import Hall
 
@@ -163,7 +163,17 @@ async def board(hall: Hall, who: Principal) -> dict[str, Any]:
             )
             .order_by(col(SupplyChange.id))
         ).all()
-        out["supply_changes"] = [supply.public(c) for c in open_changes]
+        # the customer's name from the order: a cut's order is in a book not opened yet
+        names = dict(
+            tx.session.exec(
+                select(FieldOrder.id, FieldOrder.customer_name).where(
+                    col(FieldOrder.id).in_([c.order_id for c in open_changes])
+                )
+            ).all()
+        )
+        out["supply_changes"] = [
+            {**supply.public(c), "customer_name": names.get(c.order_id, "")} for c in open_changes
+        ]
         out["now"] = tx.now.isoformat()
         return out
 

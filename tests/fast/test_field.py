@@ -359,6 +359,7 @@ def test_cmis_refusing_a_reconnection_062_shows_what_it_still_wants(hall: Rig) -
     shown = board(hall)
     (refused_change,) = [c for c in shown["supply_changes"] if c["status"] == "refused"]
     assert refused_change["error_code"] == "062"
+    assert refused_change["customer_name"] == r["customer_name"]
     (still,) = [o for o in shown["reconnections"] if o["id"] == r["id"]]
     assert still["cmis_error"]["code"] == "062"
     assert still["cmis_error"]["invoices"][0]["period"] == "11/2026"
