@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -53,7 +54,8 @@ async def clerk(
                 t0 = h.now_us()
                 await http.post(
                     f"/api/inventories/{inventory}/books/{book}/scan",
-                    {"code": f"{inv['KIHIEU_SERY']} {inv['SO_SERY']}"},
+                    # a key a scan, as the page sends it (a double is two scans, two keys)
+                    {"code": f"{inv['KIHIEU_SERY']} {inv['SO_SERY']}", "key": uuid.uuid4().hex},
                 )
                 lat.append(h.now_us() - t0)
         await http.post(f"/api/inventories/{inventory}/books/{book}/finish")
@@ -77,6 +79,7 @@ async def run(args: argparse.Namespace) -> None:
         total = sum(map(len, chosen.values()))
         print(f"books {len(chosen)}, unpaid invoices at CMIS {total}")
         sup = await h.sign_in(server.base, "supervisor", None)
+        t0 = time.perf_counter()
         opened = await sup.post(
             "/api/inventories",
             {
@@ -86,6 +89,10 @@ async def run(args: argparse.Namespace) -> None:
             },
         )
         inventory = opened["id"]
+        # the opening asks CMIS for the books' unpaid invoices once (each scan is checked
+        # against them): its time is the supervisor's wait at "Mở phiên"
+        print(f"opening: {time.perf_counter() - t0:.2f} s, CMIS's lists kept: "
+              f"{opened.get('listed_at') is not None}")  # fmt: skip
         clerks = [await h.sign_in(server.base, u, c) for u, c in CLERKS]
         shares: list[dict[str, list[dict[str, Any]]]] = [{} for _ in clerks]
         for i, (book, invoices) in enumerate(chosen.items()):
