@@ -179,14 +179,20 @@ def _again(tx: Tx, inv: Inventory, cmd: Scan, series: str, number: str) -> dict[
         raise Conflict(
             "this scan's key was used for another scan", code="key_reused", key=cmd.key or ""
         )
-    found = tx.session.exec(
+    found = _scan_of(tx, inv, series, number)
+    assert found is not None  # the key was written with its scan
+    return {**_answer(tx, _book(tx, inv, cmd.book), found, k.times, k.extra), "repeat": True}
+
+
+def _scan_of(tx: Tx, inv: Inventory, series: str, number: str) -> InventoryScan | None:
+    """This session's scan of a paper (one row a paper, however often scanned)."""
+    return tx.session.exec(
         select(InventoryScan).where(
             InventoryScan.inventory_id == inv.id,
             InventoryScan.series == series,
             InventoryScan.number == number,
         )
-    ).one()
-    return {**_answer(tx, _book(tx, inv, cmd.book), found, k.times, k.extra), "repeat": True}
+    ).first()
 
 
 def _answer(
@@ -219,13 +225,7 @@ def scan(tx: Tx, cmd: Scan) -> dict[str, Any]:
     if b.clerk != tx.actor.label or b.status != "counting":
         b.clerk, b.status, b.started_at = tx.actor.label, "counting", b.started_at or tx.now
         tx.session.add(b)
-    found = tx.session.exec(
-        select(InventoryScan).where(
-            InventoryScan.inventory_id == inv.id,
-            InventoryScan.series == series,
-            InventoryScan.number == number,
-        )
-    ).first()
+    found = _scan_of(tx, inv, series, number)
     if found is not None:
         found.times += 1
     else:
