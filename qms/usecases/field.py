@@ -27,7 +27,8 @@ from qms.usecases.hall import Hall
 
 T = TypeVar("T")
 
-#: CMIS calls of one pull at once (one per book)
+#: CMIS calls of one pull at once (one per book): few, as the lists are parsed on the
+#: event loop the counters' requests share, and CMIS is the company's, not ours alone
 PULL_CONCURRENCY = 2
 #: books kept in one transaction of a pull (~130 orders a book): the branch's lock is let
 #: go between parts, so a counter's call or F4 waits for one part, not for the whole list
@@ -39,13 +40,14 @@ ASSIGN_PART_ORDERS = 100
 BULK_SHARE = 0.5
 
 
-async def _paced(work: Awaitable[T]) -> T:
-    """One part of the team leader's bulk work, then a rest, so that it takes at most
-    ``BULK_SHARE`` of the server's time: the counters' calls and F4s keep their speed
-    while thousands of orders are pulled or given (docs/benchmarks.md, row 12)."""
+async def _paced(work: Awaitable[T], *, rest: bool = True) -> T:
+    """One part of the team leader's bulk work, then a rest (``rest``: not after the last
+    part), so that it takes at most ``BULK_SHARE`` of the server's time: the counters'
+    calls and F4s keep their speed while thousands of orders are pulled or given
+    (docs/benchmarks.md, row 12)."""
     began = time.perf_counter()
     out = await work
-    if BULK_SHARE < 1:
+    if rest and BULK_SHARE < 1:
         await asyncio.sleep((time.perf_counter() - began) * (1 - BULK_SHARE) / BULK_SHARE)
     return out
 
@@ -104,7 +106,8 @@ async def pull(hall: Hall, who: Principal, data: Mapping[str, object]) -> dict[s
                 len(parts),
                 action="field.pull",
                 later=True,
-            )
+            ),
+            rest=n < len(parts),
         )
         for k in total:
             total[k] += done[k]
@@ -139,7 +142,8 @@ async def auto_assign(hall: Hall, who: Principal, data: Mapping[str, object]) ->
                 chosen["on_the_end"].get(code),
                 action="field.auto_assign",
                 later=True,
-            )
+            ),
+            rest=n < len(parts),
         )
         counts.update(given["crews"])
         assigned += given["assigned"]
