@@ -19,7 +19,7 @@ from qms.domain.commands import Command, parse
 from qms.domain.errors import DependencyFailed, Forbidden
 from qms.domain.field import assign, crews, reconnect, results, rounds, supply
 from qms.domain.field import commands as fc
-from qms.domain.field.orders import LIVE, crew_papers, get, many, my_crew
+from qms.domain.field.orders import LIVE, crew_papers, get, many, my_crew, past_due
 from qms.domain.tx import Tx, any_day
 from qms.storage.models import Crew, FieldOrder, SupplyChange
 from qms.usecases.auth import Principal, require
@@ -226,7 +226,7 @@ async def check_before_cut(hall: Hall, who: Principal, order_id: object) -> dict
     except cmis.CmisError:
         return {"order": order, "go": True, "checked": False}
     today = hall.clock.business_day()
-    overdue = [i for i in debts.invoices if i.due is None or i.due < today]
+    overdue = [i for i in debts.invoices if past_due(i.due, today)]
     if overdue:
         return {
             "order": order,

@@ -9,6 +9,7 @@ import logging
 
 from integrations.cmis import base as cmis
 from qms.domain.field import reconnect
+from qms.domain.field.orders import past_due
 from qms.usecases.auth import Principal
 from qms.usecases.hall import Hall
 from qms.workers.worker_loop import wake_or_poll
@@ -48,7 +49,7 @@ class FieldWatch:
             except cmis.CmisError as exc:
                 log.info("field watch: %s not checked: %s", code, exc)
                 return None
-        return any(i.due is None or i.due < today for i in debts.invoices)
+        return any(past_due(i.due, today) for i in debts.invoices)
 
     async def run(self) -> None:
         async def step() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -99,6 +100,13 @@ def public(o: FieldOrder, crew: Crew | None = None) -> dict[str, Any]:
         "payments": json.loads(o.payments) if o.payments else [],
         "cmis_error": json.loads(o.cmis_error) if o.cmis_error else None,
     }
+
+
+def past_due(due: dt.date | None, day: dt.date) -> bool:
+    """CMIS's own test of an unpaid invoice for a cut (``061``) and a reconnection
+    (``062``): past its due date on ``day``. Without a due date it counts as overdue: it
+    must be paid before the supply comes back."""
+    return due is None or due < day
 
 
 def crew_public(c: Crew, names: dict[str, str] | None = None) -> dict[str, Any]:

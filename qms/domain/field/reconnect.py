@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from qms.domain.field.assign import renumber
-from qms.domain.field.orders import LIVE, crew_public, many
+from qms.domain.field.orders import LIVE, crew_public, many, past_due
 from qms.domain.field.rounds import cancel, live_cut_orders
 from qms.domain.tx import Tx
 from qms.storage.models import Crew, FieldOrder
@@ -106,11 +106,10 @@ OWED = ("unpaid", "returned", "moved")
 
 
 def still_overdue(invoices: list[dict[str, Any]], day: dt.date) -> bool:
-    """Whether a customer still owes an invoice past its due date on ``day``, CMIS's own
-    test for a cut (``061``) and a reconnection (``062``). An invoice without a due date
-    counts as overdue: it must be paid before the supply comes back."""
+    """Whether a ticket's customer still owes an invoice ``past_due`` on ``day``."""
     return any(
-        i["pay_status"] in OWED and (i.get("due") is None or dt.date.fromisoformat(i["due"]) < day)
+        i["pay_status"] in OWED
+        and past_due(dt.date.fromisoformat(i["due"]) if i.get("due") else None, day)
         for i in invoices
     )
 
